@@ -1,0 +1,301 @@
+"""The check API: severities, categories, check metadata and findings.
+
+A check is a :class:`Check` record (metadata) plus one pure function registered with
+:meth:`Check.on` (per-file: takes one typed model) or :meth:`Check.on_repo`
+(repository-wide: takes the :class:`~auditui.checks.facts.RepoIndex`).  Functions
+yield findings made with :meth:`Check.finding`, which points at a node of the parsed
+document; the engine fills in the file path and the fingerprint.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+__all__ = [
+    "Severity",
+    "Category",
+    "Check",
+    "Finding",
+    "Pos",
+    "Located",
+    "redact",
+    "fingerprint_of",
+]
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in reversed(cls))
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+class Category(str, enum.Enum):
+    """Areas of production readiness; each check belongs to one."""
+
+    SECRETS = "secrets-management"
+    DATABASE_HA = "database-ha"
+    BACKUP_DR = "backup-dr"
+    TLS = "tls"
+    MONITORING = "monitoring"
+    ALERTING = "alerting"
+    NETWORK_POLICY = "network-policy"
+    RBAC = "rbac"
+    RESOURCES = "resource-management"
+    SUPPLY_CHAIN = "supply-chain"
+    CICD = "ci-cd-safety"
+    DEPLOYMENT = "deployment-strategy"
+    RUNTIME_HARDENING = "runtime-hardening"
+    RELIABILITY = "reliability"
+    CONFIGURATION = "configuration"
+    AUDIT = "audit"
+
+    @property
+    def title(self) -> str:
+        return _CATEGORY_TITLES[self]
+
+
+_CATEGORY_TITLES = {
+    Category.SECRETS: "Secrets management",
+    Category.DATABASE_HA: "Database high availability",
+    Category.BACKUP_DR: "Backup and disaster recovery",
+    Category.TLS: "TLS",
+    Category.MONITORING: "Monitoring",
+    Category.ALERTING: "Alerting",
+    Category.NETWORK_POLICY: "Network policy",
+    Category.RBAC: "RBAC",
+    Category.RESOURCES: "Resource management",
+    Category.SUPPLY_CHAIN: "Supply chain",
+    Category.CICD: "CI/CD safety",
+    Category.DEPLOYMENT: "Deployment strategy",
+    Category.RUNTIME_HARDENING: "Runtime hardening",
+    Category.RELIABILITY: "Reliability",
+    Category.CONFIGURATION: "Configuration hygiene",
+    Category.AUDIT: "Audit hygiene",
+}
+
+
+class Located(Protocol):
+    """Anything a finding can point at: a YAML node, an instruction, a line."""
+
+    line: int
+    end_line: int
+    ypath: tuple
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A position in a file that is not a YAML node (an instruction, a script line).
+
+    ``ypath`` is the symbolic location used for fingerprints: it names the thing
+    (``("stage", "build", "USER")``) rather than its line, so it survives edits above.
+    ``path`` is only set by repository checks that point into another file.
+    """
+
+    line: int | None
+    end_line: int | None = None
+    ypath: tuple = ()
+    path: str | None = None
+
+
+SECRET_MASK = "****"
+
+
+def redact(value: object) -> str:
+    """A redacted form of a secret: enough to recognise it, never the value.
+
+    Keeps at most the first two characters of values of 8 characters or more and
+    always says how long the value was, e.g. ``su****** (16 chars)``.
+    """
+    text = "" if value is None else str(value)
+    if not text:
+        return "(empty)"
+    if len(text) < 8:
+        return f"{SECRET_MASK} ({len(text)} chars)"
+    return f"{text[:2]}{'*' * 6} ({len(text)} chars)"
+
+
+def fingerprint_of(code: str, path: str, resource: str, symbol: str) -> str:
+    raw = "\x1f".join((code, path, resource, symbol)).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(raw).hexdigest()[:20]
+
+
+@dataclass(eq=False)
+class Check:
+    """Metadata of one check, and the function that runs it."""
+
+    code: str
+    name: str
+    title: str
+    severity: Severity
+    category: Category
+    rationale: str
+    remediation: tuple[str, ...]
+    effort: str = "1h"
+    references: tuple[str, ...] = ()
+    #: equivalent rule ids of peer tools (hadolint DL3007, checkov CKV_K8S_14, ...)
+    peers: tuple[str, ...] = ()
+    #: options a user may set in the configuration, with their defaults
+    options: dict[str, Any] = field(default_factory=dict)
+    func: Callable[..., Iterable["Finding"]] | None = field(default=None, repr=False)
+    model_types: tuple[type, ...] = ()
+    repo: bool = False
+
+    # -- registration -------------------------------------------------------
+    def on(self, *model_types: type) -> Callable:
+        """Register the per-file function; it runs on every model of these types."""
+
+        def decorate(func: Callable[..., Iterable[Finding]]) -> Callable:
+            self.func = func
+            self.model_types = model_types
+            self.repo = False
+            return func
+
+        return decorate
+
+    def on_repo(self, func: Callable[..., Iterable["Finding"]]) -> Callable:
+        """Register a repository check; it takes the index of facts."""
+        self.func = func
+        self.model_types = ()
+        self.repo = True
+        return func
+
+    # -- findings -----------------------------------------------------------
+    def finding(
+        self,
+        at: Any = None,
+        key: str | int | None = None,
+        *,
+        resource: str = "",
+        message: str,
+        evidence: str | None = None,
+        path: str | None = None,
+        severity: Severity | None = None,
+        symbol: tuple = (),
+    ) -> "Finding":
+        """A finding at ``at`` (a YAML node, a :class:`Pos`, or None for the repo).
+
+        ``key`` narrows a YAML mapping to one key (or a list to one index), so the
+        finding points at the exact line.  ``symbol`` adds to the symbolic location
+        when one node carries several distinct findings of the same check.
+        """
+        line = end_line = None
+        ypath: tuple = ()
+        if at is not None:
+            ypath = tuple(getattr(at, "ypath", ()) or ())
+            line = getattr(at, "line", None)
+            end_line = getattr(at, "end_line", None)
+            if path is None:
+                path = getattr(at, "path", None)
+            if key is not None:
+                ypath = ypath + (key,)
+                if hasattr(at, "value_span") and isinstance(key, str):
+                    if key in at:
+                        line, end_line = at.value_span(key)
+                        line = at.key_line(key)
+                    else:
+                        line, end_line = at.line, at.line
+                elif hasattr(at, "item_line") and isinstance(key, int):
+                    line = at.item_line(key)
+                    item = at[key] if 0 <= key < len(at) else None
+                    end_line = getattr(item, "end_line", line)
+        if line is not None and (end_line is None or end_line < line):
+            end_line = line
+        return Finding(
+            check=self,
+            severity=severity if severity is not None else self.severity,
+            message=message,
+            path=path,
+            line=line,
+            end_line=end_line,
+            resource=resource,
+            evidence=evidence,
+            ypath=ypath + tuple(symbol),
+        )
+
+
+@dataclass(eq=False)
+class Finding:
+    """One problem found at one place."""
+
+    check: Check
+    severity: Severity
+    message: str
+    path: str | None
+    line: int | None
+    end_line: int | None
+    resource: str
+    evidence: str | None
+    ypath: tuple = ()
+    fingerprint: str = ""
+    #: set by suppressions: where and why the finding was silenced
+    suppressed_by: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.check.code
+
+    @property
+    def name(self) -> str:
+        return self.check.name
+
+    @property
+    def title(self) -> str:
+        return self.check.title
+
+    @property
+    def category(self) -> Category:
+        return self.check.category
+
+    @property
+    def symbol(self) -> str:
+        return "/".join(str(part) for part in self.ypath)
+
+    @property
+    def location(self) -> str:
+        if not self.path or self.path == ".":
+            return "(repository)"
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def seal(self, default_path: str) -> "Finding":
+        """Fill the path (when the check left it out) and compute the fingerprint."""
+        if self.path is None:
+            self.path = default_path
+        self.fingerprint = fingerprint_of(self.code, self.path, self.resource, self.symbol)
+        return self
+
+    def same_as(self, other: "Finding") -> bool:
+        """True when nothing a user sees differs (used to report 'changed')."""
+        return (
+            self.line == other.line
+            and self.end_line == other.end_line
+            and self.message == other.message
+            and self.evidence == other.evidence
+            and self.severity == other.severity
+            and self.suppressed_by == other.suppressed_by
+        )
+
+    def sort_key(self) -> tuple:
+        return (-int(self.severity), self.path or "", self.line or 0, self.code, self.resource)
+
+
+def iter_findings(results: Iterable[Finding] | None) -> Iterator[Finding]:
+    if results is None:
+        return iter(())
+    return iter(results)

@@ -1,0 +1,101 @@
+"""Which kind of file is this?  By name first, then by content.
+
+Names decide for Dockerfiles, workflows, env files, kustomizations and scripts;
+YAML is classified by what its documents contain (a Kubernetes object has
+``apiVersion`` and ``kind``; a compose file has a top-level ``services`` mapping of
+images or builds), so ``deploy/db.yml`` and ``stack.yaml`` are found wherever
+they live.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .models.base import FileKind
+from .models.yamlnodes import YMap
+
+YAML_EXT = (".yaml", ".yml")
+SHELL_EXT = (".sh", ".bash", ".ksh", ".zsh", ".dash")
+SOURCE_EXT = (
+    ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rb", ".php", ".java",
+    ".kt", ".rs", ".cs", ".ex", ".exs",
+)
+_SHEBANG_RE = re.compile(rb"^#![ \t]*/(?:usr/)?(?:local/)?bin/(?:env[ \t]+(?:-S[ \t]+)?)?(?:ba|da|k|z)?sh\b")
+_COMPOSE_NAME_RE = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.IGNORECASE)
+_DOCKERFILE_RE = re.compile(r"^(Dockerfile|Containerfile)([.-].+)?$|.+\.(dockerfile|containerfile)$", re.IGNORECASE)
+_KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_TEMPLATE_RE = re.compile(r"(?<![$\\]){{")
+
+
+def basename(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1]
+
+
+def is_env_name(name: str) -> bool:
+    lower = name.lower()
+    return lower == ".env" or lower.startswith(".env.") or (lower.endswith(".env") and len(lower) > 4)
+
+
+def is_workflow_path(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows" and parts[-1].endswith(YAML_EXT)
+
+
+def kind_by_name(rel: str) -> FileKind | None:
+    """The kind the file's name alone decides, if any."""
+    name = basename(rel)
+    lower = name.lower()
+    if _DOCKERFILE_RE.match(name):
+        return FileKind.DOCKERFILE
+    if is_env_name(name):
+        return FileKind.ENV
+    if lower.endswith(SHELL_EXT):
+        return FileKind.SHELL
+    if lower.endswith(YAML_EXT):
+        if is_workflow_path(rel):
+            return FileKind.WORKFLOW
+        if name in _KUSTOMIZATION_NAMES:
+            return FileKind.KUSTOMIZATION
+        if _COMPOSE_NAME_RE.match(name):
+            return FileKind.COMPOSE
+        return None
+    if name == "Kustomization":
+        return FileKind.KUSTOMIZATION
+    if lower.endswith(SOURCE_EXT):
+        return FileKind.SOURCE
+    return None
+
+
+def is_candidate(rel: str) -> bool:
+    """Could this file be something we audit?  (Cheap: looks at the name only.)"""
+    name = basename(rel)
+    lower = name.lower()
+    if lower.endswith(YAML_EXT) or kind_by_name(rel) is not None:
+        return True
+    # extensionless files may be scripts with a shebang
+    return "." not in name.lstrip(".") and not name.startswith(".")
+
+
+def is_shell_shebang(head: bytes) -> bool:
+    return bool(_SHEBANG_RE.match(head[:200]))
+
+
+def looks_templated(text: str) -> bool:
+    """Go/Helm template markers outside GitHub's ``${{ }}`` expressions."""
+    return bool(_TEMPLATE_RE.search(text))
+
+
+def is_compose_doc(data: Any) -> bool:
+    if not isinstance(data, YMap):
+        return False
+    services = data.get("services")
+    if not isinstance(services, YMap) or not services:
+        return False
+    if "apiVersion" in data or "kind" in data:
+        return False
+    return any(isinstance(s, YMap) and ("image" in s or "build" in s) for s in services.values())
+
+
+def in_helm_chart(rel: str) -> bool:
+    return "/templates/" in f"/{rel}" or rel.startswith("templates/")

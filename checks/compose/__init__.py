@@ -1,0 +1,3 @@
+"""compose checks: every module is listed here, in code order."""
+
+CHECKS = ()

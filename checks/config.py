@@ -1,0 +1,44 @@
+"""The effective configuration of one audit (defaults; loading lives in ``configfile``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .api import Check, Severity
+
+
+@dataclass
+class Config:
+    #: codes, names or categories to run (empty: all)
+    select: tuple[str, ...] = ()
+    #: codes, names or categories to skip
+    ignore: tuple[str, ...] = ()
+    #: path globs (gitignore syntax) excluded from the audit
+    exclude: tuple[str, ...] = ()
+    #: severity per check code
+    severity: dict[str, Severity] = field(default_factory=dict)
+    #: lowest severity that fails ``auditui scan``
+    fail_on: Severity | None = Severity.HIGH
+    #: per-path ignores: glob -> codes/names (``*`` for all)
+    per_path_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: per-check options: code -> {option: value}
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: where the configuration came from (for ``auditui config``)
+    source: str | None = None
+
+    def enabled(self, check: Check) -> bool:
+        keys = {check.code.upper(), check.name.lower(), check.category.value}
+
+        def hits(items: tuple[str, ...]) -> bool:
+            return any(item.upper() in keys or item.lower() in keys for item in items)
+
+        if self.select and not hits(self.select):
+            return False
+        return not hits(self.ignore)
+
+    def severity_of(self, check: Check) -> Severity:
+        return self.severity.get(check.code, check.severity)
+
+    def option(self, check: Check, name: str) -> Any:
+        return self.options.get(check.code, {}).get(name, check.options.get(name))

@@ -1,0 +1,185 @@
+"""Finding the files to audit: ignore rules, links, size and binary limits.
+
+* ``.gitignore`` files (the root's and nested ones) are honoured with ``pathspec``'s
+  git-compatible matcher, plus :data:`DEFAULT_EXCLUDES` and the user's ``exclude``.
+* Symbolic links are never followed out of the root; linked directories are not
+  descended into at all (which also makes link loops harmless); a linked file whose
+  target lies inside the root is read like any other file.
+* Files over :data:`MAX_BYTES` and files with NUL bytes are skipped with a notice.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_mod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pathspec
+
+from .classify import is_candidate
+
+DEFAULT_EXCLUDES = (
+    ".git", "node_modules", ".venv", "venv", "vendor", "dist", "build", "__pycache__",
+    ".terraform", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".auditui",
+)
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class Notice:
+    """Something the user should know about a file we did not (fully) audit."""
+
+    path: str
+    message: str
+    kind: str = "skipped"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "message": self.message, "kind": self.kind}
+
+
+@dataclass
+class Walk:
+    files: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+class IgnoreRules:
+    """Decides whether a repository-relative path is excluded from the audit."""
+
+    def __init__(self, root: Path, extra: Iterable[str] = ()) -> None:
+        self.root = root
+        self.extra = pathspec.GitIgnoreSpec.from_lines(list(extra)) if extra else None
+        self._specs: dict[str, pathspec.PathSpec | None] = {}
+
+    def _spec_for(self, rel_dir: str) -> pathspec.PathSpec | None:
+        if rel_dir not in self._specs:
+            gitignore = self.root / rel_dir / ".gitignore" if rel_dir else self.root / ".gitignore"
+            spec = None
+            try:
+                if gitignore.is_file() and not gitignore.is_symlink():
+                    lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except OSError:
+                spec = None
+            self._specs[rel_dir] = spec
+        return self._specs[rel_dir]
+
+    def forget(self, rel_dir: str) -> None:
+        """Drop a cached .gitignore (call when it changes)."""
+        self._specs.pop(rel_dir, None)
+
+    def ignored(self, rel: str, is_dir: bool = False) -> bool:
+        parts = rel.split("/")
+        if any(part in DEFAULT_EXCLUDES for part in (parts if is_dir else parts[:-1])):
+            return True
+        if is_dir and parts[-1] in DEFAULT_EXCLUDES:
+            return True
+        probe = rel + "/" if is_dir else rel
+        if self.extra is not None and self.extra.match_file(probe):
+            return True
+        # every .gitignore from the root down to the file's directory applies to it
+        for depth in range(len(parts)):
+            base = "/".join(parts[:depth])
+            spec = self._spec_for(base)
+            if spec is None:
+                continue
+            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            if spec.match_file(sub):
+                return True
+        return False
+
+
+def inside(root: Path, target: Path) -> bool:
+    try:
+        target.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def walk(root: Path, rules: IgnoreRules) -> Walk:
+    """All candidate files under ``root`` (relative posix paths, sorted)."""
+    result = Walk()
+    real_root = root.resolve()
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        directory = root / rel_dir if rel_dir else root
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as exc:
+            result.notices.append(Notice(rel_dir or ".", f"cannot list directory: {exc.strerror}", "error"))
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_link:
+                if rules.ignored(rel) or not is_candidate(rel):
+                    continue
+                try:
+                    target = Path(os.path.realpath(entry.path))
+                    if not inside(real_root, target):
+                        result.notices.append(Notice(rel, "symbolic link points outside the repository; not followed"))
+                        continue
+                    if target.is_dir():
+                        continue
+                    if not target.is_file():
+                        result.notices.append(Notice(rel, "broken symbolic link"))
+                        continue
+                except (OSError, RuntimeError):
+                    result.notices.append(Notice(rel, "symbolic link loop; not followed"))
+                    continue
+                result.files.append(rel)
+                continue
+            if is_dir:
+                if not rules.ignored(rel, is_dir=True):
+                    stack.append(rel)
+                continue
+            if is_candidate(rel) and not rules.ignored(rel):
+                result.files.append(rel)
+    result.files.sort()
+    return result
+
+
+def read_file(root: Path, rel: str) -> tuple[bytes | None, Notice | None]:
+    """The bytes of a candidate file, or a notice saying why it was skipped."""
+    path = root / rel
+    try:
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not inside(root.resolve(), target):
+                return None, Notice(rel, "symbolic link points outside the repository; not followed")
+        st = path.stat()
+        if not stat_mod.S_ISREG(st.st_mode):
+            return None, Notice(rel, "not a regular file")
+        if st.st_size > MAX_BYTES:
+            return None, Notice(rel, f"larger than {MAX_BYTES // (1024 * 1024)} MiB ({st.st_size / 1048576:.1f} MiB); not audited")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except (OSError, RuntimeError) as exc:
+        return None, Notice(rel, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "error")
+    if b"\x00" in data[:8192]:
+        return None, Notice(rel, "binary file; not audited")
+    return data, None
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """Text of a file; the flag says whether bytes had to be replaced (not UTF-8)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), True
+
+
+def iter_parents(rel: str) -> Iterator[str]:
+    parts = rel.split("/")[:-1]
+    for depth in range(len(parts), -1, -1):
+        yield "/".join(parts[:depth])

@@ -1,0 +1,3 @@
+"""dockerfile checks: every module is listed here, in code order."""
+
+CHECKS = ()

@@ -1,0 +1,343 @@
+"""The incremental audit engine.
+
+``Engine.scan()`` reads the whole repository once; ``Engine.update(paths)``
+re-reads only the given files (skipping those whose size, mtime and content hash
+did not change), re-runs their per-file checks, re-runs the repository checks only
+when some file's *facts* changed, and returns a :class:`Delta` of findings added,
+removed and changed.  The engine keeps no parsed documents between calls: each
+file leaves behind its findings, its facts and a few bytes of bookkeeping, which is
+what keeps memory flat on large repositories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .api import Check, Finding, Pos, Severity
+from .audit.parse_error import CHECK as PARSE_ERROR
+from .config import Config
+from .discovery import IgnoreRules, Notice, decode, read_file, walk
+from .classify import is_candidate
+from .facts import RepoIndex
+from .models.base import FileKind, ParsedFile
+from .parse import parse_text
+from . import registry
+from . import suppress
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FileRecord:
+    path: str
+    kind: FileKind | None
+    size: int
+    mtime_ns: int
+    digest: str
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    lines: int = 0
+
+
+@dataclass
+class Delta:
+    """What one update changed."""
+
+    added: list[Finding] = field(default_factory=list)
+    removed: list[Finding] = field(default_factory=list)
+    changed: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    def summary(self) -> str:
+        parts = []
+        if self.removed:
+            parts.append(f"{len(self.removed)} resolved")
+        if self.added:
+            parts.append(f"{len(self.added)} new")
+        if self.changed:
+            parts.append(f"{len(self.changed)} changed")
+        if not parts:
+            parts.append("no change in findings")
+        where = ""
+        touched = sorted({f.path for f in self.added + self.removed + self.changed if f.path} or set(self.files))
+        if len(touched) == 1:
+            where = f" in {touched[0]}"
+        elif touched:
+            where = f" in {len(touched)} files"
+        return ", ".join(parts) + where
+
+
+class CheckContext:
+    """What a check function may ask of the run (its options)."""
+
+    def __init__(self, config: Config, check: Check) -> None:
+        self.config = config
+        self.check = check
+
+    def option(self, name: str) -> Any:
+        return self.config.option(self.check, name)
+
+
+class Engine:
+    def __init__(
+        self,
+        root: str | Path,
+        config: Config | None = None,
+        checks: Iterable[Check] | None = None,
+    ) -> None:
+        self.root = Path(root).absolute()
+        self.config = config or Config()
+        self.rules = IgnoreRules(self.root, self.config.exclude)
+        all_checks = tuple(checks) if checks is not None else registry.ALL_CHECKS
+        self.checks = tuple(c for c in all_checks if self.config.enabled(c))
+        self.index = RepoIndex(str(self.root))
+        self.records: dict[str, FileRecord] = {}
+        self.repo_findings: list[Finding] = []
+        self.notices: list[Notice] = []  # walk-level notices
+        self.check_errors: list[Notice] = []
+        self.scanned = False
+        self.last_scan_seconds = 0.0
+        self._file_checks: dict[type, list[Check]] = {}
+        self._dispatch_cache: dict[type, list[Check]] = {}
+        self._repo_checks = [c for c in self.checks if c.repo and c.func is not None]
+        for check in self.checks:
+            if check.func is None or check.repo:
+                continue
+            for model_type in check.model_types:
+                self._file_checks.setdefault(model_type, []).append(check)
+        self._contexts = {c.code: CheckContext(self.config, c) for c in self.checks}
+        self._takes_ctx = {
+            c.code: len(inspect.signature(c.func).parameters) >= 2 for c in self.checks if c.func is not None
+        }
+
+    # -- public API -----------------------------------------------------------
+    @property
+    def findings(self) -> list[Finding]:
+        out = [f for record in self.records.values() for f in record.findings]
+        out.extend(self.repo_findings)
+        out.sort(key=Finding.sort_key)
+        return out
+
+    def all_notices(self) -> list[Notice]:
+        out = list(self.notices)
+        for record in self.records.values():
+            out.extend(record.notices)
+        out.extend(self.check_errors)
+        return out
+
+    def scan(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
+        """Audit the whole repository from scratch."""
+        start = time.perf_counter()
+        self.records.clear()
+        self.index = RepoIndex(str(self.root))
+        self.check_errors.clear()
+        self.rules = IgnoreRules(self.root, self.config.exclude)
+        result = walk(self.root, self.rules)
+        self.notices = result.notices
+        total = len(result.files)
+        for number, rel in enumerate(result.files, 1):
+            if cancelled is not None and cancelled():
+                break
+            self._refresh(rel)
+            if progress is not None and (number % 50 == 0 or number == total):
+                progress(number, total)
+        self._run_repo_checks()
+        self.scanned = True
+        self.last_scan_seconds = time.perf_counter() - start
+        return self.findings
+
+    def update(self, paths: Iterable[str | os.PathLike]) -> Delta:
+        """Re-check the given paths (changed, created, deleted or renamed)."""
+        start = time.perf_counter()
+        before = {f.fingerprint: f for f in self.findings}
+        rels = self._expand(paths)
+        facts_changed = False
+        if rels is None:  # ignore rules changed: resynchronise with the tree
+            facts_changed = self._resync()
+            rels = []
+        for rel in rels:
+            facts_changed |= self._refresh(rel)
+        if facts_changed:
+            self._run_repo_checks()
+        after = {f.fingerprint: f for f in self.findings}
+        delta = Delta(files=sorted(rels))
+        for fp, finding in after.items():
+            old = before.get(fp)
+            if old is None:
+                delta.added.append(finding)
+            elif not finding.same_as(old):
+                delta.changed.append(finding)
+        delta.removed = [f for fp, f in before.items() if fp not in after]
+        delta.seconds = time.perf_counter() - start
+        return delta
+
+    def summary(self) -> dict:
+        counts = Counter(f.severity.label for f in self.findings)
+        return {
+            "files": len(self.records),
+            "lines": sum(r.lines for r in self.records.values()),
+            "findings": sum(counts.values()),
+            "by_severity": {s.label: counts.get(s.label, 0) for s in reversed(Severity)},
+            "seconds": round(self.last_scan_seconds, 3),
+        }
+
+    # -- internals ------------------------------------------------------------
+    def _rel(self, path: str | os.PathLike) -> str | None:
+        p = Path(path)
+        if not p.is_absolute():
+            p = self.root / p
+        try:
+            rel = p.absolute().relative_to(self.root)
+        except ValueError:
+            return None
+        text = rel.as_posix()
+        return None if text in ("", ".") else text
+
+    def _expand(self, paths: Iterable[str | os.PathLike]) -> list[str] | None:
+        out: set[str] = set()
+        for raw in paths:
+            rel = self._rel(raw)
+            if rel is None:
+                continue
+            name = rel.rsplit("/", 1)[-1]
+            if name == ".gitignore":
+                return None
+            full = self.root / rel
+            if full.is_dir() and not full.is_symlink():
+                if self.rules.ignored(rel, is_dir=True):
+                    continue
+                prefix = rel + "/"
+                out.update(r for r in self.records if r.startswith(prefix))
+                sub = IgnoreRules(self.root, self.config.exclude)
+                for found in walk(full, sub).files:
+                    out.add(f"{rel}/{found}")
+            elif not full.exists() and not full.is_symlink():
+                prefix = rel + "/"
+                out.update(r for r in self.records if r.startswith(prefix))
+                out.add(rel)
+            else:
+                out.add(rel)
+        return sorted(out)
+
+    def _resync(self) -> bool:
+        self.rules = IgnoreRules(self.root, self.config.exclude)
+        result = walk(self.root, self.rules)
+        self.notices = result.notices
+        wanted = set(result.files)
+        changed = False
+        for rel in list(self.records):
+            if rel not in wanted:
+                changed |= self._forget(rel)
+        for rel in result.files:
+            changed |= self._refresh(rel)
+        return changed
+
+    def _forget(self, rel: str) -> bool:
+        self.records.pop(rel, None)
+        return self.index.remove_file(rel)
+
+    def _refresh(self, rel: str) -> bool:
+        """Bring one file up to date; True when its facts changed."""
+        full = self.root / rel
+        if not is_candidate(rel) or self.rules.ignored(rel):
+            return self._forget(rel)
+        try:
+            st = full.stat()
+        except OSError:
+            return self._forget(rel)
+        record = self.records.get(rel)
+        if record is not None and record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
+            return False
+        data, notice = read_file(self.root, rel)
+        if data is None:
+            changed = self._forget(rel)
+            if notice is not None and _worth_notice(rel):
+                self.records[rel] = FileRecord(rel, None, st.st_size, st.st_mtime_ns, "", notices=[notice])
+            return changed
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if record is not None and record.digest == digest:
+            record.size, record.mtime_ns = st.st_size, st.st_mtime_ns
+            return False
+        text, replaced = decode(data)
+        parsed = parse_text(rel, text, data[:200])
+        if parsed is None:
+            return self._forget(rel)
+        notices = [Notice(rel, message, "info") for message in parsed.notices]
+        if replaced:
+            notices.append(Notice(rel, "not valid UTF-8; undecodable bytes were replaced before auditing", "warning"))
+        findings = self._check_file(parsed, text)
+        self.records[rel] = FileRecord(
+            rel, parsed.kind, st.st_size, st.st_mtime_ns, digest, findings, notices,
+            text.count("\n") + (0 if text.endswith("\n") or not text else 1),
+        )
+        return self.index.set_file(rel, parsed.kind, parsed.facts)
+
+    def _checks_for(self, model_type: type) -> list[Check]:
+        cached = self._dispatch_cache.get(model_type)
+        if cached is None:
+            cached = []
+            for klass in model_type.__mro__:
+                cached.extend(self._file_checks.get(klass, ()))
+            self._dispatch_cache[model_type] = cached
+        return cached
+
+    def _call(self, check: Check, arg: Any) -> Iterable[Finding]:
+        if self._takes_ctx.get(check.code):
+            return check.func(arg, self._contexts[check.code])  # type: ignore[misc]
+        return check.func(arg)  # type: ignore[misc]
+
+    def _check_file(self, parsed: ParsedFile, text: str) -> list[Finding]:
+        rel = parsed.path
+        findings: list[Finding] = []
+        if parsed.problems and self.config.enabled(PARSE_ERROR):
+            for problem in parsed.problems:
+                findings.append(PARSE_ERROR.finding(Pos(problem.line, problem.line, ("parse",)),
+                                                    message=problem.message, resource=parsed.kind.value))
+        for unit in parsed.units:
+            for check in self._checks_for(type(unit)):
+                try:
+                    findings.extend(self._call(check, unit) or ())
+                except Exception as exc:  # a broken check must not take the audit down
+                    self.check_errors.append(Notice(rel, f"check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
+        findings = self._seal(findings, rel)
+        return suppress.apply(rel, text, findings, self)
+
+    def _seal(self, findings: list[Finding], default_path: str) -> list[Finding]:
+        seen: Counter[str] = Counter()
+        for finding in findings:
+            finding.seal(default_path)
+            finding.severity = self.config.severity.get(finding.code, finding.severity)
+            seen[finding.fingerprint] += 1
+            if seen[finding.fingerprint] > 1:  # same check, same node: keep both, stably
+                finding.ypath = finding.ypath + (f"#{seen[finding.fingerprint]}",)
+                finding.seal(default_path)
+        return findings
+
+    def _run_repo_checks(self) -> None:
+        findings: list[Finding] = []
+        self.check_errors = [n for n in self.check_errors if not n.message.startswith("repository check")]
+        for check in self._repo_checks:
+            try:
+                findings.extend(self._call(check, self.index) or ())
+            except Exception as exc:
+                self.check_errors.append(Notice(".", f"repository check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
+        self.repo_findings = suppress.apply_repo(self._seal(findings, "."), self)
+
+
+def _worth_notice(rel: str) -> bool:
+    """Skipped-file notices matter for files we would have audited, not for every blob."""
+    from .classify import kind_by_name, YAML_EXT
+
+    return kind_by_name(rel) not in (None, FileKind.SOURCE) or rel.lower().endswith(YAML_EXT)

@@ -1,0 +1,3 @@
+"""env checks: every module is listed here, in code order."""
+
+CHECKS = ()

@@ -1,0 +1,3 @@
+"""gha checks: every module is listed here, in code order."""
+
+CHECKS = ()

@@ -1,0 +1,78 @@
+"""Container image references: parsing and a few questions checks ask of them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: image names (last path component, or the whole repository) that are stateful stores
+DATABASE_IMAGES = (
+    "postgres", "postgresql", "postgis", "timescaledb", "mysql", "mariadb", "percona",
+    "mongo", "mongodb", "redis", "valkey", "keydb", "kafka", "zookeeper", "cassandra",
+    "scylla", "elasticsearch", "opensearch", "rabbitmq", "etcd", "clickhouse",
+    "clickhouse-server", "cockroach", "cockroachdb", "couchdb", "neo4j", "influxdb",
+    "memcached", "nats", "minio", "mssql-server", "oracle", "db2", "questdb", "redpanda",
+)
+
+_DIGEST_RE = re.compile(r"@(sha256:[0-9a-fA-F]{32,})$")
+_VAR_RE = re.compile(r"\$\{?[A-Za-z_]")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    raw: str
+    registry: str | None
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    @property
+    def name(self) -> str:
+        """The last path component of the repository (``bitnami/postgresql`` -> ``postgresql``)."""
+        return self.repository.rsplit("/", 1)[-1]
+
+    @property
+    def templated(self) -> bool:
+        """True when the reference uses variables we cannot resolve (``${TAG}``)."""
+        return bool(_VAR_RE.search(self.raw)) or "{{" in self.raw
+
+    @property
+    def floating(self) -> bool:
+        """No tag, or ``latest``, and no digest."""
+        return self.digest is None and (self.tag is None or self.tag.lower() in ("latest", "stable", "edge", "main", "master"))
+
+    @property
+    def pinned(self) -> bool:
+        return self.digest is not None
+
+
+def parse_image(raw: str) -> ImageRef:
+    text = str(raw).strip()
+    digest = None
+    match = _DIGEST_RE.search(text)
+    if match:
+        digest = match.group(1)
+        text = text[: match.start()]
+    elif "@" in text:
+        text, _, digest = text.partition("@")
+    registry = None
+    first, sep, rest = text.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, text = first, rest
+    tag = None
+    name, colon, maybe_tag = text.rpartition(":")
+    if colon and "/" not in maybe_tag:
+        text, tag = name, maybe_tag
+    return ImageRef(str(raw), registry, text, tag or None, digest)
+
+
+def is_database_image(image: str | ImageRef, names: tuple[str, ...] = DATABASE_IMAGES) -> bool:
+    ref = parse_image(image) if isinstance(image, str) else image
+    base = ref.name.lower()
+    # tolerate vendor prefixes/suffixes: "bitnami/postgresql-repmgr", "postgres-exporter" is not a db
+    if base.endswith(("-exporter", "_exporter", "-operator", "-ui", "-admin", "-client", "-proxy")):
+        return False
+    if base in names:
+        return True
+    head = re.split(r"[-_.]", base, maxsplit=1)[0]
+    return head in names and not base.startswith(("redis-commander", "mongo-express"))

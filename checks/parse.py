@@ -1,0 +1,77 @@
+"""From bytes to a :class:`ParsedFile`: classify, parse, and never raise."""
+
+from __future__ import annotations
+
+from .classify import (
+    in_helm_chart,
+    is_compose_doc,
+    is_shell_shebang,
+    kind_by_name,
+    looks_templated,
+)
+from .models import compose, dockerfile, envfile, shell, source, workflow
+from .models.base import FileKind, ParsedFile, Problem
+from .models.k8s import is_k8s_doc, parse_kustomization, parse_manifests
+from .models.yamlnodes import YamlBombError, load_documents_partial
+from .classify import YAML_EXT
+
+
+def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
+    """Parse one file's text; None when it is nothing we audit."""
+    kind = kind_by_name(rel)
+    try:
+        if kind is FileKind.DOCKERFILE:
+            return dockerfile.parse(rel, text)
+        if kind is FileKind.ENV:
+            return envfile.parse(rel, text)
+        if kind is FileKind.SHELL:
+            return shell.parse(rel, text)
+        if kind is FileKind.SOURCE:
+            return source.parse(rel, text)
+        if kind is not None or rel.lower().endswith(YAML_EXT):
+            return _parse_yaml(rel, text, kind)
+        if is_shell_shebang(head or text[:200].encode("utf-8", "replace")):
+            return shell.parse(rel, text)
+        return None
+    except RecursionError:
+        return _broken(rel, kind or FileKind.YAML, "file nests too deeply to read")
+
+
+def _broken(rel: str, kind: FileKind, message: str, line: int | None = None) -> ParsedFile:
+    parsed = ParsedFile(rel, kind)
+    parsed.problems.append(Problem(message, line))
+    return parsed
+
+
+def _parse_yaml(rel: str, text: str, kind: FileKind | None) -> ParsedFile | None:
+    templated = looks_templated(text)
+    if templated and in_helm_chart(rel):
+        return _helm(rel)
+    docs, error = load_documents_partial(text)
+    if error is not None and templated and not isinstance(error, YamlBombError):
+        return _helm(rel)
+    parsed = _from_docs(rel, docs, kind)
+    if error is not None:
+        message = error.message if isinstance(error, YamlBombError) else f"invalid YAML: {error.message}"
+        parsed.problems.append(Problem(message, error.line))
+    return parsed
+
+
+def _from_docs(rel: str, docs: list, kind: FileKind | None) -> ParsedFile:
+    if kind is FileKind.WORKFLOW:
+        return workflow.parse(rel, docs)
+    if kind is FileKind.KUSTOMIZATION:
+        return parse_kustomization(rel, docs)
+    if kind is FileKind.COMPOSE:
+        return compose.parse(rel, docs)
+    if any(is_k8s_doc(doc.data) for doc in docs):
+        return parse_manifests(rel, docs)
+    if any(is_compose_doc(doc.data) for doc in docs):
+        return compose.parse(rel, docs)
+    return ParsedFile(rel, FileKind.YAML)
+
+
+def _helm(rel: str) -> ParsedFile:
+    parsed = ParsedFile(rel, FileKind.HELM_TEMPLATE)
+    parsed.notices.append("Helm/Go template (contains {{ }}); not rendered, not audited")
+    return parsed

@@ -1,0 +1,3 @@
+"""repo checks: every module is listed here, in code order."""
+
+CHECKS = ()

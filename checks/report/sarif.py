@@ -1,0 +1,141 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..api import Check, Finding, Severity
+from . import AuditResult
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/auditui/auditui"
+
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+# GitHub maps security-severity to critical (>= 9), high (>= 7), medium (>= 4), low
+_SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "1.0",
+}
+
+
+def _help_markdown(check: Check) -> str:
+    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(check.remediation, 1))
+    refs = "\n".join(f"- <{ref}>" for ref in check.references)
+    text = f"**{check.title}** (`{check.code}` {check.name})\n\n{check.rationale}\n\n**Remediation** (effort: {check.effort})\n\n{steps}\n"
+    if refs:
+        text += f"\n**References**\n\n{refs}\n"
+    return text
+
+
+def _help_text(check: Check) -> str:
+    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(check.remediation, 1))
+    return f"{check.rationale}\n\nRemediation (effort {check.effort}):\n{steps}"
+
+
+def rule(check: Check) -> dict:
+    return {
+        "id": check.code,
+        "name": "".join(part.capitalize() for part in check.name.split("-")),
+        "shortDescription": {"text": check.title},
+        "fullDescription": {"text": check.rationale},
+        "help": {"text": _help_text(check), "markdown": _help_markdown(check)},
+        "helpUri": check.references[0] if check.references else INFO_URI,
+        "defaultConfiguration": {"level": _LEVEL[check.severity]},
+        "properties": {
+            "tags": ["security", "infrastructure", check.category.value],
+            "security-severity": _SECURITY_SEVERITY[check.severity],
+            "precision": "high",
+        },
+    }
+
+
+def _line_hash(root: str, finding: Finding) -> str:
+    """GitHub's primaryLocationLineHash: a hash of the finding's line text."""
+    text = ""
+    if finding.path and finding.line:
+        try:
+            with open(Path(root) / finding.path, encoding="utf-8", errors="replace") as handle:
+                for number, line in enumerate(handle, 1):
+                    if number == finding.line:
+                        text = line.strip()
+                        break
+        except OSError:
+            text = ""
+    digest = hashlib.sha256(f"{finding.code}:{text}".encode()).hexdigest()[:16]
+    return f"{digest}:1"
+
+
+def result_dict(root: str, finding: Finding, status: str) -> dict:
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": finding.path if finding.path not in (None, ".") else ".", "uriBaseId": "%SRCROOT%"}}}
+    if finding.line:
+        location["physicalLocation"]["region"] = {
+            "startLine": finding.line,
+            "endLine": max(finding.end_line or finding.line, finding.line),
+        }
+    if finding.resource:
+        location["logicalLocations"] = [{"fullyQualifiedName": finding.resource, "kind": "resource"}]
+    result: dict = {
+        "ruleId": finding.code,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [location],
+        "partialFingerprints": {
+            "auditui/v1": finding.fingerprint,
+            "primaryLocationLineHash": _line_hash(root, finding),
+        },
+        "properties": {"severity": finding.severity.label, "category": finding.category.value},
+    }
+    if finding.evidence:
+        result["properties"]["evidence"] = finding.evidence
+    if status in ("accepted", "deferred"):
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": f"{status} in auditui triage"}]
+    elif status == "suppressed":
+        result["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": finding.suppressed_by or "suppressed"}]
+    return result
+
+
+def to_dict(result: AuditResult, checks: tuple[Check, ...] | None = None) -> dict:
+    from .. import registry
+    from ..version import __version__
+
+    catalog = checks if checks is not None else registry.ALL_CHECKS
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "auditui",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": [rule(c) for c in catalog],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(result.root).absolute().as_uri() + "/"}},
+                "results": [result_dict(result.root, f, result.status_of(f)) for f in result.findings],
+                "invocations": [{
+                    "executionSuccessful": True,
+                    "toolExecutionNotifications": [
+                        {"level": "warning" if n.kind == "error" else "note", "message": {"text": f"{n.path}: {n.message}"}}
+                        for n in result.notices
+                    ],
+                }],
+            }
+        ],
+    }
+
+
+def render(result: AuditResult) -> str:
+    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,3 @@
+"""shell checks: every module is listed here, in code order."""
+
+CHECKS = ()

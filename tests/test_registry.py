@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+from auditui.checks import registry
+from auditui.checks.api import Category, Severity
+
+
+def test_every_check_module_is_listed_in_its_domain():
+    for name, package in registry.DOMAINS.items():
+        listed = {check.code for check in package.CHECKS}
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            check = getattr(module, "CHECK", None)
+            assert check is not None, f"{module.__name__} defines no CHECK"
+            assert check.code in listed, f"{module.__name__} ({check.code}) is not listed in {name}.CHECKS"
+
+
+def test_codes_and_names_are_unique_and_well_formed():
+    codes = [c.code for c in registry.ALL_CHECKS]
+    names = [c.name for c in registry.ALL_CHECKS]
+    assert len(codes) == len(set(codes))
+    assert len(names) == len(set(names))
+    for check in registry.ALL_CHECKS:
+        assert re.fullmatch(r"(AUD|K8S|CMP|DKR|GHA|SH|ENV|REPO)\d{3}", check.code), check.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", check.name), check.name
+        assert isinstance(check.severity, Severity) and isinstance(check.category, Category)
+        assert check.title and check.rationale and check.remediation and check.effort
+        assert all(step.strip() for step in check.remediation)
+        assert re.fullmatch(r"\d+(m|h|d)", check.effort), f"{check.code} effort {check.effort!r}"
+
+
+def test_every_check_but_engine_emitted_ones_has_a_function():
+    engine_emitted = {"AUD001"}
+    for check in registry.ALL_CHECKS:
+        if check.code not in engine_emitted:
+            assert check.func is not None, f"{check.code} has no registered function"
