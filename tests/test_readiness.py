@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from auditui.checks.api import Category, Check, Pos, Severity
+from auditui.checks.facts import RepoIndex
+from auditui.checks.models.base import Fact, FileKind
+from auditui.checks.readiness import AREAS, Mark, production_checklist, readiness_score
+
+
+def make_check(category: Category, severity: Severity, code: str = "K8S999") -> Check:
+    return Check(code=code, name=f"t-{code.lower()}", title="t", severity=severity, category=category,
+                 rationale="r", remediation=("s",), effort="1h")
+
+
+def finding(category: Category, severity: Severity, name: str = "x"):
+    return make_check(category, severity).finding(Pos(1, 1, (name,)), resource=name, message="m").seal("f.yaml")
+
+
+def index_with_database() -> RepoIndex:
+    index = RepoIndex()
+    index.set_file("compose.yaml", FileKind.COMPOSE, [Fact("compose:service", "db", 3, (), Fact.pack(image="postgres:16"))])
+    return index
+
+
+def marks(items):
+    return {item.area.id: item.mark for item in items}
+
+
+def test_areas_fail_partial_pass_and_na():
+    index = RepoIndex()
+    index.set_file("compose.yaml", FileKind.COMPOSE, [Fact("compose:service", "web", 3, (), Fact.pack(image="nginx:1.27"))])
+    findings = [finding(Category.SECRETS, Severity.CRITICAL, "a"), finding(Category.RESOURCES, Severity.MEDIUM, "b")]
+    result = marks(production_checklist(findings, index))
+    assert result["secrets"] is Mark.FAIL
+    assert result["resources"] is Mark.PARTIAL
+    assert result["tls"] is Mark.PASS
+    assert result["database-ha"] is Mark.NA  # no database anywhere
+    assert result["rbac"] is Mark.NA  # no Kubernetes
+
+
+def test_databases_make_database_areas_applicable():
+    result = marks(production_checklist([], index_with_database()))
+    assert result["database-ha"] is Mark.PASS and result["backup-dr"] is Mark.PASS
+
+
+def test_accepted_serious_risk_is_partial_not_fail():
+    f = finding(Category.DATABASE_HA, Severity.CRITICAL)
+    items = production_checklist([f], index_with_database(), lambda _: "accepted")
+    assert marks(items)["database-ha"] is Mark.PARTIAL
+
+
+def test_info_findings_do_not_lower_a_mark():
+    items = production_checklist([finding(Category.SUPPLY_CHAIN, Severity.INFO)], index_with_database())
+    assert marks(items)["supply-chain"] is Mark.PASS
+
+
+def test_score_formula_and_critical_cap():
+    index = index_with_database()
+    clean = production_checklist([], index)
+    assert readiness_score(clean) == 10.0
+    medium = [finding(Category.RESOURCES, Severity.MEDIUM)]
+    items = production_checklist(medium, index)
+    applicable = [i for i in items if i.mark is not Mark.NA]
+    assert readiness_score(items) == round(10 * (len(applicable) - 0.5) / len(applicable), 1)
+    critical = [finding(Category.SECRETS, Severity.CRITICAL)]
+    assert readiness_score(production_checklist(critical, index)) == 4.0
+
+
+def test_every_category_but_audit_belongs_to_an_area():
+    covered = {c for area in AREAS for c in area.categories}
+    assert set(Category) - covered == {Category.AUDIT}
