@@ -10,9 +10,11 @@ commonest source of false positives in peer tools.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ..api import redact
 from .base import Fact, FileKind, ParsedFile
 from .images import ImageRef, parse_image
 from .yamlnodes import YamlDoc, YList, YMap
@@ -289,7 +291,170 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     if obj.kind == "Ingress":
         data["tls"] = bool(spec.list("tls"))
         data["annotations"] = sorted(str(k) for k in obj.annotations)
+    data.update(cluster_facts(obj))
     return [Fact(f"k8s:{obj.kind}", f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(**data))]
+
+
+# -- cluster-level facts (additive keys read by the K8S060-K8S099 repository checks) --
+
+#: words in a Job/CronJob's name, images or command that say "this takes a backup"
+BACKUP_WORDS = (
+    "backup", "pg_dump", "pg_dumpall", "pg_basebackup", "pgbackrest", "wal-g", "walg",
+    "mysqldump", "mariadb-dump", "mariabackup", "xtrabackup", "mongodump", "redis-cli --rdb",
+    "restic", "velero", "borg", "kopia", "etcdctl snapshot", "bgsave", "snapshot save",
+)
+
+
+_PLACEHOLDER_RE = re.compile(
+    r"^(\$\{[^}]*\}|\$\([^)]*\)|\$[A-Z_][A-Z0-9_]*|<[^<>]*>|\{\{.*\}\}|%[A-Z_]+%|"
+    r"(change[-_ ]?me|replace[-_ ]?me|todo|fixme|xxx+|\*+|redacted|placeholder|dummy|example|set[-_ ]?me))$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """An empty value, a variable to substitute or an obvious placeholder: not a secret."""
+    text = value.strip()
+    return not text or bool(_PLACEHOLDER_RE.match(text)) or text.startswith("ENC[")
+
+
+def _str_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value if v is not None]
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    return []
+
+
+def _label_selector(node: Any) -> dict[str, Any] | None:
+    """A label selector as plain data: match_labels, match_expressions (None if absent)."""
+    if not isinstance(node, YMap):
+        return None
+    labels = node.get("matchLabels")
+    exprs = []
+    for _, expr in node.list("matchExpressions").maps():
+        exprs.append((str(expr.get("key")), str(expr.get("operator")), tuple(_str_list(expr.get("values")))))
+    return {
+        "match_labels": {str(k): str(v) for k, v in labels.items()} if isinstance(labels, YMap) else {},
+        "match_expressions": exprs,
+    }
+
+
+def selector_matches(selector: Any, labels: dict) -> bool:
+    """Does a packed label selector (from :func:`_label_selector`) select these labels?"""
+    if selector is None:
+        return False
+    sel = dict(selector) if not isinstance(selector, dict) else selector
+    match_labels = dict(sel.get("match_labels") or ())
+    for key, value in match_labels.items():
+        if labels.get(key) != value:
+            return False
+    for key, operator, values in sel.get("match_expressions") or ():
+        op = operator.lower()
+        if op == "in" and labels.get(key) not in values:
+            return False
+        if op == "notin" and key in labels and labels[key] in values:
+            return False
+        if op == "exists" and key not in labels:
+            return False
+        if op == "doesnotexist" and key in labels:
+            return False
+    return True
+
+
+def _workload_text(obj: "Workload") -> str:
+    parts = [obj.name]
+    for container in obj.containers(include_init=True):
+        parts.append(container.image)
+        for key in ("command", "args"):
+            parts.extend(_str_list(container.node.get(key)))
+    return " ".join(parts).lower()
+
+
+def cluster_facts(obj: K8sObject) -> dict[str, Any]:
+    """Extra fact keys for cluster-level checks (RBAC, TLS, policies, backups)."""
+    data: dict[str, Any] = {}
+    spec = obj.spec
+    kind = obj.kind
+    if isinstance(obj, Workload):
+        data["main_images"] = [c.image for c in obj.containers()]
+        if kind in ("CronJob", "Job"):
+            text = _workload_text(obj)
+            data["backup"] = any(word in text for word in BACKUP_WORDS)
+    if kind in ("PodDisruptionBudget", "NetworkPolicy"):
+        key = "podSelector" if kind == "NetworkPolicy" else "selector"
+        data["label_selector"] = _label_selector(spec.get(key))
+    if kind == "NetworkPolicy":
+        peers = []
+        for direction, side in (("ingress", "from"), ("egress", "to")):
+            for _, rule in spec.list(direction).maps():
+                for _, peer in rule.list(side).maps():
+                    sel = peer.get("namespaceSelector")
+                    if isinstance(sel, YMap):
+                        peers.append((sel.line, sel.ypath, _label_selector(sel)))
+        data["namespace_selectors"] = peers
+    if kind == "Ingress":
+        data["tls_secrets"] = sorted({
+            str(t.get("secretName")) for _, t in spec.list("tls").maps() if t.get("secretName")
+        })
+    if kind == "Certificate":
+        data["secret_name"] = None if spec.get("secretName") is None else str(spec.get("secretName"))
+    if kind in ("Role", "ClusterRole"):
+        rules = []
+        for _, rule in obj.doc.list("rules").maps():
+            rules.append({
+                "line": rule.line,
+                "ypath": rule.ypath,
+                "api_groups": _str_list(rule.get("apiGroups")),
+                "resources": _str_list(rule.get("resources")),
+                "verbs": [v.lower() for v in _str_list(rule.get("verbs"))],
+                "resource_names": _str_list(rule.get("resourceNames")),
+                "non_resource_urls": _str_list(rule.get("nonResourceURLs")),
+            })
+        data["rules"] = rules
+        data["aggregated"] = isinstance(obj.doc.get("aggregationRule"), YMap)
+    if kind in ("RoleBinding", "ClusterRoleBinding"):
+        ref = obj.doc.map("roleRef")
+        data["role_ref"] = f"{ref.get('kind')}/{ref.get('name')}"
+        data["subjects"] = [
+            f"{s.get('kind')}/{s.get('namespace') or ''}/{s.get('name')}" for _, s in obj.doc.list("subjects").maps()
+        ]
+    if kind == "Prometheus":
+        data["scrape_configs"] = bool(spec.get("additionalScrapeConfigs")) or bool(spec.get("scrapeConfigSelector"))
+    if kind == "HorizontalPodAutoscaler":
+        data["min_replicas"] = spec.get("minReplicas") if isinstance(spec.get("minReplicas"), int) else None
+    if kind == "ScaledObject":  # KEDA
+        target = spec.map("scaleTargetRef")
+        data["target"] = f"{target.get('kind') or 'Deployment'}/{target.get('name')}"
+    return data
+
+
+def kustomize_facts(k: "Kustomization") -> list[Fact]:
+    """Secret generators and replica overrides of one kustomization (topic ``kustomize:details``)."""
+    generators = []
+    for index, gen in k.doc.list("secretGenerator").maps():
+        entry = {"name": str(gen.get("name")), "line": k.doc.list("secretGenerator").item_line(index),
+                 "ypath": gen.ypath, "literals": [], "files": []}
+        for literal in _str_list(gen.get("literals")):
+            key, _, value = literal.partition("=")
+            value = value.strip().strip("'\"")
+            # only a redacted form is kept: facts must never hold the secret itself
+            entry["literals"].append((key.strip(), looks_like_placeholder(value), redact(value)))
+        for field_name in ("files", "envs", "env"):
+            for item in _str_list(gen.get(field_name)):
+                source = item.partition("=")[2] if "=" in item else item
+                entry["files"].append((field_name, source.strip()))
+        generators.append(entry)
+    replicas = []
+    seq = k.doc.list("replicas")
+    for index, item in seq.maps():
+        count = item.get("count")
+        if isinstance(count, int) and not isinstance(count, bool):
+            replicas.append((str(item.get("name")), count, seq.item_line(index), item.ypath))
+    if not generators and not replicas:
+        return []
+    return [Fact("kustomize:details", k.path, k.line, k.ypath,
+                 Fact.pack(secret_generators=generators, replicas=replicas))]
 
 
 def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
@@ -302,6 +467,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
             if data.get("kind") == "Kustomization":
                 parsed.units.append(Kustomization(path, data))
                 parsed.facts.append(Fact("kustomization", path, data.line, data.ypath))
+                parsed.facts.extend(kustomize_facts(parsed.units[-1]))
                 continue
             if data.get("kind") == "List" and isinstance(data.get("items"), YList):
                 items = [item for _, item in data["items"].maps() if is_k8s_doc(item)]
@@ -329,4 +495,5 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
                 Fact("kustomization", path, doc.data.line, doc.data.ypath,
                      Fact.pack(resources=Kustomization(path, doc.data).resources))
             )
+            parsed.facts.extend(kustomize_facts(parsed.units[-1]))
     return parsed
