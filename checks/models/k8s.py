@@ -200,6 +200,15 @@ class Workload(K8sObject):
 
 
 @dataclass(eq=False)
+class WorkloadPatch(K8sObject):
+    """A partial workload (a Kustomize/strategic-merge patch): containers without images.
+
+    It is not a :class:`Workload`, so checks for missing settings (probes, limits,
+    securityContext) do not run on it: the base it patches carries those.
+    """
+
+
+@dataclass(eq=False)
 class Kustomization:
     path: str
     doc: YMap
@@ -258,6 +267,10 @@ def build_object(path: str, doc: YMap, index: int) -> K8sObject:
     if kind in WORKLOAD_KINDS:
         template = _pod_template(doc, kind)
         if template is not None:
+            containers = template[0].get("containers")
+            items = [c for c in containers if isinstance(c, YMap)] if isinstance(containers, YList) else []
+            if not items or not any("image" in c for c in items):
+                return WorkloadPatch(**common)
             return Workload(pod_spec=template[0], pod_meta=template[1], **common)
     return K8sObject(**common)
 
@@ -292,7 +305,9 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["tls"] = bool(spec.list("tls"))
         data["annotations"] = sorted(str(k) for k in obj.annotations)
     data.update(cluster_facts(obj))
-    return [Fact(f"k8s:{obj.kind}", f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(**data))]
+    # patches describe changes to an object defined elsewhere, not an object of their own
+    topic = f"k8s-patch:{obj.kind}" if isinstance(obj, WorkloadPatch) else f"k8s:{obj.kind}"
+    return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(**data))]
 
 
 # -- cluster-level facts (additive keys read by the K8S060-K8S099 repository checks) --
@@ -497,3 +512,192 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
     return parsed
+
+
+# -- workload helpers and facts (additive; read by the K8S001-K8S059 checks) --
+
+#: volume sources whose data outlives the pod (an emptyDir or configMap does not)
+PERSISTENT_VOLUME_SOURCES = (
+    "persistentVolumeClaim", "hostPath", "awsElasticBlockStore", "gcePersistentDisk", "azureDisk",
+    "azureFile", "nfs", "cephfs", "rbd", "iscsi", "cinder", "glusterfs", "portworxVolume", "fc",
+    "flocker", "quobyte", "storageos", "vsphereVolume", "photonPersistentDisk", "scaleIO",
+)
+
+
+def pod_volumes(workload: "Workload") -> dict[str, tuple[int, YMap]]:
+    """The pod's volumes by name: (index in ``spec.volumes``, volume item)."""
+    out: dict[str, tuple[int, YMap]] = {}
+    for index, item in workload.pod_spec.list("volumes").maps():
+        name = item.get("name")
+        if name is not None:
+            out.setdefault(str(name), (index, item))
+    return out
+
+
+def claim_template_names(workload: "Workload") -> set[str]:
+    """Names of a StatefulSet's ``volumeClaimTemplates``."""
+    names = set()
+    for _, item in workload.spec.list("volumeClaimTemplates").maps():
+        name = item.map("metadata").get("name")
+        if name is not None:
+            names.add(str(name))
+    return names
+
+
+def volume_mounts(container: "Container") -> list[YMap]:
+    return [m for _, m in container.node.list("volumeMounts").maps()]
+
+
+def is_native_sidecar(container: "Container") -> bool:
+    """An init container with ``restartPolicy: Always`` runs for the pod's whole life."""
+    return container.init and str(container.node.get("restartPolicy") or "") == "Always"
+
+
+def long_lived_containers(workload: "Workload") -> Iterator["Container"]:
+    """Main containers plus native sidecars: the ones that run as long as the pod."""
+    for container in workload.containers(include_init=True):
+        if not container.init or is_native_sidecar(container):
+            yield container
+
+
+_HOST_TOKEN_RE = re.compile(r"(?<![\w.-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*")
+_LOOPBACK_RE = re.compile(r"^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$")
+_BIND_WORD_RE = re.compile(r"bind|listen", re.IGNORECASE)
+_USERINFO_RE = re.compile(r"//[^/@\s]+@")
+
+
+def dev_hosts(text: str) -> list[tuple[str, str]]:
+    """(host, category) for each development-only host in ``text``.
+
+    Categories: ``loopback`` (localhost, 127.x), ``docker`` (``*.docker.internal``),
+    ``mdns`` (``*.local`` but not the cluster's ``*.cluster.local``) and ``dev``
+    (``*.localhost``).  Tokens that are part of a path (``/opt/app.local``) are skipped.
+    """
+    found: list[tuple[str, str]] = []
+    for match in _HOST_TOKEN_RE.finditer(text):
+        start = match.start()
+        if start and text[start - 1] == "/" and text[max(0, start - 3):start] != "://":
+            continue
+        host = match.group(0).rstrip("-").lower()
+        if _LOOPBACK_RE.match(host):
+            category = "loopback"
+        elif host.endswith(".docker.internal"):
+            category = "docker"
+        elif host.endswith(".localhost"):
+            category = "dev"
+        elif host.endswith(".local") and host != "cluster.local" and not host.endswith(".cluster.local"):
+            category = "mdns"
+        else:
+            continue
+        found.append((host, category))
+    return found
+
+
+def _connection_like(value: str, host: str) -> bool:
+    """The value names a host to connect to (a URL, ``host:port`` or the bare host)."""
+    text = value.strip().lower()
+    if "://" in text or "@" + host in text:
+        return True
+    return bool(re.fullmatch(re.escape(host) + r"(:\d+)?(/\S*)?", text))
+
+
+def _value_line(at: YMap | YList, key: Any, value: str, host: str) -> int:
+    """The line of ``host`` inside the value at ``at[key]`` (block scalars span lines)."""
+    if isinstance(at, YList):
+        return at.item_line(key)
+    line = at.key_line(key)
+    first, last = at.value_span(key)
+    if last > first and first == line:  # a block scalar: its text starts below the key
+        lines = value.splitlines()
+        offset = next((i for i, text in enumerate(lines) if host in text.lower()), 0)
+        return min(line + 1 + offset, last)
+    return first
+
+
+def _devhost_facts(owner: str, resource: str, where: str, value: Any, at: YMap | YList, key: Any,
+                   shared_loopback: bool, bind_key: str = "") -> list[Fact]:
+    if not isinstance(value, str) or not value.strip():
+        return []
+    facts = []
+    multiline = "\n" in value.strip()
+    for host, category in dev_hosts(value):
+        snippet = next((t.strip() for t in value.splitlines() if host in t.lower()), value.strip())
+        facts.append(Fact(
+            "k8s:devhost", f"{owner}#{'/'.join(map(str, at.ypath + (key,)))}#{host}",
+            _value_line(at, key, value, host), at.ypath + (key,),
+            Fact.pack(host=host, category=category, where=where, resource=resource,
+                      snippet=_USERINFO_RE.sub("//", snippet)[:120],
+                      multiline=multiline, shared_loopback=shared_loopback,
+                      bind=bool(_BIND_WORD_RE.search(bind_key)),
+                      connection=_connection_like(value, host)),
+        ))
+    return facts
+
+
+def workload_facts(obj: K8sObject) -> list[Fact]:
+    """Facts the workload repository checks need, each with its own position.
+
+    ``k8s:pod`` (one per pod template with containers: service account, token automount),
+    ``k8s:image`` (one per container image), ``k8s:sa`` (ServiceAccount token automount)
+    and ``k8s:devhost`` (development-only hosts in env values, args and ConfigMap data).
+    """
+    facts: list[Fact] = []
+    owner = f"{obj.namespace or ''}/{obj.kind}/{obj.name}"
+    if obj.kind == "ServiceAccount":
+        automount = obj.doc.get("automountServiceAccountToken")
+        facts.append(Fact("k8s:sa", f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
+            name=obj.name, namespace=obj.namespace, automount=automount if isinstance(automount, bool) else None)))
+    if obj.kind == "ConfigMap":
+        data = obj.doc.get("data")
+        if isinstance(data, YMap):
+            for key, value in data.items():
+                facts.extend(_devhost_facts(owner, obj.resource, f"data key {key!r}", value, data, key,
+                                            False, str(key)))
+    if not isinstance(obj, Workload):
+        return facts
+    containers = list(obj.containers(include_init=True))
+    if not containers:  # a patch or a bare template: nothing runs from it
+        return facts
+    pod = obj.pod_spec
+    automount = pod.get("automountServiceAccountToken")
+    account = pod.get("serviceAccountName") or pod.get("serviceAccount") or "default"
+    facts.append(Fact("k8s:pod", owner, pod.line, pod.ypath, Fact.pack(
+        kind=obj.kind, name=obj.name, namespace=obj.namespace, resource=obj.resource,
+        service_account=str(account), automount=automount if isinstance(automount, bool) else None,
+        automount_line=pod.key_line("automountServiceAccountToken") if "automountServiceAccountToken" in pod else None,
+    )))
+    shared_loopback = pod.get("hostNetwork") is True or sum(1 for _ in long_lived_containers(obj)) > 1
+    for container in containers:
+        image = container.node.get("image")
+        if isinstance(image, str) and image.strip():
+            facts.append(Fact("k8s:image", f"{owner}/{container.name}", container.node.key_line("image"),
+                              container.ypath + ("image",),
+                              Fact.pack(image=image.strip(), resource=container.resource, init=container.init)))
+        for _, env in container.node.list("env").maps():
+            if "value" in env:
+                name = str(env.get("name"))
+                facts.extend(_devhost_facts(owner, container.resource, f"env {name}", env.get("value"), env,
+                                            "value", shared_loopback, name))
+        args = container.node.list("args")
+        for index, arg in enumerate(args):
+            if isinstance(arg, str):
+                flag = arg.split("=", 1)[0] if "=" in arg else (str(args[index - 1]) if index else "")
+                facts.extend(_devhost_facts(owner, container.resource, "args", arg, args, index,
+                                            shared_loopback, flag))
+    return facts
+
+
+def kustomize_image_facts(k: "Kustomization") -> list[Fact]:
+    """The ``images:`` overrides of one kustomization (topic ``kustomize:images``)."""
+    images = []
+    seq = k.doc.list("images")
+    for _, item in seq.maps():
+        name = item.get("name")
+        if name is None:
+            continue
+        images.append((str(name),) + tuple(
+            "" if item.get(key) is None else str(item.get(key)) for key in ("newName", "newTag", "digest")
+        ))
+    if not images:
+        return []
+    return [Fact("kustomize:images", k.path, seq.line, seq.ypath, Fact.pack(images=images))]
