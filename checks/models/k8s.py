@@ -483,6 +483,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
                 parsed.units.append(Kustomization(path, data))
                 parsed.facts.append(Fact("kustomization", path, data.line, data.ypath))
                 parsed.facts.extend(kustomize_facts(parsed.units[-1]))
+                parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
                 continue
             if data.get("kind") == "List" and isinstance(data.get("items"), YList):
                 items = [item for _, item in data["items"].maps() if is_k8s_doc(item)]
@@ -492,6 +493,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
                 obj = build_object(path, item, doc.index)
                 parsed.units.append(obj)
                 parsed.facts.extend(object_facts(obj))
+                parsed.facts.extend(workload_facts(obj))
         elif isinstance(data, YMap):
             missing = [k for k in ("apiVersion", "kind") if k not in data]
             parsed.notices.append(
@@ -511,6 +513,7 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
                      Fact.pack(resources=Kustomization(path, doc.data).resources))
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
+            parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
     return parsed
 
 
@@ -623,7 +626,7 @@ def _devhost_facts(owner: str, resource: str, where: str, value: Any, at: YMap |
     for host, category in dev_hosts(value):
         snippet = next((t.strip() for t in value.splitlines() if host in t.lower()), value.strip())
         facts.append(Fact(
-            "k8s:devhost", f"{owner}#{'/'.join(map(str, at.ypath + (key,)))}#{host}",
+            "workload:devhost", f"{owner}#{'/'.join(map(str, at.ypath + (key,)))}#{host}",
             _value_line(at, key, value, host), at.ypath + (key,),
             Fact.pack(host=host, category=category, where=where, resource=resource,
                       snippet=_USERINFO_RE.sub("//", snippet)[:120],
@@ -637,15 +640,15 @@ def _devhost_facts(owner: str, resource: str, where: str, value: Any, at: YMap |
 def workload_facts(obj: K8sObject) -> list[Fact]:
     """Facts the workload repository checks need, each with its own position.
 
-    ``k8s:pod`` (one per pod template with containers: service account, token automount),
-    ``k8s:image`` (one per container image), ``k8s:sa`` (ServiceAccount token automount)
-    and ``k8s:devhost`` (development-only hosts in env values, args and ConfigMap data).
+    ``workload:pod`` (one per pod template with containers: service account, token automount),
+    ``workload:image`` (one per container image), ``workload:sa`` (ServiceAccount token automount)
+    and ``workload:devhost`` (development-only hosts in env values, args and ConfigMap data).
     """
     facts: list[Fact] = []
     owner = f"{obj.namespace or ''}/{obj.kind}/{obj.name}"
     if obj.kind == "ServiceAccount":
         automount = obj.doc.get("automountServiceAccountToken")
-        facts.append(Fact("k8s:sa", f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
+        facts.append(Fact("workload:sa", f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
             name=obj.name, namespace=obj.namespace, automount=automount if isinstance(automount, bool) else None)))
     if obj.kind == "ConfigMap":
         data = obj.doc.get("data")
@@ -661,7 +664,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     pod = obj.pod_spec
     automount = pod.get("automountServiceAccountToken")
     account = pod.get("serviceAccountName") or pod.get("serviceAccount") or "default"
-    facts.append(Fact("k8s:pod", owner, pod.line, pod.ypath, Fact.pack(
+    facts.append(Fact("workload:pod", owner, pod.line, pod.ypath, Fact.pack(
         kind=obj.kind, name=obj.name, namespace=obj.namespace, resource=obj.resource,
         service_account=str(account), automount=automount if isinstance(automount, bool) else None,
         automount_line=pod.key_line("automountServiceAccountToken") if "automountServiceAccountToken" in pod else None,
@@ -670,7 +673,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     for container in containers:
         image = container.node.get("image")
         if isinstance(image, str) and image.strip():
-            facts.append(Fact("k8s:image", f"{owner}/{container.name}", container.node.key_line("image"),
+            facts.append(Fact("workload:image", f"{owner}/{container.name}", container.node.key_line("image"),
                               container.ypath + ("image",),
                               Fact.pack(image=image.strip(), resource=container.resource, init=container.init)))
         for _, env in container.node.list("env").maps():
