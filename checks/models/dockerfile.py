@@ -1,9 +1,802 @@
-"""Dockerfiles as stages of instructions (to be completed by the Dockerfile checks)."""
+"""Dockerfiles as build stages of instructions, with positions.
+
+A :class:`Dockerfile` holds its :class:`Stage` list; each stage holds its
+:class:`Instruction` list (the ``FROM`` first).  Instructions carry their first and
+last line and a symbolic ``ypath`` such as ``("stage", "runtime", "RUN", 2)`` (the
+third ``RUN`` of stage ``runtime``), so findings keep their fingerprint when lines
+are added above them.
+
+The text is split into instructions by a small hand parser rather than
+``dockerfile-parse``: that library (2.0.1) reads BuildKit heredoc bodies as
+instructions, drops an instruction whose last line ends in a continuation, and
+only reads from a file object.  The parser here follows the Dockerfile reference:
+parser directives (``# escape=``) only at the very top, comment and empty lines
+skipped inside continuations, ``<<EOF`` heredocs in RUN/COPY/ADD consumed until
+their terminator, JSON exec form recognised.  It never raises: odd input becomes a
+:class:`~.base.Problem` or no stage at all.
+
+Shell helpers (:func:`shell_commands`, :func:`packages_installed`) split the
+script of a ``RUN`` into commands so checks can ask "which packages does this
+install?" without each re-inventing a tokenizer.  Nothing here executes anything.
+"""
 
 from __future__ import annotations
 
-from .base import FileKind, ParsedFile
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .base import Fact, FileKind, ParsedFile, Problem
+from .images import ImageRef, parse_image
+
+#: every instruction the Dockerfile reference knows (plus the deprecated MAINTAINER)
+KNOWN_INSTRUCTIONS = frozenset(
+    "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR "
+    "ARG ONBUILD STOPSIGNAL HEALTHCHECK SHELL".split()
+)
+_HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
+_DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
+_INSTR_RE = re.compile(r"^\s*(\S+)(?:\s+(.*))?$", re.DOTALL)
+_HEREDOC_RE = re.compile(r"(?<!<)<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_VAR_REF_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
+
+
+# -- the model -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heredoc:
+    name: str
+    body: str
+    line: int  # first line of the body
+    end_line: int  # the terminator's line
+
+
+@dataclass(eq=False)
+class Instruction:
+    instruction: str  # upper case (``RUN``)
+    value: str  # everything after the keyword, continuations joined
+    line: int
+    end_line: int
+    ypath: tuple = ()
+    #: leading ``--name=value`` options (``--platform``, ``--mount``, ``--from``...)
+    flags: tuple[tuple[str, str | None], ...] = ()
+    #: the value without its leading flags
+    args: str = ""
+    #: the parsed JSON array of the exec form (``CMD ["app"]``), else None
+    exec_form: list[str] | None = None
+    heredocs: tuple[Heredoc, ...] = ()
+    #: the n-th instruction of this keyword within its stage (0-based)
+    index: int = 0
+
+    def flag(self, name: str) -> str | None:
+        """The value of the last ``--name`` flag ("" when given without value), or None."""
+        found = None
+        for key, value in self.flags:
+            if key == name:
+                found = "" if value is None else value
+        return found
+
+    def flag_values(self, name: str) -> list[str]:
+        return [value or "" for key, value in self.flags if key == name]
+
+    @property
+    def words(self) -> list[str]:
+        """The arguments as words (the exec form's items, or a shell-like split)."""
+        if self.exec_form is not None:
+            return list(self.exec_form)
+        return split_words(self.args)
+
+    def shell_script(self) -> str:
+        """The shell text a ``RUN`` runs: its command plus heredoc bodies fed to a shell.
+
+        ``RUN <<EOF`` and ``RUN bash <<EOF`` run the body; ``RUN cat <<EOF > f`` only
+        writes it, so that body is data and is left out.
+        """
+        if self.exec_form is not None:
+            argv = self.exec_form
+            if len(argv) >= 3 and _program(argv[0]) in _SHELLS and argv[1].startswith("-") and "c" in argv[1]:
+                return argv[2]
+            return " ".join(shlex.quote(a) for a in argv)
+        text = self.args
+        if not self.heredocs:
+            return text
+        command = _HEREDOC_RE.sub(" ", text).strip()
+        parts = [command] if command else []
+        words = split_words(command)
+        feeds_shell = not words or _program(words[0]) in _SHELLS or words[0] in ("set",)
+        if feeds_shell:
+            parts.extend(doc.body for doc in self.heredocs)
+        return "\n".join(parts)
+
+
+@dataclass(eq=False)
+class Stage:
+    index: int
+    name: str | None  # the ``AS`` alias, as written
+    base: str  # the FROM image text, with ARG defaults resolved where possible
+    from_instr: Instruction
+    instructions: list[Instruction] = field(default_factory=list)
+    #: the earlier stage this one builds FROM, if any
+    parent: "Stage | None" = None
+    platform: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name or str(self.index)
+
+    @property
+    def resource(self) -> str:
+        return f"stage/{self.key}"
+
+    @property
+    def scratch(self) -> bool:
+        return self.parent is None and self.base.strip().lower() == "scratch"
+
+    @property
+    def image(self) -> ImageRef | None:
+        """The external base image; None for ``scratch`` and earlier-stage references."""
+        if self.parent is not None or self.scratch:
+            return None
+        return parse_image(self.base)
+
+    @property
+    def line(self) -> int:
+        return self.from_instr.line
+
+    @property
+    def end_line(self) -> int:
+        return self.from_instr.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return ("stage", self.key)
+
+    def all(self, *names: str) -> list[Instruction]:
+        wanted = {n.upper() for n in names}
+        return [i for i in self.instructions if i.instruction in wanted]
+
+    def last(self, name: str) -> Instruction | None:
+        found = self.all(name)
+        return found[-1] if found else None
+
+    def chain(self) -> list["Stage"]:
+        """This stage and the earlier stages it builds FROM, nearest first."""
+        out: list[Stage] = []
+        stage: Stage | None = self
+        while stage is not None and stage not in out:
+            out.append(stage)
+            stage = stage.parent
+        return out
+
+    def root_image(self) -> ImageRef | None:
+        """The external image at the bottom of the FROM chain (None for scratch)."""
+        return self.chain()[-1].image
+
+    def variables(self, upto: Instruction | None = None) -> dict[str, str]:
+        """ENV (inherited through the FROM chain) and ARG defaults known before ``upto``."""
+        values: dict[str, str] = {}
+        for stage in reversed(self.chain()):
+            for instr in stage.instructions:
+                if upto is not None and instr is upto:
+                    return values
+                if instr.instruction == "ENV" or (instr.instruction == "ARG" and stage is self):
+                    for name, value, _ in assignments(instr):
+                        if value is not None:
+                            values[name] = value
+                        elif instr.instruction == "ARG" and stage.global_args.get(name) is not None:
+                            values[name] = stage.global_args[name]
+        return values
+
+    #: global ARG defaults (declared before the first FROM); set by the parser
+    global_args: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Dockerfile:
+    path: str
+    stages: list[Stage]
+    global_args: list[Instruction] = field(default_factory=list)
+    directives: dict[str, str] = field(default_factory=dict)
+    escape: str = "\\"
+
+    @property
+    def final(self) -> Stage:
+        return self.stages[-1]
+
+    @property
+    def multistage(self) -> bool:
+        return len(self.stages) > 1
+
+    def shipped_stages(self) -> list[Stage]:
+        """The stages whose layers end up in the final image (final stage and its FROM chain)."""
+        return self.final.chain()
+
+    def stage(self, ref: str) -> Stage | None:
+        """A stage by alias (case-insensitive) or index, as ``COPY --from`` names it."""
+        lowered = ref.strip().lower()
+        for stage in self.stages:
+            if stage.name and stage.name.lower() == lowered:
+                return stage
+        if lowered.isdigit() and int(lowered) < len(self.stages):
+            return self.stages[int(lowered)]
+        return None
+
+    @property
+    def line(self) -> int:
+        return self.stages[0].line if self.stages else 1
+
+    @property
+    def end_line(self) -> int:
+        return self.line
+
+    @property
+    def ypath(self) -> tuple:
+        return ("file",)
+
+    def instructions(self, *names: str) -> Iterator[tuple[Stage, Instruction]]:
+        for stage in self.stages:
+            for instr in stage.all(*names) if names else stage.instructions:
+                yield stage, instr
+
+
+# -- parsing ---------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    keyword: str
+    value: str
+    line: int
+    end_line: int
+    heredocs: tuple[Heredoc, ...] = ()
+
+
+def _directives(lines: list[str]) -> tuple[dict[str, str], int]:
+    """Parser directives at the top of the file and the index of the first other line."""
+    found: dict[str, str] = {}
+    for number, line in enumerate(lines):
+        text = line.strip()
+        if number == 0:
+            text = text.lstrip("\ufeff")
+        match = _DIRECTIVE_RE.match(text)
+        if not match:
+            return found, number
+        name = match.group(1).lower()
+        if name in found:  # a repeated directive ends the directives (and is invalid)
+            return found, number
+        found[name] = match.group(2)
+    return found, len(lines)
+
+
+def _split_raw(text: str, escape: str, problems: list[Problem]) -> list[_Raw]:
+    lines = text.splitlines()
+    raws: list[_Raw] = []
+    number = 0
+    total = len(lines)
+    while number < total:
+        line = lines[number]
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            number += 1
+            continue
+        start = number
+        parts: list[str] = []
+        current = line
+        while True:
+            body = current.rstrip()
+            if body.endswith(escape):
+                parts.append(body[: -len(escape)])
+                number += 1
+                # comment and empty lines inside a continuation are skipped
+                while number < total and (not lines[number].strip() or lines[number].lstrip().startswith("#")):
+                    number += 1
+                if number >= total:  # a continuation at the end of the file ends the instruction
+                    end = max(start, number - 1)
+                    break
+                current = lines[number]
+                continue
+            parts.append(current)
+            end = number
+            number += 1
+            break
+        logical = "".join(parts).strip()
+        match = _INSTR_RE.match(logical)
+        if not match:
+            continue
+        keyword, value = match.group(1), (match.group(2) or "").strip()
+        heredocs: list[Heredoc] = []
+        if keyword.upper() in _HEREDOC_INSTRUCTIONS:
+            for doc in _HEREDOC_RE.finditer(value):
+                strip_tabs, name = doc.group(1) == "-", doc.group(3)
+                body_start = number
+                body_lines: list[str] = []
+                while number < total:
+                    candidate = lines[number].lstrip("\t") if strip_tabs else lines[number]
+                    if candidate.rstrip("\r") == name:
+                        break
+                    body_lines.append(candidate)
+                    number += 1
+                if number >= total:
+                    problems.append(Problem(f"heredoc <<{name} is never terminated", start + 1))
+                    heredocs.append(Heredoc(name, "\n".join(body_lines), body_start + 1, total))
+                else:
+                    heredocs.append(Heredoc(name, "\n".join(body_lines), body_start + 1, number + 1))
+                    number += 1
+                end = number - 1 if number <= total else total - 1
+        raws.append(_Raw(keyword, value, start + 1, end + 1, tuple(heredocs)))
+    return raws
+
+
+def _flags(value: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
+    flags: list[tuple[str, str | None]] = []
+    rest = value
+    while True:
+        match = re.match(r"--([A-Za-z][A-Za-z0-9-]*)(?:=((?:\"[^\"]*\"|'[^']*'|\S)*))?(?:\s+|$)", rest)
+        if not match:
+            break
+        raw = match.group(2)
+        if raw is not None and len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+            raw = raw[1:-1]
+        flags.append((match.group(1).lower(), raw))
+        rest = rest[match.end():]
+    return tuple(flags), rest.strip()
+
+
+def _exec_form(args: str) -> list[str] | None:
+    text = args.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, list) and all(isinstance(item, str) for item in data):
+        return data
+    return None
+
+
+def substitute(text: str, values: dict[str, str | None]) -> str:
+    """Replace ``$NAME``, ``${NAME}``, ``${NAME:-default}`` and ``${NAME:+alt}`` where known.
+
+    Unknown variables are left as written (so the result still looks templated).
+    """
+
+    def repl(match: re.Match) -> str:
+        name = match.group(1) or match.group(4)
+        op, word = match.group(2), match.group(3)
+        value = values.get(name)
+        if op in ("-", ":-"):
+            return value if value else word
+        if op in ("+", ":+"):
+            return word if value else ("" if name in values else match.group(0))
+        return value if value is not None else match.group(0)
+
+    try:
+        return _VAR_REF_RE.sub(repl, text)
+    except (re.error, TypeError):
+        return text
 
 
 def parse(path: str, text: str) -> ParsedFile:
-    return ParsedFile(path, FileKind.DOCKERFILE)
+    parsed = ParsedFile(path, FileKind.DOCKERFILE)
+    try:
+        _parse_into(parsed, path, text)
+    except Exception as exc:  # never let odd input take the audit down
+        parsed.units.clear()
+        parsed.facts.clear()
+        parsed.problems.append(Problem(f"could not read the Dockerfile: {type(exc).__name__}", None))
+    return parsed
+
+
+def parse_dockerfile(path: str, text: str) -> Dockerfile | None:
+    """The :class:`Dockerfile` of ``text``, or None when it has no stage (for tests and tools)."""
+    parsed = parse(path, text)
+    return next((u for u in parsed.units if isinstance(u, Dockerfile)), None)
+
+
+def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
+    text = text.replace("\r\n", "\n").replace("\x00", "")
+    lines = text.split("\n")
+    directives, first = _directives(lines)
+    escape = directives.get("escape", "\\")
+    if escape not in ("\\", "`"):
+        parsed.problems.append(Problem(f"invalid escape directive {escape!r} (must be \\ or `)", 1))
+        escape = "\\"
+    body = "\n".join([""] * first + lines[first:])  # keep line numbers; directives are comments
+    raws = _split_raw(body, escape, parsed.problems)
+
+    unknown = [raw for raw in raws if raw.keyword.upper() not in KNOWN_INSTRUCTIONS]
+    if unknown:
+        more = f" (and {len(unknown) - 1} more unknown lines)" if len(unknown) > 1 else ""
+        shown = unknown[0].keyword[:40].encode("ascii", "backslashreplace").decode("ascii")
+        parsed.problems.append(Problem(f"unknown instruction '{shown}'{more}", unknown[0].line))
+
+    global_args: list[Instruction] = []
+    global_values: dict[str, str | None] = {}
+    stages: list[Stage] = []
+    counters: dict[str, int] = {}
+    misplaced: _Raw | None = None
+    for raw in raws:
+        keyword = raw.keyword.upper()
+        if keyword not in KNOWN_INSTRUCTIONS:
+            continue
+        flags, args = _flags(raw.value) if keyword in ("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK") else ((), raw.value)
+        if keyword == "FROM":
+            instr = Instruction(keyword, raw.value, raw.line, raw.end_line, (), flags, args, None, raw.heredocs, 0)
+            stage = _new_stage(instr, len(stages), stages, global_values)
+            instr.ypath = ("stage", stage.key, "FROM")
+            stages.append(stage)
+            counters = {"FROM": 1}
+            continue
+        instr = Instruction(keyword, raw.value, raw.line, raw.end_line, (), flags, args,
+                            _exec_form(args), raw.heredocs, 0)
+        if not stages:
+            if keyword == "ARG":
+                instr.ypath = ("global", "ARG", len(global_args))
+                instr.index = len(global_args)
+                global_args.append(instr)
+                for name, value, _ in assignments(instr):
+                    global_values[name] = None if value is None else substitute(value, global_values)
+            elif misplaced is None:
+                misplaced = raw
+            continue
+        stage = stages[-1]
+        instr.index = counters.get(keyword, 0)
+        counters[keyword] = instr.index + 1
+        instr.ypath = ("stage", stage.key, keyword, instr.index)
+        stage.instructions.append(instr)
+
+    if misplaced is not None and stages:
+        parsed.problems.append(Problem(
+            f"{misplaced.keyword.upper()} before the first FROM (only ARG may come first)", misplaced.line))
+    if not stages:
+        if any(raw.keyword.upper() in KNOWN_INSTRUCTIONS for raw in raws) and not unknown:
+            parsed.problems.append(Problem("no FROM instruction: not a buildable Dockerfile", raws[0].line))
+        return
+
+    for stage in stages:
+        stage.global_args = dict(global_values)
+    dockerfile = Dockerfile(path, stages, global_args, directives, escape)
+    parsed.units.append(dockerfile)
+    _facts(parsed, dockerfile)
+
+
+def _new_stage(instr: Instruction, index: int, earlier: list[Stage], global_values: dict[str, str | None]) -> Stage:
+    words = instr.args.split()
+    image_text = words[0] if words else ""
+    name = None
+    if len(words) >= 3 and words[1].lower() == "as":
+        name = words[2]
+    base = substitute(image_text, global_values) if image_text else ""
+    parent = None
+    lowered = base.lower()
+    for stage in reversed(earlier):
+        if stage.name and stage.name.lower() == lowered:
+            parent = stage
+            break
+    platform = instr.flag("platform")
+    if name is not None and any(s.name and s.name.lower() == name.lower() for s in earlier):
+        name = f"{name}#{index}"  # duplicate alias: keep symbolic paths distinct
+    stage = Stage(index, name, base, instr, [instr], parent, platform)
+    return stage
+
+
+def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
+    final = dockerfile.final
+    for stage in dockerfile.stages:
+        if stage.parent is not None:
+            continue  # a reference to an earlier stage is not an image
+        image = stage.image
+        parsed.facts.append(Fact(
+            "docker:base", stage.base, stage.line, stage.from_instr.ypath,
+            data=Fact.pack(
+                stage=stage.key,
+                final=stage is final,
+                scratch=stage.scratch or None,
+                tag=image.tag if image else None,
+                digest=image.digest if image else None,
+            ),
+        ))
+    user = effective_user(final)
+    healthcheck = next((i for s in final.chain() for i in reversed(s.all("HEALTHCHECK"))), None)
+    ports = [w for s in final.chain() for i in s.all("EXPOSE") for w in i.words]
+    parsed.facts.append(Fact(
+        "docker:file", dockerfile.path, final.line, ("file",),
+        data=Fact.pack(
+            final_user=user[0] if user else None,
+            healthcheck=bool(healthcheck is not None and not healthcheck.args.strip().upper().startswith("NONE")),
+            stages=len(dockerfile.stages),
+            base=final.root_image().raw if final.root_image() else None,
+            exposes=ports or None,
+        ),
+    ))
+
+
+# -- questions checks ask ------------------------------------------------------------
+
+
+def assignments(instr: Instruction) -> list[tuple[str, str | None, bool]]:
+    """``(name, value, legacy)`` pairs of an ENV/ARG/LABEL: ``A=1 B="x y"`` or ``ENV A x y``.
+
+    ``value`` is None for ``ARG NAME`` without default; ``legacy`` marks the
+    space-separated ``ENV NAME value`` form.
+    """
+    text = instr.args.strip()
+    if not text:
+        return []
+    first = re.match(r"([^\s=]+)(=?)", text)
+    if first and not first.group(2) and instr.instruction in ("ENV", "LABEL"):
+        rest = text[first.end():].strip()
+        if rest:
+            return [(first.group(1), _unquote(rest), True)]
+    out: list[tuple[str, str | None, bool]] = []
+    for word in split_words(text, keep_quotes=True):
+        name, eq, value = word.partition("=")
+        if not name:
+            continue
+        out.append((name, _unquote(value) if eq else None, False))
+    return out
+
+
+def _unquote(value: str) -> str:
+    try:
+        words = shlex.split(value, posix=True)
+    except ValueError:
+        return value.strip("\"'")
+    return " ".join(words) if len(words) != 1 else words[0]
+
+
+_WORD_RE = re.compile(r"""(?:"(?:[^"\\]|\\.)*"?|'[^']*'?|\\.|[^\s"'\\])+""", re.DOTALL)
+
+
+def split_words(text: str, keep_quotes: bool = False) -> list[str]:
+    """Whitespace-separated words, quotes respected (never raises).
+
+    With ``keep_quotes`` the words keep their quotes (``B="x y"``), as ENV needs.
+    """
+    words = _WORD_RE.findall(text)
+    if keep_quotes:
+        return words
+    out = []
+    for word in words:
+        try:
+            out.append("".join(shlex.split(word, posix=True)) if any(c in word for c in "\"'\\") else word)
+        except ValueError:
+            out.append(word.replace('"', "").replace("'", ""))
+    return out
+
+
+def effective_user(stage: Stage) -> tuple[str, Instruction] | None:
+    """The last ``USER`` that applies to ``stage`` (its own, else inherited), resolved."""
+    for owner in stage.chain():
+        instr = owner.last("USER")
+        if instr is not None:
+            raw = instr.args.strip()
+            return substitute(raw, owner.variables(upto=instr)), instr
+    return None
+
+
+def is_root_user(user: str) -> bool | None:
+    """True for root / uid 0 (``root``, ``0``, ``root:root``, ``0:1000``), None when templated."""
+    name = user.strip().split(":", 1)[0].strip().strip("\"'")
+    if not name or "$" in name:
+        return None
+    if name.isdigit():
+        return int(name) == 0
+    return name.lower() in ("root", "containeradministrator")
+
+
+# -- shell ------------------------------------------------------------------------
+
+_SEPARATORS = {"&&", "||", ";", "\n", "&", "(", ")", "{", "}", ";;", "$(", "<(", ">("}
+_PIPES = {"|", "|&"}
+_KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "!", "in"}
+_WRAPPERS = {"sudo", "doas", "env", "exec", "time", "nice", "nohup", "command", "builtin", "eatmydata", "xargs"}
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command: its words, with leading ``VAR=value``, ``sudo`` and the like noted."""
+
+    argv: tuple[str, ...]
+    wrappers: tuple[str, ...] = ()  # sudo/env/exec... that preceded the program
+
+    @property
+    def program(self) -> str:
+        return _program(self.argv[0]) if self.argv else ""
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.argv[1:]
+
+
+def _program(word: str) -> str:
+    return word.rsplit("/", 1)[-1].lower()
+
+
+def shell_tokens(script: str) -> list[str]:
+    """The script as shell tokens (operators kept as tokens); never raises."""
+    text = re.sub(r"\\\r?\n", " ", script)
+    try:
+        lex = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>\n")
+        lex.whitespace = " \t\r"
+        lex.commenters = ""
+        lex.whitespace_split = True
+        tokens = list(lex)
+    except ValueError:
+        tokens = re.findall(r"&&|\|\||[;|&()\n]|[^\s;|&()]+", text)
+    out: list[str] = []
+    skipping = False
+    for token in tokens:
+        if token == "\n":
+            skipping = False
+        elif skipping:
+            continue
+        elif token.startswith("#") and (not out or out[-1] in _SEPARATORS or out[-1] in _PIPES):
+            skipping = True
+            continue
+        out.append(token)
+    return out
+
+
+def shell_pipelines(script: str) -> list[list[Command]]:
+    """Pipelines (commands joined by ``|``) in order; ``$(...)`` contents count as their own."""
+    pipelines: list[list[Command]] = []
+    current: list[Command] = []
+    words: list[str] = []
+
+    def end_command() -> None:
+        nonlocal words
+        if words:
+            command = _command(words)
+            if command.argv:
+                current.append(command)
+        words = []
+
+    def end_pipeline() -> None:
+        nonlocal current
+        end_command()
+        if current:
+            pipelines.append(current)
+        current = []
+
+    tokens = shell_tokens(script)
+    skip_next = False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if token in _PIPES:
+            end_command()
+        elif token in _SEPARATORS or (token.endswith("(") and set(token) <= set("$<>(")):
+            end_pipeline()
+        elif token and set(token) <= set("<>&") or token in (">|", "<<<"):
+            skip_next = True  # a redirection and its target
+        elif token == "$":
+            continue
+        else:
+            words.append(token)
+    end_pipeline()
+    return pipelines
+
+
+def shell_commands(script: str) -> list[Command]:
+    return [command for pipeline in shell_pipelines(script) for command in pipeline]
+
+
+def _command(words: list[str]) -> Command:
+    argv = list(words)
+    wrappers: list[str] = []
+    while argv:
+        head = argv[0]
+        if head in _KEYWORDS:
+            argv.pop(0)
+            if head in ("for", "case"):  # `for x in a b` / `case $x in`: no command here
+                return Command(())
+            continue
+        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", head):
+            argv.pop(0)
+            continue
+        name = _program(head)
+        if name in _WRAPPERS:
+            wrappers.append(name)
+            argv.pop(0)
+            # options of the wrapper (sudo -E -u user, env -i, nice -n 5)
+            while argv and argv[0].startswith("-"):
+                option = argv.pop(0)
+                if name in ("sudo", "doas") and option in ("-u", "-g", "-C", "-h", "-p", "-U") and argv:
+                    argv.pop(0)
+                elif name == "nice" and option == "-n" and argv:
+                    argv.pop(0)
+            continue
+        break
+    return Command(tuple(argv), tuple(wrappers))
+
+
+_PKG_MANAGERS = {
+    # program: (install subcommands, options that take a value)
+    "apt-get": ({"install"}, {"-o", "-t", "--target-release", "-c", "--config-file"}),
+    "apt": ({"install"}, {"-o", "-t", "--target-release", "-c", "--config-file"}),
+    "aptitude": ({"install"}, {"-o", "-t"}),
+    "apk": ({"add"}, {"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir"}),
+    "yum": ({"install"}, {"--setopt", "--enablerepo", "--disablerepo", "--releasever", "-c", "--installroot"}),
+    "dnf": ({"install"}, {"--setopt", "--enablerepo", "--disablerepo", "--releasever", "-c", "--installroot"}),
+    "microdnf": ({"install"}, {"--setopt", "--enablerepo", "--disablerepo", "--releasever"}),
+    "tdnf": ({"install"}, {"--setopt", "--enablerepo", "--disablerepo", "--releasever"}),
+    "zypper": ({"install", "in"}, {"-r", "--repo", "--from"}),
+}
+
+
+@dataclass(frozen=True)
+class Install:
+    """One package-manager install command."""
+
+    manager: str  # apt-get, apk, dnf...
+    command: Command
+    packages: tuple[str, ...]  # names without version pins
+    options: tuple[str, ...]  # every option word, before and after the subcommand
+    virtual: str | None = None  # apk --virtual NAME
+
+
+def installs(command: Command) -> Install | None:
+    manager = command.program
+    spec = _PKG_MANAGERS.get(manager)
+    if spec is None or not command.argv:
+        return None
+    subcommands, valued = spec
+    options: list[str] = []
+    packages: list[str] = []
+    virtual = None
+    sub_seen = False
+    args = list(command.args)
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word.startswith("-"):
+            options.append(word)
+            if word in valued and i + 1 < len(args):
+                if word in ("-t", "--virtual") and manager == "apk":
+                    virtual = args[i + 1]
+                options.append(args[i + 1])
+                i += 1
+            elif word.startswith("--virtual=") and manager == "apk":
+                virtual = word.split("=", 1)[1]
+        elif not sub_seen:
+            if word not in subcommands:
+                return None
+            sub_seen = True
+        else:
+            name = re.split(r"[=<>~]", word, maxsplit=1)[0]
+            if manager == "apk":
+                name = name.split("@", 1)[0]
+            if name:
+                packages.append(name)
+        i += 1
+    if not sub_seen:
+        return None
+    return Install(manager, command, tuple(packages), tuple(options), virtual)
+
+
+def packages_installed(script: str) -> list[Install]:
+    return [found for found in (installs(c) for c in shell_commands(script)) if found is not None]
+
+
+def run_mounts(instr: Instruction) -> list[dict[str, str]]:
+    """The ``--mount=type=cache,target=...`` options of a RUN, as dicts."""
+    out = []
+    for raw in instr.flag_values("mount"):
+        entry: dict[str, str] = {}
+        for part in raw.split(","):
+            key, _, value = part.partition("=")
+            entry[key.strip().lower()] = value.strip()
+        entry.setdefault("type", "bind")
+        if "dst" in entry and "target" not in entry:
+            entry["target"] = entry["dst"]
+        if "destination" in entry and "target" not in entry:
+            entry["target"] = entry["destination"]
+        out.append(entry)
+    return out
