@@ -26,6 +26,8 @@ class Config:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: where the configuration came from (for ``auditui config``)
     source: str | None = None
+    #: where each setting came from: key (``select``, ``severity.K8S020``...) -> origin
+    origins: dict[str, str] = field(default_factory=dict)
 
     def enabled(self, check: Check) -> bool:
         keys = {check.code.upper(), check.name.lower(), check.category.value}
@@ -42,3 +44,20 @@ class Config:
 
     def option(self, check: Check, name: str) -> Any:
         return self.options.get(check.code, {}).get(name, check.options.get(name))
+
+    def origin(self, key: str) -> str:
+        """Where a setting came from: a file name, ``command line`` or ``default``."""
+        return self.origins.get(key, "default")
+
+    def path_ignores(self, path: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The ``per-path-ignores`` entries whose glob matches ``path``."""
+        if not self.per_path_ignores:
+            return []
+        matchers = self.__dict__.get("_path_matchers")
+        if matchers is None:
+            import pathspec
+
+            matchers = [(glob, codes, pathspec.GitIgnoreSpec.from_lines([glob]))
+                        for glob, codes in self.per_path_ignores.items()]
+            self.__dict__["_path_matchers"] = matchers
+        return [(glob, codes) for glob, codes, spec in matchers if spec.match_file(path)]

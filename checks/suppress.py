@@ -1,18 +1,437 @@
-"""Inline suppressions (``# auditui: ignore[...]``).  Implemented with the configuration issue."""
+"""Inline suppressions, per-path ignores and the peer tools' markers.
+
+The engine calls :func:`apply` with every file's findings (and its text) and
+:func:`apply_repo` with the repository checks' findings.  A suppressed finding is
+not dropped: it keeps ``suppressed_by`` (where and why, e.g.
+``k8s/app.yaml:12 auditui: ignore[K8S020] dev only``) so reports, the JSON output
+and the TUI's "suppressed" filter still show it.
+
+Forms understood in every file type we read (all use ``#`` comments):
+
+* ``# auditui: ignore[CODE-or-name, ...] reason`` at the end of the finding's line,
+  or on a comment line directly above it (a block of comment lines counts as
+  "above", so it can sit next to a hadolint comment);
+* ``# auditui: ignore-file[CODE-or-name, ...] reason`` anywhere: the whole file;
+* ``until=YYYY-MM-DD`` anywhere in the reason: the suppression applies through that
+  day and expires after it, so the finding comes back;
+* the reason runs to the end of the line or to a following `` # `` comment.
+
+Peer markers, honoured when a check lists the peer rule in its ``peers`` metadata
+(``peers=("hadolint DL3007", "checkov CKV_K8S_14", "kube-linter latest-tag")``):
+
+* ``# hadolint ignore=DL3007,DL3008`` on the line(s) above, ``# hadolint global ignore=...``
+  for the file;
+* ``# checkov:skip=CKV_K8S_14:reason`` on or above the line (in a Dockerfile, anywhere:
+  checkov applies Dockerfile skips to the whole file), and Kubernetes annotations
+  ``checkov.io/skip1: CKV_K8S_14=reason`` on the object;
+* kube-linter annotations ``ignore-check.kube-linter.io/<check>: reason`` on the object.
+
+Hygiene findings come from here too: AUD002 (auditui suppression without a reason),
+AUD003 (auditui suppression that matches no finding), AUD004 (unknown check or bad
+date).  Peer markers are never reported stale: they may serve rules auditui lacks.
+
+Files without any marker cost one substring search per hint word.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+import datetime as _dt
+import re
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
 
-from .api import Finding
+from .api import Finding, Pos
+from .audit.invalid_suppression import CHECK as INVALID
+from .audit.stale_suppression import CHECK as STALE
+from .audit.suppression_without_reason import CHECK as NO_REASON
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
 
+__all__ = ["apply", "apply_repo", "parse_markers", "Marker", "HINTS"]
+
+#: substrings that must occur in a file's text before it is searched for markers
+HINTS = ("auditui:", "hadolint", "checkov", "kube-linter")
+AUDIT_CODES = {NO_REASON.code, STALE.code, INVALID.code}
+
+_AUDITUI_RE = re.compile(r"#\s*auditui:\s*(ignore-file|ignore)\s*\[([^\]]*)\](.*)$", re.IGNORECASE)
+_HADOLINT_RE = re.compile(r"#\s*hadolint\s+(global\s+)?ignore=([A-Za-z0-9_,\s]+)", re.IGNORECASE)
+_CHECKOV_RE = re.compile(r"#\s*checkov:skip=([A-Za-z0-9_]+)(?::(.*))?$")
+_UNTIL_RE = re.compile(r"(?:^|\s)until=(\S*)")
+_NEXT_COMMENT_RE = re.compile(r"\s#\s")
+_KUBE_LINTER_PREFIX = "ignore-check.kube-linter.io/"
+_CHECKOV_ANNOTATION_RE = re.compile(r"^checkov\.io/skip\d*$")
+
+
+def _today() -> _dt.date:
+    return _dt.date.today()
+
+
+@dataclass(eq=False)
+class Marker:
+    """One suppression found in a file."""
+
+    path: str
+    line: int
+    tool: str  # auditui, hadolint, checkov, kube-linter
+    words: tuple[str, ...]  # the codes/names/peer ids as written
+    reason: str = ""
+    scope: str = "line"  # line, file or object
+    lines: frozenset[int] = frozenset()  # lines covered (scope "line")
+    span: tuple[int, int] | None = None  # object span (scope "object")
+    resource: str = ""  # object resource (scope "object")
+    until: _dt.date | None = None
+    problems: list[str] = field(default_factory=list)
+    text: str = ""  # the marker as shown in suppressed_by
+    used_file: bool = False
+    used_repo: bool = False
+
+    def expired(self, today: _dt.date) -> bool:
+        return self.until is not None and today > self.until
+
+    def names(self, finding: Finding) -> bool:
+        """Does this marker name the finding's check?"""
+        check = finding.check
+        if self.tool == "auditui":
+            return any(w.upper() == check.code or w.lower() == check.name for w in self.words)
+        peers = _peers(check)
+        return any((self.tool, w.lower()) in peers for w in self.words)
+
+    def covers(self, finding: Finding) -> bool:
+        if self.scope == "file":
+            return True
+        if self.scope == "object":
+            if finding.line is not None and self.span is not None:
+                return self.span[0] <= finding.line <= self.span[1]
+            return bool(self.resource) and (finding.resource == self.resource
+                                            or finding.resource.startswith(self.resource + "/"))
+        return finding.line is not None and finding.line in self.lines
+
+    def describe(self) -> str:
+        text = f"{self.path}:{self.line} {self.text}"
+        if self.until is not None:
+            text += f" (until {self.until.isoformat()})"
+        return text
+
+
+def _peers(check) -> set[tuple[str, str]]:
+    cached = _PEER_CACHE.get(check.code)
+    if cached is None or cached[0] is not check.peers:
+        pairs = set()
+        for peer in check.peers:
+            tool, _, rule = peer.strip().partition(" ")
+            if rule:
+                pairs.add((tool.lower(), rule.strip().lower()))
+        cached = (check.peers, pairs)
+        _PEER_CACHE[check.code] = cached
+    return cached[1]
+
+
+_PEER_CACHE: dict[str, tuple[tuple[str, ...], set[tuple[str, str]]]] = {}
+
+
+# -- parsing -----------------------------------------------------------------------
+def _has_hint(text: str) -> bool:
+    return any(hint in text for hint in HINTS)
+
+
+def _split_reason(rest: str) -> tuple[str, str | None]:
+    """(reason, until-text) from what follows the brackets."""
+    cut = _NEXT_COMMENT_RE.search(rest)
+    if cut:
+        rest = rest[: cut.start()]
+    until = None
+    match = _UNTIL_RE.search(rest)
+    if match:
+        until = match.group(1)
+        rest = rest[: match.start()] + " " + rest[match.end():]
+    reason = " ".join(rest.split()).strip(" -:—")
+    return reason, until
+
+
+def _covered_lines(lines: list[str], index: int) -> frozenset[int]:
+    """Lines a marker on ``lines[index]`` (0-based) covers, as 1-based numbers."""
+    number = index + 1
+    if not lines[index].lstrip().startswith("#"):
+        return frozenset({number})  # a trailing comment: its own line
+    covered = {number}
+    nxt = index + 1
+    while nxt < len(lines) and lines[nxt].lstrip().startswith("#"):
+        covered.add(nxt + 1)
+        nxt += 1
+    if nxt < len(lines):
+        covered.add(nxt + 1)
+    return frozenset(covered)
+
+
+def parse_markers(path: str, text: str, known: Iterable[str] | None = None) -> list[Marker]:
+    """Every suppression marker in a file (empty when the text has no hint word)."""
+    if not _has_hint(text):
+        return []
+    known_words = None if known is None else {w.lower() for w in known}
+    lines = text.splitlines()
+    dockerfile = _is_dockerfile(path)
+    markers: list[Marker] = []
+    for index, line in enumerate(lines):
+        if "#" not in line:
+            continue
+        number = index + 1
+        match = _AUDITUI_RE.search(line)
+        if match:
+            form, inside, rest = match.groups()
+            words = tuple(w.strip() for w in inside.split(",") if w.strip())
+            reason, until_text = _split_reason(rest)
+            marker = Marker(path, number, "auditui", words, reason,
+                            scope="file" if form.lower() == "ignore-file" else "line")
+            marker.text = f"auditui: {form.lower()}[{', '.join(words)}]" + (f" {reason}" if reason else "")
+            if not words:
+                marker.problems.append("names no check (empty brackets)")
+            if known_words is not None:
+                for word in words:
+                    if word.lower() not in known_words:
+                        marker.problems.append(f"names unknown check {word!r} (see 'auditui checks')")
+            if until_text is not None:
+                try:
+                    marker.until = _dt.date.fromisoformat(until_text)
+                except ValueError:
+                    marker.problems.append(f"has an invalid date until={until_text!r} (expected YYYY-MM-DD); not applied")
+            if marker.scope == "line":
+                marker.lines = _covered_lines(lines, index)
+            markers.append(marker)
+            continue
+        match = _HADOLINT_RE.search(line)
+        if match:
+            words = tuple(w.strip() for w in match.group(2).split(",") if w.strip())
+            glob = bool(match.group(1))
+            marker = Marker(path, number, "hadolint", words, scope="file" if glob else "line",
+                            text=f"hadolint {'global ' if glob else ''}ignore={','.join(words)}")
+            if not glob:
+                marker.lines = _covered_lines(lines, index)
+            markers.append(marker)
+            continue
+        match = _CHECKOV_RE.search(line)
+        if match:
+            rule, reason = match.group(1), (match.group(2) or "").strip()
+            marker = Marker(path, number, "checkov", (rule,), reason, scope="file" if dockerfile else "line",
+                            text=f"checkov:skip={rule}" + (f":{reason}" if reason else ""))
+            if not dockerfile:
+                marker.lines = _covered_lines(lines, index)
+            markers.append(marker)
+    if ("kube-linter" in text or "checkov.io/skip" in text) and path.lower().endswith((".yaml", ".yml")):
+        markers.extend(_annotation_markers(path, text))
+    return markers
+
+
+def _is_dockerfile(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name in ("dockerfile", "containerfile") or name.startswith("dockerfile.") or name.endswith(".dockerfile")
+
+
+def _annotation_markers(path: str, text: str) -> list[Marker]:
+    """kube-linter and checkov annotations on the Kubernetes objects of a YAML file."""
+    from .models.yamlnodes import YList, YMap, load_documents_partial
+
+    markers: list[Marker] = []
+    try:
+        docs, _ = load_documents_partial(text)
+    except Exception:  # a broken file is reported by the parser, not here
+        return markers
+    objects = []
+    for doc in docs:
+        data = doc.data
+        if not isinstance(data, YMap):
+            continue
+        if data.get("kind") == "List" and isinstance(data.get("items"), YList):
+            objects.extend(item for item in data["items"] if isinstance(item, YMap))
+        else:
+            objects.append(data)
+    for obj in objects:
+        meta = obj.get("metadata")
+        annotations = meta.get("annotations") if isinstance(meta, YMap) else None
+        if not isinstance(annotations, YMap):
+            continue
+        resource = f"{obj.get('kind')}/{meta.get('name')}"
+        for key, value in annotations.items():
+            key = str(key)
+            line = annotations.key_line(key) if hasattr(annotations, "key_line") else obj.line
+            if key.startswith(_KUBE_LINTER_PREFIX):
+                rule = key[len(_KUBE_LINTER_PREFIX):]
+                reason = "" if value is None else str(value)
+                markers.append(Marker(path, line, "kube-linter", (rule,), reason, scope="object",
+                                      span=(obj.line, obj.end_line), resource=resource,
+                                      text=f"annotation {key}" + (f": {reason}" if reason else "")))
+            elif _CHECKOV_ANNOTATION_RE.match(key) and isinstance(value, str):
+                rule, _, reason = value.partition("=")
+                markers.append(Marker(path, line, "checkov", (rule.strip(),), reason.strip(), scope="object",
+                                      span=(obj.line, obj.end_line), resource=resource,
+                                      text=f"annotation {key}: {value}"))
+    return markers
+
+
+# -- applying ----------------------------------------------------------------------
+class _State:
+    """Per-engine memory: the markers of every file that has some."""
+
+    def __init__(self) -> None:
+        self.markers: dict[str, list[Marker]] = {}
+
+
+_STATES: "weakref.WeakKeyDictionary[Engine, _State]" = weakref.WeakKeyDictionary()
+
+
+def _state(engine: "Engine") -> _State:
+    state = _STATES.get(engine)
+    if state is None:
+        state = _STATES[engine] = _State()
+    return state
+
+
+def _known_words(engine: "Engine") -> set[str]:
+    """Codes and names a marker may use: the whole catalog, not only enabled checks."""
+    from . import registry
+
+    catalog = registry.ALL_CHECKS
+    cached = _KNOWN.get("words")
+    if cached is None or cached[0] is not catalog:
+        words = {check.code.lower() for check in catalog} | {check.name.lower() for check in catalog}
+        cached = _KNOWN["words"] = (catalog, words)
+    return cached[1]
+
+
+_KNOWN: dict[str, tuple] = {}
+
+
+def _suppression_for(finding: Finding, markers: list[Marker], today: _dt.date, repo: bool) -> str | None:
+    """Mark every marker that names the finding as used; the first active one wins."""
+    winner = None
+    for marker in markers:
+        if not marker.names(finding) or not marker.covers(finding):
+            continue
+        if repo:
+            marker.used_repo = True
+        else:
+            marker.used_file = True
+        if winner is None and not marker.expired(today) and not _invalid_date(marker):
+            winner = marker
+    return winner.describe() if winner is not None else None
+
+
+def _invalid_date(marker: Marker) -> bool:
+    return any("until=" in problem for problem in marker.problems)
+
+
+def _path_ignore(finding: Finding, engine: "Engine") -> str | None:
+    config = engine.config
+    if not config.per_path_ignores or not finding.path or finding.path == ".":
+        return None
+    for glob, codes in config.path_ignores(finding.path):
+        if "*" in codes or finding.code in codes or finding.name in codes:
+            origin = config.origin(f"per-path-ignores.{glob}")
+            return f"per-path-ignores \"{glob}\" in {origin}"
+    return None
+
+
+def _hygiene(path: str, markers: list[Marker], engine: "Engine", stale: bool = True) -> list[Finding]:
+    """AUD002/AUD003/AUD004 findings for the auditui markers of one file."""
+    config = engine.config
+    out: list[Finding] = []
+    for marker in markers:
+        if marker.tool != "auditui":
+            continue
+        where = Pos(marker.line, marker.line, ("suppression", ",".join(marker.words).lower()))
+        if marker.problems and config.enabled(INVALID):
+            for problem in marker.problems:
+                out.append(INVALID.finding(where, resource="suppression", symbol=(problem,),
+                                           message=f"suppression {problem}", evidence=marker.text))
+        if not marker.reason and config.enabled(NO_REASON):
+            out.append(NO_REASON.finding(where, resource="suppression",
+                                         message=f"suppression of {', '.join(marker.words) or 'nothing'} gives no reason",
+                                         evidence=marker.text))
+        if (stale and marker.words and not marker.problems and not (marker.used_file or marker.used_repo)
+                and config.enabled(STALE)):
+            out.append(STALE.finding(where, resource="suppression",
+                                     message=f"suppression of {', '.join(marker.words)} matches no finding",
+                                     evidence=marker.text))
+    seen: dict[str, int] = {}
+    for finding in out:
+        finding.severity = config.severity_of(finding.check)
+        finding.seal(path)
+        finding.suppressed_by = _path_ignore(finding, engine)
+        count = seen.get(finding.fingerprint, 0) + 1
+        seen[finding.fingerprint] = count
+        if count > 1:
+            finding.ypath = finding.ypath + (f"#{count}",)
+            finding.seal(path)
+    return out
+
+
+def _resuppress_repo(path: str, engine: "Engine", markers: list[Marker], today: _dt.date) -> None:
+    """Re-evaluate the repository findings that point into ``path`` (its markers changed)."""
+    repo = engine.repo_findings
+    for index, finding in enumerate(repo):
+        if finding.path != path:
+            continue
+        wanted = _path_ignore(finding, engine) or _suppression_for(finding, markers, today, repo=True)
+        if wanted != finding.suppressed_by:
+            # a new object, so Engine.update() reports the finding as changed
+            repo[index] = dataclasses.replace(finding, suppressed_by=wanted)
+
 
 def apply(path: str, text: str, findings: list[Finding], engine: "Engine") -> list[Finding]:
-    return findings
+    """Suppress one file's findings; add its suppression-hygiene findings."""
+    if engine.config.per_path_ignores:
+        for finding in findings:
+            finding.suppressed_by = _path_ignore(finding, engine)
+    state = _state(engine)
+    if not _has_hint(text):
+        if state.markers.pop(path, None):  # markers were removed from the file
+            _resuppress_repo(path, engine, [], _today())
+        return findings
+    markers = parse_markers(path, text, _known_words(engine))
+    today = _today()
+    if not markers:
+        if state.markers.pop(path, None):
+            _resuppress_repo(path, engine, [], today)
+        return findings
+    state.markers[path] = markers
+    for finding in findings:
+        if finding.suppressed_by is None:
+            finding.suppressed_by = _suppression_for(finding, markers, today, repo=False)
+        else:
+            _suppression_for(finding, markers, today, repo=False)  # still counts as used
+    _resuppress_repo(path, engine, markers, today)
+    for finding in engine.repo_findings:  # usage by repository findings (last run)
+        if finding.path == path:
+            _suppression_for(finding, markers, today, repo=True)
+    return findings + _hygiene(path, markers, engine)
 
 
 def apply_repo(findings: list[Finding], engine: "Engine") -> list[Finding]:
+    """Suppress the repository checks' findings; refresh stale-suppression findings."""
+    state = _state(engine)
+    today = _today()
+    for markers in state.markers.values():
+        for marker in markers:
+            marker.used_repo = False
+    for finding in findings:
+        markers = state.markers.get(finding.path or "")
+        suppressed = _path_ignore(finding, engine)
+        if markers:
+            by_marker = _suppression_for(finding, markers, today, repo=True)
+            suppressed = suppressed or by_marker
+        finding.suppressed_by = suppressed
+    # a marker used only by a repository finding is not stale (and vice versa)
+    for path, markers in list(state.markers.items()):
+        record = engine.records.get(path)
+        if record is None:
+            del state.markers[path]
+            continue
+        wanted = {f.fingerprint: f for f in _hygiene(path, markers, engine) if f.code == STALE.code}
+        current = {f.fingerprint for f in record.findings if f.code == STALE.code}
+        if set(wanted) != current:
+            kept = [f for f in record.findings if f.code != STALE.code or f.fingerprint in wanted]
+            kept.extend(f for fp, f in wanted.items() if fp not in current)
+            record.findings = kept
     return findings
