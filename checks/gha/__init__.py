@@ -1,3 +1,27 @@
-"""gha checks: every module is listed here, in code order."""
+"""GitHub Actions workflow checks (GHA001-GHA029): every module is listed here, in code order."""
 
-CHECKS = ()
+from . import (
+    deploy_job_without_environment,
+    deploy_without_concurrency,
+    excessive_workflow_permissions,
+    hardcoded_secret_in_workflow,
+    image_built_in_several_jobs,
+    long_lived_cloud_credentials,
+    missing_workflow_permissions,
+    template_injection,
+    unpinned_action,
+    untrusted_checkout_in_privileged_workflow,
+)
+
+CHECKS = (
+    hardcoded_secret_in_workflow.CHECK,                 # GHA001
+    missing_workflow_permissions.CHECK,                 # GHA002
+    excessive_workflow_permissions.CHECK,               # GHA003
+    long_lived_cloud_credentials.CHECK,                 # GHA004
+    unpinned_action.CHECK,                              # GHA005
+    untrusted_checkout_in_privileged_workflow.CHECK,    # GHA006
+    template_injection.CHECK,                           # GHA007
+    deploy_without_concurrency.CHECK,                   # GHA008
+    deploy_job_without_environment.CHECK,               # GHA009
+    image_built_in_several_jobs.CHECK,                  # GHA010
+)

@@ -1,10 +1,729 @@
-"""GitHub Actions workflows as jobs and steps (to be completed by the workflow checks)."""
+"""GitHub Actions workflows as a :class:`Workflow` of :class:`Job` and :class:`Step`.
+
+Everything is read defensively: a workflow is user-written YAML, so any field may
+be missing, of the wrong type, or written in flow style.  Accessors return empty
+containers (never raise) and keep the YAML nodes so findings point at real lines.
+
+Besides the typed units, the parser emits facts the repository checks need:
+
+* ``workflow`` (key: path) - ``triggers`` (sorted event names), ``deploys`` (some job
+  deploys), ``jobs`` (number of jobs), ``name``;
+* ``workflow:image-build`` (key: ``path#job``) - a job that builds a container image:
+  ``job``, ``context``, ``dockerfile``, ``push``.
+
+Heuristics shared by several checks (what is a deploy job, which ``${{ }}`` contexts
+an outsider controls, how an image build is recognised) live here so that the checks
+and the facts agree.
+"""
 
 from __future__ import annotations
 
-from .base import FileKind, ParsedFile
-from .yamlnodes import YamlDoc
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .base import Fact, FileKind, ParsedFile
+from .yamlnodes import YamlDoc, YList, YMap
+
+__all__ = [
+    "Workflow",
+    "Job",
+    "Step",
+    "ActionRef",
+    "Permissions",
+    "parse",
+    "expressions",
+    "is_expression",
+    "untrusted_contexts",
+    "parse_uses",
+    "ImageBuild",
+]
+
+SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+EXPR_RE = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+
+#: events whose workflows run with the base repository's token and secrets while
+#: reacting to something an outsider controls
+PRIVILEGED_EVENTS = frozenset({"pull_request_target", "workflow_run"})
+
+
+# -- expressions -----------------------------------------------------------------
+
+
+def expressions(text: Any) -> list[str]:
+    """The bodies of every ``${{ ... }}`` expression in a string (stripped)."""
+    if not isinstance(text, str) or "${{" not in text:
+        return []
+    return [m.group(1).strip() for m in EXPR_RE.finditer(text)]
+
+
+def is_expression(value: Any) -> bool:
+    """True when a scalar is (or contains) a ``${{ }}`` expression."""
+    return isinstance(value, str) and "${{" in value
+
+
+_LIST_SEL = r"(?:\.\*|\[\s*\d+\s*\]|\[\s*'\*'\s*\])?"
+#: contexts an outsider (anyone who can open an issue, a PR, a comment or push a
+#: branch to a fork) can fill with arbitrary text
+_UNTRUSTED = [
+    r"github\.head_ref",
+    r"github\.event\.(?:issue|pull_request|discussion)\.(?:title|body)",
+    r"github\.event\.(?:comment|review|review_comment)\.body",
+    r"github\.event\.pages" + _LIST_SEL + r"\.page_name",
+    r"github\.event\.(?:commits" + _LIST_SEL + r"|head_commit)\.(?:message|(?:author|committer)\.(?:email|name))",
+    r"github\.event\.pull_request\.head\.(?:ref|label|repo\.default_branch)",
+    r"github\.event\.workflow_run\.(?:head_branch|display_title|head_commit\.(?:message|(?:author|committer)\.(?:email|name)))",
+    r"github\.event\.workflow_run\.pull_requests" + _LIST_SEL + r"\.head\.ref",
+    r"github\.event\.merge_group\.head_commit\.(?:message|(?:author|committer)\.(?:email|name))",
+    r"github\.event\.check_suite\.head_branch",
+    r"github\.event(?=\s*[),}]|\s*$)",  # the whole event, e.g. toJSON(github.event)
+]
+_UNTRUSTED_RE = re.compile(r"(?<![\w.])(?:" + "|".join(_UNTRUSTED) + r")(?![\w])")
+
+
+def _normalise_context(expr: str) -> str:
+    # github.event['pull_request']['title'] -> github.event.pull_request.title
+    return re.sub(r"\[\s*['\"]([A-Za-z_][\w-]*)['\"]\s*\]", r".\1", expr)
+
+
+def untrusted_contexts(text: Any) -> list[str]:
+    """Outsider-controlled contexts used inside ``${{ }}`` in ``text``, in order, unique."""
+    found: list[str] = []
+    for expr in expressions(text):
+        for match in _UNTRUSTED_RE.finditer(_normalise_context(expr)):
+            value = match.group(0)
+            if value not in found:
+                found.append(value)
+    return found
+
+
+# -- uses: -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """A parsed ``uses:`` value."""
+
+    raw: str
+    kind: str  # "repo" | "local" | "docker" | "invalid"
+    owner: str = ""
+    repo: str = ""
+    path: str = ""  # sub-path inside the repository (actions in sub-folders, reusable workflows)
+    ref: str = ""  # the part after "@" ("" when missing)
+
+    @property
+    def name(self) -> str:
+        """``owner/repo`` in lower case (GitHub names are case-insensitive)."""
+        return f"{self.owner}/{self.repo}".lower() if self.kind == "repo" else self.raw
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}/{self.path}" if self.path else self.name
+
+    @property
+    def pinned_to_sha(self) -> bool:
+        if self.kind == "repo":
+            return bool(SHA_RE.match(self.ref))
+        if self.kind == "docker":
+            return "@sha256:" in self.raw
+        return self.kind == "local"
+
+    @property
+    def github_owned(self) -> bool:
+        return self.kind == "repo" and self.owner.lower() in ("actions", "github")
+
+    def is_action(self, *names: str) -> bool:
+        """True when this is one of the given ``owner/repo`` actions (any ref)."""
+        return self.kind == "repo" and self.name in {n.lower() for n in names}
+
+
+def parse_uses(value: Any) -> ActionRef | None:
+    if not isinstance(value, str):
+        return None
+    raw = value.strip()
+    if not raw:
+        return None
+    if raw.startswith("./") or raw.startswith("../") or raw == ".":
+        return ActionRef(raw, "local")
+    if raw.lower().startswith("docker://"):
+        return ActionRef(raw, "docker")
+    spec, _, ref = raw.partition("@")
+    parts = [p for p in spec.split("/")]
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        return ActionRef(raw, "invalid", ref=ref)
+    return ActionRef(raw, "repo", parts[0], parts[1], "/".join(parts[2:]), ref.strip())
+
+
+# -- permissions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """A ``permissions:`` value at workflow or job level.
+
+    ``kind`` is ``absent`` (the default token permissions apply), ``write-all``,
+    ``read-all``, ``map`` (explicit scopes, ``{}`` meaning none) or ``other``
+    (something GitHub would reject, or an expression).
+    """
+
+    kind: str
+    node: YMap | None  # the mapping that holds the ``permissions`` key
+    value: Any = None
+
+    @property
+    def present(self) -> bool:
+        return self.kind != "absent"
+
+    @property
+    def scopes(self) -> dict[str, str]:
+        if self.kind != "map" or not isinstance(self.value, YMap):
+            return {}
+        return {str(k).strip().lower(): str(v).strip().lower() for k, v in self.value.items() if v is not None}
+
+    @property
+    def writes(self) -> list[str]:
+        if self.kind == "write-all":
+            return ["*"]
+        return [scope for scope, level in self.scopes.items() if level == "write"]
+
+
+def _permissions(holder: YMap) -> Permissions:
+    if "permissions" not in holder:
+        return Permissions("absent", holder)
+    value = holder.get("permissions")
+    if isinstance(value, YMap):
+        return Permissions("map", holder, value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("write-all", "read-all"):
+            return Permissions(text, holder, value)
+    if value is None:  # `permissions:` with nothing after it: GitHub reads it as {}
+        return Permissions("map", holder, YMap(holder.key_line("permissions"), holder.key_line("permissions"),
+                                                 holder.ypath + ("permissions",)))
+    return Permissions("other", holder, value)
+
+
+# -- deploy and build heuristics --------------------------------------------------------
+
+_DEPLOY_WORDS = {"deploy", "deploys", "deployment", "deployments", "rollout", "promote", "release-prod"}
+_NOT_DEPLOY_WORDS = {
+    "test", "tests", "testing", "lint", "linting", "validate", "validation", "check", "checks",
+    "verify", "plan", "dry", "dryrun", "preview", "build", "e2e", "ci", "render", "diff",
+}
+_PROD_ENV_RE = re.compile(r"(?i)(^|[^a-z])(prod|production|live)([^a-z]|$)")
+
+_DEPLOY_COMMANDS = [
+    r"\bkubectl\s+(?:[^\n;&|]*\s)?(?:apply|create|replace|set\s+image|rollout\s+(?:restart|undo))\b",
+    r"\bhelm(?:file)?\s+(?:[^\n;&|]*\s)?(?:upgrade|install|apply|sync)\b",
+    r"\bterraform\s+(?:-chdir=\S+\s+)?apply\b",
+    r"\bterragrunt\s+(?:run-all\s+)?apply\b",
+    r"\bpulumi\s+up\b",
+    r"\b(?:cdk|sls|serverless)\s+deploy\b",
+    r"\baws\s+ecs\s+(?:update-service|deploy)\b",
+    r"\baws\s+lambda\s+update-function-code\b",
+    r"\bgcloud\s+(?:run|app|functions)\s+deploy\b",
+    r"\baz\s+(?:webapp|functionapp|containerapp)\s+(?:[^\n;&|]*\s)?(?:deploy|update)\b",
+    r"\b(?:flyctl|fly)\s+deploy\b",
+    r"\bargocd\s+app\s+sync\b",
+    r"\bkustomize\s+build\b[^\n]*\|\s*kubectl\s+apply\b",
+    r"\bssh\b[^\n]*\bdeploy",
+    r"\bdocker\s+(?:image\s+)?push\b[^\n]*(?:prod|production|latest)\b",
+    r"\bdocker\s+stack\s+deploy\b",
+    r"\bansible-playbook\b[^\n]*\b(?:deploy|prod|production)",
+    r"\b(?:vercel|netlify)\b[^\n]*--prod\b",
+]
+_DEPLOY_CMD_RE = re.compile("|".join(f"(?:{p})" for p in _DEPLOY_COMMANDS))
+_DRY_RUN_RE = re.compile(r"--dry-run|--server-dry-run|\bkubectl\s+diff\b")
+#: ephemeral clusters: `kubectl apply` there is a test, not a deploy
+_EPHEMERAL_CLUSTER_RE = re.compile(r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bmicrok8s\b")
+_EPHEMERAL_ACTIONS = {
+    "helm/kind-action", "medyagh/setup-minikube", "nolar/setup-k3d-k3s", "abatilo/actions-k3d",
+    "azure/setup-kind", "engineerd/setup-kind", "balchua/microk8s-actions", "jupyterhub/action-k3s-helm",
+    "container-tools/kind-action", "manusa/actions-setup-minikube", "debianmaster/actions-k3s",
+}
+_DEPLOY_ACTION_RE = re.compile(r"deploy", re.IGNORECASE)
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in re.split(r"[^a-z0-9]+", text.lower()) if t}
+
+
+def deploy_name(text: str) -> bool:
+    """A job id or name that says it deploys (and not that it tests a deploy)."""
+    tokens = _tokens(text)
+    if not tokens & _DEPLOY_WORDS:
+        return False
+    return not tokens & _NOT_DEPLOY_WORDS
+
+
+def _run_lines(script: str) -> Iterator[str]:
+    for line in script.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            yield stripped
+
+
+def deploy_command(script: Any) -> str | None:
+    """The first line of a script that deploys (not a dry run), if any."""
+    if not isinstance(script, str):
+        return None
+    for line in _run_lines(script):
+        if _DEPLOY_CMD_RE.search(line) and not _DRY_RUN_RE.search(line):
+            return line
+    return None
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """A container image build in a step: where, from what, for which platforms."""
+
+    step: "Step"
+    context: str
+    dockerfile: str
+    platforms: str
+    push: bool
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.context, self.dockerfile, self.platforms)
+
+    @property
+    def concrete(self) -> bool:
+        """False when the build depends on a matrix or another expression."""
+        return not any(is_expression(part) for part in self.key)
+
+
+_BUILD_OPTS_WITH_VALUE = {
+    "-t", "--tag", "-f", "--file", "--build-arg", "--target", "--platform", "--label",
+    "--cache-from", "--cache-to", "--secret", "--ssh", "-o", "--output", "--network",
+    "--progress", "--iidfile", "--metadata-file", "--add-host", "--builder", "--build-context",
+    "--attest", "--annotation", "--provenance", "--sbom", "--shm-size", "--ulimit", "-m",
+    "--memory", "--cpu-shares", "--isolation", "--allow", "--call",
+}
+_BUILD_CMD_RE = re.compile(r"\b(?:docker|podman)\s+(?:image\s+build|buildx\s+build|build)\b(.*)$")
+
+
+def _norm_path(text: str) -> str:
+    text = text.strip().strip("'\"")
+    while text.startswith("./"):
+        text = text[2:]
+    text = text.rstrip("/")
+    return text or "."
+
+
+def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
+    try:
+        words = shlex.split(tail, comments=True)
+    except ValueError:
+        words = tail.split()
+    context = dockerfile = platform = ""
+    push = False
+    skip_next = None
+    for word in words:
+        if word in ("&&", "||", ";", "|"):
+            break
+        if skip_next is not None:
+            if skip_next in ("-f", "--file"):
+                dockerfile = word
+            elif skip_next == "--platform":
+                platform = word
+            skip_next = None
+            continue
+        if word.startswith("-"):
+            name, eq, value = word.partition("=")
+            if name in ("-f", "--file") and eq:
+                dockerfile = value
+            elif name == "--platform" and eq:
+                platform = value
+            elif name == "--push" or (name == "--output" and "push=true" in value):
+                push = True
+            elif name in _BUILD_OPTS_WITH_VALUE and not eq:
+                skip_next = name
+            continue
+        if word == "\\":
+            continue
+        context = word
+        break
+    if not context:
+        return None
+    context = _norm_path(context)
+    dockerfile = _norm_path(dockerfile) if dockerfile else ("Dockerfile" if context == "." else f"{context}/Dockerfile")
+    return context, dockerfile, platform, push
+
+
+# -- the model ---------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Step:
+    node: YMap
+    job: "Job"
+    index: int  # 0-based position in the job's steps list
+
+    @property
+    def line(self) -> int:
+        return self.node.line
+
+    @property
+    def end_line(self) -> int:
+        return self.node.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return self.node.ypath
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def resource(self) -> str:
+        return f"{self.job.resource}/step/{self.number}"
+
+    @property
+    def name(self) -> str | None:
+        value = self.node.get("name")
+        return None if value is None else str(value)
+
+    @property
+    def id(self) -> str | None:
+        value = self.node.get("id")
+        return None if value is None else str(value)
+
+    @property
+    def label(self) -> str:
+        """How to name the step in a message."""
+        if self.name:
+            return f"step {self.number} ({self.name!r})"
+        if self.uses:
+            return f"step {self.number} ({self.uses})"
+        return f"step {self.number}"
+
+    @property
+    def uses(self) -> str | None:
+        value = self.node.get("uses")
+        return value.strip() if isinstance(value, str) else None
+
+    @property
+    def action(self) -> ActionRef | None:
+        return parse_uses(self.node.get("uses"))
+
+    @property
+    def run(self) -> str | None:
+        value = self.node.get("run")
+        return value if isinstance(value, str) else None
+
+    @property
+    def with_(self) -> YMap:
+        return self.node.map("with")
+
+    @property
+    def env(self) -> YMap:
+        return self.node.map("env")
+
+    def image_build(self) -> ImageBuild | None:
+        """The container image this step builds, if it builds one."""
+        action = self.action
+        if action is not None and action.is_action("docker/build-push-action"):
+            w = self.with_
+            context = w.get("context")
+            context = _norm_path(str(context)) if context is not None else "."
+            file = w.get("file")
+            dockerfile = _norm_path(str(file)) if file is not None else (
+                "Dockerfile" if context == "." else f"{context}/Dockerfile")
+            platforms = w.get("platforms")
+            push = w.get("push")
+            return ImageBuild(self, context, dockerfile, "" if platforms is None else str(platforms).strip(),
+                              push is True or (isinstance(push, str) and push.strip().lower() == "true")
+                              or is_expression(push))
+        script = self.run
+        if script:
+            joined = re.sub(r"\\\s*\n", " ", script)
+            for line in _run_lines(joined):
+                match = _BUILD_CMD_RE.search(line)
+                if match:
+                    parsed = _docker_build_args(match.group(1))
+                    if parsed is not None:
+                        context, dockerfile, platform, push = parsed
+                        return ImageBuild(self, context, dockerfile, platform, push)
+        return None
+
+
+@dataclass(eq=False)
+class Job:
+    id: str
+    node: YMap
+    workflow: "Workflow"
+
+    @property
+    def line(self) -> int:
+        return self.workflow.jobs_node.key_line(self.id)
+
+    @property
+    def end_line(self) -> int:
+        return self.node.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return self.node.ypath
+
+    @property
+    def resource(self) -> str:
+        return f"job/{self.id}"
+
+    @property
+    def name(self) -> str | None:
+        value = self.node.get("name")
+        return None if value is None else str(value)
+
+    @property
+    def label(self) -> str:
+        return f"job {self.id!r}"
+
+    @property
+    def permissions(self) -> Permissions:
+        return _permissions(self.node)
+
+    @property
+    def environment(self) -> str | None:
+        """The environment's name (``environment: prod`` or ``{name: prod, url: ...}``)."""
+        value = self.node.get("environment")
+        if isinstance(value, YMap):
+            value = value.get("name")
+        if value is None:
+            return None
+        text = str(value).strip()
+        return text or None
+
+    @property
+    def needs(self) -> list[str]:
+        value = self.node.get("needs")
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [str(v) for v in value if v is not None]
+        return []
+
+    @property
+    def runs_on(self) -> Any:
+        return self.node.get("runs-on")
+
+    @property
+    def uses(self) -> str | None:
+        """The reusable workflow this job calls, if any."""
+        value = self.node.get("uses")
+        return value.strip() if isinstance(value, str) else None
+
+    @property
+    def action(self) -> ActionRef | None:
+        return parse_uses(self.node.get("uses"))
+
+    @property
+    def reusable(self) -> bool:
+        return self.uses is not None
+
+    @property
+    def with_(self) -> YMap:
+        return self.node.map("with")
+
+    @property
+    def secrets(self) -> Any:
+        return self.node.get("secrets")
+
+    @property
+    def env(self) -> YMap:
+        return self.node.map("env")
+
+    @property
+    def concurrency(self) -> Any:
+        return self.node.get("concurrency")
+
+    @property
+    def condition(self) -> Any:
+        return self.node.get("if")
+
+    @property
+    def container(self) -> YMap | None:
+        value = self.node.get("container")
+        return value if isinstance(value, YMap) else None
+
+    @property
+    def services(self) -> list[tuple[str, YMap]]:
+        return [(str(k), v) for k, v in self.node.map("services").items() if isinstance(v, YMap)]
+
+    @property
+    def steps(self) -> list[Step]:
+        return [Step(node, self, index) for index, node in self.node.list("steps").maps()]
+
+    # -- heuristics --------------------------------------------------------------
+    def uses_ephemeral_cluster(self) -> bool:
+        for step in self.steps:
+            action = step.action
+            if action is not None and action.kind == "repo" and action.name in _EPHEMERAL_ACTIONS:
+                return True
+            if step.run and _EPHEMERAL_CLUSTER_RE.search(step.run):
+                return True
+        return False
+
+    def deploy_reason(self) -> str | None:
+        """Why this job looks like a deployment (None when it does not).
+
+        Reusable-workflow calls are not judged here: the called workflow is audited
+        on its own.  Commands that would deploy to a throw-away cluster (kind,
+        minikube, k3d) do not count.
+        """
+        if self.reusable:
+            return None
+        env = self.environment
+        if env and _PROD_ENV_RE.search(env) and not is_expression(env):
+            return f"deploys to environment {env!r}"
+        if deploy_name(self.id) or (self.name and not is_expression(self.name) and deploy_name(self.name)):
+            return f"is named {self.name or self.id!r}"
+        ephemeral = None
+        for step in self.steps:
+            action = step.action
+            if action is not None and action.kind == "repo" and _DEPLOY_ACTION_RE.search(action.repo):
+                return f"uses {action.name}"
+            command = deploy_command(step.run)
+            if command is not None:
+                if ephemeral is None:
+                    ephemeral = self.uses_ephemeral_cluster()
+                if not ephemeral:
+                    return f"runs `{command[:80]}`"
+        return None
+
+    def image_builds(self) -> list[ImageBuild]:
+        return [b for b in (step.image_build() for step in self.steps) if b is not None]
+
+
+@dataclass(eq=False)
+class Workflow:
+    path: str
+    doc: YMap
+    doc_index: int = 0
+
+    @property
+    def line(self) -> int:
+        return self.doc.line
+
+    @property
+    def end_line(self) -> int:
+        return self.doc.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return self.doc.ypath
+
+    @property
+    def stem(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+    @property
+    def resource(self) -> str:
+        return f"workflow/{self.stem}"
+
+    @property
+    def name(self) -> str | None:
+        value = self.doc.get("name")
+        return None if value is None else str(value)
+
+    @property
+    def on(self) -> Any:
+        # the loader keeps mapping keys as written, so `on:` is the string "on"
+        return self.doc.get("on")
+
+    @property
+    def triggers(self) -> frozenset[str]:
+        value = self.on
+        if isinstance(value, str):
+            return frozenset({value.strip()})
+        if isinstance(value, list):
+            return frozenset(str(v).strip() for v in value if isinstance(v, str))
+        if isinstance(value, dict):
+            return frozenset(str(k).strip() for k in value)
+        return frozenset()
+
+    @property
+    def privileged_triggers(self) -> frozenset[str]:
+        return self.triggers & PRIVILEGED_EVENTS
+
+    @property
+    def reusable_only(self) -> bool:
+        return self.triggers == {"workflow_call"}
+
+    @property
+    def permissions(self) -> Permissions:
+        return _permissions(self.doc)
+
+    @property
+    def env(self) -> YMap:
+        return self.doc.map("env")
+
+    @property
+    def concurrency(self) -> Any:
+        return self.doc.get("concurrency")
+
+    @property
+    def jobs_node(self) -> YMap:
+        return self.doc.map("jobs")
+
+    @property
+    def jobs(self) -> list[Job]:
+        return [Job(str(job_id), node, self) for job_id, node in self.jobs_node.items() if isinstance(node, YMap)]
+
+    def job(self, job_id: str) -> Job | None:
+        node = self.jobs_node.get(job_id)
+        return Job(job_id, node, self) if isinstance(node, YMap) else None
+
+    def deploy_jobs(self) -> list[tuple[Job, str]]:
+        out = []
+        for job in self.jobs:
+            reason = job.deploy_reason()
+            if reason is not None:
+                out.append((job, reason))
+        return out
+
+
+def is_workflow_doc(data: Any) -> bool:
+    return isinstance(data, YMap) and ("jobs" in data or "on" in data)
+
+
+def workflow_facts(wf: Workflow) -> list[Fact]:
+    jobs = wf.jobs
+    facts = [
+        Fact(
+            "workflow", wf.path, wf.line, wf.ypath,
+            Fact.pack(triggers=sorted(wf.triggers), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name),
+        )
+    ]
+    for job in jobs:
+        for build in job.image_builds():
+            facts.append(
+                Fact(
+                    "workflow:image-build", f"{wf.path}#{job.id}", build.step.line, build.step.ypath,
+                    Fact.pack(job=job.id, context=build.context, dockerfile=build.dockerfile, push=build.push),
+                )
+            )
+            break
+    return facts
 
 
 def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
-    return ParsedFile(path, FileKind.WORKFLOW)
+    parsed = ParsedFile(path, FileKind.WORKFLOW)
+    for doc in docs:
+        data = doc.data
+        if data is None:
+            continue
+        if not isinstance(data, YMap):
+            parsed.notices.append(f"line {doc.line}: document {doc.index + 1} is not a mapping; not a workflow")
+            continue
+        wf = Workflow(path, data, doc.index)
+        if "jobs" not in data:
+            parsed.notices.append(f"line {doc.line}: workflow has no jobs")
+        elif not isinstance(data.get("jobs"), YMap):
+            parsed.notices.append(f"line {doc.line}: `jobs` is not a mapping; no job audited")
+        parsed.units.append(wf)
+        parsed.facts.extend(workflow_facts(wf))
+    return parsed

