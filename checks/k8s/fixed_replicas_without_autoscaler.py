@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+
+CHECK = Check(
+    code="K8S071",
+    name="fixed-replicas-without-autoscaler",
+    title="Production Deployment has a fixed replica count and no autoscaler",
+    severity=Severity.LOW,
+    category=Category.RESOURCES,
+    rationale=(
+        "A production overlay that pins `replicas` and has no HorizontalPodAutoscaler (or KEDA "
+        "ScaledObject) cannot absorb a traffic peak and keeps paying for idle replicas off-peak. "
+        "The number was right once, for the load someone measured then."
+    ),
+    remediation=(
+        "Add a HorizontalPodAutoscaler targeting the Deployment, with `minReplicas` at today's count.",
+        "Remove `replicas` from the Deployment (or the overlay) so deploys do not reset the "
+        "autoscaler's choice.",
+    ),
+    effort="1h",
+    references=(
+        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
+        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling",
+    ),
+)
+
+_PROD_TOKENS = {"prod", "production", "live", "prd"}
+_SPLIT_RE = re.compile(r"[-_.]")
+
+
+def is_production_path(path: str) -> bool:
+    """A directory (or file stem) of the path names a production environment."""
+    parts = path.split("/")
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    return any(token in _PROD_TOKENS for part in parts for token in _SPLIT_RE.split(part.lower()))
+
+
+def _scaled_targets(index: RepoIndex) -> set[str]:
+    targets = set()
+    for kind in ("HorizontalPodAutoscaler", "ScaledObject", "VerticalPodAutoscaler"):
+        for _, fact in index.k8s(kind):
+            target = str(fact.get("target") or "")
+            targets.add(target.rsplit("/", 1)[-1])
+    return targets
+
+
+@CHECK.on_repo
+def fixed_replicas_without_autoscaler(index: RepoIndex) -> Iterator[Finding]:
+    targets = None
+    for path, fact in index.k8s("Deployment"):
+        replicas = fact.get("replicas")
+        if not is_production_path(path) or not isinstance(replicas, int) or replicas < 1:
+            continue
+        targets = _scaled_targets(index) if targets is None else targets
+        name = str(fact.get("name"))
+        if name in targets:
+            continue
+        yield CHECK.finding(
+            Pos(fact.line, fact.line, fact.ypath, path=path),
+            resource=f"Deployment/{name}",
+            message=f"Deployment/{name} is fixed at {replicas} replica(s) in a production path and no "
+                    f"HorizontalPodAutoscaler targets it",
+        )
+    for path, fact in index.facts("kustomize:details"):
+        if not is_production_path(path):
+            continue
+        for name, count, line, ypath in fact.get("replicas") or ():
+            targets = _scaled_targets(index) if targets is None else targets
+            if name in targets or count < 1:
+                continue
+            yield CHECK.finding(
+                Pos(line, line, tuple(ypath), path=path),
+                resource=f"replicas/{name}",
+                message=f"kustomization fixes {name} at {count} replica(s) in a production overlay and no "
+                        f"HorizontalPodAutoscaler targets it",
+            )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.k8s import selector_matches
+
+CHECK = Check(
+    code="K8S070",
+    name="missing-pod-disruption-budget",
+    title="Replicated workload has no PodDisruptionBudget",
+    severity=Severity.MEDIUM,
+    category=Category.RELIABILITY,
+    rationale=(
+        "Node drains (upgrades, autoscaler scale-down, maintenance) evict pods without asking "
+        "how many are left. Without a PodDisruptionBudget a drain can take every replica down "
+        "at once, turning routine maintenance into an outage the replicas were meant to prevent."
+    ),
+    remediation=(
+        "Add a PodDisruptionBudget (policy/v1) in the workload's namespace whose selector matches "
+        "its pod labels.",
+        "Set `maxUnavailable: 1` (or `minAvailable` below the replica count, so drains can progress).",
+    ),
+    effort="30m",
+    references=(
+        "https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
+        "https://kubernetes.io/docs/concepts/workloads/pods/disruptions/",
+    ),
+)
+
+REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
+
+
+def same_namespace(a, b) -> bool:
+    """Namespaces match when equal, or when one is left to the deploy tool (kustomize, -n)."""
+    return a is None or b is None or a == b
+
+
+def _replicas(fact) -> int | None:
+    value = fact.get("replicas")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@CHECK.on_repo
+def missing_pod_disruption_budget(index: RepoIndex) -> Iterator[Finding]:
+    budgets = [
+        (fact.get("namespace"), fact.get("label_selector"), str(fact.get("api") or ""))
+        for _, fact in index.k8s("PodDisruptionBudget")
+    ]
+    for kind in REPLICATED_KINDS:
+        workloads = list(index.k8s(kind))
+        # overlays patch replicas into a partial copy of the object: count them for the full one
+        scaled: dict[tuple, int] = {}
+        for _, fact in workloads:
+            key = (fact.get("namespace"), fact.get("name"))
+            scaled[key] = max(scaled.get(key, 0), _replicas(fact) or 0)
+            scaled[(None, fact.get("name"))] = max(scaled.get((None, fact.get("name")), 0), _replicas(fact) or 0)
+        for path, fact in workloads:
+            pod_labels = dict(fact.get("pod_labels") or ())
+            if not pod_labels or not fact.get("images"):
+                continue  # a patch, not the workload itself
+            ns, name = fact.get("namespace"), fact.get("name")
+            replicas = max(_replicas(fact) or 0, scaled.get((ns, name), 0), scaled.get((None, name), 0))
+            if replicas < 2:
+                continue
+            covered = False
+            for bns, selector, api in budgets:
+                if not same_namespace(ns, bns) or selector is None:
+                    continue
+                sel = dict(selector)
+                empty = not sel.get("match_labels") and not sel.get("match_expressions")
+                if empty and api.endswith("v1beta1"):
+                    continue  # an empty policy/v1beta1 selector selects nothing
+                if selector_matches(sel, pod_labels):
+                    covered = True
+                    break
+            if covered:
+                continue
+            yield CHECK.finding(
+                Pos(fact.line, fact.line, fact.ypath, path=path),
+                resource=f"{kind}/{name}",
+                message=f"{kind}/{name} runs {replicas} replicas but no PodDisruptionBudget selects its pods",
+                evidence="pod labels: " + ", ".join(f"{k}={v}" for k, v in sorted(pod_labels.items())[:4]),
+            )

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..facts import RepoIndex
+from ..models.images import parse_image
+from .monitor_without_prometheus import MONITOR_KINDS, prometheus_present
+
+CHECK = Check(
+    code="K8S076",
+    name="no-alerting",
+    title="Monitoring without alerting: no alert rules and no Alertmanager",
+    severity=Severity.MEDIUM,
+    category=Category.ALERTING,
+    rationale=(
+        "The repository collects metrics but defines no alert rule and no Alertmanager to "
+        "route alerts. Nobody is woken up when the service is down: incidents are found by "
+        "users, and dashboards are only looked at afterwards."
+    ),
+    remediation=(
+        "Add PrometheusRule resources for the symptoms users feel (error rate, latency, "
+        "saturation, targets down).",
+        "Deploy an Alertmanager (or point Prometheus at a shared one) and route alerts to an "
+        "on-call channel.",
+    ),
+    effort="4h",
+    references=(
+        "https://prometheus-operator.dev/docs/developer/alerting/",
+        "https://prometheus.io/docs/alerting/latest/overview/",
+    ),
+)
+
+ALERT_KINDS = ("PrometheusRule", "Alertmanager", "AlertmanagerConfig", "VMRule", "VMAlertmanager", "VMAlert")
+
+
+def _alertmanager_workload(index: RepoIndex) -> bool:
+    for kind in ("Deployment", "StatefulSet"):
+        for _, fact in index.k8s(kind):
+            if any("alertmanager" in parse_image(str(i)).name.lower() for i in fact.get("main_images") or ()):
+                return True
+    return False
+
+
+@CHECK.on_repo
+def no_alerting(index: RepoIndex) -> Iterator[Finding]:
+    monitoring = prometheus_present(index) or any(index.has(f"k8s:{k}") for k in MONITOR_KINDS)
+    if not monitoring:
+        return
+    if any(index.has(f"k8s:{kind}") for kind in ALERT_KINDS) or _alertmanager_workload(index):
+        return
+    yield CHECK.finding(
+        resource="alerting",
+        message="metrics are collected (Prometheus or monitors present) but there is no PrometheusRule "
+                "and no Alertmanager anywhere in the repository",
+    )

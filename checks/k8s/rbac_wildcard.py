@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import K8sObject
+from ..models.yamlnodes import YMap
+
+CHECK = Check(
+    code="K8S066",
+    name="rbac-wildcard",
+    title="RBAC rule grants wildcard verbs, resources or API groups",
+    severity=Severity.HIGH,
+    category=Category.RBAC,
+    rationale=(
+        "A `*` in a rule grants everything that exists now and everything added later (new "
+        "CRDs, new subresources such as pods/exec). `*` verbs include escalate, bind and "
+        "impersonate; `*` resources include secrets. Whoever holds the role, and whoever "
+        "compromises a pod using it, gets far more than the workload needs."
+    ),
+    remediation=(
+        "List the API groups, resources and verbs the workload actually uses (audit logs or "
+        "`kubectl auth can-i --list --as=system:serviceaccount:NS:NAME` help).",
+        "Split read and write rules; scope them with `resourceNames` where you can.",
+    ),
+    effort="2h",
+    references=(
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+    ),
+    peers=("kube-linter wildcard-in-rules", "checkov CKV_K8S_49"),
+)
+
+RBAC_KINDS = ("Role", "ClusterRole")
+BUILTIN_NAMES = ("cluster-admin", "admin", "edit", "view")
+
+
+def is_builtin_or_aggregated(obj: K8sObject) -> bool:
+    """Roles Kubernetes itself ships, and aggregated roles whose rules the controller fills."""
+    if obj.name.startswith("system:") or isinstance(obj.doc.get("aggregationRule"), YMap):
+        return True
+    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+        return True
+    return obj.kind == "ClusterRole" and obj.name in BUILTIN_NAMES and not obj.doc.list("rules")
+
+
+def rbac_rules(obj: K8sObject) -> Iterator[tuple[int, YMap, list[str], list[str], list[str]]]:
+    """(index, rule, apiGroups, resources, lower-case verbs) of a Role/ClusterRole to audit."""
+    if obj.kind not in RBAC_KINDS or not obj.api_version.startswith("rbac.authorization.k8s.io/"):
+        return
+    if is_builtin_or_aggregated(obj):
+        return
+    for index, rule in obj.doc.list("rules").maps():
+        groups = [str(g) for g in rule.list("apiGroups")]
+        resources = [str(r) for r in rule.list("resources")]
+        verbs = [str(v).lower() for v in rule.list("verbs")]
+        yield index, rule, groups, resources, verbs
+
+
+@CHECK.on(K8sObject)
+def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
+    for _, rule, groups, resources, verbs in rbac_rules(obj):
+        wild = [name for name, values in (("verbs", verbs), ("resources", resources)) if "*" in values]
+        if not wild and "*" in groups and not rule.list("nonResourceURLs"):
+            wild = ["apiGroups"]
+        if not wild:
+            continue
+        severity = Severity.MEDIUM if wild == ["apiGroups"] else None
+        yield CHECK.finding(
+            rule, wild[0],
+            resource=obj.resource, severity=severity,
+            message=f"{obj.resource} grants '*' in {' and '.join(wild)}",
+            evidence=f"apiGroups={groups} resources={resources} verbs={verbs}",
+        )
