@@ -83,7 +83,7 @@ def is_shell_shebang(head: bytes) -> bool:
 
 def looks_templated(text: str) -> bool:
     """Go/Helm template markers outside GitHub's ``${{ }}`` expressions."""
-    return bool(_TEMPLATE_RE.search(text))
+    return "{{" in text and bool(_TEMPLATE_RE.search(text))
 
 
 def is_compose_doc(data: Any) -> bool:
