@@ -1,3 +1,53 @@
-"""compose checks: every module is listed here, in code order."""
+"""docker-compose checks: every module is listed here, in code order.
 
-CHECKS = ()
+Checks that report a *missing* setting (healthcheck, limits, user, ...) only look at
+services that define ``image`` or ``build`` in the file (``Service.complete``), so the
+partial services of override files (``docker-compose.prod.yml`` adding only ``ports``)
+are not blamed for what their base file provides.
+"""
+
+from . import (
+    capabilities_not_dropped,
+    container_runs_as_root,
+    dangerous_capability_added,
+    database_on_default_network,
+    database_port_published,
+    docker_socket_mount,
+    floating_image_tag,
+    host_ipc_namespace,
+    host_network_mode,
+    host_pid_namespace,
+    image_not_pinned_by_digest,
+    missing_healthcheck,
+    missing_resource_limits,
+    missing_restart_policy,
+    no_new_privileges_missing,
+    privileged_container,
+    secret_in_environment,
+    security_profile_disabled,
+    sensitive_host_mount,
+    writable_root_filesystem,
+)
+
+CHECKS = (
+    docker_socket_mount.CHECK,          # CMP001
+    privileged_container.CHECK,         # CMP002
+    host_network_mode.CHECK,            # CMP003
+    host_pid_namespace.CHECK,           # CMP004
+    host_ipc_namespace.CHECK,           # CMP005
+    floating_image_tag.CHECK,           # CMP006
+    image_not_pinned_by_digest.CHECK,   # CMP007
+    capabilities_not_dropped.CHECK,     # CMP008
+    writable_root_filesystem.CHECK,     # CMP009
+    container_runs_as_root.CHECK,       # CMP010
+    no_new_privileges_missing.CHECK,    # CMP011
+    database_on_default_network.CHECK,  # CMP012
+    secret_in_environment.CHECK,        # CMP013
+    missing_healthcheck.CHECK,          # CMP014
+    missing_restart_policy.CHECK,       # CMP015
+    missing_resource_limits.CHECK,      # CMP016
+    database_port_published.CHECK,      # CMP017
+    dangerous_capability_added.CHECK,   # CMP018
+    sensitive_host_mount.CHECK,         # CMP019
+    security_profile_disabled.CHECK,    # CMP020
+)

@@ -1,13 +1,110 @@
-"""docker-compose files as typed services, volumes, ports and environments."""
+"""docker-compose files as typed services, volumes, ports and environments.
+
+A :class:`ComposeFile` is one YAML document with a top-level ``services`` mapping;
+each :class:`Service` wraps its mapping.  Anchors and ``<<:`` merges are already
+applied by the loader, so ``x-defaults: &defaults`` shared by several services reads
+like settings written on each of them.
+
+Compose-specific readings, each for a reason seen in real repositories:
+
+* ``${VAR:-default}`` / ``${VAR-default}`` interpolate to their default and ``$$`` to
+  ``$`` (:func:`interpolate`); a bare ``${VAR}`` / ``${VAR:?err}`` is unknown (None),
+  so checks stay quiet on values decided at deploy time.
+* ``environment`` may be a list (``- KEY=value``) or a mapping; both become
+  :class:`EnvVar` (``value`` None when the name only passes the host's value through).
+* Volumes and ports accept the short (``"/src:/dst:ro"``, ``"127.0.0.1:5432:5432"``)
+  and the long (mapping) syntax.  A port entry always publishes: ``"5432"`` alone binds
+  an ephemeral host port on every interface.
+* Override files (``docker-compose.prod.yml``) often hold partial services (only
+  ``ports`` or ``environment``).  :attr:`Service.complete` is True only for services
+  that define ``image`` or ``build`` in this file (directly or through an ``extends``
+  of a service of the same file): checks that report a *missing* setting only look at
+  those, because the base file may provide what an override leaves out.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .base import Fact, FileKind, ParsedFile
-from .images import ImageRef, parse_image
+from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .yamlnodes import YamlDoc, YList, YMap
+
+# ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}, ${VAR:+alt}, $VAR, $$
+_VAR_RE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def interpolate(value: Any, unknown_as: str | None = None) -> str | None:
+    """The text compose would use when no variable is set; None when it depends on one.
+
+    ``${VAR:-default}`` and ``${VAR-default}`` become ``default`` (recursively),
+    ``$$`` becomes ``$``; ``${VAR}``, ``$VAR``, ``${VAR:?err}`` and ``${VAR:+alt}``
+    make the result unknown (None), or are replaced by ``unknown_as`` when given, so a
+    caller can still read the parts of the value no variable decides.
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if "$" not in text:
+        return text
+    unknown = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal unknown
+        whole = match.group(0)
+        if whole == "$$":
+            return "$"
+        if match.group(4) is not None or match.group(2) is None:
+            unknown = True
+            return ""
+        op, default = match.group(2), match.group(3) or ""
+        if op in (":-", "-"):
+            inner = interpolate(default, unknown_as)
+            if inner is None:
+                unknown = True
+                return ""
+            return inner
+        unknown = True  # :? / ? (required) and :+ / + (alternative) depend on the variable
+        return ""
+
+    out = _VAR_RE.sub(replace, text)
+    if unknown and unknown_as is not None:
+        return _VAR_RE.sub(lambda m: "$" if m.group(0) == "$$" else _known(m, unknown_as), text)
+    return None if unknown else out
+
+
+def _known(match: re.Match, unknown_as: str) -> str:
+    if match.group(4) is None and match.group(2) in (":-", "-"):
+        inner = interpolate(match.group(3) or "", unknown_as)
+        return unknown_as if inner is None else inner
+    return unknown_as
+
+
+def is_variable_only(value: Any) -> bool:
+    """True when the value is nothing but one variable reference with no literal default.
+
+    ``${DB_PASSWORD}``, ``$DB_PASSWORD``, ``${DB_PASSWORD:?set it}``, ``${A:-${B}}`` and
+    ``${A:-}`` qualify; ``${A:-hunter2}`` and ``prefix-${A}`` do not.
+    """
+    if value is None:
+        return False
+    text = str(value).strip()
+    match = _VAR_RE.fullmatch(text)
+    if match is None or text == "$$":
+        return False
+    op, default = match.group(2), match.group(3) or ""
+    if op in (None, ":?", "?", ":+", "+") or match.group(4) is not None:
+        return True
+    return default == "" or is_variable_only(default)
+
+
+def literal_default(value: Any) -> str | None:
+    """The literal a value falls back to when its variables are unset (None if none)."""
+    if value is None or is_variable_only(value):
+        return None
+    return interpolate(value)
 
 
 @dataclass(frozen=True)
@@ -19,6 +116,11 @@ class EnvVar:
     line: int
     end_line: int
     ypath: tuple
+    #: the mapping or list that holds it and the key/index inside it (for findings)
+    container: Any = None
+    key: Any = None
+    #: the value as YAML typed it (a bool for ``DEBUG: true``); the string form for lists
+    raw: Any = None
 
 
 @dataclass(frozen=True)
@@ -29,10 +131,24 @@ class VolumeMount:
     line: int
     end_line: int
     ypath: tuple
+    #: ``bind``, ``volume``, ``tmpfs``... as written or inferred from the short syntax
+    type: str = ""
+    #: the list of volumes and the index of this entry (for findings)
+    container: Any = None
+    index: int | None = None
 
     @property
     def is_bind(self) -> bool:
+        if self.type:
+            return self.type == "bind"
         return self.source.startswith(("/", ".", "~", "$"))
+
+    @property
+    def host_path(self) -> str | None:
+        """The host path of a bind mount with variables resolved to their defaults."""
+        if not self.is_bind:
+            return None
+        return interpolate(self.source)
 
 
 @dataclass(frozen=True)
@@ -44,11 +160,30 @@ class PortMapping:
     line: int
     end_line: int
     ypath: tuple
+    container: Any = None
+    index: int | None = None
 
     @property
     def all_interfaces(self) -> bool:
         """Published on every interface of the host (0.0.0.0 / ::)."""
         return self.published is not None and self.host_ip in (None, "", "0.0.0.0", "::", "[::]")
+
+    @property
+    def bound_to_all_interfaces(self) -> bool:
+        """Reachable on every host interface, including ephemeral ports (``- "5432"``).
+
+        The host address is interpolated: ``${BIND:-127.0.0.1}:5432:5432`` is local;
+        an address that only a variable decides is given the benefit of the doubt.
+        """
+        if self.host_ip is None or self.host_ip == "":
+            return True
+        host = interpolate(self.host_ip)
+        if host is None:
+            return False
+        return host.strip("[]") in ("", "0.0.0.0", "::")
+
+
+_ONE_SHOT_RESTARTS = ("no", "false")
 
 
 @dataclass(eq=False)
@@ -75,32 +210,114 @@ class Service:
 
     @property
     def image(self) -> str | None:
-        value = self.node.get("image")
-        return None if value is None else str(value)
+        value = self.lookup("image")[0]
+        return None if value is None or isinstance(value, (YMap, YList)) else str(value)
 
     @property
     def image_ref(self) -> ImageRef | None:
         return parse_image(self.image) if self.image else None
 
     @property
-    def builds(self) -> bool:
-        return "build" in self.node
+    def resolved_image_ref(self) -> ImageRef | None:
+        """The image with ``${VAR:-default}`` resolved; None when a variable decides it."""
+        image = self.image
+        if not image:
+            return None
+        resolved = interpolate(image)
+        return parse_image(resolved) if resolved else None
 
+    def is_database(self, names: tuple[str, ...] | list[str] | None = None) -> bool:
+        """The service runs a stateful store (by its image, defaults resolved)."""
+        ref = self.resolved_image_ref
+        if ref is None:
+            return False
+        return is_database_image(ref, tuple(names) if names else DATABASE_IMAGES)
+
+    @property
+    def builds(self) -> bool:
+        return self.lookup("build")[1] is not None
+
+    # -- extends and override files --------------------------------------------
+    def _chain(self) -> tuple[list[YMap], bool]:
+        """This service's mapping and those it extends in this file; and whether the chain
+        leaves the file (``extends: {file: ...}``), which makes missing keys unknown."""
+        chain = [self.node]
+        external = False
+        seen = {id(self.node)}
+        node = self.node
+        services = self.compose.doc.map("services")
+        while "extends" in node:
+            ext = node.get("extends")
+            if isinstance(ext, YMap):
+                if ext.get("file"):
+                    external = True
+                    break
+                parent_name = ext.get("service")
+            else:
+                parent_name = ext
+            parent = services.get(str(parent_name)) if parent_name is not None else None
+            if not isinstance(parent, YMap) or id(parent) in seen:
+                external = parent is None
+                break
+            seen.add(id(parent))
+            chain.append(parent)
+            node = parent
+        return chain, external
+
+    def lookup(self, key: str) -> tuple[Any, YMap | None]:
+        """(value, mapping that sets it) for ``key``, following ``extends`` in this file."""
+        for node in self._chain()[0]:
+            if key in node:
+                return node.get(key), node
+        return None, None
+
+    @property
+    def complete(self) -> bool:
+        """Defines the container here (image or build), so a missing setting is missing.
+
+        False for partial services of override files and for services that extend a
+        service of another file: the settings they lack may come from there.
+        """
+        chain, external = self._chain()
+        if external:
+            return False
+        return any("image" in node or "build" in node for node in chain)
+
+    @property
+    def one_shot(self) -> bool:
+        """A task that runs to completion (migrations, seeders), not a long-running server.
+
+        Recognised by ``restart: "no"``, a swarm ``restart_policy`` of ``none``, or another
+        service waiting for it with ``condition: service_completed_successfully``.
+        """
+        restart = self.lookup("restart")[0]
+        if restart is False or (isinstance(restart, str) and restart.strip().lower() in _ONE_SHOT_RESTARTS):
+            return True
+        deploy = self.lookup("deploy")[0]
+        if isinstance(deploy, YMap):
+            condition = deploy.map("restart_policy").get("condition")
+            if isinstance(condition, str) and condition.strip().lower() == "none":
+                return True
+        for other in self.compose.services:
+            if other.name == self.name:
+                continue
+            depends = other.node.get("depends_on")
+            if isinstance(depends, YMap):
+                spec = depends.get(self.name)
+                if isinstance(spec, YMap) and str(spec.get("condition", "")).strip() == "service_completed_successfully":
+                    return True
+        return False
+
+    # -- typed views -------------------------------------------------------------
     def environment(self) -> list[EnvVar]:
-        env = self.node.get("environment")
-        out: list[EnvVar] = []
-        if isinstance(env, YMap):
-            for key, value in env.items():
-                line = env.key_line(key)
-                out.append(EnvVar(str(key), None if value is None else str(value), line, line, env.ypath + (key,)))
-        elif isinstance(env, YList):
-            for index, item in enumerate(env):
-                if not isinstance(item, str):
-                    continue
-                name, eq, value = item.partition("=")
-                line = env.item_line(index)
-                out.append(EnvVar(name.strip(), value if eq else None, line, line, env.ypath + (name.strip(),)))
-        return out
+        return _env_vars(self.node.get("environment"))
+
+    def build_args(self) -> list[EnvVar]:
+        """``build.args`` (list or mapping), read like an environment."""
+        build = self.node.get("build")
+        if not isinstance(build, YMap):
+            return []
+        return _env_vars(build.get("args"))
 
     def volumes(self) -> list[VolumeMount]:
         vols = self.node.list("volumes")
@@ -109,15 +326,22 @@ class Service:
             line = vols.item_line(index)
             ypath = vols.ypath + (index,)
             if isinstance(item, str):
-                parts = item.split(":")
+                parts = _split_volume(item)
                 if len(parts) == 1:
-                    out.append(VolumeMount("", parts[0], False, line, line, ypath))
+                    out.append(VolumeMount("", parts[0], False, line, line, ypath, "volume", vols, index))
                     continue
                 mode = parts[2] if len(parts) > 2 else ""
-                out.append(VolumeMount(parts[0], parts[1], "ro" in mode.split(","), line, line, ypath))
+                source = parts[0]
+                kind = "bind" if source.startswith(("/", ".", "~", "$", "\\")) or re.match(r"^[A-Za-z]:[\\/]", source) else "volume"
+                out.append(VolumeMount(source, parts[1], "ro" in mode.split(","), line, line, ypath, kind, vols, index))
             elif isinstance(item, YMap):
-                out.append(VolumeMount(str(item.get("source") or ""), str(item.get("target") or ""),
-                                       item.get("read_only") is True, item.line, item.end_line, ypath))
+                kind = str(item.get("type") or "")
+                source = str(item.get("source") or "")
+                if not kind:
+                    kind = "bind" if source.startswith(("/", ".", "~", "$")) else "volume"
+                out.append(VolumeMount(source, str(item.get("target") or ""),
+                                       item.get("read_only") is True, item.line, item.end_line, ypath,
+                                       kind, vols, index))
         return out
 
     def ports(self) -> list[PortMapping]:
@@ -128,25 +352,86 @@ class Service:
             ypath = ports.ypath + (index,)
             if isinstance(item, YMap):
                 published = item.get("published")
-                out.append(PortMapping(str(dict(item)), item.get("host_ip"),
+                host_ip = item.get("host_ip")
+                out.append(PortMapping(str(dict(item)), None if host_ip is None else str(host_ip),
                                        None if published is None else str(published),
-                                       str(item.get("target")), item.line, item.end_line, ypath))
+                                       str(item.get("target")), item.line, item.end_line, ypath, ports, index))
+                continue
+            if isinstance(item, (YList, bool)) or item is None:
                 continue
             raw = str(item)
             text = raw.split("/", 1)[0]
             host_ip = None
             if text.startswith("["):  # [::1]:8080:80
                 end = text.find("]")
-                host_ip, text = text[1:end], text[end + 2:]
-            parts = text.split(":")
+                if end > 0:
+                    host_ip, text = text[1:end], text[end + 2:]
+            parts = _split_volume(text)  # brace-aware: ${PORT:-5432} stays whole
             if len(parts) == 1:
-                out.append(PortMapping(raw, None, None, parts[0], line, line, ypath))
-            elif len(parts) == 2:
-                out.append(PortMapping(raw, None, parts[0], parts[1], line, line, ypath))
+                out.append(PortMapping(raw, host_ip, None, parts[0], line, line, ypath, ports, index))
+            elif len(parts) == 2 and host_ip is None:
+                out.append(PortMapping(raw, None, parts[0], parts[1], line, line, ypath, ports, index))
             else:
                 host = host_ip if host_ip is not None else ":".join(parts[:-2])
-                out.append(PortMapping(raw, host, parts[-2], parts[-1], line, line, ypath))
+                out.append(PortMapping(raw, host, parts[-2], parts[-1], line, line, ypath, ports, index))
         return out
+
+    def network_names(self) -> list[str] | None:
+        """Networks the service joins (list or mapping form); None when not set."""
+        value, _ = self.lookup("networks")
+        if isinstance(value, YMap):
+            return [str(k) for k in value]
+        if isinstance(value, YList):
+            return [str(v) for v in value if isinstance(v, (str, int))]
+        return None
+
+    def string_list(self, key: str) -> list[str]:
+        """A list-of-strings setting (``cap_drop``, ``security_opt``); a lone string counts."""
+        value, _ = self.lookup(key)
+        if isinstance(value, YList):
+            return [str(v) for v in value if isinstance(v, (str, int))]
+        if isinstance(value, str):
+            return [value]
+        return []
+
+
+def _split_volume(spec: str) -> list[str]:
+    """Split ``src:dst[:mode]`` keeping ``${VAR:-/a}`` and ``C:\\`` drive letters whole."""
+    parts: list[str] = []
+    current = ""
+    depth = 0
+    for pos, char in enumerate(spec):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        drive = not parts and len(current) == 1 and current.isalpha() and (spec[pos + 1:pos + 2] == "\\" or (spec[pos + 1:pos + 2] == "/" and ":" in spec[pos + 1:]))
+        if char == ":" and depth == 0 and not drive:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    parts.append(current)
+    return parts
+
+
+def _env_vars(env: Any) -> list[EnvVar]:
+    out: list[EnvVar] = []
+    if isinstance(env, YMap):
+        for key, value in env.items():
+            line = env.key_line(key)
+            end = env.value_span(key)[1] if key in env.value_lines else line
+            text = None if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+            out.append(EnvVar(str(key), text, line, max(line, end), env.ypath + (key,), env, key, value))
+    elif isinstance(env, YList):
+        for index, item in enumerate(env):
+            if not isinstance(item, str):
+                continue
+            name, eq, value = item.partition("=")
+            line = env.item_line(index)
+            out.append(EnvVar(name.strip(), value if eq else None, line, line,
+                              env.ypath + (name.strip(),), env, index, value if eq else None))
+    return out
 
 
 @dataclass(eq=False)
@@ -175,6 +460,15 @@ class ComposeFile:
             if isinstance(node, YMap):
                 yield str(name), node
 
+    @property
+    def services_map(self) -> YMap:
+        return self.doc.map("services")
+
+    def volume_definition(self, name: str) -> YMap | None:
+        """The top-level definition of a named volume, if any."""
+        value = self.doc.map("volumes").get(name)
+        return value if isinstance(value, YMap) else None
+
 
 def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
     parsed = ParsedFile(path, FileKind.COMPOSE)
@@ -190,5 +484,3 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
                           env=sorted(v.name for v in service.environment())),
             ))
     return parsed
-
-

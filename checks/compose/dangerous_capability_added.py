@@ -1,0 +1,65 @@
+"""CMP018: a service adds a capability that amounts to host access."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile
+
+#: capabilities that let a process escape, or see and change the host, on their own
+DANGEROUS_CAPABILITIES = (
+    "ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "SYS_BOOT", "DAC_READ_SEARCH",
+    "NET_ADMIN", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG",
+)
+
+CHECK = Check(
+    code="CMP018",
+    name="dangerous-capability-added",
+    title="Service adds a dangerous capability (`cap_add: SYS_ADMIN`, `ALL`, ...)",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "Some capabilities are each close to full root on the host: SYS_ADMIN mounts filesystems "
+        "and is the usual container-escape primitive, SYS_MODULE loads kernel code, SYS_PTRACE "
+        "reads other processes' memory, DAC_READ_SEARCH opens any host file by handle, NET_ADMIN "
+        "reconfigures the network and ALL is `privileged` without the devices."
+    ),
+    remediation=(
+        "Remove the capability and check what breaks: it is often a leftover from debugging.",
+        "If it is truly needed (a VPN needs NET_ADMIN), isolate that service: `cap_drop: [ALL]` first, "
+        "no other capabilities, no host namespaces, and a comment saying why.",
+        "Prefer a narrower mechanism (a device with `devices:`, a sysctl with `sysctls:`) where one exists.",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.docker.com/reference/compose-file/services/#cap_add",
+        "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+    ),
+    peers=("kics Container Capabilities Unrestricted", "kube-linter privilege-escalation-container", "checkov CKV_K8S_39"),
+    options={"capabilities": DANGEROUS_CAPABILITIES},
+)
+
+
+@CHECK.on(ComposeFile)
+def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
+    dangerous = {str(c).upper().removeprefix("CAP_") for c in
+                 ((ctx.option("capabilities") if ctx else None) or DANGEROUS_CAPABILITIES)}
+    for service in compose.services:
+        caps = service.node.get("cap_add")
+        if isinstance(caps, str):
+            items = [(None, caps)]
+        elif isinstance(caps, list):
+            items = list(enumerate(caps))
+        else:
+            continue
+        for index, cap in items:
+            if not isinstance(cap, str):
+                continue
+            name = cap.strip().upper().removeprefix("CAP_")
+            if name not in dangerous:
+                continue
+            at, key = (caps, index) if index is not None else (service.node, "cap_add")
+            yield CHECK.finding(at, key, resource=service.resource,
+                                message=f"service {service.name!r} adds capability {name}",
+                                evidence=f"cap_add: {cap}")

@@ -1,0 +1,62 @@
+"""CMP012: a database shares compose's default network with every other service."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile, Service
+from ..models.images import DATABASE_IMAGES
+
+CHECK = Check(
+    code="CMP012",
+    name="database-on-default-network",
+    title="Database is on the default network, reachable from every service",
+    severity=Severity.MEDIUM,
+    category=Category.NETWORK_POLICY,
+    rationale=(
+        "Compose puts every service that declares no `networks:` on one shared default network, "
+        "so the database accepts connections from the reverse proxy, the admin UI and any "
+        "third-party container in the file. One compromised edge service is then one hop from "
+        "the data. Separate networks give the database only the clients that need it."
+    ),
+    remediation=(
+        "Declare a `backend` network (with `internal: true` if the database needs no egress) and put the "
+        "database and the services that query it on it.",
+        "Put edge services (proxy, web) on a `frontend` network, plus `backend` only if they query the database.",
+        "Run `docker compose config` and check each service lists only the networks it needs.",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.docker.com/compose/how-tos/networking/#specify-custom-networks",
+        "https://docs.docker.com/reference/compose-file/networks/",
+    ),
+    peers=("kics Networks Not Set",),
+    options={"database_images": DATABASE_IMAGES},
+)
+
+
+def on_default_network(service: Service) -> bool:
+    """True when the service joins the file's default network."""
+    if service.lookup("network_mode")[1] is not None:  # host, none, service:x, container:x
+        return False
+    names = service.network_names()
+    return names is None or "default" in names
+
+
+@CHECK.on(ComposeFile)
+def database_on_default_network(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
+    names = tuple(ctx.option("database_images") or DATABASE_IMAGES) if ctx else DATABASE_IMAGES
+    services = [s for s in compose.services if s.complete]
+    for db in services:
+        if not db.is_database(names) or not on_default_network(db):
+            continue
+        peers = [s.name for s in services if s is not db and on_default_network(s) and not s.is_database(names)]
+        if not peers:
+            continue
+        shown = ", ".join(repr(p) for p in peers[:3]) + (f" and {len(peers) - 3} more" if len(peers) > 3 else "")
+        message = f"database service {db.name!r} is on the default network with {shown}"
+        if "networks" in db.node:
+            yield CHECK.finding(db.node, "networks", resource=db.resource, message=message)
+        else:
+            yield CHECK.finding(compose.services_map, db.name, resource=db.resource, message=message)

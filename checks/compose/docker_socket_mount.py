@@ -1,0 +1,68 @@
+"""CMP001: a service mounts the container runtime's API socket."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile, interpolate
+
+#: socket file names that hand out control of the container runtime
+RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")
+
+CHECK = Check(
+    code="CMP001",
+    name="docker-socket-mount",
+    title="Container mounts the Docker (or another runtime's) socket",
+    severity=Severity.CRITICAL,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "Whoever can talk to /var/run/docker.sock (or the podman/containerd socket) controls the "
+        "host: they can list every container, read their environment (often secrets) and start a "
+        "privileged container that mounts the host's root filesystem. Mounting the socket "
+        "read-only does not help: `:ro` only stops the file being replaced, API calls still go through."
+    ),
+    remediation=(
+        "Remove the socket volume from the service.",
+        "If the service only ships logs or metrics, use the logging driver or a read-only exporter instead.",
+        "If it really needs the API (reverse proxy discovery, CI runner), put a filtering socket proxy in "
+        "front of it and allow only the calls it uses.",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.docker.com/engine/security/#docker-daemon-attack-surface",
+        "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html",
+    ),
+    peers=("kics Docker Socket Mounted In Container (d6355c88)", "kube-linter docker-sock", "CIS Docker 5.31"),
+)
+
+
+def _is_socket(path: str | None) -> bool:
+    if not path:
+        return False
+    name = path.rstrip("/").replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return name in RUNTIME_SOCKETS
+
+
+@CHECK.on(ComposeFile)
+def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
+    for service in compose.services:
+        for volume in service.volumes():
+            source = interpolate(volume.source, "")
+            hit = volume.is_bind and _is_socket(source)
+            if not hit and volume.type == "volume" and volume.source:
+                # a named volume that binds the socket through driver_opts.device
+                definition = compose.volume_definition(volume.source)
+                if definition is not None:
+                    opts = definition.map("driver_opts")
+                    source = interpolate(opts.get("device"), "")
+                    hit = _is_socket(source)
+            if not hit:
+                continue
+            ro = " (read-only does not limit the API)" if volume.read_only else ""
+            yield CHECK.finding(
+                volume.container, volume.index,
+                resource=service.resource,
+                message=f"service {service.name!r} mounts the runtime socket {source}{ro}",
+                evidence=f"{volume.source}:{volume.target}",
+            )

@@ -1,0 +1,96 @@
+"""CMP006: a service's image has no tag or a moving one (``latest``)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile, Service, interpolate
+from ..models.images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
+
+#: images whose surprise upgrade takes everything down with it (beyond the databases)
+CRITICAL_INFRA_IMAGES = (
+    "vault", "consul", "keycloak", "traefik", "haproxy", "envoy", "caddy", "nginx", "openresty",
+    "registry", "coredns", "bind9", "openldap", "prometheus", "alertmanager",
+)
+
+_UNKNOWN = "\x00var\x00"
+
+CHECK = Check(
+    code="CMP006",
+    name="floating-image-tag",
+    title="Image has no tag or a floating one (`latest`)",
+    severity=Severity.MEDIUM,
+    category=Category.SUPPLY_CHAIN,
+    rationale=(
+        "An image without a tag, or tagged `latest`/`stable`/`main`, changes under you: two hosts "
+        "running the same compose file can run different versions, a routine `docker compose pull` "
+        "ships a major upgrade nobody reviewed, and a rollback has no version to return to. For "
+        "databases and core infrastructure (reported as high) a surprise major version can refuse "
+        "to start on existing data."
+    ),
+    remediation=(
+        "Pin the image to an explicit version tag (`postgres:16.4`, not `postgres` or `postgres:latest`).",
+        "Better, pin the digest as well (`postgres:16.4@sha256:...`) and let Renovate or Dependabot propose upgrades.",
+        "If the tag comes from a variable, give it a pinned default (`${PG_TAG:-16.4}`), not `latest`.",
+    ),
+    effort="30m",
+    references=(
+        "https://docs.docker.com/reference/compose-file/services/#image",
+        "https://docs.docker.com/build/building/best-practices/#pin-base-image-versions",
+    ),
+    peers=("hadolint DL3007", "checkov CKV_DOCKER_7", "kube-linter latest-tag", "checkov CKV_K8S_14"),
+    options={"database_images": DATABASE_IMAGES, "critical_images": CRITICAL_INFRA_IMAGES},
+)
+
+
+def image_tag_state(service: Service) -> tuple[ImageRef, str] | None:
+    """(reference, state) of a pulled image: state is ``floating``, ``tagged`` or ``digest``.
+
+    None when the service builds its image (``image:`` only names the build result) or when
+    a variable decides the name or tag (``app:${TAG}``): we cannot judge those.  Variables
+    with defaults are resolved; a variable in the registry part alone does not matter.
+    """
+    if service.builds:
+        return None
+    image = service.image
+    if not image or not image.strip():
+        return None
+    resolved = interpolate(image, _UNKNOWN)
+    if resolved is None:
+        return None
+    ref = parse_image(resolved.strip())
+    if ref.digest is not None:
+        return (ref, "unknown") if _UNKNOWN in ref.digest else (ref, "digest")
+    if _UNKNOWN in ref.name or (ref.tag is not None and _UNKNOWN in ref.tag):
+        return None
+    if ref.tag is None and _UNKNOWN in ref.raw.rsplit("/", 1)[-1]:
+        return None
+    return (ref, "floating") if ref.floating else (ref, "tagged")
+
+
+def _critical(ref: ImageRef, ctx) -> bool:
+    databases = tuple(ctx.option("database_images") or DATABASE_IMAGES) if ctx else DATABASE_IMAGES
+    infra = tuple(ctx.option("critical_images") or ()) if ctx else CRITICAL_INFRA_IMAGES
+    return is_database_image(ref, databases) or ref.name.lower() in infra
+
+
+@CHECK.on(ComposeFile)
+def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
+    for service in compose.services:
+        if "image" not in service.node:
+            continue
+        state = image_tag_state(service)
+        if state is None or state[1] != "floating":
+            continue
+        ref = state[0]
+        critical = _critical(ref, ctx)
+        what = "no tag (pulls latest)" if ref.tag is None else f"the floating tag {ref.tag!r}"
+        kind = " (a database or core infrastructure image)" if critical else ""
+        yield CHECK.finding(
+            service.node, "image",
+            resource=service.resource,
+            message=f"service {service.name!r} uses {ref.repository} with {what}{kind}",
+            evidence=f"image: {service.image}",
+            severity=Severity.HIGH if critical else Severity.MEDIUM,
+        )

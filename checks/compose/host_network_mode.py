@@ -1,0 +1,40 @@
+"""CMP003: Service shares the host's network stack (network_mode: host)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile, interpolate
+
+CHECK = Check(
+    code="CMP003",
+    name="host-network-mode",
+    title="Service shares the host's network stack (`network_mode: host`)",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "With the host's network namespace the container binds directly on every host interface (firewall rules for published ports no longer apply), can reach services listening on the host's loopback and can sniff or spoof traffic when it holds NET_RAW/NET_ADMIN. A database started this way listens on the public interface."
+    ),
+    remediation=('Remove `network_mode: host`.', 'Publish only the ports the service serves with `ports:`, bound to 127.0.0.1 or a private address where possible.', 'Put services that talk to each other on a user-defined network.'),
+    effort="1h",
+    references=('https://docs.docker.com/reference/compose-file/services/#network_mode', 'https://docs.docker.com/engine/network/drivers/host/'),
+    peers=('kics Network Mode Host Exists', 'kics Shared Host Network Namespace', 'kube-linter host-network', 'checkov CKV_K8S_19'),
+)
+
+
+@CHECK.on(ComposeFile)
+def host_network_mode(compose: ComposeFile) -> Iterator[Finding]:
+    for service in compose.services:
+        raw = service.node.get("network_mode")
+        if not isinstance(raw, str):
+            continue
+        value = interpolate(raw)
+        if value is None or value.strip().lower() != "host":
+            continue
+        yield CHECK.finding(
+            service.node, "network_mode",
+            resource=service.resource,
+            message=f"service {service.name!r} shares the host's network namespace",
+            evidence=f"network_mode: {raw}",
+        )

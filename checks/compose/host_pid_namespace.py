@@ -1,0 +1,40 @@
+"""CMP004: Service shares the host's process namespace (pid: host)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile, interpolate
+
+CHECK = Check(
+    code="CMP004",
+    name="host-pid-namespace",
+    title="Service shares the host's process namespace (`pid: host`)",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "With the host's PID namespace the container sees every process on the host, can read their command lines and environments (secrets passed as arguments or variables) and, as root or with SYS_PTRACE, attach to them or kill them."
+    ),
+    remediation=('Remove `pid: host`.', 'If a monitoring agent needs host process data, run it with a read-only /proc mount and the narrowest capabilities its vendor documents.', 'Use `pid: "service:<name>"` to share processes with one sibling only.'),
+    effort="1h",
+    references=('https://docs.docker.com/reference/compose-file/services/#pid',),
+    peers=('kics Host Namespace is Shared', 'kube-linter host-pid', 'checkov CKV_K8S_17'),
+)
+
+
+@CHECK.on(ComposeFile)
+def host_pid_namespace(compose: ComposeFile) -> Iterator[Finding]:
+    for service in compose.services:
+        raw = service.node.get("pid")
+        if not isinstance(raw, str):
+            continue
+        value = interpolate(raw)
+        if value is None or value.strip().lower() != "host":
+            continue
+        yield CHECK.finding(
+            service.node, "pid",
+            resource=service.resource,
+            message=f"service {service.name!r} shares the host's process namespace",
+            evidence=f"pid: {raw}",
+        )

@@ -1,0 +1,49 @@
+"""CMP002: a service runs privileged."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile
+
+CHECK = Check(
+    code="CMP002",
+    name="privileged-container",
+    title="Service runs with `privileged: true`",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "A privileged container gets every Linux capability, every host device and no seccomp or "
+        "AppArmor confinement. Anything that compromises the process can mount the host's disks, "
+        "load kernel modules and leave the container: it is root on the host in all but name."
+    ),
+    remediation=(
+        "Remove `privileged: true`.",
+        "Grant only the capability the service needs with `cap_add` (after `cap_drop: [ALL]`) "
+        "or the single device with `devices:`.",
+        "Run the service, verify it still works, and document why each remaining capability is needed.",
+    ),
+    effort="2h",
+    references=(
+        "https://docs.docker.com/reference/compose-file/services/#privileged",
+        "https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities",
+    ),
+    peers=("kics Privileged Containers Enabled (ae5b6871)", "kube-linter privileged-container", "checkov CKV_K8S_16"),
+)
+
+
+def _truthy(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "on"))
+
+
+@CHECK.on(ComposeFile)
+def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
+    for service in compose.services:
+        if _truthy(service.node.get("privileged")):
+            yield CHECK.finding(
+                service.node, "privileged",
+                resource=service.resource,
+                message=f"service {service.name!r} runs privileged (all capabilities, all devices)",
+                evidence="privileged: true",
+            )

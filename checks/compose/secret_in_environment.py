@@ -1,0 +1,145 @@
+"""CMP013: a secret is written as a literal environment value or build argument."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity, redact
+from ..models.compose import ComposeFile, EnvVar, interpolate, is_variable_only, literal_default
+
+CHECK = Check(
+    code="CMP013",
+    name="secret-in-environment",
+    title="Secret written as a literal environment value",
+    severity=Severity.CRITICAL,
+    category=Category.SECRETS,
+    rationale=(
+        "A password, token or key written in the compose file is in every clone, fork, CI log and "
+        "backup of the repository, and in `docker inspect` on every host that runs it; rotating it "
+        "means rewriting history. A `${VAR:-default}` with a real default, or a URL with the "
+        "password inline, is the same literal. Build arguments are worse: they stay in the image "
+        "history."
+    ),
+    remediation=(
+        "Rotate the secret now: treat the committed value as leaked.",
+        "Reference it from the environment instead (`POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it}`), "
+        "set in an untracked `.env` or by the deploy system.",
+        "Better, use compose `secrets:` and the image's `*_FILE` variable (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`).",
+        "For build-time credentials use `docker build --secret`, never `build.args`.",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.docker.com/compose/how-tos/use-secrets/",
+        "https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/",
+        "https://docs.docker.com/build/building/secrets/",
+    ),
+    peers=("checkov CKV_SECRET_6", "kics Passwords And Secrets - Generic Password", "gitleaks generic-api-key"),
+)
+
+#: the last word of a variable name that makes its value a secret
+_SECRET_WORDS = {
+    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL",
+    "CREDENTIALS", "PASSPHRASE",
+}
+#: words that, before a final KEY, make it a secret key (API_KEY, PRIVATE_KEY, SECRET_ACCESS_KEY)
+_KEY_QUALIFIERS = {
+    "API", "PRIVATE", "ACCESS", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "CLIENT", "HMAC",
+    "AUTH", "SESSION", "LICENSE", "ENC", "CRYPT", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE",
+}
+#: full names that are secrets whatever their last word
+_SECRET_NAMES = {"SECRET_KEY_BASE", "APP_KEY", "RABBITMQ_ERLANG_COOKIE"}
+#: names where the secret word means something else
+_NOT_SECRETS = {"PWD", "OLDPWD"}
+_FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "0", "1", "none", "null"}
+_SECRET_FILE_PREFIXES = ("/run/secrets/", "/var/run/secrets/")
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_URL_CREDS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
+
+
+def is_secret_name(name: str) -> bool:
+    upper = name.strip().upper()
+    if not upper or upper in _NOT_SECRETS:
+        return False
+    if upper in _SECRET_NAMES:
+        return True
+    words = [w.upper() for w in _TOKEN_SPLIT.split(name.strip()) if w]
+    if not words:
+        return False
+    last = words[-1]
+    if last in _SECRET_WORDS:
+        return True
+    if last.endswith(("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")):  # PGPASSWORD, DBSECRET
+        return True
+    return last == "KEY" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+
+
+def literal_secret(value: str | None) -> str | None:
+    """The literal a secret variable is given, or None when it is not a literal."""
+    if value is None:
+        return None
+    text = str(value)
+    if not text.strip() or is_variable_only(text):
+        return None
+    literal = literal_default(text)
+    if literal is None or not literal.strip():
+        return None  # mixes in a variable we cannot see (`Bearer ${TOKEN}`)
+    if literal.strip().lower() in _FLAG_VALUES:  # MYSQL_ALLOW_EMPTY_PASSWORD=yes
+        return None
+    if literal.strip().startswith(_SECRET_FILE_PREFIXES):
+        return None
+    return literal
+
+
+def url_password(value: str | None) -> str | None:
+    """A literal password written in a URL's userinfo (``postgres://app:pw@db/app``)."""
+    if not value:
+        return None
+    match = _URL_CREDS.match(str(value).strip())
+    if match is None:
+        return None
+    password = match.group("password")
+    if is_variable_only(password):
+        return None
+    literal = interpolate(password)
+    if not literal or not literal.strip():
+        return None
+    return literal
+
+
+def _findings(variables: list[EnvVar], service, what: str, seen: set) -> Iterator[Finding]:
+    for var in variables:
+        if var.container is None:
+            continue
+        where = (id(var.container), var.key)
+        if where in seen:  # one environment shared through an anchor: report it once
+            continue
+        if isinstance(var.raw, bool):
+            continue
+        if is_secret_name(var.name):
+            secret = literal_secret(var.value)
+            if secret is not None:
+                seen.add(where)
+                default = " (as the default of a variable)" if "$" in (var.value or "") else ""
+                yield CHECK.finding(
+                    var.container, var.key, resource=service.resource,
+                    message=f"service {service.name!r} sets {what} {var.name} to a literal secret{default}",
+                    evidence=f"{var.name}={redact(secret)}",
+                )
+                continue
+        password = url_password(var.value)
+        if password is not None:
+            seen.add(where)
+            yield CHECK.finding(
+                var.container, var.key, resource=service.resource,
+                message=f"service {service.name!r} sets {what} {var.name} to a URL with a literal password",
+                evidence=f"{var.name}: password {redact(password)}",
+            )
+
+
+@CHECK.on(ComposeFile)
+def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
+    seen: set = set()
+    for service in compose.services:
+        yield from _findings(service.environment(), service, "environment variable", seen)
+        yield from _findings(service.build_args(), service, "build argument", seen)

@@ -1,0 +1,72 @@
+"""CMP019: a service bind-mounts a sensitive host directory."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.compose import ComposeFile
+from .docker_socket_mount import _is_socket
+
+#: host paths that expose the host when mounted (the path itself)
+SENSITIVE_PATHS = (
+    "/", "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/home", "/usr", "/bin", "/sbin",
+    "/lib", "/lib64", "/var", "/var/run", "/run", "/var/lib", "/var/log",
+)
+#: host paths whose whole subtree is sensitive
+SENSITIVE_TREES = (
+    "/proc", "/sys", "/boot", "/root", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet",
+    "/etc/kubernetes", "/etc/ssh", "/etc/sudoers.d", "/etc/docker",
+)
+SENSITIVE_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/passwd", "/etc/group")
+
+CHECK = Check(
+    code="CMP019",
+    name="sensitive-host-mount",
+    title="Service mounts a sensitive host directory",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "A bind mount of /, /etc, /proc, /sys, /root or the runtime's state directory gives the "
+        "container the host's credentials, its processes' memory or its other containers' data; "
+        "writable, it is a direct path to host compromise (a cron entry, an SSH key, a kernel "
+        "parameter). Read-only mounts of these paths (monitoring agents) are reported as low."
+    ),
+    remediation=(
+        "Mount only the file or directory the service needs (`/etc/localtime:/etc/localtime:ro`, not `/etc`).",
+        "Add `:ro` to host mounts the service only reads.",
+        "For host metrics, use the agent's documented minimal mounts, read-only, and nothing else.",
+    ),
+    effort="30m",
+    references=(
+        "https://docs.docker.com/reference/compose-file/services/#volumes",
+        "https://docs.docker.com/engine/storage/bind-mounts/",
+    ),
+    peers=("kics Volume Has Sensitive Host Directory", "kube-linter sensitive-host-mounts", "checkov CKV_K8S_27"),
+)
+
+
+def sensitive(path: str) -> bool:
+    norm = posixpath.normpath("/" + path.strip().lstrip("/")) if path.strip().startswith("/") else ""
+    if not norm:
+        return False
+    if norm in SENSITIVE_PATHS or norm in SENSITIVE_FILES:
+        return True
+    return any(norm.startswith(tree + "/") for tree in SENSITIVE_TREES)
+
+
+@CHECK.on(ComposeFile)
+def sensitive_host_mount(compose: ComposeFile) -> Iterator[Finding]:
+    for service in compose.services:
+        for volume in service.volumes():
+            host = volume.host_path
+            if not host or _is_socket(host) or not sensitive(host):
+                continue
+            mode = "read-only" if volume.read_only else "writable"
+            yield CHECK.finding(
+                volume.container, volume.index, resource=service.resource,
+                message=f"service {service.name!r} mounts host path {host} ({mode})",
+                evidence=f"{volume.source}:{volume.target}",
+                severity=Severity.LOW if volume.read_only else Severity.HIGH,
+            )
