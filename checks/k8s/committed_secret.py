@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity, redact
@@ -39,6 +40,25 @@ CHECK = Check(
 PUBLIC_KEYS = ("ca.crt", "tls.crt", "ca.pem", "cert.pem", "ca-bundle.crt", "ca-cert.pem")
 
 
+#: a value that is a whole configuration file (mounted as a file, not a credential)
+CONFIG_EXT = (".yaml", ".yml", ".json", ".ini", ".conf", ".cfg", ".toml", ".properties", ".xml", ".tmpl")
+#: inside such a file, what a credential looks like
+_CREDENTIAL_RE = re.compile(
+    r"""(?ix)
+    ["']?[\w.-]*(password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|
+    credentials?|auth[_-]?key|webhook[_-]?url|bearer)[\w.-]*["']?\s*[:=]\s*["']?(?P<value>[^"'\s,}]+)
+    """
+)
+_PEM_RE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+_URL_CRED_RE = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
+
+
+def _config_has_credentials(text: str) -> bool:
+    if _PEM_RE.search(text) or _URL_CRED_RE.search(text):
+        return True
+    return any(not looks_like_placeholder(m.group("value")) for m in _CREDENTIAL_RE.finditer(text))
+
+
 def _decoded(value: str) -> str | None:
     try:
         raw = base64.b64decode("".join(value.split()), validate=True)
@@ -57,6 +77,9 @@ def _secret_values(block: YMap, encoded: bool) -> Iterator[tuple[str, str]]:
             plain = text
         if looks_like_placeholder(plain) or looks_like_placeholder(text):
             continue
+        is_config = str(key).lower().endswith(CONFIG_EXT) or plain.strip().count("\n") >= 2
+        if is_config and not _PEM_RE.search(plain) and not _config_has_credentials(plain):
+            continue  # a configuration file kept in a Secret, with no credential in it
         yield str(key), plain
 
 

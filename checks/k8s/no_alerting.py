@@ -31,7 +31,11 @@ CHECK = Check(
     ),
 )
 
-ALERT_KINDS = ("PrometheusRule", "Alertmanager", "AlertmanagerConfig", "VMRule", "VMAlertmanager", "VMAlert")
+ALERT_KINDS = (
+    "PrometheusRule", "Alertmanager", "AlertmanagerConfig", "VMRule", "VMAlertmanager", "VMAlert",
+    # Google Cloud Managed Service for Prometheus evaluates these and alerts through Cloud Monitoring
+    "Rules", "ClusterRules", "GlobalRules",
+)
 
 
 def _alertmanager_workload(index: RepoIndex) -> bool:

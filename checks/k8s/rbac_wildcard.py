@@ -57,6 +57,30 @@ def rbac_rules(obj: K8sObject) -> Iterator[tuple[int, YMap, list[str], list[str]
         yield index, rule, groups, resources, verbs
 
 
+#: resources where full control means control of the cluster
+SENSITIVE = (
+    "secrets", "pods", "pods/exec", "pods/attach", "serviceaccounts", "serviceaccounts/token", "nodes",
+    "roles", "rolebindings", "clusterroles", "clusterrolebindings", "deployments", "daemonsets",
+    "statefulsets", "mutatingwebhookconfigurations", "validatingwebhookconfigurations",
+)
+READ_ONLY = {"get", "list", "watch"}
+
+
+def _severity(groups: list[str], resources: list[str], verbs: list[str]) -> Severity:
+    core = not groups or "" in groups or "*" in groups
+    if groups and all(g == "metrics.k8s.io" or g.endswith(".metrics.k8s.io") for g in groups):
+        return Severity.LOW  # the metrics APIs are read-only: '*' there only means reading metrics
+    if "*" in resources:
+        if "*" in verbs or not READ_ONLY.issuperset(verbs):
+            return Severity.HIGH  # may change anything in the group(s)
+        return Severity.HIGH if core else Severity.LOW  # reading core '*' reads secrets
+    if "*" in verbs:
+        if any(r.lower() in SENSITIVE for r in resources):
+            return Severity.HIGH
+        return Severity.MEDIUM  # full control of named resources (often an operator's own CRDs)
+    return Severity.MEDIUM  # '*' only in apiGroups
+
+
 @CHECK.on(K8sObject)
 def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
     for _, rule, groups, resources, verbs in rbac_rules(obj):
@@ -65,7 +89,7 @@ def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
             wild = ["apiGroups"]
         if not wild:
             continue
-        severity = Severity.MEDIUM if wild == ["apiGroups"] else None
+        severity = _severity(groups, resources, verbs)
         yield CHECK.finding(
             rule, wild[0],
             resource=obj.resource, severity=severity,
