@@ -6,7 +6,30 @@ ingress/TLS, RBAC, availability, network policy, monitoring, backups).
 """
 
 # -- workload imports --
-from . import image_pull_policy_never
+from . import (  # noqa: E402
+    database_as_deployment,
+    single_replica_database,
+    database_without_persistent_storage,
+    container_image_floating_tag,
+    container_image_not_pinned,
+    missing_readiness_probe,
+    missing_liveness_probe,
+    missing_resource_requests,
+    missing_memory_limit,
+    runs_as_root,
+    privilege_escalation_allowed,
+    privileged_pod_container,
+    dangerous_capabilities,
+    container_capabilities_not_dropped,
+    container_root_fs_writable,
+    missing_seccomp_profile,
+    host_path_volume,
+    host_namespaces,
+    service_account_token_automount,
+    image_pull_policy_never,
+    default_namespace,
+    dev_hostname_in_base,
+)
 
 # -- cluster imports --
 from . import (  # noqa: E402
@@ -33,7 +56,28 @@ from . import (  # noqa: E402
 
 CHECKS = (
     # -- workloads (K8S001-K8S059) --
+    database_as_deployment.CHECK,
+    single_replica_database.CHECK,
+    database_without_persistent_storage.CHECK,
+    container_image_floating_tag.CHECK,
+    container_image_not_pinned.CHECK,
+    missing_readiness_probe.CHECK,
+    missing_liveness_probe.CHECK,
+    missing_resource_requests.CHECK,
+    missing_memory_limit.CHECK,
+    runs_as_root.CHECK,
+    privilege_escalation_allowed.CHECK,
+    privileged_pod_container.CHECK,
+    dangerous_capabilities.CHECK,
+    container_capabilities_not_dropped.CHECK,
+    container_root_fs_writable.CHECK,
+    missing_seccomp_profile.CHECK,
+    host_path_volume.CHECK,
+    host_namespaces.CHECK,
+    service_account_token_automount.CHECK,
     image_pull_policy_never.CHECK,
+    default_namespace.CHECK,
+    dev_hostname_in_base.CHECK,
     # -- cluster (K8S060-K8S099) --
     committed_secret.CHECK,
     kustomize_secret_generator.CHECK,

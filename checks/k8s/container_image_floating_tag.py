@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.images import ImageRef, parse_image
+
+CHECK = Check(
+    code="K8S004",
+    name="container-image-floating-tag",
+    title="Container image uses :latest or no tag",
+    severity=Severity.HIGH,
+    category=Category.SUPPLY_CHAIN,
+    rationale=(
+        "An untagged image means `:latest`, and `latest` (like `stable` or `main`) moves: two "
+        "nodes can run different code under the same manifest, a rollback redeploys whatever "
+        "the tag points to today, and a compromised or broken push reaches production at the "
+        "next pod restart. Kubernetes also defaults `imagePullPolicy` to Always for it."
+    ),
+    remediation=(
+        "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
+        "If Kustomize or CI sets the tag, declare it in the kustomization's `images:` (`newTag`/`digest`).",
+        "Have CI bump the tag (Renovate, Dependabot, an image updater) so pinning does not mean going stale.",
+    ),
+    effort="30m",
+    references=(
+        "https://kubernetes.io/docs/concepts/containers/images/#image-names",
+        "https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/",
+    ),
+    peers=("kube-linter latest-tag", "checkov CKV_K8S_14"),
+)
+
+
+def image_name(ref: ImageRef) -> str:
+    """The name Kustomize's ``images:`` matches: registry and repository, no tag or digest."""
+    return f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+
+
+def kustomize_overrides(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
+    """Image name -> [(newName, newTag, digest)] from every kustomization's ``images:``."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for _, fact in index.facts("kustomize:images"):
+        for entry in fact.get("images") or ():
+            if isinstance(entry, tuple) and len(entry) == 4:
+                name, new_name, new_tag, digest = (str(part) for part in entry)
+                out.setdefault(name, []).append((new_name, new_tag, digest))
+    return out
+
+
+def effective(ref: ImageRef, overrides: dict[str, list[tuple[str, str, str]]]) -> tuple[bool, bool]:
+    """(floating, pinned) after Kustomize's overrides: lenient when any overlay fixes it."""
+    floating, pinned = ref.floating, ref.pinned
+    for _, new_tag, digest in overrides.get(image_name(ref), ()):
+        if digest:
+            floating, pinned = False, True
+        elif new_tag and not parse_image(f"x:{new_tag}").floating:
+            floating = False
+    return floating, pinned
+
+
+@CHECK.on_repo
+def container_image_floating_tag(index: RepoIndex) -> Iterator[Finding]:
+    overrides = kustomize_overrides(index)
+    for path, fact in index.facts("workload:image"):
+        image = str(fact.get("image") or "")
+        ref = parse_image(image)
+        if not image or ref.templated:
+            continue
+        floating, _ = effective(ref, overrides)
+        if not floating:
+            continue
+        what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
+        resource = str(fact.get("resource") or "")
+        yield CHECK.finding(
+            Pos(fact.line, fact.line, fact.ypath, path=path),
+            resource=resource,
+            message=f"image {image!r} of {resource} {what}",
+            evidence=f"image: {image}",
+        )

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import Workload
+from ..models.yamlnodes import YMap
+
+#: capabilities that give a container power over the node or other pods
+DANGEROUS_CAPABILITIES = (
+    "ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT", "SYS_TIME",
+    "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG", "NET_RAW",
+    "LINUX_IMMUTABLE", "SYS_RESOURCE",
+)
+
+CHECK = Check(
+    code="K8S013",
+    name="dangerous-capabilities",
+    title="Container adds a dangerous Linux capability",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "Capabilities split root's powers; some of them are most of root. SYS_ADMIN allows "
+        "mounts and many container escapes, NET_ADMIN rewrites the pod's (or with hostNetwork "
+        "the node's) networking, SYS_PTRACE reads other processes' memory, NET_RAW enables "
+        "spoofing, and ALL is everything. Each one added widens what an attacker inside the "
+        "container can do."
+    ),
+    remediation=(
+        "Remove the capability from `securityContext.capabilities.add`.",
+        "If the workload truly needs it, keep `drop: [ALL]` and add only that one, and document why.",
+        "Prefer narrower alternatives (NET_BIND_SERVICE instead of root for low ports, an init container or a node-level agent).",
+    ),
+    effort="1h",
+    references=(
+        "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+    ),
+    peers=("checkov CKV_K8S_25", "checkov CKV_K8S_39", "checkov CKV_K8S_28", "kube-linter drop-net-raw-capability"),
+    options={"capabilities": DANGEROUS_CAPABILITIES},
+)
+
+
+def normalise_capability(value: object) -> str:
+    text = str(value).strip().upper()
+    return text[4:] if text.startswith("CAP_") else text
+
+
+@CHECK.on(Workload)
+def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
+    configured = ctx.option("capabilities") if ctx is not None else None
+    if not isinstance(configured, (list, tuple)):
+        configured = DANGEROUS_CAPABILITIES
+    dangerous = {normalise_capability(c) for c in configured}
+    for container in workload.containers(include_init=True):
+        caps = container.security().get("capabilities")
+        if not isinstance(caps, YMap):
+            continue
+        added = caps.list("add")
+        for index, value in enumerate(added):
+            cap = normalise_capability(value)
+            if cap not in dangerous:
+                continue
+            yield CHECK.finding(
+                added, index,
+                resource=container.resource,
+                severity=Severity.CRITICAL if cap in ("ALL", "SYS_ADMIN") else None,
+                message=f"container {container.name!r} of {workload.resource} adds capability {cap}",
+                evidence=f"capabilities.add: {value}",
+            )

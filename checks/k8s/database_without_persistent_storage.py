@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import PERSISTENT_VOLUME_SOURCES, Workload, claim_template_names, pod_volumes, volume_mounts
+from .database_as_deployment import STATEFUL_IMAGES, stateful_containers, stateful_names
+
+CHECK = Check(
+    code="K8S003",
+    name="database-without-persistent-storage",
+    title="Database keeps its data on ephemeral storage",
+    severity=Severity.HIGH,
+    category=Category.BACKUP_DR,
+    rationale=(
+        "A database whose data directory is an emptyDir, or not a volume at all, loses every "
+        "write when its pod is rescheduled: a node drain, an eviction or a rollout is enough. "
+        "Only a PersistentVolumeClaim (or another persistent volume source) survives the pod."
+    ),
+    remediation=(
+        "Mount the data directory from a PersistentVolumeClaim; in a StatefulSet, declare it in "
+        "`volumeClaimTemplates` so each replica gets its own.",
+        "Pick a StorageClass with the durability you need (replicated, snapshot-capable) and set "
+        "`reclaimPolicy: Retain` for production data.",
+        "Schedule backups of the volume or of logical dumps, and test a restore.",
+    ),
+    effort="2h",
+    references=(
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes/",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates",
+    ),
+    options={"images": STATEFUL_IMAGES},
+)
+
+SERVER_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+                "DeploymentConfig", "Rollout")
+
+
+@CHECK.on(Workload)
+def database_without_persistent_storage(workload: Workload, ctx=None) -> Iterator[Finding]:
+    if workload.kind not in SERVER_KINDS:
+        return
+    volumes = pod_volumes(workload)
+    claims = claim_template_names(workload)
+    for container in stateful_containers(workload, stateful_names(ctx, CHECK)):
+        mounts = volume_mounts(container)
+        ephemeral = []
+        persistent = False
+        for mount in mounts:
+            name = str(mount.get("name"))
+            if name in claims:
+                persistent = True
+                break
+            entry = volumes.get(name)
+            if entry is None:
+                continue
+            index, volume = entry
+            if any(source in volume for source in PERSISTENT_VOLUME_SOURCES):
+                persistent = True
+                break
+            if "emptyDir" in volume or "ephemeral" in volume:
+                ephemeral.append((index, volume, mount))
+        if persistent:
+            continue
+        if ephemeral:
+            index, volume, mount = ephemeral[0]
+            source = "emptyDir" if "emptyDir" in volume else "ephemeral"
+            yield CHECK.finding(
+                workload.pod_spec.list("volumes"), index,
+                resource=container.resource,
+                message=(f"database container {container.name!r} of {workload.resource} keeps its data in "
+                         f"{source} volume {volume.get('name')!r}, which is deleted with the pod"),
+                evidence=f"{mount.get('mountPath')} <- {source} {volume.get('name')}",
+            )
+        else:
+            yield CHECK.finding(
+                container.node, "volumeMounts",
+                resource=container.resource,
+                message=(f"database container {container.name!r} of {workload.resource} ({container.image}) "
+                         f"mounts no persistent volume: its data lives in the container's writable layer"),
+                evidence=f"image: {container.image}",
+            )

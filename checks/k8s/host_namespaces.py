@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import Workload
+
+CHECK = Check(
+    code="K8S018",
+    name="host-namespaces",
+    title="Pod shares the node's network, PID or IPC namespace",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "`hostNetwork` puts the pod on the node's network stack: it can bind node ports, reach "
+        "services listening on localhost (the kubelet, cloud metadata proxies) and bypass "
+        "NetworkPolicies. `hostPID` lets it see and signal every process on the node, and read "
+        "their environment; `hostIPC` lets it read other processes' shared memory."
+    ),
+    remediation=(
+        "Remove `hostNetwork`, `hostPID` and `hostIPC` (they default to false).",
+        "Expose ports through a Service (or `hostPort` for a node agent) instead of the host network.",
+        "Where a node agent needs them (CNI, monitoring), run it in a dedicated namespace with a Pod Security exception.",
+    ),
+    effort="1h",
+    references=(
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+    ),
+    peers=("kube-linter host-network", "kube-linter host-pid", "kube-linter host-ipc",
+           "checkov CKV_K8S_17", "checkov CKV_K8S_18", "checkov CKV_K8S_19"),
+)
+
+WHAT = {
+    "hostNetwork": "the node's network namespace",
+    "hostPID": "the node's process namespace",
+    "hostIPC": "the node's IPC namespace",
+}
+
+
+@CHECK.on(Workload)
+def host_namespaces(workload: Workload) -> Iterator[Finding]:
+    for key, what in WHAT.items():
+        if workload.pod_spec.get(key) is True:
+            yield CHECK.finding(
+                workload.pod_spec, key,
+                resource=workload.resource,
+                message=f"{workload.resource} shares {what} ({key}: true)",
+                evidence=f"{key}: true",
+            )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import Workload
+
+CHECK = Check(
+    code="K8S012",
+    name="privileged-pod-container",
+    title="Container runs privileged",
+    severity=Severity.CRITICAL,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "A privileged container has every capability, sees every host device and runs without "
+        "seccomp or AppArmor confinement: it is root on the node in all but name. Anyone who can "
+        "run code in it can mount the host filesystem, load kernel modules and read other pods' "
+        "secrets."
+    ),
+    remediation=(
+        "Remove `privileged: true`.",
+        "Grant only the specific capabilities the workload needs (`capabilities.add`) after dropping ALL.",
+        "If it must stay (CNI, storage drivers), isolate it: its own namespace, node pool and a Pod Security admission exception.",
+    ),
+    effort="2h",
+    references=(
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ),
+    peers=("kube-linter privileged-container", "checkov CKV_K8S_16"),
+)
+
+
+@CHECK.on(Workload)
+def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
+    for container in workload.containers(include_init=True):
+        sec = container.security()
+        if sec.get("privileged") is True:
+            yield CHECK.finding(
+                sec.source("privileged"), "privileged",
+                resource=container.resource,
+                message=f"container {container.name!r} of {workload.resource} runs privileged",
+                evidence="privileged: true",
+            )

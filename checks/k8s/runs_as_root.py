@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import Workload
+
+CHECK = Check(
+    code="K8S010",
+    name="runs-as-root",
+    title="Container may run as root",
+    severity=Severity.MEDIUM,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "Unless `runAsNonRoot: true` or a non-zero `runAsUser` is in effect (on the container or "
+        "inherited from the pod), the image decides, and most images run as root. A process "
+        "running as UID 0 turns any container escape or writable host mount into root on the "
+        "node, and can modify its own binaries. `runAsUser: 0` makes that certain."
+    ),
+    remediation=(
+        "Set `securityContext.runAsNonRoot: true` at pod level so every container inherits it.",
+        "Set a numeric non-zero `runAsUser` (and `runAsGroup`/`fsGroup`) matching a user the image owns files for.",
+        "If the image insists on root, rebuild it with a `USER` or pick an unprivileged variant.",
+    ),
+    effort="1h",
+    references=(
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
+    ),
+    peers=("kube-linter run-as-non-root", "checkov CKV_K8S_23", "checkov CKV_K8S_40"),
+)
+
+
+def is_windows(workload: Workload) -> bool:
+    """Windows pods have no UIDs, capabilities or seccomp: Linux settings do not apply."""
+    os_name = workload.pod_spec.map("os").get("name")
+    selector = workload.pod_spec.map("nodeSelector").get("kubernetes.io/os")
+    return str(os_name).lower() == "windows" or str(selector).lower() == "windows"
+
+
+def as_uid(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+@CHECK.on(Workload)
+def runs_as_root(workload: Workload) -> Iterator[Finding]:
+    if is_windows(workload):
+        return
+    for container in workload.containers(include_init=True):
+        sec = container.security()
+        if "runAsUserName" in (sec.get("windowsOptions") or {}):
+            continue
+        uid = as_uid(sec.get("runAsUser"))
+        if uid == 0:
+            yield CHECK.finding(
+                sec.source("runAsUser"), "runAsUser",
+                resource=container.resource,
+                severity=Severity.HIGH,
+                message=f"container {container.name!r} of {workload.resource} runs as root (runAsUser: 0)",
+                evidence="runAsUser: 0",
+            )
+            continue
+        if uid is not None or sec.get("runAsNonRoot") is True:
+            continue
+        if sec.get("runAsNonRoot") is False:
+            at, key, symbol, evidence = sec.source("runAsNonRoot"), "runAsNonRoot", (), "runAsNonRoot: false"
+        else:
+            at, key, symbol, evidence = container.node, "securityContext", ("runAsNonRoot",), "no runAsNonRoot or runAsUser"
+        yield CHECK.finding(
+            at, key, symbol=symbol,
+            resource=container.resource,
+            message=(f"container {container.name!r} of {workload.resource} may run as root: neither it nor "
+                     f"its pod sets runAsNonRoot: true or a non-zero runAsUser"),
+            evidence=evidence,
+        )
