@@ -40,6 +40,7 @@ TOKEN_PATTERNS = (
     ("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}\b")),
     ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
+    ("Slack webhook", re.compile(r"hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]{20,}")),
     ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")),
     ("GitLab token", re.compile(r"\bglpat-[0-9A-Za-z_-]{20,}")),
     ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
@@ -90,7 +91,7 @@ def literal_secret(value: Any) -> bool:
     if not isinstance(value, str):
         return False  # numbers and booleans are settings, not secrets
     text = value.strip()
-    if len(text) < 6 or is_expression(text) or text.startswith("$"):
+    if len(text) < 6 or is_expression(text) or text.startswith("$") or text.isdigit():
         return False
     lower = text.lower()
     if lower in _TRIVIAL_VALUES or any(word in lower for word in _PLACEHOLDER_WORDS):
@@ -128,7 +129,11 @@ def _mappings(wf: Workflow) -> Iterator[tuple[YMap, str, bool]]:
 
 @CHECK.on(Workflow)
 def hardcoded_secret_in_workflow(wf: Workflow) -> Iterator[Finding]:
+    seen: set[int] = set()
     for mapping, resource, service in _mappings(wf):
+        if id(mapping) in seen:
+            continue  # one mapping reused through a YAML anchor is reported once
+        seen.add(id(mapping))
         for key, value in mapping.items():
             if not isinstance(value, str):
                 continue
