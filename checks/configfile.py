@@ -287,8 +287,8 @@ def override(
 def _toml_value(value: Any) -> str:
     import tomli_w
 
-    if isinstance(value, tuple):
-        value = list(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 

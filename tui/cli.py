@@ -1,7 +1,12 @@
 """The ``auditui`` command line.
 
 ``auditui [PATH]`` opens the interactive app; ``auditui scan`` runs headless for CI;
+``auditui report`` writes the audit report; ``auditui config`` shows the effective
+configuration; ``auditui prune`` forgets triage entries of findings that are gone;
 ``auditui checks`` and ``auditui explain`` describe the catalog.
+
+Every mistake in what the user typed or configured is one line on stderr and exit
+code 2; so is any unexpected error (never a traceback).
 """
 
 from __future__ import annotations
@@ -19,28 +24,38 @@ from .checks.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "markdown")
-SUBCOMMANDS = ("scan", "checks", "explain", "tui")
+REPORT_FORMATS = ("markdown", "html")
+SUBCOMMANDS = ("scan", "report", "config", "prune", "checks", "explain", "tui")
+FAIL_ON_CHOICES = "critical|high|medium|low|info|none"
 
 
 class UsageError(Exception):
     """A mistake in what the user typed: one line, exit 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (plus where to find help), exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _fail_on(value: str) -> Severity | None:
-    if value.lower() == "none":
-        return None
+def _fail_on(value: str) -> Severity | str:
+    """A severity, or the string ``"none"`` (argparse's own None means 'not given')."""
+    if value.strip().lower() == "none":
+        return "none"
     try:
         return Severity.parse(value)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(f"{exc} or none") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="auditui",
         description="Is this repository ready for production? An interactive infrastructure audit.",
         epilog="Run 'auditui PATH' for the interactive app, 'auditui scan PATH' for CI.",
@@ -56,18 +71,47 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", "-f", choices=FORMATS, default="text")
     scan.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     scan.add_argument(
-        "--fail-on", type=_fail_on, default="high", metavar="LEVEL",
-        help="exit 1 when an open finding is at or above LEVEL: critical|high|medium|low|none (default: high)",
+        "--fail-on", type=_fail_on, default=None, metavar="LEVEL",
+        help=f"exit 1 when an open finding is at or above LEVEL: {FAIL_ON_CHOICES} "
+             "(default: the configuration's fail-on, else high)",
     )
-    scan.add_argument("--select", type=_codes, default=(), metavar="CODES", help="only these checks (codes, names or categories, comma-separated)")
-    scan.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="skip these checks")
+    scan.add_argument("--select", type=_codes, default=None, metavar="CODES",
+                      help="only these checks (codes, names or categories, comma-separated; replaces the configuration's)")
+    scan.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
+                      help="skip these checks (replaces the configuration's ignore)")
+    _add_common(scan)
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="an earlier 'scan --format json' result: report only findings not in it")
+    scan.add_argument("--update-baseline", action="store_true",
+                      help="write the current findings to the --baseline FILE first")
     scan.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    report = sub.add_parser("report", help="write the audit report (Markdown or self-contained HTML)")
+    report.add_argument("path", nargs="?", default=".", help="repository to audit (default: .)")
+    report.add_argument("--format", "-f", choices=REPORT_FORMATS, default="markdown")
+    report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    _add_common(report)
+
+    config = sub.add_parser("config", help="print the effective configuration and where each part came from")
+    config.add_argument("path", nargs="?", default=".", help="repository (default: .)")
+    config.add_argument("--config", metavar="FILE", help="read only this configuration file")
+
+    prune = sub.add_parser("prune", help="remove triage entries whose finding no longer exists")
+    prune.add_argument("path", nargs="?", default=".", help="repository (default: .)")
+    _add_common(prune)
+    prune.add_argument("--dry-run", action="store_true", help="list what would be removed; change nothing")
 
     sub.add_parser("checks", help="list every check in the catalog")
 
     explain = sub.add_parser("explain", help="explain one check: rationale, remediation, references")
     explain.add_argument("check", metavar="CODE|NAME")
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE",
+                        help="read only this configuration file (default: .auditui/config.toml and pyproject.toml)")
+    parser.add_argument("--state", metavar="FILE", help="triage state file (default: PATH/.auditui/state.toml)")
 
 
 def _add_tui_args(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +145,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "scan":
             return cmd_scan(args)
+        if args.command == "report":
+            return cmd_report(args)
+        if args.command == "config":
+            return cmd_config(args)
+        if args.command == "prune":
+            return cmd_prune(args)
         if args.command == "checks":
             return cmd_checks()
         if args.command == "explain":
@@ -111,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `auditui scan | head`
+        return EXIT_OK
+    except Exception as exc:  # never a traceback: one line, exit 2
+        detail = " ".join(str(exc).split()) or "(no detail)"
+        print(f"auditui: internal error: {type(exc).__name__}: {detail}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -140,16 +196,41 @@ def _progress(enabled: bool):
     return progress, update
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    root = _root(args.path)
-    from .checks.config import Config
+def _warn(message: str) -> None:
+    print(f"auditui: {message}", file=sys.stderr)
 
-    for code in (*args.select, *args.ignore):
-        if registry.lookup(code) is None and code.lower() not in {c.category.value for c in registry.ALL_CHECKS}:
-            raise UsageError(f"unknown check or category: {code!r} (see 'auditui checks')")
-    config = Config(select=args.select, ignore=args.ignore, fail_on=args.fail_on)
+
+def load_config(root: Path, args: argparse.Namespace):
+    """The project configuration with the command line's flags on top."""
+    from .checks import configfile
+
+    fail_on = getattr(args, "fail_on", None)
+    try:
+        config = configfile.load(root, getattr(args, "config", None))
+        return configfile.override(
+            config,
+            select=getattr(args, "select", None),
+            ignore=getattr(args, "ignore", None),
+            fail_on="unset" if fail_on is None else (None if fail_on == "none" else fail_on),
+        )
+    except configfile.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def open_triage(root: Path, state: str | None):
+    """The triage store (``--state`` must exist when given); its notices go to stderr."""
+    from .checks.triage import TriageStore
+
+    if state is not None and not Path(state).is_file():
+        raise UsageError(f"no such triage state file: {state}")
+    store = TriageStore.open(root, state)
+    for message in store.messages:
+        _warn(message)
+    return store
+
+
+def run_scan(root: Path, config, show_progress: bool = False) -> tuple[Engine, float]:
     engine = Engine(root, config)
-    show_progress = not args.no_progress and sys.stderr.isatty()
     progress, update = _progress(show_progress)
     start = time.perf_counter()
     if progress is not None:
@@ -157,27 +238,62 @@ def cmd_scan(args: argparse.Namespace) -> int:
             engine.scan(progress=update)
     else:
         engine.scan()
-    elapsed = time.perf_counter() - start
-    result = audit_result(engine, str(args.path))
-    output = render(args.format, result, elapsed, to_tty=args.output is None and sys.stdout.isatty())
-    if args.output:
+    return engine, time.perf_counter() - start
+
+
+def _write(output: str, target: str | None) -> None:
+    if target:
         try:
-            Path(args.output).write_text(output, encoding="utf-8")
+            Path(target).write_text(output, encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+            raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(output)
+        sys.stdout.flush()
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    root = _root(args.path)
+    if args.update_baseline and not args.baseline:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    config = load_config(root, args)
+    store = open_triage(root, args.state)
+    engine, elapsed = run_scan(root, config, not args.no_progress and sys.stderr.isatty())
+    result = audit_result(engine, str(args.path), store.status_of)
+    baseline_note = None
+    if args.baseline:
+        from .checks import baseline
+        from .checks.report import json_report
+
+        if args.update_baseline:
+            _write(json_report.render(result), args.baseline)
+        try:
+            base = baseline.load(args.baseline)
+        except baseline.BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        comparison = baseline.compare(result.findings, base)
+        result.findings = comparison.new
+        result.summary["baseline"] = comparison.summary(args.baseline)
+        baseline_note = (f"baseline {args.baseline}: {len(comparison.new)} new, {len(comparison.known)} known, "
+                         f"{len(comparison.fixed)} fixed" + (" (baseline updated)" if args.update_baseline else ""))
+        if args.format != "text" or args.output:
+            _warn(baseline_note)
+    context = {"root": root, "index": engine.index, "triage": store}
+    output = render(args.format, result, elapsed, to_tty=args.output is None and sys.stdout.isatty(),
+                    context=context, footer=baseline_note)
+    _write(output, args.output)
     return exit_code(result, config.fail_on)
 
 
-def audit_result(engine: Engine, root_label: str):
-    from .checks.report import AuditResult
+def audit_result(engine: Engine, root_label: str, status_of=None):
+    from .checks.report import AuditResult, default_status
 
     return AuditResult(
         root=root_label,
         findings=engine.findings,
         notices=engine.all_notices(),
         summary=engine.summary(),
+        status_of=status_of or default_status,
     )
 
 
@@ -190,7 +306,8 @@ def exit_code(result, fail_on: Severity | None) -> int:
     return EXIT_OK
 
 
-def render(fmt: str, result, elapsed: float, to_tty: bool = False) -> str:
+def render(fmt: str, result, elapsed: float, to_tty: bool = False, context: dict | None = None,
+           footer: str | None = None) -> str:
     if fmt == "json":
         from .checks.report import json_report
 
@@ -202,8 +319,69 @@ def render(fmt: str, result, elapsed: float, to_tty: bool = False) -> str:
     if fmt == "markdown":
         from .checks.report import markdown
 
-        return markdown.render(result)
-    return render_text(result, elapsed, to_tty)
+        return markdown.render(result, **(context or {}))
+    if fmt == "html":
+        from .checks.report import html
+
+        return html.render(result, **(context or {}))
+    return render_text(result, elapsed, to_tty, footer)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    root = _root(args.path)
+    config = load_config(root, args)
+    store = open_triage(root, args.state)
+    engine, elapsed = run_scan(root, config, sys.stderr.isatty())
+    result = audit_result(engine, str(args.path), store.status_of)
+    output = render(args.format, result, elapsed, context={"root": root, "index": engine.index, "triage": store})
+    _write(output, args.output)
+    if args.output:
+        _warn(f"report written to {args.output}")
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from .checks import configfile
+
+    root = _root(args.path)
+    config = load_config(root, args)
+    sys.stdout.write(configfile.render(config, str(args.path)))
+    return EXIT_OK
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    """Remove triage entries whose finding is gone.
+
+    Entries of checks the configuration disables, and of excluded paths, are kept:
+    their findings were not looked for, so they are not known to be gone.
+    """
+    from .checks.discovery import IgnoreRules
+    from .checks.triage import ReadOnlyStateError
+
+    root = _root(args.path)
+    config = load_config(root, args)
+    store = open_triage(root, args.state)
+    engine, _ = run_scan(root, config, sys.stderr.isatty())
+    alive = {f.fingerprint for f in engine.findings}
+    rules = IgnoreRules(root.absolute(), config.exclude)
+    for entry in store.entries():
+        check = registry.lookup(entry.code) if entry.code else None
+        if (check is not None and not config.enabled(check)) or (
+                entry.path and entry.path != "." and rules.ignored(entry.path)):
+            alive.add(entry.fingerprint)
+    gone = store.resolved_entries(alive)
+    for entry in gone:
+        print(f"{'would remove' if args.dry_run else 'removed'} {entry.code} {entry.path} "
+              f"{entry.resource} ({entry.status})".rstrip())
+    if args.dry_run:
+        print(f"{len(gone)} triage entr{'y' if len(gone) == 1 else 'ies'} would be removed from {store.path}")
+        return EXIT_OK
+    try:
+        removed = store.prune(alive)
+    except ReadOnlyStateError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"removed {removed} triage entr{'y' if removed == 1 else 'ies'} from {store.path}")
+    return EXIT_OK
 
 
 _STYLE = {
@@ -215,7 +393,7 @@ _STYLE = {
 }
 
 
-def render_text(result, elapsed: float, to_tty: bool) -> str:
+def render_text(result, elapsed: float, to_tty: bool, footer: str | None = None) -> str:
     from io import StringIO
 
     from rich.console import Console
@@ -225,6 +403,7 @@ def render_text(result, elapsed: float, to_tty: bool) -> str:
     console = Console(file=buffer, force_terminal=to_tty, no_color=not to_tty, width=120 if not to_tty else None,
                       highlight=False, soft_wrap=True)
     by_severity: dict[Severity, list[Finding]] = {}
+    statuses: dict[str, int] = {}
     for finding in result.findings:
         by_severity.setdefault(finding.severity, []).append(finding)
     for severity in reversed(Severity):
@@ -234,6 +413,7 @@ def render_text(result, elapsed: float, to_tty: bool) -> str:
         console.print(Text(f"{severity.label.upper()} ({len(items)})", style=_STYLE[severity]))
         for f in items:
             status = result.status_of(f)
+            statuses[status] = statuses.get(status, 0) + 1
             line = Text("  ")
             line.append(f"{f.code} ", style="bold")
             line.append(f"{f.location}  ", style="cyan" if to_tty else "")
@@ -243,17 +423,23 @@ def render_text(result, elapsed: float, to_tty: bool) -> str:
             console.print(line)
             if f.evidence:
                 console.print(Text(f"      {f.evidence}", style="dim"))
+            if f.suppressed_by:
+                console.print(Text(f"      suppressed by {f.suppressed_by}", style="dim"))
         console.print()
     for notice in result.notices:
         console.print(Text(f"note: {notice.path}: {notice.message}", style="dim"))
     counts = {s: len(by_severity.get(s, [])) for s in reversed(Severity)}
     total = sum(counts.values())
     parts = ", ".join(f"{n} {s.label}" for s, n in counts.items() if n)
+    triaged = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()) if s != "open")
     files = result.summary.get("files", 0)
     console.print(
         f"{total} finding{'s' if total != 1 else ''}" + (f" ({parts})" if parts else "")
+        + (f"; not open: {triaged}" if triaged else "")
         + f" in {files} file{'s' if files != 1 else ''}, {elapsed:.2f}s"
     )
+    if footer:
+        console.print(footer)
     return buffer.getvalue()
 
 

@@ -1,44 +1,37 @@
-"""A short Markdown summary of an audit (``auditui scan --format markdown``)."""
+"""The audit report as Markdown (``auditui report``, ``auditui scan --format markdown``)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from typing import Any
 
-from ..api import Severity
 from . import AuditResult
+from .document import Bullets, Document, Heading, Para, Steps, Table, build
 
 
-def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def render(result: AuditResult) -> str:
-    findings = result.findings
-    lines = [f"# Infrastructure audit: `{result.root}`", ""]
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in reversed(Severity)}
-    lines.append("| Severity | Findings |")
-    lines.append("|---|---:|")
-    for severity, count in counts.items():
-        lines.append(f"| {severity.label} | {count} |")
-    lines.append("")
-    if not findings:
-        lines.append("No findings. ")
-        return "\n".join(lines) + "\n"
-    grouped = defaultdict(list)
-    for finding in findings:
-        grouped[finding.severity].append(finding)
-    for severity in reversed(Severity):
-        items = grouped.get(severity)
-        if not items:
-            continue
-        lines.append(f"## {severity.label.capitalize()} ({len(items)})")
-        lines.append("")
-        for f in items:
-            status = result.status_of(f)
-            suffix = f" — *{status}*" if status != "open" else ""
-            lines.append(f"- **{f.code} {f.title}** at `{f.location}` ({_cell(f.resource)}){suffix}  ")
-            lines.append(f"  {_cell(f.message)}")
-            if f.evidence:
-                lines.append(f"  Evidence: `{_cell(f.evidence)}`")
-        lines.append("")
-    return "\n".join(lines) + "\n"
+def to_markdown(doc: Document) -> str:
+    out: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            out += ["#" * block.level + " " + block.text, ""]
+        elif isinstance(block, Para):
+            out += [block.text, ""]
+        elif isinstance(block, Bullets):
+            out += [f"- {item}" for item in block.items] + [""]
+        elif isinstance(block, Steps):
+            out += [f"{n}. {item}" for n, item in enumerate(block.items, 1)] + [""]
+        elif isinstance(block, Table):
+            align = block.align or "l" * len(block.header)
+            out.append("| " + " | ".join(_cell(h) for h in block.header) + " |")
+            out.append("|" + "|".join("---:" if a == "r" else "---" for a in align) + "|")
+            out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render(result: AuditResult, **context: Any) -> str:
+    """The full report; ``context`` is passed to :func:`document.build` (root, index, triage, now)."""
+    return to_markdown(build(result, **context))
