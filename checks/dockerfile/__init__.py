@@ -1,3 +1,37 @@
-"""dockerfile checks: every module is listed here, in code order."""
+"""Dockerfile checks: every module is listed here, in code order (DKR001-DKR029)."""
 
-CHECKS = ()
+from . import (
+    add_instead_of_copy,
+    add_remote_url,
+    apk_cache_kept,
+    apt_get_upgrade,
+    apt_install_recommends,
+    apt_lists_not_removed,
+    base_image_floating_tag,
+    base_image_not_pinned_by_digest,
+    build_toolchain_in_final_image,
+    final_stage_runs_as_root,
+    image_without_healthcheck,
+    remote_script_piped_to_shell,
+    secret_build_arg,
+    secret_in_env_or_arg,
+    sudo_in_run,
+)
+
+CHECKS = (
+    final_stage_runs_as_root.CHECK,  # DKR001
+    image_without_healthcheck.CHECK,  # DKR002
+    base_image_floating_tag.CHECK,  # DKR003
+    base_image_not_pinned_by_digest.CHECK,  # DKR004
+    build_toolchain_in_final_image.CHECK,  # DKR005
+    add_remote_url.CHECK,  # DKR006
+    add_instead_of_copy.CHECK,  # DKR007
+    secret_in_env_or_arg.CHECK,  # DKR008
+    secret_build_arg.CHECK,  # DKR009
+    remote_script_piped_to_shell.CHECK,  # DKR010
+    apt_install_recommends.CHECK,  # DKR011
+    apt_lists_not_removed.CHECK,  # DKR012
+    apk_cache_kept.CHECK,  # DKR013
+    sudo_in_run.CHECK,  # DKR014
+    apt_get_upgrade.CHECK,  # DKR015
+)

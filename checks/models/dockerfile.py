@@ -412,7 +412,7 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
     unknown = [raw for raw in raws if raw.keyword.upper() not in KNOWN_INSTRUCTIONS]
     if unknown:
         more = f" (and {len(unknown) - 1} more unknown lines)" if len(unknown) > 1 else ""
-        shown = unknown[0].keyword[:40].encode("ascii", "backslashreplace").decode("ascii")
+        shown = ascii(unknown[0].keyword[:40])[1:-1]
         parsed.problems.append(Problem(f"unknown instruction '{shown}'{more}", unknown[0].line))
 
     global_args: list[Instruction] = []
@@ -800,3 +800,17 @@ def run_mounts(instr: Instruction) -> list[dict[str, str]]:
             entry["target"] = entry["destination"]
         out.append(entry)
     return out
+
+
+_BUILD_PURPOSE_WORDS = {"dev", "devel", "development", "ci", "test", "tests", "testing", "build", "builder",
+                        "devcontainer", "toolchain", "sdk", "debug"}
+
+
+def built_for_development(path: str) -> bool:
+    """True for Dockerfiles whose name says they build a dev/CI/build image (``Dockerfile.dev``,
+    ``ci.Dockerfile``, ``.devcontainer/Dockerfile``): there a toolchain is the point."""
+    parts = path.replace("\\", "/").lower().split("/")
+    if any(part in (".devcontainer", "devcontainer") for part in parts[:-1]):
+        return True
+    words = set(re.split(r"[._-]+", parts[-1])) - {"dockerfile", "containerfile"}
+    return bool(words & _BUILD_PURPOSE_WORDS)

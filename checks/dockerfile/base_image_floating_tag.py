@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.dockerfile import Dockerfile
+
+CHECK = Check(
+    code="DKR003",
+    name="base-image-floating-tag",
+    title="Base image is untagged or uses a moving tag such as latest",
+    severity=Severity.HIGH,
+    category=Category.SUPPLY_CHAIN,
+    rationale=(
+        "`FROM python` or `FROM node:latest` builds on whatever the registry serves that day. "
+        "Two builds of the same commit can differ, a new major version can break the build "
+        "or the runtime without any change in the repository, and a rollback does not roll "
+        "back the base. Moving tags (latest, stable, edge, main) behave the same way."
+    ),
+    remediation=(
+        "Pick the exact version the application is tested with (`python:3.12.4-slim-bookworm`).",
+        "Pin it by digest as well (`python:3.12.4-slim-bookworm@sha256:...`) and let Renovate or Dependabot bump it.",
+        "When the image comes from a build ARG, give the ARG a pinned default.",
+    ),
+    effort="30m",
+    references=(
+        "https://docs.docker.com/build/building/best-practices/#pin-base-image-versions",
+        "https://docs.docker.com/reference/dockerfile/#from",
+    ),
+    peers=("hadolint DL3006", "hadolint DL3007", "checkov CKV_DOCKER_7"),
+)
+
+
+@CHECK.on(Dockerfile)
+def base_image_floating_tag(dockerfile: Dockerfile) -> Iterator[Finding]:
+    for stage in dockerfile.stages:
+        image = stage.image  # None for scratch and references to earlier stages
+        if image is None or image.templated or not image.repository:
+            continue
+        if not image.floating:
+            continue
+        how = "has no tag" if image.tag is None else f"uses the moving tag {image.tag!r}"
+        written = stage.from_instr.args.split()[0] if stage.from_instr.args.split() else image.raw
+        via = f" (from {written})" if written != image.raw else ""
+        yield CHECK.finding(
+            stage.from_instr, resource=stage.resource,
+            message=f"stage {stage.key!r} builds FROM {image.raw}{via}, which {how}",
+            evidence=f"FROM {stage.from_instr.args.strip()}",
+        )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.dockerfile import Dockerfile, effective_user, is_root_user
+from ..models.images import ImageRef
+
+CHECK = Check(
+    code="DKR001",
+    name="final-stage-runs-as-root",
+    title="Image runs as root (final stage sets no non-root USER)",
+    severity=Severity.HIGH,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "Without a USER instruction, or when the last USER is root or uid 0, the container's "
+        "process runs as root. Any code-execution bug then has root inside the container, "
+        "can rewrite the image's files and is one kernel or runtime flaw away from root on "
+        "the node; policies such as Kubernetes `runAsNonRoot` also refuse to start it. "
+        "Only the final stage matters: build stages may run as root."
+    ),
+    remediation=(
+        "Create an unprivileged user in the final stage (e.g. `RUN useradd --uid 10001 --no-create-home app`), "
+        "or use a base that ships one (distroless `:nonroot`, uid 65532).",
+        "Give that user only the files it must write (`COPY --chown=10001:10001`).",
+        "End the final stage with `USER 10001:10001` (a numeric uid lets Kubernetes verify runAsNonRoot).",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.docker.com/reference/dockerfile/#user",
+        "https://docs.docker.com/build/building/best-practices/#user",
+    ),
+    peers=("hadolint DL3002", "checkov CKV_DOCKER_3", "checkov CKV_DOCKER_8"),
+    options={"nonroot_images": []},
+)
+
+#: base images known to run as a non-root user by default
+_NONROOT_TAG_WORDS = ("nonroot",)
+_NONROOT_NAME_WORDS = ("unprivileged", "rootless", "nanoserver")
+
+
+def _runs_nonroot_by_default(image: ImageRef, extra: list[str]) -> bool:
+    tag = (image.tag or "").lower()
+    repository = image.repository.lower()
+    full = f"{image.registry}/{repository}" if image.registry else repository
+    if any(word in tag for word in _NONROOT_TAG_WORDS):
+        return True
+    if any(word in repository for word in _NONROOT_NAME_WORDS):
+        return True
+    return any(full == str(p).lower().rstrip("/") or full.startswith(str(p).lower().rstrip("/") + "/")
+               or image.raw.lower().startswith(str(p).lower()) for p in extra or ())
+
+
+@CHECK.on(Dockerfile)
+def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Finding]:
+    final = dockerfile.final
+    found = effective_user(final)
+    if found is not None:
+        user, instr = found
+        if is_root_user(user):
+            where = "" if instr in final.instructions else " (inherited from the stage it builds FROM)"
+            yield CHECK.finding(
+                instr, resource=final.resource,
+                message=f"the last USER of the final stage {final.key!r} is {user!r}{where}: the container runs as root",
+                evidence=f"USER {instr.args.strip()}",
+            )
+        return
+    image = final.root_image()
+    if image is not None:
+        if image.templated:
+            return  # a base we cannot resolve may set its own user
+        extra = ctx.option("nonroot_images") if ctx is not None else []
+        if _runs_nonroot_by_default(image, extra if isinstance(extra, list) else []):
+            return
+    base = image.raw if image is not None else "scratch"
+    yield CHECK.finding(
+        final.from_instr, resource=final.resource,
+        message=f"the final stage {final.key!r} (FROM {base}) never sets USER, so the container runs as root",
+        evidence=f"FROM {final.from_instr.args.strip()}",
+    )

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity, redact
+from ..models.dockerfile import Dockerfile, assignments
+
+CHECK = Check(
+    code="DKR008",
+    name="secret-in-env-or-arg",
+    title="Secret written into the Dockerfile (ENV or ARG default)",
+    severity=Severity.CRITICAL,
+    category=Category.SECRETS,
+    rationale=(
+        "A password, token or key written as an ENV value or an ARG default is committed to "
+        "the repository, and an ENV value is also stored in the image config, where "
+        "`docker inspect` shows it to anyone who can pull the image, in every registry and "
+        "cache it reaches. Rotating it means rebuilding and re-pushing every tag."
+    ),
+    remediation=(
+        "Rotate the exposed secret now: treat it as leaked.",
+        "Remove it from the Dockerfile and the git history.",
+        "Pass build-time secrets with `RUN --mount=type=secret,id=...` and runtime secrets "
+        "through the orchestrator (Kubernetes Secret, Compose secrets, a secret manager).",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.docker.com/build/building/secrets/",
+        "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/",
+    ),
+    peers=("docker build check SecretsUsedInArgOrEnv",),
+)
+
+_SECRET_WORDS = {"password", "passwd", "passphrase", "secret", "secrets", "token", "apikey", "credential",
+                 "credentials", "privatekey", "accesskey", "secretkey", "authtoken", "pass"}
+_KEY_PAIRS = {("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key"), ("encryption", "key"),
+              ("signing", "key"), ("master", "key"), ("license", "key"), ("client", "secret"), ("auth", "key")}
+#: a last word that makes the variable about a secret, not the secret itself
+_NOT_VALUE_SUFFIXES = {
+    "file", "path", "dir", "directory", "url", "uri", "endpoint", "host", "hostname", "port", "name", "user",
+    "username", "id", "length", "len", "ttl", "expiry", "expires", "expiration", "timeout", "type", "mode",
+    "enabled", "enable", "disabled", "header", "field", "prefix", "env", "var", "ref", "version", "policy",
+    "min", "max", "size", "lifetime", "algorithm", "algo", "format", "location", "arn", "hash", "secretname",
+    "key_id", "required", "command", "cmd", "helper", "store", "provider", "source", "mount", "count",
+}
+_NOT_SECRET_PREFIXES = {"no", "skip", "disable", "enable", "use", "require", "allow"}
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:|true|false|yes|no|on|off|none|null|nil|undefined|empty|changeme|change[-_ ]?me|replace[-_ ]?me|"
+    r"placeholder|example|dummy|todo|tbd|secret|password|token|x+|\*+|\.+|-+|<[^>]*>|\{\{.*\}\}|"
+    r"your[-_ ].*|\[.*\]|%.*%)$",
+    re.IGNORECASE,
+)
+_URL_CREDENTIALS_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@", re.IGNORECASE)
+
+
+def name_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def secret_like_name(name: str) -> bool:
+    words = name_words(name)
+    if not words or words[-1] in _NOT_VALUE_SUFFIXES or words[0] in _NOT_SECRET_PREFIXES:
+        return False
+    if len(words) >= 2 and f"{words[-2]}_{words[-1]}" in _NOT_VALUE_SUFFIXES:
+        return False
+    if any(w in _SECRET_WORDS for w in words) and words != ["pass"]:
+        return True
+    return any(pair in _KEY_PAIRS for pair in zip(words, words[1:]))
+
+
+def literal_secret(value: str | None) -> bool:
+    """A value that is written out, not a reference, a path or a placeholder."""
+    if value is None:
+        return False
+    text = value.strip()
+    if len(text) < 3 or "$" in text or _PLACEHOLDER_RE.match(text):
+        return False
+    if text.startswith(("/", "./", "../", "~/")) or re.match(r"^[A-Za-z]:\\", text):
+        return False
+    return True
+
+
+def url_password(value: str | None) -> str | None:
+    """The password of a ``scheme://user:password@host`` value, when written out."""
+    if not value:
+        return None
+    match = _URL_CREDENTIALS_RE.match(value.strip())
+    if not match:
+        return None
+    password = match.group(1)
+    return password if literal_secret(password) else None
+
+
+@CHECK.on(Dockerfile)
+def secret_in_env_or_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
+    located = [(None, instr) for instr in dockerfile.global_args]
+    located += list(dockerfile.instructions("ENV", "ARG"))
+    for stage, instr in located:
+        resource = stage.resource if stage is not None else "global"
+        for name, value, _ in assignments(instr):
+            kind = "ENV value" if instr.instruction == "ENV" else "ARG default"
+            if secret_like_name(name) and literal_secret(value):
+                yield CHECK.finding(
+                    instr, resource=resource, symbol=(name,),
+                    message=f"{instr.instruction} {name} holds a literal secret ({kind}) in {resource}",
+                    evidence=f"{name}={redact(value)}",
+                )
+                continue
+            password = url_password(value)
+            if password is not None:
+                yield CHECK.finding(
+                    instr, resource=resource, symbol=(name,),
+                    message=f"{instr.instruction} {name} is a URL with a password written into it ({kind})",
+                    evidence=f"{name}=...:{redact(password)}@...",
+                )
