@@ -91,7 +91,7 @@ def long_lived_cloud_credentials(wf: Workflow) -> Iterator[Finding]:
                 # literal keys are GHA001's business (hard-coded secret)
                 used = [given[i] for i in inputs if i in given and is_expression(step.with_.get(given[i]))]
                 if used:
-                    key = used[0]
+                    key = min(used, key=step.with_.key_line)  # the first one written
                     yield CHECK.finding(
                         step.with_, key, resource=step.resource,
                         message=f"{step.label} of {job.label} logs in to {cloud} with a static key "

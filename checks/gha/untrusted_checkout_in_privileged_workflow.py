@@ -70,8 +70,8 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
             action = step.action
             if action is not None and action.is_action("actions/checkout"):
                 w = step.with_
-                for key in ("ref", "repository"):
-                    if key in w and _names_head(w.get(key)):
+                for key in sorted((k for k in w if k in ("ref", "repository")), key=w.key_line):
+                    if _names_head(w.get(key)):
                         yield CHECK.finding(
                             w, key, resource=step.resource,
                             message=f"{step.label} of {job.label} checks out the pull request head "

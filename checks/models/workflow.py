@@ -394,10 +394,8 @@ class Step:
     @property
     def label(self) -> str:
         """How to name the step in a message."""
-        if self.name:
+        if self.name and not is_expression(self.name):
             return f"step {self.number} ({self.name!r})"
-        if self.uses:
-            return f"step {self.number} ({self.uses})"
         return f"step {self.number}"
 
     @property
