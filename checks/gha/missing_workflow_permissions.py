@@ -49,8 +49,11 @@ def missing_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
     if not bare:
         return  # every job sets its own permissions
     names = ", ".join(repr(job.id) for job in bare[:5]) + (" ..." if len(bare) > 5 else "")
-    which = "every job" if len(bare) == len(jobs) else f"{len(bare)} of {len(jobs)} jobs ({names})"
+    if len(bare) == len(jobs):
+        which = "the job runs" if len(jobs) == 1 else "every job runs"
+    else:
+        which = f"{len(bare)} of {len(jobs)} jobs ({names}) run"
     yield CHECK.finding(
         wf.doc, "permissions", resource=wf.resource,
-        message=f"no top-level `permissions:`; {which} run with the default GITHUB_TOKEN permissions",
+        message=f"no top-level `permissions:`; {which} with the default GITHUB_TOKEN permissions",
     )
