@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, interpolate
+from ..models.compose import ComposeFile, key_pos, interpolate
 
 CHECK = Check(
     code="CMP010",
@@ -50,7 +50,7 @@ def container_runs_as_root(compose: ComposeFile) -> Iterator[Finding]:
         if "user" in service.node:
             raw = service.node.get("user")
             if raw is not None and is_root_user(raw):
-                yield CHECK.finding(service.node, "user", resource=service.resource,
+                yield CHECK.finding(key_pos(service.node, "user"), resource=service.resource,
                                     message=f"service {service.name!r} runs as root explicitly",
                                     evidence=f"user: {raw}", severity=Severity.MEDIUM)
             continue

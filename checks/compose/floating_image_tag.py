@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, Service, interpolate
+from ..models.compose import ComposeFile, key_pos, Service, interpolate
 from ..models.images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 
 #: images whose surprise upgrade takes everything down with it (beyond the databases)
 CRITICAL_INFRA_IMAGES = (
-    "vault", "consul", "keycloak", "traefik", "haproxy", "envoy", "caddy", "nginx", "openresty",
-    "registry", "coredns", "bind9", "openldap", "prometheus", "alertmanager",
+    "vault", "consul", "keycloak", "traefik", "haproxy", "envoy", "coredns", "bind9", "openldap",
 )
 
 _UNKNOWN = "\x00var\x00"
@@ -88,7 +87,7 @@ def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
         what = "no tag (pulls latest)" if ref.tag is None else f"the floating tag {ref.tag!r}"
         kind = " (a database or core infrastructure image)" if critical else ""
         yield CHECK.finding(
-            service.node, "image",
+            key_pos(service.node, "image"),
             resource=service.resource,
             message=f"service {service.name!r} uses {ref.repository} with {what}{kind}",
             evidence=f"image: {service.image}",

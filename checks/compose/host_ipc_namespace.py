@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, interpolate
+from ..models.compose import ComposeFile, key_pos, interpolate
 
 CHECK = Check(
     code="CMP005",
@@ -33,7 +33,7 @@ def host_ipc_namespace(compose: ComposeFile) -> Iterator[Finding]:
         if value is None or value.strip().lower() != "host":
             continue
         yield CHECK.finding(
-            service.node, "ipc",
+            key_pos(service.node, "ipc"),
             resource=service.resource,
             message=f"service {service.name!r} shares the host's IPC namespace",
             evidence=f"ipc: {raw}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, interpolate
+from ..models.compose import ComposeFile, key_pos, interpolate
 
 CHECK = Check(
     code="CMP003",
@@ -33,7 +33,7 @@ def host_network_mode(compose: ComposeFile) -> Iterator[Finding]:
         if value is None or value.strip().lower() != "host":
             continue
         yield CHECK.finding(
-            service.node, "network_mode",
+            key_pos(service.node, "network_mode"),
             resource=service.resource,
             message=f"service {service.name!r} shares the host's network namespace",
             evidence=f"network_mode: {raw}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, interpolate
+from ..models.compose import ComposeFile, key_pos, interpolate
 
 CHECK = Check(
     code="CMP004",
@@ -33,7 +33,7 @@ def host_pid_namespace(compose: ComposeFile) -> Iterator[Finding]:
         if value is None or value.strip().lower() != "host":
             continue
         yield CHECK.finding(
-            service.node, "pid",
+            key_pos(service.node, "pid"),
             resource=service.resource,
             message=f"service {service.name!r} shares the host's process namespace",
             evidence=f"pid: {raw}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile
+from ..models.compose import ComposeFile, key_pos
 from .floating_image_tag import image_tag_state
 
 CHECK = Check(
@@ -43,7 +43,7 @@ def image_not_pinned_by_digest(compose: ComposeFile) -> Iterator[Finding]:
         if state is None or state[1] != "tagged":  # floating ones are CMP006's
             continue
         yield CHECK.finding(
-            service.node, "image",
+            key_pos(service.node, "image"),
             resource=service.resource,
             message=f"service {service.name!r} pulls {state[0].repository}:{state[0].tag} by tag only",
             evidence=f"image: {service.image}",

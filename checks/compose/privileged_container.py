@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile
+from ..models.compose import ComposeFile, key_pos
 
 CHECK = Check(
     code="CMP002",
@@ -42,7 +42,7 @@ def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         if _truthy(service.node.get("privileged")):
             yield CHECK.finding(
-                service.node, "privileged",
+                key_pos(service.node, "privileged"),
                 resource=service.resource,
                 message=f"service {service.name!r} runs privileged (all capabilities, all devices)",
                 evidence="privileged: true",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity, redact
+from ..api import Category, Check, Finding, Pos, Severity, redact
 from ..models.compose import ComposeFile, EnvVar, interpolate, is_variable_only, literal_default
 
 CHECK = Check(
@@ -107,39 +107,52 @@ def url_password(value: str | None) -> str | None:
     return literal
 
 
-def _findings(variables: list[EnvVar], service, what: str, seen: set) -> Iterator[Finding]:
+def _where(var: EnvVar) -> Pos:
+    """The line of the value itself: for keys merged from an anchor (``<<: *env``) that is
+    the anchor's line, where the literal is written, not the ``<<:`` line."""
+    line, end = var.line, var.end_line
+    container = var.container
+    if isinstance(var.key, str) and hasattr(container, "value_span") and var.key in container.value_lines:
+        line, end = container.value_span(var.key)
+    return Pos(line, max(line, end), var.ypath)
+
+
+def _secrets(variables: list[EnvVar]) -> Iterator[tuple[EnvVar, str, str]]:
+    """(variable, kind, literal) for each literal secret; kind is ``value`` or ``url``."""
     for var in variables:
-        if var.container is None:
-            continue
-        where = (id(var.container), var.key)
-        if where in seen:  # one environment shared through an anchor: report it once
-            continue
-        if isinstance(var.raw, bool):
+        if var.container is None or isinstance(var.raw, bool):
             continue
         if is_secret_name(var.name):
             secret = literal_secret(var.value)
             if secret is not None:
-                seen.add(where)
-                default = " (as the default of a variable)" if "$" in (var.value or "") else ""
-                yield CHECK.finding(
-                    var.container, var.key, resource=service.resource,
-                    message=f"service {service.name!r} sets {what} {var.name} to a literal secret{default}",
-                    evidence=f"{var.name}={redact(secret)}",
-                )
+                yield var, "value", secret
                 continue
         password = url_password(var.value)
         if password is not None:
-            seen.add(where)
-            yield CHECK.finding(
-                var.container, var.key, resource=service.resource,
-                message=f"service {service.name!r} sets {what} {var.name} to a URL with a literal password",
-                evidence=f"{var.name}: password {redact(password)}",
-            )
+            yield var, "url", password
 
 
 @CHECK.on(ComposeFile)
 def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
-    seen: set = set()
+    # one literal shared by several services (an x- anchor merged into each) is one finding
+    found: dict[tuple, list] = {}
     for service in compose.services:
-        yield from _findings(service.environment(), service, "environment variable", seen)
-        yield from _findings(service.build_args(), service, "build argument", seen)
+        for what, variables in (("environment variable", service.environment()),
+                                ("build argument", service.build_args())):
+            for var, kind, secret in _secrets(variables):
+                pos = _where(var)
+                entry = found.setdefault((pos.line, var.name, what), [var, kind, secret, pos, what, []])
+                entry[5].append(service)
+    for var, kind, secret, pos, what, services in found.values():
+        first = services[0]
+        names = ", ".join(repr(s.name) for s in services)
+        who = f"service {names}" if len(services) == 1 else f"services {names}"
+        default = " (as the default of a variable)" if kind == "value" and "$" in (var.value or "") else ""
+        if kind == "value":
+            message = f"{who} set{'s' if len(services) == 1 else ''} {what} {var.name} to a literal secret{default}"
+            evidence = f"{var.name}={redact(secret)}"
+        else:
+            message = (f"{who} set{'s' if len(services) == 1 else ''} {what} {var.name} "
+                       f"to a URL with a literal password")
+            evidence = f"{var.name}: password {redact(secret)}"
+        yield CHECK.finding(pos, resource=first.resource, message=message, evidence=evidence)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile
+from ..models.compose import ComposeFile, key_pos
 
 CHECK = Check(
     code="CMP009",
@@ -44,7 +44,7 @@ def writable_root_filesystem(compose: ComposeFile) -> Iterator[Finding]:
         if _true(value):
             continue
         if owner is service.node:
-            yield CHECK.finding(owner, "read_only", resource=service.resource,
+            yield CHECK.finding(key_pos(owner, "read_only"), resource=service.resource,
                                 message=f"service {service.name!r} sets read_only: {value}",
                                 evidence=f"read_only: {value}")
         else:

@@ -108,6 +108,30 @@ def literal_default(value: Any) -> str | None:
 
 
 @dataclass(frozen=True)
+class KeyPos:
+    """Where a setting is written, for findings: the value's own line for scalars.
+
+    A key merged from an anchor (``<<: *hardening``) has no line of its own in the
+    service; its value's line is where the author wrote it, inside the anchor.
+    """
+
+    line: int
+    end_line: int
+    ypath: tuple
+
+
+def key_pos(mapping: YMap, key: str) -> KeyPos:
+    line = mapping.key_line(key)
+    end = line
+    value = mapping.get(key)
+    if key in mapping.value_lines and not isinstance(value, (YMap, YList)):
+        start, stop = mapping.value_span(key)
+        if start >= line:
+            line, end = start, max(start, stop)
+    return KeyPos(line, end, tuple(mapping.ypath) + (key,))
+
+
+@dataclass(frozen=True)
 class EnvVar:
     """One environment variable of a service, with where it was written."""
 
