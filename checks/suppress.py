@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import fnmatch
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -97,7 +98,13 @@ class Marker:
         if self.tool == "auditui":
             return any(w.upper() == check.code or w.lower() == check.name for w in self.words)
         peers = _peers(check)
-        return any((self.tool, w.lower()) in peers for w in self.words)
+        for word in self.words:
+            word = word.lower()
+            if (self.tool, word) in peers:
+                return True
+            if any(tool == self.tool and "*" in rule and fnmatch.fnmatchcase(word, rule) for tool, rule in peers):
+                return True
+        return False
 
     def covers(self, finding: Finding) -> bool:
         if self.scope == "file":
@@ -276,6 +283,7 @@ class _State:
 
     def __init__(self) -> None:
         self.markers: dict[str, list[Marker]] = {}
+        self.known: set[str] | None = None
 
 
 _STATES: "weakref.WeakKeyDictionary[Engine, _State]" = weakref.WeakKeyDictionary()
@@ -292,15 +300,11 @@ def _known_words(engine: "Engine") -> set[str]:
     """Codes and names a marker may use: the whole catalog, not only enabled checks."""
     from . import registry
 
-    catalog = registry.ALL_CHECKS
-    cached = _KNOWN.get("words")
-    if cached is None or cached[0] is not catalog:
-        words = {check.code.lower() for check in catalog} | {check.name.lower() for check in catalog}
-        cached = _KNOWN["words"] = (catalog, words)
-    return cached[1]
-
-
-_KNOWN: dict[str, tuple] = {}
+    state = _state(engine)
+    if state.known is None:
+        catalog = (*registry.ALL_CHECKS, *engine.checks)
+        state.known = {check.code.lower() for check in catalog} | {check.name.lower() for check in catalog}
+    return state.known
 
 
 def _suppression_for(finding: Finding, markers: list[Marker], today: _dt.date, repo: bool) -> str | None:
