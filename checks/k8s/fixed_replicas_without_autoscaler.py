@@ -52,7 +52,8 @@ def _scaled_targets(index: RepoIndex) -> set[str]:
 @CHECK.on_repo
 def fixed_replicas_without_autoscaler(index: RepoIndex) -> Iterator[Finding]:
     targets = None
-    for path, fact in index.k8s("Deployment"):
+    deployments = list(index.k8s("Deployment")) + list(index.facts("k8s-patch:Deployment"))
+    for path, fact in sorted(deployments, key=lambda item: item[0]):
         replicas = fact.get("replicas")
         if not is_production_path(path) or not isinstance(replicas, int) or replicas < 1:
             continue

@@ -52,7 +52,7 @@ def missing_pod_disruption_budget(index: RepoIndex) -> Iterator[Finding]:
         workloads = list(index.k8s(kind))
         # overlays patch replicas into a partial copy of the object: count them for the full one
         scaled: dict[tuple, int] = {}
-        for _, fact in workloads:
+        for _, fact in workloads + list(index.facts(f"k8s-patch:{kind}")):
             key = (fact.get("namespace"), fact.get("name"))
             scaled[key] = max(scaled.get(key, 0), _replicas(fact) or 0)
             scaled[(None, fact.get("name"))] = max(scaled.get((None, fact.get("name")), 0), _replicas(fact) or 0)

@@ -391,6 +391,10 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
     data: dict[str, Any] = {}
     spec = obj.spec
     kind = obj.kind
+    if obj.kind in WORKLOAD_KINDS and not isinstance(obj, Workload):  # a patch: keep its replicas
+        replicas = spec.get("replicas")
+        if isinstance(replicas, int) and not isinstance(replicas, bool):
+            data["replicas"] = replicas
     if isinstance(obj, Workload):
         data["main_images"] = [c.image for c in obj.containers()]
         if kind in ("CronJob", "Job"):
