@@ -1,9 +1,902 @@
-"""Shell scripts as logical command lines (to be completed by the shell checks)."""
+"""Shell scripts as logical command lines.
+
+A :class:`ShellScript` is the script's shebang, the ``set`` options it turns on and its
+:class:`Command` list.  A command is one *logical* line: backslash continuations,
+multi-line quoted strings and pipelines broken after ``|``/``&&``/``||`` are joined;
+comments are stripped (a ``#`` that starts a word outside quotes, so ``$#`` and
+``${#x}`` stay); each command is split into pipeline/list :class:`Segment` s of words.
+
+Heredoc bodies are data, not commands, with two exceptions that follow what the
+shell really does: a body fed to a shell (``ssh host <<EOF``, ``bash <<EOF``) is
+parsed as commands (with their real line numbers, ``via`` set), and every body is
+kept on its command (``heredoc``) so checks can read SQL fed to ``psql``.  Command
+strings given to ``ssh host '...'``, ``bash -c '...'`` and ``su -c '...'`` are split
+into segments as well.
+
+The parser is a small hand-written scanner: it never raises and costs one pass over
+lines without quotes, comments or heredocs.  It also derives the facts repository
+checks reason with (see :func:`script_facts`).
+"""
 
 from __future__ import annotations
 
-from .base import FileKind, ParsedFile
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..api import Pos
+from .base import Fact, FileKind, ParsedFile
+
+__all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
+
+_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_KEYWORDS = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "(", ")", "time", "fi", "done"))
+_PREFIXES = frozenset(("exec", "nohup", "command", "builtin", "nice", "ionice", "stdbuf", "chronic", "eatmydata"))
+_SUDO_ARG_OPTS = frozenset(("-u", "-g", "-C", "-D", "-p", "-r", "-t", "-U", "-h", "-T", "--user", "--group"))
+SHELLS = frozenset(("sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "busybox"))
+_REDIRECT_RE = re.compile(r"^[0-9]*(<<-?|<|>>?|>&|&>)")
+_SPLIT_OPS = ("||", "&&", "|&", ";;", "|", ";", "&")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One simple command of a list or pipeline: its words (quotes removed)."""
+
+    words: tuple[str, ...]
+    #: the operator before it: "" (first), "|", "|&", "&&", "||", ";", "&"
+    op: str = ""
+    #: conditions of the ``if``/``while`` blocks around it (their text)
+    guards: tuple[str, ...] = ()
+    #: raw text of the segment (quotes kept)
+    raw: str = ""
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        """Words without keywords, variable assignments and wrappers (sudo, env, exec...)."""
+        words = self.words
+        i = 0
+        n = len(words)
+        while i < n:
+            word = words[i]
+            if word in _KEYWORDS or _ASSIGN_RE.match(word) or word in _PREFIXES:
+                i += 1
+            elif word == "sudo" or word == "doas":
+                i += 1
+                while i < n and words[i].startswith("-"):
+                    i += 2 if words[i] in _SUDO_ARG_OPTS else 1
+            elif word == "env":
+                i += 1
+                while i < n and (words[i].startswith("-") or _ASSIGN_RE.match(words[i])):
+                    i += 1
+            elif word == "timeout":
+                i += 1
+                while i < n and words[i].startswith("-"):
+                    i += 1
+                i += 1  # the duration
+            else:
+                break
+        return words[i:]
+
+    @property
+    def name(self) -> str:
+        """The program run (basename of the first argv word), or ''."""
+        argv = self.argv
+        return argv[0].rsplit("/", 1)[-1] if argv else ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One logical command line (several segments joined by ``|``, ``&&``, ``;``...)."""
+
+    text: str
+    line: int
+    end_line: int
+    segments: tuple[Segment, ...]
+    occurrence: int = 1
+    #: bodies of heredocs this command reads, and the line of the first body line
+    heredoc: str = ""
+    heredoc_line: int | None = None
+    #: "ssh"/"bash"/... when the command runs inside a heredoc fed to that program
+    via: str = ""
+
+    @property
+    def pos(self) -> Pos:
+        return Pos(self.line, self.end_line, ("cmd", self.text, self.occurrence))
+
+    @property
+    def ypath(self) -> tuple:
+        return ("cmd", self.text, self.occurrence)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.segments]
+
+    def runs(self, program: str, *args: str) -> Segment | None:
+        """The first segment running ``program`` with all ``args`` among its words."""
+        for seg in self.segments:
+            if seg.name == program and all(a in seg.argv for a in args):
+                return seg
+        return None
+
+
+@dataclass(eq=False)
+class ShellScript:
+    path: str
+    shebang: str
+    #: interpreter named by the shebang ("bash", "sh", ...), or "" when there is none
+    interpreter: str
+    commands: list[Command]
+    #: shell options turned on anywhere: errexit, nounset, pipefail, xtrace...
+    options: frozenset[str]
+    #: the script sources other files (``source x``/``. x``), whose options we cannot see
+    sources_files: bool = False
+    line_count: int = 0
+    traits: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def line(self) -> int | None:
+        return None
+
+    @property
+    def end_line(self) -> int | None:
+        return None
+
+    @property
+    def ypath(self) -> tuple:
+        return ("script",)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1].lower()
+
+    def segments(self):
+        """(command, segment) for every segment of every command, in order."""
+        for command in self.commands:
+            for seg in command.segments:
+                yield command, seg
+
+    def name_has(self, *words: str) -> bool:
+        """Does the file name (or its folder) contain one of these words?"""
+        lower = self.path.lower()
+        return any(word in lower for word in words)
+
+
+# ----------------------------------------------------------------------------- scanning
+
+_HEREDOC_RE = re.compile(r"<<(-?)[ \t]*(?:'([^']*)'|\"([^\"]*)\"|\\?([^\s;|&<>()]+))")
+
+
+def _scan_line(line: str, state: list) -> tuple[str, bool]:
+    """Strip the comment of one physical line; ``state`` = [quote char or ''].
+
+    Returns (kept text, ends with a line continuation backslash).
+    """
+    quote = state[0]
+    if not quote and not any(c in line for c in "#'\"\\`"):
+        return line, False
+    out: list[str] = []
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if quote == "'":
+            out.append(c)
+            if c == "'":
+                quote = ""
+        elif quote == '"' or quote == "`":
+            if c == "\\" and i + 1 < n:
+                out.append(line[i:i + 2])
+                i += 2
+                continue
+            if c == "\\" and i + 1 == n:
+                state[0] = quote
+                return "".join(out), True
+            out.append(c)
+            if c == quote:
+                quote = ""
+        else:
+            if c == "#" and (i == 0 or line[i - 1] in " \t;|&()"):
+                break
+            if c == "\\":
+                if i + 1 < n:
+                    out.append(line[i:i + 2])
+                    i += 2
+                    continue
+                state[0] = ""
+                return "".join(out), True
+            if c in "'\"`":
+                if c == "'" and i > 0 and line[i - 1] == "$":
+                    pass  # $'...' behaves like '...' for our purpose
+                quote = c
+            out.append(c)
+        i += 1
+    state[0] = quote
+    return "".join(out), False
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """Split a logical line into (operator, raw segment text) on unquoted list/pipe operators."""
+    if not any(c in text for c in "|&;()'\"`$"):
+        return [("", text)]
+    parts: list[tuple[str, str]] = []
+    buf: list[str] = []
+    op = ""
+    quote = ""
+    depth = 0  # $( ... ) nesting
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if quote:
+            buf.append(c)
+            if c == "\\" and quote != "'" and i + 1 < n:
+                buf.append(text[i + 1])
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            i += 1
+            continue
+        if c in "'\"`":
+            quote = c
+            buf.append(c)
+        elif c == "\\" and i + 1 < n:
+            buf.append(text[i:i + 2])
+            i += 2
+            continue
+        elif c == "$" and i + 1 < n and text[i + 1] == "(":
+            depth += 1
+            buf.append("$(")
+            i += 2
+            continue
+        elif c == "(" and depth:
+            depth += 1
+            buf.append(c)
+        elif c == ")" and depth:
+            depth -= 1
+            buf.append(c)
+        elif depth:
+            buf.append(c)
+        elif c in "|&;":
+            prev = text[i - 1] if i else ""
+            nxt = text[i + 1] if i + 1 < n else ""
+            if c == "&" and (prev in "<>" or nxt == ">"):
+                buf.append(c)  # redirections: 2>&1, &>file, >&2
+                i += 1
+                continue
+            if c == "|" and prev == ">":
+                buf.append(c)  # >| clobber
+                i += 1
+                continue
+            two = text[i:i + 2]
+            this = two if two in _SPLIT_OPS else c
+            parts.append((op, "".join(buf)))
+            buf = []
+            op = this
+            i += len(this)
+            continue
+        elif c == "(" and i and text[i - 1] in "=<>":
+            depth += 1  # array assignment or process substitution: part of the word
+            buf.append(c)
+        elif c in "()":
+            parts.append((op, "".join(buf)))
+            buf = []
+            op = ";"
+        else:
+            buf.append(c)
+        i += 1
+    parts.append((op, "".join(buf)))
+    return [(o, t) for o, t in parts if t.strip()]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Shell words with quotes removed (no expansion)."""
+    if not any(c in text for c in "'\"\\`$("):
+        return tuple(text.split())
+    words: list[str] = []
+    buf: list[str] = []
+    has = False
+    quote = ""
+    depth = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            elif c == "\\" and quote == '"' and i + 1 < n and text[i + 1] in '"\\$`':
+                buf.append(text[i + 1])
+                i += 2
+                continue
+            else:
+                buf.append(c)
+            i += 1
+            continue
+        if c in "'\"":
+            quote = c
+            has = True
+        elif c == "\\" and i + 1 < n:
+            buf.append(text[i + 1])
+            has = True
+            i += 2
+            continue
+        elif c == "$" and i + 1 < n and text[i + 1] == "(":
+            depth += 1
+            buf.append("$(")
+            has = True
+            i += 2
+            continue
+        elif c == "(" and (depth or (buf and buf[-1][-1:] in "=<>")):
+            depth += 1
+            buf.append(c)
+        elif depth and c == ")":
+            depth -= 1
+            buf.append(c)
+        elif c in " \t\n" and not depth:
+            if has or buf:
+                words.append("".join(buf))
+            buf = []
+            has = False
+        else:
+            buf.append(c)
+            has = True
+        i += 1
+    if has or buf:
+        words.append("".join(buf))
+    return tuple(words)
+
+
+def _nested_command_string(words: tuple[str, ...], name: str) -> str | None:
+    """The command string of ``ssh host 'cmd'``, ``bash -c 'cmd'``, ``su -c 'cmd'``."""
+    if name == "ssh":
+        # ssh [options] destination [command...]
+        i = 1
+        args_with_value = set("BbcDEeFIiJLlmOopQRSWw")
+        while i < len(words) and words[i].startswith("-"):
+            flag = words[i]
+            i += 2 if len(flag) == 2 and flag[1] in args_with_value else 1
+        rest = [w for w in words[i + 1:] if not _REDIRECT_RE.match(w)]
+        return " ".join(rest) if rest else None
+    if name in SHELLS or name == "su":
+        for j, word in enumerate(words[1:], 1):
+            if word == "-c" or (word.startswith("-") and not word.startswith("--") and word.endswith("c") and name in SHELLS):
+                if j + 1 < len(words):
+                    return words[j + 1]
+    return None
+
+
+def _heredoc_target(segments: tuple[Segment, ...]) -> str:
+    """Which program reads the heredoc: the first segment that holds ``<<``."""
+    for seg in segments:
+        if "<<" in seg.raw and "<<<" not in seg.raw:
+            return seg.name
+    return segments[0].name if segments else ""
+
+
+def _reads_commands(segments: tuple[Segment, ...]) -> str:
+    """'ssh'/'bash'/... when a heredoc feeds commands to a shell; '' otherwise."""
+    for seg in segments:
+        if "<<" not in seg.raw or "<<<" in seg.raw:
+            continue
+        name = seg.name
+        argv = seg.argv
+        if name == "ssh" and _nested_command_string(argv, "ssh") in (None, "bash", "sh", "bash -s", "sh -s", "bash -se", "bash -s --"):
+            return "ssh"
+        if name in SHELLS and "-c" not in argv:
+            return name
+        if name in ("su", "sudo") or (name == "docker" and "exec" in argv and any(w in SHELLS for w in argv[-2:])):
+            return name
+        if name == "kubectl" and "exec" in argv and any(w in SHELLS for w in argv[-2:]):
+            return name
+    return ""
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.seen: Counter[str] = Counter()
+        self.guards: list[str] = []
+        self.pending_cond: str | None = None
+
+    def segments_of(self, text: str, depth: int) -> tuple[Segment, ...]:
+        out: list[Segment] = []
+        for op, raw in _split(text):
+            words = _words(raw)
+            if not words:
+                continue
+            head = words[0]
+            if head in ("if", "elif", "while", "until"):
+                self.pending_cond = " ".join(words)
+            elif head in ("then", "do") and self.pending_cond is not None:
+                self.guards.append(self.pending_cond)
+                self.pending_cond = None
+            if head in ("fi", "done") and self.guards:
+                self.guards.pop()
+            seg = Segment(words, op, tuple(self.guards) + ((self.pending_cond,) if self.pending_cond else ()), raw)
+            out.append(seg)
+            if depth < 3:
+                nested = _nested_command_string(seg.argv, seg.name) if seg.name in SHELLS or seg.name in ("ssh", "su") else None
+                if nested:
+                    out.extend(self.segments_of(nested, depth + 1))
+        return tuple(out)
+
+    def add(self, text: str, line: int, end_line: int, via: str, depth: int) -> Command | None:
+        norm = " ".join(text.split())
+        if not norm:
+            return None
+        segments = self.segments_of(text, depth)
+        if not segments:
+            return None
+        self.seen[norm] += 1
+        command = Command(norm, line, end_line, segments, self.seen[norm], via=via)
+        self.commands.append(command)
+        return command
+
+
+def _scan(lines: list[str], offset: int, builder: _Builder, via: str, depth: int) -> None:
+    state = [""]
+    buf: list[str] = []
+    start = 0
+    index = 0
+    total = len(lines)
+    while index < total:
+        raw = lines[index]
+        number = index + 1 + offset
+        kept, cont = _scan_line(raw, state)
+        if not buf:
+            start = number
+        buf.append(kept)
+        index += 1
+        if cont:
+            buf[-1] = kept  # backslash dropped by the scanner; join with a space
+            continue
+        if state[0]:
+            buf[-1] = kept + "\n"
+            continue
+        stripped = kept.rstrip()
+        if stripped.endswith(("|", "&&", "||")) and not stripped.endswith(";;") and index < total:
+            continue
+        text = " ".join(buf)
+        buf = []
+        heredocs = [m for m in _HEREDOC_RE.finditer(text)] if "<<" in text else []
+        heredocs = [m for m in heredocs if not text[m.start():].startswith("<<<")]
+        command = builder.add(text, start, number, via, depth)
+        if not heredocs:
+            continue
+        bodies: list[str] = []
+        first_body_line = index + 1 + offset
+        for match in heredocs:
+            strip_tabs = match.group(1) == "-"
+            delim = next(g for g in match.groups()[1:] if g is not None)
+            body: list[str] = []
+            body_start = index
+            while index < total:
+                candidate = lines[index]
+                index += 1
+                check = candidate.lstrip("\t") if strip_tabs else candidate
+                if check.rstrip() == delim or check.strip() == delim:
+                    break
+                body.append(candidate)
+            bodies.append("\n".join(body))
+            if command is not None and depth < 3:
+                target = _reads_commands(command.segments)
+                if target:
+                    _scan(body, body_start + offset, builder, target, depth + 1)
+        if command is not None:
+            position = builder.commands.index(command)
+            builder.commands[position] = Command(
+                command.text, command.line, command.end_line, command.segments, command.occurrence,
+                "\n".join(bodies), first_body_line, command.via,
+            )
+    if buf:
+        text = " ".join(buf)
+        builder.add(text, start, offset + total, via, depth)
+
+
+# ----------------------------------------------------------------------------- options
+
+_OPTION_LETTERS = {"e": "errexit", "u": "nounset", "x": "xtrace", "E": "errtrace", "f": "noglob", "C": "noclobber"}
+
+
+def _set_options(words: tuple[str, ...]) -> set[str]:
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.startswith("-") and not word.startswith("--") and len(word) > 1:
+            letters = word[1:]
+            for letter in letters:
+                if letter in _OPTION_LETTERS:
+                    found.add(_OPTION_LETTERS[letter])
+            if "o" in letters and i + 1 < len(words):
+                found.add(words[i + 1].lower())
+                i += 1
+        i += 1
+    return found
+
+
+def _shebang(first: str) -> tuple[str, str, set[str]]:
+    if not first.startswith("#!"):
+        return "", "", set()
+    words = first[2:].split()
+    if not words:
+        return first, "", set()
+    interp = words[0].rsplit("/", 1)[-1]
+    rest = words[1:]
+    if interp == "env":
+        rest = [w for w in rest if w not in ("-S",) and not w.startswith("-S")] if rest else []
+        while rest and _ASSIGN_RE.match(rest[0]):
+            rest = rest[1:]
+        interp = rest[0].rsplit("/", 1)[-1] if rest else ""
+        rest = rest[1:]
+    return first, interp, _set_options(tuple(rest))
+
+
+# ----------------------------------------------------------------------------- traits
+
+#: programs that dump a database or take a backup (any word of a segment)
+DUMP_TOOLS = frozenset((
+    "pg_dump", "pg_dumpall", "pg_basebackup", "mysqldump", "mariadb-dump", "mysqlpump", "mydumper",
+    "mongodump", "xtrabackup", "mariabackup", "innobackupex", "clickhouse-backup", "influxd-backup",
+))
+#: backup programs that keep their own repository (offsite decided by the repository)
+REPO_BACKUP_TOOLS = frozenset(("restic", "borg", "kopia", "duplicity", "pgbackrest", "wal-g", "barman", "velero", "duplicati-cli"))
+CLOUD_CLIS = ("aws", "gcloud", "gsutil", "az", "doctl", "hcloud", "linode-cli", "vultr-cli", "scw", "oci", "ibmcloud", "flyctl", "fly", "heroku", "exo", "upcloud")
+_CLOUD_READ_VERBS = ("describe", "list", "get", "show", "ls", "wait", "logs", "whoami", "version", "help", "configure", "auth", "login", "get-login-password", "sts", "account", "config", "cp", "sync", "mv", "rsync", "tail")
+_OFFSITE_PREFIXES = ("s3://", "gs://", "az://", "https://", "sftp://", "ssh://", "rsync://", "b2://", "swift://", "r2://")
+_IAC_TOOLS = ("terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sam", "serverless", "sls", "ansible-playbook", "bicep")
+_RESTART_WORDS = ("restart", "reload", "up", "start", "force-new-deployment")
+
+
+def _is_remote(target: str) -> bool:
+    """``host:path`` / ``user@host:path`` / ``host::module`` (scp, rsync), not a local path."""
+    if not target or target.startswith(("/", ".", "~", "$", "-")):
+        return False
+    head = target.split("/", 1)[0]
+    return ":" in head and not head.startswith("[")
+
+
+def _writes_local(seg: Segment) -> bool:
+    words = seg.words
+    for i, word in enumerate(words):
+        if word in (">", ">>", "1>") and i + 1 < len(words) and words[i + 1] != "/dev/null":
+            return True
+        if word.startswith((">", "1>")) and word.lstrip("1>") and "/dev/null" not in word and not word.startswith(">&"):
+            return True
+        if word in ("-f", "--file", "-o", "--out", "--output", "-r", "--result-file", "--target-dir", "-D", "--pgdata", "--backup-dir") and i + 1 < len(words):
+            if not words[i + 1].startswith("-"):
+                return True
+        if word.startswith(("--file=", "--out=", "--output=", "--result-file=", "--archive=", "--target-dir=", "--outputdir=")):
+            return True
+    return False
+
+
+def _offsite_segment(seg: Segment) -> bool:
+    """Does this segment copy data off the host?"""
+    name = seg.name
+    argv = seg.argv
+    if name == "aws" and len(argv) > 2 and argv[1] in ("s3", "s3api") :
+        return any(a.startswith("s3://") for a in argv) or argv[2] in ("put-object", "upload-part")
+    if name in ("gsutil", "s3cmd", "azcopy", "b2", "swift", "rclone", "mc", "s5cmd"):
+        return any(a in argv for a in ("cp", "copy", "sync", "rsync", "move", "mv", "put", "upload", "upload-file", "upload_file", "rcat", "mirror", "copyto"))
+    if name == "gcloud" and "storage" in argv:
+        return "cp" in argv or "rsync" in argv
+    if name == "az" and "storage" in argv:
+        return any(a.startswith("upload") for a in argv)
+    if name in ("scp", "rsync", "sftp"):
+        return any(_is_remote(a) for a in argv[1:])
+    if name in ("restic", "kopia"):
+        for i, a in enumerate(argv):
+            if a in ("-r", "--repo", "--repository") and i + 1 < len(argv):
+                return not argv[i + 1].startswith(("/", ".", "~"))
+            if a.startswith(("--repo=", "--repository=")):
+                return not a.split("=", 1)[1].startswith(("/", ".", "~"))
+        return "backup" in argv or "snapshot" in argv  # repository from the environment: cannot tell, assume configured
+    if name == "borg":
+        for a in argv[1:]:
+            if "::" in a or a.startswith("ssh://"):
+                return a.startswith("ssh://") or _is_remote(a.split("::", 1)[0] + ":")
+        return False
+    if name in ("pgbackrest", "wal-g", "barman", "velero", "duplicity", "duplicati-cli"):
+        return True
+    if name == "curl":
+        return any(a in ("-T", "--upload-file") or a.startswith("--upload-file=") for a in argv)
+    if name == "ssh":
+        return seg.op in ("|", "|&")  # something piped into ssh goes to the remote host
+    return False
+
+
+def _retention_segment(seg: Segment, command: Command) -> bool:
+    name = seg.name
+    argv = seg.argv
+    if name == "find":
+        timed = any(a in ("-mtime", "-mmin", "-ctime", "-atime", "-newermt", "-newer") for a in argv)
+        deletes = "-delete" in argv or ("-exec" in argv and any(a in ("rm", "/bin/rm") for a in argv)) or any(s.name == "xargs" and "rm" in s.argv for s in command.segments)
+        return timed and deletes
+    if name == "xargs" and "rm" in seg.argv and any(s.name == "ls" for s in command.segments) and any(s.name in ("tail", "head") for s in command.segments):
+        return True
+    if name in ("restic", "kopia") and ("forget" in argv or "prune" in argv or ("policy" in argv and "set" in argv)):
+        return True
+    if name == "borg" and "prune" in argv:
+        return True
+    if name in ("logrotate", "tmpreaper", "tmpwatch", "savelog"):
+        return True
+    if name in ("pgbackrest", "wal-g", "barman", "velero"):
+        return True  # these expire backups by their own retention settings
+    if name == "aws" and ("put-bucket-lifecycle-configuration" in argv or "put-bucket-lifecycle" in argv):
+        return True
+    if name == "gsutil" and "lifecycle" in argv:
+        return True
+    if name == "rclone" and ("delete" in argv or "purge" in argv) and any(a.startswith("--min-age") for a in argv):
+        return True
+    if name == "duplicity" and any(a.startswith("remove-") for a in argv):
+        return True
+    return False
+
+
+def _dump_segment(seg: Segment) -> str:
+    """The backup tool this segment runs ('' if none)."""
+    for word in seg.words:
+        base = word.rsplit("/", 1)[-1]
+        if base in DUMP_TOOLS:
+            return base
+    name = seg.name
+    argv = seg.argv
+    if name in ("restic", "kopia") and ("backup" in argv or "snapshot" in argv):
+        return name
+    if name == "borg" and "create" in argv:
+        return name
+    if name == "pgbackrest" and "backup" in argv:
+        return name
+    if name == "wal-g" and "backup-push" in argv:
+        return name
+    if name == "barman" and "backup" in argv:
+        return name
+    if name == "velero" and "backup" in argv and "create" in argv:
+        return name
+    if name == "etcdctl" and "snapshot" in argv and "save" in argv:
+        return name
+    if "redis-cli" in seg.words and ("--rdb" in seg.words or "bgsave" in (w.lower() for w in seg.words)):
+        return "redis-cli"
+    if name == "sqlite3" and any(w.startswith(".backup") or w.startswith(".dump") for w in argv):
+        return name
+    return ""
+
+
+def _restart_segment(seg: Segment) -> bool:
+    name = seg.name
+    argv = seg.argv
+    if name in ("systemctl", "service", "supervisorctl", "pm2", "rc-service", "initctl"):
+        return any(a in ("restart", "reload", "start", "try-restart", "reload-or-restart", "startOrRestart", "startOrReload", "update") for a in argv)
+    if name == "docker" and "compose" in argv or name in ("docker-compose", "podman-compose"):
+        return any(a in ("up", "restart", "start") for a in argv)
+    if name in ("docker", "podman"):
+        return len(argv) > 1 and argv[1] in ("restart", "run", "start")
+    if name == "kill" and any(a in ("-HUP", "-USR2", "-SIGHUP", "-s") for a in argv):
+        return True
+    if name == "touch" and any(a.endswith("restart.txt") for a in argv):
+        return True
+    if name in ("passenger-config", "puma", "pumactl", "unicorn") and any(a in ("restart", "restart-app", "phased-restart") for a in argv):
+        return True
+    if name in ("nginx", "apachectl", "apache2ctl") and any(a in ("reload", "restart", "graceful") or a == "-s" for a in argv):
+        return True
+    return False
+
+
+_BUILD_NAMES = frozenset(("make", "go", "cargo", "mvn", "gradle", "gradlew", "composer", "bundle", "pip", "pip3", "poetry", "yarn", "npm", "pnpm", "bun", "mix", "dotnet", "rake", "rails", "artisan", "php", "uv", "webpack", "vite"))
+
+
+def _build_segment(seg: Segment) -> bool:
+    name = seg.name
+    argv = seg.argv
+    if name in ("docker", "podman") and len(argv) > 1 and argv[1] == "build":
+        return True
+    if (name == "docker" and "compose" in argv) or name == "docker-compose":
+        return "build" in argv or "--build" in argv
+    if name in ("npm", "yarn", "pnpm", "bun"):
+        return any(a in ("install", "ci", "build", "i") or a.startswith("build") for a in argv[1:3]) or ("run" in argv and any("build" in a for a in argv))
+    if name in ("pip", "pip3", "poetry", "uv", "bundle", "composer"):
+        return "install" in argv or "sync" in argv
+    if name in ("go", "cargo", "dotnet"):
+        return "build" in argv or "install" in argv or "publish" in argv
+    if name in ("mvn", "gradle", "gradlew", "./gradlew", "./mvnw", "mvnw"):
+        return True
+    if name == "make":
+        return True
+    if name in ("php", "artisan", "rails", "rake") and any(a in ("migrate", "assets:precompile", "db:migrate", "optimize") for a in argv):
+        return True
+    if name in ("python", "python3") and "manage.py" in " ".join(argv) and any(a in ("migrate", "collectstatic") for a in argv):
+        return True
+    return False
+
+
+def _cloud_segment(seg: Segment) -> tuple[str, bool] | None:
+    """(cli, mutating) for a cloud CLI call."""
+    name = seg.name
+    if name not in CLOUD_CLIS:
+        return None
+    argv = [a for a in seg.argv[1:] if not a.startswith("-")]
+    verbs = [a.lower() for a in argv[:4]]
+    mutating = bool(verbs) and not any(v in _CLOUD_READ_VERBS or v.startswith(("describe", "list", "get-", "show")) for v in verbs)
+    if name in ("gsutil",):
+        mutating = False
+    return name, mutating
+
+
+def script_traits(script: ShellScript) -> dict[str, bool]:
+    lower = script.path.lower()
+    traits = {
+        "deploy": any(w in lower for w in ("deploy", "release", "rollout", "rollback", "promote", "ship")),
+        "backup": "backup" in lower,
+        "restore": "restore" in lower,
+        "migrate": "migrat" in lower,
+        "setup": any(w in lower for w in ("setup", "bootstrap", "install", "init", "generate", "gen-", "keygen", "provision")),
+    }
+    for command in script.commands:
+        if command.via == "ssh":
+            traits["remote"] = True
+        for seg in command.segments:
+            name = seg.name
+            argv = seg.argv
+            if _dump_segment(seg):
+                traits["backup"] = True
+            if name in ("pg_restore", "mongorestore") or (name in ("restic", "borg", "velero") and "restore" in argv):
+                traits["restore"] = True
+            if name in ("kubectl", "oc") and any(a in ("apply", "rollout", "set", "replace", "scale") for a in argv):
+                traits["deploy"] = True
+            elif name == "helm" and any(a in ("upgrade", "install", "rollback") for a in argv):
+                traits["deploy"] = True
+            elif name == "docker" and "stack" in argv and "deploy" in argv:
+                traits["deploy"] = True
+            elif name in ("kamal", "cap", "capistrano", "eb", "flyctl", "fly", "vercel", "netlify") and "deploy" in argv:
+                traits["deploy"] = True
+            elif name in ("aws", "gcloud", "az") and any(a in ("deploy", "update-service", "update-function-code", "create-deployment") for a in argv):
+                traits["deploy"] = True
+            if name in ("alembic", "flyway", "liquibase", "migrate", "goose", "dbmate", "sqitch") or "migrate" in argv or "db:migrate" in argv:
+                traits["migrate"] = True
+    return traits
+
+
+def script_facts(script: ShellScript) -> list[Fact]:
+    """Facts the repository checks read (backups, offsite copies, retention, deploys, clouds)."""
+    path = script.path
+    facts: list[Fact] = []
+    traits = script.traits
+    clis: set[str] = set()
+    mutating_cloud: set[str] = set()
+    offsite = retention = iac = False
+    first_cloud: Command | None = None
+    for command in script.commands:
+        segments = command.segments
+        for index, seg in enumerate(segments):
+            tool = _dump_segment(seg)
+            if tool:
+                # follow the pipeline: where does the dump end up?
+                chain = [seg] + [s for s in segments[index + 1:]]
+                piped = [s for s in chain[1:] if s.op in ("|", "|&")]
+                streamed = any(_offsite_segment(s) for s in piped) or (tool in REPO_BACKUP_TOOLS and _offsite_segment(seg))
+                local = not streamed and (_writes_local(seg) or any(_writes_local(s) or s.name == "tee" for s in piped))
+                if tool in REPO_BACKUP_TOOLS and not _offsite_segment(seg):
+                    local = True
+                facts.append(Fact("shell:backup", path, command.line, command.ypath,
+                                  Fact.pack(tool=tool, local=local, streamed=streamed, text=command.text[:200])))
+            if _offsite_segment(seg):
+                offsite = True
+            if _retention_segment(seg, command):
+                retention = True
+            cloud = _cloud_segment(seg)
+            if cloud is not None:
+                clis.add(cloud[0])
+                if cloud[1]:
+                    mutating_cloud.add(cloud[0])
+                    first_cloud = first_cloud or command
+            name = seg.name
+            if name in _IAC_TOOLS and any(a in ("apply", "up", "deploy", "plan", "init") for a in seg.argv):
+                iac = True
+            if name == "aws" and "cloudformation" in seg.argv:
+                iac = True
+            if name == "az" and "deployment" in seg.argv:
+                iac = True
+            if name == "gcloud" and "deployment-manager" in seg.argv:
+                iac = True
+    backups = [f for f in facts if f.topic == "shell:backup"]
+    if offsite and (backups or traits.get("backup") or "backup" in path.lower() or "dump" in path.lower()):
+        facts.append(Fact("shell:offsite", path))
+    elif offsite and any(("backup" in c.text.lower() or ".sql" in c.text.lower() or "dump" in c.text.lower()) and any(_offsite_segment(s) for s in c.segments) for c in script.commands):
+        facts.append(Fact("shell:offsite", path))
+    if retention:
+        facts.append(Fact("shell:retention", path))
+    if traits.get("deploy"):
+        facts.append(Fact("shell:deploy", path))
+    if clis:
+        facts.append(Fact("shell:cloud", path, first_cloud.line if first_cloud else None, (),
+                          Fact.pack(clis=sorted(clis), mutating=sorted(mutating_cloud))))
+    if iac:
+        facts.append(Fact("iac", path, data=Fact.pack(source="shell")))
+    return facts
+
+
+# ----------------------------------------------------------------------------- entry points
+
+def parse_script(path: str, text: str) -> ShellScript:
+    """The script's model; never raises on odd input."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    first = lines[0] if lines else ""
+    shebang, interp, options = _shebang(first)
+    builder = _Builder()
+    try:
+        _scan(lines[1:] if shebang else lines, 1 if shebang else 0, builder, "", 0)
+    except (RecursionError, ValueError, IndexError):  # pragma: no cover - defensive
+        pass
+    sources = False
+    for command in builder.commands:
+        if command.via:
+            continue
+        for seg in command.segments:
+            name = seg.name
+            if name == "set":
+                options |= _set_options(seg.argv[1:])
+            elif name == "setopt":
+                options |= {a.lower().replace("_", "") .replace("errexit", "errexit") for a in seg.argv[1:]}
+            elif name in ("source", ".") and len(seg.argv) > 1:
+                sources = True
+            elif name == "shopt" and "-o" in seg.argv:
+                options |= {a for a in seg.argv[1:] if not a.startswith("-")} if "-s" in seg.argv or "-so" in seg.argv else set()
+    if "errexit" not in options and any(o in options for o in ("err_exit",)):
+        options.add("errexit")
+    script = ShellScript(path, shebang, interp, builder.commands, frozenset(options), sources, len(lines))
+    script.traits = script_traits(script)
+    return script
 
 
 def parse(path: str, text: str) -> ParsedFile:
-    return ParsedFile(path, FileKind.SHELL)
+    parsed = ParsedFile(path, FileKind.SHELL)
+    try:
+        script = parse_script(path, text)
+    except Exception as exc:  # never take the audit down on odd input
+        parsed.notices.append(f"could not read as a shell script ({type(exc).__name__}); not audited")
+        return parsed
+    parsed.units.append(script)
+    try:
+        parsed.facts.extend(script_facts(script))
+    except Exception as exc:  # pragma: no cover - defensive
+        parsed.notices.append(f"could not derive facts from the script ({type(exc).__name__})")
+    return parsed
+
+
+# ----------------------------------------------------------------------------- questions checks ask
+
+is_restart = _restart_segment
+is_build = _build_segment
+is_offsite = _offsite_segment
+dump_tool = _dump_segment
+
+
+def ordered_segments(script: ShellScript):
+    """(command, segment) in execution order, heredoc'd remote commands included."""
+    return script.segments()
+
+
+_NON_PROD_WORDS = frozenset(("dev", "develop", "development", "local", "test", "tests", "testing", "example", "examples",
+                             "sample", "samples", "demo", "ci", "e2e", "fixture", "fixtures", "spec", "sandbox", "devcontainer"))
+
+
+def path_words(path: str) -> set[str]:
+    """Lower-case words of a path (split on / . _ - and spaces)."""
+    return set(re.split(r"[/._\- ]+", path.lower()))
+
+
+def production_context(script: ShellScript) -> bool:
+    """Is this a script that runs against production (deploys, rolls back, runs on the server)?"""
+    words = path_words(script.path)
+    if words & _NON_PROD_WORDS:
+        return False
+    if script.traits.get("deploy") or script.traits.get("remote"):
+        return True
+    return bool(words & {"prod", "production", "server", "update", "upgrade", "live", "release", "prd"})

@@ -1,3 +1,29 @@
 """shell checks: every module is listed here, in code order."""
 
-CHECKS = ()
+from . import (
+    backup_not_offsite,
+    backup_without_retention,
+    compose_build_on_deploy,
+    curl_pipe_shell,
+    drop_database_live_connections,
+    git_pull_deploy,
+    git_reset_rollback,
+    hardcoded_production_url,
+    no_strict_mode,
+    secret_generated_at_deploy,
+    world_writable_chmod,
+)
+
+CHECKS = (
+    no_strict_mode.CHECK,                   # SH001
+    git_pull_deploy.CHECK,                  # SH002
+    git_reset_rollback.CHECK,               # SH003
+    compose_build_on_deploy.CHECK,          # SH004
+    drop_database_live_connections.CHECK,   # SH005
+    backup_not_offsite.CHECK,               # SH006
+    backup_without_retention.CHECK,         # SH007
+    hardcoded_production_url.CHECK,         # SH008
+    secret_generated_at_deploy.CHECK,       # SH009
+    curl_pipe_shell.CHECK,                  # SH010
+    world_writable_chmod.CHECK,             # SH011
+)

@@ -1,0 +1,51 @@
+"""SH006: database dumps that only ever land on the same host."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+
+CHECK = Check(
+    code="SH006",
+    name="backup-not-offsite",
+    title="Backups are written to the local disk only",
+    severity=Severity.HIGH,
+    category=Category.BACKUP_DR,
+    rationale=(
+        "A dump written to a directory of the database host dies with that host: a lost disk, "
+        "a deleted VM, ransomware or a bad `rm` takes the data and its backups together. "
+        "No script in the repository copies the dumps anywhere else (object storage, another "
+        "host, a backup service)."
+    ),
+    remediation=(
+        "Copy each dump off the host right after it is written (`aws s3 cp`, `gsutil cp`, `rclone copy`, "
+        "`restic backup` to a remote repository), or stream it there directly.",
+        "Use a bucket or account the database host cannot delete from (object lock, separate credentials).",
+        "Test a restore from the offsite copy.",
+    ),
+    effort="4h",
+    references=(
+        "https://www.postgresql.org/docs/current/backup-dump.html",
+        "https://restic.readthedocs.io/en/stable/030_preparing_a_new_repo.html",
+    ),
+)
+
+
+@CHECK.on_repo
+def backup_not_offsite(index: RepoIndex) -> Iterator[Finding]:
+    if index.has("shell:offsite"):
+        return  # some script ships backups elsewhere; we cannot tell which dumps it covers
+    done: set[str] = set()
+    for path, fact in index.facts("shell:backup"):
+        if not fact.get("local") or fact.get("streamed") or path in done:
+            continue
+        done.add(path)
+        name = path.rsplit("/", 1)[-1]
+        yield CHECK.finding(
+            Pos(fact.line, fact.line, fact.ypath, path=path),
+            resource=f"script/{name}",
+            message=f"{fact.get('tool')} output is written to the local disk and no script copies backups off the host",
+            evidence=fact.get("text"),
+        )

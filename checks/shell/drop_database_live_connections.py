@@ -1,0 +1,103 @@
+"""SH005: DROP DATABASE without first closing the connections to it."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..models.shell import Command, ShellScript
+
+CHECK = Check(
+    code="SH005",
+    name="drop-database-live-connections",
+    title="Drops a database without closing its connections first",
+    severity=Severity.HIGH,
+    category=Category.BACKUP_DR,
+    rationale=(
+        "PostgreSQL refuses `DROP DATABASE` while anything is connected (the app, a worker, "
+        "a pooler), and MySQL waits on metadata locks: a restore script that drops and "
+        "recreates the database fails half-way, or hangs, exactly when it is needed. If it "
+        "does get through, the still-running app reconnects to an empty database and starts "
+        "writing to it during the restore."
+    ),
+    remediation=(
+        "Stop the application (and workers) that use the database before dropping it.",
+        "On PostgreSQL 13+, use `DROP DATABASE name WITH (FORCE)` or `dropdb --force`; on older "
+        "versions revoke CONNECT and call `pg_terminate_backend()` for the database's sessions.",
+        "Restore into a new database and switch the app over, which also keeps the old data until the restore is verified.",
+    ),
+    effort="1h",
+    references=(
+        "https://www.postgresql.org/docs/current/sql-dropdatabase.html",
+        "https://www.postgresql.org/docs/current/app-dropdb.html",
+        "https://dev.mysql.com/doc/refman/8.0/en/drop-database.html",
+    ),
+)
+
+_DROP_RE = re.compile(r"\bDROP\s+DATABASE\s+(?:IF\s+EXISTS\s+)?([`\"']?[\w$.{}-]+)?([^;\n]*)", re.IGNORECASE)
+_SQL_CLIENTS = ("psql", "mysql", "mariadb", "clickhouse-client", "cockroach", "sqlcmd", "mongosh", "pgcli", "mycli")
+_TERMINATE_WORDS = ("pg_terminate_backend", "allow_connections false", "allow_connections = false", "kill query", "kill connection")
+
+
+def _stops_app(command: Command) -> bool:
+    for seg in command.segments:
+        name, argv = seg.name, seg.argv
+        if name in ("systemctl", "service", "supervisorctl", "pm2", "rc-service") and "stop" in argv:
+            return True
+        if ((name == "docker" and "compose" in argv) or name == "docker-compose") and any(a in ("stop", "down", "kill", "rm") for a in argv):
+            return True
+        if name in ("docker", "podman") and len(argv) > 1 and argv[1] in ("stop", "kill", "rm"):
+            return True
+        if name in ("kubectl", "oc") and "scale" in argv and any(a in ("--replicas=0", "0") for a in argv):
+            return True
+    return False
+
+
+def _drops(command: Command) -> Iterator[tuple[int, str, str, str]]:
+    """(line, database, statement tail, SQL before it) for each DROP DATABASE the command runs."""
+    text = " ".join(seg.text for seg in command.segments)
+    runs_sql = any(word.rsplit("/", 1)[-1] in _SQL_CLIENTS for seg in command.segments for word in seg.words)
+    if runs_sql and "drop" in text.lower():
+        for match in _DROP_RE.finditer(text):
+            yield command.line, (match.group(1) or "?").strip("`\"'"), match.group(2), text[:match.start()]
+    if runs_sql and command.heredoc and "drop" in command.heredoc.lower():
+        body = command.heredoc
+        for match in _DROP_RE.finditer(body):
+            line = (command.heredoc_line or command.line) + body.count("\n", 0, match.start())
+            yield line, (match.group(1) or "?").strip("`\"'"), match.group(2), body[:match.start()]
+
+
+@CHECK.on(ShellScript)
+def drop_database_live_connections(script: ShellScript) -> Iterator[Finding]:
+    safe = False
+    for command in script.commands:
+        lower_all = (command.text + "\n" + command.heredoc).lower()
+        if any(word in lower_all for word in _TERMINATE_WORDS) and "drop" not in lower_all:
+            safe = True
+        if _stops_app(command):
+            safe = True
+        for seg in command.segments:  # dropdb without --force
+            if seg.name == "dropdb" and not any(a in ("--force", "-f") for a in seg.argv) and not safe:
+                db = next((a for a in reversed(seg.argv[1:]) if not a.startswith("-")), "?")
+                yield CHECK.finding(command.pos, resource=f"database/{db}",
+                                    message=f"`dropdb {db}` without --force while nothing stopped the app or closed its connections",
+                                    evidence=command.text[:160])
+            if seg.name == "mysqladmin" and "drop" in seg.argv and not safe:
+                db = seg.argv[seg.argv.index("drop") + 1] if seg.argv.index("drop") + 1 < len(seg.argv) else "?"
+                yield CHECK.finding(command.pos, resource=f"database/{db}",
+                                    message=f"`mysqladmin drop {db}` while nothing stopped the app or closed its connections",
+                                    evidence=command.text[:160])
+        for line, db, tail, before in _drops(command):
+            if "force" in tail.lower():
+                continue
+            if safe or any(word in before.lower() for word in _TERMINATE_WORDS):
+                continue
+            yield CHECK.finding(
+                Pos(line, line, command.ypath),
+                resource=f"database/{db}",
+                symbol=("drop", db),
+                message=f"DROP DATABASE {db} runs while the app may still be connected "
+                        "(no pg_terminate_backend, WITH (FORCE) or stopped app before it)",
+                evidence=command.text[:160],
+            )

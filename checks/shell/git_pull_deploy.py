@@ -1,0 +1,73 @@
+"""SH002: deploy by `git pull` on the server, then build/restart in place."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.shell import ShellScript, is_build, is_restart, production_context
+
+CHECK = Check(
+    code="SH002",
+    name="git-pull-deploy",
+    title="Deploys by pulling and rebuilding on the server",
+    severity=Severity.HIGH,
+    category=Category.DEPLOYMENT,
+    rationale=(
+        "`git pull` followed by a build and a restart on the production host makes the server "
+        "the build machine: what runs is whatever the working tree and the host's toolchain "
+        "produced at that moment, the app is down or half-updated while it builds, a failed "
+        "build leaves a broken checkout behind, and there is no artifact to roll back to."
+    ),
+    remediation=(
+        "Build an immutable artifact (container image, package) in CI, tagged with the commit.",
+        "Deploy by switching the running version to that artifact (pull the image, restart) with a health check.",
+        "Keep the previous artifact so a rollback is a version switch, not a rebuild.",
+    ),
+    effort="1d",
+    references=(
+        "https://12factor.net/build-release-run",
+        "https://docs.docker.com/compose/how-tos/production/",
+    ),
+)
+
+_UPSTREAM_RE = re.compile(r"^(origin|upstream)/|^FETCH_HEAD$|@\{u(pstream)?\}$")
+
+
+def _updates_checkout(seg) -> bool:
+    argv = seg.argv
+    if seg.name != "git" or len(argv) < 2:
+        return False
+    rest = [a for a in argv[1:] if not a.startswith("-")]
+    if not rest:
+        return False
+    verb = rest[0]
+    if verb == "pull":
+        return True
+    if verb in ("reset", "merge", "checkout") and len(rest) > 1 and _UPSTREAM_RE.search(rest[1]):
+        return verb != "reset" or "--hard" in argv
+    return False
+
+
+@CHECK.on(ShellScript)
+def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
+    deployish = production_context(script)
+    flat = list(script.segments())
+    for index, (command, seg) in enumerate(flat):
+        if not _updates_checkout(seg):
+            continue
+        after = [s for _, s in flat[index + 1:]]
+        restart = next((s for s in after if is_restart(s)), None)
+        build = next((s for s in after if is_build(s)), None) if (deployish or command.via) else None
+        then = restart or build
+        if then is None:
+            continue
+        where = " on the remote host" if command.via or seg is not command.segments[0] else ""
+        yield CHECK.finding(
+            command.pos,
+            resource=f"script/{script.name}",
+            message=f"`{' '.join(seg.argv[:4])}`{where} is followed by `{' '.join(then.argv[:5])}`: "
+                    "the server builds and restarts from a mutable checkout",
+            evidence=command.text[:160],
+        )

@@ -1,0 +1,82 @@
+"""SH003: roll back by resetting the server's checkout to an older commit."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.shell import ShellScript, is_build, is_restart, path_words
+
+CHECK = Check(
+    code="SH003",
+    name="git-reset-rollback",
+    title="Rolls back by resetting the server's git checkout",
+    severity=Severity.HIGH,
+    category=Category.DEPLOYMENT,
+    rationale=(
+        "`git reset --hard HEAD~1` (or checking out an older commit) and rebuilding is a "
+        "rollback that depends on the broken release: it rebuilds old code with today's "
+        "dependencies and toolchain, discards anything changed on the host, guesses which "
+        "commit was live (HEAD~1 is not the previous *release*), and cannot undo migrations. "
+        "It usually runs under pressure, when it is least likely to work."
+    ),
+    remediation=(
+        "Deploy versioned artifacts (image tags, packages) and record which one is live.",
+        "Roll back by redeploying the previous artifact, not by rebuilding from git.",
+        "Make migrations backward compatible (expand/contract) so the previous version can run.",
+        "Rehearse the rollback in staging.",
+    ),
+    effort="1d",
+    references=(
+        "https://git-scm.com/docs/git-reset",
+        "https://12factor.net/build-release-run",
+    ),
+)
+
+_UPSTREAM_RE = re.compile(r"^(origin|upstream)/|^FETCH_HEAD$|@\{u(pstream)?\}$|^HEAD$")
+_ROLLBACK_REF_RE = re.compile(r"^HEAD[~^@]|^ORIG_HEAD$|@\{\d+\}$|^[0-9a-f]{7,40}$|(PREV|OLD|LAST|ROLLBACK|BACK|GOOD)", re.IGNORECASE)
+_ROLLBACK_WORDS = {"rollback", "revert", "undo", "restore", "previous"}
+
+
+def _ref(argv: tuple[str, ...], verb: str) -> str | None:
+    rest = [a for a in argv[argv.index(verb) + 1:] if not a.startswith("-")]
+    return rest[0] if rest else None
+
+
+@CHECK.on(ShellScript)
+def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
+    named_rollback = bool(path_words(script.path) & _ROLLBACK_WORDS)
+    flat = list(script.segments())
+    for index, (command, seg) in enumerate(flat):
+        if seg.name != "git":
+            continue
+        argv = seg.argv
+        verbs = [a for a in argv[1:] if not a.startswith("-")]
+        if not verbs or verbs[0] not in ("reset", "checkout", "switch"):
+            continue
+        verb = verbs[0]
+        ref = _ref(argv, verb)
+        if ref is None or _UPSTREAM_RE.search(ref):
+            continue  # `git reset --hard` alone or onto the upstream branch is an update, not a rollback
+        if verb == "reset":
+            if "--hard" not in argv:
+                continue
+            rollback = named_rollback or bool(_ROLLBACK_REF_RE.search(ref))
+        else:
+            if verb == "switch" and "--detach" not in argv:
+                continue
+            rollback = bool(_ROLLBACK_REF_RE.search(ref)) or (named_rollback and ref.startswith("$"))
+        if not rollback:
+            continue
+        after = [s for _, s in flat[index + 1:]]
+        then = next((s for s in after if is_restart(s) or is_build(s)), None)
+        if then is None and not (verb == "reset" and named_rollback):
+            continue
+        yield CHECK.finding(
+            command.pos,
+            resource=f"script/{script.name}",
+            message=f"`git {verb} {'--hard ' if verb == 'reset' else ''}{ref}` rolls back the server's checkout"
+                    + (f" and then runs `{' '.join(then.argv[:5])}`" if then is not None else ""),
+            evidence=command.text[:160],
+        )

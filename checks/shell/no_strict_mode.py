@@ -1,0 +1,68 @@
+"""SH001: a script that keeps going after a command fails."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.shell import ShellScript
+
+CHECK = Check(
+    code="SH001",
+    name="no-strict-mode",
+    title="Script keeps running after a failed command (no set -e / pipefail)",
+    severity=Severity.LOW,
+    category=Category.RELIABILITY,
+    rationale=(
+        "Without `set -e` a failed step (a dump that could not connect, a build that broke) "
+        "is ignored and the script carries on: a deploy restarts half-updated code, a backup "
+        "reports success after writing an empty file. Without `pipefail` the status of "
+        "`pg_dump | gzip > file` is gzip's, so a failed dump still looks fine. Medium for "
+        "scripts that deploy, back up, restore or migrate; low otherwise."
+    ),
+    remediation=(
+        "Start the script with `set -euo pipefail` (bash/zsh/ksh) or `set -eu` (POSIX sh).",
+        "Where a command may fail on purpose, say so explicitly: `cmd || true`, or test it in an `if`.",
+        "Run the script once with a failing step (wrong password, full disk) and check it stops.",
+    ),
+    effort="15m",
+    references=(
+        "https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html",
+        "https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#set",
+    ),
+    peers=("shellcheck SC2312 (related)",),
+)
+
+#: scripts run by a POSIX sh: pipefail may be missing, so only -e is asked for
+_POSIX = ("sh", "dash", "ash", "busybox")
+
+
+@CHECK.on(ShellScript)
+def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
+    # No shebang: a library sourced by other scripts (its caller decides the options).
+    # A script that sources another file may get its options from there: we cannot see them.
+    if not script.interpreter or script.interpreter == "fish" or script.sources_files:
+        return
+    own = [c for c in script.commands if not c.via]
+    work = [c for c in own if c.segments and c.segments[0].name not in ("set", "echo", "printf", ":", "exec", "")]
+    if len(work) < 2 or (len(own) and own[-1].segments[0].name == "exec" and len(work) < 3):
+        return  # a one-line wrapper has nothing to stop
+    missing = []
+    if "errexit" not in script.options:
+        missing.append("-e")
+    pipes = any(seg.op in ("|", "|&") for c in own for seg in c.segments)
+    if pipes and script.interpreter not in _POSIX and "pipefail" not in script.options:
+        missing.append("-o pipefail")
+    if not missing:
+        return
+    important = [t for t in ("deploy", "backup", "restore", "migrate") if script.traits.get(t)]
+    severity = Severity.MEDIUM if important else Severity.LOW
+    what = f" ({', '.join(important)} script)" if important else ""
+    wanted = "set -eu" if script.interpreter in _POSIX else "set -euo pipefail"
+    yield CHECK.finding(
+        script,
+        resource=f"script/{script.name}",
+        message=f"{script.interpreter} script{what} does not set {' '.join(missing)}; add `{wanted}` at the top",
+        evidence=script.shebang or None,
+        severity=severity,
+    )
