@@ -159,27 +159,52 @@ class Engine:
         return self.findings
 
     def update(self, paths: Iterable[str | os.PathLike]) -> Delta:
-        """Re-check the given paths (changed, created, deleted or renamed)."""
+        """Re-check the given paths (changed, created, deleted or renamed).
+
+        Cost is proportional to the changed files plus, when some file's facts changed,
+        the repository checks; findings of untouched files are never looked at.
+        """
         start = time.perf_counter()
-        before = {f.fingerprint: f for f in self.findings}
         rels = self._expand(paths)
-        facts_changed = False
-        if rels is None:  # ignore rules changed: resynchronise with the tree
+        if rels is None:  # ignore rules changed: resynchronise with the whole tree
+            before = {f.fingerprint: f for f in self.findings}
             facts_changed = self._resync()
-            rels = []
+            if facts_changed:
+                self._run_repo_checks()
+            after = {f.fingerprint: f for f in self.findings}
+            return self._delta(before, after, [], start)
+        before = self._findings_of(rels)
+        facts_changed = False
         for rel in rels:
             facts_changed |= self._refresh(rel)
         if facts_changed:
             self._run_repo_checks()
-        after = {f.fingerprint: f for f in self.findings}
+        after = self._findings_of(rels)
+        return self._delta(before, after, rels, start)
+
+    def _findings_of(self, rels: Iterable[str]) -> dict[str, Finding]:
+        out: dict[str, Finding] = {}
+        for rel in rels:
+            record = self.records.get(rel)
+            if record is not None:
+                for finding in record.findings:
+                    out[finding.fingerprint] = finding
+        for finding in self.repo_findings:
+            out[finding.fingerprint] = finding
+        return out
+
+    @staticmethod
+    def _delta(before: dict[str, Finding], after: dict[str, Finding], rels: list[str], start: float) -> Delta:
         delta = Delta(files=sorted(rels))
         for fp, finding in after.items():
             old = before.get(fp)
             if old is None:
                 delta.added.append(finding)
-            elif not finding.same_as(old):
+            elif old is not finding and not finding.same_as(old):
                 delta.changed.append(finding)
         delta.removed = [f for fp, f in before.items() if fp not in after]
+        for items in (delta.added, delta.changed, delta.removed):
+            items.sort(key=Finding.sort_key)
         delta.seconds = time.perf_counter() - start
         return delta
 
