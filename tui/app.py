@@ -1,0 +1,595 @@
+"""The interactive app: the composition root.
+
+The App owns the engine, the triage store, the file watcher and the workers:
+
+* the first screen paints at once; the scan runs in a thread worker that posts
+  :class:`~auditui.messages.ScanProgressed` (coalesced) and ``ScanFinished``;
+* a ``watchfiles.awatch`` worker (started on mount, stopped on unmount) posts
+  :class:`~auditui.messages.FilesChanged` batches, filtered by the scan's ignore rules;
+* paths pile up in one pending set and go to ``Engine.update()`` in a thread worker,
+  one engine operation at a time (the engine is not thread-safe), so a burst of
+  thousands of changes (a git checkout) becomes one or two updates;
+* the UI thread only touches the engine while no worker runs (readiness, export).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from .messages import (
+    FilesChanged,
+    FindingsUpdated,
+    ReportExported,
+    ScanFinished,
+    ScanProgressed,
+    ShowFindings,
+    WatchStopped,
+)
+from .screens.findings import FindingsScreen
+
+REPORT_NAME = "auditui-report.md"
+
+#: editors that take ``+LINE file``; ``code``-like ones take ``-g file:line``
+PLUS_LINE_EDITORS = {"vi", "vim", "nvim", "gvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "hx", "helix",
+                     "joe", "jed", "mg", "ne", "pico", "ed"}
+GOTO_EDITORS = {"code", "code-insiders", "codium", "vscodium", "cursor", "windsurf"}
+COLON_EDITORS = {"subl", "sublime_text", "zed", "mate", "atom"}
+
+
+def editor_command(editor: str, path: str, line: int | None) -> list[str]:
+    """The argv that opens ``path`` at ``line`` in ``editor`` ($VISUAL/$EDITOR, may hold flags)."""
+    argv = shlex.split(editor) or ["vi"]
+    name = os.path.basename(argv[0]).lower()
+    if name.endswith(".exe"):
+        name = name[:-4]
+    if not line:
+        return [*argv, path]
+    if name in GOTO_EDITORS:
+        return [*argv, "-g", f"{path}:{line}"]
+    if name in COLON_EDITORS:
+        return [*argv, f"{path}:{line}"]
+    if name in PLUS_LINE_EDITORS:
+        return [*argv, f"+{line}", path]
+    return [*argv, path]
+
+
+class AuditApp(App[int]):
+    """auditui: the findings of a repository, live, with keyboard triage."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "auditui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="auditui.quit", tooltip="Quit auditui"),
+        Binding("question_mark", "help", "Help", id="auditui.help", tooltip="Every key, grouped"),
+        Binding("c", "checklists", "Checklists", id="auditui.checklists",
+                tooltip="Production readiness and the PR reviewer checklist"),
+        Binding("f", "files", "Files", id="auditui.files", tooltip="The audited files as a tree"),
+        Binding("r", "rescan", "Rescan", id="auditui.rescan", tooltip="Re-read every file from scratch"),
+        Binding("e", "export", "Export", id="auditui.export", tooltip=f"Write the Markdown report to {REPORT_NAME}"),
+        Binding("P", "prune", "Prune resolved", id="auditui.prune", show=False,
+                tooltip="Drop triage entries whose finding no longer exists"),
+    ]
+
+    def __init__(
+        self,
+        root: str | Path,
+        state_path: str | Path | None = None,
+        watch: bool = True,
+        *,
+        config: Any = None,
+        checks: Iterable[Any] | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.root = Path(root).absolute()
+        self.state_path = Path(state_path) if state_path else None
+        self.watch_enabled = watch
+        self.config = config
+        self._checks = tuple(checks) if checks is not None else None
+        self._today = today
+        self.engine: Any = None
+        self.store: Any = None
+        self.findings: dict[str, Any] = {}
+        self.files: list[str] = []
+        self.notices: list[Any] = []
+        self.summary: dict = {}
+        self.new: set[str] = set()
+        self.readiness: list[Any] | None = None
+        self.score: float | None = None
+        self.scanning = True
+        self.scanned_once = False
+        self.watching = False
+        # the engine queue: one operation at a time
+        self._busy = False
+        self._pending: set[str] = set()
+        self._rescan_requested = True
+        self._export_requested = False
+        self._readiness_dirty = False
+        self._watch_stop: asyncio.Event | None = None
+        #: timings for the benchmark: first paint, and each applied update
+        self.timings: dict[str, float] = {}
+        self.updates_applied = 0
+        self.findings_screen = FindingsScreen()
+
+    # -- lifecycle --------------------------------------------------------------
+    def get_default_screen(self) -> FindingsScreen:
+        return self.findings_screen
+
+    def on_mount(self) -> None:
+        self.sub_title = self.root.name
+        self._open_store()
+        self.call_after_refresh(self._first_paint)
+
+    def _first_paint(self) -> None:
+        self.timings.setdefault("first_paint", time.perf_counter())
+        self._kick()
+        if self.watch_enabled:
+            self._watch()
+
+    def on_unmount(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
+
+    def _open_store(self) -> None:
+        try:
+            from .checks.triage import TriageStore
+        except ImportError:  # pragma: no cover - older core
+            self.notify("Triage is not available in this version.", severity="warning")
+            return
+        try:
+            self.store = TriageStore.open(self.root, self.state_path)
+        except Exception as exc:  # a broken state file must not keep the audit from opening
+            self.store = None
+            self.notify(f"Cannot open the triage state: {exc}", severity="error", timeout=10)
+            return
+        for message in self.store.messages:
+            self.notify(message, title="Triage state", severity="warning", timeout=15)
+        if self.store.read_only:
+            self.notify("The state file is read-only here: triage keys are disabled.",
+                        title="Read-only state", severity="warning", timeout=15)
+        self._update_state_label()
+
+    # -- what screens ask -------------------------------------------------------
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def status_of(self, finding: Any) -> str:
+        if self.store is not None:
+            return self.store.status_of(finding, today=self._today)
+        return "suppressed" if finding.suppressed_by else "open"
+
+    def entry_of(self, finding: Any) -> Any:
+        return self.store.entry(finding.fingerprint) if self.store is not None else None
+
+    @property
+    def can_triage(self) -> bool:
+        return self.store is not None and not self.store.read_only
+
+    # -- the engine queue -------------------------------------------------------
+    def _kick(self) -> None:
+        """Start the next engine operation if none is running."""
+        if self._busy or not self.is_running:
+            return
+        if self._rescan_requested:
+            self._rescan_requested = False
+            self._pending.clear()
+            self._busy = True
+            self.scanning = True
+            self.findings_screen.query_one("#status").scanning(True)
+            self._scan_worker(stream=not self.scanned_once)
+        elif self._pending:
+            paths, self._pending = self._pending, set()
+            self._busy = True
+            self._update_worker(sorted(paths))
+        elif self._export_requested:
+            self._export_requested = False
+            self._busy = True
+            self._export_worker()
+        elif self._readiness_dirty:
+            self._update_readiness()
+
+    def _engine(self) -> Any:
+        if self.engine is None:
+            from .checks.engine import Engine
+
+            kwargs = {"checks": self._checks} if self._checks is not None else {}
+            self.engine = Engine(self.root, self.config, **kwargs)
+        return self.engine
+
+    @work(thread=True, group="engine", name="scan", exit_on_error=False)
+    def _scan_worker(self, stream: bool) -> None:
+        worker = get_current_worker()
+        engine = self._engine()
+        last = [time.monotonic()]
+
+        def progress(done: int, total: int) -> None:
+            partial = None
+            now = time.monotonic()
+            if stream and now - last[0] > 0.3:
+                last[0] = now
+                partial = [f for record in list(engine.records.values()) for f in record.findings]
+            self.post_message(ScanProgressed(done, total, partial))
+
+        start = time.perf_counter()
+        engine.scan(progress=progress, cancelled=lambda: worker.is_cancelled)
+        self.post_message(ScanFinished(
+            engine.findings, sorted(engine.records), engine.all_notices(), engine.summary(),
+            time.perf_counter() - start, worker.is_cancelled,
+        ))
+
+    @work(thread=True, group="engine", name="update", exit_on_error=False)
+    def _update_worker(self, paths: list[str]) -> None:
+        engine = self._engine()
+        delta = engine.update(paths)
+        self.post_message(FindingsUpdated(delta, engine.findings, sorted(engine.records), engine.all_notices(),
+                                          engine.summary()))
+
+    @work(thread=True, group="engine", name="export", exit_on_error=False)
+    def _export_worker(self) -> None:
+        from .checks.report import markdown
+        from .cli import audit_result
+
+        target = self.root / REPORT_NAME
+        try:
+            result = audit_result(self._engine(), self.root.name)
+            if self.store is not None:
+                result.status_of = self.status_of
+            target.write_text(markdown.render(result), encoding="utf-8")
+        except OSError as exc:
+            self.post_message(ReportExported(str(target), f"cannot write {target}: {exc.strerror}"))
+            return
+        self.post_message(ReportExported(str(target)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are handled."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR:
+            return
+        error = worker.error
+        if worker.group == "engine":
+            self.notify(f"{worker.name} failed: {type(error).__name__}: {error}", title="auditui", severity="error",
+                        timeout=10)
+            self._busy = False
+            if worker.name == "scan":
+                self.scanning = False
+                self.findings_screen.query_one("#status").scanning(False)
+            self._kick()
+        elif worker.group == "watch":
+            self.watching = False
+            self.notify(f"File watcher stopped: {error}", severity="warning", timeout=10)
+            self._update_state_label()
+
+    # -- scan results -----------------------------------------------------------
+    @on(ScanProgressed)
+    def _scan_progressed(self, message: ScanProgressed) -> None:
+        self.findings_screen.query_one("#status").set_progress(message.done, message.total)
+        if message.findings is not None and not self.scanned_once:
+            self.findings = {f.fingerprint: f for f in message.findings}
+            self.findings_screen.apply()
+
+    @on(ScanFinished)
+    def _scan_finished(self, message: ScanFinished) -> None:
+        self._busy = False
+        self.scanning = False
+        self.findings_screen.query_one("#status").scanning(False)
+        if message.cancelled:
+            return
+        old = self.findings if self.scanned_once else {}
+        self.findings = {f.fingerprint: f for f in message.findings}
+        changed = {fp for fp, f in self.findings.items() if fp in old and not f.same_as(old[fp])}
+        if self.scanned_once:
+            self.new |= self.findings.keys() - old.keys()
+        self.new &= self.findings.keys()
+        self.files, self.notices, self.summary = message.files, message.notices, message.summary
+        first = not self.scanned_once
+        self.scanned_once = True
+        self.findings_screen.apply(changed)
+        self._update_readiness()
+        count = len(self.findings)
+        files = len(self.files)
+        self.notify(
+            f"{'Scanned' if first else 'Rescanned'} {files} file{'s' if files != 1 else ''}: "
+            f"{count} finding{'s' if count != 1 else ''}",
+            timeout=3,
+        )
+        self.timings["scan_done"] = time.perf_counter()
+        self._kick()
+
+    @on(FindingsUpdated)
+    def _findings_updated(self, message: FindingsUpdated) -> None:
+        self._busy = False
+        delta = message.delta
+        self.findings = {f.fingerprint: f for f in message.findings}
+        self.files, self.notices, self.summary = message.files, message.notices, message.summary
+        added = {f.fingerprint for f in delta.added}
+        changed = added | {f.fingerprint for f in delta.changed}
+        self.new |= added
+        self.new &= self.findings.keys()
+        if not delta.empty:
+            self.findings_screen.apply(changed)
+            self.notify(delta.summary(), timeout=4)
+            self._update_readiness()
+        self.updates_applied += 1
+        self.timings["last_update"] = time.perf_counter()
+        self._kick()
+
+    @on(ReportExported)
+    def _report_exported(self, message: ReportExported) -> None:
+        self._busy = False
+        if message.error:
+            self.notify(message.error, severity="error", timeout=8)
+        else:
+            self.notify(f"Report written to {message.path}", title="Export", timeout=6)
+        self._kick()
+
+    # -- the watcher ------------------------------------------------------------
+    @work(group="watch", name="watch", exclusive=True, exit_on_error=False)
+    async def _watch(self) -> None:
+        from watchfiles import awatch
+
+        self._watch_stop = asyncio.Event()
+        self.watching = True
+        self._update_state_label()
+        async for changes in awatch(
+            self.root,
+            watch_filter=self._watch_filter,
+            step=10,
+            debounce=400,
+            stop_event=self._watch_stop,
+            force_polling=False,
+            ignore_permission_denied=True,
+        ):
+            self.post_message(FilesChanged({path for _change, path in changes}))
+        self.post_message(WatchStopped())
+
+    def _watch_filter(self, change: Any, path: str) -> bool:
+        """Keep only events the scan would care about (same ignore rules)."""
+        from watchfiles import Change
+
+        from .checks.classify import is_candidate
+
+        root = str(self.root)
+        if not path.startswith(root) or len(path) <= len(root) + 1:
+            return False
+        rel = path[len(root) + 1:].replace(os.sep, "/")
+        name = rel.rsplit("/", 1)[-1]
+        rules = self.engine.rules if self.engine is not None else None
+        if name == ".gitignore":
+            return rules is None or not rules.ignored(rel)
+        if change == Change.deleted:
+            # a deleted directory has no way to tell it was one: let the engine decide
+            return rules is None or not rules.ignored(rel)
+        if os.path.isdir(path):
+            return rules is None or not rules.ignored(rel, is_dir=True)
+        return is_candidate(rel) and (rules is None or not rules.ignored(rel))
+
+    @on(FilesChanged)
+    def _files_changed(self, message: FilesChanged) -> None:
+        self._pending |= message.paths
+        self._kick()
+
+    @on(WatchStopped)
+    def _watch_stopped(self, message: WatchStopped) -> None:
+        self.watching = False
+        if message.error:
+            self.notify(f"File watcher stopped: {message.error}", severity="warning")
+        self._update_state_label()
+
+    # -- readiness --------------------------------------------------------------
+    def _update_readiness(self) -> None:
+        """Recompute the checklists (UI thread, only while no engine operation runs)."""
+        if self._busy or self.engine is None:
+            self._readiness_dirty = True
+            return
+        self._readiness_dirty = False
+        from .checks import readiness
+
+        findings = list(self.findings.values())
+        self.readiness = readiness.production_checklist(findings, self.engine.index, self.status_of)
+        self.score = readiness.readiness_score(self.readiness, findings, self.status_of)
+        self.sub_title = f"{self.root.name} · readiness {self.score:.1f}/10"
+        self._update_state_label()
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "readiness_changed", None)
+            if refresh is not None:
+                refresh()
+
+    def _update_state_label(self) -> None:
+        parts = []
+        if self.store is not None:
+            if self.store.read_only:
+                parts.append("state: READ-ONLY")
+            if self.scanned_once:
+                resolved = len(self.store.resolved_entries(self.findings.keys()))
+                if resolved:
+                    parts.append(f"{resolved} resolved triage entr{'ies' if resolved != 1 else 'y'} (P prunes)")
+        parts.append("watching" if self.watching else "not watching")
+        try:
+            self.findings_screen.query_one("#status").set_state(" · ".join(parts))
+        except Exception:
+            pass
+
+    # -- triage -----------------------------------------------------------------
+    def triage(self, kind: str, finding: Any, **values: Any) -> bool:
+        """Apply one triage change through the store; the file is written at once."""
+        if self.store is None:
+            self.notify("Triage is not available.", severity="error")
+            return False
+        from .checks.triage import ReadOnlyStateError
+
+        try:
+            if kind == "accept":
+                self.store.accept(finding, values["reason"])
+                done = "Accepted"
+            elif kind == "defer":
+                self.store.defer(finding, values["until"], values["reason"])
+                done = f"Deferred until {values['until'].isoformat()}:"
+            elif kind == "reopen":
+                self.store.reopen(finding)
+                done = "Reopened"
+            elif kind == "note":
+                self.store.add_note(finding, values["text"])
+                done = "Note added to"
+            else:  # pragma: no cover - programming error
+                raise ValueError(kind)
+        except ReadOnlyStateError as exc:
+            self.notify(str(exc) or "The state file is read-only.", severity="error", timeout=8)
+            return False
+        except (OSError, ValueError) as exc:
+            self.notify(f"Triage not saved: {exc}", severity="error", timeout=8)
+            return False
+        self.notify(f"{done} {finding.code} at {finding.location}", timeout=3)
+        self.findings_screen.apply({finding.fingerprint})
+        self._update_readiness()
+        return True
+
+    # -- actions ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "prune":
+            return self.can_triage and self.scanned_once
+        if action == "export":
+            return self.scanned_once
+        return True
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.binding_groups()))
+
+    def action_checklists(self) -> None:
+        from .screens.checklists import ChecklistsScreen
+
+        if isinstance(self.screen, ChecklistsScreen):
+            return
+        self._pop_to_base()
+        self.push_screen(ChecklistsScreen())
+
+    def action_files(self) -> None:
+        from .screens.files import FilesScreen
+
+        if isinstance(self.screen, FilesScreen):
+            return
+        self._pop_to_base()
+        self.push_screen(FilesScreen())
+
+    def _pop_to_base(self) -> None:
+        while len(self.screen_stack) > 1:  # the findings screen is the default screen
+            self.pop_screen()
+
+    def action_rescan(self) -> None:
+        if self.scanning:
+            self.notify("A scan is already running.", timeout=2)
+            return
+        self._rescan_requested = True
+        self._kick()
+
+    def action_export(self) -> None:
+        self._export_requested = True
+        self._kick()
+
+    def action_prune(self) -> None:
+        if not self.can_triage:
+            return
+        try:
+            count = self.store.prune(self.findings.keys())
+        except Exception as exc:
+            self.notify(f"Prune failed: {exc}", severity="error")
+            return
+        self.notify(f"Pruned {count} resolved triage entr{'ies' if count != 1 else 'y'}.", timeout=3)
+        self._update_state_label()
+
+    @on(ShowFindings)
+    def _show_findings(self, message: ShowFindings) -> None:
+        while self.screen is not self.findings_screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.findings_screen.filter_to(label=message.label, fingerprints=message.fingerprints, path=message.path)
+
+    def open_in_editor(self, finding: Any) -> None:
+        if not finding.path or finding.path == ".":
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        argv = editor_command(editor, str(self.root / finding.path), finding.line)
+        try:
+            if self.is_headless:
+                subprocess.run(argv, cwd=self.root, check=False)
+            else:
+                with self.suspend():
+                    subprocess.run(argv, cwd=self.root, check=False)
+        except FileNotFoundError:
+            self.notify(f"Editor not found: {argv[0]} (set $VISUAL or $EDITOR)", severity="error", timeout=8)
+            return
+        except Exception as exc:
+            self.notify(f"Cannot open the editor: {exc}", severity="error", timeout=8)
+            return
+        self.refresh()
+        # the watcher sees the save too; this covers --no-watch
+        self._pending.add(str(self.root / finding.path))
+        self._kick()
+
+    # -- help and the command palette ---------------------------------------------
+    def binding_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from textual.widgets import DataTable
+
+        from .screens.checklists import ChecklistsScreen
+        from .screens.files import FilesScreen
+        from .screens.modals import _FormModal
+        from .widgets.findings_table import FindingsTable
+
+        def rows(bindings) -> list[tuple[str, str]]:
+            out = []
+            for binding in bindings:
+                if isinstance(binding, tuple):
+                    binding = Binding(*binding)
+                out.append((self.get_key_display(binding), binding.tooltip or binding.description))
+            return out
+
+        return [
+            ("Everywhere", rows(self.BINDINGS) + [("ctrl+p", "Command palette: every action by name")]),
+            ("Findings", rows(FindingsScreen.BINDINGS) + [("esc", "Clear the filters")]),
+            ("Findings list", rows(FindingsTable.BINDINGS) + [("↑ ↓ pgup pgdn", "Move"), ("home end", "First / last")]),
+            ("Checklists", rows(ChecklistsScreen.BINDINGS)),
+            ("Files", rows(FilesScreen.BINDINGS)),
+            ("Forms", rows(_FormModal.BINDINGS) + [("enter", "Save"), ("tab", "Next field")]),
+        ]
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        base = self.findings_screen
+        table_action = lambda name: lambda: base.table.run_action(name)  # noqa: E731
+        commands = [
+            ("Accept the risk of the selected finding", "a: needs a reason", lambda: base.run_action("accept"), "accept"),
+            ("Defer the selected finding", "d: until a date, with a reason", lambda: base.run_action("defer"), "defer"),
+            ("Reopen the selected finding", "u", lambda: base.run_action("reopen"), "reopen"),
+            ("Add a note to the selected finding", "n", lambda: base.run_action("note"), "note"),
+            ("Open the selected finding in the editor", "o: $VISUAL / $EDITOR", lambda: base.run_action("open_editor"), "open_editor"),
+            ("Filter findings by text", "/", lambda: base.run_action("filter"), None),
+            ("Clear the filters", "esc", lambda: base.run_action("clear_filters"), None),
+            ("Group findings by severity / file / category", "g", table_action("cycle_group"), None),
+            ("Filter findings by severity", "s", table_action("cycle_severity"), None),
+            ("Filter findings by status", "t", table_action("cycle_status"), None),
+            ("Checklists: production readiness and PR review", "c", self.action_checklists, None),
+            ("Files: the audited files as a tree", "f", self.action_files, None),
+            ("Rescan the repository", "r", self.action_rescan, None),
+            ("Export the Markdown report", f"e: {REPORT_NAME}", self.action_export, None),
+            ("Prune resolved triage entries", "P", self.action_prune, None),
+            ("Help: every key", "?", self.action_help, None),
+        ]
+        for title, help_text, callback, screen_action in commands:
+            if screen_action is not None and base.check_action(screen_action, ()) is not True:
+                continue
+            yield SystemCommand(title, help_text, callback)

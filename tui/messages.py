@@ -1,0 +1,95 @@
+"""Messages the app's workers and screens exchange.
+
+Events are past tense (``ScanFinished``), requests imperative (``ShowFindings``).
+Workers only post these; the UI reacts in ``@on(...)`` handlers on the App.
+Bursty ones (progress, file changes) coalesce with ``can_replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class ScanProgressed(Message):
+    """The initial scan (or a rescan) read ``done`` of ``total`` files."""
+
+    done: int
+    total: int
+    #: the findings so far (a snapshot taken in the worker), or None
+    findings: list[Any] | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ScanProgressed)
+
+
+@dataclass
+class ScanFinished(Message):
+    """A full scan ended; ``findings`` is the engine's sorted list at that moment."""
+
+    findings: list[Any]
+    files: list[str]
+    notices: list[Any]
+    summary: dict
+    seconds: float
+    cancelled: bool = False
+
+
+@dataclass
+class FindingsUpdated(Message):
+    """An incremental update ended: the engine's delta and its findings afterwards."""
+
+    delta: Any
+    findings: list[Any]
+    files: list[str]
+    notices: list[Any]
+    summary: dict
+
+
+@dataclass
+class FilesChanged(Message):
+    """The watcher saw these absolute paths change (already filtered by ignore rules)."""
+
+    paths: set[str] = field(default_factory=set)
+
+    def can_replace(self, message: Message) -> bool:
+        # ``message`` is the next one in the queue: it absorbs this one, so a burst
+        # (a git checkout) reaches the handler as one batch
+        if isinstance(message, FilesChanged):
+            message.paths |= self.paths
+            return True
+        return False
+
+
+@dataclass
+class WatchStopped(Message):
+    """The file watcher ended (``error`` says why when it failed)."""
+
+    error: str | None = None
+
+
+@dataclass
+class ShowFindings(Message):
+    """Show the findings screen filtered to these fingerprints (or one file)."""
+
+    label: str
+    fingerprints: frozenset[str] | None = None
+    path: str | None = None
+
+
+@dataclass
+class TriageChanged(Message):
+    """A finding's triage status or notes changed (``fingerprint``)."""
+
+    fingerprint: str
+
+
+@dataclass
+class ReportExported(Message):
+    """The Markdown report was written to ``path`` (or failed with ``error``)."""
+
+    path: str
+    error: str | None = None

@@ -1,0 +1,205 @@
+"""The detail pane: everything about one finding, and what to do about it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..checks.api import Finding
+from .style import is_redacted, severity_styles, severity_text
+
+CONTEXT = 3  # lines shown above and below the finding
+MAX_SNIPPET = 18
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def lexer_for(path: str) -> str:
+    name = path.rsplit("/", 1)[-1].lower()
+    if name.endswith((".yaml", ".yml")):
+        return "yaml"
+    if "dockerfile" in name or "containerfile" in name:
+        return "docker"
+    if name.endswith((".sh", ".bash", ".zsh", ".ksh")):
+        return "bash"
+    if name == ".env" or name.startswith(".env") or name.endswith(".env"):
+        return "bash"
+    if name.endswith(".py"):
+        return "python"
+    return "text"
+
+
+def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]] = ()) -> tuple[str, int] | None:
+    """(snippet, first line number) around the finding, with secret lines masked; None if unreadable."""
+    if not finding.path or finding.path == "." or not finding.line:
+        return None
+    full = root / finding.path
+    try:
+        if full.stat().st_size > MAX_FILE_BYTES:
+            return None
+        lines = full.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    if not lines:
+        return None
+    end = finding.end_line or finding.line
+    if end - finding.line > MAX_SNIPPET:
+        end = finding.line + MAX_SNIPPET
+    first = max(1, finding.line - CONTEXT)
+    last = min(len(lines), end + CONTEXT)
+    spans = list(masked)
+    out = []
+    for number in range(first, last + 1):
+        if any(start <= number <= stop for start, stop in spans):
+            indent = len(lines[number - 1]) - len(lines[number - 1].lstrip())
+            out.append(" " * indent + "# (line hidden: it holds a secret)")
+        else:
+            out.append(lines[number - 1])
+    return "\n".join(out), first
+
+
+def _heading(text: str) -> Text:
+    return Text(text, style="bold underline")
+
+
+class FindingDetail(VerticalScroll, can_focus=True):
+    """Title, severity, location, evidence in context, rationale, remediation, triage."""
+
+    DEFAULT_CSS = """
+    FindingDetail { padding: 0 1; }
+    FindingDetail > #detail-body { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fingerprint: str | None = None
+
+    def compose(self):
+        yield Static(Text("Select a finding to see what is wrong and how to fix it.", style="dim"), id="detail-body")
+
+    def show_message(self, text: str) -> None:
+        self.fingerprint = None
+        self.query_one("#detail-body", Static).update(Text(text, style="dim"))
+
+    def show(
+        self,
+        finding: Finding,
+        *,
+        status: str,
+        entry: Any = None,
+        root: Path,
+        siblings: Iterable[Finding] = (),
+        is_new: bool = False,
+    ) -> None:
+        """Render one finding (``siblings``: the other findings of its file, for masking secrets)."""
+        same = finding.fingerprint == self.fingerprint
+        self.fingerprint = finding.fingerprint
+        self.query_one("#detail-body", Static).update(
+            self.render_finding(finding, status=status, entry=entry, root=root, siblings=siblings, is_new=is_new)
+        )
+        if not same:
+            self.scroll_home(animate=False)
+
+    def render_finding(self, finding: Finding, *, status: str, entry: Any, root: Path,
+                       siblings: Iterable[Finding], is_new: bool = False) -> RenderableType:
+        styles = severity_styles(self.app.current_theme)
+        parts: list[RenderableType] = []
+        title = Text.assemble(severity_text(finding.severity, styles), " ", (finding.title, "bold"))
+        if is_new:
+            title.append("  new", style="bold " + styles[finding.severity.LOW])
+        parts.append(title)
+        meta = Table.grid(padding=(0, 1))
+        meta.add_column(style="dim", no_wrap=True)
+        meta.add_column()
+        meta.add_row("check", f"{finding.code} {finding.name}")
+        meta.add_row("severity", finding.severity.label)
+        meta.add_row("category", finding.category.title)
+        meta.add_row("where", finding.location)
+        if finding.resource:
+            meta.add_row("resource", finding.resource)
+        meta.add_row("status", Text(status, style="bold"))
+        parts.append(Padding(meta, (1, 0, 0, 0)))
+        parts.append(Padding(Text(finding.message), (1, 0, 0, 0)))
+
+        parts.append(Padding(_heading("Evidence"), (1, 0, 0, 0)))
+        parts.append(self._evidence(finding, root, siblings))
+
+        check = finding.check
+        if check.rationale:
+            parts.append(Padding(_heading("Why it matters"), (1, 0, 0, 0)))
+            parts.append(Text(check.rationale))
+        if check.remediation:
+            parts.append(Padding(_heading(f"How to fix it (effort: {check.effort})"), (1, 0, 0, 0)))
+            steps = Table.grid(padding=(0, 1))
+            steps.add_column(justify="right", style="bold", no_wrap=True)
+            steps.add_column()
+            for number, step in enumerate(check.remediation, 1):
+                steps.add_row(f"{number}.", step)
+            parts.append(steps)
+        if check.references:
+            parts.append(Padding(_heading("References"), (1, 0, 0, 0)))
+            for ref in check.references:
+                parts.append(Text(f"• {ref}", style="underline"))
+        if finding.suppressed_by:
+            parts.append(Padding(Text(f"Suppressed by {finding.suppressed_by}", style="italic"), (1, 0, 0, 0)))
+        parts.append(Padding(_heading("Triage"), (1, 0, 0, 0)))
+        parts.append(self._triage(status, entry))
+        return Group(*parts)
+
+    def _evidence(self, finding: Finding, root: Path, siblings: Iterable[Finding]) -> RenderableType:
+        dark = getattr(self.app.current_theme, "dark", True)
+        theme = "ansi_dark" if dark else "ansi_light"
+        if is_redacted(finding):
+            # never the raw lines: they hold the secret
+            text = Text(finding.evidence or "")
+            text.append("\n(secret redacted; the file's lines are not shown)", style="dim italic")
+            return text
+        masked = [
+            (s.line, s.end_line or s.line)
+            for s in siblings
+            if s is not finding and s.path == finding.path and s.line and is_redacted(s)
+        ]
+        context = read_context(root, finding, masked)
+        if context is None:
+            return Text(finding.evidence or "(no evidence recorded)", style="" if finding.evidence else "dim")
+        code, first = context
+        end = finding.end_line or finding.line or first
+        highlight = set(range(finding.line or first, min(end, (finding.line or first) + MAX_SNIPPET) + 1))
+        syntax = Syntax(
+            code, lexer_for(finding.path or ""), theme=theme, line_numbers=True, start_line=first,
+            highlight_lines=highlight, word_wrap=False, background_color="default",
+        )
+        if finding.evidence:
+            return Group(syntax, Text(finding.evidence, style="dim"))
+        return syntax
+
+    def _triage(self, status: str, entry: Any) -> RenderableType:
+        if entry is None:
+            return Text("Not triaged. a: accept the risk · d: defer · n: add a note", style="dim")
+        lines = Table.grid(padding=(0, 1))
+        lines.add_column(style="dim", no_wrap=True)
+        lines.add_column()
+        lines.add_row("status", Text(status, style="bold"))
+        if getattr(entry, "reason", None):
+            lines.add_row("reason", entry.reason)
+        if getattr(entry, "by", None):
+            lines.add_row("by", f"{entry.by} on {entry.at}" if getattr(entry, "at", None) else entry.by)
+        if getattr(entry, "until", None):
+            lines.add_row("until", str(entry.until))
+        for note in getattr(entry, "notes", None) or ():
+            lines.add_row("note", f"{note.text}  ({note.by}, {note.at})")
+        history = getattr(entry, "history", None) or ()
+        if history:
+            lines.add_row("history", "")
+            for item in history:
+                get = item.get if isinstance(item, dict) else lambda k, d="": getattr(item, k, d)
+                reason = get("reason", "") or ""
+                lines.add_row("", f"{get('at', '')} {get('action', '')} by {get('by', '')}" + (f": {reason}" if reason else ""))
+        return lines

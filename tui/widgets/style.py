@@ -1,0 +1,53 @@
+"""Colours and small text builders shared by the widgets.
+
+Severity colours come from the running theme (``App.current_theme``) so every
+built-in theme, light or dark, keeps them readable.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..checks.api import SECRET_MASK, Finding, Severity
+
+SEVERITY_SHORT = {
+    Severity.CRITICAL: "CRIT",
+    Severity.HIGH: "HIGH",
+    Severity.MEDIUM: "MED",
+    Severity.LOW: "LOW",
+    Severity.INFO: "INFO",
+}
+
+STATUS_ICON = {
+    "open": "open",
+    "accepted": "accepted",
+    "deferred": "deferred",
+    "suppressed": "suppressed",
+}
+
+
+def severity_styles(theme) -> dict[Severity, str]:
+    """Rich styles per severity, taken from a Textual theme (or sane defaults)."""
+    error = getattr(theme, "error", None) or "red"
+    warning = getattr(theme, "warning", None) or "yellow"
+    accent = getattr(theme, "accent", None) or "cyan"
+    return {
+        Severity.CRITICAL: f"bold reverse {error}",
+        Severity.HIGH: f"bold {error}",
+        Severity.MEDIUM: f"{warning}",
+        Severity.LOW: f"{accent}",
+        Severity.INFO: "dim",
+    }
+
+
+def severity_text(severity: Severity, styles: dict[Severity, str]) -> Text:
+    return Text(f" {SEVERITY_SHORT[severity]:<4} ", style=styles[severity], no_wrap=True, end="")
+
+
+def status_style(status: str) -> str:
+    return {"open": "", "accepted": "dim italic", "deferred": "dim", "suppressed": "dim strike"}.get(status, "")
+
+
+def is_redacted(finding: Finding) -> bool:
+    """True when the finding's evidence hides a secret: its raw lines must not be shown."""
+    return bool(finding.evidence) and SECRET_MASK in (finding.evidence or "")
