@@ -20,6 +20,10 @@ CLIENT_COMMANDS = frozenset({
     "kafka-console-producer", "kafka-console-producer.sh", "clickhouse-client", "influx",
 })
 
+#: image-name endings of companions to a store (routers, sentinels, tools), not the store itself
+COMPANION_SUFFIXES = ("-router", "-sentinel", "-cli", "-tools", "-shell", "-backup", "-init", "-migrate",
+                      "-exporter", "-operator", "-proxy", "-ui", "-admin", "-client", "-connect")
+
 #: kinds that declare a replica count (DaemonSets, Jobs and bare Pods do not)
 REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
 DEPLOYMENT_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
@@ -67,6 +71,8 @@ def stateful_containers(workload: Workload, names: tuple[str, ...]) -> Iterator[
     for container in workload.containers():
         ref = container.image_ref
         if not container.image or ref.templated or not is_database_image(ref, names):
+            continue
+        if ref.name.lower().endswith(COMPANION_SUFFIXES):
             continue
         command = container.node.get("command")
         if isinstance(command, YList) and command and isinstance(command[0], str):

@@ -55,6 +55,15 @@ def _profile_type(container: Container) -> str | None:
     return None
 
 
+def _template_parent(workload: Workload) -> YMap:
+    """The mapping whose ``spec`` key is the pod spec."""
+    if workload.kind == "Pod":
+        return workload.doc
+    if workload.kind == "CronJob":
+        return workload.spec.map("jobTemplate").map("spec").map("template")
+    return workload.spec.map("template")
+
+
 @CHECK.on(Workload)
 def missing_seccomp_profile(workload: Workload) -> Iterator[Finding]:
     if is_windows(workload):
@@ -64,8 +73,12 @@ def missing_seccomp_profile(workload: Workload) -> Iterator[Finding]:
         return
     states = [(c, _profile_type(c)) for c in containers]
     if all(state is None for _, state in states):
+        if "securityContext" in workload.pod_spec:
+            at, key, symbol = workload.pod_spec, "securityContext", ("seccompProfile",)
+        else:  # the template's `spec:` key; the symbol stays the same once securityContext appears
+            at, key, symbol = _template_parent(workload), "spec", ("securityContext", "seccompProfile")
         yield CHECK.finding(
-            workload.pod_spec, "securityContext", symbol=("seccompProfile",),
+            at, key, symbol=symbol,
             resource=workload.resource,
             message=f"{workload.resource} sets no seccomp profile for its pod or any container",
             evidence="seccompProfile: (unset, Unconfined)",
