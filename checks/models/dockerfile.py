@@ -106,8 +106,8 @@ class Instruction:
             return text
         command = _HEREDOC_RE.sub(" ", text).strip()
         parts = [command] if command else []
-        words = split_words(command)
-        feeds_shell = not words or _program(words[0]) in _SHELLS or words[0] in ("set",)
+        commands = shell_commands(command)
+        feeds_shell = not commands or commands[0].program in _SHELLS or commands[0].program == "set"
         if feeds_shell:
             parts.extend(doc.body for doc in self.heredocs)
         return "\n".join(parts)
@@ -346,6 +346,26 @@ def _flags(value: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
     return tuple(flags), rest.strip()
 
 
+#: instructions whose value is not shell text: a trailing ``# ...`` there is a mistake
+#: (Docker would read it as arguments and fail); we read it as the comment it was meant as
+_NO_TRAILING_COMMENT = frozenset("FROM USER ARG ENV EXPOSE ADD COPY WORKDIR LABEL STOPSIGNAL VOLUME MAINTAINER".split())
+
+
+def _strip_trailing_comment(value: str) -> str:
+    quote = None
+    previous = " "
+    for position, char in enumerate(value):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and previous in " \t":
+            return value[:position].rstrip()
+        previous = char
+    return value
+
+
 def _exec_form(args: str) -> list[str] | None:
     text = args.strip()
     if not (text.startswith("[") and text.endswith("]")):
@@ -424,7 +444,8 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
         keyword = raw.keyword.upper()
         if keyword not in KNOWN_INSTRUCTIONS:
             continue
-        flags, args = _flags(raw.value) if keyword in ("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK") else ((), raw.value)
+        value = raw.value if keyword not in _NO_TRAILING_COMMENT else _strip_trailing_comment(raw.value)
+        flags, args = _flags(value) if keyword in ("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK") else ((), value)
         if keyword == "FROM":
             instr = Instruction(keyword, raw.value, raw.line, raw.end_line, (), flags, args, None, raw.heredocs, 0)
             stage = _new_stage(instr, len(stages), stages, global_values)
@@ -803,7 +824,7 @@ def run_mounts(instr: Instruction) -> list[dict[str, str]]:
 
 
 _BUILD_PURPOSE_WORDS = {"dev", "devel", "development", "ci", "test", "tests", "testing", "build", "builder",
-                        "devcontainer", "toolchain", "sdk", "debug"}
+                        "devcontainer"}
 
 
 def built_for_development(path: str) -> bool:
