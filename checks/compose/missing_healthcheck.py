@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile
+from ..models.compose import ComposeFile, key_pos
 from ..models.yamlnodes import YList, YMap
 
 CHECK = Check(
@@ -53,7 +53,7 @@ def missing_healthcheck(compose: ComposeFile) -> Iterator[Finding]:
     services = compose.services_map
     for service in compose.services:
         if "healthcheck" in service.node and healthcheck_disabled(service.node.get("healthcheck")):
-            yield CHECK.finding(service.node, "healthcheck", resource=service.resource,
+            yield CHECK.finding(key_pos(service.node, "healthcheck"), resource=service.resource,
                                 message=f"service {service.name!r} disables its healthcheck",
                                 evidence="healthcheck: disable")
             continue

@@ -53,7 +53,7 @@ def sensitive(path: str) -> bool:
         return False
     if norm in SENSITIVE_PATHS or norm in SENSITIVE_FILES:
         return True
-    return any(norm.startswith(tree + "/") for tree in SENSITIVE_TREES)
+    return any(norm == tree or norm.startswith(tree + "/") for tree in SENSITIVE_TREES)
 
 
 @CHECK.on(ComposeFile)

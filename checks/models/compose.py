@@ -124,10 +124,11 @@ def key_pos(mapping: YMap, key: str) -> KeyPos:
     line = mapping.key_line(key)
     end = line
     value = mapping.get(key)
-    if key in mapping.value_lines and not isinstance(value, (YMap, YList)):
+    merged = not (mapping.line <= line <= mapping.end_line)
+    if key in mapping.value_lines and (merged or not isinstance(value, (YMap, YList))):
         start, stop = mapping.value_span(key)
-        if start >= line:
-            line, end = start, max(start, stop)
+        if start >= line or merged:
+            line, end = start, max(start, stop) if not isinstance(value, (YMap, YList)) else start
     return KeyPos(line, end, tuple(mapping.ypath) + (key,))
 
 
