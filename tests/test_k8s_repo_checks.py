@@ -1,0 +1,92 @@
+"""Repository checks of the cluster block follow edits incrementally (Engine.update)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from auditui.checks.engine import Engine
+
+FIXTURES = Path(__file__).parent / "fixtures" / "k8s"
+
+PDB = """\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+"""
+
+
+def _codes(findings, code):
+    return sorted((f.path, f.resource) for f in findings if f.code == code)
+
+
+def test_adding_and_removing_a_pdb_updates_the_missing_pdb_finding(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "missing-pod-disruption-budget" / "good-with-pdb", root)
+    (root / "pdb.yaml").unlink()
+    engine = Engine(root)
+    engine.scan()
+    assert ("app.yaml", "Deployment/web") in _codes(engine.findings, "K8S070")
+
+    (root / "web-pdb.yaml").write_text(PDB)
+    delta = engine.update([root / "web-pdb.yaml"])
+    assert [(f.code, f.resource) for f in delta.removed] == [("K8S070", "Deployment/web")]
+    assert not [f for f in delta.added if f.code == "K8S070"]
+    assert ("app.yaml", "Deployment/web") not in _codes(engine.findings, "K8S070")
+
+    (root / "web-pdb.yaml").unlink()
+    delta = engine.update([root / "web-pdb.yaml"])
+    assert [(f.code, f.resource) for f in delta.added] == [("K8S070", "Deployment/web")]
+    assert ("app.yaml", "Deployment/web") in _codes(engine.findings, "K8S070")
+
+
+def test_pdb_in_another_namespace_does_not_count(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "missing-pod-disruption-budget" / "good-with-pdb", root)
+    (root / "pdb.yaml").unlink()
+    engine = Engine(root)
+    engine.scan()
+    (root / "web-pdb.yaml").write_text(PDB.replace("namespace: shop", "namespace: staging"))
+    delta = engine.update([root / "web-pdb.yaml"])
+    assert not [f for f in delta.removed if f.code == "K8S070"]
+
+
+def test_adding_a_network_policy_resolves_the_repository_finding(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "no-network-policy" / "bad-open", root)
+    engine = Engine(root)
+    engine.scan()
+    assert [f.path for f in engine.findings if f.code == "K8S072"] == ["."]
+    shutil.copy(FIXTURES / "no-network-policy" / "good-default-deny" / "netpol.yaml", root / "netpol.yaml")
+    delta = engine.update([root / "netpol.yaml"])
+    assert [f.code for f in delta.removed] == ["K8S072"]
+
+
+def test_backup_cronjob_anywhere_silences_every_database(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "database-without-backup" / "bad-no-backup", root)
+    engine = Engine(root)
+    engine.scan()
+    assert len([f for f in engine.findings if f.code == "K8S078"]) == 2
+    nightly = (FIXTURES / "database-without-backup" / "good-pg-dump-cronjob" / "db.yaml").read_text()
+    (root / "backup.yaml").write_text(nightly.split("---\n", 1)[1])
+    delta = engine.update([root / "backup.yaml"])
+    assert sorted(f.resource for f in delta.removed if f.code == "K8S078") == ["Deployment/sessions", "StatefulSet/postgres"]
+
+
+def test_secret_evidence_is_redacted(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(FIXTURES / "committed-secret" / "bad.yaml", root / "secrets.yaml")
+    engine = Engine(root)
+    engine.scan()
+    evidence = " ".join(f.evidence or "" for f in engine.findings if f.code == "K8S060")
+    for secret in ("s3cr3t-Passw0rd!", "ghp_live_4f9a8b7c6d5e4f3a2b1c", "Tr0ub4dor-and-3", "app_user"):
+        assert secret not in evidence
+    assert "****" in evidence
