@@ -1,0 +1,279 @@
+"""The compose model (interpolation, ports, volumes, env, override awareness) and the
+compose checks' severities, redaction and robustness beyond what fixture markers show."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditui.checks import compose as compose_checks
+from auditui.checks.api import Severity
+from auditui.checks.engine import Engine
+from auditui.checks.models.compose import (
+    ComposeFile,
+    interpolate,
+    is_variable_only,
+    literal_default,
+    parse,
+)
+from auditui.checks.models.yamlnodes import load_documents
+
+FIXTURES = Path(__file__).parent / "fixtures" / "compose"
+CODES = {check.code for check in compose_checks.CHECKS}
+
+
+def compose_of(text: str) -> ComposeFile:
+    parsed = parse("docker-compose.yml", load_documents(text))
+    return parsed.units[0]
+
+
+def scan(tmp_path: Path, text: str, name: str = "docker-compose.yml") -> Engine:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    engine = Engine(tmp_path)
+    engine.scan()
+    return engine
+
+
+def compose_findings(engine: Engine, code: str | None = None):
+    return [f for f in engine.findings if f.code in CODES and (code is None or f.code == code)]
+
+
+# -- interpolation ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("plain", "plain"),
+    ("${A}", None),
+    ("$A", None),
+    ("${A:?required}", None),
+    ("${A:+alt}", None),
+    ("${A:-x}", "x"),
+    ("${A-x}", "x"),
+    ("${A:-${B:-y}}", "y"),
+    ("${A:-${B}}", None),
+    ("$$HOME", "$HOME"),
+    ("pre-${A:-mid}-post", "pre-mid-post"),
+    ("${A:-}", ""),
+])
+def test_interpolate(text, expected):
+    assert interpolate(text) == expected
+
+
+def test_interpolate_keeps_the_known_parts_when_asked():
+    assert interpolate("${REGISTRY}/app:${TAG:-1.2}", "?") == "?/app:1.2"
+
+
+@pytest.mark.parametrize(("text", "only"), [
+    ("${A}", True), ("$A", True), ("${A:?e}", True), ("${A:-}", True), ("${A:-${B}}", True),
+    ("${A:-lit}", False), ("x${A}", False), ("$$A", False), ("plain", False),
+])
+def test_is_variable_only(text, only):
+    assert is_variable_only(text) is only
+
+
+def test_literal_default():
+    assert literal_default("${PW:-hunter2}") == "hunter2"
+    assert literal_default("${PW:?set}") is None
+    assert literal_default("Bearer ${TOKEN}") is None
+
+
+# -- ports, volumes, environment ---------------------------------------------------
+
+def test_ports_short_and_long_syntax():
+    compose = compose_of("""
+services:
+  db:
+    image: postgres:16.4
+    ports:
+      - "5432:5432"
+      - "127.0.0.1:5433:5432"
+      - "[::1]:5434:5432"
+      - "5435"
+      - 5436
+      - "${BIND:-127.0.0.1}:${PORT:-5437}:5432"
+      - "${BIND}:5438:5432"
+      - "0.0.0.0:5439:5432/tcp"
+      - {target: 5432, published: 5440, host_ip: 127.0.0.1}
+      - {target: 5432}
+""")
+    ports = compose.services[0].ports()
+    assert [p.bound_to_all_interfaces for p in ports] == [
+        True, False, False, True, True, False, False, True, False, True]
+    assert ports[5].published == "${PORT:-5437}" and ports[5].target == "5432"
+    assert ports[2].host_ip == "::1"
+    assert ports[3].published is None
+
+
+def test_volumes_short_and_long_syntax():
+    compose = compose_of("""
+services:
+  app:
+    image: alpine:3.20
+    volumes:
+      - "${SOCK:-/var/run/docker.sock}:/var/run/docker.sock:ro"
+      - data:/data
+      - /cache
+      - ./conf:/conf:ro,z
+      - {type: bind, source: /srv, target: /srv, read_only: true}
+      - {type: volume, source: named, target: /named}
+""")
+    vols = compose.services[0].volumes()
+    assert [(v.source, v.target, v.read_only, v.is_bind) for v in vols] == [
+        ("${SOCK:-/var/run/docker.sock}", "/var/run/docker.sock", True, True),
+        ("data", "/data", False, False),
+        ("", "/cache", False, False),
+        ("./conf", "/conf", True, True),
+        ("/srv", "/srv", True, True),
+        ("named", "/named", False, False),
+    ]
+    assert vols[0].host_path == "/var/run/docker.sock"
+
+
+def test_environment_list_and_mapping():
+    compose = compose_of("""
+x-env: &env
+  SHARED: one
+services:
+  a:
+    image: alpine:3.20
+    environment:
+      <<: *env
+      DEBUG: true
+      EMPTY:
+      URL: "x=y"
+  b:
+    image: alpine:3.20
+    environment: [A=1, B, "C=with=equals"]
+""")
+    a, b = compose.services
+    env = {v.name: v.value for v in a.environment()}
+    assert env == {"SHARED": "one", "DEBUG": "true", "EMPTY": None, "URL": "x=y"}
+    assert [(v.name, v.value) for v in b.environment()] == [("A", "1"), ("B", None), ("C", "with=equals")]
+
+
+# -- override files, extends, one-shot tasks --------------------------------------------
+
+def test_complete_and_one_shot():
+    compose = compose_of("""
+services:
+  base: {image: "alpine:3.20"}
+  child: {extends: base}
+  remote: {extends: {file: other.yml, service: x}}
+  partial: {ports: ["80:80"]}
+  built: {build: .}
+  migrate: {image: "app:1.0"}
+  api:
+    image: app:1.0
+    depends_on: {migrate: {condition: service_completed_successfully}}
+  once: {image: "app:1.0", restart: "no"}
+  once-bool: {image: "app:1.0", restart: no}
+""")
+    by_name = {s.name: s for s in compose.services}
+    assert [n for n, s in by_name.items() if s.complete] == ["base", "child", "built", "migrate", "api", "once", "once-bool"]
+    assert by_name["child"].image == "alpine:3.20"
+    assert {n for n, s in by_name.items() if s.one_shot} == {"migrate", "once", "once-bool"}
+
+
+def test_compose_service_fact_is_kept():
+    parsed = parse("docker-compose.yml", load_documents("services:\n  web:\n    image: nginx:1.27\n    environment: [A=1]\n"))
+    (fact,) = parsed.facts
+    assert fact.topic == "compose:service" and fact.key == "web"
+    assert fact.get("image") == "nginx:1.27" and fact.get("env") == ("A",)
+
+
+# -- severities chosen per finding -------------------------------------------------------
+
+def test_floating_tag_is_high_for_databases_and_medium_otherwise(tmp_path):
+    engine = scan(tmp_path, "services:\n  db: {image: postgres}\n  web: {image: 'shop/web:latest'}\n")
+    sev = {f.resource: f.severity for f in compose_findings(engine, "CMP006")}
+    assert sev == {"service/db": Severity.HIGH, "service/web": Severity.MEDIUM}
+
+
+def test_database_images_option_is_honoured(tmp_path):
+    from auditui.checks.config import Config
+
+    (tmp_path / "docker-compose.yml").write_text("services:\n  db: {image: 'acme/olap:latest'}\n  w: {image: web}\n")
+    engine = Engine(tmp_path, Config(options={"CMP006": {"database_images": ("olap",)}}))
+    engine.scan()
+    sev = {f.resource: f.severity for f in compose_findings(engine, "CMP006")}
+    assert sev["service/db"] == Severity.HIGH
+
+
+def test_explicit_root_is_medium_unset_user_low(tmp_path):
+    engine = scan(tmp_path, "services:\n  a: {image: 'x:1', user: root}\n  b: {image: 'x:1'}\n")
+    sev = {f.resource: f.severity for f in compose_findings(engine, "CMP010")}
+    assert sev == {"service/a": Severity.MEDIUM, "service/b": Severity.LOW}
+
+
+def test_missing_healthcheck_is_low_for_built_images(tmp_path):
+    engine = scan(tmp_path, "services:\n  a: {build: .}\n  b: {image: 'x:1'}\n")
+    sev = {f.resource: f.severity for f in compose_findings(engine, "CMP014")}
+    assert sev == {"service/a": Severity.LOW, "service/b": Severity.MEDIUM}
+
+
+def test_read_only_sensitive_mount_is_low(tmp_path):
+    engine = scan(tmp_path, "services:\n  a:\n    image: x:1\n    volumes: ['/proc:/host/proc:ro', '/etc:/host/etc']\n")
+    assert sorted(f.severity for f in compose_findings(engine, "CMP019")) == [Severity.LOW, Severity.HIGH]
+
+
+# -- the hardened stack, secrets, odd input ------------------------------------------------
+
+def test_hardened_stack_produces_no_compose_finding_at_all(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "_hardened", root)
+    engine = Engine(root)
+    engine.scan()
+    assert {p for p, r in engine.records.items() if r.kind is not None and r.kind.value == "compose"} == {
+        "docker-compose.yml", "docker-compose.prod.yml"}
+    assert [f"{f.code} {f.location} {f.message}" for f in compose_findings(engine)] == []
+    assert engine.check_errors == []
+
+
+def test_secrets_are_never_printed(tmp_path):
+    secret = "Sup3rS3cretValue!"
+    engine = scan(tmp_path, f"""
+services:
+  a:
+    image: x:1
+    environment:
+      DB_PASSWORD: {secret}
+      TOKEN: "${{TOKEN:-{secret}}}"
+      DATABASE_URL: postgres://u:{secret}@db/x
+    build:
+      args: [NPM_TOKEN={secret}]
+""")
+    found = compose_findings(engine, "CMP013")
+    assert len(found) == 4
+    for finding in found:
+        assert secret not in finding.message and secret not in (finding.evidence or "")
+        assert "17 chars" in (finding.evidence or "")
+
+
+def test_shared_anchor_secret_is_one_finding(tmp_path):
+    engine = scan(tmp_path, """
+x-env: &env
+  API_TOKEN: abcdefghijklmnop
+services:
+  a: {image: 'x:1', environment: *env}
+  b: {image: 'x:1', environment: *env}
+""")
+    (finding,) = compose_findings(engine, "CMP013")
+    assert finding.line == 3 and "'a', 'b'" in finding.message
+
+
+@pytest.mark.parametrize("text", [
+    "services: []\n",
+    "services:\n  a:\n",
+    "services:\n  a: [1, 2]\n  b: {image: 'x:1'}\n",
+    "services:\n  a:\n    image: [x]\n    build: 3\n",
+    "services:\n  a:\n    image: x:1\n    environment: 'A=1'\n    ports: [[1], null, true, {}]\n"
+    "    volumes: [1, null, {}, [a]]\n    cap_add: {a: 1}\n    cap_drop: 7\n    security_opt: {x: 1}\n"
+    "    healthcheck: 'nope'\n    deploy: [1]\n    networks: 5\n    extends: [1]\n    user: [0]\n",
+    "services:\n  a: {image: 'x:1', extends: b}\n  b: {image: 'x:1', extends: a}\n",
+    "services:\n  db:\n    image: postgres:16.4\n    ports: ['${P:-5432:5432']\n    network_mode: 5\n    pid: true\n",
+    "x: 1\n---\nservices:\n  a: {image: 'x:1'}\n---\n- not a map\n",
+])
+def test_odd_but_parseable_input_never_breaks_a_check(tmp_path, text):
+    engine = scan(tmp_path, text)
+    assert [n.message for n in engine.check_errors] == []
