@@ -44,8 +44,8 @@ def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     if not script.interpreter or script.interpreter == "fish" or script.sources_files:
         return
     own = [c for c in script.commands if not c.via]
-    work = [c for c in own if c.segments and c.segments[0].name not in ("set", "echo", "printf", ":", "exec", "")]
-    if len(work) < 2 or (len(own) and own[-1].segments[0].name == "exec" and len(work) < 3):
+    work = [c for c in own if c.segments[0].name not in ("set", "shopt", "setopt", "")]
+    if len(work) < 2:
         return  # a one-line wrapper has nothing to stop
     missing = []
     if "errexit" not in script.options:
