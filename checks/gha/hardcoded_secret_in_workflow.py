@@ -56,7 +56,7 @@ _SECRET_KEY_RE = re.compile(
 #: ...unless the key names something about the secret rather than the secret itself
 _NOT_SECRET_SUFFIX_RE = re.compile(
     r"_(?:FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|NAME|NAMES|ARN|ID|IDS|ENV|VAR|HEADER|TYPE|LENGTH|"
-    r"TTL|EXPIRY|EXPIRES|REGION|USER|USERNAME|FORMAT|KIND|FIELD|LOCATION|PREFIX|VERSION|SCOPE|SCOPES|"
+    r"TTL|EXPIRY|EXPIRES|AUDIENCE|REGION|USER|USERNAME|FORMAT|KIND|FIELD|LOCATION|PREFIX|VERSION|SCOPE|SCOPES|"
     r"ENABLED|REQUIRED|PARAM|PARAMETER|KEY_ID|MOUNT|REF|SOURCE|PROVIDER)$"
 )
 _PLACEHOLDER_WORDS = (
@@ -102,6 +102,8 @@ def literal_secret(value: Any) -> bool:
         return False  # a path to a secret file
     if re.match(r"^[a-z][a-z0-9+.-]*://", lower) and not re.match(r"^[a-z][a-z0-9+.-]*://[^/@\s:]+:[^/@\s]+@", lower):
         return False  # a URL without credentials in it
+    if re.fullmatch(r"[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)+", text):
+        return False  # a host or domain name (`sts.amazonaws.com`)
     if len(text) <= 12 and re.fullmatch(r"[a-z]+(?:[-_][a-z]+)*", text):
         return False  # a short plain word or name (`keychain`, `gpg-agent`, `bearer`)
     return True

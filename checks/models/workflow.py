@@ -211,7 +211,7 @@ _NOT_DEPLOY_WORDS = {
     "test", "tests", "testing", "lint", "linting", "validate", "validation", "check", "checks",
     "verify", "plan", "dry", "dryrun", "preview", "build", "e2e", "ci", "render", "diff",
 }
-_PROD_ENV_RE = re.compile(r"(?i)(^|[^a-z])(prod|production|live)([^a-z]|$)")
+_PROD_ENV_RE = re.compile(r"(?i)(^|[^a-z])(prod|production)([^a-z]|$)")
 
 _DEPLOY_COMMANDS = [
     r"\bkubectl\s+(?:[^\n;&|]*\s)?(?:apply|create|replace|set\s+image|rollout\s+(?:restart|undo))\b",
@@ -228,7 +228,7 @@ _DEPLOY_COMMANDS = [
     r"\bargocd\s+app\s+sync\b",
     r"\bkustomize\s+build\b[^\n]*\|\s*kubectl\s+apply\b",
     r"\bssh\b[^\n]*\bdeploy",
-    r"\bdocker\s+(?:image\s+)?push\b[^\n]*(?:prod|production|latest)\b",
+    r"\bdocker\s+(?:image\s+)?push\b[^\n]*\b(?:prod|production)\b",
     r"\bdocker\s+stack\s+deploy\b",
     r"\bansible-playbook\b[^\n]*\b(?:deploy|prod|production)",
     r"\b(?:vercel|netlify)\b[^\n]*--prod\b",
@@ -243,6 +243,22 @@ _EPHEMERAL_ACTIONS = {
     "container-tools/kind-action", "manusa/actions-setup-minikube", "debianmaster/actions-k3s",
 }
 _DEPLOY_ACTION_RE = re.compile(r"deploy", re.IGNORECASE)
+#: remote-shell actions (appleboy/ssh-action, ...) deploy when their script does
+_REMOTE_SCRIPT_RE = re.compile(
+    r"deploy|docker[- ]compose\b[^\n]*\bup\b|docker\s+stack\s+deploy|systemctl\s+(?:re)?start|"
+    r"pm2\s+(?:re)?(?:start|load)|supervisorctl\s+restart|git\s+pull",
+    re.IGNORECASE,
+)
+#: publishing a versioned package is a release, not a deployment to an environment
+_PUBLISH_ACTIONS = {
+    "pypa/gh-action-pypi-publish", "js-devtools/npm-publish", "rubygems/release-gem",
+    "softprops/action-gh-release", "ncipollo/release-action", "goreleaser/goreleaser-action",
+}
+_PUBLISH_CMD_RE = re.compile(
+    r"\b(?:twine\s+upload|(?:npm|yarn|pnpm)\s+publish|cargo\s+publish|gem\s+push|poetry\s+publish|"
+    r"uv\s+publish|hatch\s+publish|flit\s+publish|dotnet\s+nuget\s+push|mvn\s+(?:\S+\s+)*deploy|"
+    r"gradle\w*\s+publish|gh\s+release\s+(?:create|upload))\b"
+)
 
 
 def _tokens(text: str) -> set[str]:
@@ -576,19 +592,30 @@ class Job:
         env = self.environment
         if env and _PROD_ENV_RE.search(env) and not is_expression(env):
             return f"deploys to environment {env!r}"
-        if deploy_name(self.id) or (self.name and not is_expression(self.name) and deploy_name(self.name)):
-            return f"is named {self.name or self.id!r}"
+        named = deploy_name(self.id) or bool(self.name and not is_expression(self.name) and deploy_name(self.name))
         ephemeral = None
+        publishes = False
         for step in self.steps:
             action = step.action
-            if action is not None and action.kind == "repo" and _DEPLOY_ACTION_RE.search(action.repo):
-                return f"uses {action.name}"
+            if action is not None and action.kind == "repo":
+                if action.name in _PUBLISH_ACTIONS:
+                    publishes = True
+                elif _DEPLOY_ACTION_RE.search(action.repo):
+                    return f"uses {action.name}"
+                elif "ssh" in action.repo.lower():
+                    remote = step.with_.get("script")
+                    if isinstance(remote, str) and _REMOTE_SCRIPT_RE.search(remote):
+                        return f"deploys over SSH with {action.name}"
+            if step.run and _PUBLISH_CMD_RE.search(step.run):
+                publishes = True
             command = deploy_command(step.run)
             if command is not None:
                 if ephemeral is None:
                     ephemeral = self.uses_ephemeral_cluster()
                 if not ephemeral:
                     return f"runs `{command[:80]}`"
+        if named and not publishes:
+            return f"is named {self.name or self.id!r}"
         return None
 
     def image_builds(self) -> list[ImageBuild]:
