@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import posixpath
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
@@ -50,18 +51,24 @@ def missing_pod_disruption_budget(index: RepoIndex) -> Iterator[Finding]:
     ]
     for kind in REPLICATED_KINDS:
         workloads = list(index.k8s(kind))
-        # overlays patch replicas into a partial copy of the object: count them for the full one
-        scaled: dict[tuple, int] = {}
-        for _, fact in workloads + list(index.facts(f"k8s-patch:{kind}")):
-            key = (fact.get("namespace"), fact.get("name"))
-            scaled[key] = max(scaled.get(key, 0), _replicas(fact) or 0)
-            scaled[(None, fact.get("name"))] = max(scaled.get((None, fact.get("name")), 0), _replicas(fact) or 0)
+        # overlays patch replicas into a partial copy of the object: count a patch for the
+        # workload of that name that lives beside it (same project directory)
+        patches: dict[str, list[tuple]] = {}
+        for ppath, patch in index.facts(f"k8s-patch:{kind}"):
+            if _replicas(patch):
+                patches.setdefault(str(patch.get("name")), []).append((ppath, patch.get("namespace"), _replicas(patch)))
         for path, fact in workloads:
             pod_labels = dict(fact.get("pod_labels") or ())
             if not pod_labels or not fact.get("images"):
-                continue  # a patch, not the workload itself
+                continue  # a bare template, not the workload itself
             ns, name = fact.get("namespace"), fact.get("name")
-            replicas = max(_replicas(fact) or 0, scaled.get((ns, name), 0), scaled.get((None, name), 0))
+            project = posixpath.dirname(posixpath.dirname(path))
+            prefix = project + "/" if project else ""
+            replicas = max(
+                [_replicas(fact) or 0]
+                + [count for ppath, pns, count in patches.get(str(name), ())
+                   if ppath.startswith(prefix) and same_namespace(ns, pns)]
+            )
             if replicas < 2:
                 continue
             covered = False
