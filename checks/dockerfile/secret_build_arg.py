@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile, assignments
 from .secret_in_env_or_arg import secret_like_name
+
+_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 CHECK = Check(
     code="DKR009",
@@ -33,6 +36,18 @@ CHECK = Check(
 )
 
 
+def _references_build_arg(value: str, stage, instr) -> bool:
+    """True when ``value`` uses an ARG declared in the stage before ``instr``."""
+    declared = set()
+    for earlier in stage.instructions:
+        if earlier is instr:
+            break
+        if earlier.instruction == "ARG":
+            declared.update(name for name, _, _ in assignments(earlier))
+    used = {m.group(1) or m.group(2) for m in _REF_RE.finditer(value)}
+    return bool(used & declared)
+
+
 @CHECK.on(Dockerfile)
 def secret_build_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
     located = [(None, instr) for instr in dockerfile.global_args]
@@ -41,7 +56,8 @@ def secret_build_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
         resource = stage.resource if stage is not None else "global"
         for name, value, _ in assignments(instr):
             if instr.instruction == "ENV":
-                if value and "$" in value and secret_like_name(name):
+                if value and "$" in value and secret_like_name(name) and stage is not None \
+                        and _references_build_arg(value, stage, instr):
                     # ENV TOKEN=$TOKEN keeps the build argument in the image config for good
                     yield CHECK.finding(
                         instr, resource=resource, symbol=(name,), severity=Severity.HIGH,

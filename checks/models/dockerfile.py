@@ -657,7 +657,7 @@ def shell_tokens(script: str) -> list[str]:
             skipping = False
         elif skipping:
             continue
-        elif token.startswith("#") and (not out or out[-1] in _SEPARATORS or out[-1] in _PIPES):
+        elif token.startswith("#"):  # a word starting with # opens a comment (quoted ones are rare)
             skipping = True
             continue
         out.append(token)
