@@ -6,6 +6,7 @@ from . import (
     excessive_workflow_permissions,
     hardcoded_secret_in_workflow,
     image_built_in_several_jobs,
+    insecure_commands_enabled,
     long_lived_cloud_credentials,
     missing_workflow_permissions,
     template_injection,
@@ -24,4 +25,5 @@ CHECKS = (
     deploy_without_concurrency.CHECK,                   # GHA008
     deploy_job_without_environment.CHECK,               # GHA009
     image_built_in_several_jobs.CHECK,                  # GHA010
+    insecure_commands_enabled.CHECK,                    # GHA011
 )
