@@ -142,7 +142,7 @@ class FindingsTable(DataTable):
         padding = 2 * self.cell_padding * len(self.columns)
         fixed = 1 + 6 + 8 + 10
         rest = max(width - padding - fixed, 30)
-        if rest < 70:
+        if rest < 50:
             widths = {"title": rest * 55 // 100, "loc": rest - rest * 55 // 100, "res": 0}
         else:
             title = rest * 42 // 100
@@ -345,6 +345,16 @@ class FindingsTable(DataTable):
         self.post_message(self.FindingSelected(finding))
 
     # -- actions ----------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        if self._row_key_at(self.cursor_row).startswith("group:") and self.cursor_row + 1 < self.row_count:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        if self._row_key_at(self.cursor_row).startswith("group:") and self.cursor_row > 0:
+            super().action_cursor_up()
+
     def action_cycle_group(self) -> None:
         self.group_mode = GROUP_MODES[(GROUP_MODES.index(self.group_mode) + 1) % len(GROUP_MODES)]
         # headings change identity: drop them all, findings stay and are re-sorted

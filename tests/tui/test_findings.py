@@ -1,0 +1,226 @@
+"""The findings screen: scan, list, detail, filters, grouping, editor, export."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from pathlib import Path
+
+from auditui.app import AuditApp, editor_command
+from rich.console import Console
+from auditui.widgets.detail import FindingDetail
+from auditui.widgets.findings_table import FindingsTable
+from textual.widgets import Static
+from tui_helpers import SECRET, scanned, wait_for
+
+
+def visible_codes(app: AuditApp) -> list[str]:
+    table = app.findings_screen.table
+    return [app.findings[fp].code for fp in table.visible_fingerprints]
+
+
+def plain(renderable) -> str:
+    console = Console(file=io.StringIO(), width=100, color_system=None, legacy_windows=False)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def detail_text(app: AuditApp) -> str:
+    body = app.findings_screen.query_one(FindingDetail).query_one("#detail-body", Static)
+    return plain(body.content)
+
+
+def select(app: AuditApp, code: str, path: str | None = None) -> None:
+    for finding in app.findings.values():
+        if finding.code == code and (path is None or finding.path == path):
+            assert app.findings_screen.table.select_fingerprint(finding.fingerprint)
+            return
+    raise AssertionError(f"no finding {code}")
+
+
+async def test_scan_fills_table_grouped_by_severity(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        assert visible_codes(app) == ["TUI001", "K8S020", "TUI002", "TUI002", "TUI003"]
+        rows = [row.key.value for row in app.findings_screen.table.ordered_rows]
+        assert rows[0] == "group:sev:critical"
+        assert "readiness" in app.sub_title
+        # the cursor lands on the first finding, and the detail shows what to do about it
+        assert app.findings_screen.selected.code == "TUI001"
+        text = detail_text(app)
+        assert "How to fix it (effort: 1h)" in text and "1. Move the password" in text
+        # moving down skips the HIGH heading
+        await pilot.press("down")
+        assert app.findings_screen.selected.code == "K8S020"
+        await pilot.press("up")
+        assert app.findings_screen.selected.code == "TUI001"
+
+
+async def test_secret_never_shown_raw(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        select(app, "TUI001")
+        await pilot.pause()
+        text = detail_text(app)
+        assert SECRET not in text
+        assert "su******" in text
+        # the db image finding's context window covers the password line: it is masked
+        for finding in app.findings.values():
+            if finding.code == "TUI002" and finding.resource == "service/db":
+                app.findings_screen.table.select_fingerprint(finding.fingerprint)
+        await pilot.pause()
+        text = detail_text(app)
+        assert "image: postgres:latest" in text
+        assert SECRET not in text
+        assert "line hidden" in text
+
+
+async def test_text_filter_and_escape(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"latest")
+        await pilot.pause()
+        assert visible_codes(app) == ["TUI002", "TUI002"]
+        await pilot.press("enter")
+        assert isinstance(app.focused, FindingsTable)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(visible_codes(app)) == 5
+
+
+async def test_severity_status_and_grouping(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("s", "s", "s")  # >= high
+        assert visible_codes(app) == ["TUI001", "K8S020"]
+        await pilot.press("s", "s")  # critical, then back to all
+        assert len(visible_codes(app)) == 5
+        await pilot.press("t")  # accepted: none yet
+        assert visible_codes(app) == []
+        await pilot.press("t", "t", "t")  # deferred, suppressed, all
+        assert len(visible_codes(app)) == 5
+        await pilot.press("g")  # by file
+        rows = [row.key.value for row in app.findings_screen.table.ordered_rows]
+        assert rows[0] == "group:file:docker-compose.yml"
+        assert "group:file:k8s/api.yaml" in rows
+        await pilot.press("g")  # by category
+        rows = [row.key.value for row in app.findings_screen.table.ordered_rows]
+        assert rows[0].startswith("group:cat:")
+
+
+def fake_editor(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    log = tmp_path / f"{name}.args"
+    script = tmp_path / "bin" / name
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(f'#!/bin/sh\nfor a in "$@"; do echo "$a"; done > {log}\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script, log
+
+
+async def test_open_in_editor_passes_the_line(make_app, repo, tmp_path, monkeypatch):
+    script, log = fake_editor(tmp_path, "vim")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        select(app, "K8S020")
+        await pilot.press("o")
+        await wait_for(pilot, log.exists, what="the editor to run")
+        finding = app.findings_screen.selected
+        assert log.read_text().split("\n")[:2] == [f"+{finding.line}", str(repo / "k8s/api.yaml")]
+
+
+def test_editor_command_forms():
+    assert editor_command("nvim", "a.yaml", 7) == ["nvim", "+7", "a.yaml"]
+    assert editor_command("code --wait", "a.yaml", 7) == ["code", "--wait", "-g", "a.yaml:7"]
+    assert editor_command("/usr/bin/emacs -nw", "a.yaml", 3) == ["/usr/bin/emacs", "-nw", "+3", "a.yaml"]
+    assert editor_command("unknown-editor", "a.yaml", 3) == ["unknown-editor", "a.yaml"]
+    assert editor_command("vim", "a.yaml", None) == ["vim", "a.yaml"]
+
+
+async def test_export_writes_markdown(make_app, repo):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("e")
+        report = repo / "auditui-report.md"
+        await wait_for(pilot, report.exists, what="the report")
+        text = report.read_text()
+        assert "TUI001" in text and SECRET not in text
+
+
+async def test_rescan_keeps_cursor(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        select(app, "K8S020")
+        before = app.findings_screen.selected.fingerprint
+        first = app.timings["scan_done"]
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.timings["scan_done"] != first and not app._busy, what="the rescan")
+        assert app.findings_screen.selected.fingerprint == before
+
+
+async def test_files_screen_filters_by_file(make_app):
+    from auditui.screens.files import FilesScreen
+    from textual.widgets import Tree
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, FilesScreen)
+        tree = app.screen.query_one(Tree)
+        leaves = {}
+
+        def walk(node):
+            for child in node.children:
+                if child.allow_expand:
+                    walk(child)
+                else:
+                    leaves[child.data] = child
+
+        walk(tree.root)
+        assert set(leaves) == {"docker-compose.yml", "k8s/api.yaml"}
+        assert "3" in str(leaves["docker-compose.yml"].label)
+        tree.move_cursor(leaves["k8s/api.yaml"])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is app.findings_screen, what="back to findings")
+        assert visible_codes(app) == ["K8S020", "TUI003"]
+        assert "file: k8s/api.yaml" in app.findings_screen.table.filters.describe()
+
+
+async def test_help_lists_every_binding(make_app):
+    from auditui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(plain(s.content) for s in app.screen.query(Static))
+        for key in ("Accept the risk", "Defer this finding", "Reopen", "Add a note", "$VISUAL", "Markdown report",
+                    "Re-read every file", "Quit", "Group by severity", "Command palette"):
+            assert key in text, key
+        await pilot.press("escape")
+        assert app.screen is app.findings_screen
+
+
+async def test_new_user_sees_no_findings_message(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "README.md").write_text("nothing to audit\n")
+    app = AuditApp(empty, watch=False, checks=())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scanned(pilot)
+        assert "No findings" in detail_text(app)
+
+
+assert os  # used by monkeypatch-based tests
