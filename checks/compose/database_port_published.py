@@ -8,10 +8,11 @@ from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, Service
 from ..models.images import DATABASE_IMAGES
 
-#: container ports of common stateful stores (used when the file does not name the image)
+#: container ports of common stateful stores, used only when the file does not name the
+#: image (override files, built images); ports shared with common apps are left out
 DATABASE_PORTS = (
-    5432, 3306, 33060, 1433, 1521, 27017, 27018, 6379, 6380, 11211, 9042, 7000, 9200, 9300,
-    5672, 15672, 9092, 2181, 2379, 8086, 26257, 5984, 7687, 7474, 8123, 9009, 4222, 8529,
+    5432, 3306, 33060, 1433, 1521, 27017, 27018, 6379, 6380, 11211, 9042, 9200, 9300,
+    5672, 15672, 9092, 2181, 2379, 8086, 26257, 5984, 7687, 7474, 4222, 8529,
 )
 
 CHECK = Check(
