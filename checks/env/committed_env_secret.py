@@ -1,0 +1,49 @@
+"""ENV004: a real secret committed in an env file."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity, redact
+from ..models.envfile import EnvFile, looks_like_secret
+
+CHECK = Check(
+    code="ENV004",
+    name="committed-env-secret",
+    title="Real secret committed in an env file",
+    severity=Severity.CRITICAL,
+    category=Category.SECRETS,
+    rationale=(
+        "An env file in the repository with a real password, API key or token gives it to "
+        "everyone who can read the repository, every fork and CI cache, and keeps it in git "
+        "history after the file is deleted. Placeholders (`changeme`, `<...>`, `${VAR}`, "
+        "empty values) are not reported."
+    ),
+    remediation=(
+        "Rotate the secret now: it must be treated as leaked.",
+        "Remove the file from the repository, add it to .gitignore, and commit an example file with placeholders.",
+        "Load real values from a secret manager or the deployment platform's secret store.",
+        "Purge it from git history if the repository is or may become public.",
+    ),
+    effort="2h",
+    references=(
+        "https://docs.github.com/en/code-security/secret-scanning/about-secret-scanning",
+        "https://12factor.net/config",
+    ),
+    peers=("gitleaks generic-api-key", "detect-secrets KeywordDetector"),
+)
+
+
+@CHECK.on(EnvFile)
+def committed_env_secret(env: EnvFile) -> Iterator[Finding]:
+    if env.example:
+        return
+    for entry in env.entries:
+        why = looks_like_secret(entry.key, entry.value)
+        if why is None:
+            continue
+        yield CHECK.finding(
+            entry.pos, resource=f"env/{entry.key}",
+            message=f"{entry.key} in {env.name} holds a {why}",
+            evidence=f"{entry.key}={redact(entry.value)}",
+        )
