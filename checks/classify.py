@@ -34,7 +34,48 @@ def basename(rel: str) -> str:
 
 def is_env_name(name: str) -> bool:
     lower = name.lower()
-    return lower == ".env" or lower.startswith(".env.") or (lower.endswith(".env") and len(lower) > 4)
+    return (lower == ".env" or lower.startswith(".env.") or (lower.endswith(".env") and len(lower) > 4)
+            or lower.endswith(_ENV_EXAMPLE_SUFFIXES))
+
+
+#: ``app.env.example`` and friends: example env files whose name does not start with .env
+_ENV_EXAMPLE_SUFFIXES = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env.tmpl", ".env.tpl")
+
+# -- files known by name alone, for repository facts (CI systems, infrastructure as code) --
+
+_CI_NAMES = {
+    ".gitlab-ci.yml": "gitlab", ".gitlab-ci.yaml": "gitlab", "jenkinsfile": "jenkins",
+    "azure-pipelines.yml": "azure", "azure-pipelines.yaml": "azure", "bitbucket-pipelines.yml": "bitbucket",
+    ".drone.yml": "drone", ".travis.yml": "travis", ".woodpecker.yml": "woodpecker", "cloudbuild.yaml": "cloudbuild",
+    "cloudbuild.yml": "cloudbuild", "appveyor.yml": "appveyor", "codefresh.yml": "codefresh", ".cirrus.yml": "cirrus",
+    "buildspec.yml": "codebuild", "buildspec.yaml": "codebuild",
+}
+_CI_DIRS = {".circleci": "circleci", ".buildkite": "buildkite", ".woodpecker": "woodpecker",
+            ".gitea": "gitea", ".forgejo": "forgejo", ".tekton": "tekton"}
+_IAC_SUFFIXES = {".tf": "terraform", ".tf.json": "terraform", ".tofu": "opentofu", ".bicep": "bicep",
+                 ".cfn.yaml": "cloudformation", ".cfn.yml": "cloudformation", ".cfn.json": "cloudformation"}
+_IAC_NAMES = {"pulumi.yaml": "pulumi", "pulumi.yml": "pulumi", "cdk.json": "cdk", "cdktf.json": "cdktf",
+              "terragrunt.hcl": "terragrunt", "samconfig.toml": "sam", "serverless.yml": "serverless",
+              "serverless.yaml": "serverless"}
+
+
+def name_fact(rel: str) -> tuple[str, str] | None:
+    """(topic, tool) for files whose name alone says "CI pipeline" or "infrastructure as code"."""
+    name = basename(rel)
+    lower = name.lower()
+    if lower in _CI_NAMES or lower.startswith("jenkinsfile."):
+        return "ci", _CI_NAMES.get(lower, "jenkins")
+    parts = rel.split("/")
+    if len(parts) >= 2 and parts[-2] in _CI_DIRS and lower.endswith(YAML_EXT):
+        return "ci", _CI_DIRS[parts[-2]]
+    if len(parts) >= 3 and parts[-3] in (".gitea", ".forgejo") and parts[-2] == "workflows" and lower.endswith(YAML_EXT):
+        return "ci", parts[-3].lstrip(".")
+    for suffix, tool in _IAC_SUFFIXES.items():
+        if lower.endswith(suffix):
+            return "iac", tool
+    if lower in _IAC_NAMES or (lower.startswith("pulumi.") and lower.endswith(YAML_EXT)):
+        return "iac", _IAC_NAMES.get(lower, "pulumi")
+    return None
 
 
 def is_workflow_path(rel: str) -> bool:
@@ -72,6 +113,8 @@ def is_candidate(rel: str) -> bool:
     name = basename(rel)
     lower = name.lower()
     if lower.endswith(YAML_EXT) or kind_by_name(rel) is not None:
+        return True
+    if name_fact(rel) is not None:
         return True
     # extensionless files may be scripts with a shebang
     return "." not in name.lstrip(".") and not name.startswith(".")

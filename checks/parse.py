@@ -8,16 +8,37 @@ from .classify import (
     is_shell_shebang,
     kind_by_name,
     looks_templated,
+    name_fact,
 )
 from .models import compose, dockerfile, envfile, shell, source, workflow
-from .models.base import FileKind, ParsedFile, Problem
+from .models.base import Fact, FileKind, ParsedFile, Problem
 from .models.k8s import is_k8s_doc, parse_kustomization, parse_manifests
 from .models.yamlnodes import YamlBombError, load_documents_partial
 from .classify import YAML_EXT
 
 
 def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
-    """Parse one file's text; None when it is nothing we audit."""
+    """Parse one file's text; None when it is nothing we audit.
+
+    Files known by name (CI pipelines other than GitHub's, Terraform/Pulumi/CDK, and
+    CloudFormation templates by content) add a ``ci``/``iac`` fact for repository
+    checks; a file that is nothing else we read is kept as a bare record for it.
+    """
+    parsed = _parse_known(rel, text, head)
+    named = name_fact(rel)
+    if named is None and rel.lower().endswith(_CFN_EXT) and "AWSTemplateFormatVersion" in text:
+        named = ("iac", "cloudformation")
+    if named is not None:
+        if parsed is None:
+            parsed = ParsedFile(rel, FileKind.YAML)
+        parsed.facts.append(Fact(named[0], rel, data=Fact.pack(tool=named[1])))
+    return parsed
+
+
+_CFN_EXT = (".yaml", ".yml", ".json", ".template")
+
+
+def _parse_known(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
     kind = kind_by_name(rel)
     try:
         if kind is FileKind.DOCKERFILE:
