@@ -372,15 +372,13 @@ def _hygiene(path: str, markers: list[Marker], engine: "Engine", stale: bool = T
 
 
 def _resuppress_repo(path: str, engine: "Engine", markers: list[Marker], today: _dt.date) -> None:
-    """Re-evaluate the repository findings that point into ``path`` (its markers changed)."""
-    repo = engine.repo_findings
-    for index, finding in enumerate(repo):
-        if finding.path != path:
-            continue
-        wanted = _path_ignore(finding, engine) or _suppression_for(finding, markers, today, repo=True)
-        if wanted != finding.suppressed_by:
-            # a new object, so Engine.update() reports the finding as changed
-            repo[index] = dataclasses.replace(finding, suppressed_by=wanted)
+    """Re-evaluate the repository findings that point into ``path`` (its markers changed).
+
+    Updated in place: the engine keeps these objects in its per-check results.
+    """
+    for finding in engine.repo_findings:
+        if finding.path == path:
+            finding.suppressed_by = _path_ignore(finding, engine) or _suppression_for(finding, markers, today, repo=True)
 
 
 def apply(path: str, text: str, findings: list[Finding], engine: "Engine") -> list[Finding]:
@@ -405,37 +403,32 @@ def apply(path: str, text: str, findings: list[Finding], engine: "Engine") -> li
             finding.suppressed_by = _suppression_for(finding, markers, today, repo=False)
         else:
             _suppression_for(finding, markers, today, repo=False)  # still counts as used
-    _resuppress_repo(path, engine, markers, today)
-    for finding in engine.repo_findings:  # usage by repository findings (last run)
-        if finding.path == path:
-            _suppression_for(finding, markers, today, repo=True)
+    _resuppress_repo(path, engine, markers, today)  # also counts their use of the markers
     return findings + _hygiene(path, markers, engine)
 
 
 def apply_repo(findings: list[Finding], engine: "Engine") -> list[Finding]:
-    """Suppress the repository checks' findings; refresh stale-suppression findings."""
+    """Suppress repository findings (the engine may call this once per check or group).
+
+    A marker that a repository finding uses is not stale: its AUD003 finding, added
+    when the file was read (before the repository checks ran), is withdrawn here.
+    """
     state = _state(engine)
     today = _today()
-    for markers in state.markers.values():
-        for marker in markers:
-            marker.used_repo = False
+    touched: set[str] = set()
     for finding in findings:
         markers = state.markers.get(finding.path or "")
         suppressed = _path_ignore(finding, engine)
         if markers:
             by_marker = _suppression_for(finding, markers, today, repo=True)
             suppressed = suppressed or by_marker
+            touched.add(finding.path or "")
         finding.suppressed_by = suppressed
-    # a marker used only by a repository finding is not stale (and vice versa)
-    for path, markers in list(state.markers.items()):
+    for path in touched:
         record = engine.records.get(path)
         if record is None:
-            del state.markers[path]
             continue
-        wanted = {f.fingerprint: f for f in _hygiene(path, markers, engine) if f.code == STALE.code}
-        current = {f.fingerprint for f in record.findings if f.code == STALE.code}
-        if set(wanted) != current:
-            kept = [f for f in record.findings if f.code != STALE.code or f.fingerprint in wanted]
-            kept.extend(f for fp, f in wanted.items() if fp not in current)
-            record.findings = kept
+        used = {m.line for m in state.markers[path] if m.used_file or m.used_repo}
+        if any(f.code == STALE.code and f.line in used for f in record.findings):
+            record.findings = [f for f in record.findings if not (f.code == STALE.code and f.line in used)]
     return findings

@@ -335,17 +335,39 @@ def test_real_k8s_check_kube_linter_annotation(tmp_path):
 
 # -- incremental behaviour ------------------------------------------------------------------
 def test_update_reports_suppression_added_and_removed_as_changed(tmp_path):
+    pod = textwrap.dedent("""\
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, namespace: prod}
+        spec:
+          containers:
+            - name: c
+              image: nginx:1.27
+              imagePullPolicy: Never
+    """)
+    path = write(tmp_path, "k8s/pod.yaml", pod)
+    engine = scan(tmp_path)
+    [before] = by_code(engine, "K8S020")
+    path.write_text(pod.replace("Never", "Never  # auditui: ignore[K8S020] kind only"))
+    delta = engine.update([path])
+    assert [f.fingerprint for f in delta.changed] == [before.fingerprint]
+    assert by_code(engine, "K8S020")[0].suppressed_by == "k8s/pod.yaml:8 auditui: ignore[K8S020] kind only"
+    path.write_text(pod)
+    delta = engine.update([path])
+    assert [f.fingerprint for f in delta.changed] == [before.fingerprint]
+    assert by_code(engine, "K8S020")[0].suppressed_by is None
+
+
+def test_update_resuppresses_repository_findings_when_only_a_comment_changed(tmp_path):
     path = write(tmp_path, "ops/run.sh", "#!/bin/sh\necho FLAGME\n")
     engine = scan(tmp_path, [FLAG])
-    [before] = by_code(engine, "REPO901")
-    assert before.suppressed_by is None
+    assert by_code(engine, "REPO901")[0].suppressed_by is None
     path.write_text("#!/bin/sh\necho FLAGME  # auditui: ignore[REPO901] ok for now\n")
-    delta = engine.update([path])
-    assert [f.fingerprint for f in delta.changed] == [before.fingerprint]
-    assert by_code(engine, "REPO901")[0].suppressed_by is not None
+    engine.update([path])
+    assert by_code(engine, "REPO901")[0].suppressed_by == "ops/run.sh:2 auditui: ignore[REPO901] ok for now"
+    assert by_code(engine, "AUD003") == []
     path.write_text("#!/bin/sh\necho FLAGME\n")
-    delta = engine.update([path])
-    assert [f.fingerprint for f in delta.changed] == [before.fingerprint]
+    engine.update([path])
     assert by_code(engine, "REPO901")[0].suppressed_by is None
 
 
