@@ -1,0 +1,54 @@
+"""REPO002: cloud resources changed from scripts, with no infrastructure code anywhere."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..facts import RepoIndex
+from ..models.base import FileKind
+
+CHECK = Check(
+    code="REPO002",
+    name="cloud-deploy-without-iac",
+    title="Cloud infrastructure changed by scripts, with no infrastructure as code",
+    severity=Severity.MEDIUM,
+    category=Category.DEPLOYMENT,
+    rationale=(
+        "Scripts call cloud CLIs (aws, gcloud, az, doctl, ...) to create or change resources, "
+        "but the repository has no Terraform, OpenTofu, Pulumi, CloudFormation, CDK, Bicep or "
+        "Kubernetes manifests. The real infrastructure then lives in the console and in "
+        "whoever last ran the script: it cannot be reviewed, diffed, rebuilt after a region "
+        "or account loss, or reproduced for staging."
+    ),
+    remediation=(
+        "Describe the resources the scripts create (services, buckets, instances, DNS) in an IaC tool.",
+        "Import the existing resources into it, and review plans in pull requests.",
+        "Keep scripts for deploying application versions only; the infrastructure comes from code.",
+    ),
+    effort="1d",
+    references=(
+        "https://developer.hashicorp.com/terraform/tutorials/state/state-import",
+        "https://docs.aws.amazon.com/whitepapers/latest/introduction-devops-aws/infrastructure-as-code.html",
+    ),
+)
+
+
+@CHECK.on_repo
+def cloud_deploy_without_iac(index: RepoIndex) -> Iterator[Finding]:
+    scripts: list[str] = []
+    clis: set[str] = set()
+    for path, fact in index.facts("shell:cloud"):
+        mutating = fact.get("mutating") or ()
+        if mutating:
+            scripts.append(path)
+            clis.update(mutating)
+    if not scripts:
+        return
+    if index.has("iac") or index.topics("k8s:") or index.has("kustomization") or index.has_kind(FileKind.HELM_TEMPLATE):
+        return
+    yield CHECK.finding(
+        resource="iac",
+        message=f"{', '.join(sorted(scripts)[:3])}{' and others' if len(scripts) > 3 else ''} change cloud resources "
+                f"with {', '.join(sorted(clis))}, but no infrastructure-as-code files exist",
+    )

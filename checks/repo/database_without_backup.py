@@ -1,0 +1,84 @@
+"""REPO003: a compose database with no backup anywhere in the repository."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..facts import RepoIndex
+from ..models.images import is_database_image, parse_image
+
+CHECK = Check(
+    code="REPO003",
+    name="database-without-backup",
+    title="Database has no backup anywhere in the repository",
+    severity=Severity.HIGH,
+    category=Category.BACKUP_DR,
+    rationale=(
+        "A compose stack runs a database, and nothing in the repository backs it up: no dump "
+        "script, no backup service or sidecar, no scheduled job. The data lives only in a "
+        "Docker volume on one host, so a lost disk, a `docker compose down -v` or a bad "
+        "migration is unrecoverable. (Kubernetes database workloads are reported by the "
+        "Kubernetes checks; caches and queues such as Redis or RabbitMQ are not reported.)"
+    ),
+    remediation=(
+        "Add a scheduled backup: a dump script run by cron/systemd timer, or a backup service in the stack.",
+        "Copy backups off the host and keep several generations.",
+        "Restore a backup into a scratch database regularly to prove it works.",
+    ),
+    effort="4h",
+    references=(
+        "https://www.postgresql.org/docs/current/backup.html",
+        "https://docs.docker.com/engine/storage/volumes/#back-up-restore-or-migrate-data-volumes",
+    ),
+)
+
+#: database images that hold primary data (caches, queues and search indexes can be rebuilt)
+_NOT_PRIMARY = ("redis", "valkey", "keydb", "memcached", "nats", "rabbitmq", "zookeeper", "kafka", "redpanda",
+                "elasticsearch", "opensearch", "etcd")
+_BACKUP_WORDS = ("backup", "dump", "restic", "borg", "velero", "kopia", "wal-g", "walg", "pgbackrest", "barman",
+                 "duplicity", "duplicati", "snapshot")
+_DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "e2e", "example", "examples",
+              "sample", "samples", "demo", "devcontainer", "override", "fixtures"}
+
+
+def _primary_database(image: str | None) -> bool:
+    if not image or not is_database_image(image):
+        return False
+    name = parse_image(image).name.lower()
+    return not name.startswith(_NOT_PRIMARY)
+
+
+def backup_evidence(index: RepoIndex) -> bool:
+    if index.has("shell:backup"):
+        return True
+    for topic in index.topics("k8s:"):
+        if topic in ("k8s:Schedule", "k8s:Backup") or "backup" in topic.lower():
+            return True
+        for _, fact in index.facts(topic):
+            if fact.get("backup"):
+                return True
+    for _, fact in index.facts("compose:service"):
+        text = f"{fact.key} {fact.get('image') or ''}".lower()
+        if any(word in text for word in _BACKUP_WORDS):
+            return True
+    return False
+
+
+@CHECK.on_repo
+def database_without_backup(index: RepoIndex) -> Iterator[Finding]:
+    databases = []
+    for path, fact in index.facts("compose:service"):
+        if set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
+            continue  # a development or test stack
+        if _primary_database(fact.get("image")):
+            databases.append((path, fact))
+    if not databases or backup_evidence(index):
+        return
+    for path, fact in databases:
+        yield CHECK.finding(
+            resource=f"service/{fact.key}", symbol=(path,),
+            message=f"database service {fact.key!r} ({fact.get('image')}) in {path} is never backed up: "
+                    "no dump script, backup service or backup job found",
+        )

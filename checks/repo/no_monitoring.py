@@ -1,0 +1,104 @@
+"""REPO004: services run, and nothing watches them."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..facts import RepoIndex
+from ..models.images import parse_image
+
+CHECK = Check(
+    code="REPO004",
+    name="no-monitoring",
+    title="No monitoring or alerting anywhere",
+    severity=Severity.MEDIUM,
+    category=Category.MONITORING,
+    rationale=(
+        "The repository runs services but shows no sign of metrics, alerting or error "
+        "tracking: no Prometheus, Grafana, Alertmanager, ServiceMonitor/PrometheusRule, "
+        "Datadog, New Relic, OpenTelemetry collector, uptime checker or APM/error-tracking "
+        "key. Outages are then reported by users, and slow failures (a full disk, a stuck "
+        "queue) by nobody. Log shippers alone do not alert."
+    ),
+    remediation=(
+        "Collect metrics (Prometheus or a hosted agent) from every service and host.",
+        "Alert on symptoms users feel: availability, error rate, latency, plus disk space and backup age.",
+        "Add an external uptime check, and error tracking (Sentry or similar) to the applications.",
+    ),
+    effort="1d",
+    references=(
+        "https://prometheus.io/docs/introduction/overview/",
+        "https://sre.google/sre-book/monitoring-distributed-systems/",
+    ),
+)
+
+_KINDS = ("ServiceMonitor", "PodMonitor", "PrometheusRule", "Prometheus", "Alertmanager", "AlertmanagerConfig",
+          "Probe", "ScrapeConfig", "VMServiceScrape", "VMPodScrape", "VMRule", "VMAlert", "VMAgent", "VMSingle",
+          "VMCluster", "GrafanaDashboard", "Grafana", "DatadogAgent", "DatadogMonitor", "PodLogs", "Instrumentation",
+          "OpenTelemetryCollector")
+_IMAGE_NAMES = ("prometheus", "alertmanager", "grafana", "grafana-agent", "agent", "alloy", "victoria-metrics",
+                "victoriametrics", "vmagent", "vmalert", "vmsingle", "thanos", "mimir", "cortex", "netdata",
+                "uptime-kuma", "gatus", "nagios", "icinga2", "checkmk", "signoz", "opentelemetry-collector",
+                "opentelemetry-collector-contrib", "apm-server", "healthchecks", "statping", "zabbix-server-pgsql",
+                "zabbix-server-mysql", "zabbix-agent", "zabbix-agent2", "telegraf", "influxdb", "chronograf",
+                "kapacitor", "sensu", "oneagent", "instana-agent")
+_VENDOR_RE = re.compile(r"datadog|newrelic|new-relic|dynatrace|instana|honeycomb|signalfx|splunk-otel|elastic-agent|sumologic")
+_ENV_RE = re.compile(r"^(DD_API_KEY|DATADOG_API_KEY|NEW_RELIC_LICENSE_KEY|NEW_RELIC_KEY|NEWRELIC_\w+|SENTRY_DSN|"
+                     r"\w*_SENTRY_DSN|OTEL_EXPORTER_OTLP_\w*ENDPOINT|HONEYCOMB_API_KEY|ELASTIC_APM_\w+|BUGSNAG_\w*KEY|"
+                     r"ROLLBAR_\w*TOKEN|HONEYBADGER_API_KEY|APPSIGNAL_PUSH_API_KEY|SCOUT_KEY|DT_\w*TOKEN|AIRBRAKE_\w+)$")
+_LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet", "Rollout", "DeploymentConfig", "ReplicaSet")
+_DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "e2e", "example", "examples",
+              "sample", "samples", "demo", "devcontainer", "override", "fixtures"}
+
+
+def _monitoring_image(image: str) -> bool:
+    ref = parse_image(image)
+    name = ref.name.lower()
+    repo = ref.repository.lower()
+    if name == "agent":
+        return "grafana" in repo or "datadog" in repo
+    return name in _IMAGE_NAMES or bool(_VENDOR_RE.search(f"{ref.registry or ''}/{repo}"))
+
+
+def monitoring_evidence(index: RepoIndex) -> bool:
+    for kind in _KINDS:
+        if index.has(f"k8s:{kind}"):
+            return True
+    for topic in index.topics("k8s:"):
+        for _, fact in index.facts(topic):
+            if any(_monitoring_image(str(image)) for image in fact.get("images") or ()):
+                return True
+    for _, fact in index.facts("compose:service"):
+        if fact.get("image") and _monitoring_image(str(fact.get("image"))):
+            return True
+        if _ENV_RE.match(fact.key.upper()) or any(_ENV_RE.match(str(n)) for n in fact.get("env") or ()):
+            return True
+    for topic in ("env:key", "code:env-read"):
+        for _, fact in index.facts(topic):
+            if _ENV_RE.match(fact.key):
+                return True
+    return False
+
+
+def _services(index: RepoIndex) -> list[str]:
+    out = []
+    for path, fact in index.facts("compose:service"):
+        if not set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
+            out.append(f"service/{fact.key}")
+    for kind in _LONG_RUNNING:
+        out.extend(f"{kind}/{fact.get('name') or fact.key}" for _, fact in index.k8s(kind))
+    return out
+
+
+@CHECK.on_repo
+def no_monitoring(index: RepoIndex) -> Iterator[Finding]:
+    services = _services(index)
+    if not services or monitoring_evidence(index):
+        return
+    shown = ", ".join(services[:4]) + (f" and {len(services) - 4} more" if len(services) > 4 else "")
+    yield CHECK.finding(
+        resource="monitoring",
+        message=f"{len(services)} services run ({shown}) but nothing collects metrics, alerts or tracks errors",
+    )
