@@ -62,6 +62,7 @@ class ChecklistsScreen(Screen):
         pr = self.query_one("#pr", SelectionList)
         for item in PR_CHECKLIST:
             pr.add_option(Selection(item.text, item.id, bool(ticks.get(item.id))))
+        pr.highlighted = 0
         if not self.app.can_triage:
             pr.disabled = True
         self.readiness_changed()
