@@ -156,6 +156,8 @@ class Check:
     func: Callable[..., Iterable["Finding"]] | None = field(default=None, repr=False)
     model_types: tuple[type, ...] = ()
     repo: bool = False
+    #: for per-subject repository checks: the fact topics whose facts are the subjects
+    each_topics: tuple[str, ...] = ()
 
     # -- registration -------------------------------------------------------
     def on(self, *model_types: type) -> Callable:
@@ -174,7 +176,26 @@ class Check:
         self.func = func
         self.model_types = ()
         self.repo = True
+        self.each_topics = ()
         return func
+
+    def on_each(self, *topics: str) -> Callable:
+        """Register a per-subject repository check: ``func(path, fact, index)``.
+
+        It runs once for every fact of the given topics (each workload, each Ingress)
+        and may ask the index anything else.  The engine re-runs it only for subjects
+        whose file changed or whose answers depend on what changed, which keeps
+        ``Engine.update()`` independent of the size of the repository.
+        """
+
+        def decorate(func: Callable[..., Iterable[Finding]]) -> Callable:
+            self.func = func
+            self.model_types = ()
+            self.repo = True
+            self.each_topics = tuple(topics)
+            return func
+
+        return decorate
 
     # -- findings -----------------------------------------------------------
     def finding(

@@ -25,7 +25,7 @@ from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
 from .discovery import IgnoreRules, Notice, decode, read_file, walk
 from .classify import is_candidate
-from .facts import RepoIndex
+from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
 from .parse import parse_text
 from . import registry
@@ -118,8 +118,13 @@ class Engine:
             for model_type in check.model_types:
                 self._file_checks.setdefault(model_type, []).append(check)
         self._contexts = {c.code: CheckContext(self.config, c) for c in self.checks}
+        self._repo_reads: dict[str, RecordingIndex] = {}
+        self._repo_results: dict[str, list[Finding]] = {}
+        self._each_results: dict[str, dict[tuple[str, str], tuple[RecordingIndex, list[Finding]]]] = {}
+        self._repo_errors: dict[str, Notice] = {}
         self._takes_ctx = {
-            c.code: len(inspect.signature(c.func).parameters) >= 2 for c in self.checks if c.func is not None
+            c.code: len(inspect.signature(c.func).parameters) >= (4 if c.each_topics else 2)
+            for c in self.checks if c.func is not None
         }
 
     # -- public API -----------------------------------------------------------
@@ -142,6 +147,9 @@ class Engine:
         start = time.perf_counter()
         self.records.clear()
         self.index = RepoIndex(str(self.root))
+        self._repo_reads.clear()
+        self._repo_results.clear()
+        self._each_results.clear()
         self.check_errors.clear()
         self.rules = IgnoreRules(self.root, self.config.exclude)
         result = walk(self.root, self.rules)
@@ -168,18 +176,25 @@ class Engine:
         rels = self._expand(paths)
         if rels is None:  # ignore rules changed: resynchronise with the whole tree
             before = {f.fingerprint: f for f in self.findings}
-            facts_changed = self._resync()
-            if facts_changed:
+            if self._resync():
                 self._run_repo_checks()
             after = {f.fingerprint: f for f in self.findings}
             return self._delta(before, after, [], start)
         before = self._findings_of(rels)
-        facts_changed = False
+        dirty: set[str] = set()
         for rel in rels:
-            facts_changed |= self._refresh(rel)
-        if facts_changed:
-            self._run_repo_checks()
+            dirty |= self._refresh(rel)
         after = self._findings_of(rels)
+        if dirty:
+            replaced, produced = self._run_repo_checks(dirty, rels)
+            for finding in replaced:
+                before.setdefault(finding.fingerprint, finding)
+            for finding in produced:
+                after[finding.fingerprint] = finding
+            # a replaced finding that was produced again is unchanged, not removed
+            for finding in replaced:
+                after.setdefault(finding.fingerprint, None)  # type: ignore[arg-type]
+            after = {fp: f for fp, f in after.items() if f is not None or fp in {p.fingerprint for p in produced}}
         return self._delta(before, after, rels, start)
 
     def _findings_of(self, rels: Iterable[str]) -> dict[str, Finding]:
@@ -189,8 +204,6 @@ class Engine:
             if record is not None:
                 for finding in record.findings:
                     out[finding.fingerprint] = finding
-        for finding in self.repo_findings:
-            out[finding.fingerprint] = finding
         return out
 
     @staticmethod
@@ -256,12 +269,12 @@ class Engine:
                 out.add(rel)
         return sorted(out)
 
-    def _resync(self) -> bool:
+    def _resync(self) -> frozenset[str]:
         self.rules = IgnoreRules(self.root, self.config.exclude)
         result = walk(self.root, self.rules)
         self.notices = result.notices
         wanted = set(result.files)
-        changed = False
+        changed: frozenset[str] = frozenset()
         for rel in list(self.records):
             if rel not in wanted:
                 changed |= self._forget(rel)
@@ -269,12 +282,12 @@ class Engine:
             changed |= self._refresh(rel)
         return changed
 
-    def _forget(self, rel: str) -> bool:
+    def _forget(self, rel: str) -> frozenset[str]:
         self.records.pop(rel, None)
         return self.index.remove_file(rel)
 
-    def _refresh(self, rel: str) -> bool:
-        """Bring one file up to date; True when its facts changed."""
+    def _refresh(self, rel: str) -> frozenset[str]:
+        """Bring one file up to date; returns what changed in the facts index (see RepoIndex.set_file)."""
         full = self.root / rel
         if not is_candidate(rel) or self.rules.ignored(rel):
             return self._forget(rel)
@@ -284,7 +297,7 @@ class Engine:
             return self._forget(rel)
         record = self.records.get(rel)
         if record is not None and record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
-            return False
+            return frozenset()
         data, notice = read_file(self.root, rel)
         if data is None:
             changed = self._forget(rel)
@@ -294,7 +307,7 @@ class Engine:
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         if record is not None and record.digest == digest:
             record.size, record.mtime_ns = st.st_size, st.st_mtime_ns
-            return False
+            return frozenset()
         text, replaced = decode(data)
         parsed = parse_text(rel, text, data[:200])
         if parsed is None:
@@ -350,15 +363,100 @@ class Engine:
                 finding.seal(default_path)
         return findings
 
-    def _run_repo_checks(self) -> None:
-        findings: list[Finding] = []
-        self.check_errors = [n for n in self.check_errors if not n.message.startswith("repository check")]
+    def _run_repo_checks(
+        self, dirty: set[str] | frozenset[str] | None = None, changed_paths: Iterable[str] = ()
+    ) -> tuple[list[Finding], list[Finding]]:
+        """Run repository checks: all of them (``dirty`` None), or only what ``dirty`` affects.
+
+        Returns the findings that were replaced and those that replaced them, so the
+        caller can diff exactly what was re-evaluated.
+        """
+        replaced: list[Finding] = []
+        produced: list[Finding] = []
+        changed = set(changed_paths)
         for check in self._repo_checks:
-            try:
-                findings.extend(self._call(check, self.index) or ())
-            except Exception as exc:
-                self.check_errors.append(Notice(".", f"repository check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
-        self.repo_findings = suppress.apply_repo(self._seal(findings, "."), self)
+            if check.each_topics:
+                old, new = self._run_each(check, dirty, changed)
+            else:
+                old, new = self._run_whole(check, dirty)
+            replaced.extend(old)
+            produced.extend(new)
+        errors = [n for n in self.check_errors if not n.message.startswith("repository check")]
+        self.check_errors = errors + list(self._repo_errors.values())
+        self.repo_findings = [f for results in self._repo_results.values() for f in results]
+        for groups in self._each_results.values():
+            for _, results in groups.values():
+                self.repo_findings.extend(results)
+        return replaced, produced
+
+    def _evaluate(self, check: Check, call: Callable[[RecordingIndex], Iterable[Finding]]) -> tuple[RecordingIndex, list[Finding]]:
+        view = RecordingIndex(self.index)
+        try:
+            results = list(call(view) or ())
+        except Exception as exc:
+            results = []
+            self._repo_errors[check.code] = Notice(
+                ".", f"repository check {check.code} failed: {type(exc).__name__}: {exc}", "error")
+        return view, suppress.apply_repo(self._seal(results, "."), self)
+
+    def _run_whole(self, check: Check, dirty) -> tuple[list[Finding], list[Finding]]:
+        previous = self._repo_reads.get(check.code)
+        if dirty is not None and previous is not None and not previous.depends_on(dirty):
+            return [], []
+        self._repo_errors.pop(check.code, None)
+        view, results = self._evaluate(check, lambda index: self._call(check, index))
+        self._repo_reads[check.code] = view
+        old = self._repo_results.get(check.code, [])
+        self._repo_results[check.code] = results
+        return old, results
+
+    def _run_each(self, check: Check, dirty, changed: set[str]) -> tuple[list[Finding], list[Finding]]:
+        groups = self._each_results.setdefault(check.code, {})
+        takes_ctx = self._takes_ctx.get(check.code)
+        ctx = self._contexts[check.code]
+
+        def run_group(topic: str, path: str) -> None:
+            facts = self.index.facts_in(topic, path)
+
+            def call(index):
+                for fact in facts:
+                    yield from (check.func(path, fact, index, ctx) if takes_ctx else check.func(path, fact, index)) or ()
+
+            old.extend(groups.pop((topic, path), (None, []))[1])
+            if facts:
+                view, results = self._evaluate(check, call)
+                groups[(topic, path)] = (view, results)
+                new.extend(results)
+
+        old: list[Finding] = []
+        new: list[Finding] = []
+        if dirty is None or not groups:
+            for key in list(groups):
+                old.extend(groups.pop(key)[1])
+            self._repo_errors.pop(check.code, None)
+            for topic in check.each_topics:
+                for path in self.index.paths_with(topic):
+                    run_group(topic, path)
+            return old, new
+        for topic in check.each_topics:
+            if topic in dirty:
+                for path in changed:
+                    if (topic, path) in groups or self.index.facts_in(topic, path):
+                        run_group(topic, path)
+        verdicts: dict[tuple, bool] = {}
+        stale = []
+        for (topic, path), (view, _) in groups.items():
+            if path in changed:
+                continue
+            signature = view.signature()
+            verdict = verdicts.get(signature)
+            if verdict is None:
+                verdict = verdicts[signature] = view.depends_on(dirty)
+            if verdict:
+                stale.append((topic, path))
+        for topic, path in stale:
+            run_group(topic, path)
+        return old, new
 
 
 def _worth_notice(rel: str) -> bool:

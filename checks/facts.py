@@ -10,7 +10,7 @@ the repository.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from .models.base import Fact, FileKind
 
@@ -22,16 +22,34 @@ class RepoIndex:
         self._kinds: dict[str, FileKind] = {}
         self._by_topic: dict[str, dict[str, tuple[Fact, ...]]] = defaultdict(dict)
         self._by_kind: dict[FileKind, set[str]] = defaultdict(set)
+        self._derived: dict[str, tuple[frozenset[str], Any]] = {}
 
     # -- maintenance (engine only) -------------------------------------------
-    def set_file(self, path: str, kind: FileKind, facts: list[Fact] | tuple[Fact, ...]) -> bool:
-        """Record a file's facts; True when anything a repository check sees changed."""
+    def set_file(self, path: str, kind: FileKind, facts: list[Fact] | tuple[Fact, ...]) -> frozenset[str]:
+        """Record a file's facts; returns what changed (empty, hence falsy, when nothing did).
+
+        The result names the topics whose facts changed and ``kind:<kind>`` when the
+        file appeared, vanished or changed kind: the engine re-runs only the
+        repository checks that read one of them.
+        """
         facts = tuple(facts)
         old_kind = self._kinds.get(path)
-        old = self._by_file.get(path)
+        old = self._by_file.get(path, ())
         if old_kind == kind and old == facts:
-            return False
-        self.remove_file(path)
+            return frozenset()
+        dirty = {f"kind:{kind.value}"} if old_kind != kind else set()
+        if old_kind is not None and old_kind != kind:
+            dirty.add(f"kind:{old_kind.value}")
+        old_by_topic: dict[str, list[Fact]] = defaultdict(list)
+        for fact in old:
+            old_by_topic[fact.topic].append(fact)
+        new_by_topic: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts:
+            new_by_topic[fact.topic].append(fact)
+        for topic in set(old_by_topic) | set(new_by_topic):
+            if old_by_topic.get(topic) != new_by_topic.get(topic):
+                dirty.add(topic)
+        self._drop(path)
         self._kinds[path] = kind
         self._by_kind[kind].add(path)
         self._by_file[path] = facts
@@ -40,12 +58,41 @@ class RepoIndex:
             grouped[fact.topic].append(fact)
         for topic, items in grouped.items():
             self._by_topic[topic][path] = tuple(items)
-        return True
+        self._invalidate(dirty)
+        return frozenset(dirty)
 
-    def remove_file(self, path: str) -> bool:
+    def remove_file(self, path: str) -> frozenset[str]:
+        """Forget a file; returns what changed (see :meth:`set_file`)."""
+        kind = self._kinds.get(path)
+        if kind is None:
+            return frozenset()
+        dirty = {f"kind:{kind.value}"} | {fact.topic for fact in self._by_file.get(path, ())}
+        self._drop(path)
+        self._invalidate(dirty)
+        return frozenset(dirty)
+
+    def _invalidate(self, dirty: set[str]) -> None:
+        if self._derived and dirty:
+            for name in [n for n, (topics, _) in self._derived.items() if topics & dirty]:
+                del self._derived[name]
+
+    def derived(self, name: str, topics: tuple[str, ...], build: Callable[["RepoIndex"], Any]) -> Any:
+        """A value computed from the facts of ``topics``, cached until one of them changes.
+
+        Per-subject checks use it for tables every subject consults (all PDB selectors,
+        all opted-out service accounts) so a cold scan stays linear.  ``build`` must
+        read only the listed topics.
+        """
+        hit = self._derived.get(name)
+        if hit is None:
+            hit = (frozenset(topics), build(self))
+            self._derived[name] = hit
+        return hit[1]
+
+    def _drop(self, path: str) -> None:
         kind = self._kinds.pop(path, None)
         if kind is None:
-            return False
+            return
         self._by_kind[kind].discard(path)
         for fact in self._by_file.pop(path, ()):
             bucket = self._by_topic.get(fact.topic)
@@ -53,7 +100,6 @@ class RepoIndex:
                 bucket.pop(path, None)
                 if not bucket:
                     del self._by_topic[fact.topic]
-        return True
 
     # -- questions (repository checks) ---------------------------------------
     def facts(self, topic: str) -> Iterator[tuple[str, Fact]]:
@@ -67,6 +113,14 @@ class RepoIndex:
 
     def has(self, topic: str) -> bool:
         return bool(self._by_topic.get(topic))
+
+    def paths_with(self, topic: str) -> list[str]:
+        """Files that hold facts of a topic."""
+        return sorted(self._by_topic.get(topic, ()))
+
+    def facts_in(self, topic: str, path: str) -> tuple[Fact, ...]:
+        """One file's facts of one topic."""
+        return self._by_topic.get(topic, {}).get(path, ())
 
     def count(self, topic: str) -> int:
         return sum(len(v) for v in self._by_topic.get(topic, {}).values())
@@ -94,3 +148,87 @@ class RepoIndex:
 
     def __len__(self) -> int:
         return len(self._kinds)
+
+
+class RecordingIndex:
+    """A read-only view of a :class:`RepoIndex` that records what a check asked.
+
+    The engine hands each repository check one of these and keeps what it read
+    (topics, topic prefixes, file kinds); after an update it re-runs only the checks
+    that read something which changed.  A check is a pure function of what it reads,
+    so this is exact, and it needs no declaration in the check.
+    """
+
+    def __init__(self, index: RepoIndex) -> None:
+        self._index = index
+        self.root = index.root
+        self.read_topics: set[str] = set()
+        self.read_prefixes: set[str] = set()
+        self.read_kinds: set[str] = set()
+        self.read_everything = False
+
+    def signature(self) -> tuple:
+        """What was read, as a hashable value (views that read the same share a verdict)."""
+        return (frozenset(self.read_topics | self.read_kinds), frozenset(self.read_prefixes), self.read_everything)
+
+    def depends_on(self, dirty: frozenset[str] | set[str]) -> bool:
+        if self.read_everything:
+            return True
+        for key in dirty:
+            if key in self.read_topics or key in self.read_kinds:
+                return True
+            if any(key.startswith(prefix) for prefix in self.read_prefixes):
+                return True
+        return False
+
+    def facts(self, topic: str):
+        self.read_topics.add(topic)
+        return self._index.facts(topic)
+
+    def has(self, topic: str) -> bool:
+        self.read_topics.add(topic)
+        return self._index.has(topic)
+
+    def count(self, topic: str) -> int:
+        self.read_topics.add(topic)
+        return self._index.count(topic)
+
+    def k8s(self, kind: str):
+        self.read_topics.add(f"k8s:{kind}")
+        return self._index.k8s(kind)
+
+    def topics(self, prefix: str = "") -> list[str]:
+        self.read_prefixes.add(prefix)
+        return self._index.topics(prefix)
+
+    def files(self, kind: FileKind | None = None) -> list[str]:
+        if kind is None:
+            self.read_everything = True
+        else:
+            self.read_kinds.add(f"kind:{kind.value}")
+        return self._index.files(kind)
+
+    def has_kind(self, kind: FileKind) -> bool:
+        self.read_kinds.add(f"kind:{kind.value}")
+        return self._index.has_kind(kind)
+
+    def paths_with(self, topic: str) -> list[str]:
+        self.read_topics.add(topic)
+        return self._index.paths_with(topic)
+
+    def facts_in(self, topic: str, path: str):
+        self.read_topics.add(topic)
+        return self._index.facts_in(topic, path)
+
+    def derived(self, name: str, topics: tuple[str, ...], build):
+        self.read_topics.update(topics)
+        return self._index.derived(name, topics, build)
+
+    def __getattr__(self, name: str):
+        # anything else (kind_of, file_facts, len...) may read any file: always re-run
+        self.read_everything = True
+        return getattr(self._index, name)
+
+    def __len__(self) -> int:
+        self.read_everything = True
+        return len(self._index)

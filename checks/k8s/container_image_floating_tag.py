@@ -59,17 +59,19 @@ def effective(ref: ImageRef, overrides: dict[str, list[tuple[str, str, str]]]) -
     return floating, pinned
 
 
-@CHECK.on_repo
-def container_image_floating_tag(index: RepoIndex) -> Iterator[Finding]:
-    overrides = kustomize_overrides(index)
-    for path, fact in index.facts("workload:image"):
-        image = str(fact.get("image") or "")
-        ref = parse_image(image)
-        if not image or ref.templated:
-            continue
-        floating, _ = effective(ref, overrides)
-        if not floating:
-            continue
+def overrides_of(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
+    """The Kustomize image overrides, computed once per change of any kustomization."""
+    return index.derived("kustomize:image-overrides", ("kustomize:images",), kustomize_overrides)
+
+
+@CHECK.on_each("workload:image")
+def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    image = str(fact.get("image") or "")
+    ref = parse_image(image)
+    if not image or ref.templated:
+        return
+    floating, _ = effective(ref, overrides_of(index))
+    if floating:
         what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
         resource = str(fact.get("resource") or "")
         yield CHECK.finding(

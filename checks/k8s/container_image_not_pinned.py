@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
-from .container_image_floating_tag import effective, kustomize_overrides
+from .container_image_floating_tag import effective, overrides_of
 
 CHECK = Check(
     code="K8S005",
@@ -32,21 +32,19 @@ CHECK = Check(
 )
 
 
-@CHECK.on_repo
-def container_image_not_pinned(index: RepoIndex) -> Iterator[Finding]:
-    overrides = kustomize_overrides(index)
-    for path, fact in index.facts("workload:image"):
-        image = str(fact.get("image") or "")
-        ref = parse_image(image)
-        if not image or ref.templated:
-            continue
-        floating, pinned = effective(ref, overrides)
-        if pinned or floating:  # a floating tag is K8S004's finding, not this one's
-            continue
-        resource = str(fact.get("resource") or "")
-        yield CHECK.finding(
-            Pos(fact.line, fact.line, fact.ypath, path=path),
-            resource=resource,
-            message=f"image {image!r} of {resource} is pinned by tag but not by digest",
-            evidence=f"image: {image}",
-        )
+@CHECK.on_each("workload:image")
+def container_image_not_pinned(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    image = str(fact.get("image") or "")
+    ref = parse_image(image)
+    if not image or ref.templated:
+        return
+    floating, pinned = effective(ref, overrides_of(index))
+    if pinned or floating:  # a floating tag is K8S004's finding, not this one's
+        return
+    resource = str(fact.get("resource") or "")
+    yield CHECK.finding(
+        Pos(fact.line, fact.line, fact.ypath, path=path),
+        resource=resource,
+        message=f"image {image!r} of {resource} is pinned by tag but not by digest",
+        evidence=f"image: {image}",
+    )

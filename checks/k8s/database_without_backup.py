@@ -56,23 +56,22 @@ def backup_present(index: RepoIndex) -> bool:
     return False
 
 
-@CHECK.on_repo
-def database_without_backup(index: RepoIndex) -> Iterator[Finding]:
-    databases = []
-    for kind in LONG_RUNNING:
-        for path, fact in index.k8s(kind):
-            if fact.get("replicas") == 0:
-                continue
-            images = [str(i) for i in fact.get("main_images") or () if is_database_image(str(i), _DB_NAMES)]
-            if images:
-                databases.append((kind, path, fact, images[0]))
-    if not databases or backup_present(index):
+def _backup_topics() -> tuple[str, ...]:
+    return ("k8s:CronJob", "k8s:Job") + tuple(f"k8s:{kind}" for kind in BACKUP_KINDS)
+
+
+@CHECK.on_each(*(f"k8s:{kind}" for kind in LONG_RUNNING))
+def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    if fact.get("replicas") == 0:
         return
-    for kind, path, fact, image in databases:
-        yield CHECK.finding(
-            Pos(fact.line, fact.line, fact.ypath, path=path),
-            resource=f"{kind}/{fact.get('name')}",
-            message=f"{kind}/{fact.get('name')} runs a database ({image}) and the repository has no backup "
-                    f"CronJob or Velero schedule",
-            evidence=f"image: {image}",
-        )
+    images = [str(i) for i in fact.get("main_images") or () if is_database_image(str(i), _DB_NAMES)]
+    if not images or index.derived("K8S078:backup-present", _backup_topics(), backup_present):
+        return
+    kind = fact.topic.split(":", 1)[1]
+    yield CHECK.finding(
+        Pos(fact.line, fact.line, fact.ypath, path=path),
+        resource=f"{kind}/{fact.get('name')}",
+        message=f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository has no backup "
+                f"CronJob or Velero schedule",
+        evidence=f"image: {images[0]}",
+    )

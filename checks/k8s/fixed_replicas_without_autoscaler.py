@@ -49,30 +49,20 @@ def _scaled_targets(index: RepoIndex) -> set[str]:
     return targets
 
 
-@CHECK.on_repo
-def fixed_replicas_without_autoscaler(index: RepoIndex) -> Iterator[Finding]:
-    targets = None
-    deployments = list(index.k8s("Deployment")) + list(index.facts("k8s-patch:Deployment"))
-    for path, fact in sorted(deployments, key=lambda item: item[0]):
-        replicas = fact.get("replicas")
-        if not is_production_path(path) or not isinstance(replicas, int) or replicas < 1:
-            continue
-        targets = _scaled_targets(index) if targets is None else targets
-        name = str(fact.get("name"))
-        if name in targets:
-            continue
-        yield CHECK.finding(
-            Pos(fact.line, fact.line, fact.ypath, path=path),
-            resource=f"Deployment/{name}",
-            message=f"Deployment/{name} is fixed at {replicas} replica(s) in a production path and no "
-                    f"HorizontalPodAutoscaler targets it",
-        )
-    for path, fact in index.facts("kustomize:details"):
-        if not is_production_path(path):
-            continue
+_SCALER_TOPICS = ("k8s:HorizontalPodAutoscaler", "k8s:ScaledObject", "k8s:VerticalPodAutoscaler")
+
+
+def scaled_targets(index: RepoIndex) -> set[str]:
+    return index.derived("K8S071:scaled-targets", _SCALER_TOPICS, _scaled_targets)
+
+
+@CHECK.on_each("k8s:Deployment", "k8s-patch:Deployment", "kustomize:details")
+def fixed_replicas_without_autoscaler(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    if not is_production_path(path):
+        return
+    if fact.topic == "kustomize:details":
         for name, count, line, ypath in fact.get("replicas") or ():
-            targets = _scaled_targets(index) if targets is None else targets
-            if name in targets or count < 1:
+            if name in scaled_targets(index) or count < 1:
                 continue
             yield CHECK.finding(
                 Pos(line, line, tuple(ypath), path=path),
@@ -80,3 +70,16 @@ def fixed_replicas_without_autoscaler(index: RepoIndex) -> Iterator[Finding]:
                 message=f"kustomization fixes {name} at {count} replica(s) in a production overlay and no "
                         f"HorizontalPodAutoscaler targets it",
             )
+        return
+    replicas = fact.get("replicas")
+    if not isinstance(replicas, int) or replicas < 1:
+        return
+    name = str(fact.get("name"))
+    if name in scaled_targets(index):
+        return
+    yield CHECK.finding(
+        Pos(fact.line, fact.line, fact.ypath, path=path),
+        resource=f"Deployment/{name}",
+        message=f"Deployment/{name} is fixed at {replicas} replica(s) in a production path and no "
+                f"HorizontalPodAutoscaler targets it",
+    )

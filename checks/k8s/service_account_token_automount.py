@@ -29,29 +29,32 @@ CHECK = Check(
 )
 
 
-@CHECK.on_repo
-def service_account_token_automount(index: RepoIndex) -> Iterator[Finding]:
-    # ServiceAccounts anywhere in the repository that opt out, by (namespace, name)
+def _opted_out(index: RepoIndex) -> dict[str, set[str | None]]:
+    """ServiceAccounts anywhere in the repository that opt out, by name -> namespaces."""
     opted_out: dict[str, set[str | None]] = {}
     for _, fact in index.facts("workload:sa"):
         if fact.get("automount") is False:
             opted_out.setdefault(str(fact.get("name")), set()).add(fact.get("namespace"))
-    for path, fact in index.facts("workload:pod"):
-        automount = fact.get("automount")
-        if automount is not None:  # false is the fix; true is a deliberate opt-in
-            continue
-        account = str(fact.get("service_account") or "default")
-        namespaces = opted_out.get(account, set())
-        namespace = fact.get("namespace")
-        # the namespace is often set by a kustomization, so an unset one matches any
-        if namespaces and (namespace is None or None in namespaces or namespace in namespaces):
-            continue
-        resource = str(fact.get("resource") or "")
-        line = fact.line
-        yield CHECK.finding(
-            Pos(line, line, tuple(fact.ypath) + ("automountServiceAccountToken",), path=path),
-            resource=resource,
-            message=(f"{resource} mounts the token of service account {account!r}: neither the pod nor "
-                     f"the ServiceAccount sets automountServiceAccountToken: false"),
-            evidence="automountServiceAccountToken: (unset, defaults to true)",
-        )
+    return opted_out
+
+
+@CHECK.on_each("workload:pod")
+def service_account_token_automount(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    automount = fact.get("automount")
+    if automount is not None:  # false is the fix; true is a deliberate opt-in
+        return
+    account = str(fact.get("service_account") or "default")
+    namespaces = index.derived("K8S019:opted-out", ("workload:sa",), _opted_out).get(account, set())
+    namespace = fact.get("namespace")
+    # the namespace is often set by a kustomization, so an unset one matches any
+    if namespaces and (namespace is None or None in namespaces or namespace in namespaces):
+        return
+    resource = str(fact.get("resource") or "")
+    line = fact.line
+    yield CHECK.finding(
+        Pos(line, line, tuple(fact.ypath) + ("automountServiceAccountToken",), path=path),
+        resource=resource,
+        message=(f"{resource} mounts the token of service account {account!r}: neither the pod nor "
+                 f"the ServiceAccount sets automountServiceAccountToken: false"),
+        evidence="automountServiceAccountToken: (unset, defaults to true)",
+    )

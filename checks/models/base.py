@@ -38,12 +38,18 @@ class Fact:
     line: int | None = None
     ypath: tuple = ()
     data: tuple = ()
+    _lookup: dict = field(default=None, compare=False, repr=False, hash=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        try:
+            lookup = dict(self.data)
+        except (TypeError, ValueError):
+            lookup = {}
+        object.__setattr__(self, "_lookup", lookup)
 
     def get(self, name: str, default: Any = None) -> Any:
-        for key, value in self.data:
-            if key == name:
-                return value
-        return default
+        """One detail by name, in constant time (repository checks call this a lot)."""
+        return self._lookup.get(name, default)
 
     @staticmethod
     def pack(**values: Any) -> tuple:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: image names (last path component, or the whole repository) that are stateful stores
 DATABASE_IMAGES = (
@@ -46,6 +47,7 @@ class ImageRef:
         return self.digest is not None
 
 
+@lru_cache(maxsize=8192)
 def parse_image(raw: str) -> ImageRef:
     text = str(raw).strip()
     digest = None
@@ -67,7 +69,12 @@ def parse_image(raw: str) -> ImageRef:
 
 
 def is_database_image(image: str | ImageRef, names: tuple[str, ...] = DATABASE_IMAGES) -> bool:
-    ref = parse_image(image) if isinstance(image, str) else image
+    return _is_database(image if isinstance(image, str) else image.raw, tuple(names))
+
+
+@lru_cache(maxsize=8192)
+def _is_database(image: str, names: tuple[str, ...]) -> bool:
+    ref = parse_image(image)
     base = ref.name.lower()
     # tolerate vendor prefixes/suffixes: "bitnami/postgresql-repmgr", "postgres-exporter" is not a db
     if base.endswith(("-exporter", "_exporter", "-operator", "-ui", "-admin", "-client", "-proxy")):
