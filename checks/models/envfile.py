@@ -21,7 +21,7 @@ from .base import Fact, FileKind, ParsedFile
 
 __all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base", "looks_like_placeholder", "looks_like_secret"]
 
-_LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s?(.*)$")
+_LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=(.*)$")
 EXAMPLE_WORDS = ("example", "sample", "template", "dist", "tmpl", "tpl", "defaults-example", "skel")
 
 

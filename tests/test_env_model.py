@@ -1,0 +1,99 @@
+"""The env-file model, the example naming rules, the secret heuristics and source env reads."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from auditui.checks.models.envfile import example_base, is_example_name, looks_like_secret, parse, parse_entries
+from auditui.checks.models.source import env_reads
+
+
+def test_dotenv_syntax():
+    text = (
+        "# comment\n"
+        "export A=\"quoted # kept\"  # dropped\n"
+        "B='single $X'\n"
+        "C=unquoted value # dropped\n"
+        "D=\n"
+        "E=${OTHER}\n"
+        "F=\"multi\n"
+        "line\"\n"
+        "G = spaced\n"
+        "not an assignment\n"
+        "H=#hash\n"
+        "I= # only a comment\n"
+    )
+    got = {e.key: (e.value, e.line, e.end_line) for e in parse_entries(text)}
+    assert got == {
+        "A": ("quoted # kept", 2, 2),
+        "B": ("single $X", 3, 3),
+        "C": ("unquoted value", 4, 4),
+        "D": ("", 5, 5),
+        "E": ("${OTHER}", 6, 6),
+        "F": ("multi\nline", 7, 8),
+        "G": ("spaced", 9, 9),
+        "H": ("#hash", 11, 11),
+        "I": ("", 12, 12),
+    }
+
+
+@pytest.mark.parametrize(("name", "example", "base"), [
+    (".env", False, ".env"),
+    (".env.production", False, ".env.production"),
+    (".env.example", True, ".env"),
+    (".env.sample", True, ".env"),
+    (".env.local.example", True, ".env.local"),
+    ("prod.env.template", True, "prod.env"),
+    ("example.env", True, ".env"),
+    (".env.dist", True, ".env"),
+])
+def test_example_names(name, example, base):
+    assert is_example_name(name) is example
+    if example:
+        assert example_base(name) == base
+
+
+def test_facts_mark_examples_and_first_assignment():
+    parsed = parse("cfg/.env.example", "A=1\nB=\nA=2\n")
+    assert [(f.key, f.line, f.get("example")) for f in parsed.facts] == [("A", 1, True), ("B", 2, True)]
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("POSTGRES_PASSWORD", "Sup3rS3cretPassw0rd!"),
+    ("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ("ANYTHING", "sk_live_51HxQd2LkP9v8ZrT4mW7nB3cY6"),
+    ("ANYTHING", "AKIAZ3MBQ7VRT5NKP2XD"),
+    ("DATABASE_URL", "postgres://u:Xk29pLm4Qw8z@db/app"),
+])
+def test_real_secrets(key, value):
+    assert looks_like_secret(key, value)
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("POSTGRES_PASSWORD", "changeme"), ("JWT_SECRET", ""), ("API_KEY", "<your-key>"), ("TOKEN", "${TOKEN}"),
+    ("SECRET_KEY_LENGTH", "32"), ("JWT_ALGORITHM", "HS256"), ("SESSION_SECRET", "dev-secret-not-for-prod"),
+    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), ("DB_PASSWORD", "postgres"),
+    ("DATABASE_URL", "postgres://u:${PW}@db/app"), ("DEBUG", "Tru3-ish-V4lue"), ("SMTP_PASSWORD", "xxxxxxxx"),
+])
+def test_not_secrets(key, value):
+    assert looks_like_secret(key, value) is None
+
+
+def test_source_env_reads():
+    reads = env_reads(
+        'import os\nA = os.environ["A"]\nB = os.getenv("B", "d")\n'
+        'const c = process.env.C || "x"; const d = process.env["D"];\n'
+        'x := os.Getenv("E")\nENV.fetch("F") { "g" }\n'
+    )
+    assert reads == [("A", 2, False), ("B", 3, True), ("C", 4, True), ("D", 4, False), ("E", 5, False), ("F", 6, True)]
+    assert env_reads("print('no markers here')") == []
+
+
+def test_garbage_never_raises():
+    rng = random.Random(3)
+    alphabet = "AB_=\"'`#\\ \n$"
+    for _ in range(300):
+        parse("g.env", "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))))
+        env_reads("process.env" + "".join(rng.choice(alphabet + "[]().") for _ in range(60)))

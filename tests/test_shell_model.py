@@ -1,0 +1,125 @@
+"""The shell model: logical lines, comments, heredocs, nested commands, options, facts."""
+
+from __future__ import annotations
+
+import random
+
+from auditui.checks.models.shell import parse, parse_script, script_facts
+
+
+def _texts(script):
+    return [(c.line, c.end_line, c.via, c.text) for c in script.commands]
+
+
+def test_continuations_comments_and_quotes_make_logical_lines():
+    script = parse_script("x.sh", (
+        "#!/bin/bash\n"
+        "echo \"a # not a comment\" # a comment\n"
+        "docker run \\\n"
+        "  --rm img  # trailing\n"
+        "x=${#arr}; echo $#\n"
+        "echo 'multi\n"
+        "line'\n"
+        "curl -fsS https://x |\n"
+        "  sh\n"
+    ))
+    assert _texts(script) == [
+        (2, 2, "", 'echo "a # not a comment"'),
+        (3, 4, "", "docker run --rm img"),
+        (5, 5, "", "x=${#arr}; echo $#"),
+        (6, 7, "", "echo 'multi line'"),
+        (8, 9, "", "curl -fsS https://x | sh"),
+    ]
+    pipe = script.commands[-1]
+    assert [(s.op, s.name) for s in pipe.segments] == [("", "curl"), ("|", "sh")]
+
+
+def test_heredoc_bodies_are_data_unless_fed_to_a_shell():
+    script = parse_script("x.sh", (
+        "#!/bin/bash\n"
+        "cat > notes.txt <<'EOF'\n"
+        "git reset --hard\n"
+        "EOF\n"
+        "psql -U app <<-SQL\n"
+        "\tDROP DATABASE app;\n"
+        "\tSQL\n"
+        "ssh deploy@host <<EOF\n"
+        "cd /srv/app\n"
+        "git pull\n"
+        "EOF\n"
+        "echo done\n"
+    ))
+    texts = _texts(script)
+    assert (3, 3, "", "git reset --hard") not in texts
+    assert script.commands[1].heredoc == "\tDROP DATABASE app;"
+    assert script.commands[1].heredoc_line == 6
+    assert (10, 10, "ssh", "git pull") in texts
+    assert texts[-1] == (12, 12, "", "echo done")
+
+
+def test_nested_command_strings_are_split_into_segments():
+    script = parse_script("x.sh", "#!/bin/sh\nssh -i key deploy@host 'cd /srv && git pull && systemctl restart app'\nbash -c \"make build\"\n")
+    first, second = script.commands
+    assert [s.name for s in first.segments] == ["ssh", "cd", "git", "systemctl"]
+    assert [s.name for s in second.segments] == ["bash", "make"]
+
+
+def test_argv_strips_wrappers_keywords_and_assignments():
+    script = parse_script("x.sh", "#!/bin/sh\nif ! sudo -u postgres FOO=1 pg_dump db; then exit 1; fi\nenv -i A=b timeout 5 curl x\n")
+    seg = script.commands[0].segments[0]
+    assert seg.name == "pg_dump" and seg.argv == ("pg_dump", "db")
+    assert script.commands[1].segments[0].name == "curl"
+
+
+def test_set_options_from_set_commands_and_shebang():
+    assert parse_script("a.sh", "#!/bin/bash\nset -euo pipefail\n").options >= {"errexit", "nounset", "pipefail"}
+    assert parse_script("b.sh", "#!/bin/bash\nset -e\nset -o pipefail\n").options >= {"errexit", "pipefail"}
+    assert "errexit" in parse_script("c.sh", "#!/bin/bash -e\necho\n").options
+    assert parse_script("d.sh", "#!/usr/bin/env -S bash -eu\n").options >= {"errexit", "nounset"}
+    assert parse_script("e.sh", "#!/bin/bash\n# set -e\necho\n").options == frozenset()
+    assert parse_script("f.sh", "#!/usr/bin/env bash\n").interpreter == "bash"
+
+
+def test_guards_record_enclosing_conditions():
+    script = parse_script("x.sh", "#!/bin/bash\nif [ -z \"$S\" ]; then\n  S=$(openssl rand -hex 16)\nfi\nT=1\n")
+    inside = script.commands[1].segments[0]
+    assert inside.guards and "-z" in inside.guards[0]
+    assert script.commands[-1].segments[0].guards == ()
+
+
+def test_positions_are_symbolic_and_count_repeats():
+    script = parse_script("x.sh", "#!/bin/sh\nmake\n\n\nmake\n")
+    assert [c.pos.ypath for c in script.commands] == [("cmd", "make", 1), ("cmd", "make", 2)]
+
+
+def test_backup_offsite_retention_deploy_and_cloud_facts():
+    script = parse_script("ops/backup.sh", (
+        "#!/bin/bash\n"
+        "pg_dump -U app app | gzip > /var/backups/app.sql.gz\n"
+        "aws s3 cp /var/backups/app.sql.gz s3://bucket/\n"
+        "find /var/backups -mtime +7 -delete\n"
+        "aws ec2 run-instances --image-id ami-1\n"
+    ))
+    facts = {f.topic: f for f in script_facts(script)}
+    assert facts["shell:backup"].get("local") is True and facts["shell:backup"].line == 2
+    assert "shell:offsite" in facts and "shell:retention" in facts
+    assert facts["shell:cloud"].get("clis") == ("aws",) and facts["shell:cloud"].get("mutating") == ("aws",)
+
+    streamed = script_facts(parse_script("b.sh", "#!/bin/sh\nmongodump --archive | aws s3 cp - s3://b/x\n"))
+    backup = next(f for f in streamed if f.topic == "shell:backup")
+    assert backup.get("streamed") is True and backup.get("local") is False
+
+    deploy = script_facts(parse_script("run.sh", "#!/bin/sh\nhelm upgrade --install api ./chart\n"))
+    assert any(f.topic == "shell:deploy" for f in deploy)
+
+
+def test_garbage_never_raises():
+    rng = random.Random(7)
+    alphabet = "ab $(){}[]'\"`\\|&;<>#\n\t=-!*~EOF"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        parsed = parse("g.sh", text)
+        assert parsed.kind.value == "shell"
+    parse("h.sh", "cat <<EOF\nunterminated heredoc\n")
+    parse("i.sh", "echo 'unterminated quote\nmore\n")
+    parse("j.sh", "\x00\x01\ufeff#!/bin/bash\r\nset -e\r\n")
