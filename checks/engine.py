@@ -181,6 +181,10 @@ class Engine:
             after = {f.fingerprint: f for f in self.findings}
             return self._delta(before, after, [], start)
         before = self._findings_of(rels)
+        # suppressions in a changed file may silence or revive repository findings that
+        # point into it, in place: remember how they stood
+        touched = set(rels)
+        repo_state = {f.fingerprint: f.suppressed_by for f in self.repo_findings if f.path in touched}
         dirty: set[str] = set()
         for rel in rels:
             dirty |= self._refresh(rel)
@@ -191,11 +195,14 @@ class Engine:
                 before.setdefault(finding.fingerprint, finding)
             for finding in produced:
                 after[finding.fingerprint] = finding
-            # a replaced finding that was produced again is unchanged, not removed
-            for finding in replaced:
-                after.setdefault(finding.fingerprint, None)  # type: ignore[arg-type]
-            after = {fp: f for fp, f in after.items() if f is not None or fp in {p.fingerprint for p in produced}}
-        return self._delta(before, after, rels, start)
+        delta = self._delta(before, after, rels, start)
+        if repo_state:
+            seen = {f.fingerprint for f in delta.added + delta.changed + delta.removed}
+            for finding in self.repo_findings:
+                fp = finding.fingerprint
+                if fp in repo_state and fp not in seen and finding.suppressed_by != repo_state[fp]:
+                    delta.changed.append(finding)
+        return delta
 
     def _findings_of(self, rels: Iterable[str]) -> dict[str, Finding]:
         out: dict[str, Finding] = {}
