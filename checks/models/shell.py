@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..api import Pos
 from .base import Fact, FileKind, ParsedFile
@@ -50,7 +51,7 @@ class Segment:
     #: raw text of the segment (quotes kept)
     raw: str = ""
 
-    @property
+    @cached_property
     def argv(self) -> tuple[str, ...]:
         """Words without keywords, variable assignments and wrappers (sudo, env, exec...)."""
         words = self.words
@@ -77,7 +78,7 @@ class Segment:
                 break
         return words[i:]
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The program run (basename of the first argv word), or ''."""
         argv = self.argv
@@ -465,6 +466,7 @@ def _scan(lines: list[str], offset: int, builder: _Builder, via: str, depth: int
         buf = []
         heredocs = [m for m in _HEREDOC_RE.finditer(text)] if "<<" in text else []
         heredocs = [m for m in heredocs if not text[m.start():].startswith("<<<")]
+        position = len(builder.commands)
         command = builder.add(text, start, number, via, depth)
         if not heredocs:
             continue
@@ -488,7 +490,6 @@ def _scan(lines: list[str], offset: int, builder: _Builder, via: str, depth: int
                 if target:
                     _scan(body, body_start + offset, builder, target, depth + 1)
         if command is not None:
-            position = builder.commands.index(command)
             builder.commands[position] = Command(
                 command.text, command.line, command.end_line, command.segments, command.occurrence,
                 "\n".join(bodies), first_body_line, command.via,

@@ -16,7 +16,6 @@ so most source files cost one substring test per marker.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from .base import Fact, FileKind, ParsedFile
@@ -38,31 +37,46 @@ _FALLBACK_AFTER = re.compile(r"\s*(\|\||\?\?|\bor\b|\?:|\.unwrap_or|\.or_else|\|
 _NOT_VARS = frozenset(("NODE_ENV",))
 
 
+def _marked_lines(text: str) -> list[tuple[int, int]]:
+    """(start offset, end offset) of every line holding a marker, in order."""
+    starts: set[int] = set()
+    for marker in _MARKERS:
+        pos = text.find(marker)
+        while pos >= 0:
+            starts.add(text.rfind("\n", 0, pos) + 1)
+            pos = text.find(marker, pos + len(marker))
+    out = []
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        out.append((start, len(text) if end < 0 else end))
+    return out
+
+
 def env_reads(text: str) -> list[tuple[str, int, bool]]:
     """(variable, line, has a default) for each read; cheap when no marker is present."""
     if not any(marker in text for marker in _MARKERS):
         return []
-    found: list[tuple[int, str, bool]] = []
-    for number, pattern in enumerate(_PATTERNS):
-        for match in pattern.finditer(text):
-            name = match.group(1)
-            default = False
-            if number == 1:
-                fn = match.group(0)
-                default = match.group(2) == "," or "LookupEnv" in fn
-                if "ENV.fetch" in fn and match.group(2) == ")":
-                    default = text[match.end():match.end() + 3].lstrip().startswith("{")
-            if not default:
-                default = bool(_FALLBACK_AFTER.match(text, match.end()))
-            found.append((match.start(), name, default))
-    if not found:
-        return []
-    starts = [0]
-    index = text.find("\n")
-    while index >= 0:
-        starts.append(index + 1)
-        index = text.find("\n", index + 1)
-    return [(name, bisect.bisect_right(starts, offset), default) for offset, name, default in sorted(found)]
+    found: list[tuple[str, int, bool]] = []
+    line = 1
+    previous = 0
+    for start, end in _marked_lines(text):
+        line += text.count("\n", previous, start)
+        previous = start
+        hits: list[tuple[int, str, bool]] = []
+        for number, pattern in enumerate(_PATTERNS):
+            for match in pattern.finditer(text, start, end):
+                name = match.group(1)
+                default = False
+                if number == 1:
+                    fn = match.group(0)
+                    default = match.group(2) == "," or "LookupEnv" in fn
+                    if "ENV.fetch" in fn and match.group(2) == ")":
+                        default = text[match.end():match.end() + 3].lstrip().startswith("{")
+                if not default:
+                    default = bool(_FALLBACK_AFTER.match(text, match.end()))
+                hits.append((match.start(), name, default))
+        found.extend((name, line, default) for _, name, default in sorted(hits))
+    return found
 
 
 def parse(path: str, text: str) -> ParsedFile:
