@@ -45,6 +45,7 @@ def container_image_not_pinned(path: str, fact, index: RepoIndex) -> Iterator[Fi
     yield CHECK.finding(
         Pos(fact.line, fact.line, fact.ypath, path=path),
         resource=resource,
-        message=f"image {image!r} of {resource} is pinned by tag but not by digest",
+        message=(f"image {image!r} of {resource} is pinned by tag but not by digest" if not ref.floating
+                 else f"image {image!r} of {resource} gets its tag from a Kustomize override but no digest"),
         evidence=f"image: {image}",
     )
