@@ -29,7 +29,8 @@ class FindingsScreen(Screen):
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", tooltip="Filter the findings by text"),
-        Binding("escape", "clear_filters", "Clear filters", show=False),
+        Binding("escape", "clear_filters", "Clear filters", show=False,
+                tooltip="Clear the filters (text, severity, file, checklist item)"),
         Binding("a", "accept", "Accept", tooltip="Accept the risk of this finding (a reason is required)"),
         Binding("d", "defer", "Defer", tooltip="Defer this finding until a date"),
         Binding("u", "reopen", "Reopen", tooltip="Reopen an accepted or deferred finding"),

@@ -560,7 +560,7 @@ class AuditApp(App[int]):
 
         return [
             ("Everywhere", rows(self.BINDINGS) + [("ctrl+p", "Command palette: every action by name")]),
-            ("Findings", rows(FindingsScreen.BINDINGS) + [("esc", "Clear the filters")]),
+            ("Findings", rows(FindingsScreen.BINDINGS)),
             ("Findings list", rows(FindingsTable.BINDINGS) + [("↑ ↓ pgup pgdn", "Move"), ("home end", "First / last")]),
             ("Checklists", rows(ChecklistsScreen.BINDINGS)),
             ("Files", rows(FilesScreen.BINDINGS)),

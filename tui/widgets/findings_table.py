@@ -140,7 +140,9 @@ class FindingsTable(DataTable):
         if not width or not self.columns:
             return
         padding = 2 * self.cell_padding * len(self.columns)
-        fixed = 1 + 6 + 8 + 10
+        # one status shown: the column would repeat it on every row
+        status = 10 if self.filters.status == "all" else 0
+        fixed = 1 + 6 + 8 + status
         rest = max(width - padding - fixed, 30)
         if rest < 50:
             widths = {"title": rest * 55 // 100, "loc": rest - rest * 55 // 100, "res": 0}
@@ -148,6 +150,7 @@ class FindingsTable(DataTable):
             title = rest * 42 // 100
             loc = rest * 33 // 100
             widths = {"title": title, "loc": loc, "res": rest - title - loc}
+        widths["status"] = status
         changed = False
         for key, value in widths.items():
             column = self.columns.get(key)  # type: ignore[call-overload]
@@ -205,7 +208,7 @@ class FindingsTable(DataTable):
             title = finding.category.title
             return (title,), f"group:cat:{finding.category.value}", title
         sev = finding.severity
-        return (-int(sev),), f"group:sev:{sev.label}", sev.label.upper()
+        return (-int(sev),), f"group:sev:{sev.label}", ""
 
     def _finding_order(self, finding: Finding) -> tuple:
         base = finding.sort_key()
@@ -216,10 +219,10 @@ class FindingsTable(DataTable):
         return base
 
     def _heading_cells(self, row_id: str, label: str, count: int, severity: Severity | None) -> list[Text]:
+        counted = f"{count} finding{'s' if count != 1 else ''}"
         heading = Text.assemble(
-            (label, "bold"), (f"  {count} finding{'s' if count != 1 else ''}", "dim"),
-            no_wrap=True, overflow="ellipsis", end="",
-        )
+            (label, "bold"), (f"  {counted}", "dim"), no_wrap=True, overflow="ellipsis", end="",
+        ) if label else Text(counted, style="bold", no_wrap=True, end="")
         sev = severity_text(severity, self.styles_by_severity) if severity is not None else Text("")
         return [_key_cell(row_id, "▾", "dim"), sev, Text(""), heading, Text(""), Text(""), Text("")]
 
@@ -375,12 +378,14 @@ class FindingsTable(DataTable):
     def action_cycle_status(self) -> None:
         current = STATUS_FILTERS.index(self.filters.status)
         self.filters.status = STATUS_FILTERS[(current + 1) % len(STATUS_FILTERS)]
+        self.fit_columns()
         self.sync()
         self.post_message(self.ViewChanged())
 
     def set_filters(self, **changes) -> None:
         for name, value in changes.items():
             setattr(self.filters, name, value)
+        self.fit_columns()
         self.sync()
         self.post_message(self.ViewChanged())
 

@@ -18,7 +18,7 @@ class StatusBar(Horizontal):
     StatusBar.-scanning > ProgressBar { display: block; }
     StatusBar > #status-counts { width: auto; margin-right: 2; }
     StatusBar > #status-view { width: 1fr; }
-    StatusBar > #status-state { width: auto; }
+    StatusBar > #status-state { width: auto; margin-left: 1; }
     """
 
     def compose(self) -> ComposeResult:

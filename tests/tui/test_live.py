@@ -1,0 +1,56 @@
+"""The live loop with the real watcher: save a file, the pane follows."""
+
+from __future__ import annotations
+
+from tui_helpers import scanned, wait_for
+
+
+def codes(app) -> list[str]:
+    return sorted(app.findings[fp].code for fp in app.findings_screen.table.visible_fingerprints)
+
+
+async def test_file_edit_updates_the_pane_in_place(make_app, repo):
+    app = make_app(watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await wait_for(pilot, lambda: app.watching, what="the watcher to start")
+        assert codes(app) == ["K8S020", "TUI001", "TUI002", "TUI002", "TUI003"]
+        # keep the cursor on the password finding while the k8s file changes
+        password = next(fp for fp, f in app.findings.items() if f.code == "TUI001")
+        app.findings_screen.table.select_fingerprint(password)
+        manifest = repo / "k8s" / "api.yaml"
+        manifest.write_text(manifest.read_text().replace("imagePullPolicy: Never", "imagePullPolicy: IfNotPresent"))
+        await wait_for(pilot, lambda: "K8S020" not in codes(app), timeout=10, what="K8S020 to resolve")
+        assert codes(app) == ["TUI001", "TUI002", "TUI002", "TUI003"]
+        assert app.findings_screen.selected.fingerprint == password
+        assert any("1 resolved in k8s/api.yaml" in str(n.message) for n in app._notifications)
+        # a new problem appears, marked new until viewed
+        compose = repo / "docker-compose.yml"
+        compose.write_text(compose.read_text().replace("image: nginx:latest", "image: nginx:1.27").replace(
+            "POSTGRES_USER: shop", "POSTGRES_USER: shop\n      ADMIN_PASSWORD: anothersecret99"))
+        await wait_for(pilot, lambda: codes(app).count("TUI001") == 2, timeout=10, what="the new finding")
+        assert codes(app) == ["TUI001", "TUI001", "TUI002", "TUI003"]
+        new = [fp for fp in app.new]
+        assert len(new) == 1 and app.findings[new[0]].resource == "service/db"
+        assert str(app.findings_screen.table.get_cell(new[0], "new")) == "●"
+        app.findings_screen.table.select_fingerprint(new[0])
+        await pilot.pause()
+        assert not app.new
+
+
+async def test_burst_of_changes_is_coalesced(make_app, repo):
+    app = make_app(watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await wait_for(pilot, lambda: app.watching, what="the watcher to start")
+        before = app.updates_applied
+        # a checkout-like burst: 300 new manifests written at once
+        many = repo / "k8s" / "many"
+        many.mkdir()
+        body = (repo / "k8s" / "api.yaml").read_text()
+        for number in range(300):
+            (many / f"api-{number}.yaml").write_text(body.replace("name: api\n  namespace", f"name: api{number}\n  namespace"))
+        await wait_for(pilot, lambda: sum(1 for f in app.findings.values() if f.code == "K8S020") == 301,
+                       timeout=20, what="all 300 files to be audited")
+        # one or two updates, not hundreds
+        assert app.updates_applied - before <= 3
