@@ -8,9 +8,12 @@ from . import (
     drop_database_live_connections,
     git_pull_deploy,
     git_reset_rollback,
+    hardcoded_password_in_script,
     hardcoded_production_url,
     no_strict_mode,
+    rm_rf_unguarded_variable,
     secret_generated_at_deploy,
+    ssh_host_key_checking_disabled,
     world_writable_chmod,
 )
 
@@ -26,4 +29,7 @@ CHECKS = (
     secret_generated_at_deploy.CHECK,       # SH009
     curl_pipe_shell.CHECK,                  # SH010
     world_writable_chmod.CHECK,             # SH011
+    rm_rf_unguarded_variable.CHECK,         # SH012
+    ssh_host_key_checking_disabled.CHECK,   # SH013
+    hardcoded_password_in_script.CHECK,     # SH014
 )

@@ -11,7 +11,7 @@ from ..models.images import is_database_image, parse_image
 
 CHECK = Check(
     code="REPO003",
-    name="database-without-backup",
+    name="compose-database-without-backup",
     title="Database has no backup anywhere in the repository",
     severity=Severity.HIGH,
     category=Category.BACKUP_DR,
@@ -67,7 +67,7 @@ def backup_evidence(index: RepoIndex) -> bool:
 
 
 @CHECK.on_repo
-def database_without_backup(index: RepoIndex) -> Iterator[Finding]:
+def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
     databases = []
     for path, fact in index.facts("compose:service"):
         if set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
