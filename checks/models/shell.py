@@ -562,9 +562,14 @@ def _is_remote(target: str) -> bool:
     return ":" in head and not head.startswith("[")
 
 
-def _writes_local(seg: Segment) -> bool:
+def _writes_local(seg: Segment, tool: str = "") -> bool:
     words = seg.words
+    first = 0
+    if tool:  # options before the dump tool belong to a wrapper (docker compose -f ...)
+        first = next((i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] == tool), 0)
     for i, word in enumerate(words):
+        if i < first and not word.startswith((">", "1>")):
+            continue
         if word in (">", ">>", "1>") and i + 1 < len(words) and words[i + 1] != "/dev/null":
             return True
         if word.startswith((">", "1>")) and word.lstrip("1>") and "/dev/null" not in word and not word.startswith(">&"):
@@ -781,7 +786,7 @@ def script_facts(script: ShellScript) -> list[Fact]:
                 chain = [seg] + [s for s in segments[index + 1:]]
                 piped = [s for s in chain[1:] if s.op in ("|", "|&")]
                 streamed = any(_offsite_segment(s) for s in piped) or (tool in REPO_BACKUP_TOOLS and _offsite_segment(seg))
-                local = not streamed and (_writes_local(seg) or any(_writes_local(s) or s.name == "tee" for s in piped))
+                local = not streamed and (_writes_local(seg, tool) or any(_writes_local(s) or s.name == "tee" for s in piped))
                 if tool in REPO_BACKUP_TOOLS and not _offsite_segment(seg):
                     local = True
                 facts.append(Fact("shell:backup", path, command.line, command.ypath,

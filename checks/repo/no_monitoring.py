@@ -37,7 +37,10 @@ CHECK = Check(
 _KINDS = ("ServiceMonitor", "PodMonitor", "PrometheusRule", "Prometheus", "Alertmanager", "AlertmanagerConfig",
           "Probe", "ScrapeConfig", "VMServiceScrape", "VMPodScrape", "VMRule", "VMAlert", "VMAgent", "VMSingle",
           "VMCluster", "GrafanaDashboard", "Grafana", "DatadogAgent", "DatadogMonitor", "PodLogs", "Instrumentation",
-          "OpenTelemetryCollector")
+          "OpenTelemetryCollector", "PodMonitoring", "ClusterPodMonitoring", "Rules", "ClusterRules", "GlobalRules",
+          "PrometheusAgent", "VMAlertmanager")
+_INSTALLERS = ("HelmRelease", "Application", "HelmChart", "ApplicationSet")
+_STACK_WORDS = ("prometheus", "grafana", "datadog", "newrelic", "victoria-metrics", "alertmanager", "signoz", "netdata")
 _IMAGE_NAMES = ("prometheus", "alertmanager", "grafana", "grafana-agent", "agent", "alloy", "victoria-metrics",
                 "victoriametrics", "vmagent", "vmalert", "vmsingle", "thanos", "mimir", "cortex", "netdata",
                 "uptime-kuma", "gatus", "nagios", "icinga2", "checkmk", "signoz", "opentelemetry-collector",
@@ -69,6 +72,10 @@ def monitoring_evidence(index: RepoIndex) -> bool:
     for topic in index.topics("k8s:"):
         for _, fact in index.facts(topic):
             if any(_monitoring_image(str(image)) for image in fact.get("images") or ()):
+                return True
+    for kind in _INSTALLERS:  # a monitoring stack installed by Flux/Argo/Helm
+        for _, fact in index.k8s(kind):
+            if any(word in str(fact.get("name") or fact.key).lower() for word in _STACK_WORDS):
                 return True
     for _, fact in index.facts("compose:service"):
         if fact.get("image") and _monitoring_image(str(fact.get("image"))):

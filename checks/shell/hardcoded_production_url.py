@@ -37,6 +37,7 @@ _OPS_WORDS = {"smoke", "health", "healthcheck", "deploy", "check", "verify", "re
 _URL_RE = re.compile(r"https?://(?:[^/\s\"'@]*@)?([A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\])(?::\d+)?[^\s\"'`)]*")
 _SSH_DEST_RE = re.compile(r"^(?:[\w.-]+@)?([A-Za-z0-9.\-]+)(?::.*)?$")
 _DEFAULT_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=+?]|\$\{[0-9@*]:?[-=]")
+_MESSAGES = ("echo", "printf", "logger", ":", "cat", "read")
 _PROD_LABELS = {"prod", "production", "prd", "live"}
 #: third-party services whose API hosts start with "api." (not the project's own production)
 _THIRD_PARTY = (
@@ -94,6 +95,8 @@ def hardcoded_production_url(script: ShellScript) -> Iterator[Finding]:
     for command in script.commands:
         seen: set[str] = set()
         for seg in command.segments:
+            if seg.name in _MESSAGES or seg.name.startswith(("log", "info", "warn", "notify", "msg", "say")):
+                continue  # a message that mentions the address is not a request to it
             for word in seg.words:
                 if "://" in word:
                     for match in _URL_RE.finditer(word):
