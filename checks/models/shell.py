@@ -50,6 +50,8 @@ class Segment:
     guards: tuple[str, ...] = ()
     #: raw text of the segment (quotes kept)
     raw: str = ""
+    #: "ssh"/"bash"/... when the segment comes from a command string (``ssh host 'cmd'``, ``bash -c 'cmd'``)
+    via: str = ""
 
     @cached_property
     def argv(self) -> tuple[str, ...]:
@@ -404,7 +406,7 @@ class _Builder:
         self.guards: list[str] = []
         self.pending_cond: str | None = None
 
-    def segments_of(self, text: str, depth: int) -> tuple[Segment, ...]:
+    def segments_of(self, text: str, depth: int, via: str = "") -> tuple[Segment, ...]:
         out: list[Segment] = []
         for op, raw in _split(text):
             words = _words(raw)
@@ -418,12 +420,12 @@ class _Builder:
                 self.pending_cond = None
             if head in ("fi", "done") and self.guards:
                 self.guards.pop()
-            seg = Segment(words, op, tuple(self.guards) + ((self.pending_cond,) if self.pending_cond else ()), raw)
+            seg = Segment(words, op, tuple(self.guards) + ((self.pending_cond,) if self.pending_cond else ()), raw, via)
             out.append(seg)
             if depth < 3:
                 nested = _nested_command_string(seg.argv, seg.name) if seg.name in SHELLS or seg.name in ("ssh", "su") else None
                 if nested:
-                    out.extend(self.segments_of(nested, depth + 1))
+                    out.extend(self.segments_of(nested, depth + 1, via or seg.name))
         return tuple(out)
 
     def add(self, text: str, line: int, end_line: int, via: str, depth: int) -> Command | None:
@@ -735,13 +737,13 @@ def _cloud_segment(seg: Segment) -> tuple[str, bool] | None:
 
 
 def script_traits(script: ShellScript) -> dict[str, bool]:
-    lower = script.path.lower()
+    words = path_words(script.path)
     traits = {
-        "deploy": any(w in lower for w in ("deploy", "release", "rollout", "rollback", "promote", "ship")),
-        "backup": "backup" in lower,
-        "restore": "restore" in lower,
-        "migrate": "migrat" in lower,
-        "setup": any(w in lower for w in ("setup", "bootstrap", "install", "init", "generate", "gen-", "keygen", "provision")),
+        "deploy": any(w.startswith(("deploy", "release", "rollout", "rollback", "promote", "redeploy")) for w in words),
+        "backup": any(w.startswith("backup") for w in words),
+        "restore": any(w.startswith("restore") for w in words),
+        "migrate": any(w.startswith("migrat") for w in words),
+        "setup": any(w.startswith(("setup", "bootstrap", "install", "init", "generate", "keygen", "provision")) for w in words),
     }
     for command in script.commands:
         if command.via == "ssh":
@@ -905,4 +907,4 @@ def production_context(script: ShellScript) -> bool:
         return False
     if script.traits.get("deploy") or script.traits.get("remote"):
         return True
-    return bool(words & {"prod", "production", "server", "update", "upgrade", "live", "release", "prd"})
+    return bool(words & {"prod", "production", "server", "live", "prd"})

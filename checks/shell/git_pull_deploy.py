@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, is_build, is_restart, production_context
+from ..models.shell import ShellScript, is_build, is_restart, path_words, production_context
 
 CHECK = Check(
     code="SH002",
@@ -52,18 +52,21 @@ def _updates_checkout(seg) -> bool:
 
 @CHECK.on(ShellScript)
 def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
-    deployish = production_context(script)
+    # a build after the pull only says "the server builds" when it runs on a server:
+    # remotely (ssh) or from a deploy/production script; a restart always does
+    deployish = production_context(script) and not path_words(script.path) & {"release", "publish"}
     flat = list(script.segments())
     for index, (command, seg) in enumerate(flat):
         if not _updates_checkout(seg):
             continue
         after = [s for _, s in flat[index + 1:]]
         restart = next((s for s in after if is_restart(s)), None)
-        build = next((s for s in after if is_build(s)), None) if (deployish or command.via) else None
+        remote = "ssh" in (command.via, seg.via)
+        build = next((s for s in after if is_build(s)), None) if (deployish or remote) else None
         then = restart or build
         if then is None:
             continue
-        where = " on the remote host" if command.via or seg is not command.segments[0] else ""
+        where = " on the remote host" if remote else ""
         yield CHECK.finding(
             command.pos,
             resource=f"script/{script.name}",
