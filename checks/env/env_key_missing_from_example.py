@@ -26,7 +26,7 @@ CHECK = Check(
         "If the key is obsolete, remove it from the env file and from the code that reads it.",
     ),
     effort="15m",
-    references=("https://12factor.net/config", "https://github.com/dotenv-linter/dotenv-linter#compare"),
+    references=("https://12factor.net/config",),
     peers=("dotenv-linter compare",),
 )
 

@@ -26,7 +26,7 @@ CHECK = Check(
         "If the application no longer reads it, remove it from the example.",
     ),
     effort="15m",
-    references=("https://12factor.net/config", "https://github.com/dotenv-linter/dotenv-linter#compare"),
+    references=("https://12factor.net/config",),
     peers=("dotenv-linter compare",),
 )
 

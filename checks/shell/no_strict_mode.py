@@ -30,7 +30,6 @@ CHECK = Check(
         "https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html",
         "https://pubs.opengroup.org/onlinepubs/9799919799/utilities/V3_chap02.html#set",
     ),
-    peers=("shellcheck SC2312 (related)",),
 )
 
 #: scripts run by a POSIX sh: pipefail may be missing, so only -e is asked for
