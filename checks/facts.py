@@ -23,6 +23,7 @@ class RepoIndex:
         self._by_topic: dict[str, dict[str, tuple[Fact, ...]]] = defaultdict(dict)
         self._by_kind: dict[FileKind, set[str]] = defaultdict(set)
         self._derived: dict[str, tuple[frozenset[str], Any]] = {}
+        self._counters: dict[str, _Counter] = {}
 
     # -- maintenance (engine only) -------------------------------------------
     def set_file(self, path: str, kind: FileKind, facts: list[Fact] | tuple[Fact, ...]) -> frozenset[str]:
@@ -58,6 +59,9 @@ class RepoIndex:
             grouped[fact.topic].append(fact)
         for topic, items in grouped.items():
             self._by_topic[topic][path] = tuple(items)
+        for name, counter in self._counters.items():
+            if counter.recount(path, facts):
+                dirty.add(f"count:{name}")
         self._invalidate(dirty)
         return frozenset(dirty)
 
@@ -68,6 +72,9 @@ class RepoIndex:
             return frozenset()
         dirty = {f"kind:{kind.value}"} | {fact.topic for fact in self._by_file.get(path, ())}
         self._drop(path)
+        for name, counter in self._counters.items():
+            if counter.recount(path, ()):
+                dirty.add(f"count:{name}")
         self._invalidate(dirty)
         return frozenset(dirty)
 
@@ -75,6 +82,23 @@ class RepoIndex:
         if self._derived and dirty:
             for name in [n for n, (topics, _) in self._derived.items() if topics & dirty]:
                 del self._derived[name]
+
+    def count_where(self, name: str, prefixes: tuple[str, ...], predicate: Callable[[Fact], bool]) -> int:
+        """How many facts of topics starting with ``prefixes`` satisfy ``predicate``.
+
+        Kept up to date file by file: after the first call, a changed file costs only
+        its own facts, so "is there any Prometheus / any backup job anywhere?" stays
+        cheap on huge repositories.  A check that reads a count is re-run only when
+        the count changes (``count:<name>``).  ``predicate`` must depend on the fact
+        alone, and one ``name`` must always come with the same predicate.
+        """
+        counter = self._counters.get(name)
+        if counter is None:
+            counter = _Counter(tuple(prefixes), predicate)
+            for path, facts in self._by_file.items():
+                counter.recount(path, facts)
+            self._counters[name] = counter
+        return counter.total
 
     def derived(self, name: str, topics: tuple[str, ...], build: Callable[["RepoIndex"], Any]) -> Any:
         """A value computed from the facts of ``topics``, cached until one of them changes.
@@ -150,6 +174,36 @@ class RepoIndex:
         return len(self._kinds)
 
 
+class _Counter:
+    """Per-file counts of facts matching a predicate, and their total."""
+
+    __slots__ = ("prefixes", "predicate", "per_file", "total")
+
+    def __init__(self, prefixes: tuple[str, ...], predicate: Callable[[Fact], bool]) -> None:
+        self.prefixes = prefixes
+        self.predicate = predicate
+        self.per_file: dict[str, int] = {}
+        self.total = 0
+
+    def recount(self, path: str, facts) -> bool:
+        """Recount one file; True when the total changed."""
+        count = 0
+        for fact in facts:
+            if fact.topic.startswith(self.prefixes):
+                try:
+                    if self.predicate(fact):
+                        count += 1
+                except Exception:  # a predicate that cannot judge a fact does not count it
+                    continue
+        old = self.per_file.get(path, 0)
+        if count:
+            self.per_file[path] = count
+        else:
+            self.per_file.pop(path, None)
+        self.total += count - old
+        return count != old
+
+
 class RecordingIndex:
     """A read-only view of a :class:`RepoIndex` that records what a check asked.
 
@@ -166,10 +220,17 @@ class RecordingIndex:
         self.read_prefixes: set[str] = set()
         self.read_kinds: set[str] = set()
         self.read_everything = False
+        self._signature: tuple | None = None
 
     def signature(self) -> tuple:
-        """What was read, as a hashable value (views that read the same share a verdict)."""
-        return (frozenset(self.read_topics | self.read_kinds), frozenset(self.read_prefixes), self.read_everything)
+        """What was read, as a hashable value (views that read the same share a verdict).
+
+        Computed once: a view is only asked after the check that used it has finished.
+        """
+        if self._signature is None:
+            self._signature = (frozenset(self.read_topics | self.read_kinds), frozenset(self.read_prefixes),
+                               self.read_everything)
+        return self._signature
 
     def depends_on(self, dirty: frozenset[str] | set[str]) -> bool:
         if self.read_everything:
@@ -223,6 +284,10 @@ class RecordingIndex:
     def derived(self, name: str, topics: tuple[str, ...], build):
         self.read_topics.update(topics)
         return self._index.derived(name, topics, build)
+
+    def count_where(self, name: str, prefixes: tuple[str, ...], predicate) -> int:
+        self.read_topics.add(f"count:{name}")
+        return self._index.count_where(name, prefixes, predicate)
 
     def __getattr__(self, name: str):
         # anything else (kind_of, file_facts, len...) may read any file: always re-run

@@ -43,22 +43,27 @@ def _prometheus_workload(fact) -> bool:
     return False
 
 
+_SERVER_TOPICS = frozenset(f"k8s:{kind}" for kind in SERVER_KINDS)
+_INSTALLER_TOPICS = frozenset(f"k8s:{kind}" for kind in INSTALLER_KINDS)
+
+
+def _prometheus_fact(fact) -> bool:
+    """One object that is (or installs) a Prometheus server."""
+    if fact.topic in _SERVER_TOPICS:
+        return _prometheus_workload(fact)
+    if fact.topic in _INSTALLER_TOPICS:
+        return "prometheus" in str(fact.get("name") or "").lower()
+    if fact.topic == "k8s:CustomResourceDefinition":
+        return str(fact.get("name") or "") == "prometheuses.monitoring.coreos.com"
+    return False
+
+
 def prometheus_present(index: RepoIndex) -> bool:
     """A Prometheus custom resource, a Prometheus server or operator, or an installer for one."""
     if index.has("k8s:Prometheus") or index.has("k8s:PrometheusAgent"):
         return True
-    for kind in SERVER_KINDS:
-        for _, fact in index.k8s(kind):
-            if _prometheus_workload(fact):
-                return True
-    for kind in INSTALLER_KINDS:
-        for _, fact in index.k8s(kind):
-            if "prometheus" in str(fact.get("name") or "").lower():
-                return True
-    for _, fact in index.k8s("CustomResourceDefinition"):
-        if str(fact.get("name") or "") == "prometheuses.monitoring.coreos.com":
-            return True
-    return False
+    topics = tuple(sorted(_SERVER_TOPICS | _INSTALLER_TOPICS | {"k8s:CustomResourceDefinition"}))
+    return index.count_where("prometheus-server", topics, _prometheus_fact) > 0
 
 
 @CHECK.on_repo

@@ -38,12 +38,14 @@ ALERT_KINDS = (
 )
 
 
+def _alertmanager_fact(fact) -> bool:
+    if fact.topic not in ("k8s:Deployment", "k8s:StatefulSet"):
+        return False
+    return any("alertmanager" in parse_image(str(i)).name.lower() for i in fact.get("main_images") or ())
+
+
 def _alertmanager_workload(index: RepoIndex) -> bool:
-    for kind in ("Deployment", "StatefulSet"):
-        for _, fact in index.k8s(kind):
-            if any("alertmanager" in parse_image(str(i)).name.lower() for i in fact.get("main_images") or ()):
-                return True
-    return False
+    return index.count_where("alertmanager-workload", ("k8s:Deployment", "k8s:StatefulSet"), _alertmanager_fact) > 0
 
 
 @CHECK.on_repo
