@@ -68,12 +68,20 @@ class FindingsScreen(Screen):
     def selected(self) -> Finding | None:
         return self.table.selected
 
-    def apply(self, changed: set[str] | frozenset[str] = frozenset()) -> None:
-        """The app's findings changed: sync rows, keep the cursor, refresh the detail."""
+    def apply(self, changed: set[str] | frozenset[str] = frozenset(),
+              removed: set[str] | frozenset[str] | None = None) -> None:
+        """The app's findings changed: update rows, keep the cursor, refresh the detail.
+
+        With ``removed`` (an engine delta or one triage change) only those rows are
+        touched; without it the whole list is reconciled with the findings.
+        """
         table = self.table
         table.findings = self.app.findings
         table.new = self.app.new
-        table.sync(changed)
+        if removed is None:
+            table.sync(changed)
+        else:
+            table.apply_delta(changed, removed)
         selected = table.selected
         detail = self.query_one(FindingDetail)
         if selected is not None and (selected.fingerprint in changed or selected.fingerprint != detail.fingerprint):

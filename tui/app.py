@@ -15,6 +15,7 @@ The App owns the engine, the triage store, the file watcher and the workers:
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shlex
 import subprocess
@@ -185,6 +186,7 @@ class AuditApp(App[int]):
         if self._busy or not self.is_running:
             return
         if self._rescan_requested:
+            gc.unfreeze()
             self._rescan_requested = False
             self._pending.clear()
             self._busy = True
@@ -235,8 +237,7 @@ class AuditApp(App[int]):
     def _update_worker(self, paths: list[str]) -> None:
         engine = self._engine()
         delta = engine.update(paths)
-        self.post_message(FindingsUpdated(delta, engine.findings, sorted(engine.records), engine.all_notices(),
-                                          engine.summary()))
+        self.post_message(FindingsUpdated(delta, sorted(engine.records), engine.all_notices()))
 
     @work(thread=True, group="engine", name="export", exit_on_error=False)
     def _export_worker(self) -> None:
@@ -307,22 +308,32 @@ class AuditApp(App[int]):
             timeout=3,
         )
         self.timings["scan_done"] = time.perf_counter()
+        # the scan's objects live as long as the app: keep the collector from re-walking
+        # them on every collection (a full pass over ~100k findings stalls updates)
+        gc.freeze()
         self._kick()
 
     @on(FindingsUpdated)
     def _findings_updated(self, message: FindingsUpdated) -> None:
         self._busy = False
         delta = message.delta
-        self.findings = {f.fingerprint: f for f in message.findings}
-        self.files, self.notices, self.summary = message.files, message.notices, message.summary
+        self.files, self.notices = message.files, message.notices
+        removed = {f.fingerprint for f in delta.removed}
         added = {f.fingerprint for f in delta.added}
         changed = added | {f.fingerprint for f in delta.changed}
-        self.new |= added
-        self.new &= self.findings.keys()
         if not delta.empty:
-            self.findings_screen.apply(changed)
+            findings = dict(self.findings)
+            for fp in removed:
+                findings.pop(fp, None)
+            for finding in (*delta.added, *delta.changed):
+                findings[finding.fingerprint] = finding
+            self.findings = findings
+            self.new |= added
+            self.new -= removed
+            self.findings_screen.apply(changed, removed)
             self.notify(delta.summary(), timeout=4)
-            self._update_readiness()
+            # the table paints first; the score follows
+            self.call_after_refresh(self._update_readiness)
         self.updates_applied += 1
         self.timings["last_update"] = time.perf_counter()
         self._kick()
@@ -453,7 +464,7 @@ class AuditApp(App[int]):
             self.notify(f"Triage not saved: {exc}", severity="error", timeout=8)
             return False
         self.notify(f"{done} {finding.code} at {finding.location}", timeout=3)
-        self.findings_screen.apply({finding.fingerprint})
+        self.findings_screen.apply({finding.fingerprint}, set())
         self._update_readiness()
         return True
 

@@ -40,13 +40,11 @@ class ScanFinished(Message):
 
 @dataclass
 class FindingsUpdated(Message):
-    """An incremental update ended: the engine's delta and its findings afterwards."""
+    """An incremental update ended: the engine's delta (the UI applies it to its copy)."""
 
     delta: Any
-    findings: list[Any]
     files: list[str]
     notices: list[Any]
-    summary: dict
 
 
 @dataclass

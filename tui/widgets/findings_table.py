@@ -120,6 +120,8 @@ class FindingsTable(DataTable):
         self._shown_status: dict[str, str] = {}
         self._styles: dict[Severity, str] | None = None
         self._group_counts: dict[str, int] = {}
+        self._group_meta: dict[str, tuple[tuple, str, Severity | None]] = {}
+        self._row_group: dict[str, str] = {}
 
     # -- setup ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -242,8 +244,10 @@ class FindingsTable(DataTable):
         groups: dict[str, tuple[tuple, str, Severity | None]] = {}
         counts: dict[str, int] = {}
         order: dict[str, tuple] = {}
+        row_group: dict[str, str] = {}
         for fp, finding in wanted.items():
             gkey, gid, label = self._group_of(finding)
+            row_group[fp] = gid
             groups.setdefault(gid, (gkey, label, finding.severity if self.group_mode == "severity" else None))
             counts[gid] = counts.get(gid, 0) + 1
             order[fp] = (gkey, 1, self._finding_order(finding))
@@ -283,12 +287,93 @@ class FindingsTable(DataTable):
         for key, cells in new_rows:
             self.add_row(*cells, key=key)
         self._order = order
-        if new_rows or to_remove or self._order_dirty(changed):
-            self.sort("new", key=lambda cell: self._order.get(cell.row_id, ((), 2, ())))
+        self._row_group = row_group
+        self._group_meta = groups
+        self._group_counts = counts
+        if new_rows or to_remove or changed:
+            self._resort()
         self._restore_cursor(cursor_key, cursor_index)
 
-    def _order_dirty(self, changed: set[str]) -> bool:
-        return bool(changed)
+    def _resort(self) -> None:
+        self.sort("new", key=lambda cell: self._order.get(cell.row_id, ((), 2, ())))
+
+    def apply_delta(self, upserts: Iterable[str], removed: Iterable[str]) -> None:
+        """Incremental form of :meth:`sync` for an engine delta: cost follows the delta, not the table."""
+        cursor_key = self._cursor_key()
+        cursor_index = self.cursor_row
+        structural = False
+        touched: set[str] = set()
+        shown = self._shown_status
+
+        def drop(fp: str) -> None:
+            self.remove_row(fp)
+            shown.pop(fp, None)
+            self._order.pop(fp, None)
+            gid = self._row_group.pop(fp, None)
+            if gid is not None:
+                self._group_counts[gid] = self._group_counts.get(gid, 1) - 1
+                touched.add(gid)
+
+        for fp in removed:
+            if fp in shown:
+                drop(fp)
+                structural = True
+        new_rows = []
+        for fp in upserts:
+            finding = self.findings.get(fp)
+            status = self.status_of(finding) if finding is not None else ""
+            if finding is None or not self.filters.matches(finding, status):
+                if fp in shown:
+                    drop(fp)
+                    structural = True
+                continue
+            gkey, gid, label = self._group_of(finding)
+            if fp in shown and self._row_group.get(fp) != gid:
+                drop(fp)
+                structural = True
+            order = (gkey, 1, self._finding_order(finding))
+            cells = self._cells(finding, status)
+            if fp in shown:
+                shown[fp] = status
+                for column, cell in zip(("new", "sev", "code", "title", "loc", "res", "status"), cells):
+                    self.update_cell(fp, column, cell)
+                if self._order.get(fp) != order:
+                    self._order[fp] = order
+                    structural = True
+            else:
+                new_rows.append((fp, cells))
+                shown[fp] = status
+                self._order[fp] = order
+                self._row_group[fp] = gid
+                self._group_counts[gid] = self._group_counts.get(gid, 0) + 1
+                self._group_meta.setdefault(gid, (gkey, label, finding.severity if self.group_mode == "severity" else None))
+                touched.add(gid)
+                structural = True
+        for gid in touched:
+            count = self._group_counts.get(gid, 0)
+            meta = self._group_meta.get(gid)
+            present = gid in self._order
+            if count <= 0:
+                self._group_counts.pop(gid, None)
+                self._group_meta.pop(gid, None)
+                if present:
+                    self.remove_row(gid)
+                    self._order.pop(gid, None)
+                    structural = True
+            elif meta is not None:
+                gkey, label, sev = meta
+                cells = self._heading_cells(gid, label, count, sev)
+                if present:
+                    self.update_cell(gid, "title", cells[3])
+                else:
+                    new_rows.append((gid, cells))
+                    self._order[gid] = (gkey, 0, ())
+                    structural = True
+        for key, cells in new_rows:
+            self.add_row(*cells, key=key)
+        if structural:
+            self._resort()
+        self._restore_cursor(cursor_key, cursor_index)
 
     def mark_viewed(self, fingerprint: str) -> None:
         if fingerprint in self.new:
@@ -365,6 +450,7 @@ class FindingsTable(DataTable):
             if row.value.startswith("group:"):
                 self.remove_row(row)
                 self._group_counts.pop(row.value, None)
+                self._order.pop(row.value, None)
         self.sync(changed=self.findings.keys())
         self.notify(f"grouped by {self.group_mode}", timeout=2)
         self.post_message(self.ViewChanged())
