@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, key_pos, Service, interpolate
+from ..models.compose import ComposeFile, key_pos, Service, floating_image, interpolate
 from ..models.images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 
 #: images whose surprise upgrade takes everything down with it (beyond the databases)
@@ -22,7 +22,8 @@ CHECK = Check(
     severity=Severity.MEDIUM,
     category=Category.SUPPLY_CHAIN,
     rationale=(
-        "An image without a tag, or tagged `latest`/`stable`/`main`, changes under you: two hosts "
+        "An image without a tag, or with a tag that names a channel rather than a version "
+        "(`latest`, `stable`, `release`, `lts`, or a bare variant such as `redis:alpine`), changes under you: two hosts "
         "running the same compose file can run different versions, a routine `docker compose pull` "
         "ships a major upgrade nobody reviewed, and a rollback has no version to return to. For "
         "databases and core infrastructure (reported as high) a surprise major version can refuse "
@@ -65,7 +66,7 @@ def image_tag_state(service: Service) -> tuple[ImageRef, str] | None:
         return None
     if ref.tag is None and _UNKNOWN in ref.raw.rsplit("/", 1)[-1]:
         return None
-    return (ref, "floating") if ref.floating else (ref, "tagged")
+    return (ref, "floating") if floating_image(ref) else (ref, "tagged")
 
 
 def _critical(ref: ImageRef, ctx) -> bool:
@@ -84,7 +85,7 @@ def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
             continue
         ref = state[0]
         critical = _critical(ref, ctx)
-        what = "no tag (pulls latest)" if ref.tag is None else f"the floating tag {ref.tag!r}"
+        what = "no tag (pulls latest)" if ref.tag is None else f"the moving tag {ref.tag!r}, which names no version"
         kind = " (a database or core infrastructure image)" if critical else ""
         yield CHECK.finding(
             key_pos(service.node, "image"),

@@ -3,19 +3,23 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.compose import floating_image
 from ..models.dockerfile import Dockerfile
+from ..models.images import is_database_image
 
 CHECK = Check(
     code="DKR003",
     name="base-image-floating-tag",
     title="Base image is untagged or uses a moving tag such as latest",
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     category=Category.SUPPLY_CHAIN,
     rationale=(
         "`FROM python` or `FROM node:latest` builds on whatever the registry serves that day. "
         "Two builds of the same commit can differ, a new major version can break the build "
         "or the runtime without any change in the repository, and a rollback does not roll "
-        "back the base. Moving tags (latest, stable, edge, main) behave the same way."
+        "back the base. Moving tags (latest, stable, lts, or a bare variant such as `alpine`) "
+        "behave the same way. Database bases are reported as high: a surprise major version can "
+        "refuse to start on existing data."
     ),
     remediation=(
         "Pick the exact version the application is tested with (`python:3.12.4-slim-bookworm`).",
@@ -37,13 +41,14 @@ def base_image_floating_tag(dockerfile: Dockerfile) -> Iterator[Finding]:
         image = stage.image  # None for scratch and references to earlier stages
         if image is None or image.templated or not image.repository:
             continue
-        if not image.floating:
+        if not floating_image(image):
             continue
-        how = "has no tag" if image.tag is None else f"uses the moving tag {image.tag!r}"
+        how = "has no tag" if image.tag is None else f"uses the moving tag {image.tag!r}, which names no version"
         written = stage.from_instr.args.split()[0] if stage.from_instr.args.split() else image.raw
         via = f" (from {written})" if written != image.raw else ""
         yield CHECK.finding(
             stage.from_instr, resource=stage.resource,
             message=f"stage {stage.key!r} builds FROM {image.raw}{via}, which {how}",
             evidence=f"FROM {stage.from_instr.args.strip()}",
+            severity=Severity.HIGH if is_database_image(image) else Severity.MEDIUM,
         )
