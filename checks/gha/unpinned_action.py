@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -31,15 +32,24 @@ CHECK = Check(
     effort="30m",
     references=(
         "https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
+        "https://github.com/slsa-framework/slsa-github-generator#referencing-slsa-builders-and-generators",
         "https://docs.github.com/en/code-security/dependabot/working-with-dependabot/keeping-your-actions-up-to-date-with-dependabot",
     ),
     peers=("zizmor unpinned-uses", "checkov CKV_GHA_8", "scorecard Pinned-Dependencies"),
 )
 
 
+#: reusable workflows that must be called by an exact release tag: they verify their own
+#: ref to produce provenance, and fail when called by a SHA (their documentation says so)
+_TAG_ONLY = {"slsa-framework/slsa-github-generator"}
+_EXACT_RELEASE_RE = re.compile(r"^v\d+\.\d+\.\d+$")
+
+
 def _problem(action: ActionRef) -> str | None:
     if action.kind == "local" or action.pinned_to_sha:
         return None
+    if action.kind == "repo" and action.name in _TAG_ONLY and _EXACT_RELEASE_RE.match(action.ref):
+        return None  # pinned the only way that works; a SHA would break the provenance
     if action.kind == "docker":
         return "docker image is not pinned by digest"
     if action.kind == "invalid":
