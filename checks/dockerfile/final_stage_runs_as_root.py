@@ -17,7 +17,9 @@ CHECK = Check(
         "process runs as root. Any code-execution bug then has root inside the container, "
         "can rewrite the image's files and is one kernel or runtime flaw away from root on "
         "the node; policies such as Kubernetes `runAsNonRoot` also refuse to start it. "
-        "Only the final stage matters: build stages may run as root."
+        "Only the final stage matters: build stages may run as root. A final stage built on an "
+        "application image (rather than an OS or language base) is reported as medium: that "
+        "image may set a non-root user this file cannot see."
     ),
     remediation=(
         "Create an unprivileged user in the final stage (e.g. `RUN useradd --uid 10001 --no-create-home app`), "
@@ -36,6 +38,20 @@ CHECK = Check(
 
 #: base images known to run as a non-root user by default
 _NONROOT_TAG_WORDS = ("nonroot",)
+#: operating-system and language-runtime images whose default user is root: without a USER
+#: of its own, a stage built on one of these certainly runs as root.  Application images
+#: (``grafana/grafana``, ``bitnami/postgresql``) often set a user of their own, which this
+#: file cannot see, so they are reported as medium with a hedged message.
+_ROOT_DEFAULT_BASES = frozenset({
+    "alpine", "debian", "ubuntu", "centos", "fedora", "rockylinux", "almalinux", "oraclelinux",
+    "amazonlinux", "archlinux", "opensuse", "leap", "busybox", "ubi", "ubi-minimal", "ubi8",
+    "ubi9", "ubi8-minimal", "ubi9-minimal", "python", "node", "golang", "ruby", "php", "perl",
+    "openjdk", "eclipse-temurin", "amazoncorretto", "ibm-semeru-runtimes", "sapmachine", "rust",
+    "gcc", "maven", "gradle", "elixir", "erlang", "haskell", "julia", "r-base", "swift", "dart",
+    "bash", "buildpack-deps", "sdk", "aspnet", "runtime", "runtime-deps", "mono", "clojure",
+    "nginx", "httpd", "tomcat", "jetty", "docker", "bun", "deno", "static", "base", "cc",
+    "base-debian11", "base-debian12", "static-debian11", "static-debian12", "cc-debian12",
+})
 _NONROOT_NAME_WORDS = ("unprivileged", "rootless", "nanoserver")
 
 
@@ -73,8 +89,18 @@ def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Findi
         if _runs_nonroot_by_default(image, extra if isinstance(extra, list) else []):
             return
     base = image.raw if image is not None else "scratch"
+    if image is None or image.name.lower() in _ROOT_DEFAULT_BASES:
+        yield CHECK.finding(
+            final.from_instr, resource=final.resource,
+            message=f"the final stage {final.key!r} (FROM {base}) never sets USER, so the container runs as root",
+            evidence=f"FROM {final.from_instr.args.strip()}",
+        )
+        return
+    # an application image may set its own user; this file cannot tell
     yield CHECK.finding(
         final.from_instr, resource=final.resource,
-        message=f"the final stage {final.key!r} (FROM {base}) never sets USER, so the container runs as root",
+        message=f"the final stage {final.key!r} never sets USER: the container runs as whatever user "
+                f"{image.repository} sets, root unless that image chose another",
         evidence=f"FROM {final.from_instr.args.strip()}",
+        severity=Severity.MEDIUM,
     )
