@@ -1,28 +1,13 @@
 from __future__ import annotations
 
-import posixpath
 from typing import Any, Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.images import DATABASE_IMAGES, is_database_image
-from ..models.k8s import Container, Workload
-from ..models.yamlnodes import YList
+from ..models.k8s import CLIENT_COMMANDS, COMPANION_SUFFIXES, Container, Workload, server_containers  # noqa: F401
 
 #: stateful stores by image name; memcached and NATS core keep nothing worth persisting
 STATEFUL_IMAGES = tuple(name for name in DATABASE_IMAGES if name not in ("memcached", "nats"))
-
-#: a database image run as one of these is a client (a dump, a wait loop), not a server
-CLIENT_COMMANDS = frozenset({
-    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_isready", "mysql", "mysqldump", "mysqladmin",
-    "mariadb", "mariadb-dump", "mongosh", "mongo", "mongodump", "mongorestore", "mongoexport",
-    "mongoimport", "redis-cli", "redis-benchmark", "cqlsh", "etcdctl", "mc", "sleep", "true",
-    "kafka-topics", "kafka-topics.sh", "kafka-console-consumer", "kafka-console-consumer.sh",
-    "kafka-console-producer", "kafka-console-producer.sh", "clickhouse-client", "influx",
-})
-
-#: image-name endings of companions to a store (routers, sentinels, tools), not the store itself
-COMPANION_SUFFIXES = ("-router", "-sentinel", "-cli", "-tools", "-shell", "-backup", "-init", "-migrate",
-                      "-exporter", "-operator", "-proxy", "-ui", "-admin", "-client", "-connect")
 
 #: kinds that declare a replica count (DaemonSets, Jobs and bare Pods do not)
 REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
@@ -68,17 +53,9 @@ def stateful_names(ctx: Any, check: Check) -> tuple[str, ...]:
 
 def stateful_containers(workload: Workload, names: tuple[str, ...]) -> Iterator[Container]:
     """Main containers that run a stateful store's server (not a client or a wait loop)."""
-    for container in workload.containers():
-        ref = container.image_ref
-        if not container.image or ref.templated or not is_database_image(ref, names):
-            continue
-        if ref.name.lower().endswith(COMPANION_SUFFIXES):
-            continue
-        command = container.node.get("command")
-        if isinstance(command, YList) and command and isinstance(command[0], str):
-            if posixpath.basename(command[0].strip()) in CLIENT_COMMANDS:
-                continue
-        yield container
+    for container in server_containers(workload):
+        if is_database_image(container.image_ref, names):
+            yield container
 
 
 @CHECK.on(Workload)

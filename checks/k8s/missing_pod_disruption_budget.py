@@ -50,17 +50,93 @@ def _budgets(index: RepoIndex) -> list[tuple]:
     ]
 
 
-def _patches(kind: str):
+def _dir(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+def _reach(index: RepoIndex) -> dict[str, frozenset[str]]:
+    """Kustomization directory -> every directory whose manifests its build takes in."""
+    direct: dict[str, set[str]] = {}
+    for path, fact in index.facts("kustomization"):
+        here = _dir(path)
+        targets = direct.setdefault(here, set())
+        for entry in list(fact.get("resources") or ()) + list(fact.get("components") or ()):
+            text = str(entry).strip()
+            if not text or "://" in text or text.startswith(("git@", "github.com/")):
+                continue
+            target = posixpath.normpath(posixpath.join(here, text))
+            targets.add(target if posixpath.splitext(target)[1] not in (".yaml", ".yml", ".json") else _dir(target))
+    reach: dict[str, frozenset[str]] = {}
+
+    def visit(start: str) -> frozenset[str]:
+        seen, stack = {start}, [start]
+        while stack:
+            for target in direct.get(stack.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        return frozenset(seen)
+
+    for here in direct:
+        reach[here] = visit(here)
+    return reach
+
+
+def _owner(path: str, kustomized: dict[str, frozenset[str]]) -> str | None:
+    """The nearest directory at or above ``path`` that holds a kustomization."""
+    here = _dir(path)
+    while True:
+        if here in kustomized:
+            return here
+        if not here or here in (".", "/"):
+            return None
+        here = _dir(here)
+
+
+def _overlay_replicas(kind: str):
     def build(index: RepoIndex) -> dict[str, list[tuple]]:
-        # overlays patch replicas into a partial copy of the object: count a patch for the
-        # workload of that name that lives beside it (same project directory)
-        patches: dict[str, list[tuple]] = {}
+        # overlays raise replicas three ways: a patch file (a partial copy of the object),
+        # an inline patch in the kustomization, or its `replicas:` field
+        reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+        out: dict[str, list[tuple]] = {}
         for ppath, patch in index.facts(f"k8s-patch:{kind}"):
-            if _replicas(patch):
-                patches.setdefault(str(patch.get("name")), []).append((ppath, patch.get("namespace"), _replicas(patch)))
-        return patches
+            if _replicas(patch) is not None:
+                out.setdefault(str(patch.get("name")), []).append(
+                    (ppath, _owner(ppath, reach), patch.get("namespace"), _replicas(patch)))
+        for kpath, details in index.facts("kustomize:details"):
+            for name, count, *_ in details.get("replicas") or ():
+                out.setdefault(str(name), []).append((kpath, _dir(kpath), None, count))
+            for pkind, name, count, *_ in details.get("patch_replicas") or ():
+                if pkind in (kind, ""):
+                    out.setdefault(str(name), []).append((kpath, _dir(kpath), None, count))
+        return out
 
     return build
+
+
+def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespace) -> list[int]:
+    """Replica counts that overlays set for the workload ``kind/name`` defined in ``path``.
+
+    An overlay counts when its kustomization builds the workload's directory (through
+    ``resources``/``components``), or, where no kustomization says so, when it lives in
+    the same project directory (the parent of the workload's folder).
+    """
+    table = index.derived(f"overlay-replicas:{kind}",
+                          (f"k8s-patch:{kind}", "kustomize:details", "kustomization"), _overlay_replicas(kind))
+    entries = table.get(str(name), ())
+    if not entries:
+        return []
+    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+    here = _dir(path)
+    project = _dir(here)
+    prefix = project + "/" if project else ""
+    counts = []
+    for source, owner, pns, count in entries:
+        if not same_namespace(namespace, pns):
+            continue
+        if source.startswith(prefix) or (owner is not None and here in reach.get(owner, ())):
+            counts.append(count)
+    return counts
 
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in REPLICATED_KINDS))
@@ -69,15 +145,8 @@ def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator
     pod_labels = dict(fact.get("pod_labels") or ())
     if not pod_labels or not fact.get("images"):
         return  # a bare template, not the workload itself
-    patches = index.derived(f"K8S070:patches:{kind}", (f"k8s-patch:{kind}",), _patches(kind))
     ns, name = fact.get("namespace"), fact.get("name")
-    project = posixpath.dirname(posixpath.dirname(path))
-    prefix = project + "/" if project else ""
-    replicas = max(
-        [_replicas(fact) or 0]
-        + [count for ppath, pns, count in patches.get(str(name), ())
-           if ppath.startswith(prefix) and same_namespace(ns, pns)]
-    )
+    replicas = max([_replicas(fact) or 0] + overlay_replicas(index, path, kind, str(name), ns))
     if replicas < 2:
         return
     for bns, selector, api in index.derived("K8S070:budgets", ("k8s:PodDisruptionBudget",), _budgets):

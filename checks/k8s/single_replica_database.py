@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
-from .database_as_deployment import REPLICATED_KINDS, STATEFUL_IMAGES, stateful_containers, stateful_names
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.images import is_database_image, parse_image
+from .database_as_deployment import REPLICATED_KINDS, STATEFUL_IMAGES, stateful_names
+from .missing_pod_disruption_budget import overlay_replicas
 
 CHECK = Check(
     code="K8S002",
@@ -34,24 +36,26 @@ CHECK = Check(
 )
 
 
-@CHECK.on(Workload)
-def single_replica_database(workload: Workload, ctx=None) -> Iterator[Finding]:
-    if workload.kind not in REPLICATED_KINDS:
-        return
-    replicas = workload.replicas
+@CHECK.on_each(*(f"k8s:{kind}" for kind in REPLICATED_KINDS))
+def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iterator[Finding]:
+    replicas = fact.get("replicas")
     if replicas is not None and replicas != 1:  # 0 is scaled down on purpose; 2+ is replicated
         return
-    stores = list(stateful_containers(workload, stateful_names(ctx, CHECK)))
+    names = stateful_names(ctx, CHECK)
+    stores = sorted({image for image in fact.get("servers") or () if is_database_image(parse_image(image), names)})
     if not stores:
         return
-    images = ", ".join(sorted({c.image for c in stores}))
-    if replicas is None:
-        at, key, symbol, evidence = workload.doc, "spec", ("replicas",), "replicas: (unset, defaults to 1)"
-    else:
-        at, key, symbol, evidence = workload.spec, "replicas", (), f"replicas: {replicas}"
+    kind, name = fact.topic.split(":", 1)[1], str(fact.get("name"))
+    # a Kustomize overlay (patch file, inline patch or `replicas:` field) that builds this
+    # workload with more replicas replicates it where it is deployed
+    counts = overlay_replicas(index, path, kind, name, fact.get("namespace"))
+    if counts and max(counts) >= 2:
+        return
+    line = fact.get("replicas_line") or fact.line
     yield CHECK.finding(
-        at, key, symbol=symbol,
-        resource=workload.resource,
-        message=f"{workload.resource} runs its database ({images}) as a single replica",
-        evidence=evidence,
+        Pos(line, line, tuple(fact.ypath) + ("spec", "replicas"), path=path),
+        resource=f"{kind}/{name}",
+        message=f"{kind}/{name} runs its database ({', '.join(stores)}) as a single replica"
+                + (" in every overlay that sets its replicas" if counts else ""),
+        evidence="replicas: (unset, defaults to 1)" if replicas is None else f"replicas: {replicas}",
     )

@@ -10,6 +10,7 @@ commonest source of false positives in peer tools.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -17,7 +18,7 @@ from typing import Any, Iterator
 from ..api import redact
 from .base import Fact, FileKind, ParsedFile
 from .images import ImageRef, parse_image
-from .yamlnodes import YamlDoc, YList, YMap
+from .yamlnodes import YamlDoc, YamlError, YList, YMap, load_documents
 
 WORKLOAD_KINDS = (
     "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
@@ -199,6 +200,71 @@ class Workload(K8sObject):
                 yield Container(node, self, True, index)
 
 
+#: a database image run as one of these is a client (a dump, a wait loop), not a server
+CLIENT_COMMANDS = frozenset({
+    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_isready", "mysql", "mysqldump", "mysqladmin",
+    "mariadb", "mariadb-dump", "mongosh", "mongo", "mongodump", "mongorestore", "mongoexport",
+    "mongoimport", "redis-cli", "redis-benchmark", "cqlsh", "etcdctl", "mc", "sleep", "true",
+    "kafka-topics", "kafka-topics.sh", "kafka-console-consumer", "kafka-console-consumer.sh",
+    "kafka-console-producer", "kafka-console-producer.sh", "clickhouse-client", "influx",
+})
+
+#: image-name endings of companions to a store (routers, sentinels, tools), not the store itself
+COMPANION_SUFFIXES = ("-router", "-sentinel", "-cli", "-tools", "-shell", "-backup", "-init", "-migrate",
+                      "-exporter", "-operator", "-proxy", "-ui", "-admin", "-client", "-connect")
+
+
+def _runs_sentinel(container: "Container") -> bool:
+    """A Redis Sentinel: the redis image started as a sentinel (it holds no data)."""
+    if container.name.lower() == "sentinel" or container.name.lower().endswith("-sentinel"):
+        return True
+    words = []
+    for key in ("command", "args"):
+        words.extend(_str_list(container.node.get(key)))
+    for _, env in container.node.list("env").maps():
+        if str(env.get("name")) == "SENTINEL" and str(env.get("value")).lower() in ("true", "1", "yes"):
+            return True
+    return any("redis-sentinel" in w or w.strip() == "--sentinel" or w.strip().endswith("sentinel.conf")
+               for w in words)
+
+
+def server_containers(workload: "Workload") -> Iterator["Container"]:
+    """Main containers that may run a server: not a client invocation, a companion or a template."""
+    for container in workload.containers():
+        ref = container.image_ref
+        if not container.image or ref.templated or ref.name.lower().endswith(COMPANION_SUFFIXES):
+            continue
+        command = container.node.get("command")
+        if isinstance(command, YList) and command and isinstance(command[0], str):
+            if posixpath.basename(command[0].strip()) in CLIENT_COMMANDS:
+                continue
+        if _runs_sentinel(container):
+            continue
+        yield container
+
+
+#: kinds whose apps/v1 (or Argo Rollouts) form requires ``spec.selector``
+_SELECTOR_REQUIRED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout")
+_OVERLAY_DIRS = ("overlays", "overlay")
+_PATCH_RE = re.compile(r"(^|[-_.])patch(es)?($|[-_.])", re.IGNORECASE)
+
+
+def looks_like_patch_file(path: str, doc: YMap, kind: str) -> bool:
+    """A strategic-merge patch that carries an image, told from a manifest by where it lives.
+
+    apps/v1 workloads cannot be applied without ``spec.selector``; one that has none and
+    sits in an overlay directory or a file or folder named ``*patch*`` is a Kustomize patch
+    (``deployment-patch.yaml``, ``overlays/prod/api.yaml``, ``patches/replicas.yaml``).
+    """
+    if kind not in _SELECTOR_REQUIRED or "selector" in doc.map("spec"):
+        return False
+    parts = path.split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    return any(p.lower() in _OVERLAY_DIRS for p in parts[:-1]) or any(
+        _PATCH_RE.search(p) for p in parts[:-1] + [stem]
+    )
+
+
 @dataclass(eq=False)
 class WorkloadPatch(K8sObject):
     """A partial workload (a Kustomize/strategic-merge patch): containers without images.
@@ -269,7 +335,7 @@ def build_object(path: str, doc: YMap, index: int) -> K8sObject:
         if template is not None:
             containers = template[0].get("containers")
             items = [c for c in containers if isinstance(c, YMap)] if isinstance(containers, YList) else []
-            if not items or not any("image" in c for c in items):
+            if not items or not any("image" in c for c in items) or looks_like_patch_file(path, doc, kind):
                 return WorkloadPatch(**common)
             return Workload(pod_spec=template[0], pod_meta=template[1], **common)
     return K8sObject(**common)
@@ -292,6 +358,10 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["images"] = [c.image for c in obj.containers(include_init=True)]
         data["pod_labels"] = obj.pod_labels
         data["replicas"] = obj.replicas
+        # additive (K8S002): images that may run a server, and where `replicas` is or would go
+        data["servers"] = [c.image for c in server_containers(obj)]
+        data["replicas_line"] = (spec.key_line("replicas") if "replicas" in spec
+                                 else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
     if obj.kind in ("Service", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PodMonitor"):
         selector = spec.get("selector") if obj.kind == "Service" else spec.map("selector").get("matchLabels")
         if obj.kind == "NetworkPolicy":
@@ -470,10 +540,68 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
         count = item.get("count")
         if isinstance(count, int) and not isinstance(count, bool):
             replicas.append((str(item.get("name")), count, seq.item_line(index), item.ypath))
-    if not generators and not replicas:
+    patch_replicas = inline_patch_replicas(k)
+    if not generators and not replicas and not patch_replicas:
         return []
     return [Fact("kustomize:details", k.path, k.line, k.ypath,
-                 Fact.pack(secret_generators=generators, replicas=replicas))]
+                 Fact.pack(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None))]
+
+
+_INLINE_PATCH_LIMIT = 20_000
+
+
+def _json6902_replicas(ops: Any) -> int | None:
+    if not isinstance(ops, list):
+        return None
+    for op in ops:
+        if (isinstance(op, dict) and str(op.get("op")) in ("replace", "add")
+                and str(op.get("path")) == "/spec/replicas"):
+            value = op.get("value")
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+    return None
+
+
+def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
+    """(kind, name, count, line, ypath) for each inline patch of this kustomization that sets replicas.
+
+    Covers ``patches``/``patchesJson6902`` items with ``patch: |`` (a strategic-merge
+    object or JSON6902 operations on a ``target``) and inline strings in
+    ``patchesStrategicMerge``.  Patch files are objects of their own (``k8s-patch:*``).
+    """
+    out: list[tuple] = []
+    for field_name in ("patches", "patchesJson6902", "patchesStrategicMerge"):
+        seq = k.doc.list(field_name)
+        for index, item in enumerate(seq):
+            target: Any = None
+            if isinstance(item, YMap):
+                text, target = item.get("patch"), item.get("target")
+            else:
+                text = item
+            if not isinstance(text, str) or len(text) > _INLINE_PATCH_LIMIT:
+                continue
+            if "\n" not in text.strip() and not text.lstrip().startswith(("{", "[")):  # a file name
+                continue
+            try:
+                docs = load_documents(text)
+            except (YamlError, ValueError, RecursionError):
+                continue
+            line = seq.item_line(index)
+            ypath = seq.ypath + (index,)
+            for doc in docs:
+                data = doc.data
+                if isinstance(data, YMap) and "kind" in data:
+                    count = data.map("spec").get("replicas")
+                    if isinstance(count, int) and not isinstance(count, bool):
+                        name = data.map("metadata").get("name")
+                        if name is None and isinstance(target, YMap):
+                            name = target.get("name")
+                        out.append((str(data.get("kind")), str(name), count, line, ypath))
+                elif isinstance(target, YMap):
+                    count = _json6902_replicas(data)
+                    if count is not None and target.get("name") is not None:
+                        out.append((str(target.get("kind") or ""), str(target.get("name")), count, line, ypath))
+    return out
 
 
 def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
@@ -514,7 +642,8 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.units.append(Kustomization(path, doc.data))
             parsed.facts.append(
                 Fact("kustomization", path, doc.data.line, doc.data.ypath,
-                     Fact.pack(resources=Kustomization(path, doc.data).resources))
+                     Fact.pack(resources=Kustomization(path, doc.data).resources,
+                               components=[str(c) for c in doc.data.list("components")] or None))
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
             parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
@@ -660,6 +789,20 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
             for key, value in data.items():
                 facts.extend(_devhost_facts(owner, obj.resource, f"data key {key!r}", value, data, key,
                                             False, str(key)))
+    if isinstance(obj, WorkloadPatch):
+        # an overlay that sets an image deploys that image: keep it for the image checks
+        template = _pod_template(obj.doc, obj.kind)
+        if template is not None:
+            for section, init in (("containers", False), ("initContainers", True)):
+                for index, node in template[0].list(section).maps():
+                    image = node.get("image")
+                    if isinstance(image, str) and image.strip():
+                        name = str(node.get("name") or f"#{index}")
+                        facts.append(Fact("workload:image", f"{owner}/{name}", node.key_line("image"),
+                                          node.ypath + ("image",),
+                                          Fact.pack(image=image.strip(), resource=f"{obj.resource}/container/{name}",
+                                                    init=init, patch=True)))
+        return facts
     if not isinstance(obj, Workload):
         return facts
     containers = list(obj.containers(include_init=True))
