@@ -64,7 +64,11 @@ def _backup_topics() -> tuple[str, ...]:
 def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     if fact.get("replicas") == 0:
         return
-    images = [str(i) for i in fact.get("main_images") or () if is_database_image(str(i), _DB_NAMES)]
+    # servers: main containers less clients, companions and sentinels (main_images for older facts)
+    candidates = fact.get("servers")
+    if candidates is None:
+        candidates = fact.get("main_images") or ()
+    images = [str(i) for i in candidates if is_database_image(str(i), _DB_NAMES)]
     if not images or index.derived("K8S078:backup-present", _backup_topics(), backup_present):
         return
     kind = fact.topic.split(":", 1)[1]
