@@ -104,7 +104,6 @@ class Engine:
         self.checks = tuple(c for c in all_checks if self.config.enabled(c))
         self.index = RepoIndex(str(self.root))
         self.records: dict[str, FileRecord] = {}
-        self.repo_findings: list[Finding] = []
         self.notices: list[Notice] = []  # walk-level notices
         self.check_errors: list[Notice] = []
         self.scanned = False
@@ -121,6 +120,8 @@ class Engine:
         self._repo_reads: dict[str, RecordingIndex] = {}
         self._repo_results: dict[str, list[Finding]] = {}
         self._each_results: dict[str, dict[tuple[str, str], tuple[RecordingIndex, list[Finding]]]] = {}
+        self._each_by_reads: dict[str, dict[tuple, set[tuple[str, str]]]] = {}
+        self._repo_by_path: dict[str, dict[str, Finding]] = {}
         self._repo_errors: dict[str, Notice] = {}
         self._takes_ctx = {
             c.code: len(inspect.signature(c.func).parameters) >= (4 if c.each_topics else 2)
@@ -150,6 +151,8 @@ class Engine:
         self._repo_reads.clear()
         self._repo_results.clear()
         self._each_results.clear()
+        self._each_by_reads.clear()
+        self._repo_by_path.clear()
         self.check_errors.clear()
         self.rules = IgnoreRules(self.root, self.config.exclude)
         result = walk(self.root, self.rules)
@@ -184,7 +187,7 @@ class Engine:
         # suppressions in a changed file may silence or revive repository findings that
         # point into it, in place: remember how they stood
         touched = set(rels)
-        repo_state = {f.fingerprint: f.suppressed_by for f in self.repo_findings if f.path in touched}
+        repo_state = {f.fingerprint: f.suppressed_by for rel in touched for f in self.repo_findings_at(rel)}
         dirty: set[str] = set()
         for rel in rels:
             dirty |= self._refresh(rel)
@@ -198,10 +201,11 @@ class Engine:
         delta = self._delta(before, after, rels, start)
         if repo_state:
             seen = {f.fingerprint for f in delta.added + delta.changed + delta.removed}
-            for finding in self.repo_findings:
-                fp = finding.fingerprint
-                if fp in repo_state and fp not in seen and finding.suppressed_by != repo_state[fp]:
-                    delta.changed.append(finding)
+            for rel in touched:
+                for finding in self.repo_findings_at(rel):
+                    fp = finding.fingerprint
+                    if fp in repo_state and fp not in seen and finding.suppressed_by != repo_state[fp]:
+                        delta.changed.append(finding)
         return delta
 
     def _findings_of(self, rels: Iterable[str]) -> dict[str, Finding]:
@@ -388,13 +392,26 @@ class Engine:
                 old, new = self._run_whole(check, dirty)
             replaced.extend(old)
             produced.extend(new)
+        for finding in replaced:
+            bucket = self._repo_by_path.get(finding.path or ".")
+            if bucket is not None and bucket.get(finding.fingerprint) is finding:
+                del bucket[finding.fingerprint]
+                if not bucket:
+                    del self._repo_by_path[finding.path or "."]
+        for finding in produced:
+            self._repo_by_path.setdefault(finding.path or ".", {})[finding.fingerprint] = finding
         errors = [n for n in self.check_errors if not n.message.startswith("repository check")]
         self.check_errors = errors + list(self._repo_errors.values())
-        self.repo_findings = [f for results in self._repo_results.values() for f in results]
-        for groups in self._each_results.values():
-            for _, results in groups.values():
-                self.repo_findings.extend(results)
         return replaced, produced
+
+    @property
+    def repo_findings(self) -> list[Finding]:
+        """Findings of the repository checks (all of them)."""
+        return [f for bucket in self._repo_by_path.values() for f in bucket.values()]
+
+    def repo_findings_at(self, path: str) -> list[Finding]:
+        """Findings of the repository checks that point into one file."""
+        return list(self._repo_by_path.get(path, {}).values())
 
     def _evaluate(self, check: Check, call: Callable[[RecordingIndex], Iterable[Finding]]) -> tuple[RecordingIndex, list[Finding]]:
         view = RecordingIndex(self.index)
@@ -418,9 +435,27 @@ class Engine:
         return old, results
 
     def _run_each(self, check: Check, dirty, changed: set[str]) -> tuple[list[Finding], list[Finding]]:
+        """Per-subject check: re-run the subjects of changed files and those whose reads changed.
+
+        Subjects are grouped by (topic, file); groups are indexed by what they read, so
+        deciding what to re-run costs the number of distinct read-sets, not of subjects.
+        """
         groups = self._each_results.setdefault(check.code, {})
+        by_reads = self._each_by_reads.setdefault(check.code, {})
         takes_ctx = self._takes_ctx.get(check.code)
         ctx = self._contexts[check.code]
+        old: list[Finding] = []
+        new: list[Finding] = []
+
+        def drop(key: tuple[str, str]) -> None:
+            entry = groups.pop(key, None)
+            if entry is not None:
+                old.extend(entry[1])
+                members = by_reads.get(entry[0].signature())
+                if members is not None:
+                    members.discard(key)
+                    if not members:
+                        del by_reads[entry[0].signature()]
 
         def run_group(topic: str, path: str) -> None:
             facts = self.index.facts_in(topic, path)
@@ -429,39 +464,33 @@ class Engine:
                 for fact in facts:
                     yield from (check.func(path, fact, index, ctx) if takes_ctx else check.func(path, fact, index)) or ()
 
-            old.extend(groups.pop((topic, path), (None, []))[1])
+            drop((topic, path))
             if facts:
                 view, results = self._evaluate(check, call)
                 groups[(topic, path)] = (view, results)
+                by_reads.setdefault(view.signature(), set()).add((topic, path))
                 new.extend(results)
 
-        old: list[Finding] = []
-        new: list[Finding] = []
         if dirty is None or not groups:
             for key in list(groups):
-                old.extend(groups.pop(key)[1])
+                drop(key)
             self._repo_errors.pop(check.code, None)
             for topic in check.each_topics:
                 for path in self.index.paths_with(topic):
                     run_group(topic, path)
             return old, new
+        stale: set[tuple[str, str]] = set()
         for topic in check.each_topics:
             if topic in dirty:
                 for path in changed:
                     if (topic, path) in groups or self.index.facts_in(topic, path):
-                        run_group(topic, path)
-        verdicts: dict[tuple, bool] = {}
-        stale = []
-        for (topic, path), (view, _) in groups.items():
-            if path in changed:
-                continue
-            signature = view.signature()
-            verdict = verdicts.get(signature)
-            if verdict is None:
-                verdict = verdicts[signature] = view.depends_on(dirty)
-            if verdict:
-                stale.append((topic, path))
-        for topic, path in stale:
+                        stale.add((topic, path))
+        for members in by_reads.values():
+            if members:
+                view = groups[next(iter(members))][0]
+                if view.depends_on(dirty):
+                    stale.update(members)
+        for topic, path in sorted(stale):
             run_group(topic, path)
         return old, new
 

@@ -9,6 +9,7 @@ the repository.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from typing import Any, Callable, Iterator
 
@@ -24,6 +25,7 @@ class RepoIndex:
         self._by_kind: dict[FileKind, set[str]] = defaultdict(set)
         self._derived: dict[str, tuple[frozenset[str], Any]] = {}
         self._counters: dict[str, _Counter] = {}
+        self._topic_counts: dict[str, int] = defaultdict(int)
 
     # -- maintenance (engine only) -------------------------------------------
     def set_file(self, path: str, kind: FileKind, facts: list[Fact] | tuple[Fact, ...]) -> frozenset[str]:
@@ -59,6 +61,7 @@ class RepoIndex:
             grouped[fact.topic].append(fact)
         for topic, items in grouped.items():
             self._by_topic[topic][path] = tuple(items)
+            self._topic_counts[topic] += len(items)
         for name, counter in self._counters.items():
             if counter.recount(path, facts):
                 dirty.add(f"count:{name}")
@@ -83,14 +86,14 @@ class RepoIndex:
             for name in [n for n, (topics, _) in self._derived.items() if topics & dirty]:
                 del self._derived[name]
 
-    def count_where(self, name: str, prefixes: tuple[str, ...], predicate: Callable[[Fact], bool]) -> int:
+    def count_where(self, name: str, prefixes: tuple[str, ...], predicate: Callable[[str, Fact], bool]) -> int:
         """How many facts of topics starting with ``prefixes`` satisfy ``predicate``.
 
         Kept up to date file by file: after the first call, a changed file costs only
         its own facts, so "is there any Prometheus / any backup job anywhere?" stays
         cheap on huge repositories.  A check that reads a count is re-run only when
-        the count changes (``count:<name>``).  ``predicate`` must depend on the fact
-        alone, and one ``name`` must always come with the same predicate.
+        the count changes (``count:<name>``).  ``predicate(path, fact)`` must depend on
+        its arguments alone, and one ``name`` must always come with the same predicate.
         """
         counter = self._counters.get(name)
         if counter is None:
@@ -119,6 +122,9 @@ class RepoIndex:
             return
         self._by_kind[kind].discard(path)
         for fact in self._by_file.pop(path, ()):
+            self._topic_counts[fact.topic] -= 1
+            if self._topic_counts[fact.topic] <= 0:
+                self._topic_counts.pop(fact.topic, None)
             bucket = self._by_topic.get(fact.topic)
             if bucket is not None:
                 bucket.pop(path, None)
@@ -138,6 +144,18 @@ class RepoIndex:
     def has(self, topic: str) -> bool:
         return bool(self._by_topic.get(topic))
 
+    def sample(self, topic: str, limit: int) -> list[tuple[str, Fact]]:
+        """The first ``limit`` (path, fact) of a topic in path order, without sorting them all."""
+        bucket = self._by_topic.get(topic)
+        if not bucket:
+            return []
+        out: list[tuple[str, Fact]] = []
+        for path in heapq.nsmallest(limit, bucket):
+            for fact in bucket[path]:
+                if len(out) < limit:
+                    out.append((path, fact))
+        return out
+
     def paths_with(self, topic: str) -> list[str]:
         """Files that hold facts of a topic."""
         return sorted(self._by_topic.get(topic, ()))
@@ -147,7 +165,7 @@ class RepoIndex:
         return self._by_topic.get(topic, {}).get(path, ())
 
     def count(self, topic: str) -> int:
-        return sum(len(v) for v in self._by_topic.get(topic, {}).values())
+        return self._topic_counts.get(topic, 0)
 
     def topics(self, prefix: str = "") -> list[str]:
         return sorted(t for t in self._by_topic if t.startswith(prefix))
@@ -179,7 +197,7 @@ class _Counter:
 
     __slots__ = ("prefixes", "predicate", "per_file", "total")
 
-    def __init__(self, prefixes: tuple[str, ...], predicate: Callable[[Fact], bool]) -> None:
+    def __init__(self, prefixes: tuple[str, ...], predicate: Callable[[str, Fact], bool]) -> None:
         self.prefixes = prefixes
         self.predicate = predicate
         self.per_file: dict[str, int] = {}
@@ -191,7 +209,7 @@ class _Counter:
         for fact in facts:
             if fact.topic.startswith(self.prefixes):
                 try:
-                    if self.predicate(fact):
+                    if self.predicate(path, fact):
                         count += 1
                 except Exception:  # a predicate that cannot judge a fact does not count it
                     continue
@@ -276,6 +294,10 @@ class RecordingIndex:
     def paths_with(self, topic: str) -> list[str]:
         self.read_topics.add(topic)
         return self._index.paths_with(topic)
+
+    def sample(self, topic: str, limit: int):
+        self.read_topics.add(topic)
+        return self._index.sample(topic, limit)
 
     def facts_in(self, topic: str, path: str):
         self.read_topics.add(topic)

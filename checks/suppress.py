@@ -376,7 +376,7 @@ def _resuppress_repo(path: str, engine: "Engine", markers: list[Marker], today: 
 
     Updated in place: the engine keeps these objects in its per-check results.
     """
-    for finding in engine.repo_findings:
+    for finding in engine.repo_findings_at(path):
         if finding.path == path:
             finding.suppressed_by = _path_ignore(finding, engine) or _suppression_for(finding, markers, today, repo=True)
 

@@ -47,7 +47,7 @@ _SERVER_TOPICS = frozenset(f"k8s:{kind}" for kind in SERVER_KINDS)
 _INSTALLER_TOPICS = frozenset(f"k8s:{kind}" for kind in INSTALLER_KINDS)
 
 
-def _prometheus_fact(fact) -> bool:
+def _prometheus_fact(_path: str, fact) -> bool:
     """One object that is (or installs) a Prometheus server."""
     if fact.topic in _SERVER_TOPICS:
         return _prometheus_workload(fact)

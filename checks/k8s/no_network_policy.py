@@ -46,9 +46,10 @@ def no_network_policy(index: RepoIndex) -> Iterator[Finding]:
         return
     examples = []
     for kind in WORKLOAD_KINDS:
-        for path, fact in index.k8s(kind):
-            if len(examples) < 3:
-                examples.append(f"{kind}/{fact.get('name')} ({path})")
+        for path, fact in index.sample(f"k8s:{kind}", 3 - len(examples)):
+            examples.append(f"{kind}/{fact.get('name')} ({path})")
+        if len(examples) >= 3:
+            break
     yield CHECK.finding(
         resource="NetworkPolicy",
         message=f"{count} workload(s) but no NetworkPolicy anywhere: every pod accepts traffic from every other pod",

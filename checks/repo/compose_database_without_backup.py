@@ -50,33 +50,38 @@ def _primary_database(image: str | None) -> bool:
     return not name.startswith(_NOT_PRIMARY)
 
 
-def backup_evidence(index: RepoIndex) -> bool:
-    if index.has("shell:backup"):
+def _backup_fact(_path: str, fact) -> bool:
+    """One fact that shows backups are taken (a backup job, operator kind or service)."""
+    topic = fact.topic
+    if topic == "shell:backup":
         return True
-    for topic in index.topics("k8s:"):
-        if topic in ("k8s:Schedule", "k8s:Backup") or "backup" in topic.lower():
-            return True
-        for _, fact in index.facts(topic):
-            if fact.get("backup"):
-                return True
-    for _, fact in index.facts("compose:service"):
+    if topic.startswith("k8s:"):
+        return topic in ("k8s:Schedule", "k8s:Backup") or "backup" in topic.lower() or bool(fact.get("backup"))
+    if topic == "compose:service":
         text = f"{fact.key} {fact.get('image') or ''}".lower()
-        if any(word in text for word in _BACKUP_WORDS):
-            return True
+        return any(word in text for word in _BACKUP_WORDS)
     return False
+
+
+def backup_evidence(index: RepoIndex) -> bool:
+    return index.count_where("backup-evidence", ("shell:backup", "k8s:", "compose:service"), _backup_fact) > 0
+
+
+def _compose_database(path: str, fact) -> bool:
+    if set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
+        return False  # a development or test stack
+    return _primary_database(fact.get("image"))
 
 
 @CHECK.on_repo
 def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
-    databases = []
-    for path, fact in index.facts("compose:service"):
-        if set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
-            continue  # a development or test stack
-        if _primary_database(fact.get("image")):
-            databases.append((path, fact))
-    if not databases or backup_evidence(index):
+    if not index.count_where("compose-database", ("compose:service",), _compose_database):
         return
-    for path, fact in databases:
+    if backup_evidence(index):
+        return
+    for path, fact in index.facts("compose:service"):
+        if not _compose_database(path, fact):
+            continue
         yield CHECK.finding(
             resource=f"service/{fact.key}", symbol=(path,),
             message=f"database service {fact.key!r} ({fact.get('image')}) in {path} is never backed up: "

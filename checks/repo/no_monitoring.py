@@ -65,47 +65,62 @@ def _monitoring_image(image: str) -> bool:
     return name in _IMAGE_NAMES or bool(_VENDOR_RE.search(f"{ref.registry or ''}/{repo}"))
 
 
-def monitoring_evidence(index: RepoIndex) -> bool:
-    for kind in _KINDS:
-        if index.has(f"k8s:{kind}"):
+_KIND_TOPICS = frozenset(f"k8s:{kind}" for kind in _KINDS)
+_INSTALLER_TOPICS = frozenset(f"k8s:{kind}" for kind in _INSTALLERS)
+_LONG_RUNNING_TOPICS = frozenset(f"k8s:{kind}" for kind in _LONG_RUNNING)
+
+
+def _evidence_fact(_path: str, fact) -> bool:
+    """One fact that shows metrics, alerts or error tracking are collected."""
+    topic = fact.topic
+    if topic.startswith("k8s:"):
+        if topic in _KIND_TOPICS:
             return True
-    for topic in index.topics("k8s:"):
-        for _, fact in index.facts(topic):
-            if any(_monitoring_image(str(image)) for image in fact.get("images") or ()):
-                return True
-    for kind in _INSTALLERS:  # a monitoring stack installed by Flux/Argo/Helm
-        for _, fact in index.k8s(kind):
-            if any(word in str(fact.get("name") or fact.key).lower() for word in _STACK_WORDS):
-                return True
-    for _, fact in index.facts("compose:service"):
+        if any(_monitoring_image(str(image)) for image in fact.get("images") or ()):
+            return True
+        if topic in _INSTALLER_TOPICS:  # a monitoring stack installed by Flux/Argo/Helm
+            return any(word in str(fact.get("name") or fact.key).lower() for word in _STACK_WORDS)
+        return False
+    if topic == "compose:service":
         if fact.get("image") and _monitoring_image(str(fact.get("image"))):
             return True
-        if _ENV_RE.match(fact.key.upper()) or any(_ENV_RE.match(str(n)) for n in fact.get("env") or ()):
-            return True
-    for topic in ("env:key", "code:env-read"):
-        for _, fact in index.facts(topic):
-            if _ENV_RE.match(fact.key):
-                return True
+        return bool(_ENV_RE.match(fact.key.upper()) or any(_ENV_RE.match(str(n)) for n in fact.get("env") or ()))
+    if topic in ("env:key", "code:env-read"):
+        return bool(_ENV_RE.match(fact.key))
     return False
 
 
-def _services(index: RepoIndex) -> list[str]:
-    out = []
-    for path, fact in index.facts("compose:service"):
-        if not set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
-            out.append(f"service/{fact.key}")
+def monitoring_evidence(index: RepoIndex) -> bool:
+    prefixes = ("k8s:", "compose:service", "env:key", "code:env-read")
+    return index.count_where("monitoring-evidence", prefixes, _evidence_fact) > 0
+
+
+def _service_fact(path: str, fact) -> bool:
+    if fact.topic == "compose:service":
+        return not set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS
+    return fact.topic in _LONG_RUNNING_TOPICS
+
+
+def _examples(index: RepoIndex, limit: int) -> list[str]:
+    """A few services to name in the message, found without listing them all."""
+    out = [f"service/{fact.key}" for path, fact in index.sample("compose:service", limit * 4)
+           if _service_fact(path, fact)][:limit]
     for kind in _LONG_RUNNING:
-        out.extend(f"{kind}/{fact.get('name') or fact.key}" for _, fact in index.k8s(kind))
+        if len(out) >= limit:
+            break
+        out.extend(f"{kind}/{fact.get('name') or fact.key}" for _, fact in index.sample(f"k8s:{kind}", limit - len(out)))
     return out
 
 
 @CHECK.on_repo
 def no_monitoring(index: RepoIndex) -> Iterator[Finding]:
-    services = _services(index)
-    if not services or monitoring_evidence(index):
+    prefixes = ("compose:service", *sorted(_LONG_RUNNING_TOPICS))
+    count = index.count_where("running-services", prefixes, _service_fact)
+    if not count or monitoring_evidence(index):
         return
-    shown = ", ".join(services[:4]) + (f" and {len(services) - 4} more" if len(services) > 4 else "")
+    services = _examples(index, 4)
+    shown = ", ".join(services) + (f" and {count - len(services)} more" if count > len(services) else "")
     yield CHECK.finding(
         resource="monitoring",
-        message=f"{len(services)} services run ({shown}) but nothing collects metrics, alerts or tracks errors",
+        message=f"{count} services run ({shown}) but nothing collects metrics, alerts or tracks errors",
     )
