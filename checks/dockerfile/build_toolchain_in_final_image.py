@@ -8,6 +8,7 @@ from ..models.dockerfile import (
     Dockerfile,
     Instruction,
     built_for_development,
+    runs_a_build,
     packages_installed,
     shell_commands,
 )
@@ -23,8 +24,9 @@ CHECK = Check(
         "Left in the final image they add hundreds of megabytes, a long tail of CVEs to "
         "patch, and hand an attacker who gets a shell the tools to build exploits in place. "
         "A multi-stage build compiles in one stage and copies only the result into a slim "
-        "runtime stage. Build stages, `Dockerfile.dev`-style images and toolchains removed "
-        "again (`apk del .build-deps`, `apt-get purge`) are not flagged."
+        "runtime stage. Build stages, `Dockerfile.dev`-style images, build-environment images "
+        "(whose ENTRYPOINT/CMD is the build, e.g. `build.sh` or `make`, and which expose no port) "
+        "and toolchains removed again (`apk del .build-deps`, `apt-get purge`) are not flagged."
     ),
     remediation=(
         "Move the compile step into a build stage (`FROM golang:1.22 AS build`).",
@@ -77,8 +79,8 @@ def _removed_names(script: str) -> set[str]:
 
 @CHECK.on(Dockerfile)
 def build_toolchain_in_final_image(dockerfile: Dockerfile) -> Iterator[Finding]:
-    if built_for_development(dockerfile.path):
-        return
+    if built_for_development(dockerfile.path) or runs_a_build(dockerfile):
+        return  # a dev/CI image, or a build environment whose command is the build
     shipped = dockerfile.shipped_stages()
     runs: list[tuple[object, Instruction, str]] = []
     for stage in reversed(shipped):  # build order: the chain's root first

@@ -835,3 +835,34 @@ def built_for_development(path: str) -> bool:
         return True
     words = set(re.split(r"[._-]+", parts[-1])) - {"dockerfile", "containerfile"}
     return bool(words & _BUILD_PURPOSE_WORDS)
+
+
+_BUILD_SCRIPT_RE = re.compile(r"(?:^|[-_])(?:build|compile|package|cross|make)(?:[-_.]|$)")
+_BUILD_PROGRAMS = {"make", "cmake", "ninja", "meson", "mvn", "gradle", "bazel", "scons", "rpmbuild",
+                   "dpkg-buildpackage", "debuild", "abuild", "makepkg"}
+_BUILD_SUBCOMMANDS = {"cargo": "build", "go": "build", "dotnet": "build", "npm": "run", "yarn": "build"}
+
+
+def runs_a_build(dockerfile: Dockerfile) -> bool:
+    """True when the image's own command is a build (``ENTRYPOINT ["/data/build.sh"]``,
+    ``CMD make``) and it serves nothing (no EXPOSE): a build-environment image, whose
+    toolchain is the point rather than a leftover."""
+    chain = dockerfile.final.chain()
+    if any(stage.all("EXPOSE") for stage in chain):
+        return False
+    command = next((i for s in chain for i in reversed(s.all("ENTRYPOINT", "CMD"))), None)
+    if command is None:
+        return False
+    words = command.words
+    if command.exec_form is None:
+        words = [w for c in shell_commands(command.args) for w in c.argv]
+    for position, word in enumerate(words):
+        base = word.rsplit("/", 1)[-1].lower()
+        if base in _BUILD_PROGRAMS:
+            return True
+        if base in _BUILD_SUBCOMMANDS and position + 1 < len(words) and words[position + 1] == _BUILD_SUBCOMMANDS[base]:
+            return True
+        stem = base.rsplit(".", 1)[0] if base.endswith((".sh", ".bash", ".py")) else ""
+        if stem and _BUILD_SCRIPT_RE.search(stem):
+            return True
+    return False
