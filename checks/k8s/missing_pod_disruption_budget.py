@@ -114,8 +114,8 @@ def _overlay_replicas(kind: str):
     return build
 
 
-def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespace) -> list[int]:
-    """Replica counts that overlays set for the workload ``kind/name`` defined in ``path``.
+def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespace) -> list[tuple[int, str]]:
+    """(count, file) for each replica count an overlay sets for the workload ``kind/name`` in ``path``.
 
     An overlay counts when its kustomization builds the workload's directory (through
     ``resources``/``components``), or, where no kustomization says so, when it lives in
@@ -135,8 +135,8 @@ def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespac
         if not same_namespace(namespace, pns):
             continue
         if source.startswith(prefix) or (owner is not None and here in reach.get(owner, ())):
-            counts.append(count)
-    return counts
+            counts.append((count, source))
+    return sorted(counts, key=lambda item: (-item[0], item[1]))
 
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in REPLICATED_KINDS))
@@ -146,7 +146,9 @@ def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator
     if not pod_labels or not fact.get("images"):
         return  # a bare template, not the workload itself
     ns, name = fact.get("namespace"), fact.get("name")
-    replicas = max([_replicas(fact) or 0] + overlay_replicas(index, path, kind, str(name), ns))
+    own = _replicas(fact) or 0
+    overlays = overlay_replicas(index, path, kind, str(name), ns)
+    replicas, source = max([(own, "")] + [(count, src) for count, src in overlays], key=lambda item: item[0])
     if replicas < 2:
         return
     for bns, selector, api in index.derived("K8S070:budgets", ("k8s:PodDisruptionBudget",), _budgets):
@@ -158,9 +160,12 @@ def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator
             continue  # an empty policy/v1beta1 selector selects nothing
         if selector_matches(sel, pod_labels):
             return
+    # point at `replicas:` when the count is the workload's own, else at the object
+    line = (fact.get("replicas_line") or fact.line) if replicas == own else fact.line
     yield CHECK.finding(
-        Pos(fact.line, fact.line, fact.ypath, path=path),
+        Pos(line, line, fact.ypath, path=path),
         resource=f"{kind}/{name}",
-        message=f"{kind}/{name} runs {replicas} replicas but no PodDisruptionBudget selects its pods",
+        message=f"{kind}/{name} runs {replicas} replicas{f' (set in {source})' if source else ''} "
+                f"but no PodDisruptionBudget selects its pods",
         evidence="pod labels: " + ", ".join(f"{k}={v}" for k, v in sorted(pod_labels.items())[:4]),
     )

@@ -49,7 +49,7 @@ def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iter
     # a Kustomize overlay (patch file, inline patch or `replicas:` field) that builds this
     # workload with more replicas replicates it where it is deployed
     counts = overlay_replicas(index, path, kind, name, fact.get("namespace"))
-    if counts and max(counts) >= 2:
+    if counts and max(count for count, _ in counts) >= 2:
         return
     line = fact.get("replicas_line") or fact.line
     yield CHECK.finding(
