@@ -139,6 +139,16 @@ def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespac
     return sorted(counts, key=lambda item: (-item[0], item[1]))
 
 
+def _autoscaled(index: RepoIndex) -> dict[str, list[tuple]]:
+    """``Kind/name`` -> [(namespace, minReplicas, path)] of HorizontalPodAutoscalers."""
+    out: dict[str, list[tuple]] = {}
+    for hpath, fact in index.k8s("HorizontalPodAutoscaler"):
+        low = fact.get("min_replicas")
+        if isinstance(low, int) and not isinstance(low, bool):
+            out.setdefault(str(fact.get("target")), []).append((fact.get("namespace"), low, hpath))
+    return out
+
+
 @CHECK.on_each(*(f"k8s:{kind}" for kind in REPLICATED_KINDS))
 def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     kind = fact.topic.split(":", 1)[1]
@@ -148,7 +158,12 @@ def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator
     ns, name = fact.get("namespace"), fact.get("name")
     own = _replicas(fact) or 0
     overlays = overlay_replicas(index, path, kind, str(name), ns)
-    replicas, source = max([(own, "")] + [(count, src) for count, src in overlays], key=lambda item: item[0])
+    # an autoscaler never goes below its minReplicas (the Deployment's own count is then moot)
+    scaled = index.derived("K8S070:autoscaled", ("k8s:HorizontalPodAutoscaler",), _autoscaled)
+    floors = [(low, f"minReplicas of its HorizontalPodAutoscaler in {hpath}")
+              for hns, low, hpath in scaled.get(f"{kind}/{name}", ()) if same_namespace(ns, hns)]
+    replicas, source = max([(own, "")] + [(count, f"set in {src}") for count, src in overlays] + floors,
+                           key=lambda item: item[0])
     if replicas < 2:
         return
     for bns, selector, api in index.derived("K8S070:budgets", ("k8s:PodDisruptionBudget",), _budgets):
@@ -165,7 +180,7 @@ def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator
     yield CHECK.finding(
         Pos(line, line, fact.ypath, path=path),
         resource=f"{kind}/{name}",
-        message=f"{kind}/{name} runs {replicas} replicas{f' (set in {source})' if source else ''} "
+        message=f"{kind}/{name} runs {replicas} replicas{f' ({source})' if source else ''} "
                 f"but no PodDisruptionBudget selects its pods",
         evidence="pod labels: " + ", ".join(f"{k}={v}" for k, v in sorted(pod_labels.items())[:4]),
     )
