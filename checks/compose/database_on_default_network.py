@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, Service
 from ..models.images import DATABASE_IMAGES
+from ..models.yamlnodes import YList, YMap
 
 CHECK = Check(
     code="CMP012",
@@ -18,7 +20,9 @@ CHECK = Check(
         "Compose puts every service that declares no `networks:` on one shared default network, "
         "so the database accepts connections from the reverse proxy, the admin UI and any "
         "third-party container in the file. One compromised edge service is then one hop from "
-        "the data. Separate networks give the database only the clients that need it."
+        "the data. Separate networks give the database only the clients that need it. When every "
+        "neighbour is a client of the database (it depends on, links to or names it as a host), "
+        "splitting networks would change nothing and the check stays quiet."
     ),
     remediation=(
         "Declare a `backend` network (with `internal: true` if the database needs no egress) and put the "
@@ -36,6 +40,21 @@ CHECK = Check(
 )
 
 
+def _is_client_of(peer: Service, db: Service) -> bool:
+    """The peer uses the database: it depends on or links to it, or names it as a host in
+    its environment (``DB_HOST=db:5432``, ``postgres://app@db/app``)."""
+    depends, _ = peer.lookup("depends_on")
+    if isinstance(depends, (YMap, YList)) and db.name in [str(d) for d in depends]:
+        return True
+    if isinstance(depends, str) and depends == db.name:
+        return True
+    links, _ = peer.lookup("links")
+    if isinstance(links, YList) and any(str(link).split(":", 1)[0] == db.name for link in links):
+        return True
+    host = re.compile(r"(?:^|[/@=\s,])" + re.escape(db.name) + r"(?:$|[:/\s,])")
+    return any(var.value and host.search(var.value) for var in peer.environment())
+
+
 def on_default_network(service: Service) -> bool:
     """True when the service joins the file's default network."""
     if service.lookup("network_mode")[1] is not None:  # host, none, service:x, container:x
@@ -51,9 +70,11 @@ def database_on_default_network(compose: ComposeFile, ctx=None) -> Iterator[Find
     for db in services:
         if not db.is_database(names) or not on_default_network(db):
             continue
-        peers = [s.name for s in services if s is not db and on_default_network(s) and not s.is_database(names)]
-        if not peers:
+        peers = [s for s in services if s is not db and on_default_network(s) and not s.is_database(names)]
+        # separate networks only help against neighbours that have no business with the database
+        if not peers or all(_is_client_of(peer, db) for peer in peers):
             continue
+        peers = [p.name for p in peers]
         shown = ", ".join(repr(p) for p in peers[:3]) + (f" and {len(peers) - 3} more" if len(peers) > 3 else "")
         message = f"database service {db.name!r} is on the default network with {shown}"
         if "networks" in db.node:
