@@ -54,12 +54,21 @@ def _is_runner(command: Command) -> bool:
     return True
 
 
+_INNER_SUBST_RE = re.compile(r"\$\([^()]*\)")
+
+
 def _finds(script: str) -> list[str]:
     found: list[str] = []
-    for pipeline in shell_pipelines(script):
-        for left, right in zip(pipeline, pipeline[1:]):
-            if left.program in _FETCHERS and _is_runner(right):
-                found.append(f"{left.program} ... | {right.program}")
+    # a command substitution inside a word (`curl https://x/$(curl -s api | jq -r .tag)/install.sh | bash`)
+    # would otherwise split the outer pipeline: read it once with substitutions as plain words
+    flattened = _INNER_SUBST_RE.sub("SUBST", script)
+    for text in (script, flattened) if flattened != script else (script,):
+        for pipeline in shell_pipelines(text):
+            for left, right in zip(pipeline, pipeline[1:]):
+                if left.program in _FETCHERS and _is_runner(right):
+                    what = f"{left.program} ... | {right.program}"
+                    if what not in found:
+                        found.append(what)
     tokens = shell_tokens(script)
     for i, token in enumerate(tokens):
         # bash <(curl ...), sh -c "$(curl ...)"
