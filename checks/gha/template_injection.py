@@ -50,7 +50,9 @@ def template_injection(wf: Workflow) -> Iterator[Finding]:
                 found = untrusted_contexts(text)
                 if not found:
                     continue
-                shown = ", ".join(found[:3]) + (" ..." if len(found) > 3 else "")
+                named = [{"github": "the whole github context", "github.event": "the whole event"}.get(c, c)
+                         for c in found]
+                shown = ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
                 yield CHECK.finding(
                     node, key, resource=step.resource,
                     message=f"{step.label} of {job.label} expands {shown} into its {what}",

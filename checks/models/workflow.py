@@ -78,6 +78,7 @@ _UNTRUSTED = [
     r"github\.event\.merge_group\.head_commit\.(?:message|(?:author|committer)\.(?:email|name))",
     r"github\.event\.check_suite\.head_branch",
     r"github\.event(?=\s*[),}]|\s*$)",  # the whole event, e.g. toJSON(github.event)
+    r"github(?=\s*[),}]|\s*$)",  # the whole context (it holds the event and head_ref), toJSON(github)
 ]
 _UNTRUSTED_RE = re.compile(r"(?<![\w.])(?:" + "|".join(_UNTRUSTED) + r")(?![\w])")
 
