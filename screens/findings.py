@@ -88,6 +88,8 @@ class FindingsScreen(Screen):
             self.show_detail(selected)
         elif selected is None and not self.app.scanning:
             detail.show_message(self._empty_message())
+        if selected is not None and selected.fingerprint in changed:
+            self.refresh_bindings()  # its triage state may have changed what a, d, u do
         self.refresh_view()
 
     def _empty_message(self) -> str:
@@ -100,7 +102,6 @@ class FindingsScreen(Screen):
         table = self.table
         status.set_counts(table.counts())
         status.set_view(f"grouped by {table.group_mode} · " + table.filters.describe())
-        self.refresh_bindings()
 
     def show_detail(self, finding: Finding) -> None:
         siblings = [f for f in self.app.findings.values() if f.path == finding.path]

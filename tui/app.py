@@ -237,7 +237,11 @@ class AuditApp(App[int]):
     def _update_worker(self, paths: list[str]) -> None:
         engine = self._engine()
         delta = engine.update(paths)
-        self.post_message(FindingsUpdated(delta, sorted(engine.records), engine.all_notices()))
+        readiness = None
+        if not delta.empty:
+            # computed here, off the UI thread, while the engine is still ours
+            readiness = self._compute_readiness(engine.findings, engine.index)
+        self.post_message(FindingsUpdated(delta, sorted(engine.records), engine.all_notices(), readiness))
 
     @work(thread=True, group="engine", name="export", exit_on_error=False)
     def _export_worker(self) -> None:
@@ -332,8 +336,10 @@ class AuditApp(App[int]):
             self.new -= removed
             self.findings_screen.apply(changed, removed)
             self.notify(delta.summary(), timeout=4)
-            # the table paints first; the score follows
-            self.call_after_refresh(self._update_readiness)
+            if message.readiness is not None and not self._readiness_dirty:
+                self._set_readiness(*message.readiness)
+            else:
+                self.call_after_refresh(self._update_readiness)
         self.updates_applied += 1
         self.timings["last_update"] = time.perf_counter()
         self._kick()
@@ -407,11 +413,16 @@ class AuditApp(App[int]):
             self._readiness_dirty = True
             return
         self._readiness_dirty = False
+        self._set_readiness(*self._compute_readiness(list(self.findings.values()), self.engine.index))
+
+    def _compute_readiness(self, findings: list[Any], index: Any) -> tuple[list[Any], float]:
         from .checks import readiness
 
-        findings = list(self.findings.values())
-        self.readiness = readiness.production_checklist(findings, self.engine.index, self.status_of)
-        self.score = readiness.readiness_score(self.readiness, findings, self.status_of)
+        items = readiness.production_checklist(findings, index, self.status_of)
+        return items, readiness.readiness_score(items, findings, self.status_of)
+
+    def _set_readiness(self, items: list[Any], score: float) -> None:
+        self.readiness, self.score = items, score
         self.sub_title = f"{self.root.name} · readiness {self.score:.1f}/10"
         self._update_state_label()
         for screen in self.screen_stack:

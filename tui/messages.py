@@ -45,6 +45,8 @@ class FindingsUpdated(Message):
     delta: Any
     files: list[str]
     notices: list[Any]
+    #: the production checklist and score, computed in the worker (None: not computed)
+    readiness: tuple[list[Any], float] | None = None
 
 
 @dataclass

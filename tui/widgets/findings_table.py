@@ -123,6 +123,37 @@ class FindingsTable(DataTable):
         self._group_meta: dict[str, tuple[tuple, str, Severity | None]] = {}
         self._row_group: dict[str, str] = {}
 
+    # -- row bookkeeping ----------------------------------------------------------
+    # DataTable recomputes its line -> row map (a walk over every row) whenever
+    # anything changes, a single cell included.  Every row here is one line high, so
+    # the map only changes when rows are added, removed or reordered: cache it by that.
+    _structure = 0
+    _offsets_cache: tuple[int, list] | None = None
+
+    def add_row(self, *cells, height: int | None = 1, key=None, label=None):  # type: ignore[override]
+        self._structure += 1
+        return super().add_row(*cells, height=height, key=key, label=label)
+
+    def remove_row(self, row_key) -> None:  # type: ignore[override]
+        self._structure += 1
+        super().remove_row(row_key)
+
+    def sort(self, *columns, key=None, reverse: bool = False):  # type: ignore[override]
+        self._structure += 1
+        return super().sort(*columns, key=key, reverse=reverse)
+
+    def clear(self, columns: bool = False):  # type: ignore[override]
+        self._structure += 1
+        return super().clear(columns)
+
+    @property
+    def _y_offsets(self) -> list:  # type: ignore[override]
+        cache = self._offsets_cache
+        if cache is None or cache[0] != self._structure:
+            cache = (self._structure, [(row.key, 0) for row in self.ordered_rows])
+            self._offsets_cache = cache
+        return cache[1]
+
     # -- setup ------------------------------------------------------------------
     def on_mount(self) -> None:
         self.add_column(" ", key="new", width=1)
