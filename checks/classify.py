@@ -129,6 +129,14 @@ def looks_templated(text: str) -> bool:
     return "{{" in text and bool(_TEMPLATE_RE.search(text))
 
 
+#: keys only a compose service has: an override or extension file (``hwaccel.yml`` with
+#: ``devices:`` and ``security_opt:``) is a compose file even without ``image``/``build``
+_COMPOSE_SERVICE_KEYS = frozenset({
+    "image", "build", "extends", "devices", "security_opt", "cap_add", "cap_drop", "privileged",
+    "network_mode", "depends_on", "healthcheck", "env_file", "container_name", "restart",
+})
+
+
 def is_compose_doc(data: Any) -> bool:
     if not isinstance(data, YMap):
         return False
@@ -137,7 +145,7 @@ def is_compose_doc(data: Any) -> bool:
         return False
     if "apiVersion" in data or "kind" in data:
         return False
-    return any(isinstance(s, YMap) and ("image" in s or "build" in s) for s in services.values())
+    return any(isinstance(s, YMap) and bool(_COMPOSE_SERVICE_KEYS.intersection(s)) for s in services.values())
 
 
 def in_helm_chart(rel: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import floating_image
+from ..models.images import floating_image
 from ..models.dockerfile import Dockerfile
 from ..models.images import is_database_image
 

@@ -107,45 +107,8 @@ def literal_default(value: Any) -> str | None:
     return interpolate(value)
 
 
-#: tags that name a channel, not a version: the image behind them changes with each release
-MOVING_TAGS = frozenset({
-    "latest", "stable", "edge", "main", "master", "release", "nightly", "dev", "develop",
-    "canary", "beta", "rc", "testing", "unstable", "current", "lts", "mainline", "rolling", "next",
-})
-#: variant words that, without any version next to them, mean "the latest release, in this
-#: variant" (``redis:alpine``, ``nextcloud:apache``, ``php:fpm``)
-VARIANT_TAGS = frozenset({
-    "alpine", "slim", "apache", "fpm", "cli", "perl", "otel", "jdk", "jre", "musl", "glibc",
-    "debian", "ubuntu", "windowsservercore", "nanoserver", "full", "minimal",
-})
-
-
-def is_moving_tag(tag: str | None) -> bool:
-    """True when a tag follows releases instead of naming one.
-
-    No tag, ``latest``/``stable``/``release``/``lts`` and the like, and bare variants
-    (``alpine``, ``lts-alpine``, ``apache``) move; anything with a digit in it
-    (``16.4``, ``14-alpine``, ``2024.08.2``) or a distribution codename (``bookworm``)
-    is treated as a version.
-    """
-    if tag is None:
-        return True
-    text = tag.strip().lower()
-    if not text:
-        return True
-    if any(char.isdigit() for char in text):
-        return False
-    words = [w for w in re.split(r"[-_.]+", text) if w]
-    if not words:
-        return True
-    if words[0] in MOVING_TAGS:
-        return all(w in MOVING_TAGS or w in VARIANT_TAGS for w in words)
-    return all(w in VARIANT_TAGS for w in words)
-
-
-def floating_image(ref: ImageRef) -> bool:
-    """No digest, and a tag that moves (see :func:`is_moving_tag`)."""
-    return ref.digest is None and is_moving_tag(ref.tag)
+# the moving-tag rule lives with the other image questions, so every domain agrees
+from .images import MOVING_TAGS, VARIANT_TAGS, floating_image, is_moving_tag  # noqa: E402,F401
 
 
 @dataclass(frozen=True)

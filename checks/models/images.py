@@ -19,6 +19,48 @@ _DIGEST_RE = re.compile(r"@(sha256:[0-9a-fA-F]{32,})$")
 _VAR_RE = re.compile(r"\$\{?[A-Za-z_]")
 
 
+#: tags that name a channel, not a version: the image behind them changes with each release
+MOVING_TAGS = frozenset({
+    "latest", "stable", "edge", "main", "master", "release", "nightly", "dev", "develop",
+    "canary", "beta", "rc", "testing", "unstable", "current", "lts", "mainline", "rolling", "next",
+})
+#: variant words that, without any version next to them, mean "the latest release, in this
+#: variant" (``redis:alpine``, ``nextcloud:apache``, ``php:fpm``)
+VARIANT_TAGS = frozenset({
+    "alpine", "slim", "apache", "fpm", "cli", "perl", "otel", "jdk", "jre", "musl", "glibc",
+    "debian", "ubuntu", "windowsservercore", "nanoserver", "full", "minimal",
+})
+
+
+def is_moving_tag(tag: str | None) -> bool:
+    """True when a tag follows releases instead of naming one.
+
+    No tag, ``latest``/``stable``/``release``/``lts`` and the like, and bare variants
+    (``alpine``, ``lts-alpine``, ``apache``) move; anything with a digit in it
+    (``16.4``, ``14-alpine``, ``2024.08.2``) or a distribution codename (``bookworm``)
+    is treated as a version.
+    """
+    if tag is None:
+        return True
+    text = tag.strip().lower()
+    if not text:
+        return True
+    if any(char.isdigit() for char in text):
+        return False
+    words = [w for w in re.split(r"[-_.]+", text) if w]
+    if not words:
+        return True
+    if words[0] in MOVING_TAGS:
+        return all(w in MOVING_TAGS or w in VARIANT_TAGS for w in words)
+    return all(w in VARIANT_TAGS for w in words)
+
+
+def floating_image(ref: "ImageRef") -> bool:
+    """No digest, and a tag that moves (see :func:`is_moving_tag`)."""
+    return ref.digest is None and is_moving_tag(ref.tag)
+
+
+
 @dataclass(frozen=True)
 class ImageRef:
     raw: str
@@ -39,8 +81,8 @@ class ImageRef:
 
     @property
     def floating(self) -> bool:
-        """No tag, or ``latest``, and no digest."""
-        return self.digest is None and (self.tag is None or self.tag.lower() in ("latest", "stable", "edge", "main", "master"))
+        """No digest, and a tag that moves with releases (see :func:`is_moving_tag`)."""
+        return self.digest is None and is_moving_tag(self.tag)
 
     @property
     def pinned(self) -> bool:

@@ -122,5 +122,5 @@ def no_monitoring(index: RepoIndex) -> Iterator[Finding]:
     shown = ", ".join(services) + (f" and {count - len(services)} more" if count > len(services) else "")
     yield CHECK.finding(
         resource="monitoring",
-        message=f"{count} services run ({shown}) but nothing collects metrics, alerts or tracks errors",
+        message=f"{count} service{'s' if count != 1 else ''} run{'s' if count == 1 else ''} ({shown}) but nothing collects metrics, alerts or tracks errors",
     )
