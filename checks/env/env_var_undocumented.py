@@ -56,18 +56,25 @@ def _is_test_path(path: str) -> bool:
     return bool(words & _TEST_WORDS) or path.rsplit("/", 1)[-1].lower().startswith("test")
 
 
-def documented_names(index: RepoIndex) -> set[str] | None:
-    """Every variable some env file, compose service or manifest sets; None if unknowable."""
+_DOCUMENTING_TOPICS = ("env:key", "compose:service", "workload:env")
+
+
+def _documented(index: RepoIndex) -> frozenset[str]:
     names = {fact.key for _, fact in index.facts("env:key")}
     for _, fact in index.facts("compose:service"):
         names.update(str(n) for n in (fact.get("env") or ()))
-    for topic in index.topics("k8s:"):
-        for _, fact in index.facts(topic):
-            env = fact.get("env")
-            if env is None and fact.get("images") is not None:
-                return None  # a workload whose env we cannot see: stay quiet
-            names.update(str(n) for n in (env or ()))
-    return names
+    names.update(fact.key for _, fact in index.facts("workload:env"))
+    return frozenset(names)
+
+
+def documented_names(index: RepoIndex) -> frozenset[str] | None:
+    """Every variable some env file, compose service or manifest sets; None if unknowable.
+
+    Cached until one of the documenting topics changes, so a change elsewhere costs nothing.
+    """
+    if index.has("workload:env-from"):
+        return None  # a workload takes its env from a ConfigMap/Secret we may not see: stay quiet
+    return index.derived("ENV003:documented", _DOCUMENTING_TOPICS, _documented)
 
 
 @CHECK.on_repo

@@ -770,6 +770,15 @@ def _devhost_facts(owner: str, resource: str, where: str, value: Any, at: YMap |
     return facts
 
 
+def _scraped(obj: "Workload") -> bool:
+    """Annotation-based Prometheus scraping (``prometheus.io/scrape: "true"``) on the pod or object."""
+    for meta in (obj.pod_meta, obj.metadata):
+        annotations = meta.get("annotations") if isinstance(meta, YMap) else None
+        if isinstance(annotations, YMap) and str(annotations.get("prometheus.io/scrape", "")).lower() == "true":
+            return True
+    return False
+
+
 def workload_facts(obj: K8sObject) -> list[Fact]:
     """Facts the workload repository checks need, each with its own position.
 
@@ -815,6 +824,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
         kind=obj.kind, name=obj.name, namespace=obj.namespace, resource=obj.resource,
         service_account=str(account), automount=automount if isinstance(automount, bool) else None,
         automount_line=pod.key_line("automountServiceAccountToken") if "automountServiceAccountToken" in pod else None,
+        scrape=_scraped(obj) or None,
     )))
     shared_loopback = pod.get("hostNetwork") is True or sum(1 for _ in long_lived_containers(obj)) > 1
     for container in containers:
@@ -824,10 +834,16 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
                               container.ypath + ("image",),
                               Fact.pack(image=image.strip(), resource=container.resource, init=container.init)))
         for _, env in container.node.list("env").maps():
+            if env.get("name") is not None:
+                # variables the manifests document (ENV003 compares code reads with them)
+                facts.append(Fact("workload:env", str(env.get("name")), env.line, env.ypath))
             if "value" in env:
                 name = str(env.get("name"))
                 facts.extend(_devhost_facts(owner, container.resource, f"env {name}", env.get("value"), env,
                                             "value", shared_loopback, name))
+        if container.node.list("envFrom"):
+            # names come from a ConfigMap/Secret we may not see: the env is not fully known
+            facts.append(Fact("workload:env-from", f"{owner}/{container.name}", container.line, container.ypath))
         args = container.node.list("args")
         for index, arg in enumerate(args):
             if isinstance(arg, str):

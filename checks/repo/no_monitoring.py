@@ -87,11 +87,13 @@ def _evidence_fact(_path: str, fact) -> bool:
         return bool(_ENV_RE.match(fact.key.upper()) or any(_ENV_RE.match(str(n)) for n in fact.get("env") or ()))
     if topic in ("env:key", "code:env-read"):
         return bool(_ENV_RE.match(fact.key))
+    if topic == "workload:pod":  # scraped through prometheus.io/* annotations
+        return bool(fact.get("scrape"))
     return False
 
 
 def monitoring_evidence(index: RepoIndex) -> bool:
-    prefixes = ("k8s:", "compose:service", "env:key", "code:env-read")
+    prefixes = ("k8s:", "compose:service", "env:key", "code:env-read", "workload:pod")
     return index.count_where("monitoring-evidence", prefixes, _evidence_fact) > 0
 
 
