@@ -242,14 +242,27 @@ def build(
     blockers = [f for f in open_findings if f.severity == Severity.CRITICAL]
     if not blockers:
         doc.add(Para("No open critical findings."))
-    for number, f in enumerate(blockers, 1):
-        doc.add(Heading(3, f"{number}. {f.title} ({f.code}) at {f.location}"))
-        lines = [f"**Where:** `{f.location}`" + (f" ({f.resource})" if f.resource else ""),
-                 f"**Finding:** {_sentence(f.message)}"]
-        if f.evidence:
-            lines.append(f"**Evidence:** `{_cell(f.evidence)}`")
+    # one entry per check: the same impact and steps, every place it occurs
+    by_check: dict[str, list[Finding]] = {}
+    for f in blockers:
+        by_check.setdefault(f.code, []).append(f)
+    for number, group in enumerate(by_check.values(), 1):
+        f = group[0]
+        where = f.location if len(group) == 1 else _plural(len(group), "place")
+        doc.add(Heading(3, f"{number}. {f.title} ({f.code}) at {where}"))
+        if len(group) == 1:
+            lines = [f"**Where:** `{f.location}`" + (f" ({f.resource})" if f.resource else ""),
+                     f"**Finding:** {_sentence(f.message)}"]
+            if f.evidence:
+                lines.append(f"**Evidence:** `{_cell(f.evidence)}`")
+        else:
+            doc.add(Table(["Where", "Finding", "Evidence"],
+                          [[f"`{g.location}`", _cell(_sentence(g.message)), f"`{_cell(g.evidence)}`" if g.evidence else ""]
+                           for g in group], "lll"))
+            lines = []
         lines.append(f"**Impact:** {f.check.rationale}")
-        lines.append(f"**Effort:** {f.check.effort}")
+        total = sum(effort_minutes(g.check.effort) for g in group)
+        lines.append(f"**Effort:** {f.check.effort}" + (f" each, about {format_minutes(total)} in all" if len(group) > 1 else ""))
         doc.add(Bullets(lines))
         doc.add(Para("**Remediation**"))
         doc.add(Steps(list(f.check.remediation)))
