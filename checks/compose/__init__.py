@@ -10,6 +10,7 @@ from . import (
     capabilities_not_dropped,
     container_runs_as_root,
     dangerous_capability_added,
+    database_auth_disabled,
     database_on_default_network,
     database_port_published,
     docker_socket_mount,
@@ -50,4 +51,5 @@ CHECKS = (
     dangerous_capability_added.CHECK,   # CMP018
     sensitive_host_mount.CHECK,         # CMP019
     security_profile_disabled.CHECK,    # CMP020
+    database_auth_disabled.CHECK,       # CMP021
 )
