@@ -120,13 +120,14 @@ SECRET_MASK = "****"
 def redact(value: object) -> str:
     """A redacted form of a secret: enough to recognise it, never the value.
 
-    Keeps at most the first two characters of values of 8 characters or more and
-    always says how long the value was, e.g. ``su****** (16 chars)``.
+    Keeps the first two characters of values of 12 characters or more (enough to tell
+    two secrets apart, too little to guess from) and always says how long the value
+    was, e.g. ``su****** (16 chars)``; shorter values are masked entirely.
     """
     text = "" if value is None else str(value)
     if not text:
         return "(empty)"
-    if len(text) < 8:
+    if len(text) < 12:
         return f"{SECRET_MASK} ({len(text)} chars)"
     return f"{text[:2]}{'*' * 6} ({len(text)} chars)"
 
