@@ -237,11 +237,9 @@ class AuditApp(App[int]):
     def _update_worker(self, paths: list[str]) -> None:
         engine = self._engine()
         delta = engine.update(paths)
-        readiness = None
-        if not delta.empty:
-            # computed here, off the UI thread, while the engine is still ours
-            readiness = self._compute_readiness(engine.findings, engine.index)
-        self.post_message(FindingsUpdated(delta, sorted(engine.records), engine.all_notices(), readiness))
+        # the checklist and score are recomputed on the UI thread after the table has
+        # been painted (see _findings_updated): the delta reaches the screen first
+        self.post_message(FindingsUpdated(delta, sorted(engine.records), engine.all_notices(), None))
 
     @work(thread=True, group="engine", name="export", exit_on_error=False)
     def _export_worker(self) -> None:
