@@ -83,3 +83,39 @@ class ParsedFile:
     notices: list[str] = field(default_factory=list)
     #: 1-based line -> set of codes/names suppressed on that line (filled by the engine)
     line_count: int = 0
+
+
+class AtDoc:
+    """Positions of a model that wraps a whole YAML document (``self.doc``)."""
+
+    doc: Any
+
+    @property
+    def line(self) -> int:
+        return self.doc.line
+
+    @property
+    def end_line(self) -> int:
+        return self.doc.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return self.doc.ypath
+
+
+class AtNode:
+    """Positions of a model that wraps one YAML mapping (``self.node``)."""
+
+    node: Any
+
+    @property
+    def line(self) -> int:
+        return self.node.line
+
+    @property
+    def end_line(self) -> int:
+        return self.node.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return self.node.ypath

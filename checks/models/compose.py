@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .base import Fact, FileKind, ParsedFile
+from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .yamlnodes import YamlDoc, YList, YMap
 
@@ -216,22 +216,11 @@ _ONE_SHOT_RESTARTS = ("no", "false")
 
 
 @dataclass(eq=False)
-class Service:
+class Service(AtNode):
     name: str
     node: YMap
     compose: "ComposeFile"
 
-    @property
-    def line(self) -> int:
-        return self.node.line
-
-    @property
-    def end_line(self) -> int:
-        return self.node.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.node.ypath
 
     @property
     def resource(self) -> str:
@@ -464,21 +453,10 @@ def _env_vars(env: Any) -> list[EnvVar]:
 
 
 @dataclass(eq=False)
-class ComposeFile:
+class ComposeFile(AtDoc):
     path: str
     doc: YMap
 
-    @property
-    def line(self) -> int:
-        return self.doc.line
-
-    @property
-    def end_line(self) -> int:
-        return self.doc.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.doc.ypath
 
     @property
     def services(self) -> list[Service]:

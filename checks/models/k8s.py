@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..api import redact
-from .base import Fact, FileKind, ParsedFile
+from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .images import ImageRef, parse_image
 from .yamlnodes import YamlDoc, YamlError, YList, YMap, load_documents
 
@@ -33,7 +33,7 @@ INHERITED_SECURITY = (
 
 
 @dataclass(eq=False)
-class K8sObject:
+class K8sObject(AtDoc):
     path: str
     doc: YMap
     doc_index: int
@@ -41,19 +41,6 @@ class K8sObject:
     api_version: str
     name: str
     namespace: str | None
-
-    # -- positions (so a finding can point at the object itself) --------------
-    @property
-    def line(self) -> int:
-        return self.doc.line
-
-    @property
-    def end_line(self) -> int:
-        return self.doc.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.doc.ypath
 
     @property
     def resource(self) -> str:
@@ -116,7 +103,7 @@ class Security:
 
 
 @dataclass(eq=False)
-class Container:
+class Container(AtNode):
     node: YMap
     workload: "Workload"
     init: bool
@@ -139,17 +126,6 @@ class Container:
     def resource(self) -> str:
         return f"{self.workload.resource}/container/{self.name}"
 
-    @property
-    def line(self) -> int:
-        return self.node.line
-
-    @property
-    def end_line(self) -> int:
-        return self.node.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.node.ypath
 
     def security(self) -> Security:
         values: dict[str, Any] = {}
@@ -275,21 +251,10 @@ class WorkloadPatch(K8sObject):
 
 
 @dataclass(eq=False)
-class Kustomization:
+class Kustomization(AtDoc):
     path: str
     doc: YMap
 
-    @property
-    def line(self) -> int:
-        return self.doc.line
-
-    @property
-    def end_line(self) -> int:
-        return self.doc.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.doc.ypath
 
     @property
     def resources(self) -> list[str]:

@@ -23,7 +23,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .base import Fact, FileKind, ParsedFile
+from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .yamlnodes import YamlDoc, YList, YMap
 
 __all__ = [
@@ -373,22 +373,10 @@ def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
 
 
 @dataclass(eq=False)
-class Step:
+class Step(AtNode):
     node: YMap
     job: "Job"
     index: int  # 0-based position in the job's steps list
-
-    @property
-    def line(self) -> int:
-        return self.node.line
-
-    @property
-    def end_line(self) -> int:
-        return self.node.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.node.ypath
 
     @property
     def number(self) -> int:
@@ -624,22 +612,11 @@ class Job:
 
 
 @dataclass(eq=False)
-class Workflow:
+class Workflow(AtDoc):
     path: str
     doc: YMap
     doc_index: int = 0
 
-    @property
-    def line(self) -> int:
-        return self.doc.line
-
-    @property
-    def end_line(self) -> int:
-        return self.doc.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.doc.ypath
 
     @property
     def stem(self) -> str:
