@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, key_pos, interpolate
+from ..models.compose import ComposeFile, key_pos, services_set_to_host
 
 CHECK = Check(
     code="CMP003",
@@ -25,13 +25,7 @@ CHECK = Check(
 
 @CHECK.on(ComposeFile)
 def host_network_mode(compose: ComposeFile) -> Iterator[Finding]:
-    for service in compose.services:
-        raw = service.node.get("network_mode")
-        if not isinstance(raw, str):
-            continue
-        value = interpolate(raw)
-        if value is None or value.strip().lower() != "host":
-            continue
+    for service, raw in services_set_to_host(compose, "network_mode"):
         yield CHECK.finding(
             key_pos(service.node, "network_mode"),
             resource=service.resource,

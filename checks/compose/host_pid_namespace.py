@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, key_pos, interpolate
+from ..models.compose import ComposeFile, key_pos, services_set_to_host
 
 CHECK = Check(
     code="CMP004",
@@ -25,13 +25,7 @@ CHECK = Check(
 
 @CHECK.on(ComposeFile)
 def host_pid_namespace(compose: ComposeFile) -> Iterator[Finding]:
-    for service in compose.services:
-        raw = service.node.get("pid")
-        if not isinstance(raw, str):
-            continue
-        value = interpolate(raw)
-        if value is None or value.strip().lower() != "host":
-            continue
+    for service, raw in services_set_to_host(compose, "pid"):
         yield CHECK.finding(
             key_pos(service.node, "pid"),
             resource=service.resource,

@@ -452,6 +452,17 @@ def _env_vars(env: Any) -> list[EnvVar]:
     return out
 
 
+def services_set_to_host(compose: "ComposeFile", key: str) -> Iterator[tuple["Service", str]]:
+    """(service, raw value) for every service whose ``key`` (pid, ipc, network_mode) is ``host``."""
+    for service in compose.services:
+        raw = service.node.get(key)
+        if not isinstance(raw, str):
+            continue
+        value = interpolate(raw)
+        if value is not None and value.strip().lower() == "host":
+            yield service, raw
+
+
 @dataclass(eq=False)
 class ComposeFile(AtDoc):
     path: str
