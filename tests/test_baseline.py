@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -25,11 +24,7 @@ spec:
 """
 
 
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
+from helpers import write  # noqa: E402
 
 
 def scan_json(capsys, root: Path, *extra: str) -> tuple[int, dict, str]:

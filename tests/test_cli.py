@@ -7,7 +7,6 @@ import json
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,23 +19,7 @@ from auditui.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_repos"
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: prod}
-spec:
-  containers:
-    - name: c
-      image: registry.example.com/app:1.0.0
-      imagePullPolicy: Never
-"""
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
+from helpers import POD, write
 
 
 @pytest.fixture

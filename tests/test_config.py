@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Iterator
 
@@ -16,23 +15,7 @@ from auditui.checks.engine import Engine
 from auditui.checks.facts import RepoIndex
 from auditui.cli import main
 
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: p, namespace: prod}
-spec:
-  containers:
-    - name: c
-      image: registry.example.com/app:1.0.0
-      imagePullPolicy: Never
-"""
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
+from helpers import POD, write
 
 
 def test_no_configuration_gives_defaults(tmp_path):
