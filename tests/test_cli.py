@@ -259,3 +259,20 @@ def test_pre_commit_hook_definition_runs_scan():
         assert hook["entry"].split()[0] == "auditui" and "scan" in hook["entry"].split()
         assert hook["language"] == "python" and hook["pass_filenames"] is False
         assert set(hook) >= {"id", "name", "entry", "language"}
+
+
+def test_sarif_repository_level_findings_point_at_a_file(tmp_path, capsys):
+    """Code scanning rejects results without a file: repository-level findings use the README."""
+    import json as _json
+
+    write(tmp_path, "README.md", "# app\n")
+    write(tmp_path, "k8s/pod.yaml", POD)
+    main(["scan", str(tmp_path), "--format", "sarif", "--select", "REPO001,K8S020"])
+    run = _json.loads(capsys.readouterr().out)["runs"][0]
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    assert set(by_rule) == {"REPO001", "K8S020"}
+    repo_uri = by_rule["REPO001"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert repo_uri == "README.md" and by_rule["REPO001"]["properties"]["scope"] == "repository"
+    assert by_rule["K8S020"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "k8s/pod.yaml"
+    for result in run["results"]:
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]

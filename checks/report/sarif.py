@@ -76,8 +76,26 @@ def _line_hash(root: str, finding: Finding) -> str:
     return f"{digest}:1"
 
 
-def result_dict(root: str, finding: Finding, status: str) -> dict:
-    location: dict = {"physicalLocation": {"artifactLocation": {"uri": finding.path if finding.path not in (None, ".") else ".", "uriBaseId": "%SRCROOT%"}}}
+def repository_anchor(root: str, findings: list[Finding]) -> str:
+    """The file repository-level findings point at (code scanning needs a file).
+
+    The repository's README when it has one (that is where a reader starts), else the
+    first file that has findings, else ``README.md``.
+    """
+    try:
+        names = sorted(p.name for p in Path(root).iterdir() if p.is_file() and p.name.lower().startswith("readme"))
+    except OSError:
+        names = []
+    if names:
+        return names[0]
+    paths = sorted({f.path for f in findings if f.path and f.path != "."})
+    return paths[0] if paths else "README.md"
+
+
+def result_dict(root: str, finding: Finding, status: str, anchor: str = "README.md") -> dict:
+    repository_level = finding.path in (None, ".")
+    uri = anchor if repository_level else finding.path
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}
     if finding.line:
         location["physicalLocation"]["region"] = {
             "startLine": finding.line,
@@ -96,6 +114,8 @@ def result_dict(root: str, finding: Finding, status: str) -> dict:
         },
         "properties": {"severity": finding.severity.label, "category": finding.category.value},
     }
+    if repository_level:
+        result["properties"]["scope"] = "repository"  # not about the file it is shown on
     if finding.evidence:
         result["properties"]["evidence"] = finding.evidence
     if status in ("accepted", "deferred"):
@@ -110,6 +130,7 @@ def to_dict(result: AuditResult, checks: tuple[Check, ...] | None = None) -> dic
     from ..version import __version__
 
     catalog = checks if checks is not None else registry.ALL_CHECKS
+    anchor = repository_anchor(result.root, result.findings)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -124,7 +145,7 @@ def to_dict(result: AuditResult, checks: tuple[Check, ...] | None = None) -> dic
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(result.root).absolute().as_uri() + "/"}},
-                "results": [result_dict(result.root, f, result.status_of(f)) for f in result.findings],
+                "results": [result_dict(result.root, f, result.status_of(f), anchor) for f in result.findings],
                 "invocations": [{
                     "executionSuccessful": True,
                     "toolExecutionNotifications": [
