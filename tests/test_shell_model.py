@@ -123,3 +123,34 @@ def test_garbage_never_raises():
     parse("h.sh", "cat <<EOF\nunterminated heredoc\n")
     parse("i.sh", "echo 'unterminated quote\nmore\n")
     parse("j.sh", "\x00\x01\ufeff#!/bin/bash\r\nset -e\r\n")
+
+
+def test_multi_line_command_strings_split_into_commands():
+    script = parse_script("deploy.sh", (
+        "#!/bin/bash\n"
+        "ssh host 'cd /srv/app  # go there\n"
+        "  git pull\n"
+        "  docker compose up -d'\n"
+    ))
+    names = [seg.name for seg in script.commands[0].segments]
+    assert names == ["ssh", "cd", "git", "docker"]
+    assert all(seg.via == "ssh" for seg in script.commands[0].segments[1:])
+
+
+def test_sourcing_an_env_file_is_not_sourcing_a_library():
+    assert not parse_script("d.sh", "#!/bin/bash\nsource .env\n. ./deploy.env\nsource venv/bin/activate\n").sources_files
+    assert parse_script("d.sh", "#!/bin/bash\nsource \"$dir\"/common.sh\n").sources_files
+
+
+def test_evidence_never_shows_a_literal_password():
+    script = parse_script("backup.sh", (
+        "#!/bin/bash\n"
+        "mysqldump -pAdmin2018xy app > /backup/app.sql\n"
+        "docker exec db mysql -uroot -pR00tPassw0rd app\n"
+        "curl https://deploy:Zx81mKq2Lp0W@ci.example.com/hook\n"
+    ))
+    evidence = " ".join(c.evidence for c in script.commands)
+    for secret in ("Admin2018xy", "R00tPassw0rd", "Zx81mKq2Lp0W"):
+        assert secret not in evidence
+    backup = [f for f in script_facts(script) if f.topic == "shell:backup"][0]
+    assert "Admin2018xy" not in backup.get("text")

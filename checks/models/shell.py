@@ -25,8 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..api import Pos
+from ..api import Pos, redact
 from .base import Fact, FileKind, ParsedFile
+from .envfile import looks_like_placeholder
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -118,6 +119,11 @@ class Command:
     def names(self) -> list[str]:
         return [s.name for s in self.segments]
 
+    @cached_property
+    def evidence(self) -> str:
+        """The command's text for a finding: literal passwords redacted, at most 160 characters."""
+        return masked(self.text, self.segments)[:160]
+
     def runs(self, program: str, *args: str) -> Segment | None:
         """The first segment running ``program`` with all ``args`` among its words."""
         for seg in self.segments:
@@ -166,6 +172,84 @@ class ShellScript:
         """Does the file name (or its folder) contain one of these words?"""
         lower = self.path.lower()
         return any(word in lower for word in words)
+
+
+# ----------------------------------------------------------------------------- programs and passwords
+
+#: programs a wrapper runs (``docker exec db mysql ...``, ``docker compose exec -T db dropdb ...``,
+#: ``kubectl exec pod -- psql ...``, ``$DC exec db ...``) that checks look for inside the wrapper
+_WRAPPERS = frozenset(("docker", "podman", "docker-compose", "podman-compose", "kubectl", "oc", "nerdctl"))
+
+
+def program_argv(seg: Segment, *programs: str) -> tuple[str, ...] | None:
+    """The argv of the first of ``programs`` this segment runs, directly or through a wrapper.
+
+    ``docker compose exec -T db dropdb --force shop`` runs ``dropdb``; so does
+    ``${DC} exec db dropdb shop`` (a compose command kept in a variable).
+    """
+    if seg.name in programs:
+        return seg.argv
+    argv = seg.argv
+    if not argv or not (seg.name in _WRAPPERS or argv[0].startswith("$")) or not any(a in ("exec", "run") for a in argv[1:4]):
+        return None
+    for i, word in enumerate(argv[1:], 1):
+        if word.rsplit("/", 1)[-1] in programs:
+            return (word.rsplit("/", 1)[-1],) + argv[i + 1:]
+    return None
+
+
+PASSWORD_ENV = ("PGPASSWORD", "MYSQL_PWD", "SSHPASS", "REDISCLI_AUTH", "MONGO_PASSWORD")
+_MYSQL = ("mysql", "mysqldump", "mariadb", "mariadb-dump", "mysqladmin", "mysqlpump")
+_PASSWORD_PROGRAMS = _MYSQL + ("sshpass", "redis-cli", "mongodump", "mongorestore", "mongosh", "mongo", "curl")
+_URL_CRED_RE = re.compile(r"([a-z][a-z0-9+.\-]*://[^:/@\s\"']*:)([^@/\s\"']+)(@)", re.IGNORECASE)
+
+
+def is_literal_password(value: str) -> bool:
+    """A value written out in the script (not a variable) that is not a placeholder."""
+    return (bool(value) and "$" not in value and "`" not in value and len(value) >= 6
+            and not looks_like_placeholder(value.strip("[]")))
+
+
+def literal_passwords(seg: Segment) -> list[tuple[str, str]]:
+    """(how, value) for each literal password one segment passes on its command line."""
+    out = []
+    for word in seg.words:  # prefix assignments: PGPASSWORD=... psql
+        name, eq, value = word.partition("=")
+        if eq and name in PASSWORD_ENV and is_literal_password(value):
+            out.append((name, value))
+    name, argv = seg.name, seg.argv
+    inner = program_argv(seg, *_PASSWORD_PROGRAMS) if name in _WRAPPERS or name.startswith("$") else None
+    if inner:
+        name, argv = inner[0], inner
+    for i, word in enumerate(argv[1:], 1):
+        nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        if name == "sshpass" and word == "-p" and is_literal_password(nxt):
+            out.append(("sshpass -p", nxt))
+        elif name == "sshpass" and word.startswith("-p") and len(word) > 2 and is_literal_password(word[2:]):
+            out.append(("sshpass -p", word[2:]))
+        elif name in _MYSQL and word.startswith("-p") and len(word) > 2 and is_literal_password(word[2:]):
+            out.append((f"{name} -p", word[2:]))
+        elif word.startswith("--password=") and is_literal_password(word.split("=", 1)[1]):
+            out.append((f"{name} --password", word.split("=", 1)[1]))
+        elif word in ("--password", "-p") and name in ("docker", "podman", "helm", "mongodump", "mongorestore", "mongosh", "mongo") and is_literal_password(nxt):
+            out.append((f"{name} {word}", nxt))
+        elif name == "redis-cli" and word == "-a" and is_literal_password(nxt):
+            out.append(("redis-cli -a", nxt))
+        elif name == "curl" and word in ("-u", "--user") and ":" in nxt:
+            secret = nxt.split(":", 1)[1]
+            if is_literal_password(secret):
+                out.append(("curl -u", secret))
+    return out
+
+
+def masked(text: str, segments: tuple[Segment, ...] = ()) -> str:
+    """``text`` with the literal passwords of ``segments`` and URL credentials redacted."""
+    for seg in segments:
+        for _, value in literal_passwords(seg):
+            text = text.replace(value, redact(value))
+    if "://" in text:
+        text = _URL_CRED_RE.sub(lambda m: m.group(1) + (redact(m.group(2)) if is_literal_password(m.group(2)) else m.group(2)) + m.group(3), text)
+    return text
 
 
 # ----------------------------------------------------------------------------- scanning
@@ -222,8 +306,13 @@ def _scan_line(line: str, state: list) -> tuple[str, bool]:
 
 
 def _split(text: str) -> list[tuple[str, str]]:
-    """Split a logical line into (operator, raw segment text) on unquoted list/pipe operators."""
-    if not any(c in text for c in "|&;()'\"`$"):
+    """Split a logical line into (operator, raw segment text) on unquoted list/pipe operators.
+
+    An unquoted newline (only found in command strings: ``ssh host 'cd /app
+    git pull'``) separates commands like ``;``, and a ``#`` that starts a word there
+    begins a comment.
+    """
+    if not any(c in text for c in "|&;()'\"`$\n"):
         return [("", text)]
     parts: list[tuple[str, str]] = []
     buf: list[str] = []
@@ -264,6 +353,14 @@ def _split(text: str) -> list[tuple[str, str]]:
             buf.append(c)
         elif depth:
             buf.append(c)
+        elif c == "\n":
+            parts.append((op, "".join(buf)))
+            buf = []
+            op = ";"
+        elif c == "#" and (not buf or buf[-1][-1:] in " \t"):
+            end = text.find("\n", i)
+            i = n if end < 0 else end  # a comment inside a command string
+            continue
         elif c in "|&;":
             prev = text[i - 1] if i else ""
             nxt = text[i + 1] if i + 1 < n else ""
@@ -731,9 +828,34 @@ def _cloud_segment(seg: Segment) -> tuple[str, bool] | None:
     argv = [a for a in seg.argv[1:] if not a.startswith("-")]
     verbs = [a.lower() for a in argv[:4]]
     mutating = bool(verbs) and not any(v in _CLOUD_READ_VERBS or v.startswith(("describe", "list", "get-", "show")) for v in verbs)
-    if name in ("gsutil",):
+    if name in ("gsutil",) or _app_release(name, verbs, seg.argv):
         mutating = False
     return name, mutating
+
+
+#: (cli, first verbs) that change the local tool or ship an application version, not infrastructure
+_APP_RELEASE = {
+    "gcloud": (("components",), ("init",), ("info",), ("run", "deploy"), ("app", "deploy"), ("functions", "deploy"),
+               ("builds", "submit"), ("container", "images")),
+    "aws": (("ecs", "update-service"), ("ecs", "register-task-definition"), ("lambda", "update-function-code"),
+            ("lambda", "publish-version"), ("cloudfront", "create-invalidation"), ("deploy", "create-deployment"),
+            ("ecr", "batch-delete-image")),
+    "az": (("extension",), ("acr", "login"), ("acr", "build"), ("webapp", "deploy"), ("functionapp", "deployment")),
+    "doctl": (("registry", "login"), ("auth",), ("apps", "create-deployment")),
+    "flyctl": (("deploy",), ("releases",)), "fly": (("deploy",), ("releases",)),
+    "heroku": (("container:push",), ("container:release",), ("container:login",), ("releases:rollback",)),
+}
+
+
+def _app_release(name: str, verbs: list[str], argv: tuple[str, ...]) -> bool:
+    """``gcloud components update``, ``aws ecs update-service --force-new-deployment``, ``fly deploy``..."""
+    for prefix in _APP_RELEASE.get(name, ()):
+        if tuple(verbs[:len(prefix)]) == prefix:
+            if prefix == ("ecs", "update-service"):  # a redeploy, unless it resizes or rewires the service
+                return not any(a.startswith(("--network-configuration", "--capacity-provider", "--load-balancers",
+                                              "--service-registries", "--desired-count")) for a in argv)
+            return True
+    return False
 
 
 def script_traits(script: ShellScript) -> dict[str, bool]:
@@ -792,7 +914,7 @@ def script_facts(script: ShellScript) -> list[Fact]:
                 if tool in REPO_BACKUP_TOOLS and not _offsite_segment(seg):
                     local = True
                 facts.append(Fact("shell:backup", path, command.line, command.ypath,
-                                  Fact.pack(tool=tool, local=local, streamed=streamed, text=command.text[:200])))
+                                  Fact.pack(tool=tool, local=local, streamed=streamed, text=masked(command.text, segments)[:200])))
             if _offsite_segment(seg):
                 offsite = True
             if _retention_segment(seg, command):
@@ -829,6 +951,20 @@ def script_facts(script: ShellScript) -> list[Fact]:
     return facts
 
 
+#: files a script sources for their variables, never for shell options
+_SETTINGS_NAMES = frozenset(("activate", ".bashrc", ".profile", ".bash_profile", "profile", "os-release", "environment"))
+_SETTINGS_SUFFIXES = (".env", ".conf", ".cfg", ".properties", ".ini", ".vars", ".inc")
+
+
+def _sources_settings(target: str) -> bool:
+    """Does ``source target`` read settings (an env file, a virtualenv) rather than a shell library?"""
+    name = target.rsplit("/", 1)[-1].lower()
+    if not name or "$" in name:
+        return False  # a computed path: it may be a library
+    return (name in _SETTINGS_NAMES or name.startswith(".env") or name.endswith(_SETTINGS_SUFFIXES)
+            or "/etc/default/" in target or "/etc/sysconfig/" in target)
+
+
 # ----------------------------------------------------------------------------- entry points
 
 def parse_script(path: str, text: str) -> ShellScript:
@@ -852,7 +988,7 @@ def parse_script(path: str, text: str) -> ShellScript:
                 options |= _set_options(seg.argv[1:])
             elif name == "setopt":
                 options |= {a.lower().replace("_", "") .replace("errexit", "errexit") for a in seg.argv[1:]}
-            elif name in ("source", ".") and len(seg.argv) > 1:
+            elif name in ("source", ".") and len(seg.argv) > 1 and not _sources_settings(seg.argv[1]):
                 sources = True
             elif name == "shopt" and "-o" in seg.argv:
                 options |= {a for a in seg.argv[1:] if not a.startswith("-")} if "-s" in seg.argv or "-so" in seg.argv else set()

@@ -60,5 +60,5 @@ def compose_build_on_deploy(script: ShellScript) -> Iterator[Finding]:
             command.pos,
             resource=f"script/{script.name}",
             message="`compose up --build` builds images on the production host at deploy time",
-            evidence=command.text[:160],
+            evidence=command.evidence,
         )

@@ -52,12 +52,13 @@ def curl_pipe_shell(script: ShellScript) -> Iterator[Finding]:
                         hit = f"{seg.name} ... | {' '.join(later.argv[:3])}"
                         break
             elif seg.name in _RUNNERS and any(_fetches(word) for word in seg.argv[1:]):
-                hit = " ".join(seg.argv[:2])[:80]
+                fetched = next(word for word in seg.argv[1:] if _fetches(word))
+                hit = f"{' '.join(seg.argv[:seg.argv.index(fetched)])} \"{fetched[:70]}\""  # sh -c "$(curl ...)"
             if hit:
                 break
         if hit:
             yield CHECK.finding(
                 command.pos, resource=f"script/{script.name}",
                 message=f"downloads code and runs it unverified: `{hit}`",
-                evidence=command.text[:160],
+                evidence=command.evidence,
             )

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
-from ..models.shell import Command, ShellScript
+from ..models.shell import Command, ShellScript, program_argv
 
 CHECK = Check(
     code="SH005",
@@ -40,10 +40,14 @@ _SQL_CLIENTS = ("psql", "mysql", "mariadb", "clickhouse-client", "cockroach", "s
 _TERMINATE_WORDS = ("pg_terminate_backend", "allow_connections false", "allow_connections = false", "kill query", "kill connection")
 
 
+_SUPERVISORS = ("systemctl", "service", "supervisorctl", "pm2", "rc-service")
+
+
 def _stops_app(command: Command) -> bool:
     for seg in command.segments:
         name, argv = seg.name, seg.argv
-        if name in ("systemctl", "service", "supervisorctl", "pm2", "rc-service") and "stop" in argv:
+        inner = program_argv(seg, *_SUPERVISORS)  # also `podman exec app supervisorctl stop web`
+        if inner is not None and "stop" in inner:
             return True
         if ((name == "docker" and "compose" in argv) or name == "docker-compose") and any(a in ("stop", "down", "kill", "rm") for a in argv):
             return True
@@ -77,17 +81,19 @@ def drop_database_live_connections(script: ShellScript) -> Iterator[Finding]:
             safe = True
         if _stops_app(command):
             safe = True
-        for seg in command.segments:  # dropdb without --force
-            if seg.name == "dropdb" and not any(a in ("--force", "-f") for a in seg.argv) and not safe:
-                db = next((a for a in reversed(seg.argv[1:]) if not a.startswith("-")), "?")
+        for seg in command.segments:  # dropdb without --force, run directly or in a container
+            dropdb = program_argv(seg, "dropdb")
+            if dropdb is not None and not any(a in ("--force", "-f") for a in dropdb) and not safe:
+                db = next((a for a in reversed(dropdb[1:]) if not a.startswith("-")), "?")
                 yield CHECK.finding(command.pos, resource=f"database/{db}",
                                     message=f"`dropdb {db}` without --force while nothing stopped the app or closed its connections",
-                                    evidence=command.text[:160])
-            if seg.name == "mysqladmin" and "drop" in seg.argv and not safe:
-                db = seg.argv[seg.argv.index("drop") + 1] if seg.argv.index("drop") + 1 < len(seg.argv) else "?"
+                                    evidence=command.evidence)
+            mysqladmin = program_argv(seg, "mysqladmin")
+            if mysqladmin is not None and "drop" in mysqladmin and not safe:
+                db = mysqladmin[mysqladmin.index("drop") + 1] if mysqladmin.index("drop") + 1 < len(mysqladmin) else "?"
                 yield CHECK.finding(command.pos, resource=f"database/{db}",
                                     message=f"`mysqladmin drop {db}` while nothing stopped the app or closed its connections",
-                                    evidence=command.text[:160])
+                                    evidence=command.evidence)
         for line, db, tail, before in _drops(command):
             if "force" in tail.lower():
                 continue
@@ -99,5 +105,5 @@ def drop_database_live_connections(script: ShellScript) -> Iterator[Finding]:
                 symbol=("drop", db),
                 message=f"DROP DATABASE {db} runs while the app may still be connected "
                         "(no pg_terminate_backend, WITH (FORCE) or stopped app before it)",
-                evidence=command.text[:160],
+                evidence=command.evidence,
             )

@@ -56,9 +56,10 @@ def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
     # remotely (ssh) or from a deploy/production script; a restart always does
     deployish = production_context(script) and not path_words(script.path) & {"release", "publish"}
     flat = list(script.segments())
+    reported: set[int] = set()
     for index, (command, seg) in enumerate(flat):
-        if not _updates_checkout(seg):
-            continue
+        if id(command) in reported or not _updates_checkout(seg):
+            continue  # one finding per command (`git fetch && git reset --hard origin/main && git pull`)
         after = [s for _, s in flat[index + 1:]]
         restart = next((s for s in after if is_restart(s)), None)
         remote = "ssh" in (command.via, seg.via)
@@ -66,11 +67,12 @@ def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
         then = restart or build
         if then is None:
             continue
+        reported.add(id(command))
         where = " on the remote host" if remote else ""
         yield CHECK.finding(
             command.pos,
             resource=f"script/{script.name}",
             message=f"`{' '.join(seg.argv[:4])}`{where} is followed by `{' '.join(then.argv[:5])}`: "
                     "the server builds and restarts from a mutable checkout",
-            evidence=command.text[:160],
+            evidence=command.evidence,
         )

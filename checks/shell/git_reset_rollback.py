@@ -78,5 +78,5 @@ def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
             resource=f"script/{script.name}",
             message=f"`git {verb} {'--hard ' if verb == 'reset' else ''}{ref}` rolls back the server's checkout"
                     + (f" and then runs `{' '.join(then.argv[:5])}`" if then is not None else ""),
-            evidence=command.text[:160],
+            evidence=command.evidence,
         )

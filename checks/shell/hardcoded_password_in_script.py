@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity, redact
-from ..models.envfile import looks_like_placeholder
-from ..models.shell import Segment, ShellScript, path_words
+from ..models.shell import ShellScript, literal_passwords, path_words
 
 CHECK = Check(
     code="SH014",
@@ -33,49 +32,13 @@ CHECK = Check(
     peers=("gitleaks generic-api-key",),
 )
 
-_PASSWORD_ENV = ("PGPASSWORD", "MYSQL_PWD", "SSHPASS", "REDISCLI_AUTH", "MONGO_PASSWORD")
-
-
-def _literal(value: str) -> bool:
-    return bool(value) and "$" not in value and "`" not in value and not looks_like_placeholder(value) and len(value) >= 6
-
-
-def _passwords(seg: Segment) -> list[tuple[str, str]]:
-    """(how, value) for each literal password in one segment."""
-    out = []
-    for word in seg.words:  # prefix assignments: PGPASSWORD=... psql
-        name, eq, value = word.partition("=")
-        if eq and name in _PASSWORD_ENV and _literal(value):
-            out.append((name, value))
-    name, argv = seg.name, seg.argv
-    for i, word in enumerate(argv[1:], 1):
-        nxt = argv[i + 1] if i + 1 < len(argv) else ""
-        if name == "sshpass" and word == "-p" and _literal(nxt):
-            out.append(("sshpass -p", nxt))
-        elif name == "sshpass" and word.startswith("-p") and len(word) > 2 and _literal(word[2:]):
-            out.append(("sshpass -p", word[2:]))
-        elif name in ("mysql", "mysqldump", "mariadb", "mariadb-dump", "mysqladmin") and word.startswith("-p") and len(word) > 2 and _literal(word[2:]):
-            out.append((f"{name} -p", word[2:]))
-        elif word.startswith("--password=") and _literal(word.split("=", 1)[1]):
-            out.append((f"{name} --password", word.split("=", 1)[1]))
-        elif word in ("--password", "-p") and name in ("docker", "podman", "helm", "mongodump", "mongorestore", "mongosh", "mongo") and _literal(nxt):
-            out.append((f"{name} {word}", nxt))
-        elif name == "redis-cli" and word == "-a" and _literal(nxt):
-            out.append(("redis-cli -a", nxt))
-        elif name == "curl" and word in ("-u", "--user") and ":" in nxt:
-            secret = nxt.split(":", 1)[1]
-            if _literal(secret):
-                out.append(("curl -u", secret))
-    return out
-
-
 @CHECK.on(ShellScript)
 def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
     if path_words(script.path) & {"test", "tests", "example", "examples", "fixtures", "e2e", "ci", "dev", "local"}:
         return
     for command in script.commands:
         for seg in command.segments:
-            for how, value in _passwords(seg):
+            for how, value in literal_passwords(seg):
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,),
                     message=f"literal password passed with `{how}`",

@@ -36,6 +36,10 @@ CHECK = Check(
 _POSIX = ("sh", "dash", "ash", "busybox")
 
 
+#: commands that only print or set a status: they cannot fail in a way that matters
+_MESSAGES = frozenset(("echo", "printf", ":", "true", "exit"))
+
+
 @CHECK.on(ShellScript)
 def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     # No shebang: a library sourced by other scripts (its caller decides the options).
@@ -46,8 +50,12 @@ def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     work = [c for c in own if c.segments[0].name not in ("set", "shopt", "setopt", "")]
     if len(work) < 2:
         return  # a one-line wrapper has nothing to stop
+    # `echo Deploying...; aws cloudformation deploy ...`: the one real command runs last, so the
+    # script's status is already its status and -e changes nothing
+    real = [c for c in work if c.segments[0].name not in _MESSAGES]
+    last_only = len(real) <= 1 and (not real or real[-1] is work[-1])
     missing = []
-    if "errexit" not in script.options:
+    if "errexit" not in script.options and not last_only:
         missing.append("-e")
     pipes = any(seg.op in ("|", "|&") for c in own for seg in c.segments)
     if pipes and script.interpreter not in _POSIX and "pipefail" not in script.options:

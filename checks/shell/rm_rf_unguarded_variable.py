@@ -83,5 +83,5 @@ def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
                 yield CHECK.finding(
                     command.pos, resource=f"path/{word}", symbol=(word,),
                     message=f"`rm -r {word}` deletes from / when ${name} is empty; use ${{{name}:?}}",
-                    evidence=command.text[:160],
+                    evidence=command.evidence,
                 )

@@ -77,6 +77,6 @@ def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{name}", symbol=(name,),
                     message=f"{name} is generated at run time when missing, so it changes on every deploy and is never stored",
-                    evidence=command.text[:160],
+                    evidence=command.evidence,
                 )
                 break

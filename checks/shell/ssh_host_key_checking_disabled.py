@@ -52,6 +52,6 @@ def ssh_host_key_checking_disabled(script: ShellScript) -> Iterator[Finding]:
             yield CHECK.finding(
                 command.pos, resource=f"script/{script.name}",
                 message=f"`{match.group(0)}` makes {seg.name or 'ssh'} trust any host that answers",
-                evidence=command.text[:160],
+                evidence=command.evidence,
             )
             break

@@ -78,5 +78,5 @@ def world_writable_chmod(script: ShellScript) -> Iterator[Finding]:
                 yield CHECK.finding(
                     command.pos, resource=f"path/{targets[0] if targets else '?'}", symbol=(mode,),
                     message=f"`{seg.name} {mode}` makes {', '.join(targets[:3]) or 'files'} writable by every user",
-                    evidence=command.text[:160],
+                    evidence=command.evidence,
                 )
