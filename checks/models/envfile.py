@@ -176,7 +176,9 @@ _PLACEHOLDER_RE = re.compile(
     r"fill[-_ ]?(me|in)|placeholder|example|sample|dummy|redacted|insert[-_ ]|todo|fixme|notset|not[-_ ]set|"
     r"put[-_ ]your|enter[-_ ]your|set[-_ ]me|xxxx|secret[-_ ]?here|key[-_ ]?here|token[-_ ]?here).*|"
     r"none|null|nil|true|false|yes|no|on|off|secret|password|passwd|pass|token|key|test|testing|dev|local|"
-    r"localhost|admin|root|user|guest|default|changeit|foo|bar|baz|foobar|abc|abc123|qwerty|letmein)$",
+    r"localhost|admin|root|user|guest|default|changeit|foo|bar|baz|foobar|abc|abc123|qwerty|letmein|"
+    # a default word with a counter: secret1234, password123, admin_2024 (documented, never a real secret)
+    r"(secret|password|passwd|pass|admin|root|user|test|demo|guest|changeme|default)[-_]?\d{1,6})$",
     re.IGNORECASE,
 )
 
@@ -206,7 +208,9 @@ _NOT_SECRET_KEY_RE = re.compile(
     r"_TIMEOUT|_ALGORITHM|_ALG|_TYPE|_HEADER|_FIELD|_PREFIX|_REGION|_ENABLED|_COUNT|_MAX|_MIN|_ROUNDS|_COST|_VERSION)$",
     re.IGNORECASE,
 )
-_URL_CRED_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://[^:/@\s]+:([^@/\s]+)@", re.IGNORECASE)
+#: ``scheme://user:password@``; the user may be empty (``redis://:password@host``) and documentation
+#: brackets are not part of the password (``redis://[:password]@host``)
+_URL_CRED_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://\[?[^:/@\s\[]*:([^@/\s]+?)\]?@", re.IGNORECASE)
 
 
 def looks_like_placeholder(value: str) -> bool:
