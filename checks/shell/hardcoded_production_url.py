@@ -92,8 +92,8 @@ def hardcoded_production_url(script: ShellScript) -> Iterator[Finding]:
         return
     if path_words(script.path) & {"test", "tests", "dev", "local", "example", "examples", "fixtures"}:
         return
+    seen: set[str] = set()  # one finding per host and script: the first place it is written
     for command in script.commands:
-        seen: set[str] = set()
         for seg in command.segments:
             if seg.name in _MESSAGES or seg.name.startswith(("log", "info", "warn", "notify", "msg", "say")):
                 continue  # a message that mentions the address is not a request to it

@@ -57,6 +57,54 @@ def _secret_name(word: str) -> str | None:
     return None
 
 
+def _tests_variable(condition: str, name: str) -> bool:
+    """Does the condition only ask whether the variable itself is empty (`[ -z "$JWT_SECRET" ]`)?"""
+    return bool(re.search(r"(-z|!\s*-n)\s+[\"']?\$\{?" + re.escape(name) + r"\b", condition))
+
+
+def _persisted(script: ShellScript, name: str) -> bool:
+    """Is the value written somewhere (`echo "X=$X" >> .env`, `sed -i`, a heredoc to a file, tee)?"""
+    ref = re.compile(r"\$\{?" + re.escape(name) + r"\b")
+    for command in script.commands:
+        text = command.text
+        if not (ref.search(text) or ref.search(command.heredoc)):
+            continue
+        if ">" in text.replace(">&", "") or any(_stores(seg) for seg in command.segments):
+            return True
+    return False
+
+
+def _stores(seg) -> bool:
+    """A command that writes a value to a file or a secret store."""
+    name, argv = seg.name, seg.argv
+    if name in ("tee", "sed", "install"):
+        return True
+    if name in ("kubectl", "oc", "docker"):
+        return "secret" in argv and "create" in argv
+    if name == "vault":
+        return any(a in ("put", "write") for a in argv)
+    if name in ("aws", "gcloud", "az"):
+        return any(a in ("secretsmanager", "ssm", "secrets", "keyvault") for a in argv)
+    return False
+
+
+def _only_when_stored_elsewhere(script: ShellScript, segments, position: int, name: str) -> bool:
+    """Generated under a condition: fine when the condition is about a file or the value is
+    persisted; not when it only asks whether the variable is empty (a new value at every start)."""
+    seg = segments[position]
+    conditions = list(seg.guards)
+    if seg.op in ("||", "&&") and position and segments[position - 1].name in ("[", "[[", "test"):
+        previous = segments[position - 1].text
+        conditions.append(previous if seg.op == "&&" else previous.replace("-n", "-z"))
+    elif seg.op == "||":
+        return True  # `load_secret || generate`: cannot tell, assume it is the fallback of a store
+    if not conditions:
+        return False
+    if any(_tests_variable(c, name) for c in conditions):
+        return _persisted(script, name)
+    return True  # `if [ ! -f .env ]`: a one-time bootstrap
+
+
 @CHECK.on(ShellScript)
 def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
     if path_words(script.path) & _SETUP_WORDS:
@@ -64,19 +112,17 @@ def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
     for command in script.commands:
         segments = command.segments
         for position, seg in enumerate(segments):
-            if seg.guards or seg.op == "||":
-                continue  # inside `if [ -z ... ]` / after `[ -f .env ] ||`: generated only when missing
-            if position and seg.op == "&&" and segments[position - 1].name in ("[", "[[", "test"):
-                continue
             for word in seg.words:
                 if "$(" not in word and "`" not in word and "$RANDOM" not in word:
                     continue
                 name = _secret_name(word)
                 if name is None:
                     continue
+                if _only_when_stored_elsewhere(script, segments, position, name):
+                    break
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{name}", symbol=(name,),
-                    message=f"{name} is generated at run time when missing, so it changes on every deploy and is never stored",
+                    message=f"{name} is generated at run time when missing, so it changes on every deploy or restart and is never stored",
                     evidence=command.evidence,
                 )
                 break
