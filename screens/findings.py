@@ -55,6 +55,8 @@ class FindingsScreen(Screen):
         table.status_of = self.app.status_of
         table.findings = self.app.findings
         table.new = self.app.new
+        # during the first scan the cursor stays on the top finding as rows stream in
+        table.pin_top = not self.app.scanned_once
         table.focus()
         self.query_one(FindingDetail).show_message("Scanning the repository…")
         self.refresh_view()
@@ -90,6 +92,17 @@ class FindingsScreen(Screen):
             detail.show_message(self._empty_message())
         if selected is not None and selected.fingerprint in changed:
             self.refresh_bindings()  # its triage state may have changed what a, d, u do
+        self.refresh_view()
+
+    def scan_done(self) -> None:
+        """The first scan ended: once every row is in, the cursor no longer follows the top."""
+        if not self.table.filling:
+            self.table.pin_top = False
+
+    @on(FindingsTable.Filled)
+    def _filled(self) -> None:
+        if self.app.scanned_once:
+            self.table.pin_top = False
         self.refresh_view()
 
     def _empty_message(self) -> str:

@@ -216,14 +216,18 @@ class AuditApp(App[int]):
     def _scan_worker(self, stream: bool) -> None:
         worker = get_current_worker()
         engine = self._engine()
-        last = [time.monotonic()]
+        last = [time.monotonic() - 0.2]  # the first results go out after ~0.1 s
+        sent = [0]
 
         def progress(done: int, total: int) -> None:
             partial = None
             now = time.monotonic()
             if stream and now - last[0] > 0.3:
                 last[0] = now
-                partial = [f for record in list(engine.records.values()) for f in record.findings]
+                # only the files read since the last message: the UI adds rows, it never re-reads
+                records = list(engine.records.values())[sent[0]:]
+                sent[0] += len(records)
+                partial = [f for record in records for f in record.findings]
             self.post_message(ScanProgressed(done, total, partial))
 
         start = time.perf_counter()
@@ -280,9 +284,10 @@ class AuditApp(App[int]):
     @on(ScanProgressed)
     def _scan_progressed(self, message: ScanProgressed) -> None:
         self.findings_screen.query_one("#status").set_progress(message.done, message.total)
-        if message.findings is not None and not self.scanned_once:
-            self.findings = {f.fingerprint: f for f in message.findings}
-            self.findings_screen.apply()
+        if message.findings and not self.scanned_once:
+            added = {f.fingerprint: f for f in message.findings}
+            self.findings.update(added)  # nobody else reads it during the first scan
+            self.findings_screen.apply(added.keys(), ())
 
     @on(ScanFinished)
     def _scan_finished(self, message: ScanFinished) -> None:
@@ -291,16 +296,21 @@ class AuditApp(App[int]):
         self.findings_screen.query_one("#status").scanning(False)
         if message.cancelled:
             return
-        old = self.findings if self.scanned_once else {}
+        old = self.findings
         self.findings = {f.fingerprint: f for f in message.findings}
-        changed = {fp for fp, f in self.findings.items() if fp in old and not f.same_as(old[fp])}
+        # what differs from the rows already shown (streamed during the first scan, or
+        # the previous scan's): the table applies only that
+        upserts = {fp for fp, f in self.findings.items()
+                   if (was := old.get(fp)) is None or (was is not f and not f.same_as(was))}
+        removed = old.keys() - self.findings.keys()
         if self.scanned_once:
             self.new |= self.findings.keys() - old.keys()
         self.new &= self.findings.keys()
         self.files, self.notices, self.summary = message.files, message.notices, message.summary
         first = not self.scanned_once
         self.scanned_once = True
-        self.findings_screen.apply(changed)
+        self.findings_screen.apply(upserts, removed)
+        self.findings_screen.scan_done()
         self._update_readiness()
         count = len(self.findings)
         files = len(self.files)

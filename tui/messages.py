@@ -19,11 +19,16 @@ class ScanProgressed(Message):
 
     done: int
     total: int
-    #: the findings so far (a snapshot taken in the worker), or None
+    #: the findings of the files read since the previous message, or None
     findings: list[Any] | None = None
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, ScanProgressed)
+        # ``message`` is the next one in the queue: it takes over this one's findings
+        if isinstance(message, ScanProgressed):
+            if self.findings:
+                message.findings = self.findings + (message.findings or [])
+            return True
+        return False
 
 
 @dataclass
