@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
@@ -130,6 +131,34 @@ def redact(value: object) -> str:
     if len(text) < 12:
         return f"{SECRET_MASK} ({len(text)} chars)"
     return f"{text[:2]}{'*' * 6} ({len(text)} chars)"
+
+
+# -- a last line of defence: credentials a check forgot to redact ------------------
+_URL_CREDENTIALS = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^\s:/@'\"]*:)(?P<secret>[^\s@/'\"]+)(?=@)")
+_TOKENS = re.compile(
+    r"(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}"
+    r"|xox[abposr]-[\w-]{10,}|sk_live_\w{10,}|rk_live_\w{10,}|AIza[\w-]{30,}|glpat-[\w-]{20,}"
+    r"|eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,})"
+)
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")
+
+
+def scrub(text: str | None) -> str | None:
+    """Redact credentials left in a message or evidence: URL passwords, token formats, keys.
+
+    Checks redact what they know to be secret; this catches what slips through (a raw
+    command line holding a connection string, a token in a URL), so nothing a finding
+    carries to the screen, a report or SARIF shows a credential in full.
+    """
+    if not text:
+        return text
+    if "://" in text and "@" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: m.group("head") + (m.group("secret") if "*" in m.group("secret") or m.group("secret").startswith(("$", "{", "<")) else redact(m.group("secret")).split(" ")[0]), text)
+    if any(marker in text for marker in ("gh", "github_pat_", "AKIA", "ASIA", "xox", "_live_", "AIza", "glpat-", "eyJ")):
+        text = _TOKENS.sub(lambda m: redact(m.group(0)), text)
+    if "PRIVATE KEY" in text:
+        text = _PRIVATE_KEY.sub("-----BEGIN PRIVATE KEY----- (redacted)", text)
+    return text
 
 
 def fingerprint_of(code: str, path: str, resource: str, symbol: str) -> str:
@@ -299,6 +328,8 @@ class Finding:
         """Fill the path (when the check left it out) and compute the fingerprint."""
         if self.path is None:
             self.path = default_path
+        self.message = scrub(self.message) or ""
+        self.evidence = scrub(self.evidence)
         self.fingerprint = fingerprint_of(self.code, self.path, self.resource, self.symbol)
         return self
 

@@ -140,3 +140,27 @@ def test_missing_path_is_a_one_line_error(tmp_path, capsys):
     code = main(["scan", str(tmp_path / "nope")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "no such directory" in err
+
+
+def test_credentials_never_reach_a_finding_in_full(tmp_path):
+    """Whatever a check puts in a message or evidence, credentials come out redacted."""
+    from auditui.checks.api import scrub
+
+    leaky = [
+        ("pg_dump postgres://shop:Sup3rS3cretPass@db/shop", "Sup3rS3cretPass"),
+        ("token ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+        ("key AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXk"),
+    ]
+    for text, secret in leaky:
+        assert secret not in scrub(text)
+    for harmless in ("image: nginx:1.27", "git@github.com:org/repo.git", "https://user:${PASS}@host"):
+        assert scrub(harmless) == harmless
+    # end to end: a script that puts a connection string in a dump command
+    (tmp_path / "backup.sh").write_text(
+        "#!/bin/bash\nset -euo pipefail\npg_dump postgres://shop:Sup3rS3cretPass@db/shop > /var/backups/db.sql\n"
+    )
+    engine = scan(tmp_path)
+    assert engine.findings
+    for finding in engine.findings:
+        assert "Sup3rS3cretPass" not in (finding.message or "") + (finding.evidence or "")
