@@ -36,6 +36,7 @@ from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row, RowKey
 
@@ -159,6 +160,7 @@ class FindingsTable(DataTable):
         # the finding rows the filters want (in the table or queued): order, status, group
         self._want: dict[str, tuple] = {}
         self._want_status: dict[str, str] = {}
+        self._want_sev: dict[str, Severity] = {}
         self._row_group: dict[str, str] = {}
         self._group_counts: dict[str, int] = {}
         self._group_meta: dict[str, tuple[tuple, str, Severity | None]] = {}
@@ -170,6 +172,13 @@ class FindingsTable(DataTable):
         self._offsets_cache: tuple[int, list] | None = None
         self._meta_cache: dict[tuple[int, int], Style] = {}
         self._theme_cells: dict | None = None
+        self._row_keys: dict[str, RowKey] = {}
+        # per-row versions (bumped when a row's cells change) and the rendered lines they key
+        self._versions: dict[str, int] = {}
+        self._version = 0
+        self._layout_version = 0
+        self._strips: dict[tuple, Strip] = {}
+        self._sev_counts: dict[Severity, int] = {s: 0 for s in Severity}
 
     # -- setup ------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -210,6 +219,7 @@ class FindingsTable(DataTable):
                 changed = True
         if changed:
             # widths changed: let the table recompute its virtual size (no row is re-measured)
+            self._layout_version += 1
             self._update_count += 1
             self._require_update_dimensions = True
             self.refresh(layout=True)
@@ -245,8 +255,13 @@ class FindingsTable(DataTable):
                 row["sev"] = themed["sev"][sev]
             if row.get("new") is old["new"]:
                 row["new"] = themed["new"]
+        self._strips.clear()
         self._update_count += 1
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
 
     # -- DataTable internals this widget replaces ---------------------------------
     def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
@@ -270,9 +285,35 @@ class FindingsTable(DataTable):
     def _y_offsets(self) -> list:  # type: ignore[override]
         cache = self._offsets_cache
         if cache is None or cache[0] != self._structure:
-            cache = (self._structure, [(row.key, 0) for row in self.ordered_rows])
+            keys = self._row_keys
+            cache = (self._structure, [(keys[key], 0) for _order, key in self._sorted])
             self._offsets_cache = cache
         return cache[1]
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:  # type: ignore[override]
+        """A line of the table, cached per row until that row (or its index, cursor or hover) changes.
+
+        DataTable's own caches are keyed by a counter that every change bumps, so one
+        changed row re-rendered every visible row; this keeps the others.
+        """
+        try:
+            row_key, _line = self._get_offsets(y)
+        except LookupError:
+            return super()._render_line(y, x1, x2, base_style)
+        if row_key is self._header_row_key:
+            return super()._render_line(y, x1, x2, base_style)
+        key = row_key.value
+        index = self._row_locations.get(row_key)
+        cursor = self.cursor_coordinate.row == index and self.show_cursor and self.cursor_type == "row"
+        hover = self.hover_coordinate.row == index and self._show_hover_cursor
+        cache_key = (key, index, self._versions.get(key), cursor, hover, x1, x2, self.size.width, base_style,
+                     self._pseudo_class_state, self._layout_version, self.cursor_type)
+        strip = self._strips.get(cache_key)
+        if strip is None:
+            if len(self._strips) > 4000:
+                self._strips.clear()
+            strip = self._strips[cache_key] = super()._render_line(y, x1, x2, base_style)
+        return strip
 
     def _get_row_region(self, row_index: int) -> Region:  # type: ignore[override]
         if not self.is_valid_row_index(row_index):
@@ -326,14 +367,20 @@ class FindingsTable(DataTable):
 
     # -- storage: the one place rows enter and leave -------------------------------
     def _put(self, key: str, order: tuple, cells: list[Text]) -> None:
-        row_key = RowKey(key)
+        row_key = self._row_keys[key] = RowKey(key)
         self._data[row_key] = dict(zip(COLUMNS, cells))  # type: ignore[arg-type]
         self.rows[row_key] = Row(row_key, 1)
         self._order[key] = order
         self._sorted.append((order, key))
+        self._bump(key)
 
     def _set_cells(self, key: str, cells: list[Text]) -> None:
-        self._data[RowKey(key)] = dict(zip(COLUMNS, cells))  # type: ignore[arg-type]
+        self._data[self._row_keys[key]] = dict(zip(COLUMNS, cells))  # type: ignore[arg-type]
+        self._bump(key)
+
+    def _bump(self, key: str) -> None:
+        self._version += 1
+        self._versions[key] = self._version
 
     def _drop(self, keys: set[str]) -> None:
         if not keys:
@@ -343,13 +390,16 @@ class FindingsTable(DataTable):
             self.rows.pop(key, None)  # type: ignore[call-overload]
             self._order.pop(key, None)
             self._shown_status.pop(key, None)
+            self._row_keys.pop(key, None)
+            self._versions.pop(key, None)
         self._sorted = [item for item in self._sorted if item[1] not in keys]
 
     def _commit(self) -> None:
         """Write the order to the table's row index and let it redraw (one pass, O(rows))."""
         was_empty = len(self._row_locations) == 0
         self._sorted.sort()
-        self._row_locations = TwoWayDict({RowKey(key): index for index, (_order, key) in enumerate(self._sorted)})
+        keys = self._row_keys
+        self._row_locations = TwoWayDict({keys[key]: index for index, (_order, key) in enumerate(self._sorted)})
         self._structure += 1
         self._update_count += 1
         self._require_update_dimensions = True
@@ -367,6 +417,8 @@ class FindingsTable(DataTable):
 
     def clear(self, columns: bool = False):  # type: ignore[override]
         self._sorted = []
+        self._row_keys.clear()
+        self._versions.clear()
         self._order.clear()
         self._shown_status.clear()
         self._queue = []
@@ -391,12 +443,7 @@ class FindingsTable(DataTable):
 
     def counts(self) -> dict[Severity, int]:
         """Findings the filters let through, by severity (queued rows included)."""
-        out = {s: 0 for s in reversed(Severity)}
-        for fp in self._want:
-            finding = self.findings.get(fp)
-            if finding is not None:
-                out[finding.severity] += 1
-        return out
+        return {s: self._sev_counts[s] for s in reversed(Severity)}
 
     # -- cells ------------------------------------------------------------------
     def _cells(self, finding: Finding, status: str) -> list[Text]:
@@ -469,6 +516,11 @@ class FindingsTable(DataTable):
                 counts[gid] = 1
             else:
                 counts[gid] += 1
+        findings = self.findings
+        self._want_sev = {fp: findings[fp].severity for fp in want}
+        self._sev_counts = {s: 0 for s in Severity}
+        for severity in self._want_sev.values():
+            self._sev_counts[severity] += 1
         self._replace_wanted(want, statuses, row_group, groups, counts, changed)
 
     def _replace_wanted(self, want, statuses, row_group, groups, counts, changed: set[str]) -> None:
@@ -521,6 +573,7 @@ class FindingsTable(DataTable):
 
         def unwant(fp: str) -> None:
             if self._want.pop(fp, None) is not None:
+                self._sev_counts[self._want_sev.pop(fp)] -= 1
                 self._want_status.pop(fp, None)
                 gid = self._row_group.pop(fp)
                 self._group_counts[gid] = self._group_counts.get(gid, 1) - 1
@@ -548,6 +601,8 @@ class FindingsTable(DataTable):
                 continue
             unwant(fp)
             self._want[fp] = order
+            self._want_sev[fp] = finding.severity
+            self._sev_counts[finding.severity] += 1
             self._want_status[fp] = status
             self._row_group[fp] = gid
             self._group_counts[gid] = self._group_counts.get(gid, 0) + 1
@@ -620,6 +675,7 @@ class FindingsTable(DataTable):
             row = self._data.get(fingerprint)  # type: ignore[call-overload]
             if row is not None:
                 row["new"] = self._themed()["old"]
+                self._bump(fingerprint)
                 self._touch()
 
     # -- the cursor -------------------------------------------------------------
