@@ -97,6 +97,20 @@ class ChecklistsScreen(Screen):
         score.update(headline)
         self._label_pr_items()
 
+    def theme_changed(self) -> None:
+        self.readiness_changed()
+
+    def state_changed(self) -> None:
+        """The state file was re-read: show the PR ticks it holds now."""
+        if self.app.store is None:
+            return
+        ticks = self.app.store.checklist_ticks()
+        pr = self.query_one("#pr", SelectionList)
+        with pr.prevent(SelectionList.SelectionToggled):
+            for item in PR_CHECKLIST:
+                if bool(ticks.get(item.id)) != (item.id in pr.selected):
+                    pr.toggle(item.id)
+
     def _label_pr_items(self) -> None:
         """Say, beside each PR item, how many open findings bear on it."""
         open_by_category: dict = {}

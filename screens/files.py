@@ -99,6 +99,18 @@ class FilesScreen(Screen):
             + ("" if self.show_clean else " (x shows clean files too)")
         )
 
+    def theme_changed(self) -> None:
+        self._rebuild_in_place()
+
+    def state_changed(self) -> None:
+        self._rebuild_in_place()  # open counts follow triage
+
+    def _rebuild_in_place(self) -> None:
+        tree = self.query_one(Tree)
+        line = tree.cursor_line
+        self.rebuild()
+        self.call_after_refresh(lambda: setattr(tree, "cursor_line", min(line, max(tree.last_line, 0))))
+
     def action_toggle_clean(self) -> None:
         self.show_clean = not self.show_clean
         self.rebuild()

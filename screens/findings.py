@@ -105,6 +105,20 @@ class FindingsScreen(Screen):
             self.table.pin_top = False
         self.refresh_view()
 
+    def theme_changed(self) -> None:
+        """The theme changed: the table restyles itself; redraw the detail and the counts."""
+        selected = self.selected
+        if selected is not None:
+            self.show_detail(selected)
+        self.refresh_view()
+
+    def state_changed(self) -> None:
+        """The state file was re-read: the selected finding's triage may differ."""
+        selected = self.selected
+        if selected is not None:
+            self.show_detail(selected)
+        self.refresh_bindings()
+
     def _empty_message(self) -> str:
         if not self.app.findings:
             return "No findings. This repository passes every check that applies to it."

@@ -36,6 +36,7 @@ from .messages import (
     ScanFinished,
     ScanProgressed,
     ShowFindings,
+    StateFileChanged,
     WatchStopped,
 )
 from .screens.findings import FindingsScreen
@@ -81,6 +82,8 @@ class AuditApp(App[int]):
         Binding("f", "files", "Files", id="auditui.files", tooltip="The audited files as a tree"),
         Binding("r", "rescan", "Rescan", id="auditui.rescan", tooltip="Re-read every file from scratch"),
         Binding("e", "export", "Export", id="auditui.export", tooltip=f"Write the Markdown report to {REPORT_NAME}"),
+        Binding("R", "resolved", "Resolved triage", id="auditui.resolved", show=False,
+                tooltip="List triage entries whose finding no longer exists (prune them one by one or all)"),
         Binding("P", "prune", "Prune resolved", id="auditui.prune", show=False,
                 tooltip="Drop triage entries whose finding no longer exists"),
     ]
@@ -133,7 +136,15 @@ class AuditApp(App[int]):
     def on_mount(self) -> None:
         self.sub_title = self.root.name
         self._open_store()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self._first_paint)
+
+    def _theme_changed(self, _theme: object = None) -> None:
+        """Colours built from the theme (severities, marks, syntax) are rebuilt on every screen."""
+        for screen in self.screen_stack:
+            restyle = getattr(screen, "theme_changed", None)
+            if restyle is not None:
+                restyle()
 
     def _first_paint(self) -> None:
         self.timings.setdefault("first_paint", time.perf_counter())
@@ -175,6 +186,11 @@ class AuditApp(App[int]):
 
     def entry_of(self, finding: Any) -> Any:
         return self.store.entry(finding.fingerprint) if self.store is not None else None
+
+    @property
+    def state_file(self) -> Path | None:
+        """The triage state file (absolute), once the store is open."""
+        return self.store.path.absolute() if self.store is not None else None
 
     @property
     def can_triage(self) -> bool:
@@ -369,8 +385,17 @@ class AuditApp(App[int]):
         self._watch_stop = asyncio.Event()
         self.watching = True
         self._update_state_label()
+        paths: list[Path] = [self.root]
+        state = self.state_file
+        if state is not None and not state.is_relative_to(self.root):
+            # --state outside the repository: watch its folder too (created if need be)
+            try:
+                state.parent.mkdir(parents=True, exist_ok=True)
+                paths.append(state.parent)
+            except OSError:
+                pass
         async for changes in awatch(
-            self.root,
+            *paths,
             watch_filter=self._watch_filter,
             step=10,
             debounce=400,
@@ -378,7 +403,12 @@ class AuditApp(App[int]):
             force_polling=False,
             ignore_permission_denied=True,
         ):
-            self.post_message(FilesChanged({path for _change, path in changes}))
+            paths_changed = {path for _change, path in changes}
+            if state is not None and str(state) in paths_changed:
+                paths_changed.discard(str(state))
+                self.post_message(StateFileChanged())
+            if paths_changed:
+                self.post_message(FilesChanged(paths_changed))
         self.post_message(WatchStopped())
 
     def _watch_filter(self, change: Any, path: str) -> bool:
@@ -387,6 +417,10 @@ class AuditApp(App[int]):
 
         from .checks.classify import is_candidate
 
+        state = self.state_file
+        if state is not None and path == str(state):
+            # the scan's ignore rules skip .auditui/: the state file is let through by name
+            return True
         root = str(self.root)
         if not path.startswith(root) or len(path) <= len(root) + 1:
             return False
@@ -406,6 +440,52 @@ class AuditApp(App[int]):
     def _files_changed(self, message: FilesChanged) -> None:
         self._pending |= message.paths
         self._kick()
+
+    @on(StateFileChanged)
+    def _state_file_changed(self, message: StateFileChanged) -> None:
+        self.reload_state()
+
+    def reload_state(self) -> None:
+        """Re-read the state file (another auditui, or a git pull, changed it) and show what differs."""
+        store = self.store
+        if store is None:
+            return
+        before = {e.fingerprint: e for e in store.entries()}
+        ticks = store.checklist_ticks()
+        read_only, seen = store.read_only, len(store.messages)
+        try:
+            store.reload()
+        except Exception as exc:  # a half-readable file must not take the app down
+            self.notify(f"Cannot re-read the triage state: {exc}", severity="error", timeout=8)
+            return
+        for text in store.messages[seen:]:
+            self.notify(text, title="Triage state", severity="warning", timeout=15)
+        after = {e.fingerprint: e for e in store.entries()}
+        changed = {fp for fp in before.keys() | after.keys() if before.get(fp) != after.get(fp)}
+        ticks_changed = store.checklist_ticks() != ticks
+        if store.read_only != read_only:
+            self.findings_screen.refresh_bindings()
+        if not changed and not ticks_changed and store.read_only == read_only:
+            return  # our own write coming back, or nothing that matters
+        shown = {fp for fp in changed if fp in self.findings}
+        if shown:
+            self.findings_screen.apply(shown, set())
+            self._update_readiness()
+        self._update_state_label()
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "state_changed", None)
+            if refresh is not None:
+                refresh()
+        if shown:
+            count = len(shown)
+            self.notify(f"Triage of {count} finding{'s' if count != 1 else ''} changed on disk "
+                        f"({self._state_name()}).", timeout=4)
+
+    def _state_name(self) -> str:
+        state = self.state_file
+        if state is None:
+            return "state file"
+        return str(state.relative_to(self.root)) if state.is_relative_to(self.root) else str(state)
 
     @on(WatchStopped)
     def _watch_stopped(self, message: WatchStopped) -> None:
@@ -446,7 +526,7 @@ class AuditApp(App[int]):
             if self.scanned_once:
                 resolved = len(self.store.resolved_entries(self.findings.keys()))
                 if resolved:
-                    parts.append(f"{resolved} resolved triage entr{'ies' if resolved != 1 else 'y'} (P prunes)")
+                    parts.append(f"{resolved} resolved triage entr{'ies' if resolved != 1 else 'y'} (R lists)")
         parts.append("watching" if self.watching else "not watching")
         try:
             self.findings_screen.query_one("#status").set_state(" · ".join(parts))
@@ -491,6 +571,8 @@ class AuditApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "prune":
             return self.can_triage and self.scanned_once
+        if action == "resolved":
+            return self.store is not None and self.scanned_once
         if action == "export":
             return self.scanned_once
         return True
@@ -532,16 +614,43 @@ class AuditApp(App[int]):
         self._export_requested = True
         self._kick()
 
-    def action_prune(self) -> None:
-        if not self.can_triage:
+    def resolved_entries(self) -> list[Any]:
+        """Triage entries whose finding no longer exists."""
+        if self.store is None or not self.scanned_once:
+            return []
+        return self.store.resolved_entries(self.findings.keys())
+
+    def action_resolved(self) -> None:
+        from .screens.resolved import ResolvedScreen
+
+        if isinstance(self.screen, ResolvedScreen):
             return
+        self._pop_to_base()
+        self.push_screen(ResolvedScreen())
+
+    def action_prune(self) -> None:
+        self.prune()
+
+    def prune(self, fingerprint: str | None = None) -> int:
+        """Drop resolved triage entries: all of them, or the one of ``fingerprint``."""
+        if not self.can_triage:
+            return 0
+        keep = set(self.findings)
+        if fingerprint is not None:
+            # the store prunes whatever is not "current": everything else counts as current
+            keep |= {e.fingerprint for e in self.store.entries() if e.fingerprint != fingerprint}
         try:
-            count = self.store.prune(self.findings.keys())
+            count = self.store.prune(keep)
         except Exception as exc:
             self.notify(f"Prune failed: {exc}", severity="error")
-            return
+            return 0
         self.notify(f"Pruned {count} resolved triage entr{'ies' if count != 1 else 'y'}.", timeout=3)
         self._update_state_label()
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "state_changed", None)
+            if refresh is not None:
+                refresh()
+        return count
 
     @on(ShowFindings)
     def _show_findings(self, message: ShowFindings) -> None:
@@ -578,6 +687,7 @@ class AuditApp(App[int]):
         from .screens.checklists import ChecklistsScreen
         from .screens.files import FilesScreen
         from .screens.modals import _FormModal
+        from .screens.resolved import ResolvedScreen
         from .widgets.findings_table import FindingsTable
 
         def rows(bindings) -> list[tuple[str, str]]:
@@ -594,6 +704,7 @@ class AuditApp(App[int]):
             ("Findings list", rows(FindingsTable.BINDINGS) + [("↑ ↓ pgup pgdn", "Move"), ("home end", "First / last")]),
             ("Checklists", rows(ChecklistsScreen.BINDINGS)),
             ("Files", rows(FilesScreen.BINDINGS)),
+            ("Resolved triage", rows(ResolvedScreen.BINDINGS)),
             ("Forms", rows(_FormModal.BINDINGS) + [("enter", "Save"), ("tab", "Next field")]),
         ]
 
@@ -616,6 +727,7 @@ class AuditApp(App[int]):
             ("Files: the audited files as a tree", "f", self.action_files, None),
             ("Rescan the repository", "r", self.action_rescan, None),
             ("Export the Markdown report", f"e: {REPORT_NAME}", self.action_export, None),
+            ("List resolved triage entries", "R: their finding no longer exists", self.action_resolved, None),
             ("Prune resolved triage entries", "P", self.action_prune, None),
             ("Help: every key", "?", self.action_help, None),
         ]

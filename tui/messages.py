@@ -70,6 +70,14 @@ class FilesChanged(Message):
 
 
 @dataclass
+class StateFileChanged(Message):
+    """The triage state file changed on disk (another auditui, an editor, a git pull)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StateFileChanged)
+
+
+@dataclass
 class WatchStopped(Message):
     """The file watcher ended (``error`` says why when it failed)."""
 

@@ -1,0 +1,110 @@
+"""What the previous session left rough: theme changes, a state file changed by
+another auditui, and the triage entries whose finding is gone."""
+
+from __future__ import annotations
+
+import tomllib
+
+from auditui.checks.api import Severity
+from auditui.checks.triage import TriageStore
+from auditui.widgets.style import severity_styles
+from tui_helpers import scanned, wait_for
+
+
+def fingerprint_of(app, code: str) -> str:
+    return next(fp for fp, f in app.findings.items() if f.code == code)
+
+
+async def test_theme_change_restyles_rows_already_shown(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        table = app.findings_screen.table
+        high = fingerprint_of(app, "K8S020")
+        assert table.get_cell(high, "sev").style == severity_styles(app.current_theme)[Severity.HIGH]
+        line_before = table.render_line(table.get_row_index(high) + 1).text
+        app.theme = "nord"
+        await pilot.pause()
+        # the rows that were there before the switch carry the new theme's colours
+        assert table.get_cell(high, "sev").style == severity_styles(app.current_theme)[Severity.HIGH]
+        assert "#BF616A" in table.get_cell(high, "sev").style
+        heading = "group:sev:high"
+        assert "#BF616A" in str(table.get_cell(heading, "sev").style)
+        # and are drawn with them (same text, new style)
+        strip = table.render_line(table.get_row_index(high) + 1)
+        assert strip.text == line_before
+        assert any(seg.style and seg.style.color and seg.style.color.name.lower() == "#bf616a"
+                   for seg in strip if seg.text.strip() == "HIGH")
+
+
+async def test_triage_written_by_another_instance_shows_up(make_app, repo):
+    app = make_app(watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await wait_for(pilot, lambda: app.watching, what="the watcher to start")
+        table = app.findings_screen.table
+        fingerprint = fingerprint_of(app, "K8S020")
+        assert fingerprint in table.visible_fingerprints
+        # a second auditui on the same repository accepts the finding
+        other = TriageStore.open(repo)
+        other.accept(app.findings[fingerprint], "handled by the other terminal")
+        await wait_for(pilot, lambda: fingerprint not in table.visible_fingerprints, what="the row to leave")
+        assert app.status_of(app.findings[fingerprint]) == "accepted"
+        assert app.entry_of(app.findings[fingerprint]).reason == "handled by the other terminal"
+        assert any("changed on disk" in str(n.message) for n in app._notifications)
+        # ... then reopens it: back in the open list
+        other.reopen(app.findings[fingerprint])
+        await wait_for(pilot, lambda: fingerprint in table.visible_fingerprints, what="the row to come back")
+        # our own writes come back through the watcher too, and are not reported as news
+        app.clear_notifications()
+        password = fingerprint_of(app, "TUI001")
+        assert app.triage("note", app.findings[password], text="rotate it")
+        await pilot.pause(0.8)
+        assert not any("changed on disk" in str(n.message) for n in app._notifications)
+        notes = tomllib.loads((repo / ".auditui" / "state.toml").read_text())["findings"][password]["notes"]
+        assert [n["text"] for n in notes] == ["rotate it"]
+
+
+async def test_resolved_entries_are_listed_and_pruned(make_app, repo):
+    from auditui.screens.resolved import ResolvedScreen
+    from textual.widgets import DataTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        k8s020, limits = fingerprint_of(app, "K8S020"), fingerprint_of(app, "TUI003")
+        assert app.triage("accept", app.findings[k8s020], reason="dev only")
+        assert app.triage("defer", app.findings[limits], until=app.today().replace(year=app.today().year + 1),
+                          reason="next quarter")
+        assert app.check_action("resolved", ()) is True
+        # both findings go away with their file
+        (repo / "k8s" / "api.yaml").unlink()
+        first = app.timings["scan_done"]
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.timings["scan_done"] != first and not app._busy, what="the rescan")
+        status = app.findings_screen.query_one("#status-state").render()
+        assert "2 resolved triage entries (R lists)" in str(status)
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, ResolvedScreen)
+        table = screen.query_one("#resolved", DataTable)
+        assert {row.key.value for row in table.ordered_rows} == {k8s020, limits}
+        assert screen.check_action("prune_one", ()) is True
+        # x prunes the selected entry only
+        selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        await pilot.press("x")
+        await pilot.pause()
+        remaining = {k8s020, limits} - {selected}
+        assert {row.key.value for row in table.ordered_rows} == remaining
+        state = tomllib.loads((repo / ".auditui" / "state.toml").read_text())
+        assert set(state.get("findings", {})) == remaining
+        # P prunes the rest
+        await pilot.press("P")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert "No resolved triage entries" in str(screen.query_one("#resolved-title").render())
+        assert screen.check_action("prune_one", ()) is False
+        state = tomllib.loads((repo / ".auditui" / "state.toml").read_text())
+        assert not state.get("findings")
+        await pilot.press("escape")
+        assert app.screen is app.findings_screen
