@@ -40,11 +40,21 @@ class ResolvedScreen(Screen):
         table = self.query_one("#resolved", DataTable)
         table.add_column("Code", key="code", width=8)
         table.add_column("Was", key="status", width=9)
-        table.add_column("Where", key="where", width=34)
+        table.add_column("Where", key="where", width=30)
         table.add_column("Resource", key="resource", width=24)
-        table.add_column("Title / reason", key="title")
+        table.add_column("Title / reason", key="title", width=40)
         self.state_changed()
         table.focus()
+
+    def on_resize(self) -> None:
+        """Share the width so the title stays on screen at 80 columns."""
+        table = self.query_one("#resolved", DataTable)
+        rest = max(table.size.width - 2 * table.cell_padding * 5 - 8 - 9 - 1, 30)
+        widths = {"where": rest * 30 // 100, "resource": rest * 22 // 100}
+        widths["title"] = rest - widths["where"] - widths["resource"]
+        for key, width in widths.items():
+            table.columns[key].width = width  # type: ignore[index]
+        table.refresh(layout=True)
 
     def state_changed(self) -> None:
         """The state file or the findings changed: list the resolved entries again."""

@@ -100,5 +100,6 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0, 
 
 async def scanned(pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.scanned_once and not app._busy, what="the first scan")
+    await wait_for(pilot, lambda: app.scanned_once and not app._busy and not app.findings_screen.table.filling,
+                   what="the first scan")
     await pilot.pause()

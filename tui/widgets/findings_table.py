@@ -538,10 +538,11 @@ class FindingsTable(DataTable):
             if fp in shown and (fp in changed or shown[fp] != status):
                 shown[fp] = status
                 self._set_cells(fp, self._cells(self.findings[fp], status))
+        structural = bool(gone)
         for gid in groups:
-            self._refresh_heading(gid)
+            structural |= self._refresh_heading(gid)
         self._queue = sorted((order, fp) for fp, order in want.items() if fp not in self._order)
-        self._fill(cursor_key, cursor_index, structural=bool(gone))
+        self._fill(cursor_key, cursor_index, structural=structural)
 
     def _refresh_heading(self, gid: str) -> bool:
         """Add, update or remove the heading row of a group; True if rows moved."""

@@ -18,7 +18,8 @@ class StatusBar(Horizontal):
     StatusBar.-scanning > ProgressBar { display: block; }
     StatusBar > #status-counts { width: auto; margin-right: 2; }
     StatusBar > #status-view { width: 1fr; }
-    StatusBar > #status-state { width: auto; margin-left: 1; }
+    StatusBar > #status-view { min-width: 16; }
+    StatusBar > #status-state { width: auto; max-width: 50%; margin-left: 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -52,4 +53,4 @@ class StatusBar(Horizontal):
         self.query_one("#status-view", Label).update(Text(text, no_wrap=True, overflow="ellipsis"))
 
     def set_state(self, text: str) -> None:
-        self.query_one("#status-state", Label).update(text)
+        self.query_one("#status-state", Label).update(Text(text, no_wrap=True, overflow="ellipsis"))
