@@ -232,14 +232,18 @@ class AuditApp(App[int]):
     def _scan_worker(self, stream: bool) -> None:
         worker = get_current_worker()
         engine = self._engine()
-        last = [time.monotonic() - 0.2]  # the first results go out after ~0.1 s
+        # partial results go out after ~0.1 s (the first screenful), then less and less often:
+        # each batch costs the UI thread time that the scan thread (same GIL) waits for
+        last = [time.monotonic()]
+        wait = [0.1]
         sent = [0]
 
         def progress(done: int, total: int) -> None:
             partial = None
             now = time.monotonic()
-            if stream and now - last[0] > 0.3:
+            if stream and now - last[0] > wait[0]:
                 last[0] = now
+                wait[0] = min(max(wait[0] * 2, 2.0), 4.0)
                 # only the files read since the last message: the UI adds rows, it never re-reads
                 records = list(engine.records.values())[sent[0]:]
                 sent[0] += len(records)
