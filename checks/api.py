@@ -161,6 +161,33 @@ def scrub(text: str | None) -> str | None:
     return text
 
 
+_SECRET_ASSIGNMENT = re.compile(
+    r"(?P<key>[\w.-]*(?:passw(?:or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credentials?)[\w.-]*"
+    r"[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\s\"'#,}]{4,})",
+    re.IGNORECASE,
+)
+
+
+def scrub_line(line: str) -> str:
+    """A line of a file made safe to display: :func:`scrub` plus ``password: value`` masking.
+
+    Values that are references, not secrets (``${VAR}``, ``$(cmd)``, ``{{ x }}``,
+    ``secretKeyRef``-style names) are left as they are.
+    """
+    line = scrub(line) or ""
+
+    def mask(match: re.Match) -> str:
+        value = match.group("value")
+        key = match.group("key").strip(" \"':=").lower()
+        if value.startswith(("$", "{", "<", "*")) or "****" in value:
+            return match.group(0)
+        if key.endswith(("name", "ref", "_file", "file", "path", "dir")):  # names a secret, holds none
+            return match.group(0)
+        return match.group("key") + redact(value).split(" ")[0]
+
+    return _SECRET_ASSIGNMENT.sub(mask, line)
+
+
 def fingerprint_of(code: str, path: str, resource: str, symbol: str) -> str:
     raw = "\x1f".join((code, path, resource, symbol)).encode("utf-8", "surrogateescape")
     return hashlib.sha256(raw).hexdigest()[:20]

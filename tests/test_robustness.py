@@ -164,3 +164,13 @@ def test_credentials_never_reach_a_finding_in_full(tmp_path):
     assert engine.findings
     for finding in engine.findings:
         assert "Sup3rS3cretPass" not in (finding.message or "") + (finding.evidence or "")
+
+
+def test_lines_shown_for_context_hide_secrets_no_check_reported():
+    from auditui.checks.api import scrub_line
+
+    assert "hunter2hunter2" not in scrub_line("  password: hunter2hunter2")
+    assert "s3cr3tvalue" not in scrub_line('token: "s3cr3tvalue"')
+    for harmless in ("  DB_PASSWORD=${DB_PASSWORD}", "secretName: orders-api-tls", "  image: nginx:1.27",
+                     "POSTGRES_PASSWORD_FILE: /run/secrets/db"):
+        assert scrub_line(harmless) == harmless

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..checks.api import Finding
+from ..checks.api import Finding, scrub_line
 from .style import is_redacted, severity_styles, severity_text
 
 CONTEXT = 3  # lines shown above and below the finding
@@ -61,7 +61,7 @@ def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]]
             indent = len(lines[number - 1]) - len(lines[number - 1].lstrip())
             out.append(" " * indent + "# (line hidden: it holds a secret)")
         else:
-            out.append(lines[number - 1])
+            out.append(scrub_line(lines[number - 1]))  # secrets no check reported stay hidden too
     return "\n".join(out), first
 
 
