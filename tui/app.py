@@ -398,21 +398,33 @@ class AuditApp(App[int]):
                 paths.append(state.parent)
             except OSError:
                 pass
-        async for changes in awatch(
-            *paths,
-            watch_filter=self._watch_filter,
-            step=10,
-            debounce=400,
-            stop_event=self._watch_stop,
-            force_polling=False,
-            ignore_permission_denied=True,
-        ):
-            paths_changed = {path for _change, path in changes}
-            if state is not None and str(state) in paths_changed:
-                paths_changed.discard(str(state))
-                self.post_message(StateFileChanged())
-            if paths_changed:
-                self.post_message(FilesChanged(paths_changed))
+        polling = False
+        while True:
+            try:
+                async for changes in awatch(
+                    *paths,
+                    watch_filter=self._watch_filter,
+                    step=10,
+                    debounce=400,
+                    stop_event=self._watch_stop,
+                    force_polling=polling,
+                    poll_delay_ms=1000,
+                    ignore_permission_denied=True,
+                ):
+                    paths_changed = {path for _change, path in changes}
+                    if state is not None and str(state) in paths_changed:
+                        paths_changed.discard(str(state))
+                        self.post_message(StateFileChanged())
+                    if paths_changed:
+                        self.post_message(FilesChanged(paths_changed))
+                break
+            except (OSError, RuntimeError) as exc:
+                # e.g. the inotify watch limit of a huge repository: poll instead of giving up
+                if polling or self._watch_stop.is_set():
+                    raise
+                polling = True
+                self.notify(f"inotify is not available ({exc}); watching by polling every second instead",
+                            title="auditui", severity="warning", timeout=10)
         self.post_message(WatchStopped())
 
     def _watch_filter(self, change: Any, path: str) -> bool:

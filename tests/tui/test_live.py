@@ -54,3 +54,28 @@ async def test_burst_of_changes_is_coalesced(make_app, repo):
                        timeout=20, what="all 300 files to be audited")
         # one or two updates, not hundreds
         assert app.updates_applied - before <= 3
+
+
+async def test_watcher_falls_back_to_polling_when_inotify_fails(make_app, repo, monkeypatch):
+    import watchfiles
+
+    real_awatch = watchfiles.awatch
+    calls = []
+
+    def flaky_awatch(*args, **kwargs):
+        calls.append(kwargs.get("force_polling"))
+        if not kwargs.get("force_polling"):
+            raise OSError("OS file watch limit reached")
+        kwargs["poll_delay_ms"] = 50
+        return real_awatch(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "awatch", flaky_awatch)
+    app = make_app(watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await wait_for(pilot, lambda: calls == [False, True], what="the fallback to polling")
+        assert any("polling" in str(n.message) for n in app._notifications)
+        await pilot.pause(0.3)
+        manifest = repo / "k8s" / "api.yaml"
+        manifest.write_text(manifest.read_text().replace("imagePullPolicy: Never", "imagePullPolicy: IfNotPresent"))
+        await wait_for(pilot, lambda: "K8S020" not in codes(app), timeout=10, what="the polled change")
