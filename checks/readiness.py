@@ -26,7 +26,8 @@ from .models.images import is_database_image
 SCORE_FORMULA = (
     "Each applicable area counts 1 for PASS, 0.5 for PARTIAL and 0 for FAIL; the score is "
     "10 x the average over applicable areas (N/A areas are left out), rounded to one "
-    "decimal. Any open critical finding caps the score at 4.0."
+    "decimal. Any open critical finding caps the score at 4.0. With no applicable area "
+    "there is no score (n/a)."
 )
 CRITICAL_CAP = 4.0
 
@@ -178,12 +179,16 @@ def _summary(mark: Mark, open_findings: list[Finding], triaged: list[Finding]) -
 
 
 def readiness_score(items: Iterable[ChecklistItem], findings: Iterable[Finding] | None = None,
-                    status_of: StatusOf | None = None) -> float:
-    """The 0-10 readiness score described by :data:`SCORE_FORMULA`."""
+                    status_of: StatusOf | None = None) -> float | None:
+    """The 0-10 readiness score described by :data:`SCORE_FORMULA`.
+
+    None when no area applies (a repository with no infrastructure auditui reads):
+    a perfect score there would claim something nobody checked.
+    """
     items = list(items)
     credits = [item.mark.credit for item in items if item.mark.credit is not None]
     if not credits:
-        return 10.0
+        return None
     score = round(10 * sum(credits) / len(credits), 1)
     status_of = status_of or (lambda f: "suppressed" if f.suppressed_by else "open")
     pool = findings if findings is not None else (f for item in items for f in item.findings)
@@ -211,3 +216,8 @@ PR_CHECKLIST: tuple[PrItem, ...] = (
     PrItem("env-documented", "New environment variables are documented in the example env file", (Category.CONFIGURATION,)),
     PrItem("audit-clean", "auditui scan shows no new open finding at high or above", ()),
 )
+
+
+def format_score(score: float | None) -> str:
+    """``7.5/10``, or ``n/a`` when nothing applied."""
+    return "n/a" if score is None else f"{score:.1f}/10"

@@ -90,7 +90,9 @@ class ChecklistsScreen(Screen):
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         counts = {mark: sum(1 for i in items if i.mark is mark) for mark in Mark}
         headline = Text.assemble(
-            ("Readiness score ", "bold"), (f"{self.app.score:.1f}", "bold reverse"), (" / 10   ", "bold"),
+            ("Readiness score ", "bold"),
+            *(((" n/a ", "bold reverse"), ("   ", "bold")) if self.app.score is None
+              else ((f"{self.app.score:.1f}", "bold reverse"), (" / 10   ", "bold"))),
             " · ".join(f"{counts[m]} {m.value}" for m in Mark if counts[m]),
         )
         headline.append("\n" + SCORE_FORMULA, style="dim")

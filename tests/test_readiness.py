@@ -68,3 +68,11 @@ def test_score_formula_and_critical_cap():
 def test_every_category_but_audit_belongs_to_an_area():
     covered = {c for area in AREAS for c in area.categories}
     assert set(Category) - covered == {Category.AUDIT}
+
+
+def test_no_score_when_nothing_applies():
+    from auditui.checks.readiness import format_score
+
+    items = production_checklist([], RepoIndex())
+    assert all(item.mark is Mark.NA for item in items)
+    assert readiness_score(items) is None and format_score(None) == "n/a"

@@ -525,9 +525,11 @@ class AuditApp(App[int]):
         items = readiness.production_checklist(findings, index, self.status_of)
         return items, readiness.readiness_score(items, findings, self.status_of)
 
-    def _set_readiness(self, items: list[Any], score: float) -> None:
+    def _set_readiness(self, items: list[Any], score: float | None) -> None:
+        from .checks.readiness import format_score
+
         self.readiness, self.score = items, score
-        self.sub_title = f"{self.root.name} · readiness {self.score:.1f}/10"
+        self.sub_title = f"{self.root.name} · readiness {format_score(score)}"
         self._update_state_label()
         for screen in self.screen_stack:
             refresh = getattr(screen, "readiness_changed", None)

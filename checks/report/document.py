@@ -212,7 +212,11 @@ def build(
         from ..readiness import SCORE_FORMULA, readiness_score
 
         score = readiness_score(items, findings, result.status_of)
-        doc.add(Para(f"**Readiness score: {score:.1f} / 10.** {SCORE_FORMULA}"))
+        if score is None:
+            doc.add(Para("**Readiness score: n/a.** Nothing in this repository is infrastructure auditui "
+                         f"reads, so no area of the checklist applies. {SCORE_FORMULA}"))
+        else:
+            doc.add(Para(f"**Readiness score: {score:.1f} / 10.** {SCORE_FORMULA}"))
     else:
         doc.add(Para("Readiness score: not computed (the repository index was not available)."))
     by_sev: dict[Severity, Counter] = {s: Counter() for s in Severity}
