@@ -121,6 +121,9 @@ class FindingsScreen(Screen):
 
     def _empty_message(self) -> str:
         if not self.app.findings:
+            if getattr(self.app, "score", 0) is None:
+                return ("No infrastructure files found: no manifests, compose files, Dockerfiles, workflows, "
+                        "scripts or .env files. Nothing to audit here.")
             return "No findings. This repository passes every check that applies to it."
         return "No finding matches the filters. Esc clears them; t cycles the status filter."
 

@@ -220,7 +220,21 @@ async def test_new_user_sees_no_findings_message(tmp_path):
     app = AuditApp(empty, watch=False, checks=())
     async with app.run_test(size=(80, 24)) as pilot:
         await scanned(pilot)
-        assert "No findings" in detail_text(app)
+        assert "No infrastructure files found" in detail_text(app)
+        assert "n/a" in app.sub_title
+
+
+async def test_clean_hardened_repository_says_it_passes(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    hardened = tmp_path / "hardened"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample_repos" / "hardened-api", hardened)
+    app = AuditApp(hardened, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scanned(pilot)
+        assert "No findings. This repository passes every check" in detail_text(app)
+        assert "10.0/10" in app.sub_title
 
 
 assert os  # used by monkeypatch-based tests
