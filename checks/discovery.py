@@ -99,11 +99,15 @@ def inside(root: Path, target: Path) -> bool:
         return False
 
 
-def walk(root: Path, rules: IgnoreRules) -> Walk:
-    """All candidate files under ``root`` (relative posix paths, sorted)."""
+def walk(root: Path, rules: IgnoreRules, start: str = "") -> Walk:
+    """All candidate files under ``root`` (relative posix paths, sorted).
+
+    ``start`` limits the walk to one folder of the repository (paths stay relative to
+    ``root``, so the repository's ignore rules apply as they do to a full scan).
+    """
     result = Walk()
     real_root = root.resolve()
-    stack = [""]
+    stack = [start]
     while stack:
         rel_dir = stack.pop()
         directory = root / rel_dir if rel_dir else root

@@ -269,9 +269,7 @@ class Engine:
                     continue
                 prefix = rel + "/"
                 out.update(r for r in self.records if r.startswith(prefix))
-                sub = IgnoreRules(self.root, self.config.exclude)
-                for found in walk(full, sub).files:
-                    out.add(f"{rel}/{found}")
+                out.update(walk(self.root, self.rules, start=rel).files)
             elif not full.exists() and not full.is_symlink():
                 prefix = rel + "/"
                 out.update(r for r in self.records if r.startswith(prefix))

@@ -118,3 +118,16 @@ def test_paths_outside_the_root_are_ignored(platform, tmp_path):
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: a}]}\n")
     assert engine.update([outside]).empty
+
+
+def test_a_new_folder_honours_the_repository_gitignore(platform):
+    engine = Engine(platform)
+    (platform / ".gitignore").write_text("/apps/generated/\n")  # anchored at the root
+    engine.scan()
+    new = platform / "apps" / "generated"
+    new.mkdir(parents=True)
+    (new / "pod.yaml").write_text((platform / "base" / "api.yaml").read_text().replace("name: api", "name: gen"))
+    (platform / "apps" / "kept.yaml").write_text((platform / "base" / "api.yaml").read_text().replace("name: api", "name: kept"))
+    delta = engine.update([platform / "apps"])
+    paths = {f.path for f in delta.added}
+    assert "apps/kept.yaml" in paths and not any(p and p.startswith("apps/generated/") for p in paths)
