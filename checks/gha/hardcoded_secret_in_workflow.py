@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from ..models.tokens import KNOWN_TOKENS
 from ..api import Category, Check, Finding, Severity, redact
 from ..models.workflow import Workflow, is_expression
 from ..models.yamlnodes import YMap
@@ -35,18 +36,7 @@ CHECK = Check(
 )
 
 #: well-known token formats: a value matching one is a credential whatever its key
-TOKEN_PATTERNS = (
-    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
-    ("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,}\b")),
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
-    ("Slack webhook", re.compile(r"hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]{20,}")),
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("GitLab token", re.compile(r"\bglpat-[0-9A-Za-z_-]{20,}")),
-    ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
-)
+TOKEN_PATTERNS = KNOWN_TOKENS
 
 #: key names that hold a secret (matched on words of the upper-cased key)
 _SECRET_KEY_RE = re.compile(

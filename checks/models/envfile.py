@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..api import Pos
+from .tokens import KNOWN_TOKENS
 from .base import Fact, FileKind, ParsedFile
 
 __all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base", "looks_like_placeholder", "looks_like_secret"]
@@ -182,21 +183,8 @@ _PLACEHOLDER_RE = re.compile(
     re.IGNORECASE,
 )
 
-#: well-known token shapes, any key name
-TOKEN_PATTERNS = (
-    ("AWS access key", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b")),
-    ("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}\b")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
-    ("Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}\b")),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}\b")),
-    ("OpenAI key", re.compile(r"\bsk-(proj-)?[A-Za-z0-9_\-]{32,}\b")),
-    ("Anthropic key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{32,}\b")),
-    ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("Twilio key", re.compile(r"\bSK[0-9a-fA-F]{32}\b")),
-)
+#: well-known token shapes, any key name (one catalogue for every check)
+TOKEN_PATTERNS = KNOWN_TOKENS
 SECRET_KEY_RE = re.compile(
     r"(SECRET|PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS($|_)|(^|_)PWD($|_)|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
     r"SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|APP_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|(^|_)SALT($|_)|"
