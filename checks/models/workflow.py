@@ -454,22 +454,14 @@ class Step(AtNode):
 
 
 @dataclass(eq=False)
-class Job:
+class Job(AtNode):
     id: str
     node: YMap
     workflow: "Workflow"
 
     @property
-    def line(self) -> int:
+    def line(self) -> int:  # the job's key line, not its first setting
         return self.workflow.jobs_node.key_line(self.id)
-
-    @property
-    def end_line(self) -> int:
-        return self.node.end_line
-
-    @property
-    def ypath(self) -> tuple:
-        return self.node.ypath
 
     @property
     def resource(self) -> str:
