@@ -47,7 +47,8 @@ CHECK = Check(
 def image_tag_state(service: Service) -> tuple[ImageRef, str] | None:
     """(reference, state) of a pulled image: state is ``floating``, ``tagged`` or ``digest``.
 
-    None when the service builds its image (``image:`` only names the build result) or when
+    None when the service builds its image (``image:`` only names the build result), when
+    another service of the file builds it (``worker`` reusing ``app``'s build), or when
     a variable decides the name or tag (``app:${TAG}``): we cannot judge those.  Variables
     with defaults are resolved; a variable in the registry part alone does not matter.
     """
@@ -56,6 +57,8 @@ def image_tag_state(service: Service) -> tuple[ImageRef, str] | None:
     image = service.image
     if not image or not image.strip():
         return None
+    if image.strip() in service.compose.built_images():
+        return None  # another service of this file builds it: a local image, never pulled
     resolved = interpolate(image, _UNKNOWN)
     if resolved is None:
         return None

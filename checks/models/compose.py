@@ -20,6 +20,12 @@ Compose-specific readings, each for a reason seen in real repositories:
   that define ``image`` or ``build`` in this file (directly or through an ``extends``
   of a service of the same file): checks that report a *missing* setting only look at
   those, because the base file may provide what an override leaves out.
+  Compose's own override file (``compose.override.yaml``, ``docker-compose.override.yml``)
+  is merged into the base file by name, so all its services are partial, even those that
+  swap the image for a local build (:attr:`ComposeFile.is_override`).
+* An ``image:`` that a service of the same file builds (``build:`` plus ``image: app:dev``)
+  names a local build result wherever it is used, so other services running it pull
+  nothing (:meth:`ComposeFile.built_images`).
 """
 
 from __future__ import annotations
@@ -213,6 +219,8 @@ class PortMapping:
 
 
 _ONE_SHOT_RESTARTS = ("no", "false")
+#: the file ``docker compose`` merges into the base file without being asked
+_OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
 
 
 @dataclass(eq=False)
@@ -296,6 +304,8 @@ class Service(AtNode):
         False for partial services of override files and for services that extend a
         service of another file: the settings they lack may come from there.
         """
+        if self.compose.is_override:
+            return False
         chain, external = self._chain()
         if external:
             return False
@@ -477,6 +487,19 @@ class ComposeFile(AtDoc):
         for name, node in self.doc.map("services").items():
             if isinstance(node, YMap):
                 yield str(name), node
+
+    @property
+    def is_override(self) -> bool:
+        """Compose's automatic override file, merged by service name into ``compose.yaml``."""
+        return bool(_OVERRIDE_NAME.match(self.path.rsplit("/", 1)[-1].lower()))
+
+    def built_images(self) -> set[str]:
+        """Image names that services of this file build (``build:`` with ``image:``)."""
+        out: set[str] = set()
+        for service in self.services:
+            if service.builds and service.image:
+                out.add(service.image.strip())
+        return out
 
     @property
     def services_map(self) -> YMap:
