@@ -828,9 +828,28 @@ def _cloud_segment(seg: Segment) -> tuple[str, bool] | None:
     argv = [a for a in seg.argv[1:] if not a.startswith("-")]
     verbs = [a.lower() for a in argv[:4]]
     mutating = bool(verbs) and not any(v in _CLOUD_READ_VERBS or v.startswith(("describe", "list", "get-", "show")) for v in verbs)
-    if name in ("gsutil",) or _app_release(name, verbs, seg.argv):
+    if name in ("gsutil",) or _app_release(name, verbs, seg.argv) or _object_data(name, verbs):
         mutating = False
     return name, mutating
+
+
+#: (cli, first verbs) that read or write objects in existing storage (a backup upload, a
+#: prune of old dumps): data, not infrastructure; creating or deleting buckets is not here
+_OBJECT_DATA = {
+    "aws": (("s3", "cp"), ("s3", "mv"), ("s3", "rm"), ("s3", "sync"), ("s3", "ls"), ("s3", "presign"),
+            ("s3api", "put-object"), ("s3api", "get-object"), ("s3api", "delete-object"),
+            ("s3api", "delete-objects"), ("s3api", "head-object"), ("s3api", "copy-object")),
+    "gcloud": (("storage", "cp"), ("storage", "mv"), ("storage", "rm"), ("storage", "rsync"),
+               ("storage", "ls"), ("storage", "cat")),
+    "az": (("storage", "blob", "upload"), ("storage", "blob", "upload-batch"), ("storage", "blob", "download"),
+           ("storage", "blob", "download-batch"), ("storage", "blob", "delete"), ("storage", "blob", "delete-batch"),
+           ("storage", "blob", "sync"), ("storage", "blob", "copy"), ("storage", "copy"), ("storage", "remove")),
+}
+
+
+def _object_data(name: str, verbs: list[str]) -> bool:
+    """``aws s3 cp dump s3://...``, ``gcloud storage rm``, ``az storage blob upload``..."""
+    return any(tuple(verbs[:len(prefix)]) == prefix for prefix in _OBJECT_DATA.get(name, ()))
 
 
 #: (cli, first verbs) that change the local tool or ship an application version, not infrastructure
