@@ -29,6 +29,7 @@ from . import (  # noqa: E402
     image_pull_policy_never,
     default_namespace,
     dev_hostname_in_base,
+    operator_database_single_instance,
 )
 
 # -- cluster imports --
@@ -78,6 +79,7 @@ CHECKS = (
     image_pull_policy_never.CHECK,
     default_namespace.CHECK,
     dev_hostname_in_base.CHECK,
+    operator_database_single_instance.CHECK,
     # -- cluster (K8S060-K8S099) --
     committed_secret.CHECK,
     kustomize_secret_generator.CHECK,

@@ -221,6 +221,78 @@ def server_containers(workload: "Workload") -> Iterator["Container"]:
 
 #: kinds whose apps/v1 (or Argo Rollouts) form requires ``spec.selector``
 _SELECTOR_REQUIRED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout")
+#: operator custom resources that run a replicated data store:
+#: (API group, kind) -> (where the member count is, its default when unset (None: required),
+#: how counts of a list combine, what the resource runs).  ``*`` walks a list.
+OPERATOR_STORES: dict[tuple[str, str], tuple[tuple[str, ...], int | None, str, str]] = {
+    ("postgresql.cnpg.io", "Cluster"): (("spec", "instances"), 1, "sum", "PostgreSQL (CloudNativePG)"),
+    ("acid.zalan.do", "postgresql"): (("spec", "numberOfInstances"), None, "sum", "PostgreSQL (Zalando postgres-operator)"),
+    ("postgres-operator.crunchydata.com", "PostgresCluster"): (
+        ("spec", "instances", "*", "replicas"), 1, "sum", "PostgreSQL (Crunchy PGO)"),
+    ("mysql.oracle.com", "InnoDBCluster"): (("spec", "instances"), 1, "sum", "MySQL (InnoDB Cluster)"),
+    ("pxc.percona.com", "PerconaXtraDBCluster"): (("spec", "pxc", "size"), None, "sum", "MySQL (Percona XtraDB Cluster)"),
+    ("psmdb.percona.com", "PerconaServerMongoDB"): (("spec", "replsets", "*", "size"), None, "min", "MongoDB (Percona)"),
+    ("mongodbcommunity.mongodb.com", "MongoDBCommunity"): (("spec", "members"), None, "sum", "MongoDB (Community operator)"),
+    ("k8s.mariadb.com", "MariaDB"): (("spec", "replicas"), 1, "sum", "MariaDB (mariadb-operator)"),
+    ("mariadb.mmontes.io", "MariaDB"): (("spec", "replicas"), 1, "sum", "MariaDB (mariadb-operator)"),
+}
+OPERATOR_STORE_KINDS = tuple(sorted({kind for _, kind in OPERATOR_STORES}))
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def operator_members(api_version: str, kind: str, doc: YMap,
+                     explicit: bool = False) -> tuple[int | None, int, tuple] | None:
+    """(member count, line, ypath) of an operator-managed store, or None for other objects.
+
+    The count is None when it cannot be known (a required field left out, a templated
+    value) or, with ``explicit`` (a patch), when the document does not set it; the line
+    and ypath point at the count, or at ``spec`` when it is unset.
+    """
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    entry = OPERATOR_STORES.get((group, kind))
+    if entry is None:
+        return None
+    where, default, combine, _ = entry
+    spec = doc.map("spec")
+    at_spec = (doc.key_line("spec") if "spec" in doc else doc.line, tuple(doc.ypath) + ("spec",))
+
+    def walk(node: Any, rest: tuple[str, ...]) -> list[tuple[Any, int, tuple]]:
+        key, tail = rest[0], rest[1:]
+        if key == "*":
+            if not isinstance(node, YList):
+                return []
+            return [hit for item in node for hit in walk(item, tail)]
+        if not isinstance(node, YMap):
+            return []
+        if not tail:
+            value = node.get(key, _UNSET)
+            line = node.key_line(key) if key in node else node.line
+            return [(value, line, tuple(node.ypath) + ((key,) if key in node else ()))]
+        return walk(node.get(key), tail)
+
+    if explicit:
+        default = None
+    found = walk(spec, where[1:])
+    if not found:
+        return (default, *at_spec)
+    counts = []
+    for value, line, ypath in found:
+        if ypath == at_spec[1]:
+            line = at_spec[0]  # unset at the top of spec: point at `spec:` itself
+        value = default if value is _UNSET else value
+        if not _is_count(value):
+            return (None, *at_spec)
+        counts.append((value, line, ypath))
+    pick = min(counts, key=lambda item: item[0])
+    total = pick[0] if combine == "min" else sum(count for count, _, _ in counts)
+    return (total, pick[1], pick[2])
+
+
+_UNSET = object()
+
 _OVERLAY_DIRS = ("overlays", "overlay")
 _PATCH_RE = re.compile(r"(^|[-_.])patch(es)?($|[-_.])", re.IGNORECASE)
 
@@ -234,6 +306,11 @@ def looks_like_patch_file(path: str, doc: YMap, kind: str) -> bool:
     """
     if kind not in _SELECTOR_REQUIRED or "selector" in doc.map("spec"):
         return False
+    return in_patch_location(path)
+
+
+def in_patch_location(path: str) -> bool:
+    """The file lives in an overlay directory or a file or folder named ``*patch*``."""
     parts = path.split("/")
     stem = parts[-1].rsplit(".", 1)[0]
     return any(p.lower() in _OVERLAY_DIRS for p in parts[:-1]) or any(
@@ -333,6 +410,9 @@ def object_facts(obj: K8sObject) -> list[Fact]:
             selector = spec.map("podSelector").get("matchLabels") or {}
         if isinstance(selector, dict):
             data["selector"] = {str(k): str(v) for k, v in selector.items()}
+    members = operator_members(obj.api_version, obj.kind, obj.doc)
+    if members is not None:  # additive (K8S023): an operator-managed data store
+        data["members"], data["members_line"], data["members_ypath"] = members
     if obj.kind == "HorizontalPodAutoscaler":
         target = spec.map("scaleTargetRef")
         data["target"] = f"{target.get('kind')}/{target.get('name')}"
@@ -515,12 +595,15 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
 _INLINE_PATCH_LIMIT = 20_000
 
 
-def _json6902_replicas(ops: Any) -> int | None:
+def _json6902_replicas(ops: Any, kind: str = "") -> int | None:
+    """The replica (or, for an operator-managed store, member) count JSON6902 operations set."""
     if not isinstance(ops, list):
         return None
+    paths = {"/spec/replicas"} | {"/" + "/".join(where) for (_, k), (where, *_) in OPERATOR_STORES.items()
+                                  if k == kind and "*" not in where}
     for op in ops:
         if (isinstance(op, dict) and str(op.get("op")) in ("replace", "add")
-                and str(op.get("path")) == "/spec/replicas"):
+                and str(op.get("path")) in paths):
             value = op.get("value")
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
@@ -557,13 +640,17 @@ def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
                 data = doc.data
                 if isinstance(data, YMap) and "kind" in data:
                     count = data.map("spec").get("replicas")
+                    members = operator_members(str(data.get("apiVersion") or ""), str(data.get("kind")), data,
+                                               explicit=True)
+                    if members is not None:
+                        count = members[0]
                     if isinstance(count, int) and not isinstance(count, bool):
                         name = data.map("metadata").get("name")
                         if name is None and isinstance(target, YMap):
                             name = target.get("name")
                         out.append((str(data.get("kind")), str(name), count, line, ypath))
                 elif isinstance(target, YMap):
-                    count = _json6902_replicas(data)
+                    count = _json6902_replicas(data, str(target.get("kind") or ""))
                     if count is not None and target.get("name") is not None:
                         out.append((str(target.get("kind") or ""), str(target.get("name")), count, line, ypath))
     return out

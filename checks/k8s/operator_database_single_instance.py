@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.k8s import OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
+from .missing_pod_disruption_budget import _dir, _owner, _reach, same_namespace
+
+CHECK = Check(
+    code="K8S023",
+    name="operator-database-single-instance",
+    title="Operator-managed database runs a single instance",
+    severity=Severity.CRITICAL,
+    category=Category.DATABASE_HA,
+    rationale=(
+        "A database operator (CloudNativePG, Zalando or Crunchy postgres-operator, MySQL InnoDB "
+        "Cluster, Percona, the MongoDB and MariaDB operators) only fails over when there is a "
+        "replica to fail over to. With one instance, a node drain, an eviction or an upgrade "
+        "stops the database, and every service that depends on it, until the pod is "
+        "rescheduled and its volume re-attached. Most of these resources default to one "
+        "instance when the count is left out."
+    ),
+    remediation=(
+        "Set the member count to at least 3 (or a primary and a standby where the operator "
+        "supports it: `instances: 2` for CloudNativePG).",
+        "Spread the instances across nodes or zones with the operator's affinity settings, so one "
+        "node or zone failure does not take every instance.",
+        "If a single instance is intended for a development overlay, raise the count in the "
+        "production overlay (the check reads Kustomize patches) or suppress this finding there with a reason.",
+    ),
+    effort="2h",
+    references=(
+        "https://cloudnative-pg.io/documentation/current/replication/",
+        "https://postgres-operator.readthedocs.io/en/latest/reference/cluster_manifest/",
+        "https://dev.mysql.com/doc/mysql-operator/en/mysql-operator-properties.html",
+    ),
+)
+
+
+def _definitions(kind: str):
+    def build(index: RepoIndex) -> dict[str, list[tuple]]:
+        """name -> [(path, owner kustomization dir, namespace, count, in a patch location)]."""
+        reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+        out: dict[str, list[tuple]] = {}
+        for path, fact in index.k8s(kind):
+            if fact.get("members_line") is None:
+                continue
+            out.setdefault(str(fact.get("name")), []).append(
+                (path, _owner(path, reach), fact.get("namespace"), fact.get("members"), in_patch_location(path)))
+        for kpath, details in index.facts("kustomize:details"):
+            for pkind, name, count, *_ in details.get("patch_replicas") or ():
+                if pkind in (kind, ""):
+                    out.setdefault(str(name), []).append((kpath, _dir(kpath), None, count, True))
+        return out
+
+    return build
+
+
+def _count_key(api: str, kind: str) -> str:
+    group = api.split("/", 1)[0] if "/" in api else ""
+    where = OPERATOR_STORES[(group, kind)][0]
+    return next(part for part in reversed(where) if part != "*")
+
+
+def _store(api: str, kind: str) -> str:
+    group = api.split("/", 1)[0] if "/" in api else ""
+    return OPERATOR_STORES[(group, kind)][3]
+
+
+@CHECK.on_each(*(f"k8s:{kind}" for kind in OPERATOR_STORE_KINDS))
+def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    line = fact.get("members_line")
+    members = fact.get("members")
+    if line is None or members != 1 or isinstance(members, bool):
+        return  # not an operator store (another group's `Cluster`), unknown, scaled to 0, or replicated
+    kind, name, ns = fact.topic.split(":", 1)[1], str(fact.get("name")), fact.get("namespace")
+    table = index.derived(f"K8S023:definitions:{kind}",
+                          (f"k8s:{kind}", "kustomize:details", "kustomization"), _definitions(kind))
+    others = [entry for entry in table.get(name, ()) if entry[0] != path and same_namespace(ns, entry[2])]
+    patched = in_patch_location(path)
+    if patched and any(not entry[4] for entry in others):
+        return  # a patch of a base defined elsewhere: the base (with its overlays) is judged there
+    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+    here = _dir(path)
+    project = _dir(here)
+    prefix = project + "/" if project else ""
+    for source, owner, _, count, is_patch in others:
+        if not is_patch or not isinstance(count, int) or isinstance(count, bool) or count < 2:
+            continue
+        if source.startswith(prefix) or (owner is not None and here in reach.get(owner, ())):
+            return  # an overlay raises the count where it is deployed
+    api, key = str(fact.get("api") or ""), _count_key(str(fact.get("api") or ""), kind)
+    explicit = tuple(fact.get("members_ypath") or ())[-1:] == (key,)
+    yield CHECK.finding(
+        Pos(line, line, tuple(fact.get("members_ypath") or fact.ypath), path=path),
+        resource=f"{kind}/{name}",
+        message=f"{kind}/{name} runs {_store(api, kind)} with a single instance: no replica to fail over to",
+        evidence=f"{key}: 1" if explicit else f"{key}: (unset, defaults to 1)",
+    )
