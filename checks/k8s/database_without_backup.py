@@ -5,6 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import DATABASE_IMAGES, is_database_image
+from ..models.k8s import OPERATOR_BACKUP_FIELDS, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
 
 CHECK = Check(
     code="K8S078",
@@ -21,6 +22,9 @@ CHECK = Check(
     remediation=(
         "Add a CronJob that dumps the database (pg_dump, mysqldump, mongodump...) to object "
         "storage outside the cluster, or schedule volume backups with Velero.",
+        "For a database run by an operator, turn on its backups: CloudNativePG `spec.backup` "
+        "with a ScheduledBackup, Crunchy PGO `spec.backups.pgbackrest`, Percona "
+        "`spec.backup.schedule`/`tasks`, MySQL Operator `spec.backupSchedules`, a mariadb-operator `Backup`.",
         "Keep several generations, encrypt them, and test a restore regularly.",
         "Or move the data to a managed database with point-in-time recovery.",
     ),
@@ -50,7 +54,8 @@ def backup_present(index: RepoIndex) -> bool:
     for kind in BACKUP_KINDS:
         for _, fact in index.k8s(kind):
             api = str(fact.get("api") or "")
-            if kind in ("Schedule", "Backup") and not api.startswith(("velero.io/", "k8up.io/", "backup.appuio.ch/")):
+            if kind in ("Schedule", "Backup") and not api.startswith(
+                    ("velero.io/", "k8up.io/", "backup.appuio.ch/", "k8s.mariadb.com/", "mariadb.mmontes.io/")):
                 continue
             return True
     return False
@@ -60,9 +65,12 @@ def _backup_topics() -> tuple[str, ...]:
     return ("k8s:CronJob", "k8s:Job") + tuple(f"k8s:{kind}" for kind in BACKUP_KINDS)
 
 
-@CHECK.on_each(*(f"k8s:{kind}" for kind in LONG_RUNNING))
+@CHECK.on_each(*(f"k8s:{kind}" for kind in LONG_RUNNING + OPERATOR_STORE_KINDS))
 def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     if fact.get("replicas") == 0:
+        return
+    if fact.get("members_line") is not None:  # a database run by an operator
+        yield from _operator_store_without_backup(path, fact, index)
         return
     # servers: main containers less clients, companions and sentinels (main_images for older facts)
     candidates = fact.get("servers")
@@ -78,4 +86,23 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
         message=f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository has no backup "
                 f"CronJob or Velero schedule",
         evidence=f"image: {images[0]}",
+    )
+
+
+def _operator_store_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    backup = fact.get("store_backup")
+    if backup is not False or fact.get("members") == 0 or in_patch_location(path):
+        return  # backed up by its own resource, configured outside the repository, or a patch
+    if index.derived("K8S078:backup-present", _backup_topics(), backup_present):
+        return
+    kind, name, api = fact.topic.split(":", 1)[1], fact.get("name"), str(fact.get("api") or "")
+    group = api.split("/", 1)[0] if "/" in api else ""
+    where = OPERATOR_BACKUP_FIELDS.get((group, kind))
+    own = f"no `{'.'.join(where)}` in the resource, " if where else ""
+    yield CHECK.finding(
+        Pos(fact.line, fact.line, fact.ypath, path=path),
+        resource=f"{kind}/{name}",
+        message=f"{kind}/{name} runs {OPERATOR_STORES[(group, kind)][3]} with no backups: {own}and no backup "
+                f"schedule, CronJob or Velero schedule in the repository",
+        evidence=f"kind: {kind} ({api})",
     )

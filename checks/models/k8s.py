@@ -237,6 +237,33 @@ OPERATOR_STORES: dict[tuple[str, str], tuple[tuple[str, ...], int | None, str, s
     ("mariadb.mmontes.io", "MariaDB"): (("spec", "replicas"), 1, "sum", "MariaDB (mariadb-operator)"),
 }
 OPERATOR_STORE_KINDS = tuple(sorted({kind for _, kind in OPERATOR_STORES}))
+#: where an operator store's own resource schedules backups; None: configured in the
+#: operator's settings, outside the repository's view (not judged)
+OPERATOR_BACKUP_FIELDS: dict[tuple[str, str], tuple[str, ...] | None] = {
+    ("postgresql.cnpg.io", "Cluster"): ("spec", "backup"),
+    ("acid.zalan.do", "postgresql"): None,
+    ("postgres-operator.crunchydata.com", "PostgresCluster"): ("spec", "backups"),
+    ("mysql.oracle.com", "InnoDBCluster"): ("spec", "backupSchedules"),
+    ("pxc.percona.com", "PerconaXtraDBCluster"): ("spec", "backup", "schedule"),
+    ("psmdb.percona.com", "PerconaServerMongoDB"): ("spec", "backup", "tasks"),
+    ("mongodbcommunity.mongodb.com", "MongoDBCommunity"): (),
+    ("k8s.mariadb.com", "MariaDB"): (),
+    ("mariadb.mmontes.io", "MariaDB"): (),
+}
+
+
+def operator_backup(api_version: str, kind: str, doc: YMap) -> bool | None:
+    """Whether an operator store's resource configures backups (None: not knowable from it)."""
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    where = OPERATOR_BACKUP_FIELDS.get((group, kind), ())
+    if where is None:
+        return None
+    node: Any = doc
+    for key in where:
+        if not isinstance(node, YMap) or key not in node:
+            return False
+        node = node.get(key)
+    return bool(where) and node not in (None, "", False) and node != [] and node != {}
 
 
 def _is_count(value: Any) -> bool:
@@ -413,6 +440,8 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     members = operator_members(obj.api_version, obj.kind, obj.doc)
     if members is not None:  # additive (K8S023): an operator-managed data store
         data["members"], data["members_line"], data["members_ypath"] = members
+        backup = operator_backup(obj.api_version, obj.kind, obj.doc)
+        data["store_backup"] = "unknown" if backup is None else backup
     if obj.kind == "HorizontalPodAutoscaler":
         target = spec.map("scaleTargetRef")
         data["target"] = f"{target.get('kind')}/{target.get('name')}"
