@@ -80,13 +80,14 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
     if not images or index.derived("K8S078:backup-present", _backup_topics(), backup_present):
         return
     kind = fact.topic.split(":", 1)[1]
-    yield CHECK.finding(
-        Pos(fact.line, fact.line, fact.ypath, path=path),
-        resource=f"{kind}/{fact.get('name')}",
-        message=f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository has no backup "
-                f"CronJob or Velero schedule",
-        evidence=f"image: {images[0]}",
-    )
+    yield _finding(path, fact, f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository has "
+                               f"no backup CronJob or Velero schedule", f"image: {images[0]}")
+
+
+def _finding(path: str, fact, message: str, evidence: str) -> Finding:
+    return CHECK.finding(Pos(fact.line, fact.line, fact.ypath, path=path),
+                         resource=f"{fact.topic.split(':', 1)[1]}/{fact.get('name')}",
+                         message=message, evidence=evidence)
 
 
 def _operator_store_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
@@ -99,10 +100,6 @@ def _operator_store_without_backup(path: str, fact, index: RepoIndex) -> Iterato
     group = api.split("/", 1)[0] if "/" in api else ""
     where = OPERATOR_BACKUP_FIELDS.get((group, kind))
     own = f"no `{'.'.join(where)}` in the resource, " if where else ""
-    yield CHECK.finding(
-        Pos(fact.line, fact.line, fact.ypath, path=path),
-        resource=f"{kind}/{name}",
-        message=f"{kind}/{name} runs {OPERATOR_STORES[(group, kind)][3]} with no backups: {own}and no backup "
-                f"schedule, CronJob or Velero schedule in the repository",
-        evidence=f"kind: {kind} ({api})",
-    )
+    yield _finding(path, fact, f"{kind}/{name} runs {OPERATOR_STORES[(group, kind)][3]} with no backups: {own}and "
+                               f"no backup schedule, CronJob or Velero schedule in the repository",
+                   f"kind: {kind} ({api})")
