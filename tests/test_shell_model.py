@@ -57,6 +57,19 @@ def test_heredoc_bodies_are_data_unless_fed_to_a_shell():
     assert texts[-1] == (12, 12, "", "echo done")
 
 
+def test_here_strings_quoted_and_arithmetic_shifts_start_no_heredoc():
+    script = parse_script("x.sh", (
+        "#!/bin/bash\n"
+        "read -r -a parts <<< \"$line\"\n"
+        "jq . <<<\"$json\"\n"
+        "echo \"run: cat <<EOF\"\n"
+        "n=$(( 1 << 3 ))\n"
+        "chmod 777 /srv/x\n"
+    ))
+    assert [c.line for c in script.commands] == [2, 3, 4, 5, 6]
+    assert all(not c.heredoc for c in script.commands)
+
+
 def test_nested_command_strings_are_split_into_segments():
     script = parse_script("x.sh", "#!/bin/sh\nssh -i key deploy@host 'cd /srv && git pull && systemctl restart app'\nbash -c \"make build\"\n")
     first, second = script.commands

@@ -257,6 +257,57 @@ def masked(text: str, segments: tuple[Segment, ...] = ()) -> str:
 _HEREDOC_RE = re.compile(r"<<(-?)[ \t]*(?:'([^']*)'|\"([^\"]*)\"|\\?([^\s;|&<>()]+))")
 
 
+def _heredoc_starts(text: str) -> list[re.Match]:
+    """The ``<<WORD`` / ``<<-WORD`` redirections of a logical line that really start a heredoc.
+
+    A here-string (``<<< "$x"``), a ``<<`` inside quotes (``echo "cat <<EOF"``) and a left
+    shift in arithmetic (``$(( 1 << n ))``) do not: taking them for one would swallow the
+    rest of the script as a heredoc body.
+    """
+    found: list[re.Match] = []
+    quote = ""
+    arith = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote != "'":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            i += 1
+            continue
+        if c == "\\":
+            i += 2
+            continue
+        if c in "'\"`":
+            quote = c
+        elif text.startswith("((", i):
+            arith += 1
+            i += 2
+            continue
+        elif arith and text.startswith("))", i):
+            arith -= 1
+            i += 2
+            continue
+        elif c == "<" and text.startswith("<<", i):
+            if text.startswith("<<<", i):
+                i += 3
+                continue
+            if not arith:
+                match = _HEREDOC_RE.match(text, i)
+                if match is not None:
+                    found.append(match)
+                    i = match.end()
+                    continue
+            i += 2
+            continue
+        i += 1
+    return found
+
+
 def _scan_line(line: str, state: list) -> tuple[str, bool]:
     """Strip the comment of one physical line; ``state`` = [quote char or ''].
 
@@ -563,8 +614,7 @@ def _scan(lines: list[str], offset: int, builder: _Builder, via: str, depth: int
             continue
         text = " ".join(buf)
         buf = []
-        heredocs = [m for m in _HEREDOC_RE.finditer(text)] if "<<" in text else []
-        heredocs = [m for m in heredocs if not text[m.start():].startswith("<<<")]
+        heredocs = _heredoc_starts(text) if "<<" in text else []
         position = len(builder.commands)
         command = builder.add(text, start, number, via, depth)
         if not heredocs:
