@@ -160,3 +160,30 @@ def test_kustomize_image_overrides_become_facts():
     parsed = parse_kustomization("overlays/prod/kustomization.yaml", load_documents(text))
     (fact,) = [f for f in parsed.facts if f.topic == "kustomize:images"]
     assert fact.get("images") == (("ghcr.io/acme/api", "", "2.3.1", ""), ("nginx", "", "", "sha256:abc"))
+
+
+SELECTORLESS = """
+apiVersion: {api}
+kind: Deployment
+metadata: {{name: shop}}
+spec:
+  template:
+    spec:
+      containers:
+        - {{name: web, image: "shop:1.5.0"}}
+"""
+
+
+def _kinds(path: str, api: str = "apps/v1") -> list[str]:
+    parsed = parse_manifests(path, load_documents(SELECTORLESS.format(api=api)))
+    return [type(u).__name__ for u in parsed.units]
+
+
+def test_selectorless_workloads_in_environment_folders_are_patches():
+    for path in ("envs/prod-eu/version.yml", "environments/staging/app.yaml", "variants/eu/region.yml",
+                 "components/gpu/node.yaml", "apps/prod/image.yaml", "clusters/us-staging/web.yaml",
+                 "overlays/dev/api.yaml", "k8s/patches/replicas.yaml", "web-patch.yaml"):
+        assert _kinds(path) == ["WorkloadPatch"], path
+    # a terse manifest elsewhere is still a workload (words must be whole: "productivity", "devices")
+    for path in ("deploy/web.yaml", "productivity/web.yaml", "k8s/devices/web.yaml"):
+        assert _kinds(path) == ["Workload"], path

@@ -33,11 +33,19 @@ _PROD_TOKENS = {"prod", "production", "live", "prd"}
 _SPLIT_RE = re.compile(r"[-_.]")
 
 
+#: words that turn a following production word into its opposite (``non-prod``, ``pre_prod``)
+_NEGATING = {"non", "pre", "not"}
+
+
 def is_production_path(path: str) -> bool:
-    """A directory (or file stem) of the path names a production environment."""
+    """A directory (or file stem) of the path names a production environment (``non-prod`` does not)."""
     parts = path.split("/")
     parts[-1] = parts[-1].rsplit(".", 1)[0]
-    return any(token in _PROD_TOKENS for part in parts for token in _SPLIT_RE.split(part.lower()))
+    for part in parts:
+        words = _SPLIT_RE.split(part.lower())
+        if any(word in _PROD_TOKENS and (i == 0 or words[i - 1] not in _NEGATING) for i, word in enumerate(words)):
+            return True
+    return False
 
 
 def _scaled_targets(index: RepoIndex) -> set[str]:
@@ -77,8 +85,10 @@ def fixed_replicas_without_autoscaler(path: str, fact, index: RepoIndex) -> Iter
     name = str(fact.get("name"))
     if name in scaled_targets(index):
         return
+    # point at the `replicas:` line (of a manifest or a patch); the symbol stays the object's
+    line = fact.get("replicas_line") or fact.line
     yield CHECK.finding(
-        Pos(fact.line, fact.line, fact.ypath, path=path),
+        Pos(line, line, fact.ypath, path=path),
         resource=f"Deployment/{name}",
         message=f"Deployment/{name} is fixed at {replicas} replica(s) in a production path and no "
                 f"HorizontalPodAutoscaler targets it",
