@@ -285,4 +285,4 @@ def test_every_gha_module_has_its_fixture_folder():
         folder = FIXTURES / check.name
         assert (folder.is_dir() and any(p.name.startswith("bad") for p in folder.iterdir())
                 and any(p.name.startswith("good") for p in folder.iterdir())), check.name
-    assert wfmod.PRIVILEGED_EVENTS == {"pull_request_target", "workflow_run"}
+    assert wfmod.PRIVILEGED_EVENTS == {"pull_request_target", "workflow_run", "issue_comment", "repository_dispatch"}

@@ -15,12 +15,14 @@ CHECK = Check(
     severity=Severity.CRITICAL,
     category=Category.CICD,
     rationale=(
-        "`pull_request_target` and `workflow_run` run in the context of the base repository: "
-        "with its secrets, a token that can write, and access to its caches. Checking out "
-        "the pull request's head and then building, testing or even installing dependencies "
-        "runs code any outsider can write (build scripts, package hooks, test files) with "
-        "those privileges - the 'pwn request'. A label or approval gate does not help: the "
-        "head can change after the gate was passed."
+        "`pull_request_target`, `workflow_run`, `issue_comment` and `repository_dispatch` "
+        "run in the context of the base repository: with its secrets, a token that can "
+        "write, and access to its caches. Checking out the pull request's head (for a "
+        "comment, the pull request commented on; for a dispatch, the one its payload "
+        "names) and then building, testing or even installing dependencies runs code any "
+        "outsider can write (build scripts, package hooks, test files) with those "
+        "privileges - the 'pwn request'. A label, an approval or an \"/ok-to-test\" "
+        "comment does not help: the head can change after the gate was passed."
     ),
     remediation=(
         "Run untrusted code in a `pull_request` workflow instead: it gets no secrets and a read-only token.",
@@ -36,27 +38,41 @@ CHECK = Check(
     peers=("zizmor dangerous-triggers", "scorecard Dangerous-Workflow"),
 )
 
-#: expressions naming the head of a pull request (or of the run that triggered workflow_run)
-_HEAD_RE = re.compile(
-    r"github\.event\.pull_request\.head\.(?:sha|ref|repo\.full_name|repo\.clone_url|label)"
-    r"|github\.head_ref"
-    r"|github\.event\.workflow_run\.head_(?:sha|branch|repository\.full_name)"
-    r"|github\.event\.workflow_run\.head_commit\.id"
-    r"|github\.event\.workflow_run\.pull_requests"
-    r"|github\.event\.(?:pull_request\.)?number"
-    r""
-)
+#: expressions naming the head of a pull request, by the event that fills them in: an
+#: expression only counts when the workflow runs on that (privileged) event, so a
+#: `pull_request` run of the same file, which gets no secrets, is not reported
+_HEAD_BY_EVENT = {
+    "pull_request_target": re.compile(
+        r"github\.event\.pull_request\.head\.(?:sha|ref|repo\.full_name|repo\.clone_url|label)"
+        r"|github\.head_ref|github\.event\.(?:pull_request\.)?number"
+    ),
+    "workflow_run": re.compile(
+        r"github\.event\.workflow_run\.head_(?:sha|branch|repository\.full_name)"
+        r"|github\.event\.workflow_run\.head_commit\.id|github\.event\.workflow_run\.pull_requests"
+    ),
+    # a comment on a pull request: the issue *is* the pull request
+    "issue_comment": re.compile(r"github\.event\.issue\.number"),
+    # slash-command-dispatch and hand-written dispatches pass the pull request along
+    "repository_dispatch": re.compile(
+        r"github\.event\.client_payload\.pull_request\.(?:head\.(?:sha|ref|label|repo\.full_name|repo\.clone_url)|number)"
+    ),
+}
 _REFS_PULL_RE = re.compile(r"refs/pull/|pull/\$\{\{")
 _GIT_FETCH_RE = re.compile(r"\b(?:git\s+(?:fetch|checkout|switch|pull|clone)|gh\s+pr\s+checkout)\b")
 _PR_CHECKOUT_RE = re.compile(r"\bgh\s+pr\s+checkout\b")
 
 
-def _names_head(value) -> bool:
+def _names_head(value, events: list[str]) -> bool:
     if not isinstance(value, str):
         return False
-    if any(_HEAD_RE.search(expr) for expr in expressions(value)):
+    patterns = [_HEAD_BY_EVENT[e] for e in events if e in _HEAD_BY_EVENT]
+    if any(p.search(expr) for expr in expressions(value) for p in patterns):
         return True
     return bool(_REFS_PULL_RE.search(value)) and "${{" in value
+
+
+def _article(event: str) -> str:
+    return "an" if event[:1] in "aeiou" else "a"
 
 
 @CHECK.on(Workflow)
@@ -65,17 +81,22 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
     if not triggers:
         return
     event = " / ".join(triggers)
+    event = f"{_article(event)} {event}"
+    seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
         for step in job.steps:
+            if id(step.node) in seen:
+                continue
+            seen.add(id(step.node))
             action = step.action
             if action is not None and action.is_action("actions/checkout"):
                 w = step.with_
                 for key in sorted((k for k in w if k in ("ref", "repository")), key=w.key_line):
-                    if _names_head(w.get(key)):
+                    if _names_head(w.get(key), triggers):
                         yield CHECK.finding(
                             w, key, resource=step.resource,
                             message=f"{step.label} of {job.label} checks out the pull request head "
-                                    f"in a {event} workflow",
+                                    f"in {event} workflow",
                             evidence=f"{key}: {w.get(key)}",
                         )
                         break
@@ -84,11 +105,11 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
             if not script:
                 continue
             for line in script.splitlines():
-                if _PR_CHECKOUT_RE.search(line) or (_GIT_FETCH_RE.search(line) and _names_head(line)):
+                if _PR_CHECKOUT_RE.search(line) or (_GIT_FETCH_RE.search(line) and _names_head(line, triggers)):
                     yield CHECK.finding(
                         step.node, "run", resource=step.resource,
                         message=f"{step.label} of {job.label} fetches the pull request head "
-                                f"in a {event} workflow",
+                                f"in {event} workflow",
                         evidence=line.strip()[:120],
                     )
                     break

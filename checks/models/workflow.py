@@ -44,8 +44,11 @@ SHA_RE = re.compile(r"^[0-9a-f]{40}$")
 EXPR_RE = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 
 #: events whose workflows run with the base repository's token and secrets while
-#: reacting to something an outsider controls
-PRIVILEGED_EVENTS = frozenset({"pull_request_target", "workflow_run"})
+#: reacting to something an outsider controls: a pull request (pull_request_target), a
+#: run of a fork's workflow (workflow_run), a comment anyone can post on a pull request
+#: (issue_comment, the usual "/ok-to-test" trigger) and the dispatch such a comment
+#: command sends on (repository_dispatch, whose payload names the pull request)
+PRIVILEGED_EVENTS = frozenset({"pull_request_target", "workflow_run", "issue_comment", "repository_dispatch"})
 
 
 # -- expressions -----------------------------------------------------------------
