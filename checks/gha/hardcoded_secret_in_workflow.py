@@ -99,43 +99,60 @@ def literal_secret(value: Any) -> bool:
     return True
 
 
-def _mappings(wf: Workflow) -> Iterator[tuple[YMap, str, bool]]:
-    """(mapping, resource, service) for every env/with/secrets/credentials mapping."""
-    yield wf.env, wf.resource, False
+def _mappings(wf: Workflow) -> Iterator[tuple[YMap, str, str]]:
+    """(mapping, resource, kind) for every env/with/secrets/credentials mapping.
+
+    ``kind`` is ``service`` for the environment of a throw-away container (a test
+    database), ``credentials`` for a container's registry login, ``""`` otherwise.
+    """
+    yield wf.env, wf.resource, ""
     for job in wf.jobs:
-        yield job.env, job.resource, False
-        yield job.with_, job.resource, False
+        yield job.env, job.resource, ""
+        yield job.with_, job.resource, ""
         if isinstance(job.secrets, YMap):
-            yield job.secrets, job.resource, False
+            yield job.secrets, job.resource, ""
         container = job.container
         if container is not None:
-            yield container.map("credentials"), job.resource, False
-            yield container.map("env"), job.resource, True
+            yield container.map("credentials"), job.resource, "credentials"
+            yield container.map("env"), job.resource, "service"
         for name, service in job.services:
-            yield service.map("credentials"), f"{job.resource}/service/{name}", False
-            yield service.map("env"), f"{job.resource}/service/{name}", True
+            yield service.map("credentials"), f"{job.resource}/service/{name}", "credentials"
+            yield service.map("env"), f"{job.resource}/service/{name}", "service"
         for step in job.steps:
-            yield step.env, step.resource, False
-            yield step.with_, step.resource, False
+            yield step.env, step.resource, ""
+            yield step.with_, step.resource, ""
+
+
+def _registry_password(key: Any, value: str, kind: str) -> bool:
+    """A literal registry password: whatever it looks like, it logs in to a registry."""
+    if kind != "credentials" or str(key).strip().lower() != "password":
+        return False
+    text = value.strip()
+    lower = text.lower()
+    return bool(text) and not is_expression(text) and not any(word in lower for word in _PLACEHOLDER_WORDS)
 
 
 @CHECK.on(Workflow)
 def hardcoded_secret_in_workflow(wf: Workflow) -> Iterator[Finding]:
     seen: set[int] = set()
-    for mapping, resource, service in _mappings(wf):
+    for mapping, resource, kind in _mappings(wf):
         if id(mapping) in seen:
             continue  # one mapping reused through a YAML anchor is reported once
         seen.add(id(mapping))
         for key, value in mapping.items():
             if not isinstance(value, str):
                 continue
-            kind = token_kind(value)
-            if kind is None:
+            token = token_kind(value)
+            if token is not None:
+                what = token
+            elif _registry_password(key, value, kind):
+                what = "registry password"
+            elif kind == "service" or not secret_key(str(key)) or not literal_secret(value):
                 # a throw-away service container (a test database) is set up with
                 # literal passwords by design; only real token formats count there
-                if service or not secret_key(str(key)) or not literal_secret(value):
-                    continue
-            what = kind or "literal value"
+                continue
+            else:
+                what = "literal value"
             yield CHECK.finding(
                 mapping, key, resource=resource,
                 message=f"`{key}` holds a hard-coded {what}; read it from `${{{{ secrets.* }}}}` instead",
@@ -143,6 +160,9 @@ def hardcoded_secret_in_workflow(wf: Workflow) -> Iterator[Finding]:
             )
     for job in wf.jobs:
         for step in job.steps:
+            if id(step.node) in seen:
+                continue
+            seen.add(id(step.node))
             kind = token_kind(step.run or "")
             if kind is not None:
                 yield CHECK.finding(
