@@ -68,12 +68,20 @@ def long_lived_cloud_credentials(wf: Workflow) -> Iterator[Finding]:
     for job in wf.jobs:
         scopes.append((job.env, job.resource))
         scopes.extend((step.env, step.resource) for step in job.steps)
+    seen: set[int] = set()
     for env, resource in scopes:
-        # one finding per mapping: the key pair is one credential
-        keys = [k for k in env if str(k).strip().upper() in _ENV_KEYS and _from_secret(env.get(k))]
-        if keys:
+        if id(env) in seen:
+            continue  # one env mapping shared through a YAML anchor is reported once
+        seen.add(id(env))
+        # one finding per cloud in a mapping: a key pair is one credential, but an AWS
+        # key and an Azure client secret side by side are two
+        by_cloud: dict[str, list] = {}
+        for k in env:
+            cloud = _ENV_KEYS.get(str(k).strip().upper())
+            if cloud is not None and _from_secret(env.get(k)):
+                by_cloud.setdefault(cloud, []).append(k)
+        for cloud, keys in by_cloud.items():
             key = next((k for k in keys if "SECRET" in str(k).upper()), keys[0])
-            cloud = _ENV_KEYS[str(key).strip().upper()]
             yield CHECK.finding(
                 env, key, resource=resource,
                 message=f"{cloud} static credentials passed as `{key}` from a secret; use OIDC instead",
@@ -82,8 +90,9 @@ def long_lived_cloud_credentials(wf: Workflow) -> Iterator[Finding]:
     for job in wf.jobs:
         for step in job.steps:
             action = step.action
-            if action is None:
+            if action is None or id(step.node) in seen:
                 continue
+            seen.add(id(step.node))
             for name, inputs, cloud in _ACTION_INPUTS:
                 if not action.is_action(name):
                     continue
