@@ -36,8 +36,12 @@ CHECK = Check(
 
 @CHECK.on(Workflow)
 def template_injection(wf: Workflow) -> Iterator[Finding]:
+    seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
         for step in job.steps:
+            if id(step.node) in seen:
+                continue
+            seen.add(id(step.node))
             targets = []
             if step.run is not None:
                 targets.append((step.node, "run", step.run, "script"))

@@ -65,11 +65,15 @@ def _problem(action: ActionRef) -> str | None:
 
 @CHECK.on(Workflow)
 def unpinned_action(wf: Workflow) -> Iterator[Finding]:
+    seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
         places = []
         if job.action is not None:
             places.append((job.node, job.resource, job.action, f"{job.label} calls"))
         for step in job.steps:
+            if id(step.node) in seen:
+                continue
+            seen.add(id(step.node))
             if step.action is not None:
                 places.append((step.node, step.resource, step.action, f"{step.label} of {job.label} uses"))
         for node, resource, action, what in places:
