@@ -284,6 +284,17 @@ def _run_lines(script: str) -> Iterator[str]:
             yield stripped
 
 
+def _shorten(command: str, limit: int = 60) -> str:
+    """A command cut at a word boundary for a message (``terraform apply -auto-approve …``)."""
+    command = " ".join(command.split())
+    if len(command) <= limit:
+        return command
+    cut = command[:limit].rsplit(" ", 1)[0] if " " in command[:limit] else command[:limit]
+    if cut.count("${{") > cut.count("}}"):  # never end inside an expression
+        cut = cut[: cut.rfind("${{")].rsplit(" ", 1)[0] or cut
+    return cut + " …"
+
+
 def deploy_command(script: Any) -> str | None:
     """The first line of a script that deploys (not a dry run), if any."""
     if not isinstance(script, str):
@@ -584,7 +595,8 @@ class Job(AtNode):
             if action is not None and action.kind == "repo":
                 if action.name in _PUBLISH_ACTIONS:
                     publishes = True
-                elif _DEPLOY_ACTION_RE.search(action.repo):
+                elif _DEPLOY_ACTION_RE.search(action.repo) and not _tokens(action.repo) & _NOT_DEPLOY_WORDS:
+                    # `deploy-preview`, `deploy-check`: a throw-away preview or a test
                     return f"uses {action.name}"
                 elif "ssh" in action.repo.lower():
                     remote = step.with_.get("script")
@@ -597,9 +609,11 @@ class Job(AtNode):
                 if ephemeral is None:
                     ephemeral = self.uses_ephemeral_cluster()
                 if not ephemeral:
-                    return f"runs `{command[:80]}`"
+                    return f"runs `{_shorten(command)}`"
         if named and not publishes:
-            return f"is named {self.name or self.id!r}"
+            if self.name and not is_expression(self.name) and deploy_name(self.name):
+                return f"is named {self.name!r}"
+            return "is named like a deploy job"
         return None
 
     def image_builds(self) -> list[ImageBuild]:
