@@ -187,3 +187,20 @@ def test_selectorless_workloads_in_environment_folders_are_patches():
     # a terse manifest elsewhere is still a workload (words must be whole: "productivity", "devices")
     for path in ("deploy/web.yaml", "productivity/web.yaml", "k8s/devices/web.yaml"):
         assert _kinds(path) == ["Workload"], path
+
+
+def test_flux_kustomization_is_an_object_and_kustomize_one_a_kustomization():
+    text = """
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {path: ./apps/production, sourceRef: {kind: GitRepository, name: flux-system}}
+---
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [../base]
+"""
+    parsed = parse_manifests("clusters/production/apps.yaml", load_documents(text))
+    assert [type(u).__name__ for u in parsed.units] == ["K8sObject", "Kustomization"]
+    topics = [f.topic for f in parsed.facts]
+    assert "k8s:Kustomization" in topics and topics.count("kustomization") == 1

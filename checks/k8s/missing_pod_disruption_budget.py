@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.k8s import selector_matches
+from ..models.k8s import ANY_NAME, selector_matches
 
 CHECK = Check(
     code="K8S070",
@@ -123,18 +123,21 @@ def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespac
     """
     table = index.derived(f"overlay-replicas:{kind}",
                           (f"k8s-patch:{kind}", "kustomize:details", "kustomization"), _overlay_replicas(kind))
-    entries = table.get(str(name), ())
-    if not entries:
+    named = [(entry, False) for entry in table.get(str(name), ())]
+    anyone = [(entry, True) for entry in table.get(ANY_NAME, ()) if str(name) != ANY_NAME]
+    if not named and not anyone:
         return []
     reach = index.derived("kustomize:reach", ("kustomization",), _reach)
     here = _dir(path)
     project = _dir(here)
     prefix = project + "/" if project else ""
     counts = []
-    for source, owner, pns, count in entries:
+    for (source, owner, pns, count), wildcard in named + anyone:
         if not same_namespace(namespace, pns):
             continue
-        if source.startswith(prefix) or (owner is not None and here in reach.get(owner, ())):
+        builds = owner is not None and here in reach.get(owner, ())
+        # a patch of every Deployment counts only where its kustomization builds this one
+        if builds or (source.startswith(prefix) and not wildcard):
             counts.append((count, source))
     return sorted(counts, key=lambda item: (-item[0], item[1]))
 

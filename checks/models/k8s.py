@@ -436,6 +436,17 @@ def build_object(path: str, doc: YMap, index: int) -> K8sObject:
     return K8sObject(**common)
 
 
+def is_kustomize_file_doc(data: YMap) -> bool:
+    """A Kustomize ``Kustomization`` (``kustomize.config.k8s.io``), not Flux's same-named resource.
+
+    Flux's ``kustomize.toolkit.fluxcd.io`` Kustomization is an object the cluster runs
+    (it installs a path of a source), so it is audited and counted like any other object.
+    """
+    if data.get("kind") != "Kustomization":
+        return False
+    return str(data.get("apiVersion") or "").startswith("kustomize.config.k8s.io/")
+
+
 def is_k8s_doc(data: Any) -> bool:
     return isinstance(data, YMap) and "apiVersion" in data and "kind" in data and isinstance(data.get("kind"), str)
 
@@ -666,6 +677,10 @@ def _json6902_replicas(ops: Any, kind: str = "") -> int | None:
     return None
 
 
+#: the name of an inline patch whose target names no object: it applies to every object of its kind
+ANY_NAME = "*"
+
+
 def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
     """(kind, name, count, line, ypath) for each inline patch of this kustomization that sets replicas.
 
@@ -704,11 +719,14 @@ def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
                         name = data.map("metadata").get("name")
                         if name is None and isinstance(target, YMap):
                             name = target.get("name")
-                        out.append((str(data.get("kind")), str(name), count, line, ypath))
+                        out.append((str(data.get("kind")), ANY_NAME if name is None else str(name), count, line, ypath))
                 elif isinstance(target, YMap):
                     count = _json6902_replicas(data, str(target.get("kind") or ""))
-                    if count is not None and target.get("name") is not None:
-                        out.append((str(target.get("kind") or ""), str(target.get("name")), count, line, ypath))
+                    if count is not None:
+                        # a target without a name (kind only, or a label selector) patches every match
+                        name = target.get("name")
+                        out.append((str(target.get("kind") or ""), ANY_NAME if name is None else str(name),
+                                    count, line, ypath))
     return out
 
 
@@ -719,7 +737,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
         if data is None:
             continue
         if is_k8s_doc(data):
-            if data.get("kind") == "Kustomization":
+            if is_kustomize_file_doc(data):
                 parsed.units.append(Kustomization(path, data))
                 parsed.facts.append(Fact("kustomization", path, data.line, data.ypath))
                 parsed.facts.extend(kustomize_facts(parsed.units[-1]))
