@@ -50,6 +50,10 @@ def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
         for volume in service.volumes():
             source = interpolate(volume.source, "")
             hit = volume.is_bind and _is_socket(source)
+            if not hit and volume.is_bind and interpolate(volume.source) is None and _is_socket(volume.target):
+                # the host path is left to a variable (``${DOCKER_SOCKET_LOCATION}``): the
+                # target a runtime socket is mounted at says what the container gets
+                hit, source = True, f"{volume.target} (host path from {volume.source})"
             if not hit and volume.type == "volume" and volume.source:
                 # a named volume that binds the socket through driver_opts.device
                 definition = compose.volume_definition(volume.source)
