@@ -175,6 +175,22 @@ services:
     assert {n for n, s in by_name.items() if s.one_shot} == {"migrate", "once", "once-bool"}
 
 
+def test_database_recognised_by_data_directory_or_server_command():
+    compose = compose_of("""
+services:
+  vector: {image: "pgvector/pgvector:pg16", volumes: ["pgdata:/var/lib/postgresql/data"]}
+  built: {build: ./db, command: ["postgres", "-c", "max_connections=200"]}
+  maria: {image: "registry.example.com/maria:11", volumes: [{type: volume, source: m, target: /var/lib/mysql/}]}
+  kv: {image: "registry.example.com/kv:7", command: redis-server --appendonly yes}
+  backup: {image: "registry.example.com/pg-backup:2", volumes: ["pgdata:/var/lib/postgresql/data:ro"]}
+  web: {image: "registry.example.com/web:1", volumes: ["./data:/data"], command: ["gunicorn", "postgres.wsgi"]}
+""")
+    kinds = {s.name: s.database_kind() for s in compose.services}
+    assert kinds == {"vector": "postgres", "built": "postgres", "maria": "mysql", "kv": "redis",
+                     "backup": None, "web": None}
+    assert [s.name for s in compose.services if s.is_database()] == ["vector", "built", "maria", "kv"]
+
+
 def test_compose_service_fact_is_kept():
     parsed = parse("docker-compose.yml", load_documents("services:\n  web:\n    image: nginx:1.27\n    environment: [A=1]\n"))
     (fact,) = parsed.facts
@@ -215,6 +231,14 @@ def test_missing_healthcheck_is_low_for_built_images(tmp_path):
 def test_read_only_sensitive_mount_is_low(tmp_path):
     engine = scan(tmp_path, "services:\n  a:\n    image: x:1\n    volumes: ['/proc:/host/proc:ro', '/etc:/host/etc']\n")
     assert sorted(f.severity for f in compose_findings(engine, "CMP019")) == [Severity.LOW, Severity.HIGH]
+
+
+def test_list_settings_read_as_yaml_in_evidence(tmp_path):
+    engine = scan(tmp_path, "services:\n  a:\n    image: x:1\n    cap_drop: [NET_RAW, CAP_MKNOD]\n"
+                            "    security_opt: ['apparmor:unconfined', 'label=disable']\n")
+    evidence = {f.code: f.evidence for f in compose_findings(engine) if f.code in ("CMP008", "CMP011")}
+    assert evidence == {"CMP008": "cap_drop: [MKNOD, NET_RAW]",
+                        "CMP011": "security_opt: [apparmor:unconfined, label=disable]"}
 
 
 # -- the hardened stack, secrets, odd input ------------------------------------------------

@@ -48,7 +48,7 @@ def capabilities_not_dropped(compose: ComposeFile) -> Iterator[Finding]:
             yield CHECK.finding(
                 owner, "cap_drop", resource=service.resource,
                 message=f"service {service.name!r} drops some capabilities but not ALL",
-                evidence=f"cap_drop: {sorted(dropped)}",
+                evidence=f"cap_drop: [{', '.join(sorted(dropped))}]",
             )
         else:
             yield CHECK.finding(

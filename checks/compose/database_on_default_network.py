@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, Service
+from ..models.compose import ComposeFile, Service, interpolate
 from ..models.images import DATABASE_IMAGES
 from ..models.yamlnodes import YList, YMap
 
@@ -40,9 +40,28 @@ CHECK = Check(
 )
 
 
+#: images whose whole job is to connect to a database (web admin consoles): they are its
+#: clients even when they name no host, since the operator picks the server in the UI
+_DB_CONSOLE_IMAGES = (
+    "pgadmin", "pgadmin4", "adminer", "phpmyadmin", "mongo-express", "redis-commander",
+    "redisinsight", "cloudbeaver", "dbgate", "pgweb", "sqlpad",
+)
+
+
+def _is_db_console(peer: Service) -> bool:
+    ref = peer.resolved_image_ref
+    if ref is None:
+        return False
+    name = ref.name.lower()
+    return any(name == console or name.startswith(console + "-") for console in _DB_CONSOLE_IMAGES)
+
+
 def _is_client_of(peer: Service, db: Service) -> bool:
-    """The peer uses the database: it depends on or links to it, or names it as a host in
-    its environment (``DB_HOST=db:5432``, ``postgres://app@db/app``)."""
+    """The peer uses the database: it depends on or links to it, names it as a host in
+    its environment (``DB_HOST=db:5432``, ``postgres://app@db/app``), or is a database
+    admin console (pgAdmin, Adminer, phpMyAdmin...)."""
+    if _is_db_console(peer):
+        return True
     depends, _ = peer.lookup("depends_on")
     if isinstance(depends, (YMap, YList)) and db.name in [str(d) for d in depends]:
         return True
@@ -52,7 +71,41 @@ def _is_client_of(peer: Service, db: Service) -> bool:
     if isinstance(links, YList) and any(str(link).split(":", 1)[0] == db.name for link in links):
         return True
     host = re.compile(r"(?:^|[/@=\s,])" + re.escape(db.name) + r"(?:$|[:/\s,])")
-    return any(var.value and host.search(var.value) for var in peer.environment())
+    for var in peer.environment():
+        if var.value and host.search(var.value):
+            return True
+        # ``POSTGRES_HOST: ${POSTGRES_HOST}``: the connection is configured, its host decided at
+        # deploy time; give it the benefit of the doubt
+        if _CONNECTION_VAR.search(var.name) and var.value and interpolate(var.value) is None:
+            return True
+    return False
+
+
+#: variables that hold where a database is: ``DB_HOST``, ``DATABASE_URL``, ``PGHOST``, ``REDIS_URI``...
+_CONNECTION_VAR = re.compile(
+    r"(?:^|_)(?:DB|DATABASE|POSTGRES(?:QL)?|PG|MYSQL|MARIADB|MONGO(?:DB)?|REDIS|VALKEY|"
+    r"ELASTIC(?:SEARCH)?|OPENSEARCH|CLICKHOUSE|RABBITMQ|AMQP|KAFKA|CACHE|BROKER)_?(?:HOST|HOSTNAME|URL|URI|DSN|ADDR|ADDRESS|SERVERS?)$",
+    re.IGNORECASE,
+)
+
+
+def _clients(peers: list[Service], db: Service) -> set[str]:
+    """Names of the peers that use the database; a worker that runs the same image (or
+    build) as a client is one too, even when its own settings come from an env_file."""
+    clients = {peer.name for peer in peers if _is_client_of(peer, db)}
+    shared = {_runs(peer) for peer in peers if peer.name in clients} - {None}
+    return clients | {peer.name for peer in peers if _runs(peer) in shared}
+
+
+def _runs(service: Service) -> str | None:
+    """What the container runs: its image name (also the name a build is tagged with),
+    else its build context."""
+    if service.image:
+        return f"image:{service.image.strip()}"
+    build, _ = service.lookup("build")
+    if build is not None:
+        return f"build:{build.get('context') if isinstance(build, YMap) else build}"
+    return None
 
 
 def on_default_network(service: Service) -> bool:
@@ -72,11 +125,14 @@ def database_on_default_network(compose: ComposeFile, ctx=None) -> Iterator[Find
             continue
         peers = [s for s in services if s is not db and on_default_network(s) and not s.is_database(names)]
         # separate networks only help against neighbours that have no business with the database
-        if not peers or all(_is_client_of(peer, db) for peer in peers):
+        clients = _clients(peers, db)
+        strangers = [peer.name for peer in peers if peer.name not in clients]
+        if not strangers:
             continue
-        peers = [p.name for p in peers]
-        shown = ", ".join(repr(p) for p in peers[:3]) + (f" and {len(peers) - 3} more" if len(peers) > 3 else "")
-        message = f"database service {db.name!r} is on the default network with {shown}"
+        shown = ", ".join(repr(p) for p in strangers[:3]) + (f" and {len(strangers) - 3} more" if len(strangers) > 3 else "")
+        verb = "does" if len(strangers) == 1 else "do"
+        message = (f"database service {db.name!r} is on the default network, reachable from {shown}, "
+                   f"which {verb} not reference it (no depends_on, link or host setting)")
         if "networks" in db.node:
             yield CHECK.finding(db.node, "networks", resource=db.resource, message=message)
         else:

@@ -53,7 +53,7 @@ def no_new_privileges_missing(compose: ComposeFile) -> Iterator[Finding]:
         if owner is service.node:
             yield CHECK.finding(owner, "security_opt", resource=service.resource,
                                 message=f"service {service.name!r} sets security_opt without no-new-privileges:true",
-                                evidence=f"security_opt: {options}")
+                                evidence=f"security_opt: [{', '.join(options)}]")
         else:
             yield CHECK.finding(services, service.name, resource=service.resource,
                                 message=f"service {service.name!r} does not set no-new-privileges:true")

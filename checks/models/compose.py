@@ -219,6 +219,25 @@ class PortMapping:
 
 
 _ONE_SHOT_RESTARTS = ("no", "false")
+#: data directories only a database server writes (official and Bitnami images)
+_DATA_DIRECTORIES = (
+    ("postgres", ("/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql")),
+    ("mysql", ("/var/lib/mysql", "/bitnami/mysql", "/bitnami/mariadb")),
+    ("mongodb", ("/data/db", "/bitnami/mongodb")),
+    ("elasticsearch", ("/usr/share/elasticsearch/data", "/usr/share/opensearch/data", "/bitnami/elasticsearch")),
+    ("clickhouse", ("/var/lib/clickhouse",)),
+    ("mssql", ("/var/opt/mssql",)),
+    ("cassandra", ("/var/lib/cassandra", "/bitnami/cassandra")),
+    ("influxdb", ("/var/lib/influxdb", "/var/lib/influxdb2")),
+    ("redis", ("/bitnami/redis/data",)),
+)
+#: programs that, as a service's command, start a database server
+_SERVER_PROGRAMS = (
+    ("postgres", ("postgres", "postmaster")),
+    ("mysql", ("mysqld", "mariadbd")),
+    ("mongodb", ("mongod",)),
+    ("redis", ("redis-server", "valkey-server", "keydb-server")),
+)
 #: the file ``docker compose`` merges into the base file without being asked
 _OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
 
@@ -253,11 +272,37 @@ class Service(AtNode):
         return parse_image(resolved) if resolved else None
 
     def is_database(self, names: tuple[str, ...] | list[str] | None = None) -> bool:
-        """The service runs a stateful store (by its image, defaults resolved)."""
+        """The service runs a stateful store: by its image (defaults resolved), or, for
+        images named after something else (``pgvector/pgvector``, ``tensorchord/pgvecto-rs``,
+        a locally built ``db``), by a writable mount on a database's data directory or a
+        command that starts a database server."""
         ref = self.resolved_image_ref
-        if ref is None:
-            return False
-        return is_database_image(ref, tuple(names) if names else DATABASE_IMAGES)
+        if ref is not None and is_database_image(ref, tuple(names) if names else DATABASE_IMAGES):
+            return True
+        return self.database_kind() is not None
+
+    def database_kind(self) -> str | None:
+        """The database server this container evidently runs, whatever its image is called:
+        ``postgres`` when it writes /var/lib/postgresql/data or runs ``postgres -c ...``."""
+        for volume in self.volumes():
+            if volume.read_only:
+                continue
+            target = volume.target.rstrip("/") or "/"
+            for kind, directories in _DATA_DIRECTORIES:
+                if target in directories:
+                    return kind
+        command, _ = self.lookup("command")
+        first = None
+        if isinstance(command, YList) and command:
+            first = str(command[0])
+        elif isinstance(command, str) and command.strip():
+            first = command.split()[0]
+        if first is not None:
+            program = first.rsplit("/", 1)[-1]
+            for kind, programs in _SERVER_PROGRAMS:
+                if program in programs:
+                    return kind
+        return None
 
     @property
     def builds(self) -> bool:
