@@ -75,6 +75,8 @@ def test_stages_instructions_and_symbolic_positions():
     df = parse_dockerfile("Dockerfile", HARDENED)
     assert isinstance(df, Dockerfile)
     assert [s.key for s in df.stages] == ["build", "1"]
+    # messages quote a name but never an index, which would read like one
+    assert [s.label for s in df.stages] == ["'build'", "#1"]
     build, final = df.stages
     assert build.base == f"python:3.12.4-slim-bookworm@{DIGEST}"  # ARG default resolved
     assert final.image is not None and final.image.pinned

@@ -51,6 +51,6 @@ def add_instead_of_copy(dockerfile: Dockerfile) -> Iterator[Finding]:
         if plain:
             yield CHECK.finding(
                 instr, resource=stage.resource,
-                message=f"ADD in stage {stage.key!r} copies local {', '.join(plain[:3])}; use COPY",
+                message=f"ADD in stage {stage.label} copies local {', '.join(plain[:3])}; use COPY",
                 evidence=f"ADD {' '.join(words)[:120]}",
             )

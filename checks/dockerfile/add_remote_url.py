@@ -56,7 +56,7 @@ def add_remote_url(dockerfile: Dockerfile) -> Iterator[Finding]:
                     continue
                 yield CHECK.finding(
                     instr, resource=stage.resource,
-                    message=f"ADD in stage {stage.key!r} clones {source} without pinning a commit",
+                    message=f"ADD in stage {stage.label} clones {source} without pinning a commit",
                     evidence=f"ADD {source}",
                 )
             elif kind == "url":
@@ -64,6 +64,6 @@ def add_remote_url(dockerfile: Dockerfile) -> Iterator[Finding]:
                     continue
                 yield CHECK.finding(
                     instr, resource=stage.resource,
-                    message=f"ADD in stage {stage.key!r} downloads {source} without --checksum",
+                    message=f"ADD in stage {stage.label} downloads {source} without --checksum",
                     evidence=f"ADD {source}",
                 )

@@ -48,6 +48,6 @@ def apk_cache_kept(dockerfile: Dockerfile) -> Iterator[Finding]:
             add = next(i for i in adds if "--no-cache" not in i.options)
             yield CHECK.finding(
                 instr, resource=stage.resource,
-                message=f"apk add in stage {stage.key!r} runs without --no-cache",
+                message=f"apk add in stage {stage.label} runs without --no-cache",
                 evidence=f"apk add {' '.join(add.packages[:4])}",
             )

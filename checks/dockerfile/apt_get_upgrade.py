@@ -40,7 +40,7 @@ def apt_get_upgrade(dockerfile: Dockerfile) -> Iterator[Finding]:
                 if command.program in ("apt-get", "apt", "aptitude") and args[:1] and args[0] in _UPGRADES:
                     yield CHECK.finding(
                         instr, resource=stage.resource,
-                        message=f"RUN in stage {stage.key!r} runs {command.program} {args[0]}",
+                        message=f"RUN in stage {stage.label} runs {command.program} {args[0]}",
                         evidence=f"{command.program} {args[0]}",
                     )
                     break

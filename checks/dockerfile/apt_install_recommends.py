@@ -50,7 +50,7 @@ def apt_install_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
                 shown = ", ".join(offending[0].packages[:4])
                 yield CHECK.finding(
                     instr, resource=stage.resource,
-                    message=f"{offending[0].manager} install in stage {stage.key!r} runs without --no-install-recommends",
+                    message=f"{offending[0].manager} install in stage {stage.label} runs without --no-install-recommends",
                     evidence=f"{offending[0].manager} install {shown}",
                 )
             if _CONFIG_RE.search(script):

@@ -59,6 +59,6 @@ def apt_lists_not_removed(dockerfile: Dockerfile) -> Iterator[Finding]:
                 continue
             yield CHECK.finding(
                 instr, resource=stage.resource,
-                message=f"RUN in stage {stage.key!r} runs apt-get update but leaves /var/lib/apt/lists in the layer",
+                message=f"RUN in stage {stage.label} runs apt-get update but leaves /var/lib/apt/lists in the layer",
                 evidence="apt-get update without rm -rf /var/lib/apt/lists/*",
             )

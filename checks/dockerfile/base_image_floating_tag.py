@@ -48,7 +48,7 @@ def base_image_floating_tag(dockerfile: Dockerfile) -> Iterator[Finding]:
         via = f" (from {written})" if written != image.raw else ""
         yield CHECK.finding(
             stage.from_instr, resource=stage.resource,
-            message=f"stage {stage.key!r} builds FROM {image.raw}{via}, which {how}",
+            message=f"stage {stage.label} builds FROM {image.raw}{via}, which {how}",
             evidence=f"FROM {stage.from_instr.args.strip()}",
             severity=Severity.HIGH if is_database_image(image) else Severity.MEDIUM,
         )

@@ -40,6 +40,6 @@ def base_image_not_pinned_by_digest(dockerfile: Dockerfile) -> Iterator[Finding]
             continue
         yield CHECK.finding(
             stage.from_instr, resource=stage.resource,
-            message=f"stage {stage.key!r} builds FROM {image.raw} without a digest",
+            message=f"stage {stage.label} builds FROM {image.raw} without a digest",
             evidence=f"FROM {stage.from_instr.args.strip()}",
         )

@@ -112,6 +112,6 @@ def build_toolchain_in_final_image(dockerfile: Dockerfile) -> Iterator[Finding]:
             shown = ", ".join(found[:6]) + (f" (+{len(found) - 6} more)" if len(found) > 6 else "")
             yield CHECK.finding(
                 instr, resource=final.resource,
-                message=f"stage {stage.key!r}, which ships in the final image, installs build tools: {shown}",
+                message=f"stage {stage.label}, which ships in the final image, installs build tools: {shown}",
                 evidence=f"installs {shown}",
             )

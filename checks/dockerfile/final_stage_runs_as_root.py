@@ -77,7 +77,7 @@ def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Findi
             where = "" if instr in final.instructions else " (inherited from the stage it builds FROM)"
             yield CHECK.finding(
                 instr, resource=final.resource,
-                message=f"the last USER of the final stage {final.key!r} is {user!r}{where}: the container runs as root",
+                message=f"the last USER of the final stage {final.label} is {user!r}{where}: the container runs as root",
                 evidence=f"USER {instr.args.strip()}",
             )
         return
@@ -92,14 +92,14 @@ def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Findi
     if image is None or image.name.lower() in _ROOT_DEFAULT_BASES:
         yield CHECK.finding(
             final.from_instr, resource=final.resource,
-            message=f"the final stage {final.key!r} (FROM {base}) never sets USER, so the container runs as root",
+            message=f"the final stage {final.label} (FROM {base}) never sets USER, so the container runs as root",
             evidence=f"FROM {final.from_instr.args.strip()}",
         )
         return
     # an application image may set its own user; this file cannot tell
     yield CHECK.finding(
         final.from_instr, resource=final.resource,
-        message=f"the final stage {final.key!r} never sets USER: the container runs as whatever user "
+        message=f"the final stage {final.label} never sets USER: the container runs as whatever user "
                 f"{image.repository} sets, root unless that image chose another",
         evidence=f"FROM {final.from_instr.args.strip()}",
         severity=Severity.MEDIUM,

@@ -43,6 +43,6 @@ def image_without_healthcheck(dockerfile: Dockerfile) -> Iterator[Finding]:
         return
     yield CHECK.finding(
         final.from_instr, resource=final.resource,
-        message=f"the final stage {final.key!r} exposes {', '.join(exposed[:3])} but declares no HEALTHCHECK",
+        message=f"the final stage {final.label} exposes {', '.join(exposed[:3])} but declares no HEALTHCHECK",
         evidence=f"FROM {final.from_instr.args.strip()}",
     )

@@ -88,6 +88,6 @@ def remote_script_piped_to_shell(dockerfile: Dockerfile) -> Iterator[Finding]:
         if found:
             yield CHECK.finding(
                 instr, resource=stage.resource,
-                message=f"RUN in stage {stage.key!r} executes a downloaded script unverified ({found[0]})",
+                message=f"RUN in stage {stage.label} executes a downloaded script unverified ({found[0]})",
                 evidence=found[0],
             )

@@ -99,7 +99,7 @@ def secret_in_env_or_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
     located += list(dockerfile.instructions("ENV", "ARG"))
     for stage, instr in located:
         resource = stage.resource if stage is not None else "global"
-        where = f"stage {stage.key!r}" if stage is not None else "the global ARGs"
+        where = f"stage {stage.label}" if stage is not None else "the global ARGs"
         for name, value, _ in assignments(instr):
             kind = "ENV value" if instr.instruction == "ENV" else "ARG default"
             if secret_like_name(name) and literal_secret(value):

@@ -35,7 +35,7 @@ def sudo_in_run(dockerfile: Dockerfile) -> Iterator[Finding]:
             if "sudo" in command.wrappers:
                 yield CHECK.finding(
                     instr, resource=stage.resource,
-                    message=f"RUN in stage {stage.key!r} calls sudo ({' '.join(('sudo',) + command.argv[:3])})",
+                    message=f"RUN in stage {stage.label} calls sudo ({' '.join(('sudo',) + command.argv[:3])})",
                     evidence=" ".join(("sudo",) + command.argv[:4]),
                 )
                 break

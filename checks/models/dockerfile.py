@@ -129,6 +129,12 @@ class Stage:
         return self.name or str(self.index)
 
     @property
+    def label(self) -> str:
+        """How messages name the stage: its alias quoted (``'builder'``), or ``#2`` for an
+        unnamed one (the index ``COPY --from=2`` uses), so an index never reads like a name."""
+        return repr(self.name) if self.name else f"#{self.index}"
+
+    @property
     def resource(self) -> str:
         return f"stage/{self.key}"
 
