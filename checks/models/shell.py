@@ -27,7 +27,7 @@ from functools import cached_property
 
 from ..api import Pos, redact
 from .base import Fact, FileKind, ParsedFile
-from .envfile import looks_like_placeholder
+from .envfile import SECRET_KEY_RE, looks_like_placeholder
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -145,6 +145,8 @@ class ShellScript:
     sources_files: bool = False
     line_count: int = 0
     traits: dict[str, bool] = field(default_factory=dict)
+    #: variables the script sets to one literal everywhere (``PASSWORD="s3cret"``): name -> (value, line)
+    literals: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def line(self) -> int | None:
@@ -210,43 +212,82 @@ def is_literal_password(value: str) -> bool:
             and not looks_like_placeholder(value.strip("[]")))
 
 
-def literal_passwords(seg: Segment) -> list[tuple[str, str]]:
-    """(how, value) for each literal password one segment passes on its command line."""
-    out = []
-    for word in seg.words:  # prefix assignments: PGPASSWORD=... psql
+#: ``$NAME`` or ``${NAME}``, the whole word or after an option letter (``-p"$PASS"``)
+_VAR_REF_RE = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+#: ``docker login -p``, ``helm registry login --password``, ``helm repo add --password``: only there is -p a password
+_LOGIN_VERBS = frozenset(("login", "add"))
+
+
+def literal_passwords(seg: Segment, known: dict[str, tuple[str, int]] | None = None,
+                      _depth: int = 0) -> list[tuple[str, str, str]]:
+    """(how, value, variable) for each literal password one segment passes on its command line.
+
+    ``known`` maps the variables the script sets to one literal (``PASSWORD="s3cret"``) to
+    (value, line): ``sshpass -p "$PASSWORD"`` passes that literal too, and ``variable``
+    names it ('' when the literal is on the command line itself).  A command kept in a
+    variable (``SSH="sshpass -p s3cret ssh host"``) is read like the command it holds.
+    """
+    known = known or {}
+    out: list[tuple[str, str, str]] = []
+
+    def literal(value: str) -> tuple[str, str] | None:
+        """(value, variable) when ``value`` is a literal password or names a known literal."""
+        ref = _VAR_REF_RE.match(value)
+        if ref:
+            var = ref.group(1) or ref.group(2)
+            hit = known.get(var)
+            return (hit[0], var) if hit and is_literal_password(hit[0]) else None
+        return (value, "") if is_literal_password(value) else None
+
+    def add(how: str, value: str) -> None:
+        hit = literal(value)
+        if hit:
+            out.append((how, hit[0], hit[1]))
+
+    for word in seg.words:  # prefix assignments: PGPASSWORD=... psql, or a command kept in a variable
         name, eq, value = word.partition("=")
-        if eq and name in PASSWORD_ENV and is_literal_password(value):
-            out.append((name, value))
+        if not eq or not _ASSIGN_RE.match(word):
+            continue
+        if name in PASSWORD_ENV:
+            add(name, value)
+        elif _depth == 0 and value.split(None, 1)[:1] and value.split(None, 1)[0].rsplit("/", 1)[-1] in _PASSWORD_PROGRAMS:
+            held = Segment(_words(value), raw=value)
+            out.extend(literal_passwords(held, known, _depth + 1))
     name, argv = seg.name, seg.argv
     inner = program_argv(seg, *_PASSWORD_PROGRAMS) if name in _WRAPPERS or name.startswith("$") else None
     if inner:
         name, argv = inner[0], inner
+    verbs = [a for a in argv[1:4] if not a.startswith("-")]
     for i, word in enumerate(argv[1:], 1):
         nxt = argv[i + 1] if i + 1 < len(argv) else ""
-        if name == "sshpass" and word == "-p" and is_literal_password(nxt):
-            out.append(("sshpass -p", nxt))
-        elif name == "sshpass" and word.startswith("-p") and len(word) > 2 and is_literal_password(word[2:]):
-            out.append(("sshpass -p", word[2:]))
-        elif name in _MYSQL and word.startswith("-p") and len(word) > 2 and is_literal_password(word[2:]):
-            out.append((f"{name} -p", word[2:]))
-        elif word.startswith("--password=") and is_literal_password(word.split("=", 1)[1]):
-            out.append((f"{name} --password", word.split("=", 1)[1]))
-        elif word in ("--password", "-p") and name in ("docker", "podman", "helm", "mongodump", "mongorestore", "mongosh", "mongo") and is_literal_password(nxt):
-            out.append((f"{name} {word}", nxt))
-        elif name == "redis-cli" and word == "-a" and is_literal_password(nxt):
-            out.append(("redis-cli -a", nxt))
+        if name == "sshpass" and word == "-p":
+            add("sshpass -p", nxt)
+        elif name == "sshpass" and word.startswith("-p") and len(word) > 2:
+            add("sshpass -p", word[2:])
+        elif name in _MYSQL and word.startswith("-p") and len(word) > 2:
+            add(f"{name} -p", word[2:])
+        elif word.startswith("--password="):
+            add(f"{name} --password", word.split("=", 1)[1])
+        elif word in ("--password", "-p") and name in ("docker", "podman", "helm") and _LOGIN_VERBS & set(verbs):
+            add(f"{name} {' '.join(verbs[:2])} {word}", nxt)  # `docker commit -p` pauses, `docker run -p` publishes
+        elif word in ("--password", "-p") and name in ("mongodump", "mongorestore", "mongosh", "mongo"):
+            add(f"{name} {word}", nxt)
+        elif name == "redis-cli" and word == "-a":
+            add("redis-cli -a", nxt)
         elif name == "curl" and word in ("-u", "--user") and ":" in nxt:
-            secret = nxt.split(":", 1)[1]
-            if is_literal_password(secret):
-                out.append(("curl -u", secret))
+            add("curl -u", nxt.split(":", 1)[1])
     return out
 
 
 def masked(text: str, segments: tuple[Segment, ...] = ()) -> str:
     """``text`` with the literal passwords of ``segments`` and URL credentials redacted."""
     for seg in segments:
-        for _, value in literal_passwords(seg):
+        for _, value, _ in literal_passwords(seg):
             text = text.replace(value, redact(value))
+        for word in seg.words:  # DB_PASSWORD="s3cret": a literal given to a secret-named variable
+            name, eq, value = word.partition("=")
+            if eq and _ASSIGN_RE.match(word) and SECRET_KEY_RE.search(name) and is_literal_password(value):
+                text = text.replace(value, redact(value))
     if "://" in text:
         text = _URL_CRED_RE.sub(lambda m: m.group(1) + (redact(m.group(2)) if is_literal_password(m.group(2)) else m.group(2)) + m.group(3), text)
     return text
@@ -547,6 +588,55 @@ def _reads_commands(segments: tuple[Segment, ...]) -> str:
     return ""
 
 
+def _substitutions(raw: str) -> list[str]:
+    """The bodies of the ``$( ... )`` command substitutions in a segment's raw text (not ``$(( ))``)."""
+    bodies: list[str] = []
+    i = 0
+    n = len(raw)
+    quote = ""
+    while i < n:
+        c = raw[i]
+        if quote == "'":
+            quote = "" if c == "'" else quote
+            i += 1
+            continue
+        if c == "\\":
+            i += 2
+            continue
+        if c == "'" and not quote:
+            quote = "'"
+        elif c == '"':
+            quote = "" if quote == '"' else '"'
+        elif raw.startswith("$(", i) and not raw.startswith("$((", i):
+            depth = 1
+            j = i + 2
+            inner_quote = ""
+            while j < n and depth:
+                d = raw[j]
+                if inner_quote:
+                    if d == "\\" and inner_quote == '"':
+                        j += 2
+                        continue
+                    if d == inner_quote:
+                        inner_quote = ""
+                elif d == "\\":
+                    j += 2
+                    continue
+                elif d in "'\"":
+                    inner_quote = d
+                elif d == "(":
+                    depth += 1
+                elif d == ")":
+                    depth -= 1
+                j += 1
+            if depth == 0:
+                bodies.append(raw[i + 2:j - 1])
+            i = j
+            continue
+        i += 1
+    return [b for b in bodies if b.strip()]
+
+
 class _Builder:
     def __init__(self) -> None:
         self.commands: list[Command] = []
@@ -556,6 +646,7 @@ class _Builder:
 
     def segments_of(self, text: str, depth: int, via: str = "") -> tuple[Segment, ...]:
         out: list[Segment] = []
+        substituted: list[str] = []
         for op, raw in _split(text):
             words = _words(raw)
             if not words:
@@ -574,6 +665,13 @@ class _Builder:
                 nested = _nested_command_string(seg.argv, seg.name) if seg.name in SHELLS or seg.name in ("ssh", "su") else None
                 if nested:
                     out.extend(self.segments_of(nested, depth + 1, via or seg.name))
+                if "$(" in raw:
+                    substituted.extend(_substitutions(raw))
+        # commands run by `$( ... )` (`ID=$(ssh -o StrictHostKeyChecking=no host cat id)`): after
+        # the command's own segments, so pipelines and `a && b` stay as written
+        for body in substituted:
+            for inner in self.segments_of(body, depth + 1, via or "$("):
+                out.append(inner if out or inner.op else Segment(inner.words, ";", inner.guards, inner.raw, inner.via))
         return tuple(out)
 
     def add(self, text: str, line: int, end_line: int, via: str, depth: int) -> Command | None:
@@ -1034,6 +1132,43 @@ def _sources_settings(target: str) -> bool:
             or "/etc/default/" in target or "/etc/sysconfig/" in target)
 
 
+_DECLARERS = frozenset(("export", "readonly", "local", "declare", "typeset"))
+
+
+def _literal_variables(commands: list[Command]) -> dict[str, tuple[str, int]]:
+    """Variables the script only ever sets to literals (the first one is kept).
+
+    A variable also set from an expansion, a ``read`` or a ``for`` loop is not one: its
+    value at a given command cannot be told without running it.
+    """
+    values: dict[str, list[str]] = {}
+    first: dict[str, int] = {}
+    dynamic: set[str] = set()
+    for command in commands:
+        if command.via:
+            continue  # set on another host
+        for seg in command.segments:
+            if seg.via:
+                continue
+            argv = seg.argv
+            assigned = [w for w in seg.words[:len(seg.words) - len(argv)] if _ASSIGN_RE.match(w)] if not argv else []
+            if seg.name in _DECLARERS:
+                assigned = [w for w in argv[1:] if _ASSIGN_RE.match(w)]
+            elif seg.name == "read":
+                dynamic.update(w for w in argv[1:] if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", w))
+            elif seg.words[:1] == ("for",) and len(seg.words) > 1:
+                dynamic.add(seg.words[1])
+            for word in assigned:
+                name, _, value = word.partition("=")
+                name = name.rstrip("+")
+                if "[" in name or word[len(name):].startswith("+=") or "$" in value or "`" in value:
+                    dynamic.add(name.split("[", 1)[0])
+                    continue
+                values.setdefault(name, []).append(value)
+                first.setdefault(name, command.line)
+    return {name: (seen[0], first[name]) for name, seen in values.items() if name not in dynamic}
+
+
 # ----------------------------------------------------------------------------- entry points
 
 def parse_script(path: str, text: str) -> ShellScript:
@@ -1064,6 +1199,7 @@ def parse_script(path: str, text: str) -> ShellScript:
     if "errexit" not in options and any(o in options for o in ("err_exit",)):
         options.add("errexit")
     script = ShellScript(path, shebang, interp, builder.commands, frozenset(options), sources, len(lines))
+    script.literals = _literal_variables(builder.commands)
     script.traits = script_traits(script)
     return script
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity, redact
+from ..api import Category, Check, Finding, Pos, Severity, redact
 from ..models.shell import ShellScript, literal_passwords, path_words
 
 CHECK = Check(
@@ -17,7 +17,9 @@ CHECK = Check(
         "`sshpass -p 'hunter2'`, `mysql -pS3cret`, `PGPASSWORD=... psql` or "
         "`docker login -p ...` with a literal puts the credential in the repository (and "
         "its history) for everyone who can read it, and on the command line, where every "
-        "user of the host can see it in `ps`. Values taken from variables are not reported."
+        "user of the host can see it in `ps`. Setting it in a variable first (`PASSWORD='hunter2'` "
+        "then `sshpass -p \"$PASSWORD\"`) changes neither; values read from the environment, a "
+        "prompt or a secret store are not reported."
     ),
     remediation=(
         "Rotate the credential: it is in the repository history.",
@@ -36,12 +38,26 @@ CHECK = Check(
 def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
     if path_words(script.path) & {"test", "tests", "example", "examples", "fixtures", "e2e", "ci", "dev", "local"}:
         return
+    via_variable: dict[str, list[tuple[str, int]]] = {}  # variable -> (how, line) of each use
     for command in script.commands:
         for seg in command.segments:
-            for how, value in literal_passwords(seg):
+            for how, value, variable in literal_passwords(seg, script.literals):
+                if variable:
+                    via_variable.setdefault(variable, []).append((how, command.line))
+                    continue
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,),
                     message=f"literal password passed with `{how}`",
                     evidence=f"{how} {redact(value)}",
                 )
                 break
+    for variable, uses in via_variable.items():
+        value, line = script.literals[variable]
+        hows = sorted({how for how, _ in uses})
+        lines = sorted({used for _, used in uses})
+        yield CHECK.finding(
+            Pos(line, line, ("var", variable)), resource=f"secret/{variable}", symbol=(variable,),
+            message=f"{variable} is set to a literal password here and passed with `{'`, `'.join(hows[:3])}` "
+                    f"(line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:5]))})",
+            evidence=f"{variable}={redact(value)}",
+        )

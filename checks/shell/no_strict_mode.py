@@ -40,6 +40,37 @@ _POSIX = ("sh", "dash", "ash", "busybox")
 _MESSAGES = frozenset(("echo", "printf", ":", "true", "exit"))
 
 
+_CONDITIONS = frozenset(("if", "elif", "while", "until", "!"))
+
+
+def _pipefail_matters(command) -> bool:
+    """Does a pipeline of this command hide a failure that pipefail would report?
+
+    Not one whose only earlier stages print (`echo "$msg" | tee -a log`), one tested as a
+    condition (`if docker ps | grep -q web`) or one followed by `||` (its failure is handled
+    either way); pipelines inside `$( ... )` are the substitution's business.
+    """
+    segments = [seg for seg in command.segments if not seg.via]
+    for index, seg in enumerate(segments):
+        if seg.op not in ("|", "|&"):
+            continue
+        start = index
+        while start > 0 and segments[start].op in ("|", "|&"):
+            start -= 1
+        end = index
+        while end + 1 < len(segments) and segments[end + 1].op in ("|", "|&"):
+            end += 1
+        stages = segments[start:end + 1]
+        if stages[0].words[:1] and stages[0].words[0] in _CONDITIONS:
+            continue
+        if end + 1 < len(segments) and segments[end + 1].op == "||":
+            continue
+        if all(stage.name in _MESSAGES for stage in stages[:-1]):
+            continue
+        return True
+    return False
+
+
 @CHECK.on(ShellScript)
 def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     # No shebang: a library sourced by other scripts (its caller decides the options).
@@ -57,7 +88,7 @@ def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     missing = []
     if "errexit" not in script.options and not last_only:
         missing.append("-e")
-    pipes = any(seg.op in ("|", "|&") for c in own for seg in c.segments)
+    pipes = any(_pipefail_matters(c) for c in own)
     if pipes and script.interpreter not in _POSIX and "pipefail" not in script.options:
         missing.append("-o pipefail")
     if not missing:

@@ -46,12 +46,34 @@ def ssh_host_key_checking_disabled(script: ShellScript) -> Iterator[Finding]:
             match = _DISABLED_RE.search(joined)
             if match is None:
                 continue
-            uses_ssh = seg.name in _SSH_TOOLS or "GIT_SSH_COMMAND" in joined or "RSYNC_RSH" in joined or "ANSIBLE_SSH_ARGS" in joined
+            held = _held_ssh_command(seg)
+            uses_ssh = (seg.name in _SSH_TOOLS or held or "GIT_SSH_COMMAND" in joined or "RSYNC_RSH" in joined
+                        or "ANSIBLE_SSH_ARGS" in joined)
             if not uses_ssh and not joined.lstrip().startswith(("export", "GIT_SSH", "RSYNC")):
                 continue
+            tool = _ssh_program(seg.argv) if seg.name in _SSH_TOOLS else held or "ssh"
             yield CHECK.finding(
                 command.pos, resource=f"script/{script.name}",
-                message=f"`{match.group(0)}` makes {seg.name or 'ssh'} trust any host that answers",
+                message=f"`{match.group(0)}` makes {tool} trust any host that answers",
                 evidence=command.evidence,
             )
             break
+
+
+def _ssh_program(argv: tuple[str, ...]) -> str:
+    """The program that connects: `sshpass -p x scp ...` connects with scp."""
+    names = [word.rsplit("/", 1)[-1] for word in argv]
+    if names and names[0] == "sshpass":
+        return next((name for name in names[1:] if name in ("ssh", "scp", "rsync", "sftp")), "ssh")
+    return names[0] if names else "ssh"
+
+
+def _held_ssh_command(seg) -> str:
+    """The ssh program of a command kept in a variable (`SSH="ssh -o StrictHostKeyChecking=no"`), or ''."""
+    for word in seg.words:
+        name, eq, value = word.partition("=")
+        if eq and name.isidentifier():
+            first = value.split(None, 1)[:1]
+            if first and first[0].rsplit("/", 1)[-1] in _SSH_TOOLS:
+                return _ssh_program(tuple(value.split()))
+    return ""
