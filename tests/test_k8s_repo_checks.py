@@ -90,3 +90,21 @@ def test_secret_evidence_is_redacted(tmp_path):
     for secret in ("s3cr3t-Passw0rd!", "ghp_live_4f9a8b7c6d5e4f3a2b1c", "Tr0ub4dor-and-3", "app_user"):
         assert secret not in evidence
     assert "****" in evidence
+
+
+def test_secret_evidence_shows_the_credential_not_the_user_name(tmp_path):
+    root = tmp_path / "repo"
+    (root / "overlays" / "prod").mkdir(parents=True)
+    (root / "db-secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n"
+        "  user: orders\n  password: Hx7-unguessable-42\n")
+    (root / "overlays" / "prod" / "kustomization.yaml").write_text(
+        "secretGenerator:\n  - name: db\n    literals:\n      - DB_USER=orders\n      - DB_TOKEN=Kq9-unguessable-17\n")
+    engine = Engine(root)
+    engine.scan()
+    evidence = {f.code: f.evidence or "" for f in engine.findings if f.code in ("K8S060", "K8S061")}
+    assert evidence["K8S060"].startswith("password: ") and "unguessable" not in evidence["K8S060"]
+    assert evidence["K8S061"].startswith("DB_TOKEN=") and "unguessable" not in evidence["K8S061"]
+    # the finding itself stays on the first key, so its fingerprint does not move
+    (k8s060,) = [f for f in engine.findings if f.code == "K8S060"]
+    assert k8s060.line == 5

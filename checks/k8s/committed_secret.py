@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity, redact
-from ..models.k8s import K8sObject, looks_like_placeholder
+from ..models.k8s import K8sObject, looks_like_placeholder, most_secret_first
 from ..models.yamlnodes import YMap
 
 CHECK = Check(
@@ -96,11 +96,12 @@ def committed_secret(obj: K8sObject) -> Iterator[Finding]:
         values = list(_secret_values(block, encoded))
         if not values:
             continue
-        key, value = values[0]
+        key = values[0][0]  # the finding stays on the first key (its fingerprint too)
+        shown, value = values[most_secret_first([k for k, _ in values])[0]]
         names = ", ".join(k for k, _ in values[:5]) + (", ..." if len(values) > 5 else "")
         yield CHECK.finding(
             block, key,
             resource=obj.resource,
             message=f"{obj.resource} commits {len(values)} literal value(s) in {field_name} ({names})",
-            evidence=f"{key}: {redact(value)}",
+            evidence=f"{shown}: {redact(value)}",
         )

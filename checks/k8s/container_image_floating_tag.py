@@ -64,6 +64,15 @@ def overrides_of(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
     return index.derived("kustomize:image-overrides", ("kustomize:images",), kustomize_overrides)
 
 
+def _patched_images(index: RepoIndex) -> frozenset[str]:
+    """Containers (``Kind/name/container/c``) an overlay patch gives a fixed image."""
+    fixed = set()
+    for _, fact in index.facts("workload:image"):
+        if fact.get("patch") and not parse_image(str(fact.get("image") or "")).floating:
+            fixed.add(str(fact.get("resource") or ""))
+    return frozenset(fixed)
+
+
 @CHECK.on_each("workload:image")
 def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     image = str(fact.get("image") or "")
@@ -71,6 +80,11 @@ def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[
     if not image or ref.templated:
         return
     floating, _ = effective(ref, overrides_of(index))
+    if floating and not fact.get("patch"):
+        # a strategic-merge patch that sets a fixed image for the container fixes it where it
+        # deploys, as `images:` does (lenient in the same way: any overlay will do)
+        floating = str(fact.get("resource") or "") not in index.derived(
+            "K8S004:patched-images", ("workload:image",), _patched_images)
     if floating:
         what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
         resource = str(fact.get("resource") or "")

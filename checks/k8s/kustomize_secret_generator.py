@@ -7,6 +7,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..discovery import IgnoreRules
 from ..facts import RepoIndex
+from ..models.k8s import most_secret_first
 
 CHECK = Check(
     code="K8S061",
@@ -61,7 +62,7 @@ def kustomize_secret_generator_committed(index: RepoIndex) -> Iterator[Finding]:
             where = Pos(gen.get("line"), gen.get("line"), tuple(gen.get("ypath") or ()), path=path)
             literals = [(k, red) for k, placeholder, red in gen.get("literals") or () if not placeholder]
             if literals:
-                key, red = literals[0]
+                key, red = literals[most_secret_first([k for k, _ in literals])[0]]
                 yield CHECK.finding(
                     where, resource=resource, symbol=("literals",),
                     message=f"secretGenerator {name!r} commits {len(literals)} literal value(s) "

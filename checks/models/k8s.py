@@ -508,6 +508,17 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+_CREDENTIAL_KEY_RE = re.compile(r"pass|secret|token|key|credential|auth|private|dsn|url|uri", re.IGNORECASE)
+
+
+def most_secret_first(keys: list[str]) -> list[int]:
+    """Indexes of ``keys`` with credential-like names (password, token, url...) first.
+
+    Evidence shows one redacted value: a password says more than the user name beside it.
+    """
+    return sorted(range(len(keys)), key=lambda i: (not _CREDENTIAL_KEY_RE.search(keys[i]), i))
+
+
 def looks_like_placeholder(value: str) -> bool:
     """An empty value, a variable to substitute or an obvious placeholder: not a secret."""
     text = value.strip()
