@@ -829,6 +829,48 @@ def _writes_local(seg: Segment, tool: str = "") -> bool:
     return False
 
 
+_TARGET_OPTIONS = ("-f", "--file", "-o", "--out", "--output", "-r", "--result-file")
+
+
+def _local_targets(seg: Segment, tool: str = "") -> list[str]:
+    """The files a dump segment writes (redirection target, ``-f FILE``, ``--file=FILE``)."""
+    words = seg.words
+    first = next((i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] == tool), 0) if tool else 0
+    out = []
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in (">", ">>", "1>") and nxt:
+            out.append(nxt)
+        elif word.startswith((">", "1>")) and not word.startswith((">&", ">>&")) and word.lstrip("1>"):
+            out.append(word.lstrip("1>"))
+        elif i > first and word in _TARGET_OPTIONS and nxt and not nxt.startswith("-"):
+            out.append(nxt)
+        elif i > first and word.startswith(tuple(f"{o}=" for o in _TARGET_OPTIONS if o.startswith("--"))):
+            out.append(word.split("=", 1)[1])
+    return [t for t in out if t != "/dev/null"]
+
+
+def _removed_paths(script: ShellScript) -> list[tuple[int, str]]:
+    """(command index, path) for each path an ``rm`` deletes; an exit trap's ``rm`` counts as last."""
+    out: list[tuple[int, str]] = []
+    last = len(script.commands)
+    for position, command in enumerate(script.commands):
+        for seg in command.segments:
+            if seg.name == "rm":
+                out.extend((position, w) for w in seg.argv[1:] if not w.startswith("-"))
+            elif seg.name == "trap" and len(seg.argv) > 1 and "rm " in seg.argv[1]:
+                for op, raw in _split(seg.argv[1]):
+                    words = _words(raw)
+                    if words[:1] == ("rm",):
+                        out.extend((last, w) for w in words[1:] if not w.startswith("-"))
+    return out
+
+
+def _is_removed(target: str, position: int, removed: list[tuple[int, str]]) -> bool:
+    """Is ``target`` (or a folder holding it) deleted by an ``rm`` after command ``position``?"""
+    return any(at > position and (path == target or target.startswith(path.rstrip("/") + "/")) for at, path in removed)
+
+
 def _offsite_segment(seg: Segment) -> bool:
     """Does this segment copy data off the host?"""
     name = seg.name
@@ -1068,6 +1110,7 @@ def script_facts(script: ShellScript) -> list[Fact]:
     mutating_cloud: set[str] = set()
     offsite = retention = iac = False
     first_cloud: Command | None = None
+    removed: list[tuple[int, str]] | None = None
     for command in script.commands:
         segments = command.segments
         for index, seg in enumerate(segments):
@@ -1080,6 +1123,13 @@ def script_facts(script: ShellScript) -> list[Fact]:
                 local = not streamed and (_writes_local(seg, tool) or any(_writes_local(s) or s.name == "tee" for s in piped))
                 if tool in REPO_BACKUP_TOOLS and not _offsite_segment(seg):
                     local = True
+                elif local and removed is None:
+                    removed = _removed_paths(script)
+                if local and tool not in REPO_BACKUP_TOOLS and removed:
+                    targets = [t for s in [seg] + piped for t in _local_targets(s, tool if s is seg else "")]
+                    position = script.commands.index(command)
+                    if targets and all(_is_removed(t, position, removed) for t in targets):
+                        local = False  # a temporary file, deleted once it was shipped or archived
                 facts.append(Fact("shell:backup", path, command.line, command.ypath,
                                   Fact.pack(tool=tool, local=local, streamed=streamed, text=masked(command.text, segments)[:200])))
             if _offsite_segment(seg):

@@ -72,6 +72,15 @@ def _drops(command: Command) -> Iterator[tuple[int, str, str, str]]:
             yield line, (match.group(1) or "?").strip("`\"'"), match.group(2), body[:match.start()]
 
 
+#: databases no application serves: MySQL's sample `test` (dropped by secure-installation
+#: scripts), scratch, temporary and CI copies
+_DISPOSABLE_WORDS = frozenset(("test", "tests", "testing", "tmp", "temp", "scratch", "ci", "e2e", "shadow"))
+
+
+def _disposable(db: str) -> bool:
+    return bool(set(re.split(r"[_\-.]+", db.lower())) & _DISPOSABLE_WORDS)
+
+
 @CHECK.on(ShellScript)
 def drop_database_live_connections(script: ShellScript) -> Iterator[Finding]:
     safe = False
@@ -85,18 +94,24 @@ def drop_database_live_connections(script: ShellScript) -> Iterator[Finding]:
             dropdb = program_argv(seg, "dropdb")
             if dropdb is not None and not any(a in ("--force", "-f") for a in dropdb) and not safe:
                 db = next((a for a in reversed(dropdb[1:]) if not a.startswith("-")), "?")
+                if _disposable(db):
+                    continue
                 yield CHECK.finding(command.pos, resource=f"database/{db}",
                                     message=f"`dropdb {db}` without --force while nothing stopped the app or closed its connections",
                                     evidence=command.evidence)
             mysqladmin = program_argv(seg, "mysqladmin")
             if mysqladmin is not None and "drop" in mysqladmin and not safe:
                 db = mysqladmin[mysqladmin.index("drop") + 1] if mysqladmin.index("drop") + 1 < len(mysqladmin) else "?"
+                if _disposable(db):
+                    continue
                 yield CHECK.finding(command.pos, resource=f"database/{db}",
                                     message=f"`mysqladmin drop {db}` while nothing stopped the app or closed its connections",
                                     evidence=command.evidence)
+        reported: set[tuple[int, str]] = set()
         for line, db, tail, before in _drops(command):
-            if "force" in tail.lower():
-                continue
+            if "force" in tail.lower() or _disposable(db) or (line, db) in reported:
+                continue  # the same statement is seen twice when it runs in a nested command string
+            reported.add((line, db))
             if safe or any(word in before.lower() for word in _TERMINATE_WORDS):
                 continue
             yield CHECK.finding(
