@@ -34,7 +34,7 @@ def secret_in_example_file(env: EnvFile) -> Iterator[Finding]:
     if not env.example:
         return
     for entry in env.entries:
-        why = looks_like_secret(entry.key, entry.value)
+        why = looks_like_secret(entry.key, entry.value, example=True)
         if why is None:
             continue
         yield CHECK.finding(

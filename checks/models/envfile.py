@@ -207,7 +207,23 @@ def looks_like_placeholder(value: str) -> bool:
         return True
     if "${" in text or text.startswith("$") or ("<" in text and ">" in text) or "{{" in text:
         return True
+    if "..." in text or "\u2026" in text:
+        return True  # an elided value (`sk_test_...`, `eyJhbGciOi...`): documentation, never a key
     return bool(_PLACEHOLDER_RE.match(text))
+
+
+#: runs that only a person typing a sample value writes (`re_123456789`, `whsec_abcdef`, `abc123`)
+_FILLER_RE = re.compile(r"0123456|123456|234567|abcdef|bcdefg|abc123|qwerty|asdfgh", re.IGNORECASE)
+_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "3": "e", "$": "s", "5": "s", "7": "t", "!": ""})
+
+
+def _sample_value(text: str) -> bool:
+    """A made-up value that shows the shape of a secret in an example file: a filler run
+    (`123456`, `abcdef`) or a default word in leetspeak (`P@ssw0rd`, `s3cr3t!`)."""
+    if _FILLER_RE.search(text):
+        return True
+    plain = text.translate(_LEET)
+    return plain != text and bool(_PLACEHOLDER_RE.match(plain))
 
 
 def _classes(text: str) -> int:
@@ -216,18 +232,27 @@ def _classes(text: str) -> int:
 
 
 def _wordy(text: str) -> bool:
-    """Lower-case words joined by separators (``dev-secret-key``): a made-up local value."""
-    return bool(re.fullmatch(r"[a-z]+([-_. ][a-z]+)*", text))
+    """Lower-case words joined by separators, a number at most at the end of a word or as a
+    word of its own (``dev-secret-key``, ``redis123``, ``generate-with-openssl-rand-base64-32``):
+    a made-up local value, not generated randomness."""
+    return bool(re.fullmatch(r"[a-z]{2,}\d{0,4}([-_. ]([a-z]{2,}\d{0,4}|\d{1,4}))*", text))
 
 
-def looks_like_secret(key: str, value: str) -> str | None:
-    """Why this key/value looks like a real secret (a short label), or None."""
+def looks_like_secret(key: str, value: str, example: bool = False) -> str | None:
+    """Why this key/value looks like a real secret (a short label), or None.
+
+    ``example``: the value comes from an example file, where sample values (`re_123456789`,
+    `P@ssw0rd`) illustrate the shape of a secret; in a real env file the same value is the
+    one in use, weak or not.
+    """
     text = value.strip()
     if not text:
         return None
+    if example and (_sample_value(text) or "..." in text or "\u2026" in text):
+        return None
     for label, pattern in TOKEN_PATTERNS:
         found = pattern.search(text)
-        if found and not looks_like_placeholder(found.group(0)) and "EXAMPLE" not in text.upper():
+        if found and not looks_like_placeholder(found.group(0)) and "EXAMPLE" not in text.upper() and "..." not in text:
             return label
     cred = _URL_CRED_RE.match(text)
     if cred:
