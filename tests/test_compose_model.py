@@ -241,6 +241,23 @@ def test_list_settings_read_as_yaml_in_evidence(tmp_path):
                         "CMP011": "security_opt: [apparmor:unconfined, label=disable]"}
 
 
+def test_image_messages_name_the_image_as_compose_resolves_it(tmp_path):
+    engine = scan(tmp_path, """
+services:
+  a: {image: "${REGISTRY}/traefik"}
+  b: {image: "ghcr.io/acme/app:${APP_VERSION:-release}"}
+  c: {image: "${REGISTRY}/shop/api:1.4.0"}
+  d: {image: "${REG:-ghcr.io/acme}/web:${TAG:-2.0.1}"}
+""")
+    messages = {f.resource: f.message for f in compose_findings(engine) if f.code in ("CMP006", "CMP007")}
+    assert all("\x00" not in m for m in messages.values())  # no internal placeholder leaks
+    assert "uses ${REGISTRY}/traefik with no tag (pulls latest)" in messages["service/a"]
+    assert ("uses ghcr.io/acme/app with the moving tag 'release' (the fallback when its variable is unset)"
+            in messages["service/b"])
+    assert "pulls ${REGISTRY}/shop/api:1.4.0 by tag only" in messages["service/c"]
+    assert "pulls ghcr.io/acme/web:2.0.1 by tag only" in messages["service/d"]
+
+
 # -- the hardened stack, secrets, odd input ------------------------------------------------
 
 def test_hardened_stack_produces_no_compose_finding_at_all(tmp_path):

@@ -72,6 +72,18 @@ def image_tag_state(service: Service) -> tuple[ImageRef, str] | None:
     return (ref, "floating") if floating_image(ref) else (ref, "tagged")
 
 
+def image_name(service, ref: ImageRef) -> str:
+    """The image's registry and repository for a message, variables resolved to their
+    defaults; a part only a variable decides is shown as written (``${REGISTRY}/traefik``)."""
+    name = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+    if _UNKNOWN not in name:
+        return name
+    written = str(service.image).strip().split("@", 1)[0]
+    head, _, last = written.rpartition("/")
+    last = last.split(":", 1)[0]  # drop the tag, keep the name as written
+    return f"{head}/{last}" if head else last
+
+
 def _critical(ref: ImageRef, ctx) -> bool:
     databases = tuple(ctx.option("database_images") or DATABASE_IMAGES) if ctx else DATABASE_IMAGES
     infra = tuple(ctx.option("critical_images") or ()) if ctx else CRITICAL_INFRA_IMAGES
@@ -88,12 +100,19 @@ def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
             continue
         ref = state[0]
         critical = _critical(ref, ctx)
-        what = "no tag (pulls latest)" if ref.tag is None else f"the moving tag {ref.tag!r}, which names no version"
+        # ``ghcr.io/app:${APP_VERSION:-release}``: say the moving tag is the variable's fallback
+        written = str(service.image).strip()
+        whole_variable = written.startswith("${") and written.endswith("}")
+        from_variable = whole_variable or "$" in written.rsplit("/", 1)[-1]
+        default = " (the fallback when its variable is unset)" if from_variable else ""
+        what = (f"no tag{default} (pulls latest)" if ref.tag is None
+                else f"the moving tag {ref.tag!r}{default}, which names no version")
         kind = " (a database or core infrastructure image)" if critical else ""
+        name = image_name(service, ref)
         yield CHECK.finding(
             key_pos(service.node, "image"),
             resource=service.resource,
-            message=f"service {service.name!r} uses {ref.repository} with {what}{kind}",
+            message=f"service {service.name!r} uses {name} with {what}{kind}",
             evidence=f"image: {service.image}",
             severity=Severity.HIGH if critical else Severity.MEDIUM,
         )

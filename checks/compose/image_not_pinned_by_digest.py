@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos
-from .floating_image_tag import image_tag_state
+from .floating_image_tag import image_name, image_tag_state
 
 CHECK = Check(
     code="CMP007",
@@ -45,6 +45,6 @@ def image_not_pinned_by_digest(compose: ComposeFile) -> Iterator[Finding]:
         yield CHECK.finding(
             key_pos(service.node, "image"),
             resource=service.resource,
-            message=f"service {service.name!r} pulls {state[0].repository}:{state[0].tag} by tag only",
+            message=f"service {service.name!r} pulls {image_name(service, state[0])}:{state[0].tag} by tag only",
             evidence=f"image: {service.image}",
         )

@@ -43,12 +43,13 @@ def base_image_floating_tag(dockerfile: Dockerfile) -> Iterator[Finding]:
             continue
         if not floating_image(image):
             continue
-        how = "has no tag" if image.tag is None else f"uses the moving tag {image.tag!r}, which names no version"
+        how = ("which has no tag (Docker pulls latest)" if image.tag is None
+               else f"whose tag {image.tag!r} moves with each release and names no version")
         written = stage.from_instr.args.split()[0] if stage.from_instr.args.split() else image.raw
         via = f" (from {written})" if written != image.raw else ""
         yield CHECK.finding(
             stage.from_instr, resource=stage.resource,
-            message=f"stage {stage.label} builds FROM {image.raw}{via}, which {how}",
+            message=f"stage {stage.label} builds FROM {image.raw}{via}, {how}",
             evidence=f"FROM {stage.from_instr.args.strip()}",
             severity=Severity.HIGH if is_database_image(image) else Severity.MEDIUM,
         )
