@@ -184,11 +184,13 @@ services:
   kv: {image: "registry.example.com/kv:7", command: redis-server --appendonly yes}
   backup: {image: "registry.example.com/pg-backup:2", volumes: ["pgdata:/var/lib/postgresql/data:ro"]}
   web: {image: "registry.example.com/web:1", volumes: ["./data:/data"], command: ["gunicorn", "postgres.wsgi"]}
+  sql: {image: "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04"}
+  edge: {image: "registry.example.com/sql:1", environment: {ACCEPT_EULA: "Y", MSSQL_SA_PASSWORD: "${SA}"}}
 """)
     kinds = {s.name: s.database_kind() for s in compose.services}
     assert kinds == {"vector": "postgres", "built": "postgres", "maria": "mysql", "kv": "redis",
-                     "backup": None, "web": None}
-    assert [s.name for s in compose.services if s.is_database()] == ["vector", "built", "maria", "kv"]
+                     "backup": None, "web": None, "sql": "mssql", "edge": "mssql"}
+    assert [s.name for s in compose.services if s.is_database()] == ["vector", "built", "maria", "kv", "sql", "edge"]
 
 
 def test_compose_service_fact_is_kept():

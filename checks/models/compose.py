@@ -231,6 +231,10 @@ _DATA_DIRECTORIES = (
     ("influxdb", ("/var/lib/influxdb", "/var/lib/influxdb2")),
     ("redis", ("/bitnami/redis/data",)),
 )
+#: repositories whose last name is too generic for the image list (``mssql/server``)
+_SERVER_REPOSITORIES = (
+    ("mssql", ("mssql/server", "mssql/rhel/server", "azure-sql-edge")),
+)
 #: programs that, as a service's command, start a database server
 _SERVER_PROGRAMS = (
     ("postgres", ("postgres", "postmaster")),
@@ -284,6 +288,15 @@ class Service(AtNode):
     def database_kind(self) -> str | None:
         """The database server this container evidently runs, whatever its image is called:
         ``postgres`` when it writes /var/lib/postgresql/data or runs ``postgres -c ...``."""
+        ref = self.resolved_image_ref
+        if ref is not None:
+            repository = ref.repository.lower()
+            for kind, names in _SERVER_REPOSITORIES:
+                if any(repository == n or repository.endswith("/" + n) for n in names):
+                    return kind
+        env = {var.name.upper() for var in self.environment()}
+        if "ACCEPT_EULA" in env and env & {"MSSQL_SA_PASSWORD", "SA_PASSWORD", "MSSQL_SA_PASSWORD_FILE"}:
+            return "mssql"  # only SQL Server's images ask for both
         for volume in self.volumes():
             if volume.read_only:
                 continue
