@@ -53,6 +53,7 @@ from . import (  # noqa: E402
     no_alerting,
     jaeger_in_memory_storage,
     database_without_backup,
+    rbac_cluster_admin_binding,
 )
 
 CHECKS = (
@@ -100,4 +101,5 @@ CHECKS = (
     no_alerting.CHECK,
     jaeger_in_memory_storage.CHECK,
     database_without_backup.CHECK,
+    rbac_cluster_admin_binding.CHECK,
 )

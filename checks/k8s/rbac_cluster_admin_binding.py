@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.k8s import K8sObject
+
+CHECK = Check(
+    code="K8S079",
+    name="rbac-cluster-admin-binding",
+    title="Binding grants cluster-admin (or admin/edit cluster-wide)",
+    severity=Severity.HIGH,
+    category=Category.RBAC,
+    rationale=(
+        "`cluster-admin` can do anything to anything: read every Secret, exec into every pod, "
+        "create privileged pods on any node and grant itself more. Bound to a workload's service "
+        "account, one compromised pod (or one leaked token) is the whole cluster. The built-in "
+        "`admin` and `edit` roles bound with a ClusterRoleBinding reach every namespace, "
+        "including reading (edit) or managing (admin) the Secrets of all of them."
+    ),
+    remediation=(
+        "Write a Role (or ClusterRole) listing the API groups, resources and verbs the subject "
+        "actually uses; `kubectl auth can-i --list --as=system:serviceaccount:NS:NAME` and the "
+        "audit log show what that is.",
+        "Bind it with a RoleBinding in the namespaces the subject works in, not cluster-wide.",
+        "For people, grant cluster-admin just in time through your identity provider's groups, "
+        "not with a binding committed to the repository.",
+    ),
+    effort="2h",
+    references=(
+        "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege",
+        "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles",
+    ),
+    peers=("kube-linter cluster-admin-role-binding", "CIS Kubernetes 5.1.1"),
+)
+
+_BROAD = ("admin", "edit")
+
+
+def _subjects(obj: K8sObject) -> list[str]:
+    out = []
+    for _, subject in obj.doc.list("subjects").maps():
+        kind, name = str(subject.get("kind") or "?"), str(subject.get("name") or "?")
+        ns = subject.get("namespace")
+        out.append(f"{kind} {ns}/{name}" if kind == "ServiceAccount" and ns else f"{kind} {name}")
+    return out
+
+
+@CHECK.on(K8sObject)
+def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
+    if obj.kind not in ("ClusterRoleBinding", "RoleBinding") or not obj.api_version.startswith(
+            "rbac.authorization.k8s.io/"):
+        return
+    if obj.name.startswith("system:"):
+        return  # Kubernetes' own bootstrap bindings
+    ref = obj.doc.map("roleRef")
+    role = str(ref.get("name") or "")
+    if str(ref.get("kind") or "") != "ClusterRole":
+        return
+    subjects = _subjects(obj)
+    if not subjects or subjects == ["Group system:masters"]:
+        return  # binds nobody, or only the group that is cluster-admin anyway
+    who = ", ".join(subjects[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
+    if role == "cluster-admin":
+        where = "across the cluster" if obj.kind == "ClusterRoleBinding" else f"in namespace {obj.namespace or '(default)'}"
+        severity = Severity.HIGH if obj.kind == "ClusterRoleBinding" else Severity.MEDIUM
+    elif role in _BROAD and obj.kind == "ClusterRoleBinding":
+        where, severity = "in every namespace", Severity.MEDIUM
+    else:
+        return
+    yield CHECK.finding(
+        ref, "name", resource=obj.resource, severity=severity,
+        message=f"{obj.resource} gives {role} {where} to {who}",
+        evidence=f"roleRef: ClusterRole/{role}",
+    )
