@@ -312,3 +312,18 @@ def test_fingerprints_survive_lines_added_above(tmp_path):
     assert {"DKR001", "DKR004", "DKR011", "DKR012"} <= set(before)
     assert {code: fp for code, (fp, _) in after.items()} == before
     assert after["DKR012"][1] == 5
+
+
+def test_dkr001_is_medium_and_hedged_when_the_entrypoint_drops_privileges(tmp_path):
+    from auditui.checks.engine import Engine
+
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine:3.20\nRUN apk add --no-cache su-exec\nENTRYPOINT [\"/entrypoint.sh\"]\n"
+    )
+    (tmp_path / "plain.Dockerfile").write_text("FROM alpine:3.20\nCMD [\"app\"]\n")
+    engine = Engine(tmp_path)
+    engine.scan()
+    found = {f.path: f for f in engine.findings if f.code == "DKR001"}
+    assert found["Dockerfile"].severity.label == "medium"
+    assert "su-exec" in found["Dockerfile"].message
+    assert found["plain.Dockerfile"].severity.label == "high"

@@ -22,6 +22,9 @@ CHECK = Check(
         "Remove the upgrade step.",
         "Bump the base image tag and digest when the distribution publishes fixes (Renovate or Dependabot do this).",
         "If one package must be newer, install that package at a pinned version.",
+        "If the team upgrades on purpose to pick up fixes between base-image releases (a valid "
+        "policy: hadolint retired its rule for this reason), rebuild on a schedule and suppress "
+        "this finding with that reason.",
     ),
     effort="15m",
     references=("https://docs.docker.com/build/building/best-practices/#apt-get",),

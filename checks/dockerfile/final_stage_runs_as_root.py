@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -19,7 +20,9 @@ CHECK = Check(
         "the node; policies such as Kubernetes `runAsNonRoot` also refuse to start it. "
         "Only the final stage matters: build stages may run as root. A final stage built on an "
         "application image (rather than an OS or language base) is reported as medium: that "
-        "image may set a non-root user this file cannot see."
+        "image may set a non-root user this file cannot see. So is a stage that installs a "
+        "privilege-dropping tool (gosu, su-exec, setpriv): its entrypoint probably starts as root "
+        "only to prepare volumes and then switches user, which this file cannot verify."
     ),
     remediation=(
         "Create an unprivileged user in the final stage (e.g. `RUN useradd --uid 10001 --no-create-home app`), "
@@ -67,6 +70,25 @@ def _runs_nonroot_by_default(image: ImageRef, extra: list[str]) -> bool:
                or image.raw.lower().startswith(str(p).lower()) for p in extra or ())
 
 
+#: tools an entrypoint uses to drop from root to another user once it has prepared the
+#: container (chown of volumes, reading secrets): official images (postgres, redis) do this
+_DROP_TOOL_RE = re.compile(r"(?<![\w-])(gosu|su-exec|s6-setuidgid|setpriv|chpst)(?![\w-])")
+
+
+def _privilege_drop_tool(stage) -> str | None:
+    """The privilege-dropping tool the stage installs, copies in or starts through, if any."""
+    seen: set[int] = set()
+    while stage is not None and id(stage) not in seen:
+        seen.add(id(stage))
+        for instr in stage.instructions:
+            if instr.instruction in ("RUN", "COPY", "ADD", "ENTRYPOINT", "CMD"):
+                match = _DROP_TOOL_RE.search(instr.value)
+                if match:
+                    return match.group(1)
+        stage = stage.parent
+    return None
+
+
 @CHECK.on(Dockerfile)
 def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Finding]:
     final = dockerfile.final
@@ -89,6 +111,18 @@ def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Findi
         if _runs_nonroot_by_default(image, extra if isinstance(extra, list) else []):
             return
     base = image.raw if image is not None else "scratch"
+    tool = _privilege_drop_tool(final)
+    if tool is not None:
+        # starting as root to fix volume ownership and then dropping privileges is a known
+        # pattern; this file cannot see whether the entrypoint really drops them
+        yield CHECK.finding(
+            final.from_instr, resource=final.resource,
+            message=f"the final stage {final.label} never sets USER: the container starts as root and relies "
+                    f"on its entrypoint dropping privileges with {tool}; make sure every path does, or set USER",
+            evidence=f"FROM {final.from_instr.args.strip()}",
+            severity=Severity.MEDIUM,
+        )
+        return
     if image is None or image.name.lower() in _ROOT_DEFAULT_BASES:
         yield CHECK.finding(
             final.from_instr, resource=final.resource,
