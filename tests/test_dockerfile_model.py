@@ -327,3 +327,19 @@ def test_dkr001_is_medium_and_hedged_when_the_entrypoint_drops_privileges(tmp_pa
     assert found["Dockerfile"].severity.label == "medium"
     assert "su-exec" in found["Dockerfile"].message
     assert found["plain.Dockerfile"].severity.label == "high"
+
+
+def test_the_shipped_stage_of_a_multi_target_file_is_not_its_trailing_dev_target():
+    from auditui.checks.models.dockerfile import is_dev_stage, parse_dockerfile
+
+    text = (
+        "FROM node:20 AS deps\nRUN npm ci\n"
+        "FROM node:20 AS release\nCOPY --from=deps /app /app\n"
+        "FROM release AS dev\nRUN npm i\n"
+        "FROM node:20 AS unit-test\nRUN npm test\n"
+    )
+    assert parse_dockerfile("Dockerfile", text).final.name == "release"
+    # a file whose only stages are dev-like keeps its last stage; so does an ordinary one
+    assert parse_dockerfile("Dockerfile", "FROM node:20 AS dev\nRUN x\n").final.name == "dev"
+    assert parse_dockerfile("Dockerfile", "FROM a AS build\nFROM b\nCOPY --from=build / /\n").final.index == 1
+    assert is_dev_stage("development") and is_dev_stage("api-debug") and not is_dev_stage("devops-runtime")

@@ -201,6 +201,18 @@ class Stage:
     global_args: dict[str, str | None] = field(default_factory=dict)
 
 
+_DEV_STAGE_RE = re.compile(
+    r"^(?:dev|devel|develop|development|debug|test|tests|testing|local|ci|lint|e2e|devcontainer|"
+    r"dev[-_.].*|.*[-_.](?:dev|development|debug|test|tests|testing|local|ci|lint))$",
+    re.IGNORECASE,
+)
+
+
+def is_dev_stage(name: str | None) -> bool:
+    """A stage named for development or testing (``dev``, ``test``, ``app-debug``)."""
+    return bool(name) and bool(_DEV_STAGE_RE.match(name))
+
+
 @dataclass(eq=False)
 class Dockerfile:
     path: str
@@ -211,7 +223,34 @@ class Dockerfile:
 
     @property
     def final(self) -> Stage:
-        return self.stages[-1]
+        """The stage that ships: the last one, unless it is a development target.
+
+        Multi-target Dockerfiles often end with a ``dev``/``test`` stage (built with
+        ``--target``) after the production one; judging the last stage would audit the
+        developer image and miss the one that ships.  The production stage is then the last
+        stage that is neither dev-like, nor a builder whose files other stages copy, nor
+        the base of a later production-like stage.
+        """
+        cached = self.__dict__.get("_final")
+        if cached is None:
+            cached = self.__dict__["_final"] = self._pick_final()
+        return cached
+
+    def _pick_final(self) -> Stage:
+        last = self.stages[-1]
+        if not is_dev_stage(last.name):
+            return last
+        copied = set()
+        for stage in self.stages:
+            for instr in stage.instructions:
+                ref = instr.flag("from") if instr.instruction in ("COPY", "ADD") else None
+                source = self.stage(ref) if ref else None
+                if source is not None:
+                    copied.add(id(source))
+        bases = {id(stage.parent) for stage in self.stages if stage.parent is not None and not is_dev_stage(stage.name)}
+        candidates = [stage for stage in self.stages
+                      if not is_dev_stage(stage.name) and id(stage) not in copied and id(stage) not in bases]
+        return candidates[-1] if candidates else last
 
     @property
     def multistage(self) -> bool:
