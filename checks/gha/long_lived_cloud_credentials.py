@@ -15,7 +15,8 @@ CHECK = Check(
     severity=Severity.MEDIUM,
     category=Category.SECRETS,
     rationale=(
-        "An AWS access key, a GCP service-account JSON key or an Azure client secret stored "
+        "An AWS access key, a GCP service-account JSON key, an Azure client secret or publish "
+        "profile, or an Alibaba Cloud AccessKey stored "
         "as a GitHub secret never expires on its own: whoever exfiltrates it once (a "
         "compromised action, a debug log, a fork) keeps access until someone notices. "
         "GitHub's OIDC tokens let the cloud issue short-lived credentials to this "
@@ -47,6 +48,10 @@ _ENV_KEYS = {
     "GOOGLE_CREDENTIALS": "GCP",
     "GOOGLE_CLOUD_KEYFILE_JSON": "GCP",
     "GCP_SA_KEY": "GCP",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "Alibaba Cloud",
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": "Alibaba Cloud",
+    "ALICLOUD_SECRET_KEY": "Alibaba Cloud",
+    "ALICLOUD_ACCESS_KEY": "Alibaba Cloud",
 }
 #: (action, input) pairs that take a static key
 _ACTION_INPUTS = (
@@ -54,6 +59,12 @@ _ACTION_INPUTS = (
     ("google-github-actions/auth", ("credentials_json",), "GCP"),
     ("google-github-actions/setup-gcloud", ("service_account_key",), "GCP"),
     ("azure/login", ("creds",), "Azure"),
+    # a publish profile holds the app's deployment (basic-auth) credentials
+    ("azure/webapps-deploy", ("publish-profile",), "Azure"),
+    ("azure/functions-action", ("publish-profile",), "Azure"),
+    ("aliyun/configure-aliyun-credentials-action", ("access-key-secret", "access-key-id"), "Alibaba Cloud"),
+    ("aliyun/ack-set-context", ("access-key-secret", "access-key-id"), "Alibaba Cloud"),
+    ("aliyun/acr-login", ("access-key-secret", "access-key-id"), "Alibaba Cloud"),
 )
 _SECRET_REF_RE = re.compile(r"\bsecrets\s*(?:\.|\[)")
 
