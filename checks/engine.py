@@ -28,6 +28,7 @@ from .classify import is_candidate
 from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
 from .parse import parse_text
+from . import overlays
 from . import registry
 from . import suppress
 
@@ -123,6 +124,9 @@ class Engine:
         self._each_by_reads: dict[str, dict[tuple, set[tuple[str, str]]]] = {}
         self._repo_by_path: dict[str, dict[str, Finding]] = {}
         self._repo_errors: dict[str, Notice] = {}
+        #: None: unknown; False: no overlay sets container settings; True: some may
+        self._overlay_marks: bool | None = None
+        self._scanning = False
         self._takes_ctx = {
             c.code: len(inspect.signature(c.func).parameters) >= (4 if c.each_topics else 2)
             for c in self.checks if c.func is not None
@@ -153,6 +157,8 @@ class Engine:
         self._each_results.clear()
         self._each_by_reads.clear()
         self._repo_by_path.clear()
+        self._overlay_marks = None
+        self._scanning = True
         self.check_errors.clear()
         self.rules = IgnoreRules(self.root, self.config.exclude)
         result = walk(self.root, self.rules)
@@ -165,6 +171,8 @@ class Engine:
             if progress is not None and (number % 50 == 0 or number == total):
                 progress(number, total)
         self._run_repo_checks()
+        self._scanning = False
+        self._overlay_pass()
         self.scanned = True
         self.last_scan_seconds = time.perf_counter() - start
         return self.findings
@@ -181,6 +189,7 @@ class Engine:
             before = {f.fingerprint: f for f in self.findings}
             if self._resync():
                 self._run_repo_checks()
+                self._overlay_pass()
             after = {f.fingerprint: f for f in self.findings}
             return self._delta(before, after, [], start)
         before = self._findings_of(rels)
@@ -192,13 +201,20 @@ class Engine:
         for rel in rels:
             dirty |= self._refresh(rel)
         after = self._findings_of(rels)
+        remarked: list[Finding] = []
         if dirty:
             replaced, produced = self._run_repo_checks(dirty, rels)
             for finding in replaced:
                 before.setdefault(finding.fingerprint, finding)
             for finding in produced:
                 after[finding.fingerprint] = finding
+            if not dirty.isdisjoint(overlays.TOPICS):  # an overlay patch changed: base findings may flip
+                remarked = self._overlay_pass()
         delta = self._delta(before, after, rels, start)
+        if remarked:
+            seen = {f.fingerprint for f in delta.added + delta.changed + delta.removed}
+            delta.changed.extend(f for f in remarked if f.fingerprint not in seen)
+            delta.changed.sort(key=Finding.sort_key)
         if repo_state:
             seen = {f.fingerprint for f in delta.added + delta.changed + delta.removed}
             for rel in touched:
@@ -358,8 +374,21 @@ class Engine:
                     findings.extend(self._call(check, unit) or ())
                 except Exception as exc:  # a broken check must not take the audit down
                     self.check_errors.append(Notice(rel, f"check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
-        findings = self._seal(findings, rel)
-        return suppress.apply(rel, text, findings, self)
+        findings = suppress.apply(rel, text, self._seal(findings, rel), self)
+        if not self._scanning and self._overlay_marks is not False:
+            overlays.apply(findings, self.index)  # a cold scan marks every file once, at its end
+        return findings
+
+    def _overlay_pass(self) -> list[Finding]:
+        """Mark the per-file findings that an overlay fixes (see overlays.py); returns those that flipped."""
+        table = self.index.derived("overlays:settings", overlays.TOPICS, overlays._table)
+        if not table and not self._overlay_marks:
+            self._overlay_marks = False
+            return []
+        changed = overlays.apply((f for r in self.records.values() if r.kind is FileKind.KUBERNETES
+                                  for f in r.findings), self.index)
+        self._overlay_marks = bool(table)
+        return changed
 
     def _seal(self, findings: list[Finding], default_path: str) -> list[Finding]:
         seen: Counter[str] = Counter()

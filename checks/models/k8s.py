@@ -447,6 +447,61 @@ def is_kustomize_file_doc(data: YMap) -> bool:
     return str(data.get("apiVersion") or "").startswith("kustomize.config.k8s.io/")
 
 
+def _set_settings(node: Any, pod_level: bool) -> list[str]:
+    """Hardening settings a (partial) container or pod spec sets to a safe value.
+
+    Names, not check codes: ``checks/overlays.py`` maps checks to what fixes them.
+    """
+    if not isinstance(node, YMap):
+        return []
+    out: list[str] = []
+    sec = node.get("securityContext")
+    sec = sec if isinstance(sec, YMap) else YMap(0, 0, ())
+    uid = sec.get("runAsUser")
+    if sec.get("runAsNonRoot") is True or (isinstance(uid, int) and not isinstance(uid, bool) and uid > 0):
+        out.append("nonroot")
+    profile = sec.get("seccompProfile")
+    if isinstance(profile, YMap) and str(profile.get("type") or "").lower() in ("runtimedefault", "localhost"):
+        out.append("seccomp")
+    if pod_level:
+        return out
+    for probe in ("readinessProbe", "livenessProbe"):
+        if isinstance(node.get(probe), YMap):
+            out.append(probe)
+    resources = node.get("resources")
+    if isinstance(resources, YMap):
+        for section in ("requests", "limits"):
+            values = resources.get(section)
+            if isinstance(values, YMap):
+                out.extend(f"{section}.{name}" for name in ("cpu", "memory") if values.get(name) not in (None, ""))
+    if sec.get("allowPrivilegeEscalation") is False:
+        out.append("noescalation")
+    if sec.get("readOnlyRootFilesystem") is True:
+        out.append("readonlyroot")
+    caps = sec.get("capabilities")
+    if isinstance(caps, YMap) and any(str(c).strip().upper() in ("ALL", "CAP_ALL") for c in caps.list("drop")):
+        out.append("dropall")
+    return out
+
+
+def patch_settings(doc: YMap, kind: str) -> tuple:
+    """((container name or "" for the pod, (settings...)), ...) a workload patch sets."""
+    template = _pod_template(doc, kind)
+    if template is None:
+        return ()
+    pod_spec = template[0]
+    out = []
+    pod = _set_settings(pod_spec, pod_level=True)
+    if pod:
+        out.append(("", tuple(pod)))
+    for field_name in ("containers", "initContainers"):
+        for _, container in pod_spec.list(field_name).maps():
+            settings = _set_settings(container, pod_level=False)
+            if settings and container.get("name") is not None:
+                out.append((str(container.get("name")), tuple(settings)))
+    return tuple(out)
+
+
 def is_k8s_doc(data: Any) -> bool:
     return isinstance(data, YMap) and "apiVersion" in data and "kind" in data and isinstance(data.get("kind"), str)
 
@@ -485,6 +540,8 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     if obj.kind == "Ingress":
         data["tls"] = bool(spec.list("tls"))
         data["annotations"] = sorted(str(k) for k in obj.annotations)
+    if isinstance(obj, WorkloadPatch):  # additive (overlay waivers): what the patch hardens
+        data["settings"] = patch_settings(obj.doc, obj.kind) or None
     data.update(cluster_facts(obj))
     # patches describe changes to an object defined elsewhere, not an object of their own
     topic = f"k8s-patch:{obj.kind}" if isinstance(obj, WorkloadPatch) else f"k8s:{obj.kind}"
@@ -664,10 +721,12 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
         if isinstance(count, int) and not isinstance(count, bool):
             replicas.append((str(item.get("name")), count, seq.item_line(index), item.ypath))
     patch_replicas = inline_patch_replicas(k)
-    if not generators and not replicas and not patch_replicas:
+    patch_settings_ = inline_patch_settings(k)
+    if not generators and not replicas and not patch_replicas and not patch_settings_:
         return []
     return [Fact("kustomize:details", k.path, k.line, k.ypath,
-                 Fact.pack(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None))]
+                 Fact.pack(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None,
+                           patch_settings=patch_settings_ or None))]
 
 
 _INLINE_PATCH_LIMIT = 20_000
@@ -692,14 +751,8 @@ def _json6902_replicas(ops: Any, kind: str = "") -> int | None:
 ANY_NAME = "*"
 
 
-def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
-    """(kind, name, count, line, ypath) for each inline patch of this kustomization that sets replicas.
-
-    Covers ``patches``/``patchesJson6902`` items with ``patch: |`` (a strategic-merge
-    object or JSON6902 operations on a ``target``) and inline strings in
-    ``patchesStrategicMerge``.  Patch files are objects of their own (``k8s-patch:*``).
-    """
-    out: list[tuple] = []
+def inline_patch_documents(k: "Kustomization") -> Iterator[tuple[Any, Any, int, tuple]]:
+    """(document, target, line, ypath) of every inline patch of a kustomization."""
     for field_name in ("patches", "patchesJson6902", "patchesStrategicMerge"):
         seq = k.doc.list(field_name)
         for index, item in enumerate(seq):
@@ -716,28 +769,51 @@ def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
                 docs = load_documents(text)
             except (YamlError, ValueError, RecursionError):
                 continue
-            line = seq.item_line(index)
-            ypath = seq.ypath + (index,)
             for doc in docs:
-                data = doc.data
-                if isinstance(data, YMap) and "kind" in data:
-                    count = data.map("spec").get("replicas")
-                    members = operator_members(str(data.get("apiVersion") or ""), str(data.get("kind")), data,
-                                               explicit=True)
-                    if members is not None:
-                        count = members[0]
-                    if isinstance(count, int) and not isinstance(count, bool):
-                        name = data.map("metadata").get("name")
-                        if name is None and isinstance(target, YMap):
-                            name = target.get("name")
-                        out.append((str(data.get("kind")), ANY_NAME if name is None else str(name), count, line, ypath))
-                elif isinstance(target, YMap):
-                    count = _json6902_replicas(data, str(target.get("kind") or ""))
-                    if count is not None:
-                        # a target without a name (kind only, or a label selector) patches every match
-                        name = target.get("name")
-                        out.append((str(target.get("kind") or ""), ANY_NAME if name is None else str(name),
-                                    count, line, ypath))
+                yield doc.data, target, seq.item_line(index), seq.ypath + (index,)
+
+
+def inline_patch_settings(k: "Kustomization") -> list[tuple]:
+    """(kind, name, settings) for each inline strategic-merge patch of a workload (see patch_settings)."""
+    out = []
+    for data, target, _, _ in inline_patch_documents(k):
+        if isinstance(data, YMap) and str(data.get("kind")) in WORKLOAD_KINDS:
+            settings = patch_settings(data, str(data.get("kind")))
+            if settings:
+                name = data.map("metadata").get("name")
+                if name is None and isinstance(target, YMap):
+                    name = target.get("name")
+                out.append((str(data.get("kind")), ANY_NAME if name is None else str(name), settings))
+    return out
+
+
+def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
+    """(kind, name, count, line, ypath) for each inline patch of this kustomization that sets replicas.
+
+    Covers ``patches``/``patchesJson6902`` items with ``patch: |`` (a strategic-merge
+    object or JSON6902 operations on a ``target``) and inline strings in
+    ``patchesStrategicMerge``.  Patch files are objects of their own (``k8s-patch:*``).
+    """
+    out: list[tuple] = []
+    for data, target, line, ypath in inline_patch_documents(k):
+        if isinstance(data, YMap) and "kind" in data:
+            count = data.map("spec").get("replicas")
+            members = operator_members(str(data.get("apiVersion") or ""), str(data.get("kind")), data,
+                                       explicit=True)
+            if members is not None:
+                count = members[0]
+            if isinstance(count, int) and not isinstance(count, bool):
+                name = data.map("metadata").get("name")
+                if name is None and isinstance(target, YMap):
+                    name = target.get("name")
+                out.append((str(data.get("kind")), ANY_NAME if name is None else str(name), count, line, ypath))
+        elif isinstance(target, YMap):
+            count = _json6902_replicas(data, str(target.get("kind") or ""))
+            if count is not None:
+                # a target without a name (kind only, or a label selector) patches every match
+                name = target.get("name")
+                out.append((str(target.get("kind") or ""), ANY_NAME if name is None else str(name),
+                            count, line, ypath))
     return out
 
 

@@ -1,0 +1,126 @@
+"""Container settings that Kustomize overlays add to a base workload.
+
+A common layout keeps the base lean and lets each overlay add what differs per
+environment: resources sized for production, probes, a hardened securityContext.
+The per-file checks (K8S006-K8S016) see the base alone and would report each of those
+settings as missing.  Here the engine asks, for each such finding, whether an overlay
+that builds the base sets what the check asks for (in a patch file or an inline
+strategic-merge patch).  If one does, the finding is kept but marked as suppressed,
+with the overlay that fixes it, so it stays visible under the "suppressed" filter and
+no longer fails CI.
+
+As with replica counts (K8S002, K8S070), an overlay counts when its kustomization
+builds the base's directory, or, where no kustomization says so, when the patch lives
+in the same project directory as the base.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .api import Finding
+from .facts import RepoIndex
+from .k8s.missing_pod_disruption_budget import _dir, _owner, _reach
+from .models.k8s import ANY_NAME, WORKLOAD_KINDS
+
+#: what an overlay must set for a finding of a check to count as fixed there: every
+#: group must be satisfied, a group by any of its settings (see models.k8s.patch_settings)
+FIXED_BY: dict[str, tuple[tuple[str, ...], ...]] = {
+    "K8S006": (("readinessProbe",),),
+    "K8S007": (("livenessProbe",),),
+    "K8S008": (("requests.cpu", "limits.cpu"), ("requests.memory", "limits.memory")),
+    "K8S009": (("limits.memory",),),
+    "K8S010": (("nonroot",),),
+    "K8S011": (("noescalation",),),
+    "K8S014": (("dropall",),),
+    "K8S015": (("readonlyroot",),),
+    "K8S016": (("seccomp",),),
+}
+#: settings that a pod-level securityContext gives every container
+POD_LEVEL = frozenset({"nonroot", "seccomp"})
+#: the topics overlay waivers read: the engine re-evaluates them when one changes
+TOPICS = tuple(f"k8s-patch:{kind}" for kind in WORKLOAD_KINDS) + ("kustomize:details", "kustomization")
+PREFIX = "overlay: "
+
+
+def _table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
+    """(kind, name) -> [(source, owner dir, {container or "": settings})] of every overlay patch."""
+    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+    out: dict[tuple[str, str], list[tuple]] = {}
+    for kind in WORKLOAD_KINDS:
+        for path, patch in index.facts(f"k8s-patch:{kind}"):
+            settings = patch.get("settings")
+            if settings:
+                out.setdefault((kind, str(patch.get("name"))), []).append(
+                    (path, _owner(path, reach), {name: frozenset(values) for name, values in settings}))
+    for kpath, details in index.facts("kustomize:details"):
+        for kind, name, settings in details.get("patch_settings") or ():
+            out.setdefault((str(kind), str(name)), []).append(
+                (kpath, _dir(kpath), {cname: frozenset(values) for cname, values in settings}))
+    return out
+
+
+def _parse_resource(resource: str) -> tuple[str, str, str | None] | None:
+    """``Kind/name[/container/cname]`` -> (kind, name, container or None)."""
+    parts = resource.split("/")
+    if len(parts) >= 4 and parts[2] == "container":
+        return parts[0], parts[1], "/".join(parts[3:])
+    if len(parts) == 2:
+        return parts[0], parts[1], None
+    return None
+
+
+def _satisfied(code: str, settings: frozenset[str]) -> bool:
+    return all(any(option in settings for option in group) for group in FIXED_BY[code])
+
+
+def waiver(finding: Finding, index: RepoIndex) -> str | None:
+    """Why an overlay fixes this finding of a base workload (None when none does)."""
+    groups = FIXED_BY.get(finding.code)
+    if groups is None or not finding.path:
+        return None
+    parsed = _parse_resource(finding.resource or "")
+    if parsed is None:
+        return None
+    kind, name, container = parsed
+    table = index.derived("overlays:settings", TOPICS, _table)
+    entries = [(entry, False) for entry in table.get((kind, name), ())]
+    entries += [(entry, True) for entry in table.get((kind, ANY_NAME), ())]
+    if not entries:
+        return None
+    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+    here = _dir(finding.path)
+    project = _dir(here)
+    prefix = project + "/" if project else ""
+    for (source, owner, by_container), wildcard in sorted(entries, key=lambda item: item[0][0]):
+        if source == finding.path:
+            continue
+        builds = owner is not None and here in reach.get(owner, ())
+        if not (builds or (source.startswith(prefix) and not wildcard)):
+            continue
+        pod = by_container.get("", frozenset())
+        own = by_container.get(container, frozenset()) if container is not None else frozenset()
+        settings = own | (pod & POD_LEVEL)
+        if _satisfied(finding.code, settings):
+            return f"{PREFIX}{source} sets it where it deploys this workload"
+    return None
+
+
+def apply(findings: Iterable[Finding], index: RepoIndex) -> list[Finding]:
+    """Mark (or unmark) the findings an overlay fixes; returns those whose mark changed.
+
+    Only findings that are not suppressed otherwise (inline marker, per-path ignore)
+    are touched, so a user's own suppression always wins.
+    """
+    changed = []
+    for finding in findings:
+        if finding.code not in FIXED_BY:
+            continue
+        current = finding.suppressed_by
+        if current is not None and not current.startswith(PREFIX):
+            continue
+        reason = waiver(finding, index)
+        if reason != current:
+            finding.suppressed_by = reason
+            changed.append(finding)
+    return changed
