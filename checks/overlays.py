@@ -20,7 +20,7 @@ from typing import Iterable
 
 from .api import Finding
 from .facts import RepoIndex
-from .k8s.missing_pod_disruption_budget import _dir, _owner, _reach
+from .k8s.missing_pod_disruption_budget import _dir, _owner, _reach, overlay_applies
 from .models.k8s import ANY_NAME, WORKLOAD_KINDS
 
 #: what an overlay must set for a finding of a check to count as fixed there: every
@@ -88,15 +88,8 @@ def waiver(finding: Finding, index: RepoIndex) -> str | None:
     entries += [(entry, True) for entry in table.get((kind, ANY_NAME), ())]
     if not entries:
         return None
-    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
-    here = _dir(finding.path)
-    project = _dir(here)
-    prefix = project + "/" if project else ""
     for (source, owner, by_container), wildcard in sorted(entries, key=lambda item: item[0][0]):
-        if source == finding.path:
-            continue
-        builds = owner is not None and here in reach.get(owner, ())
-        if not (builds or (source.startswith(prefix) and not wildcard)):
+        if source == finding.path or not overlay_applies(index, finding.path, source, owner, wildcard):
             continue
         pod = by_container.get("", frozenset())
         own = by_container.get(container, frozenset()) if container is not None else frozenset()

@@ -127,19 +127,25 @@ def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespac
     anyone = [(entry, True) for entry in table.get(ANY_NAME, ()) if str(name) != ANY_NAME]
     if not named and not anyone:
         return []
+    counts = [(count, source) for (source, owner, pns, count), wildcard in named + anyone
+              if same_namespace(namespace, pns) and overlay_applies(index, path, source, owner, wildcard)]
+    return sorted(counts, key=lambda item: (-item[0], item[1]))
+
+
+def overlay_applies(index: RepoIndex, path: str, source: str, owner: str | None, wildcard: bool = False) -> bool:
+    """Whether an overlay patch in ``source`` (of the kustomization in ``owner``) applies to ``path``'s object.
+
+    It does when that kustomization builds the object's directory (through
+    ``resources``/``components``), or, where no kustomization says so, when the patch lives
+    in the same project directory (the parent of the object's folder).  A patch of every
+    object of a kind (``wildcard``) counts only where its kustomization builds this one.
+    """
     reach = index.derived("kustomize:reach", ("kustomization",), _reach)
     here = _dir(path)
     project = _dir(here)
-    prefix = project + "/" if project else ""
-    counts = []
-    for (source, owner, pns, count), wildcard in named + anyone:
-        if not same_namespace(namespace, pns):
-            continue
-        builds = owner is not None and here in reach.get(owner, ())
-        # a patch of every Deployment counts only where its kustomization builds this one
-        if builds or (source.startswith(prefix) and not wildcard):
-            counts.append((count, source))
-    return sorted(counts, key=lambda item: (-item[0], item[1]))
+    if owner is not None and here in reach.get(owner, ()):
+        return True
+    return not wildcard and source.startswith(project + "/" if project else "")
 
 
 def _autoscaled(index: RepoIndex) -> dict[str, list[tuple]]:

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.k8s import ANY_NAME, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
-from .missing_pod_disruption_budget import _dir, _owner, _reach, same_namespace
+from .missing_pod_disruption_budget import _dir, _owner, _reach, overlay_applies, same_namespace
 
 CHECK = Check(
     code="K8S023",
@@ -81,17 +81,12 @@ def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iter
     patched = in_patch_location(path)
     if patched and any(not entry[4] for entry in others):
         return  # a patch of a base defined elsewhere: the base (with its overlays) is judged there
-    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
-    here = _dir(path)
-    project = _dir(here)
-    prefix = project + "/" if project else ""
     # an inline patch whose target names no object raises every store of its kind it builds
     anyone = [(entry, True) for entry in table.get(ANY_NAME, ()) if same_namespace(ns, entry[2])]
     for (source, owner, _, count, is_patch), wildcard in [(entry, False) for entry in others] + anyone:
         if not is_patch or not isinstance(count, int) or isinstance(count, bool) or count < 2:
             continue
-        builds = owner is not None and here in reach.get(owner, ())
-        if builds or (source.startswith(prefix) and not wildcard):
+        if overlay_applies(index, path, source, owner, wildcard):
             return  # an overlay raises the count where it is deployed
     api, key = str(fact.get("api") or ""), _count_key(str(fact.get("api") or ""), kind)
     explicit = tuple(fact.get("members_ypath") or ())[-1:] == (key,)
