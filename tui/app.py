@@ -135,7 +135,6 @@ class AuditApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = self.root.name
-        self._open_store()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self._first_paint)
 
@@ -148,6 +147,9 @@ class AuditApp(App[int]):
 
     def _first_paint(self) -> None:
         self.timings.setdefault("first_paint", time.perf_counter())
+        # the triage store (tomlkit) is opened after the first paint: nothing on the first
+        # screen needs it, and the scan that does starts only now
+        self._open_store()
         self._kick()
         if self.watch_enabled:
             self._watch()
