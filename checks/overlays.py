@@ -70,6 +70,15 @@ def _parse_resource(resource: str) -> tuple[str, str, str | None] | None:
     return None
 
 
+def _position(finding: Finding) -> str:
+    """``#N`` / ``#initN``: the container's position, as JSON6902 patches address it."""
+    path = tuple(finding.ypath or ())
+    for index, part in enumerate(path[:-1]):
+        if part in ("containers", "initContainers") and isinstance(path[index + 1], int):
+            return ("#init" if part == "initContainers" else "#") + str(path[index + 1])
+    return ""
+
+
 def _satisfied(code: str, settings: frozenset[str]) -> bool:
     return all(any(option in settings for option in group) for group in FIXED_BY[code])
 
@@ -92,7 +101,9 @@ def waiver(finding: Finding, index: RepoIndex) -> str | None:
         if source == finding.path or not overlay_applies(index, finding.path, source, owner, wildcard):
             continue
         pod = by_container.get("", frozenset())
-        own = by_container.get(container, frozenset()) if container is not None else frozenset()
+        own = frozenset()
+        if container is not None:
+            own = by_container.get(container, frozenset()) | by_container.get(_position(finding), frozenset())
         settings = own | (pod & POD_LEVEL)
         if _satisfied(finding.code, settings):
             return f"{PREFIX}{source} sets it where it deploys this workload"

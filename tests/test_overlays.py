@@ -149,3 +149,31 @@ def test_the_base_is_flagged_as_before_without_overlays(tmp_path):
     engine = Engine(root)
     engine.scan()
     assert all(reason is None for reason in _marks(engine, "deploy/base/api.yaml").values())
+
+
+def test_json6902_operations_address_containers_by_position(tmp_path):
+    root = _repo(tmp_path)
+    (root / "deploy/overlays/prod/kustomization.yaml").write_text("""\
+resources: [../../base]
+patches:
+  - target: {kind: Deployment, name: api}
+    patch: |-
+      - op: add
+        path: /spec/template/spec/containers/1/resources
+        value: {limits: {memory: 128Mi}}
+      - op: add
+        path: /spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem
+        value: true
+      - op: add
+        path: /spec/template/spec/containers/-
+        value: {name: extra, image: x, readinessProbe: {exec: {command: [true]}}}
+""")
+    (root / "deploy/overlays/prod/api-resources.yaml").unlink()
+    engine = Engine(root)
+    engine.scan()
+    marks = _marks(engine, "deploy/base/api.yaml")
+    assert marks[("K8S009", "Deployment/api/container/sidecar")].startswith("overlay: ")
+    assert marks[("K8S015", "Deployment/api/container/api")].startswith("overlay: ")
+    # position 1 is the sidecar, not the api container; an appended container is no one's
+    assert marks[("K8S009", "Deployment/api/container/api")] is None
+    assert marks[("K8S006", "Deployment/api/container/api")] is None

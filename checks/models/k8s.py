@@ -773,17 +773,73 @@ def inline_patch_documents(k: "Kustomization") -> Iterator[tuple[Any, Any, int, 
                 yield doc.data, target, seq.item_line(index), seq.ypath + (index,)
 
 
+_POD_SPEC_POINTERS = {"Pod": "/spec/", "CronJob": "/spec/jobTemplate/spec/template/spec/"}
+
+
+def _json6902_settings(ops: Any, kind: str) -> tuple:
+    """Settings JSON6902 ``add``/``replace`` operations give a workload's pod or containers.
+
+    Containers are addressed by position here (``#0``, ``#init0``), not by name.
+    """
+    if not isinstance(ops, list):
+        return ()
+    prefix = _POD_SPEC_POINTERS.get(kind, "/spec/template/spec/")
+    pod = YMap(0, 0, ())
+    containers: dict[str, YMap] = {}
+    for op in ops:
+        if not isinstance(op, dict) or str(op.get("op")) not in ("add", "replace"):
+            continue
+        pointer = str(op.get("path") or "")
+        if not pointer.startswith(prefix):
+            continue
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[len(prefix):].split("/")]
+        node = pod
+        if len(parts) >= 3 and parts[0] in ("containers", "initContainers") and parts[1].isdigit():
+            key = ("#init" if parts[0] == "initContainers" else "#") + parts[1]
+            node = containers.setdefault(key, YMap(0, 0, ()))
+            parts = parts[2:]
+        elif parts[0] in ("containers", "initContainers"):
+            continue  # a whole list, or an append ("-"): which container it is, is unknown
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, YMap):
+                child = node[part] = YMap(0, 0, ())
+            node = child
+        if parts and parts[-1]:
+            node[parts[-1]] = op.get("value")
+    out = []
+    pod_settings = _set_settings(pod, pod_level=True)
+    if pod_settings:
+        out.append(("", tuple(pod_settings)))
+    for key, fragment in sorted(containers.items()):
+        settings = _set_settings(fragment, pod_level=False)
+        if settings:
+            out.append((key, tuple(settings)))
+    return tuple(out)
+
+
 def inline_patch_settings(k: "Kustomization") -> list[tuple]:
-    """(kind, name, settings) for each inline strategic-merge patch of a workload (see patch_settings)."""
+    """(kind, name, settings) for each inline patch of a workload (see patch_settings).
+
+    Strategic-merge patches name their containers; JSON6902 operations address them by
+    position (``#0``).
+    """
     out = []
     for data, target, _, _ in inline_patch_documents(k):
         if isinstance(data, YMap) and str(data.get("kind")) in WORKLOAD_KINDS:
             settings = patch_settings(data, str(data.get("kind")))
-            if settings:
-                name = data.map("metadata").get("name")
-                if name is None and isinstance(target, YMap):
-                    name = target.get("name")
-                out.append((str(data.get("kind")), ANY_NAME if name is None else str(name), settings))
+            name = data.map("metadata").get("name")
+            kind = str(data.get("kind"))
+        elif isinstance(target, YMap) and str(target.get("kind") or "") in WORKLOAD_KINDS:
+            kind = str(target.get("kind"))
+            settings = _json6902_settings(data, kind)
+            name = None
+        else:
+            continue
+        if settings:
+            if name is None and isinstance(target, YMap):
+                name = target.get("name")
+            out.append((kind, ANY_NAME if name is None else str(name), settings))
     return out
 
 
