@@ -58,5 +58,5 @@ def insecure_commands_enabled(wf: Workflow) -> Iterator[Finding]:
                 yield CHECK.finding(
                     env, key, resource=resource,
                     message="`ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the set-env and add-path commands",
-                    evidence=f"{key}: {value}",
+                    evidence=f"{key}: {str(value).lower() if isinstance(value, bool) else value}",
                 )
