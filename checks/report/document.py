@@ -343,8 +343,8 @@ def build(
         doc.add(Para("No accepted or deferred findings."))
     suppressed = [f for f in findings if status[id(f)] == "suppressed"]
     if suppressed:
-        doc.add(Para(f"**Suppressed in the repository** ({len(suppressed)}): inline comments, peer-tool markers "
-                     "or per-path ignores."))
+        doc.add(Para(f"**Suppressed in the repository** ({len(suppressed)}): inline comments, peer-tool markers, "
+                     "per-path ignores, or a Kustomize overlay that sets what the base lacks."))
         doc.add(Table(["Finding", "Where", "Suppressed by"],
                       [[f"{f.code} {f.title}", f"`{f.location}`", _cell(f.suppressed_by)] for f in suppressed],
                       "lll"))
