@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity, redact
 from ..models.compose import ComposeFile, EnvVar, interpolate, is_variable_only, literal_default
+from ..models.tokens import URL_CREDENTIALS, is_secret_name
 
 CHECK = Check(
     code="CMP013",
@@ -37,41 +37,8 @@ CHECK = Check(
     peers=("checkov CKV_SECRET_6", "kics Passwords And Secrets - Generic Password", "gitleaks generic-api-key"),
 )
 
-#: the last word of a variable name that makes its value a secret
-_SECRET_WORDS = {
-    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL",
-    "CREDENTIALS", "PASSPHRASE",
-}
-#: words that, before a final KEY, make it a secret key (API_KEY, PRIVATE_KEY, SECRET_ACCESS_KEY)
-_KEY_QUALIFIERS = {
-    "API", "PRIVATE", "ACCESS", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "CLIENT", "HMAC",
-    "AUTH", "SESSION", "LICENSE", "ENC", "CRYPT", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE",
-}
-#: full names that are secrets whatever their last word
-_SECRET_NAMES = {"SECRET_KEY_BASE", "APP_KEY", "RABBITMQ_ERLANG_COOKIE"}
-#: names where the secret word means something else
-_NOT_SECRETS = {"PWD", "OLDPWD"}
 _FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "0", "1", "none", "null"}
 _SECRET_FILE_PREFIXES = ("/run/secrets/", "/var/run/secrets/")
-_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
-_URL_CREDS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
-
-
-def is_secret_name(name: str) -> bool:
-    upper = name.strip().upper()
-    if not upper or upper in _NOT_SECRETS:
-        return False
-    if upper in _SECRET_NAMES:
-        return True
-    words = [w.upper() for w in _TOKEN_SPLIT.split(name.strip()) if w]
-    if not words:
-        return False
-    last = words[-1]
-    if last in _SECRET_WORDS:
-        return True
-    if last.endswith(("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")):  # PGPASSWORD, DBSECRET
-        return True
-    return last == "KEY" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
 
 
 def literal_secret(value: str | None) -> str | None:
@@ -95,7 +62,7 @@ def url_password(value: str | None) -> str | None:
     """A literal password written in a URL's userinfo (``postgres://app:pw@db/app``)."""
     if not value:
         return None
-    match = _URL_CREDS.match(str(value).strip())
+    match = URL_CREDENTIALS.match(str(value).strip())
     if match is None:
         return None
     password = match.group("password")

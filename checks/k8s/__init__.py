@@ -30,6 +30,7 @@ from . import (  # noqa: E402
     default_namespace,
     dev_hostname_in_base,
     operator_database_single_instance,
+    secret_in_manifest,
 )
 
 # -- cluster imports --
@@ -81,6 +82,7 @@ CHECKS = (
     default_namespace.CHECK,
     dev_hostname_in_base.CHECK,
     operator_database_single_instance.CHECK,
+    secret_in_manifest.CHECK,
     # -- cluster (K8S060-K8S099) --
     committed_secret.CHECK,
     kustomize_secret_generator.CHECK,

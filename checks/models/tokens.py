@@ -39,3 +39,42 @@ def token_kind(text: str) -> str | None:
         if pattern.search(text):
             return label
     return None
+
+
+# -- names that hold secrets (compose, Kubernetes env and ConfigMaps) --
+
+#: the last word of a variable name that makes its value a secret
+_SECRET_WORDS = {
+    "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL",
+    "CREDENTIALS", "PASSPHRASE",
+}
+#: words that, before a final KEY, make it a secret key (API_KEY, PRIVATE_KEY, SECRET_ACCESS_KEY)
+_KEY_QUALIFIERS = {
+    "API", "PRIVATE", "ACCESS", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "CLIENT", "HMAC",
+    "AUTH", "SESSION", "LICENSE", "ENC", "CRYPT", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE",
+}
+#: full names that are secrets whatever their last word
+_SECRET_NAMES = {"SECRET_KEY_BASE", "APP_KEY", "RABBITMQ_ERLANG_COOKIE"}
+#: names where the secret word means something else
+_NOT_SECRETS = {"PWD", "OLDPWD"}
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+#: a URL with credentials in its userinfo (``postgres://app:pw@db/app``)
+URL_CREDENTIALS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@")
+
+
+def is_secret_name(name: str) -> bool:
+    """A variable or key name whose value is a secret (DB_PASSWORD, API_KEY, PGPASSWORD...)."""
+    upper = name.strip().upper()
+    if not upper or upper in _NOT_SECRETS:
+        return False
+    if upper in _SECRET_NAMES:
+        return True
+    words = [w.upper() for w in _TOKEN_SPLIT.split(name.strip()) if w]
+    if not words:
+        return False
+    last = words[-1]
+    if last in _SECRET_WORDS:
+        return True
+    if last.endswith(("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")):  # PGPASSWORD, DBSECRET
+        return True
+    return last == "KEY" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
