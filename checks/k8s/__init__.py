@@ -55,6 +55,7 @@ from . import (  # noqa: E402
     jaeger_in_memory_storage,
     database_without_backup,
     rbac_cluster_admin_binding,
+    database_service_exposed,
 )
 
 CHECKS = (
@@ -104,4 +105,5 @@ CHECKS = (
     jaeger_in_memory_storage.CHECK,
     database_without_backup.CHECK,
     rbac_cluster_admin_binding.CHECK,
+    database_service_exposed.CHECK,
 )

@@ -534,6 +534,23 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["members"], data["members_line"], data["members_ypath"] = members
         backup = operator_backup(obj.api_version, obj.kind, obj.doc)
         data["store_backup"] = "unknown" if backup is None else backup
+    if obj.kind == "Service" and obj.api_version == "v1":  # additive (K8S080): how it is exposed
+        svc_type = str(spec.get("type") or "ClusterIP")
+        if svc_type in ("LoadBalancer", "NodePort") or spec.list("externalIPs"):
+            data["exposure"] = svc_type if svc_type in ("LoadBalancer", "NodePort") else "externalIPs"
+            data["exposure_line"] = spec.key_line("type" if "type" in spec else "externalIPs")
+            data["exposure_ypath"] = tuple(spec.ypath) + ("type" if "type" in spec else "externalIPs",)
+            data["ports"] = tuple(
+                (port.get("port"), port.get("targetPort"), str(port.get("name") or ""))
+                for _, port in spec.list("ports").maps())
+            annotations = {str(k).lower(): str(v).lower() for k, v in obj.annotations.items()}
+            data["internal_lb"] = any(
+                ("internal" in key and value in ("true", "internal", "0.0.0.0/0") and "scheme" not in key)
+                or (key.endswith("load-balancer-type") and value == "internal")
+                or (key.endswith("aws-load-balancer-scheme") and value == "internal")
+                for key, value in annotations.items())
+            data["source_ranges"] = bool(spec.list("loadBalancerSourceRanges")) or any(
+                key.endswith("load-balancer-source-ranges") for key in annotations)
     if obj.kind == "HorizontalPodAutoscaler":
         target = spec.map("scaleTargetRef")
         data["target"] = f"{target.get('kind')}/{target.get('name')}"
