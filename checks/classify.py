@@ -60,9 +60,14 @@ _IAC_NAMES = {"pulumi.yaml": "pulumi", "pulumi.yml": "pulumi", "cdk.json": "cdk"
 
 
 def name_fact(rel: str) -> tuple[str, str] | None:
-    """(topic, tool) for files whose name alone says "CI pipeline" or "infrastructure as code"."""
+    """(topic, tool) for files whose name alone says what they are.
+
+    CI pipelines, infrastructure as code, and Docker build-context ignore files.
+    """
     name = basename(rel)
     lower = name.lower()
+    if lower == ".dockerignore" or lower.endswith(".dockerignore"):
+        return "dockerignore", "docker"
     if lower in _CI_NAMES or lower.startswith("jenkinsfile."):
         return "ci", _CI_NAMES.get(lower, "jenkins")
     parts = rel.split("/")

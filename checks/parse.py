@@ -31,7 +31,10 @@ def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
     if named is not None:
         if parsed is None:
             parsed = ParsedFile(rel, FileKind.YAML)
-        parsed.facts.append(Fact(named[0], rel, data=Fact.pack(tool=named[1])))
+        if named[0] == "dockerignore":
+            parsed.facts.append(Fact(named[0], rel, data=Fact.pack(patterns=dockerfile.ignore_patterns(text))))
+        else:
+            parsed.facts.append(Fact(named[0], rel, data=Fact.pack(tool=named[1])))
     return parsed
 
 

@@ -9,6 +9,7 @@ from . import (
     apt_lists_not_removed,
     base_image_floating_tag,
     base_image_not_pinned_by_digest,
+    build_context_not_ignored,
     build_toolchain_in_final_image,
     final_stage_runs_as_root,
     image_without_healthcheck,
@@ -34,4 +35,5 @@ CHECKS = (
     apk_cache_kept.CHECK,  # DKR013
     sudo_in_run.CHECK,  # DKR014
     apt_get_upgrade.CHECK,  # DKR015
+    build_context_not_ignored.CHECK,  # DKR016
 )

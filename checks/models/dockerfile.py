@@ -23,6 +23,7 @@ install?" without each re-inventing a tokenizer.  Nothing here executes anything
 from __future__ import annotations
 
 import json
+import fnmatch
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -570,6 +571,7 @@ def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
     user = effective_user(final)
     healthcheck = next((i for s in final.chain() for i in reversed(s.all("HEALTHCHECK"))), None)
     ports = [w for s in final.chain() for i in s.all("EXPOSE") for w in i.words]
+    copies = context_copies(dockerfile)
     parsed.facts.append(Fact(
         "docker:file", dockerfile.path, final.line, ("file",),
         data=Fact.pack(
@@ -578,8 +580,79 @@ def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
             stages=len(dockerfile.stages),
             base=final.root_image().raw if final.root_image() else None,
             exposes=ports or None,
+            # additive (DKR016): the first instruction that copies the whole build context
+            context_copy=(copies[0][1].line, copies[0][1].ypath, f"{copies[0][1].instruction} {copies[0][1].value[:110]}",
+                          copies[0][0].resource) if copies else None,
         ),
     ))
+
+
+# -- the build context ------------------------------------------------------------------
+
+_IGNORE_LIMIT = 500
+
+
+def ignore_patterns(text: str) -> tuple[tuple[bool, str], ...]:
+    """(negated, pattern) for each rule of a ``.dockerignore``, in order (at most 500)."""
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        pattern = line[1:].strip() if negated else line
+        pattern = pattern.lstrip("/")
+        while pattern.startswith("./"):
+            pattern = pattern[2:]
+        if pattern:
+            out.append((negated, pattern.rstrip("/")))
+        if len(out) >= _IGNORE_LIMIT:
+            break
+    return tuple(out)
+
+
+def _ignore_match(path: str, pattern: str) -> bool:
+    if pattern in ("*", "**"):
+        return True
+    if fnmatch.fnmatchcase(path, pattern):
+        return True
+    if pattern.startswith("**/"):
+        rest = pattern[3:]
+        return any(fnmatch.fnmatchcase("/".join(path.split("/")[i:]), rest) for i in range(path.count("/") + 1))
+    return False
+
+
+def is_ignored(path: str, patterns) -> bool:
+    """Is ``path`` (relative to the build context) left out by these ``.dockerignore`` rules?
+
+    The last matching rule decides, and a rule that matches a parent directory covers
+    what is inside it, as Docker does.  Python's ``*`` also crosses ``/``, which only
+    errs towards "ignored" (towards silence).
+    """
+    parts = path.split("/")
+    ignored = False
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        for negated, pattern in patterns:
+            if _ignore_match(prefix, pattern):
+                ignored = not negated
+    return ignored
+
+
+_WHOLE_CONTEXT = {".", "./", "*", "./*", "./."}
+
+
+def context_copies(dockerfile: "Dockerfile") -> list[tuple["Stage", Instruction]]:
+    """(stage, COPY/ADD) of shipped stages that copy the whole build context."""
+    out = []
+    for stage in dockerfile.shipped_stages():
+        for instr in stage.instructions:
+            if instr.instruction not in ("COPY", "ADD") or instr.flag("from") is not None or instr.heredocs:
+                continue
+            words = [w for w in instr.words if not w.startswith("--")]
+            if len(words) >= 2 and any(source in _WHOLE_CONTEXT for source in words[:-1]):
+                out.append((stage, instr))
+    return out
 
 
 # -- questions checks ask ------------------------------------------------------------
