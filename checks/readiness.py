@@ -22,6 +22,7 @@ from .api import Category, Finding, Severity
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.images import is_database_image
+from .models.k8s import OPERATOR_STORE_KINDS
 
 SCORE_FORMULA = (
     "Each applicable area counts 1 for PASS, 0.5 for PARTIAL and 0 for FAIL; the score is "
@@ -63,6 +64,24 @@ def _has_databases(index: RepoIndex) -> bool:
     return False
 
 
+def _has_cluster_databases(index: RepoIndex) -> bool:
+    """Databases run by Kubernetes (workloads or operator resources): where HA can be judged."""
+    for kind in ("Deployment", "StatefulSet", "DaemonSet", "Pod"):
+        for _, fact in index.k8s(kind):
+            if any(is_database_image(str(image)) for image in fact.get("images", ()) or ()):
+                return True
+    # an operator's database resource (not, say, Cluster API's `Cluster`)
+    return any(fact.get("members_line") is not None for kind in OPERATOR_STORE_KINDS for _, fact in index.k8s(kind))
+
+
+def _compose_databases_note(index: RepoIndex) -> str | None:
+    for _, fact in index.facts("compose:service"):
+        image = fact.get("image")
+        if image and is_database_image(str(image)):
+            return "compose database on one host: HA not assessed"
+    return None
+
+
 def _has_infra(index: RepoIndex) -> bool:
     return any(index.has_kind(kind) for kind in FileKind if kind.infra)
 
@@ -86,13 +105,15 @@ class Area:
     categories: tuple[Category, ...]
     question: str
     applies: Callable[[RepoIndex], bool] = field(compare=False, repr=False)
+    #: why the area is N/A when it is, if there is more to say than "nothing applies"
+    na_note: Callable[[RepoIndex], str | None] | None = field(default=None, compare=False, repr=False)
 
 
 AREAS: tuple[Area, ...] = (
     Area("secrets", "Secrets management", (Category.SECRETS,),
          "Are secrets kept out of git and injected at run time?", _has_infra),
     Area("database-ha", "Database high availability", (Category.DATABASE_HA,),
-         "Do databases survive the loss of a pod or node?", _has_databases),
+         "Do databases survive the loss of a pod or node?", _has_cluster_databases, _compose_databases_note),
     Area("backup-dr", "Backup and disaster recovery", (Category.BACKUP_DR,),
          "Are databases backed up off-host, with retention, and can they be restored?", _has_databases),
     Area("tls", "TLS", (Category.TLS,), "Is every public endpoint served over TLS?", _has_exposure),
@@ -160,7 +181,10 @@ def production_checklist(
             mark = Mark.PASS
         else:
             mark = Mark.NA
-        items.append(ChecklistItem(area, mark, [f for f, _ in pairs], _summary(mark, open_findings, triaged_serious)))
+        summary = _summary(mark, open_findings, triaged_serious)
+        if mark is Mark.NA and area.na_note is not None:
+            summary = area.na_note(index) or summary
+        items.append(ChecklistItem(area, mark, [f for f, _ in pairs], summary))
     return items
 
 

@@ -38,8 +38,21 @@ def test_areas_fail_partial_pass_and_na():
 
 
 def test_databases_make_database_areas_applicable():
-    result = marks(production_checklist([], index_with_database()))
-    assert result["database-ha"] is Mark.PASS and result["backup-dr"] is Mark.PASS
+    # compose databases: backups can be judged, HA cannot (one container on one host)
+    items = production_checklist([], index_with_database())
+    result = marks(items)
+    assert result["backup-dr"] is Mark.PASS
+    assert result["database-ha"] is Mark.NA
+    ha = next(item for item in items if item.area.id == "database-ha")
+    assert "compose" in ha.summary and "not assessed" in ha.summary
+    # databases in Kubernetes (a workload, or an operator's resource) make HA applicable
+    for kind, data in (("StatefulSet", Fact.pack(images=("postgres:16",))), ("Cluster", Fact.pack(name="pg", members_line=6))):
+        index = RepoIndex()
+        index.set_file("db.yaml", FileKind.KUBERNETES, [Fact(f"k8s:{kind}", "/db", 1, (), data)])
+        assert marks(production_checklist([], index))["database-ha"] is Mark.PASS
+    capi = RepoIndex()  # Cluster API's `Cluster` is not a database
+    capi.set_file("cluster.yaml", FileKind.KUBERNETES, [Fact("k8s:Cluster", "/c", 1, (), Fact.pack(name="c"))])
+    assert marks(production_checklist([], capi))["database-ha"] is Mark.NA
 
 
 def test_accepted_serious_risk_is_partial_not_fail():
