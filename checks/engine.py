@@ -381,7 +381,7 @@ class Engine:
 
     def _overlay_pass(self) -> list[Finding]:
         """Mark the per-file findings that an overlay fixes (see overlays.py); returns those that flipped."""
-        table = self.index.derived("overlays:settings", overlays.TOPICS, overlays._table)
+        table = self.index.derived("overlays:settings", overlays.TOPICS, overlays.settings_table)
         if not table and not self._overlay_marks:
             self._overlay_marks = False
             return []

@@ -43,7 +43,7 @@ TOPICS = tuple(f"k8s-patch:{kind}" for kind in WORKLOAD_KINDS) + ("kustomize:det
 PREFIX = "overlay: "
 
 
-def _table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
+def settings_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
     """(kind, name) -> [(source, owner dir, {container or "": settings})] of every overlay patch."""
     reach = index.derived("kustomize:reach", ("kustomization",), _reach)
     out: dict[tuple[str, str], list[tuple]] = {}
@@ -92,7 +92,7 @@ def waiver(finding: Finding, index: RepoIndex) -> str | None:
     if parsed is None:
         return None
     kind, name, container = parsed
-    table = index.derived("overlays:settings", TOPICS, _table)
+    table = index.derived("overlays:settings", TOPICS, settings_table)
     entries = [(entry, False) for entry in table.get((kind, name), ())]
     entries += [(entry, True) for entry in table.get((kind, ANY_NAME), ())]
     if not entries:
