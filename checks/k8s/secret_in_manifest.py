@@ -3,8 +3,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from ..api import Category, Check, Finding, Severity, redact
-from ..models.k8s import WORKLOAD_KINDS, K8sObject, _pod_template, looks_like_placeholder
+from ..api import Category, Check, Finding, Pos, Severity, redact
+from ..models.k8s import WORKLOAD_KINDS, K8sObject, Kustomization, _pod_template, looks_like_placeholder
 from ..models.tokens import URL_CREDENTIALS, is_secret_name, token_kind
 from ..models.yamlnodes import YMap
 
@@ -95,8 +95,33 @@ def _containers(obj: K8sObject) -> Iterator[YMap]:
             yield container
 
 
-@CHECK.on(K8sObject)
-def secret_in_manifest(obj: K8sObject) -> Iterator[Finding]:
+def _generated_config_maps(k: Kustomization) -> Iterator[Finding]:
+    """``configMapGenerator`` literals (``KEY=value``): a ConfigMap written another way."""
+    generators = k.doc.list("configMapGenerator")
+    for _, gen in generators.maps():
+        literals = gen.list("literals")
+        for index, item in enumerate(literals):
+            if not isinstance(item, str) or "=" not in item:
+                continue
+            key, _, value = item.partition("=")
+            judged = _judge(key.strip(), value.strip().strip("'\""))
+            if judged is not None:
+                what, evidence = judged
+                line = literals.item_line(index)
+                yield CHECK.finding(
+                    Pos(line, line, tuple(literals.ypath) + (key.strip(),)),
+                    resource=f"configMapGenerator/{gen.get('name')}",
+                    message=f"configMapGenerator {str(gen.get('name'))!r} holds {what} in {key.strip()!r}: "
+                            f"ConfigMaps are not meant for secrets (use a secretGenerator fed from outside git)",
+                    evidence=evidence,
+                )
+
+
+@CHECK.on(K8sObject, Kustomization)
+def secret_in_manifest(obj: K8sObject | Kustomization) -> Iterator[Finding]:
+    if isinstance(obj, Kustomization):
+        yield from _generated_config_maps(obj)
+        return
     if obj.kind in WORKLOAD_KINDS:  # workloads and Kustomize patches of them alike
         for container in _containers(obj):
             cname = str(container.get("name") or "?")
