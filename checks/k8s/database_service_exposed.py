@@ -16,10 +16,10 @@ CHECK = Check(
     category=Category.NETWORK_POLICY,
     rationale=(
         "A Service of type LoadBalancer gives the database a public address (unless the cloud is "
-        "told to make it internal); a NodePort or externalIPs opens it on every node. Databases "
-        "are then brute-forced and exploited from anywhere that can reach the address, "
-        "NetworkPolicies notwithstanding for LoadBalancer traffic from outside. Applications "
-        "in the cluster only need a ClusterIP Service."
+        "told to make it internal); a NodePort or externalIPs opens it on every node. The "
+        "database's login is then all that stands between it and anyone who can reach the "
+        "address, and exposed databases are scanned for and brute-forced within hours. "
+        "Applications in the cluster only need a ClusterIP Service."
     ),
     remediation=(
         "Make the Service `type: ClusterIP` (the default) and let applications reach the "
@@ -31,7 +31,7 @@ CHECK = Check(
     effort="1h",
     references=(
         "https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types",
-        "https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer",
     ),
     peers=("kube-linter exposed-services",),
 )
