@@ -33,7 +33,7 @@ CHECK = Check(
         "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables",
         "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
     ),
-    peers=("checkov CKV_K8S_35", "kube-linter env-var-secret"),
+    peers=("kube-linter env-var-secret",),
 )
 
 _FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "none", "null", "disabled", "enabled"}
