@@ -104,6 +104,8 @@ def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Findi
             )
         return
     image = final.root_image()
+    if image is None and not any(stage.all("ENTRYPOINT", "CMD") for stage in final.chain()):
+        return  # a scratch stage with nothing to run: files exported with `--output`, not an image to run
     if image is not None:
         if image.templated:
             return  # a base we cannot resolve may set its own user
