@@ -31,6 +31,7 @@ from . import (  # noqa: E402
     dev_hostname_in_base,
     operator_database_single_instance,
     secret_in_manifest,
+    rwo_volume_shared_by_pods,
 )
 
 # -- cluster imports --
@@ -84,6 +85,7 @@ CHECKS = (
     dev_hostname_in_base.CHECK,
     operator_database_single_instance.CHECK,
     secret_in_manifest.CHECK,
+    rwo_volume_shared_by_pods.CHECK,
     # -- cluster (K8S060-K8S099) --
     committed_secret.CHECK,
     kustomize_secret_generator.CHECK,

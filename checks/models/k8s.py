@@ -523,6 +523,18 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["servers"] = [c.image for c in server_containers(obj)]
         data["replicas_line"] = (spec.key_line("replicas") if "replicas" in spec
                                  else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
+        # additive (K8S025): claims the pod mounts, and how a Deployment rolls out
+        claims = []
+        for index, volume in obj.pod_spec.list("volumes").maps():
+            claim = volume.map("persistentVolumeClaim").get("claimName")
+            if claim is not None and "persistentVolumeClaim" in volume:
+                claims.append((str(claim), obj.pod_spec.list("volumes").item_line(index),
+                               tuple(obj.pod_spec.list("volumes").ypath) + (index,),
+                               volume.map("persistentVolumeClaim").get("readOnly") is True))
+        data["claims"] = tuple(claims) or None
+        if obj.kind == "Deployment":
+            strategy = spec.map("strategy")
+            data["strategy"] = str(strategy.get("type") or "RollingUpdate")
     if obj.kind in ("Service", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PodMonitor"):
         selector = spec.get("selector") if obj.kind == "Service" else spec.map("selector").get("matchLabels")
         if obj.kind == "NetworkPolicy":
@@ -551,6 +563,8 @@ def object_facts(obj: K8sObject) -> list[Fact]:
                 for key, value in annotations.items())
             data["source_ranges"] = bool(spec.list("loadBalancerSourceRanges")) or any(
                 key.endswith("load-balancer-source-ranges") for key in annotations)
+    if obj.kind == "PersistentVolumeClaim":  # additive (K8S025)
+        data["access_modes"] = tuple(str(mode) for mode in spec.list("accessModes")) or None
     if obj.kind == "HorizontalPodAutoscaler":
         target = spec.map("scaleTargetRef")
         data["target"] = f"{target.get('kind')}/{target.get('name')}"
