@@ -21,7 +21,7 @@ from typing import Iterable
 from .api import Finding
 from .facts import RepoIndex
 from .k8s.missing_pod_disruption_budget import _dir, _owner, _reach, overlay_applies
-from .models.k8s import ANY_NAME, WORKLOAD_KINDS
+from .models.k8s import ANY_NAME, WORKLOAD_KINDS, json6902_settings_for
 
 #: what an overlay must set for a finding of a check to count as fixed there: every
 #: group must be satisfied, a group by any of its settings (see models.k8s.patch_settings)
@@ -39,7 +39,8 @@ FIXED_BY: dict[str, tuple[tuple[str, ...], ...]] = {
 #: settings that a pod-level securityContext gives every container
 POD_LEVEL = frozenset({"nonroot", "seccomp"})
 #: the topics overlay waivers read: the engine re-evaluates them when one changes
-TOPICS = tuple(f"k8s-patch:{kind}" for kind in WORKLOAD_KINDS) + ("kustomize:details", "kustomization")
+TOPICS = tuple(f"k8s-patch:{kind}" for kind in WORKLOAD_KINDS) + (
+    "kustomize:details", "kustomization", "kustomize:json6902")
 PREFIX = "overlay: "
 
 
@@ -57,6 +58,14 @@ def settings_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
         for kind, name, settings in details.get("patch_settings") or ():
             out.setdefault((str(kind), str(name)), []).append(
                 (kpath, _dir(kpath), {cname: frozenset(values) for cname, values in settings}))
+        for ppath, kind, name in details.get("patch_files") or ():  # JSON6902 operations in a file
+            if kind not in WORKLOAD_KINDS:
+                continue
+            for fact in index.facts_in("kustomize:json6902", ppath):
+                settings = json6902_settings_for(fact.get("settings"), kind)
+                if settings:
+                    out.setdefault((kind, str(name)), []).append(
+                        (ppath, _dir(kpath), {cname: frozenset(values) for cname, values in settings}))
     return out
 
 

@@ -12,7 +12,7 @@ from .classify import (
 )
 from .models import compose, dockerfile, envfile, shell, source, workflow
 from .models.base import Fact, FileKind, ParsedFile, Problem
-from .models.k8s import is_k8s_doc, parse_kustomization, parse_manifests
+from .models.k8s import is_k8s_doc, json6902_file_facts, parse_kustomization, parse_manifests
 from .models.yamlnodes import YamlBombError, load_documents_partial
 from .classify import YAML_EXT
 
@@ -92,7 +92,9 @@ def _from_docs(rel: str, docs: list, kind: FileKind | None) -> ParsedFile:
         return parse_manifests(rel, docs)
     if any(is_compose_doc(doc.data) for doc in docs):
         return compose.parse(rel, docs)
-    return ParsedFile(rel, FileKind.YAML)
+    parsed = ParsedFile(rel, FileKind.YAML)
+    parsed.facts.extend(json6902_file_facts(rel, docs))  # a Kustomize patch of JSON6902 operations
+    return parsed
 
 
 def _helm(rel: str) -> ParsedFile:

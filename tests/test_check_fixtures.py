@@ -25,6 +25,7 @@ def _cases(prefix: str):
 @pytest.mark.parametrize(("check", "fixture"), list(_cases("bad")))
 def test_bad_fixture_flags_exactly_the_marked_lines(check, fixture, tmp_path):
     root, engine = scan_fixture(fixture, tmp_path)
+    assert engine.check_errors == [], "a check raised on this fixture"
     expected = expected_markers(root)
     assert any(code == check.code for code, _, _ in expected), f"{fixture} marks no {check.code} finding"
     codes = {code for code, _, _ in expected} | {check.code}
@@ -38,6 +39,8 @@ def test_bad_fixture_flags_exactly_the_marked_lines(check, fixture, tmp_path):
 @pytest.mark.parametrize(("check", "fixture"), list(_cases("good")))
 def test_good_fixture_is_left_alone(check, fixture, tmp_path):
     _, engine = scan_fixture(fixture, tmp_path)
+    # a check that raised would also "find nothing": quiet must mean judged and passed
+    assert engine.check_errors == [], "a check raised on this fixture"
     hits = [f"{f.location}: {f.message}" for f in engine.findings if f.code == check.code]
     assert hits == []
 

@@ -177,3 +177,26 @@ patches:
     # position 1 is the sidecar, not the api container; an appended container is no one's
     assert marks[("K8S009", "Deployment/api/container/api")] is None
     assert marks[("K8S006", "Deployment/api/container/api")] is None
+
+
+def test_json6902_patch_files_count_and_follow_edits(tmp_path):
+    root = _repo(tmp_path)
+    (root / "deploy/overlays/prod/api-resources.yaml").unlink()
+    (root / "deploy/overlays/prod/kustomization.yaml").write_text("""\
+resources: [../../base]
+patchesJson6902:
+  - target: {group: apps, version: v1, kind: Deployment, name: api}
+    path: limits.yaml
+""")
+    ops = root / "deploy/overlays/prod/limits.yaml"
+    ops.write_text("- op: add\n  path: /spec/template/spec/containers/0/resources\n"
+                   "  value: {limits: {memory: 512Mi}}\n")
+    engine = Engine(root)
+    engine.scan()
+    api = ("K8S009", "Deployment/api/container/api")
+    assert _marks(engine, "deploy/base/api.yaml")[api] == ("overlay: deploy/overlays/prod/limits.yaml sets it where "
+                                                           "it deploys this workload")
+    ops.write_text("- op: add\n  path: /spec/template/spec/containers/0/resources\n  value: {requests: {cpu: 1}}\n")
+    delta = engine.update([ops])
+    assert ("K8S009", "deploy/base/api.yaml") in {(f.code, f.path) for f in delta.changed}
+    assert _marks(engine, "deploy/base/api.yaml")[api] is None

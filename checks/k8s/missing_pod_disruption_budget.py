@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.k8s import ANY_NAME, selector_matches
+from ..models.k8s import ANY_NAME, json6902_count, selector_matches
 
 CHECK = Check(
     code="K8S070",
@@ -31,6 +31,18 @@ CHECK = Check(
 )
 
 REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
+
+
+def json6902_file_counts(index: RepoIndex, details, kind: str) -> Iterator[tuple[str, str, int]]:
+    """(file, target name, count) for each JSON6902 patch file of a kustomization that sets
+    the replica (or operator member) count of ``kind`` objects."""
+    for ppath, pkind, name in details.get("patch_files") or ():
+        if pkind not in (kind, ""):
+            continue
+        for fact in index.facts_in("kustomize:json6902", ppath):
+            count = json6902_count(fact.get("counts"), kind)
+            if count is not None:
+                yield ppath, str(name), count
 
 
 def same_namespace(a, b) -> bool:
@@ -109,6 +121,8 @@ def _overlay_replicas(kind: str):
             for pkind, name, count, *_ in details.get("patch_replicas") or ():
                 if pkind in (kind, ""):
                     out.setdefault(str(name), []).append((kpath, _dir(kpath), None, count))
+            for ppath, name, count in json6902_file_counts(index, details, kind):
+                out.setdefault(name, []).append((ppath, _dir(kpath), None, count))
         return out
 
     return build
@@ -122,7 +136,8 @@ def overlay_replicas(index: RepoIndex, path: str, kind: str, name: str, namespac
     the same project directory (the parent of the workload's folder).
     """
     table = index.derived(f"overlay-replicas:{kind}",
-                          (f"k8s-patch:{kind}", "kustomize:details", "kustomization"), _overlay_replicas(kind))
+                          (f"k8s-patch:{kind}", "kustomize:details", "kustomization", "kustomize:json6902"),
+                          _overlay_replicas(kind))
     named = [(entry, False) for entry in table.get(str(name), ())]
     anyone = [(entry, True) for entry in table.get(ANY_NAME, ()) if str(name) != ANY_NAME]
     if not named and not anyone:

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.k8s import ANY_NAME, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
-from .missing_pod_disruption_budget import _dir, _owner, _reach, overlay_applies, same_namespace
+from .missing_pod_disruption_budget import _dir, _owner, _reach, json6902_file_counts, overlay_applies, same_namespace
 
 CHECK = Check(
     code="K8S023",
@@ -52,6 +52,8 @@ def _definitions(kind: str):
             for pkind, name, count, *_ in details.get("patch_replicas") or ():
                 if pkind in (kind, ""):
                     out.setdefault(str(name), []).append((kpath, _dir(kpath), None, count, True))
+            for ppath, name, count in json6902_file_counts(index, details, kind):
+                out.setdefault(name, []).append((ppath, _dir(kpath), None, count, True))
         return out
 
     return build
@@ -76,7 +78,8 @@ def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iter
         return  # not an operator store (another group's `Cluster`), unknown, scaled to 0, or replicated
     kind, name, ns = fact.topic.split(":", 1)[1], str(fact.get("name")), fact.get("namespace")
     table = index.derived(f"K8S023:definitions:{kind}",
-                          (f"k8s:{kind}", "kustomize:details", "kustomization"), _definitions(kind))
+                          (f"k8s:{kind}", "kustomize:details", "kustomization", "kustomize:json6902"),
+                          _definitions(kind))
     others = [entry for entry in table.get(name, ()) if entry[0] != path and same_namespace(ns, entry[2])]
     patched = in_patch_location(path)
     if patched and any(not entry[4] for entry in others):

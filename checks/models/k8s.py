@@ -753,11 +753,72 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
             replicas.append((str(item.get("name")), count, seq.item_line(index), item.ypath))
     patch_replicas = inline_patch_replicas(k)
     patch_settings_ = inline_patch_settings(k)
-    if not generators and not replicas and not patch_replicas and not patch_settings_:
+    patch_files = json6902_patch_files(k)
+    if not generators and not replicas and not patch_replicas and not patch_settings_ and not patch_files:
         return []
     return [Fact("kustomize:details", k.path, k.line, k.ypath,
                  Fact.pack(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None,
-                           patch_settings=patch_settings_ or None))]
+                           patch_settings=patch_settings_ or None, patch_files=patch_files or None))]
+
+
+def json6902_patch_files(k: "Kustomization") -> list[tuple[str, str, str]]:
+    """(file, target kind, target name or ANY_NAME) of each patch file given with a ``target``.
+
+    Those files hold JSON6902 operations (``- op: replace``); their facts (topic
+    ``kustomize:json6902``) say what they set, and repository checks join the two.
+    """
+    out = []
+    here = posixpath.dirname(k.path)
+    for field_name in ("patches", "patchesJson6902"):
+        for _, item in k.doc.list(field_name).maps():
+            ref, target = item.get("path"), item.get("target")
+            if not isinstance(ref, str) or not isinstance(target, YMap) or "://" in ref:
+                continue
+            name = target.get("name")
+            out.append((posixpath.normpath(posixpath.join(here, ref.strip())), str(target.get("kind") or ""),
+                        ANY_NAME if name is None else str(name)))
+    return out
+
+
+def is_json6902_ops(data: Any) -> bool:
+    """A YAML document that is a list of JSON6902 operations (a Kustomize patch file)."""
+    return (isinstance(data, list) and bool(data)
+            and all(isinstance(op, dict) and "op" in op and "path" in op for op in data))
+
+
+#: the pod spec's JSON pointer, by the kinds whose layout differs from a Deployment's
+_SETTINGS_LAYOUTS = (("workload", "Deployment"), ("Pod", "Pod"), ("CronJob", "CronJob"))
+
+
+def json6902_file_facts(path: str, docs: list[YamlDoc]) -> list[Fact]:
+    """What a file of JSON6902 operations sets: integer counts by JSON pointer, hardening settings."""
+    for doc in docs:
+        ops = doc.data
+        if not is_json6902_ops(ops):
+            continue
+        counts = tuple(
+            (str(op.get("path")), op.get("value")) for op in ops
+            if str(op.get("op")) in ("add", "replace") and isinstance(op.get("value"), int)
+            and not isinstance(op.get("value"), bool)
+        )
+        settings = tuple((layout, found) for layout, kind in _SETTINGS_LAYOUTS
+                         if (found := _json6902_settings(ops, kind)))
+        return [Fact("kustomize:json6902", path, doc.line, tuple(ops.ypath),
+                     Fact.pack(counts=counts or None, settings=settings or None))]
+    return []
+
+
+def json6902_count(counts: Any, kind: str) -> int | None:
+    """The replica (or operator member) count that a JSON6902 file's ``counts`` set for ``kind``."""
+    paths = {"/spec/replicas"} | {"/" + "/".join(where) for (_, k), (where, *_) in OPERATOR_STORES.items()
+                                  if k == kind and "*" not in where}
+    return next((value for pointer, value in counts or () if pointer in paths), None)
+
+
+def json6902_settings_for(settings: Any, kind: str) -> tuple:
+    """The per-container settings of a JSON6902 file, read with ``kind``'s pod spec layout."""
+    layout = kind if kind in ("Pod", "CronJob") else "workload"
+    return next((found for key, found in settings or () if key == layout), ())
 
 
 _INLINE_PATCH_LIMIT = 20_000
