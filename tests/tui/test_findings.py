@@ -238,3 +238,22 @@ async def test_clean_hardened_repository_says_it_passes(tmp_path):
 
 
 assert os  # used by monkeypatch-based tests
+
+
+async def test_a_suppressed_finding_says_where_and_why_beside_its_status(make_app, repo):
+    compose = repo / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace(
+        "    image: nginx:latest\n",
+        "    # auditui: ignore[TUI002] the edge proxy follows upstream on purpose\n    image: nginx:latest\n"))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("t", "t", "t")  # accepted, deferred, suppressed
+        assert visible_codes(app) == ["TUI002"]
+        select(app, "TUI002", "docker-compose.yml")
+        await pilot.pause()
+        text = detail_text(app)
+        status_line = next(line for line in text.splitlines() if line.strip().startswith("status"))
+        assert "suppressed" in status_line
+        by_line = text.splitlines()[text.splitlines().index(status_line) + 1]
+        assert by_line.strip().startswith("by") and "edge proxy follows upstream" in text

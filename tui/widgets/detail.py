@@ -125,6 +125,8 @@ class FindingDetail(VerticalScroll, can_focus=True):
         if finding.resource:
             meta.add_row("resource", finding.resource)
         meta.add_row("status", Text(status, style="bold"))
+        if finding.suppressed_by:  # where and why, beside the status it explains
+            meta.add_row("by", Text(finding.suppressed_by, style="italic"))
         parts.append(Padding(meta, (1, 0, 0, 0)))
         parts.append(Padding(Text(finding.message), (1, 0, 0, 0)))
 
@@ -147,8 +149,6 @@ class FindingDetail(VerticalScroll, can_focus=True):
             parts.append(Padding(_heading("References"), (1, 0, 0, 0)))
             for ref in check.references:
                 parts.append(Text(f"• {ref}", style="underline"))
-        if finding.suppressed_by:
-            parts.append(Padding(Text(f"Suppressed by {finding.suppressed_by}", style="italic"), (1, 0, 0, 0)))
         parts.append(Padding(_heading("Triage"), (1, 0, 0, 0)))
         parts.append(self._triage(status, entry))
         return Group(*parts)
