@@ -63,6 +63,27 @@ def _ignores(index: RepoIndex) -> dict[str, tuple]:
     return {path: tuple(fact.get("patterns") or ()) for path, fact in index.facts("dockerignore")}
 
 
+def _compose_contexts(index: RepoIndex) -> dict[str, list[tuple[str, str]]]:
+    """Dockerfile -> [(build context, "compose.yaml service 'api'")] of the compose builds that use it."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for cpath, fact in index.facts("compose:service"):
+        files = fact.get("build_files")
+        if files:
+            context, dockerfile = files
+            out.setdefault(dockerfile, []).append((context, f"{cpath} service {fact.key!r}"))
+    return out
+
+
+def _leaked(index: RepoIndex, context: str, patterns) -> list[str]:
+    """Real env files inside ``context`` that these ignore rules let into the build."""
+    prefix = context + "/" if context else ""
+    return sorted(
+        rel for rel in index.files(FileKind.ENV)
+        if rel.startswith(prefix) and not is_example_name(posixpath.basename(rel))
+        and not is_ignored(rel[len(prefix):], patterns)
+    )
+
+
 @CHECK.on_each("docker:file")
 def build_context_not_ignored(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     copy = fact.get("context_copy")
@@ -70,29 +91,35 @@ def build_context_not_ignored(path: str, fact, index: RepoIndex) -> Iterator[Fin
         return
     line, ypath, text, resource = copy
     ignores = index.derived("DKR016:ignores", ("dockerignore",), _ignores)
-    found = _ignore_file(path, ignores)
-    context = found[1] if found else posixpath.dirname(path)
-    patterns = ignores[found[0]] if found else ()
-    prefix = context + "/" if context else ""
-    leaked = sorted(
-        rel for rel in index.files(FileKind.ENV)
-        if rel.startswith(prefix) and not is_example_name(posixpath.basename(rel))
-        and not is_ignored(rel[len(prefix):], patterns)
-    )
+    builds = index.derived("DKR016:compose", ("compose:service",), _compose_contexts).get(path, ())
+    own = f"{path}.dockerignore"
+    if builds:  # compose says where the context is: Docker reads only that context's ignore file
+        options = []
+        for context, who in builds:
+            ignore = own if own in ignores else posixpath.join(context, ".dockerignore") if context else ".dockerignore"
+            found = (ignore, context) if ignore in ignores else None
+            options.append((found, context, f" (built by {who} with context {context or '.'})"))
+    else:
+        found = _ignore_file(path, ignores)
+        options = [(found, found[1] if found else posixpath.dirname(path), "")]
     where = Pos(line, line, tuple(ypath), path=path)
-    if leaked:
-        shown = ", ".join(leaked[:3]) + (f" and {len(leaked) - 3} more" if len(leaked) > 3 else "")
-        why = f"{found[0]} does not exclude it" if found else "there is no .dockerignore"
-        yield CHECK.finding(
-            where, resource=resource,
-            message=f"`{text}` copies the build context, env file{'s' if len(leaked) > 1 else ''} {shown} "
-                    f"included, into the image: {why}",
-            evidence=f"{text}",
-        )
-    elif found is None:
+    for found, context, how in options:
+        leaked = _leaked(index, context, ignores[found[0]] if found else ())
+        if leaked:
+            shown = ", ".join(leaked[:3]) + (f" and {len(leaked) - 3} more" if len(leaked) > 3 else "")
+            why = f"{found[0]} does not exclude it" if found else "there is no .dockerignore"
+            yield CHECK.finding(
+                where, resource=resource,
+                message=f"`{text}` copies the build context{how}, env file{'s' if len(leaked) > 1 else ''} "
+                        f"{shown} included, into the image: {why}",
+                evidence=f"{text}",
+            )
+            return
+    how = options[0][2]
+    if all(found is None for found, _, _ in options):
         yield CHECK.finding(
             where, resource=resource, severity=Severity.LOW,
-            message=f"`{text}` copies the whole build context and there is no .dockerignore: .git and any "
+            message=f"`{text}` copies the whole build context{how} and there is no .dockerignore: .git and any "
                     f"local .env or build output go into the image",
             evidence=f"{text}",
         )

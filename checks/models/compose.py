@@ -30,6 +30,7 @@ Compose-specific readings, each for a reason seen in real repositories:
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -398,6 +399,32 @@ class Service(AtNode):
     def environment(self) -> list[EnvVar]:
         return _env_vars(self.node.get("environment"))
 
+    def build_files(self) -> tuple[str, str] | None:
+        """(build context, Dockerfile), repository-relative, of a local build; None otherwise.
+
+        Only plain local paths: a remote context (git URL), an inline ``dockerfile_inline``
+        or a path that holds a variable is left unknown.
+        """
+        build = self.lookup("build")[0]
+        if isinstance(build, str):
+            context, dockerfile = build, "Dockerfile"
+        elif isinstance(build, YMap):
+            context = str(build.get("context") or ".")
+            dockerfile = build.get("dockerfile")
+            if dockerfile is None and "dockerfile_inline" in build:
+                return None
+            dockerfile = str(dockerfile or "Dockerfile")
+        else:
+            return None
+        if "$" in context + dockerfile or "://" in context or context.startswith("git@"):
+            return None
+        here = posixpath.dirname(self.compose.path)
+        root = posixpath.normpath(posixpath.join(here, context))
+        if root.startswith("../") or root == ".." or posixpath.isabs(context):
+            return None  # outside the repository
+        root = "" if root == "." else root
+        return root, posixpath.normpath(posixpath.join(root, dockerfile))
+
     def build_args(self) -> list[EnvVar]:
         """``build.args`` (list or mapping), read like an environment."""
         build = self.node.get("build")
@@ -580,6 +607,8 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.facts.append(Fact(
                 "compose:service", service.name, service.line, service.ypath,
                 Fact.pack(image=service.image, build=service.builds,
-                          env=sorted(v.name for v in service.environment())),
+                          env=sorted(v.name for v in service.environment()),
+                          # additive (DKR016): where a local build's context and Dockerfile are
+                          build_files=service.build_files()),
             ))
     return parsed
