@@ -28,3 +28,17 @@ def test_subcommands_shown_in_the_readme_exist():
     blocks += "\n".join(re.findall(r"^    (.*)$", README, flags=re.M))  # indented code
     shown = set(re.findall(r"(?:^[ \t]*(?:\$ )?|&& )auditui ([a-z]+)\b", blocks, flags=re.M)) - {"sample_repos"}
     assert shown <= set(subparsers.choices), shown - set(subparsers.choices)
+
+
+def test_the_readme_ci_workflow_passes_auditui_itself(tmp_path):
+    from auditui.checks.engine import Engine
+
+    start = README.index("# .github/workflows/auditui.yml")
+    block = README[start:README.index("```", start)]
+    target = tmp_path / ".github" / "workflows" / "auditui.yml"
+    target.parent.mkdir(parents=True)
+    target.write_text(block)
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert engine.check_errors == []
+    assert [f"{f.code} {f.message}" for f in engine.findings] == []
