@@ -14,6 +14,7 @@ from . import (
     rm_rf_unguarded_variable,
     secret_generated_at_deploy,
     ssh_host_key_checking_disabled,
+    tls_verification_disabled,
     world_writable_chmod,
 )
 
@@ -32,4 +33,5 @@ CHECKS = (
     rm_rf_unguarded_variable.CHECK,         # SH012
     ssh_host_key_checking_disabled.CHECK,   # SH013
     hardcoded_password_in_script.CHECK,     # SH014
+    tls_verification_disabled.CHECK,        # SH015
 )
