@@ -21,8 +21,9 @@ CHECK = Check(
         "finishes. It works in a one-node test cluster and fails in production."
     ),
     remediation=(
-        "For one pod that owns its data, set `strategy: {type: Recreate}` so the old pod "
-        "releases the volume before the new one starts (a short downtime per rollout).",
+        "For one pod that owns its data, set `strategy: {type: Recreate}` (or a RollingUpdate "
+        "with `maxSurge: 0`) so the old pod releases the volume before the new one starts (a "
+        "short downtime per rollout).",
         "For data that belongs to each replica, use a StatefulSet with `volumeClaimTemplates`.",
         "For data every replica shares, use a ReadWriteMany volume (NFS, CephFS, EFS, Filestore) "
         "or move it to object storage or a database.",
@@ -73,11 +74,11 @@ def rwo_volume_shared_by_pods(path: str, fact, index: RepoIndex) -> Iterator[Fin
                         f"{claim!r}: replicas scheduled on another node cannot attach it",
                 evidence=f"claimName: {claim} ({shown})",
             )
-        elif strategy == "RollingUpdate":
+        elif strategy == "RollingUpdate" and not fact.get("no_surge"):
             yield CHECK.finding(
                 Pos(line, line, tuple(ypath), path=path), resource=f"Deployment/{name}",
                 message=f"Deployment/{name} mounts the {shown} claim {claim!r} and rolls out with RollingUpdate: "
                         f"the new pod waits for the volume the old one holds (Multi-Attach) unless both land on "
-                        f"one node; use strategy Recreate",
+                        f"one node; use strategy Recreate (or maxSurge: 0)",
                 evidence=f"claimName: {claim} ({shown}); strategy: {strategy}",
             )

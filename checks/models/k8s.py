@@ -535,6 +535,9 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         if obj.kind == "Deployment":
             strategy = spec.map("strategy")
             data["strategy"] = str(strategy.get("type") or "RollingUpdate")
+            surge = strategy.map("rollingUpdate").get("maxSurge")
+            # maxSurge 0 (or "0%"): each old pod stops before its replacement starts
+            data["no_surge"] = surge is not None and not isinstance(surge, bool) and str(surge).strip() in ("0", "0%")
     if obj.kind in ("Service", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PodMonitor"):
         selector = spec.get("selector") if obj.kind == "Service" else spec.map("selector").get("matchLabels")
         if obj.kind == "NetworkPolicy":
