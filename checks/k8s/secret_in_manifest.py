@@ -46,6 +46,14 @@ _STAND_IN_RE = re.compile(
 )
 
 
+#: paths and references a secret store resolves at start-up: Vault, vals (ref+), AWS ARNs,
+#: GCP resource names, Berglas (sm://, berglas://, swapped in by its mutating webhook or
+#: ``berglas exec``) and 1Password secret references (op://, read by ``op run``)
+_REFERENCE_PREFIXES = (
+    "/", "./", "file:", "vault:", "ref+", "arn:", "projects/", "sm://", "berglas://", "op://",
+)
+
+
 def _literal(value: Any) -> str | None:
     """The literal a secret-named key is given, or None for references and placeholders."""
     if isinstance(value, bool) or value is None or isinstance(value, (YMap, list)):
@@ -53,7 +61,7 @@ def _literal(value: Any) -> str | None:
     text = str(value).strip()
     if looks_like_placeholder(text) or text.lower() in _FLAG_VALUES or "$(" in text or "${" in text:
         return None  # $(OTHER_VAR) is Kubernetes' own reference to another variable
-    if text.startswith(("/", "./", "file:", "vault:", "ref+", "arn:", "projects/")) or "\n" in text:
+    if text.startswith(_REFERENCE_PREFIXES) or "\n" in text:
         return None  # a path, a secret manager's reference, or a whole config file
     if len(text) < 3 or _STAND_IN_RE.search(text) and (text.isupper() or not text[:1].isupper()):
         return None
