@@ -22,8 +22,9 @@ install?" without each re-inventing a tokenizer.  Nothing here executes anything
 
 from __future__ import annotations
 
+import functools
 import json
-import fnmatch
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -593,7 +594,11 @@ _IGNORE_LIMIT = 500
 
 
 def ignore_patterns(text: str) -> tuple[tuple[bool, str], ...]:
-    """(negated, pattern) for each rule of a ``.dockerignore``, in order (at most 500)."""
+    """(negated, pattern) for each rule of a ``.dockerignore``, in order (at most 500).
+
+    Each pattern is cleaned as Docker cleans it (Go's ``filepath.Clean``, then a leading
+    ``/`` dropped), so ``/foo``, ``./foo`` and ``foo/`` all mean ``foo``.
+    """
     out = []
     for raw in text.splitlines():
         line = raw.strip()
@@ -601,41 +606,89 @@ def ignore_patterns(text: str) -> tuple[tuple[bool, str], ...]:
             continue
         negated = line.startswith("!")
         pattern = line[1:].strip() if negated else line
-        pattern = pattern.lstrip("/")
-        while pattern.startswith("./"):
-            pattern = pattern[2:]
-        if pattern:
-            out.append((negated, pattern.rstrip("/")))
+        if not pattern:
+            continue
+        pattern = posixpath.normpath(pattern)
+        if len(pattern) > 1 and pattern.startswith("/"):
+            pattern = pattern.lstrip("/")
+        if pattern and pattern != ".":
+            out.append((negated, pattern))
         if len(out) >= _IGNORE_LIMIT:
             break
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)
+def _ignore_regex(pattern: str) -> re.Pattern:
+    """The regular expression Docker (moby's patternmatcher) builds from one pattern.
+
+    ``*`` and ``?`` stop at ``/``; ``**/`` matches any number of directories, none
+    included; a trailing ``**`` matches anything; ``\\`` escapes the next character;
+    ``[...]`` is a character class.
+    """
+    out = ["^"]
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "*":
+            if i + 1 < n and pattern[i + 1] == "*":
+                i += 2
+                if i < n and pattern[i] == "/":
+                    i += 1
+                out.append(".*" if i >= n else "(.*/)?")
+                continue
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "\\":
+            if i + 1 < n:
+                i += 1
+                out.append(re.escape(pattern[i]))
+            else:
+                out.append("\\\\")
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                return re.compile(r"(?!)")  # Docker refuses the pattern: it matches nothing
+            out.append(pattern[i:end + 1])
+            i = end
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    out.append("$")
+    try:
+        return re.compile("".join(out), re.DOTALL)
+    except re.error:
+        return re.compile(r"(?!)")
+
+
+def _matches(path: str, pattern: str) -> bool:
+    rest = pattern[2:]
+    if pattern.startswith("**") and rest and not any(c in rest for c in "*?[\\"):
+        # moby matches a leading ``**`` followed by plain text as a suffix: ``**.env`` ends in .env
+        return path.endswith(rest) or (rest.startswith("/") and path == rest[1:])
+    return _ignore_regex(pattern).match(path) is not None
+
+
 def _ignore_match(path: str, pattern: str) -> bool:
-    if pattern in ("*", "**"):
+    """Does ``pattern`` match ``path`` itself or one of its parent directories?"""
+    if _matches(path, pattern):
         return True
-    if fnmatch.fnmatchcase(path, pattern):
-        return True
-    if pattern.startswith("**/"):
-        rest = pattern[3:]
-        return any(fnmatch.fnmatchcase("/".join(path.split("/")[i:]), rest) for i in range(path.count("/") + 1))
-    return False
+    parts = path.split("/")
+    return any(_matches("/".join(parts[:depth]), pattern) for depth in range(1, len(parts)))
 
 
 def is_ignored(path: str, patterns) -> bool:
     """Is ``path`` (relative to the build context) left out by these ``.dockerignore`` rules?
 
-    The last matching rule decides, and a rule that matches a parent directory covers
-    what is inside it, as Docker does.  Python's ``*`` also crosses ``/``, which only
-    errs towards "ignored" (towards silence).
+    As Docker decides it: each rule matches the path or a parent directory of it, and the
+    last rule that matches decides (an ``!`` rule re-includes).  ``*`` does not cross
+    ``/``, so ``*.env`` leaves out ``prod.env`` at the root but not ``config/prod.env``.
     """
-    parts = path.split("/")
     ignored = False
-    for depth in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:depth])
-        for negated, pattern in patterns:
-            if _ignore_match(prefix, pattern):
-                ignored = not negated
+    for negated, pattern in patterns:
+        if ignored == negated and _ignore_match(path, pattern):  # only a rule that would flip the answer
+            ignored = not negated
     return ignored
 
 
