@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -46,6 +47,45 @@ _VERIFIERS = frozenset((
     "gpg", "gpg2", "gpgv", "cosign", "minisign", "signify", "slsa-verifier", "gh",
 ))
 _URL_PREFIXES = ("https://", "http://", "ftp://")
+#: short options that take a value, which may be glued to them (``-XPOST``, ``-ofile``)
+_VALUE_SHORT = {
+    "curl": frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz"),
+    "wget": frozenset("aABDeiIlOoPQRtTUwX"),
+}
+_FUNCTION_DEF_RE = re.compile(r"\s*(?:function\s+([A-Za-z_][\w.:-]*)|([A-Za-z_][\w.:-]*)\s*\(\s*\))")
+
+
+def _verifies(seg, helpers: set[str] = frozenset()) -> bool:
+    """Does this simple command check a checksum or signature (or call a helper that does)?"""
+    name = seg.name
+    if name in helpers:
+        return True
+    if name == "gh":
+        return "attestation" in seg.argv
+    if name == "openssl":
+        return "dgst" in seg.argv and any(w in ("-verify", "-prverify") for w in seg.argv)
+    return name in _VERIFIERS
+
+
+def _verifying_functions(script: ShellScript) -> set[str]:
+    """Names of the script's functions whose body checks a checksum or signature."""
+    found: set[str] = set()
+    current, depth = "", 0
+    for command in script.commands:
+        match = _FUNCTION_DEF_RE.match(command.text)
+        if match and not current:
+            current, depth = match.group(1) or match.group(2), 0
+        if not current:
+            continue
+        words = [w for seg in command.segments for w in seg.words]
+        # a one-line body (``f() { gpgv ...; }``) stays in the words of the definition's segment
+        if any(_verifies(seg, found) for seg in command.segments) or any(
+                w in found or w in _VERIFIERS - {"gh"} for w in words[1:]):
+            found.add(current)
+        depth += words.count("{") - words.count("}")
+        if depth <= 0 and "}" in words:
+            current = ""
+    return found
 
 
 def _url(argv: tuple[str, ...]) -> str:
@@ -84,12 +124,14 @@ def downloaded_file(argv: tuple[str, ...], words: tuple[str, ...]) -> str:
         elif word in ("--remote-name", "--remote-name-all"):
             remote = True
         elif word.startswith("-") and not word.startswith("--") and len(word) > 1:
-            cluster = word[1:]
-            if flag in cluster:
-                rest = cluster[cluster.index(flag) + 1:]
-                out = rest or following
-            elif tool == "curl" and "O" in cluster:
-                remote = True
+            for at, letter in enumerate(word[1:], 1):
+                if letter == flag:
+                    out = word[at + 1:] or following
+                    break
+                if letter in _VALUE_SHORT[tool]:
+                    break  # the rest of the word is this option's value (-XPOST)
+                if tool == "curl" and letter == "O":
+                    remote = True
     if out == "-":
         return ""  # to stdout: a pipe, judged above
     if out:
@@ -125,9 +167,10 @@ def _run_target(seg) -> str:
 def downloaded_then_run(script: ShellScript) -> Iterator[tuple[object, str, str, int]]:
     """(command, file, tool, line of the download) for each downloaded script run before any verification."""
     pending: dict[str, tuple[str, int]] = {}
+    helpers = _verifying_functions(script)
     for command in script.commands:
         for seg in command.segments:
-            if seg.name in _VERIFIERS and (seg.name != "gh" or "attestation" in seg.argv):
+            if _verifies(seg, helpers):
                 pending.clear()  # a checksum or signature is checked: trust what was fetched so far
                 continue
             target = _run_target(seg)
