@@ -39,7 +39,13 @@ _ENV_OFF = {
     "GIT_SSL_NO_VERIFY": {"1", "true", "yes"},
     "NODE_TLS_REJECT_UNAUTHORIZED": {"0"},
     "PYTHONHTTPSVERIFY": {"0"},
+    "VAULT_SKIP_VERIFY": {"1", "true", "yes"},
+    "CONSUL_HTTP_SSL_VERIFY": {"0", "false"},
 }
+#: flags that switch verification off whatever the program (kubectl, helm, oc, argocd,
+#: podman/buildah/skopeo, aws, vault/consul/nomad)
+_OFF_FLAGS = ("--tls-verify=false", "--tlsverify=false", "--src-tls-verify=false", "--dest-tls-verify=false",
+              "--skip-tls-verify", "--no-verify-ssl", "-tls-skip-verify", "--tls-skip-verify")
 
 
 def _curl_insecure(argv: tuple[str, ...]) -> str | None:
@@ -53,7 +59,10 @@ def _curl_insecure(argv: tuple[str, ...]) -> str | None:
 
 def _finding_text(seg) -> str | None:
     """What in this simple command turns verification off, if anything."""
-    name, argv = seg.name, seg.argv
+    name, argv, words = seg.name, seg.argv, seg.words
+    if name == "function" and "{" in argv:  # ``function f { wget --no-check-certificate "$@"; }``
+        argv = argv[argv.index("{") + 1:]
+        name, words = (argv[0].rsplit("/", 1)[-1] if argv else ""), argv
     if name == "curl":
         flag = _curl_insecure(argv)
         if flag:
@@ -61,19 +70,29 @@ def _finding_text(seg) -> str | None:
     if name == "wget" and "--no-check-certificate" in argv:
         return "wget --no-check-certificate"
     for word in argv[1:]:
-        if word.startswith("--insecure-skip-tls-verify") and not word.endswith("=false"):
+        if word.startswith(("--insecure-skip-tls-verify", "--kube-insecure-skip-tls-verify")) \
+                and not word.endswith("=false"):
             return f"{name} {word}"  # kubectl, helm, oc, argocd...
-        if word in ("--tls-verify=false", "--tlsverify=false", "--skip-tls-verify", "--no-verify-ssl"):
-            return f"{name} {word}"  # podman/buildah/skopeo, aws cli
+        if word.lower() in _OFF_FLAGS:
+            return f"{name} {word}"
     if name == "git":
         for index, word in enumerate(argv[1:], 1):
-            if word.replace(" ", "").lower() in ("http.sslverify=false", "http.sslverify=0"):
+            key, _, value = word.replace(" ", "").lower().partition("=")
+            # http.sslVerify, or scoped to one URL: http.https://git.internal/.sslVerify
+            if not (key.startswith("http.") and key.endswith("sslverify")):
+                continue
+            if value in ("false", "0"):
                 return "git -c http.sslVerify=false"
-            if word.lower() == "http.sslverify" and index + 1 < len(argv) and argv[index + 1].lower() in ("false", "0"):
+            if not value and index + 1 < len(argv) and argv[index + 1].lower() in ("false", "0"):
                 return "git config http.sslVerify false"
-    if name in ("npm", "yarn", "pnpm") and "strict-ssl" in argv and "false" in argv:
-        return f"{name} config set strict-ssl false"
-    for word in seg.words:
+    if name in ("npm", "yarn", "pnpm"):
+        if ("strict-ssl" in argv and "false" in argv) or any(
+                w.lower() in ("strict-ssl=false", "--strict-ssl=false") for w in argv):
+            return f"{name} config set strict-ssl false"
+    if (name in ("pip", "pip3") or "pip" in argv[:3]) and any(
+            w == "--trusted-host" or w.startswith("--trusted-host=") for w in argv):
+        return "pip --trusted-host"  # pip skips the certificate check for that host
+    for word in words:
         key, sep, value = word.partition("=")
         if sep and key in _ENV_OFF and value.strip("'\"").lower() in _ENV_OFF[key]:
             return f"{key}={value}"
