@@ -39,9 +39,10 @@ CHECK = Check(
 _FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "none", "null", "disabled", "enabled"}
 #: values that stand for a secret rather than being one: SCREAMING_SNAKE names
 #: (``HF_TOKEN``, ``INSERT_CLUSTER_TOKEN``) and "your-password"-style instructions
+#: (case-sensitive: lower-case snake words such as ``shop_password`` are a literal)
+_STAND_IN_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _STAND_IN_RE = re.compile(
-    r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^your[-_ .]?[a-z]|^(?:insert|replace|enter|put|fill|add)[-_ .]"
-    r"|[-_ .](?:here|goes[-_ .]here)$",
+    r"^your[-_ .]?[a-z]|^(?:insert|replace|enter|put|fill|add)[-_ .]|[-_ .](?:here|goes[-_ .]here)$",
     re.IGNORECASE,
 )
 
@@ -63,7 +64,8 @@ def _literal(value: Any) -> str | None:
         return None  # $(OTHER_VAR) is Kubernetes' own reference to another variable
     if text.startswith(_REFERENCE_PREFIXES) or "\n" in text:
         return None  # a path, a secret manager's reference, or a whole config file
-    if len(text) < 3 or _STAND_IN_RE.search(text) and (text.isupper() or not text[:1].isupper()):
+    if len(text) < 3 or _STAND_IN_NAME_RE.match(text) or (
+            _STAND_IN_RE.search(text) and (text.isupper() or not text[:1].isupper())):
         return None
     return text
 
