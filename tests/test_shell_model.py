@@ -167,3 +167,12 @@ def test_evidence_never_shows_a_literal_password():
         assert secret not in evidence
     backup = [f for f in script_facts(script) if f.topic == "shell:backup"][0]
     assert "Admin2018xy" not in backup.get("text")
+
+
+def test_a_one_line_function_definition_runs_its_body_command():
+    from auditui.checks.models.shell import parse_script
+
+    script = parse_script("x.sh", "#!/bin/bash\nfunction fetch { curl -k https://example.com; }\n"
+                                  "function up() {\n  chmod 777 /srv\n}\n")
+    names = [seg.name for command in script.commands for seg in command.segments]
+    assert "curl" in names and "chmod" in names and "function" not in names

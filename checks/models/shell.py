@@ -64,6 +64,11 @@ class Segment:
             word = words[i]
             if word in _KEYWORDS or _ASSIGN_RE.match(word) or word in _PREFIXES:
                 i += 1
+            elif word == "function" and i + 1 < n:
+                # `function name { body; }` / `function name() {`: the body's command is what runs
+                i += 2
+                while i < n and words[i] in ("()", "{", "("):
+                    i += 1
             elif word == "sudo" or word == "doas":
                 i += 1
                 while i < n and words[i].startswith("-"):

@@ -60,9 +60,6 @@ def _curl_insecure(argv: tuple[str, ...]) -> str | None:
 def _finding_text(seg) -> str | None:
     """What in this simple command turns verification off, if anything."""
     name, argv, words = seg.name, seg.argv, seg.words
-    if name == "function" and "{" in argv:  # ``function f { wget --no-check-certificate "$@"; }``
-        argv = argv[argv.index("{") + 1:]
-        name, words = (argv[0].rsplit("/", 1)[-1] if argv else ""), argv
     if name == "curl":
         flag = _curl_insecure(argv)
         if flag:
