@@ -55,6 +55,11 @@ _REFERENCE_PREFIXES = (
 )
 
 
+#: markers that deploy tools replace before applying: Azure DevOps/Octopus ``#{Name}#``,
+#: ``__NAME__`` (replacetokens), ``@@NAME@@``, and any Go/Jinja template expression
+_TOKEN_MARKER_RE = re.compile(r"#\{[^}]+\}#?|^__[A-Za-z0-9_.-]+__$|^@@[A-Za-z0-9_.-]+@@$|\{\{.*\}\}|\{%.*%\}")
+
+
 def _literal(value: Any) -> str | None:
     """The literal a secret-named key is given, or None for references and placeholders."""
     if isinstance(value, bool) or value is None or isinstance(value, (YMap, list)):
@@ -62,6 +67,8 @@ def _literal(value: Any) -> str | None:
     text = str(value).strip()
     if looks_like_placeholder(text) or text.lower() in _FLAG_VALUES or "$(" in text or "${" in text:
         return None  # $(OTHER_VAR) is Kubernetes' own reference to another variable
+    if _TOKEN_MARKER_RE.search(text):
+        return None  # replaced by the deploy pipeline before it reaches the cluster
     if text.startswith(_REFERENCE_PREFIXES) or "\n" in text:
         return None  # a path, a secret manager's reference, or a whole config file
     if len(text) < 3 or _STAND_IN_NAME_RE.match(text) or (
