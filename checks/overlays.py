@@ -20,7 +20,7 @@ from typing import Iterable
 
 from .api import Finding
 from .facts import RepoIndex
-from .k8s.missing_pod_disruption_budget import _dir, _owner, _reach, overlay_applies
+from .kustomize import kustomize_reach, overlay_applies, owning_kustomization, parent_dir
 from .models.k8s import ANY_NAME, WORKLOAD_KINDS, json6902_settings_for
 
 #: what an overlay must set for a finding of a check to count as fixed there: every
@@ -46,18 +46,18 @@ PREFIX = "overlay: "
 
 def settings_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
     """(kind, name) -> [(source, owner dir, {container or "": settings})] of every overlay patch."""
-    reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+    reach = index.derived("kustomize:reach", ("kustomization",), kustomize_reach)
     out: dict[tuple[str, str], list[tuple]] = {}
     for kind in WORKLOAD_KINDS:
         for path, patch in index.facts(f"k8s-patch:{kind}"):
             settings = patch.get("settings")
             if settings:
                 out.setdefault((kind, str(patch.get("name"))), []).append(
-                    (path, _owner(path, reach), {name: frozenset(values) for name, values in settings}))
+                    (path, owning_kustomization(path, reach), {name: frozenset(values) for name, values in settings}))
     for kpath, details in index.facts("kustomize:details"):
         for kind, name, settings in details.get("patch_settings") or ():
             out.setdefault((str(kind), str(name)), []).append(
-                (kpath, _dir(kpath), {cname: frozenset(values) for cname, values in settings}))
+                (kpath, parent_dir(kpath), {cname: frozenset(values) for cname, values in settings}))
         for ppath, kind, name in details.get("patch_files") or ():  # JSON6902 operations in a file
             if kind not in WORKLOAD_KINDS:
                 continue
@@ -65,7 +65,7 @@ def settings_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
                 settings = json6902_settings_for(fact.get("settings"), kind)
                 if settings:
                     out.setdefault((kind, str(name)), []).append(
-                        (ppath, _dir(kpath), {cname: frozenset(values) for cname, values in settings}))
+                        (ppath, parent_dir(kpath), {cname: frozenset(values) for cname, values in settings}))
     return out
 
 

@@ -6,7 +6,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import is_database_image
 from ..models.k8s import WORKLOAD_KINDS
-from .missing_pod_disruption_budget import same_namespace
+from ..kustomize import same_namespace
 
 CHECK = Check(
     code="K8S080",

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.k8s import ANY_NAME, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
-from .missing_pod_disruption_budget import _dir, _owner, _reach, json6902_file_counts, overlay_applies, same_namespace
+from ..kustomize import json6902_file_counts, kustomize_reach, overlay_applies, owning_kustomization, parent_dir, same_namespace
 
 CHECK = Check(
     code="K8S023",
@@ -41,19 +41,19 @@ CHECK = Check(
 def _definitions(kind: str):
     def build(index: RepoIndex) -> dict[str, list[tuple]]:
         """name -> [(path, owner kustomization dir, namespace, count, in a patch location)]."""
-        reach = index.derived("kustomize:reach", ("kustomization",), _reach)
+        reach = index.derived("kustomize:reach", ("kustomization",), kustomize_reach)
         out: dict[str, list[tuple]] = {}
         for path, fact in index.k8s(kind):
             if fact.get("members_line") is None:
                 continue
             out.setdefault(str(fact.get("name")), []).append(
-                (path, _owner(path, reach), fact.get("namespace"), fact.get("members"), in_patch_location(path)))
+                (path, owning_kustomization(path, reach), fact.get("namespace"), fact.get("members"), in_patch_location(path)))
         for kpath, details in index.facts("kustomize:details"):
             for pkind, name, count, *_ in details.get("patch_replicas") or ():
                 if pkind in (kind, ""):
-                    out.setdefault(str(name), []).append((kpath, _dir(kpath), None, count, True))
+                    out.setdefault(str(name), []).append((kpath, parent_dir(kpath), None, count, True))
             for ppath, name, count in json6902_file_counts(index, details, kind):
-                out.setdefault(name, []).append((ppath, _dir(kpath), None, count, True))
+                out.setdefault(name, []).append((ppath, parent_dir(kpath), None, count, True))
         return out
 
     return build

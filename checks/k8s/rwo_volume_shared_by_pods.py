@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from .missing_pod_disruption_budget import overlay_replicas, same_namespace
+from ..kustomize import overlay_replicas, same_namespace
 
 CHECK = Check(
     code="K8S025",

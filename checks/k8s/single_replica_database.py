@@ -6,7 +6,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import is_database_image, parse_image
 from .database_as_deployment import REPLICATED_KINDS, STATEFUL_IMAGES, stateful_names
-from .missing_pod_disruption_budget import overlay_replicas
+from ..kustomize import overlay_replicas
 
 CHECK = Check(
     code="K8S002",

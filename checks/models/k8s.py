@@ -799,11 +799,7 @@ def json6902_file_facts(path: str, docs: list[YamlDoc]) -> list[Fact]:
         ops = doc.data
         if not is_json6902_ops(ops):
             continue
-        counts = tuple(
-            (str(op.get("path")), op.get("value")) for op in ops
-            if str(op.get("op")) in ("add", "replace") and isinstance(op.get("value"), int)
-            and not isinstance(op.get("value"), bool)
-        )
+        counts = _json6902_counts(ops)
         settings = tuple((layout, found) for layout, kind in _SETTINGS_LAYOUTS
                          if (found := _json6902_settings(ops, kind)))
         return [Fact("kustomize:json6902", path, doc.line, tuple(ops.ypath),
@@ -829,17 +825,16 @@ _INLINE_PATCH_LIMIT = 20_000
 
 def _json6902_replicas(ops: Any, kind: str = "") -> int | None:
     """The replica (or, for an operator-managed store, member) count JSON6902 operations set."""
-    if not isinstance(ops, list):
-        return None
-    paths = {"/spec/replicas"} | {"/" + "/".join(where) for (_, k), (where, *_) in OPERATOR_STORES.items()
-                                  if k == kind and "*" not in where}
-    for op in ops:
-        if (isinstance(op, dict) and str(op.get("op")) in ("replace", "add")
-                and str(op.get("path")) in paths):
-            value = op.get("value")
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-    return None
+    return json6902_count(_json6902_counts(ops), kind) if isinstance(ops, list) else None
+
+
+def _json6902_counts(ops: list) -> tuple[tuple[str, int], ...]:
+    """(JSON pointer, integer) of each add/replace operation that sets a number."""
+    return tuple(
+        (str(op.get("path")), op.get("value")) for op in ops
+        if isinstance(op, dict) and str(op.get("op")) in ("add", "replace")
+        and isinstance(op.get("value"), int) and not isinstance(op.get("value"), bool)
+    )
 
 
 #: the name of an inline patch whose target names no object: it applies to every object of its kind
