@@ -35,7 +35,6 @@ Files without any marker cost one substring search per hint word.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import fnmatch
 import re

@@ -702,8 +702,6 @@ class AuditApp(App[int]):
 
     # -- help and the command palette ---------------------------------------------
     def binding_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from textual.widgets import DataTable
-
         from .screens.checklists import ChecklistsScreen
         from .screens.files import FilesScreen
         from .screens.modals import _FormModal

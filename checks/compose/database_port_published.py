@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, Service
+from ..models.compose import ComposeFile
 from ..models.images import DATABASE_IMAGES
 
 #: container ports of common stateful stores, used only when the file does not name the

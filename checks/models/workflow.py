@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .yamlnodes import YamlDoc, YList, YMap
+from .yamlnodes import YamlDoc, YMap
 
 __all__ = [
     "Workflow",

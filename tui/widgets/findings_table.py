@@ -26,7 +26,7 @@ at once and keys keep working while the rest fills in (:attr:`filling`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from rich.segment import Segment
