@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.images import DATABASE_IMAGES, is_database_image
-from ..models.k8s import CLIENT_COMMANDS, COMPANION_SUFFIXES, Container, Workload, server_containers  # noqa: F401
-
-#: stateful stores by image name; memcached and NATS core keep nothing worth persisting
-STATEFUL_IMAGES = tuple(name for name in DATABASE_IMAGES if name not in ("memcached", "nats"))
+from ..models.datastore import STATEFUL_IMAGES, configured_images
+from ..models.k8s import Workload, stateful_stores
 
 #: kinds that declare a replica count (DaemonSets, Jobs and bare Pods do not)
 REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
@@ -41,28 +38,12 @@ CHECK = Check(
 )
 
 
-def stateful_names(ctx: Any, check: Check) -> tuple[str, ...]:
-    """The configured list of stateful image names, lower-cased."""
-    value = ctx.option("images") if ctx is not None else None
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, (list, tuple)):
-        value = check.options.get("images", STATEFUL_IMAGES)
-    return tuple(str(v).strip().lower() for v in value if str(v).strip())
-
-
-def stateful_containers(workload: Workload, names: tuple[str, ...]) -> Iterator[Container]:
-    """Main containers that run a stateful store's server (not a client or a wait loop)."""
-    for container in server_containers(workload):
-        if is_database_image(container.image_ref, names):
-            yield container
-
-
 @CHECK.on(Workload)
 def database_as_deployment(workload: Workload, ctx=None) -> Iterator[Finding]:
     if workload.kind not in DEPLOYMENT_KINDS:
         return
-    stores = list(stateful_containers(workload, stateful_names(ctx, CHECK)))
+    names = configured_images(ctx.option("images") if ctx is not None else None)
+    stores = [container for container, _ in stateful_stores(workload, names)]
     if not stores:
         return
     images = ", ".join(sorted({c.image for c in stores}))

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.images import DATABASE_IMAGES, is_database_image
+from ..models.datastore import classify
 from ..models.k8s import OPERATOR_BACKUP_FIELDS, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
 
 CHECK = Check(
@@ -36,14 +36,11 @@ CHECK = Check(
 )
 
 LONG_RUNNING = ("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Pod")
-#: stores that hold no data worth restoring (caches, brokers of transient messages)
-NOT_BACKED_UP = ("memcached", "nats")
 #: custom resources that schedule backups (Velero, operators, k8up, Stash)
 BACKUP_KINDS = (
     "Schedule", "Backup", "ScheduledBackup", "BackupSchedule", "BackupConfiguration",
     "PerconaServerMongoDBBackup", "PerconaXtraDBClusterBackup", "MySQLBackup", "PostgresBackup",
 )
-_DB_NAMES = tuple(n for n in DATABASE_IMAGES if n not in NOT_BACKED_UP)
 
 
 def backup_present(index: RepoIndex) -> bool:
@@ -76,7 +73,9 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
     candidates = fact.get("servers")
     if candidates is None:
         candidates = fact.get("main_images") or ()
-    images = [str(i) for i in candidates if is_database_image(str(i), _DB_NAMES)]
+    # systems of record only (data-store model): caches, brokers, search indexes and
+    # coordination services are rebuilt or replicated, not restored
+    images = [str(i) for i in candidates if (store := classify(str(i))) is not None and store.system_of_record]
     if not images or index.derived("K8S078:backup-present", _backup_topics(), backup_present):
         return
     kind = fact.topic.split(":", 1)[1]

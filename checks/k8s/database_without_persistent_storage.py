@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import PERSISTENT_VOLUME_SOURCES, Workload, claim_template_names, pod_volumes, volume_mounts
-from .database_as_deployment import STATEFUL_IMAGES, stateful_containers, stateful_names
+from ..models.datastore import STATEFUL_IMAGES, configured_images
+from ..models.k8s import (PERSISTENT_VOLUME_SOURCES, Workload, claim_template_names, pod_volumes,
+                          stateful_stores, volume_mounts)
 
 CHECK = Check(
     code="K8S003",
@@ -42,7 +43,8 @@ def database_without_persistent_storage(workload: Workload, ctx=None) -> Iterato
         return
     volumes = pod_volumes(workload)
     claims = claim_template_names(workload)
-    for container in stateful_containers(workload, stateful_names(ctx, CHECK)):
+    names = configured_images(ctx.option("images") if ctx is not None else None)
+    for container, _ in stateful_stores(workload, names):
         mounts = volume_mounts(container)
         ephemeral = []
         persistent = False

@@ -5,7 +5,8 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import is_database_image, parse_image
-from .database_as_deployment import REPLICATED_KINDS, STATEFUL_IMAGES, stateful_names
+from ..models.datastore import STATEFUL_IMAGES, configured_images
+from .database_as_deployment import REPLICATED_KINDS
 from ..kustomize import overlay_replicas
 
 CHECK = Check(
@@ -41,8 +42,10 @@ def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iter
     replicas = fact.get("replicas")
     if replicas is not None and replicas != 1:  # 0 is scaled down on purpose; 2+ is replicated
         return
-    names = stateful_names(ctx, CHECK)
-    stores = sorted({image for image in fact.get("servers") or () if is_database_image(parse_image(image), names)})
+    names = configured_images(ctx.option("images") if ctx is not None else None)
+    caches = set(fact.get("caches") or ())  # Redis-family caches (data-store model): nothing to fail over
+    stores = sorted({image for image in fact.get("servers") or ()
+                     if image not in caches and is_database_image(parse_image(image), names)})
     if not stores:
         return
     kind, name = fact.topic.split(":", 1)[1], str(fact.get("name"))

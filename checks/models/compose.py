@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
+from .datastore import DataStore, classify as classify_store, describe as describe_store, shell_words
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .yamlnodes import YamlDoc, YList, YMap
 
@@ -318,6 +319,46 @@ class Service(AtNode):
                     return kind
         return None
 
+    def store(self, names: tuple[str, ...] | list[str] | None = None) -> DataStore | None:
+        """The data store the service runs (see :mod:`.datastore`), judged by its image or, for
+        images named after something else, by what :meth:`database_kind` sees; with its name,
+        labels, command and environment deciding whether a Redis-family store is a cache."""
+        evidence = dict(
+            names=[self.name] + [str(v) for v in (self.lookup("container_name")[0], self.lookup("hostname")[0]) if v],
+            labels=self.labels(),
+            words=shell_words(self.command_words("entrypoint") + self.command_words("command")),
+            env={var.name: var.value for var in self.environment() if var.value is not None},
+        )
+        known = tuple(names) if names else DATABASE_IMAGES
+        found = classify_store(self.resolved_image_ref, known=known, **evidence)  # type: ignore[arg-type]
+        if found is not None:
+            return found
+        kind = self.database_kind()
+        return None if kind is None else describe_store(kind, **evidence)  # type: ignore[arg-type]
+
+    def command_words(self, key: str) -> list[str]:
+        """``command``/``entrypoint`` as a list of strings (a string form stays one item)."""
+        value, _ = self.lookup(key)
+        if isinstance(value, YList):
+            return [str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+        if isinstance(value, str):
+            return [value]
+        return []
+
+    def labels(self) -> dict[str, str]:
+        """``labels`` in mapping or ``- key=value`` list form."""
+        value, _ = self.lookup("labels")
+        if isinstance(value, YMap):
+            return {str(k): "" if v is None else str(v) for k, v in value.items()}
+        if isinstance(value, YList):
+            out = {}
+            for item in value:
+                if isinstance(item, str):
+                    key, _, text = item.partition("=")
+                    out[key.strip()] = text.strip()
+            return out
+        return {}
+
     @property
     def builds(self) -> bool:
         return self.lookup("build")[1] is not None
@@ -596,6 +637,11 @@ class ComposeFile(AtDoc):
         return value if isinstance(value, YMap) else None
 
 
+def _store_fact(service: Service) -> tuple[str, str, bool] | None:
+    store = service.store()
+    return None if store is None else (store.engine, store.role.value, store.cache)
+
+
 def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
     parsed = ParsedFile(path, FileKind.COMPOSE)
     for doc in docs:
@@ -609,6 +655,8 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
                 Fact.pack(image=service.image, build=service.builds,
                           env=sorted(v.name for v in service.environment()),
                           # additive (DKR016): where a local build's context and Dockerfile are
-                          build_files=service.build_files()),
+                          build_files=service.build_files(),
+                          # additive (data-store model): (engine, role, cache) of a data store
+                          store=_store_fact(service)),
             ))
     return parsed

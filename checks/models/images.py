@@ -13,6 +13,7 @@ DATABASE_IMAGES = (
     "scylla", "elasticsearch", "opensearch", "rabbitmq", "etcd", "clickhouse",
     "clickhouse-server", "cockroach", "cockroachdb", "couchdb", "neo4j", "influxdb",
     "memcached", "nats", "minio", "mssql-server", "oracle", "db2", "questdb", "redpanda",
+    "dragonfly",
 )
 
 _DIGEST_RE = re.compile(r"@(sha256:[0-9a-fA-F]{32,})$")

@@ -17,7 +17,8 @@ from typing import Any, Iterator
 
 from ..api import redact
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .images import ImageRef, parse_image
+from .datastore import DataStore, classify as classify_store, shell_words
+from .images import DATABASE_IMAGES, ImageRef, parse_image
 from .yamlnodes import YamlDoc, YamlError, YList, YMap, load_documents
 
 WORKLOAD_KINDS = (
@@ -148,6 +149,8 @@ class Container(AtNode):
 class Workload(K8sObject):
     pod_spec: YMap = field(default=None)  # type: ignore[assignment]
     pod_meta: YMap = field(default=None)  # type: ignore[assignment]
+    #: ConfigMaps of the same file, name -> [(namespace, data)]: what a mounted configuration says
+    file_config_maps: dict = field(default_factory=dict)
 
     @property
     def replicas(self) -> int | None:
@@ -217,6 +220,51 @@ def server_containers(workload: "Workload") -> Iterator["Container"]:
         if _runs_sentinel(container):
             continue
         yield container
+
+
+def _config_texts(container: "Container") -> list[str]:
+    """Server configuration files (``*.conf``) the container mounts from ConfigMaps of its file."""
+    workload = container.workload
+    if not workload.file_config_maps:
+        return []
+    volumes = pod_volumes(workload)
+    texts: list[str] = []
+    for mount in volume_mounts(container):
+        entry = volumes.get(str(mount.get("name")))
+        if entry is None:
+            continue
+        volume = entry[1]
+        sources = [volume.get("configMap")] + [src.get("configMap") for _, src in volume.map("projected").list("sources").maps()]
+        for source in sources:
+            if not isinstance(source, YMap) or source.get("name") is None:
+                continue
+            for namespace, data in workload.file_config_maps.get(str(source.get("name")), ()):
+                if namespace not in (None, workload.namespace) and workload.namespace is not None:
+                    continue
+                texts.extend(str(text) for key, text in data.items()
+                             if isinstance(text, str) and str(key).lower().endswith(".conf"))
+    return texts
+
+
+def container_store(container: "Container", known: tuple[str, ...] = DATABASE_IMAGES) -> DataStore | None:
+    """The data store a container runs, with what its names, flags, env and mounted config say."""
+    node = container.node
+    workload = container.workload
+    env = {str(e.get("name")): e.get("value") for _, e in node.list("env").maps() if "value" in e}
+    return classify_store(
+        container.image_ref, names=(workload.name, container.name),
+        labels={**workload.labels, **workload.pod_labels},
+        words=shell_words(_str_list(node.get("command")) + _str_list(node.get("args"))),
+        env=env, configs=_config_texts(container), known=known,
+    )
+
+
+def stateful_stores(workload: "Workload", known: tuple[str, ...] = DATABASE_IMAGES) -> Iterator[tuple["Container", DataStore]]:
+    """Server containers that run a store holding state (not a cache), with the store."""
+    for container in server_containers(workload):
+        store = container_store(container, known)
+        if store is not None and store.holds_state:
+            yield container, store
 
 
 #: kinds whose apps/v1 (or Argo Rollouts) form requires ``spec.selector``
@@ -521,6 +569,9 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["replicas"] = obj.replicas
         # additive (K8S002): images that may run a server, and where `replicas` is or would go
         data["servers"] = [c.image for c in server_containers(obj)]
+        # additive (data-store model): server images that run a cache, not a database
+        caches = [c.image for c in server_containers(obj) if (store := container_store(c)) is not None and store.cache]
+        data["caches"] = caches or None
         data["replicas_line"] = (spec.key_line("replicas") if "replicas" in spec
                                  else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
         # additive (K8S025): claims the pod mounts, and how a Deployment rolls out
@@ -981,16 +1032,23 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
             else:
                 items = [data]
             for item in items:
-                obj = build_object(path, item, doc.index)
-                parsed.units.append(obj)
-                parsed.facts.extend(object_facts(obj))
-                parsed.facts.extend(workload_facts(obj))
+                parsed.units.append(build_object(path, item, doc.index))
         elif isinstance(data, YMap):
             missing = [k for k in ("apiVersion", "kind") if k not in data]
             parsed.notices.append(
                 f"line {doc.line}: document {doc.index + 1} is not a Kubernetes object "
                 f"(no {' or '.join(missing)}); not audited"
             )
+    config_maps: dict[str, list[tuple[str | None, YMap]]] = {}
+    for obj in parsed.units:
+        if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(obj.doc.get("data"), YMap):
+            config_maps.setdefault(obj.name, []).append((obj.namespace, obj.doc.get("data")))
+    for obj in parsed.units:
+        if isinstance(obj, Workload):
+            obj.file_config_maps = config_maps
+        if isinstance(obj, K8sObject):
+            parsed.facts.extend(object_facts(obj))
+            parsed.facts.extend(workload_facts(obj))
     return parsed
 
 

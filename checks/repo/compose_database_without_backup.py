@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
-from ..models.images import is_database_image, parse_image
+from ..models.datastore import SYSTEMS_OF_RECORD, Role
 
 CHECK = Check(
     code="REPO003",
@@ -34,20 +34,20 @@ CHECK = Check(
     ),
 )
 
-#: database images that hold primary data (caches, queues and search indexes can be rebuilt)
-_NOT_PRIMARY = ("redis", "valkey", "keydb", "memcached", "nats", "rabbitmq", "zookeeper", "kafka", "redpanda",
-                "elasticsearch", "opensearch", "etcd")
 _BACKUP_WORDS = ("backup", "dump", "restic", "borg", "velero", "kopia", "wal-g", "walg", "pgbackrest", "barman",
                  "duplicity", "duplicati", "snapshot")
 _DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "e2e", "example", "examples",
               "sample", "samples", "demo", "devcontainer", "override", "fixtures"}
 
 
-def _primary_database(image: str | None) -> bool:
-    if not image or not is_database_image(image):
+def _primary_database(fact) -> bool:
+    """A system of record (data-store model): caches, key-value stores, queues, search indexes
+    and coordination services are rebuilt or replicated, not restored."""
+    store = fact.get("store")
+    if store is None:
         return False
-    name = parse_image(image).name.lower()
-    return not name.startswith(_NOT_PRIMARY)
+    _engine, role, _cache = store
+    return Role(role) in SYSTEMS_OF_RECORD
 
 
 def _backup_fact(_path: str, fact) -> bool:
@@ -70,7 +70,7 @@ def backup_evidence(index: RepoIndex) -> bool:
 def _compose_database(path: str, fact) -> bool:
     if set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
         return False  # a development or test stack
-    return _primary_database(fact.get("image"))
+    return _primary_database(fact)
 
 
 @CHECK.on_repo
@@ -84,6 +84,6 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
             continue
         yield CHECK.finding(
             resource=f"service/{fact.key}", symbol=(path,),
-            message=f"database service {fact.key!r} ({fact.get('image')}) in {path} is never backed up: "
+            message=f"database service {fact.key!r} ({fact.get('image') or fact.get('store')[0]}) in {path} is never backed up: "
                     "no dump script, backup service or backup job found",
         )

@@ -1,0 +1,273 @@
+"""What data store a container or service runs, and whether it keeps state.
+
+One answer for every domain (Kubernetes workloads, compose services): the database
+checks (StatefulSet, single replica, persistent storage, backups) ask :func:`classify`
+and never decide on their own whether Redis "is a database".
+
+* The **engine** comes from the image (:func:`~.images.is_database_image` names it).
+* Its **role** says what the store is for: a system of record (PostgreSQL, MySQL,
+  MongoDB...), a key-value store whose state depends on its persistence settings (Redis,
+  Valkey, KeyDB, Dragonfly), a cache that never persists (Memcached), a broker, a search
+  index, a coordination service or an object store.
+* A key-value store is a **cache** when its settings say so (persistence off: ``save ""``
+  with no append-only file, ``--cache_mode``; an eviction policy that may drop any key:
+  ``maxmemory-policy allkeys-lru``) or, when no setting turns persistence on, when it is
+  named or labelled as one (``redis-cache``, ``app.kubernetes.io/component: cache``).
+  ``appendonly no`` alone is not evidence: it is the default, and RDB snapshots still
+  persist the data set.  An explicit ``appendonly yes`` or ``save 60 1000`` beats a name.
+
+A cache holds no state: it is not a database for the HA, StatefulSet, persistent-storage
+and backup checks.  Only systems of record and object stores need backups
+(:attr:`DataStore.system_of_record`); brokers, search indexes and coordination services
+are rebuilt or replicated rather than restored.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
+
+
+class Role(str, enum.Enum):
+    DATABASE = "database"
+    KEY_VALUE = "key-value"
+    CACHE = "cache"
+    BROKER = "broker"
+    SEARCH = "search"
+    COORDINATION = "coordination"
+    OBJECT_STORE = "object-store"
+
+
+#: roles whose data nothing else can rebuild: they need backups
+SYSTEMS_OF_RECORD = (Role.DATABASE, Role.OBJECT_STORE)
+
+
+#: image-name heads by role; anything else :func:`is_database_image` accepts is a database
+_ROLES: dict[str, Role] = {
+    **dict.fromkeys(("redis", "valkey", "keydb", "dragonfly"), Role.KEY_VALUE),
+    "memcached": Role.CACHE,
+    **dict.fromkeys(("rabbitmq", "kafka", "nats", "redpanda"), Role.BROKER),
+    **dict.fromkeys(("elasticsearch", "opensearch"), Role.SEARCH),
+    **dict.fromkeys(("zookeeper", "etcd"), Role.COORDINATION),
+    "minio": Role.OBJECT_STORE,
+}
+#: label keys whose value says what a component is for
+ROLE_LABELS = (
+    "app.kubernetes.io/component", "app.kubernetes.io/name", "app.kubernetes.io/instance",
+    "app", "component", "role", "tier", "name", "k8s-app",
+)
+#: eviction policies that may drop any key when memory is full: what is stored is a cache
+_EVICT_ANY = re.compile(r"^allkeys-(lru|lfu|random)$")
+_TRUE = ("yes", "true", "1", "on")
+_FALSE = ("no", "false", "0", "off")
+
+
+@dataclass(frozen=True)
+class DataStore:
+    """A data store a container or service runs, as far as its files show."""
+
+    engine: str
+    role: Role
+    #: why it is a cache (a setting, a name), or None when it may hold state
+    cache_evidence: str | None = None
+
+    @property
+    def cache(self) -> bool:
+        return self.role is Role.CACHE or self.cache_evidence is not None
+
+    @property
+    def holds_state(self) -> bool:
+        """Loses data worth keeping when its pod or volume goes (not a cache)."""
+        return not self.cache
+
+    @property
+    def system_of_record(self) -> bool:
+        """Holds data nothing else can rebuild, so it needs backups."""
+        return self.role in SYSTEMS_OF_RECORD
+
+
+def engine_of(image: str | ImageRef | None, names: tuple[str, ...] = DATABASE_IMAGES) -> str | None:
+    """The store an image runs (its name, lower-cased), or None when it is no known store."""
+    if not image:
+        return None
+    ref = image if isinstance(image, ImageRef) else parse_image(str(image))
+    if ref.templated:
+        return None
+    if not is_database_image(ref, tuple(names)):
+        return None
+    return ref.name.lower()
+
+
+def role_of(engine: str) -> Role:
+    head = re.split(r"[-_.]", engine.lower(), maxsplit=1)[0]
+    return _ROLES.get(engine.lower()) or _ROLES.get(head) or Role.DATABASE
+
+
+def classify(
+    image: str | ImageRef | None,
+    *,
+    names: Iterable[str] = (),
+    labels: Mapping[str, object] | None = None,
+    words: Iterable[str] = (),
+    env: Mapping[str, object] | None = None,
+    configs: Iterable[str] = (),
+    known: tuple[str, ...] = DATABASE_IMAGES,
+) -> DataStore | None:
+    """The store ``image`` runs and whether its settings or names make it a cache.
+
+    ``names``: what the team calls it (workload, container, compose service); ``labels``:
+    its labels; ``words``: its command and arguments (strings holding spaces are read as
+    shell words, so ``sh -c "redis-server --save ''"`` counts); ``env``: its environment
+    (Bitnami's ``REDIS_RDB_POLICY_DISABLED``...); ``configs``: texts of configuration files
+    it mounts (a ConfigMap'd ``redis.conf``).  None when the image is no known store.
+    """
+    engine = engine_of(image, known)
+    if engine is None:
+        return None
+    return describe(engine, names=names, labels=labels, words=words, env=env, configs=configs)
+
+
+def describe(
+    engine: str,
+    *,
+    names: Iterable[str] = (),
+    labels: Mapping[str, object] | None = None,
+    words: Iterable[str] = (),
+    env: Mapping[str, object] | None = None,
+    configs: Iterable[str] = (),
+) -> DataStore:
+    """A store known by its engine (``postgres``, ``redis``), judged like :func:`classify`."""
+    role = role_of(engine)
+    if role is not Role.KEY_VALUE:
+        return DataStore(engine, role)
+    return DataStore(engine, role, cache_evidence(engine, names=names, labels=labels or {}, words=words,
+                                                  env=env or {}, configs=configs))
+
+
+def cache_evidence(
+    engine: str,
+    *,
+    names: Iterable[str] = (),
+    labels: Mapping[str, object],
+    words: Iterable[str] = (),
+    env: Mapping[str, object],
+    configs: Iterable[str] = (),
+) -> str | None:
+    """Why a key-value store is a cache, or None when nothing says so."""
+    settings: dict[str, tuple[str, str]] = {}  # directive -> (value, where it was read)
+    for text in configs:
+        for directive, value in config_directives(text):
+            settings[directive] = (value, "its mounted configuration")
+    for directive, value in flag_directives(words):
+        settings[directive] = (value, "its command line")
+    for key, raw in env.items():
+        name, value = str(key).upper(), "" if raw is None else str(raw).strip().lower()
+        if name.endswith("_RDB_POLICY_DISABLED") and value in _TRUE:  # Bitnami images
+            settings["save"] = ("", f"{key}={raw}")
+        elif name.endswith("_AOF_ENABLED") and value in _TRUE + _FALSE:
+            settings["appendonly"] = ("yes" if value in _TRUE else "no", f"{key}={raw}")
+        elif name.endswith("_MAXMEMORY_POLICY") or name == "MAXMEMORY_POLICY":
+            settings["maxmemory-policy"] = (value, f"{key}={raw}")
+    policy = settings.get("maxmemory-policy")
+    if policy is not None and _EVICT_ANY.match(policy[0].strip().lower()):
+        return f"maxmemory-policy {policy[0]} in {policy[1]}: any key may be evicted, so it holds a cache"
+    mode = settings.get("cache_mode")
+    if mode is not None and mode[0].strip().lower() in _TRUE + ("",):
+        return f"--cache_mode in {mode[1]}: Dragonfly runs as a cache"
+    aof = settings.get("appendonly")
+    aof_on = aof is not None and aof[0].strip().lower() in _TRUE
+    save = settings.get("save")
+    if save is None and _empty(settings.get("dbfilename")):
+        save = settings["dbfilename"]  # Dragonfly: no file name, no snapshot
+    save_off = _empty(save)
+    if save_off and not aof_on:
+        return f"persistence is off (no snapshots and no append-only file, in {save[1]})"
+    if aof_on or (save is not None and not save_off):
+        return None  # persistence chosen explicitly: a name does not outweigh it
+    for name in names:
+        if _says_cache(name):
+            return f"named {str(name)!r}"
+    for key, value in labels.items():
+        if str(key).lower() in ROLE_LABELS and _says_cache(value):
+            return f"labelled {key}={value}"
+    return None
+
+
+def _empty(setting: tuple[str, str] | None) -> bool:
+    return setting is not None and setting[0].strip().strip("\"'") == ""
+
+
+def _says_cache(value: object) -> bool:
+    return any("cache" in token for token in re.split(r"[^a-z0-9]+", str(value or "").lower()))
+
+
+def shell_words(items: Iterable[object]) -> list[str]:
+    """Command-line words: list items as they are; an item holding spaces read as shell words."""
+    out: list[str] = []
+    for item in items:
+        if item is None or isinstance(item, (dict, list)):
+            continue
+        text = str(item)
+        if any(char.isspace() for char in text.strip()):
+            try:
+                out.extend(shlex.split(text, comments=True))
+            except ValueError:
+                out.extend(text.split())
+        else:
+            out.append(text)
+    return out
+
+
+def flag_directives(words: Iterable[str]) -> list[tuple[str, str]]:
+    """``--name value`` / ``--name=value`` pairs of a server command line (lower-cased names).
+
+    A flag followed by another flag, or by nothing, is a boolean (value ``""``): only
+    ``--cache_mode`` reads it so. ``--save ""`` (an empty word) turns snapshots off.
+    """
+    items = list(words)
+    out: list[tuple[str, str]] = []
+    for index, word in enumerate(items):
+        if not word.startswith("-") or word in ("-", "--"):
+            continue
+        name, eq, value = word.lstrip("-").partition("=")
+        if not eq:
+            following = items[index + 1] if index + 1 < len(items) else None
+            value = "" if following is None or (following.startswith("-") and following != "-") else following
+        out.append((name.lower(), value))
+    return out
+
+
+def config_directives(text: str) -> list[tuple[str, str]]:
+    """``directive value`` lines of a redis.conf-style file (comments and blanks skipped)."""
+    out: list[tuple[str, str]] = []
+    for line in str(text).splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            parts = shlex.split(line)
+        except ValueError:
+            parts = line.split()
+        if not parts:
+            continue
+        out.append((parts[0].lower(), " ".join(parts[1:]) if len(parts) > 1 else ""))
+    return out
+
+
+#: stateful stores by image name for the HA and storage checks; Memcached and NATS core keep
+#: nothing worth persisting (a Redis-family store is judged by :func:`classify`)
+STATEFUL_IMAGES = tuple(name for name in DATABASE_IMAGES if name not in ("memcached", "nats"))
+
+
+def configured_images(value: object, default: tuple[str, ...] = STATEFUL_IMAGES) -> tuple[str, ...]:
+    """A check's ``images`` option (a list, or one name) as lower-cased names; the default otherwise."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        value = default
+    return tuple(str(v).strip().lower() for v in value if str(v).strip())
