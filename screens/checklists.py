@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from ..checks.readiness import PR_CHECKLIST, SCORE_FORMULA, Mark
 from ..messages import ShowFindings
+from ..widgets.style import data_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import AuditApp
@@ -83,7 +84,7 @@ class ChecklistsScreen(Screen):
                 Text(item.area.title, no_wrap=True, overflow="ellipsis"),
                 _mark_text(item.mark, theme),
                 Text(str(len(item.findings)) if item.findings else "—", justify="right"),
-                Text(item.summary, no_wrap=True, overflow="ellipsis", style="dim" if item.mark is Mark.NA else ""),
+                data_text(item.summary, no_wrap=True, overflow="ellipsis", style="dim" if item.mark is Mark.NA else ""),
                 key=item.area.id,
             )
         if table.row_count:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Label, Tree
 
 from ..checks.api import Severity
 from ..messages import ShowFindings
-from ..widgets.style import SEVERITY_SHORT, severity_styles
+from ..widgets.style import SEVERITY_SHORT, data_text, severity_styles
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import AuditApp
@@ -39,7 +39,8 @@ class FilesScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield Label("", id="files-title", classes="pane-title")
-        yield Tree[str](self.app.root.name, id="files")
+        # a str label would be read as markup: every label is a Text of the (escaped) name
+        yield Tree[str](data_text(self.app.root.name), id="files")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -69,7 +70,7 @@ class FilesScreen(Screen):
         styles = severity_styles(self.app.current_theme)
 
         def label(name: str, key: str) -> Text:
-            text = Text(name)
+            text = data_text(name)
             if key in counts:
                 text.append(f"  {counts[key]} ", style="bold")
                 text.append(SEVERITY_SHORT[worst[key]], style=styles[worst[key]])
@@ -94,10 +95,10 @@ class FilesScreen(Screen):
         tree.root.expand()
         total = len(self.app.files)
         with_findings = sum(1 for p in counts if not p.endswith("/"))
-        self.query_one("#files-title", Label).update(
+        self.query_one("#files-title", Label).update(Text(
             f"{total} audited files, {with_findings} with open findings"
             + ("" if self.show_clean else " (x shows clean files too)")
-        )
+        ))
 
     def theme_changed(self) -> None:
         self._rebuild_in_place()

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Input
 from ..checks.api import Finding
 from ..widgets.detail import FindingDetail
 from ..widgets.findings_table import FindingsTable
+from ..widgets.inputs import TextInput
 from ..widgets.status import StatusBar
 from .modals import AcceptModal, DeferModal, NoteModal
 
@@ -44,7 +45,7 @@ class FindingsScreen(Screen):
         yield Header(icon="◆")
         with Horizontal(id="main"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="filter: words in code, title, file, resource… (Enter to keep, Esc to clear)", id="filter")
+                yield TextInput(placeholder="filter: words in code, title, file, resource… (Enter to keep, Esc to clear)", id="filter")
                 yield FindingsTable(id="findings")
             yield FindingDetail(id="detail")
         yield StatusBar(id="status")

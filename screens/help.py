@@ -41,7 +41,7 @@ class HelpScreen(Screen):
                     if (key, description) in seen:
                         continue
                     seen.add((key, description))
-                    table.add_row(key, description)
+                    table.add_row(Text(key), Text(description))
                 yield Static(Text(title, style="bold underline"), classes="help-title")
                 yield Static(table, classes="help-group")
         yield Footer()

@@ -13,12 +13,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ..checks.api import Finding
+from ..checks.textsafe import one_line
+from ..widgets.inputs import TextInput
 
 DEFAULT_DEFER_DAYS = 14
 
 
 def _finding_line(finding: Finding) -> Text:
-    return Text.assemble((f"{finding.code} ", "bold"), finding.title, ("\n" + finding.location, "dim"),
+    return Text.assemble((f"{finding.code} ", "bold"), one_line(finding.title), ("\n" + one_line(finding.location), "dim"),
                          no_wrap=False)
 
 
@@ -47,7 +49,8 @@ class _FormModal(ModalScreen):
         return iter(())
 
     def error(self, text: str) -> None:
-        self.query_one("#error", Label).update(text)
+        # the message may quote what the user typed: plain text, never markup
+        self.query_one("#error", Label).update(Text(one_line(text)))
 
     def submit(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -80,7 +83,7 @@ class AcceptModal(_FormModal):
 
     def fields(self) -> ComposeResult:
         yield Label("Why is this acceptable? (required; saved in the state file for reviewers)")
-        yield Input(placeholder="e.g. internal-only service, reviewed with security", id="reason")
+        yield TextInput(placeholder="e.g. internal-only service, reviewed with security", id="reason")
 
     def submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -103,9 +106,9 @@ class DeferModal(_FormModal):
 
     def fields(self) -> ComposeResult:
         yield Label("Until (YYYY-MM-DD, or +N days); the finding opens again after it")
-        yield Input((self.today + timedelta(days=DEFAULT_DEFER_DAYS)).isoformat(), id="until")
+        yield TextInput((self.today + timedelta(days=DEFAULT_DEFER_DAYS)).isoformat(), id="until")
         yield Label("Reason (required)")
-        yield Input(placeholder="e.g. fixed in the Q3 migration", id="reason")
+        yield TextInput(placeholder="e.g. fixed in the Q3 migration", id="reason")
 
     def parse_until(self, text: str) -> date:
         text = text.strip()
@@ -151,7 +154,7 @@ class NoteModal(_FormModal):
     OK_LABEL = "Add note"
 
     def fields(self) -> ComposeResult:
-        yield Input(placeholder="note text", id="note")
+        yield TextInput(placeholder="note text", id="note")
 
     def submit(self) -> None:
         text = self.query_one("#note", Input).value.strip()

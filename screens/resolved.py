@@ -15,6 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
+from ..widgets.style import data_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import AuditApp
 
@@ -74,7 +76,7 @@ class ResolvedScreen(Screen):
             title = "No resolved triage entries: every triaged finding still exists."
         if not self.app.can_triage and count:
             title += " · the state file is read-only"
-        self.query_one("#resolved-title", Label).update(title)
+        self.query_one("#resolved-title", Label).update(Text(title))
         self.refresh_bindings()
 
     def theme_changed(self) -> None:
@@ -82,16 +84,16 @@ class ResolvedScreen(Screen):
 
     @staticmethod
     def _cells(entry: Any) -> list[Text]:
-        title = Text(entry.title or "", no_wrap=True, overflow="ellipsis")
+        title = data_text(entry.title or "", no_wrap=True, overflow="ellipsis")
         details = [entry.reason or "", f"{entry.by} {entry.at}".strip()]
         details = [d for d in details if d]
         if details:
-            title.append("  " + " · ".join(details), style="dim")
+            title.append_text(data_text("  " + " · ".join(details), style="dim"))
         return [
-            Text(entry.code or "?", style="bold", no_wrap=True),
-            Text(entry.status, no_wrap=True),
-            Text(entry.path or "(repository)", no_wrap=True, overflow="ellipsis"),
-            Text(entry.resource or "—", no_wrap=True, overflow="ellipsis"),
+            data_text(entry.code or "?", style="bold", no_wrap=True),
+            data_text(entry.status, no_wrap=True),
+            data_text(entry.path or "(repository)", no_wrap=True, overflow="ellipsis"),
+            data_text(entry.resource or "—", no_wrap=True, overflow="ellipsis"),
             title,
         ]
 

@@ -130,13 +130,29 @@ class AuditApp(App[int]):
         self.findings_screen = FindingsScreen()
 
     # -- lifecycle --------------------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast is plain text: messages carry paths, resource names and user input.
+
+        Screens and widgets notify through here too (``Widget.notify`` calls it), so no
+        toast ever reads a string from the repository as markup or prints its control codes.
+        """
+        from .checks.textsafe import inert, one_line
+
+        super().notify(inert(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+
     def get_default_screen(self) -> FindingsScreen:
         return self.findings_screen
 
     def on_mount(self) -> None:
-        self.sub_title = self.root.name
+        self.sub_title = self._root_label()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self._first_paint)
+
+    def _root_label(self) -> str:
+        from .checks.textsafe import one_line
+
+        return one_line(self.root.name)
 
     def _theme_changed(self, _theme: object = None) -> None:
         """Colours built from the theme (severities, marks, syntax) are rebuilt on every screen."""
@@ -531,7 +547,7 @@ class AuditApp(App[int]):
         from .checks.readiness import format_score
 
         self.readiness, self.score = items, score
-        self.sub_title = f"{self.root.name} · readiness {format_score(score)}"
+        self.sub_title = f"{self._root_label()} · readiness {format_score(score)}"
         self._update_state_label()
         for screen in self.screen_stack:
             refresh = getattr(screen, "readiness_changed", None)

@@ -14,7 +14,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..checks.api import Finding, scrub_line
-from .style import is_redacted, severity_styles, severity_text
+from ..checks.textsafe import one_line
+from .style import data_text, is_redacted, severity_styles, severity_text
 
 CONTEXT = 3  # lines shown above and below the finding
 MAX_SNIPPET = 18
@@ -61,7 +62,8 @@ def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]]
             indent = len(lines[number - 1]) - len(lines[number - 1].lstrip())
             out.append(" " * indent + "# (line hidden: it holds a secret)")
         else:
-            out.append(scrub_line(lines[number - 1]))  # secrets no check reported stay hidden too
+            # secrets no check reported stay hidden too; control characters are shown escaped
+            out.append(one_line(scrub_line(lines[number - 1]).replace("\t", "    ")))
     return "\n".join(out), first
 
 
@@ -111,24 +113,25 @@ class FindingDetail(VerticalScroll, can_focus=True):
                        siblings: Iterable[Finding], is_new: bool = False) -> RenderableType:
         styles = severity_styles(self.app.current_theme)
         parts: list[RenderableType] = []
-        title = Text.assemble(severity_text(finding.severity, styles), " ", (finding.title, "bold"))
+        title = Text.assemble(severity_text(finding.severity, styles), " ", (one_line(finding.title), "bold"))
         if is_new:
             title.append("  new", style="bold " + styles[finding.severity.LOW])
         parts.append(title)
         meta = Table.grid(padding=(0, 1))
         meta.add_column(style="dim", no_wrap=True)
         meta.add_column()
-        meta.add_row("check", f"{finding.code} {finding.name}")
-        meta.add_row("severity", finding.severity.label)
-        meta.add_row("category", finding.category.title)
-        meta.add_row("where", finding.location)
+        # every cell is a Text: a plain string in a Rich table is read as markup
+        meta.add_row(Text("check"), data_text(f"{finding.code} {finding.name}"))
+        meta.add_row(Text("severity"), Text(finding.severity.label))
+        meta.add_row(Text("category"), Text(finding.category.title))
+        meta.add_row(Text("where"), data_text(finding.location))
         if finding.resource:
-            meta.add_row("resource", finding.resource)
-        meta.add_row("status", Text(status, style="bold"))
+            meta.add_row(Text("resource"), data_text(finding.resource))
+        meta.add_row(Text("status"), Text(status, style="bold"))
         if finding.suppressed_by:  # where and why, beside the status it explains
-            meta.add_row("by", Text(finding.suppressed_by, style="italic"))
+            meta.add_row(Text("by"), data_text(finding.suppressed_by, style="italic"))
         parts.append(Padding(meta, (1, 0, 0, 0)))
-        parts.append(Padding(Text(finding.message), (1, 0, 0, 0)))
+        parts.append(Padding(data_text(finding.message, multiline=True), (1, 0, 0, 0)))
 
         parts.append(Padding(_heading("Evidence"), (1, 0, 0, 0)))
         parts.append(self._evidence(finding, root, siblings))
@@ -136,19 +139,19 @@ class FindingDetail(VerticalScroll, can_focus=True):
         check = finding.check
         if check.rationale:
             parts.append(Padding(_heading("Why it matters"), (1, 0, 0, 0)))
-            parts.append(Text(check.rationale))
+            parts.append(data_text(check.rationale, multiline=True))
         if check.remediation:
             parts.append(Padding(_heading(f"How to fix it (effort: {check.effort})"), (1, 0, 0, 0)))
             steps = Table.grid(padding=(0, 1))
             steps.add_column(justify="right", style="bold", no_wrap=True)
             steps.add_column()
             for number, step in enumerate(check.remediation, 1):
-                steps.add_row(f"{number}.", step)
+                steps.add_row(Text(f"{number}."), data_text(step, multiline=True))
             parts.append(steps)
         if check.references:
             parts.append(Padding(_heading("References"), (1, 0, 0, 0)))
             for ref in check.references:
-                parts.append(Text(f"• {ref}", style="underline"))
+                parts.append(Text("• ").append(one_line(ref), style="underline"))
         parts.append(Padding(_heading("Triage"), (1, 0, 0, 0)))
         parts.append(self._triage(status, entry))
         return Group(*parts)
@@ -158,7 +161,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         theme = "ansi_dark" if dark else "ansi_light"
         if is_redacted(finding):
             # never the raw lines: they hold the secret
-            text = Text(finding.evidence or "")
+            text = data_text(finding.evidence or "", multiline=True)
             text.append("\n(secret redacted; the file's lines are not shown)", style="dim italic")
             return text
         masked = [
@@ -168,7 +171,8 @@ class FindingDetail(VerticalScroll, can_focus=True):
         ]
         context = read_context(root, finding, masked)
         if context is None:
-            return Text(finding.evidence or "(no evidence recorded)", style="" if finding.evidence else "dim")
+            return data_text(finding.evidence or "(no evidence recorded)", style="" if finding.evidence else "dim",
+                             multiline=True)
         code, first = context
         end = finding.end_line or finding.line or first
         highlight = set(range(finding.line or first, min(end, (finding.line or first) + MAX_SNIPPET) + 1))
@@ -177,7 +181,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
             highlight_lines=highlight, word_wrap=False, background_color="default",
         )
         if finding.evidence:
-            return Group(syntax, Text(finding.evidence, style="dim"))
+            return Group(syntax, data_text(finding.evidence, style="dim", multiline=True))
         return syntax
 
     def _triage(self, status: str, entry: Any) -> RenderableType:
@@ -186,20 +190,21 @@ class FindingDetail(VerticalScroll, can_focus=True):
         lines = Table.grid(padding=(0, 1))
         lines.add_column(style="dim", no_wrap=True)
         lines.add_column()
-        lines.add_row("status", Text(status, style="bold"))
+        lines.add_row(Text("status"), Text(status, style="bold"))
         if getattr(entry, "reason", None):
-            lines.add_row("reason", entry.reason)
+            lines.add_row(Text("reason"), data_text(entry.reason, multiline=True))
         if getattr(entry, "by", None):
-            lines.add_row("by", f"{entry.by} on {entry.at}" if getattr(entry, "at", None) else entry.by)
+            lines.add_row(Text("by"), data_text(f"{entry.by} on {entry.at}" if getattr(entry, "at", None) else entry.by))
         if getattr(entry, "until", None):
-            lines.add_row("until", str(entry.until))
+            lines.add_row(Text("until"), data_text(entry.until))
         for note in getattr(entry, "notes", None) or ():
-            lines.add_row("note", f"{note.text}  ({note.by}, {note.at})")
+            lines.add_row(Text("note"), data_text(f"{note.text}  ({note.by}, {note.at})", multiline=True))
         history = getattr(entry, "history", None) or ()
         if history:
-            lines.add_row("history", "")
+            lines.add_row(Text("history"), Text(""))
             for item in history:
                 get = item.get if isinstance(item, dict) else lambda k, d="": getattr(item, k, d)
                 reason = get("reason", "") or ""
-                lines.add_row("", f"{get('at', '')} {get('action', '')} by {get('by', '')}" + (f": {reason}" if reason else ""))
+                lines.add_row(Text(""), data_text(f"{get('at', '')} {get('action', '')} by {get('by', '')}"
+                                                  + (f": {reason}" if reason else "")))
         return lines

@@ -41,6 +41,7 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import Row, RowKey
 
 from ..checks.api import Finding, Severity
+from ..checks.textsafe import one_line
 from .style import SEVERITY_SHORT, severity_styles, status_style
 
 StatusOf = Callable[[Finding], str]
@@ -452,10 +453,10 @@ class FindingsTable(DataTable):
         return [
             themed["new"] if finding.fingerprint in self.new else themed["old"],
             themed["sev"][finding.severity],
-            _cell(finding.code, "bold " + dim),
-            _cell(finding.title, dim, "ellipsis"),
-            _cell(finding.location, dim, "ellipsis"),
-            _cell(finding.resource or "—", dim, "ellipsis"),
+            _cell(one_line(finding.code), "bold " + dim),
+            _cell(one_line(finding.title), dim, "ellipsis"),
+            _cell(one_line(finding.location), dim, "ellipsis"),
+            _cell(one_line(finding.resource) or "—", dim, "ellipsis"),
             _cell(status, dim or "bold"),
         ]
 
@@ -481,7 +482,7 @@ class FindingsTable(DataTable):
         counted = f"{count} finding{'s' if count != 1 else ''}"
         heading = _cell(overflow="ellipsis")
         if label:
-            heading.append(label, "bold")
+            heading.append(one_line(label), "bold")
             heading.append(f"  {counted}", "dim")
         else:
             heading.append(counted, "bold")

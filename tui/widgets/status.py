@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
 from ..checks.api import Severity
+from ..checks.textsafe import one_line
 from .style import SEVERITY_SHORT, severity_styles
 
 
@@ -50,7 +51,7 @@ class StatusBar(Horizontal):
         self.query_one("#status-counts", Label).update(text)
 
     def set_view(self, text: str) -> None:
-        self.query_one("#status-view", Label).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.query_one("#status-view", Label).update(Text(one_line(text), no_wrap=True, overflow="ellipsis"))
 
     def set_state(self, text: str) -> None:
-        self.query_one("#status-state", Label).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.query_one("#status-state", Label).update(Text(one_line(text), no_wrap=True, overflow="ellipsis"))

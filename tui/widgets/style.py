@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..checks.api import SECRET_MASK, Finding, Severity
+from ..checks.textsafe import inert, one_line
 
 SEVERITY_SHORT = {
     Severity.CRITICAL: "CRIT",
@@ -38,6 +39,16 @@ def severity_styles(theme) -> dict[Severity, str]:
         Severity.LOW: f"{accent}",
         Severity.INFO: "dim",
     }
+
+
+def data_text(value: object, style: str = "", *, multiline: bool = False, **kwargs) -> Text:
+    """Text of a string that came from the repository or a user: never markup, never control codes.
+
+    Every widget builds such strings with this (or ``Text.append(one_line(...))``); none of
+    them is ever passed where Textual or Rich would read it as markup (``Label("...")``,
+    ``Static("...")``, ``notify("...")``, ``Table.add_row("...")``, tree labels).
+    """
+    return Text((inert if multiline else one_line)(value), style=style, **kwargs)
 
 
 def severity_text(severity: Severity, styles: dict[Severity, str]) -> Text:
