@@ -12,7 +12,7 @@ import posixpath
 from typing import Iterator
 
 from .facts import RepoIndex
-from .models.k8s import ANY_NAME, json6902_count
+from .models.k8s.patches import ANY_NAME, json6902_count
 
 
 def json6902_file_counts(index: RepoIndex, details, kind: str) -> Iterator[tuple[str, str, int]]:

@@ -21,10 +21,11 @@ from typing import Iterable
 from .api import Finding
 from .facts import RepoIndex
 from .kustomize import kustomize_reach, overlay_applies, owning_kustomization, parent_dir
-from .models.k8s import ANY_NAME, WORKLOAD_KINDS, json6902_settings_for
+from .models.k8s.objects import WORKLOAD_KINDS
+from .models.k8s.patches import ANY_NAME, json6902_settings_for
 
 #: what an overlay must set for a finding of a check to count as fixed there: every
-#: group must be satisfied, a group by any of its settings (see models.k8s.patch_settings)
+#: group must be satisfied, a group by any of its settings (see models.k8s.patches.patch_settings)
 FIXED_BY: dict[str, tuple[tuple[str, ...], ...]] = {
     "K8S006": (("readinessProbe",),),
     "K8S007": (("livenessProbe",),),

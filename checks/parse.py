@@ -12,7 +12,9 @@ from .classify import (
 )
 from .models import compose, dockerfile, envfile, shell, source, workflow
 from .models.base import Fact, FileKind, ParsedFile, Problem
-from .models.k8s import is_k8s_doc, json6902_file_facts, parse_kustomization, parse_manifests
+from .models.k8s.objects import is_k8s_doc
+from .models.k8s.parse import parse_kustomization, parse_manifests
+from .models.k8s.patches import json6902_file_facts
 from .models.yamlnodes import YamlBombError, load_documents_partial
 from .classify import YAML_EXT
 

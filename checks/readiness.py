@@ -22,7 +22,7 @@ from .api import Category, Finding, Severity
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.images import is_database_image
-from .models.k8s import OPERATOR_STORE_KINDS
+from .models.k8s.operators import OPERATOR_STORE_KINDS
 
 SCORE_FORMULA = (
     "Each applicable area counts 1 for PASS, 0.5 for PARTIAL and 0 for FAIL; the score is "

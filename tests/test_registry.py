@@ -1,17 +1,25 @@
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
+from pathlib import Path
 
 from auditui.checks import registry
 from auditui.checks.api import Category, Severity
+
+
+#: modules of a domain package that hold no check: what several of its checks share
+SHARED_MODULES = {"shared"}
 
 
 def test_every_check_module_is_listed_in_its_domain():
     for name, package in registry.DOMAINS.items():
         listed = {check.code for check in package.CHECKS}
         for info in pkgutil.iter_modules(package.__path__):
+            if info.name in SHARED_MODULES:
+                continue
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             check = getattr(module, "CHECK", None)
             assert check is not None, f"{module.__name__} defines no CHECK"
@@ -37,3 +45,40 @@ def test_every_check_but_engine_emitted_ones_has_a_function():
     for check in registry.ALL_CHECKS:
         if check.code not in engine_emitted:
             assert check.func is not None, f"{check.code} has no registered function"
+
+
+def _imported_modules(path, package: str) -> set[str]:
+    """Absolute names of the modules a source file imports from (relative imports resolved)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            out.add(target)
+            out.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+    return out
+
+
+def test_no_check_imports_another_check():
+    """Helpers several checks need live in the domain's ``shared`` module (or a model), never in a check."""
+    check_modules = {}
+    for package in registry.DOMAINS.values():
+        check_modules[package.__name__] = "domain package"
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name not in SHARED_MODULES:
+                check_modules[f"{package.__name__}.{info.name}"] = "check"
+    offenders = []
+    for package in registry.DOMAINS.values():
+        for info in pkgutil.iter_modules(package.__path__):
+            module = f"{package.__name__}.{info.name}"
+            path = Path(package.__path__[0]) / f"{info.name}.py"
+            for target in _imported_modules(path, package.__name__):
+                if target in check_modules and target != module:
+                    offenders.append(f"{module} imports {target}")
+    assert not offenders, "\n".join(offenders)

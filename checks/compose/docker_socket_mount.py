@@ -6,9 +6,8 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, interpolate
+from .shared import is_socket
 
-#: socket file names that hand out control of the container runtime
-RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")
 
 CHECK = Check(
     code="CMP001",
@@ -37,20 +36,13 @@ CHECK = Check(
 )
 
 
-def _is_socket(path: str | None) -> bool:
-    if not path:
-        return False
-    name = path.rstrip("/").replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return name in RUNTIME_SOCKETS
-
-
 @CHECK.on(ComposeFile)
 def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         for volume in service.volumes():
             source = interpolate(volume.source, "")
-            hit = volume.is_bind and _is_socket(source)
-            if not hit and volume.is_bind and interpolate(volume.source) is None and _is_socket(volume.target):
+            hit = volume.is_bind and is_socket(source)
+            if not hit and volume.is_bind and interpolate(volume.source) is None and is_socket(volume.target):
                 # the host path is left to a variable (``${DOCKER_SOCKET_LOCATION}``): the
                 # target a runtime socket is mounted at says what the container gets
                 hit, source = True, f"{volume.target} (host path from {volume.source})"
@@ -60,7 +52,7 @@ def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
                 if definition is not None:
                     opts = definition.map("driver_opts")
                     source = interpolate(opts.get("device"), "")
-                    hit = _is_socket(source)
+                    hit = is_socket(source)
             if not hit:
                 continue
             ro = " (read-only does not limit the API)" if volume.read_only else ""

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos
-from .floating_image_tag import image_name, image_tag_state
+from .shared import image_name, image_tag_state
 
 CHECK = Check(
     code="CMP007",

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
-from .docker_socket_mount import _is_socket
+from .shared import is_socket
 
 #: host paths that expose the host when mounted (the path itself)
 SENSITIVE_PATHS = (
@@ -61,7 +61,7 @@ def sensitive_host_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         for volume in service.volumes():
             host = volume.host_path
-            if not host or _is_socket(host) or not sensitive(host):
+            if not host or is_socket(host) or not sensitive(host):
                 continue
             mode = "read-only" if volume.read_only else "writable"
             yield CHECK.finding(

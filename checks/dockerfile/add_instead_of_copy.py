@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile
-from .add_remote_url import remote_kind
+from .shared import remote_kind
 
 CHECK = Check(
     code="DKR007",

@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile
+from .shared import remote_kind
 
 CHECK = Check(
     code="DKR006",
@@ -29,17 +30,6 @@ CHECK = Check(
     ),
     peers=("checkov CKV_DOCKER_4",),
 )
-
-_URL_RE = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
-_GIT_RE = re.compile(r"^(?:git@|ssh://|git://)|\.git(?:#|$)", re.IGNORECASE)
-
-
-def remote_kind(source: str) -> str | None:
-    if _GIT_RE.search(source):
-        return "git"
-    if _URL_RE.match(source):
-        return "url"
-    return None
 
 
 @CHECK.on(Dockerfile)

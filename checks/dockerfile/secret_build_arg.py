@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile, assignments
-from .secret_in_env_or_arg import secret_like_name
+from .shared import secret_like_name
 
 _REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.envfile import example_base, is_example_name
+from .shared import env_files, pairs
 
 CHECK = Check(
     code="ENV001",
@@ -29,36 +28,6 @@ CHECK = Check(
     references=("https://12factor.net/config",),
     peers=("dotenv-linter compare",),
 )
-
-
-def env_files(index: RepoIndex) -> dict[str, dict[str, dict[str, object]]]:
-    """directory -> file name -> {KEY: fact} for every env file with keys."""
-    out: dict[str, dict[str, dict[str, object]]] = defaultdict(lambda: defaultdict(dict))
-    for path, fact in index.facts("env:key"):
-        directory, _, name = path.rpartition("/")
-        out[directory][name].setdefault(fact.key, fact)
-    return out
-
-
-def pairs(files: dict[str, dict]) -> list[tuple[str, str]]:
-    """(env file, example file) pairs of one directory.
-
-    An example documents the file its name comes from (``.env.example`` -> ``.env``,
-    ``prod.env.sample`` -> ``prod.env``); production/staging files without their own
-    example are compared with the directory's ``.env`` example.
-    """
-    examples = {name: example_base(name) for name in files if is_example_name(name)}
-    out = []
-    for name in files:
-        if name in examples:
-            continue
-        own = [ex for ex, base in examples.items() if base == name]
-        if own:
-            out.extend((name, ex) for ex in own[:1])
-        elif name.lower() in (".env.production", ".env.prod", ".env.staging", ".env.stage", "production.env", "prod.env", "staging.env"):
-            generic = [ex for ex, base in examples.items() if base == ".env"]
-            out.extend((name, ex) for ex in generic[:1])
-    return out
 
 
 @CHECK.on_repo

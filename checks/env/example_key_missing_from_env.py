@@ -7,7 +7,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.envfile import example_base
-from .env_key_missing_from_example import env_files, pairs
+from .shared import env_files, pairs
 
 CHECK = Check(
     code="ENV002",

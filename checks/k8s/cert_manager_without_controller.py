@@ -4,6 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
+from .shared import cert_manager_objects
 
 CHECK = Check(
     code="K8S063",
@@ -27,7 +28,6 @@ CHECK = Check(
     references=("https://cert-manager.io/docs/installation/",),
 )
 
-CERT_MANAGER_KINDS = ("Issuer", "ClusterIssuer", "Certificate")
 #: kinds that may install cert-manager: the controller itself or a GitOps/Helm wrapper
 INSTALLER_KINDS = ("Deployment", "HelmRelease", "Application", "HelmChart", "ApplicationSet", "Kustomization")
 
@@ -55,13 +55,6 @@ def controller_present(index: RepoIndex) -> bool:
         if any("cert-manager" in str(r) for r in fact.get("resources") or ()):
             return True
     return False
-
-
-def cert_manager_objects(index: RepoIndex):
-    for kind in CERT_MANAGER_KINDS:
-        for path, fact in index.k8s(kind):
-            if str(fact.get("api") or "").startswith(("cert-manager.io/", "certmanager.k8s.io/")):
-                yield kind, path, fact
 
 
 @CHECK.on_repo

@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity, redact
-from ..models.k8s import K8sObject, looks_like_placeholder, most_secret_first
+from ..models.k8s.objects import K8sObject
+from ..models.k8s.secrets import looks_like_placeholder, most_secret_first
 from ..models.yamlnodes import YMap
 
 CHECK = Check(

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
+from ..models.k8s.objects import Workload
 from ..models.yamlnodes import YMap
-from .dangerous_capabilities import normalise_capability
-from .runs_as_root import is_windows
+from .shared import is_windows, normalise_capability
 
 CHECK = Check(
     code="K8S014",

@@ -4,7 +4,8 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.images import ImageRef, parse_image
+from ..models.images import parse_image
+from .shared import effective, overrides_of
 
 CHECK = Check(
     code="K8S004",
@@ -30,38 +31,6 @@ CHECK = Check(
     ),
     peers=("kube-linter latest-tag", "checkov CKV_K8S_14"),
 )
-
-
-def image_name(ref: ImageRef) -> str:
-    """The name Kustomize's ``images:`` matches: registry and repository, no tag or digest."""
-    return f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
-
-
-def kustomize_overrides(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
-    """Image name -> [(newName, newTag, digest)] from every kustomization's ``images:``."""
-    out: dict[str, list[tuple[str, str, str]]] = {}
-    for _, fact in index.facts("kustomize:images"):
-        for entry in fact.get("images") or ():
-            if isinstance(entry, tuple) and len(entry) == 4:
-                name, new_name, new_tag, digest = (str(part) for part in entry)
-                out.setdefault(name, []).append((new_name, new_tag, digest))
-    return out
-
-
-def effective(ref: ImageRef, overrides: dict[str, list[tuple[str, str, str]]]) -> tuple[bool, bool]:
-    """(floating, pinned) after Kustomize's overrides: lenient when any overlay fixes it."""
-    floating, pinned = ref.floating, ref.pinned
-    for _, new_tag, digest in overrides.get(image_name(ref), ()):
-        if digest:
-            floating, pinned = False, True
-        elif new_tag and not parse_image(f"x:{new_tag}").floating:
-            floating = False
-    return floating, pinned
-
-
-def overrides_of(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
-    """The Kustomize image overrides, computed once per change of any kustomization."""
-    return index.derived("kustomize:image-overrides", ("kustomize:images",), kustomize_overrides)
 
 
 def _patched_images(index: RepoIndex) -> frozenset[str]:

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
-from .container_image_floating_tag import effective, overrides_of
+from .shared import effective, overrides_of
 
 CHECK = Check(
     code="K8S005",

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
-from .runs_as_root import is_windows
+from ..models.k8s.objects import Workload
+from .shared import is_windows
 
 CHECK = Check(
     code="K8S015",

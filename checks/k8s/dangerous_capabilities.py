@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
+from ..models.k8s.objects import Workload
 from ..models.yamlnodes import YMap
+from .shared import normalise_capability
 
 #: capabilities that give a container power over the node or other pods
 DANGEROUS_CAPABILITIES = (
@@ -39,11 +40,6 @@ CHECK = Check(
     peers=("checkov CKV_K8S_25", "checkov CKV_K8S_39", "checkov CKV_K8S_28", "kube-linter drop-net-raw-capability"),
     options={"capabilities": DANGEROUS_CAPABILITIES},
 )
-
-
-def normalise_capability(value: object) -> str:
-    text = str(value).strip().upper()
-    return text[4:] if text.startswith("CAP_") else text
 
 
 @CHECK.on(Workload)

@@ -4,10 +4,8 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.datastore import STATEFUL_IMAGES, configured_images
-from ..models.k8s import Workload, stateful_stores
+from ..models.k8s.objects import Workload, stateful_stores
 
-#: kinds that declare a replica count (DaemonSets, Jobs and bare Pods do not)
-REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
 DEPLOYMENT_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
 
 CHECK = Check(

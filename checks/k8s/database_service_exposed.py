@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import is_database_image
-from ..models.k8s import WORKLOAD_KINDS
+from ..models.k8s.objects import WORKLOAD_KINDS
 from ..kustomize import same_namespace
 
 CHECK = Check(

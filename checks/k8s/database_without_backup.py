@@ -5,7 +5,8 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.datastore import classify
-from ..models.k8s import OPERATOR_BACKUP_FIELDS, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
+from ..models.k8s.layout import in_patch_location
+from ..models.k8s.operators import OPERATOR_BACKUP_FIELDS, OPERATOR_STORES, OPERATOR_STORE_KINDS
 
 CHECK = Check(
     code="K8S078",

@@ -4,8 +4,8 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.datastore import STATEFUL_IMAGES, configured_images
-from ..models.k8s import (PERSISTENT_VOLUME_SOURCES, Workload, claim_template_names, pod_volumes,
-                          stateful_stores, volume_mounts)
+from ..models.k8s.objects import (PERSISTENT_VOLUME_SOURCES, Workload, claim_template_names, pod_volumes,
+                                  stateful_stores, volume_mounts)
 
 CHECK = Check(
     code="K8S003",

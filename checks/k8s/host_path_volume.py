@@ -4,7 +4,7 @@ import posixpath
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
+from ..models.k8s.objects import Workload
 from ..models.yamlnodes import YMap
 
 #: container runtime sockets and the host root: mounting them is owning the node

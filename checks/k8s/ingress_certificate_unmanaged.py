@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from .cert_manager_without_controller import cert_manager_objects
+from .shared import cert_manager_objects
 
 CHECK = Check(
     code="K8S064",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import K8sObject, Workload
+from ..models.k8s.objects import K8sObject, Workload
 from ..models.yamlnodes import YMap
 
 CHECK = Check(

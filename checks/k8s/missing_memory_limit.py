@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload, long_lived_containers
-from .missing_resource_requests import resource_value
+from ..models.k8s.objects import Workload, long_lived_containers
+from .shared import resource_value
 
 CHECK = Check(
     code="K8S009",

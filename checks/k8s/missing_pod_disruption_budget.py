@@ -5,7 +5,8 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..kustomize import overlay_replicas, replica_count as _replicas, same_namespace
-from ..models.k8s import selector_matches
+from ..models.k8s.facts import selector_matches
+from .shared import REPLICATED_KINDS
 
 CHECK = Check(
     code="K8S070",
@@ -30,7 +31,6 @@ CHECK = Check(
     ),
 )
 
-REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
 
 
 def _budgets(index: RepoIndex) -> list[tuple]:

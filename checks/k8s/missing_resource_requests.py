@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload, long_lived_containers
-from ..models.yamlnodes import YMap
+from ..models.k8s.objects import Workload, long_lived_containers
+from .shared import resource_value
 
 CHECK = Check(
     code="K8S008",
@@ -30,14 +30,6 @@ CHECK = Check(
     peers=("kube-linter unset-cpu-requirements", "kube-linter unset-memory-requirements",
            "checkov CKV_K8S_10", "checkov CKV_K8S_12"),
 )
-
-
-def resource_value(container_node: YMap, section: str, name: str) -> object:
-    resources = container_node.get("resources")
-    if not isinstance(resources, YMap):
-        return None
-    values = resources.get(section)
-    return values.get(name) if isinstance(values, YMap) else None
 
 
 @CHECK.on(Workload)

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Container, Workload
+from ..models.k8s.objects import Container, Workload
 from ..models.yamlnodes import YMap
-from .runs_as_root import is_windows
+from .shared import is_windows
 
 CHECK = Check(
     code="K8S016",

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.images import parse_image
+from .shared import MONITOR_KINDS, prometheus_present
 
 CHECK = Check(
     code="K8S074",
@@ -29,41 +29,6 @@ CHECK = Check(
         "https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor",
     ),
 )
-
-MONITOR_KINDS = ("ServiceMonitor", "PodMonitor")
-SERVER_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
-INSTALLER_KINDS = ("HelmRelease", "Application", "HelmChart")
-
-
-def _prometheus_workload(fact) -> bool:
-    for image in fact.get("main_images") or fact.get("images") or ():
-        name = parse_image(str(image)).name.lower()
-        if name == "prometheus" or name.startswith("prometheus-operator"):
-            return True
-    return False
-
-
-_SERVER_TOPICS = frozenset(f"k8s:{kind}" for kind in SERVER_KINDS)
-_INSTALLER_TOPICS = frozenset(f"k8s:{kind}" for kind in INSTALLER_KINDS)
-
-
-def _prometheus_fact(_path: str, fact) -> bool:
-    """One object that is (or installs) a Prometheus server."""
-    if fact.topic in _SERVER_TOPICS:
-        return _prometheus_workload(fact)
-    if fact.topic in _INSTALLER_TOPICS:
-        return "prometheus" in str(fact.get("name") or "").lower()
-    if fact.topic == "k8s:CustomResourceDefinition":
-        return str(fact.get("name") or "") == "prometheuses.monitoring.coreos.com"
-    return False
-
-
-def prometheus_present(index: RepoIndex) -> bool:
-    """A Prometheus custom resource, a Prometheus server or operator, or an installer for one."""
-    if index.has("k8s:Prometheus") or index.has("k8s:PrometheusAgent"):
-        return True
-    topics = tuple(sorted(_SERVER_TOPICS | _INSTALLER_TOPICS | {"k8s:CustomResourceDefinition"}))
-    return index.count_where("prometheus-server", topics, _prometheus_fact) > 0
 
 
 @CHECK.on_repo

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
-from .monitor_without_prometheus import MONITOR_KINDS, prometheus_present
+from .shared import MONITOR_KINDS, prometheus_present
 
 CHECK = Check(
     code="K8S076",

@@ -4,7 +4,9 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.k8s import ANY_NAME, OPERATOR_STORE_KINDS, OPERATOR_STORES, in_patch_location
+from ..models.k8s.layout import in_patch_location
+from ..models.k8s.operators import OPERATOR_STORES, OPERATOR_STORE_KINDS
+from ..models.k8s.patches import ANY_NAME
 from ..kustomize import json6902_file_counts, kustomize_reach, overlay_applies, owning_kustomization, parent_dir, same_namespace
 
 CHECK = Check(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
+from ..models.k8s.objects import Workload
 
 CHECK = Check(
     code="K8S012",

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import K8sObject
-from .rbac_wildcard import rbac_rules
+from ..models.k8s.objects import K8sObject
+from .shared import rbac_rules
 
 CHECK = Check(
     code="K8S067",

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import K8sObject
-from ..models.yamlnodes import YMap
+from ..models.k8s.objects import K8sObject
+from .shared import rbac_rules
 
 CHECK = Check(
     code="K8S066",
@@ -30,31 +30,6 @@ CHECK = Check(
     ),
     peers=("kube-linter wildcard-in-rules", "checkov CKV_K8S_49"),
 )
-
-RBAC_KINDS = ("Role", "ClusterRole")
-BUILTIN_NAMES = ("cluster-admin", "admin", "edit", "view")
-
-
-def is_builtin_or_aggregated(obj: K8sObject) -> bool:
-    """Roles Kubernetes itself ships, and aggregated roles whose rules the controller fills."""
-    if obj.name.startswith("system:") or isinstance(obj.doc.get("aggregationRule"), YMap):
-        return True
-    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
-        return True
-    return obj.kind == "ClusterRole" and obj.name in BUILTIN_NAMES and not obj.doc.list("rules")
-
-
-def rbac_rules(obj: K8sObject) -> Iterator[tuple[int, YMap, list[str], list[str], list[str]]]:
-    """(index, rule, apiGroups, resources, lower-case verbs) of a Role/ClusterRole to audit."""
-    if obj.kind not in RBAC_KINDS or not obj.api_version.startswith("rbac.authorization.k8s.io/"):
-        return
-    if is_builtin_or_aggregated(obj):
-        return
-    for index, rule in obj.doc.list("rules").maps():
-        groups = [str(g) for g in rule.list("apiGroups")]
-        resources = [str(r) for r in rule.list("resources")]
-        verbs = [str(v).lower() for v in rule.list("verbs")]
-        yield index, rule, groups, resources, verbs
 
 
 #: resources where full control means control of the cluster

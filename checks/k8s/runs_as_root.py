@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s import Workload
+from ..models.k8s.objects import Workload
+from .shared import is_windows
 
 CHECK = Check(
     code="K8S010",
@@ -29,13 +30,6 @@ CHECK = Check(
     ),
     peers=("kube-linter run-as-non-root", "checkov CKV_K8S_23", "checkov CKV_K8S_40"),
 )
-
-
-def is_windows(workload: Workload) -> bool:
-    """Windows pods have no UIDs, capabilities or seccomp: Linux settings do not apply."""
-    os_name = workload.pod_spec.map("os").get("name")
-    selector = workload.pod_spec.map("nodeSelector").get("kubernetes.io/os")
-    return str(os_name).lower() == "windows" or str(selector).lower() == "windows"
 
 
 def as_uid(value: object) -> int | None:

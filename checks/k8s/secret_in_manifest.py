@@ -4,7 +4,8 @@ import re
 from typing import Any, Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity, redact
-from ..models.k8s import WORKLOAD_KINDS, K8sObject, Kustomization, _pod_template, looks_like_placeholder
+from ..models.k8s.objects import WORKLOAD_KINDS, K8sObject, Kustomization, pod_template
+from ..models.k8s.secrets import looks_like_placeholder
 from ..models.tokens import URL_CREDENTIALS, is_secret_name, token_kind
 from ..models.yamlnodes import YMap
 
@@ -104,7 +105,7 @@ def _judge(name: str, value: Any) -> tuple[str, str] | None:
 
 
 def _containers(obj: K8sObject) -> Iterator[YMap]:
-    template = _pod_template(obj.doc, obj.kind)
+    template = pod_template(obj.doc, obj.kind)
     if template is None:
         return
     for field_name in ("initContainers", "containers"):

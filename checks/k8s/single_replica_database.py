@@ -6,8 +6,8 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import is_database_image, parse_image
 from ..models.datastore import STATEFUL_IMAGES, configured_images
-from .database_as_deployment import REPLICATED_KINDS
 from ..kustomize import overlay_replicas
+from .shared import REPLICATED_KINDS
 
 CHECK = Check(
     code="K8S002",

@@ -1,0 +1,159 @@
+"""What several Kubernetes checks ask alike (a check never imports another check)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..facts import RepoIndex
+from ..models.images import ImageRef, parse_image
+from ..models.k8s.objects import K8sObject, Workload
+from ..models.yamlnodes import YMap
+
+
+# -- workloads and containers --------------------------------------------------------------
+
+
+def is_windows(workload: Workload) -> bool:
+    """Windows pods have no UIDs, capabilities or seccomp: Linux settings do not apply."""
+    os_name = workload.pod_spec.map("os").get("name")
+    selector = workload.pod_spec.map("nodeSelector").get("kubernetes.io/os")
+    return str(os_name).lower() == "windows" or str(selector).lower() == "windows"
+
+
+def normalise_capability(value: object) -> str:
+    text = str(value).strip().upper()
+    return text[4:] if text.startswith("CAP_") else text
+
+
+def resource_value(container_node: YMap, section: str, name: str) -> object:
+    resources = container_node.get("resources")
+    if not isinstance(resources, YMap):
+        return None
+    values = resources.get(section)
+    return values.get(name) if isinstance(values, YMap) else None
+
+
+# -- replicated workloads ------------------------------------------------------------------
+
+
+#: kinds that declare a replica count (DaemonSets, Jobs and bare Pods do not)
+REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
+
+
+# -- images and Kustomize image overrides --------------------------------------------------
+
+
+def image_name(ref: ImageRef) -> str:
+    """The name Kustomize's ``images:`` matches: registry and repository, no tag or digest."""
+    return f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
+
+
+def kustomize_overrides(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
+    """Image name -> [(newName, newTag, digest)] from every kustomization's ``images:``."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for _, fact in index.facts("kustomize:images"):
+        for entry in fact.get("images") or ():
+            if isinstance(entry, tuple) and len(entry) == 4:
+                name, new_name, new_tag, digest = (str(part) for part in entry)
+                out.setdefault(name, []).append((new_name, new_tag, digest))
+    return out
+
+
+def effective(ref: ImageRef, overrides: dict[str, list[tuple[str, str, str]]]) -> tuple[bool, bool]:
+    """(floating, pinned) after Kustomize's overrides: lenient when any overlay fixes it."""
+    floating, pinned = ref.floating, ref.pinned
+    for _, new_tag, digest in overrides.get(image_name(ref), ()):
+        if digest:
+            floating, pinned = False, True
+        elif new_tag and not parse_image(f"x:{new_tag}").floating:
+            floating = False
+    return floating, pinned
+
+
+def overrides_of(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
+    """The Kustomize image overrides, computed once per change of any kustomization."""
+    return index.derived("kustomize:image-overrides", ("kustomize:images",), kustomize_overrides)
+
+
+# -- RBAC ----------------------------------------------------------------------------------
+
+
+RBAC_KINDS = ("Role", "ClusterRole")
+
+BUILTIN_NAMES = ("cluster-admin", "admin", "edit", "view")
+
+
+def is_builtin_or_aggregated(obj: K8sObject) -> bool:
+    """Roles Kubernetes itself ships, and aggregated roles whose rules the controller fills."""
+    if obj.name.startswith("system:") or isinstance(obj.doc.get("aggregationRule"), YMap):
+        return True
+    if obj.labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+        return True
+    return obj.kind == "ClusterRole" and obj.name in BUILTIN_NAMES and not obj.doc.list("rules")
+
+
+def rbac_rules(obj: K8sObject) -> Iterator[tuple[int, YMap, list[str], list[str], list[str]]]:
+    """(index, rule, apiGroups, resources, lower-case verbs) of a Role/ClusterRole to audit."""
+    if obj.kind not in RBAC_KINDS or not obj.api_version.startswith("rbac.authorization.k8s.io/"):
+        return
+    if is_builtin_or_aggregated(obj):
+        return
+    for index, rule in obj.doc.list("rules").maps():
+        groups = [str(g) for g in rule.list("apiGroups")]
+        resources = [str(r) for r in rule.list("resources")]
+        verbs = [str(v).lower() for v in rule.list("verbs")]
+        yield index, rule, groups, resources, verbs
+
+
+# -- cert-manager --------------------------------------------------------------------------
+
+
+CERT_MANAGER_KINDS = ("Issuer", "ClusterIssuer", "Certificate")
+
+
+def cert_manager_objects(index: RepoIndex):
+    for kind in CERT_MANAGER_KINDS:
+        for path, fact in index.k8s(kind):
+            if str(fact.get("api") or "").startswith(("cert-manager.io/", "certmanager.k8s.io/")):
+                yield kind, path, fact
+
+
+# -- Prometheus ----------------------------------------------------------------------------
+
+
+MONITOR_KINDS = ("ServiceMonitor", "PodMonitor")
+
+PROMETHEUS_SERVER_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+
+PROMETHEUS_INSTALLER_KINDS = ("HelmRelease", "Application", "HelmChart")
+
+_SERVER_TOPICS = frozenset(f"k8s:{kind}" for kind in PROMETHEUS_SERVER_KINDS)
+
+_INSTALLER_TOPICS = frozenset(f"k8s:{kind}" for kind in PROMETHEUS_INSTALLER_KINDS)
+
+
+def _prometheus_workload(fact) -> bool:
+    for image in fact.get("main_images") or fact.get("images") or ():
+        name = parse_image(str(image)).name.lower()
+        if name == "prometheus" or name.startswith("prometheus-operator"):
+            return True
+    return False
+
+
+def _prometheus_fact(_path: str, fact) -> bool:
+    """One object that is (or installs) a Prometheus server."""
+    if fact.topic in _SERVER_TOPICS:
+        return _prometheus_workload(fact)
+    if fact.topic in _INSTALLER_TOPICS:
+        return "prometheus" in str(fact.get("name") or "").lower()
+    if fact.topic == "k8s:CustomResourceDefinition":
+        return str(fact.get("name") or "") == "prometheuses.monitoring.coreos.com"
+    return False
+
+
+def prometheus_present(index: RepoIndex) -> bool:
+    """A Prometheus custom resource, a Prometheus server or operator, or an installer for one."""
+    if index.has("k8s:Prometheus") or index.has("k8s:PrometheusAgent"):
+        return True
+    topics = tuple(sorted(_SERVER_TOPICS | _INSTALLER_TOPICS | {"k8s:CustomResourceDefinition"}))
+    return index.count_where("prometheus-server", topics, _prometheus_fact) > 0

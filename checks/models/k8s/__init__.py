@@ -1,0 +1,90 @@
+"""The Kubernetes model, one room per layer.
+
+- :mod:`.objects`: typed objects (``K8sObject``, ``Workload``, ``Container``, ``Kustomization``),
+  what a pod runs and mounts;
+- :mod:`.layout`: where overlays and patches live (path conventions);
+- :mod:`.operators`: operator-managed data stores (member counts, backups);
+- :mod:`.patches`: what Kustomize patches set (inline, strategic-merge, JSON6902);
+- :mod:`.facts`: what objects and kustomizations tell the repository (``k8s:*``, ``workload:*``,
+  ``kustomize:*`` topics);
+- :mod:`.devhosts`: development-only hosts in values;
+- :mod:`.secrets`: placeholders and credential-like keys;
+- :mod:`.parse`: YAML documents to a ``ParsedFile``.
+
+Import from the module that holds a name; the names below are re-exported so that code
+written against the former single module keeps working.
+"""
+
+from __future__ import annotations
+
+from .objects import (  # noqa: F401
+    CLIENT_COMMANDS,
+    COMPANION_SUFFIXES,
+    Container,
+    INHERITED_SECURITY,
+    K8sObject,
+    Kustomization,
+    PERSISTENT_VOLUME_SOURCES,
+    Security,
+    WORKLOAD_KINDS,
+    Workload,
+    WorkloadPatch,
+    build_object,
+    claim_template_names,
+    container_store,
+    is_k8s_doc,
+    is_kustomize_file_doc,
+    is_native_sidecar,
+    long_lived_containers,
+    pod_template,
+    pod_volumes,
+    server_containers,
+    stateful_stores,
+    str_list,
+    volume_mounts,
+)
+from .layout import (  # noqa: F401
+    in_overlay_location,
+    in_patch_location,
+    looks_like_patch_file,
+)
+from .operators import (  # noqa: F401
+    OPERATOR_BACKUP_FIELDS,
+    OPERATOR_STORES,
+    OPERATOR_STORE_KINDS,
+    operator_backup,
+    operator_members,
+)
+from .patches import (  # noqa: F401
+    ANY_NAME,
+    inline_patch_documents,
+    inline_patch_replicas,
+    inline_patch_settings,
+    is_json6902_ops,
+    json6902_count,
+    json6902_file_facts,
+    json6902_patch_files,
+    json6902_settings_for,
+    patch_settings,
+)
+from .secrets import (  # noqa: F401
+    looks_like_placeholder,
+    most_secret_first,
+)
+from .facts import (  # noqa: F401
+    BACKUP_WORDS,
+    cluster_facts,
+    kustomize_facts,
+    kustomize_image_facts,
+    object_facts,
+    selector_matches,
+    workload_facts,
+)
+from .devhosts import (  # noqa: F401
+    dev_hosts,
+    devhost_facts,
+)
+from .parse import (  # noqa: F401
+    parse_kustomization,
+    parse_manifests,
+)

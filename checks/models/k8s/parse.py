@@ -1,0 +1,62 @@
+"""Kubernetes manifests and kustomization files, from YAML documents to a ParsedFile."""
+
+from __future__ import annotations
+
+from ..base import Fact, FileKind, ParsedFile
+from ..yamlnodes import YamlDoc, YList, YMap
+from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
+from .objects import K8sObject, Kustomization, Workload, build_object, is_k8s_doc, is_kustomize_file_doc
+
+
+def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
+    parsed = ParsedFile(path, FileKind.KUBERNETES)
+    for doc in docs:
+        data = doc.data
+        if data is None:
+            continue
+        if is_k8s_doc(data):
+            if is_kustomize_file_doc(data):
+                parsed.units.append(Kustomization(path, data))
+                parsed.facts.append(Fact("kustomization", path, data.line, data.ypath))
+                parsed.facts.extend(kustomize_facts(parsed.units[-1]))
+                parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
+                continue
+            if data.get("kind") == "List" and isinstance(data.get("items"), YList):
+                items = [item for _, item in data["items"].maps() if is_k8s_doc(item)]
+            else:
+                items = [data]
+            for item in items:
+                parsed.units.append(build_object(path, item, doc.index))
+        elif isinstance(data, YMap):
+            missing = [k for k in ("apiVersion", "kind") if k not in data]
+            parsed.notices.append(
+                f"line {doc.line}: document {doc.index + 1} is not a Kubernetes object "
+                f"(no {' or '.join(missing)}); not audited"
+            )
+    config_maps: dict[str, list[tuple[str | None, YMap]]] = {}
+    for obj in parsed.units:
+        if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(obj.doc.get("data"), YMap):
+            config_maps.setdefault(obj.name, []).append((obj.namespace, obj.doc.get("data")))
+    for obj in parsed.units:
+        if isinstance(obj, Workload):
+            obj.file_config_maps = config_maps
+        if isinstance(obj, K8sObject):
+            parsed.facts.extend(object_facts(obj))
+            parsed.facts.extend(workload_facts(obj))
+    return parsed
+
+
+def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
+    parsed = ParsedFile(path, FileKind.KUSTOMIZATION)
+    for doc in docs:
+        if isinstance(doc.data, YMap):
+            parsed.units.append(Kustomization(path, doc.data))
+            parsed.facts.append(
+                Fact("kustomization", path, doc.data.line, doc.data.ypath,
+                     Fact.pack(resources=Kustomization(path, doc.data).resources,
+                               components=[str(c) for c in doc.data.list("components")] or None))
+            )
+            parsed.facts.extend(kustomize_facts(parsed.units[-1]))
+            parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
+    return parsed
+
