@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .models.base import FileKind
+from .models.helm import is_chart_name, is_values_name
 from .models.yamlnodes import YMap
 
 YAML_EXT = (".yaml", ".yml")
@@ -68,6 +69,8 @@ def name_fact(rel: str) -> tuple[str, str] | None:
     lower = name.lower()
     if lower == ".dockerignore" or lower.endswith(".dockerignore"):
         return "dockerignore", "docker"
+    if name in ("Chart.lock", "requirements.lock"):
+        return "helm:lock", "helm"
     if lower in _CI_NAMES or lower.startswith("jenkinsfile."):
         return "ci", _CI_NAMES.get(lower, "jenkins")
     parts = rel.split("/")
@@ -105,6 +108,10 @@ def kind_by_name(rel: str) -> FileKind | None:
             return FileKind.KUSTOMIZATION
         if _COMPOSE_NAME_RE.match(name):
             return FileKind.COMPOSE
+        if is_chart_name(rel):
+            return FileKind.HELM_CHART
+        if is_values_name(rel):
+            return FileKind.HELM_VALUES
         return None
     if name == "Kustomization":
         return FileKind.KUSTOMIZATION

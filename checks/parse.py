@@ -10,7 +10,7 @@ from .classify import (
     looks_templated,
     name_fact,
 )
-from .models import compose, dockerfile, envfile, shell, source, workflow
+from .models import compose, dockerfile, envfile, helm, shell, source, workflow
 from .models.base import Fact, FileKind, ParsedFile, Problem
 from .models.k8s.objects import is_k8s_doc
 from .models.k8s.parse import parse_kustomization, parse_manifests
@@ -33,7 +33,9 @@ def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
     if named is not None:
         if parsed is None:
             parsed = ParsedFile(rel, FileKind.YAML)
-        if named[0] == "dockerignore":
+        if named[0] == "helm:lock":
+            parsed.facts.append(Fact(named[0], rel.rsplit("/", 1)[0] if "/" in rel else "", data=Fact.pack(path=rel)))
+        elif named[0] == "dockerignore":
             parsed.facts.append(Fact(named[0], rel, data=Fact.pack(patterns=dockerfile.ignore_patterns(text))))
         else:
             parsed.facts.append(Fact(named[0], rel, data=Fact.pack(tool=named[1])))
@@ -90,10 +92,16 @@ def _from_docs(rel: str, docs: list, kind: FileKind | None) -> ParsedFile:
         return parse_kustomization(rel, docs)
     if kind is FileKind.COMPOSE:
         return compose.parse(rel, docs)
+    if kind is FileKind.HELM_CHART:
+        return helm.parse_chart(rel, docs)
     if any(is_k8s_doc(doc.data) for doc in docs):
         return parse_manifests(rel, docs)
     if any(is_compose_doc(doc.data) for doc in docs):
         return compose.parse(rel, docs)
+    if kind is FileKind.HELM_VALUES:
+        return helm.parse_values(rel, docs)
+    if any(helm.is_requirements_doc(doc.data) for doc in docs):
+        return helm.parse_chart(rel, docs, requirements=True)
     parsed = ParsedFile(rel, FileKind.YAML)
     parsed.facts.extend(json6902_file_facts(rel, docs))  # a Kustomize patch of JSON6902 operations
     return parsed
@@ -102,4 +110,7 @@ def _from_docs(rel: str, docs: list, kind: FileKind | None) -> ParsedFile:
 def _helm(rel: str) -> ParsedFile:
     parsed = ParsedFile(rel, FileKind.HELM_TEMPLATE)
     parsed.notices.append("Helm/Go template (contains {{ }}); not rendered, not audited")
+    marker = f"/{rel}".rfind("/templates/")
+    if marker >= 0:  # a chart's template: repository-wide absence findings name the chart as not read
+        parsed.facts.append(Fact("helm:template", f"/{rel}"[1:marker] if marker else "", data=Fact.pack(path=rel)))
     return parsed

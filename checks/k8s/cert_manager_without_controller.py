@@ -4,6 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
+from ..scope import absence, provided
 from .shared import cert_manager_objects
 
 CHECK = Check(
@@ -28,33 +29,32 @@ CHECK = Check(
     references=("https://cert-manager.io/docs/installation/",),
 )
 
-#: kinds that may install cert-manager: the controller itself or a GitOps/Helm wrapper
-INSTALLER_KINDS = ("Deployment", "HelmRelease", "Application", "HelmChart", "ApplicationSet", "Kustomization")
 
 
-def _is_cert_manager(fact) -> bool:
+def _is_controller(fact) -> bool:
+    """The cert-manager controller itself (its Deployment, by name or labels)."""
     name = str(fact.get("name") or "").lower()
     labels = dict(fact.get("labels") or ())
     return (
-        name.startswith("cert-manager")
+        name in ("cert-manager", "cert-manager-controller")
         or labels.get("app.kubernetes.io/name") == "cert-manager"
         or labels.get("app") == "cert-manager"
-        or labels.get("app.kubernetes.io/instance") == "cert-manager"
+        or (labels.get("app.kubernetes.io/instance") == "cert-manager"
+            and labels.get("app.kubernetes.io/component") == "controller")
     )
 
 
 def controller_present(index: RepoIndex) -> bool:
-    for kind in INSTALLER_KINDS:
-        for _, fact in index.k8s(kind):
-            if _is_cert_manager(fact):
-                return True
+    """The controller, its CRDs, or an installer of it: a chart (HelmRelease, Argo CD Application,
+    Chart.yaml dependency, Kustomize helmCharts, install script), a release manifest or remote
+    base, an OCI/Git source of it.  A local file or folder merely *named* cert-manager is not one:
+    its content is read like any other."""
+    if any(_is_controller(fact) for _, fact in index.k8s("Deployment")):
+        return True
     for _, fact in index.k8s("CustomResourceDefinition"):
         if str(fact.get("name") or "").endswith(".cert-manager.io"):
             return True
-    for _, fact in index.facts("kustomization"):
-        if any("cert-manager" in str(r) for r in fact.get("resources") or ()):
-            return True
-    return False
+    return provided(index, "cert-manager")
 
 
 @CHECK.on_repo
@@ -64,9 +64,10 @@ def cert_manager_without_controller(index: RepoIndex) -> Iterator[Finding]:
         return
     shown = ", ".join(f"{kind}/{fact.get('name')} ({path})" for kind, path, fact in objects[:3])
     more = f" and {len(objects) - 3} more" if len(objects) > 3 else ""
+    qualifier, severity = absence(index, "cert-manager installer", CHECK.severity)
     yield CHECK.finding(
         resource="cert-manager",
         message=f"{len(objects)} cert-manager resource(s) but no cert-manager controller, CRDs or "
-                f"installer anywhere in the repository",
-        evidence=shown + more,
+                f"installer{qualifier or ' anywhere in the repository'}",
+        evidence=shown + more, severity=severity,
     )

@@ -7,6 +7,7 @@ from ..facts import RepoIndex
 from ..models.datastore import classify
 from ..models.k8s.layout import in_patch_location
 from ..models.k8s.operators import OPERATOR_BACKUP_FIELDS, OPERATOR_STORES, OPERATOR_STORE_KINDS
+from ..scope import absence, provided
 
 CHECK = Check(
     code="K8S078",
@@ -79,27 +80,30 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
     images = [str(i) for i in candidates if (store := classify(str(i))) is not None and store.system_of_record]
     if not images or index.derived("K8S078:backup-present", _backup_topics(), backup_present):
         return
+    if provided(index, "backup"):  # Velero, k8up, a backup chart... installed from outside
+        return
     kind = fact.topic.split(":", 1)[1]
-    yield _finding(path, fact, f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository has "
-                               f"no backup CronJob or Velero schedule", f"image: {images[0]}")
+    yield _finding(index, path, fact, f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository "
+                                      f"has no backup CronJob or Velero schedule", f"image: {images[0]}")
 
 
-def _finding(path: str, fact, message: str, evidence: str) -> Finding:
+def _finding(index: RepoIndex, path: str, fact, message: str, evidence: str) -> Finding:
+    qualifier, severity = absence(index, "backup", CHECK.severity)
     return CHECK.finding(Pos(fact.line, fact.line, fact.ypath, path=path),
                          resource=f"{fact.topic.split(':', 1)[1]}/{fact.get('name')}",
-                         message=message, evidence=evidence)
+                         message=message + qualifier, evidence=evidence, severity=severity)
 
 
 def _operator_store_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     backup = fact.get("store_backup")
     if backup is not False or fact.get("members") == 0 or in_patch_location(path):
         return  # backed up by its own resource, configured outside the repository, or a patch
-    if index.derived("K8S078:backup-present", _backup_topics(), backup_present):
+    if index.derived("K8S078:backup-present", _backup_topics(), backup_present) or provided(index, "backup"):
         return
     kind, name, api = fact.topic.split(":", 1)[1], fact.get("name"), str(fact.get("api") or "")
     group = api.split("/", 1)[0] if "/" in api else ""
     where = OPERATOR_BACKUP_FIELDS.get((group, kind))
     own = f"no `{'.'.join(where)}` in the resource, " if where else ""
-    yield _finding(path, fact, f"{kind}/{name} runs {OPERATOR_STORES[(group, kind)][3]} with no backups: {own}and "
+    yield _finding(index, path, fact, f"{kind}/{name} runs {OPERATOR_STORES[(group, kind)][3]} with no backups: {own}and "
                                f"no backup schedule, CronJob or Velero schedule in the repository",
                    f"kind: {kind} ({api})")

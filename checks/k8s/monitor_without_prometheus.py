@@ -4,6 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..scope import absence
 from .shared import MONITOR_KINDS, prometheus_present
 
 CHECK = Check(
@@ -35,10 +36,12 @@ CHECK = Check(
 def monitor_without_prometheus(index: RepoIndex) -> Iterator[Finding]:
     if not any(index.has(f"k8s:{kind}") for kind in MONITOR_KINDS) or prometheus_present(index):
         return
+    qualifier, severity = absence(index, "Prometheus", CHECK.severity)
     for kind in MONITOR_KINDS:
         for path, fact in index.k8s(kind):
             yield CHECK.finding(
                 Pos(fact.line, fact.line, fact.ypath, path=path),
                 resource=f"{kind}/{fact.get('name')}",
-                message=f"{kind}/{fact.get('name')} has no Prometheus in the repository to scrape it",
+                message=f"{kind}/{fact.get('name')} has no Prometheus in the repository to scrape it{qualifier}",
+                severity=severity,
             )

@@ -5,6 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
+from ..scope import absence, provided
 from .shared import MONITOR_KINDS, prometheus_present
 
 CHECK = Check(
@@ -55,8 +56,12 @@ def no_alerting(index: RepoIndex) -> Iterator[Finding]:
         return
     if any(index.has(f"k8s:{kind}") for kind in ALERT_KINDS) or _alertmanager_workload(index):
         return
+    if provided(index, "alerting"):  # kube-prometheus-stack and the like ship Alertmanager and rules
+        return
+    qualifier, severity = absence(index, "alert rule or Alertmanager", CHECK.severity)
     yield CHECK.finding(
         resource="alerting",
         message="metrics are collected (Prometheus or monitors present) but there is no PrometheusRule "
-                "and no Alertmanager anywhere in the repository",
+                f"and no Alertmanager{qualifier or ' anywhere in the repository'}",
+        severity=severity,
     )

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
+from ..scope import absence
 
 CHECK = Check(
     code="K8S072",
@@ -50,8 +51,11 @@ def no_network_policy(index: RepoIndex) -> Iterator[Finding]:
             examples.append(f"{kind}/{fact.get('name')} ({path})")
         if len(examples) >= 3:
             break
+    qualifier, severity = absence(index, "NetworkPolicy", CHECK.severity)
     yield CHECK.finding(
         resource="NetworkPolicy",
-        message=f"{count} workload(s) but no NetworkPolicy anywhere: every pod accepts traffic from every other pod",
-        evidence=", ".join(examples),
+        message=f"{count} workload(s) but no NetworkPolicy{qualifier or ' anywhere'}: every pod may accept traffic "
+                f"from every other pod" if qualifier else f"{count} workload(s) but no NetworkPolicy anywhere: every pod "
+                f"accepts traffic from every other pod",
+        evidence=", ".join(examples), severity=severity,
     )

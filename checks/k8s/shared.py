@@ -8,6 +8,7 @@ from ..facts import RepoIndex
 from ..models.images import ImageRef, parse_image
 from ..models.k8s.objects import K8sObject, Workload
 from ..models.yamlnodes import YMap
+from ..scope import provided
 
 
 # -- workloads and containers --------------------------------------------------------------
@@ -125,11 +126,7 @@ MONITOR_KINDS = ("ServiceMonitor", "PodMonitor")
 
 PROMETHEUS_SERVER_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 
-PROMETHEUS_INSTALLER_KINDS = ("HelmRelease", "Application", "HelmChart")
-
 _SERVER_TOPICS = frozenset(f"k8s:{kind}" for kind in PROMETHEUS_SERVER_KINDS)
-
-_INSTALLER_TOPICS = frozenset(f"k8s:{kind}" for kind in PROMETHEUS_INSTALLER_KINDS)
 
 
 def _prometheus_workload(fact) -> bool:
@@ -141,19 +138,18 @@ def _prometheus_workload(fact) -> bool:
 
 
 def _prometheus_fact(_path: str, fact) -> bool:
-    """One object that is (or installs) a Prometheus server."""
+    """One object that is a Prometheus server (installers are judged by scope.provided)."""
     if fact.topic in _SERVER_TOPICS:
         return _prometheus_workload(fact)
-    if fact.topic in _INSTALLER_TOPICS:
-        return "prometheus" in str(fact.get("name") or "").lower()
     if fact.topic == "k8s:CustomResourceDefinition":
         return str(fact.get("name") or "") == "prometheuses.monitoring.coreos.com"
     return False
 
 
 def prometheus_present(index: RepoIndex) -> bool:
-    """A Prometheus custom resource, a Prometheus server or operator, or an installer for one."""
+    """A Prometheus custom resource, a Prometheus server or operator, or an installer of a
+    monitoring stack (a chart, remote base or source: see :mod:`..scope`)."""
     if index.has("k8s:Prometheus") or index.has("k8s:PrometheusAgent"):
         return True
-    topics = tuple(sorted(_SERVER_TOPICS | _INSTALLER_TOPICS | {"k8s:CustomResourceDefinition"}))
-    return index.count_where("prometheus-server", topics, _prometheus_fact) > 0
+    topics = tuple(sorted(_SERVER_TOPICS | {"k8s:CustomResourceDefinition"}))
+    return index.count_where("prometheus-server", topics, _prometheus_fact) > 0 or provided(index, "monitoring")

@@ -17,6 +17,8 @@ class FileKind(str, enum.Enum):
     ENV = "env"
     SOURCE = "source"
     HELM_TEMPLATE = "helm-template"
+    HELM_CHART = "helm-chart"
+    HELM_VALUES = "helm-values"
     YAML = "yaml"  # YAML we read but that is none of the above
 
     @property

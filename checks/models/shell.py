@@ -28,6 +28,7 @@ from functools import cached_property
 from ..api import Pos, redact
 from .base import Fact, FileKind, ParsedFile
 from .envfile import SECRET_KEY_RE, looks_like_placeholder
+from .gitops import script_installs
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -797,6 +798,36 @@ DUMP_TOOLS = frozenset((
     "pg_dump", "pg_dumpall", "pg_basebackup", "mysqldump", "mariadb-dump", "mysqlpump", "mydumper",
     "mongodump", "xtrabackup", "mariabackup", "innobackupex", "clickhouse-backup", "influxd-backup",
 ))
+#: applications' own backup or export commands: (program, words that must all follow it)
+APP_BACKUP_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("gitea", ("dump",)), ("forgejo", ("dump",)), ("gitlab-backup", ("create",)),
+    ("gitlab-rake", ("gitlab:backup:create",)), ("gitlab-ctl", ("backup-etc",)), ("discourse", ("backup",)),
+    ("mmctl", ("export", "create")), ("mattermost", ("export",)), ("wp", ("db", "export")),
+    ("bench", ("backup",)), ("vault", ("operator", "raft", "snapshot", "save")), ("consul", ("snapshot", "save")),
+    ("nomad", ("operator", "snapshot", "save")), ("influx", ("backup",)), ("litestream", ("replicate",)),
+    ("pg_probackup", ("backup",)), ("kc.sh", ("export",)), ("document_exporter", ()),
+    ("rabbitmqctl", ("export_definitions",)), ("arangodump", ()), ("nodetool", ("snapshot",)),
+)
+
+
+_APP_BACKUP_PROGRAMS = tuple(sorted({program for program, _ in APP_BACKUP_COMMANDS}))
+
+
+def app_backup_command(argv: tuple[str, ...]) -> str:
+    """The application backup command ``argv`` runs (``gitea dump``, ``gitlab-backup create``), or ''."""
+    if not argv:
+        return ""
+    name = argv[0].rsplit("/", 1)[-1]
+    rest = argv[1:]
+    for program, words in APP_BACKUP_COMMANDS:
+        if name == program and all(w in rest for w in words):
+            return " ".join((program,) + words)
+    if name in ("php", "sudo") and "occ" in " ".join(rest) and "maintenance:mode" not in rest and any(
+            w.startswith(("db:", "backup")) for w in rest):
+        return "occ backup"
+    return ""
+
+
 #: backup programs that keep their own repository (offsite decided by the repository)
 REPO_BACKUP_TOOLS = frozenset(("restic", "borg", "kopia", "duplicity", "pgbackrest", "wal-g", "barman", "velero", "duplicati-cli"))
 CLOUD_CLIS = ("aws", "gcloud", "gsutil", "az", "doctl", "hcloud", "linode-cli", "vultr-cli", "scw", "oci", "ibmcloud", "flyctl", "fly", "heroku", "exo", "upcloud")
@@ -965,7 +996,9 @@ def _dump_segment(seg: Segment) -> str:
         return "redis-cli"
     if name == "sqlite3" and any(w.startswith(".backup") or w.startswith(".dump") for w in argv):
         return name
-    return ""
+    # directly, or through `docker exec` / `kubectl exec` / `docker compose exec`
+    inner = program_argv(seg, *_APP_BACKUP_PROGRAMS)
+    return app_backup_command(inner) if inner else ""
 
 
 def _restart_segment(seg: Segment) -> bool:
@@ -1269,6 +1302,7 @@ def parse(path: str, text: str) -> ParsedFile:
     parsed.units.append(script)
     try:
         parsed.facts.extend(script_facts(script))
+        parsed.facts.extend(script_installs(script))  # helm install, kubectl apply -f <url>
     except Exception as exc:  # pragma: no cover - defensive
         parsed.notices.append(f"could not derive facts from the script ({type(exc).__name__})")
     return parsed

@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.datastore import SYSTEMS_OF_RECORD, Role
+from ..scope import provided
 
 CHECK = Check(
     code="REPO003",
@@ -35,7 +36,7 @@ CHECK = Check(
 )
 
 _BACKUP_WORDS = ("backup", "dump", "restic", "borg", "velero", "kopia", "wal-g", "walg", "pgbackrest", "barman",
-                 "duplicity", "duplicati", "snapshot")
+                 "duplicity", "duplicati", "snapshot", "litestream", "k8up", "databasus", "autorestic", "resticker")
 _DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "e2e", "example", "examples",
               "sample", "samples", "demo", "devcontainer", "override", "fixtures"}
 
@@ -64,7 +65,8 @@ def _backup_fact(_path: str, fact) -> bool:
 
 
 def backup_evidence(index: RepoIndex) -> bool:
-    return index.count_where("backup-evidence", ("shell:backup", "k8s:", "compose:service"), _backup_fact) > 0
+    return (index.count_where("backup-evidence", ("shell:backup", "k8s:", "compose:service"), _backup_fact) > 0
+            or provided(index, "backup"))
 
 
 def _compose_database(path: str, fact) -> bool:

@@ -33,7 +33,8 @@ CHECK = Check(
     ),
 )
 
-_DEPLOYABLE = (FileKind.DOCKERFILE, FileKind.COMPOSE, FileKind.KUBERNETES, FileKind.KUSTOMIZATION, FileKind.HELM_TEMPLATE)
+_DEPLOYABLE = (FileKind.DOCKERFILE, FileKind.COMPOSE, FileKind.KUBERNETES, FileKind.KUSTOMIZATION, FileKind.HELM_TEMPLATE,
+               FileKind.HELM_CHART)
 
 
 @CHECK.on_repo

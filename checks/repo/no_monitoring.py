@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
+from ..scope import absence, provided
 
 CHECK = Check(
     code="REPO004",
@@ -118,11 +119,14 @@ def _examples(index: RepoIndex, limit: int) -> list[str]:
 def no_monitoring(index: RepoIndex) -> Iterator[Finding]:
     prefixes = ("compose:service", *sorted(_LONG_RUNNING_TOPICS))
     count = index.count_where("running-services", prefixes, _service_fact)
-    if not count or monitoring_evidence(index):
+    if not count or monitoring_evidence(index) or provided(index, "monitoring"):
         return
     services = _examples(index, 4)
     shown = ", ".join(services) + (f" and {count - len(services)} more" if count > len(services) else "")
+    qualifier, severity = absence(index, "monitoring", CHECK.severity)
     yield CHECK.finding(
         resource="monitoring",
-        message=f"{count} service{'s' if count != 1 else ''} run{'s' if count == 1 else ''} ({shown}) but nothing collects metrics, alerts or tracks errors",
+        message=f"{count} service{'s' if count != 1 else ''} run{'s' if count == 1 else ''} ({shown}) but nothing "
+                f"collects metrics, alerts or tracks errors{qualifier}",
+        severity=severity,
     )

@@ -98,6 +98,8 @@ BACKUP_WORDS = (
     "backup", "pg_dump", "pg_dumpall", "pg_basebackup", "pgbackrest", "wal-g", "walg",
     "mysqldump", "mariadb-dump", "mariabackup", "xtrabackup", "mongodump", "redis-cli --rdb",
     "restic", "velero", "borg", "kopia", "etcdctl snapshot", "bgsave", "snapshot save",
+    "barman", "litestream", "mydumper", "pg_probackup", "gitea dump", "forgejo dump", "arangodump",
+    "influx backup", "nodetool snapshot", "kc.sh export", "document_exporter", "mmctl export",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import gitops
 from ..base import Fact, FileKind, ParsedFile
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
@@ -20,6 +21,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
                 parsed.facts.append(Fact("kustomization", path, data.line, data.ypath))
                 parsed.facts.extend(kustomize_facts(parsed.units[-1]))
                 parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
+                gitops.extend(parsed, gitops.kustomization_extras(parsed.units[-1]))
                 continue
             if data.get("kind") == "List" and isinstance(data.get("items"), YList):
                 items = [item for _, item in data["items"].maps() if is_k8s_doc(item)]
@@ -37,12 +39,17 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
     for obj in parsed.units:
         if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(obj.doc.get("data"), YMap):
             config_maps.setdefault(obj.name, []).append((obj.namespace, obj.doc.get("data")))
+    inline_values = []
     for obj in parsed.units:
         if isinstance(obj, Workload):
             obj.file_config_maps = config_maps
         if isinstance(obj, K8sObject):
             parsed.facts.extend(object_facts(obj))
             parsed.facts.extend(workload_facts(obj))
+            facts, values = gitops.object_extras(obj)  # HelmRelease, Argo CD Application, Flux sources...
+            parsed.facts.extend(facts)
+            inline_values.extend(values)
+    parsed.units.extend(inline_values)
     return parsed
 
 
@@ -58,5 +65,6 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
             parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
+            gitops.extend(parsed, gitops.kustomization_extras(parsed.units[-1]))
     return parsed
 

@@ -1,0 +1,284 @@
+"""What GitOps objects install: Flux, Argo CD and Kustomize, read for the repository.
+
+Flux ``HelmRelease``/``HelmChart``/``GitRepository``/``OCIRepository``/``HelmRepository``/
+``Kustomization``, Argo CD ``Application``/``ApplicationSet`` and Kustomize's remote
+``resources`` and ``helmCharts`` all pull content from outside the files auditui reads.
+This module turns them into facts:
+
+* ``install`` - a third-party component (a chart, a remote base, a release manifest) the
+  repository installs: the names it is known by, its version and where it is declared;
+* ``gitops:source`` - a Flux source (Git, OCI or Helm repository) and the reference it tracks;
+* ``gitops:sync`` - a path a GitOps controller applies (a Flux Kustomization, an Argo CD
+  Application's Git source), with its target namespace;
+
+and inline Helm values into :class:`~.helm.HelmValues` units, audited like values files.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .base import Fact, ParsedFile
+from .components import component_names, is_remote
+from .helm import HelmValues, embedded_values
+from .yamlnodes import YList, YMap
+
+FLUX_HELM = "helm.toolkit.fluxcd.io/"
+FLUX_SOURCE = "source.toolkit.fluxcd.io/"
+FLUX_KUSTOMIZE = "kustomize.toolkit.fluxcd.io/"
+ARGO = "argoproj.io/"
+SOURCE_KINDS = ("GitRepository", "OCIRepository", "HelmRepository", "Bucket")
+
+
+def _key(path: str, ypath: tuple) -> str:
+    return f"{path}#{'/'.join(map(str, ypath))}"
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (YMap, YList, bool)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def object_extras(obj) -> tuple[list[Fact], list[HelmValues]]:
+    """Facts and inline values of one Kubernetes object (a K8sObject)."""
+    api, kind = obj.api_version, obj.kind
+    if api.startswith(FLUX_HELM) and kind == "HelmRelease":
+        return _helm_release(obj)
+    if api.startswith(FLUX_SOURCE):
+        if kind == "HelmChart":
+            return _flux_helm_chart(obj), []
+        if kind in SOURCE_KINDS:
+            return _flux_source(obj), []
+    if api.startswith(FLUX_KUSTOMIZE) and kind == "Kustomization":
+        return _flux_kustomization(obj), []
+    if api.startswith(ARGO) and kind in ("Application", "ApplicationSet"):
+        return _argo(obj)
+    return [], []
+
+
+# -- Flux ---------------------------------------------------------------------------------------
+
+def _ref(node: YMap, default_kind: str) -> tuple[str, str | None, str] | None:
+    if not isinstance(node, YMap) or node.get("name") is None:
+        return None
+    return (str(node.get("kind") or default_kind), _text(node.get("namespace")), str(node.get("name")))
+
+
+def _helm_release(obj) -> tuple[list[Fact], list[HelmValues]]:
+    spec = obj.spec
+    chart_spec = spec.map("chart").map("spec")
+    chart = _text(chart_spec.get("chart"))
+    chart_ref = _ref(spec.map("chartRef"), "OCIRepository")
+    source = _ref(chart_spec.map("sourceRef"), "HelmRepository")
+    version = chart_spec.get("version")
+    names = component_names(chart) if chart and not chart.startswith((".", "/")) else ()
+    if chart_ref is not None:
+        ypath, line = tuple(spec.ypath) + ("chartRef",), spec.key_line("chartRef")
+    else:
+        ypath = tuple(chart_spec.ypath)
+        line = spec.map("chart").key_line("spec") if "chart" in spec else obj.line
+    facts = [Fact("install", _key(obj.path, ypath), line, ypath, Fact.pack(
+        via="HelmRelease", names=names, chart=chart, release=obj.name, namespace=obj.namespace,
+        version=_text(version), has_version="version" in chart_spec,
+        version_line=chart_spec.key_line("version") if "version" in chart_spec else line,
+        chart_ref=chart_ref, source_ref=source,
+        local=bool(chart) and source is not None and source[0] in ("GitRepository", "Bucket"),
+        hint=obj.name))]
+    values = []
+    inline = spec.get("values")
+    if isinstance(inline, YMap) and inline:
+        values.append(HelmValues(obj.path, inline, f"HelmRelease/{obj.name}", chart=chart,
+                                 resource=f"HelmRelease/{obj.name}", inline=True))
+    return facts, values
+
+
+def _flux_helm_chart(obj) -> list[Fact]:
+    spec = obj.spec
+    chart = _text(spec.get("chart"))
+    source = _ref(spec.map("sourceRef"), "HelmRepository")
+    ypath = tuple(spec.ypath)
+    return [Fact("install", _key(obj.path, ypath), obj.line, ypath, Fact.pack(
+        via="HelmChart", names=component_names(chart) if chart else (), chart=chart, release=obj.name,
+        namespace=obj.namespace, version=_text(spec.get("version")), has_version="version" in spec,
+        version_line=spec.key_line("version") if "version" in spec else obj.line, source_ref=source,
+        local=source is not None and source[0] in ("GitRepository", "Bucket"), hint=obj.name))]
+
+
+def _flux_source(obj) -> list[Fact]:
+    spec = obj.spec
+    url = _text(spec.get("url")) or _text(spec.get("bucketName"))
+    ref = spec.map("ref")
+    ref_kind = ref_value = None
+    for key in ("commit", "digest", "semver", "tag", "name", "branch"):
+        if _text(ref.get(key)) is not None:
+            ref_kind, ref_value = key, _text(ref.get(key))
+            break
+    ref_line = ref.key_line(ref_kind) if ref_kind else (spec.key_line("ref") if "ref" in spec else obj.line)
+    layer = spec.map("layerSelector").get("mediaType")
+    return [Fact("gitops:source", f"{obj.kind}/{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
+        kind=obj.kind, name=obj.name, namespace=obj.namespace, url=url,
+        names=component_names(url) if url and obj.kind != "HelmRepository" else (),
+        ref_kind=ref_kind, ref=ref_value, ref_line=ref_line,
+        ref_ypath=tuple(ref.ypath) + ((ref_kind,) if ref_kind else ()),
+        helm_chart=bool(layer) and "helm" in str(layer).lower() or None,
+        oci=obj.kind == "OCIRepository" or str(spec.get("type") or "") == "oci" or None))]
+
+
+def _flux_kustomization(obj) -> list[Fact]:
+    spec = obj.spec
+    source = _ref(spec.map("sourceRef"), "GitRepository")
+    path = _text(spec.get("path")) or "./"
+    return [Fact("gitops:sync", _key(obj.path, tuple(obj.ypath)), obj.line, obj.ypath, Fact.pack(
+        controller="flux", kind="Kustomization", name=obj.name, namespace=obj.namespace, path=path,
+        source_ref=source, target_namespace=_text(spec.get("targetNamespace")),
+        names=component_names(obj.name) + (component_names(source[2]) if source else ()),
+        path_line=spec.key_line("path") if "path" in spec else obj.line))]
+
+
+# -- Argo CD ------------------------------------------------------------------------------------
+
+def _argo_sources(spec: YMap) -> Iterator[YMap]:
+    if isinstance(spec.get("source"), YMap):
+        yield spec.map("source")
+    for _, item in spec.list("sources").maps():
+        yield item
+
+
+def _argo(obj) -> tuple[list[Fact], list[HelmValues]]:
+    spec = obj.spec
+    via = obj.kind
+    if obj.kind == "ApplicationSet":
+        spec = spec.map("template").map("spec")
+    destination = spec.map("destination")
+    namespace = _text(destination.get("namespace"))
+    facts: list[Fact] = []
+    values: list[HelmValues] = []
+    for source in _argo_sources(spec):
+        repo = _text(source.get("repoURL"))
+        chart = _text(source.get("chart"))
+        revision = source.get("targetRevision")
+        rev_line = source.key_line("targetRevision") if "targetRevision" in source else source.line
+        ypath = tuple(source.ypath)
+        if chart:
+            names = component_names(chart) + (component_names(repo) if repo and repo.startswith("oci://") else ())
+            facts.append(Fact("install", _key(obj.path, ypath), source.line, ypath, Fact.pack(
+                via=via, names=names, chart=chart, release=obj.name, namespace=namespace,
+                version=_text(revision), has_version="targetRevision" in source, version_line=rev_line,
+                repo=repo, hint=obj.name)))
+        elif repo and ("path" in source or source.get("ref") is None):  # not a `ref:` source of value files
+            facts.append(Fact("gitops:sync", _key(obj.path, ypath), source.line, ypath, Fact.pack(
+                controller="argo", kind=via, name=obj.name, namespace=obj.namespace, repo=repo,
+                path=_text(source.get("path")) or ".", revision=_text(revision),
+                has_revision="targetRevision" in source, revision_line=rev_line,
+                revision_ypath=ypath + ("targetRevision",), target_namespace=namespace,
+                names=component_names(repo) if repo else ())))
+        helm = source.map("helm")
+        inline = helm.get("valuesObject")
+        label = f"{via}/{obj.name}"
+        if isinstance(inline, YMap) and inline:
+            values.append(HelmValues(obj.path, inline, label, chart=chart, resource=label, inline=True))
+        text = helm.get("values")
+        if isinstance(text, str) and "values" in helm:
+            first, _ = helm.value_span("values")
+            start = first + 1 if first == helm.key_line("values") else first  # a block scalar starts below its key
+            parsed = embedded_values(text, start) if "{{" not in text else None
+            if parsed is not None:
+                values.append(HelmValues(obj.path, parsed, label, chart=chart,
+                                         prefix=tuple(helm.ypath) + ("values",), resource=label, inline=True))
+        elif isinstance(text, YMap) and text:  # some write a mapping where Argo CD wants a string
+            values.append(HelmValues(obj.path, text, label, chart=chart, resource=label, inline=True))
+    return facts, values
+
+
+# -- Kustomize ----------------------------------------------------------------------------------
+
+def kustomization_extras(k) -> tuple[list[Fact], list[HelmValues]]:
+    """Remote resources and ``helmCharts`` of a Kustomize kustomization."""
+    facts: list[Fact] = []
+    values: list[HelmValues] = []
+    for field_name in ("resources", "bases", "components"):
+        seq = k.doc.list(field_name)
+        for index, entry in enumerate(seq):
+            if not isinstance(entry, str) or not is_remote(entry):
+                continue
+            ypath = tuple(seq.ypath) + (index,)
+            facts.append(Fact("install", _key(k.path, ypath), seq.item_line(index), ypath, Fact.pack(
+                via="kustomize", names=component_names(entry), url=entry.strip(), field=field_name)))
+    seq = k.doc.list("helmCharts")
+    for index, item in seq.maps():
+        chart = _text(item.get("name"))
+        ypath = tuple(item.ypath)
+        facts.append(Fact("install", _key(k.path, ypath), seq.item_line(index), ypath, Fact.pack(
+            via="kustomize helmCharts", names=component_names(chart) if chart else (), chart=chart,
+            release=_text(item.get("releaseName")) or chart, namespace=_text(item.get("namespace")),
+            version=_text(item.get("version")), has_version="version" in item,
+            version_line=item.key_line("version") if "version" in item else seq.item_line(index),
+            repo=_text(item.get("repo")))))
+        inline = item.get("valuesInline")
+        if isinstance(inline, YMap) and inline:
+            label = f"helmCharts/{chart}"
+            values.append(HelmValues(k.path, inline, "kustomization helmCharts", chart=chart, resource=label,
+                                     inline=True))
+    return facts, values
+
+
+def extend(parsed: ParsedFile, facts_and_values: tuple[list[Fact], list[HelmValues]]) -> None:
+    facts, values = facts_and_values
+    parsed.facts.extend(facts)
+    parsed.units.extend(values)
+
+
+# -- install scripts --------------------------------------------------------------------------
+
+_HELM_VALUE_OPTIONS = frozenset(("-f", "--values", "--set", "--set-string", "--set-file", "--version", "-n",
+                                 "--namespace", "--repo", "--kube-context", "--kubeconfig", "--timeout",
+                                 "--post-renderer", "--username", "--password", "--ca-file", "--cert-file",
+                                 "--key-file", "--description", "--history-max", "--registry-config"))
+
+
+def script_installs(script) -> list[Fact]:
+    """``helm install/upgrade``, ``kubectl apply|create -f <url>`` and ``-k <url>`` in a script."""
+    facts: list[Fact] = []
+    for command, seg in script.segments():
+        argv = seg.argv
+        if seg.name == "helm" and len(argv) > 2 and argv[1] in ("install", "upgrade"):
+            positional, version, skip = [], None, False
+            for i, word in enumerate(argv[2:], 2):
+                if skip:
+                    skip = False
+                    continue
+                if word in _HELM_VALUE_OPTIONS:
+                    if word == "--version" and i + 1 < len(argv):
+                        version = argv[i + 1]
+                    skip = True
+                    continue
+                if word.startswith("--version="):
+                    version = word.split("=", 1)[1]
+                if word.startswith("-"):
+                    continue
+                positional.append(word)
+            if argv[1] == "install" and len(positional) == 1:
+                positional = ["", positional[0]]  # helm install --generate-name CHART
+            if len(positional) < 2:
+                continue
+            release, chart = positional[0], positional[1]
+            if chart.startswith((".", "/")) or "$" in chart:
+                continue  # a chart in the repository (read as such) or a variable
+            ypath = command.ypath + ("helm",)
+            facts.append(Fact("install", _key(script.path, ypath), command.line, ypath, Fact.pack(
+                via="script", names=component_names(chart), chart=chart, release=release or None,
+                version=version, has_version=version is not None, version_line=command.line)))
+        elif seg.name in ("kubectl", "oc") and len(argv) > 2 and argv[1] in ("apply", "create", "replace"):
+            for i, word in enumerate(argv):
+                url = None
+                if word in ("-f", "--filename", "-k", "--kustomize") and i + 1 < len(argv):
+                    url = argv[i + 1]
+                elif word.startswith(("--filename=", "--kustomize=")):
+                    url = word.split("=", 1)[1]
+                if url and is_remote(url) and "$" not in url:
+                    ypath = command.ypath + ("kubectl", i)
+                    facts.append(Fact("install", _key(script.path, ypath), command.line, ypath, Fact.pack(
+                        via="script", names=component_names(url), url=url)))
+    return facts

@@ -1,0 +1,366 @@
+"""Helm charts and Helm values, wherever a repository keeps them.
+
+* :class:`HelmChart` is a ``Chart.yaml`` (or a Helm 2 ``requirements.yaml``): its name,
+  versions and dependencies.  Dependencies are charts auditui does not read: each becomes
+  an ``install`` fact (see :mod:`.components`).
+* :class:`HelmValues` is one set of values: a values file (``values.yaml``,
+  ``values-prod.yaml``, ``prod.values.yaml``...) or values written inline in a Flux
+  ``HelmRelease`` (``spec.values``), an Argo CD ``Application`` (``helm.valuesObject``,
+  ``helm.values`` as a string) or a Kustomize ``helmCharts`` entry (``valuesInline``).
+  The values checks read them all the same way; the chart they configure is named when
+  the document says it.
+
+Chart schemas differ, so values are read by the conventions almost every chart follows
+(``image: {repository, tag}``, ``ingress: {enabled, hosts, tls}``,
+``persistence: {enabled}``, ``resources``, ``securityContext``), and a subchart's values
+sit under its name (``postgresql:``).  Templates are not rendered (see the scope notices).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..api import Pos
+from .base import AtDoc, Fact, FileKind, ParsedFile
+from .components import component_names
+from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
+
+_VALUES_NAME_RE = re.compile(r"^(?:.*[._-])?values(?:[._-].*)?\.ya?ml$", re.IGNORECASE)
+CHART_NAMES = ("Chart.yaml", "Chart.yml")
+
+
+def is_values_name(rel: str) -> bool:
+    """``values.yaml``, ``values-prod.yaml``, ``values.prod.yml``, ``prod-values.yaml``..."""
+    name = rel.rsplit("/", 1)[-1]
+    return bool(_VALUES_NAME_RE.match(name)) and not name.lower().startswith("values.schema")
+
+
+def is_chart_name(rel: str) -> bool:
+    return rel.rsplit("/", 1)[-1] in CHART_NAMES
+
+
+def is_requirements_doc(data: Any) -> bool:
+    """A Helm 2 ``requirements.yaml``: ``dependencies`` of charts with a repository."""
+    if not isinstance(data, YMap) or "apiVersion" in data or "kind" in data:
+        return False
+    deps = data.get("dependencies")
+    if not isinstance(deps, YList) or not deps:
+        return False
+    return all(isinstance(d, YMap) and "name" in d for d in deps) and any(
+        isinstance(d, YMap) and "repository" in d for d in deps)
+
+
+def chart_dir(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+# -- charts ------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class ChartDependency:
+    node: YMap
+    deps: YList
+    index: int
+
+    @property
+    def name(self) -> str:
+        return str(self.node.get("name") or "")
+
+    @property
+    def version(self) -> Any:
+        return self.node.get("version")
+
+    @property
+    def repository(self) -> str:
+        value = self.node.get("repository")
+        return "" if value is None else str(value)
+
+    @property
+    def alias(self) -> str | None:
+        value = self.node.get("alias")
+        return None if value is None else str(value)
+
+    @property
+    def local(self) -> bool:
+        """A chart kept in the repository (``file://../common``), read like any other."""
+        return self.repository.startswith("file://")
+
+    @property
+    def line(self) -> int:
+        return self.deps.item_line(self.index)
+
+    @property
+    def version_line(self) -> int:
+        return self.node.key_line("version") if "version" in self.node else self.line
+
+    @property
+    def ypath(self) -> tuple:
+        return tuple(self.deps.ypath) + (self.index,)
+
+
+@dataclass(eq=False)
+class HelmChart(AtDoc):
+    """A chart's ``Chart.yaml`` (or ``requirements.yaml``, which only lists dependencies)."""
+
+    path: str
+    doc: YMap
+    requirements: bool = False
+
+    @property
+    def name(self) -> str:
+        value = self.doc.get("name")
+        return posixpath.basename(chart_dir(self.path)) if value is None else str(value)
+
+    @property
+    def directory(self) -> str:
+        return chart_dir(self.path)
+
+    @property
+    def library(self) -> bool:
+        return str(self.doc.get("type") or "application").lower() == "library"
+
+    @property
+    def dependencies(self) -> list[ChartDependency]:
+        deps = self.doc.list("dependencies")
+        return [ChartDependency(node, deps, index) for index, node in deps.maps()]
+
+
+def parse_chart(rel: str, docs: list[YamlDoc], requirements: bool = False) -> ParsedFile:
+    parsed = ParsedFile(rel, FileKind.HELM_CHART)
+    doc = next((d.data for d in docs if isinstance(d.data, YMap)), None)
+    if doc is None:
+        parsed.notices.append("Helm chart file without a mapping; not audited")
+        return parsed
+    chart = HelmChart(rel, doc, requirements)
+    parsed.units.append(chart)
+    parsed.facts.extend(chart_facts(chart))
+    if not requirements:
+        parsed.notices.append(
+            f"Helm chart {chart.name!r}: its templates are not rendered, so the objects they create are "
+            f"not audited (its values files and Chart.yaml are)")
+    return parsed
+
+
+def chart_facts(chart: HelmChart) -> list[Fact]:
+    deps = []
+    facts: list[Fact] = []
+    for dep in chart.dependencies:
+        version = dep.version
+        deps.append((dep.name, None if version is None else str(version), dep.repository, dep.alias,
+                     dep.version_line, dep.ypath))
+        if dep.local or not dep.name:
+            continue
+        names = component_names(dep.name) + tuple(n for n in component_names(dep.repository)
+                                                   if dep.repository.startswith("oci://"))
+        facts.append(Fact("install", f"{chart.path}#{'/'.join(map(str, dep.ypath))}", dep.line, dep.ypath,
+                          Fact.pack(via="Chart.yaml" if not chart.requirements else "requirements.yaml",
+                                    names=names, chart=dep.name, version=None if version is None else str(version),
+                                    repo=dep.repository or None, release=chart.name)))
+    if chart.requirements:
+        facts.append(Fact("helm:requirements", chart.directory, chart.line, chart.ypath,
+                          Fact.pack(deps=tuple(deps), path=chart.path)))
+        return facts
+    app_version = chart.doc.get("appVersion")
+    facts.append(Fact("helm:chart", chart.directory, chart.line, chart.ypath, Fact.pack(
+        name=chart.name, path=chart.path, version=None if chart.doc.get("version") is None else str(chart.doc.get("version")),
+        app_version=None if app_version in (None, "") else str(app_version),
+        library=chart.library or None, deps=tuple(deps) or None,
+        api=str(chart.doc.get("apiVersion") or ""))))
+    return facts
+
+
+# -- values ------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class HelmValues:
+    """One set of Helm values: a file, or values written inline in a GitOps object."""
+
+    path: str
+    root: YMap
+    #: what holds them: "values file", "HelmRelease/x", "Application/x", "kustomization helmCharts"
+    origin: str
+    #: the chart they configure, when the document names it (inline values); None for files
+    chart: str | None = None
+    #: symbolic path before the root's own (values parsed from a string inside a document)
+    prefix: tuple = ()
+    #: the object or file they belong to, for findings' ``resource``
+    resource: str = ""
+    inline: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return self.root.line
+
+    @property
+    def end_line(self) -> int:
+        return self.root.end_line
+
+    @property
+    def ypath(self) -> tuple:
+        return self.prefix + tuple(self.root.ypath)
+
+    def pos(self, node: YMap | YList, key: Any = None) -> Pos:
+        """Where ``node[key]`` is (the node itself without a key), as a finding position."""
+        ypath = self.prefix + tuple(node.ypath)
+        if key is None:
+            return Pos(node.line, node.line, ypath)
+        if isinstance(node, YMap):
+            line = node.key_line(key)
+            end = node.value_span(key)[1] if key in node else line
+            return Pos(line, max(line, end), ypath + (key,))
+        line = node.item_line(key)
+        return Pos(line, line, ypath + (key,))
+
+    def dotted(self, node: YMap | YList, key: Any = None) -> str:
+        """``controller.image.tag``: the values path of ``node[key]`` relative to the root."""
+        root = tuple(self.root.ypath)
+        rel = tuple(node.ypath)[len(root):] + (() if key is None else (key,))
+        return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in rel) or "(root)"
+
+
+def parse_values(rel: str, docs: list[YamlDoc]) -> ParsedFile:
+    parsed = ParsedFile(rel, FileKind.HELM_VALUES)
+    for doc in docs:
+        if isinstance(doc.data, YMap):
+            values = HelmValues(rel, doc.data, "values file", resource=f"values/{posixpath.basename(rel)}")
+            parsed.units.append(values)
+            parsed.facts.extend(values_facts(values))
+            break  # Helm reads the first document of a values file
+    return parsed
+
+
+def embedded_values(text: str, line: int) -> YMap | None:
+    """Values written as a YAML string (Argo CD ``helm.values: |``), positioned in the file.
+
+    ``line`` is the file line of the string's first line; blank lines are prepended so the
+    parsed nodes carry file lines.  None when the text is not a YAML mapping.
+    """
+    if not isinstance(text, str) or not text.strip() or line < 1:
+        return None
+    docs, error = load_documents_partial("\n" * (line - 1) + text)
+    if error is not None or not docs or not isinstance(docs[0].data, YMap):
+        return None
+    return docs[0].data
+
+
+# -- what values say, by the conventions charts share ------------------------------------------
+
+@dataclass(frozen=True)
+class ValuesImage:
+    node: YMap | None       # the image mapping, or the mapping holding an image string
+    key: str                # "tag" (mapping form) or the key holding the string
+    image: str              # repository[:tag], as shown in messages
+    tag: str | None         # None: unset (the chart's default); "" : empty
+    digest: bool
+    parent: YMap | None = None
+
+
+def _scalar(value: Any) -> bool:
+    return value is not None and not isinstance(value, (YMap, YList, dict, list))
+
+
+def walk(node: Any, depth: int = 0) -> Iterator[YMap]:
+    """Every mapping under ``node`` (itself first), lists included; bounded depth."""
+    if depth > 40:
+        return
+    if isinstance(node, YMap):
+        yield node
+        for value in node.values():
+            if isinstance(value, (YMap, YList)):
+                yield from walk(value, depth + 1)
+    elif isinstance(node, YList):
+        for value in node:
+            if isinstance(value, (YMap, YList)):
+                yield from walk(value, depth + 1)
+
+
+_IMAGE_KEY_RE = re.compile(r"(^|[a-z])image$", re.IGNORECASE)
+
+
+def values_images(root: YMap) -> Iterator[ValuesImage]:
+    """Images set in values: ``image: {repository, tag, digest}`` and ``image: repo:tag`` strings."""
+    from .images import parse_image  # local import: images has no dependency on this module
+
+    for mapping in walk(root):
+        repo = mapping.get("repository")
+        if isinstance(repo, str) and ("tag" in mapping or "digest" in mapping or "registry" in mapping):
+            registry = mapping.get("registry")
+            tag = mapping.get("tag")
+            tag_text = None if tag is None else str(tag)
+            digest = bool(mapping.get("digest")) or "@sha256:" in repo or (tag_text is not None and "@sha256:" in tag_text)
+            full = f"{registry}/{repo}" if isinstance(registry, str) and registry else repo
+            yield ValuesImage(mapping, "tag", f"{full}:{tag_text}" if tag_text else full, tag_text, digest)
+            continue
+        for key, value in mapping.items():
+            if not isinstance(value, str) or not _IMAGE_KEY_RE.search(str(key)) or not value.strip():
+                continue
+            text = value.strip()
+            if " " in text or "{{" in text or "$" in text or ("/" not in text and ":" not in text):
+                continue  # not an image reference (a policy word, a template)
+            ref = parse_image(text)
+            yield ValuesImage(mapping, str(key), text, ref.tag if ref.tag is not None else None,
+                              ref.digest is not None, parent=mapping)
+
+
+def values_facts(values: HelmValues) -> list[Fact]:
+    """What a values file tells the repository (read by the chart-level checks)."""
+    empty_resources, set_resources, empty_security, set_security, empty_tags = [], [], [], [], []
+    for mapping in walk(values.root):
+        for key in ("resources", "securityContext", "podSecurityContext", "containerSecurityContext"):
+            if key not in mapping:
+                continue
+            value = mapping.get(key)
+            dotted = values.dotted(mapping, key)
+            empty = value is None or (isinstance(value, YMap) and not value)
+            if key == "resources":
+                (empty_resources if empty else set_resources).append(
+                    (dotted, mapping.key_line(key)) if empty else dotted)
+            elif isinstance(value, YMap) and "enabled" in value and len(value) == 1:
+                continue  # bitnami's `securityContext: {enabled: false}` style toggles
+            else:
+                (empty_security if empty else set_security).append(
+                    (dotted, mapping.key_line(key)) if empty else dotted)
+    for image in values_images(values.root):
+        if image.tag == "" and not image.digest and image.node is not None:
+            empty_tags.append((image.image, image.node.key_line(image.key), values.dotted(image.node, image.key)))
+    return [Fact("helm:values", values.path, values.line, values.ypath, Fact.pack(
+        dir=chart_dir(values.path),
+        empty_resources=tuple(empty_resources) or None, set_resources=tuple(set_resources) or None,
+        empty_security=tuple(empty_security) or None, set_security=tuple(set_security) or None,
+        empty_tags=tuple(empty_tags) or None))]
+
+
+#: charts (and subchart keys) that run a database holding primary data.  Caches, queues and
+#: search indexes (redis, rabbitmq, kafka, elasticsearch...) can be rebuilt and are left out.
+DATABASE_CHARTS = frozenset({
+    "postgresql", "postgresql-ha", "postgres", "mysql", "mariadb", "mariadb-galera", "mongodb",
+    "mongodb-sharded", "cassandra", "clickhouse", "influxdb", "influxdb2", "couchdb", "neo4j",
+    "cockroachdb", "timescaledb-single", "timescaledb", "scylla", "questdb", "percona-xtradb-cluster",
+    "pxc-db", "psmdb-db", "tidb-cluster", "yugabyte", "surrealdb", "dragonfly-db",
+})
+
+
+def database_chart(name: str | None) -> bool:
+    if not name:
+        return False
+    return any(n in DATABASE_CHARTS for n in component_names(name))
+
+
+def database_sections(values: HelmValues) -> Iterator[tuple[str, YMap]]:
+    """(chart, mapping) for each part of the values that configures a database chart.
+
+    The whole values when they belong to a database chart, and each top-level subchart
+    section named after one (``postgresql:``) that is not turned off (``enabled: false``).
+    """
+    if database_chart(values.chart):
+        yield str(values.chart), values.root
+        return
+    for key, value in values.root.items():
+        if str(key).lower() in DATABASE_CHARTS and isinstance(value, YMap) and value:
+            if value.get("enabled") is False or str(value.get("enabled")).lower() == "false":
+                continue
+            yield str(key), value

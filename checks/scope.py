@@ -1,0 +1,196 @@
+"""What a repository installs from outside its files, and what auditui therefore cannot see.
+
+Repository-wide absence findings ("no backup anywhere", "no monitoring", "no cert-manager")
+are only as true as the files they were judged on.  A repository that installs
+kube-prometheus-stack through a Helm chart dependency *has* monitoring; one that installs
+forty charts through HelmReleases may have a backup CronJob in any of them.  Absence
+checks ask this module two questions:
+
+* :func:`provided` - does something the repository installs provide the capability
+  (a well-known chart, remote base, release manifest or OCI/Git source; see
+  :mod:`.models.components`)?  Then the absence is false and nothing is reported.
+* :func:`unseen` - what could auditui not read (Helm charts whose templates are not
+  rendered, charts installed from outside, remote Kustomize bases and Git sources)?
+  The finding then says "in the files auditui reads" and names them, one severity lower.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .api import Severity
+from .facts import RepoIndex
+from .models.base import FileKind
+from .models.components import component_names, provides
+
+INSTALL_TOPICS = ("install", "gitops:source")
+
+
+def _install_names(fact) -> tuple[str, ...]:
+    names = tuple(fact.get("names") or ())
+    if not names and fact.get("hint"):  # a HelmRelease whose chart comes from a chartRef
+        names = component_names(str(fact.get("hint")))
+    return names
+
+
+def _provider(capability: str):
+    def predicate(_path: str, fact) -> bool:
+        if fact.topic == "gitops:source" and fact.get("kind") == "HelmRepository":
+            return False  # a repository of many charts installs none by itself
+        return provides(_install_names(fact), capability)
+    return predicate
+
+
+_PREDICATES = {name: _provider(name) for name in ("monitoring", "alerting", "cert-manager", "backup")}
+
+
+def provided(index: RepoIndex, capability: str) -> bool:
+    """Does a chart, remote base, manifest URL or source the repository installs provide it?
+
+    A GitOps controller applying a path of *another* repository (a Flux Kustomization of a
+    foreign source, an Argo CD Application of a foreign Git URL) counts by its names too.
+    """
+    if index.count_where(f"scope:provides:{capability}", INSTALL_TOPICS, _PREDICATES[capability]) > 0:
+        return True
+    return any(provides(names, capability) for names in _remote_sync_names(index))
+
+
+def _remote_sync_names(index: RepoIndex) -> list[tuple[str, ...]]:
+    def build(idx: RepoIndex) -> list[tuple[str, ...]]:
+        own = own_repositories(idx)
+        return [tuple(fact.get("names") or ()) for _, fact in idx.facts("gitops:sync") if not _is_own(fact, own)]
+    return index.derived("scope:remote-syncs", _OWN_TOPICS, build)
+
+
+def provider_example(index: RepoIndex, capability: str) -> str | None:
+    """One installer that provides ``capability``, named for a message (or None)."""
+    if not provided(index, capability):
+        return None
+    for topic in INSTALL_TOPICS:
+        for path, fact in index.facts(topic):
+            if _PREDICATES[capability](path, fact):
+                return f"{fact.get('via') or fact.get('kind')} of {_install_names(fact)[0]} ({path})"
+    return None
+
+
+# -- what auditui cannot see -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unseen:
+    """Parts of the deployment auditui did not read: named for messages, counted for severity."""
+
+    charts: tuple[str, ...] = ()      # Helm charts in the repository: templates not rendered
+    releases: tuple[str, ...] = ()    # charts installed from outside (releases, dependencies)
+    remote: tuple[str, ...] = ()      # remote Kustomize bases, manifest URLs, other Git sources
+
+    def __bool__(self) -> bool:
+        return bool(self.charts or self.releases or self.remote)
+
+    def clause(self, limit: int = 4) -> str:
+        """"3 Helm charts in the repository were not rendered (a, b, c); ..."""
+        parts = []
+        for items, one, many in (
+            (self.charts, "Helm chart in the repository was not rendered", "Helm charts in the repository were not rendered"),
+            (self.releases, "chart installed from outside was not rendered", "charts installed from outside were not rendered"),
+            (self.remote, "remote base or source was not read", "remote bases or sources were not read"),
+        ):
+            if not items:
+                continue
+            shown = ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+            parts.append(f"{len(items)} {one if len(items) == 1 else many} ({shown})")
+        return "; ".join(parts)
+
+    def lowered(self, severity: Severity) -> Severity:
+        """One step lower when something was not read (never below low)."""
+        if not self or severity <= Severity.LOW:
+            return severity
+        return Severity(int(severity) - 1)
+
+
+#: what decides which folders are this repository's (see own_repositories)
+_OWN_TOPICS = ("gitops:sync", "kustomization", "helm:chart", "kind:kubernetes")
+_UNSEEN_TOPICS = ("helm:template", "install", "gitops:source") + _OWN_TOPICS
+
+
+def _build_unseen(index: RepoIndex) -> Unseen:
+    chart_names = {path: str(fact.get("name") or path) for path, fact in index.facts("helm:chart")}
+    charts = sorted({chart_names.get(fact.key, posixpath.basename(fact.key) or fact.key or ".")
+                     for _, fact in index.facts("helm:template")})
+    releases: list[str] = []
+    remote: list[str] = []
+    for _, fact in index.facts("install"):
+        names = _install_names(fact)
+        label = names[0] if names else str(fact.get("url") or fact.get("chart") or "?")
+        if fact.get("via") == "kustomize" or (fact.get("url") and not fact.get("chart")):
+            remote.append(label)
+        else:
+            releases.append(label)
+    own = own_repositories(index)
+    for _, fact in index.facts("gitops:sync"):
+        if not _is_own(fact, own):
+            names = tuple(fact.get("names") or ()) or (str(fact.get("name")),)
+            remote.append(names[0])
+    return Unseen(tuple(charts), tuple(sorted(set(releases))), tuple(sorted(set(remote))))
+
+
+def unseen(index: RepoIndex) -> Unseen:
+    return index.derived("scope:unseen", _UNSEEN_TOPICS, _build_unseen)
+
+
+def own_repositories(index: RepoIndex) -> frozenset[str]:
+    """Git URLs (and Flux source names) that are this repository, as far as the files tell.
+
+    A Flux ``flux-system`` GitRepository; an Argo CD Git source whose path is a folder of
+    the repository holding a kustomization or a chart; a URL that several Applications
+    share (app-of-apps); and every Flux source whose Kustomizations apply such folders.
+    """
+    folders = {posixpath.dirname(p) for p, _ in index.facts("kustomization")}
+    folders |= {fact.key for _, fact in index.facts("helm:chart")}
+    folders |= {posixpath.dirname(p) for p in index.files(FileKind.KUBERNETES)}
+    own: set[str] = set()
+    counts: dict[str, int] = {}
+    for _, fact in index.facts("gitops:sync"):
+        path = posixpath.normpath(str(fact.get("path") or ".").strip().lstrip("/"))
+        if fact.get("controller") == "argo":
+            repo = _norm_url(fact.get("repo"))
+            counts[repo] = counts.get(repo, 0) + 1
+            if path in folders or any(f.startswith(path + "/") for f in folders if path != "."):
+                own.add(repo)
+        else:
+            ref = fact.get("source_ref")
+            if ref and (ref[2] == "flux-system" or path in folders
+                        or any(f.startswith(path + "/") for f in folders if path != ".")):
+                own.add(f"flux:{ref[2]}")
+    own.update(url for url, n in counts.items() if n >= 2)
+    return frozenset(own)
+
+
+def _norm_url(url) -> str:
+    text = str(url or "").strip().lower().rstrip("/")
+    return text[:-4] if text.endswith(".git") else text
+
+
+def _is_own(fact, own: frozenset[str]) -> bool:
+    if fact.get("controller") == "argo":
+        return _norm_url(fact.get("repo")) in own
+    ref = fact.get("source_ref")
+    return ref is None or f"flux:{ref[2]}" in own
+
+
+def is_own_sync(index: RepoIndex, fact) -> bool:
+    """Does this ``gitops:sync`` fact apply a folder of this repository?"""
+    return _is_own(fact, index.derived("scope:own", _OWN_TOPICS, own_repositories))
+
+
+def absence(index: RepoIndex, what: str, severity: Severity) -> tuple[str, Severity]:
+    """The qualifier and severity of an absence finding: "no X found in the files auditui reads"."""
+    blind = unseen(index)
+    if not blind:
+        return "", severity
+    return (f" in the files auditui reads; {blind.clause()}: they may provide {_article(what)}",
+            blind.lowered(severity))
+
+
+def _article(what: str) -> str:
+    return f"an {what}" if what[:1].lower() in "aeiou" else f"a {what}" if not what.endswith("s") else what
