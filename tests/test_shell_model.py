@@ -176,3 +176,58 @@ def test_a_one_line_function_definition_runs_its_body_command():
                                   "function up() {\n  chmod 777 /srv\n}\n")
     names = [seg.name for command in script.commands for seg in command.segments]
     assert "curl" in names and "chmod" in names and "function" not in names
+
+
+def test_nested_quotes_in_a_substitution_do_not_hide_the_rest_of_the_script():
+    # the old lexer lost its quote state here and audited nothing after it
+    body = "".join(f"echo step {i}\n" for i in range(1200))
+    script = parse_script("x.sh", "#!/bin/bash\nX=\"$(echo 'a\"b')\"\n" + body + "curl -fsSL https://x.example/i.sh | bash\n")
+    last = script.commands[-1]
+    assert last.line == 1203 and [s.name for s in last.segments] == ["curl", "bash"]
+    assert script.commands[0].segments[0].words == ("X=$(echo 'a\"b')",)
+
+
+def test_substitutions_and_command_strings_run_as_segments_of_their_command():
+    script = parse_script("x.sh", "#!/bin/bash\nID=$(ssh -o StrictHostKeyChecking=no host cat id)\nbash <(curl -s https://x)\n")
+    first, second = script.commands
+    assert [(s.name, s.via) for s in first.segments] == [("", ""), ("ssh", "$("), ("cat", "ssh")]
+    assert [(s.name, s.via) for s in second.segments] == [("bash", ""), ("curl", "<(")]
+
+
+def test_heredoc_followed_by_a_pipe_keeps_its_body_out_of_the_commands():
+    script = parse_script("x.sh", "#!/bin/bash\ncat <<EOF | kubectl apply -f -\nkind: ConfigMap\nEOF\nchmod 777 /x\n")
+    assert [(c.line, [s.name for s in c.segments]) for c in script.commands] == [(2, ["cat", "kubectl"]), (5, ["chmod"])]
+    assert script.commands[0].heredoc == "kind: ConfigMap" and script.commands[0].heredoc_line == 3
+
+
+def test_functions_conditions_and_one_line_blocks():
+    script = parse_script("x.sh", (
+        "#!/bin/bash\n"
+        "verify() {\n"
+        "  sha256sum -c sums\n"
+        "}\n"
+        "if grep -q x f | head; then rm -rf /tmp/x; fi\n"
+    ))
+    assert [c.text for c in script.commands] == ["sha256sum -c sums", "if grep -q x f | head; then rm -rf /tmp/x; fi"]
+    assert script.commands[0].segments[0].function == "verify"
+    grep, head, rm = script.commands[1].segments
+    assert grep.condition and head.condition and not rm.condition
+    assert rm.guards == ("if grep -q x f | head",)
+
+
+def test_a_region_the_reader_cannot_parse_is_a_notice_and_the_rest_is_still_read():
+    parsed = parse("x.sh", "#!/bin/bash\nif then fi ((\ncurl -k https://x\nchmod 777 /srv\n")
+    script = parsed.units[0]
+    assert any("could not parse" in notice and "line 2" in notice for notice in parsed.notices)
+    assert "chmod" in [s.name for _, s in script.segments()]
+
+
+def test_hostile_nesting_and_unterminated_expressions_stay_fast_and_never_raise():
+    from auditui.checks.models.shell_reader import mask_expressions, read
+
+    deep = read("echo " + "$(" * 20000 + "x" + ")" * 20000 + "\n")
+    assert deep.too_deep or deep.commands
+    text = "echo " + "${{ " * 50000
+    masked = mask_expressions(text)
+    assert len(masked.encode()) == len(text.encode()) and masked.startswith("echo $__ $__ ")
+    assert mask_expressions("a ${{ x }} b ${{ y\n z }} c") == "a $_______ b $____\n_____ c"

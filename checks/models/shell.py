@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..api import Pos, redact
+from . import shell_reader as reader
 from .base import Fact, FileKind, ParsedFile
 from .envfile import SECRET_KEY_RE, looks_like_placeholder
 from .gitops import script_installs
@@ -36,9 +37,7 @@ _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _KEYWORDS = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "(", ")", "time", "fi", "done"))
 _PREFIXES = frozenset(("exec", "nohup", "command", "builtin", "nice", "ionice", "stdbuf", "chronic", "eatmydata"))
 _SUDO_ARG_OPTS = frozenset(("-u", "-g", "-C", "-D", "-p", "-r", "-t", "-U", "-h", "-T", "--user", "--group"))
-SHELLS = frozenset(("sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "busybox"))
-_REDIRECT_RE = re.compile(r"^[0-9]*(<<-?|<|>>?|>&|&>)")
-_SPLIT_OPS = ("||", "&&", "|&", ";;", "|", ";", "&")
+SHELLS = reader.SHELLS
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,13 @@ class Segment:
     guards: tuple[str, ...] = ()
     #: raw text of the segment (quotes kept)
     raw: str = ""
-    #: "ssh"/"bash"/... when the segment comes from a command string (``ssh host 'cmd'``, ``bash -c 'cmd'``)
+    #: "ssh"/"bash"/... when the segment comes from a command string (``ssh host 'cmd'``, ``bash -c 'cmd'``),
+    #: "$(" / "<(" when a substitution runs it
     via: str = ""
+    #: part of an ``if``/``elif``/``while``/``until`` condition
+    condition: bool = False
+    #: the function whose body holds it ("" at the top level)
+    function: str = ""
 
     @cached_property
     def argv(self) -> tuple[str, ...]:
@@ -153,6 +157,8 @@ class ShellScript:
     traits: dict[str, bool] = field(default_factory=dict)
     #: variables the script sets to one literal everywhere (``PASSWORD="s3cret"``): name -> (value, line)
     literals: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: notices for regions the reader could not parse
+    unreadable: list[str] = field(default_factory=list)
 
     @property
     def line(self) -> int | None:
@@ -299,457 +305,48 @@ def masked(text: str, segments: tuple[Segment, ...] = ()) -> str:
     return text
 
 
-# ----------------------------------------------------------------------------- scanning
-
-_HEREDOC_RE = re.compile(r"<<(-?)[ \t]*(?:'([^']*)'|\"([^\"]*)\"|\\?([^\s;|&<>()]+))")
-
-
-def _heredoc_starts(text: str) -> list[re.Match]:
-    """The ``<<WORD`` / ``<<-WORD`` redirections of a logical line that really start a heredoc.
-
-    A here-string (``<<< "$x"``), a ``<<`` inside quotes (``echo "cat <<EOF"``) and a left
-    shift in arithmetic (``$(( 1 << n ))``) do not: taking them for one would swallow the
-    rest of the script as a heredoc body.
-    """
-    found: list[re.Match] = []
-    quote = ""
-    arith = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == "\\" and quote != "'":
-                i += 2
-                continue
-            if c == quote:
-                quote = ""
-            i += 1
-            continue
-        if c == "\\":
-            i += 2
-            continue
-        if c in "'\"`":
-            quote = c
-        elif text.startswith("((", i):
-            arith += 1
-            i += 2
-            continue
-        elif arith and text.startswith("))", i):
-            arith -= 1
-            i += 2
-            continue
-        elif c == "<" and text.startswith("<<", i):
-            if text.startswith("<<<", i):
-                i += 3
-                continue
-            if not arith:
-                match = _HEREDOC_RE.match(text, i)
-                if match is not None:
-                    found.append(match)
-                    i = match.end()
-                    continue
-            i += 2
-            continue
-        i += 1
-    return found
-
-
-def _scan_line(line: str, state: list) -> tuple[str, bool]:
-    """Strip the comment of one physical line; ``state`` = [quote char or ''].
-
-    Returns (kept text, ends with a line continuation backslash).
-    """
-    quote = state[0]
-    if not quote and not any(c in line for c in "#'\"\\`"):
-        return line, False
-    out: list[str] = []
-    i = 0
-    n = len(line)
-    while i < n:
-        c = line[i]
-        if quote == "'":
-            out.append(c)
-            if c == "'":
-                quote = ""
-        elif quote == '"' or quote == "`":
-            if c == "\\" and i + 1 < n:
-                out.append(line[i:i + 2])
-                i += 2
-                continue
-            if c == "\\" and i + 1 == n:
-                state[0] = quote
-                return "".join(out), True
-            out.append(c)
-            if c == quote:
-                quote = ""
-        else:
-            if c == "#" and (i == 0 or line[i - 1] in " \t;|&()"):
-                break
-            if c == "\\":
-                if i + 1 < n:
-                    out.append(line[i:i + 2])
-                    i += 2
-                    continue
-                state[0] = ""
-                return "".join(out), True
-            if c in "'\"`":
-                if c == "'" and i > 0 and line[i - 1] == "$":
-                    pass  # $'...' behaves like '...' for our purpose
-                quote = c
-            out.append(c)
-        i += 1
-    state[0] = quote
-    return "".join(out), False
-
-
-def _split(text: str) -> list[tuple[str, str]]:
-    """Split a logical line into (operator, raw segment text) on unquoted list/pipe operators.
-
-    An unquoted newline (only found in command strings: ``ssh host 'cd /app
-    git pull'``) separates commands like ``;``, and a ``#`` that starts a word there
-    begins a comment.
-    """
-    if not any(c in text for c in "|&;()'\"`$\n"):
-        return [("", text)]
-    parts: list[tuple[str, str]] = []
-    buf: list[str] = []
-    op = ""
-    quote = ""
-    depth = 0  # $( ... ) nesting
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if quote:
-            buf.append(c)
-            if c == "\\" and quote != "'" and i + 1 < n:
-                buf.append(text[i + 1])
-                i += 2
-                continue
-            if c == quote:
-                quote = ""
-            i += 1
-            continue
-        if c in "'\"`":
-            quote = c
-            buf.append(c)
-        elif c == "\\" and i + 1 < n:
-            buf.append(text[i:i + 2])
-            i += 2
-            continue
-        elif c == "$" and i + 1 < n and text[i + 1] == "(":
-            depth += 1
-            buf.append("$(")
-            i += 2
-            continue
-        elif c == "(" and depth:
-            depth += 1
-            buf.append(c)
-        elif c == ")" and depth:
-            depth -= 1
-            buf.append(c)
-        elif depth:
-            buf.append(c)
-        elif c == "\n":
-            parts.append((op, "".join(buf)))
-            buf = []
-            op = ";"
-        elif c == "#" and (not buf or buf[-1][-1:] in " \t"):
-            end = text.find("\n", i)
-            i = n if end < 0 else end  # a comment inside a command string
-            continue
-        elif c in "|&;":
-            prev = text[i - 1] if i else ""
-            nxt = text[i + 1] if i + 1 < n else ""
-            if c == "&" and (prev in "<>" or nxt == ">"):
-                buf.append(c)  # redirections: 2>&1, &>file, >&2
-                i += 1
-                continue
-            if c == "|" and prev == ">":
-                buf.append(c)  # >| clobber
-                i += 1
-                continue
-            two = text[i:i + 2]
-            this = two if two in _SPLIT_OPS else c
-            parts.append((op, "".join(buf)))
-            buf = []
-            op = this
-            i += len(this)
-            continue
-        elif c == "(" and i and text[i - 1] in "=<>":
-            depth += 1  # array assignment or process substitution: part of the word
-            buf.append(c)
-        elif c in "()":
-            parts.append((op, "".join(buf)))
-            buf = []
-            op = ";"
-        else:
-            buf.append(c)
-        i += 1
-    parts.append((op, "".join(buf)))
-    return [(o, t) for o, t in parts if t.strip()]
+# ----------------------------------------------------------------------------- reading
 
 
 def _words(text: str) -> tuple[str, ...]:
-    """Shell words with quotes removed (no expansion)."""
-    if not any(c in text for c in "'\"\\`$("):
-        return tuple(text.split())
-    words: list[str] = []
-    buf: list[str] = []
-    has = False
-    quote = ""
-    depth = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-            elif c == "\\" and quote == '"' and i + 1 < n and text[i + 1] in '"\\$`':
-                buf.append(text[i + 1])
-                i += 2
-                continue
-            else:
-                buf.append(c)
-            i += 1
+    """Shell words of a short text with quotes removed (no expansion), by the one reader."""
+    return reader.split_words(text)
+
+
+def commands_of(reading: reader.Reading) -> list[Command]:
+    """The reader's logical lines as :class:`Command` values, in line order, repeats numbered."""
+    seen: Counter[str] = Counter()
+    out: list[Command] = []
+    for raw in sorted(reading.commands, key=lambda c: c.line):
+        segments = tuple(Segment(s.words, s.op, s.guards, s.raw, s.via, s.condition, s.function) for s in raw.segments)
+        if not segments or not raw.text:
             continue
-        if c in "'\"":
-            quote = c
-            has = True
-        elif c == "\\" and i + 1 < n:
-            buf.append(text[i + 1])
-            has = True
-            i += 2
-            continue
-        elif c == "$" and i + 1 < n and text[i + 1] == "(":
-            depth += 1
-            buf.append("$(")
-            has = True
-            i += 2
-            continue
-        elif c == "(" and (depth or (buf and buf[-1][-1:] in "=<>")):
-            depth += 1
-            buf.append(c)
-        elif depth and c == ")":
-            depth -= 1
-            buf.append(c)
-        elif c in " \t\n" and not depth:
-            if has or buf:
-                words.append("".join(buf))
-            buf = []
-            has = False
+        seen[raw.text] += 1
+        out.append(Command(raw.text, raw.line, raw.end_line, segments, seen[raw.text], raw.heredoc,
+                           raw.heredoc_line, raw.via))
+    return out
+
+
+def unreadable_notices(reading: reader.Reading, where: str = "") -> list[str]:
+    """Notices for the regions the reader could not parse or follow (never silence)."""
+    notices: list[str] = []
+    spans: list[list[int]] = []
+    for first, last in sorted(reading.unreadable):
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], last)
         else:
-            buf.append(c)
-            has = True
-        i += 1
-    if has or buf:
-        words.append("".join(buf))
-    return tuple(words)
-
-
-def _nested_command_string(words: tuple[str, ...], name: str) -> str | None:
-    """The command string of ``ssh host 'cmd'``, ``bash -c 'cmd'``, ``su -c 'cmd'``."""
-    if name == "ssh":
-        # ssh [options] destination [command...]
-        i = 1
-        args_with_value = set("BbcDEeFIiJLlmOopQRSWw")
-        while i < len(words) and words[i].startswith("-"):
-            flag = words[i]
-            i += 2 if len(flag) == 2 and flag[1] in args_with_value else 1
-        rest = [w for w in words[i + 1:] if not _REDIRECT_RE.match(w)]
-        return " ".join(rest) if rest else None
-    if name in SHELLS or name == "su":
-        for j, word in enumerate(words[1:], 1):
-            if word == "-c" or (word.startswith("-") and not word.startswith("--") and word.endswith("c") and name in SHELLS):
-                if j + 1 < len(words):
-                    return words[j + 1]
-    return None
-
-
-def _heredoc_target(segments: tuple[Segment, ...]) -> str:
-    """Which program reads the heredoc: the first segment that holds ``<<``."""
-    for seg in segments:
-        if "<<" in seg.raw and "<<<" not in seg.raw:
-            return seg.name
-    return segments[0].name if segments else ""
-
-
-def _reads_commands(segments: tuple[Segment, ...]) -> str:
-    """'ssh'/'bash'/... when a heredoc feeds commands to a shell; '' otherwise."""
-    for seg in segments:
-        if "<<" not in seg.raw or "<<<" in seg.raw:
-            continue
-        name = seg.name
-        argv = seg.argv
-        if name == "ssh" and _nested_command_string(argv, "ssh") in (None, "bash", "sh", "bash -s", "sh -s", "bash -se", "bash -s --"):
-            return "ssh"
-        if name in SHELLS and "-c" not in argv:
-            return name
-        if name in ("su", "sudo") or (name == "docker" and "exec" in argv and any(w in SHELLS for w in argv[-2:])):
-            return name
-        if name == "kubectl" and "exec" in argv and any(w in SHELLS for w in argv[-2:]):
-            return name
-    return ""
-
-
-def _substitutions(raw: str) -> list[str]:
-    """The bodies of the ``$( ... )`` command substitutions in a segment's raw text (not ``$(( ))``)."""
-    bodies: list[str] = []
-    i = 0
-    n = len(raw)
-    quote = ""
-    while i < n:
-        c = raw[i]
-        if quote == "'":
-            quote = "" if c == "'" else quote
-            i += 1
-            continue
-        if c == "\\":
-            i += 2
-            continue
-        if c == "'" and not quote:
-            quote = "'"
-        elif c == '"':
-            quote = "" if quote == '"' else '"'
-        elif raw.startswith("$(", i) and not raw.startswith("$((", i):
-            depth = 1
-            j = i + 2
-            inner_quote = ""
-            while j < n and depth:
-                d = raw[j]
-                if inner_quote:
-                    if d == "\\" and inner_quote == '"':
-                        j += 2
-                        continue
-                    if d == inner_quote:
-                        inner_quote = ""
-                elif d == "\\":
-                    j += 2
-                    continue
-                elif d in "'\"":
-                    inner_quote = d
-                elif d == "(":
-                    depth += 1
-                elif d == ")":
-                    depth -= 1
-                j += 1
-            if depth == 0:
-                bodies.append(raw[i + 2:j - 1])
-            i = j
-            continue
-        i += 1
-    return [b for b in bodies if b.strip()]
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.commands: list[Command] = []
-        self.seen: Counter[str] = Counter()
-        self.guards: list[str] = []
-        self.pending_cond: str | None = None
-
-    def segments_of(self, text: str, depth: int, via: str = "") -> tuple[Segment, ...]:
-        out: list[Segment] = []
-        substituted: list[str] = []
-        for op, raw in _split(text):
-            words = _words(raw)
-            if not words:
-                continue
-            head = words[0]
-            if head in ("if", "elif", "while", "until"):
-                self.pending_cond = " ".join(words)
-            elif head in ("then", "do") and self.pending_cond is not None:
-                self.guards.append(self.pending_cond)
-                self.pending_cond = None
-            if head in ("fi", "done") and self.guards:
-                self.guards.pop()
-            seg = Segment(words, op, tuple(self.guards) + ((self.pending_cond,) if self.pending_cond else ()), raw, via)
-            out.append(seg)
-            if depth < 3:
-                nested = _nested_command_string(seg.argv, seg.name) if seg.name in SHELLS or seg.name in ("ssh", "su") else None
-                if nested:
-                    out.extend(self.segments_of(nested, depth + 1, via or seg.name))
-                if "$(" in raw:
-                    substituted.extend(_substitutions(raw))
-        # commands run by `$( ... )` (`ID=$(ssh -o StrictHostKeyChecking=no host cat id)`): after
-        # the command's own segments, so pipelines and `a && b` stay as written
-        for body in substituted:
-            for inner in self.segments_of(body, depth + 1, via or "$("):
-                out.append(inner if out or inner.op else Segment(inner.words, ";", inner.guards, inner.raw, inner.via))
-        return tuple(out)
-
-    def add(self, text: str, line: int, end_line: int, via: str, depth: int) -> Command | None:
-        norm = " ".join(text.split())
-        if not norm:
-            return None
-        segments = self.segments_of(text, depth)
-        if not segments:
-            return None
-        self.seen[norm] += 1
-        command = Command(norm, line, end_line, segments, self.seen[norm], via=via)
-        self.commands.append(command)
-        return command
-
-
-def _scan(lines: list[str], offset: int, builder: _Builder, via: str, depth: int) -> None:
-    state = [""]
-    buf: list[str] = []
-    start = 0
-    index = 0
-    total = len(lines)
-    while index < total:
-        raw = lines[index]
-        number = index + 1 + offset
-        kept, cont = _scan_line(raw, state)
-        if not buf:
-            start = number
-        buf.append(kept)
-        index += 1
-        if cont:
-            buf[-1] = kept  # backslash dropped by the scanner; join with a space
-            continue
-        if state[0]:
-            buf[-1] = kept + "\n"
-            continue
-        stripped = kept.rstrip()
-        if stripped.endswith(("|", "&&", "||")) and not stripped.endswith(";;") and index < total:
-            continue
-        text = " ".join(buf)
-        buf = []
-        heredocs = _heredoc_starts(text) if "<<" in text else []
-        position = len(builder.commands)
-        command = builder.add(text, start, number, via, depth)
-        if not heredocs:
-            continue
-        bodies: list[str] = []
-        first_body_line = index + 1 + offset
-        for match in heredocs:
-            strip_tabs = match.group(1) == "-"
-            delim = next(g for g in match.groups()[1:] if g is not None)
-            body: list[str] = []
-            body_start = index
-            while index < total:
-                candidate = lines[index]
-                index += 1
-                check = candidate.lstrip("\t") if strip_tabs else candidate
-                if check.rstrip() == delim or check.strip() == delim:
-                    break
-                body.append(candidate)
-            bodies.append("\n".join(body))
-            if command is not None and depth < 3:
-                target = _reads_commands(command.segments)
-                if target:
-                    _scan(body, body_start + offset, builder, target, depth + 1)
-        if command is not None:
-            builder.commands[position] = Command(
-                command.text, command.line, command.end_line, command.segments, command.occurrence,
-                "\n".join(bodies), first_body_line, command.via,
-            )
-    if buf:
-        text = " ".join(buf)
-        builder.add(text, start, offset + total, via, depth)
+            spans.append([first, last])
+    suffix = f" ({where})" if where else ""
+    for first, last in spans[:5]:
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        notices.append(f"{lines}{suffix}: the shell reader could not parse this part; the commands it "
+                       f"recognised there were audited, others may be missed")
+    if len(spans) > 5:
+        notices.append(f"{len(spans) - 5} more unparsable shell regions{suffix}")
+    if reading.too_deep:
+        notices.append(f"line {reading.too_deep[0]}{suffix}: shell nested too deeply to follow; the inner part "
+                       f"was not audited")
+    return notices
 
 
 # ----------------------------------------------------------------------------- options
@@ -895,8 +492,8 @@ def _removed_paths(script: ShellScript) -> list[tuple[int, str]]:
             if seg.name == "rm":
                 out.extend((position, w) for w in seg.argv[1:] if not w.startswith("-"))
             elif seg.name == "trap" and len(seg.argv) > 1 and "rm " in seg.argv[1]:
-                for op, raw in _split(seg.argv[1]):
-                    words = _words(raw)
+                for inner in reader.segments_of(seg.argv[1]):
+                    words = inner.words
                     if words[:1] == ("rm",):
                         out.extend((last, w) for w in words[1:] if not w.startswith("-"))
     return out
@@ -1262,16 +859,18 @@ def _literal_variables(commands: list[Command]) -> dict[str, tuple[str, int]]:
 def parse_script(path: str, text: str) -> ShellScript:
     """The script's model; never raises on odd input."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    first = lines[0] if lines else ""
+    first = text.split("\n", 1)[0]
     shebang, interp, options = _shebang(first)
-    builder = _Builder()
-    try:
-        _scan(lines[1:] if shebang else lines, 1 if shebang else 0, builder, "", 0)
-    except (RecursionError, ValueError, IndexError):  # pragma: no cover - defensive
-        pass
+    reading = reader.read(text)
+    script = _script(path, shebang, interp, options, commands_of(reading), text.count("\n") + 1)
+    script.unreadable = unreadable_notices(reading)
+    return script
+
+
+def _script(path: str, shebang: str, interp: str, options: set[str], commands: list[Command],
+            line_count: int) -> ShellScript:
     sources = False
-    for command in builder.commands:
+    for command in commands:
         if command.via:
             continue
         for seg in command.segments:
@@ -1286,8 +885,8 @@ def parse_script(path: str, text: str) -> ShellScript:
                 options |= {a for a in seg.argv[1:] if not a.startswith("-")} if "-s" in seg.argv or "-so" in seg.argv else set()
     if "errexit" not in options and any(o in options for o in ("err_exit",)):
         options.add("errexit")
-    script = ShellScript(path, shebang, interp, builder.commands, frozenset(options), sources, len(lines))
-    script.literals = _literal_variables(builder.commands)
+    script = ShellScript(path, shebang, interp, commands, frozenset(options), sources, line_count)
+    script.literals = _literal_variables(commands)
     script.traits = script_traits(script)
     return script
 
@@ -1300,6 +899,7 @@ def parse(path: str, text: str) -> ParsedFile:
         parsed.notices.append(f"could not read as a shell script ({type(exc).__name__}); not audited")
         return parsed
     parsed.units.append(script)
+    parsed.notices.extend(script.unreadable)
     try:
         parsed.facts.extend(script_facts(script))
         parsed.facts.extend(script_installs(script))  # helm install, kubectl apply -f <url>

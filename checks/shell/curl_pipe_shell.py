@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -52,7 +51,6 @@ _VALUE_SHORT = {
     "curl": frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz"),
     "wget": frozenset("aABDeiIlOoPQRtTUwX"),
 }
-_FUNCTION_DEF_RE = re.compile(r"\s*(?:function\s+([A-Za-z_][\w.:-]*)|([A-Za-z_][\w.:-]*)\s*\(\s*\))")
 
 
 def _verifies(seg, helpers: set[str] = frozenset()) -> bool:
@@ -68,24 +66,15 @@ def _verifies(seg, helpers: set[str] = frozenset()) -> bool:
 
 
 def _verifying_functions(script: ShellScript) -> set[str]:
-    """Names of the script's functions whose body checks a checksum or signature."""
+    """Names of the script's functions whose body checks a checksum or signature
+    (directly or by calling another such function)."""
     found: set[str] = set()
-    current, depth = "", 0
-    for command in script.commands:
-        match = _FUNCTION_DEF_RE.match(command.text)
-        if match and not current:
-            current, depth = match.group(1) or match.group(2), 0
-        if not current:
-            continue
-        words = [w for seg in command.segments for w in seg.words]
-        # a one-line body (``f() { gpgv ...; }``) stays in the words of the definition's segment
-        if any(_verifies(seg, found) for seg in command.segments) or any(
-                w in found or w in _VERIFIERS - {"gh"} for w in words[1:]):
-            found.add(current)
-        depth += words.count("{") - words.count("}")
-        if depth <= 0 and "}" in words:
-            current = ""
-    return found
+    bodies = [seg for _, seg in script.segments() if seg.function]
+    while True:
+        more = {seg.function for seg in bodies if seg.function not in found and _verifies(seg, found)}
+        if not more:
+            return found
+        found |= more
 
 
 def _url(argv: tuple[str, ...]) -> str:

@@ -40,9 +40,6 @@ _POSIX = ("sh", "dash", "ash", "busybox")
 _MESSAGES = frozenset(("echo", "printf", ":", "true", "exit"))
 
 
-_CONDITIONS = frozenset(("if", "elif", "while", "until", "!"))
-
-
 def _pipefail_matters(command) -> bool:
     """Does a pipeline of this command hide a failure that pipefail would report?
 
@@ -61,7 +58,7 @@ def _pipefail_matters(command) -> bool:
         while end + 1 < len(segments) and segments[end + 1].op in ("|", "|&"):
             end += 1
         stages = segments[start:end + 1]
-        if stages[0].words[:1] and stages[0].words[0] in _CONDITIONS:
+        if stages[0].condition or stages[0].words[:1] == ("!",):
             continue
         if end + 1 < len(segments) and segments[end + 1].op == "||":
             continue
