@@ -15,6 +15,7 @@ from .models.base import Fact, FileKind, ParsedFile, Problem
 from .models.k8s.objects import is_k8s_doc
 from .models.k8s.parse import parse_kustomization, parse_manifests
 from .models.k8s.patches import json6902_file_facts
+from .models.users import privilege_drop
 from .models.yamlnodes import YamlBombError, load_documents_partial
 from .classify import YAML_EXT
 
@@ -27,6 +28,10 @@ def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
     checks; a file that is nothing else we read is kept as a bare record for it.
     """
     parsed = _parse_known(rel, text, head)
+    if parsed is not None and parsed.kind is FileKind.SHELL:
+        drop = privilege_drop(text)  # user/root model: an entrypoint that steps down (DKR001, CMP010)
+        if drop is not None:
+            parsed.facts.append(Fact("shell:privdrop", rel, drop[1], (), Fact.pack(tool=drop[0])))
     named = name_fact(rel)
     if named is None and rel.lower().endswith(_CFN_EXT) and "AWSTemplateFormatVersion" in text:
         named = ("iac", "cloudformation")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, key_pos, interpolate
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.compose import interpolate
+from ..models.users import Default, Level, image_user, is_root_user, judge_image, scripts_that_step_down
 
 CHECK = Check(
     code="CMP010",
@@ -17,7 +19,10 @@ CHECK = Check(
         "A process running as root in the container is root on the host's kernel: any container "
         "escape, writable host mount or added capability becomes full host access. Without "
         "`user:` the image decides, and many images still default to root; `user: root` or "
-        "`user: \"0\"` (reported as medium) makes it certain."
+        "`user: \"0\"` (reported as medium) makes it certain. A service is not reported when what it "
+        "runs steps down or runs as another user: the Dockerfile it builds from the repository "
+        "sets a non-root USER (or its entrypoint steps down with gosu, su-exec...), or its image is "
+        "one that does (official postgres, mysql, redis...; Bitnami, Grafana, distroless `:nonroot`)."
     ),
     remediation=(
         "Set `user:` to a non-root UID:GID the image supports (`user: \"10001:10001\"`).",
@@ -34,27 +39,46 @@ CHECK = Check(
 )
 
 
-def is_root_user(value: object) -> bool | None:
-    """True for root/0 (with any group), False for another user, None when a variable decides."""
-    text = interpolate(value)
-    if text is None:
-        return None
-    user = text.strip().split(":", 1)[0].strip()
-    return user in ("root", "0")
+def _scripts(index: RepoIndex) -> dict[str, tuple[str, int]]:
+    return scripts_that_step_down(index.facts("shell:privdrop"))
 
 
-@CHECK.on(ComposeFile)
-def container_runs_as_root(compose: ComposeFile) -> Iterator[Finding]:
-    services = compose.services_map
-    for service in compose.services:
-        if "user" in service.node:
-            raw = service.node.get("user")
-            if raw is not None and is_root_user(raw):
-                yield CHECK.finding(key_pos(service.node, "user"), resource=service.resource,
-                                    message=f"service {service.name!r} runs as root explicitly",
-                                    evidence=f"user: {raw}", severity=Severity.MEDIUM)
-            continue
-        if not service.complete or service.lookup("user")[1] is not None:
-            continue
-        yield CHECK.finding(services, service.name, resource=service.resource,
-                            message=f"service {service.name!r} sets no user: the image decides, often root")
+@CHECK.on_each("compose:service")
+def container_runs_as_root(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    packed = fact.get("run_as")
+    if not packed:
+        return
+    run_as = dict(packed)
+    name, resource = fact.key, f"service/{fact.key}"
+    raw = run_as.get("user")
+    if raw is not None:
+        if is_root_user(interpolate(raw)):
+            line = run_as["user_line"]
+            yield CHECK.finding(Pos(line, line, tuple(run_as["user_ypath"]), path=path), resource=resource,
+                                message=f"service {name!r} runs as root explicitly",
+                                evidence=f"user: {raw}", severity=Severity.MEDIUM)
+        return
+    if run_as.get("inherited") or not run_as.get("complete"):
+        return
+    at = Pos(run_as["key_line"], run_as["key_line"], tuple(run_as["key_ypath"]), path=path)
+    build = fact.get("build_files")
+    if build:
+        context, dockerfile = build
+        built = index.facts_in("docker:file", dockerfile)
+        if built and built[0].get("run_as"):
+            verdict = judge_image(dict(built[0].get("run_as")),
+                                  index.derived("users:privdrop", ("shell:privdrop",), _scripts), context)
+            if verdict.level >= Level.LIKELY:
+                yield CHECK.finding(at, resource=resource,
+                                    message=f"service {name!r} sets no user and runs the image built from "
+                                            f"{dockerfile}, which runs as root")
+            return  # the Dockerfile it builds decides, and it sets or steps down to another user
+    known = image_user(run_as.get("image"))
+    if known is not None and known.default in (Default.NONROOT, Default.DROPS):
+        return  # the image runs as, or steps down to, a user of its own
+    if known is not None:
+        yield CHECK.finding(at, resource=resource,
+                            message=f"service {name!r} sets no user: {known.note}")
+        return
+    yield CHECK.finding(at, resource=resource,
+                        message=f"service {name!r} sets no user: the image decides, often root")

@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.base import FileKind
+from ..models.compose import builds_by_dockerfile
 from ..models.dockerfile import is_ignored
 from ..models.envfile import is_example_name
 
@@ -64,14 +65,7 @@ def _ignores(index: RepoIndex) -> dict[str, tuple]:
 
 
 def _compose_contexts(index: RepoIndex) -> dict[str, list[tuple[str, str]]]:
-    """Dockerfile -> [(build context, "compose.yaml service 'api'")] of the compose builds that use it."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for cpath, fact in index.facts("compose:service"):
-        files = fact.get("build_files")
-        if files:
-            context, dockerfile = files
-            out.setdefault(dockerfile, []).append((context, f"{cpath} service {fact.key!r}"))
-    return out
+    return builds_by_dockerfile(index.facts("compose:service"))
 
 
 def _leaked(index: RepoIndex, context: str, patterns) -> list[str]:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-import re
+import posixpath
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.dockerfile import Dockerfile, effective_user, is_root_user
-from ..models.images import ImageRef
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.compose import builds_by_dockerfile
+from ..models.users import Level, judge_image, scripts_that_step_down
 
 CHECK = Check(
     code="DKR001",
@@ -21,8 +22,12 @@ CHECK = Check(
         "Only the final stage matters: build stages may run as root. A final stage built on an "
         "application image (rather than an OS or language base) is reported as medium: that "
         "image may set a non-root user this file cannot see. So is a stage that installs a "
-        "privilege-dropping tool (gosu, su-exec, setpriv): its entrypoint probably starts as root "
-        "only to prepare volumes and then switches user, which this file cannot verify."
+        "privilege-dropping tool (gosu, su-exec, setpriv) without showing where it is used. "
+        "Images that step down themselves are not root: an official database image (postgres, "
+        "mysql, redis...) whose entrypoint is kept, a base that runs as a non-root user (Bitnami, "
+        "distroless `:nonroot`, Chainguard), and an entrypoint script of the repository that runs "
+        "the program with gosu, su-exec, s6-setuidgid, setpriv or chroot (low: only that first "
+        "step runs as root). So is a web server whose master process only binds ports (nginx, httpd, php-fpm)."
     ),
     remediation=(
         "Create an unprivileged user in the final stage (e.g. `RUN useradd --uid 10001 --no-create-home app`), "
@@ -39,104 +44,35 @@ CHECK = Check(
     options={"nonroot_images": []},
 )
 
-#: base images known to run as a non-root user by default
-_NONROOT_TAG_WORDS = ("nonroot",)
-#: operating-system and language-runtime images whose default user is root: without a USER
-#: of its own, a stage built on one of these certainly runs as root.  Application images
-#: (``grafana/grafana``, ``bitnami/postgresql``) often set a user of their own, which this
-#: file cannot see, so they are reported as medium with a hedged message.
-_ROOT_DEFAULT_BASES = frozenset({
-    "alpine", "debian", "ubuntu", "centos", "fedora", "rockylinux", "almalinux", "oraclelinux",
-    "amazonlinux", "archlinux", "opensuse", "leap", "busybox", "ubi", "ubi-minimal", "ubi8",
-    "ubi9", "ubi8-minimal", "ubi9-minimal", "python", "node", "golang", "ruby", "php", "perl",
-    "openjdk", "eclipse-temurin", "amazoncorretto", "ibm-semeru-runtimes", "sapmachine", "rust",
-    "gcc", "maven", "gradle", "elixir", "erlang", "haskell", "julia", "r-base", "swift", "dart",
-    "bash", "buildpack-deps", "sdk", "aspnet", "runtime", "runtime-deps", "mono", "clojure",
-    "nginx", "httpd", "tomcat", "jetty", "docker", "bun", "deno", "static", "base", "cc",
-    "base-debian11", "base-debian12", "static-debian11", "static-debian12", "cc-debian12",
-})
-_NONROOT_NAME_WORDS = ("unprivileged", "rootless", "nanoserver")
+_SEVERITY = {Level.CERTAIN: Severity.HIGH, Level.LIKELY: Severity.MEDIUM, Level.HEDGED: Severity.LOW}
 
 
-def _runs_nonroot_by_default(image: ImageRef, extra: list[str]) -> bool:
-    tag = (image.tag or "").lower()
-    repository = image.repository.lower()
-    full = f"{image.registry}/{repository}" if image.registry else repository
-    if any(word in tag for word in _NONROOT_TAG_WORDS):
-        return True
-    if any(word in repository for word in _NONROOT_NAME_WORDS):
-        return True
-    return any(full == str(p).lower().rstrip("/") or full.startswith(str(p).lower().rstrip("/") + "/")
-               or image.raw.lower().startswith(str(p).lower()) for p in extra or ())
+def drop_scripts(index: RepoIndex) -> dict[str, tuple[str, int]]:
+    """Scripts of the repository that run a program as another user: path -> (tool, line)."""
+    return scripts_that_step_down(index.facts("shell:privdrop"))
 
 
-#: tools an entrypoint uses to drop from root to another user once it has prepared the
-#: container (chown of volumes, reading secrets): official images (postgres, redis) do this
-_DROP_TOOL_RE = re.compile(r"(?<![\w-])(gosu|su-exec|s6-setuidgid|setpriv|chpst)(?![\w-])")
+def compose_builds(index: RepoIndex) -> dict[str, list[tuple[str, str]]]:
+    return builds_by_dockerfile(index.facts("compose:service"))
 
 
-def _privilege_drop_tool(stage) -> str | None:
-    """The privilege-dropping tool the stage installs, copies in or starts through, if any."""
-    seen: set[int] = set()
-    while stage is not None and id(stage) not in seen:
-        seen.add(id(stage))
-        for instr in stage.instructions:
-            if instr.instruction in ("RUN", "COPY", "ADD", "ENTRYPOINT", "CMD"):
-                match = _DROP_TOOL_RE.search(instr.value)
-                if match:
-                    return match.group(1)
-        stage = stage.parent
-    return None
-
-
-@CHECK.on(Dockerfile)
-def final_stage_runs_as_root(dockerfile: Dockerfile, ctx=None) -> Iterator[Finding]:
-    final = dockerfile.final
-    found = effective_user(final)
-    if found is not None:
-        user, instr = found
-        if is_root_user(user):
-            where = "" if instr in final.instructions else " (inherited from the stage it builds FROM)"
-            yield CHECK.finding(
-                instr, resource=final.resource,
-                message=f"the last USER of the final stage {final.label} is {user!r}{where}: the container runs as root",
-                evidence=f"USER {instr.args.strip()}",
-            )
+@CHECK.on_each("docker:file")
+def final_stage_runs_as_root(path: str, fact, index: RepoIndex, ctx=None) -> Iterator[Finding]:
+    packed = fact.get("run_as")
+    if not packed:
         return
-    image = final.root_image()
-    if image is None and not any(stage.all("ENTRYPOINT", "CMD") for stage in final.chain()):
-        return  # a scratch stage with nothing to run: files exported with `--output`, not an image to run
-    if image is not None:
-        if image.templated:
-            return  # a base we cannot resolve may set its own user
-        extra = ctx.option("nonroot_images") if ctx is not None else []
-        if _runs_nonroot_by_default(image, extra if isinstance(extra, list) else []):
-            return
-    base = image.raw if image is not None else "scratch"
-    tool = _privilege_drop_tool(final)
-    if tool is not None:
-        # starting as root to fix volume ownership and then dropping privileges is a known
-        # pattern; this file cannot see whether the entrypoint really drops them
-        yield CHECK.finding(
-            final.from_instr, resource=final.resource,
-            message=f"the final stage {final.label} never sets USER: the container starts as root and relies "
-                    f"on its entrypoint dropping privileges with {tool}; make sure every path does, or set USER",
-            evidence=f"FROM {final.from_instr.args.strip()}",
-            severity=Severity.MEDIUM,
-        )
+    run_as = dict(packed)
+    extra = ctx.option("nonroot_images") if ctx is not None else []
+    scripts = index.derived("users:privdrop", ("shell:privdrop",), drop_scripts)
+    contexts = [context for context, _ in index.derived("compose:builds", ("compose:service",), compose_builds)
+                .get(path, ())] or [posixpath.dirname(path)]
+    verdict = min((judge_image(run_as, scripts, context, tuple(extra) if isinstance(extra, list) else (),
+                               ) for context in contexts), key=lambda v: v.level)
+    if verdict.level is Level.NONE:
         return
-    if image is None or image.name.lower() in _ROOT_DEFAULT_BASES:
-        yield CHECK.finding(
-            final.from_instr, resource=final.resource,
-            message=f"the final stage {final.label} (FROM {base}) never sets USER, so the container runs as root",
-            evidence=f"FROM {final.from_instr.args.strip()}",
-        )
-        return
-    # an application image may set its own user; this file cannot tell
-    yield CHECK.finding(
-        final.from_instr, resource=final.resource,
-        message=f"the final stage {final.label} never sets USER: the container runs as whatever user "
-                f"{image.repository} sets, root unless that image chose another",
-        evidence=f"FROM {final.from_instr.args.strip()}",
-        severity=Severity.MEDIUM,
-    )
+    if verdict.at == "user":
+        line, ypath, evidence = run_as["user_line"], run_as["user_ypath"], f"USER {run_as['user_args']}"
+    else:
+        line, ypath, evidence = run_as["from_line"], run_as["from_ypath"], f"FROM {run_as['from_args']}"
+    yield CHECK.finding(Pos(line, line, tuple(ypath), path=path), resource=run_as["resource"],
+                        message=verdict.message, evidence=evidence, severity=_SEVERITY[verdict.level])

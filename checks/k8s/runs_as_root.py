@@ -5,6 +5,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.k8s.objects import Workload
 from .shared import is_windows
+from ..models.users import Default, image_user, uid_of
 
 CHECK = Check(
     code="K8S010",
@@ -16,7 +17,9 @@ CHECK = Check(
         "Unless `runAsNonRoot: true` or a non-zero `runAsUser` is in effect (on the container or "
         "inherited from the pod), the image decides, and most images run as root. A process "
         "running as UID 0 turns any container escape or writable host mount into root on the "
-        "node, and can modify its own binaries. `runAsUser: 0` makes that certain."
+        "node, and can modify its own binaries. `runAsUser: 0` makes that certain. Images known to "
+        "run as, or step down to, a user of their own (official postgres, redis...; Bitnami, "
+        "Grafana; nginx, whose master only binds ports) are reported as low: nothing enforces it."
     ),
     remediation=(
         "Set `securityContext.runAsNonRoot: true` at pod level so every container inherits it.",
@@ -32,14 +35,7 @@ CHECK = Check(
 )
 
 
-def as_uid(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+as_uid = uid_of  # the user/root model's reading of runAsUser
 
 
 @CHECK.on(Workload)
@@ -66,6 +62,16 @@ def runs_as_root(workload: Workload) -> Iterator[Finding]:
             at, key, symbol, evidence = sec.source("runAsNonRoot"), "runAsNonRoot", (), "runAsNonRoot: false"
         else:
             at, key, symbol, evidence = container.node, "securityContext", ("runAsNonRoot",), "no runAsNonRoot or runAsUser"
+        known = image_user(container.image_ref)
+        if known is not None:  # the image runs as, or steps down to, a user of its own: hedged, low
+            how = ("does not run as root" if known.default is not Default.MASTER
+                   else "keeps only its master process as root")
+            yield CHECK.finding(
+                at, key, symbol=symbol, resource=container.resource, severity=Severity.LOW, evidence=evidence,
+                message=(f"container {container.name!r} of {workload.resource} sets neither runAsNonRoot: true nor "
+                         f"a non-zero runAsUser; its image {how} ({known.note}), but nothing enforces it"),
+            )
+            continue
         yield CHECK.finding(
             at, key, symbol=symbol,
             resource=container.resource,

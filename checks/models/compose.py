@@ -33,7 +33,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .datastore import DataStore, classify as classify_store, describe as describe_store, shell_words
@@ -637,6 +637,37 @@ class ComposeFile(AtDoc):
         return value if isinstance(value, YMap) else None
 
 
+def builds_by_dockerfile(facts: Iterable[tuple[str, Fact]]) -> dict[str, list[tuple[str, str]]]:
+    """Dockerfile path -> [(build context, "compose-file service 'name'")] from ``compose:service``
+    facts: where Docker takes the context a Dockerfile is built with."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for path, fact in facts:
+        files = fact.get("build_files")
+        if files:
+            context, dockerfile = files
+            out.setdefault(dockerfile, []).append((context, f"{path} service {fact.key!r}"))
+    return out
+
+
+def _run_as_fact(service: Service) -> dict[str, Any]:
+    """``user`` as written in the service (None when unset), where it is, whether an ``extends``
+    sets it, whether the service is complete, its image with defaults resolved, and the line
+    of its name under ``services:``."""
+    own = "user" in service.node
+    pos = key_pos(service.node, "user") if own else None
+    ref = service.resolved_image_ref
+    return dict(
+        user=None if not own or service.node.get("user") is None else str(service.node.get("user")),
+        user_line=pos.line if pos else None,
+        user_ypath=pos.ypath if pos else None,
+        inherited=not own and service.lookup("user")[1] is not None,
+        complete=service.complete,
+        image=ref.raw if ref is not None else None,
+        key_line=service.compose.services_map.key_line(service.name),
+        key_ypath=tuple(service.compose.services_map.ypath) + (service.name,),
+    )
+
+
 def _store_fact(service: Service) -> tuple[str, str, bool] | None:
     store = service.store()
     return None if store is None else (store.engine, store.role.value, store.cache)
@@ -657,6 +688,8 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
                           # additive (DKR016): where a local build's context and Dockerfile are
                           build_files=service.build_files(),
                           # additive (data-store model): (engine, role, cache) of a data store
-                          store=_store_fact(service)),
+                          store=_store_fact(service),
+                          # additive (user/root model, CMP010): what decides its user
+                          run_as=_run_as_fact(service)),
             ))
     return parsed

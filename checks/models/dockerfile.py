@@ -28,10 +28,12 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
 from .base import Fact, FileKind, ParsedFile, Problem
 from .images import ImageRef, parse_image
+# the user/root model is shared by every domain (Dockerfile, compose, Kubernetes)
+from .users import is_root_user, privilege_drop  # noqa: F401
 
 #: every instruction the Dockerfile reference knows (plus the deprecated MAINTAINER)
 KNOWN_INSTRUCTIONS = frozenset(
@@ -584,6 +586,8 @@ def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
             # additive (DKR016): the first instruction that copies the whole build context
             context_copy=(copies[0][1].line, copies[0][1].ypath, f"{copies[0][1].instruction} {copies[0][1].value[:110]}",
                           copies[0][0].resource) if copies else None,
+            # additive (user/root model: DKR001, CMP010): what decides the user it runs as
+            run_as=run_as_facts(final),
         ),
     ))
 
@@ -772,14 +776,62 @@ def effective_user(stage: Stage) -> tuple[str, Instruction] | None:
     return None
 
 
-def is_root_user(user: str) -> bool | None:
-    """True for root / uid 0 (``root``, ``0``, ``root:root``, ``0:1000``), None when templated."""
-    name = user.strip().split(":", 1)[0].strip().strip("\"'")
-    if not name or "$" in name:
-        return None
-    if name.isdigit():
-        return int(name) == 0
-    return name.lower() in ("root", "containeradministrator")
+_DROP_TOOL_RE = re.compile(r"(?<![\w-])(gosu|su-exec|s6-setuidgid|setpriv|chpst)(?![\w-])")
+
+
+def run_as_facts(final: Stage) -> dict[str, Any] | None:
+    """What decides the user the final stage runs as, as plain data for the repository checks
+    (DKR001, CMP010) that judge it with the scripts and compose files it meets.
+
+    ``user``: the last USER (resolved), with where it is and whether it is inherited;
+    ``base``: the external image at the bottom of the FROM chain (None for scratch);
+    ``runs``: False for a scratch stage with nothing to run (an export); ``entry_set``:
+    the chain sets its own ENTRYPOINT; ``entry_words``: the words of its ENTRYPOINT and CMD
+    (a script they start); ``entry_drop``: the tool ENTRYPOINT/CMD
+    themselves step down with; ``installs_drop``: a privilege-dropping tool the stage
+    installs or copies in; ``copies``: COPY/ADD sources taken from the build context.
+    """
+    chain = final.chain()
+    found = effective_user(final)
+    entry = next((i for s in chain for i in reversed(s.all("ENTRYPOINT"))), None)
+    cmd = next((i for s in chain for i in reversed(s.all("CMD"))), None)
+    launch = [i for i in (entry, cmd) if i is not None]
+    words = [w for i in launch for w in i.words]
+    drop = privilege_drop("\n".join(" ".join(i.words) for i in launch))
+    installs = None
+    for stage in chain:
+        for instr in stage.instructions:
+            if instr.instruction in ("RUN", "COPY", "ADD"):
+                match = _DROP_TOOL_RE.search(instr.value)
+                if match and installs is None:
+                    installs = match.group(1)
+    copies = []
+    for stage in chain:
+        for instr in stage.all("COPY", "ADD"):
+            if instr.flag("from") is not None or instr.heredocs:
+                continue
+            sources = [w for w in instr.words if not w.startswith("--")][:-1]
+            copies.extend(w for w in sources if "://" not in w and not w.startswith("$"))
+    image = final.root_image()
+    return dict(
+        user=found[0] if found else None,
+        user_line=found[1].line if found else None,
+        user_ypath=tuple(found[1].ypath) if found else None,
+        inherited=bool(found and found[1] not in final.instructions),
+        user_args=found[1].args.strip() if found else None,
+        base=image.raw if image else None,
+        runs=image is not None or bool(launch),
+        entry_set=entry is not None,
+        entry_words=tuple(w for w in words if w and not w.startswith("-"))[:20],
+        entry_drop=drop[0] if drop else None,
+        installs_drop=installs,
+        copies=tuple(copies[:200]),
+        label=final.label,
+        resource=final.resource,
+        from_line=final.from_instr.line,
+        from_ypath=tuple(final.from_instr.ypath),
+        from_args=final.from_instr.args.strip(),
+    )
 
 
 # -- shell ------------------------------------------------------------------------

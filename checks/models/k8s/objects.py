@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from ..base import AtDoc, AtNode
 from ..datastore import DataStore, classify as classify_store, shell_words
 from ..images import DATABASE_IMAGES, ImageRef, parse_image
+from ..users import uid_of
 from ..yamlnodes import YList, YMap
 from .layout import looks_like_patch_file
 
@@ -87,8 +88,8 @@ class Security:
     @property
     def runs_as_root(self) -> bool | None:
         """True when it certainly runs as root, None when the image decides."""
-        user = self.values.get("runAsUser")
-        if isinstance(user, int):
+        user = uid_of(self.values.get("runAsUser"))
+        if user is not None:
             return user == 0
         if self.values.get("runAsNonRoot") is True:
             return False
