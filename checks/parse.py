@@ -79,10 +79,10 @@ def _broken(rel: str, kind: FileKind, message: str, line: int | None = None) -> 
 def _parse_yaml(rel: str, text: str, kind: FileKind | None) -> ParsedFile | None:
     templated = looks_templated(text)
     if templated and in_helm_chart(rel):
-        return _helm(rel)
+        return _helm(rel, text)
     docs, error = load_documents_partial(text)
     if error is not None and templated and not isinstance(error, YamlBombError):
-        return _helm(rel)
+        return _helm(rel, text)
     parsed = _from_docs(rel, docs, kind)
     if error is not None:
         message = error.message if isinstance(error, YamlBombError) else f"invalid YAML: {error.message}"
@@ -112,10 +112,11 @@ def _from_docs(rel: str, docs: list, kind: FileKind | None) -> ParsedFile:
     return parsed
 
 
-def _helm(rel: str) -> ParsedFile:
+def _helm(rel: str, text: str = "") -> ParsedFile:
     parsed = ParsedFile(rel, FileKind.HELM_TEMPLATE)
     parsed.notices.append("Helm/Go template (contains {{ }}); not rendered, not audited")
     marker = f"/{rel}".rfind("/templates/")
     if marker >= 0:  # a chart's template: repository-wide absence findings name the chart as not read
-        parsed.facts.append(Fact("helm:template", f"/{rel}"[1:marker] if marker else "", data=Fact.pack(path=rel)))
+        parsed.facts.append(Fact("helm:template", f"/{rel}"[1:marker] if marker else "", data=Fact.pack(
+            path=rel, app_version=".Chart.AppVersion" in text or None)))
     return parsed

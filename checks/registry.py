@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import audit, compose, dockerfile, env, gha, k8s, repo, shell
+from . import audit, compose, dockerfile, env, gha, helm, k8s, repo, shell
 from .api import Check
 
 DOMAINS = {
     "audit": audit,
     "k8s": k8s,
+    "helm": helm,
     "compose": compose,
     "dockerfile": dockerfile,
     "gha": gha,

@@ -278,6 +278,20 @@ def walk(node: Any, depth: int = 0) -> Iterator[YMap]:
                 yield from walk(value, depth + 1)
 
 
+def disabled(root: YMap, node: YMap | YList) -> bool:
+    """Is ``node`` inside a section turned off (``postgresql: {enabled: false, ...}``)?"""
+    rel = tuple(node.ypath)[len(tuple(root.ypath)):]
+    here: Any = root
+    for part in rel:
+        if isinstance(here, YMap) and (here.get("enabled") is False or str(here.get("enabled")).lower() == "false"):
+            return True
+        try:
+            here = here[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(here, YMap) and here.get("enabled") is False
+
+
 _IMAGE_KEY_RE = re.compile(r"(^|[a-z])image$", re.IGNORECASE)
 
 
@@ -334,20 +348,18 @@ def values_facts(values: HelmValues) -> list[Fact]:
         empty_tags=tuple(empty_tags) or None))]
 
 
-#: charts (and subchart keys) that run a database holding primary data.  Caches, queues and
-#: search indexes (redis, rabbitmq, kafka, elasticsearch...) can be rebuilt and are left out.
-DATABASE_CHARTS = frozenset({
-    "postgresql", "postgresql-ha", "postgres", "mysql", "mariadb", "mariadb-galera", "mongodb",
-    "mongodb-sharded", "cassandra", "clickhouse", "influxdb", "influxdb2", "couchdb", "neo4j",
-    "cockroachdb", "timescaledb-single", "timescaledb", "scylla", "questdb", "percona-xtradb-cluster",
-    "pxc-db", "psmdb-db", "tidb-cluster", "yugabyte", "surrealdb", "dragonfly-db",
-})
+def database_chart(name: str | None) -> str | None:
+    """The data store a chart (or a subchart key such as ``postgresql:``) runs, when it holds
+    data nothing else can rebuild (a database or object store; see :mod:`.datastore`)."""
+    from .datastore import SYSTEMS_OF_RECORD, engine_of, role_of  # local: datastore imports images only
 
-
-def database_chart(name: str | None) -> bool:
-    if not name:
-        return False
-    return any(n in DATABASE_CHARTS for n in component_names(name))
+    if not name or "{{" in name:
+        return None
+    for candidate in component_names(name):
+        engine = engine_of(candidate)
+        if engine is not None and role_of(engine) in SYSTEMS_OF_RECORD:
+            return engine
+    return None
 
 
 def database_sections(values: HelmValues) -> Iterator[tuple[str, YMap]]:
@@ -360,7 +372,7 @@ def database_sections(values: HelmValues) -> Iterator[tuple[str, YMap]]:
         yield str(values.chart), values.root
         return
     for key, value in values.root.items():
-        if str(key).lower() in DATABASE_CHARTS and isinstance(value, YMap) and value:
+        if database_chart(str(key)) and isinstance(value, YMap) and value:
             if value.get("enabled") is False or str(value.get("enabled")).lower() == "false":
                 continue
             yield str(key), value

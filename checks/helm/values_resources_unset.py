@@ -1,0 +1,45 @@
+"""HELM008: a chart's values leave ``resources`` empty and no values file beside sets them."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from .shared import unset_everywhere
+
+CHECK = Check(
+    code="HELM008",
+    name="values-resources-unset",
+    title="Helm values leave container resources empty",
+    severity=Severity.LOW,
+    category=Category.RESOURCES,
+    rationale=(
+        "`resources: {}` in a chart's values renders containers with no CPU or memory request "
+        "or limit. The scheduler then places pods blind, they are the first evicted under "
+        "pressure, and one leaking pod can starve its node. Helm's scaffold leaves it empty on "
+        "purpose; the values you deploy with should fill it."
+    ),
+    remediation=(
+        "Set requests (and a memory limit) for each component in the values you deploy with "
+        "(`values-prod.yaml`, the HelmRelease or Application values).",
+        "Size them from observed usage (kubectl top, VPA recommendations).",
+    ),
+    effort="1h",
+    references=("https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",),
+)
+
+@CHECK.on_each("helm:values")
+def values_resources_unset(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
+        return  # an environment's values file that leaves resources empty is read as an override
+    unset = unset_everywhere(path, fact, index, "empty_resources", "set_resources")
+    if not unset:
+        return
+    first = unset[0][1]
+    shown = ", ".join(where for where, _ in unset[:4]) + (f" and {len(unset) - 4} more" if len(unset) > 4 else "")
+    yield CHECK.finding(
+        Pos(first, first, ("resources",), path=path), resource=f"values/{path}",
+        message=f"{path} leaves resources empty ({shown}) and no values file beside it sets them",
+    )

@@ -1,0 +1,67 @@
+"""HELM004: a password, token or key written in Helm values."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..models.helm import HelmValues, disabled, walk
+from ..models.yamlnodes import YMap
+from .shared import literal_secret
+
+CHECK = Check(
+    code="HELM004",
+    name="values-secret-literal",
+    title="Secret written in Helm values",
+    severity=Severity.CRITICAL,
+    category=Category.SECRETS,
+    rationale=(
+        "A password, token or key in a values file or in a HelmRelease's / Application's inline "
+        "values is in every clone and fork of the repository, and Helm stores the values of every "
+        "release in the cluster (a Secret in the release namespace), where `helm get values` shows "
+        "them. Rotating it means rewriting history."
+    ),
+    remediation=(
+        "Rotate the value now: treat the committed one as leaked.",
+        "Point the chart at a Secret you create outside the values (`existingSecret`, "
+        "`auth.existingSecret`...), fed by External Secrets, Sealed Secrets or SOPS.",
+        "With Flux, read the value from a Secret with `valuesFrom`; with Argo CD, use a secrets "
+        "plugin or an existing Secret rather than inline values.",
+    ),
+    effort="1h",
+    references=(
+        "https://helm.sh/docs/chart_best_practices/values/",
+        "https://fluxcd.io/flux/components/helm/helmreleases/#values-references",
+        "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
+    ),
+)
+
+
+@CHECK.on(HelmValues)
+def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
+    for mapping in walk(values.root):
+        if "valueFrom" in mapping or "secretKeyRef" in mapping or disabled(values.root, mapping):
+            continue
+        # an env list item: {name: DB_PASSWORD, value: ...}
+        if isinstance(mapping.get("name"), str) and "value" in mapping and len(mapping) <= 3:
+            judged = literal_secret(mapping["name"], mapping.get("value"))
+            if judged is not None:
+                yield _finding(values, mapping, "value", mapping["name"], judged)
+            continue
+        for key, value in mapping.items():
+            if isinstance(value, YMap):
+                continue
+            judged = literal_secret(str(key), value)
+            if judged is not None:
+                yield _finding(values, mapping, key, str(key), judged)
+
+
+def _finding(values: HelmValues, mapping: YMap, key, name: str, judged: tuple[str, str]) -> Finding:
+    what, evidence = judged
+    where = values.dotted(mapping, key)
+    # a chart's values.yaml holds defaults a release may override: still committed, one step lower
+    defaults = not values.inline and values.path.rsplit("/", 1)[-1].lower() in ("values.yaml", "values.yml")
+    return CHECK.finding(values.pos(mapping, key), resource=f"{values.resource}/{where}",
+                         message=f"{values.origin} holds {what} in {where}"
+                                 + (" (a chart default, still committed and used unless overridden)" if defaults else ""),
+                         evidence=evidence, severity=Severity.HIGH if defaults else None)

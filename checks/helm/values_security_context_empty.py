@@ -1,0 +1,45 @@
+"""HELM009: a chart's values leave ``securityContext`` empty and no values file beside sets it."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from .shared import unset_everywhere
+
+CHECK = Check(
+    code="HELM009",
+    name="values-security-context-empty",
+    title="Helm values leave the security context empty",
+    severity=Severity.LOW,
+    category=Category.RUNTIME_HARDENING,
+    rationale=(
+        "`securityContext: {}` / `podSecurityContext: {}` in a chart's values render pods that run "
+        "as whatever user the image picks (often root), may escalate privileges and keep every "
+        "default capability. Helm's scaffold leaves them empty; the values you deploy with should "
+        "set them."
+    ),
+    remediation=(
+        "Set `runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `capabilities: {drop: [ALL]}`, "
+        "`readOnlyRootFilesystem: true` and `seccompProfile: {type: RuntimeDefault}` in the values.",
+    ),
+    effort="1h",
+    references=("https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",),
+)
+
+
+@CHECK.on_each("helm:values")
+def values_security_context_empty(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
+        return
+    unset = unset_everywhere(path, fact, index, "empty_security", "set_security")
+    if not unset:
+        return
+    first = unset[0][1]
+    shown = ", ".join(where for where, _ in unset[:4]) + (f" and {len(unset) - 4} more" if len(unset) > 4 else "")
+    yield CHECK.finding(
+        Pos(first, first, ("securityContext",), path=path), resource=f"values/{path}",
+        message=f"{path} leaves the security context empty ({shown}) and no values file beside it sets it",
+    )
