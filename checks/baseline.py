@@ -47,10 +47,19 @@ class Comparison:
         return {"path": path, "new": len(self.new), "known": len(self.known), "fixed": len(self.fixed)}
 
 
-def load(path: str | Path) -> Baseline:
+#: a baseline is a JSON result of a scan: tens of MiB only for hundreds of thousands of findings
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+
+
+def load(path: str | Path, root: str | Path | None = None) -> Baseline:
+    """The baseline at ``path``; with ``root`` (the repository), a baseline inside it is read
+    only when it is a regular file that stays inside (see :mod:`safeio`)."""
+    from . import safeio
+
     path = Path(path)
+    inside = root is not None and safeio.in_repository(path, root)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = safeio.read_text(path, root=root if inside else None, limit=MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise BaselineError(f"baseline {path} does not exist (create it with --update-baseline)") from None
     except (OSError, UnicodeDecodeError) as exc:

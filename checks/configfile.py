@@ -64,9 +64,17 @@ def _catalog(checks: Iterable[Check] | None) -> tuple[Check, ...]:
     return registry.ALL_CHECKS
 
 
-def _read_toml(path: Path, shown: str) -> dict:
+#: a configuration file (or a pyproject.toml) is a few KiB; a larger one is refused
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_toml(path: Path, shown: str, root: Path | None = None) -> dict:
+    """A TOML file, read through :mod:`safeio`: a regular file of at most 1 MiB that, when
+    ``root`` is given, does not lead out of the repository."""
+    from . import safeio
+
     try:
-        data = path.read_bytes()
+        data = safeio.read_bytes(path, root=root, limit=MAX_CONFIG_BYTES)
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     try:
@@ -81,7 +89,7 @@ def _layers(root: Path, explicit: Path | None) -> list[_Layer]:
     layers: list[_Layer] = []
     if explicit is not None:
         shown = str(explicit)
-        if not explicit.is_file():
+        if not explicit.exists():
             raise ConfigError(f"{shown}: no such configuration file")
         data = _read_toml(explicit, shown)
         if explicit.name == PYPROJECT:
@@ -92,14 +100,14 @@ def _layers(root: Path, explicit: Path | None) -> list[_Layer]:
         return layers
     pyproject = root / PYPROJECT
     if pyproject.is_file():
-        data = _read_toml(pyproject, PYPROJECT)
+        data = _read_toml(pyproject, PYPROJECT, root)
         tool = data.get("tool")
         if isinstance(tool, dict) and "auditui" in tool:
             table = _table(tool["auditui"], PYPROJECT, "tool.auditui")
             layers.append(_Layer(f"{PYPROJECT} [tool.auditui]", PYPROJECT, "tool.auditui.", table))
     own = root / CONFIG_FILE
     if own.is_file():
-        layers.append(_Layer(CONFIG_FILE, CONFIG_FILE, "", _read_toml(own, CONFIG_FILE)))
+        layers.append(_Layer(CONFIG_FILE, CONFIG_FILE, "", _read_toml(own, CONFIG_FILE, root)))
     return layers
 
 

@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import os
-import stat as stat_mod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pathspec
 
+from . import safeio
 from .classify import is_candidate
 
 DEFAULT_EXCLUDES = (
@@ -25,6 +25,8 @@ DEFAULT_EXCLUDES = (
     ".terraform", ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".auditui",
 )
 MAX_BYTES = 2 * 1024 * 1024
+#: a .gitignore larger than this is not read (real ones are a few KiB)
+MAX_IGNORE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -58,8 +60,9 @@ class IgnoreRules:
             gitignore = self.root / rel_dir / ".gitignore" if rel_dir else self.root / ".gitignore"
             spec = None
             try:
-                if gitignore.is_file() and not gitignore.is_symlink():
-                    lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                if gitignore.is_file() and not gitignore.is_symlink():  # git does not follow it either
+                    lines = safeio.read_text(gitignore, root=self.root, limit=MAX_IGNORE_BYTES,
+                                             errors="replace").splitlines()
                     spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 spec = None
@@ -152,21 +155,20 @@ def walk(root: Path, rules: IgnoreRules, start: str = "") -> Walk:
 
 
 def read_file(root: Path, rel: str) -> tuple[bytes | None, Notice | None]:
-    """The bytes of a candidate file, or a notice saying why it was skipped."""
-    path = root / rel
+    """The bytes of a candidate file, or a notice saying why it was skipped.
+
+    Read through :mod:`safeio`: regular files only (a FIFO or device never blocks the
+    scan), at most :data:`MAX_BYTES`, never through a link out of the repository.
+    """
     try:
-        if path.is_symlink():
-            target = Path(os.path.realpath(path))
-            if not inside(root.resolve(), target):
-                return None, Notice(rel, "symbolic link points outside the repository; not followed")
-        st = path.stat()
-        if not stat_mod.S_ISREG(st.st_mode):
-            return None, Notice(rel, "not a regular file")
-        if st.st_size > MAX_BYTES:
-            return None, Notice(rel, f"larger than {MAX_BYTES // (1024 * 1024)} MiB ({st.st_size / 1048576:.1f} MiB); not audited")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except (OSError, RuntimeError) as exc:
+        data = safeio.read_bytes(root / rel, root=root, limit=MAX_BYTES)
+    except safeio.OutsideRoot:
+        return None, Notice(rel, "symbolic link points outside the repository; not followed")
+    except safeio.NotRegularFile:
+        return None, Notice(rel, "not a regular file")
+    except safeio.TooLarge as exc:
+        return None, Notice(rel, f"larger than {MAX_BYTES // (1024 * 1024)} MiB ({exc.size / 1048576:.1f} MiB); not audited")
+    except (OSError, RuntimeError, ValueError) as exc:
         return None, Notice(rel, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "error")
     if b"\x00" in data[:8192]:
         return None, Notice(rel, "binary file; not audited")

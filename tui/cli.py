@@ -241,10 +241,17 @@ def run_scan(root: Path, config, show_progress: bool = False) -> tuple[Engine, f
     return engine, time.perf_counter() - start
 
 
-def _write(output: str, target: str | None) -> None:
+def _write(output: str, target: str | None, root: Path | None = None) -> None:
+    """``output`` to stdout, or to the file ``target`` through :mod:`safeio`.
+
+    A target inside the audited repository is written only through real folders (a link the
+    repository commits in the way is refused) and never over a link, FIFO or device.
+    """
     if target:
+        from .checks import safeio
+
         try:
-            Path(target).write_text(output, encoding="utf-8")
+            safeio.write_text(target, output, root=safeio.output_root(target, root))
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     else:
@@ -266,9 +273,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from .checks.report import json_report
 
         if args.update_baseline:
-            _write(json_report.render(result), args.baseline)
+            _write(json_report.render(result), args.baseline, root)
         try:
-            base = baseline.load(args.baseline)
+            base = baseline.load(args.baseline, root)
         except baseline.BaselineError as exc:
             raise UsageError(str(exc)) from None
         comparison = baseline.compare(result.findings, base)
@@ -281,7 +288,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     context = {"root": root, "index": engine.index, "triage": store}
     output = render(args.format, result, elapsed, to_tty=args.output is None and sys.stdout.isatty(),
                     context=context, footer=baseline_note)
-    _write(output, args.output)
+    _write(output, args.output, root)
     return exit_code(result, config.fail_on)
 
 
@@ -334,7 +341,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     engine, elapsed = run_scan(root, config, sys.stderr.isatty())
     result = audit_result(engine, str(args.path), store.status_of)
     output = render(args.format, result, elapsed, context={"root": root, "index": engine.index, "triage": store})
-    _write(output, args.output)
+    _write(output, args.output, root)
     if args.output:
         _warn(f"report written to {args.output}")
     return EXIT_OK

@@ -103,6 +103,19 @@ def format_minutes(minutes: int) -> str:
     return " ".join(parts)
 
 
+#: ``.git`` (a file), ``HEAD``, ``commondir`` and loose refs are one line; packed-refs can be long
+_GIT_SMALL = 4096
+_GIT_PACKED_REFS = 32 * 1024 * 1024
+
+
+def _git_text(path: Path, limit: int = _GIT_SMALL) -> str:
+    """One of git's own files: a regular file under ``limit`` bytes (``.git/HEAD`` may be a
+    link to ``/dev/zero`` or a FIFO in a hostile repository: refused, never read)."""
+    from .. import safeio
+
+    return safeio.read_text(path, limit=limit, errors="replace")
+
+
 def git_info(root: Path | None) -> tuple[str | None, str | None]:
     """(branch, commit) read from ``.git`` files directly; never runs git."""
     if root is None:
@@ -110,14 +123,14 @@ def git_info(root: Path | None) -> tuple[str | None, str | None]:
     git = Path(root) / ".git"
     try:
         if git.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = git.read_text(encoding="utf-8", errors="replace").strip()
+            text = _git_text(git).strip()
             if not text.startswith("gitdir:"):
                 return None, None
             git = (Path(root) / text[len("gitdir:"):].strip()).resolve()
         if not git.is_dir():
             return None, None
-        head = (git / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
+        head = _git_text(git / "HEAD").strip()
+    except (OSError, RuntimeError, ValueError):
         return None, None
     if not head.startswith("ref:"):
         return None, head[:40] if re.fullmatch(r"[0-9a-f]{40,64}", head) else None
@@ -125,23 +138,23 @@ def git_info(root: Path | None) -> tuple[str | None, str | None]:
     branch = ref.rsplit("refs/heads/", 1)[-1] if ref.startswith("refs/heads/") else ref
     dirs = [git]
     try:
-        common = (git / "commondir").read_text(encoding="utf-8").strip()
+        common = _git_text(git / "commondir").strip()
         dirs.append((git / common).resolve())
-    except OSError:
+    except (OSError, RuntimeError, ValueError):
         pass
     for base in dirs:
         try:
-            sha = (base / ref).read_text(encoding="utf-8", errors="replace").strip()
+            sha = _git_text(base / ref).strip()
             if re.fullmatch(r"[0-9a-f]{40,64}", sha):
                 return branch, sha
-        except OSError:
+        except (OSError, RuntimeError, ValueError):
             pass
         try:
-            for line in (base / "packed-refs").read_text(encoding="utf-8", errors="replace").splitlines():
+            for line in _git_text(base / "packed-refs", _GIT_PACKED_REFS).splitlines():
                 parts = line.split()
                 if len(parts) == 2 and parts[1] == ref:
                     return branch, parts[0]
-        except OSError:
+        except (OSError, RuntimeError, ValueError):
             pass
     return branch, None  # a branch with no commit yet
 
