@@ -71,12 +71,15 @@ def test_what_well_known_images_do_about_their_user(image, default):
 def test_commands_that_step_down_and_those_that_do_not():
     assert privilege_drop('#!/bin/sh\nexec gosu postgres "$@"\n') == ("gosu", 2)
     assert privilege_drop("exec su-exec app:app node server.js") == ("su-exec", 1)
+    assert privilege_drop('set -- gosu rabbitmq "$@"\nexec "$@"') == ("gosu", 1)
+    assert privilege_drop("s6-setuidgid abc /app/bin") == ("s6-setuidgid", 1)  # a run script's last step
     assert privilege_drop("exec s6-setuidgid abc /app/bin") == ("s6-setuidgid", 1)
     assert privilege_drop("exec setpriv --reuid=1000 --regid=1000 --init-groups app") == ("setpriv", 1)
     assert privilege_drop("exec chroot --userspec=1000:1000 / app") == ("chroot", 1)
     assert privilege_drop("exec runuser -u app -- app") == ("runuser", 1)
-    assert privilege_drop('su app -c "node server.js"') == ("su", 1)
-    for text in ("apk add --no-cache su-exec", "gosu nobody true", "gosu --version", "# exec gosu app x",
+    assert privilege_drop('exec su app -c "node server.js"') == ("su", 1)
+    for text in ("apk add --no-cache su-exec", "exec gosu nobody true", "gosu --version", "# exec gosu app x",
+                 "gosu app ./migrate.sh", 'su _rspamd -s /bin/bash -c "rspamadm x"',
                  "exec gosu root app", "chroot /mnt sh", "su -c 'reboot'", "setpriv --dump"):
         assert privilege_drop(text) is None, text
 

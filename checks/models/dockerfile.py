@@ -797,7 +797,8 @@ def run_as_facts(final: Stage) -> dict[str, Any] | None:
     cmd = next((i for s in chain for i in reversed(s.all("CMD"))), None)
     launch = [i for i in (entry, cmd) if i is not None]
     words = [w for i in launch for w in i.words]
-    drop = privilege_drop("\n".join(" ".join(i.words) for i in launch))
+    # ENTRYPOINT/CMD is the container's program: a tool at its head replaces it, as exec does
+    drop = privilege_drop("exec " + " ".join(words)) if words else None
     installs = None
     for stage in chain:
         for instr in stage.instructions:

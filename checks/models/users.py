@@ -152,22 +152,26 @@ def _listed(repository: str, entry: str) -> bool:
 
 # -- entrypoints that step down -------------------------------------------------------
 
-#: a command that runs the rest of its line as another user
+#: a command that runs the rest of its line as another user, replacing the shell (``exec``)
+#: or becoming the command line the script execs (``set -- gosu app "$@"``)
 _DROP_RE = re.compile(
-    r"(?<![\w./-])(?:exec\s+)?(?:\S*/)?"
+    r"(?<![\w./-])(?P<lead>exec\s+|set\s+--\s+)?(?:\S*/)?"
     r"(?P<tool>gosu|su-exec|s6-setuidgid|s6-applyuidgid|setpriv|chroot|runuser|chpst|su)"
     r"(?P<args>(?:\s+[^\s;&|]+)+)"
 )
 _NOT_A_DROP = re.compile(r"^\s+(--version|-v|--help|-h)\b|^\s+nobody\s+true\b")
+#: supervisors' tools: a service's run script calls them as its last step, with or without exec
+SUPERVISOR_TOOLS = ("s6-setuidgid", "s6-applyuidgid", "chpst")
 
 
 def privilege_drop(text: str) -> tuple[str, int] | None:
-    """(tool, 1-based line) of the first command in a script that runs a program as another user.
+    """(tool, 1-based line) of the first command in a script that starts its program as another user.
 
-    ``exec gosu postgres "$@"``, ``su-exec app:app node server.js``, ``s6-setuidgid abc cmd``,
-    ``setpriv --reuid=1000 ...``, ``chroot --userspec=1000:1000 / cmd``, ``runuser -u app -- cmd``,
-    ``chpst -u app cmd``, ``su app -c "cmd"``. Installing a tool (``apk add su-exec``), testing it
-    (``gosu nobody true``) and comments are not drops.
+    ``exec gosu postgres "$@"``, ``set -- su-exec app "$@"``, ``exec s6-setuidgid abc cmd``,
+    ``exec setpriv --reuid=1000 ...``, ``exec chroot --userspec=1000:1000 / cmd``,
+    ``exec runuser -u app -- cmd``, ``chpst -u app cmd``, ``exec su app -c "cmd"``. A tool that
+    runs one command as another user and comes back (``gosu app migrate`` without ``exec``),
+    installing one (``apk add su-exec``), testing it (``gosu nobody true``) and comments are not.
     """
     for number, raw in enumerate(str(text).splitlines(), 1):
         line = raw.strip()
@@ -175,8 +179,9 @@ def privilege_drop(text: str) -> tuple[str, int] | None:
             continue
         for match in _DROP_RE.finditer(line):
             tool, args = match.group("tool"), match.group("args")
-            if _NOT_A_DROP.match(args) or re.search(r"\b(apk|apt-get|apt|yum|dnf|install|which|command\s+-v)\b",
-                                                    line[:match.start()]):
+            if not match.group("lead") and tool not in SUPERVISOR_TOOLS:
+                continue  # runs one command and comes back: the script goes on as root
+            if _NOT_A_DROP.match(args):
                 continue
             words = args.split()
             if tool in ("gosu", "su-exec", "s6-setuidgid", "s6-applyuidgid") and len(words) >= 2:
@@ -343,6 +348,6 @@ def _script_drop(run_as: dict, scripts: dict[str, tuple[str, int]],
             inner = path[len(root) + 1:] if root else path
             if any(w == inner or w.endswith("/" + inner) or w == "./" + inner for w in words):
                 return ("entrypoint", path, tool, line)
-            if found is None and not whole:
-                found = ("copied", path, tool, line)
+            if found is None and not whole and tool in SUPERVISOR_TOOLS + ("gosu", "su-exec"):
+                found = ("copied", path, tool, line)  # a service's run script (s6, runit)
     return found
