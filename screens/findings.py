@@ -34,8 +34,9 @@ class FindingsScreen(Screen):
                 tooltip="Clear the filters (text, severity, file, checklist item)"),
         Binding("a", "accept", "Accept", tooltip="Accept the risk of this finding (a reason is required)"),
         Binding("d", "defer", "Defer", tooltip="Defer this finding until a date"),
-        Binding("u", "reopen", "Reopen", tooltip="Reopen an accepted or deferred finding"),
+        Binding("O", "reopen", "Reopen", tooltip="Reopen an accepted or deferred finding"),
         Binding("n", "note", "Note", tooltip="Add a note to this finding"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last triage change (accept, defer, reopen, note)"),
         Binding("o", "open_editor", "Open", tooltip="Open the file at the line in $VISUAL / $EDITOR"),
     ]
 
@@ -168,6 +169,8 @@ class FindingsScreen(Screen):
 
     # -- actions ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return bool(self.app.undo_stack) and self.app.can_triage
         if action in TRIAGE_ACTIONS or action == "open_editor":
             if not self.is_mounted:
                 return True
@@ -241,6 +244,10 @@ class FindingsScreen(Screen):
                 self.app.triage("note", finding, text=text)
 
         self.app.push_screen(NoteModal(finding), done)
+
+    def action_undo(self) -> None:
+        self.app.undo_triage()
+        self.refresh_bindings()
 
     def action_open_editor(self) -> None:
         finding = self.selected

@@ -14,12 +14,25 @@ from textual.widgets import Button, Input, Label, Static
 
 from ..checks.api import Finding
 from ..checks.textsafe import one_line
+from ..checks.triage import parse_until
 from ..widgets.inputs import TextInput
 
 DEFAULT_DEFER_DAYS = 14
 
 
-def _finding_line(finding: Finding) -> Text:
+def _finding_line(finding: "Finding | list[Finding]") -> Text:
+    """What the form is about: one finding (code, title, file:line) or a summary of several."""
+    if isinstance(finding, list):
+        if len(finding) != 1:
+            codes = sorted({one_line(f.code) for f in finding})
+            files = sorted({one_line(f.path or ".") for f in finding})
+            listed = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+            where = ", ".join(files[:3]) + (", …" if len(files) > 3 else "")
+            return Text.assemble((f"{len(finding)} findings", "bold"),
+                                 f" of {len(codes)} check{'s' if len(codes) != 1 else ''} ({listed})",
+                                 (f"\nin {len(files)} file{'s' if len(files) != 1 else ''}: {where}", "dim"),
+                                 no_wrap=False)
+        finding = finding[0]
     return Text.assemble((f"{finding.code} ", "bold"), one_line(finding.title), ("\n" + one_line(finding.location), "dim"),
                          no_wrap=False)
 
@@ -31,14 +44,16 @@ class _FormModal(ModalScreen):
     TITLE_TEXT = ""
     OK_LABEL = "Save"
 
-    def __init__(self, finding: Finding) -> None:
+    def __init__(self, finding: "Finding | list[Finding]") -> None:
         super().__init__()
-        self.finding = finding
+        #: one finding, or several (bulk triage: one form, one write)
+        self.findings = finding if isinstance(finding, list) else [finding]
+        self.finding = self.findings[0]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Label(self.TITLE_TEXT, classes="form-title")
-            yield Static(_finding_line(self.finding), classes="form-finding")
+            yield Static(_finding_line(self.findings), classes="form-finding")
             yield from self.fields()
             yield Label("", classes="form-error", id="error")
             with Horizontal(classes="form-buttons"):
@@ -75,6 +90,43 @@ class _FormModal(ModalScreen):
         self.dismiss(None)
 
 
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question (``y``/``enter`` confirms, ``n``/``esc`` cancels); dismisses with True or False."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "Cancel", tooltip="Keep everything as it is"),
+        Binding("y", "answer(True)", "Yes", tooltip="Do it"),
+    ]
+
+    def __init__(self, title: str, question: str, detail: list[str] | None = None, ok: str = "Yes") -> None:
+        super().__init__()
+        self.title_text, self.question, self.detail, self.ok = title, question, detail or [], ok
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label(Text(self.title_text), classes="form-title")
+            yield Static(Text(one_line(self.question)), classes="form-question")
+            if self.detail:
+                yield Static(Text("\n".join(one_line(line) for line in self.detail)), classes="form-finding")
+            with Horizontal(classes="form-buttons"):
+                yield Button(f"{self.ok} (y)", variant="error", id="ok")
+                yield Button("Cancel (n)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
 class AcceptModal(_FormModal):
     """Accept the risk of a finding; dismisses with the reason, or None."""
 
@@ -100,7 +152,7 @@ class DeferModal(_FormModal):
     TITLE_TEXT = "Defer until a date"
     OK_LABEL = "Defer"
 
-    def __init__(self, finding: Finding, today: date | None = None) -> None:
+    def __init__(self, finding: "Finding | list[Finding]", today: date | None = None) -> None:
         super().__init__(finding)
         self.today = today or date.today()
 
@@ -111,26 +163,13 @@ class DeferModal(_FormModal):
         yield TextInput(placeholder="e.g. fixed in the Q3 migration", id="reason")
 
     def parse_until(self, text: str) -> date:
-        text = text.strip()
-        if text.startswith("+"):
-            days = text[1:].rstrip("d").strip()
-            if not days.isdigit():
-                raise ValueError("write +N for N days from today, e.g. +14")
-            return self.today + timedelta(days=int(days))
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+        return parse_until(text, self.today)
 
     def submit(self) -> None:
         try:
             until = self.parse_until(self.query_one("#until", Input).value)
         except ValueError as exc:
             self.error(str(exc))
-            self.query_one("#until", Input).focus()
-            return
-        if until <= self.today:
-            self.error("The date must be in the future.")
             self.query_one("#until", Input).focus()
             return
         reason = self.query_one("#reason", Input).value.strip()

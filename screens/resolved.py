@@ -26,8 +26,8 @@ class ResolvedScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", tooltip="Back to the findings"),
-        Binding("x", "prune_one", "Prune this", tooltip="Drop the selected entry from the state file"),
-        Binding("P", "prune_all", "Prune all", tooltip="Drop every entry listed here from the state file"),
+        Binding("x", "prune_one", "Prune this", tooltip="Drop the selected entry from the state file (asks first)"),
+        Binding("P", "prune_all", "Prune all", tooltip="Drop every entry listed here from the state file (asks first)"),
     ]
 
     app: "AuditApp"
@@ -114,7 +114,11 @@ class ResolvedScreen(Screen):
     def action_prune_one(self) -> None:
         fingerprint = self._selected_fingerprint()
         if fingerprint is not None:
-            self.app.prune(fingerprint)
+            self.app.confirm_prune(fingerprint)
 
     def action_prune_all(self) -> None:
-        self.app.prune()
+        self.app.confirm_prune()
+
+    def findings_changed(self) -> None:
+        """A scan or a save changed the findings: entries may have resolved, or come back."""
+        self.state_changed()

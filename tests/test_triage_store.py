@@ -10,7 +10,7 @@ import pytest
 
 from auditui.checks.api import Pos
 from auditui.checks.k8s.image_pull_policy_never import CHECK
-from auditui.checks.triage import ReadOnlyStateError, TriageStore, atomic_write
+from auditui.checks.triage import ReadOnlyStateError, TriageStore
 
 
 def finding(name: str):
@@ -103,14 +103,21 @@ def test_user_comments_survive_writes(root):
     assert "# reviewed by the platform team in November" in path.read_text()
 
 
-def test_corrupt_file_is_moved_aside_and_the_user_told(root):
+def test_corrupt_file_is_read_only_never_moved_aside_or_overwritten(root):
     path = state_file(root)
     path.parent.mkdir(parents=True)
-    path.write_text("version = 1\n[findings.x\nstatus = ")
+    broken = "version = 1\n[findings.x\nstatus = "
+    path.write_text(broken)
     store = TriageStore.open(root)
-    assert store.messages and "moved it to" in store.messages[0]
-    backups = list(path.parent.glob("state.toml.corrupt-*"))
-    assert len(backups) == 1 and backups[0].read_text().startswith("version = 1")
+    assert store.read_only and "cannot be read" in store.messages[0] and "line 2" in store.messages[0]
+    with pytest.raises(ReadOnlyStateError):
+        store.accept(finding("a"), "fresh start")
+    assert path.read_text() == broken
+    assert sorted(p.name for p in path.parent.iterdir()) == ["state.toml"]
+    # fixed by hand: the next read takes it
+    path.write_text("version = 1\n")
+    store.reload()
+    assert not store.read_only
     store.accept(finding("a"), "fresh start")
     assert TriageStore.open(root).status_of(finding("a")) == "accepted"
 
@@ -140,13 +147,6 @@ def test_crash_mid_write_leaves_the_old_file_whole(root, monkeypatch):
         store.accept(finding("b"), "r2")
     assert state_file(root).read_text() == before
     assert not [p for p in state_file(root).parent.iterdir() if p.name.endswith(".tmp")]
-
-
-def test_atomic_write_replaces_content(tmp_path):
-    target = tmp_path / "f.toml"
-    atomic_write(target, "a = 1\n")
-    atomic_write(target, "a = 2\n")
-    assert target.read_text() == "a = 2\n"
 
 
 def test_prune_removes_only_entries_whose_finding_is_gone(root):

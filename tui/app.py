@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from .messages import (
     FilesChanged,
+    StateRead,
     FindingsUpdated,
     ReportExported,
     ScanFinished,
@@ -41,7 +42,9 @@ from .messages import (
 )
 from .screens.findings import FindingsScreen
 
-REPORT_NAME = "auditui-report.md"
+#: the app's export, under the repository's .auditui/ folder (the one place auditui writes)
+REPORT_RELATIVE = Path(".auditui") / "report.md"
+REPORT_NAME = str(REPORT_RELATIVE)
 
 #: editors that take ``+LINE file``; ``code``-like ones take ``-g file:line``
 PLUS_LINE_EDITORS = {"vi", "vim", "nvim", "gvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "hx", "helix",
@@ -81,11 +84,12 @@ class AuditApp(App[int]):
                 tooltip="Production readiness and the PR reviewer checklist"),
         Binding("f", "files", "Files", id="auditui.files", tooltip="The audited files as a tree"),
         Binding("r", "rescan", "Rescan", id="auditui.rescan", tooltip="Re-read every file from scratch"),
-        Binding("e", "export", "Export", id="auditui.export", tooltip=f"Write the Markdown report to {REPORT_NAME}"),
+        Binding("e", "export", "Export", id="auditui.export",
+                tooltip=f"Write the audit report (the one 'auditui report' prints) to {REPORT_NAME}"),
         Binding("R", "resolved", "Resolved triage", id="auditui.resolved", show=False,
                 tooltip="List triage entries whose finding no longer exists (prune them one by one or all)"),
         Binding("P", "prune", "Prune resolved", id="auditui.prune", show=False,
-                tooltip="Drop triage entries whose finding no longer exists"),
+                tooltip="Drop triage entries whose finding no longer exists (asks first)"),
     ]
 
     def __init__(
@@ -107,6 +111,9 @@ class AuditApp(App[int]):
         self._today = today
         self.engine: Any = None
         self.store: Any = None
+        #: the triage changes that ``u`` undoes, the last one last
+        self.undo_stack: list[Any] = []
+        self._state_loaded = False
         self.findings: dict[str, Any] = {}
         self.files: list[str] = []
         self.notices: list[Any] = []
@@ -163,8 +170,8 @@ class AuditApp(App[int]):
 
     def _first_paint(self) -> None:
         self.timings.setdefault("first_paint", time.perf_counter())
-        # the triage store (tomlkit) is opened after the first paint: nothing on the first
-        # screen needs it, and the scan that does starts only now
+        # the triage store is opened after the first paint (nothing on the first screen needs
+        # it); its file is read by the scan worker, before the scan (see _scan_worker)
         self._open_store()
         self._kick()
         if self.watch_enabled:
@@ -175,23 +182,60 @@ class AuditApp(App[int]):
             self._watch_stop.set()
 
     def _open_store(self) -> None:
-        try:
-            from .checks.triage import TriageStore
-        except ImportError:  # pragma: no cover - older core
-            self.notify("Triage is not available in this version.", severity="warning")
+        """Make the store (no I/O here: its file is read on a worker thread, bounded)."""
+        from .checks.triage import DEFAULT_RELATIVE, TriageStore
+
+        state = self.state_path if self.state_path is not None else self.root / DEFAULT_RELATIVE
+        self.store = TriageStore(state, self.root, load=False)
+
+    @on(StateRead)
+    def _state_read(self, message: StateRead) -> None:
+        """The state file was read on a worker: take it, and say what differs."""
+        store = self.store
+        if store is None:
             return
-        try:
-            self.store = TriageStore.open(self.root, self.state_path)
-        except Exception as exc:  # a broken state file must not keep the audit from opening
-            self.store = None
-            self.notify(f"Cannot open the triage state: {exc}", severity="error", timeout=10)
-            return
-        for message in self.store.messages:
-            self.notify(message, title="Triage state", severity="warning", timeout=15)
-        if self.store.read_only:
-            self.notify("The state file is read-only here: triage keys are disabled.",
+        first = not self._state_loaded
+        self._state_loaded = True
+        before = {e.fingerprint: e for e in store.entries()}
+        ticks = store.checklist_ticks()
+        read_only, seen = store.read_only, len(store.messages)
+        store.adopt(message.text, message.problem)
+        for text in store.messages[seen:]:
+            self.notify(text, title="Triage state", severity="warning", timeout=15)
+        if store.read_only and (first or not read_only):
+            self.notify("Triage keys are disabled until the state file can be written.",
                         title="Read-only state", severity="warning", timeout=15)
         self._update_state_label()
+        if store.read_only != read_only:
+            for screen in self.screen_stack:
+                screen.refresh_bindings()
+        after = {e.fingerprint: e for e in store.entries()}
+        changed = {fp for fp in before.keys() | after.keys() if before.get(fp) != after.get(fp)}
+        if first or (not changed and store.checklist_ticks() == ticks and store.read_only == read_only):
+            return  # the first read, our own write coming back, or nothing that matters
+        shown = {fp for fp in changed if fp in self.findings}
+        if shown:
+            self.findings_screen.apply(shown, set())
+            self._update_readiness()
+        self._refresh_screens("state_changed")
+        if shown:
+            count = len(shown)
+            self.notify(f"Triage of {count} finding{'s' if count != 1 else ''} changed on disk "
+                        f"({self._state_name()}).", timeout=4)
+
+    @work(thread=True, group="state", name="state", exclusive=True, exit_on_error=False)
+    def _state_worker(self) -> None:
+        """Read the state file off the UI thread (bounded; a FIFO or a huge file is refused)."""
+        store = self.store
+        if store is not None:
+            text, problem = store.read_disk()
+            self.post_message(StateRead(text, problem))
+
+    def _refresh_screens(self, hook: str) -> None:
+        for screen in self.screen_stack:
+            refresh = getattr(screen, hook, None)
+            if refresh is not None:
+                refresh()
 
     # -- what screens ask -------------------------------------------------------
     def today(self) -> date:
@@ -249,6 +293,10 @@ class AuditApp(App[int]):
     @work(thread=True, group="engine", name="scan", exit_on_error=False)
     def _scan_worker(self, stream: bool) -> None:
         worker = get_current_worker()
+        if not self._state_loaded and self.store is not None:
+            # the triage state first: the streamed rows show their real status from the start
+            text, problem = self.store.read_disk()
+            self.post_message(StateRead(text, problem))
         engine = self._engine()
         # partial results go out after ~0.1 s (the first screenful), then less and less often:
         # each batch costs the UI thread time that the scan thread (same GIL) waits for
@@ -285,19 +333,18 @@ class AuditApp(App[int]):
 
     @work(thread=True, group="engine", name="export", exit_on_error=False)
     def _export_worker(self) -> None:
-        from .checks.report import markdown
-        from .cli import audit_result
+        """The report ``auditui report`` writes, into .auditui/ (no link followed, nothing outside)."""
+        from .checks import safeio
+        from .cli import report_text
 
-        target = self.root / REPORT_NAME
+        target = self.root / REPORT_RELATIVE
         try:
-            result = audit_result(self._engine(), self.root.name)
-            if self.store is not None:
-                result.status_of = self.status_of
-            target.write_text(markdown.render(result), encoding="utf-8")
+            text = report_text(self._engine(), self.root, str(self.root), self.store, "markdown")
+            safeio.write_text(target, text, root=self.root, make_dirs=True)
         except OSError as exc:
-            self.post_message(ReportExported(str(target), f"cannot write {target}: {exc.strerror}"))
+            self.post_message(ReportExported(str(REPORT_RELATIVE), f"Report not written: {exc}"))
             return
-        self.post_message(ReportExported(str(target)))
+        self.post_message(ReportExported(str(REPORT_RELATIVE)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are handled."""
@@ -349,7 +396,9 @@ class AuditApp(App[int]):
         self.scanned_once = True
         self.findings_screen.apply(upserts, removed)
         self.findings_screen.scan_done()
+        self._follow_renames(self.findings.values())
         self._update_readiness()
+        self._refresh_screens("findings_changed")
         count = len(self.findings)
         files = len(self.files)
         self.notify(
@@ -371,6 +420,7 @@ class AuditApp(App[int]):
         removed = {f.fingerprint for f in delta.removed}
         added = {f.fingerprint for f in delta.added}
         changed = added | {f.fingerprint for f in delta.changed}
+        old = self.findings
         if not delta.empty:
             findings = dict(self.findings)
             for fp in removed:
@@ -381,7 +431,10 @@ class AuditApp(App[int]):
             self.new |= added
             self.new -= removed
             self.findings_screen.apply(changed, removed)
-            self.notify(delta.summary(), timeout=4)
+            self.notify(self._delta_summary(delta, old), timeout=4)
+            if delta.added:
+                self._follow_renames(delta.added)
+            self._refresh_screens("findings_changed")
             if message.readiness is not None and not self._readiness_dirty:
                 self._set_readiness(*message.readiness)
             else:
@@ -390,13 +443,57 @@ class AuditApp(App[int]):
         self.timings["last_update"] = time.perf_counter()
         self._kick()
 
+    @staticmethod
+    def _delta_summary(delta: Any, old: dict[str, Any]) -> str:
+        """What changed, as a user sees it: a finding that only moved down a line is not 'changed'."""
+        changed = [f for f in delta.changed
+                   if (was := old.get(f.fingerprint)) is None
+                   or (was.message, was.evidence, was.severity, was.suppressed_by)
+                   != (f.message, f.evidence, f.severity, f.suppressed_by)]
+        parts = []
+        if delta.removed:
+            parts.append(f"{len(delta.removed)} resolved")
+        if delta.added:
+            parts.append(f"{len(delta.added)} new")
+        if changed:
+            parts.append(f"{len(changed)} changed")
+        if not parts:
+            parts.append("no change in findings" if not delta.changed else "findings moved, none changed")
+        touched = sorted({f.path for f in (*delta.added, *delta.removed, *changed) if f.path}
+                         or {f.path for f in delta.changed if f.path} or set(delta.files))
+        where = f" in {touched[0]}" if len(touched) == 1 else (f" in {len(touched)} files" if touched else "")
+        return ", ".join(parts) + where
+
+    def _follow_renames(self, candidates: Iterable[Any]) -> None:
+        """Triage of a file that was renamed follows it (the entry is re-keyed in the state file)."""
+        store = self.store
+        if store is None or not self._state_loaded:
+            return
+        try:
+            if store.read_only:  # statuses follow in memory; nothing is written
+                moved = store.match_renames(self.findings.values(), self.files)
+            else:
+                moved = store.follow_renames(candidates, self.files)
+        except Exception as exc:
+            self.notify(f"Triage of a renamed file was not moved: {exc}", severity="warning", timeout=8)
+            return
+        if moved:
+            self.findings_screen.apply(set(moved), set())
+            paths = sorted({f"{entry.path} → {self.findings[fp].path}" for fp, entry in moved.items()
+                            if fp in self.findings})
+            count = len(moved)
+            self.notify(f"Triage of {count} finding{'s' if count != 1 else ''} followed "
+                        + (paths[0] if len(paths) == 1 else f"{len(paths)} renamed files"), timeout=6)
+            self._update_state_label()
+
     @on(ReportExported)
     def _report_exported(self, message: ReportExported) -> None:
         self._busy = False
         if message.error:
             self.notify(message.error, severity="error", timeout=8)
         else:
-            self.notify(f"Report written to {message.path}", title="Export", timeout=6)
+            self.notify(f"Report written to {message.path} (the same report as 'auditui report')",
+                        title="Export", timeout=6)
         self._kick()
 
     # -- the watcher ------------------------------------------------------------
@@ -480,40 +577,9 @@ class AuditApp(App[int]):
         self.reload_state()
 
     def reload_state(self) -> None:
-        """Re-read the state file (another auditui, or a git pull, changed it) and show what differs."""
-        store = self.store
-        if store is None:
-            return
-        before = {e.fingerprint: e for e in store.entries()}
-        ticks = store.checklist_ticks()
-        read_only, seen = store.read_only, len(store.messages)
-        try:
-            store.reload()
-        except Exception as exc:  # a half-readable file must not take the app down
-            self.notify(f"Cannot re-read the triage state: {exc}", severity="error", timeout=8)
-            return
-        for text in store.messages[seen:]:
-            self.notify(text, title="Triage state", severity="warning", timeout=15)
-        after = {e.fingerprint: e for e in store.entries()}
-        changed = {fp for fp in before.keys() | after.keys() if before.get(fp) != after.get(fp)}
-        ticks_changed = store.checklist_ticks() != ticks
-        if store.read_only != read_only:
-            self.findings_screen.refresh_bindings()
-        if not changed and not ticks_changed and store.read_only == read_only:
-            return  # our own write coming back, or nothing that matters
-        shown = {fp for fp in changed if fp in self.findings}
-        if shown:
-            self.findings_screen.apply(shown, set())
-            self._update_readiness()
-        self._update_state_label()
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "state_changed", None)
-            if refresh is not None:
-                refresh()
-        if shown:
-            count = len(shown)
-            self.notify(f"Triage of {count} finding{'s' if count != 1 else ''} changed on disk "
-                        f"({self._state_name()}).", timeout=4)
+        """Re-read the state file (another auditui, or a git pull, changed it) on a worker."""
+        if self.store is not None:
+            self._state_worker()
 
     def _state_name(self) -> str:
         state = self.state_file
@@ -558,7 +624,7 @@ class AuditApp(App[int]):
         parts = []
         if self.store is not None:
             if self.store.read_only:
-                parts.append("state: READ-ONLY")
+                parts.append("triage READ-ONLY: " + (self.store.read_only_reason or "state file"))
             if self.scanned_once:
                 resolved = len(self.store.resolved_entries(self.findings.keys()))
                 if resolved:
@@ -571,42 +637,77 @@ class AuditApp(App[int]):
 
     # -- triage -----------------------------------------------------------------
     def triage(self, kind: str, finding: Any, **values: Any) -> bool:
-        """Apply one triage change through the store; the file is written at once."""
-        if self.store is None:
+        """Apply one triage change to one finding; see :meth:`triage_many`."""
+        return self.triage_many(kind, [finding], **values)
+
+    def triage_many(self, kind: str, findings: list[Any], **values: Any) -> bool:
+        """Apply one triage change to several findings in one write (``u`` undoes it)."""
+        if self.store is None or not findings:
             self.notify("Triage is not available.", severity="error")
             return False
         from .checks.triage import ReadOnlyStateError
 
+        store = self.store
+        typed = values.get("reason") or values.get("text") or ""
         try:
             if kind == "accept":
-                self.store.accept(finding, values["reason"])
+                undo = store.accept_many(findings, values["reason"])
                 done = "Accepted"
             elif kind == "defer":
-                self.store.defer(finding, values["until"], values["reason"])
+                undo = store.defer_many(findings, values["until"], values["reason"])
                 done = f"Deferred until {values['until'].isoformat()}:"
             elif kind == "reopen":
-                self.store.reopen(finding)
+                undo = store.reopen_many(findings)
                 done = "Reopened"
             elif kind == "note":
-                self.store.add_note(finding, values["text"])
+                undo = store.note_many(findings, values["text"])
                 done = "Note added to"
             else:  # pragma: no cover - programming error
                 raise ValueError(kind)
-        except ReadOnlyStateError as exc:
-            self.notify(str(exc) or "The state file is read-only.", severity="error", timeout=8)
+        except (ReadOnlyStateError, OSError, ValueError) as exc:
+            kept = f" Your text, not saved: {typed!r}" if typed else ""
+            self.notify(f"Triage not saved: {exc}.{kept}", severity="error", timeout=20)
+            if store.read_only:
+                self._update_state_label()
+                for screen in self.screen_stack:
+                    screen.refresh_bindings()
             return False
-        except (OSError, ValueError) as exc:
-            self.notify(f"Triage not saved: {exc}", severity="error", timeout=8)
-            return False
-        self.notify(f"{done} {finding.code} at {finding.location}", timeout=3)
-        self.findings_screen.apply({finding.fingerprint}, set())
+        self.undo_stack.append(undo)
+        del self.undo_stack[:-50]
+        what = (f"{findings[0].code} at {findings[0].location}" if len(findings) == 1
+                else f"{len(findings)} findings")
+        self.notify(f"{done} {what} (u undoes)", timeout=3)
+        self.findings_screen.apply({f.fingerprint for f in findings}, set())
         self._update_readiness()
+        self._update_state_label()
+        return True
+
+    def undo_triage(self) -> bool:
+        """Undo the last triage change made here (the state file's tables go back as they were)."""
+        if not self.undo_stack or self.store is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return False
+        from .checks.triage import ReadOnlyStateError
+
+        undo = self.undo_stack[-1]
+        try:
+            touched = self.store.undo(undo)
+        except (ReadOnlyStateError, OSError) as exc:
+            self.notify(f"Undo not saved: {exc}", severity="error", timeout=8)
+            return False
+        self.undo_stack.pop()
+        self.notify(f"Undone: {undo.label or 'triage'} of {len(touched)} finding{'s' if len(touched) != 1 else ''}.",
+                    timeout=3)
+        self.findings_screen.apply(set(touched) & self.findings.keys(), set())
+        self._update_readiness()
+        self._update_state_label()
+        self._refresh_screens("state_changed")
         return True
 
     # -- actions ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "prune":
-            return self.can_triage and self.scanned_once
+            return self.can_triage and self.scanned_once and bool(self.resolved_entries())
         if action == "resolved":
             return self.store is not None and self.scanned_once
         if action == "export":
@@ -665,27 +766,63 @@ class AuditApp(App[int]):
         self.push_screen(ResolvedScreen())
 
     def action_prune(self) -> None:
-        self.prune()
+        self.confirm_prune()
+
+    def confirm_prune(self, fingerprint: str | None = None) -> None:
+        """Ask first, then prune (``P`` never removes triage with one key)."""
+        from .screens.modals import ConfirmModal
+
+        entries = [e for e in self.prunable_entries() if fingerprint is None or e.fingerprint == fingerprint]
+        if not entries:
+            kept = len(self.resolved_entries())
+            self.notify("Nothing to prune" + (f": {kept} resolved entr{'ies' if kept != 1 else 'y'} kept because "
+                                              "their file was not audited in full (parse error, excluded) or "
+                                              "their check did not run." if kept else "."), timeout=6)
+            return
+        count = len(entries)
+        question = (f"Remove {count} triage entr{'ies' if count != 1 else 'y'} whose finding no longer exists "
+                    f"from {self._state_name()}?")
+        detail = [f"{e.code} {e.path} {e.resource} ({e.status})".strip() for e in entries[:8]]
+        if count > 8:
+            detail.append(f"… and {count - 8} more")
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.prune(fingerprint)
+
+        self.push_screen(ConfirmModal("Prune resolved triage", question, detail, ok="Prune"), done)
+
+    def prunable_entries(self) -> list[Any]:
+        """Resolved entries auditui is sure about: their file was audited in full and their check ran."""
+        from .checks.triage import coverage, unverified
+
+        entries = self.resolved_entries()
+        if not entries or self.engine is None or self._busy:
+            return []
+        audited = coverage(self.root, self.engine.records, self.engine.all_notices())
+        ran = {check.code for check in self.engine.checks} if hasattr(self.engine, "checks") else None
+
+        def check_ran(code: str) -> bool:
+            return ran is None or code in ran
+
+        return [e for e in entries if not unverified(e, audited=audited, check_ran=check_ran)]
 
     def prune(self, fingerprint: str | None = None) -> int:
-        """Drop resolved triage entries: all of them, or the one of ``fingerprint``."""
+        """Drop resolved triage entries auditui is sure about: all of them, or the one of ``fingerprint``."""
         if not self.can_triage:
             return 0
-        keep = set(self.findings)
-        if fingerprint is not None:
-            # the store prunes whatever is not "current": everything else counts as current
-            keep |= {e.fingerprint for e in self.store.entries() if e.fingerprint != fingerprint}
+        targets = {e.fingerprint for e in self.prunable_entries()
+                   if fingerprint is None or e.fingerprint == fingerprint}
+        if not targets:
+            return 0
         try:
-            count = self.store.prune(keep)
+            count = self.store.prune(self.findings.keys(), keep=lambda e: e.fingerprint not in targets)
         except Exception as exc:
             self.notify(f"Prune failed: {exc}", severity="error")
             return 0
         self.notify(f"Pruned {count} resolved triage entr{'ies' if count != 1 else 'y'}.", timeout=3)
         self._update_state_label()
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "state_changed", None)
-            if refresh is not None:
-                refresh()
+        self._refresh_screens("state_changed")
         return count
 
     @on(ShowFindings)
@@ -749,7 +886,8 @@ class AuditApp(App[int]):
         commands = [
             ("Accept the risk of the selected finding", "a: needs a reason", lambda: base.run_action("accept"), "accept"),
             ("Defer the selected finding", "d: until a date, with a reason", lambda: base.run_action("defer"), "defer"),
-            ("Reopen the selected finding", "u", lambda: base.run_action("reopen"), "reopen"),
+            ("Reopen the selected finding", "O", lambda: base.run_action("reopen"), "reopen"),
+            ("Undo the last triage change", "u", lambda: base.run_action("undo"), "undo"),
             ("Add a note to the selected finding", "n", lambda: base.run_action("note"), "note"),
             ("Open the selected finding in the editor", "o: $VISUAL / $EDITOR", lambda: base.run_action("open_editor"), "open_editor"),
             ("Filter findings by text", "/", lambda: base.run_action("filter"), None),
@@ -760,7 +898,7 @@ class AuditApp(App[int]):
             ("Checklists: production readiness and PR review", "c", self.action_checklists, None),
             ("Files: the audited files as a tree", "f", self.action_files, None),
             ("Rescan the repository", "r", self.action_rescan, None),
-            ("Export the Markdown report", f"e: {REPORT_NAME}", self.action_export, None),
+            ("Export the audit report (as 'auditui report')", f"e: {REPORT_NAME}", self.action_export, None),
             ("List resolved triage entries", "R: their finding no longer exists", self.action_resolved, None),
             ("Prune resolved triage entries", "P", self.action_prune, None),
             ("Help: every key", "?", self.action_help, None),

@@ -3,6 +3,7 @@
 ``auditui [PATH]`` opens the interactive app; ``auditui scan`` runs headless for CI;
 ``auditui report`` writes the audit report; ``auditui config`` shows the effective
 configuration; ``auditui prune`` forgets triage entries of findings that are gone;
+``auditui triage`` accepts, defers, reopens or notes findings from a script;
 ``auditui checks`` and ``auditui explain`` describe the catalog.
 
 Every mistake in what the user typed or configured is one line on stderr and exit
@@ -20,12 +21,14 @@ from typing import Sequence
 from .checks import registry
 from .checks.api import Finding, Severity
 from .checks.engine import Engine
+from .checks.textsafe import one_line
 from .checks.version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "markdown")
 REPORT_FORMATS = ("markdown", "html")
-SUBCOMMANDS = ("scan", "report", "config", "prune", "checks", "explain", "tui")
+SUBCOMMANDS = ("scan", "report", "config", "prune", "triage", "checks", "explain", "tui")
+TRIAGE_ACTIONS = ("accept", "defer", "reopen", "note")
 FAIL_ON_CHOICES = "critical|high|medium|low|info|none"
 
 
@@ -101,6 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(prune)
     prune.add_argument("--dry-run", action="store_true", help="list what would be removed; change nothing")
 
+    triage = sub.add_parser(
+        "triage", help="accept, defer, reopen or note findings without the app (writes the same state file)",
+        description="Triage the findings that match every selector given (at least one is required).")
+    triage.add_argument("action", choices=TRIAGE_ACTIONS)
+    triage.add_argument("path", nargs="?", default=".", help="repository (default: .)")
+    triage.add_argument("--fingerprint", action="append", default=[], metavar="FP",
+                        help="a finding's fingerprint (as in 'scan --format json'); repeatable")
+    triage.add_argument("--code", type=_codes, default=None, metavar="CODES",
+                        help="check codes or names, comma-separated")
+    triage.add_argument("--path", dest="glob", action="append", default=[], metavar="GLOB",
+                        help="files to match, shell-style ('k8s/*.yaml'; * also crosses folders); repeatable")
+    triage.add_argument("--reason", default="", help="why (required for accept and defer)")
+    triage.add_argument("--until", default=None, metavar="DATE",
+                        help="defer until YYYY-MM-DD or +N days (default +14)")
+    triage.add_argument("--text", default="", help="the note (for note)")
+    triage.add_argument("--dry-run", action="store_true", help="list what would change; change nothing")
+    _add_common(triage)
+
     sub.add_parser("checks", help="list every check in the catalog")
 
     explain = sub.add_parser("explain", help="explain one check: rationale, remediation, references")
@@ -151,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_config(args)
         if args.command == "prune":
             return cmd_prune(args)
+        if args.command == "triage":
+            return cmd_triage(args)
         if args.command == "checks":
             return cmd_checks()
         if args.command == "explain":
@@ -266,6 +289,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     config = load_config(root, args)
     store = open_triage(root, args.state)
     engine, elapsed = run_scan(root, config, not args.no_progress and sys.stderr.isatty())
+    store.match_renames(engine.findings, engine.records)  # triage follows a renamed file (nothing written)
     result = audit_result(engine, str(args.path), store.status_of)
     baseline_note = None
     if args.baseline:
@@ -290,6 +314,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
                     context=context, footer=baseline_note)
     _write(output, args.output, root)
     return exit_code(result, config.fail_on)
+
+
+def report_text(engine: Engine, root: Path, root_label: str, store, fmt: str = "markdown") -> str:
+    """The audit report of a scanned engine, as ``auditui report`` writes it (the app's export too)."""
+    result = audit_result(engine, root_label, store.status_of if store is not None else None)
+    return render(fmt, result, 0.0, context={"root": root, "index": engine.index, "triage": store})
 
 
 def audit_result(engine: Engine, root_label: str, status_of=None):
@@ -339,6 +369,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     config = load_config(root, args)
     store = open_triage(root, args.state)
     engine, elapsed = run_scan(root, config, sys.stderr.isatty())
+    store.match_renames(engine.findings, engine.records)  # triage follows a renamed file (nothing written)
     result = audit_result(engine, str(args.path), store.status_of)
     output = render(args.format, result, elapsed, context={"root": root, "index": engine.index, "triage": store})
     _write(output, args.output, root)
@@ -359,35 +390,109 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_prune(args: argparse.Namespace) -> int:
     """Remove triage entries whose finding is gone.
 
-    Entries of checks the configuration disables, and of excluded paths, are kept:
-    their findings were not looked for, so they are not known to be gone.
+    Entries auditui could not have seen this time are kept: their check is disabled, or
+    their file is excluded, was skipped, or does not parse (it may be mid-edit).
     """
-    from .checks.discovery import IgnoreRules
-    from .checks.triage import ReadOnlyStateError
+    from .checks.triage import ReadOnlyStateError, coverage, unverified
 
     root = _root(args.path)
     config = load_config(root, args)
     store = open_triage(root, args.state)
+    if store.read_only and not args.dry_run:
+        raise UsageError(f"cannot prune: {store.read_only_reason}")
     engine, _ = run_scan(root, config, sys.stderr.isatty())
     alive = {f.fingerprint for f in engine.findings}
-    rules = IgnoreRules(root.absolute(), config.exclude)
-    for entry in store.entries():
-        check = registry.lookup(entry.code) if entry.code else None
-        if (check is not None and not config.enabled(check)) or (
-                entry.path and entry.path != "." and rules.ignored(entry.path)):
-            alive.add(entry.fingerprint)
-    gone = store.resolved_entries(alive)
+    store.match_renames(engine.findings, engine.records)  # a renamed file's entries are not gone
+    audited = coverage(root, engine.records, engine.all_notices())
+
+    def check_ran(code: str) -> bool:
+        check = registry.lookup(code)
+        return check is None or config.enabled(check)
+
+    def keep(entry) -> bool:
+        return unverified(entry, audited=audited, check_ran=check_ran)
+
+    gone = [e for e in store.resolved_entries(alive) if not keep(e)]
     for entry in gone:
-        print(f"{'would remove' if args.dry_run else 'removed'} {entry.code} {entry.path} "
-              f"{entry.resource} ({entry.status})".rstrip())
+        print(f"{'would remove' if args.dry_run else 'removed'} {one_line(entry.code)} {one_line(entry.path)} "
+              f"{one_line(entry.resource)} ({entry.status})".rstrip())
     if args.dry_run:
         print(f"{len(gone)} triage entr{'y' if len(gone) == 1 else 'ies'} would be removed from {store.path}")
         return EXIT_OK
     try:
-        removed = store.prune(alive)
+        removed = store.prune(alive, keep=keep) if gone else 0
     except ReadOnlyStateError as exc:
         raise UsageError(str(exc)) from None
     print(f"removed {removed} triage entr{'y' if removed == 1 else 'ies'} from {store.path}")
+    return EXIT_OK
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    """``auditui triage accept|defer|reopen|note``: the app's triage, for scripts and CI."""
+    import datetime as dt
+    import fnmatch
+
+    from .checks.triage import ReadOnlyStateError, parse_until
+
+    if not (args.fingerprint or args.code or args.glob):
+        raise UsageError("say which findings: --fingerprint, --code and/or --path (at least one)")
+    if args.action in ("accept", "defer") and not args.reason.strip():
+        raise UsageError(f"{args.action} needs --reason")
+    if args.action == "note" and not args.text.strip():
+        raise UsageError("note needs --text")
+    until = None
+    if args.action == "defer":
+        try:
+            until = parse_until(args.until or "+14", dt.date.today())
+        except ValueError as exc:
+            raise UsageError(f"--until: {exc}") from None
+    root = _root(args.path)
+    config = load_config(root, args)
+    store = open_triage(root, args.state)
+    if store.read_only and not args.dry_run:
+        raise UsageError(store.read_only_reason or "the state file is read-only")
+    engine, _ = run_scan(root, config, sys.stderr.isatty())
+    if args.dry_run:
+        store.match_renames(engine.findings, engine.records)
+    else:
+        store.follow_renames(engine.findings, engine.records)
+    codes = {c.upper() for c in args.code or ()}
+    names = {c.lower() for c in args.code or ()}
+    wanted = set(args.fingerprint)
+    chosen = []
+    for finding in engine.findings:
+        if wanted and finding.fingerprint not in wanted:
+            continue
+        if codes and finding.code.upper() not in codes and finding.name.lower() not in names:
+            continue
+        if args.glob and not any(fnmatch.fnmatchcase(finding.path or ".", g) for g in args.glob):
+            continue
+        status = store.status_of(finding)
+        if status == "suppressed" or (args.action == "reopen" and status == "open"):
+            continue
+        chosen.append(finding)
+    done = {"accept": "accepted", "defer": "deferred", "reopen": "reopened", "note": "noted"}[args.action]
+    for finding in chosen:
+        print(f"{'would ' + args.action if args.dry_run else done} "
+              f"{finding.code} {one_line(finding.location)} {one_line(finding.resource)}".rstrip())
+    if not chosen:
+        print("no finding matches", file=sys.stderr)
+        return EXIT_FINDINGS
+    if args.dry_run:
+        print(f"{len(chosen)} finding{'s' if len(chosen) != 1 else ''} would change in {store.path}")
+        return EXIT_OK
+    try:
+        if args.action == "accept":
+            store.accept_many(chosen, args.reason)
+        elif args.action == "defer":
+            store.defer_many(chosen, until, args.reason)
+        elif args.action == "reopen":
+            store.reopen_many(chosen)
+        else:
+            store.note_many(chosen, args.text)
+    except (ReadOnlyStateError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{len(chosen)} finding{'s' if len(chosen) != 1 else ''} triaged in {store.path}")
     return EXIT_OK
 
 

@@ -78,6 +78,17 @@ class StateFileChanged(Message):
 
 
 @dataclass
+class StateRead(Message):
+    """The triage state file was read on a worker: its text ("" when absent), or why it was not read."""
+
+    text: str | None
+    problem: str | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StateRead)
+
+
+@dataclass
 class WatchStopped(Message):
     """The file watcher ended (``error`` says why when it failed)."""
 

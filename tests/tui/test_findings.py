@@ -145,15 +145,44 @@ def test_editor_command_forms():
     assert editor_command("vim", "a.yaml", None) == ["vim", "a.yaml"]
 
 
-async def test_export_writes_markdown(make_app, repo):
+async def test_export_is_the_report_command_document_under_auditui(make_app, repo, capsys):
+    from auditui.checks.triage import TriageStore
+    from auditui.cli import main
+
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await scanned(pilot)
+        select(app, "K8S020")
+        assert app.triage("accept", app.findings_screen.selected, reason="kind cluster only")
         await pilot.press("e")
-        report = repo / "auditui-report.md"
+        report = repo / ".auditui" / "report.md"
         await wait_for(pilot, report.exists, what="the report")
+        assert any(".auditui/report.md" in str(n.message) for n in app._notifications)
         text = report.read_text()
         assert "TUI001" in text and SECRET not in text
+        assert not (repo / "auditui-report.md").exists()
+    # the same document as `auditui report` (same checks, same triage), but for the date line
+    import auditui.checks.engine as engine_module
+
+    real = engine_module.Engine.__init__
+
+    def pinned(self, root, config=None, **kwargs):
+        kwargs.setdefault("checks", app._checks)
+        real(self, root, config, **kwargs)
+
+    engine_module.Engine.__init__ = pinned
+    try:
+        assert main(["report", str(repo)]) == 0
+    finally:
+        engine_module.Engine.__init__ = real
+    printed = capsys.readouterr().out
+
+    def undated(doc: str) -> list[str]:
+        return [line for line in doc.splitlines() if not line.startswith("| Date")]
+
+    assert undated(printed) == undated(text)
+    assert "kind cluster only" in text and "not a git repository" in text
+    assert TriageStore.open(repo).entries()  # the accept is in the state file too
 
 
 async def test_rescan_keeps_cursor(make_app):
@@ -206,7 +235,7 @@ async def test_help_lists_every_binding(make_app):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(plain(s.content) for s in app.screen.query(Static))
-        for key in ("Accept the risk", "Defer this finding", "Reopen", "Add a note", "$VISUAL", "Markdown report",
+        for key in ("Accept the risk", "Defer this finding", "Reopen", "Add a note", "$VISUAL", "audit report",
                     "Re-read every file", "Quit", "Group by severity", "Command palette"):
             assert key in text, key
         await pilot.press("escape")

@@ -94,12 +94,21 @@ async def test_resolved_entries_are_listed_and_pruned(make_app, repo):
         selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         await pilot.press("x")
         await pilot.pause()
+        await pilot.press("y")  # the confirmation
+        await pilot.pause()
         remaining = {k8s020, limits} - {selected}
         assert {row.key.value for row in table.ordered_rows} == remaining
         state = tomllib.loads((repo / ".auditui" / "state.toml").read_text())
         assert set(state.get("findings", {})) == remaining
-        # P prunes the rest
+        # P prunes the rest, after a confirmation (n keeps them)
         await pilot.press("P")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("P")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert table.row_count == 0
         assert "No resolved triage entries" in str(screen.query_one("#resolved-title").render())

@@ -126,7 +126,7 @@ async def test_reopen_and_note(make_app, repo):
         await pilot.press("a", *"known", "enter")
         await wait_for(pilot, lambda: app.status_of(app.findings[fingerprint]) == "accepted", what="accept")
         assert app.findings_screen.selected.fingerprint == fingerprint
-        await pilot.press("u")
+        await pilot.press("O")  # reopen
         await pilot.pause()
         assert app.status_of(app.findings[fingerprint]) == "open"
         assert state(repo)["findings"][fingerprint]["status"] == "open"
