@@ -1,10 +1,11 @@
-"""Which kind of file is this?  By name first, then by content.
+"""Which kind of file is this?  The predicates the domains' file types use.
 
 Names decide for Dockerfiles, workflows, env files, kustomizations and scripts;
 YAML is classified by what its documents contain (a Kubernetes object has
 ``apiVersion`` and ``kind``; a compose file has a top-level ``services`` mapping of
 images or builds), so ``deploy/db.yml`` and ``stack.yaml`` are found wherever
-they live.
+they live.  Which predicate belongs to which file type, and in what order they are
+asked, is declared by each domain (``FILE_TYPES``, see ``checks/filetypes.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .models.base import FileKind
-from .models.helm import is_chart_name, is_values_name
 from .models.yamlnodes import YMap
 
 YAML_EXT = (".yaml", ".yml")
@@ -60,29 +59,32 @@ _IAC_NAMES = {"pulumi.yaml": "pulumi", "pulumi.yml": "pulumi", "cdk.json": "cdk"
               "serverless.yaml": "serverless"}
 
 
-def name_fact(rel: str) -> tuple[str, str] | None:
-    """(topic, tool) for files whose name alone says what they are.
+def is_dockerignore(rel: str) -> bool:
+    lower = basename(rel).lower()
+    return lower == ".dockerignore" or lower.endswith(".dockerignore")
 
-    CI pipelines, infrastructure as code, and Docker build-context ignore files.
-    """
-    name = basename(rel)
-    lower = name.lower()
-    if lower == ".dockerignore" or lower.endswith(".dockerignore"):
-        return "dockerignore", "docker"
-    if name in ("Chart.lock", "requirements.lock"):
-        return "helm:lock", "helm"
+
+def ci_tool(rel: str) -> str | None:
+    """The CI system a file configures, by its name or folder (``gitlab``, ``circleci``...)."""
+    lower = basename(rel).lower()
     if lower in _CI_NAMES or lower.startswith("jenkinsfile."):
-        return "ci", _CI_NAMES.get(lower, "jenkins")
+        return _CI_NAMES.get(lower, "jenkins")
     parts = rel.split("/")
     if len(parts) >= 2 and parts[-2] in _CI_DIRS and lower.endswith(YAML_EXT):
-        return "ci", _CI_DIRS[parts[-2]]
+        return _CI_DIRS[parts[-2]]
     if len(parts) >= 3 and parts[-3] in (".gitea", ".forgejo") and parts[-2] == "workflows" and lower.endswith(YAML_EXT):
-        return "ci", parts[-3].lstrip(".")
+        return parts[-3].lstrip(".")
+    return None
+
+
+def iac_tool(rel: str) -> str | None:
+    """The infrastructure-as-code tool a file belongs to, by its name (``terraform``, ``pulumi``...)."""
+    lower = basename(rel).lower()
     for suffix, tool in _IAC_SUFFIXES.items():
         if lower.endswith(suffix):
-            return "iac", tool
+            return tool
     if lower in _IAC_NAMES or (lower.startswith("pulumi.") and lower.endswith(YAML_EXT)):
-        return "iac", _IAC_NAMES.get(lower, "pulumi")
+        return _IAC_NAMES.get(lower, "pulumi")
     return None
 
 
@@ -91,45 +93,35 @@ def is_workflow_path(rel: str) -> bool:
     return len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows" and parts[-1].endswith(YAML_EXT)
 
 
-def kind_by_name(rel: str) -> FileKind | None:
-    """The kind the file's name alone decides, if any."""
-    name = basename(rel)
-    lower = name.lower()
-    if _DOCKERFILE_RE.match(name):
-        return FileKind.DOCKERFILE
-    if is_env_name(name):
-        return FileKind.ENV
-    if lower.endswith(SHELL_EXT):
-        return FileKind.SHELL
-    if lower.endswith(YAML_EXT):
-        if is_workflow_path(rel):
-            return FileKind.WORKFLOW
-        if name in _KUSTOMIZATION_NAMES:
-            return FileKind.KUSTOMIZATION
-        if _COMPOSE_NAME_RE.match(name):
-            return FileKind.COMPOSE
-        if is_chart_name(rel):
-            return FileKind.HELM_CHART
-        if is_values_name(rel):
-            return FileKind.HELM_VALUES
-        return None
-    if name == "Kustomization":
-        return FileKind.KUSTOMIZATION
-    if lower.endswith(SOURCE_EXT):
-        return FileKind.SOURCE
-    return None
+def is_dockerfile_name(rel: str) -> bool:
+    return bool(_DOCKERFILE_RE.match(basename(rel)))
+
+
+def is_env_path(rel: str) -> bool:
+    return is_env_name(basename(rel))
+
+
+def is_shell_name(rel: str) -> bool:
+    return rel.lower().endswith(SHELL_EXT)
+
+
+def is_source_name(rel: str) -> bool:
+    return rel.lower().endswith(SOURCE_EXT)
+
+
+def is_kustomization_name(rel: str) -> bool:
+    return basename(rel) in _KUSTOMIZATION_NAMES
+
+
+def is_compose_name(rel: str) -> bool:
+    return bool(_COMPOSE_NAME_RE.match(basename(rel)))
 
 
 def is_candidate(rel: str) -> bool:
-    """Could this file be something we audit?  (Cheap: looks at the name only.)"""
-    name = basename(rel)
-    lower = name.lower()
-    if lower.endswith(YAML_EXT) or kind_by_name(rel) is not None:
-        return True
-    if name_fact(rel) is not None:
-        return True
-    # extensionless files may be scripts with a shebang
-    return "." not in name.lstrip(".") and not name.startswith(".")
+    """Could this file be something we audit?  (See :func:`auditui.checks.parse.is_candidate`.)"""
+    from .parse import is_candidate as candidate  # the registered file types decide
+
+    return candidate(rel)
 
 
 def is_shell_shebang(head: bytes) -> bool:

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 import pathspec
 
 from . import safeio
-from .classify import is_candidate
+from .parse import is_candidate
 
 DEFAULT_EXCLUDES = (
     ".git", "node_modules", ".venv", "venv", "vendor", "dist", "build", "__pycache__",

@@ -24,10 +24,9 @@ from .api import Check, Finding, Pos, Severity
 from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
 from .discovery import IgnoreRules, Notice, decode, read_file, walk
-from .classify import is_candidate
 from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
-from .parse import parse_text
+from .parse import comments_of, is_candidate, parse_text, worth_notice
 from . import overlays
 from . import registry
 from . import suppress
@@ -326,7 +325,7 @@ class Engine:
         data, notice = read_file(self.root, rel)
         if data is None:
             changed = self._forget(rel)
-            if notice is not None and _worth_notice(rel):
+            if notice is not None and worth_notice(rel):
                 self.records[rel] = FileRecord(rel, None, st.st_size, st.st_mtime_ns, "", notices=[notice])
             return changed
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -374,7 +373,7 @@ class Engine:
                     findings.extend(self._call(check, unit) or ())
                 except Exception as exc:  # a broken check must not take the audit down
                     self.check_errors.append(Notice(rel, f"check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
-        findings = suppress.apply(rel, text, self._seal(findings, rel), self)
+        findings = suppress.apply(rel, text, self._seal(findings, rel), self, comments_of(parsed.kind))
         if not self._scanning and self._overlay_marks is not False:
             overlays.apply(findings, self.index)  # a cold scan marks every file once, at its end
         return findings
@@ -521,9 +520,3 @@ class Engine:
             run_group(topic, path)
         return old, new
 
-
-def _worth_notice(rel: str) -> bool:
-    """Skipped-file notices matter for files we would have audited, not for every blob."""
-    from .classify import kind_by_name, YAML_EXT
-
-    return kind_by_name(rel) not in (None, FileKind.SOURCE) or rel.lower().endswith(YAML_EXT)

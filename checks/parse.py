@@ -1,23 +1,18 @@
-"""From bytes to a :class:`ParsedFile`: classify, parse, and never raise."""
+"""From bytes to a :class:`ParsedFile`: recognise, parse, and never raise.
+
+Which parser reads a file is decided by the file types the domains register (see
+``checks/filetypes.py``): by path, then, for YAML, by what the documents hold, then by
+the first bytes.  This module only runs that table and owns what is common to every
+YAML format (Helm templates, YAML errors, alias bombs).
+"""
 
 from __future__ import annotations
 
-from .classify import (
-    in_helm_chart,
-    is_compose_doc,
-    is_shell_shebang,
-    kind_by_name,
-    looks_templated,
-    name_fact,
-)
-from .models import compose, dockerfile, envfile, helm, shell, source, workflow
+from . import filetypes
+from .classify import YAML_EXT, basename, in_helm_chart, looks_templated
+from .filetypes import Comments, FileType
 from .models.base import Fact, FileKind, ParsedFile, Problem
-from .models.k8s.objects import is_k8s_doc
-from .models.k8s.parse import parse_kustomization, parse_manifests
-from .models.k8s.patches import json6902_file_facts
-from .models.users import privilege_drop
 from .models.yamlnodes import YamlBombError, load_documents_partial
-from .classify import YAML_EXT
 
 
 def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
@@ -27,47 +22,60 @@ def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
     CloudFormation templates by content) add a ``ci``/``iac`` fact for repository
     checks; a file that is nothing else we read is kept as a bare record for it.
     """
-    parsed = _parse_known(rel, text, head)
-    if parsed is not None and parsed.kind is FileKind.SHELL:
-        drop = privilege_drop(text)  # user/root model: an entrypoint that steps down (DKR001, CMP010)
-        if drop is not None:
-            parsed.facts.append(Fact("shell:privdrop", rel, drop[1], (), Fact.pack(tool=drop[0])))
-    named = name_fact(rel)
-    if named is None and rel.lower().endswith(_CFN_EXT) and "AWSTemplateFormatVersion" in text:
-        named = ("iac", "cloudformation")
+    table = filetypes.table()
+    parsed = _parse_known(rel, text, head, table)
+    named = table.named_fact(rel, text) if table.is_named(rel) else None
     if named is not None:
         if parsed is None:
             parsed = ParsedFile(rel, FileKind.YAML)
-        if named[0] == "helm:lock":
-            parsed.facts.append(Fact(named[0], rel.rsplit("/", 1)[0] if "/" in rel else "", data=Fact.pack(path=rel)))
-        elif named[0] == "dockerignore":
-            parsed.facts.append(Fact(named[0], rel, data=Fact.pack(patterns=dockerfile.ignore_patterns(text))))
-        else:
-            parsed.facts.append(Fact(named[0], rel, data=Fact.pack(tool=named[1])))
+        parsed.facts.append(named)
     return parsed
 
 
-_CFN_EXT = (".yaml", ".yml", ".json", ".template")
+def kind_by_name(rel: str) -> FileKind | None:
+    """The kind the file's path alone decides, if any."""
+    ftype = filetypes.table().by_name(rel)
+    return None if ftype is None else ftype.kind
 
 
-def _parse_known(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
-    kind = kind_by_name(rel)
+def comments_of(kind: FileKind | None) -> Comments:
+    """How files of this kind write comments (where suppression markers are read)."""
+    return filetypes.table().comments(kind)
+
+
+def is_candidate(rel: str) -> bool:
+    """Could this file be something we audit?  (Cheap: looks at the path only.)"""
+    name = basename(rel)
+    if name.lower().endswith(YAML_EXT):
+        return True
+    table = filetypes.table()
+    if table.by_name(rel) is not None or table.is_named(rel):
+        return True
+    # extensionless files may be scripts with a shebang
+    return "." not in name.lstrip(".") and not name.startswith(".")
+
+
+def worth_notice(rel: str) -> bool:
+    """Skipped-file notices matter for files we would have audited, not for every blob."""
+    if rel.lower().endswith(YAML_EXT):
+        return True
+    ftype = filetypes.table().by_name(rel)
+    return ftype is not None and ftype.kind.infra
+
+
+def _parse_known(rel: str, text: str, head: bytes, table: filetypes.FileTypes) -> ParsedFile | None:
+    ftype = table.by_name(rel)
     try:
-        if kind is FileKind.DOCKERFILE:
-            return dockerfile.parse(rel, text)
-        if kind is FileKind.ENV:
-            return envfile.parse(rel, text)
-        if kind is FileKind.SHELL:
-            return shell.parse(rel, text)
-        if kind is FileKind.SOURCE:
-            return source.parse(rel, text)
-        if kind is not None or rel.lower().endswith(YAML_EXT):
-            return _parse_yaml(rel, text, kind)
-        if is_shell_shebang(head or text[:200].encode("utf-8", "replace")):
-            return shell.parse(rel, text)
+        if ftype is not None and ftype.parse is not None:
+            return ftype.parse(rel, text)
+        if ftype is not None or rel.lower().endswith(YAML_EXT):
+            return _parse_yaml(rel, text, ftype, table)
+        sniffed = table.by_head(head or text[:200].encode("utf-8", "replace"))
+        if sniffed is not None and sniffed.parse is not None:
+            return sniffed.parse(rel, text)
         return None
     except RecursionError:
-        return _broken(rel, kind or FileKind.YAML, "file nests too deeply to read")
+        return _broken(rel, ftype.kind if ftype is not None else FileKind.YAML, "file nests too deeply to read")
 
 
 def _broken(rel: str, kind: FileKind, message: str, line: int | None = None) -> ParsedFile:
@@ -76,39 +84,22 @@ def _broken(rel: str, kind: FileKind, message: str, line: int | None = None) -> 
     return parsed
 
 
-def _parse_yaml(rel: str, text: str, kind: FileKind | None) -> ParsedFile | None:
+def _parse_yaml(rel: str, text: str, ftype: FileType | None, table: filetypes.FileTypes) -> ParsedFile | None:
     templated = looks_templated(text)
     if templated and in_helm_chart(rel):
         return _helm(rel, text)
     docs, error = load_documents_partial(text)
     if error is not None and templated and not isinstance(error, YamlBombError):
         return _helm(rel, text)
-    parsed = _from_docs(rel, docs, kind)
+    if ftype is None:
+        ftype = table.by_content(rel, docs)
+    if ftype is not None and ftype.parse_yaml is not None:
+        parsed = ftype.parse_yaml(rel, docs)
+    else:
+        parsed = ParsedFile(rel, FileKind.YAML)
     if error is not None:
         message = error.message if isinstance(error, YamlBombError) else f"invalid YAML: {error.message}"
         parsed.problems.append(Problem(message, error.line))
-    return parsed
-
-
-def _from_docs(rel: str, docs: list, kind: FileKind | None) -> ParsedFile:
-    if kind is FileKind.WORKFLOW:
-        return workflow.parse(rel, docs)
-    if kind is FileKind.KUSTOMIZATION:
-        return parse_kustomization(rel, docs)
-    if kind is FileKind.COMPOSE:
-        return compose.parse(rel, docs)
-    if kind is FileKind.HELM_CHART:
-        return helm.parse_chart(rel, docs)
-    if any(is_k8s_doc(doc.data) for doc in docs):
-        return parse_manifests(rel, docs)
-    if any(is_compose_doc(doc.data) for doc in docs):
-        return compose.parse(rel, docs)
-    if kind is FileKind.HELM_VALUES:
-        return helm.parse_values(rel, docs)
-    if any(helm.is_requirements_doc(doc.data) for doc in docs):
-        return helm.parse_chart(rel, docs, requirements=True)
-    parsed = ParsedFile(rel, FileKind.YAML)
-    parsed.facts.extend(json6902_file_facts(rel, docs))  # a Kustomize patch of JSON6902 operations
     return parsed
 
 

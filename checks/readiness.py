@@ -83,7 +83,7 @@ def _compose_databases_note(index: RepoIndex) -> str | None:
 
 
 def _has_infra(index: RepoIndex) -> bool:
-    return any(index.has_kind(kind) for kind in FileKind if kind.infra)
+    return any(index.has_kind(kind) for kind in FileKind.all() if kind.infra)
 
 
 def _has_k8s(index: RepoIndex) -> bool:

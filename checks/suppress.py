@@ -6,7 +6,9 @@ not dropped: it keeps ``suppressed_by`` (where and why, e.g.
 ``k8s/app.yaml:12 auditui: ignore[K8S020] dev only``) so reports, the JSON output
 and the TUI's "suppressed" filter still show it.
 
-Forms understood in every file type we read (all use ``#`` comments):
+Forms understood in every file type we read, in the comment syntax its domain declares
+(``#`` for YAML, Dockerfiles, scripts and env files; ``//`` and ``/* */`` where a file
+type says so, see ``checks/filetypes.py``):
 
 * ``# auditui: ignore[CODE-or-name, ...] reason`` at the end of the finding's line,
   or on a comment line directly above it (a block of comment lines counts as
@@ -14,7 +16,8 @@ Forms understood in every file type we read (all use ``#`` comments):
 * ``# auditui: ignore-file[CODE-or-name, ...] reason`` anywhere: the whole file;
 * ``until=YYYY-MM-DD`` anywhere in the reason: the suppression applies through that
   day and expires after it, so the finding comes back;
-* the reason runs to the end of the line or to a following `` # `` comment.
+* the reason runs to the end of the line, to a following `` # `` (or `` // ``) comment, or
+  to the end of a block comment (``*/``).
 
 Peer markers, honoured when a check lists the peer rule in its ``peers`` metadata
 (``peers=("hadolint DL3007", "checkov CKV_K8S_14", "kube-linter latest-tag")``):
@@ -46,6 +49,7 @@ from .api import Finding, Pos
 from .audit.invalid_suppression import CHECK as INVALID
 from .audit.stale_suppression import CHECK as STALE
 from .audit.suppression_without_reason import CHECK as NO_REASON
+from .filetypes import HASH, Comments
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
@@ -56,11 +60,10 @@ __all__ = ["apply", "apply_repo", "parse_markers", "Marker", "HINTS"]
 HINTS = ("auditui:", "hadolint", "checkov", "kube-linter")
 AUDIT_CODES = {NO_REASON.code, STALE.code, INVALID.code}
 
-_AUDITUI_RE = re.compile(r"#\s*auditui:\s*(ignore-file|ignore)\s*\[([^\]]*)\](.*)$", re.IGNORECASE)
+_AUDITUI_TAIL = r"\s*auditui:\s*(ignore-file|ignore)\s*\[([^\]]*)\](.*)$"
 _HADOLINT_RE = re.compile(r"#\s*hadolint\s+(global\s+)?ignore=([A-Za-z0-9_,\s]+)", re.IGNORECASE)
 _CHECKOV_RE = re.compile(r"#\s*checkov:skip=([A-Za-z0-9_]+)(?::(.*))?$")
 _UNTIL_RE = re.compile(r"(?:^|\s)until=(\S*)")
-_NEXT_COMMENT_RE = re.compile(r"\s#\s")
 _KUBE_LINTER_PREFIX = "ignore-check.kube-linter.io/"
 _CHECKOV_ANNOTATION_RE = re.compile(r"^checkov\.io/skip\d*$")
 
@@ -143,9 +146,30 @@ def _has_hint(text: str) -> bool:
     return any(hint in text for hint in HINTS)
 
 
-def _split_reason(rest: str) -> tuple[str, str | None]:
+class _Syntax:
+    """The compiled patterns of one comment syntax."""
+
+    _cache: dict[Comments, "_Syntax"] = {}
+
+    def __init__(self, comments: Comments) -> None:
+        self.comments = comments
+        self.auditui = re.compile(comments.lead_pattern + _AUDITUI_TAIL, re.IGNORECASE)
+        ends = [r"\s" + re.escape(token) + r"\s" for token in comments.line]
+        ends += [re.escape(end) for _, end in comments.block]
+        self.reason_end = re.compile("|".join(ends))
+        self.peers = "#" in comments.line  # hadolint and checkov write # comments only
+
+    @classmethod
+    def of(cls, comments: Comments) -> "_Syntax":
+        syntax = cls._cache.get(comments)
+        if syntax is None:
+            syntax = cls._cache[comments] = cls(comments)
+        return syntax
+
+
+def _split_reason(rest: str, syntax: _Syntax) -> tuple[str, str | None]:
     """(reason, until-text) from what follows the brackets."""
-    cut = _NEXT_COMMENT_RE.search(rest)
+    cut = syntax.reason_end.search(rest)
     if cut:
         rest = rest[: cut.start()]
     until = None
@@ -157,14 +181,14 @@ def _split_reason(rest: str) -> tuple[str, str | None]:
     return reason, until
 
 
-def _covered_lines(lines: list[str], index: int) -> frozenset[int]:
+def _covered_lines(lines: list[str], index: int, comments: Comments = HASH) -> frozenset[int]:
     """Lines a marker on ``lines[index]`` (0-based) covers, as 1-based numbers."""
     number = index + 1
-    if not lines[index].lstrip().startswith("#"):
+    if not comments.starts_comment(lines[index]):
         return frozenset({number})  # a trailing comment: its own line
     covered = {number}
     nxt = index + 1
-    while nxt < len(lines) and lines[nxt].lstrip().startswith("#"):
+    while nxt < len(lines) and comments.starts_comment(lines[nxt]):
         covered.add(nxt + 1)
         nxt += 1
     if nxt < len(lines):
@@ -172,23 +196,29 @@ def _covered_lines(lines: list[str], index: int) -> frozenset[int]:
     return frozenset(covered)
 
 
-def parse_markers(path: str, text: str, known: Iterable[str] | None = None) -> list[Marker]:
-    """Every suppression marker in a file (empty when the text has no hint word)."""
+def parse_markers(path: str, text: str, known: Iterable[str] | None = None,
+                  comments: Comments = HASH) -> list[Marker]:
+    """Every suppression marker in a file (empty when the text has no hint word).
+
+    ``comments`` is the file type's comment syntax (``#`` unless its domain says otherwise).
+    """
     if not _has_hint(text):
         return []
     known_words = None if known is None else {w.lower() for w in known}
+    syntax = _Syntax.of(comments)
+    leaders = comments.leaders
     lines = text.splitlines()
     dockerfile = _is_dockerfile(path)
     markers: list[Marker] = []
     for index, line in enumerate(lines):
-        if "#" not in line:
+        if not any(token in line for token in leaders):
             continue
         number = index + 1
-        match = _AUDITUI_RE.search(line)
+        match = syntax.auditui.search(line)
         if match:
             form, inside, rest = match.groups()
             words = tuple(w.strip() for w in inside.split(",") if w.strip())
-            reason, until_text = _split_reason(rest)
+            reason, until_text = _split_reason(rest, syntax)
             marker = Marker(path, number, "auditui", words, reason,
                             scope="file" if form.lower() == "ignore-file" else "line")
             marker.text = f"auditui: {form.lower()}[{', '.join(words)}]" + (f" {reason}" if reason else "")
@@ -204,8 +234,10 @@ def parse_markers(path: str, text: str, known: Iterable[str] | None = None) -> l
                 except ValueError:
                     marker.problems.append(f"has an invalid date until={until_text!r} (expected YYYY-MM-DD); not applied")
             if marker.scope == "line":
-                marker.lines = _covered_lines(lines, index)
+                marker.lines = _covered_lines(lines, index, comments)
             markers.append(marker)
+            continue
+        if not syntax.peers:
             continue
         match = _HADOLINT_RE.search(line)
         if match:
@@ -214,7 +246,7 @@ def parse_markers(path: str, text: str, known: Iterable[str] | None = None) -> l
             marker = Marker(path, number, "hadolint", words, scope="file" if glob else "line",
                             text=f"hadolint {'global ' if glob else ''}ignore={','.join(words)}")
             if not glob:
-                marker.lines = _covered_lines(lines, index)
+                marker.lines = _covered_lines(lines, index, comments)
             markers.append(marker)
             continue
         match = _CHECKOV_RE.search(line)
@@ -223,7 +255,7 @@ def parse_markers(path: str, text: str, known: Iterable[str] | None = None) -> l
             marker = Marker(path, number, "checkov", (rule,), reason, scope="file" if dockerfile else "line",
                             text=f"checkov:skip={rule}" + (f":{reason}" if reason else ""))
             if not dockerfile:
-                marker.lines = _covered_lines(lines, index)
+                marker.lines = _covered_lines(lines, index, comments)
             markers.append(marker)
     if ("kube-linter" in text or "checkov.io/skip" in text) and path.lower().endswith((".yaml", ".yml")):
         markers.extend(_annotation_markers(path, text))
@@ -380,7 +412,8 @@ def _resuppress_repo(path: str, engine: "Engine", markers: list[Marker], today: 
             finding.suppressed_by = _path_ignore(finding, engine) or _suppression_for(finding, markers, today, repo=True)
 
 
-def apply(path: str, text: str, findings: list[Finding], engine: "Engine") -> list[Finding]:
+def apply(path: str, text: str, findings: list[Finding], engine: "Engine",
+          comments: Comments = HASH) -> list[Finding]:
     """Suppress one file's findings; add its suppression-hygiene findings."""
     if engine.config.per_path_ignores:
         for finding in findings:
@@ -390,7 +423,7 @@ def apply(path: str, text: str, findings: list[Finding], engine: "Engine") -> li
         if state.markers.pop(path, None):  # markers were removed from the file
             _resuppress_repo(path, engine, [], _today())
         return findings
-    markers = parse_markers(path, text, _known_words(engine))
+    markers = parse_markers(path, text, _known_words(engine), comments)
     today = _today()
     if not markers:
         if state.markers.pop(path, None):

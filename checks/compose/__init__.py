@@ -6,6 +6,11 @@ partial services of override files (``docker-compose.prod.yml`` adding only ``po
 are not blamed for what their base file provides.
 """
 
+from ..classify import is_compose_doc, is_compose_name
+from ..filetypes import FileType
+from ..models import compose as _model
+from ..models.base import FileKind
+
 from . import (
     capabilities_not_dropped,
     container_runs_as_root,
@@ -52,4 +57,12 @@ CHECKS = (
     sensitive_host_mount.CHECK,         # CMP019
     security_profile_disabled.CHECK,    # CMP020
     database_auth_disabled.CHECK,       # CMP021
+)
+
+
+# -- the files this domain reads (see checks/filetypes.py) --
+FILE_TYPES = (
+    # by name (docker-compose.prod.yml), or any YAML with a services mapping of containers
+    FileType("compose", FileKind.COMPOSE, parse_yaml=_model.parse, by_name=is_compose_name,
+             by_content=is_compose_doc, order=43),
 )

@@ -1,5 +1,10 @@
 """Dockerfile checks: every module is listed here, in code order (DKR001-DKR029)."""
 
+from ..classify import is_dockerfile_name, is_dockerignore
+from ..filetypes import FileType, NamedFile
+from ..models import dockerfile as _model
+from ..models.base import Fact, FileKind
+
 from . import (
     add_instead_of_copy,
     add_remote_url,
@@ -36,4 +41,14 @@ CHECKS = (
     sudo_in_run.CHECK,  # DKR014
     apt_get_upgrade.CHECK,  # DKR015
     build_context_not_ignored.CHECK,  # DKR016
+)
+
+
+# -- the files this domain reads (see checks/filetypes.py) --
+FILE_TYPES = (
+    FileType("dockerfile", FileKind.DOCKERFILE, parse=_model.parse, by_name=is_dockerfile_name, order=10),
+)
+NAMED_FILES = (
+    NamedFile("dockerignore", is_dockerignore,
+              lambda rel, text: Fact("dockerignore", rel, data=Fact.pack(patterns=_model.ignore_patterns(text)))),
 )

@@ -1,5 +1,10 @@
 """env checks: every module is listed here, in code order."""
 
+from ..classify import is_env_path, is_source_name
+from ..filetypes import Comments, FileType
+from ..models import envfile as _envfile, source as _source
+from ..models.base import FileKind
+
 from . import (
     committed_env_secret,
     duplicate_env_key,
@@ -16,4 +21,13 @@ CHECKS = (
     committed_env_secret.CHECK,           # ENV004
     secret_in_example_file.CHECK,         # ENV005
     duplicate_env_key.CHECK,              # ENV006
+)
+
+
+# -- the files this domain reads (see checks/filetypes.py) --
+FILE_TYPES = (
+    FileType("env", FileKind.ENV, parse=_envfile.parse, by_name=is_env_path, order=20),
+    # application source, for the variables it reads (ENV003); markers in #, // or /* */ comments
+    FileType("source", FileKind.SOURCE, parse=_source.parse, by_name=is_source_name, order=90,
+             comments=Comments(("#", "//"), (("/*", "*/"),))),
 )

@@ -1,5 +1,10 @@
 """GitHub Actions workflow checks (GHA001-GHA029): every module is listed here, in code order."""
 
+from ..classify import is_workflow_path
+from ..filetypes import FileType
+from ..models import workflow as _model
+from ..models.base import FileKind
+
 from . import (
     deploy_job_without_environment,
     deploy_without_concurrency,
@@ -26,4 +31,10 @@ CHECKS = (
     deploy_job_without_environment.CHECK,               # GHA009
     image_built_in_several_jobs.CHECK,                  # GHA010
     insecure_commands_enabled.CHECK,                    # GHA011
+)
+
+
+# -- the files this domain reads (see checks/filetypes.py) --
+FILE_TYPES = (
+    FileType("workflow", FileKind.WORKFLOW, parse_yaml=_model.parse, by_name=is_workflow_path, order=40),
 )

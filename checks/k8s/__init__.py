@@ -5,6 +5,13 @@ pod templates, containers, per-object hygiene) and cluster (K8S060-K8S099: secre
 ingress/TLS, RBAC, availability, network policy, monitoring, backups).
 """
 
+from ..classify import is_kustomization_name
+from ..filetypes import FileType
+from ..models.base import FileKind, ParsedFile
+from ..models.k8s.objects import is_k8s_doc
+from ..models.k8s.parse import parse_kustomization, parse_manifests
+from ..models.k8s.patches import is_json6902_ops, json6902_file_facts
+
 # -- workload imports --
 from . import (  # noqa: E402
     database_as_deployment,
@@ -108,4 +115,19 @@ CHECKS = (
     database_without_backup.CHECK,
     rbac_cluster_admin_binding.CHECK,
     database_service_exposed.CHECK,
+)
+
+
+def _json6902_patch(rel, docs) -> ParsedFile:
+    """A file of JSON6902 operations: a Kustomize patch a kustomization applies to a target."""
+    return ParsedFile(rel, FileKind.YAML, facts=json6902_file_facts(rel, docs))
+
+
+# -- the files this domain reads (see checks/filetypes.py) --
+FILE_TYPES = (
+    FileType("kustomization", FileKind.KUSTOMIZATION, parse_yaml=parse_kustomization,
+             by_name=is_kustomization_name, order=41),
+    # any YAML with an apiVersion/kind document, wherever it lives (before compose: order 42 < 43)
+    FileType("kubernetes", FileKind.KUBERNETES, parse_yaml=parse_manifests, by_content=is_k8s_doc, order=42),
+    FileType("json6902-patch", FileKind.YAML, parse_yaml=_json6902_patch, by_content=is_json6902_ops, order=80),
 )

@@ -2,28 +2,89 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 
-class FileKind(str, enum.Enum):
-    KUBERNETES = "kubernetes"
-    KUSTOMIZATION = "kustomization"
-    COMPOSE = "compose"
-    DOCKERFILE = "dockerfile"
-    WORKFLOW = "workflow"
-    SHELL = "shell"
-    ENV = "env"
-    SOURCE = "source"
-    HELM_TEMPLATE = "helm-template"
-    HELM_CHART = "helm-chart"
-    HELM_VALUES = "helm-values"
-    YAML = "yaml"  # YAML we read but that is none of the above
+class FileKind(str):
+    """What a file is: ``FileKind.KUBERNETES``, ``FileKind.COMPOSE``...
+
+    A plain string (``FileKind.SHELL == "shell"``) with one instance per value, so
+    ``kind is FileKind.SHELL`` holds.  The set is open: a new domain defines its own kind
+    with :meth:`define` (``TERRAFORM = FileKind.define("terraform")``) next to its parser.
+    """
+
+    __slots__ = ()
+    _known: ClassVar[dict[str, "FileKind"]] = {}
+    _not_infra: ClassVar[set[str]] = set()
+
+    KUBERNETES: ClassVar["FileKind"]
+    KUSTOMIZATION: ClassVar["FileKind"]
+    COMPOSE: ClassVar["FileKind"]
+    DOCKERFILE: ClassVar["FileKind"]
+    WORKFLOW: ClassVar["FileKind"]
+    SHELL: ClassVar["FileKind"]
+    ENV: ClassVar["FileKind"]
+    SOURCE: ClassVar["FileKind"]
+    HELM_TEMPLATE: ClassVar["FileKind"]
+    HELM_CHART: ClassVar["FileKind"]
+    HELM_VALUES: ClassVar["FileKind"]
+    YAML: ClassVar["FileKind"]
+
+    def __new__(cls, value: str) -> "FileKind":
+        """The kind named ``value`` (a ValueError for a kind nobody defined)."""
+        try:
+            return cls._known[value]
+        except KeyError:
+            raise ValueError(f"unknown file kind {value!r}") from None
+
+    @classmethod
+    def define(cls, value: str, *, infra: bool = True) -> "FileKind":
+        """The kind named ``value``, created on first use.
+
+        ``infra``: files of this kind are infrastructure (they make a repository worth
+        a readiness score); application source and other YAML are not.
+        """
+        kind = cls._known.get(value)
+        if kind is None:
+            kind = str.__new__(cls, value)
+            cls._known[value] = kind
+            if not infra:
+                cls._not_infra.add(value)
+        return kind
+
+    @classmethod
+    def all(cls) -> tuple["FileKind", ...]:
+        """Every kind defined so far, in the order they were defined."""
+        return tuple(cls._known.values())
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
 
     @property
     def infra(self) -> bool:
-        return self not in (FileKind.SOURCE, FileKind.YAML)
+        return self.value not in self._not_infra
+
+    def __repr__(self) -> str:
+        return f"FileKind({self.value!r})"
+
+    def __reduce__(self):  # copies and pickles stay the one instance
+        return (FileKind, (self.value,))
+
+
+FileKind.KUBERNETES = FileKind.define("kubernetes")
+FileKind.KUSTOMIZATION = FileKind.define("kustomization")
+FileKind.COMPOSE = FileKind.define("compose")
+FileKind.DOCKERFILE = FileKind.define("dockerfile")
+FileKind.WORKFLOW = FileKind.define("workflow")
+FileKind.SHELL = FileKind.define("shell")
+FileKind.ENV = FileKind.define("env")
+FileKind.SOURCE = FileKind.define("source", infra=False)
+FileKind.HELM_TEMPLATE = FileKind.define("helm-template")
+FileKind.HELM_CHART = FileKind.define("helm-chart")
+FileKind.HELM_VALUES = FileKind.define("helm-values")
+FileKind.YAML = FileKind.define("yaml", infra=False)  # YAML we read but that is none of the above
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """repo checks: every module is listed here, in code order."""
 
+from ..classify import YAML_EXT, ci_tool, iac_tool
+from ..filetypes import NamedFile
+from ..models.base import Fact
 from . import cloud_deploy_without_iac, compose_database_without_backup, no_ci_pipeline, no_monitoring
 
 CHECKS = (
@@ -7,4 +10,17 @@ CHECKS = (
     cloud_deploy_without_iac.CHECK,   # REPO002
     compose_database_without_backup.CHECK,   # REPO003
     no_monitoring.CHECK,              # REPO004
+)
+
+
+# -- files known by name alone: CI systems and infrastructure as code (see checks/filetypes.py) --
+NAMED_FILES = (
+    NamedFile("ci", lambda rel: ci_tool(rel) is not None,
+              lambda rel, text: Fact("ci", rel, data=Fact.pack(tool=ci_tool(rel)))),
+    NamedFile("iac", lambda rel: iac_tool(rel) is not None,
+              lambda rel, text: Fact("iac", rel, data=Fact.pack(tool=iac_tool(rel)))),
+    # CloudFormation templates by content (any YAML file holding a template version)
+    NamedFile("cloudformation", lambda rel: rel.lower().endswith(YAML_EXT),
+              lambda rel, text: Fact("iac", rel, data=Fact.pack(tool="cloudformation"))
+              if "AWSTemplateFormatVersion" in text else None),
 )

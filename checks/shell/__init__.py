@@ -1,5 +1,11 @@
 """shell checks: every module is listed here, in code order."""
 
+from ..classify import is_shell_name, is_shell_shebang
+from ..filetypes import FileType
+from ..models import shell as _model
+from ..models.base import Fact, FileKind, ParsedFile
+from ..models.users import privilege_drop
+
 from . import (
     backup_not_offsite,
     backup_without_retention,
@@ -34,4 +40,18 @@ CHECKS = (
     ssh_host_key_checking_disabled.CHECK,   # SH013
     hardcoded_password_in_script.CHECK,     # SH014
     tls_verification_disabled.CHECK,        # SH015
+)
+
+
+# -- the files this domain reads (see checks/filetypes.py) --
+def _parse(rel: str, text: str) -> ParsedFile:
+    parsed = _model.parse(rel, text)
+    drop = privilege_drop(text)  # user/root model: an entrypoint that steps down (DKR001, CMP010)
+    if drop is not None and parsed.kind is FileKind.SHELL:
+        parsed.facts.append(Fact("shell:privdrop", rel, drop[1], (), Fact.pack(tool=drop[0])))
+    return parsed
+
+
+FILE_TYPES = (
+    FileType("shell", FileKind.SHELL, parse=_parse, by_name=is_shell_name, by_head=is_shell_shebang, order=30),
 )

@@ -1,0 +1,46 @@
+"""The toy domain's model: ``key = value`` settings of ``*.tf``/``*.tfvars`` files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from auditui.checks.api import Pos
+from auditui.checks.models.base import Fact, FileKind, ParsedFile
+
+#: a domain defines its own kind of file
+TOY = FileKind.define("toy-hcl")
+
+_SETTING_RE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*(\S+)")
+
+
+def is_toy_name(rel: str) -> bool:
+    return rel.lower().endswith((".tf", ".tfvars"))
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    value: str
+    line: int
+
+    @property
+    def pos(self) -> Pos:
+        return Pos(self.line, self.line, ("setting", self.key))
+
+
+@dataclass
+class ToyFile:
+    path: str
+    settings: list[Setting] = field(default_factory=list)
+
+
+def parse(path: str, text: str) -> ParsedFile:
+    model = ToyFile(path)
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _SETTING_RE.match(line)
+        if match:
+            model.settings.append(Setting(match.group(1), match.group(2).strip('"'), number))
+    parsed = ParsedFile(path, TOY, units=[model])
+    parsed.facts.append(Fact("toy:file", path, data=Fact.pack(settings=len(model.settings))))
+    return parsed
