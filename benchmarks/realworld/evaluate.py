@@ -306,12 +306,13 @@ def severity_of(finding) -> str:
     return finding.severity.label
 
 
-def compare(result: Result, verdicts: list[Verdict]) -> tuple[Figures, list, list[tuple]]:
-    """Figures for one repository, its unjudged severe findings, and (finding, verdict, outcome) rows."""
+def compare(result: Result, verdicts: list[Verdict]) -> tuple[Figures, list, list[tuple], list[tuple]]:
+    """Figures for one repository, its unjudged severe findings, (finding, verdict, outcome) rows
+    and (verdict, what became of it) for the judged findings that are no longer critical or high."""
     figures = Figures(result.repo.name, skipped=result.skipped, seconds=result.seconds, files=result.files,
                       missing_blobs=result.missing_blobs)
     if result.skipped:
-        return figures, [], []
+        return figures, [], [], []
     mine = [v for v in verdicts if v.repo == result.repo.name]
     by_fp = {v.fingerprint: v for v in mine}
     figures.findings = len(result.findings)
@@ -361,10 +362,14 @@ def compare(result: Result, verdicts: list[Verdict]) -> tuple[Figures, list, lis
             figures.tp_other += 1
         rows.append((finding, verdict, outcome))
     figures.unjudged = len(unjudged)
+    by_print = {f.fingerprint: f for f in result.findings}
+    gone = []
     for v in mine:
         if v.fingerprint not in used:
             figures.gone[v.verdict] += 1
-    return figures, unjudged, rows
+            now = by_print.get(v.fingerprint)
+            gone.append((v, f"lowered to {severity_of(now)}" if now is not None else "removed"))
+    return figures, unjudged, rows, gone
 
 
 # -- output ----------------------------------------------------------------------------
@@ -471,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unjudged", action="store_true", help="list critical/high findings without a verdict")
     parser.add_argument("--template", action="store_true", help="print TOML stubs for unjudged findings")
     parser.add_argument("--findings", action="store_true", help="list every judged critical/high with its verdict")
+    parser.add_argument("--gone", action="store_true",
+                        help="list judged findings that are no longer critical or high (removed or lowered)")
     parser.add_argument("--classes", action="store_true",
                         help="summarise the judged findings that are not right by class, largest first")
     parser.add_argument("--context", type=int, default=0, metavar="N",
@@ -494,10 +501,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(PROJECT))
     all_figures: list[Figures] = []
     total = Figures("TOTAL")
-    report: dict = {"persona": args.persona, "repos": [], "unjudged": [], "judged": []}
+    report: dict = {"persona": args.persona, "repos": [], "unjudged": [], "judged": [], "gone": []}
     for repo in repos:
         result = scan(repo, args.persona, args.workdir)
-        figures, unjudged, rows = compare(result, verdicts)
+        figures, unjudged, rows, gone = compare(result, verdicts)
         all_figures.append(figures)
         if figures.skipped:
             print(f"{repo.name}: skipped: {figures.skipped}", file=sys.stderr)
@@ -510,6 +517,11 @@ def main(argv: list[str] | None = None) -> int:
             entry.update(verdict=verdict.verdict, outcome=outcome, should_be=verdict.should_be,
                          reason=verdict.reason, klass=verdict.klass)
             report["judged"].append(entry)
+        for verdict, fate in gone:
+            report["gone"].append({"repo": repo.name, "fingerprint": verdict.fingerprint, "code": verdict.code,
+                                   "path": verdict.path, "line": verdict.line, "severity": verdict.severity,
+                                   "verdict": verdict.verdict, "should_be": verdict.should_be, "now": fate,
+                                   "reason": verdict.reason})
         if args.template and unjudged and not args.json:
             print_template(repo.name, unjudged)
     report["total"] = total.as_dict()
@@ -527,6 +539,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{entry['path']}:{entry['line']}  {entry['reason']}")
     if args.classes:
         print_classes(report["judged"])
+    if args.gone and report["gone"]:
+        print("\njudged findings no longer critical/high:")
+        for entry in sorted(report["gone"], key=lambda e: (e["verdict"] != "tp", e["repo"], e["path"])):
+            print(f"  [{entry['verdict']:<14}] {entry['repo']}: {entry['code']} {_safe(entry['path'])}:{entry['line']} "
+                  f"{entry['now']}  ({_safe(entry['reason'])})")
     if args.unjudged and report["unjudged"]:
         print("\nunjudged critical/high findings (judge them in judgements.toml):")
         for entry in report["unjudged"]:
