@@ -26,6 +26,7 @@ from .config import Config
 from .discovery import IgnoreRules, Notice, decode, read_file, walk
 from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
+from .models.vendored import covers
 from .parse import comments_of, is_candidate, parse_text, worth_notice
 from . import overlays
 from . import registry
@@ -447,7 +448,16 @@ class Engine:
             results = []
             self._repo_errors[check.code] = Notice(
                 ".", f"repository check {check.code} failed: {type(exc).__name__}: {exc}", "error")
+        results = [f for f in results if not self._in_vendored_bundle(f)]
         return view, suppress.apply_repo(self._seal(results, "."), self)
+
+    def _in_vendored_bundle(self, finding: Finding) -> bool:
+        """A repository finding about an object of a vendored upstream bundle (models/vendored.py):
+        the vendor's configuration, reported once as such (K8S081), not as the repository's."""
+        if not finding.path or not finding.resource:
+            return False
+        return any(covers(fact.get("resources") or (), finding.resource)
+                   for fact in self.index.facts_in("vendored:file", finding.path))
 
     def _run_whole(self, check: Check, dirty) -> tuple[list[Finding], list[Finding]]:
         previous = self._repo_reads.get(check.code)

@@ -64,6 +64,7 @@ from . import (  # noqa: E402
     database_without_backup,
     rbac_cluster_admin_binding,
     database_service_exposed,
+    vendored_upstream_bundle,
 )
 
 CHECKS = (
@@ -115,6 +116,7 @@ CHECKS = (
     database_without_backup.CHECK,
     rbac_cluster_admin_binding.CHECK,
     database_service_exposed.CHECK,
+    vendored_upstream_bundle.CHECK,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import gitops
+from .. import gitops, vendored
 from ..base import Fact, FileKind, ParsedFile
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
@@ -50,7 +50,27 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.facts.extend(facts)
             inline_values.extend(values)
     parsed.units.extend(inline_values)
+    _mark_vendored(parsed)
     return parsed
+
+
+def _mark_vendored(parsed: ParsedFile) -> None:
+    """A vendored upstream bundle keeps its facts (what it installs counts) and gives the
+    checks nothing of its own to judge; one ``vendored:file`` fact names it (see vendored.py)."""
+    objects = [u for u in parsed.units if isinstance(u, K8sObject)]
+    bundle = vendored.recognise(parsed.path, [
+        vendored.ObjectInfo(o.kind, o.name, o.namespace, o.labels,
+                            tuple(c.image for c in o.containers(include_init=True)) if isinstance(o, Workload) else ())
+        for o in objects])
+    if bundle is None:
+        return
+    parsed.facts.append(Fact("vendored:file", parsed.path, objects[0].line, (), Fact.pack(
+        component=bundle.component, version=bundle.version, reason=bundle.reason,
+        resources=bundle.resources, signature=bundle.signature)))
+    parsed.units = [u for u in parsed.units if isinstance(u, Kustomization)]
+    version = f" {bundle.version}" if bundle.version else ""
+    parsed.notices.append(f"vendored upstream bundle ({bundle.component}{version}): {bundle.reason}; what it "
+                          f"installs counts, but its {len(objects)} objects are not audited as this repository's own")
 
 
 def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
