@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from .models.tokens import ANY_TOKEN
+from .models.secrets import SECRET_MASK, redact, scrub, scrub_line  # noqa: F401  (re-exported: the check API)
 
 __all__ = [
     "Severity",
@@ -25,6 +24,9 @@ __all__ = [
     "Pos",
     "Located",
     "redact",
+    "scrub",
+    "scrub_line",
+    "SECRET_MASK",
     "fingerprint_of",
 ]
 
@@ -115,76 +117,6 @@ class Pos:
     end_line: int | None = None
     ypath: tuple = ()
     path: str | None = None
-
-
-SECRET_MASK = "****"
-
-
-def redact(value: object) -> str:
-    """A redacted form of a secret: enough to recognise it, never the value.
-
-    Keeps the first two characters of values of 12 characters or more (enough to tell
-    two secrets apart, too little to guess from) and always says how long the value
-    was, e.g. ``su****** (16 chars)``; shorter values are masked entirely.
-    """
-    text = "" if value is None else str(value)
-    if not text:
-        return "(empty)"
-    if len(text) < 12:
-        return f"{SECRET_MASK} ({len(text)} chars)"
-    return f"{text[:2]}{'*' * 6} ({len(text)} chars)"
-
-
-# -- a last line of defence: credentials a check forgot to redact ------------------
-_URL_CREDENTIALS = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^\s:/@'\"]*:)(?P<secret>[^\s@/'\"]+)(?=@)")
-_JWT = re.compile(r"(?<![\w-])eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}")
-_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")
-
-
-def scrub(text: str | None) -> str | None:
-    """Redact credentials left in a message or evidence: URL passwords, token formats, keys.
-
-    Checks redact what they know to be secret; this catches what slips through (a raw
-    command line holding a connection string, a token in a URL), so nothing a finding
-    carries to the screen, a report or SARIF shows a credential in full.
-    """
-    if not text:
-        return text
-    if "://" in text and "@" in text:
-        text = _URL_CREDENTIALS.sub(lambda m: m.group("head") + (m.group("secret") if "*" in m.group("secret") or m.group("secret").startswith(("$", "{", "<")) else redact(m.group("secret")).split(" ")[0]), text)
-    text = ANY_TOKEN.sub(lambda m: redact(m.group(0)) if "PRIVATE KEY" not in m.group(0) else m.group(0), text)
-    if "eyJ" in text:
-        text = _JWT.sub(lambda m: redact(m.group(0)), text)
-    if "PRIVATE KEY" in text:
-        text = _PRIVATE_KEY.sub("-----BEGIN PRIVATE KEY----- (redacted)", text)
-    return text
-
-
-_SECRET_ASSIGNMENT = re.compile(
-    r"(?P<key>[\w.-]*(?:passw(?:or)?d|passwd|secret|token|api[_-]?key|private[_-]?key|credentials?)[\w.-]*"
-    r"[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\s\"'#,}]{4,})",
-    re.IGNORECASE,
-)
-
-
-def scrub_line(line: str) -> str:
-    """A line of a file made safe to display: :func:`scrub` plus ``password: value`` masking.
-
-    Values that are references, not secrets (``${VAR}``, ``$(cmd)``, ``{{ x }}``,
-    ``secretKeyRef``-style names) are left as they are.
-    """
-    line = scrub(line) or ""
-
-    def mask(match: re.Match) -> str:
-        value = match.group("value")
-        key = match.group("key").strip(" \"':=").lower()
-        if value.startswith(("$", "{", "<", "*")) or "****" in value:
-            return match.group(0)
-        if key.endswith(("name", "ref", "_file", "file", "path", "dir")):  # names a secret, holds none
-            return match.group(0)
-        return match.group("key") + redact(value).split(" ")[0]
-
-    return _SECRET_ASSIGNMENT.sub(mask, line)
 
 
 def fingerprint_of(code: str, path: str, resource: str, symbol: str) -> str:

@@ -25,11 +25,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..api import Pos, redact
+from ..api import Pos
 from . import shell_reader as reader
 from .base import Fact, FileKind, ParsedFile
-from .envfile import SECRET_KEY_RE, looks_like_placeholder
 from .gitops import script_installs
+from .secrets import PASSWORD_ENV, PASSWORD_PROGRAMS, argv_secrets, classify_value, scrub_line
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -212,32 +212,27 @@ def program_argv(seg: Segment, *programs: str) -> tuple[str, ...] | None:
     return None
 
 
-PASSWORD_ENV = ("PGPASSWORD", "MYSQL_PWD", "SSHPASS", "REDISCLI_AUTH", "MONGO_PASSWORD")
-_MYSQL = ("mysql", "mysqldump", "mariadb", "mariadb-dump", "mysqladmin", "mysqlpump")
-_PASSWORD_PROGRAMS = _MYSQL + ("sshpass", "redis-cli", "mongodump", "mongorestore", "mongosh", "mongo", "curl")
-_URL_CRED_RE = re.compile(r"([a-z][a-z0-9+.\-]*://[^:/@\s\"']*:)([^@/\s\"']+)(@)", re.IGNORECASE)
-
-
-def is_literal_password(value: str) -> bool:
-    """A value written out in the script (not a variable) that is not a placeholder."""
-    return (bool(value) and "$" not in value and "`" not in value and len(value) >= 6
-            and not looks_like_placeholder(value.strip("[]")))
+def _literal_password(value: str) -> bool:
+    """A value written out in the script (not a variable, not a placeholder): the secrets model decides."""
+    return classify_value(value).is_secret
 
 
 #: ``$NAME`` or ``${NAME}``, the whole word or after an option letter (``-p"$PASS"``)
 _VAR_REF_RE = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
-#: ``docker login -p``, ``helm registry login --password``, ``helm repo add --password``: only there is -p a password
-_LOGIN_VERBS = frozenset(("login", "add"))
 
 
 def literal_passwords(seg: Segment, known: dict[str, tuple[str, int]] | None = None,
                       _depth: int = 0) -> list[tuple[str, str, str]]:
     """(how, value, variable) for each literal password one segment passes on its command line.
 
-    ``known`` maps the variables the script sets to one literal (``PASSWORD="s3cret"``) to
-    (value, line): ``sshpass -p "$PASSWORD"`` passes that literal too, and ``variable``
-    names it ('' when the literal is on the command line itself).  A command kept in a
-    variable (``SSH="sshpass -p s3cret ssh host"``) is read like the command it holds.
+    Which words carry a password (``sshpass -p``, ``mysql -pX``, ``--password``...) and
+    whether a value is a literal are the secrets model's answers (:func:`argv_secrets`,
+    :func:`classify_value`); this walks the shell: wrappers (``docker exec db mysql``),
+    prefix assignments (``PGPASSWORD=... psql``) and commands kept in a variable
+    (``SSH="sshpass -p s3cret ssh host"``).  ``known`` maps the variables the script sets
+    to one literal (``PASSWORD="s3cret"``) to (value, line): ``sshpass -p "$PASSWORD"``
+    passes that literal too, and ``variable`` names it ('' when the literal is on the
+    command line itself).
     """
     known = known or {}
     out: list[tuple[str, str, str]] = []
@@ -248,8 +243,8 @@ def literal_passwords(seg: Segment, known: dict[str, tuple[str, int]] | None = N
         if ref:
             var = ref.group(1) or ref.group(2)
             hit = known.get(var)
-            return (hit[0], var) if hit and is_literal_password(hit[0]) else None
-        return (value, "") if is_literal_password(value) else None
+            return (hit[0], var) if hit and _literal_password(hit[0]) else None
+        return (value, "") if _literal_password(value) else None
 
     def add(how: str, value: str) -> None:
         hit = literal(value)
@@ -262,47 +257,22 @@ def literal_passwords(seg: Segment, known: dict[str, tuple[str, int]] | None = N
             continue
         if name in PASSWORD_ENV:
             add(name, value)
-        elif _depth == 0 and value.split(None, 1)[:1] and value.split(None, 1)[0].rsplit("/", 1)[-1] in _PASSWORD_PROGRAMS:
+        elif _depth == 0 and value.split(None, 1)[:1] and value.split(None, 1)[0].rsplit("/", 1)[-1] in PASSWORD_PROGRAMS:
             held = Segment(_words(value), raw=value)
             out.extend(literal_passwords(held, known, _depth + 1))
     name, argv = seg.name, seg.argv
-    inner = program_argv(seg, *_PASSWORD_PROGRAMS) if name in _WRAPPERS or name.startswith("$") else None
+    inner = program_argv(seg, *(PASSWORD_PROGRAMS - _WRAPPERS)) if name in _WRAPPERS or name.startswith("$") else None
     if inner:
         name, argv = inner[0], inner
-    verbs = [a for a in argv[1:4] if not a.startswith("-")]
-    for i, word in enumerate(argv[1:], 1):
-        nxt = argv[i + 1] if i + 1 < len(argv) else ""
-        if name == "sshpass" and word == "-p":
-            add("sshpass -p", nxt)
-        elif name == "sshpass" and word.startswith("-p") and len(word) > 2:
-            add("sshpass -p", word[2:])
-        elif name in _MYSQL and word.startswith("-p") and len(word) > 2:
-            add(f"{name} -p", word[2:])
-        elif word.startswith("--password="):
-            add(f"{name} --password", word.split("=", 1)[1])
-        elif word in ("--password", "-p") and name in ("docker", "podman", "helm") and _LOGIN_VERBS & set(verbs):
-            add(f"{name} {' '.join(verbs[:2])} {word}", nxt)  # `docker commit -p` pauses, `docker run -p` publishes
-        elif word in ("--password", "-p") and name in ("mongodump", "mongorestore", "mongosh", "mongo"):
-            add(f"{name} {word}", nxt)
-        elif name == "redis-cli" and word == "-a":
-            add("redis-cli -a", nxt)
-        elif name == "curl" and word in ("-u", "--user") and ":" in nxt:
-            add("curl -u", nxt.split(":", 1)[1])
+    for how, _, value in argv_secrets(name, argv):
+        add(how, value)
     return out
 
 
 def masked(text: str, segments: tuple[Segment, ...] = ()) -> str:
-    """``text`` with the literal passwords of ``segments`` and URL credentials redacted."""
-    for seg in segments:
-        for _, value, _ in literal_passwords(seg):
-            text = text.replace(value, redact(value))
-        for word in seg.words:  # DB_PASSWORD="s3cret": a literal given to a secret-named variable
-            name, eq, value = word.partition("=")
-            if eq and _ASSIGN_RE.match(word) and SECRET_KEY_RE.search(name) and is_literal_password(value):
-                text = text.replace(value, redact(value))
-    if "://" in text:
-        text = _URL_CRED_RE.sub(lambda m: m.group(1) + (redact(m.group(2)) if is_literal_password(m.group(2)) else m.group(2)) + m.group(3), text)
-    return text
+    """``text`` made safe to show: the secrets model's scrubber (password options, secret-named
+    assignments, URL passwords, tokens)."""
+    return scrub_line(text)
 
 
 # ----------------------------------------------------------------------------- reading

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity, redact
+from ..models.secrets import classify, classify_value
 from ..models.shell import ShellScript, literal_passwords, path_words
 
 CHECK = Check(
     code="SH014",
     name="hardcoded-password-in-script",
-    title="Password written into a script's command line",
-    severity=Severity.HIGH,
+    title="Password or token written into a script",
+    severity=Severity.CRITICAL,
     category=Category.SECRETS,
     rationale=(
         "`sshpass -p 'hunter2'`, `mysql -pS3cret`, `PGPASSWORD=... psql` or "
@@ -19,7 +20,8 @@ CHECK = Check(
         "its history) for everyone who can read it, and on the command line, where every "
         "user of the host can see it in `ps`. Setting it in a variable first (`PASSWORD='hunter2'` "
         "then `sshpass -p \"$PASSWORD\"`) changes neither; values read from the environment, a "
-        "prompt or a secret store are not reported."
+        "prompt or a secret store are not reported. A secret-named variable set to a literal "
+        "(`export DB_PASSWORD=...`) is reported as in any other file."
     ),
     remediation=(
         "Rotate the credential: it is in the repository history.",
@@ -45,9 +47,10 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
                 if variable:
                     via_variable.setdefault(variable, []).append((how, command.line))
                     continue
+                verdict = classify_value(value)
                 yield CHECK.finding(
-                    command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,),
-                    message=f"literal password passed with `{how}`",
+                    command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,), severity=verdict.severity(),
+                    message=f"{verdict.describe()} passed with `{how}`",
                     evidence=f"{how} {redact(value)}",
                 )
                 break
@@ -55,9 +58,25 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
         value, line = script.literals[variable]
         hows = sorted({how for how, _ in uses})
         lines = sorted({used for _, used in uses})
+        verdict = classify_value(value)
         yield CHECK.finding(
             Pos(line, line, ("var", variable)), resource=f"secret/{variable}", symbol=(variable,),
-            message=f"{variable} is set to a literal password here and passed with `{'`, `'.join(hows[:3])}` "
+            severity=verdict.severity(),
+            message=f"{variable} is set to {verdict.describe()} here and passed with `{'`, `'.join(hows[:3])}` "
                     f"(line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:5]))})",
             evidence=f"{variable}={redact(value)}",
+        )
+    # a secret-named variable set to a literal (``export DB_PASSWORD=...``): the same answer as
+    # in a compose file, a Dockerfile ENV or an env file, even when no command here uses it
+    for variable, (value, line) in script.literals.items():
+        if variable in via_variable:
+            continue
+        verdict = classify(variable, value, where="shell")
+        if not verdict.is_secret:
+            continue
+        yield CHECK.finding(
+            Pos(line, line, ("var", variable)), resource=f"secret/{variable}", symbol=(variable,),
+            severity=verdict.severity(),
+            message=f"{variable} is set to {verdict.describe()} in the script",
+            evidence=verdict.evidence(variable),
         )

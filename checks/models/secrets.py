@@ -1,0 +1,1003 @@
+"""One secrets model: is this value a secret, how bad is it, and how to hide it.
+
+Every domain asks the same questions here, so ``PGPASSWORD=Xk9vQ2mLp7Rt`` gets the same
+answer in a compose file, a Dockerfile ``ENV``, a workflow ``env:``, a Kubernetes env
+var, ConfigMap or Secret, an env file, a shell script and (later) Helm values.
+
+**Names** (:func:`is_secret_name`): the last word of a name decides (``DB_PASSWORD``,
+``PGPASSWORD``, ``apiKey``, ``spring.datasource.password``); a final word that describes
+the secret instead of holding it (``_FILE``, ``_NAME``, ``_ID``, ``_REF``, ``_URL``,
+``_LENGTH``, ``_ENABLED``...) makes it no secret; ``*_KEY`` needs a qualifier
+(``API_KEY``, ``SIGNING_KEY``); a ``*_KEY`` with another qualifier (``MAILGUN_KEY``) is a
+*weak* name that only counts with a random-looking value, and public material
+(``*_PUBLIC_KEY``, ``*_PUBLISHABLE_KEY``, ``NEXT_PUBLIC_*``, ``ANON_KEY``, ``SITE_KEY``)
+is not secret.
+
+**Values** (:func:`classify`), in this order:
+
+1. a known credential format (provider tokens, private keys) is a secret whatever the
+   name (``token``); an AWS access key *ID* alone is an identifier (AWS documents it as
+   the user-name half of the pair: the secret access key is the secret);
+2. public material (SSH/PEM public keys, certificates, Stripe publishable keys) is not;
+3. references are not: ``${VAR}``, ``$VAR``, ``$(VAR)``, ``${{ expr }}``, ``{{ tpl }}``,
+   deploy markers (``#{Name}#``, ``__NAME__``), secret-manager URIs (``vault:``,
+   ``ref+``, ``sm://``, ``op://``, ``arn:aws:secretsmanager:``...), encrypted values
+   (``ENC[...]``, ``$ANSIBLE_VAULT``) and paths (``/run/secrets/db``); a
+   ``${VAR:-default}`` is judged by its default (``${API_KEY:-invalid}`` is a sentinel,
+   ``${DB_PASSWORD:-postgres}`` a weak default);
+4. a URL with a password (``postgres://app:pw@db``) is judged by its password, any name;
+5. sentinels that disable a feature (empty, ``disabled``, ``none``, ``false``,
+   ``invalid``...) and placeholders that ask to be filled in (``<your-key>``,
+   ``your-token-here``, ``xxxx``, ``HF_TOKEN``) are not;
+6. under a secret name, what is left is a literal: ``random`` when it looks generated
+   (entropy, mixed character classes, no words), else ``weak`` (a well-known default such
+   as ``postgres``, ``admin``, ``changeme``, ``password123``, or another guessable word).
+
+In an *example* file (``where="env-example"``) weak values are placeholders: an example
+shows the shape of a value, only a random-looking or real token there is a leak.
+
+**Severity** (:meth:`SecretVerdict.severity`) follows what the value is and who can reach
+what it opens: a provider token or a random-looking value committed to a file that is
+deployed is ``critical`` (it was generated to be secret and is now in every clone); a weak
+value is not a leak of anything unknown, so it is ``high`` where the holder is reachable from
+outside its host (a compose service publishing a port beyond loopback) and ``medium`` where
+it is not or where the file cannot tell (an unpublished database, a Kubernetes env var).
+
+**Redaction**: :func:`redact` shows a secret in a recognisable but useless form;
+:func:`scrub` is the last line of defence over any message, evidence or context text:
+known tokens, URL passwords, JWTs, private-key blocks (BEGIN line *and* body lines,
+see :func:`scrub_lines`), command-line passwords (``docker login -p``, ``sshpass -p``,
+``redis-cli -a``, ``mysql -pXXX``, ``--password``/``--token`` values) and the values of
+secret-named assignments (``DB_PASS: x``, ``API_KEY=x``, ``"token": "x"``).
+
+Every pattern here is bounded or anchored so that matching is linear in the input
+(tests run each against generated 10-100 KB adversarial inputs).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..api import Severity
+
+__all__ = [
+    "SecretVerdict", "classify", "classify_value", "is_secret_name", "name_words", "token_kind",
+    "KNOWN_TOKENS", "ANY_TOKEN", "argv_secrets", "PASSWORD_ENV", "PASSWORD_PROGRAMS",
+    "redact", "scrub", "scrub_line", "scrub_lines", "find_credentials", "SECRET_MASK", "WHERE",
+]
+
+#: the places a value can come from (``where``); only two change the verdict:
+#: ``env-example`` (sample values are placeholders) and ``k8s-secret``/``argv`` (every value
+#: is a secret whatever its name, as in a Secret's data or a password option's value)
+WHERE = frozenset((
+    "compose", "dockerfile", "workflow", "k8s", "configmap", "k8s-secret", "env", "env-example",
+    "shell", "argv", "helm", "text",
+))
+_EXAMPLE_PLACES = frozenset(("env-example",))
+_NAMELESS_PLACES = frozenset(("k8s-secret", "argv"))
+
+# ============================================================================ names
+
+_WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+#: last words that hold a secret
+_SECRET_WORDS = frozenset((
+    "PASSWORD", "PASSWORDS", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "TOKENS",
+    "APIKEY", "APIKEYS", "CREDENTIAL", "CREDENTIALS", "CREDS", "AUTHTOKEN", "PRIVATEKEY", "SECRETKEY",
+    "ACCESSTOKEN", "HTPASSWD", "SALT", "PEPPER", "PASSCODE",
+))
+#: endings of a glued last word that hold a secret (PGPASSWORD, DBSECRET, GHTOKEN)
+_SECRET_ENDINGS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")
+#: qualifiers that make a final KEY a secret key (API_KEY, SIGNING_KEY, SECRET_ACCESS_KEY)
+_KEY_QUALIFIERS = frozenset((
+    "API", "PRIVATE", "SECRET", "ENCRYPTION", "SIGNING", "SIGN", "MASTER", "CLIENT", "HMAC", "AUTH",
+    "SESSION", "LICENSE", "ENC", "CRYPT", "CRYPTO", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE", "SSH", "GPG",
+    "PGP", "TLS", "SSL", "DEPLOY", "ADMIN", "ROOT", "SERVER", "SHARED", "HASH", "COOKIE", "CSRF", "OTP", "TOTP",
+    "DECRYPTION", "WRAPPING", "UNSEAL", "RECOVERY", "BOT", "SIGNATURE", "INTEGRATION", "WRITE", "READ",
+))
+#: qualifiers of KEY that name public or non-secret keys (cache keys, publishable keys)
+_PUBLIC_KEY_QUALIFIERS = frozenset((
+    "PUBLIC", "PUB", "PUBLISHABLE", "ANON", "ANONYMOUS", "SITE", "PARTITION", "SORT", "PRIMARY", "FOREIGN",
+    "CACHE", "ROUTING", "IDEMPOTENCY", "DEDUP", "DEDUPLICATION", "LOOKUP", "OBJECT", "BUCKET", "REDIS", "S3",
+    "MAP", "GROUP", "SHARD", "HOTKEY", "I18N", "TRANSLATION", "LOCK", "HOST", "KNOWN", "RECAPTCHA",
+))
+#: last words that describe a secret rather than hold it (DB_PASSWORD_FILE, TOKEN_TTL, KEY_ID)
+_NOT_VALUE_WORDS = frozenset((
+    "FILE", "FILES", "PATH", "PATHS", "DIR", "DIRECTORY", "FOLDER", "URL", "URLS", "URI", "ENDPOINT", "HOST",
+    "HOSTNAME", "SERVER", "PORT", "NAME", "NAMES", "USER", "USERNAME", "LOGIN", "EMAIL", "ID", "IDS", "UID",
+    "LENGTH", "LEN", "SIZE", "BITS", "TTL", "EXPIRY", "EXPIRES", "EXPIRATION", "EXPIRE", "LIFETIME", "AGE",
+    "TIMEOUT", "INTERVAL", "DAYS", "SECONDS", "HOURS", "MINUTES", "TYPE", "TYPES", "KIND", "MODE", "ENABLED",
+    "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "HEADER", "FIELD", "PREFIX", "SUFFIX", "ENV", "VAR", "REF",
+    "REFS", "VERSION", "POLICY", "MIN", "MAX", "COUNT", "ROUNDS", "COST", "ALGORITHM", "ALGO", "ALG", "CIPHER",
+    "FORMAT", "ENCODING", "LOCATION", "ARN", "HASH", "HASHED", "COMMAND", "CMD", "HELPER", "STORE", "PROVIDER",
+    "SOURCE", "BACKEND", "MOUNT", "AUDIENCE", "ISSUER", "REGION", "SCOPE", "SCOPES", "PARAM", "PARAMETER",
+    "VAULT", "MANAGER", "ALIAS", "STRENGTH", "COMPLEXITY", "PATTERN", "REGEX", "FINGERPRINT", "THUMBPRINT",
+    "CHECKSUM", "ENCRYPTED", "PERMISSIONS", "PERMISSION", "OWNER", "GROUP", "ROLE", "STDIN", "KEYRING",
+    "RESET", "ROTATION", "CHANGED", "UPDATED", "CREATED", "LABEL", "ANNOTATION", "SELECTOR", "SECRETREF",
+    "KEYREF", "RESOURCE", "REFERENCE", "TEMPLATE", "SET", "GENERATOR", "NAMESPACE", "PROFILE", "HELP",
+))
+#: first words that make the name a switch about a secret (USE_TOKEN, NO_PASSWORD, WITH_TOKEN)
+_FLAG_FIRST_WORDS = frozenset((
+    "NO", "SKIP", "DISABLE", "ENABLE", "USE", "REQUIRE", "ALLOW", "SHOW", "HIDE", "IS", "HAS", "WITH", "ASK",
+    "PROMPT", "ENCRYPTED", "HASHED", "FORCE", "RESET",
+))
+#: names that are not secrets whatever their words
+_NOT_SECRET_NAMES = frozenset(("PWD", "OLDPWD"))
+#: full names that hold secrets whatever their last word
+_SECRET_NAMES = frozenset((
+    "SECRET_KEY_BASE", "APP_KEY", "RABBITMQ_ERLANG_COOKIE", "ERLANG_COOKIE", "RELEASE_COOKIE",
+))
+_NAME_CAP = 200
+
+
+def name_words(name: str) -> list[str]:
+    """The upper-cased words of a name: ``dbPassword`` -> DB, PASSWORD; ``db.api-key`` -> DB, API, KEY."""
+    return [w.upper() for w in _WORD_RE.findall(str(name)[:_NAME_CAP])]
+
+
+@lru_cache(maxsize=8192)
+def _strength(name: str) -> int:
+    return _name_strength(name)
+
+
+def secret_name_strength(name: str | None) -> int:
+    """2 for a name that holds a secret, 1 for a weak one (``MAILGUN_KEY``: only a
+    random-looking value counts), 0 for a name that does not hold a secret."""
+    return _strength(str(name)[:_NAME_CAP]) if name else 0
+
+
+def _name_strength(name: str | None) -> int:
+    """2 for a name that holds a secret, 1 for a weak one (``MAILGUN_KEY``: only a
+    random-looking value counts), 0 for a name that does not hold a secret."""
+    if not name:
+        return 0
+    words = name_words(name)
+    while words and words[-1].isdigit():
+        words.pop()  # API_KEY_2, PASSWORD1
+    if not words:
+        return 0
+    joined = "_".join(words)
+    if joined in _SECRET_NAMES:
+        return 2
+    if joined in _NOT_SECRET_NAMES:
+        return 0
+    if words[0] in _FLAG_FIRST_WORDS and len(words) > 1:
+        return 0
+    if words[:2] in (["NEXT", "PUBLIC"], ["EXPO", "PUBLIC"], ["VITE", "PUBLIC"]) or words[0] == "PUBLIC":
+        return 0
+    last = words[-1]
+    if last in _NOT_VALUE_WORDS:
+        return 0
+    if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
+        return 2
+    if last in ("KEY", "KEYS"):
+        if len(words) == 1:
+            return 1
+        before = words[-2]
+        if before in _PUBLIC_KEY_QUALIFIERS or before in ("PUBLIC", "PUBLISHABLE"):
+            return 0
+        if before in _KEY_QUALIFIERS or before.endswith(_SECRET_ENDINGS) or before in _SECRET_WORDS:
+            return 2
+        return 1
+    if last in ("AUTH", "DSN", "COOKIE", "SIGNATURE"):
+        return 1
+    return 0
+
+
+def is_secret_name(name: str | None) -> bool:
+    """A variable or key name whose value is a secret (DB_PASSWORD, API_KEY, PGPASSWORD...)."""
+    return secret_name_strength(name) > 0
+
+
+# ============================================================================ known formats
+
+#: (label, pattern) for each well-known credential format; any name
+KNOWN_TOKENS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("AWS access key ID", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,255}")),
+    ("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{40,255}")),
+    ("GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|ft|soat)-[A-Za-z0-9_\-]{20,255}")),
+    ("Slack token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,255}")),
+    ("Slack app token", re.compile(r"\bxapp-\d-[A-Za-z0-9-]{20,255}")),
+    ("Slack webhook", re.compile(r"hooks\.slack\.com/(?:services|workflows)/T[0-9A-Z]{6,32}/[0-9A-Z]{6,32}/[0-9A-Za-z]{20,64}")),
+    ("Discord webhook", re.compile(r"discord(?:app)?\.com/api/webhooks/\d{5,32}/[A-Za-z0-9_\-]{40,100}")),
+    ("Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,255}")),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])")),
+    ("private key", re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")),
+    ("SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{16,64}\.[A-Za-z0-9_\-]{16,64}(?![A-Za-z0-9_\-])")),
+    ("OpenAI key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{32,255}")),
+    ("Anthropic key", re.compile(r"\bsk-ant-[A-Za-z0-9_\-]{32,255}")),
+    ("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_\-]{50,255}")),
+    ("Docker Hub token", re.compile(r"\bdckr_pat_[A-Za-z0-9_\-]{20,64}")),
+    ("HashiCorp Vault token", re.compile(r"\bhv[sb]\.[A-Za-z0-9_\-]{24,255}")),
+    ("Hugging Face token", re.compile(r"\bhf_[A-Za-z]{34,40}(?![A-Za-z])")),
+    ("Grafana token", re.compile(r"\bgl(?:c|sa)_[A-Za-z0-9_=+/\-]{32,255}")),
+    ("Shopify token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b")),
+    ("DigitalOcean token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b")),
+    ("Twilio key", re.compile(r"\bSK[0-9a-fA-F]{32}\b")),
+    ("Mailgun key", re.compile(r"\bkey-[0-9a-z]{32}\b")),
+    ("Telegram bot token", re.compile(r"\b\d{8,10}:AA[A-Za-z0-9_\-]{33}(?![A-Za-z0-9_\-])")),
+    ("age secret key", re.compile(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b")),
+)
+#: literal text every catalogue entry starts with (or holds): a fast test before the full search
+_TOKEN_HINTS = ("AKIA", "ASIA", "gh", "github_pat_", "gl", "xox", "xapp-", "hooks.slack.com", "discord", "k_live_",
+                "AIza", "-----BEGIN ", "SG.", "sk-", "npm_", "pypi-", "dckr_pat_", "hv", "hf_", "shp", "do", "SK",
+                "key-", ":AA", "AGE-SECRET-KEY-1")
+
+
+def _may_hold_token(text: str) -> bool:
+    return any(hint in text for hint in _TOKEN_HINTS)
+
+
+#: formats that identify rather than authenticate: reported only beside their secret half
+_IDENTIFIER_LABELS = frozenset(("AWS access key ID",))
+
+#: all of them in one pattern (one pass over text that may hold any)
+ANY_TOKEN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in KNOWN_TOKENS))
+
+_FILLER_RUNS = ("0123456", "123456", "234567", "abcdef", "bcdefg", "abc123", "qwerty", "asdfgh", "xxxx", "XXXX")
+
+
+def _fake_token(text: str) -> bool:
+    """A token-shaped value nobody issued: documentation examples and filler."""
+    upper = text.upper()
+    return ("EXAMPLE" in upper or "..." in text or "\u2026" in text or any(run in text for run in _FILLER_RUNS)
+            or len(set(text)) < 8)
+
+
+def find_token(text: str, *, identifiers: bool = True) -> tuple[str, str] | None:
+    """(label, matched text) of the first real-looking known credential format in ``text``.
+
+    Documentation examples (``AKIAIOSFODNN7EXAMPLE``), elided and filler values are not
+    tokens; a private key whose body is elided (``...``) or made up is not one either.
+    ``identifiers=False`` skips formats that identify rather than authenticate.
+    """
+    if not text or not _may_hold_token(text) or ANY_TOKEN.search(text) is None:
+        return None
+    for label, pattern in KNOWN_TOKENS:
+        if not identifiers and label in _IDENTIFIER_LABELS:
+            continue
+        for match in pattern.finditer(text):
+            found = match.group(0)
+            if label == "private key":
+                body = text[match.end():match.end() + 120].lower()
+                if "..." in body or "\u2026" in body or "xxxx" in body or "example" in body or "redacted" in body:
+                    continue
+                return label, found
+            if not _fake_token(found):
+                return label, found
+    return None
+
+
+def token_kind(text: str, *, identifiers: bool = True) -> str | None:
+    """The label of the first real-looking known credential format in ``text``, if any."""
+    found = find_token(text, identifiers=identifiers)
+    return found[0] if found else None
+
+
+# ============================================================================ references and placeholders
+
+#: prefixes of values a secret store or the platform resolves: Vault, vals (ref+), AWS ARNs,
+#: GCP resource names, Berglas, 1Password, Azure Key Vault, Doppler, Infisical, Bitwarden
+_REFERENCE_PREFIXES = (
+    "vault:", "ref+", "arn:", "projects/", "sm://", "berglas://", "op://", "gcp-secret://", "azure-keyvault://",
+    "akv://", "keyvault:", "secretsmanager:", "ssm:", "aws-secretsmanager:", "aws-ssm:", "doppler://",
+    "infisical://", "bws://", "secret://", "secretref:", "k8s-secret:", "env:", "file:", "kms:",
+)
+_ENCRYPTED_MARKERS = ("ENC[", "$ANSIBLE_VAULT;", "-----BEGIN AGE ENCRYPTED", "-----BEGIN PGP MESSAGE", "sops:")
+_TEMPLATE_MARKERS = ("${{", "{{", "{%", "$(", "`", "#{", "<%", "[[")
+_DEPLOY_MARKER_RE = re.compile(r"^(?:__[A-Za-z0-9_.\-]{1,100}__|@@[A-Za-z0-9_.\-]{1,100}@@|%[A-Za-z_][A-Za-z0-9_]{0,100}%|#\{[^}]{1,100}\}#?)$")
+_STAND_IN_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]{0,60}(?:_[A-Z0-9]{1,60}){1,12}$")
+_PATH_RE = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.\-]{1,100}(?:/[\w.\-]{1,100}){1,20}\.(?:txt|key|pem|json|crt|p12|pfx|jks|keystore|der|asc|gpg|env|conf|cfg|yaml|yml)$")
+_HOST_RE = re.compile(r"^[a-z][a-z0-9\-]{0,62}(?:\.[a-z][a-z0-9\-]{0,62}){1,10}$")
+_NUMBER_RE = re.compile(r"^[+-]?\d{1,40}(?:\.\d{1,20})?(?:ms|[smhdwy])?$")
+
+#: values that switch a feature off or are not a value at all
+_SENTINELS = frozenset((
+    "", "invalid", "disabled", "disable", "none", "null", "nil", "false", "true", "yes", "no", "on", "off", "0",
+    "1", "-1", "-", "n/a", "na", "unset", "undefined", "empty", "noop", "no-op", "skip", "read", "write",
+    "read-all", "write-all", "required", "optional", "auto", "enabled", "enable", "inherit", "~", "nothing",
+    "notused", "not-used", "unused", "''", '""', "[]", "{}", "off-", "not_set", "notset", "not-set", "unknown",
+))
+#: substrings of a value that asks to be filled in (never a value anyone runs with on purpose)
+_PLACEHOLDER_PARTS = (
+    "your-", "your_", "your ", "yourpass", "yoursecret", "yourtoken", "yourkey", "replace", "insert", "enter-",
+    "enter_", "enter ", "put-", "put_", "put ", "fill-in", "fill_in", "fillme", "fill-me", "placeholder",
+    "example", "sample", "dummy", "fake", "redacted", "notasecret", "not-a-secret", "not_a_secret",
+    "not-a-real", "not_a_real", "notreal", "todo", "fixme", "tbd", "xxxx", "****", "...", "\u2026",
+    "-here", "_here", " here", "goes-here", "set-me", "set_me", "setme", "generate", "openssl rand",
+    "random-string", "random_string", "randomstring", "some-random", "some_random", "somerandom",
+    "secret-key-here", "to-be-set", "to_be_set", "tobeset", "must-be-set", "please", "override",
+)
+#: well-known default credentials: vendor defaults, the most common weak passwords, and the
+#: words every quick start uses (reported as weak in deployed files, placeholders in examples)
+WEAK_DEFAULTS = frozenset((
+    "admin", "administrator", "root", "toor", "postgres", "postgresql", "pgsql", "mysql", "mariadb", "mongo",
+    "mongodb", "redis", "rabbitmq", "rabbit", "guest", "user", "users", "test", "tester", "testing", "demo",
+    "dev", "development", "local", "localhost", "default", "password", "passwd", "pass", "pwd", "secret",
+    "supersecret", "topsecret", "changeme", "changeit", "letmein", "welcome", "qwerty", "abc123", "iloveyou",
+    "monkey", "dragon", "master", "login", "access", "sa", "oracle", "minioadmin", "minio", "elastic",
+    "elasticsearch", "kibana", "grafana", "keycloak", "gitlab", "jenkins", "nextcloud", "wordpress", "odoo",
+    "airflow", "superset", "metabase", "sonar", "sonarqube", "app", "application", "db", "database", "docker",
+    "kubernetes", "k8s", "hunter2", "foobar", "foo", "bar", "baz", "key", "token", "apikey", "api_key",
+    "mysecret", "mypassword", "secretpassword", "supersecretpassword", "adminpassword", "dbpassword",
+    "rootpassword", "s3cr3t", "passw0rd", "p4ssw0rd", "p4ssword", "pa55word", "123456", "1234567",
+    "12345678", "123456789", "1234567890", "1234", "12345", "000000", "111111", "123123", "654321",
+    "insecure", "unsafe", "notsecure", "unsecure", "devpassword", "devsecret", "testpassword", "testsecret",
+    "example", "sample", "default_password", "defaultpassword", "secret_key", "secretkey", "jwtsecret",
+    "jwt_secret", "pleasechangeme", "change_me", "change-me", "change_this", "change-this", "changethis",
+    "changemeplease", "changeme123", "admin123", "root123", "pass123", "password1", "password123",
+    "secret123", "test123", "user123", "guest123", "postgres123", "mysql123", "qwerty123", "welcome1",
+))
+_WEAK_BASE_WORDS = (
+    "password", "passwd", "secret", "admin", "changeme", "change", "default", "qwerty", "letmein", "welcome",
+    "postgres", "mysql", "insecure", "unsafe", "dev", "test", "demo", "local", "root", "guest", "pass",
+    "master", "super",
+)
+_WEAK_COUNTER_RE = re.compile(r"^([a-z]{2,30})[-_.@#!]?\d{1,6}[!.#@$]{0,3}$")
+_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "3": "e", "$": "s", "5": "s", "7": "t", "!": ""})
+_WORDY_RE = re.compile(r"^[a-z]{2,30}\d{0,4}(?:[-_. ](?:[a-z]{2,30}\d{0,4}|\d{1,4})){0,20}$")
+_WORD_RUN_RE = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
+
+
+def _entropy(text: str) -> float:
+    counts: dict[str, int] = {}
+    for c in text:
+        counts[c] = counts.get(c, 0) + 1
+    n = len(text)
+    return -sum(k / n * math.log2(k / n) for k in counts.values())
+
+
+def _classes(text: str) -> int:
+    return (any(c.islower() for c in text) + any(c.isupper() for c in text) + any(c.isdigit() for c in text)
+            + any(not c.isalnum() for c in text))
+
+
+def is_placeholder(text: str) -> bool:
+    """A value that asks to be filled in: ``<your-key>``, ``your-token-here``, ``xxxx``, ``HF_TOKEN``."""
+    value = text.strip()
+    if not value:
+        return True
+    lower = value.lower()
+    if ("<" in value and ">" in value) or (value[0] == "[" and value[-1] == "]"):
+        return True
+    if any(part in lower for part in _PLACEHOLDER_PARTS):
+        return True
+    if _STAND_IN_NAME_RE.match(value) and value.lower().replace("_", "") not in WEAK_DEFAULTS:
+        return True  # a SCREAMING_SNAKE name standing in for the value (HF_TOKEN, INSERT_CLUSTER_TOKEN)
+    return len(set(lower)) == 1 and len(lower) >= 3  # xxx, ***, ---, 000
+
+
+def is_sentinel(text: str) -> bool:
+    """A value that switches a feature off or is not a value: empty, ``disabled``, ``none``, ``invalid``."""
+    return text.strip().strip("\"'").lower() in _SENTINELS
+
+
+def weak_default(text: str) -> bool:
+    """A well-known default credential (``postgres``, ``admin``, ``changeme``, ``password123``,
+    ``P@ssw0rd``, ``secret2024``), whatever its case."""
+    lower = text.strip().lower()
+    if lower in WEAK_DEFAULTS:
+        return True
+    plain = lower.translate(_LEET)
+    if plain in WEAK_DEFAULTS:
+        return True
+    for candidate in (lower, plain):
+        counter = _WEAK_COUNTER_RE.match(candidate)
+        if counter and counter.group(1) in WEAK_DEFAULTS:
+            return True
+    squashed = plain.replace("-", "").replace("_", "").replace(".", "")
+    return squashed in WEAK_DEFAULTS
+
+
+def random_looking(text: str) -> bool:
+    """Does the value look generated (a key, a token, a random password) rather than chosen?"""
+    value = text.strip()
+    n = len(value)
+    if n < 8 or value.isdigit() or _WORDY_RE.match(value):
+        return False
+    lower = value.lower()
+    plain = lower.translate(_LEET)
+    if any(run in value for run in _FILLER_RUNS) or any(word in plain for word in _WEAK_BASE_WORDS if len(word) >= 5):
+        return False
+    words = sum(len(m.group(0)) for m in _WORD_RUN_RE.finditer(value) if len(m.group(0)) >= 4)
+    if words / n >= 0.6:
+        return False  # mostly words: SuperSecretPassword, MyCompanyDbPass
+    classes = _classes(value)
+    entropy = _entropy(value)
+    if len(set(value)) < 5:
+        return False
+    if classes >= 3 and entropy >= 2.5:
+        return True
+    if classes >= 2 and n >= 12 and entropy >= 3.0:
+        return True
+    return n >= 20 and entropy >= 3.0
+
+
+# -- ${VAR:-default} ------------------------------------------------------------
+
+_NAME_START = re.compile(r"[A-Za-z_]")
+
+
+def resolve(text: str, _depth: int = 0) -> tuple[str | None, bool]:
+    """(value, from_default): the literal a value stands for when no variable is set.
+
+    ``${VAR:-d}``/``${VAR-d}``/``${VAR:=d}``/``${VAR=d}`` become their default (nested
+    defaults too), ``$$`` a ``$``; ``${VAR}``, ``$VAR``, ``${VAR:?err}`` and ``${VAR:+alt}``
+    make the value unknown (None).  A single linear pass, at most 10 levels deep.
+    """
+    if "$" not in text:
+        return text, False
+    out: list[str] = []
+    used_default = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c != "$":
+            j = text.find("$", i)
+            j = n if j < 0 else j
+            out.append(text[i:j])
+            i = j
+            continue
+        nxt = text[i + 1] if i + 1 < n else ""
+        if nxt == "$":
+            out.append("$")
+            i += 2
+        elif nxt == "{":
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if text[j] == "{":
+                    depth += 1
+                elif text[j] == "}":
+                    depth -= 1
+                j += 1
+            if depth:
+                return None, False  # unterminated
+            inner = text[i + 2:j - 1]
+            k = 0
+            while k < len(inner) and (inner[k].isalnum() or inner[k] == "_"):
+                k += 1
+            op = inner[k:k + 2] if inner[k:k + 2] in (":-", ":=", ":?", ":+") else inner[k:k + 1]
+            if k == 0 or op not in (":-", ":=", "-", "="):
+                return None, False
+            if _depth >= 10:
+                return None, False
+            default, _ = resolve(inner[k + len(op):], _depth + 1)
+            if default is None:
+                return None, False
+            out.append(default)
+            used_default = True
+            i = j
+        elif nxt and (_NAME_START.match(nxt) or nxt.isdigit() or nxt in "@*#?!-"):
+            return None, False
+        else:
+            out.append("$")
+            i += 1
+    return "".join(out), used_default
+
+
+# -- URLs ----------------------------------------------------------------------
+
+#: ``scheme://user:password@``; the user may be empty (``redis://:pw@host``), documentation
+#: brackets are not part of the password (``redis://[:password]@host``)
+_URL_CRED_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://\[?([^:/@\s\[]{0,200}):([^@/\s]{1,500}?)\]?@")
+
+
+def url_credentials(text: str) -> tuple[str, str] | None:
+    """(user, password) written in a URL's userinfo, or None."""
+    if "://" not in text or "@" not in text:
+        return None
+    match = _URL_CRED_RE.match(text.strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
+# ============================================================================ verdicts
+
+_SECRET_KINDS = frozenset(("token", "random", "weak"))
+#: a longer value is a document (a file, a certificate bundle), searched for tokens only
+_VALUE_CAP = 4096
+
+
+@dataclass(frozen=True)
+class SecretVerdict:
+    """What a name/value pair is.
+
+    ``kind`` is ``token`` (a known credential format), ``random`` (a random-looking
+    literal) or ``weak`` (a guessable literal, ``well_known`` when it is a published default)
+    for secrets; for everything else it says why not: ``empty``, ``sentinel``, ``reference``,
+    ``encrypted``, ``path``, ``placeholder``, ``public``, ``identifier``, ``setting``,
+    ``document`` or ``name`` (the name does not hold a secret).
+    """
+
+    kind: str
+    #: a short human label: "GitHub token", "random-looking value", "well-known default password"
+    label: str = ""
+    #: the secret part of the value (the password of a URL, the default of ``${VAR:-d}``)
+    value: str = ""
+    #: the secret sits in a URL's userinfo
+    in_url: bool = False
+    #: the value is the default of a ``${VAR:-default}``
+    default: bool = False
+    #: a published default as it is (``postgres``, ``admin``, ``changeme``): safe to name in a
+    #: message; variants (``P@ssw0rd2024``) are weak too but never named
+    well_known: bool = False
+
+    @property
+    def is_secret(self) -> bool:
+        return self.kind in _SECRET_KINDS
+
+    def __bool__(self) -> bool:
+        return self.is_secret
+
+    def severity(self, *, exposed: bool | None = None) -> "Severity":
+        """Critical for tokens and random-looking values; for weak values high when the
+        holder is reachable from outside its host (``exposed``), medium otherwise."""
+        from ..api import Severity
+
+        if self.kind in ("token", "random"):
+            return Severity.CRITICAL
+        if self.kind == "weak":
+            return Severity.HIGH if exposed else Severity.MEDIUM
+        return Severity.INFO
+
+    def describe(self) -> str:
+        """A phrase for a message: 'a GitHub token', 'a random-looking literal secret',
+        "the well-known default 'postgres'", 'a guessable literal password'."""
+        where = " in a URL" if self.in_url else ""
+        if self.kind == "token":
+            return f"a {self.label}{where}"
+        if self.kind == "random":
+            return f"a literal secret{where}"
+        if self.well_known:
+            return f"the well-known default {self.value!r}{where}"
+        if self.label.startswith("variant"):
+            return f"a variant of a well-known default password{where}"
+        return f"a guessable literal value{where}"
+
+    def evidence(self, name: str) -> str:
+        """``NAME=<redacted>`` (``NAME: password <redacted>`` for a URL), never the value."""
+        if self.kind == "token" and not self.in_url:
+            return f"{name}: {self.label} {redact(self.value)}"
+        if self.in_url:
+            return f"{name}: URL password {redact(self.value)}"
+        return f"{name}={redact(self.value)}"
+
+
+_NOT_A_NAME = SecretVerdict("name")
+
+
+def classify_value(value: object, *, where: str = "argv") -> SecretVerdict:
+    """:func:`classify` for a value known to be a secret by where it sits (a Secret's data,
+    the value of ``sshpass -p``): every literal counts, whatever a name would say."""
+    return classify(None, value, where=where if where in _NAMELESS_PLACES else "argv")
+
+
+def classify(name: str | None, value: object, *, where: str = "text") -> SecretVerdict:
+    """What ``name=value`` holds, the same answer in every domain (see the module docstring).
+
+    ``where`` names the place (one of :data:`WHERE`); only example files (sample values are
+    placeholders) and nameless places (``k8s-secret``, ``argv``: every literal is a secret)
+    change the verdict.
+    """
+    if where not in WHERE:
+        raise ValueError(f"unknown place {where!r}")
+    if value is None or isinstance(value, bool):
+        return SecretVerdict("sentinel" if isinstance(value, bool) else "empty")
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        return SecretVerdict("document")  # a mapping or a list: not one value
+    return _classify(name, value, where, 0)
+
+
+def _strip_quotes(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def _classify(name: str | None, raw: str, where: str, depth: int, from_default: bool = False) -> SecretVerdict:
+    text = _strip_quotes(raw.strip()).strip()
+    example = where in _EXAMPLE_PLACES
+    if not text:
+        return SecretVerdict("empty")
+    # 1. a known credential format is a secret whatever the name
+    token = find_token(text, identifiers=False)
+    if token is not None:
+        return SecretVerdict("token", token[0], token[1] if token[0] != "private key" else text, default=from_default)
+    if "\n" in text or len(text) > _VALUE_CAP:
+        if "-----BEGIN" in text and "PRIVATE KEY" not in text:
+            return SecretVerdict("public", "certificate or public key")
+        return SecretVerdict("document", "a whole file")
+    # 2. public material
+    lower = text.lower()
+    if lower.startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-", "ssh-dss ", "sk-ssh-", "sk-ecdsa-", "age1",
+                         "pk_live_", "pk_test_", "-----begin certificate", "-----begin public key")):
+        return SecretVerdict("public", "public key")
+    if token_kind(text) is not None:
+        return SecretVerdict("identifier", "AWS access key ID (the secret access key is the secret)")
+    # 3. references
+    if text.startswith(_ENCRYPTED_MARKERS):
+        return SecretVerdict("encrypted")
+    if any(marker in text for marker in _TEMPLATE_MARKERS) or _DEPLOY_MARKER_RE.match(text):
+        return SecretVerdict("reference")
+    if lower.startswith(_REFERENCE_PREFIXES):
+        return SecretVerdict("reference", "secret-store reference")
+    if "$" in text:
+        resolved, used_default = resolve(text)
+        if resolved is None:
+            return SecretVerdict("reference")
+        if resolved != text and depth < 3:
+            return _classify(name, resolved, where, depth + 1, from_default or used_default)
+    if _PATH_RE.match(text):
+        return SecretVerdict("path")
+    # 4. a password in a URL: any name
+    creds = url_credentials(text)
+    if creds is not None:
+        inner = _classify("password", creds[1], where, depth + 1, from_default)
+        if inner.is_secret:
+            return SecretVerdict(inner.kind, inner.label, inner.value, True, from_default, inner.well_known)
+        return inner
+    if "://" in text:
+        return SecretVerdict("setting", "a URL without credentials")
+    # 5. sentinels and placeholders
+    if is_sentinel(text):
+        return SecretVerdict("sentinel", "switches the feature off")
+    if is_placeholder(text):
+        return SecretVerdict("placeholder")
+    # 6. literals: only under a secret name (or where every value is one)
+    strength = 2 if where in _NAMELESS_PLACES else secret_name_strength(name)
+    if strength == 0:
+        return _NOT_A_NAME
+    if _NUMBER_RE.match(text) and not weak_default(text):
+        return SecretVerdict("setting", "a number or a duration")
+    if _HOST_RE.match(text):
+        return SecretVerdict("setting", "a host name")
+    if random_looking(text):
+        return SecretVerdict("random", "random-looking value", text, default=from_default)
+    if strength == 1:
+        return SecretVerdict("setting", "not random enough for a weak secret name")
+    if example:
+        return SecretVerdict("placeholder", "a sample value in an example file")
+    if lower in WEAK_DEFAULTS or (name is not None and lower in {w.lower() for w in name_words(name)}):
+        return SecretVerdict("weak", "well-known default", text, default=from_default, well_known=True)
+    if weak_default(text):
+        return SecretVerdict("weak", "variant of a well-known default", text, default=from_default)
+    return SecretVerdict("weak", "guessable value", text, default=from_default)
+
+
+# ============================================================================ command lines
+
+#: environment variables that hand a password to a client program
+PASSWORD_ENV = frozenset(("PGPASSWORD", "MYSQL_PWD", "SSHPASS", "REDISCLI_AUTH", "MONGO_PASSWORD", "RCLONE_CONFIG_PASS",
+                          "RESTIC_PASSWORD", "BORG_PASSPHRASE", "VAULT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"))
+_MYSQL = frozenset(("mysql", "mysqldump", "mariadb", "mariadb-dump", "mysqladmin", "mysqlpump", "mysqlimport", "mysqlcheck"))
+_MONGO = frozenset(("mongodump", "mongorestore", "mongosh", "mongo", "mongoexport", "mongoimport"))
+_LOGIN_PROGRAMS = frozenset(("docker", "podman", "helm", "nerdctl", "buildah", "skopeo", "oras", "crane"))
+#: programs whose command lines may carry a password (for wrappers and commands kept in variables)
+PASSWORD_PROGRAMS = _MYSQL | _MONGO | _LOGIN_PROGRAMS | frozenset(("sshpass", "redis-cli", "curl", "openssl", "htpasswd",
+                                                                    "kubeadm", "cloudflared", "vault", "psql", "pg_dump"))
+#: long options named like a secret that take no value or a file, not the secret
+_VALUELESS_OPTIONS = frozenset(("password-stdin", "with-token", "token-stdin", "ask-password", "prompt-password"))
+
+
+def argv_secrets(program: str, argv: Sequence[str]) -> list[tuple[str, int, str]]:
+    """(how, index, value) for each word of ``argv`` (``argv[0]`` is the program) that passes
+    a password or token on the command line.
+
+    ``sshpass -p X``/``-pX``, ``mysql -pX`` (glued: a separate ``-p`` prompts),
+    ``redis-cli -a X``, ``docker/podman/helm login|add -p X``, ``mongo* -p X``, ``curl -u
+    user:X``, ``openssl -passin pass:X``, ``helm --set db.password=X`` and any long option
+    named like a secret (``--password X``, ``--token=X``, ``--client-secret X``).
+    ``docker run -p`` publishes a port and ``docker build --secret id=x`` names a secret:
+    neither is reported.  The caller decides whether the value is a literal
+    (:func:`classify_value`).
+    """
+    name = program.rsplit("/", 1)[-1]
+    out: list[tuple[str, int, str]] = []
+    verbs = [a for a in argv[1:4] if not a.startswith("-")]
+    login = name in _LOGIN_PROGRAMS and bool({"login", "add"} & set(verbs))
+    n = len(argv)
+    i = 1
+    while i < n:
+        word = argv[i]
+        nxt = argv[i + 1] if i + 1 < n else None
+        if word == "--":
+            break
+        if name == "sshpass" and word == "-p" and nxt is not None:
+            out.append(("sshpass -p", i + 1, nxt))
+        elif name == "sshpass" and word.startswith("-p") and len(word) > 2:
+            out.append(("sshpass -p", i, word[2:]))
+        elif name in _MYSQL and word.startswith("-p") and len(word) > 2 and not word.startswith("--"):
+            out.append((f"{name} -p", i, word[2:]))
+        elif name == "redis-cli" and word == "-a" and nxt is not None:
+            out.append(("redis-cli -a", i + 1, nxt))
+        elif word == "-p" and nxt is not None and (login or name in _MONGO):
+            verb = " ".join(v for v in verbs[:2] if v in ("login", "add", "registry", "repo"))
+            out.append((f"{name} {verb} -p" if login else f"{name} -p", i + 1, nxt))
+        elif name == "curl" and word in ("-u", "--user") and nxt is not None and ":" in nxt:
+            out.append(("curl -u", i + 1, nxt.split(":", 1)[1]))
+        elif name == "openssl" and word in ("-passin", "-passout", "-pass", "-k") and nxt is not None:
+            if nxt.startswith("pass:"):
+                out.append((f"openssl {word}", i + 1, nxt[5:]))
+        elif word in ("--set", "--set-string") and nxt is not None and "=" in nxt:
+            key, _, value = nxt.partition("=")
+            if secret_name_strength(key.rsplit(".", 1)[-1]) == 2:
+                out.append((f"{name} {word} {key}", i + 1, value))
+        elif word.startswith("--") and len(word) > 3:
+            option, eq, glued = word[2:].partition("=")
+            if option.lower() in _VALUELESS_OPTIONS or secret_name_strength(option) != 2:
+                i += 1
+                continue
+            if option.lower() == "secret" and name in _LOGIN_PROGRAMS | {"docker", "buildx"}:
+                i += 1
+                continue  # docker build --secret id=npm,src=... names a secret mount
+            if eq:
+                out.append((f"{name} --{option}", i, glued))
+            elif nxt is not None and not nxt.startswith("-"):
+                out.append((f"{name} --{option}", i + 1, nxt))
+        i += 1
+    return out
+
+
+# ============================================================================ redaction
+
+SECRET_MASK = "****"
+
+
+def redact(value: object) -> str:
+    """A redacted form of a secret: enough to recognise it, never the value.
+
+    Keeps the first two characters of values of 12 characters or more (enough to tell
+    two secrets apart, too little to guess from) and always says how long the value
+    was, e.g. ``su****** (16 chars)``; shorter values are masked entirely.
+    """
+    text = "" if value is None else str(value)
+    if not text:
+        return "(empty)"
+    if len(text) < 12:
+        return f"{SECRET_MASK} ({len(text)} chars)"
+    return f"{text[:2]}{'*' * 6} ({len(text)} chars)"
+
+
+def _short(value: str) -> str:
+    return redact(value).split(" ")[0]
+
+
+#: URL userinfo passwords anywhere in a text (bounded: linear on any input)
+_URL_CREDENTIALS = re.compile(r"(?<![A-Za-z0-9+.\-])(?P<head>[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^\s:/@'\"]{0,200}:)(?P<secret>[^\s@/'\"]{1,500})(?=@)")
+_JWT = re.compile(r"(?<![\w-])eyJ[\w-]{10,4000}\.eyJ[\w-]{10,8000}\.[\w-]{10,2000}")
+_KEY_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = re.compile(r"-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+#: a ``name = value`` / ``name: value`` / ``"name": "value"`` assignment; the name must start a word
+_ASSIGNMENT = re.compile(
+    r"(?<![\w.\-])(?P<key>[A-Za-z_][\w.\-]{0,99})(?P<sep>[\"']?[ \t]{0,8}(?::|=)[ \t]{0,8})"
+    r"(?:\"(?P<dq>[^\"\r\n]{1,1000})\"?|'(?P<sq>[^'\r\n]{1,1000})'?|(?P<bare>[^\s\"',;}\])]{1,1000}))"
+)
+#: words of a command line with their spans (quotes kept; a quote runs at most 1,000 characters)
+_SHELL_WORD = re.compile(r"\"[^\"\n]{0,1000}\"|'[^'\n]{0,1000}'|[^\s\"']{1,1000}[\"']?")
+
+
+def _maskable(name: str, value: str) -> bool:
+    """Should the value of ``name`` be hidden in text shown to a user?"""
+    if secret_name_strength(name) == 0:
+        return False
+    verdict = classify(name, value, where="text")
+    return verdict.is_secret or verdict.kind in ("placeholder", "setting", "name", "document")
+
+
+def _yaml_value_end(line: str, start: int, end: int) -> int:
+    """Where a bare ``key: value`` runs to: YAML values go on past spaces (``password: two
+    words``) up to a comment, a flow separator or the end of the line (1,000 characters at most)."""
+    stop = min(len(line), start + 1000)
+    for mark in (" #", "\t#", ",", "}", "]"):
+        at = line.find(mark, end, stop)
+        if at >= 0:
+            stop = at
+    return max(end, start + len(line[start:stop].rstrip()))
+
+
+def _mask_assignments(line: str) -> str:
+    if "=" not in line and ":" not in line:
+        return line
+    out: list[str] = []
+    last = 0
+    for match in _ASSIGNMENT.finditer(line):
+        if match.start() < last:
+            continue
+        key = match.group("key")
+        if match.group("dq") is not None:
+            start, end = match.span("dq")
+        elif match.group("sq") is not None:
+            start, end = match.span("sq")
+        else:
+            start, end = match.span("bare")
+            if ":" in match.group("sep") and "=" not in match.group("sep"):
+                end = _yaml_value_end(line, start, end)
+        value = line[start:end]
+        if SECRET_MASK in value or not _maskable(key.rsplit(".", 1)[-1] if "." in key else key, value):
+            continue
+        out.append(line[last:start])
+        out.append(_short(value))
+        last = end
+    if not out:
+        return line
+    out.append(line[last:])
+    return "".join(out)
+
+
+def _mask_options(line: str, _depth: int = 0) -> str:
+    """Hide the values of password options (``docker login -p X``, ``mysql -pX``, ``--token X``),
+    also in a command kept in a quoted string (``SSH="sshpass -p X ssh host"``, ``bash -c '...'``)."""
+    if "-" not in line:
+        return line
+    words = [(m.start(), m.end(), m.group(0)) for m in _SHELL_WORD.finditer(line)]
+    hits: list[tuple[int, int, str]] = []
+
+    def take(first: int, program: str, argv: list[str]) -> None:
+        for _, index, value in argv_secrets(program, argv):
+            start, _, raw = words[first + index]
+            if not value or SECRET_MASK in value or not classify_value(value).is_secret:
+                continue
+            offset = raw.find(value)
+            if offset >= 0:
+                hits.append((start + offset, start + offset + len(value), _short(value)))
+
+    in_program = 0  # words left in the current password program's command line
+    for i, (wstart, _, word) in enumerate(words):
+        bare = word.strip("\"'")
+        if _depth == 0 and word[:1] in "\"'" and " -" in bare:
+            inner = _mask_options(bare, 1)
+            if inner != bare:
+                hits.append((wstart + 1, wstart + 1 + len(bare), inner))
+            continue
+        if bare in ("|", "||", "&&", ";", "&"):
+            in_program = 0
+            continue
+        program = bare.rsplit("/", 1)[-1]
+        if program in PASSWORD_PROGRAMS:
+            argv = [program]
+            for _, _, w in words[i + 1:i + 40]:
+                w = w.strip("\"'")
+                if w in ("|", "||", "&&", ";", "&") or w.rsplit("/", 1)[-1] in PASSWORD_PROGRAMS:
+                    break
+                argv.append(w)
+            in_program = len(argv)
+            take(i, program, argv)
+        elif in_program:
+            in_program -= 1
+        elif bare.startswith("--") and len(bare) > 3:  # any program: --password X, --token=X
+            nxt = words[i + 1][2].strip("\"'") if i + 1 < len(words) else None
+            take(i - 1, "", ["", bare] + ([nxt] if nxt is not None else []))
+    if not hits:
+        return line
+    out: list[str] = []
+    last = 0
+    for start, end, shown in sorted(set(hits)):
+        if start < last:
+            continue
+        out.append(line[last:start])
+        out.append(shown)
+        last = end
+    out.append(line[last:])
+    return "".join(out)
+
+
+def _scrub_tokens(text: str) -> str:
+    if "://" in text and "@" in text:
+        text = _URL_CREDENTIALS.sub(
+            lambda m: m.group("head") + (m.group("secret") if not classify_value(m.group("secret")).is_secret
+                                         else _short(m.group("secret"))), text)
+    if _may_hold_token(text) and ANY_TOKEN.search(text):
+        text = ANY_TOKEN.sub(lambda m: m.group(0) if "PRIVATE KEY" in m.group(0) else redact(m.group(0)), text)
+    if "eyJ" in text:
+        text = _JWT.sub(lambda m: redact(m.group(0)), text)
+    return text
+
+
+def scrub_line(line: str) -> str:
+    """One line made safe to display: known tokens, URL passwords, JWTs, password options
+    and the values of secret-named assignments masked; references (``${VAR}``, ``$(cmd)``,
+    ``{{ x }}``) and names of secrets (``secretName: tls``) stay as they are."""
+    if not line:
+        return line
+    line = _scrub_tokens(line)
+    line = _mask_options(line)
+    return _mask_assignments(line)
+
+
+def scrub_lines(lines: Sequence[str], start: int = 0, stop: int | None = None) -> list[str]:
+    """Lines ``start:stop`` of a file made safe to display, reading the file from its start
+    so a private key's body lines are hidden even when its BEGIN line is not shown."""
+    stop = len(lines) if stop is None else min(stop, len(lines))
+    out: list[str] = []
+    in_key = False
+    for index in range(0, stop):
+        line = lines[index]
+        if in_key:
+            end = _KEY_END.search(line)
+            if end is None:
+                if index >= start:
+                    indent = len(line) - len(line.lstrip())
+                    out.append(line[:indent] + "(private key line redacted)" if line.strip() else line)
+                continue
+            in_key = False
+            if index >= start:
+                out.append(line[:end.start()].rstrip()[:0] + scrub_line(line[end.start():]))
+            continue
+        begin = _KEY_BEGIN.search(line)
+        if begin is not None and _KEY_END.search(line, begin.end()) is None:
+            in_key = True
+        if index >= start:
+            if begin is not None:
+                end = _KEY_END.search(line, begin.end())
+                tail = line[end.start():] if end else ""
+                out.append(scrub_line(line[:begin.end()]) + (" (redacted) " + tail if end else " (redacted)"))
+            else:
+                out.append(scrub_line(line))
+    return out
+
+
+def scrub(text: str | None) -> str | None:
+    """Redact credentials left in a message or evidence: every line through
+    :func:`scrub_lines` (tokens, URL passwords, key blocks, password options, secret-named
+    assignments).  Checks redact what they know to be secret; this catches what slips
+    through, so nothing a finding carries to the screen, a report or SARIF shows a
+    credential in full."""
+    if not text:
+        return text
+    if "\n" not in text:
+        begin = _KEY_BEGIN.search(text)
+        if begin is not None:
+            return scrub_line(text[:begin.start()]) + "-----BEGIN PRIVATE KEY----- (redacted)"
+        return scrub_line(text)
+    return "\n".join(scrub_lines(text.split("\n")))
+
+
+# ============================================================================ files of settings
+
+_CONFIG_LINE = re.compile(
+    r"^[ \t]{0,200}[-[{(,]?[ \t]{0,8}[\"']?(?P<key>[A-Za-z_][\w.\-]{0,99})[\"']?[ \t]{0,8}[:=][ \t]{0,8}(?P<value>[^\r\n]{0,1000})"
+)
+
+
+def find_credentials(text: str, *, where: str = "text") -> Iterator[tuple[int, str, SecretVerdict]]:
+    """(line number, key, verdict) for each secret a configuration file written inside a
+    value holds (``application.properties``, ``config.yaml``, an INI file in a Secret):
+    one ``key: value``/``key=value`` per line, any of those formats; private keys and
+    URL passwords on any line."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if "-----BEGIN" in line and _KEY_BEGIN.search(line):
+            yield number, "private key", SecretVerdict("token", "private key", line.strip())
+            continue
+        match = _CONFIG_LINE.match(line)
+        if match is None:
+            creds = url_credentials(line.strip().strip("\"'")) if "://" in line else None
+            if creds is not None:
+                verdict = classify("url", line.strip().strip("\"'"), where=where)
+                if verdict.is_secret:
+                    yield number, "url", verdict
+            continue
+        value = match.group("value").strip()
+        for cut in (" #", "\t#", " //"):
+            at = value.find(cut)
+            if at >= 0:
+                value = value[:at].rstrip()
+        value = value.rstrip(",;").strip()
+        key = match.group("key")
+        verdict = classify(key.rsplit(".", 1)[-1] if "." in key else key, value, where=where)
+        if verdict.is_secret:
+            yield number, key, verdict
+
+
+def iter_secret_assignments(items: Iterable[tuple[str, object]], *, where: str) -> Iterator[tuple[str, SecretVerdict]]:
+    """(name, verdict) for each secret among ``(name, value)`` pairs."""
+    for name, value in items:
+        verdict = classify(name, value, where=where)
+        if verdict.is_secret:
+            yield name, verdict

@@ -1,0 +1,283 @@
+"""The secrets model: names, values, verdicts, command-line passwords, redaction, linear time."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from auditui.checks.api import Severity
+from auditui.checks.models import secrets
+from auditui.checks.models.secrets import (
+    argv_secrets, classify, classify_value, find_credentials, is_secret_name, redact, resolve, scrub,
+    scrub_line, scrub_lines,
+)
+
+# -- names -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [
+    "PGPASSWORD", "DB_PASSWORD", "DB_PASS", "MYSQL_PWD", "SIGNING_KEY", "API_KEY", "apiKey", "x-api-key",
+    "clientSecret", "spring.datasource.password", "JWT_SECRET", "SECRET_KEY_BASE", "AWS_SECRET_ACCESS_KEY",
+    "GITHUB_TOKEN", "APP_KEY", "RABBITMQ_ERLANG_COOKIE", "PASSWORD_2", "db-password", "SSH_PRIVATE_KEY",
+    "MAILGUN_KEY",  # a weak name: only a random-looking value counts
+])
+def test_secret_names(name):
+    assert is_secret_name(name)
+
+
+@pytest.mark.parametrize("name", [
+    # names that describe a secret rather than hold it (issue 12 item 11)
+    "DB_PASSWORD_FILE", "SECRET_NAME", "DB_SECRET_REF", "AWS_ACCESS_KEY_ID", "KMS_KEY_ID", "SSH_KEY_NAME",
+    "VAPID_PUBLIC_KEY", "STRIPE_PUBLISHABLE_KEY", "NEXT_PUBLIC_API_KEY", "SUPABASE_ANON_KEY", "RECAPTCHA_SITE_KEY",
+    "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "ARM_SUBSCRIPTION_ID", "AWS_ACCOUNT_ID", "TOKEN_TTL",
+    "PASSWORD_MIN_LENGTH", "JWT_ALGORITHM", "USE_TOKEN", "WEBHOOK_URL", "SECRETS_DIR", "PWD", "OLDPWD",
+    "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
+    "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER",
+])
+def test_not_secret_names(name):
+    assert not is_secret_name(name)
+
+
+# -- values ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "value", "kind"), [
+    ("PGPASSWORD", "Xk9vQ2mLp7Rt", "random"),
+    ("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "random"),
+    ("DB_PASS", "postgres", "weak"),
+    ("ADMIN_PASSWORD", "admin", "weak"),
+    ("JWT_SECRET", "supersecret", "weak"),
+    ("DB_PASSWORD", "changeme", "weak"),
+    ("DB_PASSWORD", "password123", "weak"),
+    ("MYSQL_ROOT_PASSWORD", "P@ssw0rd2024!", "weak"),
+    ("DB_PASSWORD", "crivo_password", "weak"),
+    ("POSTGRES_PASSWORD", 123456, "weak"),  # an unquoted YAML number
+    ("DB_PASSWORD", "${DB_PASSWORD:-postgres}", "weak"),  # the default is what runs when unset
+    ("API_KEY", "${API_KEY:-Xk9vQ2mLp7Rt}", "random"),
+    ("ANYTHING", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE", "token"),
+    ("DATABASE_URL", "postgres://app:Xk29pLm4Qw8z@db:5432/app", "random"),
+    ("DATABASE_URL", "postgres://postgres:postgres@db/app", "weak"),
+    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzKEYz", "random"),
+    ("MAILGUN_KEY", "3ax6xnjp29jd6fds4gc373sgvjxteol0", "random"),
+    # not secrets: sentinels, references, placeholders, paths, identifiers, public material
+    ("API_KEY", "${API_KEY:-invalid}", "sentinel"),
+    ("API_KEY", "disabled", "sentinel"),
+    ("API_KEY", "none", "sentinel"),
+    ("API_KEY", "false", "sentinel"),
+    ("API_KEY", "", "empty"),
+    ("DB_PASSWORD", "${DB_PASSWORD}", "reference"),
+    ("DB_PASSWORD", "${DB_PASSWORD:?set it}", "reference"),
+    ("DB_PASSWORD", "$(DB_PASSWORD)", "reference"),
+    ("DB_PASSWORD", "${{ secrets.DB_PASSWORD }}", "reference"),
+    ("DB_PASSWORD", "{{ .Values.db.password }}", "reference"),
+    ("DB_PASSWORD", "#{DbPassword}#", "reference"),
+    ("DB_PASSWORD", "sm://project/db-password", "reference"),
+    ("DB_PASSWORD", "op://vault/db/password", "reference"),
+    ("DB_PASSWORD", "vault:secret/data/db#password", "reference"),
+    ("DB_PASSWORD", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db", "reference"),
+    ("DB_PASSWORD", "ENC[AES256_GCM,data:abc,iv:def]", "encrypted"),
+    ("DB_PASSWORD", "/run/secrets/db_password", "path"),
+    ("API_KEY", "<your-api-key>", "placeholder"),
+    ("API_KEY", "your-api-key-here", "placeholder"),
+    ("HF_TOKEN", "HF_TOKEN", "placeholder"),
+    ("SMTP_PASSWORD", "xxxxxxxx", "placeholder"),
+    ("AWS_ACCESS_KEY_ID", "AKIAZ3MBQ7VRT5NKP2XD", "identifier"),
+    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "placeholder"),
+    ("SSH_KEY", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", "public"),
+    ("STRIPE_KEY", "pk_live_51HxQd2LkP9v8ZrT4mW7nB3cY6", "public"),
+    ("TOKEN_TTL", "3600s", "name"),
+    ("AZURE_CLIENT_ID", "0f8fad5b-d9cb-469f-a165-70867728950e", "name"),
+    ("CACHE_KEY", "users-v2", "name"),
+    ("MAILGUN_KEY", "mailgun", "setting"),  # weak name, not random: not reported
+])
+def test_verdicts(name, value, kind):
+    verdict = classify(name, value, where="compose")
+    assert verdict.kind == kind, verdict
+    assert verdict.is_secret == (kind in ("token", "random", "weak"))
+
+
+def test_example_files_show_shapes_not_secrets():
+    assert classify("DB_PASSWORD", "postgres", where="env-example").kind == "placeholder"
+    assert classify("DB_PASSWORD", "changeme", where="env-example").kind == "placeholder"
+    assert classify("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", where="env-example").kind == "random"
+
+
+def test_nameless_places_count_every_literal():
+    assert classify("username", "Xk9vQ2mLp7Rt", where="compose").kind == "name"
+    assert classify("username", "Xk9vQ2mLp7Rt", where="k8s-secret").kind == "random"
+    assert classify_value("hunter2").kind == "weak"
+    assert classify_value("$PASSWORD").kind == "reference"
+
+
+def test_unknown_place_is_a_programming_error():
+    with pytest.raises(ValueError):
+        classify("A", "b", where="elsewhere")
+
+
+def test_severity_follows_value_and_exposure():
+    random = classify("DB_PASSWORD", "Xk9vQ2mLp7Rt")
+    weak = classify("DB_PASSWORD", "postgres")
+    token = classify("X", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE")
+    assert random.severity() == token.severity() == Severity.CRITICAL
+    assert weak.severity() == Severity.MEDIUM
+    assert weak.severity(exposed=True) == Severity.HIGH
+    assert random.severity(exposed=False) == Severity.CRITICAL
+
+
+def test_well_known_defaults_are_named_variants_never():
+    assert "'postgres'" in classify("DB_PASSWORD", "postgres").describe()
+    variant = classify("DB_PASSWORD", "Sup3rS3cretPassw0rd!")
+    assert variant.kind == "weak" and "Sup3r" not in variant.describe()
+
+
+def test_evidence_never_holds_the_value():
+    for value in ("Xk9vQ2mLp7Rt", "postgres://app:Xk29pLm4Qw8z@db/app", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE"):
+        verdict = classify("DB_PASSWORD", value)
+        assert verdict.is_secret
+        assert verdict.value not in verdict.evidence("DB_PASSWORD")
+
+
+def test_resolve_defaults():
+    assert resolve("${A:-${B:-x}}") == ("x", True)
+    assert resolve("a$$b") == ("a$b", False)
+    assert resolve("${A}")[0] is None
+    assert resolve("pre-${A:-x}-post") == ("pre-x-post", True)
+    assert resolve("${A:+x}")[0] is None
+
+
+# -- command lines -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "value"), [
+    ("sshpass -p s3cretXYZ ssh host", "s3cretXYZ"),
+    ("sshpass -ps3cretXYZ ssh host", "s3cretXYZ"),
+    ("mysql -uroot -pXk9vQ2mLp7Rt db", "Xk9vQ2mLp7Rt"),
+    ("redis-cli -a Xk9vQ2mLp7Rt ping", "Xk9vQ2mLp7Rt"),
+    ("docker login -u ci -p Xk9vQ2mLp7Rt registry", "Xk9vQ2mLp7Rt"),
+    ("helm repo add --password Xk9vQ2mLp7Rt x https://x", "Xk9vQ2mLp7Rt"),
+    ("curl -u admin:Xk9vQ2mLp7Rt https://x", "Xk9vQ2mLp7Rt"),
+    ("kubeadm join --token abcdef.0123456789abcdef 10.0.0.1:6443", "abcdef.0123456789abcdef"),
+    ("cloudflared tunnel run --token=Xk9vQ2mLp7Rt", "Xk9vQ2mLp7Rt"),
+    ("helm upgrade app ./chart --set db.password=Xk9vQ2mLp7Rt", "Xk9vQ2mLp7Rt"),
+    ("openssl rsa -passin pass:Xk9vQ2mLp7Rt -in k", "Xk9vQ2mLp7Rt"),
+])
+def test_password_options(argv, value):
+    words = argv.split()
+    assert [v for _, _, v in argv_secrets(words[0], words)] == [value]
+
+
+@pytest.mark.parametrize("argv", [
+    "docker run -p 8080:80 nginx", "docker commit -p abc snap", "mysql -u root -p db",
+    "docker build --secret id=npm,src=/tmp/npmrc .", "gh auth login --with-token",
+    "docker login --password-stdin -u ci", "ssh-keygen --token-file x",
+])
+def test_not_password_options(argv):
+    words = argv.split()
+    assert argv_secrets(words[0], words) == []
+
+
+# -- redaction -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "secret"), [
+    ("  POSTGRES_PASSWORD: hunter2hunter2", "hunter2hunter2"),
+    ("DB_PASS: two words here", "two words here"),
+    ("MYSQL_PWD=Xk9vQ2mLp7Rt", "Xk9vQ2mLp7Rt"),
+    ('{"clientSecret": "Xk9vQ2mLp7Rt"}', "Xk9vQ2mLp7Rt"),
+    ("docker login -u ci -p Xk9vQ2mLp7Rt registry", "Xk9vQ2mLp7Rt"),
+    ("sshpass -p 'Vt7#qLw2Zr9x' ssh deploy@host", "Vt7#qLw2Zr9x"),
+    ("redis-cli -a Xk9vQ2mLp7Rt ping", "Xk9vQ2mLp7Rt"),
+    ("mysql -uroot -pXk9vQ2mLp7Rt db", "Xk9vQ2mLp7Rt"),
+    ('SSH="sshpass -p Wq83nVz1Lk0p ssh ops@batch"', "Wq83nVz1Lk0p"),
+    ("psql postgres://app:Xk29pLm4Qw8z@db/app", "Xk29pLm4Qw8z"),
+    ("token ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE"),
+    ("--from-literal=password=Xk9vQ2mLp7Rt", "Xk9vQ2mLp7Rt"),
+])
+def test_scrub_masks(line, secret):
+    assert secret not in scrub_line(line)
+    assert secret not in (scrub(line) or "")
+
+
+@pytest.mark.parametrize("line", [
+    "DB_PASSWORD=${DB_PASSWORD}", "secretName: orders-api-tls", "POSTGRES_PASSWORD_FILE: /run/secrets/db",
+    "permissions: {id-token: write, contents: read}", "docker run -d -p 8080:80 nginx:1.27",
+    "password: ${{ secrets.REGISTRY_PASSWORD }}", "AWS_ACCESS_KEY_ID: ${{ vars.KEY_ID }}",
+    "image: nginx:1.27", "TOKEN_TTL=3600",
+])
+def test_scrub_leaves_references_and_names(line):
+    assert scrub_line(line) == line
+
+
+def test_private_key_bodies_are_hidden_every_line():
+    text = ("run: |\n  cat > key <<EOF\n  -----BEGIN OPENSSH PRIVATE KEY-----\n  b3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n"
+            "  QyNTUxOQAAACDjKqp5Fc65tEnRulDqKi\n  -----END OPENSSH PRIVATE KEY-----\n  EOF\n  chmod 600 key")
+    out = scrub(text) or ""
+    assert "b3BlbnNz" not in out and "QyNTUxOQ" not in out
+    assert "chmod 600 key" in out and "BEGIN OPENSSH PRIVATE KEY" in out
+    lines = text.split("\n")
+    shown = scrub_lines(lines, 3, 6)  # a window that starts inside the key
+    assert len(shown) == 3 and not any("b3Bl" in s or "QyNT" in s for s in shown)
+
+
+def test_redact_shape():
+    assert redact("") == "(empty)"
+    assert redact("short") == "**** (5 chars)"
+    assert redact("supersecretpassword") == "su****** (19 chars)"
+
+
+def test_credentials_inside_a_config_file():
+    text = "server:\n  port: 8080\ndb:\n  password: Xk9vQ2mLp7Rt\n  user: app\napi.token = ${TOKEN}\n"
+    found = [(line, key) for line, key, _ in find_credentials(text)]
+    assert found == [(4, "password")]
+
+
+# -- linear time ---------------------------------------------------------------------
+
+#: seconds for 100 KB: a linear pass takes well under 0.2 s on an idle machine; a
+#: backtracking pattern takes minutes, so the margin keeps CI stable on a busy one
+BUDGET = 1.5
+
+def _patterns():
+    for name, value in vars(secrets).items():
+        if isinstance(value, re.Pattern):
+            yield name, value
+    for label, pattern in secrets.KNOWN_TOKENS:
+        yield label, pattern
+
+
+def _adversarial(pattern: re.Pattern, size: int) -> list[str]:
+    """Inputs that make backtracking matchers blow up: long runs of what the pattern's own
+    literals and classes accept, almost-matches repeated, separators without values."""
+    # ANY_TOKEN is the union of the catalogue, each member tested on its own literals
+    pieces = set(re.findall(r"[A-Za-z0-9_]{2,}", pattern.pattern)) if pattern is not secrets.ANY_TOKEN else set()
+    pieces |= {"a", "A", "0", " ", "-", ".", "=", ":", "/", "@", "\"", "'", "$", "{", "}", "\\", "\t",
+               "password", "token:", "a=", "a:", "${", "$(", "{{", "://", "sk-", "eyJ", "-----BEGIN ",
+               "PRIVATE KEY", "AKIA", " -p ", "x=\"", "key: ", "a.b", "a:b@", "\"password\": \""}
+    return [(piece * (size // len(piece) + 1))[:size] + "\n!" for piece in sorted(pieces)]
+
+
+@pytest.mark.parametrize(("name", "pattern"), list(_patterns()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_pattern_is_linear(name, pattern):
+    # the union pays every alternative at every position: 30 KB keeps it short and still
+    # turns a quadratic member into seconds
+    for size in ((30_000,) if pattern is secrets.ANY_TOKEN else (100_000,)):
+        for text in _adversarial(pattern, size):
+            start = time.perf_counter()
+            for _ in pattern.finditer(text):
+                pass
+            pattern.match(text)
+            elapsed = time.perf_counter() - start
+            assert elapsed < BUDGET, f"{name} took {elapsed:.2f}s on {text[:30]!r}... ({len(text)} chars)"
+
+
+@pytest.mark.parametrize("func", [
+    lambda t: scrub(t), lambda t: scrub_line(t), lambda t: classify("DB_PASSWORD", t),
+    lambda t: list(find_credentials(t)), lambda t: resolve(t), lambda t: is_secret_name(t),
+])
+def test_public_functions_are_linear(func):
+    pieces = ["password", "password: ", "a=", "${", "${A:-", "$(", "{{", "://a:", "@", "-----BEGIN ",
+              "sk-", "eyJ", " -p x", "docker login -p ", "\"", "'", "a.b.", "x" * 50 + " ", "# token: "]
+    for piece in pieces:
+        text = (piece * (100_000 // len(piece) + 1))[:100_000]
+        start = time.perf_counter()
+        func(text)
+        elapsed = time.perf_counter() - start
+        assert elapsed < BUDGET, f"{elapsed:.2f}s on {piece!r} x {len(text)}"
