@@ -55,9 +55,8 @@ class Config:
             return []
         matchers = self.__dict__.get("_path_matchers")
         if matchers is None:
-            import pathspec
+            from .globs import gitignore_spec  # linear time: the globs come from the repository
 
-            matchers = [(glob, codes, pathspec.GitIgnoreSpec.from_lines([glob]))
-                        for glob, codes in self.per_path_ignores.items()]
+            matchers = [(glob, codes, gitignore_spec([glob])) for glob, codes in self.per_path_ignores.items()]
             self.__dict__["_path_matchers"] = matchers
-        return [(glob, codes) for glob, codes, spec in matchers if spec.match_file(path)]
+        return [(glob, codes) for glob, codes, spec in matchers if spec.match(path)]

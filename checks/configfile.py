@@ -175,6 +175,8 @@ def _apply_layer(config: Config, layer: _Layer, v: _Validator) -> None:
             config.origins[key] = layer.origin
         elif key == "exclude":
             config.exclude = v.words(value, where(key), resolve=False)
+            for glob in config.exclude:
+                _check_glob(glob, where(key))
             config.origins[key] = layer.origin
         elif key == "fail-on":
             if not isinstance(value, str):
@@ -203,6 +205,7 @@ def _apply_layer(config: Config, layer: _Layer, v: _Validator) -> None:
             for glob, codes in _table(value, layer.file, layer.prefix + key).items():
                 if not glob.strip():
                     raise ConfigError(f"{where(key)}: empty path glob")
+                _check_glob(glob, where(key))
                 config.per_path_ignores[glob] = v.words(codes, where(f'{key}."{glob}"'), allow_star=True)
                 config.origins[f"per-path-ignores.{glob}"] = layer.origin
         elif key == "options":
@@ -218,6 +221,14 @@ def _apply_layer(config: Config, layer: _Layer, v: _Validator) -> None:
                         raise ConfigError(f"{here}: {check.code} has no option '{opt}' (options: {known})")
                     config.options.setdefault(check.code, {})[opt] = _option_value(val, check.options[opt], here)
                     config.origins[f"options.{check.code}.{opt}"] = layer.origin
+
+
+def _check_glob(glob: str, where: str) -> None:
+    from .globs import check_pattern
+
+    problem = check_pattern(glob)
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem.replace('; ignored', '')}")
 
 
 def _option_value(value: Any, default: Any, where: str) -> Any:

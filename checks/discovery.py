@@ -1,7 +1,9 @@
 """Finding the files to audit: ignore rules, links, size and binary limits.
 
 * ``.gitignore`` files (the root's and nested ones) are honoured with ``pathspec``'s
-  git-compatible matcher, plus :data:`DEFAULT_EXCLUDES` and the user's ``exclude``.
+  git-compatible matcher run by RE2 (:mod:`globs`: linear time whatever a line says),
+  plus :data:`DEFAULT_EXCLUDES` and the user's ``exclude``.  A line the matcher refuses
+  is left out with a notice, as git leaves it out.
 * Symbolic links are never followed out of the root; linked directories are not
   descended into at all (which also makes link loops harmless); a linked file whose
   target lies inside the root is read like any other file.
@@ -15,9 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import pathspec
-
-from . import safeio
+from . import globs, safeio
 from .parse import is_candidate
 
 DEFAULT_EXCLUDES = (
@@ -52,10 +52,22 @@ class IgnoreRules:
 
     def __init__(self, root: Path, extra: Iterable[str] = ()) -> None:
         self.root = root
-        self.extra = pathspec.GitIgnoreSpec.from_lines(list(extra)) if extra else None
-        self._specs: dict[str, pathspec.PathSpec | None] = {}
+        extra = list(extra)
+        self.extra = globs.gitignore_spec(extra) if extra else None
+        self._specs: dict[str, globs.IgnoreSpec | None] = {}
 
-    def _spec_for(self, rel_dir: str) -> pathspec.PathSpec | None:
+    def problems(self) -> list[Notice]:
+        """Notices for the lines of the ``.gitignore`` files read so far that were left out."""
+        out = []
+        for rel_dir, spec in sorted(self._specs.items()):
+            if spec is not None:
+                name = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
+                out.extend(Notice(name, f"{problem} (git ignores it too)", "warning") for problem in spec.problems)
+        if self.extra is not None:
+            out.extend(Notice(".", f"exclude pattern {problem}", "warning") for problem in self.extra.problems)
+        return out
+
+    def _spec_for(self, rel_dir: str) -> globs.IgnoreSpec | None:
         if rel_dir not in self._specs:
             gitignore = self.root / rel_dir / ".gitignore" if rel_dir else self.root / ".gitignore"
             spec = None
@@ -63,8 +75,8 @@ class IgnoreRules:
                 if gitignore.is_file() and not gitignore.is_symlink():  # git does not follow it either
                     lines = safeio.read_text(gitignore, root=self.root, limit=MAX_IGNORE_BYTES,
                                              errors="replace").splitlines()
-                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            except OSError:
+                    spec = globs.gitignore_spec(lines)
+            except (OSError, ValueError):
                 spec = None
             self._specs[rel_dir] = spec
         return self._specs[rel_dir]
@@ -80,7 +92,7 @@ class IgnoreRules:
         if is_dir and parts[-1] in DEFAULT_EXCLUDES:
             return True
         probe = rel + "/" if is_dir else rel
-        if self.extra is not None and self.extra.match_file(probe):
+        if self.extra is not None and self.extra.match(probe):
             return True
         # every .gitignore from the root down to the file's directory applies to it
         for depth in range(len(parts)):
@@ -89,7 +101,7 @@ class IgnoreRules:
             if spec is None:
                 continue
             sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
-            if spec.match_file(sub):
+            if spec.match(sub):
                 return True
         return False
 
@@ -151,6 +163,8 @@ def walk(root: Path, rules: IgnoreRules, start: str = "") -> Walk:
             if is_candidate(rel) and not rules.ignored(rel):
                 result.files.append(rel)
     result.files.sort()
+    if not start:
+        result.notices.extend(rules.problems())
     return result
 
 

@@ -30,6 +30,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .. import globs
 from .base import Fact, FileKind, ParsedFile, Problem
 from .images import ImageRef, parse_image
 # the user/root model is shared by every domain (Dockerfile, compose, Kubernetes)
@@ -623,8 +624,10 @@ def ignore_patterns(text: str) -> tuple[tuple[bool, str], ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _ignore_regex(pattern: str) -> re.Pattern:
-    """The regular expression Docker (moby's patternmatcher) builds from one pattern.
+def _ignore_regex(pattern: str):
+    """The regular expression Docker (moby's patternmatcher) builds from one pattern,
+    compiled by RE2 (:func:`globs.linear_regex`): ``**/`` twelve times then ``x`` took 22 s
+    with Python's backtracking ``re``.
 
     ``*`` and ``?`` stop at ``/``; ``**/`` matches any number of directories, none
     included; a trailing ``**`` matches anything; ``\\`` escapes the next character;
@@ -653,17 +656,14 @@ def _ignore_regex(pattern: str) -> re.Pattern:
         elif ch == "[":
             end = pattern.find("]", i + 1)
             if end == -1:
-                return re.compile(r"(?!)")  # Docker refuses the pattern: it matches nothing
+                return globs.NEVER  # Docker refuses the pattern: it matches nothing
             out.append(pattern[i:end + 1])
             i = end
         else:
             out.append(re.escape(ch))
         i += 1
     out.append("$")
-    try:
-        return re.compile("".join(out), re.DOTALL)
-    except re.error:
-        return re.compile(r"(?!)")
+    return globs.linear_regex("".join(out))
 
 
 def _matches(path: str, pattern: str) -> bool:
