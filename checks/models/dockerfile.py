@@ -662,24 +662,39 @@ def _ignore_regex(pattern: str):
         else:
             out.append(re.escape(ch))
         i += 1
-    out.append("$")
+    out.append("(?:/.*)?$")  # the path itself or anything below a directory it matches
     return globs.linear_regex("".join(out))
 
 
-def _matches(path: str, pattern: str) -> bool:
-    rest = pattern[2:]
-    if pattern.startswith("**") and rest and not any(c in rest for c in "*?[\\"):
-        # moby matches a leading ``**`` followed by plain text as a suffix: ``**.env`` ends in .env
-        return path.endswith(rest) or (rest.startswith("/") and path == rest[1:])
-    return _ignore_regex(pattern).match(path) is not None
+def _suffix_matches(path: str, rest: str) -> bool:
+    """Does ``path`` or one of its parent directories end in ``rest``?
+
+    moby matches a leading ``**`` followed by plain text as a suffix (``**.env`` ends in
+    .env); ``**/x`` also matches ``x`` at the top.
+    """
+    def boundary(end: int) -> bool:
+        return end == len(path) or path[end] == "/"
+
+    if rest.startswith("/") and path.startswith(rest[1:]) and boundary(len(rest) - 1):
+        return True
+    at = path.find(rest)
+    while at != -1:
+        if boundary(at + len(rest)):
+            return True
+        at = path.find(rest, at + 1)
+    return False
 
 
 def _ignore_match(path: str, pattern: str) -> bool:
-    """Does ``pattern`` match ``path`` itself or one of its parent directories?"""
-    if _matches(path, pattern):
-        return True
-    parts = path.split("/")
-    return any(_matches("/".join(parts[:depth]), pattern) for depth in range(1, len(parts)))
+    """Does ``pattern`` match ``path`` itself or one of its parent directories?
+
+    One pass of a linear-time expression that also accepts ``/anything`` after a match,
+    so a path nested 2,000 folders deep costs one match, not one per parent.
+    """
+    rest = pattern[2:]
+    if pattern.startswith("**") and rest and not any(c in rest for c in "*?[\\"):
+        return _suffix_matches(path, rest)
+    return _ignore_regex(pattern).match(path) is not None
 
 
 def is_ignored(path: str, patterns) -> bool:
