@@ -18,7 +18,7 @@ from auditui.checks.models.dockerfile import (
     packages_installed,
     parse,
     parse_dockerfile,
-    shell_pipelines,
+    shell_commands,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dockerfile"
@@ -175,9 +175,10 @@ def test_shell_helpers():
     script = "set -eux; DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y --no-install-recommends gcc=4:12 libpq-dev \\\n && curl -fsSL x | sudo bash -"
     installs = packages_installed(script)
     assert [(i.manager, i.packages) for i in installs] == [("apt-get", ("gcc", "libpq-dev"))]
-    pipelines = shell_pipelines(script)
-    assert [[c.program for c in p] for p in pipelines] == [["set"], ["apt-get"], ["curl", "bash"]]
-    assert pipelines[1][0].wrappers == ("sudo",)
+    commands = shell_commands(script)
+    assert [c.program for c in commands] == ["set", "apt-get", "curl", "bash"]
+    assert commands[1].wrappers == ("sudo",) and commands[3].wrappers == ("sudo",)
+    assert shell_commands("apt-get install -y x > /dev/null 2>&1")[0].argv == ("apt-get", "install", "-y", "x")
     assert [i.virtual for i in packages_installed("apk add --no-cache --virtual .deps gcc")] == [".deps"]
 
 

@@ -33,11 +33,10 @@ _CACHE_DIRS = ("/var/cache/apk", "/etc/apk/cache")
 def apk_cache_kept(dockerfile: Dockerfile) -> Iterator[Finding]:
     for stage in dockerfile.shipped_stages():
         for instr in stage.all("RUN"):
-            script = instr.shell_script()
-            adds = [i for i in packages_installed(script) if i.manager == "apk" and i.packages]
+            adds = [i for i in packages_installed(instr) if i.manager == "apk" and i.packages]
             if not adds or all("--no-cache" in i.options for i in adds):
                 continue
-            commands = shell_commands(script)
+            commands = shell_commands(instr)
             if any(c.program == "rm" and any(a.startswith(_CACHE_DIRS) for a in c.args) for c in commands):
                 continue
             if any(c.program == "apk" and "cache" in c.args and "clean" in c.args for c in commands):

@@ -38,7 +38,7 @@ _UPGRADES = {"upgrade", "dist-upgrade", "full-upgrade"}
 def apt_get_upgrade(dockerfile: Dockerfile) -> Iterator[Finding]:
     for stage in dockerfile.shipped_stages():
         for instr in stage.all("RUN"):
-            for command in shell_commands(instr.shell_script()):
+            for command in shell_commands(instr):
                 args = [a for a in command.args if not a.startswith("-")]
                 if command.program in ("apt-get", "apt", "aptitude") and args[:1] and args[0] in _UPGRADES:
                     yield CHECK.finding(

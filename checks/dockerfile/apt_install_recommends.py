@@ -35,9 +35,8 @@ def apt_install_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
     configured = False
     for stage in reversed(dockerfile.shipped_stages()):
         for instr in stage.all("RUN"):
-            script = instr.shell_script()
             offending = []
-            for install in packages_installed(script):
+            for install in packages_installed(instr):
                 if install.manager not in ("apt-get", "apt", "aptitude") or not install.packages:
                     continue
                 options = " ".join(install.options)
@@ -53,5 +52,5 @@ def apt_install_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
                     message=f"{offending[0].manager} install in stage {stage.label} runs without --no-install-recommends",
                     evidence=f"{offending[0].manager} install {shown}",
                 )
-            if _CONFIG_RE.search(script):
+            if _CONFIG_RE.search(instr.shell_script()):
                 configured = True

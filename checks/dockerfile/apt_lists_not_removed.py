@@ -51,7 +51,7 @@ def _cleans(commands) -> bool:
 def apt_lists_not_removed(dockerfile: Dockerfile) -> Iterator[Finding]:
     for stage in dockerfile.shipped_stages():
         for instr in stage.all("RUN"):
-            commands = shell_commands(instr.shell_script())
+            commands = shell_commands(instr)
             if not _updates(commands) or _cleans(commands):
                 continue
             if any(m.get("type") in ("cache", "tmpfs") and m.get("target", "").rstrip("/") in ("/var/lib/apt", "/var/lib/apt/lists")

@@ -62,7 +62,7 @@ def is_toolchain(package: str) -> bool:
     return name in _EXACT or bool(_PATTERN.match(name))
 
 
-def _removed_names(script: str) -> set[str]:
+def _removed_names(script: Instruction) -> set[str]:
     removed: set[str] = set()
     for command in shell_commands(script):
         args = [a for a in command.args if not a.startswith("-")]
@@ -82,10 +82,10 @@ def build_toolchain_in_final_image(dockerfile: Dockerfile) -> Iterator[Finding]:
     if built_for_development(dockerfile.path) or runs_a_build(dockerfile):
         return  # a dev/CI image, or a build environment whose command is the build
     shipped = dockerfile.shipped_stages()
-    runs: list[tuple[object, Instruction, str]] = []
+    runs: list[tuple[object, Instruction, Instruction]] = []
     for stage in reversed(shipped):  # build order: the chain's root first
         for instr in stage.all("RUN"):
-            runs.append((stage, instr, instr.shell_script()))
+            runs.append((stage, instr, instr))
     final = dockerfile.final
     root = shipped[-1]
     image = root.image

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.dockerfile import Command, Dockerfile, shell_pipelines, shell_tokens
+from ..models.dockerfile import Dockerfile
+from ..models.shell import ShellScript
+from ..models.shell_ops import downloaded_then_run, remote_code
 
 CHECK = Check(
     code="DKR010",
@@ -31,63 +32,30 @@ CHECK = Check(
     peers=(),
 )
 
-_FETCHERS = {"curl", "wget", "fetch", "http", "https", "aria2c"}
-_RUNNERS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox", "python", "python2", "python3", "perl",
-            "ruby", "node", "php", "pwsh", "powershell", "iex"}
-_SUBST_RE = re.compile(r"(?:\$\(|`|<\()\s*(?:\S*/)?(?:curl|wget)\b")
-
-
-def _is_runner(command: Command) -> bool:
-    """True when the command runs a script it reads from stdin (`sh`, `bash -s --`, `python3 -`)."""
-    program = command.program
-    base = re.sub(r"[\d.]+$", "", program) if program.startswith("python") else program
-    if base not in _RUNNERS:
-        return False
-    args = list(command.args)
-    if "-c" in args or any(a.startswith("-m") for a in args if base.startswith("python")):
-        return False  # runs its own argument (`python3 -m json.tool`), stdin is data
-    for arg in args:
-        if arg in ("-", "-s", "--"):
-            return True
-        if not arg.startswith("-"):
-            return False  # runs a script file, not stdin
-    return True
-
-
-_INNER_SUBST_RE = re.compile(r"\$\([^()]*\)")
-
-
-def _finds(script: str) -> list[str]:
-    found: list[str] = []
-    # a command substitution inside a word (`curl https://x/$(curl -s api | jq -r .tag)/install.sh | bash`)
-    # would otherwise split the outer pipeline: read it once with substitutions as plain words
-    flattened = _INNER_SUBST_RE.sub("SUBST", script)
-    for text in (script, flattened) if flattened != script else (script,):
-        for pipeline in shell_pipelines(text):
-            for left, right in zip(pipeline, pipeline[1:]):
-                if left.program in _FETCHERS and _is_runner(right):
-                    what = f"{left.program} ... | {right.program}"
-                    if what not in found:
-                        found.append(what)
-    tokens = shell_tokens(script)
-    for i, token in enumerate(tokens):
-        # bash <(curl ...), sh -c "$(curl ...)"
-        if token in ("<(",) and i + 1 < len(tokens) and tokens[i + 1].rsplit("/", 1)[-1] in ("curl", "wget"):
-            if i > 0 and tokens[i - 1].rsplit("/", 1)[-1] in _RUNNERS:
-                found.append(f"{tokens[i - 1]} <({tokens[i + 1]} ...)")
-        elif token.rsplit("/", 1)[-1] in ("sh", "bash", "zsh", "dash", "ash") and i + 2 < len(tokens) \
-                and tokens[i + 1] == "-c" and _SUBST_RE.search(tokens[i + 2]):
-            found.append(f"{token} -c \"$(...)\"")
-    return found
-
-
 @CHECK.on(Dockerfile)
 def remote_script_piped_to_shell(dockerfile: Dockerfile) -> Iterator[Finding]:
-    for stage, instr in dockerfile.instructions("RUN"):
-        found = _finds(instr.shell_script())
-        if found:
+    # one question, asked of the shell model for scripts and workflow steps too (SH010):
+    # the same downloaders and interpreters, read once by the shared reader
+    for stage in dockerfile.stages:
+        reported: set[int] = set()
+        for stage_, instr in ((stage, i) for i in stage.all("RUN")):
+            found = [what for what in (remote_code(command) for command in instr.commands) if what]
+            if found:
+                reported.add(id(instr))
+                yield CHECK.finding(
+                    instr, resource=stage_.resource,
+                    message=f"RUN in stage {stage_.label} executes a downloaded script unverified ({found[0]})",
+                    evidence=found[0],
+                )
+        script = ShellScript(dockerfile.path, "", "sh", [c for i in stage.all("RUN") for c in i.commands], frozenset())
+        for command, target, tool, line in downloaded_then_run(script):
+            instr = next((i for i in stage.all("RUN") if command in i.commands), None)
+            if instr is None or id(instr) in reported:
+                continue
+            reported.add(id(instr))
             yield CHECK.finding(
                 instr, resource=stage.resource,
-                message=f"RUN in stage {stage.label} executes a downloaded script unverified ({found[0]})",
-                evidence=found[0],
+                message=f"RUN in stage {stage.label} runs {target}, downloaded by {tool} at line {line}, "
+                        "without verifying a checksum or signature",
+                evidence=command.evidence,
             )

@@ -31,7 +31,7 @@ CHECK = Check(
 @CHECK.on(Dockerfile)
 def sudo_in_run(dockerfile: Dockerfile) -> Iterator[Finding]:
     for stage, instr in dockerfile.instructions("RUN"):
-        for command in shell_commands(instr.shell_script()):
+        for command in shell_commands(instr):
             if "sudo" in command.wrappers:
                 yield CHECK.finding(
                     instr, resource=stage.resource,

@@ -15,9 +15,11 @@ skipped inside continuations, ``<<EOF`` heredocs in RUN/COPY/ADD consumed until
 their terminator, JSON exec form recognised.  It never raises: odd input becomes a
 :class:`~.base.Problem` or no stage at all.
 
-Shell helpers (:func:`shell_commands`, :func:`packages_installed`) split the
-script of a ``RUN`` into commands so checks can ask "which packages does this
-install?" without each re-inventing a tokenizer.  Nothing here executes anything.
+What a ``RUN`` runs is read once, by the shared shell reader (``shell_reader.py``), at
+the file's own lines (``Instruction.commands``; the stage's RUNs also become a
+:class:`~.shell.ShellScript` unit for the shell checks, see ``shell_hosts.py``).
+:func:`shell_commands` and :func:`packages_installed` answer "which programs, which
+packages?" from that reading.  Nothing here executes anything.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ from typing import Any, Iterator
 
 from .. import globs
 from .base import Fact, FileKind, ParsedFile, Problem
+from .shell import Segment, commands_of
+from .shell_reader import read as read_shell
 from .images import ImageRef, parse_image
+from .shell_hosts import dockerfile_shells
 # the user/root model is shared by every domain (Dockerfile, compose, Kubernetes)
 from .users import is_root_user, privilege_drop  # noqa: F401
 
@@ -76,6 +81,8 @@ class Instruction:
     heredocs: tuple[Heredoc, ...] = ()
     #: the n-th instruction of this keyword within its stage (0-based)
     index: int = 0
+    #: what a RUN runs, read once by the shell reader at the file's lines (set by the parser)
+    commands: list = field(default_factory=list)
 
     def flag(self, name: str) -> str | None:
         """The value of the last ``--name`` flag ("" when given without value), or None."""
@@ -95,6 +102,10 @@ class Instruction:
             return list(self.exec_form)
         return split_words(self.args)
 
+    def shell_command_without_heredocs(self) -> str:
+        """The command line of a heredoc RUN with its ``<<EOF`` markers taken out."""
+        return _HEREDOC_RE.sub(" ", self.args).strip()
+
     def shell_script(self) -> str:
         """The shell text a ``RUN`` runs: its command plus heredoc bodies fed to a shell.
 
@@ -109,7 +120,7 @@ class Instruction:
         text = self.args
         if not self.heredocs:
             return text
-        command = _HEREDOC_RE.sub(" ", text).strip()
+        command = self.shell_command_without_heredocs()
         parts = [command] if command else []
         commands = shell_commands(command)
         feeds_shell = not commands or commands[0].program in _SHELLS or commands[0].program == "set"
@@ -488,6 +499,7 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
     global_args: list[Instruction] = []
     global_values: dict[str, str | None] = {}
     stages: list[Stage] = []
+    aliases: dict[str, Stage] = {}
     counters: dict[str, int] = {}
     misplaced: _Raw | None = None
     for raw in raws:
@@ -498,7 +510,7 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
         flags, args = _flags(value) if keyword in ("FROM", "RUN", "COPY", "ADD", "HEALTHCHECK") else ((), value)
         if keyword == "FROM":
             instr = Instruction(keyword, raw.value, raw.line, raw.end_line, (), flags, args, None, raw.heredocs, 0)
-            stage = _new_stage(instr, len(stages), stages, global_values)
+            stage = _new_stage(instr, len(stages), aliases, global_values)
             instr.ypath = ("stage", stage.key, "FROM")
             stages.append(stage)
             counters = {"FROM": 1}
@@ -534,25 +546,25 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
     dockerfile = Dockerfile(path, stages, global_args, directives, escape)
     parsed.units.append(dockerfile)
     _facts(parsed, dockerfile)
+    parsed.units.extend(dockerfile_shells(dockerfile, text, parsed.notices))
 
 
-def _new_stage(instr: Instruction, index: int, earlier: list[Stage], global_values: dict[str, str | None]) -> Stage:
+def _new_stage(instr: Instruction, index: int, aliases: dict[str, Stage], global_values: dict[str, str | None]) -> Stage:
+    """A stage from its FROM; ``aliases`` maps the lower-cased names of earlier stages to them
+    (updated here), so a Dockerfile of thousands of stages is read in linear time."""
     words = instr.args.split()
     image_text = words[0] if words else ""
     name = None
     if len(words) >= 3 and words[1].lower() == "as":
         name = words[2]
     base = substitute(image_text, global_values) if image_text else ""
-    parent = None
-    lowered = base.lower()
-    for stage in reversed(earlier):
-        if stage.name and stage.name.lower() == lowered:
-            parent = stage
-            break
+    parent = aliases.get(base.lower())
     platform = instr.flag("platform")
-    if name is not None and any(s.name and s.name.lower() == name.lower() for s in earlier):
+    if name is not None and name.lower() in aliases:
         name = f"{name}#{index}"  # duplicate alias: keep symbolic paths distinct
     stage = Stage(index, name, base, instr, [instr], parent, platform)
+    if name is not None:
+        aliases[name.lower()] = stage
     return stage
 
 
@@ -852,10 +864,9 @@ def run_as_facts(final: Stage) -> dict[str, Any] | None:
 
 # -- shell ------------------------------------------------------------------------
 
-_SEPARATORS = {"&&", "||", ";", "\n", "&", "(", ")", "{", "}", ";;", "$(", "<(", ">("}
-_PIPES = {"|", "|&"}
-_KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "!", "in"}
-_WRAPPERS = {"sudo", "doas", "env", "exec", "time", "nice", "nohup", "command", "builtin", "eatmydata", "xargs"}
+_WRAPPERS = {"sudo", "doas", "env", "exec", "time", "nice", "nohup", "command", "builtin", "eatmydata", "xargs",
+             "ionice", "stdbuf", "chronic", "timeout"}
+_REDIRECT_WORD_RE = re.compile(r"^[0-9]*(?:<<<|<<-?|<>|<&|>&|>>|>\||&>>|&>|<|>)")
 
 
 @dataclass(frozen=True)
@@ -878,103 +889,41 @@ def _program(word: str) -> str:
     return word.rsplit("/", 1)[-1].lower()
 
 
-def shell_tokens(script: str) -> list[str]:
-    """The script as shell tokens (operators kept as tokens); never raises."""
-    text = re.sub(r"\\\r?\n", " ", script)
-    try:
-        lex = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>\n")
-        lex.whitespace = " \t\r"
-        lex.commenters = ""
-        lex.whitespace_split = True
-        tokens = list(lex)
-    except ValueError:
-        tokens = re.findall(r"&&|\|\||[;|&()\n]|[^\s;|&()]+", text)
+def _without_redirections(words: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
-    skipping = False
-    for token in tokens:
-        if token == "\n":
-            skipping = False
-        elif skipping:
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
             continue
-        elif token.startswith("#"):  # a word starting with # opens a comment (quoted ones are rare)
-            skipping = True
+        match = _REDIRECT_WORD_RE.match(word)
+        if match:
+            skip = match.end() == len(word)  # `> file`: the target is the next word
             continue
-        out.append(token)
-    return out
+        out.append(word)
+    return tuple(out)
 
 
-def shell_pipelines(script: str) -> list[list[Command]]:
-    """Pipelines (commands joined by ``|``) in order; ``$(...)`` contents count as their own."""
-    pipelines: list[list[Command]] = []
-    current: list[Command] = []
-    words: list[str] = []
-
-    def end_command() -> None:
-        nonlocal words
-        if words:
-            command = _command(words)
-            if command.argv:
-                current.append(command)
-        words = []
-
-    def end_pipeline() -> None:
-        nonlocal current
-        end_command()
-        if current:
-            pipelines.append(current)
-        current = []
-
-    tokens = shell_tokens(script)
-    skip_next = False
-    for token in tokens:
-        if skip_next:
-            skip_next = False
-            continue
-        if token in _PIPES:
-            end_command()
-        elif token in _SEPARATORS or (token.endswith("(") and set(token) <= set("$<>(")):
-            end_pipeline()
-        elif token and set(token) <= set("<>&") or token in (">|", "<<<"):
-            skip_next = True  # a redirection and its target
-        elif token == "$":
-            continue
-        else:
-            words.append(token)
-    end_pipeline()
-    return pipelines
+def _as_command(seg: Segment) -> Command:
+    argv = seg.argv
+    lead = seg.words[:len(seg.words) - len(argv)]
+    wrappers = tuple(_program(w) for w in lead if _program(w) in _WRAPPERS)
+    if argv and _program(argv[0]) == "xargs":  # `xargs apt-get install`: xargs wraps the real program
+        wrappers += ("xargs",)
+        argv = argv[1:]
+        while argv and argv[0].startswith("-"):
+            argv = argv[1:]
+    return Command(_without_redirections(argv), wrappers)
 
 
-def shell_commands(script: str) -> list[Command]:
-    return [command for pipeline in shell_pipelines(script) for command in pipeline]
-
-
-def _command(words: list[str]) -> Command:
-    argv = list(words)
-    wrappers: list[str] = []
-    while argv:
-        head = argv[0]
-        if head in _KEYWORDS:
-            argv.pop(0)
-            if head in ("for", "case"):  # `for x in a b` / `case $x in`: no command here
-                return Command(())
-            continue
-        if re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", head):
-            argv.pop(0)
-            continue
-        name = _program(head)
-        if name in _WRAPPERS:
-            wrappers.append(name)
-            argv.pop(0)
-            # options of the wrapper (sudo -E -u user, env -i, nice -n 5)
-            while argv and argv[0].startswith("-"):
-                option = argv.pop(0)
-                if name in ("sudo", "doas") and option in ("-u", "-g", "-C", "-h", "-p", "-U") and argv:
-                    argv.pop(0)
-                elif name == "nice" and option == "-n" and argv:
-                    argv.pop(0)
-            continue
-        break
-    return Command(tuple(argv), tuple(wrappers))
+def shell_commands(source: "Instruction | str") -> list[Command]:
+    """The simple commands a RUN runs (read once, by the shared shell reader) or a shell text holds."""
+    if isinstance(source, Instruction):
+        commands = source.commands
+    else:
+        commands = commands_of(read_shell(source)) if source and source.strip() else []
+    out = [_as_command(seg) for command in commands for seg in command.segments]
+    return [command for command in out if command.argv]
 
 
 _PKG_MANAGERS = {
@@ -1041,8 +990,8 @@ def installs(command: Command) -> Install | None:
     return Install(manager, command, tuple(packages), tuple(options), virtual)
 
 
-def packages_installed(script: str) -> list[Install]:
-    return [found for found in (installs(c) for c in shell_commands(script)) if found is not None]
+def packages_installed(source: "Instruction | str") -> list[Install]:
+    return [found for found in (installs(c) for c in shell_commands(source)) if found is not None]
 
 
 def run_mounts(instr: Instruction) -> list[dict[str, str]]:

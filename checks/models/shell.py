@@ -58,6 +58,9 @@ class Segment:
     condition: bool = False
     #: the function whose body holds it ("" at the top level)
     function: str = ""
+    #: its own first and last line in the file (a long logical line spans several)
+    line: int = 0
+    end_line: int = 0
 
     @cached_property
     def argv(self) -> tuple[str, ...]:
@@ -116,14 +119,22 @@ class Command:
     heredoc_line: int | None = None
     #: "ssh"/"bash"/... when the command runs inside a heredoc fed to that program
     via: str = ""
+    #: where the shell sits in its host file (``("stage", "app", "RUN", 2)``, a step's ypath); () in a script
+    scope: tuple = ()
 
     @property
     def pos(self) -> Pos:
-        return Pos(self.line, self.end_line, ("cmd", self.text, self.occurrence))
+        return Pos(self.line, self.end_line, self.ypath)
 
     @property
     def ypath(self) -> tuple:
-        return ("cmd", self.text, self.occurrence)
+        return self.scope + ("cmd", self.text, self.occurrence)
+
+    def at(self, seg: Segment) -> Pos:
+        """Where a finding about one segment points: its own lines, the command's symbolic place."""
+        if seg.line and self.line <= seg.line <= self.end_line:
+            return Pos(seg.line, max(seg.line, min(seg.end_line, self.end_line)), self.ypath)
+        return self.pos
 
     @property
     def names(self) -> list[str]:
@@ -159,6 +170,20 @@ class ShellScript:
     literals: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: notices for regions the reader could not parse
     unreadable: list[str] = field(default_factory=list)
+    #: the file kind the shell is embedded in ("dockerfile", "workflow", "compose", "kubernetes"),
+    #: "" for a script file
+    host: str = ""
+    #: how findings name what holds the shell (``stage/app``, ``job/deploy``); "" for ``script/<name>``
+    owner: str = ""
+
+    @property
+    def embedded(self) -> bool:
+        """Shell inside another file (a RUN, a run: step, a container command), not a script file."""
+        return bool(self.host)
+
+    @property
+    def resource(self) -> str:
+        return self.owner or f"script/{self.name}"
 
     @property
     def line(self) -> int | None:
@@ -283,17 +308,19 @@ def _words(text: str) -> tuple[str, ...]:
     return reader.split_words(text)
 
 
-def commands_of(reading: reader.Reading) -> list[Command]:
+def commands_of(reading: reader.Reading, scope: tuple = (), seen: Counter | None = None,
+                via: str = "") -> list[Command]:
     """The reader's logical lines as :class:`Command` values, in line order, repeats numbered."""
-    seen: Counter[str] = Counter()
+    seen = Counter() if seen is None else seen
     out: list[Command] = []
     for raw in sorted(reading.commands, key=lambda c: c.line):
-        segments = tuple(Segment(s.words, s.op, s.guards, s.raw, s.via, s.condition, s.function) for s in raw.segments)
+        segments = tuple(Segment(s.words, s.op, s.guards, s.raw, s.via, s.condition, s.function, s.line, s.end_line)
+                         for s in raw.segments)
         if not segments or not raw.text:
             continue
         seen[raw.text] += 1
         out.append(Command(raw.text, raw.line, raw.end_line, segments, seen[raw.text], raw.heredoc,
-                           raw.heredoc_line, raw.via))
+                           raw.heredoc_line, raw.via or via, scope))
     return out
 
 
@@ -884,6 +911,11 @@ is_restart = _restart_segment
 is_build = _build_segment
 is_offsite = _offsite_segment
 dump_tool = _dump_segment
+
+
+def runs_remotely(command: Command, seg: Segment) -> bool:
+    """Does this segment run on another host (``ssh host '...'``, a heredoc fed to ssh, an SSH action)?"""
+    return "ssh" in (command.via, seg.via)
 
 
 def ordered_segments(script: ShellScript):

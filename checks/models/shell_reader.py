@@ -58,6 +58,9 @@ class RawSegment:
     condition: bool = False
     #: name of the function whose body holds it ("" at top level)
     function: str = ""
+    #: first and last line in the host file (set when the text is grouped)
+    line: int = 0
+    end_line: int = 0
 
 
 @dataclass
@@ -774,6 +777,7 @@ def _group(walker: _Walker) -> list[RawCommand]:
     for seg in segments:
         index = bisect.bisect_right(firsts, seg.rows[0]) - 1
         groups.setdefault(index, []).append(seg)
+        seg.line, seg.end_line = walker.row0 + seg.rows[0] + 1, walker.row0 + seg.rows[1] + 1
     src = walker.src
     starts = _line_starts(src)
     heredocs: dict[int, list[tuple[str, int]]] = {}

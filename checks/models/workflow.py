@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
+from .shell_hosts import workflow_shells
 from .yamlnodes import YamlDoc, YMap
 
 __all__ = [
@@ -58,7 +59,19 @@ def expressions(text: Any) -> list[str]:
     """The bodies of every ``${{ ... }}`` expression in a string (stripped)."""
     if not isinstance(text, str) or "${{" not in text:
         return []
-    return [m.group(1).strip() for m in EXPR_RE.finditer(text)]
+    # a scan, not EXPR_RE.finditer: that restarts at every unterminated `${{` and is
+    # quadratic (50,000 of them on one run: line took minutes); this is linear
+    found: list[str] = []
+    pos = 0
+    while True:
+        begin = text.find("${{", pos)
+        if begin < 0:
+            return found
+        end = text.find("}}", begin + 3)
+        if end < 0:
+            return found  # no expression closes after this point: none of the later ones either
+        found.append(text[begin + 3:end].strip())
+        pos = end + 2
 
 
 def is_expression(value: Any) -> bool:
@@ -738,4 +751,5 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.notices.append(f"line {doc.line}: `jobs` is not a mapping; no job audited")
         parsed.units.append(wf)
         parsed.facts.extend(workflow_facts(wf))
+        parsed.units.extend(workflow_shells(wf, parsed.notices))
     return parsed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, path_words, production_context
+from ..models.shell import ShellScript, path_words, production_context, runs_remotely
 
 CHECK = Check(
     code="SH004",
@@ -44,12 +44,16 @@ def _compose_files(argv: tuple[str, ...]) -> list[str]:
 
 @CHECK.on(ShellScript)
 def compose_build_on_deploy(script: ShellScript) -> Iterator[Finding]:
+    if script.host == "dockerfile":
+        return  # an image build is not a server
     context = production_context(script)
     for command, seg in script.segments():
         argv = seg.argv
         compose = (seg.name == "docker" and "compose" in argv) or seg.name in ("docker-compose", "podman-compose")
         if not compose or "up" not in argv or "--build" not in argv:
             continue
+        if script.embedded and not runs_remotely(command, seg):
+            continue  # a CI job building its own stack is a test, not a production host
         files = _compose_files(argv)
         file_words = set().union(*(path_words(f) for f in files)) if files else set()
         if file_words & {"dev", "local", "test", "ci", "e2e", "override"}:
@@ -58,7 +62,7 @@ def compose_build_on_deploy(script: ShellScript) -> Iterator[Finding]:
             continue
         yield CHECK.finding(
             command.pos,
-            resource=f"script/{script.name}",
+            resource=script.resource,
             message="`compose up --build` builds images on the production host at deploy time",
             evidence=command.evidence,
         )

@@ -83,6 +83,8 @@ def _disposable(db: str) -> bool:
 
 @CHECK.on(ShellScript)
 def drop_database_live_connections(script: ShellScript) -> Iterator[Finding]:
+    if script.embedded:
+        return  # only ops scripts are read for this
     safe = False
     for command in script.commands:
         lower_all = (command.text + "\n" + command.heredoc).lower()

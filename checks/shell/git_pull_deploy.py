@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, is_build, is_restart, path_words, production_context
+from ..models.shell import ShellScript, is_build, is_restart, path_words, production_context, runs_remotely
 
 CHECK = Check(
     code="SH002",
@@ -52,6 +52,8 @@ def _updates_checkout(seg) -> bool:
 
 @CHECK.on(ShellScript)
 def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
+    if script.host == "dockerfile":
+        return  # an image build is not a server
     # a build after the pull only says "the server builds" when it runs on a server:
     # remotely (ssh) or from a deploy/production script; a restart always does
     deployish = production_context(script) and not path_words(script.path) & {"release", "publish"}
@@ -59,7 +61,9 @@ def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
     reported: set[int] = set()
     for index, (command, seg) in enumerate(flat):
         if id(command) in reported or not _updates_checkout(seg):
-            continue  # one finding per command (`git fetch && git reset --hard origin/main && git pull`)
+            continue
+        if script.embedded and not runs_remotely(command, seg):
+            continue  # a CI runner's checkout is not the server's  # one finding per command (`git fetch && git reset --hard origin/main && git pull`)
         after = [s for _, s in flat[index + 1:]]
         restart = next((s for s in after if is_restart(s)), None)
         remote = "ssh" in (command.via, seg.via)
@@ -71,7 +75,7 @@ def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
         where = " on the remote host" if remote else ""
         yield CHECK.finding(
             command.pos,
-            resource=f"script/{script.name}",
+            resource=script.resource,
             message=f"`{' '.join(seg.argv[:4])}`{where} is followed by `{' '.join(then.argv[:5])}`: "
                     "the server builds and restarts from a mutable checkout",
             evidence=command.evidence,

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, is_build, is_restart, path_words
+from ..models.shell import ShellScript, is_build, is_restart, path_words, runs_remotely
 
 CHECK = Check(
     code="SH003",
@@ -46,10 +46,12 @@ def _ref(argv: tuple[str, ...], verb: str) -> str | None:
 
 @CHECK.on(ShellScript)
 def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
+    if script.host == "dockerfile":
+        return  # an image build is not a server
     named_rollback = bool(path_words(script.path) & _ROLLBACK_WORDS)
     flat = list(script.segments())
     for index, (command, seg) in enumerate(flat):
-        if seg.name != "git":
+        if seg.name != "git" or (script.embedded and not runs_remotely(command, seg)):
             continue
         argv = seg.argv
         verbs = [a for a in argv[1:] if not a.startswith("-")]
@@ -75,7 +77,7 @@ def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
             continue
         yield CHECK.finding(
             command.pos,
-            resource=f"script/{script.name}",
+            resource=script.resource,
             message=f"`git {verb} {'--hard ' if verb == 'reset' else ''}{ref}` rolls back the server's checkout"
                     + (f" and then runs `{' '.join(then.argv[:5])}`" if then is not None else ""),
             evidence=command.evidence,

@@ -88,6 +88,8 @@ def _safe_url(url: str) -> str:
 
 @CHECK.on(ShellScript)
 def hardcoded_production_url(script: ShellScript) -> Iterator[Finding]:
+    if script.embedded:
+        return  # a workflow or image names its targets on purpose; only ops scripts are read
     if not (path_words(script.path) & _OPS_WORDS or production_context(script)):
         return
     if path_words(script.path) & {"test", "tests", "dev", "local", "example", "examples", "fixtures"}:

@@ -70,6 +70,8 @@ def _pipefail_matters(command) -> bool:
 
 @CHECK.on(ShellScript)
 def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
+    if script.embedded:
+        return  # a RUN or a run: step is not a script file: its host decides how failures stop it
     # No shebang: a library sourced by other scripts (its caller decides the options).
     # A script that sources another file may get its options from there: we cannot see them.
     if not script.interpreter or script.interpreter == "fish" or script.sources_files:
@@ -96,7 +98,7 @@ def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     wanted = "set -eu" if script.interpreter in _POSIX else "set -euo pipefail"
     yield CHECK.finding(
         script,
-        resource=f"script/{script.name}",
+        resource=script.resource,
         message=f"{script.interpreter} script{what} does not set {' '.join(missing)}; add `{wanted}` at the top",
         evidence=script.shebang or None,
         severity=severity,

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript
+from ..models.shell import ShellScript, runs_remotely
 
 CHECK = Check(
     code="SH012",
@@ -64,11 +64,15 @@ def _safe_names(script: ShellScript) -> set[str]:
 
 @CHECK.on(ShellScript)
 def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
+    if script.host == "dockerfile":
+        return  # an image build is not a server
     safe = None
     for command in script.commands:
         for index, seg in enumerate(command.segments):
             if seg.name != "rm" or not _recursive(seg.argv):
                 continue
+            if script.embedded and not runs_remotely(command, seg):
+                continue  # a throw-away CI runner
             if seg.guards or seg.op == "||" or (index and seg.op == "&&" and command.segments[index - 1].name in ("[", "[[", "test")):
                 continue
             for word in seg.argv[1:]:

@@ -107,6 +107,8 @@ def _only_when_stored_elsewhere(script: ShellScript, segments, position: int, na
 
 @CHECK.on(ShellScript)
 def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
+    if script.embedded:
+        return  # only deploy and start scripts are read for this
     if path_words(script.path) & _SETUP_WORDS:
         return
     for command in script.commands:

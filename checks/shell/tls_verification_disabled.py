@@ -103,7 +103,7 @@ def tls_verification_disabled(script: ShellScript) -> Iterator[Finding]:
             what = _finding_text(seg)
             if what:
                 yield CHECK.finding(
-                    command.pos, resource=f"script/{script.name}", symbol=(what,),
+                    command.at(seg), resource=script.resource, symbol=(what,),
                     message=f"`{what}` turns off certificate verification: anyone on the network path can "
                             f"impersonate the server",
                     evidence=command.evidence,

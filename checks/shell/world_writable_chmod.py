@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript
+from ..models.shell import ShellScript, runs_remotely
 
 CHECK = Check(
     code="SH011",
@@ -72,11 +72,13 @@ def world_writable_chmod(script: ShellScript) -> Iterator[Finding]:
         for seg in command.segments:
             if seg.name not in ("chmod", "mkdir", "install"):
                 continue
+            if script.host == "workflow" and not runs_remotely(command, seg):
+                continue  # a throw-away CI runner
             mode = _mode_of(seg.name, seg.argv)
             if mode and _world_writable(mode):
                 targets = [w for w in seg.argv[1:] if w != mode and not w.startswith("-")]
                 yield CHECK.finding(
-                    command.pos, resource=f"path/{targets[0] if targets else '?'}", symbol=(mode,),
+                    command.at(seg), resource=f"path/{targets[0] if targets else '?'}", symbol=(mode,),
                     message=f"`{seg.name} {mode}` makes {', '.join(targets[:3]) or 'files'} writable by every user",
                     evidence=command.evidence,
                 )
