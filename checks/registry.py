@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import audit, compose, dockerfile, env, gha, helm, k8s, repo, shell
+from . import audit, compose, dockerfile, env, gha, gitops, helm, k8s, repo, shell
 from .api import Check
 from .filetypes import FileType, NamedFile
 
@@ -16,6 +16,7 @@ DOMAINS: dict[str, ModuleType] = {
     "audit": audit,
     "k8s": k8s,
     "helm": helm,
+    "gitops": gitops,
     "compose": compose,
     "dockerfile": dockerfile,
     "gha": gha,

@@ -160,7 +160,7 @@ def own_repositories(index: RepoIndex) -> frozenset[str]:
         else:
             ref = fact.get("source_ref")
             if ref and (ref[2] == "flux-system" or path in folders
-                        or any(f.startswith(path + "/") for f in folders if path != ".")):
+                        or any(f.startswith(path + "/") for f in folders if path not in (".", ""))):
                 own.add(f"flux:{ref[2]}")
     own.update(url for url, n in counts.items() if n >= 2)
     return frozenset(own)
@@ -194,3 +194,9 @@ def absence(index: RepoIndex, what: str, severity: Severity) -> tuple[str, Sever
 
 def _article(what: str) -> str:
     return f"an {what}" if what[:1].lower() in "aeiou" else f"a {what}" if not what.endswith("s") else what
+
+
+def is_own_source(index: RepoIndex, kind: str, name: str) -> bool:
+    """Is this Flux source (a GitRepository, an OCIRepository of built manifests) this repository?"""
+    own = index.derived("scope:own", _OWN_TOPICS, own_repositories)
+    return name == "flux-system" or f"flux:{name}" in own

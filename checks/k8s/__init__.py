@@ -65,6 +65,9 @@ from . import (  # noqa: E402
     rbac_cluster_admin_binding,
     database_service_exposed,
     vendored_upstream_bundle,
+    kustomize_remote_resource_floating,
+    kustomize_image_override_floating,
+    backup_kept_in_cluster,
 )
 
 CHECKS = (
@@ -117,6 +120,9 @@ CHECKS = (
     rbac_cluster_admin_binding.CHECK,
     database_service_exposed.CHECK,
     vendored_upstream_bundle.CHECK,
+    kustomize_remote_resource_floating.CHECK,
+    kustomize_image_override_floating.CHECK,
+    backup_kept_in_cluster.CHECK,
 )
 
 

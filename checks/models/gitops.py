@@ -16,6 +16,7 @@ and inline Helm values into :class:`~.helm.HelmValues` units, audited like value
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from .base import Fact, ParsedFile
@@ -55,7 +56,79 @@ def object_extras(obj) -> tuple[list[Fact], list[HelmValues]]:
         return _flux_kustomization(obj), []
     if api.startswith(ARGO) and kind in ("Application", "ApplicationSet"):
         return _argo(obj)
+    if kind == "Secret" and api == "v1":
+        return _placeholder_secret(obj), []
     return [], []
+
+
+# -- Secret "templates" -----------------------------------------------------------------------
+
+_PLACEHOLDER_RE = re.compile(
+    r"^(<[^<>]*>|\[[^\[\]]*\]|(change|replace|update|fill|set)[-_ .]?(me|this|it)|todo|fixme|tbd|xxx+|x{3,}|\*{3,}|"
+    r"placeholder|dummy|example|sample|secret[-_ ]?here|password[-_ ]?here|your[-_ .][\w .-]+|"
+    r"(insert|enter|put)[-_ .][\w .-]+|redacted|none|null|undefined|empty)$",
+    re.IGNORECASE,
+)
+
+
+def placeholder_value(value) -> bool | None:
+    """True for a stand-in (``<password>``, ``CHANGEME``, ``""``), False for a real-looking value,
+    None for a value something fills in before it reaches the cluster (Flux ``${VAR}``
+    substitution, a template, a SOPS-encrypted value)."""
+    if value is None:
+        return True
+    if isinstance(value, (YMap, YList, bool)):
+        return False
+    text = str(value).strip()
+    if not text:
+        return True
+    if text.startswith("ENC[") or "${" in text or "{{" in text or "$(" in text:
+        return None
+    return bool(_PLACEHOLDER_RE.match(text))
+
+
+def _decoded(value) -> str | None:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(str(value), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _placeholder_secret(obj) -> list[Fact]:
+    """A Secret whose every value is a stand-in: a template someone meant to fill in."""
+    if "sops" in obj.doc or obj.doc.get("immutable") is True:
+        return []
+    annotations = {str(k): str(v) for k, v in obj.annotations.items()}
+    if annotations.get("config.kubernetes.io/local-config") == "true":
+        return []
+    if str(obj.doc.get("type") or "") == "kubernetes.io/service-account-token" or any(
+            word in key for key in annotations for word in ("replicat", "reflector", "sealedsecrets")):
+        return []  # filled by a controller (token controller, replicator, reflector)
+    keys, line, verdicts = [], None, []
+    for field_name, decode in (("stringData", False), ("data", True)):
+        section = obj.doc.get(field_name)
+        if not isinstance(section, YMap):
+            continue
+        for key, value in section.items():
+            text = _decoded(value) if decode and value not in (None, "") else value
+            if decode and value not in (None, "") and text is None:
+                return []  # not base64: cannot judge
+            verdict = placeholder_value(text)
+            if verdict is None:
+                return []
+            verdicts.append(verdict)
+            keys.append(str(key))
+            line = line or section.key_line(key)
+    if not verdicts or not all(verdicts):
+        return []
+    return [Fact("gitops:placeholder-secret", f"{obj.path}#{obj.doc_index}/{obj.name}", obj.line, obj.ypath,
+                 Fact.pack(name=obj.name, namespace=obj.namespace, keys=tuple(keys[:6]), value_line=line,
+                           reconcile=annotations.get("kustomize.toolkit.fluxcd.io/reconcile"),
+                           argo=annotations.get("argocd.argoproj.io/compare-options")
+                           or annotations.get("argocd.argoproj.io/sync-options")))]
 
 
 # -- Flux ---------------------------------------------------------------------------------------
@@ -115,7 +188,8 @@ def _flux_source(obj) -> list[Fact]:
         if _text(ref.get(key)) is not None:
             ref_kind, ref_value = key, _text(ref.get(key))
             break
-    ref_line = ref.key_line(ref_kind) if ref_kind else (spec.key_line("ref") if "ref" in spec else obj.line)
+    ref_line = ref.key_line(ref_kind) if ref_kind else (
+        spec.key_line("ref") if "ref" in spec else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
     layer = spec.map("layerSelector").get("mediaType")
     return [Fact("gitops:source", f"{obj.kind}/{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
         kind=obj.kind, name=obj.name, namespace=obj.namespace, url=url,
@@ -206,6 +280,14 @@ def kustomization_extras(k) -> tuple[list[Fact], list[HelmValues]]:
             ypath = tuple(seq.ypath) + (index,)
             facts.append(Fact("install", _key(k.path, ypath), seq.item_line(index), ypath, Fact.pack(
                 via="kustomize", names=component_names(entry), url=entry.strip(), field=field_name)))
+    images = k.doc.list("images")
+    for index, item in images.maps():
+        if item.get("name") is None:
+            continue
+        facts.append(Fact("kustomize:image", _key(k.path, tuple(item.ypath)), images.item_line(index), tuple(item.ypath),
+                          Fact.pack(name=str(item.get("name")), new_name=_text(item.get("newName")),
+                                    new_tag=_text(item.get("newTag")), digest=_text(item.get("digest")),
+                                    tag_line=item.key_line("newTag") if "newTag" in item else images.item_line(index))))
     seq = k.doc.list("helmCharts")
     for index, item in seq.maps():
         chart = _text(item.get("name"))
@@ -228,6 +310,13 @@ def extend(parsed: ParsedFile, facts_and_values: tuple[list[Fact], list[HelmValu
     facts, values = facts_and_values
     parsed.facts.extend(facts)
     parsed.units.extend(values)
+    remote = [str(f.get("url")) for f in facts if f.topic == "install" and f.get("via") == "kustomize"]
+    charts = [str(f.get("chart")) for f in facts if f.topic == "install" and f.get("via") == "kustomize helmCharts"]
+    if remote:  # the scope notice: what this kustomization builds that auditui does not read
+        shown = ", ".join(remote[:3]) + (f" and {len(remote) - 3} more" if len(remote) > 3 else "")
+        parsed.notices.append(f"{len(remote)} remote resource(s) not read, so not audited: {shown}")
+    if charts:
+        parsed.notices.append(f"helmCharts not rendered, so not audited (their inline values are): {', '.join(charts[:5])}")
 
 
 # -- install scripts --------------------------------------------------------------------------
