@@ -1,14 +1,21 @@
-"""Live-loop latency of the TUI: write a manifest on disk -> the findings table shows it.
+"""The live app's speed: save to screen, first results, a complete list, and the list model.
 
-    python benchmarks/bench_live.py [--files 2000] [--runs 30]
+    python benchmarks/bench_live.py [--files 2000] [--runs 30] [--model-findings 50000]
 
-Generates a corpus with ../shared/bench/make_corpus.py into a temporary directory,
-runs the app headless (real watcher, real engine, real DataTable), then repeatedly
-adds and removes ``imagePullPolicy: Never`` in one manifest and measures the time
-from the write until the K8S020 row appears in (or leaves) the table.  Also measures
-the time to first paint in a fresh process (before the scan completes) and the time
-until the table is complete (every row in, painted).
-Reports medians and p95.  A benchmark, not a test.
+Generates a corpus with ../shared/bench/make_corpus.py into a temporary directory and:
+
+* runs the app headless in fresh processes: time to first paint, to the first results on
+  screen, to the end of the scan, and until the list is complete and painted;
+* runs it with the real watcher and repeatedly adds and removes ``imagePullPolicy: Never``
+  in one manifest: the time from the write until the K8S020 row appears in (or leaves)
+  the list and the screen is painted (median, p95, max);
+* times the list model (``auditui.findings_model``, no Textual) on ``--model-findings``
+  findings made from the corpus's own findings: regroup, severity / status / text filter,
+  sort, each first time (an order never built) and again.
+
+Also prints a calibration (``sum(range(10**7))``): the machine is shared, and its speed
+varies by 3x or more with the load; compare figures with the calibration beside them.
+Reports medians.  A benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -56,6 +63,10 @@ async def main():
             await pilot.pause(0.005)
         paint = app.timings["first_paint"]
         scanned = app.scanned_once
+        table = app.findings_screen.table
+        while not table.row_count and not app.scanned_once:
+            await pilot.pause(0.005)
+        first_rows = time.perf_counter()
         while not app.scanned_once:
             await pilot.pause(0.02)
         # the table is complete (every row in, none queued) and painted
@@ -66,7 +77,7 @@ async def main():
         complete = time.perf_counter()
         offset = time.time() - t0
         print(paint - complete + offset, scanned, app.timings["scan_done"] - complete + offset, len(app.findings),
-              offset, app.engine.last_scan_seconds)
+              offset, app.engine.last_scan_seconds, first_rows - complete + offset)
 
 asyncio.run(main())
 """
@@ -78,8 +89,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-def first_paint(root: Path, runs: int) -> tuple[list[float], list[float], int, list[float], list[float]]:
-    paints, scans, completes, engines = [], [], [], []
+def first_paint(root: Path, runs: int) -> tuple[list[float], list[float], int, list[float], list[float], list[float]]:
+    paints, scans, completes, engines, firsts = [], [], [], [], []
     count = 0
     for _ in range(runs):
         start = time.time()
@@ -92,9 +103,10 @@ def first_paint(root: Path, runs: int) -> tuple[list[float], list[float], int, l
         count = int(out[3])
         completes.append(float(out[4]))
         engines.append(float(out[5]))
+        firsts.append(float(out[6]))
         if out[1] == "True":
             print("  note: the scan finished before the first paint", file=sys.stderr)
-    return paints, scans, count, completes, engines
+    return paints, scans, count, completes, engines, firsts
 
 
 async def live_latency(root: Path, runs: int) -> list[float]:
@@ -109,20 +121,18 @@ async def live_latency(root: Path, runs: int) -> list[float]:
         while not (app.scanned_once and app.watching and not app._busy):
             await pilot.pause(0.02)
         await pilot.pause(0.3)
-        table = app.findings_screen.table
-        from auditui.checks.api import fingerprint_of  # noqa: F401  (the row key is the fingerprint)
-
+        model = app.findings_screen.table.model
         known: list[str] = []
 
         def shown() -> bool:
             # O(1) once the fingerprint is known, so polling does not slow the app down
             if known:
-                return known[0] in table.rows
-            for key in list(table.rows):
-                finding = app.findings.get(key.value)
-                if finding is not None and finding.code == "K8S020" and finding.path == "deploy/bench-live.yaml":
-                    known.append(key.value)
-                    return True
+                return model.index_of(known[0]) is not None
+            for key, finding in list(app.findings.items()):
+                if finding.code == "K8S020" and finding.path == "deploy/bench-live.yaml":
+                    if model.index_of(key) is not None:
+                        known.append(key)
+                        return True
             return False
 
         for run in range(runs):
@@ -150,38 +160,108 @@ async def live_latency(root: Path, runs: int) -> list[float]:
     return latencies
 
 
+def calibration() -> float:
+    start = time.perf_counter()
+    sum(range(10**7))
+    return time.perf_counter() - start
+
+
+def model_timings(root: Path, count: int) -> dict[str, float]:
+    """The list model on ``count`` findings: the corpus's findings, copied under new paths until there are enough."""
+    import dataclasses
+
+    from auditui.checks.api import Severity, fingerprint_of
+    from auditui.checks.engine import Engine
+    from auditui.findings_model import FindingsModel
+
+    engine = Engine(root)
+    engine.scan()
+    real = engine.findings
+    findings = {}
+    copy = 0
+    while len(findings) < count:
+        for f in real:
+            path = f"copy{copy}/{f.path}"
+            clone = dataclasses.replace(f, path=path, fingerprint=fingerprint_of(f.code, path, f.resource, f.symbol))
+            findings[clone.fingerprint] = clone
+            if len(findings) >= count:
+                break
+        copy += 1
+    statuses = {fp: ("accepted" if i % 17 == 0 else "open") for i, fp in enumerate(findings)}
+    order = [f.fingerprint for f in sorted(findings.values(), key=lambda f: f.sort_key())]
+    model = FindingsModel(status_of=lambda f: statuses[f.fingerprint])
+    times: dict[str, float] = {}
+
+    def timed(name: str, change) -> None:
+        start = time.perf_counter()
+        change()
+        model.rebuild()
+        times[name] = round(1000 * (time.perf_counter() - start), 1)
+
+    timed("load_and_first_rows_ms", lambda: model.set_findings(findings, order))
+    timed("rebuild_unchanged_ms", lambda: None)
+    for mode in ("file", "category", "none", "severity"):
+        timed(f"group_{mode}_first_ms", lambda mode=mode: setattr(model, "group_mode", mode))
+    for mode in ("file", "category", "none", "severity"):
+        timed(f"group_{mode}_again_ms", lambda mode=mode: setattr(model, "group_mode", mode))
+    for mode in ("file", "code", "severity"):
+        timed(f"sort_{mode}_first_ms", lambda mode=mode: setattr(model, "sort_mode", mode))
+    timed("sort_file_again_ms", lambda: setattr(model, "sort_mode", "file"))
+    timed("sort_severity_again_ms", lambda: setattr(model, "sort_mode", "severity"))
+    timed("severity_filter_high_ms", lambda: setattr(model.filters, "min_severity", Severity.HIGH))
+    timed("severity_filter_off_ms", lambda: setattr(model.filters, "min_severity", None))
+    timed("status_filter_all_ms", lambda: setattr(model.filters, "status", "all"))
+    timed("status_filter_open_ms", lambda: setattr(model.filters, "status", "open"))
+    for text in ("c", "co", "con", "container"):
+        timed(f"text_filter_{text}_ms", lambda text=text: setattr(model.filters, "text", text))
+    timed("text_filter_cleared_ms", lambda: setattr(model.filters, "text", ""))
+    times["findings"] = len(findings)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--paint-runs", type=int, default=5)
+    parser.add_argument("--model-findings", type=int, default=50_000)
+    parser.add_argument("--skip-app", action="store_true", help="only the model timings")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    calibrate = [calibration() for _ in range(3)]
     with tempfile.TemporaryDirectory(prefix="auditui-bench-live-") as tmp:
         root = Path(tmp) / "corpus"
         subprocess.run([sys.executable, str(CORPUS), "--files", str(args.files), "--out", str(root)],
                        check=True, capture_output=True)
-        paints, scans, count, completes, engines = first_paint(root, args.paint_runs)
-        latencies = asyncio.run(live_latency(root, args.runs))
-    result = {
-        "files": args.files,
-        "findings": count,
-        "first_paint_median_s": round(statistics.median(paints), 3),
-        "scan_done_median_s": round(statistics.median(scans), 3),
-        # start -> every row in the table and painted; the engine's own scan time beside it
-        "table_complete_median_s": round(statistics.median(completes), 3),
-        "engine_scan_in_app_median_s": round(statistics.median(engines), 3),
-        "write_to_screen_median_ms": round(1000 * statistics.median(latencies), 1),
-        "write_to_screen_p95_ms": round(1000 * percentile(latencies, 95), 1),
-        "write_to_screen_max_ms": round(1000 * max(latencies), 1),
-        "runs": len(latencies),
-        "cpus": os.cpu_count(),
-    }
+        result: dict = {"files": args.files, "cpus": os.cpu_count(),
+                        "calibration_sum_range_1e7_s": round(min(calibrate), 3)}
+        if not args.skip_app:
+            paints, scans, count, completes, engines, firsts = first_paint(root, args.paint_runs)
+            latencies = asyncio.run(live_latency(root, args.runs))
+            result.update({
+                "findings": count,
+                "first_paint_median_s": round(statistics.median(paints), 3),
+                "first_results_on_screen_median_s": round(statistics.median(firsts), 3),
+                "scan_done_median_s": round(statistics.median(scans), 3),
+                # start -> every row in the list and painted; the engine's own scan time beside it
+                "list_complete_median_s": round(statistics.median(completes), 3),
+                "engine_scan_in_app_median_s": round(statistics.median(engines), 3),
+                "write_to_screen_median_ms": round(1000 * statistics.median(latencies), 1),
+                "write_to_screen_p95_ms": round(1000 * percentile(latencies, 95), 1),
+                "write_to_screen_max_ms": round(1000 * max(latencies), 1),
+                "runs": len(latencies),
+            })
+        if args.model_findings:
+            result["model"] = model_timings(root, args.model_findings)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         for key, value in result.items():
-            print(f"{key:28} {value}")
+            if isinstance(value, dict):
+                for sub, figure in value.items():
+                    print(f"  model {sub:30} {figure}")
+            else:
+                print(f"{key:34} {value}")
 
 
 if __name__ == "__main__":

@@ -72,7 +72,8 @@ class FilesScreen(Screen):
         def label(name: str, key: str) -> Text:
             text = data_text(name)
             if key in counts:
-                text.append(f"  {counts[key]} ", style="bold")
+                text.append(f"  {counts[key]} open", style="bold")
+                text.append(" · worst ", style="dim")
                 text.append(SEVERITY_SHORT[worst[key]], style=styles[worst[key]])
             else:
                 text.append("  ✓", style="dim")
@@ -105,6 +106,9 @@ class FilesScreen(Screen):
 
     def state_changed(self) -> None:
         self._rebuild_in_place()  # open counts follow triage
+
+    def findings_changed(self) -> None:
+        self._rebuild_in_place()  # a save or a scan changed the counts
 
     def _rebuild_in_place(self) -> None:
         tree = self.query_one(Tree)

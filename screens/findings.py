@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 
 from ..checks.api import Finding
+from ..findings_model import haystack, text_matches
 from ..widgets.detail import FindingDetail
-from ..widgets.findings_table import FindingsTable
+from ..widgets.findings_list import FindingsList
 from ..widgets.inputs import TextInput
 from ..widgets.status import StatusBar
 from .modals import AcceptModal, DeferModal, NoteModal
@@ -28,35 +30,53 @@ TRIAGE_ACTIONS = ("accept", "defer", "reopen", "note")
 class FindingsScreen(Screen):
     """Findings grouped by severity (or file, or category), and what to do about each."""
 
+    # The keys every screen has come first: the footer shows this screen's bindings before
+    # the app's, and on 80 columns quit, help, checklists and files must stay in sight.
     BINDINGS = [
+        Binding("q", "app.quit", "Quit", tooltip="Quit auditui"),
+        Binding("question_mark", "app.help", "Help", tooltip="Every key, grouped"),
+        Binding("c", "app.checklists", "Checklists", tooltip="Production readiness and the PR reviewer checklist"),
+        Binding("f", "app.files", "Files", tooltip="The audited files as a tree"),
         Binding("slash", "filter", "Filter", tooltip="Filter the findings by text"),
-        Binding("escape", "clear_filters", "Clear filters", show=False,
-                tooltip="Clear the filters (text, severity, file, checklist item)"),
-        Binding("a", "accept", "Accept", tooltip="Accept the risk of this finding (a reason is required)"),
-        Binding("d", "defer", "Defer", tooltip="Defer this finding until a date"),
-        Binding("O", "reopen", "Reopen", tooltip="Reopen an accepted or deferred finding"),
-        Binding("n", "note", "Note", tooltip="Add a note to this finding"),
+        Binding("a", "accept", "Accept", tooltip="Accept the risk of this finding, or of the selected ones "
+                                                 "(a reason is required)"),
+        Binding("d", "defer", "Defer", tooltip="Defer this finding (or the selected ones) until a date"),
+        Binding("n", "note", "Note", tooltip="Add a note to this finding (or the selected ones)"),
         Binding("u", "undo", "Undo", tooltip="Undo the last triage change (accept, defer, reopen, note)"),
+        Binding("O", "reopen", "Reopen", tooltip="Reopen an accepted or deferred finding (or the selected ones)"),
         Binding("o", "open_editor", "Open", tooltip="Open the file at the line in $VISUAL / $EDITOR"),
+        Binding("ctrl+f", "find", "Find", show=False, tooltip="Find a finding by text (the list is not filtered)"),
+        Binding("right_square_bracket", "find_next", "Next match", show=False, tooltip="Next finding matching the find text"),
+        Binding("left_square_bracket", "find_previous", "Previous match", show=False,
+                tooltip="Previous finding matching the find text"),
+        Binding("escape", "clear_filters", "Clear", show=False,
+                tooltip="Clear the selection, then the filters (text, severity, file, checklist item)"),
     ]
 
     app: "AuditApp"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.find_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         with Horizontal(id="main"):
             with Vertical(id="list-pane"):
-                yield TextInput(placeholder="filter: words in code, title, file, resource… (Enter to keep, Esc to clear)", id="filter")
-                yield FindingsTable(id="findings")
+                yield TextInput(placeholder="filter: words in code, title, file, resource… (Enter to keep, Esc to clear)",
+                                id="filter")
+                yield TextInput(placeholder="find: words; Enter jumps, ] next, [ previous, Esc closes", id="find")
+                yield Static(Text(""), id="list-header")
+                yield FindingsList(id="findings")
             yield FindingDetail(id="detail")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.table
-        table.status_of = self.app.status_of
-        table.findings = self.app.findings
+        table.status_of = self.app.row_status
         table.new = self.app.new
+        table.load(self.app.findings)
         # during the first scan the cursor stays on the top finding as rows stream in
         table.pin_top = not self.app.scanned_once
         table.focus()
@@ -65,27 +85,31 @@ class FindingsScreen(Screen):
 
     # -- helpers ------------------------------------------------------------
     @property
-    def table(self) -> FindingsTable:
-        return self.query_one(FindingsTable)
+    def table(self) -> FindingsList:
+        """The findings list (named ``table`` for the callers of the former DataTable)."""
+        return self.query_one(FindingsList)
 
     @property
     def selected(self) -> Finding | None:
         return self.table.selected
 
     def apply(self, changed: set[str] | frozenset[str] = frozenset(),
-              removed: set[str] | frozenset[str] | None = None) -> None:
+              removed: set[str] | frozenset[str] | None = None, order: list[str] | None = None) -> None:
         """The app's findings changed: update rows, keep the cursor, refresh the detail.
 
         With ``removed`` (an engine delta or one triage change) only those rows are
-        touched; without it the whole list is reconciled with the findings.
+        touched; without it every status is read again (the state file changed).
         """
         table = self.table
-        table.findings = self.app.findings
         table.new = self.app.new
-        if removed is None:
+        if order is not None:
+            table.load(self.app.findings, order)
+        elif removed is None:
+            if table.findings is not self.app.findings:
+                table.findings = self.app.findings
             table.sync(changed)
         else:
-            table.apply_delta(changed, removed)
+            table.apply_delta(changed, removed, self.app.findings)
         selected = table.selected
         detail = self.query_one(FindingDetail)
         if selected is not None and (selected.fingerprint in changed or selected.fingerprint != detail.fingerprint):
@@ -93,26 +117,25 @@ class FindingsScreen(Screen):
         elif selected is None and not self.app.scanning:
             detail.show_message(self._empty_message())
         if selected is not None and selected.fingerprint in changed:
-            self.refresh_bindings()  # its triage state may have changed what a, d, u do
+            self.refresh_bindings()  # its triage state may have changed what a, d, O do
         self.refresh_view()
 
     def scan_done(self) -> None:
-        """The first scan ended: once every row is in, the cursor no longer follows the top."""
-        if not self.table.filling:
-            self.table.pin_top = False
-
-    @on(FindingsTable.Filled)
-    def _filled(self) -> None:
-        if self.app.scanned_once:
-            self.table.pin_top = False
-        self.refresh_view()
+        """The first scan ended: the cursor no longer follows the top."""
+        self.table.pin_top = False
 
     def theme_changed(self) -> None:
-        """The theme changed: the table restyles itself; redraw the detail and the counts."""
+        """The theme changed: restyle the list; redraw the detail and the counts."""
+        self.table.theme_changed()
         selected = self.selected
         if selected is not None:
             self.show_detail(selected)
         self.refresh_view()
+
+    def readiness_changed(self) -> None:
+        """The score is known now: an empty list can say why it is empty."""
+        if self.selected is None and not self.app.scanning and self.table.row_count == 0:
+            self.query_one(FindingDetail).show_message(self._empty_message())
 
     def state_changed(self) -> None:
         """The state file was re-read: the selected finding's triage may differ."""
@@ -133,13 +156,17 @@ class FindingsScreen(Screen):
         status = self.query_one(StatusBar)
         table = self.table
         status.set_counts(table.counts())
-        status.set_view(f"grouped by {table.group_mode} · " + table.filters.describe())
+        view = f"grouped by {table.group_mode} · sorted by {table.sort_mode} · " + table.filters.describe()
+        chosen = len(table.model.selected)
+        if chosen:
+            view = f"{chosen} selected · " + view
+        status.set_view(view)
 
     def show_detail(self, finding: Finding) -> None:
         siblings = [f for f in self.app.findings.values() if f.path == finding.path]
         self.query_one(FindingDetail).show(
             finding,
-            status=self.app.status_of(finding),
+            status=self.app.row_status(finding),
             entry=self.app.entry_of(finding),
             root=self.app.root,
             siblings=siblings,
@@ -147,17 +174,26 @@ class FindingsScreen(Screen):
         )
 
     # -- events -------------------------------------------------------------
-    @on(FindingsTable.FindingSelected)
-    def _selected(self, event: FindingsTable.FindingSelected) -> None:
+    @on(FindingsList.FindingSelected)
+    def _selected(self, event: FindingsList.FindingSelected) -> None:
         if event.finding is not None:
             self.show_detail(event.finding)
         elif not self.app.scanning:
-            self.query_one(FindingDetail).show_message(self._empty_message() if self.table.row_count == 0 else "A group of findings: move down to one.")
+            if self.table.row_count == 0:
+                self.query_one(FindingDetail).show_message(self._empty_message())
+            else:
+                self.query_one(FindingDetail).show_message(
+                    "A folded group: → or space unfolds it; a, d, n, O act on all of its findings.")
         self.refresh_bindings()
 
-    @on(FindingsTable.ViewChanged)
+    @on(FindingsList.ViewChanged)
     def _view_changed(self) -> None:
         self.refresh_view()
+        self.refresh_bindings()
+
+    @on(FindingsList.ColumnsChanged)
+    def _columns_changed(self, event: FindingsList.ColumnsChanged) -> None:
+        self.query_one("#list-header", Static).update(event.header)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -167,25 +203,40 @@ class FindingsScreen(Screen):
     def _filter_submitted(self) -> None:
         self.table.focus()
 
+    @on(Input.Changed, "#find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.find_text = event.value.strip()
+        current = self.table.selected
+        if self.find_text and not (current is not None and text_matches(haystack(current), self.find_text)):
+            if not self.table.find(self.find_text, 1):
+                self.notify(f"No finding matches {self.find_text!r}.", timeout=2)
+        self.refresh_bindings()
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self) -> None:
+        self.query_one("#find").remove_class("-active")
+        self.table.focus()
+
     # -- actions ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return bool(self.app.undo_stack) and self.app.can_triage
+        if action in ("find_next", "find_previous"):
+            return bool(self.find_text)
         if action in TRIAGE_ACTIONS or action == "open_editor":
             if not self.is_mounted:
                 return True
-            finding = self.selected
-            if finding is None:
-                return False
             if action == "open_editor":
-                return bool(finding.path and finding.path != ".")
-            if not self.app.can_triage:
+                finding = self.selected
+                return finding is not None and bool(finding.path and finding.path != ".")
+            targets = self.table.bulk_targets()
+            if not targets or not self.app.can_triage:
                 return False
-            status = self.app.status_of(finding)
+            statuses = {self.app.status_of(f) for f in targets}
             if action == "accept":
-                return status != "accepted"
+                return statuses != {"accepted"}
             if action == "reopen":
-                return status in ("accepted", "deferred")
+                return bool(statuses & {"accepted", "deferred"})
         return True
 
     def action_filter(self) -> None:
@@ -193,7 +244,27 @@ class FindingsScreen(Screen):
         box.add_class("-active")
         box.focus()
 
+    def action_find(self) -> None:
+        box = self.query_one("#find", Input)
+        box.add_class("-active")
+        box.focus()
+
+    def action_find_next(self) -> None:
+        if not self.table.find(self.find_text, 1):
+            self.notify(f"No finding matches {self.find_text!r}.", timeout=2)
+
+    def action_find_previous(self) -> None:
+        if not self.table.find(self.find_text, -1):
+            self.notify(f"No finding matches {self.find_text!r}.", timeout=2)
+
     def action_clear_filters(self) -> None:
+        find = self.query_one("#find", Input)
+        if find.has_class("-active"):
+            find.remove_class("-active")
+            self.table.focus()
+            return
+        if self.table.clear_selection():
+            return
         box = self.query_one("#filter", Input)
         box.remove_class("-active")
         with box.prevent(Input.Changed):
@@ -204,46 +275,55 @@ class FindingsScreen(Screen):
     def filter_to(self, *, label: str, fingerprints: frozenset[str] | None = None, path: str | None = None) -> None:
         """Show only these findings (from the checklists or files screens), whatever their status."""
         self.table.set_filters(fingerprints=fingerprints, path=path, label=label, status="all")
+        self.table.action_first()
         self.table.focus()
 
+    def _targets(self) -> list[Finding]:
+        return self.table.bulk_targets()
+
+    def _after_bulk(self, targets: list[Finding]) -> None:
+        if len(targets) > 1:
+            self.table.clear_selection()
+
     def action_accept(self) -> None:
-        finding = self.selected
-        if finding is None:
+        targets = self._targets()
+        if not targets:
             return
 
         def done(reason: str | None) -> None:
-            if reason:
-                self.app.triage("accept", finding, reason=reason)
+            if reason and self.app.triage_many("accept", targets, reason=reason):
+                self._after_bulk(targets)
 
-        self.app.push_screen(AcceptModal(finding), done)
+        self.app.push_screen(AcceptModal(targets), done)
 
     def action_defer(self) -> None:
-        finding = self.selected
-        if finding is None:
+        targets = self._targets()
+        if not targets:
             return
 
         def done(result: tuple[date, str] | None) -> None:
             if result:
                 until, reason = result
-                self.app.triage("defer", finding, until=until, reason=reason)
+                if self.app.triage_many("defer", targets, until=until, reason=reason):
+                    self._after_bulk(targets)
 
-        self.app.push_screen(DeferModal(finding, today=self.app.today()), done)
+        self.app.push_screen(DeferModal(targets, today=self.app.today()), done)
 
     def action_reopen(self) -> None:
-        finding = self.selected
-        if finding is not None:
-            self.app.triage("reopen", finding)
+        targets = [f for f in self._targets() if self.app.status_of(f) in ("accepted", "deferred")]
+        if targets and self.app.triage_many("reopen", targets):
+            self._after_bulk(targets)
 
     def action_note(self) -> None:
-        finding = self.selected
-        if finding is None:
+        targets = self._targets()
+        if not targets:
             return
 
         def done(text: str | None) -> None:
-            if text:
-                self.app.triage("note", finding, text=text)
+            if text and self.app.triage_many("note", targets, text=text):
+                self._after_bulk(targets)
 
-        self.app.push_screen(NoteModal(finding), done)
+        self.app.push_screen(NoteModal(targets), done)
 
     def action_undo(self) -> None:
         self.app.undo_triage()

@@ -246,6 +246,15 @@ class AuditApp(App[int]):
             return self.store.status_of(finding, today=self._today)
         return "suppressed" if finding.suppressed_by else "open"
 
+    def row_status(self, finding: Any) -> str:
+        """The status a row shows: ``expired`` for a deferral whose date has passed (open again)."""
+        status = self.status_of(finding)
+        if status == "open" and self.store is not None:
+            entry = self.store.entry(finding.fingerprint)
+            if entry is not None and entry.is_expired(self._today or date.today()):
+                return "expired"
+        return status
+
     def entry_of(self, finding: Any) -> Any:
         return self.store.entry(finding.fingerprint) if self.store is not None else None
 
@@ -383,6 +392,7 @@ class AuditApp(App[int]):
             return
         old = self.findings
         self.findings = {f.fingerprint: f for f in message.findings}
+        order = [f.fingerprint for f in message.findings]  # the engine's list is in severity order
         # what differs from the rows already shown (streamed during the first scan, or
         # the previous scan's): the table applies only that
         upserts = {fp for fp, f in self.findings.items()
@@ -394,7 +404,7 @@ class AuditApp(App[int]):
         self.files, self.notices, self.summary = message.files, message.notices, message.summary
         first = not self.scanned_once
         self.scanned_once = True
-        self.findings_screen.apply(upserts, removed)
+        self.findings_screen.apply(upserts, removed, order=order)
         self.findings_screen.scan_done()
         self._follow_renames(self.findings.values())
         self._update_readiness()
@@ -859,20 +869,27 @@ class AuditApp(App[int]):
         from .screens.files import FilesScreen
         from .screens.modals import _FormModal
         from .screens.resolved import ResolvedScreen
-        from .widgets.findings_table import FindingsTable
+        from .widgets.findings_list import FindingsList
 
-        def rows(bindings) -> list[tuple[str, str]]:
+        moves = {"cursor_up", "cursor_down", "page_up", "page_down", "first", "last"}
+
+        def rows(bindings, skip: set[str] = frozenset()) -> list[tuple[str, str]]:
             out = []
             for binding in bindings:
                 if isinstance(binding, tuple):
                     binding = Binding(*binding)
-                out.append((self.get_key_display(binding), binding.tooltip or binding.description))
+                if binding.action in skip or binding.action.startswith("app."):
+                    continue
+                keys = " ".join(self.get_key_display(Binding(key.strip(), binding.action))
+                                for key in binding.key.split(","))
+                out.append((keys, binding.tooltip or binding.description))
             return out
 
         return [
-            ("Everywhere", rows(self.BINDINGS) + [("ctrl+p", "Command palette: every action by name")]),
+            ("Everywhere", [(self.get_key_display(b), b.tooltip or b.description) for b in self.BINDINGS] + [("ctrl+p", "Command palette: every action by name")]),
             ("Findings", rows(FindingsScreen.BINDINGS)),
-            ("Findings list", rows(FindingsTable.BINDINGS) + [("↑ ↓ pgup pgdn", "Move"), ("home end", "First / last")]),
+            ("Findings list", [("↑ ↓ j k pgup pgdn", "Move (group headings are skipped)"),
+                               ("home end gg G", "First / last finding")] + rows(FindingsList.BINDINGS, moves)),
             ("Checklists", rows(ChecklistsScreen.BINDINGS)),
             ("Files", rows(FilesScreen.BINDINGS)),
             ("Resolved triage", rows(ResolvedScreen.BINDINGS)),
@@ -892,7 +909,11 @@ class AuditApp(App[int]):
             ("Open the selected finding in the editor", "o: $VISUAL / $EDITOR", lambda: base.run_action("open_editor"), "open_editor"),
             ("Filter findings by text", "/", lambda: base.run_action("filter"), None),
             ("Clear the filters", "esc", lambda: base.run_action("clear_filters"), None),
-            ("Group findings by severity / file / category", "g", table_action("cycle_group"), None),
+            ("Group findings by severity / file / category / nothing", "v", table_action("cycle_group"), None),
+            ("Sort findings by severity / file / check code", "S", table_action("cycle_sort"), None),
+            ("Find a finding by text", "ctrl+f, then ] and [", lambda: base.run_action("find"), None),
+            ("Select every shown finding (bulk triage)", "ctrl+a", table_action("select_shown"), None),
+            ("Fold or unfold every group", "z", table_action("toggle_all_groups"), None),
             ("Filter findings by severity", "s", table_action("cycle_severity"), None),
             ("Filter findings by status", "t", table_action("cycle_status"), None),
             ("Checklists: production readiness and PR review", "c", self.action_checklists, None),

@@ -10,7 +10,7 @@ from pathlib import Path
 from auditui.app import AuditApp, editor_command
 from rich.console import Console
 from auditui.widgets.detail import FindingDetail
-from auditui.widgets.findings_table import FindingsTable
+from auditui.widgets.findings_list import FindingsList
 from textual.widgets import Static
 from tui_helpers import SECRET, scanned, wait_for
 
@@ -44,7 +44,7 @@ async def test_scan_fills_table_grouped_by_severity(make_app):
     async with app.run_test(size=(120, 36)) as pilot:
         await scanned(pilot)
         assert visible_codes(app) == ["TUI001", "K8S020", "TUI002", "TUI002", "TUI003"]
-        rows = [row.key.value for row in app.findings_screen.table.ordered_rows]
+        rows = app.findings_screen.table.row_keys
         assert rows[0] == "group:sev:critical"
         assert "readiness" in app.sub_title
         # the cursor lands on the first finding, and the detail shows what to do about it
@@ -87,7 +87,7 @@ async def test_text_filter_and_escape(make_app):
         await pilot.pause()
         assert visible_codes(app) == ["TUI002", "TUI002"]
         await pilot.press("enter")
-        assert isinstance(app.focused, FindingsTable)
+        assert isinstance(app.focused, FindingsList)
         await pilot.press("escape")
         await pilot.pause()
         assert len(visible_codes(app)) == 5
@@ -105,12 +105,12 @@ async def test_severity_status_and_grouping(make_app):
         assert visible_codes(app) == []
         await pilot.press("t", "t", "t")  # deferred, suppressed, all
         assert len(visible_codes(app)) == 5
-        await pilot.press("g")  # by file
-        rows = [row.key.value for row in app.findings_screen.table.ordered_rows]
+        await pilot.press("v")  # by file
+        rows = app.findings_screen.table.row_keys
         assert rows[0] == "group:file:docker-compose.yml"
         assert "group:file:k8s/api.yaml" in rows
-        await pilot.press("g")  # by category
-        rows = [row.key.value for row in app.findings_screen.table.ordered_rows]
+        await pilot.press("v")  # by category
+        rows = app.findings_screen.table.row_keys
         assert rows[0].startswith("group:cat:")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_helpers import scanned, wait_for
+from tui_helpers import row_strip, scanned, wait_for
 
 
 def codes(app) -> list[str]:
@@ -32,7 +32,7 @@ async def test_file_edit_updates_the_pane_in_place(make_app, repo):
         assert codes(app) == ["TUI001", "TUI001", "TUI002", "TUI003"]
         new = [fp for fp in app.new]
         assert len(new) == 1 and app.findings[new[0]].resource == "service/db"
-        assert str(app.findings_screen.table.get_cell(new[0], "new")) == "●"
+        assert row_strip(app, new[0]).text[1] == "●"
         app.findings_screen.table.select_fingerprint(new[0])
         await pilot.pause()
         assert not app.new

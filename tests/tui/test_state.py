@@ -8,7 +8,7 @@ import tomllib
 from auditui.checks.api import Severity
 from auditui.checks.triage import TriageStore
 from auditui.widgets.style import severity_styles
-from tui_helpers import scanned, wait_for
+from tui_helpers import row_strip, scanned, wait_for
 
 
 def fingerprint_of(app, code: str) -> str:
@@ -19,22 +19,21 @@ async def test_theme_change_restyles_rows_already_shown(make_app):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await scanned(pilot)
-        table = app.findings_screen.table
         high = fingerprint_of(app, "K8S020")
-        assert table.get_cell(high, "sev").style == severity_styles(app.current_theme)[Severity.HIGH]
-        line_before = table.render_line(table.get_row_index(high) + 1).text
+
+        def colours(key: str, label: str) -> set[str]:
+            return {seg.style.color.name.lower() for seg in row_strip(app, key)
+                    if seg.text.strip() == label and seg.style and seg.style.color}
+
+        line_before = row_strip(app, high).text
+        before = colours(high, "HIGH")
         app.theme = "nord"
         await pilot.pause()
-        # the rows that were there before the switch carry the new theme's colours
-        assert table.get_cell(high, "sev").style == severity_styles(app.current_theme)[Severity.HIGH]
-        assert "#BF616A" in table.get_cell(high, "sev").style
-        heading = "group:sev:high"
-        assert "#BF616A" in str(table.get_cell(heading, "sev").style)
-        # and are drawn with them (same text, new style)
-        strip = table.render_line(table.get_row_index(high) + 1)
-        assert strip.text == line_before
-        assert any(seg.style and seg.style.color and seg.style.color.name.lower() == "#bf616a"
-                   for seg in strip if seg.text.strip() == "HIGH")
+        # the rows that were drawn before the switch are drawn with the new theme's colours
+        assert colours(high, "HIGH") == {"#bf616a"} != before
+        assert colours("group:sev:high", "HIGH") == {"#bf616a"}
+        assert row_strip(app, high).text == line_before  # same text, new style
+        assert severity_styles(app.current_theme)[Severity.HIGH] == "bold #BF616A"
 
 
 async def test_triage_written_by_another_instance_shows_up(make_app, repo):

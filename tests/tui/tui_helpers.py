@@ -103,3 +103,11 @@ async def scanned(pilot) -> None:
     await wait_for(pilot, lambda: app.scanned_once and not app._busy and not app.findings_screen.table.filling,
                    what="the first scan")
     await pilot.pause()
+
+
+def row_strip(app, key: str):
+    """The line the findings list draws for a row (a finding's fingerprint or a group id)."""
+    table = app.findings_screen.table
+    index = table.row_keys.index(key)
+    table.scroll_to(y=max(0, index - 2), animate=False)
+    return table.render_line(index - table.scroll_offset.y)

@@ -67,6 +67,16 @@ def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]]
     return "\n".join(out), first
 
 
+def _status_text(status: str, entry: Any) -> Text:
+    """The status, saying so when a deferral has lapsed (the finding is open again)."""
+    if status == "expired":
+        until = getattr(entry, "until", None)
+        text = Text("open", style="bold")
+        text.append(f" (the deferral until {until} expired)" if until else " (its deferral expired)", style="italic")
+        return text
+    return Text(status, style="bold")
+
+
 def _heading(text: str) -> Text:
     return Text(text, style="bold underline")
 
@@ -127,7 +137,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         meta.add_row(Text("where"), data_text(finding.location))
         if finding.resource:
             meta.add_row(Text("resource"), data_text(finding.resource))
-        meta.add_row(Text("status"), Text(status, style="bold"))
+        meta.add_row(Text("status"), _status_text(status, entry))
         if finding.suppressed_by:  # where and why, beside the status it explains
             meta.add_row(Text("by"), data_text(finding.suppressed_by, style="italic"))
         parts.append(Padding(meta, (1, 0, 0, 0)))
@@ -190,7 +200,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         lines = Table.grid(padding=(0, 1))
         lines.add_column(style="dim", no_wrap=True)
         lines.add_column()
-        lines.add_row(Text("status"), Text(status, style="bold"))
+        lines.add_row(Text("status"), _status_text(status, entry))
         if getattr(entry, "reason", None):
             lines.add_row(Text("reason"), data_text(entry.reason, multiline=True))
         if getattr(entry, "by", None):

@@ -31,12 +31,15 @@ def severity_styles(theme) -> dict[Severity, str]:
     """Rich styles per severity, taken from a Textual theme (or sane defaults)."""
     error = getattr(theme, "error", None) or "red"
     warning = getattr(theme, "warning", None) or "yellow"
-    accent = getattr(theme, "accent", None) or "cyan"
+    primary = getattr(theme, "primary", None) or "blue"
+    # four looks that differ without colour too: reversed, bold, plain, dim (and the labels
+    # CRIT / HIGH / MED / LOW / INFO); LOW takes the primary colour, never the accent, which
+    # several themes share with warning
     return {
         Severity.CRITICAL: f"bold reverse {error}",
         Severity.HIGH: f"bold {error}",
         Severity.MEDIUM: f"{warning}",
-        Severity.LOW: f"{accent}",
+        Severity.LOW: f"{primary}",
         Severity.INFO: "dim",
     }
 
