@@ -197,12 +197,16 @@ class Check:
         path: str | None = None,
         severity: Severity | None = None,
         symbol: tuple = (),
+        repeats: tuple = (),
     ) -> "Finding":
         """A finding at ``at`` (a YAML node, a :class:`Pos`, or None for the repo).
 
         ``key`` narrows a YAML mapping to one key (or a list to one index), so the
         finding points at the exact line.  ``symbol`` adds to the symbolic location
         when one node carries several distinct findings of the same check.
+        ``repeats`` names the problem independently of where it is (``("curl --insecure",)``):
+        findings of this check in one file and resource with the same ``repeats`` are one
+        problem, reported once with all their places (see :func:`fold_repeats`).
         """
         line = end_line = None
         ypath: tuple = ()
@@ -236,6 +240,7 @@ class Check:
             resource=resource,
             evidence=evidence,
             ypath=ypath + tuple(symbol),
+            repeats=tuple(repeats),
         )
 
 
@@ -255,6 +260,10 @@ class Finding:
     fingerprint: str = ""
     #: set by suppressions: where and why the finding was silenced
     suppressed_by: str | None = None
+    #: what makes repetitions of this problem one problem (set by the check, see fold_repeats)
+    repeats: tuple = ()
+    #: (line, end_line) of every place a repeated problem occurs; () when it occurs once
+    occurrences: tuple = ()
 
     @property
     def code(self) -> str:
@@ -304,6 +313,53 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (-int(self.severity), self.path or "", self.line or 0, self.code, self.resource)
+
+
+def _line_list(lines: list[int], limit: int = 8) -> str:
+    shown = ", ".join(str(n) for n in lines[:limit])
+    return shown + (f" and {len(lines) - limit} more" if len(lines) > limit else "")
+
+
+def fold_repeats(findings: Iterable[Finding]) -> list[Finding]:
+    """One problem, one finding: repeated findings of a check in one file become one.
+
+    Findings with the same check, path, resource and ``repeats`` key (the same
+    ``curl -k`` sixteen times, ``StrictHostKeyChecking=no`` in eight commands) are
+    folded into the first of them (by line): its message says how many times and on
+    which lines, ``occurrences`` lists every place, and its symbolic location is the key
+    itself, so the fingerprint (and any triage on it) survives occurrences added,
+    removed or moved.  Findings without a key pass through unchanged, in order.
+    """
+    order: list[Finding | tuple] = []
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        if not finding.repeats:
+            order.append(finding)
+            continue
+        key = (finding.code, finding.path, finding.resource, finding.repeats)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(finding)
+    out: list[Finding] = []
+    for item in order:
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        members = sorted(groups[item], key=lambda f: (f.line or 0, f.end_line or 0))
+        first = members[0]
+        first.ypath = ("repeated",) + tuple(str(part) for part in first.repeats)
+        places = []
+        for member in members:
+            place = (member.line, member.end_line)
+            if place not in places:
+                places.append(place)
+        if len(places) > 1:
+            lines = [line for line, _ in places if line is not None]
+            first.message = f"{first.message} ({len(places)} times in this file: lines {_line_list(lines)})"
+            first.occurrences = tuple(places)
+        out.append(first)
+    return out
 
 
 def iter_findings(results: Iterable[Finding] | None) -> Iterator[Finding]:

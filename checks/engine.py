@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .api import Check, Finding, Pos, Severity
+from .api import Check, Finding, Pos, Severity, fold_repeats
 from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
 from .discovery import IgnoreRules, Notice, decode, read_file, walk
@@ -374,7 +374,7 @@ class Engine:
                     findings.extend(self._call(check, unit) or ())
                 except Exception as exc:  # a broken check must not take the audit down
                     self.check_errors.append(Notice(rel, f"check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
-        findings = suppress.apply(rel, text, self._seal(findings, rel), self, comments_of(parsed.kind))
+        findings = suppress.apply(rel, text, self._seal(fold_repeats(findings), rel), self, comments_of(parsed.kind))
         if not self._scanning and self._overlay_marks is not False:
             overlays.apply(findings, self.index)  # a cold scan marks every file once, at its end
         return findings

@@ -60,5 +60,7 @@ def actual_markers(engine: Engine, codes: set[str]) -> Counter:
     actual: Counter = Counter()
     for finding in engine.findings:
         if finding.code in codes:
-            actual[(finding.code, finding.path, finding.line)] += 1
+            # a repeated problem is one finding; its markers sit on each line it occurs
+            for line in [line for line, _ in finding.occurrences] or [finding.line]:
+                actual[(finding.code, finding.path, line)] += 1
     return actual

@@ -39,7 +39,7 @@ FINDING_FIELDS = {
     "check_id": str, "check_name": str, "severity": str, "title": str, "message": str, "path": str,
     "line": (int, type(None)), "end_line": (int, type(None)), "resource": str, "evidence": (str, type(None)),
     "fingerprint": str, "category": str, "status": str, "suppressed_by": (str, type(None)),
-    "remediation": list, "effort": str, "references": list,
+    "remediation": list, "effort": str, "references": list, "occurrences": list,
 }
 
 

@@ -31,6 +31,8 @@ def finding_dict(finding: Finding, status: str) -> dict:
         "remediation": list(check.remediation),
         "effort": check.effort,
         "references": list(check.references),
+        # every place of a repeated problem (one finding, several lines); [] when it occurs once
+        "occurrences": [{"line": line, "end_line": end} for line, end in finding.occurrences],
     }
 
 

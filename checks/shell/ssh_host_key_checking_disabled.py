@@ -53,7 +53,7 @@ def ssh_host_key_checking_disabled(script: ShellScript) -> Iterator[Finding]:
                 continue
             tool = _ssh_program(seg.argv) if seg.name in _SSH_TOOLS else held or "ssh"
             yield CHECK.finding(
-                command.at(seg), resource=script.resource,
+                command.at(seg), resource=script.resource, repeats=(" ".join(match.group(0).split()).lower(),),
                 message=f"`{match.group(0)}` makes {tool} trust any host that answers",
                 evidence=command.evidence,
             )

@@ -103,7 +103,7 @@ def tls_verification_disabled(script: ShellScript) -> Iterator[Finding]:
             what = _finding_text(seg)
             if what:
                 yield CHECK.finding(
-                    command.at(seg), resource=script.resource, symbol=(what,),
+                    command.at(seg), resource=script.resource, symbol=(what,), repeats=(what,),
                     message=f"`{what}` turns off certificate verification: anyone on the network path can "
                             f"impersonate the server",
                     evidence=command.evidence,

@@ -78,7 +78,8 @@ def world_writable_chmod(script: ShellScript) -> Iterator[Finding]:
             if mode and _world_writable(mode):
                 targets = [w for w in seg.argv[1:] if w != mode and not w.startswith("-")]
                 yield CHECK.finding(
-                    command.at(seg), resource=f"path/{targets[0] if targets else '?'}", symbol=(mode,),
+                    command.at(seg), resource=script.resource, symbol=(mode, targets[0] if targets else "?"),
+                    repeats=(f"{seg.name} {mode}",),
                     message=f"`{seg.name} {mode}` makes {', '.join(targets[:3]) or 'files'} writable by every user",
                     evidence=command.evidence,
                 )
