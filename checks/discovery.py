@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -184,19 +185,46 @@ def read_file(root: Path, rel: str) -> tuple[bytes | None, Notice | None]:
         return None, Notice(rel, f"larger than {MAX_BYTES // (1024 * 1024)} MiB ({exc.size / 1048576:.1f} MiB); not audited")
     except (OSError, RuntimeError, ValueError) as exc:
         return None, Notice(rel, f"cannot read: {getattr(exc, 'strerror', None) or exc}", "error")
+    wide = _wide_encoding(data)
+    if wide is not None:  # UTF-16/32 with a byte order mark (Windows editors write it): audited as UTF-8
+        text = data.decode(wide, errors="replace")
+        return text.encode("utf-8", errors="replace"), None
     if b"\x00" in data[:8192]:
         return None, Notice(rel, "binary file; not audited")
     return data, None
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+#: characters some readers take for a line break and others do not (PyYAML breaks lines at
+#: NEL, LS and PS; str.splitlines at VT, FF and FS/GS/RS too; git, editors and code scanning
+#: count only LF): read as spaces, so that every reader numbers lines as a reviewer does
+_ODD_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def decode(data: bytes) -> tuple[str, bool]:
-    """Text of a file; the flag says whether bytes had to be replaced (not UTF-8)."""
+    """Text of a file; the flag says whether bytes had to be replaced (not UTF-8).
+
+    Lines are what git counts: CRLF is one line break; a lone CR, VT, FF, FS/GS/RS, NEL,
+    LS or PS is read as a space, so no reader numbers a line past the end of the file.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), False
+        text, replaced = data.decode("utf-8"), False
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), True
+        text, replaced = data.decode("utf-8", errors="replace"), True
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if not text.isascii() or not text.isprintable():
+        text = _ODD_BREAKS.sub(" ", text)
+    return text, replaced
 
 
 def iter_parents(rel: str) -> Iterator[str]:
