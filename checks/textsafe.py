@@ -14,17 +14,21 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["inert", "one_line", "has_control"]
+__all__ = ["inert", "one_line", "has_control", "valid_unicode"]
 
-#: C0 controls except tab and newline, DEL, C1 controls, and the Unicode characters that
+#: C0 controls except tab and newline, DEL, C1 controls, the Unicode characters that
 #: break lines or reorder text without being visible (LS, PS, bidi embeddings/overrides/isolates,
-#: and the zero-width/BOM characters that hide text).
+#: and the zero-width/BOM characters that hide text), and lone surrogates: a file name that is
+#: not UTF-8 reaches Python with each undecodable byte as U+DC80-U+DCFF ("surrogateescape"),
+#: which no UTF-8 output can hold; such a byte is shown as ``\xNN``, as git quotes it.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff"
+    "\ud800-\udfff]"
 )
 _UNSAFE_OR_NEWLINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\ud800-\udfff]"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
 
@@ -35,7 +39,17 @@ def _escape(match: re.Match[str]) -> str:
     if named is not None:
         return named
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with only its lone surrogates escaped (``\\xNN`` for an undecodable byte):
+    for formats such as JSON that escape control characters themselves but must be UTF-8."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(_escape, text)
 
 
 def inert(text: object) -> str:

@@ -528,18 +528,18 @@ def render_text(result, elapsed: float, to_tty: bool, footer: str | None = None)
             statuses[status] = statuses.get(status, 0) + 1
             line = Text("  ")
             line.append(f"{f.code} ", style="bold")
-            line.append(f"{f.location}  ", style="cyan" if to_tty else "")
-            line.append(f.message)
+            line.append(f"{one_line(f.location)}  ", style="cyan" if to_tty else "")
+            line.append(one_line(f.message))
             if status != "open":
                 line.append(f"  [{status}]", style="dim")
             console.print(line)
             if f.evidence:
-                console.print(Text(f"      {f.evidence}", style="dim"))
+                console.print(Text(f"      {one_line(f.evidence)}", style="dim"))
             if f.suppressed_by:
-                console.print(Text(f"      suppressed by {f.suppressed_by}", style="dim"))
+                console.print(Text(f"      suppressed by {one_line(f.suppressed_by)}", style="dim"))
         console.print()
     for notice in result.notices:
-        console.print(Text(f"note: {notice.path}: {notice.message}", style="dim"))
+        console.print(Text(f"note: {one_line(notice.path)}: {one_line(notice.message)}", style="dim"))
     counts = {s: len(by_severity.get(s, [])) for s in reversed(Severity)}
     total = sum(counts.values())
     parts = ", ".join(f"{n} {s.label}" for s, n in counts.items() if n)

@@ -12,6 +12,21 @@ from ..discovery import Notice
 StatusOf = Callable[[Finding], str]
 
 
+def unicode_safe(value):
+    """``value`` (JSON-shaped) with every string valid Unicode: an undecodable byte of a
+    non-UTF-8 file name becomes ``\\xNN`` (see :func:`textsafe.valid_unicode`), so JSON and
+    SARIF output is always valid UTF-8."""
+    from ..textsafe import valid_unicode
+
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        return {unicode_safe(key): unicode_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [unicode_safe(item) for item in value]
+    return value
+
+
 def default_status(finding: Finding) -> str:
     return "suppressed" if finding.suppressed_by else "open"
 

@@ -6,8 +6,12 @@ index and the triage store, when the caller has them) into a :class:`Document`;
 formats always carry the same content.
 
 Inline text may use two marks, understood by both renderers: ```code``` and
-``**bold**``.  Evidence is already redacted by the checks; nothing here reads a
-secret value.
+``**bold**``, and backslash escapes of ASCII punctuation (CommonMark's).  Every string
+that comes from the repository or a user (paths, resources, messages, evidence, triage
+reasons, branch names) enters the document through :func:`text_of` or :func:`code_of`: one
+line, control characters escaped (:mod:`textsafe`), and no character left that Markdown or
+HTML would read as markup (``<script>``, ``[link](…)``, a backtick that ends a code span).
+Evidence is already redacted by the checks; nothing here reads a secret value.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..api import Check, Finding, Severity
+from ..textsafe import one_line
 from . import AuditResult
 
 __all__ = ["Document", "Heading", "Para", "Table", "Bullets", "Steps", "build", "effort_minutes",
-           "format_minutes", "git_info", "PLAN"]
+           "format_minutes", "git_info", "PLAN", "text_of", "code_of"]
 
 
 # -- blocks ---------------------------------------------------------------------------
@@ -64,6 +69,35 @@ class Document:
 
     def add(self, *blocks: Any) -> None:
         self.blocks.extend(blocks)
+
+
+# -- repository strings into the document ----------------------------------------------
+
+#: what Markdown or HTML could read as markup; ``|`` is left to the table renderer, which
+#: escapes it in every cell (escaping it here too would escape the escape)
+_MARKUP = re.compile(r"([\\`*_\[\]<>&#!~])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _flat(value: Any) -> str:
+    return one_line(" ".join(str("" if value is None else value).split()))
+
+
+def text_of(value: Any) -> str:
+    """A repository or user string as inline document text: one line, inert, every
+    markup character backslash-escaped (``<img src=x>`` stays text in Markdown and HTML)."""
+    return _MARKUP.sub(r"\\\1", _flat(value))
+
+
+def code_of(value: Any) -> str:
+    """A repository or user string as an inline code span: one line, inert, fenced with
+    more backticks than it holds, so no backtick in it can close the span early."""
+    flat = _flat(value)
+    if not flat:
+        return ""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(flat)), default=0) + 1)
+    pad = " " if flat[0] in "` " or flat[-1] in "` " else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -159,10 +193,6 @@ def git_info(root: Path | None) -> tuple[str | None, str | None]:
     return branch, None  # a branch with no commit yet
 
 
-def _cell(text: Any) -> str:
-    return " ".join(str("" if text is None else text).split())
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
@@ -197,17 +227,17 @@ def build(
     status = {id(f): result.status_of(f) for f in findings}
     open_findings = [f for f in findings if status[id(f)] == "open"]
 
-    doc = Document(f"Infrastructure audit: {name}")
-    doc.add(Heading(1, doc.title, "top"))
+    doc = Document(f"Infrastructure audit: {_flat(name)}")
+    doc.add(Heading(1, f"Infrastructure audit: {text_of(name)}", "top"))
 
     # header
     branch, commit = git_info(root_path)
     summary = result.summary or {}
-    rows = [["Repository", f"`{result.root}`"]]
+    rows = [["Repository", code_of(result.root)]]
     if commit:
-        rows.append(["Commit", f"`{commit[:12]}`" + (f" on `{branch}`" if branch else "")])
+        rows.append(["Commit", code_of(commit[:12]) + (f" on {code_of(branch)}" if branch else "")])
     elif branch:
-        rows.append(["Commit", f"none yet on `{branch}`"])
+        rows.append(["Commit", f"none yet on {code_of(branch)}"])
     else:
         rows.append(["Commit", "not a git repository"])
     rows += [
@@ -265,16 +295,16 @@ def build(
         by_check.setdefault(f.code, []).append(f)
     for number, group in enumerate(by_check.values(), 1):
         f = group[0]
-        where = f.location if len(group) == 1 else _plural(len(group), "place")
+        where = code_of(f.location) if len(group) == 1 else _plural(len(group), "place")
         doc.add(Heading(3, f"{number}. {f.title} ({f.code}) at {where}"))
         if len(group) == 1:
-            lines = [f"**Where:** `{f.location}`" + (f" ({f.resource})" if f.resource else ""),
-                     f"**Finding:** {_sentence(f.message)}"]
+            lines = [f"**Where:** {code_of(f.location)}" + (f" ({text_of(f.resource)})" if f.resource else ""),
+                     f"**Finding:** {text_of(_sentence(f.message))}"]
             if f.evidence:
-                lines.append(f"**Evidence:** `{_cell(f.evidence)}`")
+                lines.append(f"**Evidence:** {code_of(f.evidence)}")
         else:
             doc.add(Table(["Where", "Finding", "Evidence"],
-                          [[f"`{g.location}`", _cell(_sentence(g.message)), f"`{_cell(g.evidence)}`" if g.evidence else ""]
+                          [[code_of(g.location), text_of(_sentence(g.message)), code_of(g.evidence) if g.evidence else ""]
                            for g in group], "lll"))
             lines = []
         lines.append(f"**Impact:** {f.check.rationale}")
@@ -313,7 +343,7 @@ def build(
         plan_rows = []
         for code, items_ in sorted(by_check.items(), key=lambda kv: (-int(max(f.severity for f in kv[1])), kv[0])):
             check: Check = items_[0].check
-            where = ", ".join(f"`{f.location}`" for f in items_[:3]) + (f" and {len(items_) - 3} more" if len(items_) > 3 else "")
+            where = ", ".join(code_of(f.location) for f in items_[:3]) + (f" and {len(items_) - 3} more" if len(items_) > 3 else "")
             total = sum(effort_minutes(f.check.effort) for f in items_)
             plan_rows.append([f"{code} {check.title}", str(len(items_)), where, check.remediation[0],
                               format_minutes(total)])
@@ -331,10 +361,10 @@ def build(
         by_file[f.path if f.path and f.path != "." else "(repository)"].append(f)
     for path in sorted(by_file, key=lambda p: (p == "(repository)", p)):
         group = sorted(by_file[path], key=lambda f: (f.line or 0, -int(f.severity), f.code))
-        doc.add(Heading(3, f"`{path}` ({_plural(len(group), 'finding')})"))
+        doc.add(Heading(3, f"{code_of(path) if path != '(repository)' else path} ({_plural(len(group), 'finding')})"))
         doc.add(Table(
             ["Line", "Severity", "Check", "Finding", "Status"],
-            [[str(f.line) if f.line else "", f.severity.label, f"{f.code} {f.name}", _cell(f.message), status[id(f)]]
+            [[str(f.line) if f.line else "", f.severity.label, f"{f.code} {f.name}", text_of(f.message), status[id(f)]]
              for f in group],
             "rllll",
         ))
@@ -347,9 +377,9 @@ def build(
         for f in triaged:
             entry = triage.entry(f.fingerprint) if triage is not None and hasattr(triage, "entry") else None
             until = getattr(entry, "until", None)
-            trows.append([f"{f.code} {f.title}", f"`{f.location}`", status[id(f)],
-                          _cell(getattr(entry, "reason", "")), _cell(getattr(entry, "by", "")),
-                          _cell(str(getattr(entry, "at", ""))[:10]), until.isoformat() if until else ""])
+            trows.append([f"{f.code} {f.title}", code_of(f.location), status[id(f)],
+                          text_of(getattr(entry, "reason", "")), text_of(getattr(entry, "by", "")),
+                          text_of(str(getattr(entry, "at", "") or "")[:10]), text_of(until.isoformat()) if until else ""])
         doc.add(Para("Accepted and deferred findings, with the reasons the team recorded."))
         doc.add(Table(["Finding", "Where", "Status", "Reason", "By", "On", "Until"], trows, "lllllll"))
     else:
@@ -359,7 +389,7 @@ def build(
         doc.add(Para(f"**Suppressed in the repository** ({len(suppressed)}): inline comments, peer-tool markers, "
                      "per-path ignores, or a Kustomize overlay that sets what the base lacks."))
         doc.add(Table(["Finding", "Where", "Suppressed by"],
-                      [[f"{f.code} {f.title}", f"`{f.location}`", _cell(f.suppressed_by)] for f in suppressed],
+                      [[f"{f.code} {f.title}", code_of(f.location), text_of(f.suppressed_by)] for f in suppressed],
                       "lll"))
     if triage is not None and hasattr(triage, "resolved_entries"):
         gone = triage.resolved_entries(f.fingerprint for f in findings)
@@ -369,7 +399,7 @@ def build(
 
     if result.notices:
         doc.add(Heading(2, "Not audited", "notices"))
-        doc.add(Bullets([f"`{n.path}`: {_cell(n.message)}" for n in result.notices]))
+        doc.add(Bullets([f"{code_of(n.path)}: {text_of(n.message)}" for n in result.notices]))
     return doc
 
 
@@ -392,6 +422,6 @@ def _top_risks(open_findings: Iterable[Finding], top: int) -> list[str]:
     for group in ranked[:top]:
         first = group[0]
         more = f" (and {len(group) - 1} more)" if len(group) > 1 else ""
-        out.append(f"**{first.severity.label}** {first.title}: {_sentence(first.message)[:-1]} at "
-                   f"`{first.location}`{more}.")
+        out.append(f"**{first.severity.label}** {first.title}: {text_of(_sentence(first.message)[:-1])} at "
+                   f"{code_of(first.location)}{more}.")
     return out

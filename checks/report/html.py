@@ -6,11 +6,12 @@ import html
 import re
 from typing import Any
 
+from ..textsafe import one_line
 from . import AuditResult
 from .document import Bullets, Document, Heading, Para, Steps, Table, build
 
-_CODE_RE = re.compile(r"`([^`]+)`")
-_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+_BACKTICKS = re.compile(r"`+")
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MARKS = ("PASS", "PARTIAL", "FAIL", "N/A")
 _SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -41,9 +42,57 @@ nav { color: var(--muted); font-size: .9rem; }
 
 
 def _inline(text: str) -> str:
-    escaped = html.escape(str(text), quote=False)
-    escaped = _CODE_RE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped)
-    return _BOLD_RE.sub(lambda m: f"<strong>{m.group(1)}</strong>", escaped)
+    """The document's inline marks as HTML, everything else escaped.
+
+    Marks: a code span between equal runs of backticks (one space of padding on both
+    sides dropped, as in CommonMark), ``**bold**``, and a backslash before ASCII
+    punctuation for the character itself.  One pass over the text (linear time).
+    """
+    value = str(text)
+    runs: dict[int, list[int]] = {}  # backtick run length -> starts, for the closing fence
+    for match in _BACKTICKS.finditer(value):
+        runs.setdefault(len(match.group()), []).append(match.start())
+    used: dict[int, int] = {}  # run length -> how many starts lie behind us
+    out: list[str] = []
+    bold = False
+    i, n = 0, len(value)
+    while i < n:
+        ch = value[i]
+        if ch == "\\" and i + 1 < n and value[i + 1] in _PUNCTUATION:
+            out.append(html.escape(value[i + 1]))
+            i += 2
+        elif ch == "`":
+            j = i
+            while j < n and value[j] == "`":
+                j += 1
+            size = j - i
+            starts = runs.get(size, [])
+            k = used.get(size, 0)
+            while k < len(starts) and starts[k] < j:
+                k += 1
+            used[size] = k
+            if k < len(starts):
+                inner = value[j:starts[k]]
+                if len(inner) >= 2 and inner[0] == inner[-1] == " " and inner.strip(" "):
+                    inner = inner[1:-1]
+                out.append(f"<code>{html.escape(inner)}</code>")
+                i = starts[k] + size
+            else:
+                out.append(html.escape(value[i:j]))
+                i = j
+        elif value.startswith("**", i):
+            if bold or "**" in value[i + 2:]:
+                out.append("</strong>" if bold else "<strong>")
+                bold = not bold
+            else:
+                out.append("**")
+            i += 2
+        else:
+            out.append(html.escape(ch))
+            i += 1
+    if bold:
+        out.append("</strong>")
+    return "".join(out)
 
 
 def _td(text: str, align: str) -> str:
@@ -89,7 +138,7 @@ def to_html(doc: Document) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{html.escape(doc.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(one_line(doc.title))}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from ..api import Finding, Severity
-from . import AuditResult
+from . import AuditResult, unicode_safe
 
 VERSION = 1
 
@@ -56,4 +56,5 @@ def to_dict(result: AuditResult) -> dict:
 
 
 def render(result: AuditResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    """The JSON document; always valid UTF-8 (an undecodable byte of a file name is ``\\xNN``)."""
+    return json.dumps(unicode_safe(to_dict(result)), indent=2, ensure_ascii=False) + "\n"

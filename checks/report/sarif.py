@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
+from urllib.parse import quote_from_bytes
 
 from ..api import Check, Finding, Severity
-from . import AuditResult
+from . import AuditResult, unicode_safe
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/auditui/auditui"
@@ -64,14 +66,16 @@ def _line_hash(root: str, finding: Finding) -> str:
     """GitHub's primaryLocationLineHash: a hash of the finding's line text."""
     text = ""
     if finding.path and finding.line:
-        try:
-            with open(Path(root) / finding.path, encoding="utf-8", errors="replace") as handle:
-                for number, line in enumerate(handle, 1):
-                    if number == finding.line:
-                        text = line.strip()
-                        break
-        except OSError:
-            text = ""
+        from .. import safeio
+        from ..discovery import MAX_BYTES
+
+        try:  # the file was audited, but the tree may have changed: read it as any audited file
+            content = safeio.read_text(Path(root) / finding.path, root=root, limit=MAX_BYTES, errors="replace")
+        except (OSError, ValueError):
+            content = ""
+        lines = content.split("\n", finding.line)
+        if len(lines) >= finding.line:
+            text = lines[finding.line - 1].strip()
     digest = hashlib.sha256(f"{finding.code}:{text}".encode()).hexdigest()[:16]
     return f"{digest}:1"
 
@@ -94,7 +98,7 @@ def repository_anchor(root: str, findings: list[Finding]) -> str:
 
 def result_dict(root: str, finding: Finding, status: str, anchor: str = "README.md") -> dict:
     repository_level = finding.path in (None, ".")
-    uri = anchor if repository_level else finding.path
+    uri = path_uri(anchor if repository_level else finding.path)
     location: dict = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}
     if finding.line:
         location["physicalLocation"]["region"] = {
@@ -159,4 +163,11 @@ def to_dict(result: AuditResult, checks: tuple[Check, ...] | None = None) -> dic
 
 
 def render(result: AuditResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    """The SARIF log; always valid UTF-8 (URIs carry a file name's exact bytes, percent-encoded)."""
+    return json.dumps(unicode_safe(to_dict(result)), indent=2, ensure_ascii=False) + "\n"
+
+
+def path_uri(path: str) -> str:
+    """A relative URI reference for a repository path (RFC 3986): each byte outside the
+    unreserved characters and ``/`` percent-encoded, the bytes of a non-UTF-8 name included."""
+    return quote_from_bytes(os.fsencode(path), safe="/")
