@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-from .models.secrets import SECRET_MASK, redact, scrub, scrub_line  # noqa: F401  (re-exported: the check API)
+from .models.secrets import SECRET_MASK, redact, scrub, scrub_line, scrub_lines  # noqa: F401  (re-exported: the check API)
 
 __all__ = [
     "Severity",
@@ -26,6 +26,7 @@ __all__ = [
     "redact",
     "scrub",
     "scrub_line",
+    "scrub_lines",
     "SECRET_MASK",
     "fingerprint_of",
 ]

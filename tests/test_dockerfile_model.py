@@ -298,9 +298,12 @@ def test_secrets_are_never_printed_in_full(tmp_path):
     engine = scan_text(tmp_path, fixture.read_text())
     texts = " ".join(f"{f.message} {f.evidence}" for f in engine.findings)
     for secret in ("ghp_Zx81QmYt5aPq0rLs7NvWc3KdEe9FgHhJiKkL", "S3cr3t-Pa55w0rd", "sk_live_51HqLyjWDarjtT1zdp7dc",
-                   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "npm_4f8a9b2c7d1e6f3a0b5c", "hunter2hunter2"):
+                   "kX8rT2vLq9ZmN4pW7sY1bC6dF3gH0jK5lM8nP2qR", "npm_4f8a9b2c7d1e6f3a0b5c", "hunter2hunter2", "Xk9vQ2mLp7Rt"):
         assert secret not in texts
-    assert sum(1 for f in engine.findings if f.code == "DKR008" and f.severity is Severity.CRITICAL) == 6
+    # tokens and random-looking values are critical; guessable ones (S3cr3t-Pa55w0rd, hunter2hunter2,
+    # changeme, admin) are medium: weak rather than leaked (the secrets model's severity rule)
+    severities = [f.severity for f in engine.findings if f.code == "DKR008"]
+    assert severities.count(Severity.CRITICAL) == 7 and severities.count(Severity.MEDIUM) == 4
 
 
 def test_fingerprints_survive_lines_added_above(tmp_path):

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from auditui.checks.models.envfile import example_base, is_example_name, looks_like_secret, parse, parse_entries
+from auditui.checks.models.envfile import example_base, is_example_name, parse, parse_entries
+from auditui.checks.models.secrets import classify
 from auditui.checks.models.source import env_reads
 
 
@@ -60,25 +61,31 @@ def test_facts_mark_examples_and_first_assignment():
     assert [(f.key, f.line, f.get("example")) for f in parsed.facts] == [("A", 1, True), ("B", 2, True)]
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("POSTGRES_PASSWORD", "Sup3rS3cretPassw0rd!"),
-    ("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
-    ("ANYTHING", "sk_live_51HxQd2LkP9v8ZrT4mW7nB3cY6"),
-    ("ANYTHING", "AKIAZ3MBQ7VRT5NKP2XD"),
-    ("DATABASE_URL", "postgres://u:Xk29pLm4Qw8z@db/app"),
+# the secret heuristics live in the secrets model (tests/test_secrets_model.py); here: what an
+# env file's values are judged as (where="env")
+
+@pytest.mark.parametrize(("key", "value", "kind"), [
+    ("POSTGRES_PASSWORD", "Sup3rS3cretPassw0rd!", "weak"),
+    ("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "random"),
+    ("ANYTHING", "sk_live_51HxQd2LkP9v8ZrT4mW7nB3cY6", "token"),
+    ("DATABASE_URL", "postgres://u:Xk29pLm4Qw8z@db/app", "random"),
+    # a weak or well-known default used as the real value (issue 12): weak, not a placeholder
+    ("POSTGRES_PASSWORD", "changeme", "weak"), ("DB_PASSWORD", "postgres", "weak"),
+    ("SESSION_SECRET", "dev-secret-not-for-prod", "weak"),
 ])
-def test_real_secrets(key, value):
-    assert looks_like_secret(key, value)
+def test_env_secrets(key, value, kind):
+    assert classify(key, value, where="env").kind == kind
 
 
 @pytest.mark.parametrize(("key", "value"), [
-    ("POSTGRES_PASSWORD", "changeme"), ("JWT_SECRET", ""), ("API_KEY", "<your-key>"), ("TOKEN", "${TOKEN}"),
-    ("SECRET_KEY_LENGTH", "32"), ("JWT_ALGORITHM", "HS256"), ("SESSION_SECRET", "dev-secret-not-for-prod"),
-    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), ("DB_PASSWORD", "postgres"),
+    ("JWT_SECRET", ""), ("API_KEY", "<your-key>"), ("TOKEN", "${TOKEN}"),
+    ("SECRET_KEY_LENGTH", "32"), ("JWT_ALGORITHM", "HS256"),
+    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
     ("DATABASE_URL", "postgres://u:${PW}@db/app"), ("DEBUG", "Tru3-ish-V4lue"), ("SMTP_PASSWORD", "xxxxxxxx"),
+    ("API_KEY", "${API_KEY:-invalid}"), ("AWS_ACCESS_KEY_ID", "AKIAZ3MBQ7VRT5NKP2XD"),  # an identifier alone
 ])
-def test_not_secrets(key, value):
-    assert looks_like_secret(key, value) is None
+def test_env_not_secrets(key, value):
+    assert not classify(key, value, where="env").is_secret
 
 
 def test_source_env_reads():

@@ -33,7 +33,8 @@ def test_secret_names(name):
     "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "ARM_SUBSCRIPTION_ID", "AWS_ACCOUNT_ID", "TOKEN_TTL",
     "PASSWORD_MIN_LENGTH", "JWT_ALGORITHM", "USE_TOKEN", "WEBHOOK_URL", "SECRETS_DIR", "PWD", "OLDPWD",
     "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
-    "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER",
+    "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "POSTGRES_DB",
+    "GPG_KEY",
 ])
 def test_not_secret_names(name):
     assert not is_secret_name(name)
@@ -103,8 +104,11 @@ def test_example_files_show_shapes_not_secrets():
 
 
 def test_nameless_places_count_every_literal():
-    assert classify("username", "Xk9vQ2mLp7Rt", where="compose").kind == "name"
-    assert classify("username", "Xk9vQ2mLp7Rt", where="k8s-secret").kind == "random"
+    assert classify("config", "Xk9vQ2mLp7Rt", where="compose").kind == "name"
+    assert classify("config", "Xk9vQ2mLp7Rt", where="k8s-secret").kind == "random"
+    # ...unless the name says what the value is for
+    assert classify("username", "Xk9vQ2mLp7Rt", where="k8s-secret").kind == "name"
+    assert classify("KMS_KEY_ID", "Xk9vQ2mLp7Rt", where="k8s-secret").kind == "name"
     assert classify_value("hunter2").kind == "weak"
     assert classify_value("$PASSWORD").kind == "reference"
 

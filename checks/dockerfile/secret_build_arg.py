@@ -5,7 +5,12 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile, assignments
-from .shared import secret_like_name
+from ..models.secrets import secret_name_strength
+
+def secret_like_name(name: str) -> bool:
+    """A name that holds a secret (the secrets model's strong names: NPM_TOKEN, DB_PASSWORD)."""
+    return secret_name_strength(name) == 2
+
 
 _REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity, redact
+from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile, assignments
-from .shared import secret_like_name
+from ..models.secrets import classify
 
 CHECK = Check(
     code="DKR008",
@@ -17,7 +16,9 @@ CHECK = Check(
         "A password, token or key written as an ENV value or an ARG default is committed to "
         "the repository, and an ENV value is also stored in the image config, where "
         "`docker inspect` shows it to anyone who can pull the image, in every registry and "
-        "cache it reaches. Rotating it means rebuilding and re-pushing every tag."
+        "cache it reaches. Rotating it means rebuilding and re-pushing every tag. A token or a "
+        "random-looking value is critical; a weak or well-known default (`postgres`, `changeme`) "
+        "is medium: a guessable password, not a leaked one."
     ),
     remediation=(
         "Rotate the exposed secret now: treat it as leaked.",
@@ -33,38 +34,6 @@ CHECK = Check(
     peers=("docker build check SecretsUsedInArgOrEnv",),
 )
 
-_PLACEHOLDER_RE = re.compile(
-    r"^(?:|true|false|yes|no|on|off|none|null|nil|undefined|empty|changeme|change[-_ ]?me|replace[-_ ]?me|"
-    r"placeholder|example|dummy|todo|tbd|secret|password|token|x+|\*+|\.+|-+|<[^>]*>|\{\{.*\}\}|"
-    r"your[-_ ].*|\[.*\]|%.*%)$",
-    re.IGNORECASE,
-)
-_URL_CREDENTIALS_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@", re.IGNORECASE)
-
-
-def literal_secret(value: str | None) -> bool:
-    """A value that is written out, not a reference, a path or a placeholder."""
-    if value is None:
-        return False
-    text = value.strip()
-    if len(text) < 3 or "$" in text or _PLACEHOLDER_RE.match(text):
-        return False
-    if text.startswith(("/", "./", "../", "~/")) or re.match(r"^[A-Za-z]:\\", text):
-        return False
-    return True
-
-
-def url_password(value: str | None) -> str | None:
-    """The password of a ``scheme://user:password@host`` value, when written out."""
-    if not value:
-        return None
-    match = _URL_CREDENTIALS_RE.match(value.strip())
-    if not match:
-        return None
-    password = match.group(1)
-    return password if literal_secret(password) else None
-
-
 @CHECK.on(Dockerfile)
 def secret_in_env_or_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
     located = [(None, instr) for instr in dockerfile.global_args]
@@ -73,18 +42,15 @@ def secret_in_env_or_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
         resource = stage.resource if stage is not None else "global"
         where = f"stage {stage.label}" if stage is not None else "the global ARGs"
         for name, value, _ in assignments(instr):
-            kind = "ENV value" if instr.instruction == "ENV" else "ARG default"
-            if secret_like_name(name) and literal_secret(value):
-                yield CHECK.finding(
-                    instr, resource=resource, symbol=(name,),
-                    message=f"{instr.instruction} {name} holds a literal secret ({kind}) in {where}",
-                    evidence=f"{name}={redact(value)}",
-                )
+            if value is None:
+                continue  # ARG NAME without a default: DKR009's business
+            verdict = classify(name, value, where="dockerfile")
+            if not verdict.is_secret:
                 continue
-            password = url_password(value)
-            if password is not None:
-                yield CHECK.finding(
-                    instr, resource=resource, symbol=(name,),
-                    message=f"{instr.instruction} {name} is a URL with a password written into it ({kind})",
-                    evidence=f"{name}=...:{redact(password)}@...",
-                )
+            kind = "ENV value" if instr.instruction == "ENV" else "ARG default"
+            default = " (as the default of a variable)" if verdict.default else ""
+            yield CHECK.finding(
+                instr, resource=resource, symbol=(name,), severity=verdict.severity(),
+                message=f"{instr.instruction} {name} holds {verdict.describe()}{default} ({kind}) in {where}",
+                evidence=verdict.evidence(name),
+            )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity, redact
-from ..models.envfile import EnvFile, looks_like_secret
+from ..api import Category, Check, Finding, Severity
+from ..models.envfile import EnvFile
+from ..models.secrets import classify
 
 CHECK = Check(
     code="ENV004",
@@ -17,9 +18,10 @@ CHECK = Check(
     rationale=(
         "An env file in the repository with a real password, API key or token gives it to "
         "everyone who can read the repository, every fork and CI cache, and keeps it in git "
-        "history after the file is deleted. Placeholders (`changeme`, `<...>`, `${VAR}`, "
-        "empty values) are not reported; in test/CI/development env files only well-known "
-        "token formats (cloud keys, live API keys) are."
+        "history after the file is deleted. Placeholders (`<...>`, `your-key-here`, `${VAR}`, "
+        "empty values, `disabled`) are not reported; a token or a random-looking value is "
+        "critical, a weak or well-known default (`postgres`, `changeme`) used as the real value "
+        "medium; in test/CI/development env files only well-known token formats are."
     ),
     remediation=(
         "Rotate the secret now: it must be treated as leaked.",
@@ -46,11 +48,11 @@ def committed_env_secret(env: EnvFile) -> Iterator[Finding]:
     # committed on purpose for tests and local development: only well-known token shapes count there
     throwaway = bool(set(re.split(r"[._\-]+", env.name.lower())) & _THROWAWAY)
     for entry in env.entries:
-        why = looks_like_secret(entry.key, entry.value)
-        if why is None or (throwaway and why in ("secret value", "password in a connection URL")):
+        verdict = classify(entry.key, entry.value, where="env")
+        if not verdict.is_secret or (throwaway and verdict.kind != "token"):
             continue
         yield CHECK.finding(
-            entry.pos, resource=f"env/{entry.key}",
-            message=f"{entry.key} in {env.name} holds a {why}",
-            evidence=f"{entry.key}={redact(entry.value)}",
+            entry.pos, resource=f"env/{entry.key}", severity=verdict.severity(),
+            message=f"{entry.key} in {env.name} holds {verdict.describe()}",
+            evidence=verdict.evidence(entry.key),
         )

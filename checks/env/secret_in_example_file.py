@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity, redact
-from ..models.envfile import EnvFile, looks_like_secret
+from ..api import Category, Check, Finding, Severity
+from ..models.envfile import EnvFile
+from ..models.secrets import classify
 
 CHECK = Check(
     code="ENV005",
@@ -34,11 +35,11 @@ def secret_in_example_file(env: EnvFile) -> Iterator[Finding]:
     if not env.example:
         return
     for entry in env.entries:
-        why = looks_like_secret(entry.key, entry.value, example=True)
-        if why is None:
-            continue
+        verdict = classify(entry.key, entry.value, where="env-example")
+        if not verdict.is_secret:
+            continue  # sample and default values show the shape of a value: placeholders here
         yield CHECK.finding(
             entry.pos, resource=f"env/{entry.key}",
-            message=f"{entry.key} in the example file {env.name} holds a {why}; use a placeholder",
-            evidence=f"{entry.key}={redact(entry.value)}",
+            message=f"{entry.key} in the example file {env.name} holds {verdict.describe()}; use a placeholder",
+            evidence=verdict.evidence(entry.key),
         )

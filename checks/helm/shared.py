@@ -5,54 +5,39 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..api import redact
 from ..facts import RepoIndex
-from ..models.k8s.secrets import looks_like_placeholder
-from ..models.tokens import URL_CREDENTIALS, is_secret_name, token_kind
+from ..models.secrets import SecretVerdict, classify, weak_default
 from ..models.yamlnodes import YList, YMap
 
 # -- literal secrets in values ------------------------------------------------------------------
-# Glue over the shared token and name helpers until the secrets model (checks/models/secrets.py,
-# secrets lane) lands; then this asks it instead.
+# The secrets model decides (as for compose, manifests and env files); Helm adds what values
+# files alone do: keys that name a Secret to use (existingSecret, secretName, *SecretRef).
 
-_FLAG_VALUES = {"true", "false", "yes", "no", "on", "off", "none", "null", "disabled", "enabled", "auto", "random"}
-_STAND_IN_RE = re.compile(
-    r"^your[-_ .]?[a-z]|^(?:insert|replace|enter|put|fill|add|set|generate)[-_ .]|[-_ .](?:here|goes[-_ .]here)$",
-    re.IGNORECASE)
-_MARKER_RE = re.compile(r"\{\{.*\}\}|\$\{[^}]*\}|\$\(|\$__\w+\{|#\{[^}]+\}|^__[A-Za-z0-9_.-]+__$|^@@[A-Za-z0-9_.-]+@@$|^ENC\[")
 #: a Kubernetes object name (DNS-1123): what a key ending in "secret" holds when it names a Secret
-_OBJECT_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_OBJECT_NAME_RE = re.compile(r"^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$")
 _SECRET_WORD_RE = re.compile(r"secrets?$", re.IGNORECASE)
-_REFERENCE_PREFIXES = ("/", "./", "file:", "vault:", "ref+", "arn:", "projects/", "sm://", "berglas://", "op://",
-                      "secretref+", "akvs://", "awssm://")
 #: keys that name a Secret (or a key in one) rather than hold a secret value
 _NAMES_A_SECRET = re.compile(
-    r"^existing|(?:secret|key)?(?:name|ref|key(?:name|ref)?)s?$|secretkey(?:ref|name)$|^(?:use|create|generate)",
+    r"^existing|(?:secret|key)?(?:name|ref)s?$|keyname$|secretkey(?:ref|name)$|^(?:use|create|generate)",
     re.IGNORECASE)
 
 
-def literal_secret(key: str, value: Any) -> tuple[str, str] | None:
-    """(what, redacted evidence) when ``key: value`` in values commits a secret."""
+def literal_secret(key: str, value: Any) -> tuple[str, str, SecretVerdict] | None:
+    """(what, redacted evidence, verdict) when ``key: value`` in values commits a secret."""
     if value is None or isinstance(value, (bool, YMap, YList, dict, list)):
         return None
-    text = str(value).strip()
     name = str(key)
-    if isinstance(value, str):
-        match = URL_CREDENTIALS.match(text)
-        if match and not looks_like_placeholder(match.group("password")) and not _MARKER_RE.search(match.group("password")):
-            return "a URL with a literal password", f"{name}: password {redact(match.group('password'))}"
-        kind = token_kind(text)
-        if kind is not None:
-            return f"a {kind}", f"{name}: {kind} (redacted)"
-    if not is_secret_name(name) or _NAMES_A_SECRET.search(name):
+    verdict = classify(name, value, where="helm")
+    if not verdict.is_secret:
         return None
-    if _SECRET_WORD_RE.search(name) and _OBJECT_NAME_RE.match(text) and ("-" in text or len(text) < 12):
-        return None  # githubConfigSecret: my-runner-secret, TS_KUBE_SECRET: tailscale (names a Secret)
-    if (not text or looks_like_placeholder(text) or text.lower() in _FLAG_VALUES or _MARKER_RE.search(text)
-            or text.startswith(_REFERENCE_PREFIXES) or "\n" in text or len(text) < 4
-            or re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", text) or _STAND_IN_RE.search(text)):
-        return None
-    return "a literal secret", f"{name}: {redact(text)}"
+    if verdict.kind != "token" and not verdict.in_url:
+        text = str(value).strip()
+        if _NAMES_A_SECRET.search(name[:200]):
+            return None
+        if (_SECRET_WORD_RE.search(name[:200]) and _OBJECT_NAME_RE.match(text) and ("-" in text or len(text) < 12)
+                and not weak_default(text)):
+            return None  # githubConfigSecret: my-runner-secret, TS_KUBE_SECRET: tailscale (names a Secret)
+    return verdict.describe(), verdict.evidence(name), verdict
 
 
 # -- ingress TLS in values ---------------------------------------------------------------------

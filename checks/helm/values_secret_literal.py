@@ -56,12 +56,13 @@ def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
                 yield _finding(values, mapping, key, str(key), judged)
 
 
-def _finding(values: HelmValues, mapping: YMap, key, name: str, judged: tuple[str, str]) -> Finding:
-    what, evidence = judged
+def _finding(values: HelmValues, mapping: YMap, key, name: str, judged: tuple) -> Finding:
+    what, evidence, verdict = judged
     where = values.dotted(mapping, key)
     # a chart's values.yaml holds defaults a release may override: still committed, one step lower
     defaults = not values.inline and values.path.rsplit("/", 1)[-1].lower() in ("values.yaml", "values.yml")
     return CHECK.finding(values.pos(mapping, key), resource=f"{values.resource}/{where}",
                          message=f"{values.origin} holds {what} in {where}"
                                  + (" (a chart default, still committed and used unless overridden)" if defaults else ""),
-                         evidence=evidence, severity=Severity.HIGH if defaults else None)
+                         evidence=evidence,
+                         severity=min(verdict.severity(), Severity.HIGH) if defaults else verdict.severity())

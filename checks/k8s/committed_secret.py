@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity, redact
 from ..models.k8s.objects import K8sObject
-from ..models.k8s.secrets import looks_like_placeholder, most_secret_first
+from ..models.secrets import SecretVerdict, classify, find_credentials, most_secret_first
 from ..models.yamlnodes import YMap
 
 CHECK = Check(
@@ -43,23 +42,6 @@ PUBLIC_KEYS = ("ca.crt", "tls.crt", "ca.pem", "cert.pem", "ca-bundle.crt", "ca-c
 
 #: a value that is a whole configuration file (mounted as a file, not a credential)
 CONFIG_EXT = (".yaml", ".yml", ".json", ".ini", ".conf", ".cfg", ".toml", ".properties", ".xml", ".tmpl")
-#: inside such a file, what a credential looks like
-_CREDENTIAL_RE = re.compile(
-    r"""(?ix)
-    ["']?[\w.-]*(password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|
-    credentials?|auth[_-]?key|webhook[_-]?url|bearer)[\w.-]*["']?\s*[:=]\s*["']?(?P<value>[^"'\s,}]+)
-    """
-)
-_PEM_RE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-_URL_CRED_RE = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
-
-
-def _config_has_credentials(text: str) -> bool:
-    if _PEM_RE.search(text) or _URL_CRED_RE.search(text):
-        return True
-    return any(not looks_like_placeholder(m.group("value")) for m in _CREDENTIAL_RE.finditer(text))
-
-
 def _decoded(value: str) -> str | None:
     try:
         raw = base64.b64decode("".join(value.split()), validate=True)
@@ -68,7 +50,7 @@ def _decoded(value: str) -> str | None:
     return raw.decode("utf-8", "replace")
 
 
-def _secret_values(block: YMap, encoded: bool) -> Iterator[tuple[str, str]]:
+def _secret_values(block: YMap, encoded: bool) -> Iterator[tuple[str, str, SecretVerdict]]:
     for key, value in block.items():
         if value is None or isinstance(value, (YMap, list)) or str(key) in PUBLIC_KEYS:
             continue
@@ -76,12 +58,15 @@ def _secret_values(block: YMap, encoded: bool) -> Iterator[tuple[str, str]]:
         plain = _decoded(text) if encoded else text
         if plain is None:
             plain = text
-        if looks_like_placeholder(plain) or looks_like_placeholder(text):
-            continue
         is_config = str(key).lower().endswith(CONFIG_EXT) or plain.strip().count("\n") >= 2
-        if is_config and not _PEM_RE.search(plain) and not _config_has_credentials(plain):
-            continue  # a configuration file kept in a Secret, with no credential in it
-        yield str(key), plain
+        if is_config and "PRIVATE KEY" not in plain:
+            found = [verdict for _, _, verdict in find_credentials(plain, where="k8s")]
+            if found:  # a configuration file kept in a Secret: only the credentials in it count
+                yield str(key), plain, max(found, key=lambda v: v.severity())
+            continue
+        verdict = classify(str(key), plain, where="k8s-secret")
+        if verdict.is_secret:
+            yield str(key), plain, verdict
 
 
 @CHECK.on(K8sObject)
@@ -97,12 +82,17 @@ def committed_secret(obj: K8sObject) -> Iterator[Finding]:
         values = list(_secret_values(block, encoded))
         if not values:
             continue
-        key = values[0][0]  # the finding stays on the first key (its fingerprint too)
-        shown, value = values[most_secret_first([k for k, _ in values])[0]]
-        names = ", ".join(k for k, _ in values[:5]) + (", ..." if len(values) > 5 else "")
+        # the finding stays on the block's first literal key (its fingerprint too), even when
+        # that key only says what the credential is for (username)
+        key = next((str(k) for k, v in block.items() if v is not None and not isinstance(v, (YMap, list))
+                    and str(k) not in PUBLIC_KEYS), values[0][0])
+        shown, value, _ = values[most_secret_first([k for k, _, _ in values])[0]]
+        worst = max((verdict for _, _, verdict in values), key=lambda v: v.severity())
+        names = ", ".join(k for k, _, _ in values[:5]) + (", ..." if len(values) > 5 else "")
+        weak = "" if worst.kind != "weak" else " (weak or well-known values: guessable rather than leaked)"
         yield CHECK.finding(
             block, key,
-            resource=obj.resource,
-            message=f"{obj.resource} commits {len(values)} literal value(s) in {field_name} ({names})",
+            resource=obj.resource, severity=worst.severity(),
+            message=f"{obj.resource} commits {len(values)} literal value(s) in {field_name} ({names}){weak}",
             evidence=f"{shown}: {redact(value)}",
         )

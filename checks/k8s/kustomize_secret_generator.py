@@ -7,7 +7,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..discovery import IgnoreRules
 from ..facts import RepoIndex
-from ..models.k8s.secrets import most_secret_first
+from ..models.secrets import most_secret_first
 
 CHECK = Check(
     code="K8S061",

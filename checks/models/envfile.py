@@ -17,10 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..api import Pos
-from .tokens import KNOWN_TOKENS
 from .base import Fact, FileKind, ParsedFile
 
-__all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base", "looks_like_placeholder", "looks_like_secret"]
+__all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base"]
 
 _LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=(.*)$")
 EXAMPLE_WORDS = ("example", "sample", "template", "dist", "tmpl", "tpl", "defaults-example", "skel")
@@ -167,110 +166,6 @@ def parse_entries(text: str) -> list[EnvEntry]:
             value = value[:cut].strip()
         entries.append(EnvEntry(key, value, start, index, quote, exported))
     return entries
-
-
-# -- placeholders and secrets (shared by the env checks) --------------------------------
-
-_PLACEHOLDER_RE = re.compile(
-    r"^(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|<[^<>]*>|\[[^\[\]]*\]|\{\{.*\}\}|%[A-Za-z_]+%|\.\.\.+|"
-    r"x+|\*+|-+|_+|0+|1234(5678?)?|your.*|.*(change[-_ ]?(me|this|it)|replace[-_ ]?(me|this)|"
-    r"fill[-_ ]?(me|in)|placeholder|example|sample|dummy|redacted|insert[-_ ]|todo|fixme|notset|not[-_ ]set|"
-    r"put[-_ ]your|enter[-_ ]your|set[-_ ]me|xxxx|secret[-_ ]?here|key[-_ ]?here|token[-_ ]?here).*|"
-    r"none|null|nil|true|false|yes|no|on|off|secret|password|passwd|pass|token|key|test|testing|dev|local|"
-    r"localhost|admin|root|user|guest|default|changeit|foo|bar|baz|foobar|abc|abc123|qwerty|letmein|"
-    # a default word with a counter: secret1234, password123, admin_2024 (documented, never a real secret)
-    r"(secret|password|passwd|pass|admin|root|user|test|demo|guest|changeme|default)[-_]?\d{1,6})$",
-    re.IGNORECASE,
-)
-
-#: well-known token shapes, any key name (one catalogue for every check)
-TOKEN_PATTERNS = KNOWN_TOKENS
-SECRET_KEY_RE = re.compile(
-    r"(SECRET|PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS($|_)|(^|_)PWD($|_)|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|"
-    r"SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|APP_?KEY|AUTH_?KEY|CLIENT_?SECRET|CREDENTIALS?|(^|_)SALT($|_)|"
-    r"(^|_)PEPPER($|_)|WEBHOOK_?SECRET|LICENSE_?KEY|(^|_)KEY$)",
-    re.IGNORECASE,
-)
-_NOT_SECRET_KEY_RE = re.compile(
-    r"(_ID|_IDS|_NAME|_USER|_USERNAME|_FILE|_PATH|_DIR|_URL_PATH|_LENGTH|_LEN|_SIZE|_TTL|_EXPIRY|_EXPIRES|_EXPIRES_IN|"
-    r"_TIMEOUT|_ALGORITHM|_ALG|_TYPE|_HEADER|_FIELD|_PREFIX|_REGION|_ENABLED|_COUNT|_MAX|_MIN|_ROUNDS|_COST|_VERSION)$",
-    re.IGNORECASE,
-)
-#: ``scheme://user:password@``; the user may be empty (``redis://:password@host``) and documentation
-#: brackets are not part of the password (``redis://[:password]@host``)
-_URL_CRED_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://\[?[^:/@\s\[]*:([^@/\s]+?)\]?@", re.IGNORECASE)
-
-
-def looks_like_placeholder(value: str) -> bool:
-    text = value.strip()
-    if not text or len(text) < 4:
-        return True
-    if "${" in text or text.startswith("$") or ("<" in text and ">" in text) or "{{" in text:
-        return True
-    if "..." in text or "\u2026" in text:
-        return True  # an elided value (`sk_test_...`, `eyJhbGciOi...`): documentation, never a key
-    return bool(_PLACEHOLDER_RE.match(text))
-
-
-#: runs that only a person typing a sample value writes (`re_123456789`, `whsec_abcdef`, `abc123`)
-_FILLER_RE = re.compile(r"0123456|123456|234567|abcdef|bcdefg|abc123|qwerty|asdfgh", re.IGNORECASE)
-_LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "3": "e", "$": "s", "5": "s", "7": "t", "!": ""})
-
-
-def _sample_value(text: str) -> bool:
-    """A made-up value that shows the shape of a secret in an example file: a filler run
-    (`123456`, `abcdef`) or a default word in leetspeak (`P@ssw0rd`, `s3cr3t!`)."""
-    if _FILLER_RE.search(text):
-        return True
-    plain = text.translate(_LEET)
-    return plain != text and bool(_PLACEHOLDER_RE.match(plain))
-
-
-def _classes(text: str) -> int:
-    return sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text),
-                any(not c.isalnum() for c in text)))
-
-
-def _wordy(text: str) -> bool:
-    """Lower-case words joined by separators, a number at most at the end of a word or as a
-    word of its own (``dev-secret-key``, ``redis123``, ``generate-with-openssl-rand-base64-32``):
-    a made-up local value, not generated randomness."""
-    return bool(re.fullmatch(r"[a-z]{2,}\d{0,4}([-_. ]([a-z]{2,}\d{0,4}|\d{1,4}))*", text))
-
-
-def looks_like_secret(key: str, value: str, example: bool = False) -> str | None:
-    """Why this key/value looks like a real secret (a short label), or None.
-
-    ``example``: the value comes from an example file, where sample values (`re_123456789`,
-    `P@ssw0rd`) illustrate the shape of a secret; in a real env file the same value is the
-    one in use, weak or not.
-    """
-    text = value.strip()
-    if not text:
-        return None
-    if example and (_sample_value(text) or "..." in text or "\u2026" in text):
-        return None
-    for label, pattern in TOKEN_PATTERNS:
-        found = pattern.search(text)
-        if found and not looks_like_placeholder(found.group(0)) and "EXAMPLE" not in text.upper() and "..." not in text:
-            return label
-    cred = _URL_CRED_RE.match(text)
-    if cred:
-        password = cred.group(1)
-        if not looks_like_placeholder(password) and not _wordy(password) and "$" not in password:
-            return "password in a connection URL"
-        return None
-    if not SECRET_KEY_RE.search(key) or _NOT_SECRET_KEY_RE.search(key):
-        return None
-    if looks_like_placeholder(text) or _wordy(text) or "://" in text:
-        return None
-    if re.fullmatch(r"\d+(\.\d+)?[smhd]?", text):
-        return None  # a number or a duration
-    if len(text) < 8 or (len(set(text)) < 4):
-        return None
-    if _classes(text) >= 2 or len(text) >= 20:
-        return "secret value"
-    return None
 
 
 def parse(path: str, text: str) -> ParsedFile:

@@ -69,6 +69,7 @@ __all__ = [
     "SecretVerdict", "classify", "classify_value", "is_secret_name", "name_words", "token_kind",
     "KNOWN_TOKENS", "ANY_TOKEN", "argv_secrets", "PASSWORD_ENV", "PASSWORD_PROGRAMS",
     "redact", "scrub", "scrub_line", "scrub_lines", "find_credentials", "SECRET_MASK", "WHERE",
+    "most_secret_first", "secret_name_strength", "says_not_secret", "find_token",
 ]
 
 #: the places a value can come from (``where``); only two change the verdict:
@@ -95,15 +96,14 @@ _SECRET_ENDINGS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY")
 #: qualifiers that make a final KEY a secret key (API_KEY, SIGNING_KEY, SECRET_ACCESS_KEY)
 _KEY_QUALIFIERS = frozenset((
     "API", "PRIVATE", "SECRET", "ENCRYPTION", "SIGNING", "SIGN", "MASTER", "CLIENT", "HMAC", "AUTH",
-    "SESSION", "LICENSE", "ENC", "CRYPT", "CRYPTO", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE", "SSH", "GPG",
-    "PGP", "TLS", "SSL", "DEPLOY", "ADMIN", "ROOT", "SERVER", "SHARED", "HASH", "COOKIE", "CSRF", "OTP", "TOTP",
+    "SESSION", "LICENSE", "ENC", "CRYPT", "CRYPTO", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE", "SSH", "TLS", "SSL", "DEPLOY", "ADMIN", "ROOT", "SERVER", "SHARED", "HASH", "COOKIE", "CSRF", "OTP", "TOTP",
     "DECRYPTION", "WRAPPING", "UNSEAL", "RECOVERY", "BOT", "SIGNATURE", "INTEGRATION", "WRITE", "READ",
 ))
 #: qualifiers of KEY that name public or non-secret keys (cache keys, publishable keys)
 _PUBLIC_KEY_QUALIFIERS = frozenset((
     "PUBLIC", "PUB", "PUBLISHABLE", "ANON", "ANONYMOUS", "SITE", "PARTITION", "SORT", "PRIMARY", "FOREIGN",
     "CACHE", "ROUTING", "IDEMPOTENCY", "DEDUP", "DEDUPLICATION", "LOOKUP", "OBJECT", "BUCKET", "REDIS", "S3",
-    "MAP", "GROUP", "SHARD", "HOTKEY", "I18N", "TRANSLATION", "LOCK", "HOST", "KNOWN", "RECAPTCHA",
+    "MAP", "GROUP", "SHARD", "HOTKEY", "GPG", "PGP", "GNUPG", "I18N", "TRANSLATION", "LOCK", "HOST", "KNOWN", "RECAPTCHA",
 ))
 #: last words that describe a secret rather than hold it (DB_PASSWORD_FILE, TOKEN_TTL, KEY_ID)
 _NOT_VALUE_WORDS = frozenset((
@@ -118,6 +118,7 @@ _NOT_VALUE_WORDS = frozenset((
     "VAULT", "MANAGER", "ALIAS", "STRENGTH", "COMPLEXITY", "PATTERN", "REGEX", "FINGERPRINT", "THUMBPRINT",
     "CHECKSUM", "ENCRYPTED", "PERMISSIONS", "PERMISSION", "OWNER", "GROUP", "ROLE", "STDIN", "KEYRING",
     "RESET", "ROTATION", "CHANGED", "UPDATED", "CREATED", "LABEL", "ANNOTATION", "SELECTOR", "SECRETREF",
+    "DATABASE", "DB", "BUCKET", "SCHEME", "PROTOCOL", "DOMAIN", "ORG", "ORGANIZATION", "TENANT", "PROJECT",
     "KEYREF", "RESOURCE", "REFERENCE", "TEMPLATE", "SET", "GENERATOR", "NAMESPACE", "PROFILE", "HELP",
 ))
 #: first words that make the name a switch about a secret (USE_TOKEN, NO_PASSWORD, WITH_TOKEN)
@@ -147,14 +148,22 @@ def _strength(name: str) -> int:
 def secret_name_strength(name: str | None) -> int:
     """2 for a name that holds a secret, 1 for a weak one (``MAILGUN_KEY``: only a
     random-looking value counts), 0 for a name that does not hold a secret."""
-    return _strength(str(name)[:_NAME_CAP]) if name else 0
+    return max(0, _strength(str(name)[:_NAME_CAP])) if name else 0
 
 
-def _name_strength(name: str | None) -> int:
-    """2 for a name that holds a secret, 1 for a weak one (``MAILGUN_KEY``: only a
-    random-looking value counts), 0 for a name that does not hold a secret."""
-    if not name:
-        return 0
+def says_not_secret(name: str | None) -> bool:
+    """The name says its value is not a secret (``username``, ``DB_HOST``, ``KMS_KEY_ID``,
+    ``VAPID_PUBLIC_KEY``, ``passwordKey``), even where every value is one (a Secret's data)."""
+    return bool(name) and _strength(str(name)[:_NAME_CAP]) < 0
+
+
+#: qualifiers of a final KEY that make it the *name* of a key in a Secret (Helm's passwordKey)
+_KEY_NAMING_QUALIFIERS = frozenset(("PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "CREDENTIALS", "USER", "USERNAME"))
+
+
+def _name_strength(name: str) -> int:
+    """2: holds a secret; 1: weak (only a random-looking value counts); 0: says nothing;
+    -1: says its value is not a secret."""
     words = name_words(name)
     while words and words[-1].isdigit():
         words.pop()  # API_KEY_2, PASSWORD1
@@ -164,22 +173,22 @@ def _name_strength(name: str | None) -> int:
     if joined in _SECRET_NAMES:
         return 2
     if joined in _NOT_SECRET_NAMES:
-        return 0
+        return -1
     if words[0] in _FLAG_FIRST_WORDS and len(words) > 1:
-        return 0
+        return -1
     if words[:2] in (["NEXT", "PUBLIC"], ["EXPO", "PUBLIC"], ["VITE", "PUBLIC"]) or words[0] == "PUBLIC":
-        return 0
+        return -1
     last = words[-1]
     if last in _NOT_VALUE_WORDS:
-        return 0
+        return -1
     if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
         return 2
     if last in ("KEY", "KEYS"):
         if len(words) == 1:
             return 1
         before = words[-2]
-        if before in _PUBLIC_KEY_QUALIFIERS or before in ("PUBLIC", "PUBLISHABLE"):
-            return 0
+        if before in _PUBLIC_KEY_QUALIFIERS or before in _KEY_NAMING_QUALIFIERS:
+            return -1
         if before in _KEY_QUALIFIERS or before.endswith(_SECRET_ENDINGS) or before in _SECRET_WORDS:
             return 2
         return 1
@@ -243,14 +252,16 @@ ANY_TOKEN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in KNOWN
 _FILLER_RUNS = ("0123456", "123456", "234567", "abcdef", "bcdefg", "abc123", "qwerty", "asdfgh", "xxxx", "XXXX")
 
 
-def _fake_token(text: str) -> bool:
-    """A token-shaped value nobody issued: documentation examples and filler."""
+def _fake_token(text: str, example: bool = False) -> bool:
+    """A token-shaped value nobody issued: documentation examples, elisions, ``xxxx``; in an
+    example file also filler runs (``123456``, ``abcdef``) that show a shape."""
     upper = text.upper()
-    return ("EXAMPLE" in upper or "..." in text or "\u2026" in text or any(run in text for run in _FILLER_RUNS)
-            or len(set(text)) < 8)
+    if "EXAMPLE" in upper or "..." in text or "\u2026" in text or "XXXX" in upper or len(set(text[-16:])) < 3:
+        return True
+    return example and any(run in text for run in _FILLER_RUNS)
 
 
-def find_token(text: str, *, identifiers: bool = True) -> tuple[str, str] | None:
+def find_token(text: str, *, identifiers: bool = True, example: bool = False) -> tuple[str, str] | None:
     """(label, matched text) of the first real-looking known credential format in ``text``.
 
     Documentation examples (``AKIAIOSFODNN7EXAMPLE``), elided and filler values are not
@@ -269,7 +280,7 @@ def find_token(text: str, *, identifiers: bool = True) -> tuple[str, str] | None
                 if "..." in body or "\u2026" in body or "xxxx" in body or "example" in body or "redacted" in body:
                     continue
                 return label, found
-            if not _fake_token(found):
+            if not _fake_token(found, example):
                 return label, found
     return None
 
@@ -607,7 +618,7 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
     if not text:
         return SecretVerdict("empty")
     # 1. a known credential format is a secret whatever the name
-    token = find_token(text, identifiers=False)
+    token = find_token(text, identifiers=False, example=example)
     if token is not None:
         return SecretVerdict("token", token[0], token[1] if token[0] != "private key" else text, default=from_default)
     if "\n" in text or len(text) > _VALUE_CAP:
@@ -650,8 +661,10 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
         return SecretVerdict("sentinel", "switches the feature off")
     if is_placeholder(text):
         return SecretVerdict("placeholder")
-    # 6. literals: only under a secret name (or where every value is one)
-    strength = 2 if where in _NAMELESS_PLACES else secret_name_strength(name)
+    # 6. literals: only under a secret name (or where every value is one, unless the name
+    # says what the value is for: a Secret's ``username``, ``host``, ``KMS_KEY_ID``)
+    nameless = where in _NAMELESS_PLACES and not says_not_secret(name)
+    strength = 2 if nameless else secret_name_strength(name)
     if strength == 0:
         return _NOT_A_NAME
     if _NUMBER_RE.match(text) and not weak_default(text):
@@ -993,6 +1006,18 @@ def find_credentials(text: str, *, where: str = "text") -> Iterator[tuple[int, s
         verdict = classify(key.rsplit(".", 1)[-1] if "." in key else key, value, where=where)
         if verdict.is_secret:
             yield number, key, verdict
+
+
+_CREDENTIAL_KEY_RE = re.compile(r"pass|secret|token|key|credential|auth|private|dsn|url|uri", re.IGNORECASE)
+
+
+def most_secret_first(keys: list[str]) -> list[int]:
+    """Indexes of ``keys`` with credential-like names (password, token, url...) first.
+
+    Evidence shows one redacted value: a password says more than the user name beside it.
+    """
+    return sorted(range(len(keys)), key=lambda i: (secret_name_strength(keys[i]) == 0
+                                                   and not _CREDENTIAL_KEY_RE.search(keys[i][:200]), i))
 
 
 def iter_secret_assignments(items: Iterable[tuple[str, object]], *, where: str) -> Iterator[tuple[str, SecretVerdict]]:

@@ -41,6 +41,7 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
     if path_words(script.path) & {"test", "tests", "example", "examples", "fixtures", "e2e", "ci", "dev", "local"}:
         return
     via_variable: dict[str, list[tuple[str, int]]] = {}  # variable -> (how, line) of each use
+    passed: set[str] = set()  # PGPASSWORD=... (reported as passed to a client, not again as a variable)
     for command in script.commands:
         for seg in command.segments:
             for how, value, variable in literal_passwords(seg, script.literals):
@@ -48,6 +49,7 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
                     via_variable.setdefault(variable, []).append((how, command.line))
                     continue
                 verdict = classify_value(value)
+                passed.add(how)
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,), severity=verdict.severity(),
                     message=f"{verdict.describe()} passed with `{how}`",
@@ -69,7 +71,7 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
     # a secret-named variable set to a literal (``export DB_PASSWORD=...``): the same answer as
     # in a compose file, a Dockerfile ENV or an env file, even when no command here uses it
     for variable, (value, line) in script.literals.items():
-        if variable in via_variable:
+        if variable in via_variable or variable in passed:
             continue
         verdict = classify(variable, value, where="shell")
         if not verdict.is_secret:

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..checks.api import Finding, scrub_line
+from ..checks.api import Finding, scrub_lines
 from ..checks.textsafe import one_line
 from .style import data_text, is_redacted, severity_styles, severity_text
 
@@ -56,6 +56,9 @@ def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]]
     first = max(1, finding.line - CONTEXT)
     last = min(len(lines), end + CONTEXT)
     spans = list(masked)
+    # read from the file's start so the body lines of a private key are hidden even when
+    # its BEGIN line is above the window
+    shown = scrub_lines(lines, first - 1, last)
     out = []
     for number in range(first, last + 1):
         if any(start <= number <= stop for start, stop in spans):
@@ -63,7 +66,7 @@ def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]]
             out.append(" " * indent + "# (line hidden: it holds a secret)")
         else:
             # secrets no check reported stay hidden too; control characters are shown escaped
-            out.append(one_line(scrub_line(lines[number - 1]).replace("\t", "    ")))
+            out.append(one_line(shown[number - first].replace("\t", "    ")))
     return "\n".join(out), first
 
 

@@ -67,10 +67,6 @@ from .patches import (  # noqa: F401
     json6902_settings_for,
     patch_settings,
 )
-from .secrets import (  # noqa: F401
-    looks_like_placeholder,
-    most_secret_first,
-)
 from .facts import (  # noqa: F401
     BACKUP_WORDS,
     cluster_facts,

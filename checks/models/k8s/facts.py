@@ -11,7 +11,7 @@ from .devhosts import devhost_facts
 from .objects import WORKLOAD_KINDS, K8sObject, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
-from .secrets import looks_like_placeholder
+from ..secrets import classify
 
 
 def object_facts(obj: K8sObject) -> list[Fact]:
@@ -221,7 +221,9 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
             key, _, value = literal.partition("=")
             value = value.strip().strip("'\"")
             # only a redacted form is kept: facts must never hold the secret itself
-            entry["literals"].append((key.strip(), looks_like_placeholder(value), redact(value)))
+            # the flag says "not a secret" (the secrets model: a placeholder, a reference, empty)
+            not_secret = not classify(key.strip(), value, where="k8s-secret").is_secret
+            entry["literals"].append((key.strip(), not_secret, redact(value)))
         for field_name in ("files", "envs", "env"):
             for item in str_list(gen.get(field_name)):
                 source = item.partition("=")[2] if "=" in item else item
