@@ -89,8 +89,12 @@ def _parse_yaml(rel: str, text: str, ftype: FileType | None, table: filetypes.Fi
     if templated and in_helm_chart(rel):
         return _helm(rel, text)
     docs, error = load_documents_partial(text)
-    if error is not None and templated and not isinstance(error, YamlBombError):
+    if error is not None and templated and not isinstance(error, YamlBombError) and in_helm_chart(rel):
         return _helm(rel, text)
+    if error is not None and not isinstance(error, YamlBombError):
+        language = _template_language(text, templated)
+        if language is not None:
+            return _templated(rel, text, language)
     if ftype is None:
         ftype = table.by_content(rel, docs)
     if ftype is not None and ftype.parse_yaml is not None:
@@ -100,6 +104,26 @@ def _parse_yaml(rel: str, text: str, ftype: FileType | None, table: filetypes.Fi
     if error is not None:
         message = error.message if isinstance(error, YamlBombError) else f"invalid YAML: {error.message}"
         parsed.problems.append(Problem(message, error.line))
+    return parsed
+
+
+def _template_language(text: str, go_braces: bool) -> str | None:
+    """The template language a YAML file is written in, judged from its markers, or None."""
+    if "<%" in text and "%>" in text:
+        return "ERB"
+    if ("{%" in text and "%}" in text) or ("{#" in text and "#}" in text):
+        return "Jinja"
+    if go_braces:
+        return "Helm/Go or Jinja"
+    return None
+
+
+def _templated(rel: str, text: str, language: str) -> ParsedFile:
+    """YAML that only becomes YAML once a template engine renders it: a notice, not a parse error."""
+    if language.startswith("Helm"):
+        return _helm(rel, text)
+    parsed = ParsedFile(rel, FileKind.YAML)
+    parsed.notices.append(f"{language} template (does not parse as YAML before rendering); not rendered, not audited")
     return parsed
 
 

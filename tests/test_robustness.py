@@ -174,3 +174,19 @@ def test_lines_shown_for_context_hide_secrets_no_check_reported():
     for harmless in ("  DB_PASSWORD=${DB_PASSWORD}", "secretName: orders-api-tls", "  image: nginx:1.27",
                      "POSTGRES_PASSWORD_FILE: /run/secrets/db"):
         assert scrub_line(harmless) == harmless
+
+
+def test_templated_yaml_is_a_notice_not_a_parse_error(tmp_path):
+    # a Rails database.yml with ERB, an Ansible-style Jinja file, a Go template outside a chart
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "database.yml").write_text(
+        "production:\n  <<: *default\n  <% if ENV['DB_REPLICA'] %>\n  replica: true\n  <% end %>\n  password: <%= ENV['DB_PASSWORD'] %>\n")
+    (tmp_path / "deploy.yml").write_text("- hosts: web\n  tasks:\n{% for pkg in packages %}\n    - apt: name={{ pkg }}\n{% endfor %}\n")
+    (tmp_path / "values.yaml").write_text("image: {{ .Values.image }}\n  bad: [\n")
+    (tmp_path / "broken.yaml").write_text("a: [1, 2\nb: }\n")
+    engine = scan(tmp_path)
+    errors = {f.path for f in engine.findings if f.code == "AUD001"}
+    assert errors == {"broken.yaml"}
+    notices = {n.path: n.message for n in engine.all_notices()}
+    assert "ERB template" in notices["config/database.yml"] and "Jinja template" in notices["deploy.yml"]
+    assert "not rendered" in notices["values.yaml"]

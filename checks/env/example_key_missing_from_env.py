@@ -40,8 +40,8 @@ def example_key_missing_from_env(index: RepoIndex) -> Iterator[Finding]:
             present = files[env_name]
             path = f"{directory}/{example_name}" if directory else example_name
             for key, fact in files[example_name].items():
-                if key in present:
-                    continue
+                if key in present or fact.get("commented"):
+                    continue  # set, or documented as optional (`# KEY=` in the example)
                 yield CHECK.finding(
                     Pos(fact.line, fact.line, fact.ypath, path=path),
                     resource=f"env/{key}",

@@ -185,4 +185,25 @@ def parse(path: str, text: str) -> ParsedFile:
         seen.add(entry.key)
         parsed.facts.append(Fact("env:key", entry.key, entry.line, entry.ypath,
                                  Fact.pack(example=example, empty=not entry.value)))
+    if example:  # `# SMTP_PASSWORD=` in an example documents an optional key
+        for key, line in commented_keys(text):
+            if key not in seen:
+                seen.add(key)
+                parsed.facts.append(Fact("env:key", key, line, ("env", key),
+                                         Fact.pack(example=True, empty=True, commented=True)))
     return parsed
+
+
+_COMMENTED_KEY_RE = re.compile(r"^[ \t]*#+[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=", re.MULTILINE)
+
+
+def commented_keys(text: str) -> list[tuple[str, int]]:
+    """(KEY, line) of each ``# KEY=value`` comment line: a key documented but left unset."""
+    out: list[tuple[str, int]] = []
+    line = 1
+    previous = 0
+    for match in _COMMENTED_KEY_RE.finditer(text):
+        line += text.count("\n", previous, match.start())
+        previous = match.start()
+        out.append((match.group(1), line))
+    return out

@@ -52,8 +52,51 @@ def _marked_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def env_reads(text: str) -> list[tuple[str, int, bool]]:
-    """(variable, line, has a default) for each read; cheap when no marker is present."""
+#: line-comment openers by file extension (a name in a comment is not a read)
+_HASH_COMMENTS = frozenset(("py", "pyi", "rb", "pl", "sh", "bash", "r", "ex", "exs", "cr", "nim"))
+_SLASH_COMMENTS = frozenset(("js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "go", "java", "kt", "kts", "rs",
+                             "c", "cc", "cpp", "h", "hpp", "cs", "swift", "scala", "groovy", "dart", "vue", "svelte"))
+
+
+def _comment_start(text: str, start: int, end: int, lang: str) -> int:
+    """Offset where a line comment starts on the line ``start:end`` (``end`` when none).
+
+    Quotes are followed so ``"http://x"`` or ``'#fff'`` open no comment; a line inside a
+    block comment (``/* ...``, `` * ...``) is all comment.
+    """
+    hashes = lang in _HASH_COMMENTS or lang == "php"
+    slashes = lang in _SLASH_COMMENTS or lang == "php"
+    if not hashes and not slashes:
+        return end
+    stripped = text[start:end].lstrip()
+    if slashes and stripped.startswith(("/*", "*")):
+        return start
+    quote = ""
+    i = start
+    while i < end:
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "\"'`":
+            quote = c
+        elif hashes and c == "#":
+            return i
+        elif slashes and c == "/" and text.startswith("//", i):
+            return i
+        i += 1
+    return end
+
+
+def env_reads(text: str, lang: str = "") -> list[tuple[str, int, bool]]:
+    """(variable, line, has a default) for each read; cheap when no marker is present.
+
+    A read written in a line comment (``# os.getenv("X")``, ``// process.env.X``) is
+    documentation or dead code, not a read.
+    """
     if not any(marker in text for marker in _MARKERS):
         return []
     found: list[tuple[str, int, bool]] = []
@@ -63,6 +106,7 @@ def env_reads(text: str) -> list[tuple[str, int, bool]]:
         line += text.count("\n", previous, start)
         previous = start
         hits: list[tuple[int, str, bool]] = []
+        end = _comment_start(text, start, end, lang)
         for number, pattern in enumerate(_PATTERNS):
             for match in pattern.finditer(text, start, end):
                 name = match.group(1)
@@ -81,11 +125,11 @@ def env_reads(text: str) -> list[tuple[str, int, bool]]:
 
 def parse(path: str, text: str) -> ParsedFile:
     parsed = ParsedFile(path, FileKind.SOURCE)
+    lang = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     try:
-        reads = env_reads(text)
+        reads = env_reads(text, lang)
     except Exception:  # pragma: no cover - never raise on odd input
         return parsed
-    lang = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
     for name, line, default in reads:
         parsed.facts.append(Fact("code:env-read", name, line, ("env-read", name), Fact.pack(default=default, lang=lang)))
     return parsed

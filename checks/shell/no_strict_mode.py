@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -68,6 +69,20 @@ def _pipefail_matters(command) -> bool:
     return False
 
 
+#: conditions of loops meant never to end: a watchdog, a supervisor, a polling worker
+_FOREVER_RE = re.compile(
+    r"^(?:while\s+(?:true|:|/bin/true|\[\s*1\s*\]|\[\[\s*1\s*\]\]|\(\(\s*1\s*\)\)|sleep\b[^;|&]*)|until\s+(?:false|/bin/false))\s*;?$"
+)
+
+
+def _runs_forever(script: ShellScript) -> bool:
+    """Does the script run a service loop (``while true; do ...; done`` that never leaves)? There
+    `set -e` would stop the service at the first failed check or request, so it is not asked for."""
+    inside = [seg for _, seg in script.segments() if any(_FOREVER_RE.match(guard) for guard in seg.guards)]
+    # a loop left with break/exit/return is a wait or a retry (`while true; do curl && break; done`)
+    return bool(inside) and not any(seg.name in ("break", "exit", "return") for seg in inside)
+
+
 @CHECK.on(ShellScript)
 def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     if script.embedded:
@@ -85,7 +100,7 @@ def no_strict_mode(script: ShellScript) -> Iterator[Finding]:
     real = [c for c in work if c.segments[0].name not in _MESSAGES]
     last_only = len(real) <= 1 and (not real or real[-1] is work[-1])
     missing = []
-    if "errexit" not in script.options and not last_only:
+    if "errexit" not in script.options and not last_only and not _runs_forever(script):
         missing.append("-e")
     pipes = any(_pipefail_matters(c) for c in own)
     if pipes and script.interpreter not in _POSIX and "pipefail" not in script.options:
