@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_SAMPLES: list[Path] = []
 
 #: a Pod with one finding (K8S020 imagePullPolicy: Never) and nothing else serious
 POD = """\
@@ -24,3 +30,22 @@ def write(root: Path, rel: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def clean_copy(source: Path, target: Path) -> Path:
+    """Copy a repository without its ``.auditui/`` (triage a user left there must not sway a test)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".auditui"), symlinks=True)
+    return target
+
+
+def sample_repos() -> Path:
+    """A copy of ``sample_repos/`` made once per run, without any ``.auditui/`` folder.
+
+    The README invites users to triage in the samples; the tests read this copy, so a
+    state file left in a sample never changes what they see.
+    """
+    if not _SAMPLES:
+        folder = Path(tempfile.mkdtemp(prefix="auditui-samples-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _SAMPLES.append(clean_copy(ROOT / "sample_repos", folder / "sample_repos"))
+    return _SAMPLES[0]

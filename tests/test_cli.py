@@ -16,10 +16,10 @@ from auditui.checks.engine import Engine
 from auditui.checks.triage import TriageStore
 from auditui.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_repos"
+from helpers import POD, sample_repos, write
 
-from helpers import POD, write
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sample_repos()  # a clean copy: triage left in the samples never sways a test
 
 
 @pytest.fixture

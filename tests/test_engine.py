@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from auditui.checks.engine import Engine
+from helpers import sample_repos
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_repos"
+SAMPLES = sample_repos()  # a clean copy: triage left in the samples never sways a test
 
 
 @pytest.fixture

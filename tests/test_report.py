@@ -20,8 +20,9 @@ from auditui.checks.report import markdown
 from auditui.checks.report.document import effort_minutes, format_minutes, git_info
 from auditui.checks.triage import TriageStore
 from auditui.cli import main
+from helpers import sample_repos
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_repos"
+SAMPLES = sample_repos()  # a clean copy: triage left in the samples never sways a test
 SHA = "0123456789abcdef0123456789abcdef01234567"
 SECRETS = ("sk_live_51HxQd2LkP9v8ZrT4mW7nB3cY6", "xoxb-2048-1234567890-AbCdEfGhIjKlMnOpQrStUvWx")
 NOW = dt.datetime(2030, 5, 6, 7, 8, tzinfo=dt.timezone.utc)

@@ -138,3 +138,16 @@ def test_triage_command_mistakes_are_one_line(repo, capsys, args, says):
 def test_triage_command_with_no_match_exits_1(repo, capsys):
     assert main(["triage", "accept", str(repo), "--code", "CMP001", "--reason", "r"]) == 1
     assert "no finding matches" in capsys.readouterr().err
+
+
+def test_triage_left_in_a_sample_never_reaches_the_tests(tmp_path):
+    """The README invites triage in sample_repos/; the tests read a copy without .auditui/."""
+    from helpers import clean_copy, sample_repos
+
+    source = tmp_path / "samples"
+    (source / "shop" / ".auditui").mkdir(parents=True)
+    (source / "shop" / ".auditui" / "state.toml").write_text('version = 1\n[findings.x]\nstatus = "accepted"\n')
+    (source / "shop" / "compose.yaml").write_text("services: {}\n")
+    copy = clean_copy(source, tmp_path / "copy")
+    assert (copy / "shop" / "compose.yaml").exists() and not (copy / "shop" / ".auditui").exists()
+    assert not list(sample_repos().rglob(".auditui"))
