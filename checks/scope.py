@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .api import Severity
 from .facts import RepoIndex
 from .models.base import FileKind
-from .models.components import component_names, provides
+from .models.components import component_names, is_known, provides
 
 INSTALL_TOPICS = ("install", "gitops:source")
 
@@ -113,29 +113,51 @@ _OWN_TOPICS = ("gitops:sync", "kustomization", "helm:chart", "kind:kubernetes")
 _UNSEEN_TOPICS = ("helm:template", "install", "gitops:source") + _OWN_TOPICS
 
 
-def _build_unseen(index: RepoIndex) -> Unseen:
+#: folders whose files are examples, tests or fixtures: what they install is not the deployment
+#: (a stand-in until the file-context model says which files are production)
+_NOT_DEPLOYED = frozenset({"example", "examples", "sample", "samples", "test", "tests", "testdata", "e2e",
+                           "fixtures", "demo", "demos", "docs", "ci", "hack", ".devcontainer"})
+
+
+def _deployed(path: str) -> bool:
+    return not any(part.lower() in _NOT_DEPLOYED for part in path.split("/")[:-1])
+
+
+def _blind_to(names: tuple[str, ...], capability: str | None) -> bool:
+    """Could a component known by ``names`` hold ``capability``?  A well-known component holds
+    exactly what it is known for (an ingress controller is no backup); an unknown one may hold anything."""
+    if capability is None or not names:
+        return True
+    return provides(names, capability) or not any(is_known(name) for name in names)
+
+
+def _build_unseen(index: RepoIndex, capability: str | None) -> Unseen:
     chart_names = {path: str(fact.get("name") or path) for path, fact in index.facts("helm:chart")}
     charts = sorted({chart_names.get(fact.key, posixpath.basename(fact.key) or fact.key or ".")
-                     for _, fact in index.facts("helm:template")})
+                     for path, fact in index.facts("helm:template") if _deployed(path)})
     releases: list[str] = []
     remote: list[str] = []
-    for _, fact in index.facts("install"):
+    for path, fact in index.facts("install"):
         names = _install_names(fact)
+        if not _deployed(path) or not _blind_to(names, capability):
+            continue
         label = names[0] if names else str(fact.get("url") or fact.get("chart") or "?")
         if fact.get("via") == "kustomize" or (fact.get("url") and not fact.get("chart")):
             remote.append(label)
         else:
             releases.append(label)
     own = own_repositories(index)
-    for _, fact in index.facts("gitops:sync"):
-        if not _is_own(fact, own):
-            names = tuple(fact.get("names") or ()) or (str(fact.get("name")),)
+    for path, fact in index.facts("gitops:sync"):
+        names = tuple(fact.get("names") or ()) or (str(fact.get("name")),)
+        if not _is_own(fact, own) and _deployed(path) and _blind_to(names, capability):
             remote.append(names[0])
     return Unseen(tuple(charts), tuple(sorted(set(releases))), tuple(sorted(set(remote))))
 
 
-def unseen(index: RepoIndex) -> Unseen:
-    return index.derived("scope:unseen", _UNSEEN_TOPICS, _build_unseen)
+def unseen(index: RepoIndex, capability: str | None = None) -> Unseen:
+    """What auditui did not read that could hold ``capability`` (anything, when None)."""
+    return index.derived(f"scope:unseen:{capability}", _UNSEEN_TOPICS,
+                         lambda idx: _build_unseen(idx, capability))
 
 
 def own_repositories(index: RepoIndex) -> frozenset[str]:
@@ -183,9 +205,12 @@ def is_own_sync(index: RepoIndex, fact) -> bool:
     return _is_own(fact, index.derived("scope:own", _OWN_TOPICS, own_repositories))
 
 
-def absence(index: RepoIndex, what: str, severity: Severity) -> tuple[str, Severity]:
-    """The qualifier and severity of an absence finding: "no X found in the files auditui reads"."""
-    blind = unseen(index)
+def absence(index: RepoIndex, what: str, severity: Severity, capability: str | None = None) -> tuple[str, Severity]:
+    """The qualifier and severity of an absence finding: "no X found in the files auditui reads".
+
+    With ``capability``, well-known components that cannot hold it (an ingress controller for a
+    backup) do not count as unread places where it could be."""
+    blind = unseen(index, capability)
     if not blind:
         return "", severity
     return (f" in the files auditui reads; {blind.clause()}: they may provide {_article(what)}",

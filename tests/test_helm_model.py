@@ -127,3 +127,18 @@ def test_a_sibling_values_file_fills_empty_resources_incrementally(tmp_path):
     prod = write(tmp_path, "chart/values-prod.yaml", "resources: {requests: {cpu: 100m}}\n")
     delta = engine.update([prod])
     assert [f.code for f in delta.removed] == ["HELM008"]
+
+
+def test_secret_severity_comes_from_the_secrets_model(tmp_path):
+    write(tmp_path, "chart/values-prod.yaml", """\
+        auth: {postgresPassword: "Xk8!vP2q#mW9zL4t", replicationPassword: changeme}
+        """)
+    write(tmp_path, "chart/values.yaml", """\
+        auth: {postgresPassword: "Xk8!vP2q#mW9zL4t"}
+        """)
+    engine = Engine(tmp_path)
+    engine.scan()
+    got = sorted((f.path, f.resource.rsplit(".", 1)[-1], f.severity.label) for f in engine.findings if f.code == "HELM004")
+    assert got == [("chart/values-prod.yaml", "postgresPassword", "critical"),
+                   ("chart/values-prod.yaml", "replicationPassword", "medium"),
+                   ("chart/values.yaml", "postgresPassword", "high")]   # a chart default: one step lower

@@ -157,3 +157,37 @@ def test_app_export_commands_count_as_backups(tmp_path):
                                   "echo gitea dump\n")
     tools = [dump_tool(seg) for _, seg in script.segments()]
     assert tools == ["gitea dump", "gitlab-backup create", "vault operator raft snapshot save", ""]
+
+
+_MYSQL = """\
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: {name: mysql}
+    spec:
+      serviceName: mysql
+      selector: {matchLabels: {app: mysql}}
+      template:
+        metadata: {labels: {app: mysql}}
+        spec: {containers: [{name: mysql, image: "mysql:8.4"}]}
+    """
+
+
+def test_a_known_component_that_cannot_hold_a_backup_does_not_blind(tmp_path):
+    # an ingress controller is no place for a backup: the absence stays confident
+    write(tmp_path, "db.yaml", _MYSQL)
+    write(tmp_path, "kustomization.yaml", """\
+        resources:
+          - db.yaml
+          - https://github.com/kubernetes/ingress-nginx//deploy/static/provider/cloud?ref=controller-v1.10.1
+        """)
+    (finding,) = [f for f in _scan(tmp_path).findings if f.code == "K8S078"]
+    assert finding.severity == Severity.HIGH and "auditui reads" not in finding.message
+
+
+def test_what_examples_install_does_not_blind(tmp_path):
+    write(tmp_path, "db.yaml", _MYSQL)
+    write(tmp_path, "examples/addons/kustomization.yaml", """\
+        resources: [github.com/example/mystery-addons//jobs?ref=v1.0.0]
+        """)
+    (finding,) = [f for f in _scan(tmp_path).findings if f.code == "K8S078"]
+    assert finding.severity == Severity.HIGH

@@ -34,14 +34,13 @@ CHECK = Check(
 )
 
 
-_DEFAULTS = ("values.yaml", "values.yml")
-
-
 @CHECK.on(HelmValues)
 def values_floating_image_tag(values: HelmValues) -> Iterator[Finding]:
+    if values.chart_testing:
+        return  # chart-testing values (<chart>/ci/): installed by CI to test the chart, never deployed
     # a chart's values.yaml holds its defaults, which the values a release is deployed with may
     # override (an environment's file, a HelmRelease, --set in CI): one step lower there
-    defaults = not values.inline and values.path.rsplit("/", 1)[-1].lower() in _DEFAULTS
+    defaults = values.chart_defaults
     for image in values_images(values.root):
         if image.digest or image.tag is None or image.node is None or disabled(values.root, image.node):
             continue  # unset: the chart's default (its appVersion)

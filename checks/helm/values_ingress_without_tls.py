@@ -51,6 +51,8 @@ def _hosts(ingress: YMap) -> list[str]:
 
 @CHECK.on(HelmValues)
 def values_ingress_without_tls(values: HelmValues) -> Iterator[Finding]:
+    if values.chart_testing:
+        return  # chart-testing values (<chart>/ci/): installed by CI to test the chart, never deployed
     for mapping in walk(values.root):
         for key, ingress in mapping.items():
             if not isinstance(ingress, YMap) or not str(key).lower().endswith("ingress"):

@@ -59,10 +59,12 @@ def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
 def _finding(values: HelmValues, mapping: YMap, key, name: str, judged: tuple) -> Finding:
     what, evidence, verdict = judged
     where = values.dotted(mapping, key)
-    # a chart's values.yaml holds defaults a release may override: still committed, one step lower
-    defaults = not values.inline and values.path.rsplit("/", 1)[-1].lower() in ("values.yaml", "values.yml")
+    severity, note = verdict.severity(), ""
+    if values.chart_testing:  # chart-testing values: a test credential unless it is a real token
+        severity, note = min(severity, Severity.MEDIUM), " (chart-testing values, installed only by CI)"
+    elif values.chart_defaults:  # defaults a release may override: still committed, one step lower
+        severity = min(severity, Severity.HIGH)
+        note = " (a chart default, still committed and used unless overridden)"
     return CHECK.finding(values.pos(mapping, key), resource=f"{values.resource}/{where}",
-                         message=f"{values.origin} holds {what} in {where}"
-                                 + (" (a chart default, still committed and used unless overridden)" if defaults else ""),
-                         evidence=evidence,
-                         severity=min(verdict.severity(), Severity.HIGH) if defaults else verdict.severity())
+                         message=f"{values.origin} holds {what} in {where}{note}",
+                         evidence=evidence, severity=severity)

@@ -64,7 +64,7 @@ def cert_manager_without_controller(index: RepoIndex) -> Iterator[Finding]:
         return
     shown = ", ".join(f"{kind}/{fact.get('name')} ({path})" for kind, path, fact in objects[:3])
     more = f" and {len(objects) - 3} more" if len(objects) > 3 else ""
-    qualifier, severity = absence(index, "cert-manager installer", CHECK.severity)
+    qualifier, severity = absence(index, "cert-manager installer", CHECK.severity, "cert-manager")
     yield CHECK.finding(
         resource="cert-manager",
         message=f"{len(objects)} cert-manager resource(s) but no cert-manager controller, CRDs or "

@@ -88,7 +88,7 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
 
 
 def _finding(index: RepoIndex, path: str, fact, message: str, evidence: str) -> Finding:
-    qualifier, severity = absence(index, "backup", CHECK.severity)
+    qualifier, severity = absence(index, "backup", CHECK.severity, "backup")
     return CHECK.finding(Pos(fact.line, fact.line, fact.ypath, path=path),
                          resource=f"{fact.topic.split(':', 1)[1]}/{fact.get('name')}",
                          message=message + qualifier, evidence=evidence, severity=severity)

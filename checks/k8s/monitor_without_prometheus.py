@@ -36,7 +36,7 @@ CHECK = Check(
 def monitor_without_prometheus(index: RepoIndex) -> Iterator[Finding]:
     if not any(index.has(f"k8s:{kind}") for kind in MONITOR_KINDS) or prometheus_present(index):
         return
-    qualifier, severity = absence(index, "Prometheus", CHECK.severity)
+    qualifier, severity = absence(index, "Prometheus", CHECK.severity, "monitoring")
     for kind in MONITOR_KINDS:
         for path, fact in index.k8s(kind):
             yield CHECK.finding(

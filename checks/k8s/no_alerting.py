@@ -58,7 +58,7 @@ def no_alerting(index: RepoIndex) -> Iterator[Finding]:
         return
     if provided(index, "alerting"):  # kube-prometheus-stack and the like ship Alertmanager and rules
         return
-    qualifier, severity = absence(index, "alert rule or Alertmanager", CHECK.severity)
+    qualifier, severity = absence(index, "alert rule or Alertmanager", CHECK.severity, "alerting")
     yield CHECK.finding(
         resource="alerting",
         message="metrics are collected (Prometheus or monitors present) but there is no PrometheusRule "

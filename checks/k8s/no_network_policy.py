@@ -51,7 +51,7 @@ def no_network_policy(index: RepoIndex) -> Iterator[Finding]:
             examples.append(f"{kind}/{fact.get('name')} ({path})")
         if len(examples) >= 3:
             break
-    qualifier, severity = absence(index, "NetworkPolicy", CHECK.severity)
+    qualifier, severity = absence(index, "NetworkPolicy", CHECK.severity, "network-policy")
     yield CHECK.finding(
         resource="NetworkPolicy",
         message=f"{count} workload(s) but no NetworkPolicy{qualifier or ' anywhere'}: every pod may accept traffic "

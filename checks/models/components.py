@@ -54,6 +54,34 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     }),
 }
 
+#: well-known infrastructure components that provide none of the capabilities above (an
+#: install of one is no unread place where a backup or an alert rule could hide)
+INFRASTRUCTURE = frozenset({
+    "ingress-nginx", "nginx-ingress", "traefik", "haproxy-ingress", "contour", "envoy-gateway", "gateway-helm",
+    "kong", "emissary-ingress", "istio", "istiod", "istio-base", "gateway", "linkerd", "linkerd-control-plane",
+    "linkerd-crds", "cilium", "calico", "tigera-operator", "flannel", "multus", "metallb", "kube-vip", "coredns",
+    "external-dns", "metrics-server", "reloader", "stakater-reloader", "descheduler", "kured",
+    "node-feature-discovery", "nvidia-device-plugin", "gpu-operator", "sealed-secrets", "external-secrets",
+    "external-secrets-operator", "vault", "vault-secrets-operator", "kyverno", "kyverno-policies", "gatekeeper",
+    "argo-cd", "argocd", "argocd-apps", "argocd-image-updater", "argo-workflows", "argo-events", "argo-rollouts",
+    "flux2", "flux", "flux-operator", "flux-instance", "weave-gitops", "keda", "cluster-autoscaler", "karpenter",
+    "aws-load-balancer-controller", "aws-ebs-csi-driver", "aws-efs-csi-driver", "csi-driver-nfs",
+    "csi-driver-smb", "snapshot-controller", "external-snapshotter", "local-path-provisioner",
+    "nfs-subdir-external-provisioner", "democratic-csi", "spegel", "cloudflared", "tailscale-operator",
+    "oauth2-proxy", "dex", "authelia", "authentik", "keycloak", "kube-state-metrics", "prometheus-node-exporter",
+    "loki", "promtail", "fluent-bit", "fluentd", "vector", "tempo", "jaeger", "headlamp", "kubernetes-dashboard",
+    "trust-manager", "cert-manager-webhook-ovh", "cert-manager-csi-driver", "system-upgrade-controller",
+    "intel-device-plugins-operator", "generic-device-plugin", "multus-cni", "whereabouts", "cluster-api",
+    "crossplane", "capsule", "vcluster", "ingress-nginx-controller",
+})
+
+
+def is_known(name: str) -> bool:
+    """A component whose capabilities the catalog knows (all of them, or none)."""
+    text = normalize(name)
+    return text in INFRASTRUCTURE or any(text in names for names in CAPABILITIES.values())
+
+
 #: words in a component name that say it takes backups (``postgres-backup``, ``mariadb-dump``)
 _BACKUP_WORD_RE = re.compile(r"(^|[-_.])(backups?|dump|snapshots?)($|[-_.])", re.IGNORECASE)
 

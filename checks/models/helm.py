@@ -203,6 +203,18 @@ class HelmValues:
     def ypath(self) -> tuple:
         return self.prefix + tuple(self.root.ypath)
 
+    @property
+    def chart_testing(self) -> bool:
+        """A chart-testing values file (``<chart>/ci/*-values.yaml``): installed by ``ct`` in CI
+        to test the chart, never deployed."""
+        parts = self.path.split("/")
+        return not self.inline and len(parts) >= 2 and parts[-2] == "ci"
+
+    @property
+    def chart_defaults(self) -> bool:
+        """A chart's own ``values.yaml``: defaults that the values a release is deployed with may override."""
+        return not self.inline and self.path.rsplit("/", 1)[-1].lower() in ("values.yaml", "values.yml")
+
     def pos(self, node: YMap | YList, key: Any = None) -> Pos:
         """Where ``node[key]`` is (the node itself without a key), as a finding position."""
         ypath = self.prefix + tuple(node.ypath)

@@ -123,7 +123,7 @@ def no_monitoring(index: RepoIndex) -> Iterator[Finding]:
         return
     services = _examples(index, 4)
     shown = ", ".join(services) + (f" and {count - len(services)} more" if count > len(services) else "")
-    qualifier, severity = absence(index, "monitoring", CHECK.severity)
+    qualifier, severity = absence(index, "monitoring", CHECK.severity, "monitoring")
     yield CHECK.finding(
         resource="monitoring",
         message=f"{count} service{'s' if count != 1 else ''} run{'s' if count == 1 else ''} ({shown}) but nothing "
