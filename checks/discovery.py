@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -167,6 +168,43 @@ def walk(root: Path, rules: IgnoreRules, start: str = "") -> Walk:
     if not start:
         result.notices.extend(rules.problems())
     return result
+
+
+def watched(root: Path | str, rules: IgnoreRules | None, path: str, deleted: bool = False) -> bool:
+    """Would a full scan look at ``path``, an absolute path a file watcher reported?
+
+    The same answer as :func:`walk`: inside ``root``, not ignored, a candidate, and never
+    below a linked folder.  File watchers (watchfiles, like inotify tools) follow a
+    committed link to a folder out of the repository (``docs -> /home/me``) and report
+    what happens there under the link's path; :func:`walk` never enters linked folders,
+    so such events are dropped here.  Called by the app's watch filter for every event.
+    """
+    base = str(root)
+    if not path.startswith(base + os.sep):
+        return False
+    rel = path[len(base) + 1:].replace(os.sep, "/")
+    parts = rel.split("/")
+    folder = base
+    for part in parts[:-1]:  # every folder between the root and the path must be a real one
+        folder = os.path.join(folder, part)
+        try:
+            mode = os.lstat(folder).st_mode
+        except OSError:
+            return deleted and (rules is None or not rules.ignored(rel))  # a folder that is gone
+        if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+            return False
+    if parts[-1] == ".gitignore" or deleted:
+        # a deleted directory has no way to tell it was one: let the engine decide
+        return rules is None or not rules.ignored(rel)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # gone meanwhile: a file as far as we can tell
+        mode = stat.S_IFREG
+    if stat.S_ISDIR(mode):
+        return rules is None or not rules.ignored(rel, is_dir=True)
+    if stat.S_ISLNK(mode) and os.path.isdir(path):
+        return False  # a link to a folder: walk never enters it
+    return is_candidate(rel) and (rules is None or not rules.ignored(rel))
 
 
 def read_file(root: Path, rel: str) -> tuple[bytes | None, Notice | None]:

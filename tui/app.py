@@ -553,29 +553,17 @@ class AuditApp(App[int]):
         self.post_message(WatchStopped())
 
     def _watch_filter(self, change: Any, path: str) -> bool:
-        """Keep only events the scan would care about (same ignore rules)."""
+        """Keep only events the scan would care about (same rules; never under a linked folder)."""
         from watchfiles import Change
 
-        from .checks.classify import is_candidate
+        from .checks.discovery import watched
 
         state = self.state_file
         if state is not None and path == str(state):
             # the scan's ignore rules skip .auditui/: the state file is let through by name
             return True
-        root = str(self.root)
-        if not path.startswith(root) or len(path) <= len(root) + 1:
-            return False
-        rel = path[len(root) + 1:].replace(os.sep, "/")
-        name = rel.rsplit("/", 1)[-1]
         rules = self.engine.rules if self.engine is not None else None
-        if name == ".gitignore":
-            return rules is None or not rules.ignored(rel)
-        if change == Change.deleted:
-            # a deleted directory has no way to tell it was one: let the engine decide
-            return rules is None or not rules.ignored(rel)
-        if os.path.isdir(path):
-            return rules is None or not rules.ignored(rel, is_dir=True)
-        return is_candidate(rel) and (rules is None or not rules.ignored(rel))
+        return watched(self.root, rules, path, deleted=change == Change.deleted)
 
     @on(FilesChanged)
     def _files_changed(self, message: FilesChanged) -> None:
