@@ -71,14 +71,19 @@ async def test_locations_keep_their_line_number_at_every_width(make_app, repo, w
     deep.mkdir(parents=True)
     (deep / "api-server-deployment.yaml").write_text(
         (repo / "k8s" / "api.yaml").read_text().replace("name: api\n", "name: api-server\n"))
+    for number in range(30):  # enough rows for a scrollbar, which takes columns from the list
+        (repo / "k8s" / f"more-{number}.yaml").write_text(
+            (repo / "k8s" / "api.yaml").read_text().replace("name: api\n", f"name: api{number}\n"))
     app = make_app()
     async with app.run_test(size=(width, 40)) as pilot:
         await scanned(pilot)
+        table = app.findings_screen.table
         k8s = [fp for fp, f in app.findings.items() if f.path.startswith("services/")]
         assert k8s
         for fp in k8s:
-            line = row_strip(app, fp).text
-            assert f":{app.findings[fp].line}" in line, line
+            strip = row_strip(app, fp)
+            assert strip.cell_length <= table.scrollable_content_region.width  # nothing hides under the scrollbar
+            assert f":{app.findings[fp].line}" in strip.text, strip.text
         detail = app.findings_screen.query_one(FindingDetail)
         if width >= 120:
             assert detail.size.width >= width * 33 // 100  # the detail grows with the terminal

@@ -328,7 +328,10 @@ class FindingsList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
-        width = self.size.width
+        # the width left of the scrollbar: the columns are laid out again when it comes or goes
+        width = self.scrollable_content_region.width or self.size.width
+        if width != self._layout.get("width"):
+            self._relayout()
         rows = self.model.rows
         if index >= len(rows):
             return Strip.blank(width, self.rich_style)
