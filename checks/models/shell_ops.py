@@ -1,7 +1,13 @@
-"""What shell commands do, asked by several checks: running code fetched from the network.
+"""What shell commands do: the semantic layer over the reader's commands and segments.
 
-One answer for scripts, Dockerfile ``RUN`` and workflow steps (SH010 and DKR010 ask the
-same questions here, with one list of downloaders and one list of interpreters):
+Questions several checks and the facts ask, answered once for scripts, Dockerfile ``RUN``
+and workflow steps: which program a wrapper runs (``docker compose exec db psql``), what
+dumps a database, copies data off the host, rotates backups, restarts or builds a service,
+calls a cloud CLI (and whether it changes infrastructure), what kind of script a file is
+(deploy, backup, restore, migrate, setup) and whether it runs against production.
+
+Running code fetched from the network (SH010 and DKR010 ask the same questions here, with
+one list of downloaders and one list of interpreters):
 
 * :func:`piped_download` - ``curl ... | sh`` (any stage between: ``| tee log | bash``),
   ``wget -O- ... | python3 -``: an interpreter that reads the download on stdin;
@@ -15,9 +21,14 @@ same questions here, with one list of downloaders and one list of interpreters):
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+import re
+from typing import TYPE_CHECKING, Iterator
 
-from .shell import SHELLS, Command, Segment, ShellScript
+from . import shell_reader as reader
+from .shell_reader import SHELLS
+
+if TYPE_CHECKING:  # the model imports this module; types only
+    from .shell import Command, Segment, ShellScript
 
 __all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download",
            "remote_code", "downloaded_then_run", "downloaded_file"]
@@ -212,3 +223,413 @@ def downloaded_then_run(script: ShellScript) -> Iterator[tuple[object, str, str,
             saved = downloaded_file(seg.argv, seg.words)
             if saved:
                 pending[saved] = (seg.name, command.line)
+
+
+# ----------------------------------------------------------------------------- programs behind wrappers
+
+#: programs a wrapper runs (``docker exec db mysql ...``, ``docker compose exec -T db dropdb ...``,
+#: ``kubectl exec pod -- psql ...``, ``$DC exec db ...``) that checks look for inside the wrapper
+_WRAPPERS = frozenset(("docker", "podman", "docker-compose", "podman-compose", "kubectl", "oc", "nerdctl"))
+
+
+def program_argv(seg: Segment, *programs: str) -> tuple[str, ...] | None:
+    """The argv of the first of ``programs`` this segment runs, directly or through a wrapper.
+
+    ``docker compose exec -T db dropdb --force shop`` runs ``dropdb``; so does
+    ``${DC} exec db dropdb shop`` (a compose command kept in a variable).
+    """
+    if seg.name in programs:
+        return seg.argv
+    argv = seg.argv
+    if not argv or not (seg.name in _WRAPPERS or argv[0].startswith("$")) or not any(a in ("exec", "run") for a in argv[1:4]):
+        return None
+    for i, word in enumerate(argv[1:], 1):
+        if word.rsplit("/", 1)[-1] in programs:
+            return (word.rsplit("/", 1)[-1],) + argv[i + 1:]
+    return None
+
+
+
+# ----------------------------------------------------------------------------- traits
+
+#: programs that dump a database or take a backup (any word of a segment)
+DUMP_TOOLS = frozenset((
+    "pg_dump", "pg_dumpall", "pg_basebackup", "mysqldump", "mariadb-dump", "mysqlpump", "mydumper",
+    "mongodump", "xtrabackup", "mariabackup", "innobackupex", "clickhouse-backup", "influxd-backup",
+))
+#: applications' own backup or export commands: (program, words that must all follow it)
+APP_BACKUP_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("gitea", ("dump",)), ("forgejo", ("dump",)), ("gitlab-backup", ("create",)),
+    ("gitlab-rake", ("gitlab:backup:create",)), ("gitlab-ctl", ("backup-etc",)), ("discourse", ("backup",)),
+    ("mmctl", ("export", "create")), ("mattermost", ("export",)), ("wp", ("db", "export")),
+    ("bench", ("backup",)), ("vault", ("operator", "raft", "snapshot", "save")), ("consul", ("snapshot", "save")),
+    ("nomad", ("operator", "snapshot", "save")), ("influx", ("backup",)), ("litestream", ("replicate",)),
+    ("pg_probackup", ("backup",)), ("kc.sh", ("export",)), ("document_exporter", ()),
+    ("rabbitmqctl", ("export_definitions",)), ("arangodump", ()), ("nodetool", ("snapshot",)),
+)
+
+
+_APP_BACKUP_PROGRAMS = tuple(sorted({program for program, _ in APP_BACKUP_COMMANDS}))
+
+
+def app_backup_command(argv: tuple[str, ...]) -> str:
+    """The application backup command ``argv`` runs (``gitea dump``, ``gitlab-backup create``), or ''."""
+    if not argv:
+        return ""
+    name = argv[0].rsplit("/", 1)[-1]
+    rest = argv[1:]
+    for program, words in APP_BACKUP_COMMANDS:
+        if name == program and all(w in rest for w in words):
+            return " ".join((program,) + words)
+    if name in ("php", "sudo") and "occ" in " ".join(rest) and "maintenance:mode" not in rest and any(
+            w.startswith(("db:", "backup")) for w in rest):
+        return "occ backup"
+    return ""
+
+
+#: backup programs that keep their own repository (offsite decided by the repository)
+REPO_BACKUP_TOOLS = frozenset(("restic", "borg", "kopia", "duplicity", "pgbackrest", "wal-g", "barman", "velero", "duplicati-cli"))
+CLOUD_CLIS = ("aws", "gcloud", "gsutil", "az", "doctl", "hcloud", "linode-cli", "vultr-cli", "scw", "oci", "ibmcloud", "flyctl", "fly", "heroku", "exo", "upcloud")
+_CLOUD_READ_VERBS = ("describe", "list", "get", "show", "ls", "wait", "logs", "whoami", "version", "help", "configure", "auth", "login", "get-login-password", "sts", "account", "config", "cp", "sync", "mv", "rsync", "tail")
+_OFFSITE_PREFIXES = ("s3://", "gs://", "az://", "https://", "sftp://", "ssh://", "rsync://", "b2://", "swift://", "r2://")
+_IAC_TOOLS = ("terraform", "tofu", "terragrunt", "pulumi", "cdk", "cdktf", "sam", "serverless", "sls", "ansible-playbook", "bicep")
+_RESTART_WORDS = ("restart", "reload", "up", "start", "force-new-deployment")
+
+
+def _is_remote(target: str) -> bool:
+    """``host:path`` / ``user@host:path`` / ``host::module`` (scp, rsync), not a local path."""
+    if not target or target.startswith(("/", ".", "~", "$", "-")):
+        return False
+    head = target.split("/", 1)[0]
+    return ":" in head and not head.startswith("[")
+
+
+def _writes_local(seg: Segment, tool: str = "") -> bool:
+    words = seg.words
+    first = 0
+    if tool:  # options before the dump tool belong to a wrapper (docker compose -f ...)
+        first = next((i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] == tool), 0)
+    for i, word in enumerate(words):
+        if i < first and not word.startswith((">", "1>")):
+            continue
+        if word in (">", ">>", "1>") and i + 1 < len(words) and words[i + 1] != "/dev/null":
+            return True
+        if word.startswith((">", "1>")) and word.lstrip("1>") and "/dev/null" not in word and not word.startswith(">&"):
+            return True
+        if word in ("-f", "--file", "-o", "--out", "--output", "-r", "--result-file", "--target-dir", "-D", "--pgdata", "--backup-dir") and i + 1 < len(words):
+            if not words[i + 1].startswith("-"):
+                return True
+        if word.startswith(("--file=", "--out=", "--output=", "--result-file=", "--archive=", "--target-dir=", "--outputdir=")):
+            return True
+    return False
+
+
+_TARGET_OPTIONS = ("-f", "--file", "-o", "--out", "--output", "-r", "--result-file")
+
+
+def _local_targets(seg: Segment, tool: str = "") -> list[str]:
+    """The files a dump segment writes (redirection target, ``-f FILE``, ``--file=FILE``)."""
+    words = seg.words
+    first = next((i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] == tool), 0) if tool else 0
+    out = []
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in (">", ">>", "1>") and nxt:
+            out.append(nxt)
+        elif word.startswith((">", "1>")) and not word.startswith((">&", ">>&")) and word.lstrip("1>"):
+            out.append(word.lstrip("1>"))
+        elif i > first and word in _TARGET_OPTIONS and nxt and not nxt.startswith("-"):
+            out.append(nxt)
+        elif i > first and word.startswith(tuple(f"{o}=" for o in _TARGET_OPTIONS if o.startswith("--"))):
+            out.append(word.split("=", 1)[1])
+    return [t for t in out if t != "/dev/null"]
+
+
+def _removed_paths(script: ShellScript) -> list[tuple[int, str]]:
+    """(command index, path) for each path an ``rm`` deletes; an exit trap's ``rm`` counts as last."""
+    out: list[tuple[int, str]] = []
+    last = len(script.commands)
+    for position, command in enumerate(script.commands):
+        for seg in command.segments:
+            if seg.name == "rm":
+                out.extend((position, w) for w in seg.argv[1:] if not w.startswith("-"))
+            elif seg.name == "trap" and len(seg.argv) > 1 and "rm " in seg.argv[1]:
+                for inner in reader.segments_of(seg.argv[1]):
+                    words = inner.words
+                    if words[:1] == ("rm",):
+                        out.extend((last, w) for w in words[1:] if not w.startswith("-"))
+    return out
+
+
+def _is_removed(target: str, position: int, removed: list[tuple[int, str]]) -> bool:
+    """Is ``target`` (or a folder holding it) deleted by an ``rm`` after command ``position``?"""
+    return any(at > position and (path == target or target.startswith(path.rstrip("/") + "/")) for at, path in removed)
+
+
+def _offsite_segment(seg: Segment) -> bool:
+    """Does this segment copy data off the host?"""
+    name = seg.name
+    argv = seg.argv
+    if name == "aws" and len(argv) > 2 and argv[1] in ("s3", "s3api") :
+        return any(a.startswith("s3://") for a in argv) or argv[2] in ("put-object", "upload-part")
+    if name in ("gsutil", "s3cmd", "azcopy", "b2", "swift", "rclone", "mc", "s5cmd"):
+        return any(a in argv for a in ("cp", "copy", "sync", "rsync", "move", "mv", "put", "upload", "upload-file", "upload_file", "rcat", "mirror", "copyto"))
+    if name == "gcloud" and "storage" in argv:
+        return "cp" in argv or "rsync" in argv
+    if name == "az" and "storage" in argv:
+        return any(a.startswith("upload") for a in argv)
+    if name in ("scp", "rsync", "sftp"):
+        return any(_is_remote(a) for a in argv[1:])
+    if name in ("restic", "kopia"):
+        for i, a in enumerate(argv):
+            if a in ("-r", "--repo", "--repository") and i + 1 < len(argv):
+                return not argv[i + 1].startswith(("/", ".", "~"))
+            if a.startswith(("--repo=", "--repository=")):
+                return not a.split("=", 1)[1].startswith(("/", ".", "~"))
+        return "backup" in argv or "snapshot" in argv  # repository from the environment: cannot tell, assume configured
+    if name == "borg":
+        for a in argv[1:]:
+            if "::" in a or a.startswith("ssh://"):
+                return a.startswith("ssh://") or _is_remote(a.split("::", 1)[0] + ":")
+        return False
+    if name in ("pgbackrest", "wal-g", "barman", "velero", "duplicity", "duplicati-cli"):
+        return True
+    if name == "curl":
+        return any(a in ("-T", "--upload-file") or a.startswith("--upload-file=") for a in argv)
+    if name == "ssh":
+        return seg.op in ("|", "|&")  # something piped into ssh goes to the remote host
+    return False
+
+
+def _retention_segment(seg: Segment, command: Command) -> bool:
+    name = seg.name
+    argv = seg.argv
+    if name == "find":
+        timed = any(a in ("-mtime", "-mmin", "-ctime", "-atime", "-newermt", "-newer") for a in argv)
+        deletes = "-delete" in argv or ("-exec" in argv and any(a in ("rm", "/bin/rm") for a in argv)) or any(s.name == "xargs" and "rm" in s.argv for s in command.segments)
+        return timed and deletes
+    if name == "xargs" and "rm" in seg.argv and any(s.name == "ls" for s in command.segments) and any(s.name in ("tail", "head") for s in command.segments):
+        return True
+    if name in ("restic", "kopia") and ("forget" in argv or "prune" in argv or ("policy" in argv and "set" in argv)):
+        return True
+    if name == "borg" and "prune" in argv:
+        return True
+    if name in ("logrotate", "tmpreaper", "tmpwatch", "savelog"):
+        return True
+    if name in ("pgbackrest", "wal-g", "barman", "velero"):
+        return True  # these expire backups by their own retention settings
+    if name == "aws" and ("put-bucket-lifecycle-configuration" in argv or "put-bucket-lifecycle" in argv):
+        return True
+    if name == "gsutil" and "lifecycle" in argv:
+        return True
+    if name == "rclone" and ("delete" in argv or "purge" in argv) and any(a.startswith("--min-age") for a in argv):
+        return True
+    if name == "duplicity" and any(a.startswith("remove-") for a in argv):
+        return True
+    return False
+
+
+def _dump_segment(seg: Segment) -> str:
+    """The backup tool this segment runs ('' if none)."""
+    for word in seg.words:
+        base = word.rsplit("/", 1)[-1]
+        if base in DUMP_TOOLS:
+            return base
+    name = seg.name
+    argv = seg.argv
+    if name in ("restic", "kopia") and ("backup" in argv or "snapshot" in argv):
+        return name
+    if name == "borg" and "create" in argv:
+        return name
+    if name == "pgbackrest" and "backup" in argv:
+        return name
+    if name == "wal-g" and "backup-push" in argv:
+        return name
+    if name == "barman" and "backup" in argv:
+        return name
+    if name == "velero" and "backup" in argv and "create" in argv:
+        return name
+    if name == "etcdctl" and "snapshot" in argv and "save" in argv:
+        return name
+    if "redis-cli" in seg.words and ("--rdb" in seg.words or "bgsave" in (w.lower() for w in seg.words)):
+        return "redis-cli"
+    if name == "sqlite3" and any(w.startswith(".backup") or w.startswith(".dump") for w in argv):
+        return name
+    # directly, or through `docker exec` / `kubectl exec` / `docker compose exec`
+    inner = program_argv(seg, *_APP_BACKUP_PROGRAMS)
+    return app_backup_command(inner) if inner else ""
+
+
+def _restart_segment(seg: Segment) -> bool:
+    name = seg.name
+    argv = seg.argv
+    if name in ("systemctl", "service", "supervisorctl", "pm2", "rc-service", "initctl"):
+        return any(a in ("restart", "reload", "start", "try-restart", "reload-or-restart", "startOrRestart", "startOrReload", "update") for a in argv)
+    if name == "docker" and "compose" in argv or name in ("docker-compose", "podman-compose"):
+        return any(a in ("up", "restart", "start") for a in argv)
+    if name in ("docker", "podman"):
+        return len(argv) > 1 and argv[1] in ("restart", "run", "start")
+    if name == "kill" and any(a in ("-HUP", "-USR2", "-SIGHUP", "-s") for a in argv):
+        return True
+    if name == "touch" and any(a.endswith("restart.txt") for a in argv):
+        return True
+    if name in ("passenger-config", "puma", "pumactl", "unicorn") and any(a in ("restart", "restart-app", "phased-restart") for a in argv):
+        return True
+    if name in ("nginx", "apachectl", "apache2ctl") and any(a in ("reload", "restart", "graceful") or a == "-s" for a in argv):
+        return True
+    return False
+
+
+_BUILD_NAMES = frozenset(("make", "go", "cargo", "mvn", "gradle", "gradlew", "composer", "bundle", "pip", "pip3", "poetry", "yarn", "npm", "pnpm", "bun", "mix", "dotnet", "rake", "rails", "artisan", "php", "uv", "webpack", "vite"))
+
+
+def _build_segment(seg: Segment) -> bool:
+    name = seg.name
+    argv = seg.argv
+    if name in ("docker", "podman") and len(argv) > 1 and argv[1] == "build":
+        return True
+    if (name == "docker" and "compose" in argv) or name == "docker-compose":
+        return "build" in argv or "--build" in argv
+    if name in ("npm", "yarn", "pnpm", "bun"):
+        return any(a in ("install", "ci", "build", "i") or a.startswith("build") for a in argv[1:3]) or ("run" in argv and any("build" in a for a in argv))
+    if name in ("pip", "pip3", "poetry", "uv", "bundle", "composer"):
+        return "install" in argv or "sync" in argv
+    if name in ("go", "cargo", "dotnet"):
+        return "build" in argv or "install" in argv or "publish" in argv
+    if name in ("mvn", "gradle", "gradlew", "./gradlew", "./mvnw", "mvnw"):
+        return True
+    if name == "make":
+        return True
+    if name in ("php", "artisan", "rails", "rake") and any(a in ("migrate", "assets:precompile", "db:migrate", "optimize") for a in argv):
+        return True
+    if name in ("python", "python3") and "manage.py" in " ".join(argv) and any(a in ("migrate", "collectstatic") for a in argv):
+        return True
+    return False
+
+
+def _cloud_segment(seg: Segment) -> tuple[str, bool] | None:
+    """(cli, mutating) for a cloud CLI call."""
+    name = seg.name
+    if name not in CLOUD_CLIS:
+        return None
+    argv = [a for a in seg.argv[1:] if not a.startswith("-")]
+    verbs = [a.lower() for a in argv[:4]]
+    mutating = bool(verbs) and not any(v in _CLOUD_READ_VERBS or v.startswith(("describe", "list", "get-", "show")) for v in verbs)
+    if name in ("gsutil",) or _app_release(name, verbs, seg.argv) or _object_data(name, verbs):
+        mutating = False
+    return name, mutating
+
+
+#: (cli, first verbs) that read or write objects in existing storage (a backup upload, a
+#: prune of old dumps): data, not infrastructure; creating or deleting buckets is not here
+_OBJECT_DATA = {
+    "aws": (("s3", "cp"), ("s3", "mv"), ("s3", "rm"), ("s3", "sync"), ("s3", "ls"), ("s3", "presign"),
+            ("s3api", "put-object"), ("s3api", "get-object"), ("s3api", "delete-object"),
+            ("s3api", "delete-objects"), ("s3api", "head-object"), ("s3api", "copy-object")),
+    "gcloud": (("storage", "cp"), ("storage", "mv"), ("storage", "rm"), ("storage", "rsync"),
+               ("storage", "ls"), ("storage", "cat")),
+    "az": (("storage", "blob", "upload"), ("storage", "blob", "upload-batch"), ("storage", "blob", "download"),
+           ("storage", "blob", "download-batch"), ("storage", "blob", "delete"), ("storage", "blob", "delete-batch"),
+           ("storage", "blob", "sync"), ("storage", "blob", "copy"), ("storage", "copy"), ("storage", "remove")),
+}
+
+
+def _object_data(name: str, verbs: list[str]) -> bool:
+    """``aws s3 cp dump s3://...``, ``gcloud storage rm``, ``az storage blob upload``..."""
+    return any(tuple(verbs[:len(prefix)]) == prefix for prefix in _OBJECT_DATA.get(name, ()))
+
+
+#: (cli, first verbs) that change the local tool or ship an application version, not infrastructure
+_APP_RELEASE = {
+    "gcloud": (("components",), ("init",), ("info",), ("run", "deploy"), ("app", "deploy"), ("functions", "deploy"),
+               ("builds", "submit"), ("container", "images")),
+    "aws": (("ecs", "update-service"), ("ecs", "register-task-definition"), ("lambda", "update-function-code"),
+            ("lambda", "publish-version"), ("cloudfront", "create-invalidation"), ("deploy", "create-deployment"),
+            ("ecr", "batch-delete-image")),
+    "az": (("extension",), ("acr", "login"), ("acr", "build"), ("webapp", "deploy"), ("functionapp", "deployment")),
+    "doctl": (("registry", "login"), ("auth",), ("apps", "create-deployment")),
+    "flyctl": (("deploy",), ("releases",)), "fly": (("deploy",), ("releases",)),
+    "heroku": (("container:push",), ("container:release",), ("container:login",), ("releases:rollback",)),
+}
+
+
+def _app_release(name: str, verbs: list[str], argv: tuple[str, ...]) -> bool:
+    """``gcloud components update``, ``aws ecs update-service --force-new-deployment``, ``fly deploy``..."""
+    for prefix in _APP_RELEASE.get(name, ()):
+        if tuple(verbs[:len(prefix)]) == prefix:
+            if prefix == ("ecs", "update-service"):  # a redeploy, unless it resizes or rewires the service
+                return not any(a.startswith(("--network-configuration", "--capacity-provider", "--load-balancers",
+                                              "--service-registries", "--desired-count")) for a in argv)
+            return True
+    return False
+
+
+def script_traits(script: ShellScript) -> dict[str, bool]:
+    words = path_words(script.path)
+    traits = {
+        "deploy": any(w.startswith(("deploy", "release", "rollout", "rollback", "promote", "redeploy")) for w in words),
+        "backup": any(w.startswith("backup") for w in words),
+        "restore": any(w.startswith("restore") for w in words),
+        "migrate": any(w.startswith("migrat") for w in words),
+        "setup": any(w.startswith(("setup", "bootstrap", "install", "init", "generate", "keygen", "provision")) for w in words),
+    }
+    for command in script.commands:
+        if command.via == "ssh":
+            traits["remote"] = True
+        for seg in command.segments:
+            name = seg.name
+            argv = seg.argv
+            if _dump_segment(seg):
+                traits["backup"] = True
+            if name in ("pg_restore", "mongorestore") or (name in ("restic", "borg", "velero") and "restore" in argv):
+                traits["restore"] = True
+            if name in ("kubectl", "oc") and any(a in ("apply", "rollout", "set", "replace", "scale") for a in argv):
+                traits["deploy"] = True
+            elif name == "helm" and any(a in ("upgrade", "install", "rollback") for a in argv):
+                traits["deploy"] = True
+            elif name == "docker" and "stack" in argv and "deploy" in argv:
+                traits["deploy"] = True
+            elif name in ("kamal", "cap", "capistrano", "eb", "flyctl", "fly", "vercel", "netlify") and "deploy" in argv:
+                traits["deploy"] = True
+            elif name in ("aws", "gcloud", "az") and any(a in ("deploy", "update-service", "update-function-code", "create-deployment") for a in argv):
+                traits["deploy"] = True
+            if name in ("alembic", "flyway", "liquibase", "migrate", "goose", "dbmate", "sqitch") or "migrate" in argv or "db:migrate" in argv:
+                traits["migrate"] = True
+    return traits
+
+
+# ----------------------------------------------------------------------------- questions checks ask
+
+is_restart = _restart_segment
+is_build = _build_segment
+is_offsite = _offsite_segment
+dump_tool = _dump_segment
+
+
+def runs_remotely(command: Command, seg: Segment) -> bool:
+    """Does this segment run on another host (``ssh host '...'``, a heredoc fed to ssh, an SSH action)?"""
+    return "ssh" in (command.via, seg.via)
+
+
+def ordered_segments(script: ShellScript):
+    """(command, segment) in execution order, heredoc'd remote commands included."""
+    return script.segments()
+
+
+_NON_PROD_WORDS = frozenset(("dev", "develop", "development", "local", "test", "tests", "testing", "example", "examples",
+                             "sample", "samples", "demo", "ci", "e2e", "fixture", "fixtures", "spec", "sandbox", "devcontainer"))
+
+
+def path_words(path: str) -> set[str]:
+    """Lower-case words of a path (split on / . _ - and spaces)."""
+    return set(re.split(r"[/._\- ]+", path.lower()))
+
+
+def production_context(script: ShellScript) -> bool:
+    """Is this a script that runs against production (deploys, rolls back, runs on the server)?"""
+    words = path_words(script.path)
+    if words & _NON_PROD_WORDS:
+        return False
+    if script.traits.get("deploy") or script.traits.get("remote"):
+        return True
+    return bool(words & {"prod", "production", "server", "live", "prd"})

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, path_words, production_context, runs_remotely
+from ..models.shell import ShellScript
+from ..models.shell_ops import path_words, production_context, runs_remotely
 
 CHECK = Check(
     code="SH004",

@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
-from ..models.shell import Command, ShellScript, program_argv
+from ..models.shell import Command, ShellScript
+from ..models.shell_ops import program_argv
 
 CHECK = Check(
     code="SH005",

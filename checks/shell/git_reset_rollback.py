@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, is_build, is_restart, path_words, runs_remotely
+from ..models.shell import ShellScript
+from ..models.shell_ops import is_build, is_restart, path_words, runs_remotely
 
 CHECK = Check(
     code="SH003",

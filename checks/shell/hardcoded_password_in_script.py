@@ -6,7 +6,8 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity, redact
 from ..models.secrets import classify, classify_value
-from ..models.shell import ShellScript, literal_passwords, path_words
+from ..models.shell import ShellScript, literal_passwords
+from ..models.shell_ops import path_words
 
 CHECK = Check(
     code="SH014",

@@ -7,7 +7,8 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity, redact
-from ..models.shell import ShellScript, path_words, production_context
+from ..models.shell import ShellScript
+from ..models.shell_ops import path_words, production_context
 
 CHECK = Check(
     code="SH008",

@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, runs_remotely
+from ..models.shell import ShellScript
+from ..models.shell_ops import runs_remotely
 
 CHECK = Check(
     code="SH012",

@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.shell import ShellScript, path_words
+from ..models.shell import ShellScript
+from ..models.shell_ops import path_words
 
 CHECK = Check(
     code="SH009",
