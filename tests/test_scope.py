@@ -191,3 +191,29 @@ def test_what_examples_install_does_not_blind(tmp_path):
         """)
     (finding,) = [f for f in _scan(tmp_path).findings if f.code == "K8S078"]
     assert finding.severity == Severity.HIGH
+
+
+def test_gitops_findings_follow_edits(tmp_path):
+    source = write(tmp_path, "clusters/prod/sources.yaml", """\
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata: {name: addons, namespace: flux-system}
+        spec: {interval: 10m, url: "https://github.com/example/addons", ref: {branch: main}}
+        """)
+    engine = _scan(tmp_path)
+    assert [f.code for f in engine.findings if f.code == "GITOPS002"] == ["GITOPS002"]
+    source.write_text(source.read_text().replace("branch: main", "tag: v1.2.3"))
+    delta = engine.update([source])
+    assert [f.code for f in delta.removed] == ["GITOPS002"]
+    # the same source becomes this repository's own once a Kustomization applies a folder of it here
+    source.write_text(source.read_text().replace("tag: v1.2.3", "branch: main"))
+    engine.update([source])
+    write(tmp_path, "apps/kustomization.yaml", "resources: []\n")
+    flux = write(tmp_path, "clusters/prod/apps.yaml", """\
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: apps, namespace: flux-system}
+        spec: {interval: 10m, path: ./apps, sourceRef: {kind: GitRepository, name: addons}}
+        """)
+    delta = engine.update([tmp_path / "apps" / "kustomization.yaml", flux])
+    assert not [f for f in engine.findings if f.code == "GITOPS002"]

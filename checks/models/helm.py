@@ -290,18 +290,26 @@ def walk(node: Any, depth: int = 0) -> Iterator[YMap]:
                 yield from walk(value, depth + 1)
 
 
+def _off(mapping: Any) -> bool:
+    """``enabled: false`` (or ``enable: false``, as some charts spell it)."""
+    if not isinstance(mapping, YMap):
+        return False
+    return any(mapping.get(key) is False or str(mapping.get(key)).lower() == "false"
+               for key in ("enabled", "enable") if key in mapping)
+
+
 def disabled(root: YMap, node: YMap | YList) -> bool:
     """Is ``node`` inside a section turned off (``postgresql: {enabled: false, ...}``)?"""
     rel = tuple(node.ypath)[len(tuple(root.ypath)):]
     here: Any = root
     for part in rel:
-        if isinstance(here, YMap) and (here.get("enabled") is False or str(here.get("enabled")).lower() == "false"):
+        if _off(here):
             return True
         try:
             here = here[part]
         except (KeyError, IndexError, TypeError):
             return False
-    return isinstance(here, YMap) and here.get("enabled") is False
+    return _off(here)
 
 
 _IMAGE_KEY_RE = re.compile(r"(^|[a-z])image$", re.IGNORECASE)
