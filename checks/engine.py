@@ -126,6 +126,8 @@ class Engine:
         self._repo_errors: dict[str, Notice] = {}
         #: None: unknown; False: no overlay sets container settings; True: some may
         self._overlay_marks: bool | None = None
+        #: some repository check asked about single files (index.kind_of/disk_file)
+        self._reads_files = False
         self._scanning = False
         self._takes_ctx = {
             c.code: len(inspect.signature(c.func).parameters) >= (4 if c.each_topics else 2)
@@ -200,6 +202,8 @@ class Engine:
         dirty: set[str] = set()
         for rel in rels:
             dirty |= self._refresh(rel)
+        if self._reads_files:  # a repository check asked about a file auditui does not read
+            dirty |= {f"file:{rel}" for rel in rels}
         after = self._findings_of(rels)
         remarked: list[Finding] = []
         if dirty:
@@ -449,6 +453,8 @@ class Engine:
             self._repo_errors[check.code] = Notice(
                 ".", f"repository check {check.code} failed: {type(exc).__name__}: {exc}", "error")
         results = [f for f in results if not self._in_vendored_bundle(f)]
+        if view.read_files:
+            self._reads_files = True
         return view, suppress.apply_repo(self._seal(results, "."), self)
 
     def _in_vendored_bundle(self, finding: Finding) -> bool:
@@ -456,7 +462,7 @@ class Engine:
         the vendor's configuration, reported once as such (K8S081), not as the repository's."""
         if not finding.path or not finding.resource:
             return False
-        return any(covers(fact.get("resources") or (), finding.resource)
+        return any(covers(fact.data.resources or (), finding.resource)
                    for fact in self.index.facts_in("vendored:file", finding.path))
 
     def _run_whole(self, check: Check, dirty) -> tuple[list[Finding], list[Finding]]:

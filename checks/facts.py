@@ -2,18 +2,28 @@
 
 Per-file parsers emit :class:`~auditui.checks.models.base.Fact` records; the engine
 hands each file's facts to :meth:`RepoIndex.set_file`.  Repository checks ask
-questions by topic (``index.facts("k8s:Deployment")``) without re-reading any
-file, and the cost of a question is the number of matching facts, not the size of
-the repository.
+questions by topic (``index.facts(WORKLOAD_IMAGE)``, ``index.k8s("Deployment")``; topics
+and their dataclasses are in ``models/topics.py``) without re-reading any file, and the
+cost of a question is the number of matching facts, not the size of the repository.
 """
 
 from __future__ import annotations
 
 import heapq
+import os
+import stat
 from collections import defaultdict
-from typing import Any, Callable, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar, overload
 
 from .models.base import Fact, FileKind
+from .models.topics import FactData, K8sObjectData, Topic
+
+D = TypeVar("D", bound=FactData)
+
+#: the maintenance methods of RepoIndex (the engine's); every other public method is a
+#: question a repository check may ask, and RecordingIndex records each one
+MAINTENANCE = frozenset({"set_file", "remove_file"})
 
 
 class RepoIndex:
@@ -31,9 +41,9 @@ class RepoIndex:
     def set_file(self, path: str, kind: FileKind, facts: list[Fact] | tuple[Fact, ...]) -> frozenset[str]:
         """Record a file's facts; returns what changed (empty, hence falsy, when nothing did).
 
-        The result names the topics whose facts changed and ``kind:<kind>`` when the
-        file appeared, vanished or changed kind: the engine re-runs only the
-        repository checks that read one of them.
+        The result names the topics whose facts changed, ``kind:<kind>`` when the
+        file appeared, vanished or changed kind, and ``file:<path>`` whenever anything of
+        the file changed: the engine re-runs only the repository checks that read one of them.
         """
         facts = tuple(facts)
         old_kind = self._kinds.get(path)
@@ -52,6 +62,7 @@ class RepoIndex:
         for topic in set(old_by_topic) | set(new_by_topic):
             if old_by_topic.get(topic) != new_by_topic.get(topic):
                 dirty.add(topic)
+        dirty.add(f"file:{path}")
         self._drop(path)
         self._kinds[path] = kind
         self._by_kind[kind].add(path)
@@ -73,7 +84,7 @@ class RepoIndex:
         kind = self._kinds.get(path)
         if kind is None:
             return frozenset()
-        dirty = {f"kind:{kind.value}"} | {fact.topic for fact in self._by_file.get(path, ())}
+        dirty = {f"kind:{kind.value}", f"file:{path}"} | {fact.topic for fact in self._by_file.get(path, ())}
         self._drop(path)
         for name, counter in self._counters.items():
             if counter.recount(path, ()):
@@ -132,7 +143,12 @@ class RepoIndex:
                     del self._by_topic[fact.topic]
 
     # -- questions (repository checks) ---------------------------------------
-    def facts(self, topic: str) -> Iterator[tuple[str, Fact]]:
+    @overload
+    def facts(self, topic: Topic[D]) -> Iterator[tuple[str, Fact[D]]]: ...
+    @overload
+    def facts(self, topic: str) -> Iterator[tuple[str, Fact[Any]]]: ...
+
+    def facts(self, topic: str) -> Iterator[tuple[str, Fact[Any]]]:
         """(path, fact) for every fact of a topic, in path order."""
         bucket = self._by_topic.get(topic)
         if not bucket:
@@ -179,12 +195,26 @@ class RepoIndex:
         return bool(self._by_kind.get(kind))
 
     def kind_of(self, path: str) -> FileKind | None:
+        """The kind of one file auditui reads (None: not read)."""
         return self._kinds.get(path)
 
     def file_facts(self, path: str) -> tuple[Fact, ...]:
         return self._by_file.get(path, ())
 
-    def k8s(self, kind: str) -> Iterator[tuple[str, Fact]]:
+    def disk_file(self, path: str) -> bool:
+        """Is ``path`` a regular file in the repository (not a link)?  A stat, never a read.
+
+        For files auditui does not read (``password.txt`` beside a kustomization); the
+        engine re-runs a check that asked when that path is updated.
+        """
+        if path.startswith(("/", "../")) or "/../" in path or path == "..":
+            return False
+        try:
+            return stat.S_ISREG(os.lstat(Path(self.root) / path).st_mode)
+        except (OSError, ValueError):
+            return False
+
+    def k8s(self, kind: str) -> Iterator[tuple[str, Fact[K8sObjectData]]]:
         """Kubernetes objects of one kind (``index.k8s("Namespace")``)."""
         return self.facts(f"k8s:{kind}")
 
@@ -222,21 +252,25 @@ class _Counter:
         return count != old
 
 
-class RecordingIndex:
+class RecordingIndex(RepoIndex):
     """A read-only view of a :class:`RepoIndex` that records what a check asked.
 
     The engine hands each repository check one of these and keeps what it read
-    (topics, topic prefixes, file kinds); after an update it re-runs only the checks
-    that read something which changed.  A check is a pure function of what it reads,
-    so this is exact, and it needs no declaration in the check.
+    (topics, topic prefixes, file kinds, files); after an update it re-runs only the
+    checks that read something which changed.  A check is a pure function of what it
+    reads, so this is exact, and it needs no declaration in the check.
+
+    Every question of :class:`RepoIndex` is overridden here and records what it reads
+    (a test checks it); there is no fallback that lets a question through unrecorded.
     """
 
-    def __init__(self, index: RepoIndex) -> None:
+    def __init__(self, index: RepoIndex) -> None:  # a view: RepoIndex's tables stay with ``index``
         self._index = index
         self.root = index.root
         self.read_topics: set[str] = set()
         self.read_prefixes: set[str] = set()
         self.read_kinds: set[str] = set()
+        self.read_files: set[str] = set()
         self.read_everything = False
         self._signature: tuple | None = None
 
@@ -246,21 +280,33 @@ class RecordingIndex:
         Computed once: a view is only asked after the check that used it has finished.
         """
         if self._signature is None:
-            self._signature = (frozenset(self.read_topics | self.read_kinds), frozenset(self.read_prefixes),
-                               self.read_everything)
+            self._signature = (frozenset(self.read_topics | self.read_kinds | self.read_files),
+                               frozenset(self.read_prefixes), self.read_everything)
         return self._signature
 
     def depends_on(self, dirty: frozenset[str] | set[str]) -> bool:
         if self.read_everything:
             return True
         for key in dirty:
+            if key.startswith("file:"):
+                if key in self.read_files:
+                    return True
+                continue
             if key in self.read_topics or key in self.read_kinds:
                 return True
             if any(key.startswith(prefix) for prefix in self.read_prefixes):
                 return True
         return False
 
-    def facts(self, topic: str):
+    # -- maintenance is the engine's, on the index itself ----------------------------
+    def set_file(self, path: str, kind: FileKind, facts: list[Fact] | tuple[Fact, ...]) -> frozenset[str]:
+        raise TypeError("a RecordingIndex is read-only")
+
+    def remove_file(self, path: str) -> frozenset[str]:
+        raise TypeError("a RecordingIndex is read-only")
+
+    # -- questions, each recorded ----------------------------------------------------
+    def facts(self, topic: str):  # type: ignore[override]
         self.read_topics.add(topic)
         return self._index.facts(topic)
 
@@ -272,7 +318,7 @@ class RecordingIndex:
         self.read_topics.add(topic)
         return self._index.count(topic)
 
-    def k8s(self, kind: str):
+    def k8s(self, kind: str) -> Iterator[tuple[str, Fact[K8sObjectData]]]:
         self.read_topics.add(f"k8s:{kind}")
         return self._index.k8s(kind)
 
@@ -282,7 +328,7 @@ class RecordingIndex:
 
     def files(self, kind: FileKind | None = None) -> list[str]:
         if kind is None:
-            self.read_everything = True
+            self.read_everything = True  # every file: any change may matter
         else:
             self.read_kinds.add(f"kind:{kind.value}")
         return self._index.files(kind)
@@ -295,26 +341,33 @@ class RecordingIndex:
         self.read_topics.add(topic)
         return self._index.paths_with(topic)
 
-    def sample(self, topic: str, limit: int):
+    def sample(self, topic: str, limit: int) -> list[tuple[str, Fact]]:
         self.read_topics.add(topic)
         return self._index.sample(topic, limit)
 
-    def facts_in(self, topic: str, path: str):
+    def facts_in(self, topic: str, path: str) -> tuple[Fact, ...]:
         self.read_topics.add(topic)
         return self._index.facts_in(topic, path)
 
-    def derived(self, name: str, topics: tuple[str, ...], build):
+    def derived(self, name: str, topics: tuple[str, ...], build: Callable[[RepoIndex], Any]) -> Any:
         self.read_topics.update(topics)
         return self._index.derived(name, topics, build)
 
-    def count_where(self, name: str, prefixes: tuple[str, ...], predicate) -> int:
+    def count_where(self, name: str, prefixes: tuple[str, ...], predicate: Callable[[str, Fact], bool]) -> int:
         self.read_topics.add(f"count:{name}")
         return self._index.count_where(name, prefixes, predicate)
 
-    def __getattr__(self, name: str):
-        # anything else (kind_of, file_facts, len...) may read any file: always re-run
-        self.read_everything = True
-        return getattr(self._index, name)
+    def kind_of(self, path: str) -> FileKind | None:
+        self.read_files.add(f"file:{path}")
+        return self._index.kind_of(path)
+
+    def file_facts(self, path: str) -> tuple[Fact, ...]:
+        self.read_files.add(f"file:{path}")
+        return self._index.file_facts(path)
+
+    def disk_file(self, path: str) -> bool:
+        self.read_files.add(f"file:{path}")
+        return self._index.disk_file(path)
 
     def __len__(self) -> int:
         self.read_everything = True

@@ -13,16 +13,17 @@ from typing import Iterator
 
 from .facts import RepoIndex
 from .models.k8s.patches import ANY_NAME, json6902_count
+from .models.topics import KUSTOMIZATION, KUSTOMIZE_DETAILS, KUSTOMIZE_JSON6902
 
 
 def json6902_file_counts(index: RepoIndex, details, kind: str) -> Iterator[tuple[str, str, int]]:
     """(file, target name, count) for each JSON6902 patch file of a kustomization that sets
     the replica (or operator member) count of ``kind`` objects."""
-    for ppath, pkind, name in details.get("patch_files") or ():
+    for ppath, pkind, name in details.data.patch_files or ():
         if pkind not in (kind, ""):
             continue
-        for fact in index.facts_in("kustomize:json6902", ppath):
-            count = json6902_count(fact.get("counts"), kind)
+        for fact in index.facts_in(KUSTOMIZE_JSON6902, ppath):
+            count = json6902_count(fact.data.counts, kind)
             if count is not None:
                 yield ppath, str(name), count
 
@@ -33,7 +34,7 @@ def same_namespace(a, b) -> bool:
 
 
 def replica_count(fact) -> int | None:
-    value = fact.get("replicas")
+    value = fact.data.replicas
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -44,10 +45,10 @@ def parent_dir(path: str) -> str:
 def kustomize_reach(index: RepoIndex) -> dict[str, frozenset[str]]:
     """Kustomization directory -> every directory whose manifests its build takes in."""
     direct: dict[str, set[str]] = {}
-    for path, fact in index.facts("kustomization"):
+    for path, fact in index.facts(KUSTOMIZATION):
         here = parent_dir(path)
         targets = direct.setdefault(here, set())
-        for entry in list(fact.get("resources") or ()) + list(fact.get("components") or ()):
+        for entry in list(fact.data.resources or ()) + list(fact.data.components or ()):
             text = str(entry).strip()
             if not text or "://" in text or text.startswith(("git@", "github.com/")):
                 continue
@@ -88,12 +89,12 @@ def _overlay_replicas(kind: str):
         out: dict[str, list[tuple]] = {}
         for ppath, patch in index.facts(f"k8s-patch:{kind}"):
             if replica_count(patch) is not None:
-                out.setdefault(str(patch.get("name")), []).append(
-                    (ppath, owning_kustomization(ppath, reach), patch.get("namespace"), replica_count(patch)))
-        for kpath, details in index.facts("kustomize:details"):
-            for name, count, *_ in details.get("replicas") or ():
+                out.setdefault(str(patch.data.name), []).append(
+                    (ppath, owning_kustomization(ppath, reach), patch.data.namespace, replica_count(patch)))
+        for kpath, details in index.facts(KUSTOMIZE_DETAILS):
+            for name, count, *_ in details.data.replicas or ():
                 out.setdefault(str(name), []).append((kpath, parent_dir(kpath), None, count))
-            for pkind, name, count, *_ in details.get("patch_replicas") or ():
+            for pkind, name, count, *_ in details.data.patch_replicas or ():
                 if pkind in (kind, ""):
                     out.setdefault(str(name), []).append((kpath, parent_dir(kpath), None, count))
             for ppath, name, count in json6902_file_counts(index, details, kind):

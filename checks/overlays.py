@@ -23,6 +23,7 @@ from .facts import RepoIndex
 from .kustomize import kustomize_reach, overlay_applies, owning_kustomization, parent_dir
 from .models.k8s.objects import WORKLOAD_KINDS
 from .models.k8s.patches import ANY_NAME, json6902_settings_for
+from .models.topics import KUSTOMIZE_DETAILS, KUSTOMIZE_JSON6902
 
 #: what an overlay must set for a finding of a check to count as fixed there: every
 #: group must be satisfied, a group by any of its settings (see models.k8s.patches.patch_settings)
@@ -51,19 +52,19 @@ def settings_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple]]:
     out: dict[tuple[str, str], list[tuple]] = {}
     for kind in WORKLOAD_KINDS:
         for path, patch in index.facts(f"k8s-patch:{kind}"):
-            settings = patch.get("settings")
+            settings = patch.data.settings
             if settings:
-                out.setdefault((kind, str(patch.get("name"))), []).append(
+                out.setdefault((kind, str(patch.data.name)), []).append(
                     (path, owning_kustomization(path, reach), {name: frozenset(values) for name, values in settings}))
-    for kpath, details in index.facts("kustomize:details"):
-        for kind, name, settings in details.get("patch_settings") or ():
+    for kpath, details in index.facts(KUSTOMIZE_DETAILS):
+        for kind, name, settings in details.data.patch_settings or ():
             out.setdefault((str(kind), str(name)), []).append(
                 (kpath, parent_dir(kpath), {cname: frozenset(values) for cname, values in settings}))
-        for ppath, kind, name in details.get("patch_files") or ():  # JSON6902 operations in a file
+        for ppath, kind, name in details.data.patch_files or ():  # JSON6902 operations in a file
             if kind not in WORKLOAD_KINDS:
                 continue
-            for fact in index.facts_in("kustomize:json6902", ppath):
-                settings = json6902_settings_for(fact.get("settings"), kind)
+            for fact in index.facts_in(KUSTOMIZE_JSON6902, ppath):
+                settings = json6902_settings_for(fact.data.settings, kind)
                 if settings:
                     out.setdefault((kind, str(name)), []).append(
                         (ppath, parent_dir(kpath), {cname: frozenset(values) for cname, values in settings}))

@@ -13,6 +13,7 @@ from .classify import YAML_EXT, basename, in_helm_chart, looks_templated
 from .filetypes import Comments, FileType
 from .models.base import Fact, FileKind, ParsedFile, Problem
 from .models.yamlnodes import YamlBombError, load_documents_partial
+from .models.topics import HELM_TEMPLATE, HelmTemplateData
 
 
 def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
@@ -132,6 +133,6 @@ def _helm(rel: str, text: str = "") -> ParsedFile:
     parsed.notices.append("Helm/Go template (contains {{ }}); not rendered, not audited")
     marker = f"/{rel}".rfind("/templates/")
     if marker >= 0:  # a chart's template: repository-wide absence findings name the chart as not read
-        parsed.facts.append(Fact("helm:template", f"/{rel}"[1:marker] if marker else "", data=Fact.pack(
+        parsed.facts.append(Fact(HELM_TEMPLATE, f"/{rel}"[1:marker] if marker else "", data=HelmTemplateData(
             path=rel, app_version=".Chart.AppVersion" in text or None)))
     return parsed

@@ -23,6 +23,7 @@ from .facts import RepoIndex
 from .models.base import FileKind
 from .models.images import is_database_image
 from .models.k8s.operators import OPERATOR_STORE_KINDS
+from .models.topics import COMPOSE_SERVICE
 
 SCORE_FORMULA = (
     "Each applicable area counts 1 for PASS, 0.5 for PARTIAL and 0 for FAIL; the score is "
@@ -49,17 +50,17 @@ def _has_workloads(index: RepoIndex) -> bool:
 
 
 def _has_services(index: RepoIndex) -> bool:
-    return _has_workloads(index) or index.has("compose:service")
+    return _has_workloads(index) or index.has(COMPOSE_SERVICE)
 
 
 def _has_databases(index: RepoIndex) -> bool:
-    for _, fact in index.facts("compose:service"):
-        image = fact.get("image")
+    for _, fact in index.facts(COMPOSE_SERVICE):
+        image = fact.data.image
         if image and is_database_image(str(image)):
             return True
     for kind in ("Deployment", "StatefulSet", "DaemonSet", "Pod"):
         for _, fact in index.k8s(kind):
-            if any(is_database_image(str(image)) for image in fact.get("images", ()) or ()):
+            if any(is_database_image(str(image)) for image in (fact.data.images or ()) or ()):
                 return True
     return False
 
@@ -68,15 +69,15 @@ def _has_cluster_databases(index: RepoIndex) -> bool:
     """Databases run by Kubernetes (workloads or operator resources): where HA can be judged."""
     for kind in ("Deployment", "StatefulSet", "DaemonSet", "Pod"):
         for _, fact in index.k8s(kind):
-            if any(is_database_image(str(image)) for image in fact.get("images", ()) or ()):
+            if any(is_database_image(str(image)) for image in (fact.data.images or ()) or ()):
                 return True
     # an operator's database resource (not, say, Cluster API's `Cluster`)
-    return any(fact.get("members_line") is not None for kind in OPERATOR_STORE_KINDS for _, fact in index.k8s(kind))
+    return any(fact.data.members_line is not None for kind in OPERATOR_STORE_KINDS for _, fact in index.k8s(kind))
 
 
 def _compose_databases_note(index: RepoIndex) -> str | None:
-    for _, fact in index.facts("compose:service"):
-        image = fact.get("image")
+    for _, fact in index.facts(COMPOSE_SERVICE):
+        image = fact.data.image
         if image and is_database_image(str(image)):
             return "compose database on one host: HA not assessed"
     return None
@@ -91,7 +92,7 @@ def _has_k8s(index: RepoIndex) -> bool:
 
 
 def _has_exposure(index: RepoIndex) -> bool:
-    return index.has("k8s:Ingress") or index.has("k8s:Service") or index.has("compose:service")
+    return index.has("k8s:Ingress") or index.has("k8s:Service") or index.has(COMPOSE_SERVICE)
 
 
 def _has_supply_chain(index: RepoIndex) -> bool:

@@ -23,20 +23,22 @@ from .api import Severity
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.components import component_names, is_known, provides
+from .models.topics import GITOPS_SYNC, HELM_CHART, HELM_TEMPLATE, INSTALL, KUSTOMIZATION, InstallData
 
 INSTALL_TOPICS = ("install", "gitops:source")
 
 
 def _install_names(fact) -> tuple[str, ...]:
-    names = tuple(fact.get("names") or ())
-    if not names and fact.get("hint"):  # a HelmRelease whose chart comes from a chartRef
-        names = component_names(str(fact.get("hint")))
+    names = tuple(fact.data.names or ())
+    hint = fact.data.hint if isinstance(fact.data, InstallData) else None
+    if not names and hint:  # a HelmRelease whose chart comes from a chartRef
+        names = component_names(str(hint))
     return names
 
 
 def _provider(capability: str):
     def predicate(_path: str, fact) -> bool:
-        if fact.topic == "gitops:source" and fact.get("kind") == "HelmRepository":
+        if fact.topic == "gitops:source" and fact.data.kind == "HelmRepository":
             return False  # a repository of many charts installs none by itself
         return provides(_install_names(fact), capability)
     return predicate
@@ -59,7 +61,7 @@ def provided(index: RepoIndex, capability: str) -> bool:
 def _remote_sync_names(index: RepoIndex) -> list[tuple[str, ...]]:
     def build(idx: RepoIndex) -> list[tuple[str, ...]]:
         own = own_repositories(idx)
-        return [tuple(fact.get("names") or ()) for _, fact in idx.facts("gitops:sync") if not _is_own(fact, own)]
+        return [tuple(fact.data.names or ()) for _, fact in idx.facts(GITOPS_SYNC) if not _is_own(fact, own)]
     return index.derived("scope:remote-syncs", _OWN_TOPICS, build)
 
 
@@ -70,7 +72,7 @@ def provider_example(index: RepoIndex, capability: str) -> str | None:
     for topic in INSTALL_TOPICS:
         for path, fact in index.facts(topic):
             if _PREDICATES[capability](path, fact):
-                return f"{fact.get('via') or fact.get('kind')} of {_install_names(fact)[0]} ({path})"
+                return f"{fact.data.via if isinstance(fact.data, InstallData) else fact.data.kind} of {_install_names(fact)[0]} ({path})"
     return None
 
 
@@ -132,23 +134,23 @@ def _blind_to(names: tuple[str, ...], capability: str | None) -> bool:
 
 
 def _build_unseen(index: RepoIndex, capability: str | None) -> Unseen:
-    chart_names = {path: str(fact.get("name") or path) for path, fact in index.facts("helm:chart")}
+    chart_names = {path: str(fact.data.name or path) for path, fact in index.facts(HELM_CHART)}
     charts = sorted({chart_names.get(fact.key, posixpath.basename(fact.key) or fact.key or ".")
-                     for path, fact in index.facts("helm:template") if _deployed(path)})
+                     for path, fact in index.facts(HELM_TEMPLATE) if _deployed(path)})
     releases: list[str] = []
     remote: list[str] = []
-    for path, fact in index.facts("install"):
+    for path, fact in index.facts(INSTALL):
         names = _install_names(fact)
         if not _deployed(path) or not _blind_to(names, capability):
             continue
-        label = names[0] if names else str(fact.get("url") or fact.get("chart") or "?")
-        if fact.get("via") == "kustomize" or (fact.get("url") and not fact.get("chart")):
+        label = names[0] if names else str(fact.data.url or fact.data.chart or "?")
+        if fact.data.via == "kustomize" or (fact.data.url and not fact.data.chart):
             remote.append(label)
         else:
             releases.append(label)
     own = own_repositories(index)
-    for path, fact in index.facts("gitops:sync"):
-        names = tuple(fact.get("names") or ()) or (str(fact.get("name")),)
+    for path, fact in index.facts(GITOPS_SYNC):
+        names = tuple(fact.data.names or ()) or (str(fact.data.name),)
         if not _is_own(fact, own) and _deployed(path) and _blind_to(names, capability):
             remote.append(names[0])
     return Unseen(tuple(charts), tuple(sorted(set(releases))), tuple(sorted(set(remote))))
@@ -167,20 +169,20 @@ def own_repositories(index: RepoIndex) -> frozenset[str]:
     the repository holding a kustomization or a chart; a URL that several Applications
     share (app-of-apps); and every Flux source whose Kustomizations apply such folders.
     """
-    folders = {posixpath.dirname(p) for p, _ in index.facts("kustomization")}
-    folders |= {fact.key for _, fact in index.facts("helm:chart")}
+    folders = {posixpath.dirname(p) for p, _ in index.facts(KUSTOMIZATION)}
+    folders |= {fact.key for _, fact in index.facts(HELM_CHART)}
     folders |= {posixpath.dirname(p) for p in index.files(FileKind.KUBERNETES)}
     own: set[str] = set()
     counts: dict[str, int] = {}
-    for _, fact in index.facts("gitops:sync"):
-        path = posixpath.normpath(str(fact.get("path") or ".").strip().lstrip("/"))
-        if fact.get("controller") == "argo":
-            repo = _norm_url(fact.get("repo"))
+    for _, fact in index.facts(GITOPS_SYNC):
+        path = posixpath.normpath(str(fact.data.path or ".").strip().lstrip("/"))
+        if fact.data.controller == "argo":
+            repo = _norm_url(fact.data.repo)
             counts[repo] = counts.get(repo, 0) + 1
             if path in folders or any(f.startswith(path + "/") for f in folders if path != "."):
                 own.add(repo)
         else:
-            ref = fact.get("source_ref")
+            ref = fact.data.source_ref
             if ref and (ref[2] == "flux-system" or path in folders
                         or any(f.startswith(path + "/") for f in folders if path not in (".", ""))):
                 own.add(f"flux:{ref[2]}")
@@ -194,9 +196,9 @@ def _norm_url(url) -> str:
 
 
 def _is_own(fact, own: frozenset[str]) -> bool:
-    if fact.get("controller") == "argo":
-        return _norm_url(fact.get("repo")) in own
-    ref = fact.get("source_ref")
+    if fact.data.controller == "argo":
+        return _norm_url(fact.data.repo) in own
+    ref = fact.data.source_ref
     return ref is None or f"flux:{ref[2]}" in own
 
 

@@ -197,7 +197,7 @@ def test_compose_service_fact_is_kept():
     parsed = parse("docker-compose.yml", load_documents("services:\n  web:\n    image: nginx:1.27\n    environment: [A=1]\n"))
     (fact,) = parsed.facts
     assert fact.topic == "compose:service" and fact.key == "web"
-    assert fact.get("image") == "nginx:1.27" and fact.get("env") == ("A",)
+    assert fact.data.image == "nginx:1.27" and fact.data.env == ("A",)
 
 
 # -- severities chosen per finding -------------------------------------------------------

@@ -118,7 +118,7 @@ def test_a_configmap_mounted_from_the_same_file_counts_and_one_not_mounted_does_
     assert stores["a"].cache and "mounted configuration" in stores["a"].cache_evidence
     assert stores["b"].holds_state  # the volume is declared but never mounted
     facts = {f.key: f for f in parsed.facts if f.topic == "k8s:Deployment"}
-    assert facts["/a"].get("caches") == ("redis:7",) and facts["/b"].get("caches") is None
+    assert facts["/a"].data.caches == ("redis:7",) and facts["/b"].data.caches is None
 
 
 def test_compose_store_facts_and_images_named_after_something_else():
@@ -134,5 +134,5 @@ def test_compose_store_facts_and_images_named_after_something_else():
             image: registry.example.com/app:1.0
         """)
     parsed = compose.parse("compose.yaml", load_documents(text))
-    facts = {f.key: f.get("store") for f in parsed.facts}
+    facts = {f.key: f.data.store for f in parsed.facts}
     assert facts == {"vectors": ("postgres", "database", False), "cache": ("redis", "key-value", True), "app": None}

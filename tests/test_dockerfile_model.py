@@ -190,16 +190,16 @@ def test_exec_form_run_is_read_through_sh_c(tmp_path):
 def test_facts():
     parsed = parse("app/Dockerfile", HARDENED + "FROM build AS again\n")
     bases = [f for f in parsed.facts if f.topic == "docker:base"]
-    assert [(f.key, f.get("stage")) for f in bases] == [
+    assert [(f.key, f.data.stage) for f in bases] == [
         (f"python:3.12.4-slim-bookworm@{DIGEST}", "build"),
         (f"python:3.12.4-slim-bookworm@{DIGEST}", "1"),
     ]  # the reference to stage "build" is not an image
     (info,) = [f for f in parsed.facts if f.topic == "docker:file"]
     assert info.key == "app/Dockerfile"
-    assert info.get("stages") == 3 and info.get("healthcheck") is False  # final stage "again" has none
+    assert info.data.stages == 3 and info.data.healthcheck is False  # final stage "again" has none
     parsed = parse("Dockerfile", HARDENED)
     (info,) = [f for f in parsed.facts if f.topic == "docker:file"]
-    assert info.get("final_user") == "10001:10001" and info.get("healthcheck") is True
+    assert info.data.final_user == "10001:10001" and info.data.healthcheck is True
 
 
 # -- agreement with dockerfile-parse on ordinary files ------------------------------

@@ -58,7 +58,7 @@ def test_example_names(name, example, base):
 
 def test_facts_mark_examples_and_first_assignment():
     parsed = parse("cfg/.env.example", "A=1\nB=\nA=2\n")
-    assert [(f.key, f.line, f.get("example")) for f in parsed.facts] == [("A", 1, True), ("B", 2, True)]
+    assert [(f.key, f.line, f.data.example) for f in parsed.facts] == [("A", 1, True), ("B", 2, True)]
 
 
 # the secret heuristics live in the secrets model (tests/test_secrets_model.py); here: what an

@@ -36,7 +36,7 @@ def test_ansible_requirements_are_not_a_chart():
     parsed = parse_text("legacy/requirements.yaml",
                         "dependencies:\n  - {name: mariadb, version: 7.x.x, repository: https://charts.bitnami.com/bitnami}\n")
     assert parsed.kind is FileKind.HELM_CHART
-    assert [f.get("chart") for f in parsed.facts if f.topic == "install"] == ["mariadb"]
+    assert [f.data.chart for f in parsed.facts if f.topic == "install"] == ["mariadb"]
 
 
 def test_inline_values_of_every_gitops_object_are_units():

@@ -159,7 +159,7 @@ def test_kustomize_image_overrides_become_facts():
     text = "resources: [../base]\nimages:\n  - name: ghcr.io/acme/api\n    newTag: '2.3.1'\n  - {name: nginx, digest: 'sha256:abc'}\n"
     parsed = parse_kustomization("overlays/prod/kustomization.yaml", load_documents(text))
     (fact,) = [f for f in parsed.facts if f.topic == "kustomize:images"]
-    assert fact.get("images") == (("ghcr.io/acme/api", "", "2.3.1", ""), ("nginx", "", "", "sha256:abc"))
+    assert fact.data.images == (("ghcr.io/acme/api", "", "2.3.1", ""), ("nginx", "", "", "sha256:abc"))
 
 
 SELECTORLESS = """

@@ -3,6 +3,7 @@ from __future__ import annotations
 from auditui.checks.api import Category, Check, Pos, Severity
 from auditui.checks.facts import RepoIndex
 from auditui.checks.models.base import Fact, FileKind
+from auditui.checks.models.topics import COMPOSE_SERVICE, K8S, ComposeServiceData, K8sObjectData
 from auditui.checks.readiness import AREAS, Mark, production_checklist, readiness_score
 
 
@@ -17,7 +18,7 @@ def finding(category: Category, severity: Severity, name: str = "x"):
 
 def index_with_database() -> RepoIndex:
     index = RepoIndex()
-    index.set_file("compose.yaml", FileKind.COMPOSE, [Fact("compose:service", "db", 3, (), Fact.pack(image="postgres:16"))])
+    index.set_file("compose.yaml", FileKind.COMPOSE, [Fact(COMPOSE_SERVICE, "db", 3, (), ComposeServiceData(image="postgres:16"))])
     return index
 
 
@@ -27,7 +28,7 @@ def marks(items):
 
 def test_areas_fail_partial_pass_and_na():
     index = RepoIndex()
-    index.set_file("compose.yaml", FileKind.COMPOSE, [Fact("compose:service", "web", 3, (), Fact.pack(image="nginx:1.27"))])
+    index.set_file("compose.yaml", FileKind.COMPOSE, [Fact(COMPOSE_SERVICE, "web", 3, (), ComposeServiceData(image="nginx:1.27"))])
     findings = [finding(Category.SECRETS, Severity.CRITICAL, "a"), finding(Category.RESOURCES, Severity.MEDIUM, "b")]
     result = marks(production_checklist(findings, index))
     assert result["secrets"] is Mark.FAIL
@@ -46,12 +47,12 @@ def test_databases_make_database_areas_applicable():
     ha = next(item for item in items if item.area.id == "database-ha")
     assert "compose" in ha.summary and "not assessed" in ha.summary
     # databases in Kubernetes (a workload, or an operator's resource) make HA applicable
-    for kind, data in (("StatefulSet", Fact.pack(images=("postgres:16",))), ("Cluster", Fact.pack(name="pg", members_line=6))):
+    for kind, data in (("StatefulSet", K8sObjectData(images=("postgres:16",))), ("Cluster", K8sObjectData(name="pg", members_line=6))):
         index = RepoIndex()
         index.set_file("db.yaml", FileKind.KUBERNETES, [Fact(f"k8s:{kind}", "/db", 1, (), data)])
         assert marks(production_checklist([], index))["database-ha"] is Mark.PASS
     capi = RepoIndex()  # Cluster API's `Cluster` is not a database
-    capi.set_file("cluster.yaml", FileKind.KUBERNETES, [Fact("k8s:Cluster", "/c", 1, (), Fact.pack(name="c"))])
+    capi.set_file("cluster.yaml", FileKind.KUBERNETES, [Fact(K8S.of("Cluster"), "/c", 1, (), K8sObjectData(name="c"))])
     assert marks(production_checklist([], capi))["database-ha"] is Mark.NA
 
 

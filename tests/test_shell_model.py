@@ -114,13 +114,13 @@ def test_backup_offsite_retention_deploy_and_cloud_facts():
         "aws ec2 run-instances --image-id ami-1\n"
     ))
     facts = {f.topic: f for f in script_facts(script)}
-    assert facts["shell:backup"].get("local") is True and facts["shell:backup"].line == 2
+    assert facts["shell:backup"].data.local is True and facts["shell:backup"].line == 2
     assert "shell:offsite" in facts and "shell:retention" in facts
-    assert facts["shell:cloud"].get("clis") == ("aws",) and facts["shell:cloud"].get("mutating") == ("aws",)
+    assert facts["shell:cloud"].data.clis == ("aws",) and facts["shell:cloud"].data.mutating == ("aws",)
 
     streamed = script_facts(parse_script("b.sh", "#!/bin/sh\nmongodump --archive | aws s3 cp - s3://b/x\n"))
     backup = next(f for f in streamed if f.topic == "shell:backup")
-    assert backup.get("streamed") is True and backup.get("local") is False
+    assert backup.data.streamed is True and backup.data.local is False
 
     deploy = script_facts(parse_script("run.sh", "#!/bin/sh\nhelm upgrade --install api ./chart\n"))
     assert any(f.topic == "shell:deploy" for f in deploy)
@@ -166,7 +166,7 @@ def test_evidence_never_shows_a_literal_password():
     for secret in ("Admin2018xy", "R00tPassw0rd", "Zx81mKq2Lp0W"):
         assert secret not in evidence
     backup = [f for f in script_facts(script) if f.topic == "shell:backup"][0]
-    assert "Admin2018xy" not in backup.get("text")
+    assert "Admin2018xy" not in backup.data.text
 
 
 def test_a_one_line_function_definition_runs_its_body_command():

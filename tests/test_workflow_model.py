@@ -166,17 +166,17 @@ def test_facts_tell_the_repository_about_ci_deploys_and_image_builds():
     for fact in parsed.facts:
         by_topic.setdefault(fact.topic, []).append(fact)
     (wf_fact,) = by_topic["workflow"]
-    assert wf_fact.key == PATH and wf_fact.get("triggers") == ("push",)
-    assert wf_fact.get("deploys") is True and wf_fact.get("jobs") == 2
+    assert wf_fact.key == PATH and wf_fact.data.triggers == ("push",)
+    assert wf_fact.data.deploys is True and wf_fact.data.jobs == 2
     builds = {f.key: f for f in by_topic["workflow:image-build"]}
-    assert builds[f"{PATH}#test"].get("context") == "." and builds[f"{PATH}#test"].get("dockerfile") == "docker/Dockerfile"
-    assert builds[f"{PATH}#deploy"].get("context") == "svc" and builds[f"{PATH}#deploy"].get("push") is True
+    assert builds[f"{PATH}#test"].data.context == "." and builds[f"{PATH}#test"].data.dockerfile == "docker/Dockerfile"
+    assert builds[f"{PATH}#deploy"].data.context == "svc" and builds[f"{PATH}#deploy"].data.push is True
 
 
 def test_a_ci_only_workflow_does_not_deploy():
     parsed = load("on: pull_request\njobs:\n  t:\n    runs-on: x\n    steps: [{run: pytest}]\n")
     (fact,) = [f for f in parsed.facts if f.topic == "workflow"]
-    assert fact.get("deploys") is False
+    assert fact.data.deploys is False
 
 
 # -- robustness ----------------------------------------------------------------------
@@ -270,7 +270,7 @@ def test_editing_a_workflow_updates_its_facts_and_findings(tmp_path):
     engine = Engine(tmp_path)
     engine.scan()
     facts = dict(engine.index.facts("workflow"))
-    assert facts[".github/workflows/deploy.yaml"].get("deploys") is False
+    assert facts[".github/workflows/deploy.yaml"].data.deploys is False
     target.write_text(
         "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: x\n    steps: [{run: make}]\n"
         "  deploy:\n    runs-on: x\n    steps: [{run: kubectl apply -f k8s/}]\n"
@@ -278,7 +278,7 @@ def test_editing_a_workflow_updates_its_facts_and_findings(tmp_path):
     delta = engine.update([target])
     assert sorted(f.code for f in delta.added) == ["GHA008", "GHA009"]
     facts = dict(engine.index.facts("workflow"))
-    assert facts[".github/workflows/deploy.yaml"].get("deploys") is True
+    assert facts[".github/workflows/deploy.yaml"].data.deploys is True
 
 
 def test_every_gha_module_has_its_fixture_folder():

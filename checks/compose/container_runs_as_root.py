@@ -8,6 +8,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.compose import interpolate
 from ..models.users import Default, Level, image_user, is_root_user, judge_image, scripts_that_step_down
+from ..models.topics import COMPOSE_SERVICE, DOCKER_FILE, SHELL_PRIVDROP
 
 CHECK = Check(
     code="CMP010",
@@ -40,12 +41,12 @@ CHECK = Check(
 
 
 def _scripts(index: RepoIndex) -> dict[str, tuple[str, int]]:
-    return scripts_that_step_down(index.facts("shell:privdrop"))
+    return scripts_that_step_down(index.facts(SHELL_PRIVDROP))
 
 
-@CHECK.on_each("compose:service")
+@CHECK.on_each(COMPOSE_SERVICE)
 def container_runs_as_root(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    packed = fact.get("run_as")
+    packed = fact.data.run_as
     if not packed:
         return
     run_as = dict(packed)
@@ -61,12 +62,12 @@ def container_runs_as_root(path: str, fact, index: RepoIndex) -> Iterator[Findin
     if run_as.get("inherited") or not run_as.get("complete"):
         return
     at = Pos(run_as["key_line"], run_as["key_line"], tuple(run_as["key_ypath"]), path=path)
-    build = fact.get("build_files")
+    build = fact.data.build_files
     if build:
         context, dockerfile = build
-        built = index.facts_in("docker:file", dockerfile)
-        if built and built[0].get("run_as"):
-            verdict = judge_image(dict(built[0].get("run_as")),
+        built = index.facts_in(DOCKER_FILE, dockerfile)
+        if built and built[0].data.run_as:
+            verdict = judge_image(dict(built[0].data.run_as),
                                   index.derived("users:privdrop", ("shell:privdrop",), _scripts), context)
             if verdict.level >= Level.LIKELY:
                 yield CHECK.finding(at, resource=resource,

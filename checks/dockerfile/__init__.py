@@ -23,6 +23,7 @@ from . import (
     secret_in_env_or_arg,
     sudo_in_run,
 )
+from ..models.topics import DOCKERIGNORE, DockerignoreData
 
 CHECKS = (
     final_stage_runs_as_root.CHECK,  # DKR001
@@ -50,5 +51,5 @@ FILE_TYPES = (
 )
 NAMED_FILES = (
     NamedFile("dockerignore", is_dockerignore,
-              lambda rel, text: Fact("dockerignore", rel, data=Fact.pack(patterns=_model.ignore_patterns(text)))),
+              lambda rel, text: Fact(DOCKERIGNORE, rel, data=DockerignoreData(patterns=_model.ignore_patterns(text)))),
 )

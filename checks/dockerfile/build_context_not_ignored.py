@@ -11,6 +11,7 @@ from ..models.base import FileKind
 from ..models.compose import builds_by_dockerfile
 from ..models.dockerfile import is_ignored
 from ..models.envfile import is_example_name
+from ..models.topics import COMPOSE_SERVICE, DOCKERIGNORE, DOCKER_FILE
 
 CHECK = Check(
     code="DKR016",
@@ -61,11 +62,11 @@ def _ignore_file(dockerfile: str, ignores: dict[str, tuple]) -> tuple[str, str] 
 
 
 def _ignores(index: RepoIndex) -> dict[str, tuple]:
-    return {path: tuple(fact.get("patterns") or ()) for path, fact in index.facts("dockerignore")}
+    return {path: tuple(fact.data.patterns or ()) for path, fact in index.facts(DOCKERIGNORE)}
 
 
 def _compose_contexts(index: RepoIndex) -> dict[str, list[tuple[str, str]]]:
-    return builds_by_dockerfile(index.facts("compose:service"))
+    return builds_by_dockerfile(index.facts(COMPOSE_SERVICE))
 
 
 def _leaked(index: RepoIndex, context: str, patterns) -> list[str]:
@@ -78,9 +79,9 @@ def _leaked(index: RepoIndex, context: str, patterns) -> list[str]:
     )
 
 
-@CHECK.on_each("docker:file")
+@CHECK.on_each(DOCKER_FILE)
 def build_context_not_ignored(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    copy = fact.get("context_copy")
+    copy = fact.data.context_copy
     if not copy:
         return
     line, ypath, text, resource = copy

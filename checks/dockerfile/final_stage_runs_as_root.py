@@ -7,6 +7,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.compose import builds_by_dockerfile
 from ..models.users import Level, judge_image, scripts_that_step_down
+from ..models.topics import COMPOSE_SERVICE, DOCKER_FILE, SHELL_PRIVDROP
 
 CHECK = Check(
     code="DKR001",
@@ -49,16 +50,16 @@ _SEVERITY = {Level.CERTAIN: Severity.HIGH, Level.LIKELY: Severity.MEDIUM, Level.
 
 def drop_scripts(index: RepoIndex) -> dict[str, tuple[str, int]]:
     """Scripts of the repository that run a program as another user: path -> (tool, line)."""
-    return scripts_that_step_down(index.facts("shell:privdrop"))
+    return scripts_that_step_down(index.facts(SHELL_PRIVDROP))
 
 
 def compose_builds(index: RepoIndex) -> dict[str, list[tuple[str, str]]]:
-    return builds_by_dockerfile(index.facts("compose:service"))
+    return builds_by_dockerfile(index.facts(COMPOSE_SERVICE))
 
 
-@CHECK.on_each("docker:file")
+@CHECK.on_each(DOCKER_FILE)
 def final_stage_runs_as_root(path: str, fact, index: RepoIndex, ctx=None) -> Iterator[Finding]:
-    packed = fact.get("run_as")
+    packed = fact.data.run_as
     if not packed:
         return
     run_as = dict(packed)

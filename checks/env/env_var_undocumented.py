@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.base import FileKind
+from ..models.topics import CODE_ENV_READ, COMPOSE_SERVICE, ENV_KEY, WORKLOAD_ENV, WORKLOAD_ENV_FROM
 
 CHECK = Check(
     code="ENV003",
@@ -60,10 +61,10 @@ _DOCUMENTING_TOPICS = ("env:key", "compose:service", "workload:env")
 
 
 def _documented(index: RepoIndex) -> frozenset[str]:
-    names = {fact.key for _, fact in index.facts("env:key")}
-    for _, fact in index.facts("compose:service"):
-        names.update(str(n) for n in (fact.get("env") or ()))
-    names.update(fact.key for _, fact in index.facts("workload:env"))
+    names = {fact.key for _, fact in index.facts(ENV_KEY)}
+    for _, fact in index.facts(COMPOSE_SERVICE):
+        names.update(str(n) for n in (fact.data.env or ()))
+    names.update(fact.key for _, fact in index.facts(WORKLOAD_ENV))
     return frozenset(names)
 
 
@@ -72,23 +73,23 @@ def documented_names(index: RepoIndex) -> frozenset[str] | None:
 
     Cached until one of the documenting topics changes, so a change elsewhere costs nothing.
     """
-    if index.has("workload:env-from"):
+    if index.has(WORKLOAD_ENV_FROM):
         return None  # a workload takes its env from a ConfigMap/Secret we may not see: stay quiet
     return index.derived("ENV003:documented", _DOCUMENTING_TOPICS, _documented)
 
 
 @CHECK.on_repo
 def env_var_undocumented(index: RepoIndex) -> Iterator[Finding]:
-    if not index.has("code:env-read") or not index.has_kind(FileKind.ENV):
+    if not index.has(CODE_ENV_READ) or not index.has_kind(FileKind.ENV):
         return
     documented = documented_names(index)
     if documented is None:
         return
     first: dict[str, tuple[str, object]] = {}
     optional: set[str] = set()
-    for path, fact in index.facts("code:env-read"):
+    for path, fact in index.facts(CODE_ENV_READ):
         name = fact.key
-        if fact.get("default"):
+        if fact.data.default:
             optional.add(name)
             continue
         if _is_test_path(path):

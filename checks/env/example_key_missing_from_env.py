@@ -40,7 +40,7 @@ def example_key_missing_from_env(index: RepoIndex) -> Iterator[Finding]:
             present = files[env_name]
             path = f"{directory}/{example_name}" if directory else example_name
             for key, fact in files[example_name].items():
-                if key in present or fact.get("commented"):
+                if key in present or fact.data.commented:
                     continue  # set, or documented as optional (`# KEY=` in the example)
                 yield CHECK.finding(
                     Pos(fact.line, fact.line, fact.ypath, path=path),

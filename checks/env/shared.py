@@ -6,12 +6,13 @@ from collections import defaultdict
 
 from ..facts import RepoIndex
 from ..models.envfile import example_base, is_example_name
+from ..models.topics import ENV_KEY
 
 
 def env_files(index: RepoIndex) -> dict[str, dict[str, dict[str, object]]]:
     """directory -> file name -> {KEY: fact} for every env file with keys."""
     out: dict[str, dict[str, dict[str, object]]] = defaultdict(lambda: defaultdict(dict))
-    for path, fact in index.facts("env:key"):
+    for path, fact in index.facts(ENV_KEY):
         directory, _, name = path.rpartition("/")
         out[directory][name].setdefault(fact.key, fact)
     return out

@@ -39,17 +39,17 @@ _WHAT = {"HelmRelease": "spec.chart.spec.version", "HelmChart": "spec.version", 
 
 @CHECK.on_each("install")
 def chart_version_floating(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    via = fact.get("via")
-    if via not in _VIA or fact.get("chart_ref") or fact.get("local") or not fact.get("chart"):
+    via = fact.data.via
+    if via not in _VIA or fact.data.chart_ref or fact.data.local or not fact.data.chart:
         return  # chartRef: the source pins it (GITOPS002); a chart from Git: its revision does
-    version = fact.get("version")
+    version = fact.data.version
     why = version_floats(version)
     if via in ("Application", "ApplicationSet") and version and version.strip().upper() == "HEAD":
         why = "targetRevision HEAD takes whatever is newest"
     if why is None:
         return
-    chart, release = fact.get("chart"), fact.get("release") or fact.get("chart")
-    line = fact.get("version_line") or fact.line
+    chart, release = fact.data.chart, fact.data.release or fact.data.chart
+    line = fact.data.version_line or fact.line
     who = "an install script" if via == "script" else f"{via} {release!r}"
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("version",), path=path), resource=f"{via}/{release}/chart/{chart}",

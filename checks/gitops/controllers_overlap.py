@@ -52,11 +52,11 @@ def gitops_controllers_overlap(index: RepoIndex) -> Iterator[Finding]:
     for path, fact in index.facts("gitops:sync"):
         if not is_own_sync(index, fact):
             continue  # another repository's folders are not these
-        (flux if fact.get("controller") == "flux" else argo).append((path, fact))
+        (flux if fact.data.controller == "flux" else argo).append((path, fact))
     reported = set()
     for fpath, ffact in flux:
         for apath, afact in argo:
-            a, b = _norm(ffact.get("path")), _norm(afact.get("path"))
+            a, b = _norm(ffact.data.path), _norm(afact.data.path)
             if not a and not b:
                 continue  # both at the root: too coarse to call an overlap
             if not _nested(a, b) or (apath, afact.key) in reported:
@@ -64,18 +64,18 @@ def gitops_controllers_overlap(index: RepoIndex) -> Iterator[Finding]:
             reported.add((apath, afact.key))
             line = afact.line
             yield CHECK.finding(
-                Pos(line, line, tuple(afact.ypath), path=apath), resource=f"{afact.get('kind')}/{afact.get('name')}",
-                message=f"{afact.get('kind')} {afact.get('name')!r} applies {b or '(repository root)'}, which Flux "
-                        f"Kustomization {ffact.get('name')!r} ({fpath}) also applies ({a or 'repository root'})",
+                Pos(line, line, tuple(afact.ypath), path=apath), resource=f"{afact.data.kind}/{afact.data.name}",
+                message=f"{afact.data.kind} {afact.data.name!r} applies {b or '(repository root)'}, which Flux "
+                        f"Kustomization {ffact.data.name!r} ({fpath}) also applies ({a or 'repository root'})",
             )
     releases = {}
     for path, fact in index.facts("install"):
-        if fact.get("via") == "HelmRelease" and fact.get("namespace"):
-            releases[(str(fact.get("release")), str(fact.get("namespace")))] = path
+        if fact.data.via == "HelmRelease" and fact.data.namespace:
+            releases[(str(fact.data.release), str(fact.data.namespace))] = path
     for path, fact in index.facts("install"):
-        if fact.get("via") != "Application":
+        if fact.data.via != "Application":
             continue
-        key = (str(fact.get("release")), str(fact.get("namespace")))
+        key = (str(fact.data.release), str(fact.data.namespace))
         if key in releases:
             yield CHECK.finding(
                 Pos(fact.line, fact.line, tuple(fact.ypath), path=path), resource=f"Application/{key[0]}",

@@ -43,7 +43,7 @@ def _listed(index: RepoIndex) -> dict[str, str]:
     out: dict[str, str] = {}
     for kpath, fact in index.facts("kustomization"):
         here = posixpath.dirname(kpath)
-        for entry in fact.get("resources") or ():
+        for entry in fact.data.resources or ():
             text = str(entry).strip()
             if text.lower().endswith((".yaml", ".yml", ".json")) and "://" not in text:
                 out.setdefault(posixpath.normpath(posixpath.join(here, text)), kpath)
@@ -55,16 +55,16 @@ def _synced_folders(index: RepoIndex) -> list[tuple[str, str]]:
     kustomized = {posixpath.dirname(p) for p, _ in index.facts("kustomization")}
     out = []
     for path, fact in index.facts("gitops:sync"):
-        folder = posixpath.normpath(str(fact.get("path") or ".").strip().lstrip("/"))
+        folder = posixpath.normpath(str(fact.data.path or ".").strip().lstrip("/"))
         if folder in kustomized or not is_own_sync(index, fact):
             continue  # a kustomization decides what is applied there
-        out.append(("" if folder == "." else folder, f"{fact.get('kind')} {fact.get('name')!r} ({path})"))
+        out.append(("" if folder == "." else folder, f"{fact.data.kind} {fact.data.name!r} ({path})"))
     return out
 
 
 @CHECK.on_each("gitops:placeholder-secret")
 def placeholder_secret_applied(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    if str(fact.get("reconcile") or "").lower() == "disabled" or "IgnoreExtraneous" in str(fact.get("argo") or ""):
+    if str(fact.data.reconcile or "").lower() == "disabled" or "IgnoreExtraneous" in str(fact.data.argo or ""):
         return
     by = index.derived("GITOPS004:listed", ("kustomization",), _listed).get(path)
     if by is not None:
@@ -77,10 +77,10 @@ def placeholder_secret_applied(path: str, fact, index: RepoIndex) -> Iterator[Fi
         if not synced:
             return  # nothing applies it: a template kept for people to copy
         how = f"in a folder that {synced[0]} applies"
-    keys = ", ".join(fact.get("keys") or ())
-    line = fact.get("value_line") or fact.line
+    keys = ", ".join(fact.data.keys or ())
+    line = fact.data.value_line or fact.line
     yield CHECK.finding(
-        Pos(line, line, tuple(fact.ypath) + ("data",), path=path), resource=f"Secret/{fact.get('name')}",
-        message=f"Secret/{fact.get('name')} holds only placeholder values ({keys}) and is applied ({how}): "
+        Pos(line, line, tuple(fact.ypath) + ("data",), path=path), resource=f"Secret/{fact.data.name}",
+        message=f"Secret/{fact.data.name} holds only placeholder values ({keys}) and is applied ({how}): "
                 f"each sync overwrites the real Secret with them",
     )

@@ -37,7 +37,7 @@ CHECK = Check(
 
 
 def _source_why(fact) -> str | None:
-    kind, ref_kind, ref = fact.get("kind"), fact.get("ref_kind"), fact.get("ref")
+    kind, ref_kind, ref = fact.data.kind, fact.data.ref_kind, fact.data.ref
     if kind == "GitRepository":
         if ref_kind in ("commit", "tag", "semver"):
             return None if ref_kind != "semver" else version_floats(ref)
@@ -56,31 +56,31 @@ def _source_why(fact) -> str | None:
 @CHECK.on_each("gitops:source", "gitops:sync")
 def source_tracks_branch(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     if fact.topic == "gitops:source":
-        if fact.get("kind") not in ("GitRepository", "OCIRepository"):
+        if fact.data.kind not in ("GitRepository", "OCIRepository"):
             return
         why = _source_why(fact)
-        if why is None or is_own_source(index, str(fact.get("kind")), str(fact.get("name"))):
+        if why is None or is_own_source(index, str(fact.data.kind), str(fact.data.name)):
             return
-        line = fact.get("ref_line") or fact.line
-        url = short_url(str(fact.get("url") or "?"))
+        line = fact.data.ref_line or fact.line
+        url = short_url(str(fact.data.url or "?"))
         yield CHECK.finding(
-            Pos(line, line, tuple(fact.get("ref_ypath") or fact.ypath), path=path),
-            resource=f"{fact.get('kind')}/{fact.get('name')}",
-            message=f"{fact.get('kind')}/{fact.get('name')} follows {url}: {why}",
-            evidence=f"ref: {fact.get('ref_kind')}: {fact.get('ref')}" if fact.get("ref_kind") else "ref: (none)",
+            Pos(line, line, tuple(fact.data.ref_ypath or fact.ypath), path=path),
+            resource=f"{fact.data.kind}/{fact.data.name}",
+            message=f"{fact.data.kind}/{fact.data.name} follows {url}: {why}",
+            evidence=f"ref: {fact.data.ref_kind}: {fact.data.ref}" if fact.data.ref_kind else "ref: (none)",
         )
         return
-    if fact.get("controller") != "argo" or is_own_sync(index, fact):
+    if fact.data.controller != "argo" or is_own_sync(index, fact):
         return
-    revision = fact.get("revision")
+    revision = fact.data.revision
     why = git_ref_floats(revision)
     if why is None or "{{" in str(revision or ""):
         return
-    line = fact.get("revision_line") or fact.line
+    line = fact.data.revision_line or fact.line
     yield CHECK.finding(
-        Pos(line, line, tuple(fact.get("revision_ypath") or fact.ypath), path=path),
-        resource=f"{fact.get('kind')}/{fact.get('name')}/source",
-        message=f"{fact.get('kind')} {fact.get('name')!r} deploys {short_url(str(fact.get('repo')))} "
-                f"(path {fact.get('path')}): {why}",
+        Pos(line, line, tuple(fact.data.revision_ypath or fact.ypath), path=path),
+        resource=f"{fact.data.kind}/{fact.data.name}/source",
+        message=f"{fact.data.kind} {fact.data.name!r} deploys {short_url(str(fact.data.repo))} "
+                f"(path {fact.data.path}): {why}",
         evidence=f"targetRevision: {revision}" if revision else "targetRevision: (none)",
     )

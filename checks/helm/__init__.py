@@ -20,6 +20,7 @@ from . import (
     values_resources_unset,
     values_security_context_empty,
 )
+from ..models.topics import HELM_LOCK, HelmLockData
 
 CHECKS = (
     chart_dependency_floating.CHECK,              # HELM001
@@ -47,6 +48,6 @@ FILE_TYPES = (
 NAMED_FILES = (
     # a chart's lock file: its dependencies are pinned (keyed by the chart's directory)
     NamedFile("helm-lock", lambda rel: rel.rsplit("/", 1)[-1] in ("Chart.lock", "requirements.lock"),
-              lambda rel, text: Fact("helm:lock", rel.rsplit("/", 1)[0] if "/" in rel else "",
-                                     data=Fact.pack(path=rel))),
+              lambda rel, text: Fact(HELM_LOCK, rel.rsplit("/", 1)[0] if "/" in rel else "",
+                                     data=HelmLockData(path=rel))),
 )

@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.components import version_floats
+from ..models.topics import HELM_LOCK, INSTALL
 
 CHECK = Check(
     code="HELM001",
@@ -37,21 +38,21 @@ CHECK = Check(
 _LOCKS = ("Chart.lock", "requirements.lock")
 
 
-@CHECK.on_each("install")
+@CHECK.on_each(INSTALL)
 def chart_dependency_floating(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    if fact.get("via") not in ("Chart.yaml", "requirements.yaml"):
+    if fact.data.via not in ("Chart.yaml", "requirements.yaml"):
         return
-    why = version_floats(fact.get("version"))
+    why = version_floats(fact.data.version)
     if why is None:
         return
     folder = posixpath.dirname(path)
-    if any(index.facts_in("helm:lock", posixpath.join(folder, lock) if folder else lock) for lock in _LOCKS):
+    if any(index.facts_in(HELM_LOCK, posixpath.join(folder, lock) if folder else lock) for lock in _LOCKS):
         return  # the lock file pins what the range resolved to
-    chart, release = fact.get("chart"), fact.get("release")
+    chart, release = fact.data.chart, fact.data.release
     line = fact.line
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("version",), path=path),
         resource=f"chart/{release}/dependency/{chart}",
         message=f"dependency {chart!r} of chart {release!r}: {why}, and no Chart.lock pins it",
-        evidence=f"version: {fact.get('version')}" if fact.get("version") else "version: (none)",
+        evidence=f"version: {fact.data.version}" if fact.data.version else "version: (none)",
     )

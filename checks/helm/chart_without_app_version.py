@@ -7,6 +7,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.topics import HELM_CHART, HELM_TEMPLATE, HELM_VALUES
 
 CHECK = Check(
     code="HELM002",
@@ -33,22 +34,22 @@ CHECK = Check(
 
 def _charts_using_app_version(index: RepoIndex) -> frozenset[str]:
     """Chart folders whose templates read ``.Chart.AppVersion`` (a label, a default image tag)."""
-    return frozenset(fact.key for _, fact in index.facts("helm:template") if fact.get("app_version"))
+    return frozenset(fact.key for _, fact in index.facts(HELM_TEMPLATE) if fact.data.app_version)
 
 
-@CHECK.on_each("helm:chart")
+@CHECK.on_each(HELM_CHART)
 def chart_without_app_version(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    if fact.get("app_version") or fact.get("library"):
+    if fact.data.app_version or fact.data.library:
         return
     folder = fact.key
     uses = folder in index.derived("HELM002:uses-app-version", ("helm:template",), _charts_using_app_version)
     empty_tags = []
     for values_path in ("values.yaml", "values.yml"):
-        for values in index.facts_in("helm:values", posixpath.join(folder, values_path) if folder else values_path):
-            empty_tags.extend(values.get("empty_tags") or ())
+        for values in index.facts_in(HELM_VALUES, posixpath.join(folder, values_path) if folder else values_path):
+            empty_tags.extend(values.data.empty_tags or ())
     if not uses:
         return  # nothing reads it (a wrapper of dependencies, or templates that never use it)
-    name = fact.get("name")
+    name = fact.data.name
     if empty_tags:
         image, _, where = empty_tags[0]
         message = (f"chart {name!r} has no appVersion, and its values leave the tag of {image!r} empty "
@@ -58,5 +59,5 @@ def chart_without_app_version(path: str, fact, index: RepoIndex) -> Iterator[Fin
         message = (f"chart {name!r} has no appVersion, which its templates read (.Chart.AppVersion): "
                    f"labels or defaults built from it come out empty")
         severity = CHECK.severity
-    yield CHECK.finding(Pos(fact.line, fact.line, ("appVersion",), path=fact.get("path")),
+    yield CHECK.finding(Pos(fact.line, fact.line, ("appVersion",), path=fact.data.path),
                         resource=f"chart/{name}", message=message, severity=severity)

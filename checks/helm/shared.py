@@ -8,6 +8,7 @@ from typing import Any
 from ..facts import RepoIndex
 from ..models.secrets import SecretVerdict, classify, weak_default
 from ..models.yamlnodes import YList, YMap
+from ..models.topics import HELM_VALUES
 
 # -- literal secrets in values ------------------------------------------------------------------
 # The secrets model decides (as for compose, manifests and env files); Helm adds what values
@@ -64,17 +65,17 @@ def tls_configured(ingress: YMap) -> bool:
 
 def values_by_folder(index: RepoIndex) -> dict[str, list[tuple[str, object]]]:
     out: dict[str, list[tuple[str, object]]] = {}
-    for path, fact in index.facts("helm:values"):
-        out.setdefault(str(fact.get("dir") or ""), []).append((path, fact))
+    for path, fact in index.facts(HELM_VALUES):
+        out.setdefault(str(fact.data.dir or ""), []).append((path, fact))
     return out
 
 
 def unset_everywhere(path: str, fact, index: RepoIndex, empty_key: str, set_key: str) -> list[tuple[str, int]]:
     """(values path, line) of empty settings that no values file beside this one fills."""
-    empties = fact.get(empty_key) or ()
+    empties = getattr(fact.data, empty_key) or ()
     if not empties:
         return []
     siblings = index.derived("helm:values-by-folder", ("helm:values",), values_by_folder).get(
-        str(fact.get("dir") or ""), [])
-    filled = {str(where) for other, sibling in siblings if other != path for where in sibling.get(set_key) or ()}
+        str(fact.data.dir or ""), [])
+    filled = {str(where) for other, sibling in siblings if other != path for where in getattr(sibling.data, set_key) or ()}
     return sorted(((str(where), line) for where, line in empties if str(where) not in filled), key=lambda item: item[1])

@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from .shared import unset_everywhere
+from ..models.topics import HELM_VALUES
 
 CHECK = Check(
     code="HELM008",
@@ -30,7 +31,7 @@ CHECK = Check(
     references=("https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",),
 )
 
-@CHECK.on_each("helm:values")
+@CHECK.on_each(HELM_VALUES)
 def values_resources_unset(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
         return  # an environment's values file that leaves resources empty is read as an override

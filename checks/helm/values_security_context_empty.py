@@ -8,6 +8,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from .shared import unset_everywhere
+from ..models.topics import HELM_VALUES
 
 CHECK = Check(
     code="HELM009",
@@ -30,7 +31,7 @@ CHECK = Check(
 )
 
 
-@CHECK.on_each("helm:values")
+@CHECK.on_each(HELM_VALUES)
 def values_security_context_empty(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
         return

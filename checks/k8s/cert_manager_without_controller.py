@@ -33,8 +33,8 @@ CHECK = Check(
 
 def _is_controller(fact) -> bool:
     """The cert-manager controller itself (its Deployment, by name or labels)."""
-    name = str(fact.get("name") or "").lower()
-    labels = dict(fact.get("labels") or ())
+    name = str(fact.data.name or "").lower()
+    labels = dict(fact.data.labels or ())
     return (
         name in ("cert-manager", "cert-manager-controller")
         or labels.get("app.kubernetes.io/name") == "cert-manager"
@@ -52,7 +52,7 @@ def controller_present(index: RepoIndex) -> bool:
     if any(_is_controller(fact) for _, fact in index.k8s("Deployment")):
         return True
     for _, fact in index.k8s("CustomResourceDefinition"):
-        if str(fact.get("name") or "").endswith(".cert-manager.io"):
+        if str(fact.data.name or "").endswith(".cert-manager.io"):
             return True
     return provided(index, "cert-manager")
 
@@ -62,7 +62,7 @@ def cert_manager_without_controller(index: RepoIndex) -> Iterator[Finding]:
     objects = list(cert_manager_objects(index))
     if not objects or controller_present(index):
         return
-    shown = ", ".join(f"{kind}/{fact.get('name')} ({path})" for kind, path, fact in objects[:3])
+    shown = ", ".join(f"{kind}/{fact.data.name} ({path})" for kind, path, fact in objects[:3])
     more = f" and {len(objects) - 3} more" if len(objects) > 3 else ""
     qualifier, severity = absence(index, "cert-manager installer", CHECK.severity, "cert-manager")
     yield CHECK.finding(

@@ -68,21 +68,21 @@ def _namespaced_only(rules) -> bool:
 def clusterrole_for_namespaced_access(index: RepoIndex) -> Iterator[Finding]:
     roles = {}
     for _, fact in index.k8s("ClusterRole"):
-        name = str(fact.get("name"))
-        if name.startswith("system:") or fact.get("aggregated"):
+        name = str(fact.data.name)
+        if name.startswith("system:") or fact.data.aggregated:
             continue
-        roles[name] = _namespaced_only(fact.get("rules"))
+        roles[name] = _namespaced_only(fact.data.rules)
     for path, fact in index.k8s("ClusterRoleBinding"):
-        kind, _, role = str(fact.get("role_ref") or "").partition("/")
+        kind, _, role = str(fact.data.role_ref or "").partition("/")
         if kind != "ClusterRole" or not roles.get(role):
             continue
-        accounts = [s for s in fact.get("subjects") or () if str(s).startswith("ServiceAccount/")]
-        if not accounts or len(accounts) != len(fact.get("subjects") or ()):
+        accounts = [s for s in fact.data.subjects or () if str(s).startswith("ServiceAccount/")]
+        if not accounts or len(accounts) != len(fact.data.subjects or ()):
             continue
         names = ", ".join(a.split("/", 1)[1].replace("/", ":", 1) for a in accounts[:3])
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
-            resource=f"ClusterRoleBinding/{fact.get('name')}",
-            message=f"ClusterRoleBinding/{fact.get('name')} grants ClusterRole {role!r}, which only covers "
+            resource=f"ClusterRoleBinding/{fact.data.name}",
+            message=f"ClusterRoleBinding/{fact.data.name} grants ClusterRole {role!r}, which only covers "
                     f"namespaced resources, to {names} in every namespace",
         )

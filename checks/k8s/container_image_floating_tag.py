@@ -6,6 +6,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
 from .shared import effective, overrides_of
+from ..models.topics import WORKLOAD_IMAGE
 
 CHECK = Check(
     code="K8S004",
@@ -36,27 +37,27 @@ CHECK = Check(
 def _patched_images(index: RepoIndex) -> frozenset[str]:
     """Containers (``Kind/name/container/c``) an overlay patch gives a fixed image."""
     fixed = set()
-    for _, fact in index.facts("workload:image"):
-        if fact.get("patch") and not parse_image(str(fact.get("image") or "")).floating:
-            fixed.add(str(fact.get("resource") or ""))
+    for _, fact in index.facts(WORKLOAD_IMAGE):
+        if fact.data.patch and not parse_image(str(fact.data.image or "")).floating:
+            fixed.add(str(fact.data.resource or ""))
     return frozenset(fixed)
 
 
-@CHECK.on_each("workload:image")
+@CHECK.on_each(WORKLOAD_IMAGE)
 def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    image = str(fact.get("image") or "")
+    image = str(fact.data.image or "")
     ref = parse_image(image)
     if not image or ref.templated:
         return
     floating, _ = effective(ref, overrides_of(index))
-    if floating and not fact.get("patch"):
+    if floating and not fact.data.patch:
         # a strategic-merge patch that sets a fixed image for the container fixes it where it
         # deploys, as `images:` does (lenient in the same way: any overlay will do)
-        floating = str(fact.get("resource") or "") not in index.derived(
+        floating = str(fact.data.resource or "") not in index.derived(
             "K8S004:patched-images", ("workload:image",), _patched_images)
     if floating:
         what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
-        resource = str(fact.get("resource") or "")
+        resource = str(fact.data.resource or "")
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
             resource=resource,

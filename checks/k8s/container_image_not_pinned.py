@@ -6,6 +6,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
 from .shared import effective, overrides_of
+from ..models.topics import WORKLOAD_IMAGE
 
 CHECK = Check(
     code="K8S005",
@@ -32,16 +33,16 @@ CHECK = Check(
 )
 
 
-@CHECK.on_each("workload:image")
+@CHECK.on_each(WORKLOAD_IMAGE)
 def container_image_not_pinned(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    image = str(fact.get("image") or "")
+    image = str(fact.data.image or "")
     ref = parse_image(image)
     if not image or ref.templated:
         return
     floating, pinned = effective(ref, overrides_of(index))
     if pinned or floating:  # a floating tag is K8S004's finding, not this one's
         return
-    resource = str(fact.get("resource") or "")
+    resource = str(fact.data.resource or "")
     yield CHECK.finding(
         Pos(fact.line, fact.line, fact.ypath, path=path),
         resource=resource,

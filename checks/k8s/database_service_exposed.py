@@ -58,11 +58,11 @@ def _stores(index: RepoIndex) -> list[tuple]:
     out = []
     for kind in WORKLOAD_KINDS:
         for _, fact in index.k8s(kind):
-            images = [str(i) for i in fact.get("servers") or ()
+            images = [str(i) for i in fact.data.servers or ()
                       if is_database_image(str(i)) and not is_database_image(str(i), _SERVED_PUBLICLY)]
-            labels = dict(fact.get("pod_labels") or ())
+            labels = dict(fact.data.pod_labels or ())
             if images and labels:
-                out.append((fact.get("namespace"), labels, images, f"{kind}/{fact.get('name')}"))
+                out.append((fact.data.namespace, labels, images, f"{kind}/{fact.data.name}"))
     return out
 
 
@@ -82,30 +82,30 @@ def _by_port(ports) -> str | None:
 
 @CHECK.on_each("k8s:Service")
 def database_service_exposed(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    exposure = fact.get("exposure")
-    if exposure is None or fact.get("internal_lb") or fact.get("source_ranges"):
+    exposure = fact.data.exposure
+    if exposure is None or fact.data.internal_lb or fact.data.source_ranges:
         return  # ClusterIP, an internal load balancer, or one restricted to known sources
-    selector = dict(fact.get("selector") or ())
+    selector = dict(fact.data.selector or ())
     what = None
     if selector:
-        ns = fact.get("namespace")
+        ns = fact.data.namespace
         for wns, labels, images, workload in index.derived("K8S080:stores", tuple(f"k8s:{k}" for k in WORKLOAD_KINDS),
                                                             _stores):
             if same_namespace(ns, wns) and all(labels.get(k) == v for k, v in selector.items()):
                 what = f"{workload} ({images[0]})"
                 break
     if what is None:
-        store = _by_port(fact.get("ports"))
+        store = _by_port(fact.data.ports)
         if store is None:
             return
         what = f"the {store} port"
-    name = fact.get("name")
+    name = fact.data.name
     severity = Severity.HIGH if exposure == "LoadBalancer" else Severity.MEDIUM
     reach = "a public load balancer" if exposure == "LoadBalancer" else (
         "a port on every node" if exposure == "NodePort" else "external IPs")
-    line = fact.get("exposure_line") or fact.line
+    line = fact.data.exposure_line or fact.line
     yield CHECK.finding(
-        Pos(line, line, tuple(fact.get("exposure_ypath") or fact.ypath), path=path),
+        Pos(line, line, tuple(fact.data.exposure_ypath or fact.ypath), path=path),
         resource=f"Service/{name}", severity=severity,
         message=f"Service/{name} exposes {what} through {reach}",
         evidence=f"type: {exposure}" if exposure != "externalIPs" else "externalIPs: [...]",

@@ -48,11 +48,11 @@ BACKUP_KINDS = (
 def backup_present(index: RepoIndex) -> bool:
     for kind in ("CronJob", "Job"):
         for _, fact in index.k8s(kind):
-            if fact.get("backup"):
+            if fact.data.backup:
                 return True
     for kind in BACKUP_KINDS:
         for _, fact in index.k8s(kind):
-            api = str(fact.get("api") or "")
+            api = str(fact.data.api or "")
             if kind in ("Schedule", "Backup") and not api.startswith(
                     ("velero.io/", "k8up.io/", "backup.appuio.ch/", "k8s.mariadb.com/", "mariadb.mmontes.io/")):
                 continue
@@ -66,15 +66,15 @@ def _backup_topics() -> tuple[str, ...]:
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in LONG_RUNNING + OPERATOR_STORE_KINDS))
 def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    if fact.get("replicas") == 0:
+    if fact.data.replicas == 0:
         return
-    if fact.get("members_line") is not None:  # a database run by an operator
+    if fact.data.members_line is not None:  # a database run by an operator
         yield from _operator_store_without_backup(path, fact, index)
         return
     # servers: main containers less clients, companions and sentinels (main_images for older facts)
-    candidates = fact.get("servers")
+    candidates = fact.data.servers
     if candidates is None:
-        candidates = fact.get("main_images") or ()
+        candidates = fact.data.main_images or ()
     # systems of record only (data-store model): caches, brokers, search indexes and
     # coordination services are rebuilt or replicated, not restored
     images = [str(i) for i in candidates if (store := classify(str(i))) is not None and store.system_of_record]
@@ -83,24 +83,24 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
     if provided(index, "backup"):  # Velero, k8up, a backup chart... installed from outside
         return
     kind = fact.topic.split(":", 1)[1]
-    yield _finding(index, path, fact, f"{kind}/{fact.get('name')} runs a database ({images[0]}) and the repository "
+    yield _finding(index, path, fact, f"{kind}/{fact.data.name} runs a database ({images[0]}) and the repository "
                                       f"has no backup CronJob or Velero schedule", f"image: {images[0]}")
 
 
 def _finding(index: RepoIndex, path: str, fact, message: str, evidence: str) -> Finding:
     qualifier, severity = absence(index, "backup", CHECK.severity, "backup")
     return CHECK.finding(Pos(fact.line, fact.line, fact.ypath, path=path),
-                         resource=f"{fact.topic.split(':', 1)[1]}/{fact.get('name')}",
+                         resource=f"{fact.topic.split(':', 1)[1]}/{fact.data.name}",
                          message=message + qualifier, evidence=evidence, severity=severity)
 
 
 def _operator_store_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    backup = fact.get("store_backup")
-    if backup is not False or fact.get("members") == 0 or in_patch_location(path):
+    backup = fact.data.store_backup
+    if backup is not False or fact.data.members == 0 or in_patch_location(path):
         return  # backed up by its own resource, configured outside the repository, or a patch
     if index.derived("K8S078:backup-present", _backup_topics(), backup_present) or provided(index, "backup"):
         return
-    kind, name, api = fact.topic.split(":", 1)[1], fact.get("name"), str(fact.get("api") or "")
+    kind, name, api = fact.topic.split(":", 1)[1], fact.data.name, str(fact.data.api or "")
     group = api.split("/", 1)[0] if "/" in api else ""
     where = OPERATOR_BACKUP_FIELDS.get((group, kind))
     own = f"no `{'.'.join(where)}` in the resource, " if where else ""

@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.topics import KUSTOMIZATION, WORKLOAD_DEVHOST
 
 CHECK = Check(
     code="K8S022",
@@ -40,11 +41,11 @@ def _dir(path: str) -> str:
 
 def _base_dirs(index: RepoIndex) -> tuple[set[str], set[str]]:
     """(directories holding a kustomization, those an overlay references as a resource)."""
-    kustomized = {_dir(path) for path, _ in index.facts("kustomization")}
+    kustomized = {_dir(path) for path, _ in index.facts(KUSTOMIZATION)}
     referenced = set()
-    for path, fact in index.facts("kustomization"):
+    for path, fact in index.facts(KUSTOMIZATION):
         here = _dir(path)
-        for resource in fact.get("resources") or ():
+        for resource in fact.data.resources or ():
             text = str(resource).strip()
             if not text or "://" in text or text.startswith(("git@", "github.com/")):
                 continue
@@ -69,26 +70,26 @@ def in_base(path: str, kustomized: set[str], referenced: set[str]) -> bool:
 
 
 def _reportable(fact) -> bool:
-    category = fact.get("category")
+    category = fact.data.category
     if category != "loopback":
         return True  # *.local, *.localhost, *.docker.internal never resolve in a cluster
     # localhost is right for a sidecar or on the host network, and for addresses to bind to
-    if fact.get("multiline") or fact.get("bind") or not fact.get("connection"):
+    if fact.data.multiline or fact.data.bind or not fact.data.connection:
         return False
-    return not fact.get("shared_loopback") and fact.get("where") != "args"
+    return not fact.data.shared_loopback and fact.data.where != "args"
 
 
 @CHECK.on_repo
 def dev_hostname_in_base(index: RepoIndex) -> Iterator[Finding]:
     kustomized, referenced = _base_dirs(index)
-    for path, fact in index.facts("workload:devhost"):
+    for path, fact in index.facts(WORKLOAD_DEVHOST):
         if not _reportable(fact) or not in_base(path, kustomized, referenced):
             continue
-        host = str(fact.get("host"))
-        resource = str(fact.get("resource") or "")
+        host = str(fact.data.host)
+        resource = str(fact.data.resource or "")
         yield CHECK.finding(
             Pos(fact.line, fact.line, tuple(fact.ypath) + (host,), path=path),
             resource=resource,
-            message=f"{resource} ({fact.get('where')}) points at development host {host!r} in a Kustomize base",
-            evidence=str(fact.get("snippet") or host),
+            message=f"{resource} ({fact.data.where}) points at development host {host!r} in a Kustomize base",
+            evidence=str(fact.data.snippet or host),
         )

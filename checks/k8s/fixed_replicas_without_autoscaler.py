@@ -52,7 +52,7 @@ def _scaled_targets(index: RepoIndex) -> set[str]:
     targets = set()
     for kind in ("HorizontalPodAutoscaler", "ScaledObject", "VerticalPodAutoscaler"):
         for _, fact in index.k8s(kind):
-            target = str(fact.get("target") or "")
+            target = str(fact.data.target or "")
             targets.add(target.rsplit("/", 1)[-1])
     return targets
 
@@ -69,7 +69,7 @@ def fixed_replicas_without_autoscaler(path: str, fact, index: RepoIndex) -> Iter
     if not is_production_path(path):
         return
     if fact.topic == "kustomize:details":
-        for name, count, line, ypath in fact.get("replicas") or ():
+        for name, count, line, ypath in fact.data.replicas or ():
             if name in scaled_targets(index) or count < 1:
                 continue
             yield CHECK.finding(
@@ -79,14 +79,14 @@ def fixed_replicas_without_autoscaler(path: str, fact, index: RepoIndex) -> Iter
                         f"HorizontalPodAutoscaler targets it",
             )
         return
-    replicas = fact.get("replicas")
+    replicas = fact.data.replicas
     if not isinstance(replicas, int) or replicas < 1:
         return
-    name = str(fact.get("name"))
+    name = str(fact.data.name)
     if name in scaled_targets(index):
         return
     # point at the `replicas:` line (of a manifest or a patch); the symbol stays the object's
-    line = fact.get("replicas_line") or fact.line
+    line = fact.data.replicas_line or fact.line
     yield CHECK.finding(
         Pos(line, line, fact.ypath, path=path),
         resource=f"Deployment/{name}",

@@ -45,20 +45,20 @@ def ingress_certificate_unmanaged(index: RepoIndex) -> Iterator[Finding]:
     if not any(kind in ("Issuer", "ClusterIssuer") for kind, _, _ in objects):
         return
     certificates = [
-        (fact.get("namespace"), fact.get("secret_name")) for kind, _, fact in objects if kind == "Certificate"
+        (fact.data.namespace, fact.data.secret_name) for kind, _, fact in objects if kind == "Certificate"
     ]
     for path, fact in index.k8s("Ingress"):
-        if not fact.get("tls"):
+        if not fact.data.tls:
             continue
-        if set(fact.get("annotations") or ()) & set(ISSUER_ANNOTATIONS):
+        if set(fact.data.annotations or ()) & set(ISSUER_ANNOTATIONS):
             continue
-        ns = fact.get("namespace")
-        for secret in fact.get("tls_secrets") or ():
+        ns = fact.data.namespace
+        for secret in fact.data.tls_secrets or ():
             if any(name == secret and _same_ns(cns, ns) for cns, name in certificates):
                 continue
             yield CHECK.finding(
                 Pos(fact.line, fact.line, fact.ypath, path=path),
-                resource=f"Ingress/{fact.get('name')}", symbol=("tls", secret),
-                message=f"Ingress/{fact.get('name')} uses TLS secret {secret!r}, which no Certificate "
+                resource=f"Ingress/{fact.data.name}", symbol=("tls", secret),
+                message=f"Ingress/{fact.data.name} uses TLS secret {secret!r}, which no Certificate "
                         f"issues and no cert-manager annotation requests",
             )

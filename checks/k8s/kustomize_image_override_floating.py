@@ -36,7 +36,7 @@ def _digest_pinned_images(index: RepoIndex) -> dict[str, list[str]]:
     """Image name (registry/repository) -> files whose workloads pin it by digest."""
     out: dict[str, list[str]] = {}
     for path, fact in index.facts("workload:image"):
-        ref = parse_image(str(fact.get("image") or ""))
+        ref = parse_image(str(fact.data.image or ""))
         if ref.digest and not ref.templated:
             name = f"{ref.registry}/{ref.repository}" if ref.registry else ref.repository
             out.setdefault(name, []).append(path)
@@ -44,24 +44,24 @@ def _digest_pinned_images(index: RepoIndex) -> dict[str, list[str]]:
 
 
 def _moving(fact) -> bool:
-    tag = fact.get("new_tag")
-    return bool(tag) and not fact.get("digest") and "$" not in tag and "{{" not in tag and is_moving_tag(tag)
+    tag = fact.data.new_tag
+    return bool(tag) and not fact.data.digest and "$" not in tag and "{{" not in tag and is_moving_tag(tag)
 
 
 @CHECK.on_each("kustomize:image")
 def kustomize_image_override_floating(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    name, tag, digest = str(fact.get("name")), fact.get("new_tag"), fact.get("digest")
+    name, tag, digest = str(fact.data.name), fact.data.new_tag, fact.data.digest
     if digest or not tag or "$" in tag or "{{" in tag:
         return
-    line = fact.get("tag_line") or fact.line
+    line = fact.data.tag_line or fact.line
     at = Pos(line, line, tuple(fact.ypath) + ("newTag",), path=path)
-    shown = fact.get("new_name") or name
+    shown = fact.data.new_name or name
     if is_moving_tag(tag):
         # one finding per kustomization, at its first moving entry, naming the others
         moving = [f for f in index.facts_in("kustomize:image", path) if _moving(f)]
         if moving and moving[0].key != fact.key:
             return
-        others = [str(f.get("new_name") or f.get("name")) for f in moving[1:]]
+        others = [str(f.data.new_name or f.data.name) for f in moving[1:]]
         more = (f"; {len(others)} more entr{'y' if len(others) == 1 else 'ies'} here set moving tags too "
                 f"({', '.join(others[:3])}{', ...' if len(others) > 3 else ''})") if others else ""
         yield CHECK.finding(at, resource=f"kustomization/images/{name}",

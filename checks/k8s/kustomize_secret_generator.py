@@ -8,6 +8,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..discovery import IgnoreRules
 from ..facts import RepoIndex
 from ..models.secrets import most_secret_first
+from ..models.topics import KUSTOMIZE_DETAILS
 
 CHECK = Check(
     code="K8S061",
@@ -42,8 +43,7 @@ def _committed(index: RepoIndex, path: str, rules: dict) -> bool:
     """
     if index.kind_of(path) is not None:
         return True
-    full = Path(index.root) / path
-    if not full.is_file() or full.is_symlink():
+    if not index.disk_file(path):  # recorded: the check re-runs when that path changes
         return False
     if "rules" not in rules:
         rules["rules"] = IgnoreRules(Path(index.root))
@@ -53,9 +53,9 @@ def _committed(index: RepoIndex, path: str, rules: dict) -> bool:
 @CHECK.on_repo
 def kustomize_secret_generator_committed(index: RepoIndex) -> Iterator[Finding]:
     rules: dict = {}
-    for path, fact in index.facts("kustomize:details"):
+    for path, fact in index.facts(KUSTOMIZE_DETAILS):
         base = posixpath.dirname(path)
-        for raw in fact.get("secret_generators") or ():
+        for raw in fact.data.secret_generators or ():
             gen = dict(raw)
             name = gen.get("name")
             resource = f"secretGenerator/{name}"

@@ -35,7 +35,7 @@ CHECK = Check(
 
 def _budgets(index: RepoIndex) -> list[tuple]:
     return [
-        (fact.get("namespace"), fact.get("label_selector"), str(fact.get("api") or ""))
+        (fact.data.namespace, fact.data.label_selector, str(fact.data.api or ""))
         for _, fact in index.k8s("PodDisruptionBudget")
     ]
 
@@ -44,19 +44,19 @@ def _autoscaled(index: RepoIndex) -> dict[str, list[tuple]]:
     """``Kind/name`` -> [(namespace, minReplicas, path)] of HorizontalPodAutoscalers."""
     out: dict[str, list[tuple]] = {}
     for hpath, fact in index.k8s("HorizontalPodAutoscaler"):
-        low = fact.get("min_replicas")
+        low = fact.data.min_replicas
         if isinstance(low, int) and not isinstance(low, bool):
-            out.setdefault(str(fact.get("target")), []).append((fact.get("namespace"), low, hpath))
+            out.setdefault(str(fact.data.target), []).append((fact.data.namespace, low, hpath))
     return out
 
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in REPLICATED_KINDS))
 def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     kind = fact.topic.split(":", 1)[1]
-    pod_labels = dict(fact.get("pod_labels") or ())
-    if not pod_labels or not fact.get("images"):
+    pod_labels = dict(fact.data.pod_labels or ())
+    if not pod_labels or not fact.data.images:
         return  # a bare template, not the workload itself
-    ns, name = fact.get("namespace"), fact.get("name")
+    ns, name = fact.data.namespace, fact.data.name
     own = _replicas(fact) or 0
     overlays = overlay_replicas(index, path, kind, str(name), ns)
     # an autoscaler never goes below its minReplicas (the Deployment's own count is then moot)
@@ -77,7 +77,7 @@ def missing_pod_disruption_budget(path: str, fact, index: RepoIndex) -> Iterator
         if selector_matches(sel, pod_labels):
             return
     # point at `replicas:` when the count is the workload's own, else at the object
-    line = (fact.get("replicas_line") or fact.line) if replicas == own else fact.line
+    line = (fact.data.replicas_line or fact.line) if replicas == own else fact.line
     yield CHECK.finding(
         Pos(line, line, fact.ypath, path=path),
         resource=f"{kind}/{name}",

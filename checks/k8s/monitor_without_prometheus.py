@@ -41,7 +41,7 @@ def monitor_without_prometheus(index: RepoIndex) -> Iterator[Finding]:
         for path, fact in index.k8s(kind):
             yield CHECK.finding(
                 Pos(fact.line, fact.line, fact.ypath, path=path),
-                resource=f"{kind}/{fact.get('name')}",
-                message=f"{kind}/{fact.get('name')} has no Prometheus in the repository to scrape it{qualifier}",
+                resource=f"{kind}/{fact.data.name}",
+                message=f"{kind}/{fact.data.name} has no Prometheus in the repository to scrape it{qualifier}",
                 severity=severity,
             )

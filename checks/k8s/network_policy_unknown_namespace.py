@@ -34,11 +34,11 @@ AUTOMATIC = ("kubernetes.io/metadata.name",)
 
 @CHECK.on_repo
 def network_policy_unknown_namespace(index: RepoIndex) -> Iterator[Finding]:
-    namespaces = [dict(fact.get("labels") or ()) for _, fact in index.k8s("Namespace")]
+    namespaces = [dict(fact.data.labels or ()) for _, fact in index.k8s("Namespace")]
     if not namespaces:
         return  # the repository does not manage namespaces: we cannot know their labels
     for path, fact in index.k8s("NetworkPolicy"):
-        for line, ypath, selector in fact.get("namespace_selectors") or ():
+        for line, ypath, selector in fact.data.namespace_selectors or ():
             wanted = {k: v for k, v in dict(dict(selector or ()).get("match_labels") or ()).items() if k not in AUTOMATIC}
             if not wanted:
                 continue
@@ -47,8 +47,8 @@ def network_policy_unknown_namespace(index: RepoIndex) -> Iterator[Finding]:
             text = ", ".join(f"{k}={v}" for k, v in sorted(wanted.items()))
             yield CHECK.finding(
                 Pos(line, line, tuple(ypath), path=path),
-                resource=f"NetworkPolicy/{fact.get('name')}",
-                message=f"NetworkPolicy/{fact.get('name')} selects namespaces labelled {text}, "
+                resource=f"NetworkPolicy/{fact.data.name}",
+                message=f"NetworkPolicy/{fact.data.name} selects namespaces labelled {text}, "
                         f"which none of the {len(namespaces)} Namespace(s) in the repository has",
                 evidence=f"namespaceSelector.matchLabels: {text}",
             )

@@ -42,7 +42,7 @@ ALERT_KINDS = (
 def _alertmanager_fact(_path: str, fact) -> bool:
     if fact.topic not in ("k8s:Deployment", "k8s:StatefulSet"):
         return False
-    return any("alertmanager" in parse_image(str(i)).name.lower() for i in fact.get("main_images") or ())
+    return any("alertmanager" in parse_image(str(i)).name.lower() for i in fact.data.main_images or ())
 
 
 def _alertmanager_workload(index: RepoIndex) -> bool:

@@ -48,7 +48,7 @@ def no_network_policy(index: RepoIndex) -> Iterator[Finding]:
     examples = []
     for kind in WORKLOAD_KINDS:
         for path, fact in index.sample(f"k8s:{kind}", 3 - len(examples)):
-            examples.append(f"{kind}/{fact.get('name')} ({path})")
+            examples.append(f"{kind}/{fact.data.name} ({path})")
         if len(examples) >= 3:
             break
     qualifier, severity = absence(index, "NetworkPolicy", CHECK.severity, "network-policy")

@@ -8,6 +8,7 @@ from ..models.k8s.layout import in_patch_location
 from ..models.k8s.operators import OPERATOR_STORES, OPERATOR_STORE_KINDS
 from ..models.k8s.patches import ANY_NAME
 from ..kustomize import json6902_file_counts, kustomize_reach, overlay_applies, owning_kustomization, parent_dir, same_namespace
+from ..models.topics import KUSTOMIZE_DETAILS
 
 CHECK = Check(
     code="K8S023",
@@ -46,12 +47,12 @@ def _definitions(kind: str):
         reach = index.derived("kustomize:reach", ("kustomization",), kustomize_reach)
         out: dict[str, list[tuple]] = {}
         for path, fact in index.k8s(kind):
-            if fact.get("members_line") is None:
+            if fact.data.members_line is None:
                 continue
-            out.setdefault(str(fact.get("name")), []).append(
-                (path, owning_kustomization(path, reach), fact.get("namespace"), fact.get("members"), in_patch_location(path)))
-        for kpath, details in index.facts("kustomize:details"):
-            for pkind, name, count, *_ in details.get("patch_replicas") or ():
+            out.setdefault(str(fact.data.name), []).append(
+                (path, owning_kustomization(path, reach), fact.data.namespace, fact.data.members, in_patch_location(path)))
+        for kpath, details in index.facts(KUSTOMIZE_DETAILS):
+            for pkind, name, count, *_ in details.data.patch_replicas or ():
                 if pkind in (kind, ""):
                     out.setdefault(str(name), []).append((kpath, parent_dir(kpath), None, count, True))
             for ppath, name, count in json6902_file_counts(index, details, kind):
@@ -74,11 +75,11 @@ def _store(api: str, kind: str) -> str:
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in OPERATOR_STORE_KINDS))
 def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    line = fact.get("members_line")
-    members = fact.get("members")
+    line = fact.data.members_line
+    members = fact.data.members
     if line is None or members != 1 or isinstance(members, bool):
         return  # not an operator store (another group's `Cluster`), unknown, scaled to 0, or replicated
-    kind, name, ns = fact.topic.split(":", 1)[1], str(fact.get("name")), fact.get("namespace")
+    kind, name, ns = fact.topic.split(":", 1)[1], str(fact.data.name), fact.data.namespace
     table = index.derived(f"K8S023:definitions:{kind}",
                           (f"k8s:{kind}", "kustomize:details", "kustomization", "kustomize:json6902"),
                           _definitions(kind))
@@ -93,10 +94,10 @@ def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iter
             continue
         if overlay_applies(index, path, source, owner, wildcard):
             return  # an overlay raises the count where it is deployed
-    api, key = str(fact.get("api") or ""), _count_key(str(fact.get("api") or ""), kind)
-    explicit = tuple(fact.get("members_ypath") or ())[-1:] == (key,)
+    api, key = str(fact.data.api or ""), _count_key(str(fact.data.api or ""), kind)
+    explicit = tuple(fact.data.members_ypath or ())[-1:] == (key,)
     yield CHECK.finding(
-        Pos(line, line, tuple(fact.get("members_ypath") or fact.ypath), path=path),
+        Pos(line, line, tuple(fact.data.members_ypath or fact.ypath), path=path),
         resource=f"{kind}/{name}",
         message=f"{kind}/{name} runs {_store(api, kind)} with a single instance: no replica to fail over to",
         evidence=f"{key}: 1" if explicit else f"{key}: (unset, defaults to 1)",

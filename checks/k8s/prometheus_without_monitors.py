@@ -34,11 +34,11 @@ def prometheus_without_monitors(index: RepoIndex) -> Iterator[Finding]:
     if not index.has("k8s:Prometheus") or any(index.has(f"k8s:{kind}") for kind in TARGET_KINDS):
         return
     for path, fact in index.k8s("Prometheus"):
-        if not str(fact.get("api") or "").startswith("monitoring.coreos.com/") or fact.get("scrape_configs"):
+        if not str(fact.data.api or "").startswith("monitoring.coreos.com/") or fact.data.scrape_configs:
             continue
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
-            resource=f"Prometheus/{fact.get('name')}",
-            message=f"Prometheus/{fact.get('name')} has no ServiceMonitor, PodMonitor, Probe or scrape "
+            resource=f"Prometheus/{fact.data.name}",
+            message=f"Prometheus/{fact.data.name} has no ServiceMonitor, PodMonitor, Probe or scrape "
                     f"config anywhere in the repository",
         )

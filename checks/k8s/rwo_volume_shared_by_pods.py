@@ -42,24 +42,24 @@ def _claims(index: RepoIndex) -> dict[str, list[tuple]]:
     """PVC name -> [(namespace, access modes)]."""
     out: dict[str, list[tuple]] = {}
     for _, fact in index.k8s("PersistentVolumeClaim"):
-        modes = tuple(fact.get("access_modes") or ())
+        modes = tuple(fact.data.access_modes or ())
         if modes:
-            out.setdefault(str(fact.get("name")), []).append((fact.get("namespace"), modes))
+            out.setdefault(str(fact.data.name), []).append((fact.data.namespace, modes))
     return out
 
 
 @CHECK.on_each("k8s:Deployment")
 def rwo_volume_shared_by_pods(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    claims = fact.get("claims")
-    if not claims or fact.get("replicas") == 0:
+    claims = fact.data.claims
+    if not claims or fact.data.replicas == 0:
         return
-    ns, name = fact.get("namespace"), str(fact.get("name"))
+    ns, name = fact.data.namespace, str(fact.data.name)
     table = index.derived("K8S025:claims", ("k8s:PersistentVolumeClaim",), _claims)
-    replicas = fact.get("replicas")
+    replicas = fact.data.replicas
     replicas = replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1
     raised = overlay_replicas(index, path, "Deployment", name, ns)
     most, where = max([(replicas, "")] + [(count, f" (set in {src})") for count, src in raised])
-    strategy = str(fact.get("strategy") or "RollingUpdate")
+    strategy = str(fact.data.strategy or "RollingUpdate")
     for claim, line, ypath, read_only in claims:
         if read_only:
             continue
@@ -74,7 +74,7 @@ def rwo_volume_shared_by_pods(path: str, fact, index: RepoIndex) -> Iterator[Fin
                         f"{claim!r}: replicas scheduled on another node cannot attach it",
                 evidence=f"claimName: {claim} ({shown})",
             )
-        elif strategy == "RollingUpdate" and not fact.get("no_surge"):
+        elif strategy == "RollingUpdate" and not fact.data.no_surge:
             yield CHECK.finding(
                 Pos(line, line, tuple(ypath), path=path), resource=f"Deployment/{name}",
                 message=f"Deployment/{name} mounts the {shown} claim {claim!r} and rolls out with RollingUpdate: "

@@ -4,6 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.topics import WORKLOAD_POD, WORKLOAD_SA
 
 CHECK = Check(
     code="K8S019",
@@ -32,24 +33,24 @@ CHECK = Check(
 def _opted_out(index: RepoIndex) -> dict[str, set[str | None]]:
     """ServiceAccounts anywhere in the repository that opt out, by name -> namespaces."""
     opted_out: dict[str, set[str | None]] = {}
-    for _, fact in index.facts("workload:sa"):
-        if fact.get("automount") is False:
-            opted_out.setdefault(str(fact.get("name")), set()).add(fact.get("namespace"))
+    for _, fact in index.facts(WORKLOAD_SA):
+        if fact.data.automount is False:
+            opted_out.setdefault(str(fact.data.name), set()).add(fact.data.namespace)
     return opted_out
 
 
-@CHECK.on_each("workload:pod")
+@CHECK.on_each(WORKLOAD_POD)
 def service_account_token_automount(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    automount = fact.get("automount")
+    automount = fact.data.automount
     if automount is not None:  # false is the fix; true is a deliberate opt-in
         return
-    account = str(fact.get("service_account") or "default")
+    account = str(fact.data.service_account or "default")
     namespaces = index.derived("K8S019:opted-out", ("workload:sa",), _opted_out).get(account, set())
-    namespace = fact.get("namespace")
+    namespace = fact.data.namespace
     # the namespace is often set by a kustomization, so an unset one matches any
     if namespaces and (namespace is None or None in namespaces or namespace in namespaces):
         return
-    resource = str(fact.get("resource") or "")
+    resource = str(fact.data.resource or "")
     line = fact.line
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("automountServiceAccountToken",), path=path),

@@ -9,6 +9,7 @@ from ..models.images import ImageRef, parse_image
 from ..models.k8s.objects import K8sObject, Workload
 from ..models.yamlnodes import YMap
 from ..scope import provided
+from ..models.topics import KUSTOMIZE_IMAGES
 
 
 # -- workloads and containers --------------------------------------------------------------
@@ -52,8 +53,8 @@ def image_name(ref: ImageRef) -> str:
 def kustomize_overrides(index: RepoIndex) -> dict[str, list[tuple[str, str, str]]]:
     """Image name -> [(newName, newTag, digest)] from every kustomization's ``images:``."""
     out: dict[str, list[tuple[str, str, str]]] = {}
-    for _, fact in index.facts("kustomize:images"):
-        for entry in fact.get("images") or ():
+    for _, fact in index.facts(KUSTOMIZE_IMAGES):
+        for entry in fact.data.images or ():
             if isinstance(entry, tuple) and len(entry) == 4:
                 name, new_name, new_tag, digest = (str(part) for part in entry)
                 out.setdefault(name, []).append((new_name, new_tag, digest))
@@ -115,7 +116,7 @@ CERT_MANAGER_KINDS = ("Issuer", "ClusterIssuer", "Certificate")
 def cert_manager_objects(index: RepoIndex):
     for kind in CERT_MANAGER_KINDS:
         for path, fact in index.k8s(kind):
-            if str(fact.get("api") or "").startswith(("cert-manager.io/", "certmanager.k8s.io/")):
+            if str(fact.data.api or "").startswith(("cert-manager.io/", "certmanager.k8s.io/")):
                 yield kind, path, fact
 
 
@@ -130,7 +131,7 @@ _SERVER_TOPICS = frozenset(f"k8s:{kind}" for kind in PROMETHEUS_SERVER_KINDS)
 
 
 def _prometheus_workload(fact) -> bool:
-    for image in fact.get("main_images") or fact.get("images") or ():
+    for image in fact.data.main_images or fact.data.images or ():
         name = parse_image(str(image)).name.lower()
         if name == "prometheus" or name.startswith("prometheus-operator"):
             return True
@@ -142,7 +143,7 @@ def _prometheus_fact(_path: str, fact) -> bool:
     if fact.topic in _SERVER_TOPICS:
         return _prometheus_workload(fact)
     if fact.topic == "k8s:CustomResourceDefinition":
-        return str(fact.get("name") or "") == "prometheuses.monitoring.coreos.com"
+        return str(fact.data.name or "") == "prometheuses.monitoring.coreos.com"
     return False
 
 

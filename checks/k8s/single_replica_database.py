@@ -39,22 +39,22 @@ CHECK = Check(
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in REPLICATED_KINDS))
 def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iterator[Finding]:
-    replicas = fact.get("replicas")
+    replicas = fact.data.replicas
     if replicas is not None and replicas != 1:  # 0 is scaled down on purpose; 2+ is replicated
         return
     names = configured_images(ctx.option("images") if ctx is not None else None)
-    caches = set(fact.get("caches") or ())  # Redis-family caches (data-store model): nothing to fail over
-    stores = sorted({image for image in fact.get("servers") or ()
+    caches = set(fact.data.caches or ())  # Redis-family caches (data-store model): nothing to fail over
+    stores = sorted({image for image in fact.data.servers or ()
                      if image not in caches and is_database_image(parse_image(image), names)})
     if not stores:
         return
-    kind, name = fact.topic.split(":", 1)[1], str(fact.get("name"))
+    kind, name = fact.topic.split(":", 1)[1], str(fact.data.name)
     # a Kustomize overlay (patch file, inline patch or `replicas:` field) that builds this
     # workload with more replicas replicates it where it is deployed
-    counts = overlay_replicas(index, path, kind, name, fact.get("namespace"))
+    counts = overlay_replicas(index, path, kind, name, fact.data.namespace)
     if counts and max(count for count, _ in counts) >= 2:
         return
-    line = fact.get("replicas_line") or fact.line
+    line = fact.data.replicas_line or fact.line
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("spec", "replicas"), path=path),
         resource=f"{kind}/{name}",

@@ -42,12 +42,12 @@ CHECK = Check(
 def vendored_upstream_bundle(index: RepoIndex) -> Iterator[Finding]:
     groups: dict[tuple[str, str], list[tuple[str, object]]] = {}
     for path, fact in index.facts("vendored:file"):
-        key = (str(fact.get("component")), str(fact.get("version") or ""))
+        key = (str(fact.data.component), str(fact.data.version or ""))
         groups.setdefault(key, []).append((path, fact))
     for (component, version), members in sorted(groups.items()):
         members.sort(key=lambda item: item[0])
         path, fact = members[0]
-        objects = sum(len(f.get("resources") or ()) for _, f in members)
+        objects = sum(len(f.data.resources or ()) for _, f in members)
         folders = sorted({posixpath.dirname(p) or "." for p, _ in members})
         where = (f"in {len(members)} files across {len(folders)} folders ({', '.join(folders[:4])}"
                  f"{' and more' if len(folders) > 4 else ''})") if len(members) > 1 else f"in {path}"
@@ -56,6 +56,6 @@ def vendored_upstream_bundle(index: RepoIndex) -> Iterator[Finding]:
             Pos(fact.line, fact.line, ("vendored", component), path=path),
             resource=f"vendored/{component}",
             message=f"vendored {named}: {objects} objects {where} are the vendor's install manifest "
-                    f"({fact.get('reason')}); not audited as this repository's configuration",
+                    f"({fact.data.reason}); not audited as this repository's configuration",
             evidence=f"{component} version: {version or 'unknown'}",
         )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
+
+from .topics import FactData
+
+D = TypeVar("D", bound=FactData)
 
 
 class FileKind(str):
@@ -88,44 +92,30 @@ FileKind.YAML = FileKind.define("yaml", infra=False)  # YAML we read but that is
 
 
 @dataclass(frozen=True)
-class Fact:
+class Fact(Generic[D]):
     """One thing a file tells the repository (an object, an env key, a script trait).
 
-    ``topic`` groups facts across files (``"k8s:Deployment"``, ``"env:key"``);
-    ``key`` names the thing within the topic; ``data`` holds a few details as
-    sorted ``(name, value)`` pairs so facts compare equal when nothing changed.
+    ``topic`` groups facts across files (``"k8s:Deployment"``, ``"env:key"``; the names
+    and schemas are in :mod:`.topics`); ``key`` names the thing within the topic;
+    ``data`` is the topic's frozen dataclass (``fact.data.replicas``), so facts compare
+    equal when nothing changed.
     """
 
     topic: str
     key: str
     line: int | None = None
     ypath: tuple = ()
-    data: tuple = ()
-    _lookup: dict = field(default=None, compare=False, repr=False, hash=False)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        try:
-            lookup = dict(self.data)
-        except (TypeError, ValueError):
-            lookup = {}
-        object.__setattr__(self, "_lookup", lookup)
+    data: D = None  # type: ignore[assignment]
 
     def get(self, name: str, default: Any = None) -> Any:
-        """One detail by name, in constant time (repository checks call this a lot)."""
-        return self._lookup.get(name, default)
+        """Gone: facts are typed.  Kept only to say so to code written before."""
+        raise AttributeError(f"Fact.get({name!r}) is gone: facts are typed, read fact.data.{name} "
+                             f"(topics and fields: checks/models/topics.py)")
 
     @staticmethod
     def pack(**values: Any) -> tuple:
-        return tuple(sorted((k, _freeze(v)) for k, v in values.items() if v is not None))
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_freeze(v) for v in value]
-        return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
-    return value
+        """Gone: build the topic's dataclass (``WorkloadImageData(image=...)``, see models/topics.py)."""
+        raise TypeError("Fact.pack is gone: facts hold their topic's dataclass (checks/models/topics.py)")
 
 
 @dataclass(frozen=True)

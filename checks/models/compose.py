@@ -117,6 +117,7 @@ def literal_default(value: Any) -> str | None:
 
 # the moving-tag rule lives with the other image questions, so every domain agrees
 from .images import MOVING_TAGS, VARIANT_TAGS, floating_image, is_moving_tag  # noqa: E402,F401
+from .topics import COMPOSE_SERVICE, ComposeServiceData
 
 
 @dataclass(frozen=True)
@@ -642,7 +643,7 @@ def builds_by_dockerfile(facts: Iterable[tuple[str, Fact]]) -> dict[str, list[tu
     facts: where Docker takes the context a Dockerfile is built with."""
     out: dict[str, list[tuple[str, str]]] = {}
     for path, fact in facts:
-        files = fact.get("build_files")
+        files = fact.data.build_files
         if files:
             context, dockerfile = files
             out.setdefault(dockerfile, []).append((context, f"{path} service {fact.key!r}"))
@@ -682,8 +683,8 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
         parsed.units.append(compose)
         for service in compose.services:
             parsed.facts.append(Fact(
-                "compose:service", service.name, service.line, service.ypath,
-                Fact.pack(image=service.image, build=service.builds,
+                COMPOSE_SERVICE, service.name, service.line, service.ypath,
+                ComposeServiceData(image=service.image, build=service.builds,
                           env=sorted(v.name for v in service.environment()),
                           # additive (DKR016): where a local build's context and Dockerfile are
                           build_files=service.build_files(),

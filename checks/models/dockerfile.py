@@ -40,6 +40,7 @@ from .images import ImageRef, parse_image
 from .shell_hosts import dockerfile_shells
 # the user/root model is shared by every domain (Dockerfile, compose, Kubernetes)
 from .users import is_root_user, privilege_drop  # noqa: F401
+from .topics import DOCKER_BASE, DOCKER_FILE, DockerBaseData, DockerFileData
 
 #: every instruction the Dockerfile reference knows (plus the deprecated MAINTAINER)
 KNOWN_INSTRUCTIONS = frozenset(
@@ -575,8 +576,8 @@ def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
             continue  # a reference to an earlier stage is not an image
         image = stage.image
         parsed.facts.append(Fact(
-            "docker:base", stage.base, stage.line, stage.from_instr.ypath,
-            data=Fact.pack(
+            DOCKER_BASE, stage.base, stage.line, stage.from_instr.ypath,
+            data=DockerBaseData(
                 stage=stage.key,
                 final=stage is final,
                 scratch=stage.scratch or None,
@@ -589,8 +590,8 @@ def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
     ports = [w for s in final.chain() for i in s.all("EXPOSE") for w in i.words]
     copies = context_copies(dockerfile)
     parsed.facts.append(Fact(
-        "docker:file", dockerfile.path, final.line, ("file",),
-        data=Fact.pack(
+        DOCKER_FILE, dockerfile.path, final.line, ("file",),
+        data=DockerFileData(
             final_user=user[0] if user else None,
             healthcheck=bool(healthcheck is not None and not healthcheck.args.strip().upper().startswith("NONE")),
             stages=len(dockerfile.stages),

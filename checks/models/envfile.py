@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..api import Pos
 from .base import Fact, FileKind, ParsedFile
+from .topics import ENV_KEY, EnvKeyData
 
 __all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base"]
 
@@ -183,14 +184,14 @@ def parse(path: str, text: str) -> ParsedFile:
         if entry.key in seen:
             continue
         seen.add(entry.key)
-        parsed.facts.append(Fact("env:key", entry.key, entry.line, entry.ypath,
-                                 Fact.pack(example=example, empty=not entry.value)))
+        parsed.facts.append(Fact(ENV_KEY, entry.key, entry.line, entry.ypath,
+                                 EnvKeyData(example=example, empty=not entry.value)))
     if example:  # `# SMTP_PASSWORD=` in an example documents an optional key
         for key, line in commented_keys(text):
             if key not in seen:
                 seen.add(key)
-                parsed.facts.append(Fact("env:key", key, line, ("env", key),
-                                         Fact.pack(example=True, empty=True, commented=True)))
+                parsed.facts.append(Fact(ENV_KEY, key, line, ("env", key),
+                                         EnvKeyData(example=True, empty=True, commented=True)))
     return parsed
 
 

@@ -23,6 +23,8 @@ from .base import Fact, ParsedFile
 from .components import component_names, is_remote
 from .helm import HelmValues, embedded_values
 from .yamlnodes import YList, YMap
+from .topics import GITOPS_SOURCE, GITOPS_SYNC, INSTALL, GitopsSourceData, GitopsSyncData, InstallData
+from .topics import GITOPS_PLACEHOLDER_SECRET, KUSTOMIZE_IMAGE, GitopsPlaceholderSecretData, KustomizeImageData
 
 FLUX_HELM = "helm.toolkit.fluxcd.io/"
 FLUX_SOURCE = "source.toolkit.fluxcd.io/"
@@ -124,8 +126,8 @@ def _placeholder_secret(obj) -> list[Fact]:
             line = line or section.key_line(key)
     if not verdicts or not all(verdicts):
         return []
-    return [Fact("gitops:placeholder-secret", f"{obj.path}#{obj.doc_index}/{obj.name}", obj.line, obj.ypath,
-                 Fact.pack(name=obj.name, namespace=obj.namespace, keys=tuple(keys[:6]), value_line=line,
+    return [Fact(GITOPS_PLACEHOLDER_SECRET, f"{obj.path}#{obj.doc_index}/{obj.name}", obj.line, obj.ypath,
+                 GitopsPlaceholderSecretData(name=obj.name, namespace=obj.namespace, keys=tuple(keys[:6]), value_line=line,
                            reconcile=annotations.get("kustomize.toolkit.fluxcd.io/reconcile"),
                            argo=annotations.get("argocd.argoproj.io/compare-options")
                            or annotations.get("argocd.argoproj.io/sync-options")))]
@@ -152,7 +154,7 @@ def _helm_release(obj) -> tuple[list[Fact], list[HelmValues]]:
     else:
         ypath = tuple(chart_spec.ypath)
         line = spec.map("chart").key_line("spec") if "chart" in spec else obj.line
-    facts = [Fact("install", _key(obj.path, ypath), line, ypath, Fact.pack(
+    facts = [Fact(INSTALL, _key(obj.path, ypath), line, ypath, InstallData(
         via="HelmRelease", names=names, chart=chart, release=obj.name, namespace=obj.namespace,
         version=_text(version), has_version="version" in chart_spec,
         version_line=chart_spec.key_line("version") if "version" in chart_spec else line,
@@ -172,7 +174,7 @@ def _flux_helm_chart(obj) -> list[Fact]:
     chart = _text(spec.get("chart"))
     source = _ref(spec.map("sourceRef"), "HelmRepository")
     ypath = tuple(spec.ypath)
-    return [Fact("install", _key(obj.path, ypath), obj.line, ypath, Fact.pack(
+    return [Fact(INSTALL, _key(obj.path, ypath), obj.line, ypath, InstallData(
         via="HelmChart", names=component_names(chart) if chart else (), chart=chart, release=obj.name,
         namespace=obj.namespace, version=_text(spec.get("version")), has_version="version" in spec,
         version_line=spec.key_line("version") if "version" in spec else obj.line, source_ref=source,
@@ -191,7 +193,7 @@ def _flux_source(obj) -> list[Fact]:
     ref_line = ref.key_line(ref_kind) if ref_kind else (
         spec.key_line("ref") if "ref" in spec else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
     layer = spec.map("layerSelector").get("mediaType")
-    return [Fact("gitops:source", f"{obj.kind}/{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
+    return [Fact(GITOPS_SOURCE, f"{obj.kind}/{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, GitopsSourceData(
         kind=obj.kind, name=obj.name, namespace=obj.namespace, url=url,
         names=component_names(url) if url and obj.kind != "HelmRepository" else (),
         ref_kind=ref_kind, ref=ref_value, ref_line=ref_line,
@@ -204,7 +206,7 @@ def _flux_kustomization(obj) -> list[Fact]:
     spec = obj.spec
     source = _ref(spec.map("sourceRef"), "GitRepository")
     path = _text(spec.get("path")) or "./"
-    return [Fact("gitops:sync", _key(obj.path, tuple(obj.ypath)), obj.line, obj.ypath, Fact.pack(
+    return [Fact(GITOPS_SYNC, _key(obj.path, tuple(obj.ypath)), obj.line, obj.ypath, GitopsSyncData(
         controller="flux", kind="Kustomization", name=obj.name, namespace=obj.namespace, path=path,
         source_ref=source, target_namespace=_text(spec.get("targetNamespace")),
         names=component_names(obj.name) + (component_names(source[2]) if source else ()),
@@ -237,12 +239,12 @@ def _argo(obj) -> tuple[list[Fact], list[HelmValues]]:
         ypath = tuple(source.ypath)
         if chart:
             names = component_names(chart) + (component_names(repo) if repo and repo.startswith("oci://") else ())
-            facts.append(Fact("install", _key(obj.path, ypath), source.line, ypath, Fact.pack(
+            facts.append(Fact(INSTALL, _key(obj.path, ypath), source.line, ypath, InstallData(
                 via=via, names=names, chart=chart, release=obj.name, namespace=namespace,
                 version=_text(revision), has_version="targetRevision" in source, version_line=rev_line,
                 repo=repo, hint=obj.name)))
         elif repo and ("path" in source or source.get("ref") is None):  # not a `ref:` source of value files
-            facts.append(Fact("gitops:sync", _key(obj.path, ypath), source.line, ypath, Fact.pack(
+            facts.append(Fact(GITOPS_SYNC, _key(obj.path, ypath), source.line, ypath, GitopsSyncData(
                 controller="argo", kind=via, name=obj.name, namespace=obj.namespace, repo=repo,
                 path=_text(source.get("path")) or ".", revision=_text(revision),
                 has_revision="targetRevision" in source, revision_line=rev_line,
@@ -278,21 +280,21 @@ def kustomization_extras(k) -> tuple[list[Fact], list[HelmValues]]:
             if not isinstance(entry, str) or not is_remote(entry):
                 continue
             ypath = tuple(seq.ypath) + (index,)
-            facts.append(Fact("install", _key(k.path, ypath), seq.item_line(index), ypath, Fact.pack(
+            facts.append(Fact(INSTALL, _key(k.path, ypath), seq.item_line(index), ypath, InstallData(
                 via="kustomize", names=component_names(entry), url=entry.strip(), field=field_name)))
     images = k.doc.list("images")
     for index, item in images.maps():
         if item.get("name") is None:
             continue
-        facts.append(Fact("kustomize:image", _key(k.path, tuple(item.ypath)), images.item_line(index), tuple(item.ypath),
-                          Fact.pack(name=str(item.get("name")), new_name=_text(item.get("newName")),
+        facts.append(Fact(KUSTOMIZE_IMAGE, _key(k.path, tuple(item.ypath)), images.item_line(index), tuple(item.ypath),
+                          KustomizeImageData(name=str(item.get("name")), new_name=_text(item.get("newName")),
                                     new_tag=_text(item.get("newTag")), digest=_text(item.get("digest")),
                                     tag_line=item.key_line("newTag") if "newTag" in item else images.item_line(index))))
     seq = k.doc.list("helmCharts")
     for index, item in seq.maps():
         chart = _text(item.get("name"))
         ypath = tuple(item.ypath)
-        facts.append(Fact("install", _key(k.path, ypath), seq.item_line(index), ypath, Fact.pack(
+        facts.append(Fact(INSTALL, _key(k.path, ypath), seq.item_line(index), ypath, InstallData(
             via="kustomize helmCharts", names=component_names(chart) if chart else (), chart=chart,
             release=_text(item.get("releaseName")) or chart, namespace=_text(item.get("namespace")),
             version=_text(item.get("version")), has_version="version" in item,
@@ -310,8 +312,8 @@ def extend(parsed: ParsedFile, facts_and_values: tuple[list[Fact], list[HelmValu
     facts, values = facts_and_values
     parsed.facts.extend(facts)
     parsed.units.extend(values)
-    remote = [str(f.get("url")) for f in facts if f.topic == "install" and f.get("via") == "kustomize"]
-    charts = [str(f.get("chart")) for f in facts if f.topic == "install" and f.get("via") == "kustomize helmCharts"]
+    remote = [str(f.data.url) for f in facts if f.topic == "install" and f.data.via == "kustomize"]
+    charts = [str(f.data.chart) for f in facts if f.topic == "install" and f.data.via == "kustomize helmCharts"]
     if remote:  # the scope notice: what this kustomization builds that auditui does not read
         shown = ", ".join(remote[:3]) + (f" and {len(remote) - 3} more" if len(remote) > 3 else "")
         parsed.notices.append(f"{len(remote)} remote resource(s) not read, so not audited: {shown}")
@@ -356,7 +358,7 @@ def script_installs(script) -> list[Fact]:
             if chart.startswith((".", "/")) or "$" in chart:
                 continue  # a chart in the repository (read as such) or a variable
             ypath = command.ypath + ("helm",)
-            facts.append(Fact("install", _key(script.path, ypath), command.line, ypath, Fact.pack(
+            facts.append(Fact(INSTALL, _key(script.path, ypath), command.line, ypath, InstallData(
                 via="script", names=component_names(chart), chart=chart, release=release or None,
                 version=version, has_version=version is not None, version_line=command.line)))
         elif seg.name in ("kubectl", "oc") and len(argv) > 2 and argv[1] in ("apply", "create", "replace"):
@@ -368,6 +370,6 @@ def script_installs(script) -> list[Fact]:
                     url = word.split("=", 1)[1]
                 if url and is_remote(url) and "$" not in url:
                     ypath = command.ypath + ("kubectl", i)
-                    facts.append(Fact("install", _key(script.path, ypath), command.line, ypath, Fact.pack(
+                    facts.append(Fact(INSTALL, _key(script.path, ypath), command.line, ypath, InstallData(
                         via="script", names=component_names(url), url=url)))
     return facts

@@ -27,6 +27,7 @@ from ..api import Pos
 from .base import AtDoc, Fact, FileKind, ParsedFile
 from .components import component_names
 from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
+from .topics import HELM_CHART, HELM_REQUIREMENTS, HELM_VALUES, INSTALL, HelmChartData, HelmRequirementsData, HelmValuesData, InstallData
 
 _VALUES_NAME_RE = re.compile(r"^(?:.*[._-])?values(?:[._-].*)?\.ya?ml$", re.IGNORECASE)
 CHART_NAMES = ("Chart.yaml", "Chart.yml")
@@ -155,16 +156,16 @@ def chart_facts(chart: HelmChart) -> list[Fact]:
             continue
         names = component_names(dep.name) + tuple(n for n in component_names(dep.repository)
                                                    if dep.repository.startswith("oci://"))
-        facts.append(Fact("install", f"{chart.path}#{'/'.join(map(str, dep.ypath))}", dep.line, dep.ypath,
-                          Fact.pack(via="Chart.yaml" if not chart.requirements else "requirements.yaml",
+        facts.append(Fact(INSTALL, f"{chart.path}#{'/'.join(map(str, dep.ypath))}", dep.line, dep.ypath,
+                          InstallData(via="Chart.yaml" if not chart.requirements else "requirements.yaml",
                                     names=names, chart=dep.name, version=None if version is None else str(version),
                                     repo=dep.repository or None, release=chart.name)))
     if chart.requirements:
-        facts.append(Fact("helm:requirements", chart.directory, chart.line, chart.ypath,
-                          Fact.pack(deps=tuple(deps), path=chart.path)))
+        facts.append(Fact(HELM_REQUIREMENTS, chart.directory, chart.line, chart.ypath,
+                          HelmRequirementsData(deps=tuple(deps), path=chart.path)))
         return facts
     app_version = chart.doc.get("appVersion")
-    facts.append(Fact("helm:chart", chart.directory, chart.line, chart.ypath, Fact.pack(
+    facts.append(Fact(HELM_CHART, chart.directory, chart.line, chart.ypath, HelmChartData(
         name=chart.name, path=chart.path, version=None if chart.doc.get("version") is None else str(chart.doc.get("version")),
         app_version=None if app_version in (None, "") else str(app_version),
         library=chart.library or None, deps=tuple(deps) or None,
@@ -361,7 +362,7 @@ def values_facts(values: HelmValues) -> list[Fact]:
     for image in values_images(values.root):
         if image.tag == "" and not image.digest and image.node is not None:
             empty_tags.append((image.image, image.node.key_line(image.key), values.dotted(image.node, image.key)))
-    return [Fact("helm:values", values.path, values.line, values.ypath, Fact.pack(
+    return [Fact(HELM_VALUES, values.path, values.line, values.ypath, HelmValuesData(
         dir=chart_dir(values.path),
         empty_resources=tuple(empty_resources) or None, set_resources=tuple(set_resources) or None,
         empty_security=tuple(empty_security) or None, set_security=tuple(set_security) or None,

@@ -57,6 +57,7 @@ from .shell_ops import (  # the semantic layer; public names are re-exported for
     script_traits,
 )
 from .secrets import PASSWORD_ENV, PASSWORD_PROGRAMS, argv_secrets, classify_value, scrub_line
+from .topics import IAC, SHELL_BACKUP, SHELL_CLOUD, SHELL_DEPLOY, SHELL_OFFSITE, SHELL_RETENTION, IacData, ShellBackupData, ShellCloudData, ShellDeployData, ShellOffsiteData, ShellRetentionData
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -419,8 +420,8 @@ def script_facts(script: ShellScript) -> list[Fact]:
                     position = script.commands.index(command)
                     if targets and all(_is_removed(t, position, removed) for t in targets):
                         local = False  # a temporary file, deleted once it was shipped or archived
-                facts.append(Fact("shell:backup", path, command.line, command.ypath,
-                                  Fact.pack(tool=tool, local=local, streamed=streamed, text=masked(command.text, segments)[:200])))
+                facts.append(Fact(SHELL_BACKUP, path, command.line, command.ypath,
+                                  ShellBackupData(tool=tool, local=local, streamed=streamed, text=masked(command.text, segments)[:200])))
             if _offsite_segment(seg):
                 offsite = True
             if _retention_segment(seg, command):
@@ -442,18 +443,18 @@ def script_facts(script: ShellScript) -> list[Fact]:
                 iac = True
     backups = [f for f in facts if f.topic == "shell:backup"]
     if offsite and (backups or traits.get("backup") or "backup" in path.lower() or "dump" in path.lower()):
-        facts.append(Fact("shell:offsite", path))
+        facts.append(Fact(SHELL_OFFSITE, path, data=ShellOffsiteData()))
     elif offsite and any(("backup" in c.text.lower() or ".sql" in c.text.lower() or "dump" in c.text.lower()) and any(_offsite_segment(s) for s in c.segments) for c in script.commands):
-        facts.append(Fact("shell:offsite", path))
+        facts.append(Fact(SHELL_OFFSITE, path, data=ShellOffsiteData()))
     if retention:
-        facts.append(Fact("shell:retention", path))
+        facts.append(Fact(SHELL_RETENTION, path, data=ShellRetentionData()))
     if traits.get("deploy"):
-        facts.append(Fact("shell:deploy", path))
+        facts.append(Fact(SHELL_DEPLOY, path, data=ShellDeployData()))
     if clis:
-        facts.append(Fact("shell:cloud", path, first_cloud.line if first_cloud else None, (),
-                          Fact.pack(clis=sorted(clis), mutating=sorted(mutating_cloud))))
+        facts.append(Fact(SHELL_CLOUD, path, first_cloud.line if first_cloud else None, (),
+                          ShellCloudData(clis=sorted(clis), mutating=sorted(mutating_cloud))))
     if iac:
-        facts.append(Fact("iac", path, data=Fact.pack(source="shell")))
+        facts.append(Fact(IAC, path, data=IacData(source="shell")))
     return facts
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from .base import Fact, FileKind, ParsedFile
+from .topics import CODE_ENV_READ, CodeEnvReadData
 
 _MARKERS = ("environ", "getenv", "Getenv", "LookupEnv", "process.env", "import.meta.env", "ENV[", "ENV.fetch", "$_ENV", "env::var")
 _NAME = r"([A-Za-z_][A-Za-z0-9_]*)"
@@ -131,5 +132,5 @@ def parse(path: str, text: str) -> ParsedFile:
     except Exception:  # pragma: no cover - never raise on odd input
         return parsed
     for name, line, default in reads:
-        parsed.facts.append(Fact("code:env-read", name, line, ("env-read", name), Fact.pack(default=default, lang=lang)))
+        parsed.facts.append(Fact(CODE_ENV_READ, name, line, ("env-read", name), CodeEnvReadData(default=default, lang=lang)))
     return parsed

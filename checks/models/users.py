@@ -303,7 +303,7 @@ def judge_image(run_as: dict, scripts: dict[str, tuple[str, int]], context: str 
 
 def scripts_that_step_down(facts) -> dict[str, tuple[str, int]]:
     """``shell:privdrop`` facts as path -> (tool, line): the scripts :func:`judge_image` reads."""
-    return {path: (str(fact.get("tool")), fact.line or 0) for path, fact in facts}
+    return {path: (str(fact.data.tool), fact.line or 0) for path, fact in facts}
 
 
 def _configured(ref: ImageRef, extra: tuple[str, ...]) -> bool:

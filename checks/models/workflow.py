@@ -26,6 +26,7 @@ from typing import Any, Iterator
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .shell_hosts import workflow_shells
 from .yamlnodes import YamlDoc, YMap
+from .topics import WORKFLOW, WORKFLOW_IMAGE_BUILD, WorkflowData, WorkflowImageBuildData
 
 __all__ = [
     "Workflow",
@@ -719,16 +720,16 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
     jobs = wf.jobs
     facts = [
         Fact(
-            "workflow", wf.path, wf.line, wf.ypath,
-            Fact.pack(triggers=sorted(wf.triggers), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name),
+            WORKFLOW, wf.path, wf.line, wf.ypath,
+            WorkflowData(triggers=sorted(wf.triggers), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name),
         )
     ]
     for job in jobs:
         for build in job.image_builds():
             facts.append(
                 Fact(
-                    "workflow:image-build", f"{wf.path}#{job.id}", build.step.line, build.step.ypath,
-                    Fact.pack(job=job.id, context=build.context, dockerfile=build.dockerfile, push=build.push),
+                    WORKFLOW_IMAGE_BUILD, f"{wf.path}#{job.id}", build.step.line, build.step.ypath,
+                    WorkflowImageBuildData(job=job.id, context=build.context, dockerfile=build.dockerfile, push=build.push),
                 )
             )
             break

@@ -4,6 +4,7 @@ from ..classify import YAML_EXT, ci_tool, iac_tool
 from ..filetypes import NamedFile
 from ..models.base import Fact
 from . import cloud_deploy_without_iac, compose_database_without_backup, no_ci_pipeline, no_monitoring
+from ..models.topics import CI, IAC, CiData, IacData
 
 CHECKS = (
     no_ci_pipeline.CHECK,             # REPO001
@@ -16,11 +17,11 @@ CHECKS = (
 # -- files known by name alone: CI systems and infrastructure as code (see checks/filetypes.py) --
 NAMED_FILES = (
     NamedFile("ci", lambda rel: ci_tool(rel) is not None,
-              lambda rel, text: Fact("ci", rel, data=Fact.pack(tool=ci_tool(rel)))),
+              lambda rel, text: Fact(CI, rel, data=CiData(tool=ci_tool(rel)))),
     NamedFile("iac", lambda rel: iac_tool(rel) is not None,
-              lambda rel, text: Fact("iac", rel, data=Fact.pack(tool=iac_tool(rel)))),
+              lambda rel, text: Fact(IAC, rel, data=IacData(tool=iac_tool(rel)))),
     # CloudFormation templates by content (any YAML file holding a template version)
     NamedFile("cloudformation", lambda rel: rel.lower().endswith(YAML_EXT),
-              lambda rel, text: Fact("iac", rel, data=Fact.pack(tool="cloudformation"))
+              lambda rel, text: Fact(IAC, rel, data=IacData(tool="cloudformation"))
               if "AWSTemplateFormatVersion" in text else None),
 )

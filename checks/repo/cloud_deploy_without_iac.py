@@ -7,6 +7,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.base import FileKind
+from ..models.topics import IAC, KUSTOMIZATION, SHELL_CLOUD
 
 CHECK = Check(
     code="REPO002",
@@ -42,14 +43,14 @@ def _any_fact(_path: str, _fact) -> bool:
 def cloud_deploy_without_iac(index: RepoIndex) -> Iterator[Finding]:
     scripts: list[str] = []
     clis: set[str] = set()
-    for path, fact in index.facts("shell:cloud"):
-        mutating = fact.get("mutating") or ()
+    for path, fact in index.facts(SHELL_CLOUD):
+        mutating = fact.data.mutating or ()
         if mutating:
             scripts.append(path)
             clis.update(mutating)
     if not scripts:
         return
-    if index.has("iac") or index.has("kustomization") or index.has_kind(FileKind.HELM_TEMPLATE):
+    if index.has(IAC) or index.has(KUSTOMIZATION) or index.has_kind(FileKind.HELM_TEMPLATE):
         return
     if index.count_where("k8s-objects", ("k8s:",), _any_fact):
         return  # Kubernetes manifests describe (part of) the infrastructure; a count, not a listing of kinds

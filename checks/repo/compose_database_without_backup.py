@@ -9,6 +9,7 @@ from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.datastore import SYSTEMS_OF_RECORD, Role
 from ..scope import provided
+from ..models.topics import COMPOSE_SERVICE
 
 CHECK = Check(
     code="REPO003",
@@ -44,7 +45,7 @@ _DEV_WORDS = {"dev", "development", "local", "test", "tests", "testing", "ci", "
 def _primary_database(fact) -> bool:
     """A system of record (data-store model): caches, key-value stores, queues, search indexes
     and coordination services are rebuilt or replicated, not restored."""
-    store = fact.get("store")
+    store = fact.data.store
     if store is None:
         return False
     _engine, role, _cache = store
@@ -57,9 +58,9 @@ def _backup_fact(_path: str, fact) -> bool:
     if topic == "shell:backup":
         return True
     if topic.startswith("k8s:"):
-        return topic in ("k8s:Schedule", "k8s:Backup") or "backup" in topic.lower() or bool(fact.get("backup"))
+        return topic in ("k8s:Schedule", "k8s:Backup") or "backup" in topic.lower() or bool(fact.data.backup)
     if topic == "compose:service":
-        text = f"{fact.key} {fact.get('image') or ''}".lower()
+        text = f"{fact.key} {fact.data.image or ''}".lower()
         return any(word in text for word in _BACKUP_WORDS)
     return False
 
@@ -81,11 +82,11 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
         return
     if backup_evidence(index):
         return
-    for path, fact in index.facts("compose:service"):
+    for path, fact in index.facts(COMPOSE_SERVICE):
         if not _compose_database(path, fact):
             continue
         yield CHECK.finding(
             resource=f"service/{fact.key}", symbol=(path,),
-            message=f"database service {fact.key!r} ({fact.get('image') or fact.get('store')[0]}) in {path} is never backed up: "
+            message=f"database service {fact.key!r} ({fact.data.image or fact.data.store[0]}) in {path} is never backed up: "
                     "no dump script, backup service or backup job found",
         )

@@ -7,6 +7,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.base import FileKind
+from ..models.topics import CI, IAC, SHELL_DEPLOY, WORKFLOW
 
 CHECK = Check(
     code="REPO001",
@@ -39,12 +40,12 @@ _DEPLOYABLE = (FileKind.DOCKERFILE, FileKind.COMPOSE, FileKind.KUBERNETES, FileK
 
 @CHECK.on_repo
 def no_ci_pipeline(index: RepoIndex) -> Iterator[Finding]:
-    if index.has("workflow") or index.has("ci") or index.has_kind(FileKind.WORKFLOW):
+    if index.has(WORKFLOW) or index.has(CI) or index.has_kind(FileKind.WORKFLOW):
         return
     what = [kind.value for kind in _DEPLOYABLE if index.has_kind(kind)]
-    if index.has("shell:deploy"):
+    if index.has(SHELL_DEPLOY):
         what.append("deploy scripts")
-    if index.has("iac"):
+    if index.has(IAC):
         what.append("infrastructure code")
     if not what:
         return  # nothing deployable: a library or docs repository

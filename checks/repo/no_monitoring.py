@@ -9,6 +9,7 @@ from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
 from ..scope import absence, provided
+from ..models.topics import COMPOSE_SERVICE
 
 CHECK = Check(
     code="REPO004",
@@ -77,19 +78,19 @@ def _evidence_fact(_path: str, fact) -> bool:
     if topic.startswith("k8s:"):
         if topic in _KIND_TOPICS:
             return True
-        if any(_monitoring_image(str(image)) for image in fact.get("images") or ()):
+        if any(_monitoring_image(str(image)) for image in fact.data.images or ()):
             return True
         if topic in _INSTALLER_TOPICS:  # a monitoring stack installed by Flux/Argo/Helm
-            return any(word in str(fact.get("name") or fact.key).lower() for word in _STACK_WORDS)
+            return any(word in str(fact.data.name or fact.key).lower() for word in _STACK_WORDS)
         return False
     if topic == "compose:service":
-        if fact.get("image") and _monitoring_image(str(fact.get("image"))):
+        if fact.data.image and _monitoring_image(str(fact.data.image)):
             return True
-        return bool(_ENV_RE.match(fact.key.upper()) or any(_ENV_RE.match(str(n)) for n in fact.get("env") or ()))
+        return bool(_ENV_RE.match(fact.key.upper()) or any(_ENV_RE.match(str(n)) for n in fact.data.env or ()))
     if topic in ("env:key", "code:env-read"):
         return bool(_ENV_RE.match(fact.key))
     if topic == "workload:pod":  # scraped through prometheus.io/* annotations
-        return bool(fact.get("scrape"))
+        return bool(fact.data.scrape)
     return False
 
 
@@ -106,12 +107,12 @@ def _service_fact(path: str, fact) -> bool:
 
 def _examples(index: RepoIndex, limit: int) -> list[str]:
     """A few services to name in the message, found without listing them all."""
-    out = [f"service/{fact.key}" for path, fact in index.sample("compose:service", limit * 4)
+    out = [f"service/{fact.key}" for path, fact in index.sample(COMPOSE_SERVICE, limit * 4)
            if _service_fact(path, fact)][:limit]
     for kind in _LONG_RUNNING:
         if len(out) >= limit:
             break
-        out.extend(f"{kind}/{fact.get('name') or fact.key}" for _, fact in index.sample(f"k8s:{kind}", limit - len(out)))
+        out.extend(f"{kind}/{fact.data.name or fact.key}" for _, fact in index.sample(f"k8s:{kind}", limit - len(out)))
     return out
 
 

@@ -23,6 +23,7 @@ from . import (
     tls_verification_disabled,
     world_writable_chmod,
 )
+from ..models.topics import SHELL_PRIVDROP, ShellPrivdropData
 
 CHECKS = (
     no_strict_mode.CHECK,                   # SH001
@@ -48,7 +49,7 @@ def _parse(rel: str, text: str) -> ParsedFile:
     parsed = _model.parse(rel, text)
     drop = privilege_drop(text)  # user/root model: an entrypoint that steps down (DKR001, CMP010)
     if drop is not None and parsed.kind is FileKind.SHELL:
-        parsed.facts.append(Fact("shell:privdrop", rel, drop[1], (), Fact.pack(tool=drop[0])))
+        parsed.facts.append(Fact(SHELL_PRIVDROP, rel, drop[1], (), ShellPrivdropData(tool=drop[0])))
     return parsed
 
 

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.topics import SHELL_BACKUP, SHELL_OFFSITE
 
 CHECK = Check(
     code="SH006",
@@ -35,17 +36,17 @@ CHECK = Check(
 
 @CHECK.on_repo
 def backup_not_offsite(index: RepoIndex) -> Iterator[Finding]:
-    if index.has("shell:offsite"):
+    if index.has(SHELL_OFFSITE):
         return  # some script ships backups elsewhere; we cannot tell which dumps it covers
     done: set[str] = set()
-    for path, fact in index.facts("shell:backup"):
-        if not fact.get("local") or fact.get("streamed") or path in done:
+    for path, fact in index.facts(SHELL_BACKUP):
+        if not fact.data.local or fact.data.streamed or path in done:
             continue
         done.add(path)
         name = path.rsplit("/", 1)[-1]
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
             resource=f"script/{name}",
-            message=f"{fact.get('tool')} output is written to the local disk and no script copies backups off the host",
-            evidence=fact.get("text"),
+            message=f"{fact.data.tool} output is written to the local disk and no script copies backups off the host",
+            evidence=fact.data.text,
         )

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.topics import SHELL_BACKUP, SHELL_RETENTION
 
 CHECK = Check(
     code="SH007",
@@ -33,16 +34,16 @@ CHECK = Check(
 
 @CHECK.on_repo
 def backup_without_retention(index: RepoIndex) -> Iterator[Finding]:
-    if index.has("shell:retention"):
+    if index.has(SHELL_RETENTION):
         return
     done: set[str] = set()
-    for path, fact in index.facts("shell:backup"):
-        if not fact.get("local") or path in done:
+    for path, fact in index.facts(SHELL_BACKUP):
+        if not fact.data.local or path in done:
             continue
         done.add(path)
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
             resource=f"script/{path.rsplit('/', 1)[-1]}",
-            message=f"{fact.get('tool')} writes dumps locally and no script deletes old ones (find -mtime, restic forget, ...)",
-            evidence=fact.get("text"),
+            message=f"{fact.data.tool} writes dumps locally and no script deletes old ones (find -mtime, restic forget, ...)",
+            evidence=fact.data.text,
         )

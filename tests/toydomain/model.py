@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from auditui.checks.api import Pos
 from auditui.checks.models.base import Fact, FileKind, ParsedFile
+from auditui.checks.models.topics import FactData, Topic, fact_data
 
 #: a domain defines its own kind of file
 TOY = FileKind.define("toy-hcl")
+
+
+
+@fact_data
+class ToyFileData(FactData):
+    """A toy file: how many settings it holds."""
+
+    emitted_by: ClassVar[str] = "`tests/toydomain/model.py`"
+    settings: int | None = None
+
+
+#: a domain's topics are Topic constants tied to their dataclass
+TOY_FILE: Topic[ToyFileData] = Topic("toy:file", ToyFileData, "path")
 
 _SETTING_RE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*(\S+)")
 
@@ -42,5 +57,5 @@ def parse(path: str, text: str) -> ParsedFile:
         if match:
             model.settings.append(Setting(match.group(1), match.group(2).strip('"'), number))
     parsed = ParsedFile(path, TOY, units=[model])
-    parsed.facts.append(Fact("toy:file", path, data=Fact.pack(settings=len(model.settings))))
+    parsed.facts.append(Fact(TOY_FILE, path, data=ToyFileData(settings=len(model.settings))))
     return parsed

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..base import Fact
 from ..yamlnodes import YList, YMap
+from ..topics import WORKLOAD_DEVHOST, WorkloadDevhostData
 
 
 _HOST_TOKEN_RE = re.compile(r"(?<![\w.-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*")
@@ -78,9 +79,9 @@ def devhost_facts(owner: str, resource: str, where: str, value: Any, at: YMap | 
     for host, category in dev_hosts(value):
         snippet = next((t.strip() for t in value.splitlines() if host in t.lower()), value.strip())
         facts.append(Fact(
-            "workload:devhost", f"{owner}#{'/'.join(map(str, at.ypath + (key,)))}#{host}",
+            WORKLOAD_DEVHOST, f"{owner}#{'/'.join(map(str, at.ypath + (key,)))}#{host}",
             _value_line(at, key, value, host), at.ypath + (key,),
-            Fact.pack(host=host, category=category, where=where, resource=resource,
+            WorkloadDevhostData(host=host, category=category, where=where, resource=resource,
                       snippet=_USERINFO_RE.sub("//", snippet)[:120],
                       multiline=multiline, shared_loopback=shared_loopback,
                       bind=bool(_BIND_WORD_RE.search(bind_key)),

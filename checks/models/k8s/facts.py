@@ -12,6 +12,7 @@ from .objects import WORKLOAD_KINDS, K8sObject, Kustomization, Workload, Workloa
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
 from ..secrets import classify
+from ..topics import KUSTOMIZE_DETAILS, KUSTOMIZE_IMAGES, WORKLOAD_ENV, WORKLOAD_ENV_FROM, WORKLOAD_IMAGE, WORKLOAD_POD, WORKLOAD_SA, K8sObjectData, KustomizeDetailsData, KustomizeImagesData, WorkloadEnvData, WorkloadEnvFromData, WorkloadImageData, WorkloadPodData, WorkloadServiceAccountData
 
 
 def object_facts(obj: K8sObject) -> list[Fact]:
@@ -90,7 +91,7 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     data.update(cluster_facts(obj))
     # patches describe changes to an object defined elsewhere, not an object of their own
     topic = f"k8s-patch:{obj.kind}" if isinstance(obj, WorkloadPatch) else f"k8s:{obj.kind}"
-    return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(**data))]
+    return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data))]
 
 
 #: words in a Job/CronJob's name, images or command that say "this takes a backup"
@@ -240,8 +241,8 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
     patch_files = json6902_patch_files(k)
     if not generators and not replicas and not patch_replicas and not patch_settings_ and not patch_files:
         return []
-    return [Fact("kustomize:details", k.path, k.line, k.ypath,
-                 Fact.pack(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None,
+    return [Fact(KUSTOMIZE_DETAILS, k.path, k.line, k.ypath,
+                 KustomizeDetailsData(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None,
                            patch_settings=patch_settings_ or None, patch_files=patch_files or None))]
 
 
@@ -265,7 +266,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     owner = f"{obj.namespace or ''}/{obj.kind}/{obj.name}"
     if obj.kind == "ServiceAccount":
         automount = obj.doc.get("automountServiceAccountToken")
-        facts.append(Fact("workload:sa", f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, Fact.pack(
+        facts.append(Fact(WORKLOAD_SA, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, WorkloadServiceAccountData(
             name=obj.name, namespace=obj.namespace, automount=automount if isinstance(automount, bool) else None)))
     if obj.kind == "ConfigMap":
         data = obj.doc.get("data")
@@ -282,9 +283,9 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
                     image = node.get("image")
                     if isinstance(image, str) and image.strip():
                         name = str(node.get("name") or f"#{index}")
-                        facts.append(Fact("workload:image", f"{owner}/{name}", node.key_line("image"),
+                        facts.append(Fact(WORKLOAD_IMAGE, f"{owner}/{name}", node.key_line("image"),
                                           node.ypath + ("image",),
-                                          Fact.pack(image=image.strip(), resource=f"{obj.resource}/container/{name}",
+                                          WorkloadImageData(image=image.strip(), resource=f"{obj.resource}/container/{name}",
                                                     init=init, patch=True)))
         return facts
     if not isinstance(obj, Workload):
@@ -295,7 +296,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     pod = obj.pod_spec
     automount = pod.get("automountServiceAccountToken")
     account = pod.get("serviceAccountName") or pod.get("serviceAccount") or "default"
-    facts.append(Fact("workload:pod", owner, pod.line, pod.ypath, Fact.pack(
+    facts.append(Fact(WORKLOAD_POD, owner, pod.line, pod.ypath, WorkloadPodData(
         kind=obj.kind, name=obj.name, namespace=obj.namespace, resource=obj.resource,
         service_account=str(account), automount=automount if isinstance(automount, bool) else None,
         automount_line=pod.key_line("automountServiceAccountToken") if "automountServiceAccountToken" in pod else None,
@@ -305,20 +306,20 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     for container in containers:
         image = container.node.get("image")
         if isinstance(image, str) and image.strip():
-            facts.append(Fact("workload:image", f"{owner}/{container.name}", container.node.key_line("image"),
+            facts.append(Fact(WORKLOAD_IMAGE, f"{owner}/{container.name}", container.node.key_line("image"),
                               container.ypath + ("image",),
-                              Fact.pack(image=image.strip(), resource=container.resource, init=container.init)))
+                              WorkloadImageData(image=image.strip(), resource=container.resource, init=container.init)))
         for _, env in container.node.list("env").maps():
             if env.get("name") is not None:
                 # variables the manifests document (ENV003 compares code reads with them)
-                facts.append(Fact("workload:env", str(env.get("name")), env.line, env.ypath))
+                facts.append(Fact(WORKLOAD_ENV, str(env.get("name")), env.line, env.ypath, data=WorkloadEnvData()))
             if "value" in env:
                 name = str(env.get("name"))
                 facts.extend(devhost_facts(owner, container.resource, f"env {name}", env.get("value"), env,
                                             "value", shared_loopback, name))
         if container.node.list("envFrom"):
             # names come from a ConfigMap/Secret we may not see: the env is not fully known
-            facts.append(Fact("workload:env-from", f"{owner}/{container.name}", container.line, container.ypath))
+            facts.append(Fact(WORKLOAD_ENV_FROM, f"{owner}/{container.name}", container.line, container.ypath, data=WorkloadEnvFromData()))
         args = container.node.list("args")
         for index, arg in enumerate(args):
             if isinstance(arg, str):
@@ -341,5 +342,5 @@ def kustomize_image_facts(k: "Kustomization") -> list[Fact]:
         ))
     if not images:
         return []
-    return [Fact("kustomize:images", k.path, seq.line, seq.ypath, Fact.pack(images=images))]
+    return [Fact(KUSTOMIZE_IMAGES, k.path, seq.line, seq.ypath, KustomizeImagesData(images=images))]
 

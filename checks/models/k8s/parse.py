@@ -7,6 +7,8 @@ from ..base import Fact, FileKind, ParsedFile
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
 from .objects import K8sObject, Kustomization, Workload, build_object, is_k8s_doc, is_kustomize_file_doc
+from ..topics import KUSTOMIZATION, KustomizationData
+from ..topics import VENDORED_FILE, VendoredFileData
 
 
 def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
@@ -18,7 +20,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
         if is_k8s_doc(data):
             if is_kustomize_file_doc(data):
                 parsed.units.append(Kustomization(path, data))
-                parsed.facts.append(Fact("kustomization", path, data.line, data.ypath))
+                parsed.facts.append(Fact(KUSTOMIZATION, path, data.line, data.ypath, data=KustomizationData()))
                 parsed.facts.extend(kustomize_facts(parsed.units[-1]))
                 parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
                 gitops.extend(parsed, gitops.kustomization_extras(parsed.units[-1]))
@@ -64,7 +66,7 @@ def _mark_vendored(parsed: ParsedFile) -> None:
         for o in objects])
     if bundle is None:
         return
-    parsed.facts.append(Fact("vendored:file", parsed.path, objects[0].line, (), Fact.pack(
+    parsed.facts.append(Fact(VENDORED_FILE, parsed.path, objects[0].line, (), VendoredFileData(
         component=bundle.component, version=bundle.version, reason=bundle.reason,
         resources=bundle.resources, signature=bundle.signature)))
     parsed.units = [u for u in parsed.units if isinstance(u, Kustomization)]
@@ -79,8 +81,8 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
         if isinstance(doc.data, YMap):
             parsed.units.append(Kustomization(path, doc.data))
             parsed.facts.append(
-                Fact("kustomization", path, doc.data.line, doc.data.ypath,
-                     Fact.pack(resources=Kustomization(path, doc.data).resources,
+                Fact(KUSTOMIZATION, path, doc.data.line, doc.data.ypath,
+                     KustomizationData(resources=Kustomization(path, doc.data).resources,
                                components=[str(c) for c in doc.data.list("components")] or None))
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))

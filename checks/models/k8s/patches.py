@@ -13,6 +13,7 @@ from ..base import Fact
 from ..yamlnodes import YamlDoc, YamlError, YMap, load_documents
 from .objects import WORKLOAD_KINDS, Kustomization, pod_template
 from .operators import OPERATOR_STORES, operator_members
+from ..topics import KUSTOMIZE_JSON6902, KustomizeJson6902Data
 
 
 def _set_settings(node: Any, pod_level: bool) -> list[str]:
@@ -108,8 +109,8 @@ def json6902_file_facts(path: str, docs: list[YamlDoc]) -> list[Fact]:
         counts = _json6902_counts(ops)
         settings = tuple((layout, found) for layout, kind in _SETTINGS_LAYOUTS
                          if (found := _json6902_settings(ops, kind)))
-        return [Fact("kustomize:json6902", path, doc.line, tuple(ops.ypath),
-                     Fact.pack(counts=counts or None, settings=settings or None))]
+        return [Fact(KUSTOMIZE_JSON6902, path, doc.line, tuple(ops.ypath),
+                     KustomizeJson6902Data(counts=counts or None, settings=settings or None))]
     return []
 
 

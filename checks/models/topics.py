@@ -1,0 +1,675 @@
+"""Fact topics: every topic's name, and what its facts hold (one frozen dataclass per topic).
+
+Parsers emit ``Fact(TOPIC, key, line, ypath, TopicData(...))``; repository checks read
+named fields (``fact.data.replicas``): a misspelt field is an AttributeError (and a mypy
+error), never a silent None.  A field a parser leaves out is None.  Containers are frozen
+on construction so facts compare and hash by value: lists become tuples, dicts become
+sorted ``((key, value), ...)`` tuples (read them back with ``dict(fact.data.labels)``),
+sets become sorted tuples.
+
+``k8s:<Kind>`` and ``k8s-patch:<Kind>`` are families: ``K8S.of("Deployment")`` is the
+topic ``"k8s:Deployment"``.  CONTRIBUTING.md's topic table is :func:`markdown_table`
+(a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform
+
+
+Pairs = tuple[tuple[str, Any], ...]  # a frozen dict: sorted (key, value) pairs
+
+
+def freeze(value: Any) -> Any:
+    """Lists -> tuples, dicts -> sorted (key, value) tuples, sets -> sorted tuples (recursively)."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [freeze(v) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, (set, frozenset)) else tuple(items)
+    return value
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+class FactData:
+    """The details of one fact; each topic subclasses it with :func:`fact_data`."""
+
+    #: who emits the topic, for the documentation table
+    emitted_by: ClassVar[str] = ""
+    _fields: ClassVar[frozenset[str]] = frozenset()
+    _names: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return cls._names
+
+
+T = TypeVar("T", bound=type)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True)
+def fact_data(cls: T) -> T:
+    """A frozen, keyword-only dataclass whose fields all default to None, built fast.
+
+    Parsers make many facts on a cold scan, and a frozen dataclass's generated
+    ``__init__`` sets every field through ``object.__setattr__`` (41 of them for a
+    Kubernetes object): this one stores only the fields given, freezes containers, and
+    leaves the rest to the class defaults.  Equality, hashing, ``repr`` and the refusal
+    to assign are the dataclass's.
+    """
+    cls = dataclass(frozen=True, init=False)(cls)
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    for f in dataclasses.fields(cls):
+        if f.default is not None:
+            raise TypeError(f"{cls.__name__}.{f.name}: fact fields default to None")
+    known = frozenset(names)
+
+    def __init__(self: Any, **values: Any) -> None:
+        if not known.issuperset(values):
+            unknown = ", ".join(sorted(set(values) - known))
+            raise TypeError(f"{type(self).__name__} has no field {unknown} (see models/topics.py)")
+        store = self.__dict__
+        for name, value in values.items():
+            if value is not None:
+                store[name] = freeze(value) if isinstance(value, _CONTAINERS) else value
+
+    cls.__init__ = __init__  # type: ignore[misc]
+    cls._fields = known  # type: ignore[attr-defined]
+    cls._names = names  # type: ignore[attr-defined]
+    return cls
+
+
+D = TypeVar("D", bound=FactData)
+
+
+class Topic(str, Generic[D]):
+    """A topic name (a plain string for the index) tied to the dataclass its facts hold."""
+
+    schema: type[D]
+    key: str
+
+    def __new__(cls, name: str, schema: type[D], key: str = "") -> "Topic[D]":
+        topic = str.__new__(cls, name)
+        topic.schema = schema
+        topic.key = key
+        return topic
+
+
+class TopicFamily(Generic[D]):
+    """Topics named ``<prefix><Kind>`` that share one dataclass (``k8s:Deployment``...)."""
+
+    def __init__(self, prefix: str, schema: type[D], key: str = "") -> None:
+        self.prefix = prefix
+        self.schema = schema
+        self.key = key
+
+    def of(self, kind: str) -> Topic[D]:
+        return Topic(f"{self.prefix}{kind}", self.schema, self.key)
+
+    def __contains__(self, topic: object) -> bool:
+        return isinstance(topic, str) and topic.startswith(self.prefix)
+
+
+# -- Kubernetes (models/k8s/facts.py, models/k8s/devhosts.py, models/k8s/patches.py) --------------
+
+
+@fact_data
+class K8sObjectData(FactData):
+    """One Kubernetes object (``k8s:<Kind>``) or a partial workload a patch file holds
+    (``k8s-patch:<Kind>``, only name/namespace/labels/api/replicas/settings)."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+    name: str | None = None
+    namespace: str | None = None
+    labels: Pairs | None = None
+    api: str | None = None
+    # workloads
+    images: tuple[str, ...] | None = None
+    main_images: tuple[str, ...] | None = None
+    servers: tuple[str, ...] | None = None
+    caches: tuple[str, ...] | None = None
+    pod_labels: Pairs | None = None
+    replicas: int | None = None
+    replicas_line: int | None = None
+    claims: tuple | None = None  # (claim, line, ypath, read_only)
+    strategy: str | None = None
+    no_surge: bool | None = None
+    backup: bool | None = None  # a Job/CronJob that takes a backup
+    settings: tuple | None = None  # patches: (container or "", (settings...))
+    # selectors
+    selector: Pairs | None = None
+    label_selector: Pairs | None = None  # match_labels, match_expressions
+    namespace_selectors: tuple | None = None  # (line, ypath, label selector)
+    # operator-managed stores
+    members: int | None = None
+    members_line: int | None = None
+    members_ypath: tuple | None = None
+    store_backup: bool | str | None = None  # True/False, or "unknown"
+    # Services
+    exposure: str | None = None
+    exposure_line: int | None = None
+    exposure_ypath: tuple | None = None
+    ports: tuple | None = None
+    internal_lb: bool | None = None
+    source_ranges: bool | None = None
+    # storage, autoscaling, ingress, certificates, RBAC, Prometheus
+    access_modes: tuple[str, ...] | None = None
+    target: str | None = None
+    min_replicas: int | None = None
+    tls: bool | None = None
+    annotations: tuple[str, ...] | None = None
+    tls_secrets: tuple[str, ...] | None = None
+    secret_name: str | None = None
+    rules: tuple | None = None  # Roles: each rule as Pairs
+    aggregated: bool | None = None
+    role_ref: str | None = None
+    subjects: tuple[str, ...] | None = None
+    scrape_configs: bool | None = None
+
+
+K8S: TopicFamily[K8sObjectData] = TopicFamily("k8s:", K8sObjectData, "namespace/name")
+K8S_PATCH: TopicFamily[K8sObjectData] = TopicFamily("k8s-patch:", K8sObjectData, "namespace/name")
+
+
+@fact_data
+class WorkloadPodData(FactData):
+    """One pod template with containers: its service account and token automount."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+    kind: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+    resource: str | None = None
+    service_account: str | None = None
+    automount: bool | None = None
+    automount_line: int | None = None
+    scrape: bool | None = None
+
+
+@fact_data
+class WorkloadImageData(FactData):
+    """One container image (``patch``: set by an overlay patch)."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+    image: str | None = None
+    resource: str | None = None
+    init: bool | None = None
+    patch: bool | None = None
+
+
+@fact_data
+class WorkloadServiceAccountData(FactData):
+    """One ServiceAccount and whether it mounts its token."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+    name: str | None = None
+    namespace: str | None = None
+    automount: bool | None = None
+
+
+@fact_data
+class WorkloadEnvData(FactData):
+    """A variable a manifest sets in a container's ``env`` (the key is its name)."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+
+
+@fact_data
+class WorkloadEnvFromData(FactData):
+    """A container that takes variables from a ConfigMap/Secret (``envFrom``)."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+
+
+@fact_data
+class WorkloadDevhostData(FactData):
+    """A development-only host (localhost, ``*.local``...) in an env value, an arg or ConfigMap data."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/devhosts.py`"
+    host: str | None = None
+    category: str | None = None
+    where: str | None = None
+    resource: str | None = None
+    snippet: str | None = None
+    multiline: bool | None = None
+    shared_loopback: bool | None = None
+    bind: bool | None = None
+    connection: bool | None = None
+
+
+WORKLOAD_POD: Topic[WorkloadPodData] = Topic("workload:pod", WorkloadPodData, "namespace/Kind/name")
+WORKLOAD_IMAGE: Topic[WorkloadImageData] = Topic("workload:image", WorkloadImageData, "owner/container")
+WORKLOAD_SA: Topic[WorkloadServiceAccountData] = Topic("workload:sa", WorkloadServiceAccountData, "namespace/name")
+WORKLOAD_ENV: Topic[WorkloadEnvData] = Topic("workload:env", WorkloadEnvData, "variable")
+WORKLOAD_ENV_FROM: Topic[WorkloadEnvFromData] = Topic("workload:env-from", WorkloadEnvFromData, "owner/container")
+WORKLOAD_DEVHOST: Topic[WorkloadDevhostData] = Topic("workload:devhost", WorkloadDevhostData, "owner#ypath#host")
+
+
+@fact_data
+class KustomizationData(FactData):
+    """A kustomization file: what it builds."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/parse.py`"
+    resources: tuple[str, ...] | None = None
+    components: tuple[str, ...] | None = None
+
+
+@fact_data
+class KustomizeImagesData(FactData):
+    """A kustomization's ``images:`` overrides: (name, newName, newTag, digest)."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+    images: tuple[tuple[str, str, str, str], ...] | None = None
+
+
+@fact_data
+class KustomizeDetailsData(FactData):
+    """A kustomization's secret generators, replica overrides and patches."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py`"
+    secret_generators: tuple | None = None  # each as Pairs: name, line, ypath, literals, files
+    replicas: tuple | None = None  # (name, count, line, ypath)
+    patch_replicas: tuple | None = None  # (kind, name, count, line, ypath)
+    patch_settings: tuple | None = None  # (kind, name, ((container, settings), ...))
+    patch_files: tuple | None = None  # (file, target kind, target name)
+
+
+@fact_data
+class KustomizeJson6902Data(FactData):
+    """A file of JSON6902 operations: the counts it sets by JSON pointer, the settings it adds."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/patches.py`"
+    counts: tuple | None = None
+    settings: tuple | None = None
+
+
+@fact_data
+class KustomizeImageData(FactData):
+    """One entry of a kustomization's ``images:`` (with where its ``newTag`` is)."""
+
+    emitted_by: ClassVar[str] = "`models/gitops.py`"
+    name: str | None = None
+    new_name: str | None = None
+    new_tag: str | None = None
+    digest: str | None = None
+    tag_line: int | None = None
+
+
+@fact_data
+class VendoredFileData(FactData):
+    """A file that is a vendored upstream bundle (see models/vendored.py); the key is its path."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/parse.py` (models/vendored.py)"
+    component: str | None = None
+    version: str | None = None
+    reason: str | None = None
+    resources: tuple[str, ...] | None = None
+    signature: str | None = None
+
+
+KUSTOMIZATION: Topic[KustomizationData] = Topic("kustomization", KustomizationData, "path")
+KUSTOMIZE_IMAGES: Topic[KustomizeImagesData] = Topic("kustomize:images", KustomizeImagesData, "path")
+KUSTOMIZE_DETAILS: Topic[KustomizeDetailsData] = Topic("kustomize:details", KustomizeDetailsData, "path")
+KUSTOMIZE_JSON6902: Topic[KustomizeJson6902Data] = Topic("kustomize:json6902", KustomizeJson6902Data, "path")
+KUSTOMIZE_IMAGE: Topic[KustomizeImageData] = Topic("kustomize:image", KustomizeImageData, "path#ypath")
+VENDORED_FILE: Topic[VendoredFileData] = Topic("vendored:file", VendoredFileData, "path")
+
+
+# -- compose, Dockerfiles, workflows ----------------------------------------------------------
+
+
+@fact_data
+class ComposeServiceData(FactData):
+    """One compose service: its image or build, environment, user and data store."""
+
+    emitted_by: ClassVar[str] = "`models/compose.py`"
+    image: str | None = None
+    build: bool | None = None
+    build_files: tuple | None = None
+    env: tuple | None = None
+    run_as: tuple | None = None
+    store: tuple | None = None
+
+
+@fact_data
+class DockerBaseData(FactData):
+    """One ``FROM`` image of a Dockerfile stage (the key is the image)."""
+
+    emitted_by: ClassVar[str] = "`models/dockerfile.py`"
+    stage: str | None = None
+    tag: str | None = None
+    digest: str | None = None
+    final: bool | None = None
+    scratch: bool | None = None
+
+
+@fact_data
+class DockerFileData(FactData):
+    """One Dockerfile: its final stage's base, user, healthcheck, ports and context copies."""
+
+    emitted_by: ClassVar[str] = "`models/dockerfile.py`"
+    base: str | None = None
+    stages: int | None = None
+    final_user: str | None = None
+    healthcheck: bool | None = None
+    exposes: tuple | None = None
+    context_copy: tuple | None = None
+    run_as: tuple | None = None
+
+
+@fact_data
+class DockerignoreData(FactData):
+    """A ``.dockerignore`` file's patterns."""
+
+    emitted_by: ClassVar[str] = "`checks/dockerfile/__init__.py`"
+    patterns: tuple[str, ...] | None = None
+
+
+@fact_data
+class WorkflowData(FactData):
+    """One GitHub Actions workflow."""
+
+    emitted_by: ClassVar[str] = "`models/workflow.py`"
+    name: str | None = None
+    triggers: tuple[str, ...] | None = None
+    jobs: int | None = None
+    deploys: bool | None = None
+
+
+@fact_data
+class WorkflowImageBuildData(FactData):
+    """A workflow job that builds a container image."""
+
+    emitted_by: ClassVar[str] = "`models/workflow.py`"
+    job: str | None = None
+    context: str | None = None
+    dockerfile: str | None = None
+    push: bool | None = None
+
+
+COMPOSE_SERVICE: Topic[ComposeServiceData] = Topic("compose:service", ComposeServiceData, "service name")
+DOCKER_BASE: Topic[DockerBaseData] = Topic("docker:base", DockerBaseData, "image")
+DOCKER_FILE: Topic[DockerFileData] = Topic("docker:file", DockerFileData, "path")
+DOCKERIGNORE: Topic[DockerignoreData] = Topic("dockerignore", DockerignoreData, "path")
+WORKFLOW: Topic[WorkflowData] = Topic("workflow", WorkflowData, "path")
+WORKFLOW_IMAGE_BUILD: Topic[WorkflowImageBuildData] = Topic("workflow:image-build", WorkflowImageBuildData, "job")
+
+
+# -- scripts, env files, source --------------------------------------------------------------
+
+
+@fact_data
+class ShellBackupData(FactData):
+    """A command in a script that takes a backup (``local``: it stays on the host)."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py`"
+    tool: str | None = None
+    local: bool | None = None
+    streamed: bool | None = None
+    text: str | None = None
+
+
+@fact_data
+class ShellOffsiteData(FactData):
+    """A script that ships backups off the host."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py`"
+
+
+@fact_data
+class ShellRetentionData(FactData):
+    """A script that prunes old backups."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py`"
+
+
+@fact_data
+class ShellDeployData(FactData):
+    """A deploy script."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py`"
+
+
+@fact_data
+class ShellCloudData(FactData):
+    """A script that drives cloud CLIs (``mutating``: the ones it changes things with)."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py`"
+    clis: tuple[str, ...] | None = None
+    mutating: tuple[str, ...] | None = None
+
+
+@fact_data
+class ShellPrivdropData(FactData):
+    """An entrypoint script that steps down from root (gosu, su-exec...)."""
+
+    emitted_by: ClassVar[str] = "`checks/shell/__init__.py` (models/users.py)"
+    tool: str | None = None
+
+
+@fact_data
+class EnvKeyData(FactData):
+    """A variable an env file sets (``example``: an example file)."""
+
+    emitted_by: ClassVar[str] = "`models/envfile.py`"
+    example: bool | None = None
+    empty: bool | None = None
+    commented: bool | None = None  # ``# KEY=value`` in an example file: documented, left unset
+
+
+@fact_data
+class CodeEnvReadData(FactData):
+    """A variable application code reads (``default``: it has a fallback)."""
+
+    emitted_by: ClassVar[str] = "`models/source.py`"
+    lang: str | None = None
+    default: bool | None = None
+
+
+SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")
+SHELL_OFFSITE: Topic[ShellOffsiteData] = Topic("shell:offsite", ShellOffsiteData, "path")
+SHELL_RETENTION: Topic[ShellRetentionData] = Topic("shell:retention", ShellRetentionData, "path")
+SHELL_DEPLOY: Topic[ShellDeployData] = Topic("shell:deploy", ShellDeployData, "path")
+SHELL_CLOUD: Topic[ShellCloudData] = Topic("shell:cloud", ShellCloudData, "path")
+SHELL_PRIVDROP: Topic[ShellPrivdropData] = Topic("shell:privdrop", ShellPrivdropData, "path")
+ENV_KEY: Topic[EnvKeyData] = Topic("env:key", EnvKeyData, "variable")
+CODE_ENV_READ: Topic[CodeEnvReadData] = Topic("code:env-read", CodeEnvReadData, "variable")
+
+
+# -- what the repository installs from elsewhere, CI and IaC ------------------------------------
+
+
+@fact_data
+class CiData(FactData):
+    """A CI pipeline other than GitHub Actions, known by name."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py`"
+    tool: str | None = None
+
+
+@fact_data
+class IacData(FactData):
+    """Infrastructure as code: a file known by name (``tool``) or a script that applies it (``source``)."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py`, `models/shell.py`"
+    tool: str | None = None
+    source: str | None = None
+
+
+@fact_data
+class InstallData(FactData):
+    """Something the repository installs from outside: a chart, a remote base, a manifest URL."""
+
+    emitted_by: ClassVar[str] = "`models/gitops.py`, `models/helm.py`"
+    via: str | None = None
+    names: tuple[str, ...] | None = None
+    chart: str | None = None
+    chart_ref: tuple | None = None
+    repo: str | None = None
+    url: str | None = None
+    version: str | None = None
+    version_line: int | None = None
+    has_version: bool | None = None
+    release: str | None = None
+    namespace: str | None = None
+    source_ref: tuple | None = None
+    field: str | None = None
+    hint: str | None = None
+    local: bool | None = None
+
+
+@fact_data
+class GitopsSourceData(FactData):
+    """A Flux source (GitRepository, HelmRepository, OCIRepository...)."""
+
+    emitted_by: ClassVar[str] = "`models/gitops.py`"
+    kind: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+    names: tuple[str, ...] | None = None
+    url: str | None = None
+    oci: bool | None = None
+    helm_chart: str | None = None
+    ref: str | None = None
+    ref_kind: str | None = None
+    ref_line: int | None = None
+    ref_ypath: tuple | None = None
+
+
+@fact_data
+class GitopsSyncData(FactData):
+    """A GitOps controller's sync: a Flux Kustomization or an Argo CD Application."""
+
+    emitted_by: ClassVar[str] = "`models/gitops.py`"
+    controller: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+    names: tuple[str, ...] | None = None
+    repo: str | None = None
+    path: str | None = None
+    path_line: int | None = None
+    revision: str | None = None
+    revision_line: int | None = None
+    revision_ypath: tuple | None = None
+    has_revision: bool | None = None
+    source_ref: tuple | None = None
+    target_namespace: str | None = None
+
+
+@fact_data
+class HelmChartData(FactData):
+    """A ``Chart.yaml`` (the key is the chart's directory)."""
+
+    emitted_by: ClassVar[str] = "`models/helm.py`"
+    path: str | None = None
+    name: str | None = None
+    api: str | None = None
+    version: str | None = None
+    app_version: str | None = None
+    library: bool | None = None
+    deps: tuple | None = None
+
+
+@fact_data
+class HelmRequirementsData(FactData):
+    """A Helm 2 ``requirements.yaml`` (the key is the chart's directory)."""
+
+    emitted_by: ClassVar[str] = "`models/helm.py`"
+    path: str | None = None
+    deps: tuple | None = None
+
+
+@fact_data
+class HelmLockData(FactData):
+    """A chart's ``Chart.lock``/``requirements.lock`` (the key is the chart's directory)."""
+
+    emitted_by: ClassVar[str] = "`checks/helm/__init__.py`"
+    path: str | None = None
+
+
+@fact_data
+class HelmTemplateData(FactData):
+    """A chart template auditui does not render (the key is the chart's directory)."""
+
+    emitted_by: ClassVar[str] = "`checks/parse.py`"
+    path: str | None = None
+    app_version: bool | None = None
+
+
+@fact_data
+class HelmValuesData(FactData):
+    """A values file: which sections it leaves empty and which it sets."""
+
+    emitted_by: ClassVar[str] = "`models/helm.py`"
+    dir: str | None = None
+    empty_tags: tuple | None = None
+    empty_resources: tuple | None = None
+    empty_security: tuple | None = None
+    set_resources: tuple | None = None
+    set_security: tuple | None = None
+
+
+CI: Topic[CiData] = Topic("ci", CiData, "path")
+IAC: Topic[IacData] = Topic("iac", IacData, "path")
+INSTALL: Topic[InstallData] = Topic("install", InstallData, "path#ypath")
+GITOPS_SOURCE: Topic[GitopsSourceData] = Topic("gitops:source", GitopsSourceData, "Kind/namespace/name")
+GITOPS_SYNC: Topic[GitopsSyncData] = Topic("gitops:sync", GitopsSyncData, "path#ypath")
+@fact_data
+class GitopsPlaceholderSecretData(FactData):
+    """A Secret whose values are all placeholders, and whether a GitOps controller skips it."""
+
+    emitted_by: ClassVar[str] = "`models/gitops.py`"
+    name: str | None = None
+    namespace: str | None = None
+    keys: tuple[str, ...] | None = None
+    value_line: int | None = None
+    reconcile: str | None = None
+    argo: str | None = None
+
+
+GITOPS_PLACEHOLDER_SECRET: Topic[GitopsPlaceholderSecretData] = Topic(
+    "gitops:placeholder-secret", GitopsPlaceholderSecretData, "path#document/name")
+HELM_CHART: Topic[HelmChartData] = Topic("helm:chart", HelmChartData, "chart directory")
+HELM_REQUIREMENTS: Topic[HelmRequirementsData] = Topic("helm:requirements", HelmRequirementsData, "chart directory")
+HELM_LOCK: Topic[HelmLockData] = Topic("helm:lock", HelmLockData, "chart directory")
+HELM_TEMPLATE: Topic[HelmTemplateData] = Topic("helm:template", HelmTemplateData, "chart directory")
+HELM_VALUES: Topic[HelmValuesData] = Topic("helm:values", HelmValuesData, "path")
+
+
+# -- the catalogue -------------------------------------------------------------------------
+
+
+def all_topics() -> list[Topic | TopicFamily]:
+    """Every topic and topic family defined here, in the order above."""
+    return [value for value in globals().values() if isinstance(value, (Topic, TopicFamily))]
+
+
+def schema_of(topic: str) -> type[FactData] | None:
+    """The dataclass facts of ``topic`` hold (None for a topic nobody defined)."""
+    for entry in all_topics():
+        if isinstance(entry, TopicFamily):
+            if topic in entry:
+                return entry.schema
+        elif entry == topic:
+            return entry.schema
+    return None
+
+
+def markdown_table() -> str:
+    """The topic table of CONTRIBUTING.md (a test keeps them equal)."""
+    rows = ["| topic | key | emitted by | fields |", "|---|---|---|---|"]
+    for entry in all_topics():
+        name = f"`{entry.prefix}<Kind>`" if isinstance(entry, TopicFamily) else f"`{entry}`"
+        schema = entry.schema
+        fields = ", ".join(schema.field_names()) or "(none)"
+        rows.append(f"| {name} | {entry.key} | {schema.emitted_by} | `{schema.__name__}`: {fields} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m auditui.checks.models.topics
+    print(markdown_table(), end="")
