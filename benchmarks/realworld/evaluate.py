@@ -141,6 +141,9 @@ def load_verdicts(path: Path = JUDGEMENTS) -> list[Verdict]:
             line=entry.get("line") or None, severity=entry["severity"], verdict=verdict, should_be=should_be,
             reason=entry.get("reason", ""), klass=entry.get("class", ""),
         ))
+    twice = sorted(f"{r}/{f}" for (r, f), n in Counter((v.repo, v.fingerprint) for v in out).items() if n > 1)
+    if twice:
+        problems.append(f"judged twice (keep one verdict per finding): {', '.join(twice)}")
     if problems:
         raise SystemExit(f"{path.name}:\n  " + "\n  ".join(problems))
     return out
