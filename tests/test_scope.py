@@ -217,3 +217,9 @@ def test_gitops_findings_follow_edits(tmp_path):
         """)
     delta = engine.update([tmp_path / "apps" / "kustomization.yaml", flux])
     assert not [f for f in engine.findings if f.code == "GITOPS002"]
+
+
+def test_every_floating_remote_form_is_named_in_one_finding():
+    fixture = FIXTURES / "k8s" / "kustomize-remote-resource-floating" / "bad"
+    (finding,) = [f for f in _scan(fixture).findings if f.code == "K8S082"]
+    assert "6 more remote entries here float too" in finding.message

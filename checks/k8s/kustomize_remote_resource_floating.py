@@ -53,12 +53,17 @@ def _entries(k: Kustomization):
 
 @CHECK.on(Kustomization)
 def kustomize_remote_resource_floating(k: Kustomization) -> Iterator[Finding]:
-    for seq, index, entry, what in _entries(k):
-        why = remote_ref_floats(entry)
-        if why is None:
-            continue
-        yield CHECK.finding(
-            seq, index, resource=f"kustomization/{what}/{short_url(entry, 60)}",
-            message=f"remote {what} {short_url(entry)} is not pinned: {why}",
-            evidence=entry.strip(),
-        )
+    floating = [(seq, index, entry, what, why) for seq, index, entry, what in _entries(k)
+                if (why := remote_ref_floats(entry)) is not None]
+    if not floating:
+        return
+    # one finding per kustomization (at its first floating entry), naming the others
+    seq, index, entry, what, why = floating[0]
+    others = [short_url(e, 60) for _, _, e, _, _ in floating[1:]]
+    more = (f"; {len(others)} more remote entr{'y' if len(others) == 1 else 'ies'} here float too "
+            f"({', '.join(others[:3])}{', ...' if len(others) > 3 else ''})") if others else ""
+    yield CHECK.finding(
+        seq, index, resource=f"kustomization/{what}/{short_url(entry, 60)}",
+        message=f"remote {what} {short_url(entry)} is not pinned: {why}{more}",
+        evidence=entry.strip(),
+    )
