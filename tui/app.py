@@ -146,7 +146,12 @@ class AuditApp(App[int]):
         """
         from .checks.textsafe import inert, one_line
 
-        super().notify(inert(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+        try:
+            super().notify(inert(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
+        except TypeError:  # a Textual without ``markup=``: its toasts read markup, so escape it
+            from rich.markup import escape
+
+            super().notify(escape(inert(message)), title=one_line(title), severity=severity, timeout=timeout)
 
     def get_default_screen(self) -> FindingsScreen:
         return self.findings_screen

@@ -28,7 +28,7 @@ def plain(renderable) -> str:
 
 def detail_text(app: AuditApp) -> str:
     body = app.findings_screen.query_one(FindingDetail).query_one("#detail-body", Static)
-    return plain(body.content)
+    return plain(getattr(body, "content", None) or body.renderable)
 
 
 def select(app: AuditApp, code: str, path: str | None = None) -> None:
@@ -234,7 +234,7 @@ async def test_help_lists_every_binding(make_app):
         await scanned(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(plain(s.content) for s in app.screen.query(Static))
+        text = " ".join(plain(getattr(s, "content", None) or s.renderable) for s in app.screen.query(Static))
         for key in ("Accept the risk", "Defer this finding", "Reopen", "Add a note", "$VISUAL", "audit report",
                     "Re-read every file", "Quit", "Group by severity", "Command palette"):
             assert key in text, key

@@ -69,7 +69,7 @@ def screen_text(app: AuditApp) -> str:
 def detail_text(app: AuditApp) -> str:
     body = app.findings_screen.query_one("#detail-body", Static)
     console = Console(file=io.StringIO(), width=200, color_system=None)
-    console.print(body.content)
+    console.print(getattr(body, "content", None) or body.renderable)
     return console.file.getvalue()
 
 

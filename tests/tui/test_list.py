@@ -195,7 +195,7 @@ async def test_a_lapsed_deferral_is_labelled_expired(make_app, repo):
         await pilot.pause()
         body = later.findings_screen.query_one(FindingDetail).query_one("#detail-body")
         console = Console(file=io.StringIO(), width=100, color_system=None)
-        console.print(body.content)
+        console.print(getattr(body, "content", None) or body.renderable)
         text = console.file.getvalue()
         assert "the deferral until 2030-01-13 expired" in text
 
