@@ -75,3 +75,11 @@ def test_utf16_without_a_bom_is_still_binary(tmp_path, capsys):
     (tmp_path / "pod.yaml").write_bytes(POD.encode("utf-16-le"))
     data = _scan(capsys, tmp_path)
     assert [n["message"] for n in data["notices"] if n["path"] == "pod.yaml"] == ["binary file; not audited"]
+
+
+@pytest.mark.parametrize("text", ["a: [1, 2\n", "a: [1, 2", "a: 'open\n", "- x\n  - y: [\n"])
+def test_a_yaml_error_at_the_end_of_the_stream_is_on_the_last_line(tmp_path, capsys, text):
+    (tmp_path / "broken.yaml").write_text(text)
+    data = _scan(capsys, tmp_path)
+    errors = [f for f in data["findings"] if f["check_id"] == "AUD001"]
+    assert errors and all(1 <= f["line"] <= _lines(tmp_path / "broken.yaml") for f in errors)

@@ -377,6 +377,8 @@ def load_documents_partial(text: str) -> tuple[list[YamlDoc], YamlError | None]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        if line is not None:  # an error at the end of the stream is on the last line, not past it
+            line = max(1, min(line, text.count("\n") + (0 if text.endswith("\n") or not text else 1)))
         problem = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         error = YamlError(problem or str(exc), line)
     except YamlError as exc:
