@@ -265,6 +265,10 @@ class Finding:
     repeats: tuple = ()
     #: (line, end_line) of every place a repeated problem occurs; () when it occurs once
     occurrences: tuple = ()
+    #: where its file is used (context.py): production, development, test, tooling, example
+    context: str = "production"
+    #: why the file has that context, and what it changed ("in a tests/ folder; lowered from high")
+    context_reason: str | None = None
 
     @property
     def code(self) -> str:
@@ -310,6 +314,8 @@ class Finding:
             and self.evidence == other.evidence
             and self.severity == other.severity
             and self.suppressed_by == other.suppressed_by
+            and self.context == other.context
+            and self.context_reason == other.context_reason
         )
 
     def sort_key(self) -> tuple:

@@ -22,6 +22,8 @@ class Config:
     fail_on: Severity | None = Severity.HIGH
     #: per-path ignores: glob -> codes/names (``*`` for all)
     per_path_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: file contexts: context name (production, development, test, tooling, example) -> path globs
+    contexts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: per-check options: code -> {option: value}
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: where the configuration came from (for ``auditui config``)

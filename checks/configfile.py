@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from .api import Category, Check, Severity
 from .config import Config
+from .context import CONTEXT_NAMES
 
 __all__ = ["ConfigError", "load", "load_file", "override", "describe", "KEYS", "PYPROJECT", "CONFIG_FILE"]
 
@@ -41,6 +42,7 @@ KEYS = {
     "fail-on": "lowest severity that makes 'auditui scan' exit 1 (or none)",
     "per-path-ignores": "glob = [CODE-or-name, ...]: findings there are suppressed ('*' for all)",
     "options": "per-check options: [options.CODE-or-name] option = value",
+    "contexts": "where files are used: [contexts] production|development|test|tooling|example = [globs]",
 }
 
 
@@ -208,6 +210,17 @@ def _apply_layer(config: Config, layer: _Layer, v: _Validator) -> None:
                 _check_glob(glob, where(key))
                 config.per_path_ignores[glob] = v.words(codes, where(f'{key}."{glob}"'), allow_star=True)
                 config.origins[f"per-path-ignores.{glob}"] = layer.origin
+        elif key == "contexts":
+            for name, globs in _table(value, layer.file, layer.prefix + key).items():
+                here = where(f"{key}.{name}")
+                if name not in CONTEXT_NAMES:
+                    raise ConfigError(f"{here}: unknown context '{name}' (expected one of: "
+                                      f"{', '.join(CONTEXT_NAMES)}){_hint(name, CONTEXT_NAMES)}")
+                if not isinstance(globs, list) or not all(isinstance(g, str) and g.strip() for g in globs):
+                    raise ConfigError(f"{here} must be a list of path globs, not {_type(globs)}")
+                config.contexts[name] = tuple(globs)
+                config.__dict__.pop("_context_matchers", None)
+                config.origins[f"contexts.{name}"] = layer.origin
         elif key == "options":
             for name, opts in _table(value, layer.file, layer.prefix + key).items():
                 check = v.check(name)
@@ -324,6 +337,8 @@ def describe(config: Config, checks: Iterable[Check] | None = None) -> list[tupl
     ]
     for code, level in sorted(config.severity.items()):
         rows.append((f"severity.{code}", level.label, config.origin(f"severity.{code}")))
+    for name, globs in config.contexts.items():
+        rows.append((f"contexts.{name}", list(globs), config.origin(f"contexts.{name}")))
     for glob, codes in config.per_path_ignores.items():
         rows.append((f'per-path-ignores."{glob}"', list(codes), config.origin(f"per-path-ignores.{glob}")))
     for check in _catalog(checks):

@@ -28,9 +28,11 @@ from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
 from .models.vendored import covers
 from .parse import comments_of, is_candidate, parse_text, worth_notice
+from . import context as contexts
 from . import overlays
 from . import registry
 from . import suppress
+from .view import Views
 
 Progress = Callable[[int, int], None]
 
@@ -129,6 +131,8 @@ class Engine:
         #: some repository check asked about single files (index.kind_of/disk_file)
         self._reads_files = False
         self._scanning = False
+        #: the findings as users see them, per path (view.py: put in their file's context)
+        self._views = Views(self)
         self._takes_ctx = {
             c.code: len(inspect.signature(c.func).parameters) >= (4 if c.each_topics else 2)
             for c in self.checks if c.func is not None
@@ -137,10 +141,14 @@ class Engine:
     # -- public API -----------------------------------------------------------
     @property
     def findings(self) -> list[Finding]:
-        out = [f for record in self.records.values() for f in record.findings]
-        out.extend(self.repo_findings)
+        """Every finding as users see it (in its file's context), worst first."""
+        out = self._views.all()
         out.sort(key=Finding.sort_key)
         return out
+
+    def context_of(self, path: str) -> contexts.FileContext:
+        """Where a file is used (production, development, test, tooling, example), and why."""
+        return self._views.context(path)
 
     def all_notices(self) -> list[Notice]:
         out = list(self.notices)
@@ -175,6 +183,7 @@ class Engine:
         self._run_repo_checks()
         self._scanning = False
         self._overlay_pass()
+        self._views.rebuild()
         self.scanned = True
         self.last_scan_seconds = time.perf_counter() - start
         return self.findings
@@ -192,50 +201,26 @@ class Engine:
             if self._resync():
                 self._run_repo_checks()
                 self._overlay_pass()
+            self._views.rebuild()
             after = {f.fingerprint: f for f in self.findings}
             return self._delta(before, after, [], start)
-        before = self._findings_of(rels)
-        # suppressions in a changed file may silence or revive repository findings that
-        # point into it, in place: remember how they stood
         touched = set(rels)
-        repo_state = {f.fingerprint: f.suppressed_by for rel in touched for f in self.repo_findings_at(rel)}
         dirty: set[str] = set()
         for rel in rels:
             dirty |= self._refresh(rel)
         if self._reads_files:  # a repository check asked about a file auditui does not read
             dirty |= {f"file:{rel}" for rel in rels}
-        after = self._findings_of(rels)
-        remarked: list[Finding] = []
         if dirty:
             replaced, produced = self._run_repo_checks(dirty, rels)
-            for finding in replaced:
-                before.setdefault(finding.fingerprint, finding)
-            for finding in produced:
-                after[finding.fingerprint] = finding
+            touched.update(f.path or "." for f in (*replaced, *produced))
             if not dirty.isdisjoint(overlays.TOPICS):  # an overlay patch changed: base findings may flip
-                remarked = self._overlay_pass()
-        delta = self._delta(before, after, rels, start)
-        if remarked:
-            seen = {f.fingerprint for f in delta.added + delta.changed + delta.removed}
-            delta.changed.extend(f for f in remarked if f.fingerprint not in seen)
-            delta.changed.sort(key=Finding.sort_key)
-        if repo_state:
-            seen = {f.fingerprint for f in delta.added + delta.changed + delta.removed}
-            for rel in touched:
-                for finding in self.repo_findings_at(rel):
-                    fp = finding.fingerprint
-                    if fp in repo_state and fp not in seen and finding.suppressed_by != repo_state[fp]:
-                        delta.changed.append(finding)
-        return delta
-
-    def _findings_of(self, rels: Iterable[str]) -> dict[str, Finding]:
-        out: dict[str, Finding] = {}
-        for rel in rels:
-            record = self.records.get(rel)
-            if record is not None:
-                for finding in record.findings:
-                    out[finding.fingerprint] = finding
-        return out
+                touched.update(f.path or "." for f in self._overlay_pass())
+            if not dirty.isdisjoint(contexts.TOPICS):  # how files are used changed: contexts may move
+                touched |= self._views.recontext()
+        # the views of every touched path are rebuilt from the pipeline's findings and compared
+        # with what was shown: added, removed and changed (suppressions, overlays, contexts) alike
+        before, after = self._views.refresh(touched)
+        return self._delta(before, after, rels, start)
 
     @staticmethod
     def _delta(before: dict[str, Finding], after: dict[str, Finding], rels: list[str], start: float) -> Delta:

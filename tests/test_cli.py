@@ -39,6 +39,7 @@ FINDING_FIELDS = {
     "check_id": str, "check_name": str, "severity": str, "title": str, "message": str, "path": str,
     "line": (int, type(None)), "end_line": (int, type(None)), "resource": str, "evidence": (str, type(None)),
     "fingerprint": str, "category": str, "status": str, "suppressed_by": (str, type(None)),
+    "context": str, "context_reason": (str, type(None)),
     "remediation": list, "effort": str, "references": list, "occurrences": list,
 }
 
@@ -60,6 +61,7 @@ def test_json_contract_every_field_and_type(capsys):
         assert check is not None and check.name == row["check_name"]
         assert row["severity"] in ("critical", "high", "medium", "low", "info")
         assert row["status"] in ("open", "accepted", "deferred", "suppressed")
+        assert row["context"] in ("production", "development", "test", "tooling", "example")
         assert row["category"] in {c.value for c in Category}
         assert not row["path"].startswith("/") and "\\" not in row["path"]
         assert row["line"] is None or row["line"] >= 1

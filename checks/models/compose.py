@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .datastore import DataStore, classify as classify_store, describe as describe_store, shell_words
+from .datastore import DataStore, Role, describe as describe_store, engine_of, role_of, shell_words
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .yamlnodes import YamlDoc, YList, YMap
 
@@ -324,18 +324,19 @@ class Service(AtNode):
         """The data store the service runs (see :mod:`.datastore`), judged by its image or, for
         images named after something else, by what :meth:`database_kind` sees; with its name,
         labels, command and environment deciding whether a Redis-family store is a cache."""
-        evidence = dict(
+        known = tuple(names) if names else DATABASE_IMAGES
+        engine = engine_of(self.resolved_image_ref, known) or self.database_kind()
+        if engine is None:
+            return None
+        if role_of(engine) is not Role.KEY_VALUE:
+            return describe_store(engine)  # only a key-value store's settings can make it a cache
+        return describe_store(
+            engine,
             names=[self.name] + [str(v) for v in (self.lookup("container_name")[0], self.lookup("hostname")[0]) if v],
             labels=self.labels(),
             words=shell_words(self.command_words("entrypoint") + self.command_words("command")),
             env={var.name: var.value for var in self.environment() if var.value is not None},
         )
-        known = tuple(names) if names else DATABASE_IMAGES
-        found = classify_store(self.resolved_image_ref, known=known, **evidence)  # type: ignore[arg-type]
-        if found is not None:
-            return found
-        kind = self.database_kind()
-        return None if kind is None else describe_store(kind, **evidence)  # type: ignore[arg-type]
 
     def command_words(self, key: str) -> list[str]:
         """``command``/``entrypoint`` as a list of strings (a string form stays one item)."""

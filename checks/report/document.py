@@ -276,6 +276,12 @@ def build(
     table_rows.append(["**total**", f"**{totals['open']}**", f"**{totals['triaged']}**",
                        f"**{totals['suppressed']}**", f"**{sum(totals.values())}**"])
     doc.add(Table(["Severity", "Open", "Accepted/deferred", "Suppressed", "Total"], table_rows, "lrrrr"))
+    elsewhere = [f for f in findings if f.context != "production"]
+    if elsewhere:
+        lowered = sum(1 for f in elsewhere if f.context_reason and "lowered from" in f.context_reason)
+        kinds = ", ".join(sorted({f.context for f in elsewhere}))
+        doc.add(Para(f"{_plural(len(elsewhere), 'finding')} are in files that do not run in production ({kinds}); "
+                     f"{lowered} of them were lowered to medium. See each file's context under Findings by file."))
     risks = _top_risks(open_findings, top)
     if risks:
         doc.add(Para("**Top risks**"))
@@ -362,6 +368,10 @@ def build(
     for path in sorted(by_file, key=lambda p: (p == "(repository)", p)):
         group = sorted(by_file[path], key=lambda f: (f.line or 0, -int(f.severity), f.code))
         doc.add(Heading(3, f"{code_of(path) if path != '(repository)' else path} ({_plural(len(group), 'finding')})"))
+        where = next((f for f in group if f.context != "production"), None)
+        if where is not None:  # every finding of a file shares its context
+            reason = (where.context_reason or "").split("; lowered from")[0]
+            doc.add(Para(f"Context: **{where.context}** ({text_of(reason)}): findings here are never critical or high."))
         doc.add(Table(
             ["Line", "Severity", "Check", "Finding", "Status"],
             [[str(f.line) if f.line else "", f.severity.label, f"{f.code} {f.name}", text_of(f.message), status[id(f)]]

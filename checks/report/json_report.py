@@ -28,6 +28,8 @@ def finding_dict(finding: Finding, status: str) -> dict:
         "category": finding.category.value,
         "status": status,
         "suppressed_by": finding.suppressed_by,
+        "context": finding.context,
+        "context_reason": finding.context_reason,
         "remediation": list(check.remediation),
         "effort": check.effort,
         "references": list(check.references),

@@ -116,12 +116,15 @@ def result_dict(root: str, finding: Finding, status: str, anchor: str = "README.
             "auditui/v1": finding.fingerprint,
             "primaryLocationLineHash": _line_hash(root, finding),
         },
-        "properties": {"severity": finding.severity.label, "category": finding.category.value},
+        "properties": {"severity": finding.severity.label, "category": finding.category.value,
+                       "context": finding.context},
     }
     if repository_level:
         result["properties"]["scope"] = "repository"  # not about the file it is shown on
     if finding.evidence:
         result["properties"]["evidence"] = finding.evidence
+    if finding.context_reason:
+        result["properties"]["contextReason"] = finding.context_reason
     if status in ("accepted", "deferred"):
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": f"{status} in auditui triage"}]
     elif status == "suppressed":

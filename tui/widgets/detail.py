@@ -138,6 +138,8 @@ class FindingDetail(VerticalScroll, can_focus=True):
         meta.add_row(Text("severity"), Text(finding.severity.label))
         meta.add_row(Text("category"), Text(finding.category.title))
         meta.add_row(Text("where"), data_text(finding.location))
+        if finding.context != "production":  # where the file is used, and why it was lowered (context.py)
+            meta.add_row(Text("context"), data_text(f"{finding.context}: {finding.context_reason or ''}".rstrip(": ")))
         if finding.resource:
             meta.add_row(Text("resource"), data_text(finding.resource))
         meta.add_row(Text("status"), _status_text(status, entry))

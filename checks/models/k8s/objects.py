@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..base import AtDoc, AtNode
-from ..datastore import DataStore, classify as classify_store, shell_words
+from ..datastore import DataStore, Role, describe as describe_store, engine_of, role_of, shell_words
 from ..images import DATABASE_IMAGES, ImageRef, parse_image
 from ..users import uid_of
 from ..yamlnodes import YList, YMap
@@ -252,14 +252,19 @@ def _config_texts(container: "Container") -> list[str]:
 
 def container_store(container: "Container", known: tuple[str, ...] = DATABASE_IMAGES) -> DataStore | None:
     """The data store a container runs, with what its names, flags, env and mounted config say."""
+    engine = engine_of(container.image_ref, known)
+    if engine is None:
+        return None
+    if role_of(engine) is not Role.KEY_VALUE:
+        return describe_store(engine)  # only a key-value store's settings can make it a cache
     node = container.node
     workload = container.workload
-    env = {str(e.get("name")): e.get("value") for _, e in node.list("env").maps() if "value" in e}
-    return classify_store(
-        container.image_ref, names=(workload.name, container.name),
+    return describe_store(
+        engine, names=(workload.name, container.name),
         labels={**workload.labels, **workload.pod_labels},
         words=shell_words(str_list(node.get("command")) + str_list(node.get("args"))),
-        env=env, configs=_config_texts(container), known=known,
+        env={str(e.get("name")): e.get("value") for _, e in node.list("env").maps() if "value" in e},
+        configs=_config_texts(container),
     )
 
 
