@@ -83,13 +83,14 @@ DOMAINS: dict[str, tuple[Callable, str]] = {
     "helm-values": (helm_values, "HELM004"),
 }
 
-#: name, value, expected severity (None: reported nowhere)
+#: name, value, expected severity (None: reported nowhere); no file here says whether what a
+#: password opens is reachable, so random passwords are high and keys and tokens critical
 ROWS = [
-    ("PGPASSWORD", "Xk9vQ2mLp7Rt", Severity.CRITICAL),
+    ("PGPASSWORD", "Xk9vQ2mLp7Rt", Severity.HIGH),
     ("SIGNING_KEY", "Xk9vQ2mLp7Rt", Severity.CRITICAL),
-    ("DB_PASS", "Xk9vQ2mLp7Rt", Severity.CRITICAL),
+    ("DB_PASS", "Xk9vQ2mLp7Rt", Severity.HIGH),
     ("API_TOKEN", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE", Severity.CRITICAL),
-    ("DATABASE_URL", "postgres://app:Xk29pLm4Qw8z@db:5432/app", Severity.CRITICAL),
+    ("DATABASE_URL", "postgres://app:Xk29pLm4Qw8z@db:5432/app", Severity.HIGH),
     ("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.CRITICAL),
     # weak or well-known defaults used as the real value: medium where reach is not known
     ("DB_PASSWORD", "postgres", Severity.MEDIUM),
@@ -149,3 +150,36 @@ def test_every_domain_agrees_with_the_model():
         assert verdict.is_secret == (severity is not None), (name, value, verdict)
         if severity is not None:
             assert verdict.severity() == severity
+
+
+# -- exposure: compose is the one domain that can tell whether what a password opens is published
+
+def _compose_severity(tmp_path, text: str, name: str) -> Severity | None:
+    engine = _scan(tmp_path, {"docker-compose.yml": text})
+    found = [f for f in engine.findings if f.code == "CMP013" and name in f.message]
+    return found[0].severity if found else None
+
+
+@pytest.mark.parametrize(("ports", "value", "severity"), [
+    ('["5432:5432"]', "Xk9vQ2mLp7Rt", Severity.CRITICAL),          # random password, published database
+    ('["127.0.0.1:5432:5432"]', "Xk9vQ2mLp7Rt", Severity.MEDIUM),  # loopback only
+    ("[]", "Xk9vQ2mLp7Rt", Severity.MEDIUM),                        # not published
+    ('["5432:5432"]', "postgres", Severity.HIGH),                    # weak and published
+    ("[]", "postgres", Severity.MEDIUM),                             # weak, internal only
+])
+def test_compose_password_severity_follows_what_it_opens(tmp_path, ports, value, severity):
+    text = (f"services:\n  db:\n    image: postgres:16\n    ports: {ports}\n"
+            f"    environment:\n      POSTGRES_PASSWORD: {_q(value)}\n"
+            f"  app:\n    image: shop:1.0\n    ports: [\"8080:8080\"]\n"
+            f"    environment:\n      DATABASE_URL: {_q('postgres://shop:' + value + '@db:5432/shop')}\n"
+            f"      DB_PASSWORD: {_q(value)}\n")
+    # the database's own variable, the app's URL to it and the app's DB_PASSWORD all open the database
+    for name in ("POSTGRES_PASSWORD", "DATABASE_URL", "DB_PASSWORD"):
+        assert _compose_severity(tmp_path, text, name) == severity, name
+
+
+def test_compose_keys_and_app_logins_follow_the_holder(tmp_path):
+    text = ("services:\n  app:\n    image: shop:1.0\n    ports: [\"8080:8080\"]\n    environment:\n"
+            "      SECRET_KEY: Xk9vQ2mLp7Rt\n      ADMIN_PASSWORD: admin\n")
+    assert _compose_severity(tmp_path, text, "SECRET_KEY") == Severity.CRITICAL  # a key: usable anywhere
+    assert _compose_severity(tmp_path, text, "ADMIN_PASSWORD") == Severity.HIGH  # weak login to a published app

@@ -79,7 +79,9 @@ def test_not_secret_names(name):
     ("DB_PASSWORD", "ENC[AES256_GCM,data:abc,iv:def]", "encrypted"),
     ("DB_PASSWORD", "/run/secrets/db_password", "path"),
     ("API_KEY", "<your-api-key>", "placeholder"),
-    ("API_KEY", "your-api-key-here", "placeholder"),
+    ("API_KEY", "your-api-key-here", "placeholder"),  # another service's key: a placeholder only fails there
+    ("APP_SECRET", "replace-me-with-a-random-string", "weak"),  # the app signs with it until replaced
+    ("ADMIN_PASSWORD", "your-password", "weak"),
     ("HF_TOKEN", "HF_TOKEN", "placeholder"),
     ("SMTP_PASSWORD", "xxxxxxxx", "placeholder"),
     ("AWS_ACCESS_KEY_ID", "AKIAZ3MBQ7VRT5NKP2XD", "identifier"),
@@ -90,6 +92,7 @@ def test_not_secret_names(name):
     ("AZURE_CLIENT_ID", "0f8fad5b-d9cb-469f-a165-70867728950e", "name"),
     ("CACHE_KEY", "users-v2", "name"),
     ("MAILGUN_KEY", "mailgun", "setting"),  # weak name, not random: not reported
+    ("VALID_KEYS", '("archive-max-files" "keep-git-dir")', "document"),  # a bash array of setting names (dokku)
 ])
 def test_verdicts(name, value, kind):
     verdict = classify(name, value, where="compose")
@@ -119,13 +122,19 @@ def test_unknown_place_is_a_programming_error():
 
 
 def test_severity_follows_value_and_exposure():
-    random = classify("DB_PASSWORD", "Xk9vQ2mLp7Rt")
+    password = classify("DB_PASSWORD", "Xk9vQ2mLp7Rt")
+    key = classify("SECRET_KEY", "Xk9vQ2mLp7Rt")
     weak = classify("DB_PASSWORD", "postgres")
     token = classify("X", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE")
-    assert random.severity() == token.severity() == Severity.CRITICAL
-    assert weak.severity() == Severity.MEDIUM
+    assert password.purpose == "password" and key.purpose == "key"
+    # a key or a token works from anywhere: critical whoever can reach the service
+    assert key.severity() == key.severity(exposed=False) == token.severity(exposed=False) == Severity.CRITICAL
+    # a password only opens what it logs in to
+    assert password.severity(exposed=True) == Severity.CRITICAL
+    assert password.severity() == Severity.HIGH
+    assert password.severity(exposed=False) == Severity.MEDIUM
+    assert weak.severity() == weak.severity(exposed=False) == Severity.MEDIUM
     assert weak.severity(exposed=True) == Severity.HIGH
-    assert random.severity(exposed=False) == Severity.CRITICAL
 
 
 def test_well_known_defaults_are_named_variants_never():
@@ -235,9 +244,12 @@ def test_credentials_inside_a_config_file():
 
 # -- linear time ---------------------------------------------------------------------
 
-#: seconds for 100 KB: a linear pass takes well under 0.2 s on an idle machine; a
-#: backtracking pattern takes minutes, so the margin keeps CI stable on a busy one
+#: seconds for 100 KB: one pattern's linear pass takes milliseconds; a backtracking one
+#: takes minutes, so the margin only keeps CI stable on a busy machine
 BUDGET = 1.5
+#: the public functions run Python for each match (each assignment on a 100 KB line is
+#: classified): about 0.3 s on an idle machine, still linear
+FUNCTION_BUDGET = 3.0
 
 def _patterns():
     for name, value in vars(secrets).items():
@@ -284,4 +296,4 @@ def test_public_functions_are_linear(func):
         start = time.perf_counter()
         func(text)
         elapsed = time.perf_counter() - start
-        assert elapsed < BUDGET, f"{elapsed:.2f}s on {piece!r} x {len(text)}"
+        assert elapsed < FUNCTION_BUDGET, f"{elapsed:.2f}s on {piece!r} x {len(text)}"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import re
+
 from ..api import Category, Check, Finding, Pos, Severity
 from ..models.compose import ComposeFile, EnvVar
-from ..models.secrets import classify
+from ..models.images import is_database_image
+from ..models.secrets import SecretVerdict, classify, name_words
 
 CHECK = Check(
     code="CMP013",
@@ -19,9 +22,10 @@ CHECK = Check(
         "backup of the repository, and in `docker inspect` on every host that runs it; rotating it "
         "means rewriting history. A `${VAR:-default}` with a real default, or a URL with the "
         "password inline, is the same literal. Build arguments are worse: they stay in the image "
-        "history. Severity follows the secrets model: a token or a random-looking value is "
-        "critical; a weak or well-known default (`postgres`, `changeme`) is high when the service "
-        "publishes a port beyond the host and medium when it does not."
+        "history. Severity follows the secrets model: a token or a random-looking key is critical; "
+        "a password is critical when what it opens (the database, the service) publishes a port "
+        "beyond the host and medium when it does not; a weak or well-known default (`postgres`, "
+        "`changeme`) is high when published and medium when not."
     ),
     remediation=(
         "Rotate the secret now: treat the committed value as leaked.",
@@ -55,6 +59,40 @@ def _exposed(service) -> bool:
     return any(port.bound_to_all_interfaces for port in service.ports()) or str(mode or "").strip() == "host"
 
 
+#: words of a variable name that say it logs in to a data store (DB_PASSWORD in the app service)
+_STORE_WORDS = frozenset((
+    "DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "SQL", "MSSQL", "REDIS", "VALKEY",
+    "KEYDB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "MQ", "MINIO", "S3", "ELASTIC", "ELASTICSEARCH",
+    "OPENSEARCH", "CLICKHOUSE", "CASSANDRA", "NEO4J", "INFLUX", "INFLUXDB", "COUCHDB", "KAFKA", "NATS", "SEAWEEDFS",
+))
+_GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
+_URL_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^@/\s]{0,500}@\[?([A-Za-z0-9_.\-]{1,253})")
+
+
+def _reach(compose: ComposeFile, service, var: EnvVar, verdict: SecretVerdict) -> bool | None:
+    """Is what the credential opens reachable from outside the host? None when the file cannot tell.
+
+    A URL opens its host (a service of this file, or something elsewhere); a data store's own
+    variables (POSTGRES_PASSWORD in the postgres service) open that store; a variable named
+    for a store in another service (DB_PASSWORD in the app) opens the file's stores; anything
+    else (ADMIN_PASSWORD, APP_SECRET) opens the service that holds it.
+    """
+    if verdict.in_url:
+        match = _URL_HOST_RE.match(str(var.value or "").strip())
+        host = match.group(1) if match else ""
+        target = next((s for s in compose.services if host in (s.name, str(s.node.get("container_name") or ""),
+                                                                str(s.node.get("hostname") or ""))), None)
+        return _exposed(target) if target is not None else None
+    if service.image and is_database_image(service.image):
+        return _exposed(service)
+    words = set(name_words(var.name))
+    words |= {w[:-len(end)] for w in words for end in _GLUED if w.endswith(end) and len(w) > len(end)}
+    if words & _STORE_WORDS:  # DB_PASSWORD, REDIS_URL, PGPASSWORD
+        stores = [s for s in compose.services if s.image and is_database_image(s.image)]
+        return any(_exposed(s) for s in stores) if stores else None
+    return _exposed(service)
+
+
 @CHECK.on(ComposeFile)
 def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     # one literal shared by several services (an x- anchor merged into each) is one finding
@@ -75,12 +113,14 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     for var, verdict, pos, what, services in found.values():
         names = ", ".join(repr(s.name) for s in services)
         who = f"service {names}" if len(services) == 1 else f"services {names}"
-        exposed = any(_exposed(s) for s in services)
+        reaches = [_reach(compose, s, var, verdict) for s in services]
+        exposed = True if any(r is True for r in reaches) else (None if None in reaches else False)
         default = " (as the default of a variable)" if verdict.default else ""
         reach = ""
-        if verdict.kind == "weak":
-            reach = (" and the service publishes a port beyond this host" if exposed else
-                     "; the service publishes no port beyond this host")
+        if verdict.kind == "weak" or verdict.purpose == "password":
+            reach = {True: "; what it opens is published beyond this host",
+                     False: "; what it opens publishes no port beyond this host",
+                     None: ""}[exposed]
         message = (f"{who} set{'s' if len(services) == 1 else ''} {what} {var.name} to "
                    f"{verdict.describe()}{default}{reach}")
         yield CHECK.finding(pos, resource=services[0].resource, message=message,

@@ -48,7 +48,8 @@ def committed_env_secret(env: EnvFile) -> Iterator[Finding]:
     # committed on purpose for tests and local development: only well-known token shapes count there
     throwaway = bool(set(re.split(r"[._\-]+", env.name.lower())) & _THROWAWAY)
     for entry in env.entries:
-        verdict = classify(entry.key, entry.value, where="env")
+        # a single-quoted value is read as written: no ${VAR} or $(cmd) in it
+        verdict = classify(entry.key, entry.value, where="env", interpolate=entry.quoted != "'")
         if not verdict.is_secret or (throwaway and verdict.kind != "token"):
             continue
         yield CHECK.finding(

@@ -35,7 +35,7 @@ def secret_in_example_file(env: EnvFile) -> Iterator[Finding]:
     if not env.example:
         return
     for entry in env.entries:
-        verdict = classify(entry.key, entry.value, where="env-example")
+        verdict = classify(entry.key, entry.value, where="env-example", interpolate=entry.quoted != "'")
         if not verdict.is_secret:
             continue  # sample and default values show the shape of a value: placeholders here
         yield CHECK.finding(

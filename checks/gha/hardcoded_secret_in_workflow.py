@@ -19,8 +19,9 @@ CHECK = Check(
         "A password, token or key written into a workflow is readable by everyone who can "
         "read the repository, stays in its git history forever, and is copied into every "
         "fork. GitHub cannot mask it in logs because it does not know it is a secret. A token or "
-        "a random-looking value is critical; a weak or well-known default is medium, and is left "
-        "alone in jobs that run service containers (their throw-away test databases)."
+        "a random-looking key is critical (a password high); a weak or well-known default is "
+        "medium, and is left alone in jobs that run service containers (their throw-away test "
+        "databases); in a test environment (`NODE_ENV: test`) only provider tokens count."
     ),
     remediation=(
         "Revoke the credential now: treat it as leaked, whatever the repository's visibility.",
@@ -79,6 +80,23 @@ def _has_services(wf: Workflow, resource: str) -> bool:
     return False
 
 
+_ENV_NAMES = ("NODE_ENV", "RAILS_ENV", "RACK_ENV", "APP_ENV", "FLASK_ENV", "DJANGO_ENV", "MIX_ENV", "ENVIRONMENT",
+              "ENV", "APP_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT", "GO_ENV")
+_TEST_ENVS = ("test", "testing", "ci")
+
+
+def _test_environment(wf: Workflow, mapping, resource: str) -> bool:
+    """The env that applies here says the app runs its tests (NODE_ENV: test): the secrets
+    it sets belong to throw-away test systems (a test database, a test signing key)."""
+    envs = [wf.env]
+    for job in wf.jobs:
+        if resource == job.resource or resource.startswith(job.resource + "/"):
+            envs.append(job.env)
+    envs.append(mapping)
+    return any(str(env.get(name) or "").strip().lower() in _TEST_ENVS for env in envs if env is not None
+               for name in _ENV_NAMES)
+
+
 @CHECK.on(Workflow)
 def hardcoded_secret_in_workflow(wf: Workflow) -> Iterator[Finding]:
     seen: set[int] = set()
@@ -99,6 +117,8 @@ def hardcoded_secret_in_workflow(wf: Workflow) -> Iterator[Finding]:
                 continue
             elif verdict.kind == "weak" and _has_services(wf, resource):
                 continue  # the job's env configures its own throw-away service containers
+            elif verdict.kind != "token" and _test_environment(wf, mapping, resource):
+                continue  # NODE_ENV: test: only a real provider token is a leak there
             else:
                 what = verdict.describe()
             yield CHECK.finding(

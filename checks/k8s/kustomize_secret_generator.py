@@ -60,13 +60,15 @@ def kustomize_secret_generator_committed(index: RepoIndex) -> Iterator[Finding]:
             name = gen.get("name")
             resource = f"secretGenerator/{name}"
             where = Pos(gen.get("line"), gen.get("line"), tuple(gen.get("ypath") or ()), path=path)
-            literals = [(k, red) for k, placeholder, red in gen.get("literals") or () if not placeholder]
+            literals = [(k, red, severity) for k, placeholder, red, severity in gen.get("literals") or ()
+                        if not placeholder]
             if literals:
-                key, red = literals[most_secret_first([k for k, _ in literals])[0]]
+                key, red, _ = literals[most_secret_first([k for k, _, _ in literals])[0]]
+                worst = max(Severity.parse(severity) for _, _, severity in literals)
                 yield CHECK.finding(
-                    where, resource=resource, symbol=("literals",),
+                    where, resource=resource, symbol=("literals",), severity=worst,
                     message=f"secretGenerator {name!r} commits {len(literals)} literal value(s) "
-                            f"({', '.join(k for k, _ in literals[:5])})",
+                            f"({', '.join(k for k, _, _ in literals[:5])})",
                     evidence=f"{key}={red}",
                 )
             for field_name, source in gen.get("files") or ():

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -261,6 +261,9 @@ def _fake_token(text: str, example: bool = False) -> bool:
     return example and any(run in text for run in _FILLER_RUNS)
 
 
+_NOT_BASE64_RE = re.compile(r"[^A-Za-z0-9+/=]+")
+
+
 def find_token(text: str, *, identifiers: bool = True, example: bool = False) -> tuple[str, str] | None:
     """(label, matched text) of the first real-looking known credential format in ``text``.
 
@@ -276,9 +279,14 @@ def find_token(text: str, *, identifiers: bool = True, example: bool = False) ->
         for match in pattern.finditer(text):
             found = match.group(0)
             if label == "private key":
-                body = text[match.end():match.end() + 120].lower()
-                if "..." in body or "\u2026" in body or "xxxx" in body or "example" in body or "redacted" in body:
+                body = text[match.end():match.end() + 4000]
+                end = body.find("-----END")
+                body = body[:end] if end >= 0 else body
+                lower = body[:200].lower()
+                if "..." in lower or "\u2026" in lower or "xxxx" in lower or "example" in lower or "redacted" in lower:
                     continue
+                if len(_NOT_BASE64_RE.sub("", body.replace("\\n", ""))) < 40:
+                    continue  # a stub (`MIIEpAIBAAKCAQEA`): the shortest real key body is longer
                 return label, found
             if not _fake_token(found, example):
                 return label, found
@@ -301,7 +309,10 @@ _REFERENCE_PREFIXES = (
     "infisical://", "bws://", "secret://", "secretref:", "k8s-secret:", "env:", "file:", "kms:",
 )
 _ENCRYPTED_MARKERS = ("ENC[", "$ANSIBLE_VAULT;", "-----BEGIN AGE ENCRYPTED", "-----BEGIN PGP MESSAGE", "sops:")
-_TEMPLATE_MARKERS = ("${{", "{{", "{%", "$(", "`", "#{", "<%", "[[")
+_TEMPLATE_MARKERS = ("${{", "{{", "{%", "#{", "<%", "[[")
+#: ``$(VAR)`` (Kubernetes) or ``$(command args)`` (shell); ``$(`` inside a random string is not one
+_SUBSTITUTION_RE = re.compile(r"\$\((?:[A-Za-z_][A-Za-z0-9_.\-]{0,100}\)|[a-z][\w./\-]{0,100}[ \t][^)]{0,500}\))")
+_BACKTICK_RE = re.compile(r"`[a-z][\w./\-]{0,100}(?:[ \t][^`]{0,500})?`")
 _DEPLOY_MARKER_RE = re.compile(r"^(?:__[A-Za-z0-9_.\-]{1,100}__|@@[A-Za-z0-9_.\-]{1,100}@@|%[A-Za-z_][A-Za-z0-9_]{0,100}%|#\{[^}]{1,100}\}#?)$")
 _STAND_IN_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]{0,60}(?:_[A-Z0-9]{1,60}){1,12}$")
 _PATH_RE = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.\-]{1,100}(?:/[\w.\-]{1,100}){1,20}\.(?:txt|key|pem|json|crt|p12|pfx|jks|keystore|der|asc|gpg|env|conf|cfg|yaml|yml)$")
@@ -382,6 +393,51 @@ def is_placeholder(text: str) -> bool:
     if _STAND_IN_NAME_RE.match(value) and value.lower().replace("_", "") not in WEAK_DEFAULTS:
         return True  # a SCREAMING_SNAKE name standing in for the value (HF_TOKEN, INSERT_CLUSTER_TOKEN)
     return len(set(lower)) == 1 and len(lower) >= 3  # xxx, ***, ---, 000
+
+
+#: places whose values are used as written (not examples, not text shown to a user)
+_DEPLOYED_PLACES = frozenset(("compose", "dockerfile", "workflow", "k8s", "configmap", "k8s-secret", "env", "shell",
+                              "argv", "helm"))
+#: words of a placeholder that asks a person to replace it (a value that still works if nobody does)
+_INSTRUCTION_PARTS = (
+    "replace", "change-this", "change_this", "changethis", "change-it", "your-", "your_", "insert", "enter-",
+    "enter_", "put-", "put_", "fill-in", "fill_in", "fillme", "fill-me", "set-me", "set_me", "setme", "generate",
+    "please", "-here", "_here", "todo", "fixme", "tbd", "must-be-set", "to-be-set", "to_be_set", "override",
+    "random-string", "random_string", "some-random", "some_random",
+)
+
+
+#: qualifiers of KEY for keys the service itself signs or encrypts with (not one it presents elsewhere)
+_OWN_KEY_QUALIFIERS = frozenset(("SECRET", "SIGNING", "SIGN", "ENCRYPTION", "ENC", "CRYPT", "CRYPTO", "MASTER", "SESSION",
+                                 "JWT", "HMAC", "COOKIE", "CSRF", "APP", "DECRYPTION", "UNSEAL", "PRIVATE"))
+
+
+def _verified_with(name: str | None) -> bool:
+    """A secret the service checks others against or signs with (a password, SECRET_KEY,
+    JWT_SECRET, a salt): its placeholder becomes the real secret; a placeholder API key or
+    token for another service only fails to log in there."""
+    if not name or secret_name_strength(name) != 2:
+        return False
+    words = name_words(name)
+    while words and words[-1].isdigit():
+        words.pop()
+    if "_".join(words) in _SECRET_NAMES or _is_password_name(name):
+        return True
+    last = words[-1] if words else ""
+    if last in ("SECRET", "SECRETS", "SALT", "PEPPER", "PASSPHRASE") or last.endswith("SECRET"):
+        return True
+    return last in ("KEY", "KEYS") and len(words) > 1 and words[-2] in _OWN_KEY_QUALIFIERS
+
+
+def _asks_to_be_replaced(text: str) -> bool:
+    """A placeholder written as words that still work as a value (``replace-me-with-a-random-string``,
+    ``your-password``), not a shape nobody would run with (``<key>``, ``xxxx``, ``HF_TOKEN``, ``...``)."""
+    lower = text.lower()
+    if "<" in text or "..." in text or "xxxx" in lower or "***" in text or _STAND_IN_NAME_RE.match(text):
+        return False
+    if any(word in lower for word in ("example", "sample", "dummy", "fake", "redacted", "notasecret", "not-a-")):
+        return False
+    return any(part in lower for part in _INSTRUCTION_PARTS)
 
 
 def is_sentinel(text: str) -> bool:
@@ -537,6 +593,10 @@ class SecretVerdict:
     #: a published default as it is (``postgres``, ``admin``, ``changeme``): safe to name in a
     #: message; variants (``P@ssw0rd2024``) are weak too but never named
     well_known: bool = False
+    #: ``password`` when it logs in to a service (DB_PASSWORD, a URL's password, ``sshpass -p``):
+    #: only someone who can reach that service can use it; ``key`` otherwise (signing and
+    #: encryption keys, API keys and tokens: usable from anywhere)
+    purpose: str = "key"
 
     @property
     def is_secret(self) -> bool:
@@ -546,12 +606,26 @@ class SecretVerdict:
         return self.is_secret
 
     def severity(self, *, exposed: bool | None = None) -> "Severity":
-        """Critical for tokens and random-looking values; for weak values high when the
-        holder is reachable from outside its host (``exposed``), medium otherwise."""
+        """The severity rule (README, "Secrets"): what the value is and who can reach what it opens.
+
+        ``exposed``: the service it opens is reachable from outside its host (True), verified
+        not to be (False), or not known from this file (None).
+
+        ============  ================  =============  ===============  ==========
+        kind          purpose           exposed        not exposed      unknown
+        ============  ================  =============  ===============  ==========
+        token         any               critical       critical         critical
+        random        key               critical       critical         critical
+        random        password          critical       medium           high
+        weak          any               high           medium           medium
+        ============  ================  =============  ===============  ==========
+        """
         from ..api import Severity
 
-        if self.kind in ("token", "random"):
+        if self.kind == "token" or (self.kind == "random" and (self.purpose == "key" or exposed)):
             return Severity.CRITICAL
+        if self.kind == "random":
+            return Severity.MEDIUM if exposed is False else Severity.HIGH
         if self.kind == "weak":
             return Severity.HIGH if exposed else Severity.MEDIUM
         return Severity.INFO
@@ -563,11 +637,13 @@ class SecretVerdict:
         if self.kind == "token":
             return f"a {self.label}{where}"
         if self.kind == "random":
-            return f"a literal secret{where}"
+            return f"a random-looking literal {'password' if self.purpose == 'password' else 'secret'}{where}"
         if self.well_known:
             return f"the well-known default {self.value!r}{where}"
         if self.label.startswith("variant"):
             return f"a variant of a well-known default password{where}"
+        if self.label.startswith("placeholder"):
+            return f"a placeholder that is used as the real value when nobody replaces it{where}"
         return f"a guessable literal value{where}"
 
     def evidence(self, name: str) -> str:
@@ -588,12 +664,13 @@ def classify_value(value: object, *, where: str = "argv") -> SecretVerdict:
     return classify(None, value, where=where if where in _NAMELESS_PLACES else "argv")
 
 
-def classify(name: str | None, value: object, *, where: str = "text") -> SecretVerdict:
+def classify(name: str | None, value: object, *, where: str = "text", interpolate: bool = True) -> SecretVerdict:
     """What ``name=value`` holds, the same answer in every domain (see the module docstring).
 
     ``where`` names the place (one of :data:`WHERE`); only example files (sample values are
     placeholders) and nameless places (``k8s-secret``, ``argv``: every literal is a secret)
-    change the verdict.
+    change the verdict.  ``interpolate=False`` reads ``$`` literally (a single-quoted value
+    of an env file).
     """
     if where not in WHERE:
         raise ValueError(f"unknown place {where!r}")
@@ -603,7 +680,23 @@ def classify(name: str | None, value: object, *, where: str = "text") -> SecretV
         value = str(value)
     if not isinstance(value, str):
         return SecretVerdict("document")  # a mapping or a list: not one value
-    return _classify(name, value, where, 0)
+    verdict = _classify(name, value, where, 0, interpolate=interpolate)
+    if verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
+        verdict = replace(verdict, purpose="password")
+    return verdict
+
+
+_PASSWORD_WORDS = frozenset(("PASSWORD", "PASSWORDS", "PASSWD", "PASS", "PWD", "PASSPHRASE", "PASSCODE", "HTPASSWD"))
+
+
+def _is_password_name(name: str | None) -> bool:
+    """DB_PASSWORD, PGPASSWORD, redis.pass: a login to a service (not a signing key or a token)."""
+    if not name:
+        return False
+    words = name_words(name)
+    while words and words[-1].isdigit():
+        words.pop()
+    return bool(words) and (words[-1] in _PASSWORD_WORDS or words[-1].endswith(("PASSWORD", "PASSWD")))
 
 
 def _strip_quotes(text: str) -> str:
@@ -612,7 +705,8 @@ def _strip_quotes(text: str) -> str:
     return text
 
 
-def _classify(name: str | None, raw: str, where: str, depth: int, from_default: bool = False) -> SecretVerdict:
+def _classify(name: str | None, raw: str, where: str, depth: int, from_default: bool = False,
+              interpolate: bool = True) -> SecretVerdict:
     text = _strip_quotes(raw.strip()).strip()
     example = where in _EXAMPLE_PLACES
     if not text:
@@ -637,14 +731,18 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
         return SecretVerdict("encrypted")
     if any(marker in text for marker in _TEMPLATE_MARKERS) or _DEPLOY_MARKER_RE.match(text):
         return SecretVerdict("reference")
+    if interpolate and (("$(" in text and _SUBSTITUTION_RE.search(text)) or ("`" in text and _BACKTICK_RE.search(text))):
+        return SecretVerdict("reference")  # $(VAR) (Kubernetes), $(command), `command`
     if lower.startswith(_REFERENCE_PREFIXES):
         return SecretVerdict("reference", "secret-store reference")
-    if "$" in text:
+    if "$" in text and (interpolate or "${" in text):  # '${VAR}' in single quotes is still a template
         resolved, used_default = resolve(text)
         if resolved is None:
             return SecretVerdict("reference")
         if resolved != text and depth < 3:
             return _classify(name, resolved, where, depth + 1, from_default or used_default)
+    if len(text) >= 2 and text[0] + text[-1] in ("()", "[]", "{}"):
+        return SecretVerdict("document", "a list or a map")  # a shell array, a flow sequence, JSON
     if _PATH_RE.match(text):
         return SecretVerdict("path")
     # 4. a password in a URL: any name
@@ -660,6 +758,11 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
     if is_sentinel(text):
         return SecretVerdict("sentinel", "switches the feature off")
     if is_placeholder(text):
+        if (where in _DEPLOYED_PLACES and _asks_to_be_replaced(text)
+                and (where in _NAMELESS_PLACES or _verified_with(name))):
+            # `APP_SECRET: replace-me-with-a-random-string` in a compose file is the secret every
+            # install runs with until someone replaces it: a weak default, not a placeholder
+            return SecretVerdict("weak", "placeholder used as the real value", text, default=from_default)
         return SecretVerdict("placeholder")
     # 6. literals: only under a secret name (or where every value is one, unless the name
     # says what the value is for: a Secret's ``username``, ``host``, ``KMS_KEY_ID``)
@@ -796,10 +899,11 @@ _ASSIGNMENT = re.compile(
 _SHELL_WORD = re.compile(r"\"[^\"\n]{0,1000}\"|'[^'\n]{0,1000}'|[^\s\"']{1,1000}[\"']?")
 
 
+@lru_cache(maxsize=4096)
 def _maskable(name: str, value: str) -> bool:
     """Should the value of ``name`` be hidden in text shown to a user?"""
-    if secret_name_strength(name) == 0:
-        return False
+    if value.startswith("#") or secret_name_strength(name) == 0:
+        return False  # `token: # comment` holds nothing
     verdict = classify(name, value, where="text")
     return verdict.is_secret or verdict.kind in ("placeholder", "setting", "name", "document")
 

@@ -123,6 +123,11 @@ def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
                     continue
                 if _only_when_stored_elsewhere(script, segments, position, name):
                     break
+                if word.startswith(name + "=") and not seg.guards and _persisted(script, name):
+                    # generated unconditionally and written to files: a per-start secret shared
+                    # with other processes on purpose (an entrypoint's internal password), not a
+                    # missing secret replaced
+                    break
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{name}", symbol=(name,),
                     message=f"{name} is generated at run time when missing, so it changes on every deploy or restart and is never stored",

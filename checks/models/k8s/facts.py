@@ -222,9 +222,10 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
             key, _, value = literal.partition("=")
             value = value.strip().strip("'\"")
             # only a redacted form is kept: facts must never hold the secret itself
-            # the flag says "not a secret" (the secrets model: a placeholder, a reference, empty)
-            not_secret = not classify(key.strip(), value, where="k8s-secret").is_secret
-            entry["literals"].append((key.strip(), not_secret, redact(value)))
+            # the flag says "not a secret" (the secrets model: a placeholder, a reference, empty);
+            # the severity is the model's for this value
+            verdict = classify(key.strip(), value, where="k8s-secret")
+            entry["literals"].append((key.strip(), not verdict.is_secret, redact(value), verdict.severity().label))
         for field_name in ("files", "envs", "env"):
             for item in str_list(gen.get(field_name)):
                 source = item.partition("=")[2] if "=" in item else item
