@@ -139,6 +139,8 @@ def test_secret_severity_comes_from_the_secrets_model(tmp_path):
     engine = Engine(tmp_path)
     engine.scan()
     got = sorted((f.path, f.resource.rsplit(".", 1)[-1], f.severity.label) for f in engine.findings if f.code == "HELM004")
-    assert got == [("chart/values-prod.yaml", "postgresPassword", "critical"),
+    # a random-looking password whose database's reach values cannot tell is high (the secrets
+    # model's rule, as in a manifest or an env file); a chart default is capped at high
+    assert got == [("chart/values-prod.yaml", "postgresPassword", "high"),
                    ("chart/values-prod.yaml", "replicationPassword", "medium"),
-                   ("chart/values.yaml", "postgresPassword", "high")]   # a chart default: one step lower
+                   ("chart/values.yaml", "postgresPassword", "high")]
