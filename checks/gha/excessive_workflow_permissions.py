@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow
+from ..models.workflow import Workflow, token_scopes_used
 
 CHECK = Check(
     code="GHA003",
@@ -17,7 +17,10 @@ CHECK = Check(
         "`permissions: write-all` gives every step a token that can push to any branch, "
         "rewrite releases, publish packages and change workflows. Write scopes set at the "
         "top of a workflow reach every job in it, including ones that only build or test "
-        "and run third-party code that never needed them."
+        "and run third-party code that never needed them. A scope every job uses (they all "
+        "push to ghcr.io) is not reported; severity is high for write-all, for many scopes "
+        "at once and for workflows outsiders can trigger, medium otherwise, low for "
+        "workflows only a schedule or a maintainer starts."
     ),
     remediation=(
         "Set `permissions: contents: read` at the top of the workflow.",
@@ -51,6 +54,16 @@ _SCOPE_SEVERITY = {
 }
 
 
+#: triggers only maintainers or the clock fire: no outsider can start the run
+_QUIET_TRIGGERS = frozenset(("schedule", "workflow_dispatch"))
+#: from this many write scopes, a workflow-wide grant is broad whatever the jobs do
+_MANY = 3
+
+
+def _lower(severity: Severity, cap: Severity) -> Severity:
+    return severity if severity <= cap else cap
+
+
 @CHECK.on(Workflow)
 def excessive_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
     top = wf.permissions
@@ -66,15 +79,7 @@ def excessive_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
         # with a single job, or when every job sets its own block, the top-level
         # scopes are just that job's scopes (or unused)
         if inheriting:
-            names = ", ".join(repr(job.id) for job in inheriting[:4]) + (" ..." if len(inheriting) > 4 else "")
-            for scope in top.writes:
-                yield CHECK.finding(
-                    top.value, _original_key(top.value, scope), resource=wf.resource,
-                    severity=_SCOPE_SEVERITY.get(scope, Severity.MEDIUM),
-                    message=f"`{scope}: write` at the workflow level reaches {len(inheriting)} "
-                            f"job(s) that set no permissions of their own ({names})",
-                    evidence=f"{scope}: write",
-                )
+            yield from _workflow_writes(wf, top, inheriting)
     for job in jobs:
         perms = job.permissions
         if perms.kind == "write-all":
@@ -83,6 +88,50 @@ def excessive_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
                 message=f"{job.label} grants `permissions: write-all`",
                 evidence=f"permissions: {perms.value}",
             )
+
+
+def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
+    """Write scopes at the top that reach jobs which do not use them.
+
+    A scope every inheriting job uses (they all log in to ghcr.io and push) is what the
+    workflow needs, not excessive.  The severity follows who can start the run: high for
+    workflows outsiders trigger (pull_request_target, workflow_run, issue_comment) or that
+    grant many scopes at once; medium otherwise; low for workflows only the clock or a
+    maintainer starts (schedule, workflow_dispatch).
+    """
+    writes = top.writes
+    untrusted = sorted(wf.privileged_triggers)
+    many = len(writes) >= _MANY
+    quiet = bool(wf.triggers) and wf.triggers <= _QUIET_TRIGGERS
+    used = {job.id: token_scopes_used(job) for job in inheriting}
+    for scope in writes:
+        idle = [job for job in inheriting if used[job.id] is not None and scope not in used[job.id]]
+        if not idle and not untrusted:
+            continue  # every job that gets it uses it (or may: a reusable workflow, an API script)
+        names = ", ".join(repr(job.id) for job in inheriting[:4]) + (" ..." if len(inheriting) > 4 else "")
+        severity = _SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
+        if untrusted:
+            why = f"; the workflow runs on {', '.join(untrusted)}, which outsiders can trigger"
+        elif many:
+            why = f"; {len(writes)} write scopes are granted to the whole workflow"
+        elif quiet:
+            severity = _lower(severity, Severity.LOW)
+            why = "; only a schedule or a maintainer starts this workflow (lower risk)"
+        else:
+            severity = _lower(severity, Severity.MEDIUM)
+            why = ""
+        if idle:
+            idle_names = ", ".join(repr(job.id) for job in idle[:4]) + (" ..." if len(idle) > 4 else "")
+            unused = f"; {idle_names} show{'s' if len(idle) == 1 else ''} no use of it"
+        else:
+            unused = ""
+        yield CHECK.finding(
+            top.value, _original_key(top.value, scope), resource=wf.resource,
+            severity=severity,
+            message=f"`{scope}: write` at the workflow level reaches {len(inheriting)} "
+                    f"job(s) that set no permissions of their own ({names}){unused}{why}",
+            evidence=f"{scope}: write",
+        )
 
 
 def _original_key(mapping, scope: str) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, expressions, is_expression
+from ..api import Category, Check, Finding, Pos, Severity
+from ..models.shell_hosts import block_first_line
+from ..models.workflow import Workflow, deploy_secret, expressions, is_expression, secret_names
 
 CHECK = Check(
     code="GHA004",
     name="long-lived-cloud-credentials",
-    title="Workflow authenticates to a cloud with long-lived keys",
+    title="Workflow authenticates with long-lived keys where short-lived ones exist",
     severity=Severity.MEDIUM,
     category=Category.SECRETS,
     rationale=(
@@ -20,7 +21,11 @@ CHECK = Check(
         "as a GitHub secret never expires on its own: whoever exfiltrates it once (a "
         "compromised action, a debug log, a fork) keeps access until someone notices. "
         "GitHub's OIDC tokens let the cloud issue short-lived credentials to this "
-        "repository, branch or environment only, with nothing to steal or rotate."
+        "repository, branch or environment only, with nothing to steal or rotate. A kubeconfig "
+        "kept as a secret is the same kind of key to a cluster (medium); an SSH private key "
+        "kept as a secret is reported at low: short-lived SSH certificates or a cloud session "
+        "manager replace it, but need more than a setting. Each such secret is reported once "
+        "per workflow file, listing where it is used."
     ),
     remediation=(
         "Create an OIDC identity provider / workload identity pool for token.actions.githubusercontent.com.",
@@ -28,6 +33,11 @@ CHECK = Check(
         "Grant the job `permissions: id-token: write` and use the role (`role-to-assume`, "
         "`workload_identity_provider`, or azure/login with `client-id`/`tenant-id`/`subscription-id`).",
         "Delete the static key from the cloud account and from the repository secrets.",
+        "For a cluster: fetch a short-lived kubeconfig after the OIDC login (`aws eks update-kubeconfig`, "
+        "google-github-actions/get-gke-credentials, azure/aks-set-context) or trust GitHub's issuer in the "
+        "API server's OIDC authentication.",
+        "For SSH: issue short-lived SSH certificates after OIDC (Vault, step-ca, Teleport) or use the cloud's "
+        "session manager (AWS SSM, GCP IAP); at least keep the key as an environment secret behind reviewers.",
     ),
     effort="4h",
     references=(
@@ -117,4 +127,59 @@ def long_lived_cloud_credentials(wf: Workflow) -> Iterator[Finding]:
                         message=f"{step.label} of {job.label} logs in to {cloud} with a static key "
                                 f"(`{key}`); use OIDC federation instead",
                         evidence=f"{action.name} with {key}",
+                    )
+    yield from _other_deploy_keys(wf)
+
+
+#: the kinds of deploy secret reported besides cloud keys, and their severity
+_OTHER_KINDS = {"kubeconfig": Severity.MEDIUM, "SSH key": Severity.LOW}
+_ADVICE = {
+    "kubeconfig": "a long-lived cluster credential; fetch a short-lived one after an OIDC login",
+    "SSH key": "a long-lived SSH private key; short-lived SSH certificates issued after OIDC replace it",
+}
+
+
+def _other_deploy_keys(wf: Workflow) -> Iterator[Finding]:
+    """Kubeconfigs and SSH keys read from secrets: one finding per secret and file."""
+    places = [(wf.env, "the workflow env", None)]
+    for job in wf.jobs:
+        places.append((job.env, f"the env of {job.label}", None))
+        for step in job.steps:
+            places.append((step.env, f"the env of {step.label} of {job.label}", None))
+            if step.action is not None:
+                places.append((step.with_, f"an input of {step.label} of {job.label}", step.action))
+    seen: set[int] = set()
+    for holder, where, action in places:
+        if id(holder) in seen:
+            continue
+        seen.add(id(holder))
+        for key in holder:
+            value = holder.get(key)
+            kind = deploy_secret(key, value, action)
+            if kind not in _OTHER_KINDS:
+                continue
+            for name in secret_names(value)[:1]:
+                yield CHECK.finding(
+                    holder, key, resource=wf.resource, severity=_OTHER_KINDS[kind], repeats=(kind, name),
+                    message=f"{kind} read from secret `{name}` as `{key}` ({where}): {_ADVICE[kind]}",
+                    evidence=f"{key}: ${{{{ secrets.{name} }}}}",
+                )
+    for job in wf.jobs:
+        for step in job.steps:
+            script = step.run
+            if not script or id(step.node) in seen:
+                continue
+            seen.add(id(step.node))
+            first = block_first_line(step.node, "run", script)
+            for offset, line in enumerate(script.splitlines()):
+                for name in secret_names(line):
+                    kind = deploy_secret(name, "${{ secrets.%s }}" % name)
+                    if kind not in _OTHER_KINDS:
+                        continue
+                    yield CHECK.finding(
+                        Pos(first + offset, first + offset, step.ypath + ("run",)), resource=wf.resource,
+                        severity=_OTHER_KINDS[kind], repeats=(kind, name),
+                        message=f"{kind} read from secret `{name}` in the script of {step.label} of {job.label}: "
+                                f"{_ADVICE[kind]}",
+                        evidence=f"${{{{ secrets.{name} }}}}",
                     )

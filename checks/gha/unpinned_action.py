@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import ActionRef, Workflow, is_expression
+from ..models.workflow import ActionRef, Workflow, deploy_secrets_of, is_expression
 
 CHECK = Check(
     code="GHA005",
@@ -19,7 +19,9 @@ CHECK = Check(
         "owner's credentials) can move at any time; the next run then executes the new code "
         "with this workflow's token and secrets. This is how the tj-actions/changed-files "
         "compromise of March 2025 leaked secrets from thousands of repositories. Only a full "
-        "40-character commit SHA is immutable. Actions published by GitHub itself "
+        "40-character commit SHA is immutable. An unpinned action that is handed a deploy "
+        "credential (an SSH key, a kubeconfig, a cloud key, through `with:` or `env:`) is high: "
+        "whoever moves the ref gets production. Actions published by GitHub itself "
         "(`actions/*`, `github/*`) are reported at low severity: the same risk applies, but "
         "their owner is the platform you already trust."
     ),
@@ -63,28 +65,46 @@ def _problem(action: ActionRef) -> str | None:
     return f"movable ref `@{action.ref}`"
 
 
+def _handed(step, job, wf) -> list[tuple[str, str, str]]:
+    """(where, key, kind) of each deploy secret the step's action receives: its own
+    ``with:`` and ``env:``, and the job's and workflow's ``env:``, which every step's
+    process inherits."""
+    found = []
+    for where, holder in (("with", step.with_), ("env", step.env), ("job env", job.env), ("workflow env", wf.env)):
+        for key, kind in deploy_secrets_of(holder, step.action if where == "with" else None):
+            found.append((where, key, kind))
+    return found
+
+
 @CHECK.on(Workflow)
 def unpinned_action(wf: Workflow) -> Iterator[Finding]:
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
         places = []
         if job.action is not None:
-            places.append((job.node, job.resource, job.action, f"{job.label} calls"))
+            places.append((job.node, job.resource, job.action, f"{job.label} calls", []))
         for step in job.steps:
             if id(step.node) in seen:
                 continue
             seen.add(id(step.node))
             if step.action is not None:
-                places.append((step.node, step.resource, step.action, f"{step.label} of {job.label} uses"))
-        for node, resource, action, what in places:
+                places.append((step.node, step.resource, step.action, f"{step.label} of {job.label} uses",
+                               _handed(step, job, wf) if step.action.kind in ("repo", "docker") else []))
+        for node, resource, action, what, handed in places:
             problem = _problem(action)
             if problem is None:
                 continue
             github = action.github_owned
+            severity = Severity.LOW if github else Severity.MEDIUM
+            note = " (GitHub-owned action: lower risk)" if github else ""
+            if handed:
+                where, key, kind = handed[0]
+                more = f" and {len(handed) - 1} more" if len(handed) > 1 else ""
+                if not github:
+                    severity = Severity.HIGH
+                note = f"; it receives a deploy credential ({kind} `{key}` via {where}{more})" + note
             yield CHECK.finding(
-                node, "uses", resource=resource,
-                severity=Severity.LOW if github else Severity.MEDIUM,
-                message=f"{what} {action.raw!r}: {problem}"
-                        + (" (GitHub-owned action: lower risk)" if github else ""),
+                node, "uses", resource=resource, severity=severity,
+                message=f"{what} {action.raw!r}: {problem}{note}",
                 evidence=f"uses: {action.raw}",
             )

@@ -40,6 +40,10 @@ __all__ = [
     "untrusted_contexts",
     "parse_uses",
     "ImageBuild",
+    "token_scopes_used",
+    "secret_names",
+    "deploy_secret",
+    "deploy_secrets_of",
 ]
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -220,6 +224,187 @@ def _permissions(holder: YMap) -> Permissions:
         return Permissions("map", holder, YMap(holder.key_line("permissions"), holder.key_line("permissions"),
                                                  holder.ypath + ("permissions",)))
     return Permissions("other", holder, value)
+
+
+# -- what a job does with its token -----------------------------------------------------
+
+#: actions whose use needs a write scope of the GITHUB_TOKEN (by scope)
+_SCOPE_ACTIONS: dict[str, frozenset[str]] = {
+    "contents": frozenset((
+        "softprops/action-gh-release", "ncipollo/release-action", "peter-evans/create-pull-request",
+        "stefanzweifel/git-auto-commit-action", "ad-m/github-push-action", "endbug/add-and-commit",
+        "googleapis/release-please-action", "google-github-actions/release-please-action",
+        "goreleaser/goreleaser-action", "peaceiris/actions-gh-pages", "jamesives/github-pages-deploy-action",
+        "release-drafter/release-drafter", "actions/create-release", "actions/upload-release-asset",
+        "svenstaro/upload-release-action", "changesets/action", "anothrnick/github-tag-action",
+        "mathieudutour/github-tag-action", "rickstaa/action-create-tag", "cycjimmy/semantic-release-action",
+        "test-room-7/action-update-file", "planetscale/ghcommit-action",
+    )),
+    "pull-requests": frozenset((
+        "peter-evans/create-pull-request", "marocchino/sticky-pull-request-comment",
+        "thollander/actions-comment-pull-request", "peter-evans/create-or-update-comment",
+        "googleapis/release-please-action", "google-github-actions/release-please-action", "actions/labeler",
+        "release-drafter/release-drafter", "changesets/action", "mshick/add-pr-comment",
+        "peter-evans/enable-pull-request-automerge", "hmarr/auto-approve-action", "actions/stale",
+        "amannn/action-semantic-pull-request", "dependabot/fetch-metadata",
+    )),
+    "issues": frozenset((
+        "actions/stale", "peter-evans/create-issue-from-file", "peter-evans/create-or-update-comment",
+        "jasonetco/create-an-issue", "actions/labeler", "dessant/lock-threads", "actions/first-interaction",
+    )),
+    "id-token": frozenset((
+        "aws-actions/configure-aws-credentials", "google-github-actions/auth", "azure/login",
+        "pypa/gh-action-pypi-publish", "sigstore/cosign-installer", "actions/attest-build-provenance",
+        "actions/attest", "actions/attest-sbom", "hashicorp/vault-action", "slsa-framework/slsa-github-generator",
+        "rubygems/release-gem", "sigstore/gh-action-sigstore-python", "ossf/scorecard-action",
+        "octo-sts/action",
+    )),
+    "attestations": frozenset(("actions/attest-build-provenance", "actions/attest", "actions/attest-sbom")),
+    "pages": frozenset(("actions/deploy-pages",)),
+    "security-events": frozenset((
+        "github/codeql-action", "ossf/scorecard-action", "aquasecurity/trivy-action", "anchore/scan-action",
+        "snyk/actions", "microsoft/security-devops-action",
+    )),
+    "checks": frozenset((
+        "dorny/test-reporter", "enricomi/publish-unit-test-result-action", "mikepenz/action-junit-report",
+    )),
+    "deployments": frozenset(("chrnorm/deployment-action", "chrnorm/deployment-status", "bobheadxi/deployments")),
+}
+#: commands that need a write scope (by scope)
+_SCOPE_COMMANDS: dict[str, re.Pattern] = {
+    "contents": re.compile(r"\bgit\s+(?:[^\n;&|]{0,200}\s)?push\b|\bgh\s+release\b|\bgh\s+pr\s+(?:create|merge)\b"),
+    "pull-requests": re.compile(r"\bgh\s+pr\b"),
+    "issues": re.compile(r"\bgh\s+(?:issue|label)\b"),
+    "id-token": re.compile(r"ACTIONS_ID_TOKEN_REQUEST|\bcosign\s+(?:sign|attest)\b|--provenance\b"),
+    "packages": re.compile(r"\b(?:ghcr\.io|docker\.pkg\.github\.com|(?:npm|maven|nuget|rubygems)\.pkg\.github\.com)\b"),
+    "pages": re.compile(r"\bgh-pages\b"),
+    "security-events": re.compile(r"\bupload-sarif\b|\bcode-scanning\b"),
+    "statuses": re.compile(r"/statuses/"),
+    "actions": re.compile(r"\bgh\s+(?:run|workflow|cache)\b|/actions/(?:runs|workflows|caches)\b"),
+}
+#: steps that may do anything with the token (a script against the API)
+_ANY_SCOPE_ACTIONS = frozenset(("actions/github-script", "octokit/request-action", "octokit/graphql-action"))
+_ANY_SCOPE_RE = re.compile(r"\bgh\s+api\b|api\.github\.com")
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key)
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def token_scopes_used(job: "Job") -> frozenset[str] | None:
+    """The write scopes of the GITHUB_TOKEN a job visibly uses; None when it cannot be told.
+
+    A job that calls a reusable workflow, runs an API script (``actions/github-script``,
+    ``gh api``) may use any scope: None.  Otherwise the scopes come from known actions
+    (``softprops/action-gh-release`` writes contents) and commands (``git push``, ``gh pr``,
+    a registry login or push to ``ghcr.io`` needs ``packages``).
+    """
+    if job.reusable:
+        return None
+    used: set[str] = set()
+    # the workflow's env is part of what the job reads (`REGISTRY: ghcr.io` set at the top)
+    text = "\n".join(_strings(job.node)) + "\n" + "\n".join(_strings(job.workflow.env))
+    for step in job.steps:
+        action = step.action
+        if action is None or action.kind != "repo":
+            continue
+        if action.name in _ANY_SCOPE_ACTIONS:
+            return None
+        for scope, names in _SCOPE_ACTIONS.items():
+            if action.name in names:
+                used.add(scope)
+    if _ANY_SCOPE_RE.search(text):
+        return None
+    for scope, pattern in _SCOPE_COMMANDS.items():
+        if pattern.search(text):
+            used.add(scope)
+    return frozenset(used)
+
+
+# -- deploy secrets ----------------------------------------------------------------------
+
+_SECRET_NAME_RE = re.compile(r"\bsecrets\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+_SECRET_ANY_RE = re.compile(r"\bsecrets\b")
+#: what a name says a deploy secret is: (pattern over the upper-cased name, kind)
+_DEPLOY_SECRET_NAMES = (
+    (re.compile(r"KUBE_?CONFIG|KUBECONF|KUBE_?CONF(?:IG)?_DATA|K8S_?CONFIG|CLUSTER_?CONFIG"), "kubeconfig"),
+    (re.compile(r"SSH.*(?:KEY|IDENTITY)|(?:KEY|IDENTITY).*SSH|ID_(?:RSA|ED25519|ECDSA)|DEPLOY_?KEY|"
+                r"(?:SERVER|HOST|VPS|DEPLOY|REMOTE|DROPLET|EC2|PROD(?:UCTION)?|STAGING)_?PRIVATE_?KEY"), "SSH key"),
+    (re.compile(r"AWS_?SECRET|AWS_?ACCESS_?KEY|GCP_?SA_?KEY|GCP_?(?:CREDENTIALS|KEY)|GCLOUD_?(?:AUTH|KEY|SERVICE)|"
+                r"GOOGLE_?(?:APPLICATION_?)?CREDENTIALS|GKE_?(?:SA_?)?KEY|SERVICE_?ACCOUNT_?(?:KEY|JSON)|AZURE_?CREDENTIALS|"
+                r"AZURE_?CLIENT_?SECRET|ARM_?CLIENT_?SECRET|PUBLISH_?PROFILE|DIGITALOCEAN_?(?:ACCESS_?)?TOKEN|DO_?TOKEN|"
+                r"HCLOUD_?TOKEN|LINODE_?TOKEN|ALIYUN_?(?:AK|SK|SECRET)|ALICLOUD_?SECRET|CREDENTIALS_?JSON"), "cloud key"),
+)
+#: action inputs that take a deploy secret whatever the secret is called (input -> kind)
+_DEPLOY_INPUTS = {
+    "kubeconfig": "kubeconfig", "kube-config": "kubeconfig", "kube_config": "kubeconfig",
+    "base64-kube-config": "kubeconfig",
+    "ssh-private-key": "SSH key", "ssh_private_key": "SSH key", "ssh-key": "SSH key",
+    "aws-secret-access-key": "cloud key", "credentials_json": "cloud key",
+    "service_account_key": "cloud key", "publish-profile": "cloud key", "access-key-secret": "cloud key",
+}
+#: generic input names that take a deploy secret only in these actions
+_ACTION_DEPLOY_INPUTS = {
+    "appleboy/ssh-action": {"key": "SSH key"}, "appleboy/scp-action": {"key": "SSH key"},
+    "shimataro/ssh-key-action": {"key": "SSH key"}, "cross-the-world/ssh-scp-ssh-pipelines": {"key": "SSH key"},
+    "cross-the-world/ssh-pipeline": {"key": "SSH key"}, "garygrossgarten/github-action-ssh": {"privatekey": "SSH key"},
+    "burnett01/rsync-deployments": {"remote_key": "SSH key"}, "azure/login": {"creds": "cloud key"},
+    "azure/k8s-set-context": {"kubeconfig": "kubeconfig"}, "steebchen/kubectl": {"config": "kubeconfig"},
+    "google-github-actions/auth": {"credentials_json": "cloud key"},
+}
+
+
+def secret_names(value: Any) -> list[str]:
+    """Names of the secrets a value's ``${{ }}`` expressions read (``secrets.X``, ``secrets['X']``)."""
+    names: list[str] = []
+    for expr in expressions(value):
+        for match in _SECRET_NAME_RE.finditer(expr):
+            name = match.group(1) or match.group(2)
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def deploy_secret(key: Any, value: Any, action: "ActionRef | None" = None) -> str | None:
+    """What deploy credential ``key: value`` hands over ("SSH key", "kubeconfig", "cloud key"), or None.
+
+    The value must read a secret (``${{ secrets.X }}``); the kind comes from the secret's
+    name or from the input or variable that receives it (``ssh-private-key``, ``KUBECONFIG``).
+    ``GITHUB_TOKEN`` is not a deploy secret.
+    """
+    names = [n for n in secret_names(value) if n.upper() != "GITHUB_TOKEN"]
+    if not names:
+        return None
+    for name in names + [str(key)]:
+        upper = name.strip().upper().replace("-", "_")
+        for pattern, kind in _DEPLOY_SECRET_NAMES:
+            if pattern.search(upper):
+                return kind
+    lowered = str(key).strip().lower()
+    if action is not None and action.kind == "repo":
+        kind = _ACTION_DEPLOY_INPUTS.get(action.name, {}).get(lowered)
+        if kind is not None:
+            return kind
+    return _DEPLOY_INPUTS.get(lowered)
+
+
+def deploy_secrets_of(holder: Any, action: "ActionRef | None" = None) -> list[tuple[str, str]]:
+    """(key, kind) of every deploy secret a ``with:`` or ``env:`` mapping hands over."""
+    out = []
+    if isinstance(holder, dict):
+        for key, value in holder.items():
+            kind = deploy_secret(key, value, action)
+            if kind is not None:
+                out.append((str(key), kind))
+    return out
 
 
 # -- deploy and build heuristics --------------------------------------------------------

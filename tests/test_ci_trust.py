@@ -1,0 +1,101 @@
+"""The CI trust boundary (issue 13 item 6): severities and messages the fixture markers cannot show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditui.checks.api import Severity
+from auditui.checks.engine import Engine
+from helpers import write
+
+FIXTURES = Path(__file__).parent / "fixtures" / "gha"
+
+
+def scan(root: Path, code: str) -> list:
+    engine = Engine(root)
+    engine.scan()
+    assert engine.check_errors == []
+    return sorted((f for f in engine.findings if f.code == code), key=lambda f: (f.path, f.line or 0))
+
+
+def workflow_repo(tmp_path: Path, text: str, name: str = "ci.yml") -> Path:
+    write(tmp_path, f".github/workflows/{name}", text)
+    return tmp_path
+
+
+# -- GHA003: workflow-wide writes, by who can start the run and what the jobs use ----------
+
+
+def test_gha003_write_all_and_many_scopes_stay_high():
+    found = scan(FIXTURES / "excessive-workflow-permissions" / "bad", "GHA003")
+    by_scope = {f.evidence: f.severity for f in found}
+    assert by_scope["contents: write"] == Severity.HIGH  # three write scopes at once
+    assert by_scope["permissions: write-all"] == Severity.HIGH
+
+
+def test_gha003_untrusted_trigger_is_high_and_says_why():
+    (finding,) = scan(FIXTURES / "excessive-workflow-permissions" / "bad-untrusted-trigger", "GHA003")
+    assert finding.severity == Severity.HIGH
+    assert "pull_request_target" in finding.message and "'lint' shows no use of it" in finding.message
+
+
+def test_gha003_scheduled_workflow_is_low():
+    found = scan(FIXTURES / "excessive-workflow-permissions" / "bad-scheduled", "GHA003")
+    assert [f.severity for f in found] == [Severity.LOW, Severity.LOW]
+    assert all("'prepare' shows no use of it" in f.message for f in found)
+
+
+def test_gha003_one_scope_on_push_reaching_an_idle_job_is_medium(tmp_path):
+    root = workflow_repo(tmp_path, """\
+        on: push
+        permissions:
+          contents: read
+          packages: write
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps: [{run: make test}]
+          publish:
+            runs-on: ubuntu-latest
+            steps: [{run: "docker push ghcr.io/org/app:1"}]
+        """)
+    (finding,) = scan(root, "GHA003")
+    assert finding.severity == Severity.MEDIUM
+    assert "'test' shows no use of it" in finding.message
+
+
+# -- GHA005: a movable ref handed a deploy credential -------------------------------------
+
+
+def test_gha005_unpinned_action_with_a_deploy_secret_is_high():
+    found = scan(FIXTURES / "unpinned-action" / "bad-deploy-secret", "GHA005")
+    assert [f.severity for f in found] == [Severity.HIGH] * 3
+    messages = " | ".join(f.message for f in found)
+    assert "SSH key `key` via with" in messages
+    assert "kubeconfig `KUBE_CONFIG` via env" in messages
+    # the job's env reaches every step: the AWS key counts for the kubectl action too
+    assert "and 2 more" in messages
+
+
+def test_gha005_without_a_deploy_secret_keeps_its_usual_severity(tmp_path):
+    root = workflow_repo(tmp_path, """\
+        on: push
+        permissions: {contents: read}
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: some-org/setup-tool@v1
+                with: {token: "${{ secrets.NPM_TOKEN }}", password: "${{ secrets.DOCKER_PASSWORD }}"}
+              - uses: actions/checkout@v4
+                with: {ssh-key: "${{ secrets.DEPLOY_KEY }}"}
+        """)
+    found = scan(root, "GHA005")
+    assert [f.severity for f in found] == [Severity.MEDIUM, Severity.LOW]
+    assert "deploy credential" in found[1].message  # GitHub-owned: said, not raised
+
+
+def test_gha004_kubeconfig_is_medium_and_ssh_keys_fold_per_file():
+    found = scan(FIXTURES / "long-lived-cloud-credentials" / "bad-kubeconfig-ssh", "GHA004")
+    assert [(f.severity, f.line) for f in found] == [(Severity.MEDIUM, 15), (Severity.LOW, 22)]
+    assert [line for line, _ in found[1].occurrences] == [22, 27, 34]
