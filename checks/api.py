@@ -9,6 +9,7 @@ document; the engine fills in the file path and the fingerprint.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 from dataclasses import dataclass, field
@@ -245,9 +246,15 @@ class Check:
         )
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Finding:
-    """One problem found at one place."""
+    """One problem found at one place: a value, never edited once made.
+
+    Checks make findings with :meth:`Check.finding`; the pipeline (``checks/pipeline.py``)
+    makes new values from them (sealed, suppressed, in context, marked by overlays) with
+    ``pipeline.evolve`` or ``dataclasses.replace``.  Compared by identity: the engine's
+    delta compares fingerprints and :meth:`same_as`.
+    """
 
     check: Check
     severity: Severity
@@ -296,14 +303,20 @@ class Finding:
             return "(repository)"
         return f"{self.path}:{self.line}" if self.line else self.path
 
-    def seal(self, default_path: str) -> "Finding":
-        """Fill the path (when the check left it out) and compute the fingerprint."""
-        if self.path is None:
-            self.path = default_path
-        self.message = scrub(self.message) or ""
-        self.evidence = scrub(self.evidence)
-        self.fingerprint = fingerprint_of(self.code, self.path, self.resource, self.symbol)
-        return self
+    def seal(self, default_path: str, severity: "Severity | None" = None) -> "Finding":
+        """A new, sealed value: the path filled in (when the check left it out), message and
+        evidence scrubbed, the fingerprint computed, and ``severity`` if given.  The finding
+        itself does not change (use the result).  The engine seals with
+        ``pipeline.seal``, which also numbers duplicates."""
+        path = self.path if self.path is not None else default_path
+        changes = dict(path=path, message=scrub(self.message) or "", evidence=scrub(self.evidence),
+                       fingerprint=fingerprint_of(self.code, path, self.resource, self.symbol))
+        if severity is not None:
+            changes["severity"] = severity
+        new = object.__new__(Finding)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     def same_as(self, other: "Finding") -> bool:
         """True when nothing a user sees differs (used to report 'changed')."""
@@ -355,7 +368,7 @@ def fold_repeats(findings: Iterable[Finding]) -> list[Finding]:
             continue
         members = sorted(groups[item], key=lambda f: (f.line or 0, f.end_line or 0))
         first = members[0]
-        first.ypath = ("repeated",) + tuple(str(part) for part in first.repeats)
+        changes: dict[str, Any] = {"ypath": ("repeated",) + tuple(str(part) for part in first.repeats)}
         places = []
         for member in members:
             place = (member.line, member.end_line)
@@ -363,9 +376,9 @@ def fold_repeats(findings: Iterable[Finding]) -> list[Finding]:
                 places.append(place)
         if len(places) > 1:
             lines = [line for line, _ in places if line is not None]
-            first.message = f"{first.message} ({len(places)} times in this file: lines {_line_list(lines)})"
-            first.occurrences = tuple(places)
-        out.append(first)
+            changes["message"] = f"{first.message} ({len(places)} times in this file: lines {_line_list(lines)})"
+            changes["occurrences"] = tuple(places)
+        out.append(dataclasses.replace(first, **changes))
     return out
 
 

@@ -7,6 +7,14 @@ when some file's *facts* changed, and returns a :class:`Delta` of findings added
 removed and changed.  The engine keeps no parsed documents between calls: each
 file leaves behind its findings, its facts and a few bytes of bookkeeping, which is
 what keeps memory flat on large repositories.
+
+Findings are values (see ``checks/pipeline.py`` for the steps).  Per file the engine
+keeps the findings of the steps that depend on the file alone (``FileRecord.base``) and
+the finished ones (``FileRecord.findings``); per path, the repository findings that
+point there before and after suppression.  When something a later step reads changes
+(the markers of a file, the repository findings pointing into it, an overlay), the
+engine finishes the affected paths again, replacing their lists; ``update()`` diffs the
+lists it replaced against their replacements.
 """
 
 from __future__ import annotations
@@ -20,21 +28,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import context as contexts
+from . import overlays, registry
 from .api import Check, Finding, Pos, Severity, fold_repeats
 from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
 from .discovery import IgnoreRules, Notice, decode, read_file, walk
 from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
+from .models.topics import VENDORED_FILE
 from .models.vendored import covers
 from .parse import comments_of, is_candidate, parse_text, worth_notice
-from . import context as contexts
-from . import overlays
-from . import registry
-from . import suppress
-from .view import Views
+from .pipeline import seal
+from .suppress import Marker, Suppressions
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass
+class CheckError(Notice):
+    """A check that raised: kept with what it ran on, and gone when that is checked again."""
+
+    code: str = ""
+    kind: str = "error"
 
 
 @dataclass
@@ -44,9 +60,17 @@ class FileRecord:
     size: int
     mtime_ns: int
     digest: str
+    #: the finished findings (every pipeline step), what the user sees
     findings: list[Finding] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     lines: int = 0
+    #: the findings of the steps that depend on the file alone: checked, sealed, suppressed
+    base: list[Finding] = field(default_factory=list)
+    #: the file's suppression markers, and which of them its own findings used
+    markers: tuple[Marker, ...] = ()
+    used: frozenset[int] = frozenset()
+    #: checks that raised on this file (cleared when the file is checked again)
+    errors: list[CheckError] = field(default_factory=list)
 
 
 @dataclass
@@ -108,9 +132,9 @@ class Engine:
         self.index = RepoIndex(str(self.root))
         self.records: dict[str, FileRecord] = {}
         self.notices: list[Notice] = []  # walk-level notices
-        self.check_errors: list[Notice] = []
         self.scanned = False
         self.last_scan_seconds = 0.0
+        self.suppressions = Suppressions(self.config, self.checks)
         self._file_checks: dict[type, list[Check]] = {}
         self._dispatch_cache: dict[type, list[Check]] = {}
         self._repo_checks = [c for c in self.checks if c.repo and c.func is not None]
@@ -124,15 +148,22 @@ class Engine:
         self._repo_results: dict[str, list[Finding]] = {}
         self._each_results: dict[str, dict[tuple[str, str], tuple[RecordingIndex, list[Finding]]]] = {}
         self._each_by_reads: dict[str, dict[tuple, set[tuple[str, str]]]] = {}
-        self._repo_by_path: dict[str, dict[str, Finding]] = {}
-        self._repo_errors: dict[str, Notice] = {}
-        #: None: unknown; False: no overlay sets container settings; True: some may
-        self._overlay_marks: bool | None = None
+        #: repository findings by the path they point into ("." for the repository), sealed
+        #: (before suppression) and finished; the markers of that file the finished ones used
+        self._repo_sealed: dict[str, dict[str, Finding]] = {}
+        self._repo_final: dict[str, list[Finding]] = {}
+        self._repo_used: dict[str, frozenset[int]] = {}
+        #: repository checks that raised: whole checks by code, per-subject ones by group
+        self._repo_errors: dict[str, CheckError] = {}
+        self._each_errors: dict[str, dict[tuple[str, str], CheckError]] = {}
+        #: whether some overlay sets container settings (None: not known yet)
+        self._overlays_active: bool | None = None
         #: some repository check asked about single files (index.kind_of/disk_file)
         self._reads_files = False
-        self._scanning = False
-        #: the findings as users see them, per path (view.py: put in their file's context)
-        self._views = Views(self)
+        #: where each file is used (context.py), decided once and again when how files are used changes
+        self._file_contexts: dict[str, contexts.FileContext] = {}
+        #: during update(): the finished lists replaced so far, by ("file"|"repo", path)
+        self._journal: dict[tuple[str, str], list[Finding]] | None = None
         self._takes_ctx = {
             c.code: len(inspect.signature(c.func).parameters) >= (4 if c.each_topics else 2)
             for c in self.checks if c.func is not None
@@ -141,14 +172,39 @@ class Engine:
     # -- public API -----------------------------------------------------------
     @property
     def findings(self) -> list[Finding]:
-        """Every finding as users see it (in its file's context), worst first."""
-        out = self._views.all()
+        out = [f for record in self.records.values() for f in record.findings]
+        out.extend(self.repo_findings)
         out.sort(key=Finding.sort_key)
+        return out
+
+    @property
+    def check_errors(self) -> list[CheckError]:
+        """Checks that raised, on the files and subjects as they are now."""
+        out: list[CheckError] = [e for record in self.records.values() for e in record.errors]
+        out.extend(self._repo_errors.values())
+        for groups in self._each_errors.values():
+            out.extend(groups.values())
         return out
 
     def context_of(self, path: str) -> contexts.FileContext:
         """Where a file is used (production, development, test, tooling, example), and why."""
-        return self._views.context(path)
+        found = self._file_contexts.get(path)
+        if found is None:
+            found = self._file_contexts[path] = contexts.context_of(path, self.config, self._uses())
+        return found
+
+    def _uses(self) -> contexts.Uses:
+        return self.index.derived("context:uses", contexts.TOPICS, contexts.uses)
+
+    def _recontext(self) -> set[str]:
+        """After a change in how files are used: the paths whose context changed."""
+        changed = set()
+        for path, before in list(self._file_contexts.items()):
+            after = contexts.context_of(path, self.config, self._uses())
+            if after != before:
+                self._file_contexts[path] = after
+                changed.add(path)
+        return changed
 
     def all_notices(self) -> list[Notice]:
         out = list(self.notices)
@@ -166,10 +222,13 @@ class Engine:
         self._repo_results.clear()
         self._each_results.clear()
         self._each_by_reads.clear()
-        self._repo_by_path.clear()
-        self._overlay_marks = None
-        self._scanning = True
-        self.check_errors.clear()
+        self._repo_sealed.clear()
+        self._repo_final.clear()
+        self._repo_used.clear()
+        self._repo_errors.clear()
+        self._each_errors.clear()
+        self._overlays_active = None
+        self._file_contexts.clear()
         self.rules = IgnoreRules(self.root, self.config.exclude)
         result = walk(self.root, self.rules)
         self.notices = result.notices
@@ -178,12 +237,17 @@ class Engine:
             if cancelled is not None and cancelled():
                 break
             self._refresh(rel)
+            record = self.records.get(rel)
+            if record is not None:
+                record.findings = record.base  # provisional, shown while the scan goes on (never edited)
             if progress is not None and (number % 50 == 0 or number == total):
                 progress(number, total)
         self._run_repo_checks()
-        self._scanning = False
-        self._overlay_pass()
-        self._views.rebuild()
+        # the provisional lists lack what reads the repository: stale markers a repository
+        # finding uses, overlay marks, and contexts (how files are used is known only now)
+        self._file_contexts.clear()
+        self._finish(set(self._repo_sealed), everything=True,
+                     kinds=frozenset({FileKind.KUBERNETES}) if self._update_overlays() else frozenset())
         self.scanned = True
         self.last_scan_seconds = time.perf_counter() - start
         return self.findings
@@ -196,46 +260,34 @@ class Engine:
         """
         start = time.perf_counter()
         rels = self._expand(paths)
-        if rels is None:  # ignore rules changed: resynchronise with the whole tree
-            before = {f.fingerprint: f for f in self.findings}
-            if self._resync():
-                self._run_repo_checks()
-                self._overlay_pass()
-            self._views.rebuild()
-            after = {f.fingerprint: f for f in self.findings}
-            return self._delta(before, after, [], start)
-        touched = set(rels)
-        dirty: set[str] = set()
-        for rel in rels:
-            dirty |= self._refresh(rel)
-        if self._reads_files:  # a repository check asked about a file auditui does not read
-            dirty |= {f"file:{rel}" for rel in rels}
-        if dirty:
-            replaced, produced = self._run_repo_checks(dirty, rels)
-            touched.update(f.path or "." for f in (*replaced, *produced))
-            if not dirty.isdisjoint(overlays.TOPICS):  # an overlay patch changed: base findings may flip
-                touched.update(f.path or "." for f in self._overlay_pass())
-            if not dirty.isdisjoint(contexts.TOPICS):  # how files are used changed: contexts may move
-                touched |= self._views.recontext()
-        # the views of every touched path are rebuilt from the pipeline's findings and compared
-        # with what was shown: added, removed and changed (suppressions, overlays, contexts) alike
-        before, after = self._views.refresh(touched)
-        return self._delta(before, after, rels, start)
-
-    @staticmethod
-    def _delta(before: dict[str, Finding], after: dict[str, Finding], rels: list[str], start: float) -> Delta:
-        delta = Delta(files=sorted(rels))
-        for fp, finding in after.items():
-            old = before.get(fp)
-            if old is None:
-                delta.added.append(finding)
-            elif old is not finding and not finding.same_as(old):
-                delta.changed.append(finding)
-        delta.removed = [f for fp, f in before.items() if fp not in after]
-        for items in (delta.added, delta.changed, delta.removed):
-            items.sort(key=Finding.sort_key)
-        delta.seconds = time.perf_counter() - start
-        return delta
+        self._journal = {}
+        try:
+            if rels is None:  # ignore rules changed: resynchronise with the whole tree
+                if self._resync():
+                    self._run_repo_checks()
+                self._update_overlays()
+                self._file_contexts.clear()
+                self._finish(set(self._repo_sealed) | set(self._repo_final), everything=True)
+                return self._delta([], start)
+            dirty: set[str] = set()
+            for rel in rels:
+                dirty |= self._refresh(rel)
+            if self._reads_files:  # a repository check asked about a file auditui does not read
+                dirty |= {f"file:{rel}" for rel in rels}
+            paths_touched = set(rels)
+            kinds: frozenset[FileKind] = frozenset()
+            if dirty:
+                replaced, produced = self._run_repo_checks(dirty, rels)
+                paths_touched.update(f.path or "." for f in replaced)
+                paths_touched.update(f.path or "." for f in produced)
+                if not dirty.isdisjoint(overlays.TOPICS) and self._update_overlays():
+                    kinds = frozenset({FileKind.KUBERNETES})  # an overlay patch changed: base findings may flip
+                if not dirty.isdisjoint(contexts.TOPICS):  # how files are used changed: contexts may move
+                    paths_touched |= self._recontext()
+            self._finish(paths_touched, kinds=kinds)
+            return self._delta(rels, start)
+        finally:
+            self._journal = None
 
     def summary(self) -> dict:
         counts = Counter(f.severity.label for f in self.findings)
@@ -246,6 +298,117 @@ class Engine:
             "by_severity": {s.label: counts.get(s.label, 0) for s in reversed(Severity)},
             "seconds": round(self.last_scan_seconds, 3),
         }
+
+    @property
+    def repo_findings(self) -> list[Finding]:
+        """Findings of the repository checks (all of them)."""
+        return [f for found in self._repo_final.values() for f in found]
+
+    def repo_findings_at(self, path: str) -> list[Finding]:
+        """Findings of the repository checks that point into one file."""
+        return list(self._repo_final.get(path, ()))
+
+    # -- finishing: the steps that read more than the file ----------------------------
+    def _finish(self, paths: set[str], everything: bool = False, kinds: frozenset[FileKind] = frozenset()) -> None:
+        """Finish the repository findings pointing into ``paths`` and then those files
+        (their stale-marker findings depend on what the repository findings used); with
+        ``everything``, every file (after a scan), and every file of ``kinds`` (Kubernetes
+        files when an overlay changed)."""
+        for path in paths:
+            self._finish_repo(path)
+        for path in paths:
+            if path in self.records:
+                self._finish_file(path)
+        if everything or kinds:
+            for path, record in self.records.items():
+                if path not in paths and (everything or record.kind in kinds):
+                    self._finish_file(path)
+
+    def _finish_repo(self, path: str) -> None:
+        sealed = list(self._repo_sealed.get(path, {}).values())
+        record = self.records.get(path)
+        markers = record.markers if record is not None else ()
+        found, used = self.suppressions.apply(sealed, markers)
+        if found:
+            found = self._in_context(path, found)
+        self._replace(("repo", path), self._repo_final, found)
+        self._repo_used[path] = used
+        if not found:
+            self._repo_final.pop(path, None)
+            self._repo_used.pop(path, None)
+
+    def _finish_file(self, path: str) -> None:
+        record = self.records[path]
+        findings = record.base
+        if record.markers:
+            used = record.used | self._repo_used.get(path, frozenset())
+            findings = findings + self.suppressions.hygiene(path, record.markers, used, self.config.severity)
+        if findings:
+            findings = self._in_context(path, findings)
+        if self._overlays_active and record.kind is FileKind.KUBERNETES:
+            findings = overlays.mark(findings, self.index)
+        if findings is record.base:
+            findings = list(findings)
+        self._replace(("file", path), None, findings, record)
+
+    def _in_context(self, path: str, findings: list[Finding]) -> list[Finding]:
+        """Step 4: the findings of one path in its file's context (lowered outside production)."""
+        where = self.context_of(path)
+        if where.production:
+            return findings  # the pipeline's findings are production ones already
+        return [contexts.lower(f, where) for f in findings]
+
+    def _replace(self, key: tuple[str, str], table: dict[str, list[Finding]] | None, found: list[Finding],
+                 record: FileRecord | None = None) -> None:
+        """Replace one path's finished list, remembering the old one for update()'s delta."""
+        old = record.findings if record is not None else (table or {}).get(key[1], [])
+        if self._journal is not None and key not in self._journal:
+            self._journal[key] = old
+        if record is not None:
+            record.findings = found
+        elif table is not None:
+            table[key[1]] = found
+
+    def _forget_finished(self, rel: str) -> None:
+        """A file left (or stopped being audited): its finished list becomes empty."""
+        record = self.records.get(rel)
+        if record is not None and self._journal is not None and ("file", rel) not in self._journal:
+            self._journal[("file", rel)] = record.findings
+
+    def _update_overlays(self) -> bool:
+        """Whether overlays may fix base findings now; True when every Kubernetes file
+        must be finished again (some overlay sets container settings, or did)."""
+        table = self.index.derived("overlays:settings", overlays.TOPICS, overlays.settings_table)
+        was = self._overlays_active
+        self._overlays_active = bool(table)
+        return bool(table) or bool(was)
+
+    def _delta(self, rels: list[str], start: float) -> Delta:
+        """Added, removed and changed findings: the replaced lists against their replacements."""
+        delta = Delta(files=sorted(rels))
+        before: dict[str, Finding] = {}
+        after: dict[str, Finding] = {}
+        for (where, path), old in (self._journal or {}).items():
+            for finding in old:
+                before[finding.fingerprint] = finding
+            if where == "file":
+                record = self.records.get(path)
+                current = record.findings if record is not None else []
+            else:
+                current = self._repo_final.get(path, [])
+            for finding in current:
+                after[finding.fingerprint] = finding
+        for fp, finding in after.items():
+            old_finding = before.get(fp)
+            if old_finding is None:
+                delta.added.append(finding)
+            elif old_finding is not finding and not finding.same_as(old_finding):
+                delta.changed.append(finding)
+        delta.removed = [f for fp, f in before.items() if fp not in after]
+        for items in (delta.added, delta.changed, delta.removed):
+            items.sort(key=Finding.sort_key)
+        delta.seconds = time.perf_counter() - start
+        return delta
 
     # -- internals ------------------------------------------------------------
     def _rel(self, path: str | os.PathLike) -> str | None:
@@ -297,11 +460,16 @@ class Engine:
         return changed
 
     def _forget(self, rel: str) -> frozenset[str]:
+        self._forget_finished(rel)
+        self._file_contexts.pop(rel, None)  # its context is decided afresh if it comes back
         self.records.pop(rel, None)
         return self.index.remove_file(rel)
 
     def _refresh(self, rel: str) -> frozenset[str]:
-        """Bring one file up to date; returns what changed in the facts index (see RepoIndex.set_file)."""
+        """Bring one file up to date; returns what changed in the facts index (see RepoIndex.set_file).
+
+        The new record holds the file's base findings; the caller finishes it.
+        """
         full = self.root / rel
         if not is_candidate(rel) or self.rules.ignored(rel):
             return self._forget(rel)
@@ -329,10 +497,14 @@ class Engine:
         notices = [Notice(rel, message, "info") for message in parsed.notices]
         if replaced:
             notices.append(Notice(rel, "not valid UTF-8; undecodable bytes were replaced before auditing", "warning"))
-        findings = self._check_file(parsed, text)
+        base, errors = self._check_file(parsed)
+        markers = self.suppressions.markers(rel, text, comments_of(parsed.kind))
+        base, used = self.suppressions.apply(base, markers)
+        self._forget_finished(rel)
         self.records[rel] = FileRecord(
-            rel, parsed.kind, st.st_size, st.st_mtime_ns, digest, findings, notices,
+            rel, parsed.kind, st.st_size, st.st_mtime_ns, digest, [], notices,
             text.count("\n") + (0 if text.endswith("\n") or not text else 1),
+            base=base, markers=markers, used=used, errors=errors,
         )
         return self.index.set_file(rel, parsed.kind, parsed.facts)
 
@@ -350,9 +522,11 @@ class Engine:
             return check.func(arg, self._contexts[check.code])  # type: ignore[misc]
         return check.func(arg)  # type: ignore[misc]
 
-    def _check_file(self, parsed: ParsedFile, text: str) -> list[Finding]:
+    def _check_file(self, parsed: ParsedFile) -> tuple[list[Finding], list[CheckError]]:
+        """Steps 1 and 2 for one file: its checks' findings, folded and sealed, and the checks that raised."""
         rel = parsed.path
         findings: list[Finding] = []
+        errors: list[CheckError] = []
         if parsed.problems and self.config.enabled(PARSE_ERROR):
             for problem in parsed.problems:
                 findings.append(PARSE_ERROR.finding(Pos(problem.line, problem.line, ("parse",)),
@@ -362,41 +536,17 @@ class Engine:
                 try:
                     findings.extend(self._call(check, unit) or ())
                 except Exception as exc:  # a broken check must not take the audit down
-                    self.check_errors.append(Notice(rel, f"check {check.code} failed: {type(exc).__name__}: {exc}", "error"))
-        findings = suppress.apply(rel, text, self._seal(fold_repeats(findings), rel), self, comments_of(parsed.kind))
-        if not self._scanning and self._overlay_marks is not False:
-            overlays.apply(findings, self.index)  # a cold scan marks every file once, at its end
-        return findings
-
-    def _overlay_pass(self) -> list[Finding]:
-        """Mark the per-file findings that an overlay fixes (see overlays.py); returns those that flipped."""
-        table = self.index.derived("overlays:settings", overlays.TOPICS, overlays.settings_table)
-        if not table and not self._overlay_marks:
-            self._overlay_marks = False
-            return []
-        changed = overlays.apply((f for r in self.records.values() if r.kind is FileKind.KUBERNETES
-                                  for f in r.findings), self.index)
-        self._overlay_marks = bool(table)
-        return changed
-
-    def _seal(self, findings: list[Finding], default_path: str) -> list[Finding]:
-        seen: Counter[str] = Counter()
-        for finding in findings:
-            finding.seal(default_path)
-            finding.severity = self.config.severity.get(finding.code, finding.severity)
-            seen[finding.fingerprint] += 1
-            if seen[finding.fingerprint] > 1:  # same check, same node: keep both, stably
-                finding.ypath = finding.ypath + (f"#{seen[finding.fingerprint]}",)
-                finding.seal(default_path)
-        return findings
+                    errors.append(CheckError(rel, f"check {check.code} failed: {type(exc).__name__}: {exc}",
+                                             code=check.code))
+        return seal(fold_repeats(findings), rel, self.config.severity), errors
 
     def _run_repo_checks(
         self, dirty: set[str] | frozenset[str] | None = None, changed_paths: Iterable[str] = ()
     ) -> tuple[list[Finding], list[Finding]]:
         """Run repository checks: all of them (``dirty`` None), or only what ``dirty`` affects.
 
-        Returns the findings that were replaced and those that replaced them, so the
-        caller can diff exactly what was re-evaluated.
+        Returns the (sealed) findings that were replaced and those that replaced them; the
+        caller finishes the paths they point into.
         """
         replaced: list[Finding] = []
         produced: list[Finding] = []
@@ -409,38 +559,33 @@ class Engine:
             replaced.extend(old)
             produced.extend(new)
         for finding in replaced:
-            bucket = self._repo_by_path.get(finding.path or ".")
+            bucket = self._repo_sealed.get(finding.path or ".")
             if bucket is not None and bucket.get(finding.fingerprint) is finding:
                 del bucket[finding.fingerprint]
                 if not bucket:
-                    del self._repo_by_path[finding.path or "."]
+                    del self._repo_sealed[finding.path or "."]
         for finding in produced:
-            self._repo_by_path.setdefault(finding.path or ".", {})[finding.fingerprint] = finding
-        errors = [n for n in self.check_errors if not n.message.startswith("repository check")]
-        self.check_errors = errors + list(self._repo_errors.values())
+            self._repo_sealed.setdefault(finding.path or ".", {})[finding.fingerprint] = finding
         return replaced, produced
 
-    @property
-    def repo_findings(self) -> list[Finding]:
-        """Findings of the repository checks (all of them)."""
-        return [f for bucket in self._repo_by_path.values() for f in bucket.values()]
-
-    def repo_findings_at(self, path: str) -> list[Finding]:
-        """Findings of the repository checks that point into one file."""
-        return list(self._repo_by_path.get(path, {}).values())
-
-    def _evaluate(self, check: Check, call: Callable[[RecordingIndex], Iterable[Finding]]) -> tuple[RecordingIndex, list[Finding]]:
+    def _evaluate(self, check: Check, call: Callable[[RecordingIndex], Iterable[Finding]],
+                  group: tuple[str, str] | None = None) -> tuple[RecordingIndex, list[Finding]]:
         view = RecordingIndex(self.index)
+        errors = self._each_errors.setdefault(check.code, {}) if group is not None else None
         try:
             results = list(call(view) or ())
         except Exception as exc:
             results = []
-            self._repo_errors[check.code] = Notice(
-                ".", f"repository check {check.code} failed: {type(exc).__name__}: {exc}", "error")
+            error = CheckError(group[1] if group is not None else ".",
+                               f"repository check {check.code} failed: {type(exc).__name__}: {exc}", code=check.code)
+            if errors is not None and group is not None:
+                errors[group] = error
+            else:
+                self._repo_errors[check.code] = error
         results = [f for f in results if not self._in_vendored_bundle(f)]
         if view.read_files:
             self._reads_files = True
-        return view, suppress.apply_repo(self._seal(results, "."), self)
+        return view, seal(results, ".", self.config.severity)
 
     def _in_vendored_bundle(self, finding: Finding) -> bool:
         """A repository finding about an object of a vendored upstream bundle (models/vendored.py):
@@ -448,7 +593,7 @@ class Engine:
         if not finding.path or not finding.resource:
             return False
         return any(covers(fact.data.resources or (), finding.resource)
-                   for fact in self.index.facts_in("vendored:file", finding.path))
+                   for fact in self.index.facts_in(VENDORED_FILE, finding.path))
 
     def _run_whole(self, check: Check, dirty) -> tuple[list[Finding], list[Finding]]:
         previous = self._repo_reads.get(check.code)
@@ -474,7 +619,10 @@ class Engine:
         old: list[Finding] = []
         new: list[Finding] = []
 
+        errors = self._each_errors.setdefault(check.code, {})
+
         def drop(key: tuple[str, str]) -> None:
+            errors.pop(key, None)
             entry = groups.pop(key, None)
             if entry is not None:
                 old.extend(entry[1])
@@ -493,7 +641,7 @@ class Engine:
 
             drop((topic, path))
             if facts:
-                view, results = self._evaluate(check, call)
+                view, results = self._evaluate(check, call, (topic, path))
                 groups[(topic, path)] = (view, results)
                 by_reads.setdefault(view.signature(), set()).add((topic, path))
                 new.extend(results)
@@ -501,7 +649,6 @@ class Engine:
         if dirty is None or not groups:
             for key in list(groups):
                 drop(key)
-            self._repo_errors.pop(check.code, None)
             for topic in check.each_topics:
                 for path in self.index.paths_with(topic):
                     run_group(topic, path)

@@ -16,9 +16,8 @@ in the same project directory as the base.
 
 from __future__ import annotations
 
-from typing import Iterable
-
 from .api import Finding
+from .pipeline import evolve
 from .facts import RepoIndex
 from .kustomize import kustomize_reach, overlay_applies, owning_kustomization, parent_dir
 from .models.k8s.objects import WORKLOAD_KINDS
@@ -121,14 +120,15 @@ def waiver(finding: Finding, index: RepoIndex) -> str | None:
     return None
 
 
-def apply(findings: Iterable[Finding], index: RepoIndex) -> list[Finding]:
-    """Mark (or unmark) the findings an overlay fixes; returns those whose mark changed.
+def mark(findings: list[Finding], index: RepoIndex) -> list[Finding]:
+    """The findings with the overlay step applied: those an overlay fixes are marked, those
+    it no longer fixes unmarked (new values; the others are returned as they are).
 
     Only findings that are not suppressed otherwise (inline marker, per-path ignore)
     are touched, so a user's own suppression always wins.
     """
-    changed = []
-    for finding in findings:
+    out = findings
+    for position, finding in enumerate(findings):
         if finding.code not in FIXED_BY:
             continue
         current = finding.suppressed_by
@@ -136,6 +136,7 @@ def apply(findings: Iterable[Finding], index: RepoIndex) -> list[Finding]:
             continue
         reason = waiver(finding, index)
         if reason != current:
-            finding.suppressed_by = reason
-            changed.append(finding)
-    return changed
+            if out is findings:
+                out = list(findings)
+            out[position] = evolve(finding, suppressed_by=reason)
+    return out

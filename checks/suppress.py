@@ -1,7 +1,10 @@
 """Inline suppressions, per-path ignores and the peer tools' markers.
 
-The engine calls :func:`apply` with every file's findings (and its text) and
-:func:`apply_repo` with the repository checks' findings.  A suppressed finding is
+The engine owns one :class:`Suppressions` and, per file, the markers it parsed
+(:meth:`Suppressions.markers`).  :meth:`Suppressions.apply` suppresses a file's findings,
+or the repository findings that point into it, and says which markers they used;
+:meth:`Suppressions.hygiene` reports the markers themselves (a stale one is one that no
+finding, of the file or of the repository checks, used).  Everything returns new values.  A suppressed finding is
 not dropped: it keeps ``suppressed_by`` (where and why, e.g.
 ``k8s/app.yaml:12 auditui: ignore[K8S020] dev only``) so reports, the JSON output
 and the TUI's "suppressed" filter still show it.
@@ -41,20 +44,20 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import re
-import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .api import Finding, Pos
+from .api import Finding, Pos, Severity
 from .audit.invalid_suppression import CHECK as INVALID
 from .audit.stale_suppression import CHECK as STALE
 from .audit.suppression_without_reason import CHECK as NO_REASON
 from .filetypes import HASH, Comments
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .engine import Engine
+    from .api import Check
+    from .config import Config
 
-__all__ = ["apply", "apply_repo", "parse_markers", "Marker", "HINTS"]
+__all__ = ["Suppressions", "parse_markers", "Marker", "HINTS"]
 
 #: substrings that must occur in a file's text before it is searched for markers
 HINTS = ("auditui:", "hadolint", "checkov", "kube-linter")
@@ -88,8 +91,6 @@ class Marker:
     until: _dt.date | None = None
     problems: list[str] = field(default_factory=list)
     text: str = ""  # the marker as shown in suppressed_by
-    used_file: bool = False
-    used_repo: bool = False
 
     def expired(self, today: _dt.date) -> bool:
         return self.until is not None and today > self.until
@@ -309,158 +310,118 @@ def _annotation_markers(path: str, text: str) -> list[Marker]:
 
 
 # -- applying ----------------------------------------------------------------------
-class _State:
-    """Per-engine memory: the markers of every file that has some."""
+def _suppression_for(finding: Finding, markers: tuple[Marker, ...], today: _dt.date) -> tuple[str | None, list[int]]:
+    """(why it is suppressed or None, indexes of every marker that names and covers it).
 
-    def __init__(self) -> None:
-        self.markers: dict[str, list[Marker]] = {}
-        self.known: set[str] | None = None
-
-
-_STATES: "weakref.WeakKeyDictionary[Engine, _State]" = weakref.WeakKeyDictionary()
-
-
-def _state(engine: "Engine") -> _State:
-    state = _STATES.get(engine)
-    if state is None:
-        state = _STATES[engine] = _State()
-    return state
-
-
-def _known_words(engine: "Engine") -> set[str]:
-    """Codes and names a marker may use: the whole catalog, not only enabled checks."""
-    from . import registry
-
-    state = _state(engine)
-    if state.known is None:
-        catalog = (*registry.ALL_CHECKS, *engine.checks)
-        state.known = {check.code.lower() for check in catalog} | {check.name.lower() for check in catalog}
-    return state.known
-
-
-def _suppression_for(finding: Finding, markers: list[Marker], today: _dt.date, repo: bool) -> str | None:
-    """Mark every marker that names the finding as used; the first active one wins."""
+    Every marker that names the finding counts as used; the first active one wins.
+    """
     winner = None
-    for marker in markers:
+    used = []
+    for index, marker in enumerate(markers):
         if not marker.names(finding) or not marker.covers(finding):
             continue
-        if repo:
-            marker.used_repo = True
-        else:
-            marker.used_file = True
+        used.append(index)
         if winner is None and not marker.expired(today) and not _invalid_date(marker):
             winner = marker
-    return winner.describe() if winner is not None else None
+    return (winner.describe() if winner is not None else None), used
 
 
 def _invalid_date(marker: Marker) -> bool:
     return any("until=" in problem for problem in marker.problems)
 
 
-def _path_ignore(finding: Finding, engine: "Engine") -> str | None:
-    config = engine.config
-    if not config.per_path_ignores or not finding.path or finding.path == ".":
+class Suppressions:
+    """The engine's suppression state and the suppression step of the pipeline.
+
+    Holds what does not change between files (the configuration, the names a marker may
+    use); the markers of each file live with the file (``FileRecord.markers``).
+    """
+
+    def __init__(self, config: "Config", checks: Iterable["Check"] = ()) -> None:
+        self.config = config
+        self._checks = tuple(checks)
+        self._known: set[str] | None = None
+
+    @property
+    def known(self) -> set[str]:
+        """Codes and names a marker may use: the whole catalog, not only enabled checks."""
+        if self._known is None:
+            from . import registry
+
+            catalog = (*registry.ALL_CHECKS, *self._checks)
+            self._known = {check.code.lower() for check in catalog} | {check.name.lower() for check in catalog}
+        return self._known
+
+    def markers(self, path: str, text: str, comments: Comments = HASH) -> tuple[Marker, ...]:
+        """The markers of one file; () without parsing when the text has no hint word."""
+        if not _has_hint(text):
+            return ()
+        return tuple(parse_markers(path, text, self.known, comments))
+
+    def path_ignore(self, finding: Finding) -> str | None:
+        config = self.config
+        if not config.per_path_ignores or not finding.path or finding.path == ".":
+            return None
+        for glob, codes in config.path_ignores(finding.path):
+            if "*" in codes or finding.code in codes or finding.name in codes:
+                origin = config.origin(f"per-path-ignores.{glob}")
+                return f"per-path-ignores \"{glob}\" in {origin}"
         return None
-    for glob, codes in config.path_ignores(finding.path):
-        if "*" in codes or finding.code in codes or finding.name in codes:
-            origin = config.origin(f"per-path-ignores.{glob}")
-            return f"per-path-ignores \"{glob}\" in {origin}"
-    return None
 
+    def apply(self, findings: list[Finding], markers: tuple[Marker, ...]) -> tuple[list[Finding], frozenset[int]]:
+        """Suppressed copies of ``findings`` (all in one file, or repository findings pointing
+        into it), and the indexes of the markers they used.
 
-def _hygiene(path: str, markers: list[Marker], engine: "Engine", stale: bool = True) -> list[Finding]:
-    """AUD002/AUD003/AUD004 findings for the auditui markers of one file."""
-    config = engine.config
-    out: list[Finding] = []
-    for marker in markers:
-        if marker.tool != "auditui":
-            continue
-        where = Pos(marker.line, marker.line, ("suppression", ",".join(marker.words).lower()))
-        if marker.problems and config.enabled(INVALID):
-            for problem in marker.problems:
-                out.append(INVALID.finding(where, resource="suppression", symbol=(problem,),
-                                           message=f"suppression {problem}", evidence=marker.text))
-        if not marker.reason and config.enabled(NO_REASON):
-            out.append(NO_REASON.finding(where, resource="suppression",
-                                         message=f"suppression of {', '.join(marker.words) or 'nothing'} gives no reason",
-                                         evidence=marker.text))
-        if (stale and marker.words and not marker.problems and not (marker.used_file or marker.used_repo)
-                and config.enabled(STALE)):
-            out.append(STALE.finding(where, resource="suppression",
-                                     message=f"suppression of {', '.join(marker.words)} matches no finding",
-                                     evidence=marker.text))
-    seen: dict[str, int] = {}
-    for finding in out:
-        finding.severity = config.severity_of(finding.check)
-        finding.seal(path)
-        finding.suppressed_by = _path_ignore(finding, engine)
-        count = seen.get(finding.fingerprint, 0) + 1
-        seen[finding.fingerprint] = count
-        if count > 1:
-            finding.ypath = finding.ypath + (f"#{count}",)
-            finding.seal(path)
-    return out
-
-
-def _resuppress_repo(path: str, engine: "Engine", markers: list[Marker], today: _dt.date) -> None:
-    """Re-evaluate the repository findings that point into ``path`` (its markers changed).
-
-    Updated in place: the engine keeps these objects in its per-check results.
-    """
-    for finding in engine.repo_findings_at(path):
-        if finding.path == path:
-            finding.suppressed_by = _path_ignore(finding, engine) or _suppression_for(finding, markers, today, repo=True)
-
-
-def apply(path: str, text: str, findings: list[Finding], engine: "Engine",
-          comments: Comments = HASH) -> list[Finding]:
-    """Suppress one file's findings; add its suppression-hygiene findings."""
-    if engine.config.per_path_ignores:
+        A per-path ignore wins over a marker; a marker that names a finding counts as used
+        even when something else suppressed it.
+        """
+        if not markers and not self.config.per_path_ignores:
+            return findings, frozenset()
+        today = _today()
+        used: set[int] = set()
+        out = []
         for finding in findings:
-            finding.suppressed_by = _path_ignore(finding, engine)
-    state = _state(engine)
-    if not _has_hint(text):
-        if state.markers.pop(path, None):  # markers were removed from the file
-            _resuppress_repo(path, engine, [], _today())
-        return findings
-    markers = parse_markers(path, text, _known_words(engine), comments)
-    today = _today()
-    if not markers:
-        if state.markers.pop(path, None):
-            _resuppress_repo(path, engine, [], today)
-        return findings
-    state.markers[path] = markers
-    for finding in findings:
-        if finding.suppressed_by is None:
-            finding.suppressed_by = _suppression_for(finding, markers, today, repo=False)
-        else:
-            _suppression_for(finding, markers, today, repo=False)  # still counts as used
-    _resuppress_repo(path, engine, markers, today)  # also counts their use of the markers
-    return findings + _hygiene(path, markers, engine)
+            reason = self.path_ignore(finding)
+            if markers:
+                by_marker, hits = _suppression_for(finding, markers, today)
+                used.update(hits)
+                reason = reason or by_marker
+            out.append(finding if reason == finding.suppressed_by else replace_suppressed(finding, reason))
+        return out, frozenset(used)
+
+    def hygiene(self, path: str, markers: tuple[Marker, ...], used: frozenset[int] | None,
+                severity: Mapping[str, Severity] | None = None) -> list[Finding]:
+        """AUD002 (no reason) and AUD004 (unknown check, bad date) for the auditui markers of
+        one file and, when ``used`` is given, AUD003 for those no finding used; sealed and
+        path-ignored."""
+        from .pipeline import seal
+
+        config = self.config
+        out: list[Finding] = []
+        for index, marker in enumerate(markers):
+            if marker.tool != "auditui":
+                continue
+            where = Pos(marker.line, marker.line, ("suppression", ",".join(marker.words).lower()))
+            if marker.problems and config.enabled(INVALID):
+                for problem in marker.problems:
+                    out.append(INVALID.finding(where, resource="suppression", symbol=(problem,),
+                                               message=f"suppression {problem}", evidence=marker.text))
+            if not marker.reason and config.enabled(NO_REASON):
+                out.append(NO_REASON.finding(where, resource="suppression",
+                                             message=f"suppression of {', '.join(marker.words) or 'nothing'} gives no reason",
+                                             evidence=marker.text))
+            if (used is not None and marker.words and not marker.problems and index not in used
+                    and config.enabled(STALE)):
+                out.append(STALE.finding(where, resource="suppression",
+                                         message=f"suppression of {', '.join(marker.words)} matches no finding",
+                                         evidence=marker.text))
+        if not out:
+            return out
+        sealed = seal(out, path, severity)
+        return [f if (reason := self.path_ignore(f)) is None else replace_suppressed(f, reason) for f in sealed]
 
 
-def apply_repo(findings: list[Finding], engine: "Engine") -> list[Finding]:
-    """Suppress repository findings (the engine may call this once per check or group).
+def replace_suppressed(finding: Finding, reason: str | None) -> Finding:
+    from .pipeline import evolve
 
-    A marker that a repository finding uses is not stale: its AUD003 finding, added
-    when the file was read (before the repository checks ran), is withdrawn here.
-    """
-    state = _state(engine)
-    today = _today()
-    touched: set[str] = set()
-    for finding in findings:
-        markers = state.markers.get(finding.path or "")
-        suppressed = _path_ignore(finding, engine)
-        if markers:
-            by_marker = _suppression_for(finding, markers, today, repo=True)
-            suppressed = suppressed or by_marker
-            touched.add(finding.path or "")
-        finding.suppressed_by = suppressed
-    for path in touched:
-        record = engine.records.get(path)
-        if record is None:
-            continue
-        used = {m.line for m in state.markers[path] if m.used_file or m.used_repo}
-        if any(f.code == STALE.code and f.line in used for f in record.findings):
-            record.findings = [f for f in record.findings if not (f.code == STALE.code and f.line in used)]
-    return findings
+    return evolve(finding, suppressed_by=reason)

@@ -394,7 +394,9 @@ def test_apply_does_no_work_without_a_marker(tmp_path, monkeypatch):
     engine = Engine(tmp_path, checks=[])
     monkeypatch.setattr(suppress, "parse_markers", lambda *a, **k: pytest.fail("parsed a file with no marker"))
     findings: list[Finding] = []
-    assert suppress.apply("a.yaml", "kind: Pod\n# a comment\n", findings, engine) is findings
+    markers = engine.suppressions.markers("a.yaml", "kind: Pod\n# a comment\n")
+    assert markers == ()
+    assert engine.suppressions.apply(findings, markers) == (findings, frozenset())
 
 
 def test_parse_markers_forms():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import os
 from pathlib import Path
@@ -169,8 +171,7 @@ def test_checklist_ticks_round_trip(root):
 
 
 def test_suppressed_findings_report_suppressed(root):
-    f = finding("a")
-    f.suppressed_by = "a.yaml:2 auditui: ignore[K8S020] dev cluster"
+    f = dataclasses.replace(finding("a"), suppressed_by="a.yaml:2 auditui: ignore[K8S020] dev cluster")
     assert TriageStore.open(root).status_of(f) == "suppressed"
 
 

@@ -1,0 +1,140 @@
+"""Incremental equals fresh: whatever update() does, it ends where a fresh scan would.
+
+For every sample and fixture repository, a bounded, deterministic choice of files is
+deleted and restored through ``Engine.update()``; after each step the engine's
+findings and notices equal those of a fresh scan of the tree as it is, and the
+deltas, applied to what the user saw, give what the engine holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditui.checks.api import Category, Check, Severity
+from auditui.checks.engine import Engine
+from auditui.checks.models.k8s.objects import Workload
+
+from helpers import POD, write
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(p for p in (ROOT / "sample_repos").iterdir() if p.is_dir())
+FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").glob("*/*/*") if not p.name.startswith("."))
+#: files deleted and restored per repository (the same ones on every run)
+PER_REPO = 4
+
+
+def _state(engine: Engine) -> tuple:
+    findings = sorted((f.fingerprint, f.code, int(f.severity), f.path, f.line, f.end_line, f.message, f.evidence,
+                       f.suppressed_by, f.occurrences, f.context) for f in engine.findings)
+    notices = sorted((n.path, n.message, n.kind) for n in engine.all_notices())
+    return findings, notices
+
+
+def _seen(findings) -> list:
+    """What a user sees of findings (what Finding.same_as compares), by fingerprint."""
+    return sorted((f.fingerprint, f.line, f.end_line, f.message, f.evidence, int(f.severity), f.suppressed_by)
+                  for f in findings)
+
+
+_EMPTY: list[tuple] = []
+
+
+def _fresh(root: Path) -> tuple:
+    empty = not any(root.iterdir())
+    if empty and _EMPTY:
+        return _EMPTY[0]  # a single-file fixture without its file: the same empty repository every time
+    engine = Engine(root)
+    engine.scan()
+    state = _state(engine)
+    if empty:
+        _EMPTY.append(state)
+    return state
+
+
+def _picks(root: Path) -> list[str]:
+    files = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".auditui" not in p.parts]
+    return sorted(files, key=lambda rel: hashlib.blake2b(rel.encode(), digest_size=8).digest())[:PER_REPO]
+
+
+def _apply(shown: dict, delta) -> None:
+    for finding in delta.removed:
+        assert shown.pop(finding.fingerprint, None) is not None, f"removed what was not shown: {finding.fingerprint}"
+    for finding in delta.added:
+        assert finding.fingerprint not in shown, f"added what was shown: {finding.fingerprint}"
+        shown[finding.fingerprint] = finding
+    for finding in delta.changed:
+        assert finding.fingerprint in shown, f"changed what was not shown: {finding.fingerprint}"
+        shown[finding.fingerprint] = finding
+
+
+def _roundtrip(source: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    if source.is_dir():
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns(".auditui"))
+    else:
+        root.mkdir()
+        shutil.copy2(source, root / source.name)
+    engine = Engine(root)
+    engine.scan()
+    start = _state(engine)
+    shown = {f.fingerprint: f for f in engine.findings}
+    for rel in _picks(root):
+        data = (root / rel).read_bytes()
+        (root / rel).unlink()
+        _apply(shown, engine.update([root / rel]))
+        assert _state(engine) == _fresh(root), f"after deleting {rel}"
+        (root / rel).write_bytes(data)
+        _apply(shown, engine.update([root / rel]))
+        assert _state(engine) == start, f"after restoring {rel}"
+        assert _seen(shown.values()) == _seen(engine.findings), "the deltas do not add up to the findings"
+
+
+@pytest.mark.parametrize("source", SAMPLES, ids=lambda p: p.name)
+def test_samples_delete_and_restore_end_as_a_fresh_scan(source, tmp_path):
+    _roundtrip(source, tmp_path)
+
+
+@pytest.mark.parametrize("source", FIXTURES, ids=lambda p: "/".join(p.parts[-3:]))
+def test_fixtures_delete_and_restore_end_as_a_fresh_scan(source, tmp_path):
+    _roundtrip(source, tmp_path)
+
+
+def test_findings_are_values():
+    finding = Check(code="XXX001", name="x", title="x", severity=Severity.LOW, category=Category.AUDIT,
+                    rationale="x", remediation=("x",)).finding(message="m").seal(".")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        finding.suppressed_by = "no"  # type: ignore[misc]
+    assert dataclasses.replace(finding, suppressed_by="yes").suppressed_by == "yes" and finding.suppressed_by is None
+
+
+FLAKY = Check(code="XXX002", name="flaky", title="x", severity=Severity.LOW, category=Category.AUDIT,
+              rationale="x", remediation=("x",))
+
+
+@FLAKY.on(Workload)
+def _flaky(workload):
+    if workload.name == "p":
+        raise RuntimeError("boom")
+    return []
+
+
+def test_a_check_error_is_kept_with_its_file_and_cleared_when_it_is_checked_again(tmp_path):
+    pod = write(tmp_path, "pod.yaml", POD)
+    engine = Engine(tmp_path, checks=[FLAKY])
+    engine.scan()
+    assert [e.code for e in engine.check_errors] == ["XXX002"] and engine.check_errors[0].path == "pod.yaml"
+    for replicas in range(3):  # three edits that still break the check: still one error
+        pod.write_text(POD.replace("name: c", f"name: c{replicas}"), encoding="utf-8")
+        engine.update([pod])
+        assert len(engine.check_errors) == 1
+    pod.write_text(POD.replace("name: p,", "name: fixed,"), encoding="utf-8")
+    engine.update([pod])
+    assert engine.check_errors == []
+    pod.unlink()
+    engine.update([pod])
+    assert engine.check_errors == []
