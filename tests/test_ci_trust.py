@@ -99,3 +99,32 @@ def test_gha004_kubeconfig_is_medium_and_ssh_keys_fold_per_file():
     found = scan(FIXTURES / "long-lived-cloud-credentials" / "bad-kubeconfig-ssh", "GHA004")
     assert [(f.severity, f.line) for f in found] == [(Severity.MEDIUM, 15), (Severity.LOW, 22)]
     assert [line for line, _ in found[1].occurrences] == [22, 27, 34]
+
+
+# -- GHA012-GHA015 ---------------------------------------------------------------------------
+
+
+def test_gha012_names_the_matrix_share_and_hedges_visibility():
+    found = {f.line: f for f in scan(FIXTURES / "self-hosted-runner-on-pull-request" / "bad", "GHA012")}
+    assert "(in 1 of its 2 matrix runs)" in found[20].message
+    assert all("cannot see the repository's visibility" in f.message for f in found.values())
+    assert {f.severity for f in found.values()} == {Severity.HIGH}
+
+
+def test_gha013_personal_access_token_is_high_and_github_token_medium():
+    found = scan(FIXTURES / "checkout-credentials-in-artifact" / "bad", "GHA013")
+    by_job = {f.resource.split("/")[1]: f for f in found}
+    assert by_job["subfolder"].severity == Severity.HIGH and "RELEASE_PAT" in by_job["subfolder"].message
+    assert by_job["old-upload"].severity == Severity.MEDIUM and "GITHUB_TOKEN" in by_job["old-upload"].message
+
+
+def test_gha014_owner_wide_and_tibdex_are_high():
+    found = scan(FIXTURES / "app-token-blanket-permissions" / "bad", "GHA014")
+    assert [(f.resource.split("/")[1], f.severity) for f in found] == [
+        ("bump", Severity.MEDIUM), ("sync", Severity.HIGH), ("legacy", Severity.HIGH)]
+
+
+def test_gha015_severity_follows_what_runs_in_the_image():
+    found = {f.line: f.severity for f in scan(FIXTURES / "job-image-not-pinned" / "bad", "GHA015")}
+    assert found == {11: Severity.MEDIUM, 14: Severity.LOW, 22: Severity.MEDIUM, 26: Severity.MEDIUM,
+                     35: Severity.HIGH}

@@ -6,14 +6,18 @@ from ..models import workflow as _model
 from ..models.base import FileKind
 
 from . import (
+    app_token_blanket_permissions,
+    checkout_credentials_in_artifact,
     deploy_job_without_environment,
     deploy_without_concurrency,
     excessive_workflow_permissions,
     hardcoded_secret_in_workflow,
     image_built_in_several_jobs,
     insecure_commands_enabled,
+    job_image_not_pinned,
     long_lived_cloud_credentials,
     missing_workflow_permissions,
+    self_hosted_runner_on_pull_request,
     template_injection,
     unpinned_action,
     untrusted_checkout_in_privileged_workflow,
@@ -31,6 +35,10 @@ CHECKS = (
     deploy_job_without_environment.CHECK,               # GHA009
     image_built_in_several_jobs.CHECK,                  # GHA010
     insecure_commands_enabled.CHECK,                    # GHA011
+    self_hosted_runner_on_pull_request.CHECK,           # GHA012
+    checkout_credentials_in_artifact.CHECK,             # GHA013
+    app_token_blanket_permissions.CHECK,                # GHA014
+    job_image_not_pinned.CHECK,                         # GHA015
 )
 
 

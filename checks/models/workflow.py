@@ -585,6 +585,48 @@ def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
 # -- the model ---------------------------------------------------------------------
 
 
+_MATRIX_REF_RE = re.compile(r"^\s*matrix\.([A-Za-z_][\w-]*)\s*$")
+
+
+def _labels(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value.strip(),)
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if isinstance(v, (str, int)))
+    if isinstance(value, dict):  # {group: ..., labels: [...]}
+        labels = value.get("labels")
+        out = _labels(labels) if labels is not None else ()
+        return out
+    return None
+
+
+def _label_sets(runs_on: Any, job: "Job") -> list[tuple[str, ...]] | None:
+    """Label sets of ``runs-on``, expanding ``${{ matrix.X }}`` (whole value or list item)."""
+    items = runs_on if isinstance(runs_on, list) else [runs_on]
+    expanded: list[list[tuple[str, ...]]] = []
+    for item in items:
+        if isinstance(item, str) and is_expression(item):
+            exprs = expressions(item)
+            match = _MATRIX_REF_RE.match(exprs[0]) if len(exprs) == 1 and item.strip().startswith("${{") \
+                and item.strip().endswith("}}") else None
+            if match is None:
+                return None
+            values = job.matrix_values(match.group(1))
+            if values is None:
+                return None
+            options = [labels for labels in (_labels(v) for v in values) if labels is not None]
+            expanded.append(options or [()])
+        else:
+            labels = _labels(item)
+            if labels is None:
+                return None if item is not None else [()]
+            expanded.append([labels])
+    sets: list[tuple[str, ...]] = [()]
+    for options in expanded:
+        sets = [done + option for done in sets for option in options][:64]
+    return sets
+
+
 @dataclass(eq=False)
 class Step(AtNode):
     node: YMap
@@ -763,6 +805,34 @@ class Job(AtNode):
     @property
     def steps(self) -> list[Step]:
         return [Step(node, self, index) for index, node in self.node.list("steps").maps()]
+
+    def matrix_values(self, name: str) -> list[Any] | None:
+        """Every value ``matrix.<name>`` takes (from the matrix and its ``include``); None
+        when the matrix is an expression (``fromJSON(...)``) and cannot be read."""
+        matrix = self.node.map("strategy").get("matrix")
+        if matrix is None:
+            return []
+        if not isinstance(matrix, dict):
+            return None
+        values: list[Any] = []
+        direct = matrix.get(name)
+        if isinstance(direct, list):
+            values.extend(direct)
+        elif direct is not None:
+            if is_expression(direct):
+                return None
+            values.append(direct)
+        include = matrix.get("include")
+        if isinstance(include, list):
+            values.extend(entry.get(name) for entry in include if isinstance(entry, dict) and name in entry)
+        elif include is not None:
+            return None
+        return values
+
+    def runner_label_sets(self) -> list[tuple[str, ...]] | None:
+        """The label sets this job may run on (one per matrix value it depends on); None when
+        an expression decides and cannot be read."""
+        return _label_sets(self.runs_on, self)
 
     # -- heuristics --------------------------------------------------------------
     def uses_ephemeral_cluster(self) -> bool:
