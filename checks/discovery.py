@@ -87,6 +87,13 @@ class IgnoreRules:
         """Drop a cached .gitignore (call when it changes)."""
         self._specs.pop(rel_dir, None)
 
+    def forget_under(self, rel_dir: str) -> None:
+        """Drop the cached .gitignore files of a folder and every folder below it (it
+        appeared, went or is walked again)."""
+        prefix = rel_dir + "/"
+        for key in [k for k in self._specs if k == rel_dir or k.startswith(prefix)]:
+            del self._specs[key]
+
     def ignored(self, rel: str, is_dir: bool = False) -> bool:
         parts = rel.split("/")
         if any(part in DEFAULT_EXCLUDES for part in (parts if is_dir else parts[:-1])):
@@ -141,22 +148,7 @@ def walk(root: Path, rules: IgnoreRules, start: str = "") -> Walk:
             except OSError:
                 continue
             if is_link:
-                if rules.ignored(rel) or not is_candidate(rel):
-                    continue
-                try:
-                    target = Path(os.path.realpath(entry.path))
-                    if not inside(real_root, target):
-                        result.notices.append(Notice(rel, "symbolic link points outside the repository; not followed"))
-                        continue
-                    if target.is_dir():
-                        continue
-                    if not target.is_file():
-                        result.notices.append(Notice(rel, "broken symbolic link"))
-                        continue
-                except (OSError, RuntimeError):
-                    result.notices.append(Notice(rel, "symbolic link loop; not followed"))
-                    continue
-                result.files.append(rel)
+                _visit_link(real_root, rules, rel, entry.path, result)
                 continue
             if is_dir:
                 if not rules.ignored(rel, is_dir=True):
@@ -167,6 +159,43 @@ def walk(root: Path, rules: IgnoreRules, start: str = "") -> Walk:
     result.files.sort()
     if not start:
         result.notices.extend(rules.problems())
+    return result
+
+
+def _visit_link(real_root: Path, rules: IgnoreRules, rel: str, path: str, result: Walk) -> None:
+    """A symbolic link met by the walk: a file to read, or a notice saying why not."""
+    if rules.ignored(rel) or not is_candidate(rel):
+        return
+    try:
+        target = Path(os.path.realpath(path))
+        if not inside(real_root, target):
+            result.notices.append(Notice(rel, "symbolic link points outside the repository; not followed"))
+            return
+        if target.is_dir():
+            return
+        if not target.is_file():
+            result.notices.append(Notice(rel, "broken symbolic link"))
+            return
+    except (OSError, RuntimeError):
+        result.notices.append(Notice(rel, "symbolic link loop; not followed"))
+        return
+    result.files.append(rel)
+
+
+def probe(root: Path, rules: IgnoreRules, rel: str) -> Walk:
+    """What :func:`walk` says of one path that is not a folder: the file to audit (if
+    any) and the walk's notices for it (a link out of the repository, a broken link).
+    Used by incremental updates so that they give the notices a fresh walk gives."""
+    result = Walk()
+    path = root / rel
+    try:
+        is_link = path.is_symlink()
+    except OSError:
+        return result
+    if is_link:
+        _visit_link(root.resolve(), rules, rel, str(path), result)
+    elif path.is_file() and is_candidate(rel) and not rules.ignored(rel):
+        result.files.append(rel)
     return result
 
 

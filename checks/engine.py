@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import stat
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from . import overlays, registry
 from .api import Check, Finding, Pos, Severity, fold_repeats
 from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
-from .discovery import IgnoreRules, Notice, decode, read_file, walk
+from .discovery import IgnoreRules, Notice, decode, probe, read_file, walk
 from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
 from .models.topics import VENDORED_FILE
@@ -432,19 +433,32 @@ class Engine:
             if name == ".gitignore":
                 return None
             full = self.root / rel
+            prefix = rel + "/"
             if full.is_dir() and not full.is_symlink():
                 if self.rules.ignored(rel, is_dir=True):
                     continue
-                prefix = rel + "/"
                 out.update(r for r in self.records if r.startswith(prefix))
-                out.update(walk(self.root, self.rules, start=rel).files)
+                self.rules.forget_under(rel)  # its .gitignore files are read afresh by the walk
+                found = walk(self.root, self.rules, start=rel)
+                out.update(found.files)
+                problems = [n for n in self.rules.problems() if n.path.startswith(prefix)]
+                self._renotice(rel, found.notices + problems)
             elif not full.exists() and not full.is_symlink():
-                prefix = rel + "/"
                 out.update(r for r in self.records if r.startswith(prefix))
                 out.add(rel)
+                self.rules.forget_under(rel)
+                self._renotice(rel, [])
             else:
                 out.add(rel)
+                self._renotice(rel, probe(self.root, self.rules, rel).notices)
         return sorted(out)
+
+    def _renotice(self, rel: str, notices: list[Notice]) -> None:
+        """Replace the walk's notices for ``rel`` and everything below it with those of a
+        walk of it now, so that an update ends with the notices of a fresh scan."""
+        prefix = rel + "/"
+        kept = [n for n in self.notices if n.path != rel and not n.path.startswith(prefix)]
+        self.notices = kept + notices
 
     def _resync(self) -> frozenset[str]:
         self.rules = IgnoreRules(self.root, self.config.exclude)
@@ -474,7 +488,11 @@ class Engine:
         if not is_candidate(rel) or self.rules.ignored(rel):
             return self._forget(rel)
         try:
-            st = full.stat()
+            st = full.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                if rel not in probe(self.root, self.rules, rel).files:  # the walk would not read it
+                    return self._forget(rel)
+                st = full.stat()
         except OSError:
             return self._forget(rel)
         record = self.records.get(rel)

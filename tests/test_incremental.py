@@ -138,3 +138,46 @@ def test_a_check_error_is_kept_with_its_file_and_cleared_when_it_is_checked_agai
     pod.unlink()
     engine.update([pod])
     assert engine.check_errors == []
+
+
+def _hostile_folder(root: Path, name: str) -> None:
+    """A folder whose walk gives notices: links out of the repository, a broken link, a
+    nested .gitignore with a line git refuses, a binary manifest."""
+    folder = root / name
+    write(folder, "pod.yaml", POD)
+    write(folder, ".gitignore", "foo\\\n*.tmp\n")
+    write(folder, "deep/svc.yaml", POD.replace("name: p,", "name: q,"))
+    (folder / "out.yaml").symlink_to("/etc/hostname")
+    (folder / "broken.yaml").symlink_to(folder / "missing.yaml")
+    (folder / "deep" / "bin.yaml").write_bytes(b"kind: Pod\n\x00\x01")
+
+
+def test_a_folder_added_and_removed_through_update_gives_the_notices_of_a_fresh_scan(tmp_path):
+    root = tmp_path / "repo"
+    write(root, "pod.yaml", POD)
+    engine = Engine(root)
+    engine.scan()
+    start = _state(engine)
+    _hostile_folder(root, "new")
+    engine.update([root / "new"])
+    fresh = _fresh(root)
+    assert any(path.startswith("new/") for path, _, _ in fresh[1]), "the folder gives no notices to compare"
+    assert _state(engine) == fresh
+    shutil.rmtree(root / "new")
+    engine.update([root / "new"])
+    assert _state(engine) == start
+
+
+def test_a_link_added_and_removed_through_update_gives_the_notices_of_a_fresh_scan(tmp_path):
+    root = tmp_path / "repo"
+    write(root, "pod.yaml", POD)
+    engine = Engine(root)
+    engine.scan()
+    start = _state(engine)
+    for name, target in (("out.yaml", Path("/etc/hostname")), ("broken.yaml", root / "missing.yaml")):
+        (root / name).symlink_to(target)
+        engine.update([root / name])
+        assert _state(engine) == _fresh(root), name
+        (root / name).unlink()
+        engine.update([root / name])
+        assert _state(engine) == start, name
