@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import audit, compose, dockerfile, env, gha, gitops, helm, k8s, repo, shell
+from . import audit, compose, dockerfile, env, gha, gitops, helm, k8s, repo, shell, terraform
 from .api import Check
 from .filetypes import FileType, NamedFile
 
@@ -21,6 +21,7 @@ DOMAINS: dict[str, ModuleType] = {
     "dockerfile": dockerfile,
     "gha": gha,
     "shell": shell,
+    "terraform": terraform,
     "env": env,
     "repo": repo,
 }

@@ -43,14 +43,14 @@ resource "x" "d" {
 
 def test_a_registered_domain_reads_its_files_and_its_comments(toy, tmp_path):
     (tmp_path / "infra").mkdir()
-    (tmp_path / "infra" / "main.tf").write_text(MAIN_TF, encoding="utf-8")
-    (tmp_path / "infra" / "prod.tfvars").write_text("insecure = false\n", encoding="utf-8")
+    (tmp_path / "infra" / "main.toy").write_text(MAIN_TF, encoding="utf-8")
+    (tmp_path / "infra" / "prod.toyvars").write_text("insecure = false\n", encoding="utf-8")
     engine = Engine(tmp_path)
-    findings = [f for f in engine.scan() if f.path == "infra/main.tf"]
+    findings = [f for f in engine.scan() if f.path == "infra/main.toy"]
 
     model_kind = toy.FILE_TYPES[0].kind
-    assert engine.records["infra/main.tf"].kind is model_kind
-    assert engine.records["infra/prod.tfvars"].kind is model_kind
+    assert engine.records["infra/main.toy"].kind is model_kind
+    assert engine.records["infra/prod.toyvars"].kind is model_kind
     by_line = {f.line: f for f in findings if f.code == "TOY001"}
     assert sorted(by_line) == [3, 7, 10, 14]
     assert by_line[3].suppressed_by is None
@@ -59,21 +59,22 @@ def test_a_registered_domain_reads_its_files_and_its_comments(toy, tmp_path):
     assert "other = 1" not in by_line[10].suppressed_by  # the reason stops at */
     assert by_line[14].suppressed_by is not None  # # comments too
     assert [f.line for f in findings if f.code == "AUD002"] == [13]  # ... and the marker gives no reason
-    # the name-based facts of the repository domain still see a Terraform file
-    assert engine.index.has("iac") and engine.index.has("toy:file")
+    assert engine.index.has("toy:file")
 
 
 def test_the_registry_is_restored_without_the_domain(tmp_path):
+    (tmp_path / "main.toy").write_text("insecure = true\n", encoding="utf-8")
     (tmp_path / "main.tf").write_text("insecure = true\n", encoding="utf-8")
     assert "toy" not in registry.DOMAINS
-    assert kind_by_name("main.tf") is None
+    assert kind_by_name("main.toy") is None
+    assert kind_by_name("main.tf").value == "terraform"  # the real Terraform domain
     engine = Engine(tmp_path)
     assert not [f for f in engine.scan() if f.code.startswith("TOY")]
     assert engine.index.has("iac")  # still a Terraform file for the repository checks
 
 
 def test_file_types_declare_their_comment_syntax(toy):
-    assert comments_of(kind_by_name("infra/main.tf")).line == ("//", "#")
+    assert comments_of(kind_by_name("infra/main.toy")).line == ("//", "#")
     assert comments_of(kind_by_name("deploy.yaml")).line == ("#",)  # YAML: nothing claims it by name
     assert comments_of(kind_by_name("Dockerfile")).line == ("#",)
     assert filetypes.table().by_name("Dockerfile").name == "dockerfile"

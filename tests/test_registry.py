@@ -32,7 +32,7 @@ def test_codes_and_names_are_unique_and_well_formed():
     assert len(codes) == len(set(codes))
     assert len(names) == len(set(names))
     for check in registry.ALL_CHECKS:
-        assert re.fullmatch(r"(AUD|K8S|CMP|DKR|GHA|SH|ENV|REPO|HELM|GITOPS)\d{3}", check.code), check.code
+        assert re.fullmatch(r"(AUD|K8S|CMP|DKR|GHA|SH|ENV|REPO|HELM|GITOPS|TF)\d{3}", check.code), check.code
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", check.name), check.name
         assert isinstance(check.severity, Severity) and isinstance(check.category, Category)
         assert check.title and check.rationale and check.remediation and check.effort

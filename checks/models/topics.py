@@ -641,6 +641,64 @@ HELM_TEMPLATE: Topic[HelmTemplateData] = Topic("helm:template", HelmTemplateData
 HELM_VALUES: Topic[HelmValuesData] = Topic("helm:values", HelmValuesData, "path")
 
 
+# -- Terraform (models/terraform.py) -------------------------------------------------------------
+
+
+@fact_data
+class TfFileData(FactData):
+    """A Terraform file (``.tf``) or variable file (``.tfvars``): its positioned blocks and
+    attributes (``models/hcl.py``), read by the Terraform checks through ``models/terraform_eval.py``."""
+
+    emitted_by: ClassVar[str] = "`models/terraform.py`"
+    dir: str | None = None
+    vars: bool | None = None  # a variable file (.tfvars)
+    blocks: tuple | None = None  # hcl.Block records
+    attrs: tuple | None = None  # hcl.Attr records (variable files)
+    root: bool | None = None  # holds a backend/cloud block or provider configuration
+
+
+@fact_data
+class TfModuleCallData(FactData):
+    """A ``module`` block: where its code comes from (``target``: the directory of a local source)."""
+
+    emitted_by: ClassVar[str] = "`models/terraform.py`"
+    name: str | None = None
+    source: str | None = None
+    version: str | None = None
+    target: str | None = None  # local sources: the module's directory in the repository
+    origin: str | None = None  # local, registry, git, http, s3, gcs, other
+
+
+@fact_data
+class TfResourceData(FactData):
+    """A resource worth an inventory line: a data store, bucket, cluster, registry, DNS zone,
+    log or backup plan... (``category``; ``engine`` when a literal says it)."""
+
+    emitted_by: ClassVar[str] = "`models/terraform.py`"
+    type: str | None = None
+    name: str | None = None
+    category: str | None = None
+    engine: str | None = None
+    dir: str | None = None
+    provider: str | None = None
+
+
+@fact_data
+class TfBackendData(FactData):
+    """Where a root module keeps its state: ``backend "<type>"``, ``cloud`` (HCP Terraform)."""
+
+    emitted_by: ClassVar[str] = "`models/terraform.py`"
+    type: str | None = None
+    dir: str | None = None
+    line: int | None = None
+
+
+TF_FILE: Topic[TfFileData] = Topic("tf:file", TfFileData, "path")
+TF_MODULE_CALL: Topic[TfModuleCallData] = Topic("tf:module", TfModuleCallData, "path#name")
+TF_RESOURCE: Topic[TfResourceData] = Topic("tf:resource", TfResourceData, "path#type.name")
+TF_BACKEND: Topic[TfBackendData] = Topic("tf:backend", TfBackendData, "path")
+
+
 # -- the catalogue -------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""The toy domain's model: ``key = value`` settings of ``*.tf``/``*.tfvars`` files."""
+"""The toy domain's model: ``key = value`` settings of ``*.toy``/``*.toyvars`` files (HCL-like)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ _SETTING_RE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*(\S+)")
 
 
 def is_toy_name(rel: str) -> bool:
-    return rel.lower().endswith((".tf", ".tfvars"))
+    return rel.lower().endswith((".toy", ".toyvars"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,159 @@
+"""Terraform modules as the repository shows them: configurations, variables, evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditui.checks.engine import Engine
+from auditui.checks.models import terraform_eval as tfe
+from auditui.checks.models.hcl import read
+
+
+def _repo(tmp_path: Path, files: dict[str, str]) -> Engine:
+    for rel, text in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    engine = Engine(tmp_path)
+    engine.scan()
+    return engine
+
+
+def _values(engine: Engine, path: str, resource: str, attr: str) -> dict[str, object]:
+    scope = tfe.scope(engine.index, path)
+    type_, name = resource.split(".")
+    out = {}
+    for res in scope.resources(type_):
+        if res.name != name:
+            continue
+        for node in res.instances:
+            key = node.config.label + (f"[{node.key}]" if node.key is not None else "")
+            out[key] = node.get(attr)
+    return out
+
+
+def _eval(text: str, **inputs):
+    expr = read(f"a = {text}\n").attrs[0].expr
+    config = tfe.Config("test", inputs={k: (lambda v=v: v) for k, v in inputs.items()})
+    module = tfe.Module(".")
+    return tfe.Evaluator(module, config).eval(expr, {})
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ('"a-${var.x}-b"', "a-1-b"), ("var.m.k", "v"), ('lookup(var.m, "k", "d")', "v"), ('lookup(var.m, "z", "d")', "d"),
+    ("merge(var.m, { z = 1 })", {"k": "v", "z": 1}), ('concat(["a"], ["b"])', ["a", "b"]),
+    ('coalesce("", null, "c")', "c"), ('format("%s-%d", "a", 2)', "a-2"), ("var.x == 1 ? true : false", True),
+    ("!var.flag", False), ("var.x + 2", 3), ('try(var.missing, "fallback")', "fallback"),
+    ('join(",", ["a", "b"])', "a,b"), ('lower("ABC")', "abc"), ("length(var.m)", 1), ("var.x > 0 && var.flag", True),
+])
+def test_the_evaluator_computes_what_is_fixed(text, value):
+    assert _eval(text, x=1, m={"k": "v"}, flag=True) == value
+
+
+@pytest.mark.parametrize("text", [
+    "aws_s3_bucket.b.arn", "data.aws_caller_identity.current.account_id", "module.vpc.id", "var.undeclared",
+    '"${aws_s3_bucket.b.arn}/*"', "file(\"x\")", "[for s in var.l : s]", "var.u ? 1 : 2", "each.value",
+])
+def test_what_the_repository_does_not_fix_is_unknown(text):
+    value = _eval(text, u=tfe.Unknown("u"))
+    assert isinstance(value, tfe.Unknown)
+
+
+def test_jsonencode_keeps_a_partly_known_document():
+    value = _eval('jsonencode({ Statement = [{ Principal = "*", Resource = "${aws_s3_bucket.b.arn}/*" }] })')
+    assert isinstance(value, tfe.Encoded)
+    statement = value.value["Statement"][0]
+    assert statement["Principal"] == "*" and isinstance(statement["Resource"], tfe.Unknown)
+
+
+def test_variable_defaults_tfvars_and_optional_type_defaults(tmp_path):
+    engine = _repo(tmp_path, {
+        "main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n'
+                   'resource "aws_db_instance" "db" {\n  multi_az = var.multi_az\n  storage_encrypted = var.enc\n'
+                   '  backup_retention_period = var.settings.retention\n}\n',
+        "variables.tf": 'variable "multi_az" {\n  default = false\n}\nvariable "enc" {\n  default = true\n}\n'
+                        'variable "settings" {\n  type = object({ retention = optional(number, 7) })\n  default = {}\n}\n',
+        "terraform.tfvars": "multi_az = true\n",
+    })
+    assert _values(engine, "main.tf", "aws_db_instance.db", "multi_az") == {"terraform.tfvars": True}
+    assert _values(engine, "main.tf", "aws_db_instance.db", "storage_encrypted") == {"terraform.tfvars": True}
+    assert _values(engine, "main.tf", "aws_db_instance.db", "backup_retention_period") == {"terraform.tfvars": 7}
+
+
+def test_a_root_module_is_judged_under_each_variable_file_named_after_it(tmp_path):
+    engine = _repo(tmp_path, {
+        "deployments/rds/main.tf": 'terraform {\n  cloud {}\n}\nresource "aws_db_instance" "db" {\n  multi_az = var.multi_az\n}\n',
+        "deployments/rds/variables.tf": 'variable "multi_az" {\n  default = false\n}\n',
+        "variables/production/rds.tfvars": "multi_az = true\n",
+        "variables/staging/rds.tfvars": "multi_az = false\n",
+        "variables/staging/other.tfvars": "unrelated = 1\n",
+    })
+    scope = tfe.scope(engine.index, "deployments/rds/main.tf")
+    assert {c.label: c.production for c in scope.configs} == {
+        "variables/production/rds.tfvars": True, "variables/staging/rds.tfvars": False}
+    assert _values(engine, "deployments/rds/main.tf", "aws_db_instance.db", "multi_az") == {
+        "variables/production/rds.tfvars": True, "variables/staging/rds.tfvars": False}
+
+
+def test_a_local_module_takes_its_inputs_from_each_caller(tmp_path):
+    engine = _repo(tmp_path, {
+        "modules/db/main.tf": 'resource "aws_db_instance" "db" {\n  publicly_accessible = var.public\n'
+                              '  identifier = "${var.name}-db"\n}\n'
+                              'variable "public" {\n  default = false\n}\nvariable "name" {}\n',
+        "envs/prod/main.tf": 'locals {\n  expose = true\n}\nmodule "db" {\n  source = "../../modules/db"\n'
+                             '  public = local.expose\n  name = "orders"\n}\n',
+        "examples/basic/main.tf": 'module "db" {\n  source = "../../modules/db"\n  name = "demo"\n}\n',
+    })
+    values = _values(engine, "modules/db/main.tf", "aws_db_instance.db", "publicly_accessible")
+    assert values == {"module.db in envs/prod/main.tf": True, "module.db in examples/basic/main.tf": False}
+    names = _values(engine, "modules/db/main.tf", "aws_db_instance.db", "identifier")
+    assert names["module.db in envs/prod/main.tf"] == "orders-db"
+    scope = tfe.scope(engine.index, "modules/db/main.tf")
+    production = {c.label: c.production for c in scope.configs}
+    assert production == {"module.db in envs/prod/main.tf": True, "module.db in examples/basic/main.tf": False}
+
+
+def test_a_module_only_examples_call_is_also_judged_on_its_defaults(tmp_path):
+    engine = _repo(tmp_path, {
+        "main.tf": 'resource "aws_db_instance" "db" {\n  publicly_accessible = var.public\n}\n'
+                   'variable "public" {\n  default = true\n}\n',
+        "examples/complete/main.tf": 'module "db" {\n  source = "../../"\n  public = false\n}\n',
+    })
+    values = _values(engine, "main.tf", "aws_db_instance.db", "publicly_accessible")
+    assert values == {"module.db in examples/complete/main.tf": False, "the defaults of module .": True}
+    scope = tfe.scope(engine.index, "main.tf")
+    assert [c.deployment for c in scope.configs] == [True, False]
+
+
+def test_count_zero_removes_a_resource_and_for_each_expands_instances(tmp_path):
+    engine = _repo(tmp_path, {
+        "main.tf": 'resource "aws_s3_bucket" "off" {\n  count = var.create ? 1 : 0\n  acl = "public-read"\n}\n'
+                   'resource "aws_db_instance" "db" {\n  for_each = var.dbs\n  multi_az = each.value.ha\n}\n'
+                   'variable "create" {\n  default = false\n}\n'
+                   'variable "dbs" {\n  default = { a = { ha = true }, b = { ha = false } }\n}\n',
+    })
+    assert _values(engine, "main.tf", "aws_s3_bucket.off", "acl") == {}
+    assert _values(engine, "main.tf", "aws_db_instance.db", "multi_az") == {".[a]": True, ".[b]": False}
+
+
+def test_dynamic_blocks_expand_when_their_collection_is_known(tmp_path):
+    engine = _repo(tmp_path, {
+        "main.tf": 'resource "aws_security_group" "sg" {\n  dynamic "ingress" {\n    for_each = var.rules\n'
+                   '    content {\n      from_port = ingress.value.port\n      cidr_blocks = ingress.value.cidrs\n    }\n  }\n}\n'
+                   'variable "rules" {\n  default = [{ port = 22, cidrs = ["0.0.0.0/0"] }, { port = 443, cidrs = ["10.0.0.0/8"] }]\n}\n',
+    })
+    scope = tfe.scope(engine.index, "main.tf")
+    (res,) = list(scope.resources("aws_security_group"))
+    rules = res.instances[0].blocks("ingress")
+    assert [(r.get("from_port"), r.get("cidr_blocks")) for r in rules] == [(22, ["0.0.0.0/0"]), (443, ["10.0.0.0/8"])]
+
+
+@pytest.mark.parametrize(("path", "production"), [
+    ("envs/prod/main.tf", True), ("terraform/variables/staging/rds.tfvars", False), ("examples/basic", False),
+    ("live/production/us-east-1/db", True), ("live/dev/db", False), ("infra/main.tf", True),
+    ("tests/fixtures/x.tfvars", False), ("environments/integration.tfvars", False),
+])
+def test_environments_come_from_where_a_configuration_is(path, production):
+    assert tfe.environment_of(path).production is production
