@@ -361,6 +361,18 @@ class Service(AtNode):
             return out
         return {}
 
+    def scheduled_jobs(self) -> tuple[tuple[str, str], ...]:
+        """Commands a label-driven scheduler runs for this service: ofelia and chadburn
+        (``ofelia.job-exec.NAME.command``), deck-chores (``deck-chores.NAME.command``)."""
+        jobs = []
+        for key, text in self.labels().items():
+            parts = key.split(".")
+            if len(parts) >= 3 and parts[-1] == "command" and text.strip() and (
+                    (parts[0] in ("ofelia", "chadburn") and parts[1].startswith("job-"))
+                    or parts[0] == "deck-chores"):
+                jobs.append((key, text.strip()))
+        return tuple(sorted(jobs))
+
     @property
     def builds(self) -> bool:
         return self.lookup("build")[1] is not None
@@ -692,6 +704,8 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
                           # additive (data-store model): (engine, role, cache) of a data store
                           store=_store_fact(service),
                           # additive (user/root model, CMP010): what decides its user
-                          run_as=_run_as_fact(service)),
+                          run_as=_run_as_fact(service),
+                          # additive (REPO003): label-scheduled jobs (ofelia...), which may be backups
+                          jobs=service.scheduled_jobs() or None),
             ))
     return parsed

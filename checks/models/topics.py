@@ -333,6 +333,9 @@ class ComposeServiceData(FactData):
     env: tuple | None = None
     run_as: tuple | None = None
     store: tuple | None = None
+    #: jobs a scheduler runs in or for this service, from its labels (ofelia, chadburn,
+    #: deck-chores): (label, command) pairs
+    jobs: tuple | None = None
 
 
 @fact_data

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
+from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.datastore import SYSTEMS_OF_RECORD, Role
+from ..models.shell import dump_tool, parse_script
 from ..scope import provided
 from ..models.topics import COMPOSE_SERVICE
 
@@ -52,7 +53,7 @@ def _primary_database(fact) -> bool:
     return Role(role) in SYSTEMS_OF_RECORD
 
 
-def _backup_fact(_path: str, fact) -> bool:
+def _backup_fact(path: str, fact) -> bool:
     """One fact that shows backups are taken (a backup job, operator kind or service)."""
     topic = fact.topic
     if topic == "shell:backup":
@@ -61,8 +62,20 @@ def _backup_fact(_path: str, fact) -> bool:
         return topic in ("k8s:Schedule", "k8s:Backup") or "backup" in topic.lower() or bool(fact.data.backup)
     if topic == "compose:service":
         text = f"{fact.key} {fact.data.image or ''}".lower()
-        return any(word in text for word in _BACKUP_WORDS)
+        return any(word in text for word in _BACKUP_WORDS) or bool(scheduled_backup(path, fact))
     return False
+
+
+def scheduled_backup(path: str, fact) -> str:
+    """The backup a label-driven scheduler runs for a compose service (ofelia's
+    ``ofelia.job-exec.NAME.command: bench --site all backup``), as 'label: tool', or ''."""
+    for label, command in fact.data.jobs or ():
+        script = parse_script(f"{path}#{fact.key}", command)
+        for _, seg in script.segments():
+            tool = dump_tool(seg)
+            if tool:
+                return f"{label}: {tool}"
+    return ""
 
 
 def backup_evidence(index: RepoIndex) -> bool:
@@ -85,8 +98,11 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
     for path, fact in index.facts(COMPOSE_SERVICE):
         if not _compose_database(path, fact):
             continue
+        # at the service, so the file's context applies (a development or test stack's
+        # database is not a production gap) and the finding opens where the database is
         yield CHECK.finding(
-            resource=f"service/{fact.key}", symbol=(path,),
+            Pos(fact.line, fact.line, fact.ypath, path=path),
+            resource=f"service/{fact.key}", evidence=f"image: {fact.data.image}" if fact.data.image else None,
             message=f"database service {fact.key!r} ({fact.data.image or fact.data.store[0]}) in {path} is never backed up: "
                     "no dump script, backup service or backup job found",
         )
