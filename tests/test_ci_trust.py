@@ -128,3 +128,17 @@ def test_gha015_severity_follows_what_runs_in_the_image():
     found = {f.line: f.severity for f in scan(FIXTURES / "job-image-not-pinned" / "bad", "GHA015")}
     assert found == {11: Severity.MEDIUM, 14: Severity.LOW, 22: Severity.MEDIUM, 26: Severity.MEDIUM,
                      35: Severity.HIGH}
+
+
+# -- SH013 across a workflow ------------------------------------------------------------------
+
+
+def test_sh013_one_finding_per_workflow_for_one_option():
+    root = Path(__file__).parent / "fixtures" / "shell" / "ssh-host-key-checking-disabled" / "bad-workflow-config"
+    found = scan(root, "SH013")
+    folded = [f for f in found if f.ypath == ("repeated", "stricthostkeychecking=no")]
+    assert len(folded) == 1
+    # two jobs' ssh commands and the action's SSH options are one problem of the workflow
+    assert [line for line, _ in folded[0].occurrences] == [19, 28, 32]
+    assert len(found) == 3  # + the config written twice (one finding), Ansible's switch
+
