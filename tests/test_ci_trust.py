@@ -142,3 +142,30 @@ def test_sh013_one_finding_per_workflow_for_one_option():
     assert [line for line, _ in folded[0].occurrences] == [19, 28, 32]
     assert len(found) == 3  # + the config written twice (one finding), Ansible's switch
 
+
+# -- SH016: a script that falls back to a fixed credential --------------------------------
+
+
+def test_fallbacks_are_the_outermost_defaults_as_written():
+    from auditui.checks.models.secrets import classify, fallbacks
+
+    text = 'u="redis://:${REDIS_PASSWORD:-redis}@${HOST:-${FALLBACK_HOST:-db}}:6379" ${#X} ${Y:?no} ${Z:+on} ${1:-a}'
+    assert list(fallbacks(text)) == [("REDIS_PASSWORD", "${REDIS_PASSWORD:-redis}"),
+                                     ("HOST", "${HOST:-${FALLBACK_HOST:-db}}")]
+    assert list(fallbacks("${UNTERMINATED:-x")) == []
+    verdict = classify("REDIS_PASSWORD", "${REDIS_PASSWORD:-redis}", where="shell")
+    assert verdict.is_secret and verdict.default and verdict.well_known
+
+
+def test_sh016_severity_follows_what_the_fallback_opens():
+    root = Path(__file__).parent / "fixtures" / "shell" / "credential-fallback-in-script"
+    found = {(f.line, f.severity) for f in scan(root, "SH016") if f.path == "bad-start.sh"}
+    # the admin login high (reachable with the app), a random key critical, weak passwords medium
+    assert found == {(4, Severity.HIGH), (5, Severity.MEDIUM), (10, Severity.MEDIUM),
+                     (11, Severity.CRITICAL), (12, Severity.MEDIUM)}
+
+
+def test_sh016_and_sh014_report_a_fallback_on_a_command_line_once(tmp_path):
+    write(tmp_path, "deploy.sh", '#!/bin/sh\nsshpass -p "${DEPLOY_PASSWORD:-hunter2}" ssh deploy@app.example.com true\n')
+    codes = [f.code for f in scan(tmp_path, "SH016") + scan(tmp_path, "SH014")]
+    assert codes == ["SH016"]

@@ -69,7 +69,7 @@ __all__ = [
     "SecretVerdict", "classify", "classify_value", "is_secret_name", "name_words", "token_kind",
     "KNOWN_TOKENS", "ANY_TOKEN", "argv_secrets", "PASSWORD_ENV", "PASSWORD_PROGRAMS",
     "redact", "scrub", "scrub_line", "scrub_lines", "find_credentials", "SECRET_MASK", "WHERE",
-    "most_secret_first", "secret_name_strength", "says_not_secret", "find_token",
+    "most_secret_first", "secret_name_strength", "says_not_secret", "find_token", "fallbacks",
 ]
 
 #: the places a value can come from (``where``); only two change the verdict:
@@ -516,25 +516,15 @@ def resolve(text: str, _depth: int = 0) -> tuple[str | None, bool]:
             out.append("$")
             i += 2
         elif nxt == "{":
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text[j] == "{":
-                    depth += 1
-                elif text[j] == "}":
-                    depth -= 1
-                j += 1
-            if depth:
+            j = _brace_end(text, i + 2)
+            if j < 0:
                 return None, False  # unterminated
-            inner = text[i + 2:j - 1]
-            k = 0
-            while k < len(inner) and (inner[k].isalnum() or inner[k] == "_"):
-                k += 1
-            op = inner[k:k + 2] if inner[k:k + 2] in (":-", ":=", ":?", ":+") else inner[k:k + 1]
-            if k == 0 or op not in (":-", ":=", "-", "="):
+            name, op, rest = _expansion(text[i + 2:j - 1])
+            if not name or op not in (":-", ":=", "-", "="):
                 return None, False
             if _depth >= 10:
                 return None, False
-            default, _ = resolve(inner[k + len(op):], _depth + 1)
+            default, _ = resolve(rest, _depth + 1)
             if default is None:
                 return None, False
             out.append(default)
@@ -546,6 +536,43 @@ def resolve(text: str, _depth: int = 0) -> tuple[str | None, bool]:
             out.append("$")
             i += 1
     return "".join(out), used_default
+
+
+def _brace_end(text: str, j: int) -> int:
+    """The index just past the ``}`` closing a ``${`` whose body starts at ``j``, or -1."""
+    depth, n = 1, len(text)
+    while j < n and depth:
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+        j += 1
+    return -1 if depth else j
+
+
+def _expansion(inner: str) -> tuple[str, str, str]:
+    """(name, operator, operand) of the body of ``${...}``; the name is empty when the body
+    does not start with one (``${#VAR}``, ``${!ref}``)."""
+    k = 0
+    while k < len(inner) and (inner[k].isalnum() or inner[k] == "_"):
+        k += 1
+    op = inner[k:k + 2] if inner[k:k + 2] in (":-", ":=", ":?", ":+") else inner[k:k + 1]
+    return inner[:k], op, inner[k + len(op):]
+
+
+def fallbacks(text: str) -> Iterator[tuple[str, str]]:
+    """(name, expansion) of each outermost ``${NAME:-default}`` (also ``-``, ``:=``, ``=``) in
+    ``text``: the expansion as written, for :func:`classify` to judge by its default
+    (``classify(name, expansion)``), as everywhere else.  Linear in the text."""
+    i = text.find("${")
+    while i >= 0:
+        j = _brace_end(text, i + 2)
+        if j < 0:
+            return
+        name, op, _rest = _expansion(text[i + 2:j - 1])
+        if name and not name[0].isdigit() and op in (":-", ":=", "-", "="):
+            yield name, text[i:j]
+        i = text.find("${", j)
 
 
 # -- URLs ----------------------------------------------------------------------

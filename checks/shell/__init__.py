@@ -10,6 +10,7 @@ from . import (
     backup_not_offsite,
     backup_without_retention,
     compose_build_on_deploy,
+    credential_fallback_in_script,
     curl_pipe_shell,
     drop_database_live_connections,
     git_pull_deploy,
@@ -41,6 +42,7 @@ CHECKS = (
     ssh_host_key_checking_disabled.CHECK,   # SH013
     hardcoded_password_in_script.CHECK,     # SH014
     tls_verification_disabled.CHECK,        # SH015
+    credential_fallback_in_script.CHECK,    # SH016
 )
 
 

@@ -21,7 +21,8 @@ CHECK = Check(
         "its history) for everyone who can read it, and on the command line, where every "
         "user of the host can see it in `ps`. Setting it in a variable first (`PASSWORD='hunter2'` "
         "then `sshpass -p \"$PASSWORD\"`) changes neither; values read from the environment, a "
-        "prompt or a secret store are not reported. A secret-named variable set to a literal "
+        "prompt or a secret store are not reported (a fallback such as `\"${DB_PASSWORD:-hunter2}\"` "
+        "is SH016's). A secret-named variable set to a literal "
         "(`export DB_PASSWORD=...`) is reported as in any other file."
     ),
     remediation=(
@@ -50,6 +51,8 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
                     via_variable.setdefault(variable, []).append((how, command.line))
                     continue
                 verdict = classify_value(value)
+                if verdict.default:
+                    continue  # "${PASS:-hunter2}": used only when unset, SH016's (credential-fallback-in-script)
                 passed.add(how)
                 yield CHECK.finding(
                     command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,), severity=verdict.severity(),
