@@ -23,7 +23,7 @@ from .api import Severity
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.components import component_names, is_known, provides
-from .models.topics import GITOPS_SYNC, HELM_CHART, HELM_TEMPLATE, INSTALL, KUSTOMIZATION, InstallData
+from .models.topics import GITOPS_SYNC, HELM_CHART, HELM_TEMPLATE, INSTALL, KUSTOMIZATION, TF_RESOURCE, InstallData
 
 INSTALL_TOPICS = ("install", "gitops:source")
 
@@ -47,6 +47,10 @@ def _provider(capability: str):
 _PREDICATES = {name: _provider(name) for name in ("monitoring", "alerting", "cert-manager", "backup")}
 
 
+def _tf_backup(_path: str, fact) -> bool:
+    return fact.data.category == "backup"
+
+
 def provided(index: RepoIndex, capability: str) -> bool:
     """Does a chart, remote base, manifest URL or source the repository installs provide it?
 
@@ -55,6 +59,8 @@ def provided(index: RepoIndex, capability: str) -> bool:
     """
     if index.count_where(f"scope:provides:{capability}", INSTALL_TOPICS, _PREDICATES[capability]) > 0:
         return True
+    if capability == "backup" and index.count_where("scope:terraform-backup", (str(TF_RESOURCE),), _tf_backup) > 0:
+        return True  # an AWS Backup plan, Backup for GKE, an Azure backup policy defined in Terraform
     return any(provides(names, capability) for names in _remote_sync_names(index))
 
 

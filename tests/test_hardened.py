@@ -35,6 +35,11 @@ ACCEPTED: dict[str, set[tuple[str, str]]] = {
     # Dockerfile, one workflow, .env.example, Makefile and a Helm chart whose templates are
     # skipped as not rendered (a notice, never a finding). Nothing accepted.
     "mixed-small": set(),
+    # Terraform: a production root (S3 backend with DynamoDB lock and encryption, pinned
+    # providers, registry and git modules) calling a private, encrypted, multi-AZ database
+    # module (sensitive var. password, backups, deletion protection, final snapshot) and a
+    # private versioned bucket module (public access block, SSE-KMS). Nothing accepted.
+    "terraform-aws": set(),
 }
 
 

@@ -33,7 +33,7 @@ def test_secret_names(name):
     "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "ARM_SUBSCRIPTION_ID", "AWS_ACCOUNT_ID", "TOKEN_TTL",
     "PASSWORD_MIN_LENGTH", "JWT_ALGORITHM", "USE_TOKEN", "WEBHOOK_URL", "SECRETS_DIR", "PWD", "OLDPWD",
     "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
-    "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "POSTGRES_DB",
+    "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "auth.existingSecret", "POSTGRES_DB",
     "GPG_KEY",
 ])
 def test_not_secret_names(name):

@@ -176,6 +176,8 @@ def _name_strength(name: str) -> int:
         return -1
     if words[0] in _FLAG_FIRST_WORDS and len(words) > 1:
         return -1
+    if "EXISTING" in words[:-1]:
+        return -1  # Helm's existingSecret/auth.existingSecret names a Secret that holds it
     if words[:2] in (["NEXT", "PUBLIC"], ["EXPO", "PUBLIC"], ["VITE", "PUBLIC"]) or words[0] == "PUBLIC":
         return -1
     last = words[-1]

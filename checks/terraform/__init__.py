@@ -8,10 +8,17 @@ module (``models/terraform_eval.py``: callers, variable files, defaults), so a v
 
 from ..filetypes import Comments, FileType
 from ..models import terraform as _model
-from . import public_bucket
+from . import (
+    database_backups_off, literal_secret, open_admin_port, public_bucket, public_database, unencrypted_storage,
+)
 
 CHECKS = (
     public_bucket.CHECK,                  # TF001
+    public_database.CHECK,                # TF002
+    open_admin_port.CHECK,                # TF003
+    literal_secret.CHECK,                 # TF005
+    unencrypted_storage.CHECK,            # TF007
+    database_backups_off.CHECK,           # TF008
 )
 
 FILE_TYPES = (

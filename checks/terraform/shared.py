@@ -370,5 +370,24 @@ __all__ = [
     "Hit", "position", "report", "origin", "is_true", "is_false", "number", "is_world", "ports_in",
     "port_ranges", "describe_ports", "ADMIN_PORTS", "DATABASE_PORTS", "SENSITIVE_PORTS", "Statement",
     "statements", "document_statements", "policy_document_statements", "public_statement",
-    "admin_statement", "iter_hits", "Unknown",
+    "admin_statement", "iter_hits", "Unknown", "has_resources", "literal_secret_attr",
 ]
+
+
+# -- files and secrets ----------------------------------------------------------------------------
+
+def has_resources(fact) -> bool:
+    """A ``.tf`` file (not a variable file) that declares at least one resource."""
+    return not fact.data.vars and any(b.type == "resource" for b in fact.data.blocks or ())
+
+
+def literal_secret_attr(node: Node, attr: str):
+    """The secrets model's verdict on an attribute whose value the repository writes (a literal,
+    a variable default, a variable file): None when it is not a secret or not known."""
+    from ..models.secrets import classify
+
+    value = node.get(attr)
+    if not isinstance(value, str):
+        return None
+    verdict = classify(attr, value, where="text")
+    return verdict if verdict.is_secret else None

@@ -1,0 +1,156 @@
+"""TF003: a firewall rule that lets the whole internet reach SSH, RDP or a database port."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..api import Category, Check, Finding, Severity
+from ..facts import RepoIndex
+from ..models.terraform_eval import Node, as_list, known, scope as scope_of
+from ..models.topics import TF_FILE
+from .shared import Hit, describe_ports, has_resources, is_world, port_ranges, ports_in, report
+
+CHECK = Check(
+    code="TF003",
+    name="open-admin-port",
+    title="Firewall opens SSH, RDP or a database port to the internet",
+    severity=Severity.HIGH,
+    category=Category.NETWORK_POLICY,
+    rationale=(
+        "A security group, VPC firewall or network security group rule allows 0.0.0.0/0 (or ::/0, "
+        "`*`, `Internet`) on a remote administration port (SSH, RDP, WinRM, VNC) or a data store "
+        "port (PostgreSQL, MySQL, Redis, MongoDB, Elasticsearch, the Kubernetes API...). These ports "
+        "are scanned continuously; one weak or leaked credential, or one unpatched daemon, is then "
+        "enough to get in. A rule open on every port includes all of them."
+    ),
+    remediation=(
+        "Limit the rule's source to the addresses that need it: the application's security group, "
+        "the VPN or office range, a bastion.",
+        "For administration, prefer a path with no open port: AWS SSM Session Manager, GCP IAP TCP "
+        "forwarding, Azure Bastion.",
+        "Keep data stores in private subnets with no route from the internet.",
+    ),
+    effort="1h",
+    references=(
+        "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+        "https://cloud.google.com/iap/docs/using-tcp-forwarding",
+        "https://learn.microsoft.com/en-us/azure/bastion/bastion-overview",
+    ),
+    peers=("checkov CKV_AWS_24", "checkov CKV_AWS_25", "checkov CKV_AWS_260", "checkov CKV_GCP_2",
+           "checkov CKV_GCP_3", "checkov CKV_AZURE_9", "checkov CKV_AZURE_10",
+           "tfsec aws-ec2-no-public-ingress-sgr", "trivy AVD-AWS-0107", "trivy AVD-GCP-0027", "trivy AVD-AZU-0047"),
+)
+
+_TCP = ("tcp", "6", "-1", "all", "*", "any")
+
+
+def _tcp(protocol: Any) -> bool | None:
+    if protocol is None:
+        return True
+    if not known(protocol):
+        return None
+    return str(protocol).strip().lower() in _TCP
+
+
+def _world(*sources: Any) -> str | None:
+    for source in sources:
+        for item in as_list(source) or ():
+            if is_world(item):
+                return str(item)
+    return None
+
+
+@CHECK.on_each(TF_FILE)
+def open_admin_port(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    if not has_resources(fact):
+        return
+    scope = scope_of(index, path)
+    for resource in scope.resources("aws_security_group", "aws_security_group_rule",
+                                    "aws_vpc_security_group_ingress_rule", "google_compute_firewall",
+                                    "azurerm_network_security_rule", "azurerm_network_security_group"):
+        hits: list[Hit] = []
+        for node in resource.instances:
+            hits.extend(_hits(resource.type, node))
+        if hits:
+            message = f"{hits[0].detail} is open to the internet"
+            finding = report(CHECK, scope, resource, hits, message)
+            if finding is not None:
+                yield finding
+
+
+def _hits(type_: str, node: Node) -> list[Hit]:
+    if type_ == "aws_security_group":
+        return [hit for rule in node.blocks("ingress") for hit in _aws_rule(node, rule, rule.block)]
+    if type_ == "aws_security_group_rule":
+        if node.get("type") != "ingress":
+            return []
+        return _aws_rule(node, node, None)
+    if type_ == "aws_vpc_security_group_ingress_rule":
+        source = _world(node.get("cidr_ipv4"), node.get("cidr_ipv6"))
+        if source is None or not _tcp(node.get("ip_protocol")):
+            return []
+        protocol = str(node.get("ip_protocol"))
+        found = [(0, "all ports")] if protocol == "-1" else ports_in(node.get("from_port"), node.get("to_port"))
+        attr = "cidr_ipv4" if node.has("cidr_ipv4") and is_world(node.get("cidr_ipv4")) else "cidr_ipv6"
+        return [Hit(node, f"{describe_ports(found)} from {source}", attr)] if found else []
+    if type_ == "google_compute_firewall":
+        return _gcp(node)
+    if type_ == "azurerm_network_security_rule":
+        return _azure_rule(node, node, None)
+    return [hit for rule in node.blocks("security_rule") for hit in _azure_rule(node, rule, rule.block)]
+
+
+def _aws_rule(node: Node, rule: Node, block) -> list[Hit]:
+    source = _world(rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks"))
+    if source is None or not _tcp(rule.get("protocol")):
+        return []
+    protocol = str(rule.get("protocol")).strip().lower()
+    found = [(0, "all ports")] if protocol in ("-1", "all") else ports_in(rule.get("from_port"), rule.get("to_port"))
+    if not found:
+        return []
+    attr = "cidr_blocks" if _world(rule.get("cidr_blocks")) else "ipv6_cidr_blocks"
+    return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block)]
+
+
+def _gcp(node: Node) -> list[Hit]:
+    direction = node.get("direction", "INGRESS")
+    if not isinstance(direction, str) or direction.upper() != "INGRESS" or node.get("disabled") is True:
+        return []
+    source = _world(node.get("source_ranges"))
+    if source is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for allow in node.blocks("allow"):
+        protocol = allow.get("protocol")
+        if not _tcp(protocol):
+            continue
+        if not allow.has("ports"):
+            found = [(0, "all ports")]
+            break
+        ranges = port_ranges(allow.get("ports"))
+        for low, high in ranges or ():
+            found.extend(ports_in(low, high) or ())
+    if not found:
+        return []
+    return [Hit(node, f"{describe_ports(found)} from {source}", "source_ranges")]
+
+
+def _azure_rule(node: Node, rule: Node, block) -> list[Hit]:
+    direction, access = rule.get("direction"), rule.get("access")
+    if not isinstance(direction, str) or direction.lower() != "inbound":
+        return []
+    if not isinstance(access, str) or access.lower() != "allow" or not _tcp(rule.get("protocol")):
+        return []
+    source = _world(rule.get("source_address_prefix"), rule.get("source_address_prefixes"))
+    if source is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for spec in (rule.get("destination_port_range"), rule.get("destination_port_ranges")):
+        if spec is None:
+            continue
+        for low, high in port_ranges(spec) or ():
+            found.extend(ports_in(low, high) or ())
+    if not found:
+        return []
+    attr = "source_address_prefix" if rule.has("source_address_prefix") else "source_address_prefixes"
+    return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block)]

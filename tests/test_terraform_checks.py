@@ -1,0 +1,60 @@
+"""Issue 9's acceptance for the Terraform domain, on two small repositories.
+
+``fixtures/terraform/acceptance-exposed``: a public bucket, SSH open to the world and a public,
+unencrypted RDS instance with a literal password and backups off: each at its line, the
+database's exposure critical because its password is in the repository.  The hardened module
+(``fixtures/hardened/terraform-aws``) is covered by ``test_hardened.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditui.checks.api import Severity
+from auditui.checks.engine import Engine
+from fixture_harness import actual_markers, expected_markers
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_an_exposed_repository_gets_each_problem_at_its_line():
+    root = FIXTURES / "terraform" / "acceptance-exposed"
+    engine = Engine(root)
+    engine.scan()
+    assert engine.check_errors == []
+    expected = expected_markers(root)
+    assert actual_markers(engine, {code for code, _, _ in expected}) == expected
+    by_code = {f.code: f for f in engine.findings if f.code.startswith("TF")}
+    assert by_code["TF002"].severity == Severity.CRITICAL  # public, and the password is in the repository
+    assert by_code["TF005"].severity == Severity.CRITICAL  # a random-looking password for a public database
+    assert by_code["TF003"].severity == Severity.HIGH
+    assert "Xk9vQ2mLp7RtZs4W" not in by_code["TF005"].evidence + by_code["TF005"].message
+
+
+def test_the_same_problems_only_in_a_staging_configuration_are_medium_at_most(tmp_path):
+    module = tmp_path / "modules" / "db"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(
+        'variable "public" {\n  default = false\n}\n'
+        'resource "aws_db_instance" "this" {\n  storage_encrypted = true\n  publicly_accessible = var.public\n}\n')
+    for env, public in (("staging", "true"), ("production", "false")):
+        root = tmp_path / "envs" / env
+        root.mkdir(parents=True)
+        (root / "main.tf").write_text(f'module "db" {{\n  source = "../../modules/db"\n  public = {public}\n}}\n')
+    engine = Engine(tmp_path)
+    engine.scan()
+    found = [f for f in engine.findings if f.code == "TF002"]
+    assert len(found) == 1 and found[0].severity == Severity.MEDIUM
+    assert "staging" in found[0].message
+
+
+def test_a_backup_plan_in_terraform_counts_as_backups_for_absence_checks(tmp_path):
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16.3\n    volumes: [data:/var/lib/postgresql/data]\n"
+        "volumes:\n  data: {}\n")
+    engine = Engine(tmp_path)
+    assert [f.code for f in engine.scan() if f.code == "REPO003"] == ["REPO003"]
+    (tmp_path / "backup.tf").write_text(
+        'resource "aws_backup_plan" "nightly" {\n  name = "nightly"\n}\n')
+    engine = Engine(tmp_path)
+    assert [f.code for f in engine.scan() if f.code == "REPO003"] == []
