@@ -34,7 +34,7 @@ def test_secret_names(name):
     "PASSWORD_MIN_LENGTH", "JWT_ALGORITHM", "USE_TOKEN", "WEBHOOK_URL", "SECRETS_DIR", "PWD", "OLDPWD",
     "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
     "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "auth.existingSecret", "POSTGRES_DB",
-    "GPG_KEY",
+    "GPG_KEY", "GOOGLE_TAG_MANAGER_AUTH",
 ])
 def test_not_secret_names(name):
     assert not is_secret_name(name)

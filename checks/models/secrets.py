@@ -180,6 +180,8 @@ def _name_strength(name: str) -> int:
         return -1  # Helm's existingSecret/auth.existingSecret names a Secret that holds it
     if words[:2] in (["NEXT", "PUBLIC"], ["EXPO", "PUBLIC"], ["VITE", "PUBLIC"]) or words[0] == "PUBLIC":
         return -1
+    if "GTM" in words or "ANALYTICS" in words or ("TAG" in words and "MANAGER" in words):
+        return -1  # Google Tag Manager's gtm_auth and analytics IDs are served to every browser
     last = words[-1]
     if last in _NOT_VALUE_WORDS:
         return -1
