@@ -21,6 +21,7 @@ from auditui.checks.models.secrets import (
     "clientSecret", "spring.datasource.password", "JWT_SECRET", "SECRET_KEY_BASE", "AWS_SECRET_ACCESS_KEY",
     "GITHUB_TOKEN", "APP_KEY", "RABBITMQ_ERLANG_COOKIE", "PASSWORD_2", "db-password", "SSH_PRIVATE_KEY",
     "MAILGUN_KEY",  # a weak name: only a random-looking value counts
+    "ANALYTICS_DB_PASSWORD", "PLAUSIBLE_ANALYTICS_API_KEY", "GTM_API_TOKEN",  # analytics services have secrets too
 ])
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -34,7 +35,7 @@ def test_secret_names(name):
     "PASSWORD_MIN_LENGTH", "JWT_ALGORITHM", "USE_TOKEN", "WEBHOOK_URL", "SECRETS_DIR", "PWD", "OLDPWD",
     "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
     "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "auth.existingSecret", "POSTGRES_DB",
-    "GPG_KEY", "GOOGLE_TAG_MANAGER_AUTH",
+    "GPG_KEY", "GOOGLE_TAG_MANAGER_AUTH", "GTM_AUTH", "ANALYTICS_KEY", "GOOGLE_ANALYTICS_AUTH",
 ])
 def test_not_secret_names(name):
     assert not is_secret_name(name)

@@ -180,9 +180,13 @@ def _name_strength(name: str) -> int:
         return -1  # Helm's existingSecret/auth.existingSecret names a Secret that holds it
     if words[:2] in (["NEXT", "PUBLIC"], ["EXPO", "PUBLIC"], ["VITE", "PUBLIC"]) or words[0] == "PUBLIC":
         return -1
-    if "GTM" in words or "ANALYTICS" in words or ("TAG" in words and "MANAGER" in words):
-        return -1  # Google Tag Manager's gtm_auth and analytics IDs are served to every browser
     last = words[-1]
+    if ("GTM" in words or ("TAG" in words and "MANAGER" in words) or "ANALYTICS" in words) and not (
+            last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS)
+            or (len(words) > 1 and last in ("KEY", "KEYS") and words[-2] in _KEY_QUALIFIERS)):
+        # Google Tag Manager's gtm_auth and analytics site keys are served to every browser;
+        # a password or an API key of an analytics service (ANALYTICS_DB_PASSWORD) is still one
+        return -1
     if last in _NOT_VALUE_WORDS:
         return -1
     if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
