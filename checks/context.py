@@ -85,7 +85,8 @@ FOLDERS: dict[str, Context] = {
 QUALIFIERS: dict[str, Context] = {
     **dict.fromkeys(("test", "tests", "testing", "e2e", "ci", "bench", "benchmark", "integration"), Context.TEST),
     **dict.fromkeys(("dev", "development", "local", "devcontainer", "override", "debug"), Context.DEVELOPMENT),
-    **dict.fromkeys(("example", "examples", "sample", "demo"), Context.EXAMPLE),
+    **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "template", "tmpl", "tpl"),
+                    Context.EXAMPLE),
 }
 #: qualifiers that say production (``docker-compose.prod.yml``, ``compose.production.yaml``)
 _PROD_WORDS = frozenset({"prod", "production", "prd", "live"})

@@ -33,7 +33,8 @@ SOCKET = "services:\n  agent:\n    image: registry.example.com/agent:1.0.0\n    
     ("hack/tools.Dockerfile", Context.TOOLING), (".github/dockerfiles/Dockerfile.clang", Context.TOOLING),
     ("src/go/tools/validation/docker-compose.yml", Context.TOOLING),
     ("examples/compose.yaml", Context.EXAMPLE), ("docs/k8s/deployment.yaml", Context.EXAMPLE),
-    (".env.example", Context.EXAMPLE),
+    (".env.example", Context.EXAMPLE), ("compose.template.yaml", Context.EXAMPLE),
+    ("docker-compose.sample.yml", Context.EXAMPLE), (".env.tmpl", Context.EXAMPLE),
 ])
 def test_conventions(path, context):
     assert by_convention(path).context is context

@@ -107,6 +107,27 @@ def test_example_files_show_shapes_not_secrets():
     assert classify("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", where="env-example").kind == "random"
 
 
+def test_samples_keep_placeholders_and_literals():
+    # a placeholder the service signs with runs as the shared key in a compose file that runs...
+    assert classify("APP_SECRET", "replace-me-with-a-random-string", where="compose").kind == "weak"
+    assert classify("SESSION_SECRET", "change-this-secret", where="compose").kind == "weak"
+    # ...and asks to be replaced in a sample (examples/, *.example.yml)
+    assert classify("APP_SECRET", "replace-me-with-a-random-string", where="sample").kind == "placeholder"
+    assert classify("SESSION_SECRET", "change-this-secret", where="sample").kind == "placeholder"
+    # a copied sample runs with its literals: they still count there
+    assert classify("DB_PASSWORD", "postgres", where="sample").kind == "weak"
+    assert classify("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", where="sample").kind == "random"
+
+
+def test_single_quoted_values_are_literal():
+    # a random Django key written in single quotes: `$(` in it is no command substitution
+    key = "k(q)7WmPzR$(_x8N2v5j(HTaLbQrrsw14y3GcJdPe%2KB#u!9FH@+Z3Yp7Q"
+    verdict = classify("SECRET_KEY", key, where="env", interpolate=False)
+    assert verdict.kind == "random" and verdict.severity() == Severity.CRITICAL
+    assert classify("SECRET_KEY", "$(cat /run/secrets/django_key)", where="env").kind == "reference"
+    assert classify("SECRET_KEY", "'${SECRET_KEY}'", where="env", interpolate=False).kind == "reference"
+
+
 def test_nameless_places_count_every_literal():
     assert classify("config", "Xk9vQ2mLp7Rt", where="compose").kind == "name"
     assert classify("config", "Xk9vQ2mLp7Rt", where="k8s-secret").kind == "random"

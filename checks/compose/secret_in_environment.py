@@ -7,6 +7,7 @@ from typing import Iterator
 import re
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..context import Context, by_convention
 from ..models.compose import ComposeFile, EnvVar
 from ..models.images import is_database_image
 from ..models.secrets import SecretVerdict, classify, name_words
@@ -97,6 +98,9 @@ def _reach(compose: ComposeFile, service, var: EnvVar, verdict: SecretVerdict) -
 def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     # one literal shared by several services (an x- anchor merged into each) is one finding
     found: dict[tuple, list] = {}
+    # a sample (examples/, docker-compose.example.yml) shows how to deploy: its placeholders ask
+    # to be replaced; in a compose file that runs they are the value every install shares
+    where = "sample" if by_convention(compose.path).context is Context.EXAMPLE else "compose"
     for service in compose.services:
         for what, variables in (("environment variable", service.environment()),
                                 ("build argument", service.build_args())):
@@ -104,7 +108,7 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
                 if var.container is None or var.value is None:
                     continue
                 verdict = classify(var.name, var.raw if isinstance(var.raw, (int, float)) else var.value,
-                                   where="compose")
+                                   where=where)
                 if not verdict.is_secret:
                     continue
                 pos = _where(var)

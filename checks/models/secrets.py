@@ -72,12 +72,15 @@ __all__ = [
     "most_secret_first", "secret_name_strength", "says_not_secret", "find_token", "fallbacks",
 ]
 
-#: the places a value can come from (``where``); only two change the verdict:
-#: ``env-example`` (sample values are placeholders) and ``k8s-secret``/``argv`` (every value
-#: is a secret whatever its name, as in a Secret's data or a password option's value)
+#: the places a value can come from (``where``); three change the verdict:
+#: ``env-example`` (sample values are placeholders), ``sample`` (a compose file or manifest
+#: that shows how to deploy, in ``examples/`` or named ``*.example.yml``: a placeholder there
+#: asks to be replaced, it is not the value anything runs with; literals still count, a copied
+#: sample runs with them) and ``k8s-secret``/``argv`` (every value is a secret whatever its
+#: name, as in a Secret's data or a password option's value)
 WHERE = frozenset((
     "compose", "dockerfile", "workflow", "k8s", "configmap", "k8s-secret", "env", "env-example",
-    "shell", "argv", "helm", "text",
+    "shell", "argv", "helm", "text", "sample",
 ))
 _EXAMPLE_PLACES = frozenset(("env-example",))
 _NAMELESS_PLACES = frozenset(("k8s-secret", "argv"))
@@ -343,6 +346,7 @@ _PLACEHOLDER_PARTS = (
     "-here", "_here", " here", "goes-here", "set-me", "set_me", "setme", "generate", "openssl rand",
     "random-string", "random_string", "randomstring", "some-random", "some_random", "somerandom",
     "secret-key-here", "to-be-set", "to_be_set", "tobeset", "must-be-set", "please", "override",
+    "change-this", "change_this", "changethis", "change-it", "change_it",
 )
 #: well-known default credentials: vendor defaults, the most common weak passwords, and the
 #: words every quick start uses (reported as weak in deployed files, placeholders in examples)
