@@ -85,6 +85,8 @@ def _read_toml(path: Path, shown: str, root: Path | None = None) -> dict:
         raise ConfigError(f"{shown}: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: invalid TOML: values nested too deeply") from None
 
 
 def _layers(root: Path, explicit: Path | None) -> list[_Layer]:

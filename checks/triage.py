@@ -447,7 +447,7 @@ def _last_assignment_wins(text: str) -> str:
         if match is None:
             continue
         try:
-            tomllib.loads(line)  # a whole one-line assignment, not the start of a multi-line value
+            _loads(line)  # a whole one-line assignment, not the start of a multi-line value
         except tomllib.TOMLDecodeError:
             continue
         last[match.group(1)] = number

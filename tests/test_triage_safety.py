@@ -195,6 +195,8 @@ def test_an_oversized_state_file_is_refused_with_its_size(tmp_path):
 @pytest.mark.parametrize("content,says", [
     ('version = 1\n[findings.abc]\nstatus = "accepted"\nnotes = 5\n', "notes is a number"),
     ("version = 1\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", "nested too deeply"),
+    # inside a table: the table-by-table fallback reads it one line at a time, as deep
+    ("version = 1\n[findings.abc]\nx = " + "[" * 2_000 + "]" * 2_000 + "\n", "nested too deeply"),
     ("version = 1\nfindings = 5\n", "findings is a number"),
     ("version = 1\n" + ".".join(f"k{i}" for i in range(100)) + " = 1\n", "nests deeper"),
     ('version = "1"\n', "version is a string"),
