@@ -1,7 +1,8 @@
 """The ``auditui`` command line.
 
 ``auditui [PATH]`` opens the interactive app; ``auditui scan`` runs headless for CI;
-``auditui report`` writes the audit report; ``auditui config`` shows the effective
+``auditui report`` writes the audit report; ``auditui inventory`` lists what the
+repository runs; ``auditui config`` shows the effective
 configuration; ``auditui prune`` forgets triage entries of findings that are gone;
 ``auditui triage`` accepts, defers, reopens or notes findings from a script;
 ``auditui checks`` and ``auditui explain`` describe the catalog.
@@ -27,7 +28,8 @@ from .checks.version import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "markdown")
 REPORT_FORMATS = ("markdown", "html")
-SUBCOMMANDS = ("scan", "report", "config", "prune", "triage", "checks", "explain", "tui")
+INVENTORY_FORMATS = ("text", "json", "csv", "markdown")
+SUBCOMMANDS = ("scan", "report", "inventory", "config", "prune", "triage", "checks", "explain", "tui")
 TRIAGE_ACTIONS = ("accept", "defer", "reopen", "note")
 FAIL_ON_CHOICES = "critical|high|medium|low|info|none"
 
@@ -94,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", "-f", choices=REPORT_FORMATS, default="markdown")
     report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     _add_common(report)
+
+    inventory = sub.add_parser(
+        "inventory", help="list what the repository runs, by area, with a maturity verdict (the report's first section)")
+    inventory.add_argument("path", nargs="?", default=".", help="repository to audit (default: .)")
+    inventory.add_argument("--format", "-f", choices=INVENTORY_FORMATS, default="text",
+                           help="csv is the infra_inventory.csv an auditor hands over")
+    inventory.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    _add_common(inventory)
 
     config = sub.add_parser("config", help="print the effective configuration and where each part came from")
     config.add_argument("path", nargs="?", default=".", help="repository (default: .)")
@@ -168,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_scan(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "inventory":
+            return cmd_inventory(args)
         if args.command == "config":
             return cmd_config(args)
         if args.command == "prune":
@@ -309,7 +321,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                          f"{len(comparison.fixed)} fixed" + (" (baseline updated)" if args.update_baseline else ""))
         if args.format != "text" or args.output:
             _warn(baseline_note)
-    context = {"root": root, "index": engine.index, "triage": store}
+    context = {"root": root, "index": engine.index, "triage": store, "context_of": engine.context_of}
     output = render(args.format, result, elapsed, to_tty=args.output is None and sys.stdout.isatty(),
                     context=context, footer=baseline_note)
     _write(output, args.output, root)
@@ -319,7 +331,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def report_text(engine: Engine, root: Path, root_label: str, store, fmt: str = "markdown") -> str:
     """The audit report of a scanned engine, as ``auditui report`` writes it (the app's export too)."""
     result = audit_result(engine, root_label, store.status_of if store is not None else None)
-    return render(fmt, result, 0.0, context={"root": root, "index": engine.index, "triage": store})
+    return render(fmt, result, 0.0, context={"root": root, "index": engine.index, "triage": store,
+                                             "context_of": engine.context_of})
 
 
 def audit_result(engine: Engine, root_label: str, status_of=None):
@@ -371,10 +384,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     engine, elapsed = run_scan(root, config, sys.stderr.isatty())
     store.match_renames(engine.findings, engine.records)  # triage follows a renamed file (nothing written)
     result = audit_result(engine, str(args.path), store.status_of)
-    output = render(args.format, result, elapsed, context={"root": root, "index": engine.index, "triage": store})
+    output = render(args.format, result, elapsed, context={"root": root, "index": engine.index, "triage": store,
+                                                           "context_of": engine.context_of})
     _write(output, args.output, root)
     if args.output:
         _warn(f"report written to {args.output}")
+    return EXIT_OK
+
+
+def inventory_of(engine: Engine, status_of=None):
+    """The inventory of a scanned engine, with the readiness marks of its findings."""
+    from .checks import inventory
+    from .checks.readiness import production_checklist
+
+    checklist = production_checklist(engine.findings, engine.index, status_of)
+    return inventory.build(engine.index, engine.context_of, checklist)
+
+
+def cmd_inventory(args: argparse.Namespace) -> int:
+    """``auditui inventory``: what the repository runs, by area (text, JSON, CSV or Markdown)."""
+    from .checks.report import inventory as render_inventory
+
+    root = _root(args.path)
+    config = load_config(root, args)
+    store = open_triage(root, args.state)
+    engine, _ = run_scan(root, config, sys.stderr.isatty())
+    output = render_inventory.render(args.format, inventory_of(engine, store.status_of), str(args.path))
+    _write(output, args.output, root)
+    if args.output:
+        _warn(f"inventory written to {args.output}")
     return EXIT_OK
 
 

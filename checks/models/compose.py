@@ -706,6 +706,11 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
                           # additive (user/root model, CMP010): what decides its user
                           run_as=_run_as_fact(service),
                           # additive (REPO003): label-scheduled jobs (ofelia...), which may be backups
-                          jobs=service.scheduled_jobs() or None),
+                          jobs=service.scheduled_jobs() or None,
+                          # additive (inventory): what it keeps on volumes and what it publishes
+                          mounts=tuple((v.type or "volume", v.target) for v in service.volumes() if v.type != "tmpfs")
+                          or None,
+                          published=tuple((p.raw, p.bound_to_all_interfaces) for p in service.ports()
+                                          if p.published is not None) or None),
             ))
     return parsed

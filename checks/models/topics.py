@@ -136,6 +136,7 @@ class K8sObjectData(FactData):
     replicas: int | None = None
     replicas_line: int | None = None
     claims: tuple | None = None  # (claim, line, ypath, read_only)
+    claim_templates: tuple[str, ...] | None = None  # a StatefulSet's volumeClaimTemplates (inventory)
     strategy: str | None = None
     no_surge: bool | None = None
     backup: bool | None = None  # a Job/CronJob that takes a backup
@@ -336,6 +337,8 @@ class ComposeServiceData(FactData):
     #: jobs a scheduler runs in or for this service, from its labels (ofelia, chadburn,
     #: deck-chores): (label, command) pairs
     jobs: tuple | None = None
+    mounts: tuple | None = None  # (type, target) of each volume it mounts: bind, volume (inventory)
+    published: tuple | None = None  # (port as written, on every host interface) of each published port
 
 
 @fact_data

@@ -211,12 +211,14 @@ def build(
     triage: Any = None,
     now: dt.datetime | None = None,
     top: int = 5,
+    context_of: Any = None,
 ) -> Document:
     """The full audit report.
 
     ``root`` (the repository directory) gives the git commit; ``index`` (the engine's
     :class:`RepoIndex`) gives the readiness checklist; ``triage`` (a ``TriageStore``)
-    gives reasons, owners and dates of accepted and deferred findings.
+    gives reasons, owners and dates of accepted and deferred findings; ``context_of`` (the
+    engine's) gives the inventory's file contexts.
     """
     from ..version import __version__
 
@@ -247,10 +249,17 @@ def build(
         ["Lines reviewed", str(summary.get("lines", 0))],
     ]
     doc.add(Table(["", ""], rows, "lr"))
+    items = _checklist(findings, index, result.status_of)
+
+    # the system inventory: every audit opens with what the repository runs
+    if index is not None:
+        from ..inventory import build as build_inventory
+        from .inventory import blocks as inventory_blocks
+
+        doc.add(*inventory_blocks(build_inventory(index, context_of, items)))
 
     # executive summary
     doc.add(Heading(2, "Executive summary", "summary"))
-    items = _checklist(findings, index, result.status_of)
     if items is not None:
         from ..readiness import SCORE_FORMULA, readiness_score
 

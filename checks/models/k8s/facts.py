@@ -8,7 +8,7 @@ from ...api import redact
 from ..base import Fact
 from ..yamlnodes import YMap
 from .devhosts import devhost_facts
-from .objects import WORKLOAD_KINDS, K8sObject, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
+from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
 from ..secrets import classify
@@ -44,6 +44,8 @@ def object_facts(obj: K8sObject) -> list[Fact]:
                                tuple(obj.pod_spec.list("volumes").ypath) + (index,),
                                volume.map("persistentVolumeClaim").get("readOnly") is True))
         data["claims"] = tuple(claims) or None
+        # additive (inventory): the claims a StatefulSet makes per replica
+        data["claim_templates"] = tuple(sorted(claim_template_names(obj))) or None
         if obj.kind == "Deployment":
             strategy = spec.map("strategy")
             data["strategy"] = str(strategy.get("type") or "RollingUpdate")
