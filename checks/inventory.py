@@ -34,7 +34,8 @@ from .models.k8s.operators import OPERATOR_STORES, OPERATOR_STORE_KINDS
 from .models.topics import (
     CI, CODE_ENV_READ, COMPOSE_SERVICE, DOCKER_BASE, ENV_KEY, GITOPS_PLACEHOLDER_SECRET, GITOPS_SYNC, HELM_CHART, IAC, INSTALL,
     KUSTOMIZATION, KUSTOMIZE_DETAILS, KUSTOMIZE_IMAGES, SHELL_BACKUP, SHELL_CLOUD, SHELL_DEPLOY, SHELL_OFFSITE,
-    SHELL_RETENTION, WORKFLOW, WORKFLOW_IMAGE_BUILD, WORKLOAD_IMAGE, WORKLOAD_POD,
+    SHELL_RETENTION, TF_BACKEND, TF_FILE, TF_MODULE_CALL, TF_RESOURCE, WORKFLOW, WORKFLOW_IMAGE_BUILD, WORKLOAD_IMAGE,
+    WORKLOAD_POD,
 )
 from .scope import unseen
 
@@ -316,17 +317,17 @@ def _iac(ctx: _Ctx) -> Iterator[Item]:
     for (tool, folder), paths in sorted(by_dir.items()):
         yield ctx.item("iac", tool, f"{folder}/" if folder != "." else "(repository root)", sorted(paths)[0],
                        details=_plural(len(paths), "file"), tag="iac")
-    for path, fact in ctx.index.facts("tf:backend"):
-        kind = str(getattr(fact.data, "type", None) or "backend")
+    for path, fact in ctx.index.facts(TF_BACKEND):
+        kind = str(fact.data.type or "backend")
         yield ctx.item("iac", "terraform state", kind, path, fact.line,
                        details=f"state kept in {kind}" + ("" if kind != "local" else " (on one machine)"),
                        maturity=Maturity.PARTIAL if kind == "local" else Maturity.PRESENT,
                        why="local state: no locking, lost with the machine" if kind == "local" else "", tag="backend")
-    for path, fact in ctx.index.facts("tf:module"):
-        origin = str(getattr(fact.data, "origin", None) or "")
+    for path, fact in ctx.index.facts(TF_MODULE_CALL):
+        origin = str(fact.data.origin or "")
         if origin and origin != "local":
-            yield ctx.item("iac", "terraform module (remote)", getattr(fact.data, "name", None) or fact.key, path,
-                           fact.line, details=f"{origin} source {getattr(fact.data, 'source', '') or ''}".strip(),
+            yield ctx.item("iac", "terraform module (remote)", fact.data.name or fact.key, path,
+                           fact.line, details=f"{origin} source {fact.data.source or ''}".strip(),
                            maturity=Maturity.NOT_VERIFIED, why="remote module: not read", tag="remote")
 
 
@@ -723,17 +724,17 @@ def _signals(ctx: _Ctx) -> Iterator[Item]:
 
 def _terraform(ctx: _Ctx) -> Iterator[Item]:
     """``tf:resource`` facts: one row per resource, in the area its category names."""
-    for path, fact in ctx.index.facts("tf:resource"):
+    for path, fact in ctx.index.facts(TF_RESOURCE):
         data = fact.data
-        category = str(getattr(data, "category", None) or "")
+        category = str(data.category or "")
         target = TF_CATEGORIES.get(category)
         if target is None:
             continue
         area, tag = target
-        rtype = str(getattr(data, "type", None) or "")
-        engine = getattr(data, "engine", None)
-        yield ctx.item(area, f"terraform {rtype}", f"{rtype}.{getattr(data, 'name', None) or ''}".strip("."), path,
-                       fact.line, details=str(engine or ""), tag=tag)
+        rtype = str(data.type or "")
+        yield ctx.item(area, f"{category} ({rtype})", data.name or fact.key, path, fact.line,
+                       details=" ".join(str(v) for v in (data.engine, f"in {data.dir}/" if data.dir else "") if v),
+                       tag=tag)
 
 
 #: every source of items; Terraform and other domains add one function here
@@ -800,7 +801,7 @@ def _j_workloads(prod, tags, ctx, nothing, _u) -> Verdict:
 
 
 def _j_datastores(prod, tags, ctx, nothing, unseen_clause) -> Verdict:
-    stores = [i for i in prod if i.tag in ("database", "object-store", "operator") or i.kind.startswith("terraform")]
+    stores = [i for i in prod if i.tag in ("database", "object-store", "operator", "volume")]
     if not stores:
         return nothing or (Maturity.NA, "no database in the files auditui reads")
     partial = [i for i in stores if i.maturity is Maturity.PARTIAL]
@@ -822,6 +823,9 @@ def _j_caches(prod, tags, ctx, nothing, _u) -> Verdict:
 def _j_ingress(prod, tags, ctx, nothing, _u) -> Verdict:
     routes = [i for i in prod if i.tag in ("route", "exposure", "proxy", "edge", "controller")]
     if not routes:
+        if prod:  # DNS zones, certificates, networks, but no entry point auditui reads
+            return (Maturity.NOT_VERIFIED if nothing else Maturity.PRESENT,
+                    f"{_short(sorted({i.kind for i in prod}), 3)}; no entry point in the files auditui reads")
         return nothing or (Maturity.NA, "nothing is exposed in the files auditui reads")
     plain = [i for i in routes if i.maturity is Maturity.PARTIAL]
     tls = "tls" in tags or any(i.kind == "Ingress" and i.maturity is Maturity.PRESENT for i in routes)
@@ -922,7 +926,7 @@ def _unread_iac(index: RepoIndex) -> list[str]:
     out: set[str] = set()
     for path, fact in index.facts(IAC):
         tool = str(fact.data.tool or "")
-        if not tool or (tool in ("terraform", "opentofu") and index.facts_in("tf:file", path)):
+        if not tool or (tool in ("terraform", "opentofu") and index.facts_in(TF_FILE, path)):
             continue
         folder = posixpath.dirname(path)
         out.add(f"{tool} in {folder}/" if folder else f"{tool} at the root")
@@ -931,10 +935,10 @@ def _unread_iac(index: RepoIndex) -> list[str]:
 
 def _remote_modules(index: RepoIndex) -> list[str]:
     out = []
-    for _, fact in index.facts("tf:module"):
-        origin = str(getattr(fact.data, "origin", None) or "")
+    for _, fact in index.facts(TF_MODULE_CALL):
+        origin = str(fact.data.origin or "")
         if origin and origin != "local":
-            out.append(f"Terraform module {getattr(fact.data, 'name', None) or fact.key}")
+            out.append(f"Terraform module {fact.data.name or fact.key}")
     return out
 
 

@@ -268,3 +268,59 @@ def test_report_opens_with_the_inventory(capsys):
     assert main(["report", str(SAMPLES / "shop-compose"), "--format", "html"]) == 0
     html = capsys.readouterr().out
     assert html.index("System inventory") < html.index("Executive summary")
+
+
+TERRAFORM = """\
+terraform {
+  backend "s3" {
+    bucket = "state"
+    key    = "prod.tfstate"
+  }
+}
+
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.1.0"
+}
+
+resource "aws_db_instance" "orders" {
+  engine = "postgres"
+}
+
+resource "aws_elasticache_replication_group" "cache" {
+  engine = "redis"
+}
+
+resource "aws_ecr_repository" "api" {
+  name = "api"
+}
+
+resource "aws_backup_plan" "daily" {
+  name = "daily"
+}
+"""
+
+
+def test_terraform_resources_are_rows_of_their_areas(tmp_path):
+    write(tmp_path, "infra/main.tf", TERRAFORM)
+    inv = build(tmp_path)
+    assert [(i.kind, i.name, i.location) for i in inv.area("datastores").items] == [
+        ("datastore (aws_db_instance)", "orders", "infra/main.tf:13")]
+    assert names(inv, "caches-queues") == {"cache"}
+    assert names(inv, "registries") == {"api"} and inv.area("registries").maturity is Maturity.PRESENT
+    assert names(inv, "backups") == {"daily"} and inv.area("backups").maturity is Maturity.PRESENT
+    assert ("terraform state", "s3") in {(i.kind, i.name) for i in inv.area("iac").items}
+    remote = next(i for i in inv.area("iac").items if i.kind == "terraform module (remote)")
+    assert remote.name == "vpc" and remote.maturity is Maturity.NOT_VERIFIED
+    # a remote module is read by nobody: areas with nothing found are not verified, and name it
+    observability = inv.area("observability")
+    assert observability.maturity is Maturity.NOT_VERIFIED and "Terraform module vpc" in observability.unseen
+
+
+def test_iac_without_a_reader_is_named_as_unread(tmp_path):
+    write(tmp_path, "Pulumi.yaml", "name: shop\nruntime: python\n")
+    write(tmp_path, "docker-compose.yml", "services:\n  app:\n    image: ghcr.io/acme/app:1.2\n")
+    inv = build(tmp_path)
+    assert names(inv, "iac") == {"(repository root)"}
+    stores = inv.area("datastores")
+    assert stores.maturity is Maturity.NOT_VERIFIED and stores.unseen == ("pulumi at the root",)
