@@ -38,9 +38,17 @@ TF_SUFFIXES = (".tf", ".tofu")
 VARS_SUFFIXES = (".tfvars",)
 
 
+#: the dependency lock file ``terraform init`` writes beside a root module
+LOCK_FILE = ".terraform.lock.hcl"
+
+
 def is_terraform_name(rel: str) -> bool:
     lower = rel.lower()
-    return lower.endswith(TF_SUFFIXES + VARS_SUFFIXES)
+    return lower.endswith(TF_SUFFIXES + VARS_SUFFIXES) or posixpath.basename(lower) == LOCK_FILE
+
+
+def is_lock_file(rel: str) -> bool:
+    return posixpath.basename(rel) == LOCK_FILE
 
 
 def is_vars_file(rel: str) -> bool:
@@ -186,6 +194,10 @@ def parse(path: str, text: str) -> ParsedFile:
     if text.startswith("\x00GITCRYPT") or "\x00GITCRYPT\x00" in text[:64]:
         parsed.notices.append("encrypted with git-crypt; not read")
         return parsed
+    if is_lock_file(path):
+        # pins the providers of its directory; its blocks are not configuration
+        parsed.facts.append(Fact(TF_FILE, path, 1, (), TfFileData(dir=dir_of(path), vars=False, lock=True)))
+        return parsed
     hcl = read(text)
     for line, message in hcl.errors[:5]:
         parsed.problems.append(Problem(message, line))
@@ -265,6 +277,6 @@ def _helm_release(path: str, block: Block) -> Fact | None:
 
 
 __all__ = [
-    "TERRAFORM", "parse", "is_terraform_name", "is_vars_file", "is_auto_vars", "dir_of", "source_origin",
+    "TERRAFORM", "parse", "is_terraform_name", "is_lock_file", "LOCK_FILE", "is_vars_file", "is_auto_vars", "dir_of", "source_origin",
     "local_target", "INVENTORY", "Block", "Attr", "Expr",
 ]

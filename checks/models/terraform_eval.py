@@ -49,7 +49,7 @@ from typing import Any, Callable, Iterator
 
 from .base import FileKind
 from .hcl import Attr, Block, Expr
-from .terraform import TERRAFORM, dir_of, is_auto_vars, is_vars_file
+from .terraform import TERRAFORM, dir_of, is_auto_vars, is_lock_file, is_vars_file
 from .topics import TF_FILE, TF_MODULE_CALL, TfFileData
 
 #: module calls followed upwards from a module to the roots that deploy it
@@ -221,27 +221,37 @@ class Layout:
     tf_by_dir: dict
     vars_by_dir: dict
     vars_by_stem: dict
+    #: directories with a committed dependency lock file
+    locks: frozenset = frozenset()
 
 
 def _build_layout(index) -> Layout:
     tf_by_dir: dict[str, list[str]] = {}
     vars_by_dir: dict[str, list[str]] = {}
     vars_by_stem: dict[str, list[str]] = {}
+    locks: set[str] = set()
     for path in index.files(TERRAFORM):
         directory = dir_of(path)
-        if is_vars_file(path):
+        if is_lock_file(path):
+            locks.add(directory)
+        elif is_vars_file(path):
             vars_by_dir.setdefault(directory, []).append(path)
             if not is_auto_vars(path):
                 stem = posixpath.basename(path)[:-len(".tfvars")].lower()
                 vars_by_stem.setdefault(stem, []).append(path)
         else:
             tf_by_dir.setdefault(directory, []).append(path)
-    return Layout(tf_by_dir, vars_by_dir, vars_by_stem)
+    return Layout(tf_by_dir, vars_by_dir, vars_by_stem, frozenset(locks))
 
 
 def layout(index) -> Layout:
     """Rebuilt only when a Terraform file appears, vanishes or changes kind."""
     return index.derived("tf:layout", (f"kind:{TERRAFORM.value}",), _build_layout)
+
+
+def has_lock_file(index, path: str) -> bool:
+    """Does the directory of ``path`` commit a ``.terraform.lock.hcl``?"""
+    return dir_of(path) in layout(index).locks
 
 
 def _build_callers(index) -> dict:
@@ -1110,7 +1120,7 @@ def is_terraform_kind(kind: FileKind | None) -> bool:
 
 __all__ = [
     "Unknown", "UNKNOWN", "Encoded", "known", "fully_known", "as_bool", "as_number", "as_list", "document",
-    "Environment", "environment_of", "words_environment", "Layout", "layout", "callers_of", "Module",
+    "Environment", "environment_of", "words_environment", "Layout", "layout", "callers_of", "has_lock_file", "Module",
     "load_module", "Config", "configurations", "Evaluator", "traverse", "apply_type", "FUNCTIONS", "Node",
     "Resource", "instances", "Scope", "scope",
 ]

@@ -661,6 +661,7 @@ class TfFileData(FactData):
     blocks: tuple | None = None  # hcl.Block records
     attrs: tuple | None = None  # hcl.Attr records (variable files)
     root: bool | None = None  # holds a backend/cloud block or provider configuration
+    lock: bool | None = None  # the dependency lock file (.terraform.lock.hcl): no blocks
 
 
 @fact_data

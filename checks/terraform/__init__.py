@@ -9,16 +9,27 @@ module (``models/terraform_eval.py``: callers, variable files, defaults), so a v
 from ..filetypes import Comments, FileType
 from ..models import terraform as _model
 from . import (
-    database_backups_off, literal_secret, open_admin_port, public_bucket, public_database, unencrypted_storage,
+    database_backups_off, git_module_floating_ref, iam_admin_policy, literal_secret, no_deletion_protection,
+    open_admin_port, public_bucket, public_cluster_endpoint, public_database, secret_not_sensitive,
+    single_az_database, skip_final_snapshot, state_without_locking, unencrypted_storage, unpinned_version,
 )
 
 CHECKS = (
     public_bucket.CHECK,                  # TF001
     public_database.CHECK,                # TF002
     open_admin_port.CHECK,                # TF003
+    public_cluster_endpoint.CHECK,        # TF004
     literal_secret.CHECK,                 # TF005
+    secret_not_sensitive.CHECK,           # TF006
     unencrypted_storage.CHECK,            # TF007
     database_backups_off.CHECK,           # TF008
+    skip_final_snapshot.CHECK,            # TF009
+    no_deletion_protection.CHECK,         # TF010
+    single_az_database.CHECK,             # TF011
+    state_without_locking.CHECK,          # TF012
+    unpinned_version.CHECK,               # TF013
+    git_module_floating_ref.CHECK,        # TF014
+    iam_admin_policy.CHECK,               # TF015
 )
 
 FILE_TYPES = (

@@ -8,7 +8,7 @@ from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.terraform_eval import Node, Scope, known, scope as scope_of
 from ..models.topics import TF_FILE
-from .shared import Hit, has_resources, is_true, number, report
+from .shared import Hit, has_resources, is_replica, is_true, number, report
 
 CHECK = Check(
     code="TF008",
@@ -60,7 +60,7 @@ def database_backups_off(path: str, fact, index: RepoIndex) -> Iterator[Finding]
 
 
 def _aws(scope: Scope, resource, node: Node) -> Hit | None:
-    if node.has("replicate_source_db"):
+    if is_replica(node):
         return None
     retention = number(node.get("backup_retention_period"))
     if retention is None or retention > 0:
@@ -72,7 +72,7 @@ def _aws(scope: Scope, resource, node: Node) -> Hit | None:
 
 
 def _gcp(node: Node) -> Hit | None:
-    if node.has("master_instance_name"):
+    if is_replica(node):
         return None
     settings = node.block_node("settings")
     if settings is None:

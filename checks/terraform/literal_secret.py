@@ -44,7 +44,15 @@ CHECK = Check(
 )
 
 #: provider arguments named like secrets that hold none (idempotency tokens)
-_NOT_SECRET_ARGUMENTS = frozenset(("creation_token", "client_token", "client_request_token", "idempotency_token"))
+#: and key-naming arguments (a DynamoDB table's ``hash_key = "LockID"`` names its partition key)
+_NOT_SECRET_ARGUMENTS = frozenset(("creation_token", "client_token", "client_request_token", "idempotency_token",
+                                   "hash_key", "range_key"))
+
+
+def _identifier(owner: str, name: str) -> bool:
+    """An argument that names a secret by the provider's schema (``secret`` of a Secret
+    Manager version or IAM binding is the secret's id), or holds none."""
+    return name in _NOT_SECRET_ARGUMENTS or (owner.startswith("google_secret_manager_") and name == "secret")
 
 #: blocks whose attributes are arguments (``module`` arguments are a module's inputs)
 _ARGUMENT_BLOCKS = ("resource", "data", "provider", "module", "locals")
@@ -56,7 +64,7 @@ def literal_secret(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     seen: set[int] = set()
     if data.vars:
         for attr in data.attrs or ():
-            yield from _attr(path, attr, (attr.name,), None, seen)
+            yield from _value(path, attr.name, attr.expr, attr, (attr.name,), None, seen)
         return
     for block in data.blocks or ():
         if block.type == "variable" and block.labels:
@@ -66,7 +74,8 @@ def literal_secret(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
                                   ("variable", block.labels[0], "default"), None, seen)
         elif block.type in _ARGUMENT_BLOCKS:
             exposed = True if _public(block) else None
-            yield from _block(path, block, (block.type,) + block.labels, exposed, seen)
+            owner = block.labels[0] if block.type in ("resource", "data") and block.labels else block.type
+            yield from _block(path, block, (block.type,) + block.labels, exposed, seen, owner)
 
 
 def _public(block: Block) -> bool:
@@ -74,7 +83,8 @@ def _public(block: Block) -> bool:
     return attr is not None and attr.expr.kind == "lit" and attr.expr.value is True
 
 
-def _block(path: str, block: Block, ypath: tuple, exposed: bool | None, seen: set[int]) -> Iterator[Finding]:
+def _block(path: str, block: Block, ypath: tuple, exposed: bool | None, seen: set[int],
+           owner: str) -> Iterator[Finding]:
     # a Helm release's ``set { name = "auth.password" value = "..." }``
     if block.type in ("set", "set_sensitive"):
         name, value = block.attr("name"), block.attr("value")
@@ -82,13 +92,10 @@ def _block(path: str, block: Block, ypath: tuple, exposed: bool | None, seen: se
             yield from _value(path, name.expr.value, value.expr, value, ypath + (name.expr.value,), exposed, seen)
         return
     for attr in block.attrs:
-        yield from _attr(path, attr, ypath + (attr.name,), exposed, seen)
+        if not _identifier(owner, attr.name):
+            yield from _value(path, attr.name, attr.expr, attr, ypath + (attr.name,), exposed, seen)
     for inner in block.blocks:
-        yield from _block(path, inner, ypath + (inner.type,), exposed, seen)
-
-
-def _attr(path: str, attr: Attr, ypath: tuple, exposed: bool | None, seen: set[int]) -> Iterator[Finding]:
-    yield from _value(path, attr.name, attr.expr, attr, ypath, exposed, seen)
+        yield from _block(path, inner, ypath + (inner.type,), exposed, seen, owner)
 
 
 def _literal(expr: Expr) -> str | None:

@@ -72,7 +72,9 @@ def open_admin_port(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
         for node in resource.instances:
             hits.extend(_hits(resource.type, node))
         if hits:
-            message = f"{hits[0].detail} is open to the internet"
+            details = list(dict.fromkeys(h.detail for h in hits))
+            message = "; ".join(details[:3]) + (f" and {len(details) - 3} more rules" if len(details) > 3 else "")
+            message += " open to the internet"
             finding = report(CHECK, scope, resource, hits, message)
             if finding is not None:
                 yield finding

@@ -370,7 +370,7 @@ __all__ = [
     "Hit", "position", "report", "origin", "is_true", "is_false", "number", "is_world", "ports_in",
     "port_ranges", "describe_ports", "ADMIN_PORTS", "DATABASE_PORTS", "SENSITIVE_PORTS", "Statement",
     "statements", "document_statements", "policy_document_statements", "public_statement",
-    "admin_statement", "iter_hits", "Unknown", "has_resources", "literal_secret_attr",
+    "admin_statement", "iter_hits", "Unknown", "has_resources", "literal_secret_attr", "is_replica",
 ]
 
 
@@ -391,3 +391,13 @@ def literal_secret_attr(node: Node, attr: str):
         return None
     verdict = classify(attr, value, where="text")
     return verdict if verdict.is_secret else None
+
+
+def is_replica(node: Node) -> bool:
+    """A read replica (RDS ``replicate_source_db``, Cloud SQL ``master_instance_name``, Aurora
+    ``replication_source_identifier``, Azure ``create_mode = "Replica"``): backups, deletion
+    protection and a final snapshot belong to its source."""
+    if any(node.has(a) for a in ("replicate_source_db", "master_instance_name", "replication_source_identifier")):
+        return True
+    mode = node.get("create_mode")
+    return isinstance(mode, str) and mode.lower() == "replica"
