@@ -169,3 +169,28 @@ def test_sh016_and_sh014_report_a_fallback_on_a_command_line_once(tmp_path):
     write(tmp_path, "deploy.sh", '#!/bin/sh\nsshpass -p "${DEPLOY_PASSWORD:-hunter2}" ssh deploy@app.example.com true\n')
     codes = [f.code for f in scan(tmp_path, "SH016") + scan(tmp_path, "SH014")]
     assert codes == ["SH016"]
+
+
+# -- DKR009: a secret build argument, by the stage that ships -------------------------------
+
+
+def test_dkr009_severity_follows_the_stage_that_ships():
+    root = Path(__file__).parent / "fixtures" / "dockerfile" / "secret-build-arg"
+    found = {(f.path, f.line): f.severity for f in scan(root, "DKR009")}
+    assert found == {
+        # builder stage 'build' only: low; the final stage's ARG with no RUN after it: low;
+        # its ENV copy is in the shipped image config: high
+        ("bad.Dockerfile", 2): Severity.LOW, ("bad.Dockerfile", 5): Severity.LOW,
+        ("bad.Dockerfile", 6): Severity.LOW, ("bad.Dockerfile", 10): Severity.LOW,
+        ("bad.Dockerfile", 11): Severity.HIGH,
+        # declared in 'base', which the final stage is built FROM: its history ships
+        ("bad-shipped.Dockerfile", 5): Severity.MEDIUM,
+        # a builder whose files are only copied: the value and its ENV stay out of the image
+        ("bad-shipped.Dockerfile", 9): Severity.LOW, ("bad-shipped.Dockerfile", 10): Severity.LOW,
+    }
+
+
+def test_dkr009_single_stage_arg_before_a_run_is_medium(tmp_path):
+    write(tmp_path, "Dockerfile", "FROM node:20\nARG NPM_TOKEN\nRUN npm ci\nUSER node\n")
+    [finding] = scan(tmp_path, "DKR009")
+    assert finding.severity == Severity.MEDIUM and "docker history" in finding.message
