@@ -194,3 +194,18 @@ def test_dkr009_single_stage_arg_before_a_run_is_medium(tmp_path):
     write(tmp_path, "Dockerfile", "FROM node:20\nARG NPM_TOKEN\nRUN npm ci\nUSER node\n")
     [finding] = scan(tmp_path, "DKR009")
     assert finding.severity == Severity.MEDIUM and "docker history" in finding.message
+
+
+# -- SH017: uploads made public, by what they upload -------------------------------------------
+
+
+def test_sh017_severity_follows_what_is_made_public():
+    root = Path(__file__).parent / "fixtures" / "shell" / "public-read-upload"
+    # each fixture scanned as a repository, so its workflows are production's
+    found = {(name, f.line): f.severity for name in ("bad-leaks", "bad-site") for f in scan(root / name, "SH017")}
+    assert found == {
+        ("bad-leaks", 14): Severity.HIGH, ("bad-leaks", 15): Severity.HIGH,   # a dump, an env file
+        ("bad-leaks", 16): Severity.MEDIUM,                                   # the whole workspace
+        ("bad-leaks", 17): Severity.INFO,                                     # a bucket opened: a site?
+        ("bad-site", 12): Severity.LOW,                                       # behind CloudFront
+    }

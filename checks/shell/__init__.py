@@ -18,6 +18,7 @@ from . import (
     hardcoded_password_in_script,
     hardcoded_production_url,
     no_strict_mode,
+    public_read_upload,
     rm_rf_unguarded_variable,
     secret_generated_at_deploy,
     ssh_host_key_checking_disabled,
@@ -43,6 +44,7 @@ CHECKS = (
     hardcoded_password_in_script.CHECK,     # SH014
     tls_verification_disabled.CHECK,        # SH015
     credential_fallback_in_script.CHECK,    # SH016
+    public_read_upload.CHECK,               # SH017
 )
 
 
