@@ -22,6 +22,8 @@ class Config:
     fail_on: Severity | None = Severity.HIGH
     #: per-path ignores: glob -> codes/names (``*`` for all)
     per_path_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: how much is shown: regular (the readiness story), pedantic (every item), auditor (everything)
+    persona: str = "regular"
     #: file contexts: context name (production, development, test, tooling, example) -> path globs
     contexts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: per-check options: code -> {option: value}

@@ -27,6 +27,7 @@ from typing import Any, Iterable
 from .api import Category, Check, Severity
 from .config import Config
 from .context import CONTEXT_NAMES
+from .persona import PERSONAS
 
 __all__ = ["ConfigError", "load", "load_file", "override", "describe", "KEYS", "PYPROJECT", "CONFIG_FILE"]
 
@@ -42,6 +43,7 @@ KEYS = {
     "fail-on": "lowest severity that makes 'auditui scan' exit 1 (or none)",
     "per-path-ignores": "glob = [CODE-or-name, ...]: findings there are suppressed ('*' for all)",
     "options": "per-check options: [options.CODE-or-name] option = value",
+    "persona": "how much is shown: regular (default), pedantic (every item) or auditor (everything)",
     "contexts": "where files are used: [contexts] production|development|test|tooling|example = [globs]",
 }
 
@@ -212,6 +214,9 @@ def _apply_layer(config: Config, layer: _Layer, v: _Validator) -> None:
                 _check_glob(glob, where(key))
                 config.per_path_ignores[glob] = v.words(codes, where(f'{key}."{glob}"'), allow_star=True)
                 config.origins[f"per-path-ignores.{glob}"] = layer.origin
+        elif key == "persona":
+            config.persona = _persona(value, where(key))
+            config.origins[key] = layer.origin
         elif key == "contexts":
             for name, globs in _table(value, layer.file, layer.prefix + key).items():
                 here = where(f"{key}.{name}")
@@ -244,6 +249,16 @@ def _check_glob(glob: str, where: str) -> None:
     problem = check_pattern(glob)
     if problem is not None:
         raise ConfigError(f"{where}: {problem.replace('; ignored', '')}")
+
+
+def _persona(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where} must be a string, not {_type(value)}")
+    name = value.strip().lower()
+    if name not in PERSONAS:
+        raise ConfigError(f"{where}: unknown persona '{value}' (expected one of: {', '.join(PERSONAS)})"
+                          f"{_hint(name, PERSONAS)}")
+    return name
 
 
 def _option_value(value: Any, default: Any, where: str) -> Any:
@@ -299,6 +314,7 @@ def override(
     ignore: tuple[str, ...] | None = None,
     exclude: tuple[str, ...] | None = None,
     fail_on: Severity | None | str = "unset",
+    persona: str | None = None,
     checks: Iterable[Check] | None = None,
 ) -> Config:
     """Apply command-line flags (they win over every file); validates codes."""
@@ -315,6 +331,9 @@ def override(
     if fail_on != "unset":
         config.fail_on = fail_on  # type: ignore[assignment]
         config.origins["fail-on"] = "command line"
+    if persona is not None:
+        config.persona = _persona(persona, "--persona")
+        config.origins["persona"] = "command line"
     return config
 
 
@@ -336,6 +355,7 @@ def describe(config: Config, checks: Iterable[Check] | None = None) -> list[tupl
         ("ignore", list(config.ignore), config.origin("ignore")),
         ("exclude", list(config.exclude), config.origin("exclude")),
         ("fail-on", config.fail_on.label if config.fail_on is not None else "none", config.origin("fail-on")),
+        ("persona", config.persona, config.origin("persona")),
     ]
     for code, level in sorted(config.severity.items()):
         rows.append((f"severity.{code}", level.label, config.origin(f"severity.{code}")))

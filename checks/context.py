@@ -16,9 +16,13 @@ Every file gets a :class:`FileContext`, decided in this order:
    ``Dockerfile.test``, ``.env.local``, ``compose.override.yaml``);
 5. otherwise production.
 
+A vendored upstream bundle (models/vendored.py) has the context ``vendored``: its
+findings are the vendor's, dropped unless the ``auditor`` persona asks for everything (then
+information only).
+
 Findings outside production are lowered (:func:`lower`): never critical or high, and they
 say which context and why.  The engine puts findings in context as the last step of the
-pipeline (see ``view.py``), so a context that changes (a compose file now builds that
+pipeline (see ``engine.py``, ``pipeline.py``), so a context that changes (a compose file now builds that
 Dockerfile) re-contexts the findings it touches.
 """
 
@@ -28,7 +32,7 @@ import enum
 import posixpath
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .api import Finding, Severity
 from .models.topics import COMPOSE_SERVICE, WORKFLOW_IMAGE_BUILD
@@ -44,6 +48,8 @@ class Context(str, enum.Enum):
     TEST = "test"
     TOOLING = "tooling"
     EXAMPLE = "example"
+    #: a vendored upstream bundle (models/vendored.py): the vendor's configuration, not the team's
+    VENDORED = "vendored"
 
 
 CONTEXT_NAMES = tuple(c.value for c in Context)
@@ -201,11 +207,15 @@ def uses(index: "RepoIndex") -> Uses:
     return Uses(builders, production)
 
 
-def context_of(path: str, config: "Config | None", used: Uses | None) -> FileContext:
-    """The context of one file (see the module docstring for the order of the rules)."""
+def context_of(path: str, config: "Config | None", used: Uses | None, bundle: Any = None) -> FileContext:
+    """The context of one file (see the module docstring for the order of the rules);
+    ``bundle``: the file's ``vendored:file`` data when it is a vendored upstream bundle."""
     found = configured(path, config)
     if found is not None:
         return found
+    if bundle is not None:
+        named = f"{bundle.component} {bundle.version or ''}".strip()
+        return FileContext(Context.VENDORED, f"vendored {named} ({bundle.reason}), not this repository's configuration")
     if path.startswith(_CI_FOLDERS) or path == ".":
         return PRODUCTION
     if used is not None:
@@ -229,17 +239,17 @@ def context_of(path: str, config: "Config | None", used: Uses | None) -> FileCon
 
 
 def lower(finding: Finding, where: FileContext) -> Finding:
-    """The finding as seen in its file's context: a new value, never critical or high outside production."""
+    """The finding as seen in its file's context: a new value, never critical or high outside
+    production; information only in a vendored bundle."""
     if where.production:
         return replace(finding)
     severity = finding.severity
-    lowered = severity > CEILING
-    return replace(
-        finding,
-        severity=CEILING if lowered else severity,
-        context=where.context.value,
-        context_reason=(f"{where.reason}; lowered from {severity.label}" if lowered else where.reason),
-    )
+    ceiling = Severity.INFO if where.context is Context.VENDORED else CEILING
+    lowered = severity > ceiling
+    if lowered:
+        return replace(finding, severity=ceiling, context=where.context.value,
+                       context_reason=f"{where.reason}; lowered from {severity.label}")
+    return replace(finding, context=where.context.value, context_reason=where.reason)
 
 
 def names() -> Iterable[str]:

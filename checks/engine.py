@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable
 
 from . import context as contexts
 from . import overlays, registry
+from . import persona as personas
 from .api import Check, Finding, Pos, Severity, fold_repeats
 from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
@@ -38,7 +39,6 @@ from .discovery import IgnoreRules, Notice, decode, probe, read_file, walk
 from .facts import RecordingIndex, RepoIndex
 from .models.base import FileKind, ParsedFile
 from .models.topics import VENDORED_FILE
-from .models.vendored import covers
 from .parse import comments_of, is_candidate, parse_text, worth_notice
 from .pipeline import seal
 from .suppress import Marker, Suppressions
@@ -191,8 +191,12 @@ class Engine:
         """Where a file is used (production, development, test, tooling, example), and why."""
         found = self._file_contexts.get(path)
         if found is None:
-            found = self._file_contexts[path] = contexts.context_of(path, self.config, self._uses())
+            found = self._file_contexts[path] = self._decide_context(path)
         return found
+
+    def _decide_context(self, path: str) -> contexts.FileContext:
+        bundle = next((fact.data for fact in self.index.facts_in(VENDORED_FILE, path)), None)
+        return contexts.context_of(path, self.config, self._uses(), bundle)
 
     def _uses(self) -> contexts.Uses:
         return self.index.derived("context:uses", contexts.TOPICS, contexts.uses)
@@ -201,7 +205,7 @@ class Engine:
         """After a change in how files are used: the paths whose context changed."""
         changed = set()
         for path, before in list(self._file_contexts.items()):
-            after = contexts.context_of(path, self.config, self._uses())
+            after = self._decide_context(path)
             if after != before:
                 self._file_contexts[path] = after
                 changed.add(path)
@@ -298,6 +302,7 @@ class Engine:
             "findings": sum(counts.values()),
             "by_severity": {s.label: counts.get(s.label, 0) for s in reversed(Severity)},
             "seconds": round(self.last_scan_seconds, 3),
+            "persona": self.config.persona,
         }
 
     @property
@@ -331,7 +336,7 @@ class Engine:
         markers = record.markers if record is not None else ()
         found, used = self.suppressions.apply(sealed, markers)
         if found:
-            found = self._in_context(path, found)
+            found = personas.apply(self._in_context(path, found), self.config.persona)
         self._replace(("repo", path), self._repo_final, found)
         self._repo_used[path] = used
         if not found:
@@ -348,6 +353,8 @@ class Engine:
             findings = self._in_context(path, findings)
         if self._overlays_active and record.kind is FileKind.KUBERNETES:
             findings = overlays.mark(findings, self.index)
+        if findings:
+            findings = personas.apply(findings, self.config.persona)  # step 6: what the persona shows
         if findings is record.base:
             findings = list(findings)
         self._replace(("file", path), None, findings, record)
@@ -519,6 +526,7 @@ class Engine:
         markers = self.suppressions.markers(rel, text, comments_of(parsed.kind))
         base, used = self.suppressions.apply(base, markers)
         self._forget_finished(rel)
+        self._file_contexts.pop(rel, None)  # decided afresh: the file itself changed (a vendored bundle edited...)
         self.records[rel] = FileRecord(
             rel, parsed.kind, st.st_size, st.st_mtime_ns, digest, [], notices,
             text.count("\n") + (0 if text.endswith("\n") or not text else 1),
@@ -600,18 +608,9 @@ class Engine:
                 errors[group] = error
             else:
                 self._repo_errors[check.code] = error
-        results = [f for f in results if not self._in_vendored_bundle(f)]
         if view.read_files:
             self._reads_files = True
         return view, seal(results, ".", self.config.severity)
-
-    def _in_vendored_bundle(self, finding: Finding) -> bool:
-        """A repository finding about an object of a vendored upstream bundle (models/vendored.py):
-        the vendor's configuration, reported once as such (K8S081), not as the repository's."""
-        if not finding.path or not finding.resource:
-            return False
-        return any(covers(fact.data.resources or (), finding.resource)
-                   for fact in self.index.facts_in(VENDORED_FILE, finding.path))
 
     def _run_whole(self, check: Check, dirty) -> tuple[list[Finding], list[Finding]]:
         previous = self._repo_reads.get(check.code)

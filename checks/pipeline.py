@@ -14,11 +14,14 @@ A file's findings are built once, as new values at every step (findings are froz
    folder, a dev compose file...) a finding says its context and why, and is never
    critical or high;
 5. **overlay marks** (``overlays.mark``): findings of a base workload that a Kustomize
-   overlay fixes are marked suppressed.
+   overlay fixes are marked suppressed;
+6. **persona** (``persona.apply``): what the configured persona shows (``regular`` rolls a
+   workload's open hardening items into one finding and hides information; ``pedantic``
+   shows every item; ``auditor`` adds the vendored bundles' findings).
 
-Steps 1-3 depend on the file alone; steps 4-5 may read the repository's index, so the
+Steps 1-3 depend on the file alone; steps 4-6 may read the repository's index, so the
 engine re-runs them (``Engine._finish_file``) when what they read changes.  Repository
-findings go through 2, 3 (with the markers of the file they point into) and 4.
+findings go through 2, 3 (with the markers of the file they point into), 4 and 6.
 Nothing patches a finding after it was handed out: ``Engine.update()`` compares the
 values it replaced with those that replaced them.
 """

@@ -49,3 +49,11 @@ def sample_repos() -> Path:
         atexit.register(shutil.rmtree, folder, True)
         _SAMPLES.append(clean_copy(ROOT / "sample_repos", folder / "sample_repos"))
     return _SAMPLES[0]
+
+
+def pedantic(**settings):
+    """A configuration that shows every finding on its own (the default ``regular`` persona rolls
+    hardening items up and hides information-only findings): for tests of the checks themselves."""
+    from auditui.checks.config import Config
+
+    return Config(persona="pedantic", **settings)

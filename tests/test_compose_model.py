@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import pedantic
 from auditui.checks import compose as compose_checks
 from auditui.checks.api import Severity
 from auditui.checks.engine import Engine
@@ -31,7 +32,7 @@ def compose_of(text: str) -> ComposeFile:
 
 def scan(tmp_path: Path, text: str, name: str = "docker-compose.yml") -> Engine:
     (tmp_path / name).write_text(text, encoding="utf-8")
-    engine = Engine(tmp_path)
+    engine = Engine(tmp_path, pedantic())
     engine.scan()
     return engine
 
@@ -212,7 +213,7 @@ def test_database_images_option_is_honoured(tmp_path):
     from auditui.checks.config import Config
 
     (tmp_path / "docker-compose.yml").write_text("services:\n  db: {image: 'acme/olap:latest'}\n  w: {image: web}\n")
-    engine = Engine(tmp_path, Config(options={"CMP006": {"database_images": ("olap",)}}))
+    engine = Engine(tmp_path, pedantic(options={"CMP006": {"database_images": ("olap",)}}))
     engine.scan()
     sev = {f.resource: f.severity for f in compose_findings(engine, "CMP006")}
     assert sev["service/db"] == Severity.HIGH
@@ -265,7 +266,7 @@ services:
 def test_hardened_stack_produces_no_compose_finding_at_all(tmp_path):
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / "_hardened", root)
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     assert {p for p, r in engine.records.items() if r.kind is not None and r.kind.value == "compose"} == {
         "docker-compose.yml", "docker-compose.prod.yml"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from helpers import pedantic
 from auditui.checks.engine import Engine
 
 BASE = """\
@@ -77,7 +78,7 @@ def _marks(engine: Engine, path: str) -> dict[tuple[str, str], str | None]:
 
 
 def test_settings_an_overlay_adds_mark_the_base_findings_as_fixed_there(tmp_path):
-    engine = Engine(_repo(tmp_path))
+    engine = Engine(_repo(tmp_path), pedantic())
     engine.scan()
     marks = _marks(engine, "deploy/base/api.yaml")
     api = "Deployment/api/container/api"
@@ -97,7 +98,7 @@ def test_settings_an_overlay_adds_mark_the_base_findings_as_fixed_there(tmp_path
 
 def test_editing_or_deleting_the_overlay_reopens_the_findings_incrementally(tmp_path):
     root = _repo(tmp_path)
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     patch = root / "deploy/overlays/prod/api-resources.yaml"
     patch.write_text(PATCH.replace("            limits: {memory: 512Mi}\n", ""))
@@ -116,14 +117,14 @@ def test_editing_or_deleting_the_overlay_reopens_the_findings_incrementally(tmp_
     engine.update([patch])
     assert all(reason is None for reason in _marks(engine, "deploy/base/api.yaml").values())
     # and the incremental result is what a cold scan finds
-    fresh = Engine(root)
+    fresh = Engine(root, pedantic())
     fresh.scan()
     assert _marks(fresh, "deploy/base/api.yaml") == _marks(engine, "deploy/base/api.yaml")
 
 
 def test_editing_the_base_keeps_the_overlay_marks(tmp_path):
     root = _repo(tmp_path)
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     base = root / "deploy/base/api.yaml"
     base.write_text("# sized per environment in the overlays\n" + BASE)
@@ -137,7 +138,7 @@ def test_a_users_own_suppression_wins_over_the_overlay_mark(tmp_path):
     base = root / "deploy/base/api.yaml"
     base.write_text(BASE.replace("        - name: api\n",
                                  "        - name: api  # auditui: ignore[K8S009] sized by the platform team\n"))
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     reason = _marks(engine, "deploy/base/api.yaml")[("K8S009", "Deployment/api/container/api")]
     assert reason is not None and not reason.startswith("overlay: ")
@@ -146,7 +147,7 @@ def test_a_users_own_suppression_wins_over_the_overlay_mark(tmp_path):
 def test_the_base_is_flagged_as_before_without_overlays(tmp_path):
     root = tmp_path / "alone"
     shutil.copytree(_repo(tmp_path) / "deploy/base", root / "deploy/base")
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     assert all(reason is None for reason in _marks(engine, "deploy/base/api.yaml").values())
 
@@ -169,7 +170,7 @@ patches:
         value: {name: extra, image: x, readinessProbe: {exec: {command: [true]}}}
 """)
     (root / "deploy/overlays/prod/api-resources.yaml").unlink()
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     marks = _marks(engine, "deploy/base/api.yaml")
     assert marks[("K8S009", "Deployment/api/container/sidecar")].startswith("overlay: ")
@@ -191,7 +192,7 @@ patchesJson6902:
     ops = root / "deploy/overlays/prod/limits.yaml"
     ops.write_text("- op: add\n  path: /spec/template/spec/containers/0/resources\n"
                    "  value: {limits: {memory: 512Mi}}\n")
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     api = ("K8S009", "Deployment/api/container/api")
     assert _marks(engine, "deploy/base/api.yaml")[api] == ("overlay: deploy/overlays/prod/limits.yaml sets it where "

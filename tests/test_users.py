@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import pedantic
 from auditui.checks.api import Severity
 from auditui.checks.engine import Engine
 from auditui.checks.models.users import Default, image_user, is_root_user, privilege_drop
@@ -25,7 +26,7 @@ USERS = [
 
 
 def _scan(root: Path) -> Engine:
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     assert engine.check_errors == []
     return engine
@@ -115,7 +116,7 @@ def test_compose_severities_and_hedged_messages():
 def test_an_entrypoint_step_down_follows_the_script_through_an_edit(tmp_path):
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / "dockerfile" / "final-stage-runs-as-root" / "bad-entrypoint-steps-down", root)
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     assert [f.severity for f in engine.findings if f.code == "DKR001"] == [Severity.LOW]
     script = root / "docker-entrypoint.sh"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from helpers import pedantic
 from auditui.checks.engine import Engine
 from auditui.checks.models.vendored import ObjectInfo, recognise
 
@@ -50,7 +51,7 @@ def test_the_teams_own_configuration_is_not_vendored():
 def test_copies_are_reported_once_and_an_edit_that_makes_a_copy_the_teams_own_brings_its_findings_back(tmp_path):
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / "bad-flux-per-cluster", root)
-    engine = Engine(root)
+    engine = Engine(root, pedantic())
     engine.scan()
     bundles = [f for f in engine.findings if f.code == "K8S081"]
     assert len(bundles) == 1 and "in 2 files across 2 folders" in bundles[0].message
@@ -63,6 +64,6 @@ def test_copies_are_reported_once_and_an_edit_that_makes_a_copy_the_teams_own_br
     copy.unlink()
     engine.update([copy, own])
     assert {f.path for f in engine.findings if f.code == "K8S079"} == {"clusters/staging/flux-system/components.yaml"}
-    fresh = Engine(root)
+    fresh = Engine(root, pedantic())
     fresh.scan()
     assert sorted(f.fingerprint for f in engine.findings) == sorted(f.fingerprint for f in fresh.findings)

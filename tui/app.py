@@ -633,6 +633,8 @@ class AuditApp(App[int]):
                 if resolved:
                     parts.append(f"{resolved} resolved triage entr{'ies' if resolved != 1 else 'y'} (R lists)")
         parts.append("watching" if self.watching else "not watching")
+        config = self.engine.config if self.engine is not None else self.config
+        parts.append(f"persona {getattr(config, 'persona', 'regular')}")  # checks/persona.py
         try:
             self.findings_screen.query_one("#status").set_state(" · ".join(parts))
         except Exception:

@@ -90,12 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--update-baseline", action="store_true",
                       help="write the current findings to the --baseline FILE first")
     scan.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    _add_persona(scan)
 
     report = sub.add_parser("report", help="write the audit report (Markdown or self-contained HTML)")
     report.add_argument("path", nargs="?", default=".", help="repository to audit (default: .)")
     report.add_argument("--format", "-f", choices=REPORT_FORMATS, default="markdown")
     report.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     _add_common(report)
+    _add_persona(report)
 
     inventory = sub.add_parser(
         "inventory", help="list what the repository runs, by area, with a maturity verdict (the report's first section)")
@@ -149,6 +151,15 @@ def _add_tui_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="repository to audit (default: .)")
     parser.add_argument("--state", metavar="FILE", help="triage state file (default: PATH/.auditui/state.toml)")
     parser.add_argument("--no-watch", action="store_true", help="do not watch the repository for changes")
+    _add_persona(parser)
+
+
+def _add_persona(parser: argparse.ArgumentParser) -> None:
+    from .checks.persona import PERSONAS
+
+    parser.add_argument("--persona", choices=PERSONAS, default=None,
+                        help="how much is shown: regular (default: the readiness story, hardening items rolled up), "
+                             "pedantic (every item on its own), auditor (everything, information included)")
 
 
 def _root(path: str) -> Path:
@@ -208,7 +219,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     root = _root(args.path)
     from .app import AuditApp  # Textual is imported only for the interactive app
 
-    app = AuditApp(root, state_path=args.state, watch=not args.no_watch)
+    app = AuditApp(root, state_path=args.state, watch=not args.no_watch, config=load_config(root, args))
     app.run()
     return app.return_code or 0
 
@@ -247,6 +258,7 @@ def load_config(root: Path, args: argparse.Namespace):
             select=getattr(args, "select", None),
             ignore=getattr(args, "ignore", None),
             fail_on="unset" if fail_on is None else (None if fail_on == "none" else fail_on),
+            persona=getattr(args, "persona", None),
         )
     except configfile.ConfigError as exc:
         raise UsageError(str(exc)) from None

@@ -16,6 +16,7 @@ from . import (
     container_runs_as_root,
     dangerous_capability_added,
     database_auth_disabled,
+    service_hardening_gaps,
     database_on_default_network,
     database_port_published,
     docker_socket_mount,
@@ -57,6 +58,7 @@ CHECKS = (
     sensitive_host_mount.CHECK,         # CMP019
     security_profile_disabled.CHECK,    # CMP020
     database_auth_disabled.CHECK,       # CMP021
+    service_hardening_gaps.CHECK,       # CMP022 (emitted by the persona stage)
 )
 
 

@@ -39,6 +39,7 @@ from . import (  # noqa: E402
     operator_database_single_instance,
     secret_in_manifest,
     rwo_volume_shared_by_pods,
+    container_hardening_gaps,
 )
 
 # -- cluster imports --
@@ -97,6 +98,7 @@ CHECKS = (
     operator_database_single_instance.CHECK,
     secret_in_manifest.CHECK,
     rwo_volume_shared_by_pods.CHECK,
+    container_hardening_gaps.CHECK,  # K8S059 (emitted by the persona stage)
     # -- cluster (K8S060-K8S099) --
     committed_secret.CHECK,
     kustomize_secret_generator.CHECK,

@@ -16,8 +16,8 @@ A file of Kubernetes documents is a vendored bundle (:func:`recognise`) when
 * it sits in a folder that says so (``upstream/``, ``vendor/``, ``third_party/``).
 
 Its objects still count as evidence (cert-manager is installed, a Prometheus runs), but
-they are not audited as the repository's own configuration: the parser keeps their facts
-and gives the checks nothing to judge, and repository findings about them are dropped.
+they are not the repository's own configuration: the file gets the ``vendored`` context
+(context.py), whose findings only the ``auditor`` persona shows, as information.
 What the repository changes (Kustomize patches, HelmRelease values, its own manifests
 beside the bundle) is audited as usual.  Each bundle is reported once, as information,
 with its version and the folders it was copied to (K8S081).

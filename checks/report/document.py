@@ -198,6 +198,13 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _persona_row(name: Any) -> str:
+    from ..persona import DEFAULT, DESCRIPTIONS
+
+    name = name if name in DESCRIPTIONS else DEFAULT
+    return f"{name}: {DESCRIPTIONS[name]}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -245,6 +252,7 @@ def build(
     rows += [
         ["Date", now.strftime("%Y-%m-%d %H:%M %Z").strip()],
         ["auditui version", __version__],
+        ["Persona", _persona_row(summary.get("persona"))],
         ["Files reviewed", str(summary.get("files", 0))],
         ["Lines reviewed", str(summary.get("lines", 0))],
     ]

@@ -153,6 +153,7 @@ def to_dict(result: AuditResult, checks: tuple[Check, ...] | None = None) -> dic
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(result.root).absolute().as_uri() + "/"}},
                 "results": [result_dict(result.root, f, result.status_of(f), anchor) for f in result.findings],
+                "properties": {"persona": result.summary.get("persona", "regular")},  # checks/persona.py
                 "invocations": [{
                     "executionSuccessful": True,
                     "toolExecutionNotifications": [

@@ -287,3 +287,13 @@ async def test_a_suppressed_finding_says_where_and_why_beside_its_status(make_ap
         assert "suppressed" in status_line
         by_line = text.splitlines()[text.splitlines().index(status_line) + 1]
         assert by_line.strip().startswith("by") and "edge proxy follows upstream" in text
+
+
+async def test_status_line_names_the_persona(make_app):
+    from auditui.checks.config import Config
+
+    app = make_app(config=Config(persona="pedantic"))
+    async with app.run_test(size=(160, 36)) as pilot:
+        await scanned(pilot)
+        label = app.findings_screen.query_one("#status-state")
+        assert "persona pedantic" in plain(getattr(label, "content", None) or label.renderable)

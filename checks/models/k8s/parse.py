@@ -57,8 +57,9 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
 
 
 def _mark_vendored(parsed: ParsedFile) -> None:
-    """A vendored upstream bundle keeps its facts (what it installs counts) and gives the
-    checks nothing of its own to judge; one ``vendored:file`` fact names it (see vendored.py)."""
+    """A vendored upstream bundle keeps its facts (what it installs counts); one
+    ``vendored:file`` fact names it, which gives the file the ``vendored`` context (context.py):
+    its findings are the vendor's, shown only to the ``auditor`` persona (see vendored.py)."""
     objects = [u for u in parsed.units if isinstance(u, K8sObject)]
     bundle = vendored.recognise(parsed.path, [
         vendored.ObjectInfo(o.kind, o.name, o.namespace, o.labels,
@@ -69,10 +70,9 @@ def _mark_vendored(parsed: ParsedFile) -> None:
     parsed.facts.append(Fact(VENDORED_FILE, parsed.path, objects[0].line, (), VendoredFileData(
         component=bundle.component, version=bundle.version, reason=bundle.reason,
         resources=bundle.resources, signature=bundle.signature)))
-    parsed.units = [u for u in parsed.units if isinstance(u, Kustomization)]
     version = f" {bundle.version}" if bundle.version else ""
     parsed.notices.append(f"vendored upstream bundle ({bundle.component}{version}): {bundle.reason}; what it "
-                          f"installs counts, but its {len(objects)} objects are not audited as this repository's own")
+                          f"installs counts, but its {len(objects)} objects are not reported as this repository's own")
 
 
 def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
