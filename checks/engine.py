@@ -153,6 +153,8 @@ class Engine:
         #: (before suppression) and finished; the markers of that file the finished ones used
         self._repo_sealed: dict[str, dict[str, Finding]] = {}
         self._repo_final: dict[str, list[Finding]] = {}
+        #: the repository findings of each path before the persona step (it sees them with the file's)
+        self._repo_shaped: dict[str, list[Finding]] = {}
         self._repo_used: dict[str, frozenset[int]] = {}
         #: repository checks that raised: whole checks by code, per-subject ones by group
         self._repo_errors: dict[str, CheckError] = {}
@@ -229,6 +231,7 @@ class Engine:
         self._each_by_reads.clear()
         self._repo_sealed.clear()
         self._repo_final.clear()
+        self._repo_shaped.clear()
         self._repo_used.clear()
         self._repo_errors.clear()
         self._each_errors.clear()
@@ -336,12 +339,14 @@ class Engine:
         markers = record.markers if record is not None else ()
         found, used = self.suppressions.apply(sealed, markers)
         if found:
-            found = personas.apply(self._in_context(path, found), self.config.persona)
-        self._replace(("repo", path), self._repo_final, found)
-        self._repo_used[path] = used
-        if not found:
-            self._repo_final.pop(path, None)
+            found = self._in_context(path, found)
+            self._repo_shaped[path] = found
+            self._repo_used[path] = used
+        else:
+            self._repo_shaped.pop(path, None)
             self._repo_used.pop(path, None)
+        if record is None:  # else _finish_file shows both
+            self._show(path, [], found)
 
     def _finish_file(self, path: str) -> None:
         record = self.records[path]
@@ -353,11 +358,18 @@ class Engine:
             findings = self._in_context(path, findings)
         if self._overlays_active and record.kind is FileKind.KUBERNETES:
             findings = overlays.mark(findings, self.index)
-        if findings:
-            findings = personas.apply(findings, self.config.persona)  # step 6: what the persona shows
-        if findings is record.base:
-            findings = list(findings)
-        self._replace(("file", path), None, findings, record)
+        self._show(path, findings, self._repo_shaped.get(path, []), record)
+
+    def _show(self, path: str, own: list[Finding], repo: list[Finding], record: FileRecord | None = None) -> None:
+        """Step 6: what the persona shows of one path's findings, the file's own and the
+        repository checks' together (one workload's hardening items roll up across both)."""
+        if own or repo:
+            own, repo = personas.apply_split(own, repo, self.config.persona)
+        if record is not None:
+            self._replace(("file", path), None, own if own is not record.base else list(own), record)
+        self._replace(("repo", path), self._repo_final, repo)
+        if not repo:
+            self._repo_final.pop(path, None)
 
     def _in_context(self, path: str, findings: list[Finding]) -> list[Finding]:
         """Step 4: the findings of one path in its file's context (lowered outside production)."""

@@ -77,6 +77,27 @@ def apply(findings: list[Finding], persona: str) -> list[Finding]:
     return roll_up(shown)
 
 
+def apply_split(own: list[Finding], repo: list[Finding], persona: str) -> tuple[list[Finding], list[Finding]]:
+    """:func:`apply` to one path's own findings and the repository checks' that point into it,
+    together (a workload's hardening items may come from both); each shown finding stays on
+    its side, and a rolled-up one goes with the file's own when one of its items was."""
+    if persona == Persona.AUDITOR:
+        return own, repo
+    mine, theirs = {id(f) for f in own}, {id(f) for f in repo}
+    owned = {(f.code[:3], _group_of(f)) for f in own if _rolled(f)}
+    kept_own: list[Finding] = []
+    kept_repo: list[Finding] = []
+    for finding in apply(own + repo, persona):
+        if id(finding) in mine:
+            kept_own.append(finding)
+        elif id(finding) in theirs:
+            kept_repo.append(finding)
+        else:  # a rolled-up finding
+            side = kept_own if (finding.code[:3], finding.resource) in owned else kept_repo
+            side.append(finding)
+    return kept_own, kept_repo
+
+
 def _rolled(finding: Finding) -> bool:
     return finding.code in HARDENING and finding.suppressed_by is None and finding.severity <= _ROLLED_MAX
 
