@@ -23,7 +23,7 @@ SOURCE_EXT = (
 )
 _SHEBANG_RE = re.compile(rb"^#![ \t]*/(?:usr/)?(?:local/)?bin/(?:env[ \t]+(?:-S[ \t]+)?)?(?:ba|da|k|z)?sh\b")
 _COMPOSE_NAME_RE = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.IGNORECASE)
-_DOCKERFILE_RE = re.compile(r"^(Dockerfile|Containerfile)([.-].+)?$|.+\.(dockerfile|containerfile)$", re.IGNORECASE)
+_DOCKERFILE_BASES = ("dockerfile", "containerfile")
 _KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _TEMPLATE_RE = re.compile(r"(?<![$\\]){{")
 
@@ -94,7 +94,17 @@ def is_workflow_path(rel: str) -> bool:
 
 
 def is_dockerfile_name(rel: str) -> bool:
-    return bool(_DOCKERFILE_RE.match(basename(rel)))
+    """``Dockerfile``, ``Dockerfile.dev``, ``Containerfile-ci``, ``api.dockerfile`` (any case)."""
+    name = basename(rel).lower()
+    name = name[:-1] if name.endswith("\n") else name  # as the regex's ``$`` did
+    if "\n" in name:
+        return False
+    for base in _DOCKERFILE_BASES:
+        if name == base or (name.startswith(base) and len(name) > len(base) + 1 and name[len(base)] in ".-"):
+            return True
+        if name.endswith("." + base) and len(name) > len(base) + 1:
+            return True
+    return False
 
 
 def is_env_path(rel: str) -> bool:

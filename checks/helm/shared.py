@@ -17,10 +17,18 @@ from ..models.topics import HELM_VALUES
 #: a Kubernetes object name (DNS-1123): what a key ending in "secret" holds when it names a Secret
 _OBJECT_NAME_RE = re.compile(r"^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$")
 _SECRET_WORD_RE = re.compile(r"secrets?$", re.IGNORECASE)
-#: keys that name a Secret (or a key in one) rather than hold a secret value
-_NAMES_A_SECRET = re.compile(
-    r"^existing|(?:secret|key)?(?:name|ref)s?$|keyname$|secretkey(?:ref|name)$|^(?:use|create|generate)",
-    re.IGNORECASE)
+#: keys that name a Secret (or a key in one) rather than hold a secret value: how they start
+#: (existingSecret, useSecret, createSecret, generateKey) and end (secretName, keyRef, tokenSecretRefs)
+_NAMING_STARTS = ("existing", "use", "create", "generate")
+_NAMING_ENDS = ("name", "names", "ref", "refs")
+
+
+def names_a_secret(key: str) -> bool:
+    """``existingSecret``, ``secretName``, ``passwordKeyRef``: the key names a Secret (or a key
+    in one) rather than holding a secret value (string tests, no pattern to backtrack)."""
+    lower = key[:200].lower()
+    lower = lower[:-1] if lower.endswith("\n") else lower
+    return lower.startswith(_NAMING_STARTS) or lower.endswith(_NAMING_ENDS)
 
 
 def literal_secret(key: str, value: Any) -> tuple[str, str, SecretVerdict] | None:
@@ -33,7 +41,7 @@ def literal_secret(key: str, value: Any) -> tuple[str, str, SecretVerdict] | Non
         return None
     if verdict.kind != "token" and not verdict.in_url:
         text = str(value).strip()
-        if _NAMES_A_SECRET.search(name[:200]):
+        if names_a_secret(name):
             return None
         if (_SECRET_WORD_RE.search(name[:200]) and _OBJECT_NAME_RE.match(text) and ("-" in text or len(text) < 12)
                 and not weak_default(text)):

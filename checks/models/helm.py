@@ -29,14 +29,20 @@ from .components import component_names
 from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
 from .topics import HELM_CHART, HELM_REQUIREMENTS, HELM_VALUES, INSTALL, HelmChartData, HelmRequirementsData, HelmValuesData, InstallData
 
-_VALUES_NAME_RE = re.compile(r"^(?:.*[._-])?values(?:[._-].*)?\.ya?ml$", re.IGNORECASE)
+#: ``values`` as a whole word of a name's stem (searched: a fixed-length window, linear)
+_VALUES_WORD_RE = re.compile(r"(?:^|[._-])values(?:[._-]|$)", re.IGNORECASE)
 CHART_NAMES = ("Chart.yaml", "Chart.yml")
 
 
 def is_values_name(rel: str) -> bool:
     """``values.yaml``, ``values-prod.yaml``, ``values.prod.yml``, ``prod-values.yaml``..."""
     name = rel.rsplit("/", 1)[-1]
-    return bool(_VALUES_NAME_RE.match(name)) and not name.lower().startswith("values.schema")
+    name = name[:-1] if name.endswith("\n") else name
+    lower = name.lower()
+    if "\n" in name or lower.startswith("values.schema"):
+        return False
+    stem = name[:-5] if lower.endswith(".yaml") else name[:-4] if lower.endswith(".yml") else None
+    return stem is not None and _VALUES_WORD_RE.search(stem) is not None
 
 
 def is_chart_name(rel: str) -> bool:

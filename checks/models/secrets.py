@@ -257,8 +257,14 @@ def _may_hold_token(text: str) -> bool:
 #: formats that identify rather than authenticate: reported only beside their secret half
 _IDENTIFIER_LABELS = frozenset(("AWS access key ID",))
 
-#: all of them in one pattern (one pass over text that may hold any)
-ANY_TOKEN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in KNOWN_TOKENS))
+#: all of them in one pattern (one pass over text that may hold any).  The word boundary most
+#: formats start with is tested once per position, not once per format (10x faster on long
+#: lines); putting the other formats last changes no match: none of them can start where a
+#: bounded one does (``hooks.``/``discord`` against ``hv.``/``hf_``/``do*_``/``dckr_``, ``-----``)
+_BOUNDED = [pattern.pattern[2:] for _, pattern in KNOWN_TOKENS if pattern.pattern.startswith(r"\b")]
+_UNBOUNDED = [pattern.pattern for _, pattern in KNOWN_TOKENS if not pattern.pattern.startswith(r"\b")]
+ANY_TOKEN = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _BOUNDED) + ")|"
+                       + "|".join(f"(?:{p})" for p in _UNBOUNDED))
 
 _FILLER_RUNS = ("0123456", "123456", "234567", "abcdef", "bcdefg", "abc123", "qwerty", "asdfgh", "xxxx", "XXXX")
 

@@ -34,7 +34,10 @@ _PATTERNS = (
     # process.env["X"] / ENV["X"] / $_ENV['X']
     re.compile(r"(?:process\.env|import\.meta\.env|\bENV|\$_ENV)\[\s*" + _Q + _NAME + _Q + r"\s*\]"),
 )
-_FALLBACK_AFTER = re.compile(r"\s*(\|\||\?\?|\bor\b|\?:|\.unwrap_or|\.or_else|\|\|=)")
+#: a fallback operator right after a read (``|| "x"``, ``?? "x"``, `` or "x"``, ``.unwrap_or``),
+#: matched where the blanks after the read end (a leading ``\s*`` would rescan every blank run)
+_FALLBACK_OP = re.compile(r"\|\||\?\?|\bor\b|\?:|\.unwrap_or|\.or_else")
+_BLANKS = re.compile(r"\s*")
 _NOT_VARS = frozenset(("NODE_ENV",))
 
 
@@ -118,7 +121,7 @@ def env_reads(text: str, lang: str = "") -> list[tuple[str, int, bool]]:
                     if "ENV.fetch" in fn and match.group(2) == ")":
                         default = text[match.end():match.end() + 3].lstrip().startswith("{")
                 if not default:
-                    default = bool(_FALLBACK_AFTER.match(text, match.end()))
+                    default = _FALLBACK_OP.match(text, _BLANKS.match(text, match.end()).end()) is not None
                 hits.append((match.start(), name, default))
         found.extend((name, line, default) for _, name, default in sorted(hits))
     return found

@@ -153,9 +153,11 @@ def _listed(repository: str, entry: str) -> bool:
 # -- entrypoints that step down -------------------------------------------------------
 
 #: a command that runs the rest of its line as another user, replacing the shell (``exec``)
-#: or becoming the command line the script execs (``set -- gosu app "$@"``)
+#: or becoming the command line the script execs (``set -- gosu app "$@"``); the tool's path
+#: (``/usr/local/bin/``) is bounded (16 folders of 128 characters) so that a long word without a
+#: ``/`` is not rescanned from each of its characters
 _DROP_RE = re.compile(
-    r"(?<![\w./-])(?P<lead>exec\s+|set\s+--\s+)?(?:\S*/)?"
+    r"(?<![\w./-])(?P<lead>exec\s+|set\s+--\s+)?(?:[^\s/]{0,128}/){0,16}"
     r"(?P<tool>gosu|su-exec|s6-setuidgid|s6-applyuidgid|setpriv|chroot|runuser|chpst|su)"
     r"(?P<args>(?:\s+[^\s;&|]+)+)"
 )

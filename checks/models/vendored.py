@@ -85,7 +85,30 @@ _GENERIC_FOLDERS = frozenset({"base", "overlays", "common", "components", "manif
                               "install", "kustomize", "k8s", "kubernetes", "resources", "default"})
 #: file names of install manifests a controller generates
 _KNOWN_FILES = {"gotk-components.yaml": "Flux", "gotk-components.yml": "Flux"}
-_CHART_VERSION = re.compile(r"^(?P<name>.+?)-v?(?P<version>\d[\w.+-]*)$")
+
+
+def _version_char(c: str) -> bool:
+    return c.isalnum() or c in "_.+-"
+
+
+def split_chart_version(text: str) -> tuple[str, str] | None:
+    """(name, version) of a ``helm.sh/chart`` label: ``istiod-1.29.1`` -> (``istiod``, ``1.29.1``),
+    ``cert-manager-v1.14.4`` -> (``cert-manager``, ``1.14.4``); the version is the longest tail
+    after a ``-`` (and an optional ``v``) that starts with a digit and holds only word characters,
+    dots, ``+`` and ``-``.  Two linear scans (a regex with a lazy name rescans the tail at every ``-``)."""
+    core = text[:-1] if text.endswith("\n") else text
+    if "\n" in core:
+        return None
+    valid_from = len(core)  # core[valid_from:] holds only version characters
+    while valid_from > 0 and _version_char(core[valid_from - 1]):
+        valid_from -= 1
+    for i in range(1, len(core) - 1):
+        if core[i] != "-":
+            continue
+        j = i + 2 if core[i + 1] == "v" else i + 1
+        if j < len(core) and core[j].isdecimal() and j + 1 >= valid_from:
+            return core[:i], core[j:]
+    return None
 
 
 @dataclass(frozen=True)
@@ -115,9 +138,9 @@ def _project(value: object) -> str | None:
     text = str(value or "").strip().lower()
     if text in UPSTREAM:
         return text
-    chart = _CHART_VERSION.match(text)  # helm.sh/chart: istiod-1.29.1
-    if chart and chart.group("name") in UPSTREAM:
-        return chart.group("name")
+    chart = split_chart_version(text)  # helm.sh/chart: istiod-1.29.1
+    if chart and chart[0] in UPSTREAM:
+        return chart[0]
     return None
 
 
@@ -133,9 +156,9 @@ def _version(objects: list[ObjectInfo], project: str | None) -> str | None:
     if versions:
         return versions.most_common(1)[0][0]
     for obj in objects:
-        chart = _CHART_VERSION.match(str(obj.labels.get("helm.sh/chart") or "").strip())
+        chart = split_chart_version(str(obj.labels.get("helm.sh/chart") or "").strip())
         if chart:
-            return chart.group("version")
+            return chart[1]
     # the project's own image (ghcr.io/fluxcd/source-controller:v1.3.0), never a database it runs
     tags = [parse_image(image) for obj in objects for image in obj.images]
     for ref in tags:

@@ -459,9 +459,22 @@ _PUBLISH_ACTIONS = {
 }
 _PUBLISH_CMD_RE = re.compile(
     r"\b(?:twine\s+upload|(?:npm|yarn|pnpm)\s+publish|cargo\s+publish|gem\s+push|poetry\s+publish|"
-    r"uv\s+publish|hatch\s+publish|flit\s+publish|dotnet\s+nuget\s+push|mvn\s+(?:\S+\s+)*deploy|"
+    r"uv\s+publish|hatch\s+publish|flit\s+publish|dotnet\s+nuget\s+push|"
     r"gradle\w*\s+publish|gh\s+release\s+(?:create|upload))\b"
 )
+#: ``mvn [options and goals] deploy``: a ``mvn`` word, then a later word ``deploy`` (two linear
+#: searches; one pattern ``mvn\s+(?:\S+\s+)*deploy`` rescans the rest of the text at every ``mvn``)
+_MVN_RE = re.compile(r"\bmvn\s")
+_DEPLOY_WORD_RE = re.compile(r"\sdeploy\b")
+
+
+def publishes_package(run: str) -> bool:
+    """A ``run:`` script that publishes a package or a release (twine upload, npm publish,
+    mvn ... deploy, gh release create...)."""
+    if _PUBLISH_CMD_RE.search(run):
+        return True
+    mvn = _MVN_RE.search(run)
+    return mvn is not None and _DEPLOY_WORD_RE.search(run, mvn.end() - 1) is not None
 
 
 def _tokens(text: str) -> set[str]:
@@ -871,7 +884,7 @@ class Job(AtNode):
                     remote = step.with_.get("script")
                     if isinstance(remote, str) and _REMOTE_SCRIPT_RE.search(remote):
                         return f"deploys over SSH with {action.name}"
-            if step.run and _PUBLISH_CMD_RE.search(step.run):
+            if step.run and publishes_package(step.run):
                 publishes = True
             command = deploy_command(step.run)
             if command is not None:
