@@ -13,7 +13,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ..checks import safeio
 from ..checks.api import Finding, scrub_lines
+from ..checks.discovery import decode
 from ..checks.textsafe import one_line
 from .style import data_text, is_redacted, severity_styles, severity_text
 
@@ -41,13 +43,15 @@ def read_context(root: Path, finding: Finding, masked: Iterable[tuple[int, int]]
     """(snippet, first line number) around the finding, with secret lines masked; None if unreadable."""
     if not finding.path or finding.path == "." or not finding.line:
         return None
-    full = root / finding.path
     try:
-        if full.stat().st_size > MAX_FILE_BYTES:
-            return None
-        lines = full.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        # a regular file inside the repository, bounded; decoded as the engine decodes it and
+        # split at LF only, so a form feed or U+2028 does not shift the lines from the finding's
+        data = safeio.read_bytes(root / finding.path, root=root, limit=MAX_FILE_BYTES)
+    except OSError:  # gone, a link out, a FIFO, too large: no snippet
         return None
+    lines = decode(data)[0].split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the break that ends the last line starts no line
     if not lines:
         return None
     end = finding.end_line or finding.line
