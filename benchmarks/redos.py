@@ -2,8 +2,8 @@
 
     python benchmarks/redos.py [--size 100000] [--budget 2.0] [--filter TEXT]
 
-Each pattern runs in a worker process that reports its time per input; a pattern still
-running after the budget is killed and reported as an offender. Prints the offenders and
+Each pattern runs in a worker process that reports its CPU time per input; a pattern still
+running after the budget (CPU seconds, all its inputs) is stopped and reported as an offender. Prints the offenders and
 the slowest patterns; exits 1 when there is an offender.
 """
 
@@ -22,7 +22,7 @@ from redos_inputs import probe  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000)
-    parser.add_argument("--budget", type=float, default=2.0, help="seconds per pattern, all inputs")
+    parser.add_argument("--budget", type=float, default=2.0, help="CPU seconds per pattern, all inputs")
     parser.add_argument("--filter", default="")
     args = parser.parse_args()
     start = time.perf_counter()

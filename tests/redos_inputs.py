@@ -48,6 +48,9 @@ def _patterns_in(value) -> Iterator[re.Pattern]:
                 yield item
 
 
+#: wall-clock seconds (per second of CPU budget) a worker may stay silent before it is killed
+HANG_GUARD = 30
+
 _WORD = re.compile(r"[A-Za-z0-9_]{2,}")
 _BASE = " \t\n\r/-_.=:$@{}()[]\"'`\\,;|&*+?!#%~<>aA0zZ9"
 
@@ -82,59 +85,82 @@ def adversarial(pattern: re.Pattern, size: int, thorough: bool = True) -> Iterat
             yield f"{word!r} + {pad!r}*n", word + pad * size + "\x00"
 
 
-def _worker(jobs, results, size: int, thorough: bool) -> None:
+class _OverBudget(Exception):
+    pass
+
+
+def _over_budget(signum, frame):
+    raise _OverBudget
+
+
+def _worker(jobs, results, size: int, thorough: bool, budget: float) -> None:
+    """Runs each pattern on its inputs with ``budget`` CPU seconds for all of them (a virtual
+    timer: time spent waiting for a busy machine's CPU does not count; ``re`` checks for
+    signals while it matches, so a backtracking search is stopped)."""
+    import signal
+
+    signal.signal(signal.SIGVTALRM, _over_budget)
     by_label = dict(patterns())
     while True:
         label = jobs.get()
         if label is None:
             return
         pattern = by_label[label]
-        worst, worst_input = 0.0, ""
-        for description, text in adversarial(pattern, size, thorough):
-            if isinstance(pattern.pattern, bytes):
-                text = text.encode("utf-8", "surrogatepass")
-            results.put(("start", label, description))
-            start = time.perf_counter()
-            pattern.search(text)
-            elapsed = time.perf_counter() - start
-            if elapsed > worst:
-                worst, worst_input = elapsed, description
+        worst, worst_input, description = 0.0, "", ""
+        signal.setitimer(signal.ITIMER_VIRTUAL, budget)
+        try:
+            for description, text in adversarial(pattern, size, thorough):
+                if isinstance(pattern.pattern, bytes):
+                    text = text.encode("utf-8", "surrogatepass")
+                results.put(("start", label, description))
+                start = time.process_time()
+                pattern.search(text)
+                elapsed = time.process_time() - start
+                if elapsed > worst:
+                    worst, worst_input = elapsed, description
+        except _OverBudget:
+            results.put(("over", label, description))
+            continue
+        finally:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         results.put(("done", label, (worst, worst_input)))
 
 
 def probe(size: int, budget: float, only: str = "", thorough: bool = True,
           skip: frozenset[str] = frozenset()) -> tuple[list, list]:
     """Run every pattern (whose label contains ``only``, not in ``skip``) on its inputs in a
-    worker process; returns (offenders: (label, input) over ``budget`` seconds, timings:
-    (worst seconds, label, input) of the others, slowest first)."""
+    worker process; returns (offenders: (label, input) over ``budget`` CPU seconds for all its
+    inputs, timings: (worst CPU seconds, label, input) of the others, slowest first).  A worker
+    silent for :data:`HANG_GUARD` wall-clock seconds per budget second is killed (a match
+    that never checks for signals), and its pattern counted as an offender."""
     labels = [label for label, _ in patterns() if only in label and label not in skip]
     offenders, timings = [], []
     ctx = mp.get_context("fork")
     pending = list(labels)
     while pending:
         jobs, results = ctx.Queue(), ctx.Queue()
-        worker = ctx.Process(target=_worker, args=(jobs, results, size, thorough), daemon=True)
+        worker = ctx.Process(target=_worker, args=(jobs, results, size, thorough, budget), daemon=True)
         worker.start()
         for label in pending:
             jobs.put(label)
         jobs.put(None)
-        current, started = None, time.perf_counter()
+        current, heard = None, time.monotonic()
         while True:
             try:
                 kind, label, detail = results.get(timeout=0.2)
+                heard = time.monotonic()
             except Exception:  # noqa: BLE001 - queue.Empty
                 kind = None
-            now = time.perf_counter()
             if kind == "start":
-                if label != (current[0] if current else None):
-                    started = now
                 current = (label, detail)
-            elif kind == "done":
-                timings.append((detail[0], label, detail[1]))
+            elif kind in ("done", "over"):
+                if kind == "done":
+                    timings.append((detail[0], label, detail[1]))
+                else:
+                    offenders.append((label, detail))
                 pending.remove(label)
                 current = None
-                started = now
-            if current is not None and now - started > budget:
+            if current is not None and time.monotonic() - heard > budget * HANG_GUARD:
                 worker.kill()
                 worker.join()
                 offenders.append((current[0], current[1]))

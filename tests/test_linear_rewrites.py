@@ -20,6 +20,7 @@ from auditui.checks.models.source import _BLANKS, _FALLBACK_OP
 from auditui.checks.models.users import _DROP_RE
 from auditui.checks.models.vendored import split_chart_version
 from auditui.checks.models.workflow import publishes_package
+from helpers import assert_linear
 
 CASES = 20_000
 
@@ -117,3 +118,10 @@ def test_the_union_of_token_formats(seed):
         return lambda text: [m.span() for m in pattern.finditer(text)]
 
     assert _differences(seed, pieces, spans(old), spans(secrets.ANY_TOKEN), most=5) == []
+
+
+def test_the_growth_check_tells_quadratic_from_linear():
+    quadratic = re.compile(r"\s*x")  # rescans every run of blanks from each of its characters
+    assert_linear(lambda text: quadratic.search(text.replace(" ", "y")), lambda n: " " * n + "!", 5_000, "linear")
+    with pytest.raises(AssertionError, match="worse than linear"):
+        assert_linear(lambda text: quadratic.search(text), lambda n: " " * n + "!", 5_000, "quadratic")
