@@ -10,6 +10,11 @@ after rewriting one manifest with a real change (a replica count), alternating t
 contents so every update re-parses and re-checks.  Peak RSS comes from the child's
 ``ru_maxrss``.
 
+Each synthetic corpus also holds a Terraform tree (``--tf-share``, 10 % of the files by default):
+modules of RDS, security groups, buckets and IAM policies called from per-environment roots with
+backends and variable files (:func:`make_terraform`).  ``update()`` is also timed on one module
+file that several roots call (every caller's configuration is re-judged), and on a variable file.
+
 Targets on the 2-core reference machine: cold scan of 2k files < 1.5 s and of the
 k8s corpus < 2 s; update() of one file < 20 ms median, independent of repo size;
 peak RSS < 300 MB at 20k files.
@@ -65,12 +70,128 @@ def pick_manifest(root: Path) -> Path:
     raise SystemExit(f"no Kubernetes manifest with replicas in {root}")
 
 
-def time_updates(root: Path, runs: int) -> list[float]:
+_TF_ENVS = ("production", "staging", "dev", "eu-production", "us-production", "sandbox")
+
+_TF_MODULE = """\
+resource "aws_db_instance" "this" {{
+  identifier              = "${{var.name}}-db"
+  engine                  = "postgres"
+  instance_class          = var.instance_class
+  password                = var.db_password
+  storage_encrypted       = true
+  multi_az                = var.multi_az
+  backup_retention_period = var.retention
+  deletion_protection     = var.multi_az
+  publicly_accessible     = false
+  tags                    = merge(local.tags, {{ Component = "{i}" }})
+}}
+
+resource "aws_security_group" "this" {{
+  name = "${{var.name}}-sg"
+  dynamic "ingress" {{
+    for_each = var.ports
+    content {{
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = var.cidrs
+    }}
+  }}
+}}
+
+resource "aws_s3_bucket" "this" {{
+  bucket = "${{var.name}}-{i}"
+}}
+
+resource "aws_s3_bucket_public_access_block" "this" {{
+  bucket                  = aws_s3_bucket.this.id
+  block_public_acls       = true
+  ignore_public_acls      = true
+  block_public_policy     = true
+  restrict_public_buckets = true
+}}
+
+resource "aws_s3_bucket_policy" "this" {{
+  bucket = aws_s3_bucket.this.id
+  policy = jsonencode({{
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = var.readers }}, Action = "s3:GetObject",
+                   Resource = "${{aws_s3_bucket.this.arn}}/*" }}]
+  }})
+}}
+
+resource "aws_iam_policy" "this" {{
+  name   = "${{var.name}}-{i}"
+  policy = data.aws_iam_policy_document.this.json
+}}
+
+data "aws_iam_policy_document" "this" {{
+  statement {{
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${{aws_s3_bucket.this.arn}}/*"]
+  }}
+}}
+
+locals {{
+  tags = {{ Module = "m{i}", Name = var.name }}
+}}
+"""
+
+_TF_VARIABLES = """\
+variable "name" {{ type = string }}
+variable "instance_class" {{ default = "db.t3.medium" }}
+variable "db_password" {{
+  type      = string
+  sensitive = true
+}}
+variable "multi_az" {{ default = true }}
+variable "retention" {{ default = 7 }}
+variable "ports" {{ default = [443, {port}] }}
+variable "cidrs" {{ default = ["10.0.0.0/8"] }}
+variable "readers" {{ default = [] }}
+"""
+
+
+def make_terraform(root: Path, files: int) -> list[Path]:
+    """A Terraform tree of about ``files`` files under ``root/infra``: modules of four files
+    called from per-environment roots (each root calls up to 20 modules)."""
+    modules = max(1, (files * 4 // 5) // 3)
+    envs = max(1, min(len(_TF_ENVS), (files - modules * 3) // 2)) if files > 3 else 1
+    base = root / "infra"
+    for i in range(modules):
+        folder = base / "modules" / f"m{i}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "main.tf").write_text(_TF_MODULE.format(i=i), encoding="utf-8")
+        (folder / "variables.tf").write_text(_TF_VARIABLES.format(port=8000 + i % 100), encoding="utf-8")
+        (folder / "outputs.tf").write_text('output "endpoint" {\n  value = aws_db_instance.this.address\n}\n',
+                                           encoding="utf-8")
+    written = []
+    for e in range(envs):
+        env = _TF_ENVS[e % len(_TF_ENVS)]
+        folder = base / "envs" / f"{env}-{e}"
+        folder.mkdir(parents=True, exist_ok=True)
+        calls = ['terraform {\n  backend "s3" {\n    bucket         = "state"\n    key            = "' + env +
+                 '"\n    dynamodb_table = "locks"\n    encrypt        = true\n  }\n}\n']
+        for i in range(e, modules, max(1, modules // 20)):
+            calls.append(f'module "m{i}" {{\n  source      = "../../modules/m{i}"\n  name        = "{env}-m{i}"\n'
+                         f'  db_password = var.db_password\n  multi_az    = var.multi_az\n}}\n')
+        calls.append('variable "db_password" {\n  sensitive = true\n}\nvariable "multi_az" {\n  default = true\n}\n')
+        (folder / "main.tf").write_text("".join(calls), encoding="utf-8")
+        (folder / "terraform.tfvars").write_text(f'multi_az = {"true" if "production" in env else "false"}\n',
+                                                 encoding="utf-8")
+        written.append(folder / "terraform.tfvars")
+    return [base / "modules" / "m0" / "main.tf"] + written[:1]
+
+
+def time_updates(root: Path, runs: int, target: Path | None = None) -> list[float]:
     from auditui.checks.engine import Engine
 
-    target = pick_manifest(root)
+    target = target or pick_manifest(root)
     original = target.read_text(encoding="utf-8")
-    variants = [original.replace("replicas:", "replicas: 7 #", 1), original]
+    if target.suffix in (".tf", ".tfvars"):
+        changed = original.replace("db.t3.medium", "db.t3.large").replace("= true", "= false", 1)
+        variants = [changed if changed != original else original + "\n# changed\n", original]
+    else:
+        variants = [original.replace("replicas:", "replicas: 7 #", 1), original]
     engine = Engine(root)
     engine.scan()
     times = []
@@ -114,14 +235,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="cold scans per corpus")
     parser.add_argument("--updates", type=int, default=50, help="update() calls per corpus")
     parser.add_argument("--no-k8s", action="store_true", help="skip the real-world k8s corpus")
+    parser.add_argument("--tf-share", type=float, default=0.1, help="share of each corpus written as Terraform")
     args = parser.parse_args()
     sys.path.insert(0, str(PROJECT))
     rows = []
     with tempfile.TemporaryDirectory(prefix="auditui-bench-") as tmp:
         for size in [int(s) for s in args.sizes.split(",") if s]:
             root = make_corpus(size, Path(tmp))
+            tf_targets = make_terraform(root, int(size * args.tf_share)) if args.tf_share > 0 else []
             scans = [cold_scan(root) for _ in range(args.runs)]
             rows.append(report(f"synthetic-{size}", scans, time_updates(root, args.updates)))
+            for target in tf_targets:
+                label = f"synthetic-{size} update {target.relative_to(root)}"
+                rows.append(report(label, scans, time_updates(root, args.updates, target)))
         if not args.no_k8s and K8S_CORPUS.is_dir():
             scans = [cold_scan(K8S_CORPUS) for _ in range(args.runs)]
             rows.append(report("shared/corpora/k8s", scans, None))

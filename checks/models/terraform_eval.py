@@ -45,6 +45,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 from .base import FileKind
@@ -179,6 +180,7 @@ class Environment:
     reason: str = ""
 
 
+@lru_cache(maxsize=8192)
 def environment_of(path: str) -> Environment:
     """The environment a path (a variable file, a caller, a module directory) belongs to.
 
@@ -304,12 +306,34 @@ def _file_data(index, path: str) -> TfFileData | None:
     return None
 
 
+#: modules built from the same file records are the same module: a small memo keyed by the
+#: records' identities (each entry keeps its records alive, so an id is never reused under it)
+_MODULE_MEMO: dict[tuple, Module] = {}
+_MODULE_MEMO_SIZE = 512
+
+
 def load_module(index, directory: str) -> Module:
-    module = Module(directory)
+    """The module of a directory, read through the index (every file's facts are read, so the
+    engine knows what a check depends on); built once per set of file records."""
+    files = []
     for path in layout(index).tf_by_dir.get(directory, ()):
         data = _file_data(index, path)
-        if data is None:
-            continue
+        if data is not None:
+            files.append((path, data))
+    key = (directory, tuple((path, id(data)) for path, data in files))
+    found = _MODULE_MEMO.get(key)
+    if found is not None:
+        return found
+    module = _build_module(directory, files)
+    if len(_MODULE_MEMO) >= _MODULE_MEMO_SIZE:
+        _MODULE_MEMO.pop(next(iter(_MODULE_MEMO)))
+    _MODULE_MEMO[key] = module
+    return module
+
+
+def _build_module(directory: str, files: list) -> Module:
+    module = Module(directory)
+    for path, data in files:
         module.files.append((path, data))
         module.root = module.root or bool(data.root)
         for block in data.blocks or ():

@@ -90,7 +90,8 @@ def report(
     every configuration but production deployments.
     """
     if production_only:
-        hits = [h for h in hits if h.node.config.production and not _named_non_production(h.node)]
+        hits = [h for h in hits if h.node.config.production and not _named_non_production(h.node)
+                and not _workspace_default(scope, h)]
     if not hits:
         return None
     level = severity if severity is not None else check.severity
@@ -118,6 +119,21 @@ def report(
     return check.finding(position(resource, first), resource=resource.address, message=text,
                          evidence=evidence if evidence is not None else first.detail, severity=level,
                          symbol=symbol)
+
+
+def workspace_variables(scope: Scope) -> bool:
+    """The module is applied by HCP Terraform / Terraform Enterprise (a ``cloud`` block or the
+    ``remote`` backend): its workspaces set variables outside the repository."""
+    for _path, block in scope.module.terraform:
+        for inner in block.blocks:
+            if inner.type == "cloud" or (inner.type == "backend" and inner.label == "remote"):
+                return True
+    return False
+
+
+def _workspace_default(scope: Scope, hit: Hit) -> bool:
+    """The value is only a variable's default in a module whose workspaces may set it."""
+    return bool(hit.origin) and all("defaults to it" in o for o in hit.origin) and workspace_variables(scope)
 
 
 def _named_non_production(node: Node) -> bool:
