@@ -209,3 +209,15 @@ def test_sh017_severity_follows_what_is_made_public():
         ("bad-leaks", 17): Severity.INFO,                                     # a bucket opened: a site?
         ("bad-site", 12): Severity.LOW,                                       # behind CloudFront
     }
+
+
+# -- SH010: how the script was fetched sets the severity -------------------------------------
+
+
+def test_sh010_https_is_a_pinning_gap_plain_http_or_no_checks_is_high():
+    root = Path(__file__).parent / "fixtures" / "shell" / "curl-pipe-shell"
+    found = {f.line: f.severity for f in scan(root, "SH010") if f.path == "bad.sh"}
+    assert found[4] == Severity.MEDIUM and found[12] == Severity.MEDIUM  # https, piped or saved first
+    assert found[25] == Severity.HIGH and found[26] == Severity.HIGH and found[28] == Severity.HIGH
+    workflow = {f.line: f.severity for f in scan(root / "bad-workflow", "SH010")}
+    assert workflow[11] == Severity.HIGH  # an address from a variable: nothing to tell
