@@ -221,3 +221,29 @@ def test_sh010_https_is_a_pinning_gap_plain_http_or_no_checks_is_high():
     assert found[25] == Severity.HIGH and found[26] == Severity.HIGH and found[28] == Severity.HIGH
     workflow = {f.line: f.severity for f in scan(root / "bad-workflow", "SH010")}
     assert workflow[11] == Severity.HIGH  # an address from a variable: nothing to tell
+
+
+def test_gha003_repository_dispatch_is_not_an_outsider_trigger(tmp_path):
+    # repository_dispatch needs a token with write access: a maintainer or another repository's
+    # release starts it, not an outsider (as in frappe_docker's stable build)
+    text = """on:
+  pull_request:
+  push:
+  repository_dispatch:
+permissions:
+  contents: read
+  packages: write
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: make test
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: docker push ghcr.io/org/app:1
+"""
+    [finding] = scan(workflow_repo(tmp_path, text), "GHA003")
+    assert finding.severity == Severity.MEDIUM and "outsiders" not in finding.message
+    [finding] = scan(workflow_repo(tmp_path / "comment", text.replace("repository_dispatch", "issue_comment")), "GHA003")
+    assert finding.severity == Severity.HIGH and "issue_comment, which outsiders can trigger" in finding.message

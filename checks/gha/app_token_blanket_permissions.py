@@ -50,7 +50,7 @@ _ACTIONS = {
 
 @CHECK.on(Workflow)
 def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
-    untrusted = sorted(wf.privileged_triggers)
+    untrusted = sorted(wf.outsider_triggers)
     seen: set[int] = set()
     for job in wf.jobs:
         for step in job.steps:

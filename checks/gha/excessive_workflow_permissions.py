@@ -100,7 +100,7 @@ def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
     maintainer starts (schedule, workflow_dispatch).
     """
     writes = top.writes
-    untrusted = sorted(wf.privileged_triggers)
+    untrusted = sorted(wf.outsider_triggers)
     many = len(writes) >= _MANY
     quiet = bool(wf.triggers) and wf.triggers <= _QUIET_TRIGGERS
     used = {job.id: token_scopes_used(job) for job in inheriting}

@@ -55,6 +55,10 @@ EXPR_RE = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 #: (issue_comment, the usual "/ok-to-test" trigger) and the dispatch such a comment
 #: command sends on (repository_dispatch, whose payload names the pull request)
 PRIVILEGED_EVENTS = frozenset({"pull_request_target", "workflow_run", "issue_comment", "repository_dispatch"})
+#: of those, the events an outsider can start by themselves: ``repository_dispatch`` needs a
+#: token with write access to the repository (a maintainer, a bot or another repository's
+#: release workflow), so it only carries an outsider's data when a relay sends it on
+OUTSIDER_EVENTS = PRIVILEGED_EVENTS - {"repository_dispatch"}
 
 
 # -- expressions -----------------------------------------------------------------
@@ -942,6 +946,11 @@ class Workflow(AtDoc):
     @property
     def privileged_triggers(self) -> frozenset[str]:
         return self.triggers & PRIVILEGED_EVENTS
+
+    @property
+    def outsider_triggers(self) -> frozenset[str]:
+        """The triggers an outsider can start by themselves (see :data:`OUTSIDER_EVENTS`)."""
+        return self.triggers & OUTSIDER_EVENTS
 
     @property
     def reusable_only(self) -> bool:
