@@ -247,3 +247,10 @@ jobs:
     assert finding.severity == Severity.MEDIUM and "outsiders" not in finding.message
     [finding] = scan(workflow_repo(tmp_path / "comment", text.replace("repository_dispatch", "issue_comment")), "GHA003")
     assert finding.severity == Severity.HIGH and "issue_comment, which outsiders can trigger" in finding.message
+
+
+def test_a_workflow_permission_scope_is_not_redacted():
+    from auditui.checks.models.secrets import scrub
+
+    assert scrub("`id-token: write` at the workflow level") == "`id-token: write` at the workflow level"
+    assert "eyJhbGciOiJSUzI1NiJ9" not in scrub("id-token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJlLXZhbHVl")

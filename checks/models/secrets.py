@@ -944,11 +944,17 @@ _ASSIGNMENT = re.compile(
 _SHELL_WORD = re.compile(r"\"[^\"\n]{0,1000}\"|'[^'\n]{0,1000}'|[^\s\"']{1,1000}[\"']?")
 
 
+#: the levels of a GitHub Actions ``permissions:`` scope
+_PERMISSION_LEVELS = frozenset(("read", "write", "none"))
+
+
 @lru_cache(maxsize=4096)
 def _maskable(name: str, value: str) -> bool:
     """Should the value of ``name`` be hidden in text shown to a user?"""
     if value.startswith("#") or secret_name_strength(name) == 0:
         return False  # `token: # comment` holds nothing
+    if name.lower() == "id-token" and (value.split() or [""])[0].lower().strip("`.,;)\"'") in _PERMISSION_LEVELS:
+        return False  # a workflow's `permissions: {id-token: write}`: a scope and its level
     verdict = classify(name, value, where="text")
     return verdict.is_secret or verdict.kind in ("placeholder", "setting", "name", "document")
 
