@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditui.checks.api import Severity
+from auditui.checks.config import Config
 from auditui.checks.engine import Engine
 from helpers import write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gha"
 
 
-def scan(root: Path, code: str) -> list:
-    engine = Engine(root)
+def scan(root: Path, code: str, persona: str | None = None) -> list:
+    engine = Engine(root, Config(persona=persona)) if persona else Engine(root)
     engine.scan()
     assert engine.check_errors == []
     return sorted((f for f in engine.findings if f.code == code), key=lambda f: (f.path, f.line or 0))
@@ -202,13 +203,16 @@ def test_dkr009_single_stage_arg_before_a_run_is_medium(tmp_path):
 def test_sh017_severity_follows_what_is_made_public():
     root = Path(__file__).parent / "fixtures" / "shell" / "public-read-upload"
     # each fixture scanned as a repository, so its workflows are production's
-    found = {(name, f.line): f.severity for name in ("bad-leaks", "bad-site") for f in scan(root / name, "SH017")}
+    found = {(name, f.line): f.severity for name in ("bad-leaks", "bad-site")
+             for f in scan(root / name, "SH017", persona="auditor")}
     assert found == {
         ("bad-leaks", 14): Severity.HIGH, ("bad-leaks", 15): Severity.HIGH,   # a dump, an env file
         ("bad-leaks", 16): Severity.MEDIUM,                                   # the whole workspace
         ("bad-leaks", 17): Severity.INFO,                                     # a bucket opened: a site?
         ("bad-site", 12): Severity.LOW,                                       # behind CloudFront
     }
+    # the default persona hides the information-only public site
+    assert [f.line for f in scan(root / "bad-leaks", "SH017")] == [14, 15, 16]
 
 
 # -- SH010: how the script was fetched sets the severity -------------------------------------
