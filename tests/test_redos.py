@@ -21,13 +21,6 @@ BUDGET = 2.0
 
 #: label -> owner: offenders on 20 KB inputs (benchmarks/redos.py --size 20000 --budget 3)
 KNOWN = {
-    "models.shell:_VAR_REF_RE": "shell",
-    "models.shell_hosts:_FLAG_RE": "shell",
-    "models.shell_hosts:_KEYWORD_RE": "shell",
-    "models.shell_reader:_ESCAPE_RE": "shell",
-    "shell.git_reset_rollback:_ROLLBACK_REF_RE": "shell",
-    "shell.secret_generated_at_deploy:_GENERATOR_RE": "shell",
-    "shell.secret_generated_at_deploy:_SECRET_NAME_RE": "shell",
     "shell.ssh_host_key_checking_disabled:_DISABLED_RE": "shell",
 }
 

@@ -30,8 +30,10 @@ __all__ = ["Piece", "embedded_script", "dockerfile_shells", "workflow_shells", "
 #: (text, first host line, scope, masked text or None, via)
 Piece = tuple[str, int, tuple, "str | None", str]
 
-_KEYWORD_RE = re.compile(r"[ \t]*[A-Za-z]+")
-_FLAG_RE = re.compile(r"(?:[ \t]|\\\n)*--[A-Za-z][\w-]*(?:=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\\])*)?")
+_KEYWORD_RE = re.compile(r"[A-Za-z]+")
+#: a ``RUN`` flag (``--mount=type=cache,target=/x``); blanks before it are skipped by code, so
+#: the pattern starts with a literal and stays linear however it is searched
+_FLAG_RE = re.compile(r"--[A-Za-z][\w-]*(?:=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\\])*)?")
 
 
 def read_pieces(pieces: Iterable[Piece], seen: Counter, notices: list[str] | None, owner: str) -> list[Command]:
@@ -85,15 +87,27 @@ def run_pieces(instr: Any, source: list[str]) -> list[tuple[str, int]]:
     if not lines:
         return []
     text = "\n".join(_dropped_as_continuation(line) if index else line for index, line in enumerate(lines))
-    head = _KEYWORD_RE.match(text)
+    head = _KEYWORD_RE.match(text, _skip_blanks(text, 0, continuations=False))
     pos = head.end() if head else 0
     while True:  # leading --mount=... --network=... flags, possibly on continuation lines
-        flag = _FLAG_RE.match(text, pos)
-        if not flag or flag.end() == pos:
+        flag = _FLAG_RE.match(text, _skip_blanks(text, pos))
+        if not flag:
             break
         pos = flag.end()
     blank = "".join(c if c == "\n" else " " for c in text[:pos])
     return [(blank + text[pos:], instr.line)]
+
+
+def _skip_blanks(text: str, pos: int, continuations: bool = True) -> int:
+    """The position after the spaces, tabs (and, with ``continuations``, backslash-newlines) at ``pos``."""
+    while pos < len(text):
+        if text[pos] in " \t":
+            pos += 1
+        elif continuations and text.startswith("\\\n", pos):
+            pos += 2
+        else:
+            break
+    return pos
 
 
 def _dropped_as_continuation(line: str) -> str:

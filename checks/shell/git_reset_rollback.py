@@ -36,8 +36,22 @@ CHECK = Check(
 )
 
 _UPSTREAM_RE = re.compile(r"^(origin|upstream)/|^FETCH_HEAD$|@\{u(pstream)?\}$|^HEAD$")
-_ROLLBACK_REF_RE = re.compile(r"^HEAD[~^@]|^ORIG_HEAD$|@\{\d+\}$|^[0-9a-f]{7,40}$|(PREV|OLD|LAST|ROLLBACK|BACK|GOOD)", re.IGNORECASE)
+_COMMIT_RE = re.compile(r"[0-9a-f]{7,40}", re.IGNORECASE)
+#: words in a ref or variable name that say "the previous release" (`$PREV_SHA`, `last-good`)
+_ROLLBACK_MARKS = ("PREV", "OLD", "LAST", "ROLLBACK", "BACK", "GOOD")
 _ROLLBACK_WORDS = {"rollback", "revert", "undo", "restore", "previous"}
+
+
+def _rollback_ref(ref: str) -> bool:
+    """Does the ref name an older commit: `HEAD~1`, `ORIG_HEAD`, `main@{2}`, a commit hash,
+    or a name that says so (`$PREVIOUS_SHA`, `last-good`)?  Plain string tests: linear."""
+    upper = ref.upper()
+    if upper[:5] in ("HEAD~", "HEAD^", "HEAD@") or upper == "ORIG_HEAD":
+        return True
+    at = ref.rfind("@{")
+    if at >= 0 and ref.endswith("}") and ref[at + 2:-1].isdecimal():
+        return True
+    return bool(_COMMIT_RE.fullmatch(ref)) or any(mark in upper for mark in _ROLLBACK_MARKS)
 
 
 def _ref(argv: tuple[str, ...], verb: str) -> str | None:
@@ -65,11 +79,11 @@ def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
         if verb == "reset":
             if "--hard" not in argv:
                 continue
-            rollback = named_rollback or bool(_ROLLBACK_REF_RE.search(ref))
+            rollback = named_rollback or _rollback_ref(ref)
         else:
             if verb == "switch" and "--detach" not in argv:
                 continue
-            rollback = bool(_ROLLBACK_REF_RE.search(ref)) or (named_rollback and ref.startswith("$"))
+            rollback = _rollback_ref(ref) or (named_rollback and ref.startswith("$"))
         if not rollback:
             continue
         after = [s for _, s in flat[index + 1:]]

@@ -34,11 +34,14 @@ CHECK = Check(
     ),
 )
 
-_GENERATOR_RE = re.compile(
-    r"openssl\s+rand|/dev/u?random|\bpwgen\b|\buuidgen\b|secrets\.token|os\.urandom|randomBytes|random/uuid|"
-    r"gen-random|\bmkpasswd\b|\bapg\b|\$RANDOM|token_hex|token_urlsafe|SecureRandom"
-)
-_SECRET_NAME_RE = re.compile(r"(SECRET|TOKEN|PASSWORD|PASSWD|PASS\b|_PASS|PWD|SALT|PEPPER|JWT|HMAC|SIGNING|CREDENTIAL|PRIVATE|(^|_)KEY($|_|S))", re.IGNORECASE)
+#: generators found as plain substrings (`/dev/urandom`, `secrets.token_hex`, `$RANDOM`)
+_GENERATORS = ("/dev/random", "/dev/urandom", "secrets.token", "os.urandom", "randomBytes", "random/uuid",
+               "gen-random", "$RANDOM", "token_hex", "token_urlsafe", "SecureRandom")
+#: generators that are whole words, or `openssl rand`; every branch starts with a distinct literal
+_GENERATOR_RE = re.compile(r"openssl\s+rand|\b(?:pwgen|uuidgen|mkpasswd|apg)\b")
+#: parts of a variable name that make it a secret (substrings of the upper-cased name)
+_SECRET_PARTS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "_PASS", "PWD", "SALT", "PEPPER", "JWT", "HMAC",
+                 "SIGNING", "CREDENTIAL", "PRIVATE")
 _NOT_SECRET_RE = re.compile(r"(^|_)(ID|NONCE|REQUEST|RUN|TMP|TEMP|SUFFIX|NAME|TAG|PORT|BUILD|VERSION|FILE|PATH|DIR|LENGTH|LEN|SIZE)($|_)", re.IGNORECASE)
 _ASSIGN_RE = re.compile(r"(?:^|[\s\"'{:=])([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]|=)")
 #: one-time scripts where generating a secret (once) is their job
@@ -46,14 +49,31 @@ _SETUP_WORDS = {"setup", "bootstrap", "install", "init", "generate", "gen", "key
                 "test", "tests", "dev", "local", "ci", "e2e", "example", "examples", "fixtures"}
 
 
+def _generator_at(word: str) -> int:
+    """Where the first random generator in the word starts; -1 when there is none."""
+    starts = [at for at in (word.find(needle) for needle in _GENERATORS) if at >= 0]
+    match = _GENERATOR_RE.search(word)
+    if match is not None:
+        starts.append(match.start())
+    return min(starts, default=-1)
+
+
+def _names_a_secret(name: str) -> bool:
+    """JWT_SECRET, DB_PASS, API_KEY, SIGNING_KEYS; not KEYBOARD or MONKEY."""
+    upper = name.upper()
+    if upper.endswith("PASS") or any(part in upper for part in _SECRET_PARTS):
+        return True
+    return any(part == "KEY" or part.startswith("KEYS") for part in upper.split("_"))
+
+
 def _secret_name(word: str) -> str | None:
     """The secret-looking variable a word assigns/defaults from a generator, if any."""
-    gen = _GENERATOR_RE.search(word)
-    if gen is None:
+    gen = _generator_at(word)
+    if gen < 0:
         return None
-    for match in _ASSIGN_RE.finditer(word[:gen.start()]):
+    for match in _ASSIGN_RE.finditer(word[:gen]):
         name = match.group(1)
-        if _SECRET_NAME_RE.search(name) and not _NOT_SECRET_RE.search(name):
+        if _names_a_secret(name) and not _NOT_SECRET_RE.search(name):
             return name
     return None
 
