@@ -151,6 +151,8 @@ class _Ctx:
     context_of: ContextOf
     #: production data stores (names), for the backups verdict
     stores: list[str] = field(default_factory=list)
+    #: readiness area id -> mark (PASS, PARTIAL, FAIL, N/A), when the caller gave the checklist
+    marks: dict[str, str] = field(default_factory=dict)
 
     def item(self, area: str, kind: str, name: object, path: str, line: int | None = None, **kw) -> Item:
         where = self.context_of(path) if path and path != "." else FileContext(Context.PRODUCTION)
@@ -877,6 +879,7 @@ def _j_observability(prod, tags, ctx, nothing, unseen_clause) -> Verdict:
 
 def _j_secrets(prod, tags, ctx, nothing, unseen_clause) -> Verdict:
     plain = [i for i in prod if i.tag == "plain"]
+    flagged = ctx.marks.get("secrets") in ("FAIL", "PARTIAL")
     if "manager" in tags:
         if plain:
             return Maturity.PARTIAL, (f"{_short(sorted({i.kind for i in prod if i.tag == 'manager'}), 3)}, "
@@ -884,12 +887,14 @@ def _j_secrets(prod, tags, ctx, nothing, unseen_clause) -> Verdict:
         return Maturity.PRESENT, _short(sorted({i.kind for i in prod if i.tag == "manager"}), 3)
     if plain:
         return Maturity.ABSENT, f"no secret manager; secrets live in git ({plain[0].location})"
+    if flagged:
+        return Maturity.ABSENT, ("no secret manager, and the secret checks find secrets written in the repository "
+                                 f"(Secrets management {ctx.marks['secrets']})")
     if nothing is not None:
         return Maturity.NOT_VERIFIED, "no secret manager in the files auditui reads" + unseen_clause
     if ctx.index.has(COMPOSE_SERVICE) or any(ctx.index.has(f"k8s:{k}") for k in _WORKLOAD_KINDS):
-        # nothing in git either: the secrets come from somewhere auditui does not see
-        return Maturity.NOT_VERIFIED, ("no secret manager (Sealed Secrets, External Secrets, SOPS, Vault) and no "
-                                       "secret values in the repository: they are provided from outside it")
+        return Maturity.NOT_VERIFIED, ("no secret manager (Sealed Secrets, External Secrets, SOPS, Vault) in the files "
+                                       "auditui reads: how secrets reach the services is decided outside them")
     return Maturity.NA, "no services"
 
 
@@ -961,6 +966,7 @@ def build(index: RepoIndex, context_of: ContextOf | None = None, checklist: Iter
     marks = {}
     if checklist is not None:
         marks = {c.area.id: ReadinessMark(c.area.id, c.area.title, c.mark.value) for c in checklist}
+    ctx.marks = {area_id: mark.mark for area_id, mark in marks.items()}
     modules = _remote_modules(index) + _unread_iac(index)
     areas = []
     for spec in AREA_SPECS:

@@ -37,6 +37,7 @@ class FindingsScreen(Screen):
         Binding("question_mark", "app.help", "Help", tooltip="Every key, grouped"),
         Binding("c", "app.checklists", "Checklists", tooltip="Production readiness and the PR reviewer checklist"),
         Binding("f", "app.files", "Files", tooltip="The audited files as a tree"),
+        Binding("i", "app.inventory", "Inventory", tooltip="What the repository runs, area by area"),
         Binding("slash", "filter", "Filter", tooltip="Filter the findings by text"),
         Binding("a", "accept", "Accept", tooltip="Accept the risk of this finding, or of the selected ones "
                                                  "(a reason is required)"),

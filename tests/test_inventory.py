@@ -324,3 +324,14 @@ def test_iac_without_a_reader_is_named_as_unread(tmp_path):
     assert names(inv, "iac") == {"(repository root)"}
     stores = inv.area("datastores")
     assert stores.maturity is Maturity.NOT_VERIFIED and stores.unseen == ("pulumi at the root",)
+
+
+def test_secrets_the_checks_find_are_no_secret_free_repository(tmp_path):
+    write(tmp_path, "docker-compose.yml", "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                                          "      POSTGRES_PASSWORD: Xk2pQ9vLm4TzR8wN\n")
+    inv = build(tmp_path)
+    assert inv.area("secrets").maturity is Maturity.ABSENT
+    assert "secret checks find secrets" in inv.area("secrets").why
+    write(tmp_path, "docker-compose.yml", "services:\n  db:\n    image: postgres:16\n    environment:\n"
+                                          "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n")
+    assert build(tmp_path).area("secrets").maturity is Maturity.NOT_VERIFIED  # provided from outside the files

@@ -83,6 +83,8 @@ class AuditApp(App[int]):
         Binding("c", "checklists", "Checklists", id="auditui.checklists",
                 tooltip="Production readiness and the PR reviewer checklist"),
         Binding("f", "files", "Files", id="auditui.files", tooltip="The audited files as a tree"),
+        Binding("i", "inventory", "Inventory", id="auditui.inventory",
+                tooltip="What the repository runs, area by area, with a maturity verdict"),
         Binding("r", "rescan", "Rescan", id="auditui.rescan", tooltip="Re-read every file from scratch"),
         Binding("e", "export", "Export", id="auditui.export",
                 tooltip=f"Write the audit report (the one 'auditui report' prints) to {REPORT_NAME}"),
@@ -456,6 +458,7 @@ class AuditApp(App[int]):
                 self.call_after_refresh(self._update_readiness)
         self.updates_applied += 1
         self.timings["last_update"] = time.perf_counter()
+        self._refresh_screens("facts_changed")  # what files say changed, even with no finding changed
         self._kick()
 
     @staticmethod
@@ -741,6 +744,14 @@ class AuditApp(App[int]):
         self._pop_to_base()
         self.push_screen(FilesScreen())
 
+    def action_inventory(self) -> None:
+        from .screens.inventory import InventoryScreen
+
+        if isinstance(self.screen, InventoryScreen):
+            return
+        self._pop_to_base()
+        self.push_screen(InventoryScreen())
+
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 1:  # the findings screen is the default screen
             self.pop_screen()
@@ -862,6 +873,7 @@ class AuditApp(App[int]):
     def binding_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
         from .screens.checklists import ChecklistsScreen
         from .screens.files import FilesScreen
+        from .screens.inventory import InventoryScreen
         from .screens.modals import _FormModal
         from .screens.resolved import ResolvedScreen
         from .widgets.findings_list import FindingsList
@@ -887,6 +899,7 @@ class AuditApp(App[int]):
                                ("home end gg G", "First / last finding")] + rows(FindingsList.BINDINGS, moves)),
             ("Checklists", rows(ChecklistsScreen.BINDINGS)),
             ("Files", rows(FilesScreen.BINDINGS)),
+            ("Inventory", rows(InventoryScreen.BINDINGS)),
             ("Resolved triage", rows(ResolvedScreen.BINDINGS)),
             ("Forms", rows(_FormModal.BINDINGS) + [("enter", "Save"), ("tab", "Next field")]),
         ]
@@ -913,6 +926,7 @@ class AuditApp(App[int]):
             ("Filter findings by status", "t", table_action("cycle_status"), None),
             ("Checklists: production readiness and PR review", "c", self.action_checklists, None),
             ("Files: the audited files as a tree", "f", self.action_files, None),
+            ("Inventory: what the repository runs, by area", "i", self.action_inventory, None),
             ("Rescan the repository", "r", self.action_rescan, None),
             ("Export the audit report (as 'auditui report')", f"e: {REPORT_NAME}", self.action_export, None),
             ("List resolved triage entries", "R: their finding no longer exists", self.action_resolved, None),

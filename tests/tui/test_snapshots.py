@@ -66,3 +66,13 @@ def test_accept_modal(make_app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app_for(make_app), terminal_size=SIZE, run_before=run_before)
+
+
+def test_inventory_screen(make_app, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app_for(make_app), terminal_size=SIZE, run_before=run_before)
