@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 from .context import Context, FileContext, context_of as _context_of, uses as _uses
 from .facts import RepoIndex
 from .models.base import FileKind
-from .models.components import CAPABILITIES, normalize
+from .models.components import CAPABILITIES, component_names, normalize
 from .models.datastore import SYSTEMS_OF_RECORD, Role, classify, role_of
 from .models.images import DATABASE_IMAGES, is_moving_tag, parse_image
 from .models.k8s.operators import OPERATOR_STORES, OPERATOR_STORE_KINDS
@@ -153,6 +153,11 @@ class _Ctx:
     stores: list[str] = field(default_factory=list)
     #: readiness area id -> mark (PASS, PARTIAL, FAIL, N/A), when the caller gave the checklist
     marks: dict[str, str] = field(default_factory=dict)
+    #: files with secret findings (None: no findings given, every Secret manifest counts as values in git)
+    secret_paths: set[str] | None = None
+
+    def secrets_in(self, path: str) -> bool:
+        return self.secret_paths is None or path in self.secret_paths
 
     def item(self, area: str, kind: str, name: object, path: str, line: int | None = None, **kw) -> Item:
         where = self.context_of(path) if path and path != "." else FileContext(Context.PRODUCTION)
@@ -183,6 +188,8 @@ _IMAGE_SIGNALS: dict[str, tuple[str, str]] = {
     "external-dns": ("ingress", "dns"),
     "cert-manager-controller": ("ingress", "tls"),
     "acme-companion": ("ingress", "tls"),
+    "acme": ("ingress", "tls"),
+    "watchdog": ("observability", "alerting"),
     "certbot": ("ingress", "tls"),
     **{name: ("secrets", "manager") for name in ("vault", "external-secrets", "sealed-secrets-controller", "infisical")},
     **{name: ("backups", "backup") for name in (
@@ -199,10 +206,11 @@ _COMPONENTS: dict[str, tuple[str, str]] = {
     **{name: ("observability", "metrics") for name in CAPABILITIES["monitoring"] - CAPABILITIES["alerting"]},
     **{name: ("observability", "logs") for name in (
         "loki", "loki-stack", "promtail", "fluent-bit", "fluentd", "vector", "vector-agent", "logging-operator",
-        "elastic-stack", "eck-operator", "graylog", "opensearch-dashboards")},
+        "elastic-stack", "eck-operator", "graylog", "opensearch-dashboards", "victoria-logs", "victoria-logs-single",
+        "victoria-logs-collector", "victoria-logs-cluster")},
     **{name: ("observability", "tracing") for name in ("tempo", "tempo-distributed", "jaeger", "jaeger-operator")},
     "sentry": ("observability", "errors"),
-    **{name: ("backups", "backup") for name in CAPABILITIES["backup"]},
+    **{name: ("backups", "backup") for name in CAPABILITIES["backup"] | {"kopiur", "volsync-operator"}},
     "cert-manager": ("ingress", "tls"),
     **{name: ("ingress", "controller") for name in (
         "ingress-nginx", "nginx-ingress", "traefik", "haproxy-ingress", "contour", "envoy-gateway", "gateway-helm",
@@ -244,8 +252,9 @@ _KINDS: dict[str, tuple[str, str]] = {
         "VaultStaticSecret", "VaultDynamicSecret", "VaultAuth", "SecretProviderClass", "SopsSecret",
         "OnePasswordItem", "InfisicalSecret", "PushSecret")},
     "Secret": ("secrets", "plain"),
-    **{kind: ("backups", "backup") for kind in ("Schedule", "Backup", "ScheduledBackup", "VolumeSnapshotClass",
-                                               "ReplicationSource", "PgBackRest", "BackupSchedule")},
+    # a VolumeSnapshotClass or a snapshot is no backup (it lives on the same storage)
+    **{kind: ("backups", "backup") for kind in ("Schedule", "Backup", "ScheduledBackup", "ReplicationSource",
+                                               "PgBackRest", "BackupSchedule")},
 }
 _WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod", "Rollout", "DeploymentConfig",
                    "ReplicaSet", "ReplicationController")
@@ -531,6 +540,11 @@ def _k8s_kinds(ctx: _Ctx) -> Iterator[Item]:
                     details, tag = "a Secret of placeholders (its values are set elsewhere)", "placeholder"
                     yield ctx.item(area, kind, name, path, fact.line, details=details, tag=tag)
                     continue
+                if not ctx.secrets_in(path):
+                    yield ctx.item(area, kind, name, path, fact.line, tag="manifest",
+                                   details="a Secret manifest; the secret checks find no secret value in it "
+                                           "(references, placeholders or empty)")
+                    continue
                 details = "a Secret manifest in the repository (its values are in git)"
                 maturity, why = Maturity.PARTIAL, "secret values live in git"
             yield ctx.item(area, kind, name, path, fact.line, details=details, maturity=maturity, why=why, tag=tag)
@@ -587,6 +601,9 @@ def _images(ctx: _Ctx) -> Iterator[Item]:
                 if signal == ("ingress", "proxy"):
                     published = [raw for raw, _open in fact.data.published or ()]
                     details += f"; publishes {_short(published, 3)}" if published else "; publishes no port"
+                    if any(raw.rstrip("/tcp").endswith("443") or ":443" in raw for raw in published):
+                        yield ctx.item("ingress", "https port", f"service {fact.key}", path, line,
+                                       details="publishes 443", tag="tls")
                 yield ctx.item(signal[0], f"{signal[1]} ({_image_name(str(image))})", f"service {fact.key}", path,
                                line, details=details, tag=signal[1])
             elif any(word in f"{fact.key} {image}".lower() for word in ("backup", "restic", "borg", "dump")):
@@ -597,10 +614,17 @@ def _images(ctx: _Ctx) -> Iterator[Item]:
                            tag="backup")
         published = [(raw, open_) for raw, open_ in fact.data.published or ()]
         if published and (image is None or image_signal(str(image)) != ("ingress", "proxy")):
-            exposed = [raw for raw, open_ in published if open_]
-            yield ctx.item("ingress", "published port", f"service {fact.key}", path, line,
-                           details=("on every interface: " + _short(exposed, 3)) if exposed
-                           else "bound to one address: " + _short([raw for raw, _ in published], 3), tag="exposure")
+            fixed = [raw for raw, open_ in published if open_ and "$" not in raw]
+            variable = [raw for raw, _ in published if "$" in raw]
+            local = [raw for raw, open_ in published if not open_ and "$" not in raw]
+            parts = ([f"on every interface: {_short(fixed, 3)}"] if fixed else []) + \
+                ([f"set by variables: {_short(variable, 3)}"] if variable else []) + \
+                ([f"bound to one address: {_short(local, 3)}"] if local else [])
+            yield ctx.item("ingress", "published port", f"service {fact.key}", path, line, details="; ".join(parts),
+                           tag="exposure")
+            if any(raw.endswith(("443", "443/tcp")) for raw, _ in published):
+                yield ctx.item("ingress", "https port", f"service {fact.key}", path, line,
+                               details="publishes 443", tag="tls")
     for path, fact in index.facts(DOCKER_BASE):
         _note_registry(registries, str(fact.key), path, fact.line, base=True)
     for registry, uses in sorted(registries.items()):
@@ -656,8 +680,10 @@ def _installs(ctx: _Ctx) -> Iterator[Item]:
     """Charts, remote bases and manifests the repository installs: each in the area it serves."""
     for path, fact in ctx.index.facts(INSTALL):
         data = fact.data
-        names = tuple(data.names or ())
-        label = names[0] if names else str(data.chart or data.url or "?")
+        names = tuple(data.names or ()) or (component_names(str(data.hint)) if data.hint else ())
+        label = names[0] if names else str(data.release or data.chart or data.url or "?")
+        if data.release:  # a chartRef'd release is usually named after its chart
+            names += (str(data.release),)
         via = str(data.via or "install")
         version = f" {data.version}" if data.version else ""
         where = f"{via} of {label}{version}"
@@ -702,6 +728,8 @@ def _signals(ctx: _Ctx) -> Iterator[Item]:
         if not fact.data.example and not fact.data.empty:
             env_files[path].append(fact.key)
     for path, keys in sorted(env_files.items()):
+        if not ctx.secrets_in(path):
+            continue  # configuration, not secrets: the secret checks find none in it
         yield ctx.item("secrets", "env file in git", posixpath.basename(path), path,
                        details=f"{_plural(len(keys), 'value')} ({_short(keys, 3)})", maturity=Maturity.PARTIAL,
                        why="values live in the repository", tag="plain")
@@ -922,7 +950,7 @@ _JUDGES = {
 #: what auditui cannot read, per area: the capability scope.unseen is asked about (None: anything)
 _BLIND: dict[str, str | None] = {
     "datastores": None, "caches-queues": None, "workloads": None, "observability": "monitoring",
-    "backups": "backup", "ingress": "cert-manager", "secrets": None,
+    "backups": "backup", "ingress": "cert-manager", "secrets": None, "registries": None,
 }
 
 
@@ -958,15 +986,17 @@ def build(index: RepoIndex, context_of: ContextOf | None = None, checklist: Iter
         used = _uses(index)
         context_of = lambda path: _context_of(path, None, used)  # noqa: E731
     ctx = _Ctx(index, context_of)
+    checklist = list(checklist) if checklist is not None else None
+    marks = {}
+    if checklist is not None:
+        marks = {c.area.id: ReadinessMark(c.area.id, c.area.title, c.mark.value) for c in checklist}
+        ctx.marks = {area_id: mark.mark for area_id, mark in marks.items()}
+        ctx.secret_paths = {f.path for c in checklist if c.area.id == "secrets" for f in c.findings}
     grouped: dict[str, list[Item]] = {area: [] for area in AREA_IDS}
     for source in SOURCES:
         for item in source(ctx):
             grouped[item.area].append(item)
     ctx.stores = sorted({i.name for i in grouped["datastores"] if i.production})
-    marks = {}
-    if checklist is not None:
-        marks = {c.area.id: ReadinessMark(c.area.id, c.area.title, c.mark.value) for c in checklist}
-    ctx.marks = {area_id: mark.mark for area_id, mark in marks.items()}
     modules = _remote_modules(index) + _unread_iac(index)
     areas = []
     for spec in AREA_SPECS:

@@ -335,3 +335,30 @@ def test_secrets_the_checks_find_are_no_secret_free_repository(tmp_path):
     write(tmp_path, "docker-compose.yml", "services:\n  db:\n    image: postgres:16\n    environment:\n"
                                           "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n")
     assert build(tmp_path).area("secrets").maturity is Maturity.NOT_VERIFIED  # provided from outside the files
+
+
+def test_a_secret_of_references_is_no_secret_in_git(tmp_path):
+    write(tmp_path, "apps/web.yaml", DEPLOYMENT)
+    write(tmp_path, "apps/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: op-token\nstringData:\n"
+                                        "  token: op://operations/1password/OP_SERVICE_ACCOUNT_TOKEN\n")
+    write(tmp_path, "apps/store.yaml", "apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\n"
+                                       "metadata:\n  name: onepassword\nspec: {}\n")
+    secrets = build(tmp_path).area("secrets")
+    assert secrets.maturity is Maturity.PRESENT, secrets.why
+    token = next(i for i in secrets.items if i.name == "op-token")
+    assert token.tag == "manifest" and "no secret value" in token.details
+
+
+def test_ports_a_variable_decides_are_not_called_open(tmp_path):
+    write(tmp_path, "docker-compose.yml", "services:\n  db:\n    image: mariadb:10.11\n    ports:\n"
+                                          "      - ${SQL_PORT:-127.0.0.1:13306}:3306\n      - 8080:80\n")
+    port = next(i for i in build(tmp_path).area("ingress").items if i.kind == "published port")
+    assert port.details == "on every interface: 8080:80; set by variables: ${SQL_PORT:-127.0.0.1:13306}:3306"
+
+
+def test_a_snapshot_class_is_no_backup(tmp_path):
+    write(tmp_path, "docker-compose.yml", "services:\n  db:\n    image: postgres:16\n")
+    write(tmp_path, "k8s/snap.yaml", "apiVersion: snapshot.storage.k8s.io/v1\nkind: VolumeSnapshotClass\n"
+                                     "metadata:\n  name: csi\ndriver: x\ndeletionPolicy: Delete\n")
+    backups = build(tmp_path).area("backups")
+    assert backups.items == () and backups.maturity is Maturity.ABSENT
