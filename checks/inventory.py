@@ -159,6 +159,11 @@ class _Ctx:
     def secrets_in(self, path: str) -> bool:
         return self.secret_paths is None or path in self.secret_paths
 
+    def first(self, paths: Iterable[str]) -> str:
+        """The path a group of files is shown at: its first production file, else its first file."""
+        ordered = sorted(paths)
+        return next((p for p in ordered if self.context_of(p).production), ordered[0])
+
     def item(self, area: str, kind: str, name: object, path: str, line: int | None = None, **kw) -> Item:
         where = self.context_of(path) if path and path != "." else FileContext(Context.PRODUCTION)
         return Item(area, kind, str(name), path, line, where.context.value, **kw)
@@ -326,7 +331,7 @@ def _iac(ctx: _Ctx) -> Iterator[Item]:
         tool = str(fact.data.tool or fact.data.source or "iac")
         by_dir[(tool, posixpath.dirname(path) or ".")].append(path)
     for (tool, folder), paths in sorted(by_dir.items()):
-        yield ctx.item("iac", tool, f"{folder}/" if folder != "." else "(repository root)", sorted(paths)[0],
+        yield ctx.item("iac", tool, f"{folder}/" if folder != "." else "(repository root)", ctx.first(paths),
                        details=_plural(len(paths), "file"), tag="iac")
     for path, fact in ctx.index.facts(TF_BACKEND):
         kind = str(fact.data.type or "backend")
@@ -351,11 +356,11 @@ def _runtime(ctx: _Ctx) -> Iterator[Item]:
             by_top[path.split("/", 1)[0] if "/" in path else "."].append(path)
         for top, paths in sorted(by_top.items()):
             yield ctx.item("runtime", "kubernetes manifests", f"{top}/" if top != "." else "(repository root)",
-                           sorted(paths)[0], details=_plural(len(paths), "file"), tag="orchestrator")
+                           ctx.first(paths), details=_plural(len(paths), "file"), tag="orchestrator")
     kustomizations = index.paths_with(KUSTOMIZATION)
     if kustomizations:
         overlays = [p for p in kustomizations if "overlay" in p or "/env" in p or "cluster" in p]
-        yield ctx.item("runtime", "kustomize", _plural(len(kustomizations), "kustomization"), kustomizations[0],
+        yield ctx.item("runtime", "kustomize", _plural(len(kustomizations), "kustomization"), ctx.first(kustomizations),
                        details=(f"overlays such as {_short(posixpath.dirname(p) for p in overlays)}" if overlays else ""),
                        tag="orchestrator")
     for path, fact in index.facts(HELM_CHART):
@@ -379,7 +384,7 @@ def _runtime(ctx: _Ctx) -> Iterator[Item]:
                        details=f"{_plural(len(places), 'sync')} (Kustomizations/Applications)", tag="orchestrator")
     dockerfiles = index.files(FileKind.DOCKERFILE)
     if dockerfiles:
-        yield ctx.item("runtime", "dockerfiles", _plural(len(dockerfiles), "Dockerfile"), dockerfiles[0],
+        yield ctx.item("runtime", "dockerfiles", _plural(len(dockerfiles), "Dockerfile"), ctx.first(dockerfiles),
                        details=_short(dockerfiles), tag="images")
 
 
@@ -629,7 +634,7 @@ def _images(ctx: _Ctx) -> Iterator[Item]:
         _note_registry(registries, str(fact.key), path, fact.line, base=True)
     for registry, uses in sorted(registries.items()):
         pulled = sorted({image for _, _, image in uses})
-        first = min(uses, key=lambda u: (u[0], u[1] or 0))
+        first = min(uses, key=lambda u: (not ctx.context_of(u[0]).production, u[0], u[1] or 0))
         yield ctx.item("registries", "pulled from", registry, first[0], first[1],
                        details=f"{_plural(len(pulled), 'image')}: {_short(pulled, 3)}", tag="pull")
 
@@ -868,7 +873,7 @@ def _j_ingress(prod, tags, ctx, nothing, _u) -> Verdict:
 
 def _j_cicd(prod, tags, ctx, nothing, _u) -> Verdict:
     ci = "ci" in tags or "deploy" in tags and any(i.kind == "github actions workflow" for i in prod)
-    deploy = "deploy" in tags
+    deploy = "deploy" in tags or "gitops" in tags  # an installed Argo CD or Flux deploys what it syncs
     if ci and deploy:
         return Maturity.PRESENT, "CI and an automated deploy path"
     if ci:
@@ -887,7 +892,7 @@ def _j_registries(prod, tags, ctx, nothing, _u) -> Verdict:
         built = ctx.index.has_kind(FileKind.DOCKERFILE)
         if built:
             return Maturity.PARTIAL, "images are built here, but nothing here pushes them to a registry"
-        return Maturity.PRESENT, "third-party images only"
+        return Maturity.PRESENT, "images are pulled; none is built here"
     return nothing or (Maturity.NA, "no images")
 
 

@@ -362,3 +362,12 @@ def test_a_snapshot_class_is_no_backup(tmp_path):
                                      "metadata:\n  name: csi\ndriver: x\ndeletionPolicy: Delete\n")
     backups = build(tmp_path).area("backups")
     assert backups.items == () and backups.maturity is Maturity.ABSENT
+
+
+def test_a_group_is_shown_at_its_production_file(tmp_path):
+    write(tmp_path, "docker-compose.yml", "services:\n  db:\n    image: postgres:16\n")
+    write(tmp_path, "docker-compose.test.yml", "services:\n  db:\n    image: postgres:16\n")
+    inv = build(tmp_path)
+    [registry] = inv.area("registries").items
+    assert (registry.name, registry.location, registry.context) == ("docker.io", "docker-compose.yml:2", "production")
+    assert inv.area("registries").maturity is Maturity.PRESENT
