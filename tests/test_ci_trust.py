@@ -258,3 +258,19 @@ def test_a_workflow_permission_scope_is_not_redacted():
 
     assert scrub("`id-token: write` at the workflow level") == "`id-token: write` at the workflow level"
     assert "eyJhbGciOiJSUzI1NiJ9" not in scrub("id-token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2lnbmF0dXJlLXZhbHVl")
+
+
+# -- SH012: what an empty variable can reach -------------------------------------------
+
+
+def test_sh012_severity_follows_what_an_empty_variable_can_reach():
+    root = Path(__file__).parent / "fixtures" / "shell" / "rm-rf-unguarded-variable"
+    found = {(f.path, f.line): f.severity for f in scan(root, "SH012")}
+    assert found == {
+        ("bad.sh", 5): Severity.HIGH, ("bad.sh", 6): Severity.HIGH,   # `$TARGET/*`, `$RELEASE_DIR/`
+        ("bad.sh", 7): Severity.LOW, ("bad.sh", 9): Severity.LOW,     # a fixed path after the variable
+        ("bad.sh", 11): Severity.HIGH,                                # `/../` climbs back to /
+        ("bad.sh", 14): Severity.HIGH,                                # a backquoted command may print nothing
+        ("bad_nounset.sh", 4): Severity.LOW,                          # set -u: only an empty value reaches /
+    }
+    assert "not the whole disk" in next(f.message for f in scan(root, "SH012") if f.line == 9)

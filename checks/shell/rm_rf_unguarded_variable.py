@@ -48,8 +48,28 @@ def _recursive(argv: tuple[str, ...]) -> bool:
     return False
 
 
+#: command substitutions whose output is never empty: `mktemp`, `pwd`, `$(cd "$(dirname "$0")" && pwd)`,
+#: `dirname` (prints `.` at least)
+_NEVER_EMPTY = ("$(mktemp", "$(pwd", "$PWD", "${PWD", "$(dirname", "`mktemp", "`pwd", "`dirname")
+
+
+def _never_empty(value: str) -> bool:
+    if value.startswith(_NEVER_EMPTY):
+        return True
+    return value.startswith(("$(cd ", "`cd ")) and value.rstrip(")`").endswith("pwd")
+
+
+def _fixed_suffix(rest: str) -> bool:
+    """Is the part after `$VAR/` a fixed path (`data/x`) that cannot name `/` itself: no glob,
+    no other expansion, not `.`/`..` only?"""
+    if not rest or any(ch in rest for ch in "*?[$`{"):
+        return False
+    return any(part not in ("", ".", "..") for part in rest.split("/"))
+
+
 def _safe_names(script: ShellScript) -> set[str]:
-    """Variables the script itself sets to a non-empty literal (or a mktemp result)."""
+    """Variables the script itself sets to a non-empty literal or a value that is never empty
+    (`mktemp`, `pwd`, `$(cd ... && pwd)`, `$(dirname ...)`)."""
     names: set[str] = set()
     for command in script.commands:
         for seg in command.segments:
@@ -58,7 +78,7 @@ def _safe_names(script: ShellScript) -> set[str]:
                 if not match:
                     continue
                 value = match.group(2)
-                if value and ("$" not in value or value.startswith(("$(mktemp", "$(pwd", "$PWD", "${PWD"))):
+                if value and ("$" not in value and "`" not in value or _never_empty(value)):
                     names.add(match.group(1))
     return names
 
@@ -85,8 +105,16 @@ def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
                     safe = _safe_names(script)
                 if name in safe:
                     continue
+                rest = word[match.end():]
+                severity, when = None, f"deletes from / when ${name} is empty"
+                if _fixed_suffix(rest):
+                    # `"$DIR/data/x"` at worst removes /data/x: a mistake, not an erased host
+                    severity, when = Severity.LOW, f"deletes the fixed path /{rest} (not the whole disk) when ${name} is empty"
+                elif "nounset" in script.options:
+                    severity, when = Severity.LOW, (f"deletes from / when ${name} is set but empty "
+                                                    f"(set -u stops the script on an unset one)")
                 yield CHECK.finding(
-                    command.pos, resource=f"path/{word}", symbol=(word,),
-                    message=f"`rm -r {word}` deletes from / when ${name} is empty; use ${{{name}:?}}",
+                    command.pos, resource=f"path/{word}", symbol=(word,), severity=severity,
+                    message=f"`rm -r {word}` {when}; use ${{{name}:?}}",
                     evidence=command.evidence,
                 )
