@@ -1,9 +1,10 @@
 """YAML documents as plain dicts and lists that remember where they came from.
 
-PyYAML's composer (the libyaml C one when available) gives us nodes with start and
-end marks.  We turn those nodes into :class:`YMap` / :class:`YList` containers
-(ordinary ``dict`` / ``list`` subclasses, so checks read them like any loaded YAML)
-that also know their line span and their *symbolic path* inside the document
+libyaml's parser (PyYAML's C binding when available) gives us events with start and
+end marks.  We build :class:`YMap` / :class:`YList` containers straight from those
+events, in one pass with no intermediate node graph: ordinary ``dict`` / ``list``
+subclasses, so checks read them like any loaded YAML, that also know their line span
+and their *symbolic path* inside the document
 (``("spec", "template", "spec", "containers", 0)``).  Scalars become plain Python
 values; their lines are kept by the container that holds them
 (:meth:`YMap.key_line`, :meth:`YList.item_line`).
@@ -28,7 +29,18 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.composer import ComposerError
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python loader
     from yaml import CSafeLoader as _Loader
@@ -50,45 +62,19 @@ __all__ = [
     "LIBYAML",
 ]
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
+_TAG = "tag:yaml.org,2002:"
+_STR_TAG = _TAG + "str"
+_MERGE_TAG = _TAG + "merge"
 _RESOLVER_FIRST = frozenset(k for k in _Loader.yaml_implicit_resolvers if k)
-_resolve_cache: dict[str, str] = {}
-_ANCHOR_RE = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},&]", re.MULTILINE)
-_base_resolve = _Loader.resolve
-
-
-class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The safe loader with a memoised resolver.
-
-    libyaml calls back into Python to resolve the tag of every scalar, and that regex
-    walk was a third of the parse time on real manifests.  Plain scalars whose first
-    character starts no implicit type are strings; the rest are cached by value (the
-    result depends on nothing else).  Semantics are PyYAML's own.
-    """
-
-    def resolve(self, kind, value, implicit):
-        if kind is ScalarNode:
-            if not implicit[0]:
-                return _STR_TAG
-            if value and value[0] not in _RESOLVER_FIRST:
-                return _STR_TAG
-            tag = _resolve_cache.get(value)
-            if tag is None:
-                tag = _base_resolve(self, kind, value, implicit)
-                if len(_resolve_cache) < 50_000:
-                    _resolve_cache[value] = tag
-            return tag
-        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
-
+_resolver = yaml.resolver.Resolver()
+_PLAIN_CACHE_SIZE = 50_000
+_plain_cache: dict[str, Any] = {}
 
 # A document may expand its aliases to at most this many nodes in total...
 EXPANSION_LIMIT = 200_000
 # ...unless the expansion stays within this multiple of the distinct nodes.
 EXPANSION_RATIO = 10
 
-_TAG = "tag:yaml.org,2002:"
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 _constructor = yaml.constructor.SafeConstructor()
@@ -112,8 +98,7 @@ class YMap(dict):
 
     __slots__ = ("line", "end_line", "ypath", "key_lines", "value_lines")
 
-    def __init__(self, line: int, end_line: int, ypath: tuple):
-        super().__init__()
+    def __init__(self, line: int, end_line: int, ypath: tuple):  # (dict's own __init__ has nothing to do)
         self.line = line
         self.end_line = end_line
         self.ypath = ypath
@@ -152,8 +137,7 @@ class YList(list):
 
     __slots__ = ("line", "end_line", "ypath", "item_lines")
 
-    def __init__(self, line: int, end_line: int, ypath: tuple):
-        super().__init__()
+    def __init__(self, line: int, end_line: int, ypath: tuple):  # (list's own __init__ has nothing to do)
         self.line = line
         self.end_line = end_line
         self.ypath = ypath
@@ -199,10 +183,8 @@ class YamlDoc:
     end_line: int
 
 
-def scalar_value(node: ScalarNode) -> Any:
-    """The Python value of a resolved scalar, with the choices documented above."""
-    tag = node.tag
-    value = node.value
+def _scalar(tag: str, value: str) -> Any:
+    """The Python value of a scalar with a resolved tag, with the choices documented above."""
     if not tag.startswith(_TAG):
         return value
     kind = tag[len(_TAG):]
@@ -218,7 +200,7 @@ def scalar_value(node: ScalarNode) -> Any:
         if _INT_RE.match(value):
             return int(value.replace("_", ""))
         try:
-            return _constructor.construct_yaml_int(node)
+            return _constructor.construct_yaml_int(ScalarNode(tag, value))
         except Exception:
             return value
     if kind == "float":
@@ -230,114 +212,226 @@ def scalar_value(node: ScalarNode) -> Any:
             except ValueError:
                 return value
         try:
-            return _constructor.construct_yaml_float(node)
+            return _constructor.construct_yaml_float(ScalarNode(tag, value))
         except Exception:
             return value
     return value
 
 
-def _line(mark) -> int:
-    return mark.line + 1
+def _plain(value: str) -> tuple[Any, bool]:
+    """(Python value, is it the merge key ``<<``) of a plain scalar, memoised by its text.
+
+    Plain scalars whose first character starts no implicit type are strings; the rest
+    go through PyYAML's own resolver, whose answer depends on the text alone.
+    """
+    if value and value[0] not in _RESOLVER_FIRST:
+        return value, False
+    known = _plain_cache.get(value)
+    if known is None:
+        tag = _resolver.resolve(ScalarNode, value, (True, False))
+        known = (_scalar(tag, value), tag == _MERGE_TAG)
+        if len(_plain_cache) < _PLAIN_CACHE_SIZE:
+            _plain_cache[value] = known
+    return known
 
 
-def _end_line(node: Node) -> int:
-    """Last line that holds the node's content (block nodes end at column 0 below)."""
-    mark = node.end_mark
-    if mark.column == 0 and mark.line > node.start_mark.line:
-        return mark.line
-    return mark.line + 1
+class _Anchor:
+    """What an alias to an anchored node stands for (as the node itself was read)."""
+
+    __slots__ = ("value", "raw", "merge", "line", "end_line", "size", "mark")
+
+    def __init__(self, value: Any, raw: str | None, merge: bool, line: int, end_line: int, size: int, mark) -> None:
+        self.value = value
+        self.raw = raw  # a scalar's text (what a mapping key is named by); None for containers
+        self.merge = merge
+        self.line = line
+        self.end_line = end_line
+        self.size = size  # nodes the anchored node stands for, aliases expanded (0 while still open)
+        self.mark = mark
 
 
-def _expanded_size(root: Node) -> tuple[int, int]:
-    """(expanded node count, distinct node count), without expanding anything."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if key in sizes and not done:
-            continue
-        if isinstance(node, ScalarNode):
-            sizes[key] = 1
-            continue
-        if isinstance(node, SequenceNode):
-            children = node.value
-        else:
-            children = [n for pair in node.value for n in pair]
-        if done:
-            total = 1
-            for child in children:
-                total += sizes.get(id(child), 1)
-                if total > 1 << 40:
-                    break
-            sizes[key] = total
-            continue
-        sizes[key] = 0  # visiting: a cycle counts as one node
-        stack.append((node, True))
-        for child in children:
-            if id(child) not in sizes:
-                stack.append((child, False))
-    return sizes[id(root)], len(sizes)
+_NO_KEY = object()
+_SIZE_CAP = 1 << 40
 
 
-class _Converter:
-    def __init__(self) -> None:
-        self.memo: dict[int, Any] = {}
+def _read_stream(loader, docs: list[YamlDoc]) -> None:
+    """Read libyaml's event stream straight into :class:`YMap`/:class:`YList` documents.
 
-    def convert(self, node: Node, ypath: tuple) -> Any:
-        if isinstance(node, ScalarNode):
-            return scalar_value(node)
-        key = id(node)
-        if key in self.memo:
-            return self.memo[key]
-        if isinstance(node, SequenceNode):
-            seq = YList(_line(node.start_mark), _end_line(node), ypath)
-            self.memo[key] = seq
-            lines = seq.item_lines
-            for index, child in enumerate(node.value):
-                lines.append(child.start_mark.line + 1)
-                if isinstance(child, ScalarNode):
-                    seq.append(scalar_value(child))
+    One pass, no intermediate node graph: each container is built as its events arrive,
+    with an explicit stack (libyaml itself refuses nesting past 1,000 levels).  Aliases
+    share the object their anchor built, and the document's size with every alias
+    expanded is counted as it goes, so an alias bomb is refused without being walked.
+    Appends each complete document to ``docs``; raises on the first error.
+    """
+    get_event = loader.get_event
+    get_event()  # StreamStartEvent
+    index = 0
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is StreamEndEvent:
+            return
+        # DocumentStartEvent: one document, its own anchors
+        anchors: dict[str, _Anchor] = {}
+        stack: list[tuple] = []
+        count = 0  # nodes read so far, each alias counting the nodes it stands for
+        nodes = 0  # distinct nodes read
+        cur: Any = None  # the open container (None: at the document's root)
+        cur_map = False
+        cur_path: tuple = ()
+        flat = False  # children share the container's path (the list of a merge key)
+        key: Any = _NO_KEY
+        key_line = 0
+        key_merge = False
+        merges: list | None = None
+        opened = 0
+        anchor_name: str | None = None
+        root: Any = None
+        root_line = root_end = 1
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                nodes += 1
+                count += 1
+                raw = event.value
+                tag = event.tag
+                start = event.start_mark
+                anchor = event.anchor
+                if tag is None or tag == "!":
+                    if event.implicit[0]:
+                        value, merge = _plain(raw)
+                    else:
+                        value, merge = raw, False
                 else:
-                    seq.append(self.convert(child, ypath + (index,)))
-            return seq
-        if isinstance(node, MappingNode):
-            mapping = YMap(_line(node.start_mark), _end_line(node), ypath)
-            self.memo[key] = mapping
-            self._fill(mapping, node, ypath)
-            return mapping
-        return None  # pragma: no cover - no other node kinds exist
-
-    def _fill(self, mapping: YMap, node: MappingNode, ypath: tuple) -> None:
-        merges: list[Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                merges.append(value_node)
+                    value, merge = _scalar(tag, raw), tag == _MERGE_TAG
+                line = start.line + 1
+                if cur_map and key is _NO_KEY and anchor is None:  # the common key: no end line needed
+                    key = raw
+                    key_line = line
+                    key_merge = merge
+                    continue
+                end = event.end_mark
+                end_line = end.line if end.column == 0 and end.line > start.line else end.line + 1
+                if cur_map and anchor is None and not key_merge:  # the common value: a scalar under a key
+                    cur[key] = value
+                    cur.key_lines[key] = key_line
+                    cur.value_lines[key] = (line, end_line)
+                    key = _NO_KEY
+                    continue
+                if anchor is not None:
+                    if anchor in anchors:
+                        raise ComposerError("found duplicate anchor; first occurrence", anchors[anchor].mark,
+                                            "second occurrence", start)
+                    anchors[anchor] = _Anchor(value, raw, merge, line, end_line, 1, start)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                start = event.start_mark
+                anchor = event.anchor
+                if anchor is not None and anchor in anchors:
+                    raise ComposerError("found duplicate anchor; first occurrence", anchors[anchor].mark,
+                                        "second occurrence", start)
+                if cur is None:
+                    path: tuple = ()
+                elif flat:
+                    path = cur_path
+                elif cur_map:
+                    if key is _NO_KEY:
+                        path = cur_path + ("?",)
+                    elif key_merge:
+                        path = cur_path
+                    else:
+                        path = cur_path + (key,)
+                else:
+                    path = cur_path + (len(cur),)
+                stack.append((cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_name))
+                child_flat = cur_map and key is not _NO_KEY and key_merge and kind is SequenceStartEvent
+                line = start.line + 1
+                if kind is MappingStartEvent:
+                    cur = YMap(line, line, path)
+                    cur_map = True
+                else:
+                    cur = YList(line, line, path)
+                    cur_map = False
+                cur_path = path
+                flat = child_flat
+                key = _NO_KEY
+                merges = None
+                opened = count
+                anchor_name = anchor
+                if anchor is not None:
+                    anchors[anchor] = _Anchor(cur, None, False, line, line, 0, start)  # size 0 while open
+                nodes += 1
+                count += 1
                 continue
-            if isinstance(key_node, ScalarNode):
-                key = key_node.value
-            else:  # complex keys are legal YAML; no check reads them
-                key = repr(self.convert(key_node, ypath + ("?",)))
-            if isinstance(value_node, ScalarNode):
-                value = scalar_value(value_node)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                end = event.end_mark
+                value = cur
+                line = value.line
+                end_line = end.line if end.column == 0 and end.line + 1 > line else end.line + 1
+                value.end_line = end_line
+                if merges:
+                    _merge(value, merges)
+                if anchor_name is not None:
+                    record = anchors[anchor_name]
+                    record.end_line = end_line
+                    record.size = min(count - opened, _SIZE_CAP)
+                raw = None
+                merge = False
+                cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_name = stack.pop()
+            elif kind is AliasEvent:
+                record = anchors.get(event.anchor)
+                if record is None:
+                    raise ComposerError(None, None, "found undefined alias", event.start_mark)
+                count = min(count + record.size, _SIZE_CAP)
+                value, raw, merge = record.value, record.raw, record.merge
+                line, end_line = record.line, record.end_line
+            elif kind is DocumentEndEvent:
+                if count > EXPANSION_LIMIT and count > nodes * EXPANSION_RATIO:
+                    raise YamlBombError(
+                        f"document {index + 1} expands its aliases to more than "
+                        f"{EXPANSION_LIMIT:,} nodes; refusing to read it (alias bomb?)",
+                        root_line,
+                    )
+                docs.append(YamlDoc(root, index, root_line, root_end))
+                index += 1
+                break
+            else:  # pragma: no cover - libyaml emits no other events inside a document
+                raise YamlError(f"unexpected YAML event {kind.__name__}")
+            # place the finished node in its container
+            if cur is None:
+                root, root_line, root_end = value, line, end_line
+            elif cur_map:
+                if key is _NO_KEY:
+                    key = raw if raw is not None else repr(value)  # complex keys: no check reads them
+                    key_line = line
+                    key_merge = merge
+                else:
+                    if key_merge:
+                        if merges is None:
+                            merges = []
+                        merges.append((value, line))
+                    else:
+                        cur[key] = value
+                        cur.key_lines[key] = key_line
+                        cur.value_lines[key] = (line, end_line)
+                    key = _NO_KEY
             else:
-                value = self.convert(value_node, ypath + (key,))
-            mapping[key] = value
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-            mapping.value_lines[key] = (value_node.start_mark.line + 1, _end_line(value_node))
-        for merge in merges:  # explicit keys win over merged ones
-            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
-            for source in sources:
-                if not isinstance(source, MappingNode):
-                    continue
-                merged = self.convert(source, ypath)
-                if not isinstance(merged, YMap):
-                    continue
-                for k, v in merged.items():
-                    if k not in mapping:
-                        mapping[k] = v
-                        mapping.key_lines[k] = merge.start_mark.line + 1
-                        mapping.value_lines[k] = merged.value_span(k)
+                cur.append(value)
+                cur.item_lines.append(line)
+
+
+def _merge(mapping: YMap, merges: list[tuple[Any, int]]) -> None:
+    """Apply ``<<`` merge keys: explicit keys win, then earlier sources over later ones."""
+    for merge, line in merges:
+        sources = merge if isinstance(merge, YList) else (merge,)
+        for source in sources:
+            if not isinstance(source, YMap):
+                continue
+            for k, v in source.items():
+                if k not in mapping:
+                    mapping[k] = v
+                    mapping.key_lines[k] = line
+                    mapping.value_lines[k] = source.value_span(k)
 
 
 def load_documents(text: str) -> list[YamlDoc]:
@@ -356,24 +450,9 @@ def load_documents_partial(text: str) -> tuple[list[YamlDoc], YamlError | None]:
     """Like :func:`load_documents`, but keeps the documents read before an error."""
     docs: list[YamlDoc] = []
     error: YamlError | None = None
-    loader = _FastLoader(text)
-    may_alias = "&" in text and _ANCHOR_RE.search(text) is not None
+    loader = _Loader(text)
     try:
-        index = 0
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            expanded, distinct = _expanded_size(node) if may_alias else (0, 0)
-            if expanded > EXPANSION_LIMIT and expanded > distinct * EXPANSION_RATIO:
-                raise YamlBombError(
-                    f"document {index + 1} expands its aliases to more than "
-                    f"{EXPANSION_LIMIT:,} nodes; refusing to read it (alias bomb?)",
-                    _line(node.start_mark),
-                )
-            data = _Converter().convert(node, ())
-            docs.append(YamlDoc(data, index, _line(node.start_mark), _end_line(node)))
-            index += 1
+        _read_stream(loader, docs)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
