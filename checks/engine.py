@@ -159,6 +159,9 @@ class Engine:
         #: repository checks that raised: whole checks by code, per-subject ones by group
         self._repo_errors: dict[str, CheckError] = {}
         self._each_errors: dict[str, dict[tuple[str, str], CheckError]] = {}
+        #: path -> files whose parse read it (a compose file's ``.env``): parsed again when it changes
+        self._readers: dict[str, set[str]] = {}
+        self._reads: dict[str, frozenset[str]] = {}
         #: whether some overlay sets container settings (None: not known yet)
         self._overlays_active: bool | None = None
         #: some repository check asked about single files (index.kind_of/disk_file)
@@ -235,6 +238,8 @@ class Engine:
         self._repo_used.clear()
         self._repo_errors.clear()
         self._each_errors.clear()
+        self._readers.clear()
+        self._reads.clear()
         self._overlays_active = None
         self._file_contexts.clear()
         self.rules = IgnoreRules(self.root, self.config.exclude)
@@ -277,6 +282,7 @@ class Engine:
                 self._file_contexts.clear()
                 self._finish(set(self._repo_sealed) | set(self._repo_final), everything=True)
                 return self._delta([], start)
+            rels = self._with_readers(rels)
             dirty: set[str] = set()
             for rel in rels:
                 dirty |= self._refresh(rel)
@@ -430,6 +436,12 @@ class Engine:
         delta.seconds = time.perf_counter() - start
         return delta
 
+    def read_by_parsers(self, path: str | os.PathLike) -> bool:
+        """Did a parser read this file for another one (a compose file's git-ignored ``.env``)?
+        A watcher lets its events through even when the scan itself skips the file."""
+        rel = self._rel(path)
+        return rel is not None and rel in self._readers
+
     # -- internals ------------------------------------------------------------
     def _rel(self, path: str | os.PathLike) -> str | None:
         p = Path(path)
@@ -492,7 +504,45 @@ class Engine:
             changed |= self._refresh(rel)
         return changed
 
+    def _with_readers(self, rels: list[str]) -> list[str]:
+        """``rels`` and the files whose parse read one of them (a compose file whose ``.env``
+        changed), the latter marked to be parsed again even though their own bytes did not change."""
+        extra: set[str] = set()
+        for rel in rels:
+            extra |= self._readers.get(rel, set())
+        extra -= set(rels)
+        for rel in extra:
+            record = self.records.get(rel)
+            if record is not None:
+                record.digest = ""
+                record.size = -1
+        return sorted(set(rels) | extra) if extra else rels
+
+    def _set_reads(self, rel: str, reads: frozenset[str]) -> None:
+        old = self._reads.pop(rel, frozenset())
+        for path in old - reads:
+            readers = self._readers.get(path)
+            if readers is not None:
+                readers.discard(rel)
+                if not readers:
+                    del self._readers[path]
+        if reads:
+            self._reads[rel] = reads
+            for path in reads:
+                self._readers.setdefault(path, set()).add(rel)
+
+    def _read_other(self, rel: str) -> str | None:
+        """The text of another file of the repository, for a parser's resolve step (None when
+        absent, outside the repository or unreadable).  Read whether or not auditui audits it:
+        compose reads a git-ignored ``.env`` too."""
+        norm = os.path.normpath(rel).replace(os.sep, "/")
+        if norm.startswith("../") or norm in ("..", ".") or os.path.isabs(norm):
+            return None
+        data, _ = read_file(self.root, norm)
+        return None if data is None else decode(data)[0]
+
     def _forget(self, rel: str) -> frozenset[str]:
+        self._set_reads(rel, frozenset())
         self._forget_finished(rel)
         self._file_contexts.pop(rel, None)  # its context is decided afresh if it comes back
         self.records.pop(rel, None)
@@ -528,9 +578,10 @@ class Engine:
             record.size, record.mtime_ns = st.st_size, st.st_mtime_ns
             return frozenset()
         text, replaced = decode(data)
-        parsed = parse_text(rel, text, data[:200])
+        parsed = parse_text(rel, text, data[:200], read=self._read_other)
         if parsed is None:
             return self._forget(rel)
+        self._set_reads(rel, frozenset(parsed.reads))
         notices = [Notice(rel, message, "info") for message in parsed.notices]
         if replaced:
             notices.append(Notice(rel, "not valid UTF-8; undecodable bytes were replaced before auditing", "warning"))

@@ -87,6 +87,10 @@ class FileType:
     by_head: Callable[[bytes], bool] | None = None
     comments: Comments = HASH
     order: int = 50
+    #: a second step that may read other files of the repository (``read(rel)`` gives their
+    #: text, or None when absent or unreadable) and records each path it asked for in
+    #: ``parsed.reads``: compose reads the ``.env`` beside the file to interpolate it
+    resolve: Callable[[ParsedFile, Callable[[str], str | None]], None] | None = None
 
     def __post_init__(self) -> None:
         if (self.parse is None) == (self.parse_yaml is None):
@@ -153,6 +157,13 @@ class FileTypes:
 
     def is_named(self, rel: str) -> bool:
         return any(named.match(rel) for named in self.named)
+
+    def resolver(self, kind: FileKind) -> Callable[[ParsedFile, Callable[[str], str | None]], None] | None:
+        """The second step (:attr:`FileType.resolve`) of files of this kind, if any."""
+        for ftype in self.types:
+            if ftype.kind is kind and ftype.resolve is not None:
+                return ftype.resolve
+        return None
 
     def comments(self, kind: FileKind | None) -> Comments:
         """The comment syntax of files of this kind (``#`` for kinds no type declares)."""

@@ -8,6 +8,8 @@ YAML format (Helm templates, YAML errors, alias bombs).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from . import filetypes
 from .classify import YAML_EXT, basename, in_helm_chart, looks_templated
 from .filetypes import Comments, FileType
@@ -16,15 +18,28 @@ from .models.yamlnodes import YamlBombError, load_documents_partial
 from .models.topics import HELM_TEMPLATE, HelmTemplateData
 
 
-def parse_text(rel: str, text: str, head: bytes = b"") -> ParsedFile | None:
+def parse_text(rel: str, text: str, head: bytes = b"",
+               read: Callable[[str], str | None] | None = None) -> ParsedFile | None:
     """Parse one file's text; None when it is nothing we audit.
 
     Files known by name (CI pipelines other than GitHub's, Terraform/Pulumi/CDK, and
     CloudFormation templates by content) add a ``ci``/``iac`` fact for repository
     checks; a file that is nothing else we read is kept as a bare record for it.
+    With ``read`` (repository path -> text or None), a file type's ``resolve`` step may
+    read the files its tool reads beside it (compose: ``.env``, ``env_file:``); the paths
+    it asked for are in ``parsed.reads``.
     """
     table = filetypes.table()
     parsed = _parse_known(rel, text, head, table)
+    if parsed is not None and read is not None and parsed.units:
+        resolver = table.resolver(parsed.kind)
+        if resolver is not None:
+            try:
+                resolver(parsed, read)
+            except Exception as exc:  # never raise: the file is still audited as written
+                parsed.notices.append(f"could not read the files it refers to ({type(exc).__name__}); "
+                                      f"audited as written")
+
     named = table.named_fact(rel, text) if table.is_named(rel) else None
     if named is not None:
         if parsed is None:

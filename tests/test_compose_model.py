@@ -97,11 +97,15 @@ services:
       - "0.0.0.0:5439:5432/tcp"
       - {target: 5432, published: 5440, host_ip: 127.0.0.1}
       - {target: 5432}
+      - "${SQL_PORT:-127.0.0.1:13306}:3306"
 """)
     ports = compose.services[0].ports()
     assert [p.bound_to_all_interfaces for p in ports] == [
-        True, False, False, True, True, False, False, True, False, True]
-    assert ports[5].published == "${PORT:-5437}" and ports[5].target == "5432"
+        True, False, False, True, True, False, False, True, False, True, False]
+    # compose interpolates the spec before reading it: defaults decide address and port
+    assert ports[5].published == "5437" and ports[5].target == "5432" and ports[5].host_ip == "127.0.0.1"
+    assert ports[5].raw == "${BIND:-127.0.0.1}:${PORT:-5437}:5432"
+    assert (ports[10].host_ip, ports[10].published, ports[10].target) == ("127.0.0.1", "13306", "3306")
     assert ports[2].host_ip == "::1"
     assert ports[3].published is None
 

@@ -57,3 +57,18 @@ def test_the_app_drops_events_below_a_folder_link_out_of_the_repository(repo):
     assert app._watch_filter(Change.added, str(repo / "docs")) is False
     assert app._watch_filter(Change.modified, str(repo / "k8s" / "pod.yaml")) is True
     assert os.path.exists(outside_event)
+
+
+def test_the_app_lets_through_a_git_ignored_env_a_compose_file_reads(tmp_path):
+    from auditui.checks.engine import Engine
+
+    root = tmp_path / "repo"
+    write(root, ".gitignore", ".env\nlocal.env\n")
+    write(root, ".env", "TAG=latest\n")
+    write(root, "local.env", "X=1\n")
+    write(root, "compose.yaml", "services:\n  app:\n    image: acme/app:${TAG:-1.0}\n")
+    app = AuditApp(root, watch=False)
+    app.engine = Engine(root)
+    app.engine.scan()
+    assert app._watch_filter(Change.modified, str(root / ".env")) is True
+    assert app._watch_filter(Change.modified, str(root / "local.env")) is False  # ignored and read by nobody

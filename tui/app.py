@@ -571,6 +571,8 @@ class AuditApp(App[int]):
             # the scan's ignore rules skip .auditui/: the state file is let through by name
             return True
         rules = self.engine.rules if self.engine is not None else None
+        if self.engine is not None and self.engine.read_by_parsers(path):
+            return True  # a compose file's .env, even one git ignores
         return watched(self.root, rules, path, deleted=change == Change.deleted)
 
     @on(FilesChanged)

@@ -66,5 +66,7 @@ CHECKS = (
 FILE_TYPES = (
     # by name (docker-compose.prod.yml), or any YAML with a services mapping of containers
     FileType("compose", FileKind.COMPOSE, parse_yaml=_model.parse, by_name=is_compose_name,
-             by_content=is_compose_doc, order=43),
+             by_content=is_compose_doc, order=43,
+             # then as compose reads it: .env interpolation, env_file:, base files
+             resolve=_model.resolve),
 )

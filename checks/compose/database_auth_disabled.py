@@ -81,7 +81,7 @@ def _command_words(service: Service) -> list[str]:
 def database_auth_disabled(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         search = _is_search_engine(service)
-        for var in service.environment():
+        for var in service.container_env():
             accepted = _DISABLING.get(var.name.upper())
             if accepted is None and search:
                 accepted = _SEARCH_DISABLING.get(var.name.upper())
@@ -90,10 +90,12 @@ def database_auth_disabled(compose: ComposeFile) -> Iterator[Finding]:
             value = interpolate(var.raw if var.raw is not None else var.value)
             if value is None or str(value).strip().lower() not in accepted:
                 continue
+            source = f" in {var.where}" if var.env_file else ""
             yield CHECK.finding(
                 var, resource=service.resource,
-                message=f"service {service.name!r} sets {var.name}={value}: the database accepts any client without a password",
-                evidence=f"{var.name}={value}",
+                message=f"service {service.name!r} sets {var.name}={value}{source}: the database accepts any client "
+                        f"without a password",
+                evidence=f"{var.name}={compose.shown(var.container, var.key, value) if not var.env_file else value}",
             )
         words = _command_words(service)
         for flag, why in _DISABLING_FLAGS.items():

@@ -81,5 +81,5 @@ def database_port_published(compose: ComposeFile, ctx=None) -> Iterator[Finding]
                 port.container, port.index, resource=service.resource,
                 message=f"service {service.name!r} publishes database port {port.target} on {where} "
                         f"of every interface",
-                evidence=f"ports: {port.raw}",
+                evidence=f"ports: {compose.shown(port.container, port.index, port.raw)}",
             )

@@ -52,27 +52,41 @@ def _critical(ref: ImageRef, ctx) -> bool:
 
 @CHECK.on(ComposeFile)
 def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
+    # services that take their image from one line (an ``x-`` anchor merged into each) are one problem
+    found: dict[tuple, list] = {}
     for service in compose.services:
         if "image" not in service.node:
             continue
         state = image_tag_state(service)
         if state is None or state[1] != "floating":
             continue
-        ref = state[0]
+        pos = key_pos(service.node, "image")
+        found.setdefault((pos.line, str(service.image)), [service, state[0], pos, []])[3].append(service)
+    for service, ref, pos, services in found.values():
         critical = _critical(ref, ctx)
         # ``ghcr.io/app:${APP_VERSION:-release}``: say the moving tag is the variable's fallback
-        written = str(service.image).strip()
+        written = str(compose.written(service.node, "image") or service.image).strip()
         whole_variable = written.startswith("${") and written.endswith("}")
         from_variable = whole_variable or "$" in written.rsplit("/", 1)[-1]
-        default = " (the fallback when its variable is unset)" if from_variable else ""
+        origins = compose.origins(service.node, "image")
+        if origins:  # ``app:${TAG:-1.2}`` with TAG=latest in .env
+            default = " (" + ", ".join(f"{o.name} in {o.where}" for o in origins) + ")"
+        else:
+            default = " (the fallback when its variable is unset)" if from_variable else ""
         what = (f"no tag{default} (pulls latest)" if ref.tag is None
                 else f"the moving tag {ref.tag!r}{default}, which names no version")
         kind = " (a database or core infrastructure image)" if critical else ""
         name = image_name(service, ref)
+        if len(services) == 1:
+            who = f"service {service.name!r} uses"
+        else:
+            names = ", ".join(repr(s.name) for s in services[:3])
+            more = f" and {len(services) - 3} more" if len(services) > 3 else ""
+            who = f"{len(services)} services ({names}{more}) use"
         yield CHECK.finding(
-            key_pos(service.node, "image"),
+            pos,
             resource=service.resource,
-            message=f"service {service.name!r} uses {name} with {what}{kind}",
-            evidence=f"image: {service.image}",
+            message=f"{who} {name} with {what}{kind}",
+            evidence=f"image: {compose.shown(service.node, 'image')}",
             severity=Severity.HIGH if critical else Severity.MEDIUM,
         )

@@ -46,5 +46,5 @@ def image_not_pinned_by_digest(compose: ComposeFile) -> Iterator[Finding]:
             key_pos(service.node, "image"),
             resource=service.resource,
             message=f"service {service.name!r} pulls {image_name(service, state[0])}:{state[0].tag} by tag only",
-            evidence=f"image: {service.image}",
+            evidence=f"image: {compose.shown(service.node, 'image')}",
         )

@@ -107,8 +107,11 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
             for var in variables:
                 if var.container is None or var.value is None:
                     continue
-                verdict = classify(var.name, var.raw if isinstance(var.raw, (int, float)) else var.value,
-                                   where=where)
+                # a value ``.env`` interpolated in is that file's secret (the env checks report it
+                # there): judge what this file writes
+                written = var.written if var.written is not None else (
+                    var.raw if isinstance(var.raw, (int, float)) else var.value)
+                verdict = classify(var.name, written, where=where)
                 if not verdict.is_secret:
                     continue
                 pos = _where(var)

@@ -136,6 +136,10 @@ class ParsedFile:
     notices: list[str] = field(default_factory=list)
     #: 1-based line -> set of codes/names suppressed on that line (filled by the engine)
     line_count: int = 0
+    #: other repository paths whose content this parse used (a compose file's ``.env``, its
+    #: ``env_file:`` files, the file an override extends), read or only looked for: the engine
+    #: parses this file again when one of them is created, changed or deleted
+    reads: set[str] = field(default_factory=set)
 
 
 class AtDoc:

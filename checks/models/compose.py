@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
@@ -159,6 +159,16 @@ class EnvVar:
     key: Any = None
     #: the value as YAML typed it (a bool for ``DEBUG: true``); the string form for lists
     raw: Any = None
+    #: the text as written, when ``.env`` interpolation changed the value (see compose_project)
+    written: str | None = None
+    #: for a variable read from an ``env_file:``: that file and the line there
+    env_file: str | None = None
+    env_line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``grafana.env:3`` for a variable of an env file, ``environment`` otherwise."""
+        return f"{self.env_file}:{self.env_line}" if self.env_file else "environment"
 
 
 @dataclass(frozen=True)
@@ -271,12 +281,31 @@ class Service(AtNode):
 
     @property
     def resolved_image_ref(self) -> ImageRef | None:
-        """The image with ``${VAR:-default}`` resolved; None when a variable decides it."""
+        """The image with ``${VAR:-default}`` resolved; None when a variable decides it.
+
+        A service of an override file (or one that extends a service of another file) that
+        names no image runs its base's: that one (see :attr:`inherited`).
+        """
         image = self.image
+        if not image and not self.builds:
+            for node in self.inherited:
+                if "build" in node:
+                    break
+                value = node.get("image")
+                if isinstance(value, str) and value.strip():
+                    image = value
+                    break
         if not image:
             return None
         resolved = interpolate(image)
         return parse_image(resolved) if resolved else None
+
+    @property
+    def inherited(self) -> tuple[YMap, ...]:
+        """The services of other files this one completes (its base in the project's base file,
+        the service an ``extends: {file: ...}`` names), nearest first; read by the resolve step.
+        Only their identity (image, build) is used: their settings are judged in their own file."""
+        return self.compose.inherited.get(self.name, ())
 
     def is_database(self, names: tuple[str, ...] | list[str] | None = None) -> bool:
         """The service runs a stateful store: by its image (defaults resolved), or, for
@@ -452,7 +481,28 @@ class Service(AtNode):
 
     # -- typed views -------------------------------------------------------------
     def environment(self) -> list[EnvVar]:
-        return _env_vars(self.node.get("environment"))
+        """``environment:`` as compose passes it, ``.env`` interpolation applied (``written``
+        keeps the text as written when interpolation changed it)."""
+        out = _env_vars(self.node.get("environment"))
+        if self.compose.interpolation is None:
+            return out
+        return [replace(var, written=self.compose.written(var.container, var.key)) for var in out]
+
+    def container_env(self) -> list[EnvVar]:
+        """Every variable the container receives: its ``env_file:`` files' first, then
+        ``environment:``, which wins (as compose merges them).  Variables from an env file carry
+        ``env_file`` (its path) and their line there; their position for a finding is the
+        ``env_file:`` key of the service."""
+        files = self.compose.env_files.get(self.name, ())
+        own = self.environment()
+        if not files:
+            return own
+        names = {var.name for var in own}
+        pos = key_pos(self.node, "env_file")
+        out = [EnvVar(item.name, item.value, pos.line, pos.end_line, pos.ypath + (item.name,), self.node, "env_file",
+                      item.value, env_file=item.env_file, env_line=item.line)
+               for item in files if item.name not in names]
+        return out + own
 
     def build_files(self) -> tuple[str, str] | None:
         """(build context, Dockerfile), repository-relative, of a local build; None otherwise.
@@ -528,7 +578,10 @@ class Service(AtNode):
             if isinstance(item, (YList, bool)) or item is None:
                 continue
             raw = str(item)
-            text = raw.split("/", 1)[0]
+            # compose interpolates before it reads the spec: ``${SQL_PORT:-127.0.0.1:13306}:3306``
+            # binds loopback; what only a variable decides stays as written (judged leniently)
+            resolved = interpolate(raw)
+            text = (resolved if resolved is not None else raw).split("/", 1)[0]
             host_ip = None
             if text.startswith("["):  # [::1]:8080:80
                 end = text.find("]")
@@ -617,6 +670,40 @@ def services_set_to_host(compose: "ComposeFile", key: str) -> Iterator[tuple["Se
 class ComposeFile(AtDoc):
     path: str
     doc: YMap
+    #: what the resolve step (models/compose_project.py) learnt beside the file: the ``.env``
+    #: interpolation, each service's ``env_file:`` variables and the base services it inherits
+    #: its identity from.  Empty when the file is read on its own.
+    interpolation: Any = None
+    env_files: dict = field(default_factory=dict)
+    inherited: dict = field(default_factory=dict)
+
+    def written(self, container: Any, key: Any) -> str | None:
+        """The text as written of a value that ``.env`` interpolation changed (None otherwise)."""
+        if self.interpolation is None:
+            return None
+        return self.interpolation.written.get((id(container), key))
+
+    def origins(self, container: Any, key: Any) -> tuple:
+        """The ``.env`` values (:class:`.compose_project.Origin`) a value took."""
+        if self.interpolation is None:
+            return ()
+        return self.interpolation.origins.get((id(container), key), ())
+
+    def shown(self, container: Any, key: Any, value: Any = None) -> str:
+        """A value for evidence: as written, with what ``.env`` made of it
+        (``app:${TAG:-1.2} (TAG=latest from .env:4)``); the value itself when ``.env`` did not
+        touch it."""
+        written = self.written(container, key)
+        if written is None:
+            return str(container[key] if value is None else value)
+        return written + self.origin_note(container, key)
+
+    def origin_note(self, container: Any, key: Any) -> str:
+        """`` (TAG=latest from .env:4)`` for a value ``.env`` decided; empty otherwise."""
+        found = self.origins(container, key)
+        if not found:
+            return ""
+        return " (" + ", ".join(f"{o.name}={o.value} from {o.where}" for o in found) + ")"
 
 
     @property
@@ -694,23 +781,36 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
             continue
         compose = ComposeFile(path, doc.data)
         parsed.units.append(compose)
-        for service in compose.services:
-            parsed.facts.append(Fact(
-                COMPOSE_SERVICE, service.name, service.line, service.ypath,
-                ComposeServiceData(image=service.image, build=service.builds,
-                          env=sorted(v.name for v in service.environment()),
-                          # additive (DKR016): where a local build's context and Dockerfile are
-                          build_files=service.build_files(),
-                          # additive (data-store model): (engine, role, cache) of a data store
-                          store=_store_fact(service),
-                          # additive (user/root model, CMP010): what decides its user
-                          run_as=_run_as_fact(service),
-                          # additive (REPO003): label-scheduled jobs (ofelia...), which may be backups
-                          jobs=service.scheduled_jobs() or None,
-                          # additive (inventory): what it keeps on volumes and what it publishes
-                          mounts=tuple((v.type or "volume", v.target) for v in service.volumes() if v.type != "tmpfs")
-                          or None,
-                          published=tuple((p.raw, p.bound_to_all_interfaces) for p in service.ports()
-                                          if p.published is not None) or None),
-            ))
+        parsed.facts.extend(service_facts(compose))
     return parsed
+
+
+def resolve(parsed: ParsedFile, read) -> None:
+    """The engine's second step: the file as compose reads it (``.env``, ``env_file:``, base
+    files; see :mod:`.compose_project`), and the facts again from what it now says."""
+    from .compose_project import resolve as resolve_project
+
+    resolve_project(parsed, read)
+    parsed.facts = [f for f in parsed.facts if f.topic != COMPOSE_SERVICE]
+    for unit in parsed.units:
+        if isinstance(unit, ComposeFile):
+            parsed.facts.extend(service_facts(unit))
+
+
+def service_facts(compose: ComposeFile) -> list[Fact]:
+    """The ``compose:service`` facts of a file's services."""
+    return [Fact(COMPOSE_SERVICE, service.name, service.line, service.ypath, ComposeServiceData(
+        image=service.image, build=service.builds,
+        env=sorted(v.name for v in service.environment()),
+        # additive (DKR016): where a local build's context and Dockerfile are
+        build_files=service.build_files(),
+        # additive (data-store model): (engine, role, cache) of a data store
+        store=_store_fact(service),
+        # additive (user/root model, CMP010): what decides its user
+        run_as=_run_as_fact(service),
+        # additive (REPO003): label-scheduled jobs (ofelia...), which may be backups
+        jobs=service.scheduled_jobs() or None,
+        # additive (inventory): what it keeps on volumes and what it publishes
+        mounts=tuple((v.type or "volume", v.target) for v in service.volumes() if v.type != "tmpfs") or None,
+        published=tuple((p.raw, p.bound_to_all_interfaces) for p in service.ports() if p.published is not None) or None,
+    )) for service in compose.services]
