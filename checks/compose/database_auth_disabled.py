@@ -20,7 +20,10 @@ CHECK = Check(
         "`NEO4J_AUTH=none` and server flags such as `mongod --noauth` or `mysqld --skip-grant-tables` "
         "turn authentication off: any process that can reach the port, "
         "in any container on the network or through a published port, gets a superuser "
-        "session. It is a convenience for throwaway local stacks that tends to ship."
+        "session. It is a convenience for throwaway local stacks that tends to ship. Severity follows "
+        "exposure: critical when the store publishes a port on every host interface (or uses the host "
+        "network), medium when only the compose network and the host reach it, high when the file "
+        "cannot tell (an override file's partial service)."
     ),
     remediation=(
         "Remove the variable and set a password from a secret (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`).",
@@ -77,10 +80,23 @@ def _command_words(service: Service) -> list[str]:
     return value.split() if isinstance(value, str) else []
 
 
+def _exposure(service: Service) -> tuple[Severity, str]:
+    """Severity by who reaches the store: critical when a port is published on every interface (or
+    the host network), medium when only the compose network or the host does; high when the file
+    cannot tell (a partial service of an override file: its ports are in the base file)."""
+    if str(service.lookup("network_mode")[0] or "").strip() == "host" or any(
+            port.bound_to_all_interfaces for port in service.ports()):
+        return Severity.CRITICAL, "; it is published on every host interface"
+    if not service.complete:
+        return Severity.HIGH, ""
+    return Severity.MEDIUM, "; it publishes no port beyond this host, so only containers of its networks and the host reach it"
+
+
 @CHECK.on(ComposeFile)
 def database_auth_disabled(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         search = _is_search_engine(service)
+        severity, reach = _exposure(service)
         for var in service.container_env():
             accepted = _DISABLING.get(var.name.upper())
             if accepted is None and search:
@@ -94,7 +110,7 @@ def database_auth_disabled(compose: ComposeFile) -> Iterator[Finding]:
             yield CHECK.finding(
                 var, resource=service.resource,
                 message=f"service {service.name!r} sets {var.name}={value}{source}: the database accepts any client "
-                        f"without a password",
+                        f"without a password{reach}", severity=severity,
                 evidence=f"{var.name}={compose.shown(var.container, var.key, value) if not var.env_file else value}",
             )
         words = _command_words(service)
@@ -104,6 +120,6 @@ def database_auth_disabled(compose: ComposeFile) -> Iterator[Finding]:
             _, owner = service.lookup("command")
             yield CHECK.finding(
                 owner, "command", resource=service.resource,
-                message=f"service {service.name!r} starts the server with {flag}: {why}",
+                message=f"service {service.name!r} starts the server with {flag}: {why}{reach}", severity=severity,
                 evidence=f"command: ... {flag}",
             )
