@@ -12,6 +12,7 @@ from ..models import compose as _model
 from ..models.base import FileKind
 
 from . import (
+    admin_plane_open,
     capabilities_not_dropped,
     container_runs_as_root,
     dangerous_capability_added,
@@ -59,6 +60,7 @@ CHECKS = (
     security_profile_disabled.CHECK,    # CMP020
     database_auth_disabled.CHECK,       # CMP021
     service_hardening_gaps.CHECK,       # CMP022 (emitted by the persona stage)
+    admin_plane_open.CHECK,             # CMP023
 )
 
 

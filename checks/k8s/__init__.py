@@ -69,6 +69,7 @@ from . import (  # noqa: E402
     kustomize_remote_resource_floating,
     kustomize_image_override_floating,
     backup_kept_in_cluster,
+    workload_admin_plane_open,
 )
 
 CHECKS = (
@@ -125,6 +126,7 @@ CHECKS = (
     kustomize_remote_resource_floating.CHECK,
     kustomize_image_override_floating.CHECK,
     backup_kept_in_cluster.CHECK,
+    workload_admin_plane_open.CHECK,
 )
 
 
