@@ -348,3 +348,13 @@ def test_the_shipped_stage_of_a_multi_target_file_is_not_its_trailing_dev_target
     assert parse_dockerfile("Dockerfile", "FROM node:20 AS dev\nRUN x\n").final.name == "dev"
     assert parse_dockerfile("Dockerfile", "FROM a AS build\nFROM b\nCOPY --from=build / /\n").final.index == 1
     assert is_dev_stage("development") and is_dev_stage("api-debug") and not is_dev_stage("devops-runtime")
+
+
+def test_a_base_no_arg_default_decides_is_a_notice_not_a_silent_skip():
+    from auditui.checks.models.dockerfile import parse
+
+    parsed = parse("api.Dockerfile", "ARG BASE\nFROM ${BASE} AS build\nRUN make\nFROM ${RUNTIME:-gcr.io/distroless/static}\n")
+    assert len(parsed.notices) == 1
+    assert "'build' FROM ${BASE}" in parsed.notices[0] and "not judged" in parsed.notices[0]
+    resolved = parse("Dockerfile", "ARG BASE=python:3.12-slim\nFROM ${BASE}\nFROM scratch\n")
+    assert resolved.notices == []

@@ -547,7 +547,27 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
     dockerfile = Dockerfile(path, stages, global_args, directives, escape)
     parsed.units.append(dockerfile)
     _facts(parsed, dockerfile)
+    _unresolved_bases(parsed, stages)
     parsed.units.extend(dockerfile_shells(dockerfile, text, parsed.notices))
+
+
+#: how many stages a notice about unresolved bases names before "and N more"
+_NOTICE_STAGES = 4
+
+
+def _unresolved_bases(parsed: ParsedFile, stages: list[Stage]) -> None:
+    """Say so when a stage's base is a build argument no ``ARG`` default decides (``FROM ${BASE}``):
+    the checks of its base image (tag, digest, the image's user) cannot judge it, and skipping them
+    silently would read as a clean base."""
+    unresolved = [s for s in stages if s.parent is None and not s.scratch and parse_image(s.base).templated]
+    if not unresolved:
+        return
+    shown = ", ".join(f"{s.label} FROM {s.base[:80]}" for s in unresolved[:_NOTICE_STAGES])
+    if len(unresolved) > _NOTICE_STAGES:
+        shown += f" and {len(unresolved) - _NOTICE_STAGES} more"
+    parsed.notices.append(
+        f"base image set by a build argument with no default ({shown}): its tag, digest and user were not "
+        f"judged; build arguments passed by compose files or workflows are not read yet")
 
 
 def _new_stage(instr: Instruction, index: int, aliases: dict[str, Stage], global_values: dict[str, str | None]) -> Stage:
