@@ -213,6 +213,30 @@ def test_floating_tag_is_high_for_databases_and_medium_otherwise(tmp_path):
     assert sev == {"service/db": Severity.HIGH, "service/web": Severity.MEDIUM}
 
 
+def test_floating_tag_on_a_cache_is_medium(tmp_path):
+    # Memcached never persists; a Redis is a cache when its settings or its name say so
+    engine = scan(tmp_path, "services:\n  memcached: {image: 'memcached:alpine'}\n"
+                            "  sessions: {image: 'redis:alpine', command: \"redis-server --save ''\"}\n"
+                            "  queue: {image: 'redis:alpine'}\n  db: {image: 'postgres:latest'}\n")
+    sev = {f.resource: f.severity for f in compose_findings(engine, "CMP006")}
+    assert sev == {"service/memcached": Severity.MEDIUM, "service/sessions": Severity.MEDIUM,
+                   "service/queue": Severity.HIGH, "service/db": Severity.HIGH}
+
+
+def test_disabled_confinement_on_a_host_controlling_service_is_medium(tmp_path):
+    engine = scan(tmp_path, "services:\n"
+                            "  api:\n    image: x:1\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n"
+                            "    security_opt: ['label=disable']\n"
+                            "  dbg:\n    image: x:1\n    privileged: true\n    security_opt: ['seccomp:unconfined']\n"
+                            "  web:\n    image: x:1\n    volumes: ['./data:/data']\n    security_opt: ['label=disable']\n")
+    found = {f.resource: f for f in compose_findings(engine, "CMP020")}
+    assert {r: f.severity for r, f in found.items()} == {
+        "service/api": Severity.MEDIUM, "service/dbg": Severity.MEDIUM, "service/web": Severity.HIGH}
+    assert "already reported: the runtime socket mount" in found["service/api"].message
+    assert "already reported: privileged: true" in found["service/dbg"].message
+    assert "already reported" not in found["service/web"].message
+
+
 def test_database_images_option_is_honoured(tmp_path):
     from auditui.checks.config import Config
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, interpolate
-from .shared import is_socket
+from ..models.compose import ComposeFile
+from .shared import socket_mounts
 
 
 CHECK = Check(
@@ -39,22 +39,7 @@ CHECK = Check(
 @CHECK.on(ComposeFile)
 def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
-        for volume in service.volumes():
-            source = interpolate(volume.source, "")
-            hit = volume.is_bind and is_socket(source)
-            if not hit and volume.is_bind and interpolate(volume.source) is None and is_socket(volume.target):
-                # the host path is left to a variable (``${DOCKER_SOCKET_LOCATION}``): the
-                # target a runtime socket is mounted at says what the container gets
-                hit, source = True, f"{volume.target} (host path from {volume.source})"
-            if not hit and volume.type == "volume" and volume.source:
-                # a named volume that binds the socket through driver_opts.device
-                definition = compose.volume_definition(volume.source)
-                if definition is not None:
-                    opts = definition.map("driver_opts")
-                    source = interpolate(opts.get("device"), "")
-                    hit = is_socket(source)
-            if not hit:
-                continue
+        for volume, source in socket_mounts(compose, service):
             ro = " (read-only does not limit the API)" if volume.read_only else ""
             yield CHECK.finding(
                 volume.container, volume.index,

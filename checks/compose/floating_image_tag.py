@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, key_pos
+from ..models.compose import ComposeFile, Service, key_pos
 from ..models.images import DATABASE_IMAGES, ImageRef, is_database_image
 from .shared import image_name, image_tag_state
 
@@ -27,7 +27,8 @@ CHECK = Check(
         "running the same compose file can run different versions, a routine `docker compose pull` "
         "ships a major upgrade nobody reviewed, and a rollback has no version to return to. For "
         "databases and core infrastructure (reported as high) a surprise major version can refuse "
-        "to start on existing data."
+        "to start on existing data; a cache (Memcached, a Redis with persistence off or named as "
+        "a cache) keeps no data to refuse, so it is medium like any other image."
     ),
     remediation=(
         "Pin the image to an explicit version tag (`postgres:16.4`, not `postgres` or `postgres:latest`).",
@@ -44,10 +45,17 @@ CHECK = Check(
 )
 
 
-def _critical(ref: ImageRef, ctx) -> bool:
+def _critical(service: Service, ref: ImageRef, ctx) -> bool:
     databases = tuple(ctx.option("database_images") or DATABASE_IMAGES) if ctx else DATABASE_IMAGES
     infra = tuple(ctx.option("critical_images") or ()) if ctx else CRITICAL_INFRA_IMAGES
-    return is_database_image(ref, databases) or ref.name.lower() in infra
+    if ref.name.lower() in infra:
+        return True
+    if not is_database_image(ref, databases):
+        return False
+    # a cache (Memcached, a Redis with persistence off or named as a cache) keeps nothing a
+    # new major version could refuse to read: it floats like any other image
+    store = service.store(databases)
+    return store is None or not store.cache
 
 
 @CHECK.on(ComposeFile)
@@ -63,7 +71,7 @@ def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
         pos = key_pos(service.node, "image")
         found.setdefault((pos.line, str(service.image)), [service, state[0], pos, []])[3].append(service)
     for service, ref, pos, services in found.values():
-        critical = _critical(ref, ctx)
+        critical = _critical(service, ref, ctx)
         # ``ghcr.io/app:${APP_VERSION:-release}``: say the moving tag is the variable's fallback
         written = str(compose.written(service.node, "image") or service.image).strip()
         whole_variable = written.startswith("${") and written.endswith("}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile
+from ..models.compose import ComposeFile, Service
+from .shared import socket_mounts
 
 CHECK = Check(
     code="CMP020",
@@ -17,7 +18,10 @@ CHECK = Check(
         "Docker's default seccomp profile blocks about 44 system calls used in kernel exploits "
         "and container escapes, and AppArmor/SELinux keep the container away from host files. "
         "`seccomp:unconfined`, `apparmor:unconfined` or `label:disable` remove that layer for "
-        "the whole container, usually to silence one blocked call."
+        "the whole container, usually to silence one blocked call. On a service that already "
+        "controls the host (it mounts the runtime socket, or runs privileged) the confinement it "
+        "turns off protects little that the other finding does not already hand out: medium there, "
+        "naming the finding that carries the severity."
     ),
     remediation=(
         "Remove the `unconfined`/`disable` entry from `security_opt`.",
@@ -35,9 +39,20 @@ CHECK = Check(
 _DISABLED = {"seccomp:unconfined", "apparmor:unconfined", "label:disable", "systempaths:unconfined"}
 
 
+def _already_unconfined(compose: ComposeFile, service: Service) -> str | None:
+    """Why turning confinement off adds little here: the service already controls the host."""
+    for volume, source in socket_mounts(compose, service):
+        return f"the runtime socket mount ({source}), which hands out the host whatever confines this container"
+    privileged = service.node.get("privileged")
+    if privileged is True or (isinstance(privileged, str) and privileged.strip().lower() in ("true", "yes", "on")):
+        return "privileged: true, which already lifts seccomp, AppArmor and SELinux confinement"
+    return None
+
+
 @CHECK.on(ComposeFile)
 def security_profile_disabled(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
+        already = _already_unconfined(compose, service)
         options = service.node.get("security_opt")
         if isinstance(options, str):
             items = [(None, options)]
@@ -52,6 +67,8 @@ def security_profile_disabled(compose: ComposeFile) -> Iterator[Finding]:
             if text not in _DISABLED:
                 continue
             at, key = (options, index) if index is not None else (service.node, "security_opt")
+            note = f"; already reported: {already}" if already else ""
             yield CHECK.finding(at, key, resource=service.resource,
-                                message=f"service {service.name!r} sets security_opt {option.strip()}",
-                                evidence=f"security_opt: {option}")
+                                message=f"service {service.name!r} sets security_opt {option.strip()}{note}",
+                                evidence=f"security_opt: {option}",
+                                severity=Severity.MEDIUM if already else Severity.HIGH)

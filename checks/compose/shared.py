@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..models.compose import Service, floating_image, interpolate
+from typing import Iterator
+
+from ..models.compose import ComposeFile, Service, VolumeMount, floating_image, interpolate
 from ..models.images import ImageRef, parse_image
 
 
@@ -15,6 +17,26 @@ def is_socket(path: str | None) -> bool:
         return False
     name = path.rstrip("/").replace("\\", "/").rsplit("/", 1)[-1].lower()
     return name in RUNTIME_SOCKETS
+
+
+def socket_mounts(compose: ComposeFile, service: Service) -> Iterator[tuple[VolumeMount, str]]:
+    """(volume, host path) of each runtime socket the service mounts: a bind of the socket, a
+    bind whose host path a variable decides onto a socket target, or a named volume whose
+    ``driver_opts.device`` is the socket."""
+    for volume in service.volumes():
+        source = interpolate(volume.source, "")
+        hit = volume.is_bind and is_socket(source)
+        if not hit and volume.is_bind and interpolate(volume.source) is None and is_socket(volume.target):
+            # the host path is left to a variable (``${DOCKER_SOCKET_LOCATION}``): the
+            # target a runtime socket is mounted at says what the container gets
+            hit, source = True, f"{volume.target} (host path from {volume.source})"
+        if not hit and volume.type == "volume" and volume.source:
+            definition = compose.volume_definition(volume.source)
+            if definition is not None:
+                source = interpolate(definition.map("driver_opts").get("device"), "")
+                hit = is_socket(source)
+        if hit:
+            yield volume, str(source)
 
 
 _UNKNOWN = "\x00var\x00"
