@@ -272,5 +272,19 @@ def test_sh012_severity_follows_what_an_empty_variable_can_reach():
         ("bad.sh", 11): Severity.HIGH,                                # `/../` climbs back to /
         ("bad.sh", 14): Severity.HIGH,                                # a backquoted command may print nothing
         ("bad_nounset.sh", 4): Severity.LOW,                          # set -u: only an empty value reaches /
+        # what the path keeps when every variable in it is empty
+        ("bad.sh", 16): Severity.HIGH,                                # `$BASE/$NAME`: /
+        ("bad.sh", 17): Severity.LOW,                                 # `$BASE/data/$NAME`: /data, a site folder
+        ("bad.sh", 18): Severity.HIGH,                                # `$ROOTFS/etc/$NAME`: /etc
+        ("bad.sh", 19): Severity.HIGH,                                # `$ROOTFS/var/lib`: every service's state
+        ("bad.sh", 20): Severity.MEDIUM,                              # one folder inside a system directory
+        ("bad.sh", 21): Severity.LOW,                                 # `app-$NAME` keeps `app-`: /data/vhosts/app-
+        ("bad.sh", 22): Severity.LOW,                                 # a glob reaches inside /data only
+        ("bad.sh", 23): Severity.HIGH,                                # `/usr/local/*`
+        ("bad.sh", 24): Severity.HIGH,                                # `$1` may be empty too: /
     }
-    assert "not the whole disk" in next(f.message for f in scan(root, "SH012") if f.line == 9)
+    messages = {f.line: f.message for f in scan(root, "SH012") if f.path == "bad.sh"}
+    assert "not the whole disk" in messages[9]
+    assert "deletes /data/vhosts/app- (not the whole disk) when $LIB_ROOT and $NAME are empty" in messages[21]
+    assert "deletes /etc, a system directory, when $ROOTFS and $NAME are empty" in messages[18]
+    assert "deletes from / when $BASE and $1 are empty" in messages[24]

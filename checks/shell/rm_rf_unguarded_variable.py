@@ -59,12 +59,102 @@ def _never_empty(value: str) -> bool:
     return value.startswith(("$(cd ", "`cd ")) and value.rstrip(")`").endswith("pwd")
 
 
-def _fixed_suffix(rest: str) -> bool:
-    """Is the part after `$VAR/` a fixed path (`data/x`) that cannot name `/` itself: no glob,
-    no other expansion, not `.`/`..` only?"""
-    if not rest or any(ch in rest for ch in "*?[$`{"):
-        return False
-    return any(part not in ("", ".", "..") for part in rest.split("/"))
+#: top-level directories of the host (Filesystem Hierarchy Standard) whose loss breaks the
+#: system or every service on it; `/tmp`, `/mnt`, `/media` and site folders (`/data`, `/app`)
+#: are not among them
+_SYSTEM_TOP = frozenset(("bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "opt",
+                         "proc", "root", "run", "sbin", "snap", "srv", "sys", "usr", "var"))
+#: directories below those that hold the state of every service on the host
+_SYSTEM_STATE = frozenset(("var/lib", "var/log", "var/www", "var/backups", "var/spool", "var/mail", "var/opt",
+                           "var/lib/docker", "var/lib/containerd", "var/lib/kubelet", "var/lib/mysql",
+                           "var/lib/postgresql"))
+
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: what stands for an expansion that is never empty (`${X:?}`, a name the script sets): an
+#: unknown but non-empty directory name
+_OPAQUE = "\0"
+
+
+def _expansion(rest: str, at: int, safe: set[str]) -> tuple[str, int, str]:
+    """Read the expansion starting at ``rest[at]`` (`$`); return what it becomes when every
+    variable that may be empty is empty, where it ends, and the name to report ('' if none)."""
+    nxt = rest[at + 1:at + 2]
+    if nxt == "(":  # $(...): output may be empty
+        depth, end = 0, at + 1
+        while end < len(rest):
+            depth += {"(": 1, ")": -1}.get(rest[end], 0)
+            end += 1
+            if depth == 0:
+                break
+        return "", end, ""
+    if nxt == "{":
+        close = rest.find("}", at)
+        end = len(rest) if close < 0 else close + 1
+        body = rest[at + 2:end - 1]
+        name = _NAME_RE.match(body)
+        if name is None or body.startswith("#"):
+            return "", end, ""
+        op = body[name.end():]
+        if op.startswith(":?"):
+            return _OPAQUE, end, ""  # the shell stops when it is empty
+        if op.startswith((":-", ":=")) and op[2:]:
+            default = op[2:]
+            return (default if "$" not in default and "`" not in default else _OPAQUE), end, ""
+        if not op and name.group() in safe:
+            return _OPAQUE, end, ""
+        return "", end, name.group()
+    name = _NAME_RE.match(rest, at + 1)
+    if name is None:  # $1, $@, $*, $$ ...: may be empty
+        return "", min(at + 2, len(rest)), rest[at + 1:at + 2]
+    if name.group() in safe:
+        return _OPAQUE, name.end(), ""
+    return "", name.end(), name.group()
+
+
+def _worst_case(rest: str, safe: set[str]) -> tuple[tuple[str, ...], list[str], bool]:
+    """The directory an `rm -r` of `/` + ``rest`` deletes at worst, when every variable that may be
+    empty is empty: `.` dropped, `..` climbing, and a component holding a glob standing for all of
+    its parent directory. Returns its components (`()` for `/`), the names that must be empty and
+    whether a glob cut the path (then the delete reaches inside that directory)."""
+    text, names, at = [], [], 0
+    while at < len(rest):
+        ch = rest[at]
+        if ch == "$":
+            value, at, name = _expansion(rest, at, safe)
+            text.append(value)
+            if name and name not in names:
+                names.append(name)
+        elif ch == "`":  # `...`: output may be empty
+            close = rest.find("`", at + 1)
+            at = len(rest) if close < 0 else close + 1
+        else:
+            text.append(ch)
+            at += 1
+    parts: list[str] = []
+    globbed = False
+    for part in "".join(text).split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        if any(ch in part for ch in "*?["):
+            globbed = True
+            break  # the glob reaches everything in the directory so far
+        parts.append(part)
+    return tuple(parts), names, globbed
+
+
+def _reach(parts: tuple[str, ...]) -> Severity:
+    """How bad losing that directory is: `/` or a system directory (`/etc`, `/usr/lib`, `/var/lib`)
+    is high; a folder inside a system directory (`/etc/nginx`, `/var/lib/app`) medium; anything
+    else (`/data/builder/app`, `/tmp/x`: a site folder, often not even present) low."""
+    if not parts or (len(parts) == 1 and parts[0] in _SYSTEM_TOP):
+        return Severity.HIGH
+    if parts[0] == "usr" and len(parts) == 2 or "/".join(parts) in _SYSTEM_STATE:
+        return Severity.HIGH
+    return Severity.MEDIUM if parts[0] in _SYSTEM_TOP else Severity.LOW
 
 
 def _safe_names(script: ShellScript) -> set[str]:
@@ -105,14 +195,23 @@ def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
                     safe = _safe_names(script)
                 if name in safe:
                     continue
-                rest = word[match.end():]
-                severity, when = None, f"deletes from / when ${name} is empty"
-                if _fixed_suffix(rest):
-                    # `"$DIR/data/x"` at worst removes /data/x: a mistake, not an erased host
-                    severity, when = Severity.LOW, f"deletes the fixed path /{rest} (not the whole disk) when ${name} is empty"
-                elif "nounset" in script.options:
-                    severity, when = Severity.LOW, (f"deletes from / when ${name} is set but empty "
-                                                    f"(set -u stops the script on an unset one)")
+                parts, others, globbed = _worst_case(word[match.end():], safe)
+                names = [name, *[o for o in others if o != name]]
+                empty = " and ".join(f"${n}" for n in names)
+                are = "are" if len(names) > 1 else "is"
+                severity = _reach(parts)
+                target = "/" + "/".join(p.replace(_OPAQUE, "<value>") for p in parts)
+                what = f"paths inside {target}" if globbed else target
+                if not parts:
+                    when = f"deletes from / when {empty} {are} empty"
+                elif severity == Severity.HIGH:
+                    when = f"deletes {what}, a system directory, when {empty} {are} empty"
+                else:
+                    when = f"deletes {what} (not the whole disk) when {empty} {are} empty"
+                if "nounset" in script.options and severity > Severity.LOW:
+                    severity, when = Severity.LOW, f"{when} (set -u stops the script on an unset name; only an empty value gets there)"
+                if severity == CHECK.severity:
+                    severity = None
                 yield CHECK.finding(
                     command.pos, resource=f"path/{word}", symbol=(word,), severity=severity,
                     message=f"`rm -r {word}` {when}; use ${{{name}:?}}",
