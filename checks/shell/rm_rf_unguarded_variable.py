@@ -210,10 +210,9 @@ def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
                     when = f"deletes {what} (not the whole disk) when {empty} {are} empty"
                 if "nounset" in script.options and severity > Severity.LOW:
                     severity, when = Severity.LOW, f"{when} (set -u stops the script on an unset name; only an empty value gets there)"
-                if severity == CHECK.severity:
-                    severity = None
                 yield CHECK.finding(
-                    command.pos, resource=f"path/{word}", symbol=(word,), severity=severity,
+                    command.pos, resource=f"path/{word}", symbol=(word,),
+                    severity=None if severity == CHECK.severity else severity,
                     message=f"`rm -r {word}` {when}; use ${{{name}:?}}",
                     evidence=command.evidence,
                 )
