@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.k8s.node_agents import node_agent
 from ..models.k8s.objects import Workload
 
 CHECK = Check(
@@ -15,7 +16,10 @@ CHECK = Check(
         "`hostNetwork` puts the pod on the node's network stack: it can bind node ports, reach "
         "services listening on localhost (the kubelet, cloud metadata proxies) and bypass "
         "NetworkPolicies. `hostPID` lets it see and signal every process on the node, and read "
-        "their environment; `hostIPC` lets it read other processes' shared memory."
+        "their environment; `hostIPC` lets it read other processes' shared memory. A node agent "
+        "(a CNI plugin, node-exporter, a log shipper, a CSI node plugin: a DaemonSet, never a "
+        "Deployment) shares the host network or PID namespace for its job: low, 'by design for a "
+        "node agent'; its hostIPC is medium."
     ),
     remediation=(
         "Remove `hostNetwork`, `hostPID` and `hostIPC` (they default to false).",
@@ -37,13 +41,22 @@ WHAT = {
 }
 
 
+#: what a node agent shares by design (hostIPC is rarely needed, even by one)
+AGENT_SEVERITY = {"hostNetwork": Severity.LOW, "hostPID": Severity.LOW, "hostIPC": Severity.MEDIUM}
+
+
 @CHECK.on(Workload)
 def host_namespaces(workload: Workload) -> Iterator[Finding]:
+    agent = node_agent(workload)
     for key, what in WHAT.items():
         if workload.pod_spec.get(key) is True:
+            message = f"{workload.resource} shares {what} ({key}: true)"
+            if agent is not None:
+                message += f", {agent.reason}"
             yield CHECK.finding(
                 workload.pod_spec, key,
                 resource=workload.resource,
-                message=f"{workload.resource} shares {what} ({key}: true)",
+                severity=AGENT_SEVERITY[key] if agent is not None else None,
+                message=message,
                 evidence=f"{key}: true",
             )

@@ -4,6 +4,7 @@ import posixpath
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.k8s.node_agents import MountAccess, holds_runtime_sockets, mount_access, node_agent
 from ..models.k8s.objects import Workload
 from ..models.yamlnodes import YMap
 
@@ -25,7 +26,13 @@ CHECK = Check(
         "A hostPath volume exposes part of the node's filesystem to the pod. The container "
         "runtime's socket or the host root is full control of the node; /etc, /proc, /sys or "
         "the kubelet's directory leak credentials and kernel interfaces; even a plain data "
-        "directory ties the pod to one node and lets it read what other pods left there."
+        "directory ties the pod to one node and lets it read what other pods left there. "
+        "A node agent (node-exporter, cAdvisor, a CSI node plugin, a CNI plugin, a log shipper; a "
+        "DaemonSet, never a Deployment) needs host access for its job: its read-only mounts are low, "
+        "'by design for a node agent' (medium for a directory holding runtime sockets, which stay "
+        "usable read-only); its writable mounts of system directories are medium when its family "
+        "needs them; a runtime socket or a writable host root stays high, and critical when a "
+        "privileged container writes the host root."
     ),
     remediation=(
         "Replace the hostPath with a PersistentVolumeClaim, an emptyDir or a projected volume.",
@@ -51,18 +58,45 @@ def _severity(path: str) -> Severity:
     return Severity.MEDIUM
 
 
+def _agent_severity(path: str, base: Severity, access: MountAccess, known: bool) -> tuple[Severity, str, bool]:
+    """A node agent's host mount: its severity, the words that say why, and whether it is by design."""
+    norm = posixpath.normpath(path) if path else "/"
+    if posixpath.basename(norm) in RUNTIME_SOCKETS:
+        return Severity.HIGH, "a runtime socket, control of the node even read-only", False
+    if not access.mounted:
+        return Severity.LOW, "mounted by none of its containers", True
+    if not access.writable:
+        if holds_runtime_sockets(norm):
+            return Severity.MEDIUM, "read-only, though runtime sockets under it stay usable", True
+        return Severity.LOW, "read-only", True
+    if norm == "/":
+        if access.privileged_writer:
+            return Severity.CRITICAL, "writable by a privileged container: root on every node", False
+        return Severity.HIGH, "writable", False
+    if base is Severity.HIGH:
+        return (Severity.MEDIUM, "writable, as its family needs", True) if known else (Severity.HIGH, "writable", False)
+    return Severity.LOW, "writable, a plain directory", True
+
+
 @CHECK.on(Workload)
 def host_path_volume(workload: Workload) -> Iterator[Finding]:
+    agent = node_agent(workload)
     volumes = workload.pod_spec.list("volumes")
     for index, volume in volumes.maps():
         host = volume.get("hostPath")
         if not isinstance(host, YMap):
             continue
         path = str(host.get("path") or "")
+        severity = _severity(path)
+        message = f"{workload.resource} mounts host path {path or '(unset)'!r} as volume {volume.get('name')!r}"
+        if agent is not None:
+            access = mount_access(workload, str(volume.get("name")))
+            severity, how, by_design = _agent_severity(path, severity, access, agent.known)
+            message += f", {how} ({agent.reason if by_design else 'in ' + agent.described})"
         yield CHECK.finding(
             volumes, index,
             resource=workload.resource,
-            severity=_severity(path),
-            message=f"{workload.resource} mounts host path {path or '(unset)'!r} as volume {volume.get('name')!r}",
+            severity=severity,
+            message=message,
             evidence=f"hostPath: {path}",
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.k8s.node_agents import node_agent
 from ..models.k8s.objects import Workload
 
 CHECK = Check(
@@ -15,7 +16,10 @@ CHECK = Check(
         "A privileged container has every capability, sees every host device and runs without "
         "seccomp or AppArmor confinement: it is root on the node in all but name. Anyone who can "
         "run code in it can mount the host filesystem, load kernel modules and read other pods' "
-        "secrets."
+        "secrets. A node agent whose upstream manifests run it privileged (a CSI node plugin, a CNI "
+        "plugin or kube-proxy, cAdvisor, a runtime security sensor, a device plugin) is reported as "
+        "medium, 'by design for a node agent': still root on every node, so isolate it. A Deployment is "
+        "never a node agent, and a DaemonSet of unknown family keeps the critical."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -33,12 +37,18 @@ CHECK = Check(
 
 @CHECK.on(Workload)
 def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
+    agent = node_agent(workload)
+    by_design = agent is not None and agent.privileged_by_design
     for container in workload.containers(include_init=True):
         sec = container.security()
         if sec.get("privileged") is True:
+            message = f"container {container.name!r} of {workload.resource} runs privileged"
+            if by_design:
+                message += f" ({agent.reason}; its upstream manifests run it privileged)"
             yield CHECK.finding(
                 sec.source("privileged"), "privileged",
                 resource=container.resource,
-                message=f"container {container.name!r} of {workload.resource} runs privileged",
+                severity=Severity.MEDIUM if by_design else None,
+                message=message,
                 evidence="privileged: true",
             )

@@ -16,7 +16,10 @@ CHECK = Check(
         "create privileged pods on any node and grant itself more. Bound to a workload's service "
         "account, one compromised pod (or one leaked token) is the whole cluster. The built-in "
         "`admin` and `edit` roles bound with a ClusterRoleBinding reach every namespace, "
-        "including reading (edit) or managing (admin) the Secrets of all of them."
+        "including reading (edit) or managing (admin) the Secrets of all of them. Bound only to "
+        "people (Group or User subjects of the identity provider, not service accounts), it is the "
+        "cluster's intended admin access rather than a workload over-grant: medium (low for a "
+        "namespace or for admin/edit). Bound to every authenticated or anonymous caller it is critical."
     ),
     remediation=(
         "Write a Role (or ClusterRole) listing the API groups, resources and verbs the subject "
@@ -36,14 +39,25 @@ CHECK = Check(
 
 _BROAD = ("admin", "edit")
 
+#: subjects that are every caller: binding an admin role to them opens the cluster
+EVERYONE = {("Group", "system:authenticated"), ("Group", "system:unauthenticated"), ("User", "system:anonymous")}
 
-def _subjects(obj: K8sObject) -> list[str]:
+
+def _subjects(obj: K8sObject) -> list[tuple[str, str, str]]:
+    """(kind, name, how it is shown) of each subject."""
     out = []
     for _, subject in obj.doc.list("subjects").maps():
         kind, name = str(subject.get("kind") or "?"), str(subject.get("name") or "?")
         ns = subject.get("namespace")
-        out.append(f"{kind} {ns}/{name}" if kind == "ServiceAccount" and ns else f"{kind} {name}")
+        out.append((kind, name, f"{kind} {ns}/{name}" if kind == "ServiceAccount" and ns else f"{kind} {name}"))
     return out
+
+
+def _workload_identity(kind: str, name: str) -> bool:
+    """A service account, or a group or user name that stands for service accounts."""
+    return (kind == "ServiceAccount" or name.startswith("system:serviceaccount:")
+            or name == "system:serviceaccounts" or name.startswith("system:serviceaccounts:")
+            or kind not in ("Group", "User"))
 
 
 @CHECK.on(K8sObject)
@@ -58,9 +72,12 @@ def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
     if str(ref.get("kind") or "") != "ClusterRole":
         return
     subjects = _subjects(obj)
-    if not subjects or subjects == ["Group system:masters"]:
+    if not subjects or [shown for _, _, shown in subjects] == ["Group system:masters"]:
         return  # binds nobody, or only the group that is cluster-admin anyway
-    who = ", ".join(subjects[:3]) + (f" and {len(subjects) - 3} more" if len(subjects) > 3 else "")
+    shown = [text for _, _, text in subjects]
+    who = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+    everyone = any((kind, name) in EVERYONE for kind, name, _ in subjects)
+    people = not everyone and not any(_workload_identity(kind, name) for kind, name, _ in subjects)
     if role == "cluster-admin":
         where = "across the cluster" if obj.kind == "ClusterRoleBinding" else f"in namespace {obj.namespace or '(default)'}"
         severity = Severity.HIGH if obj.kind == "ClusterRoleBinding" else Severity.MEDIUM
@@ -68,8 +85,16 @@ def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
         where, severity = "in every namespace", Severity.MEDIUM
     else:
         return
+    message = f"{obj.resource} gives {role} {where} to {who}"
+    if everyone:
+        severity = Severity.CRITICAL if role == "cluster-admin" else Severity.HIGH
+        message += ": every caller the API server accepts gets it"
+    elif people:
+        severity = Severity.MEDIUM if severity is Severity.HIGH else Severity.LOW
+        message += (": users or groups of the identity provider, not service accounts, so intended admin "
+                    "access for people rather than a workload over-grant; prefer just-in-time elevation")
     yield CHECK.finding(
         ref, "name", resource=obj.resource, severity=severity,
-        message=f"{obj.resource} gives {role} {where} to {who}",
+        message=message,
         evidence=f"roleRef: ClusterRole/{role}",
     )

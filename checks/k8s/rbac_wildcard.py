@@ -16,7 +16,11 @@ CHECK = Check(
         "A `*` in a rule grants everything that exists now and everything added later (new "
         "CRDs, new subresources such as pods/exec). `*` verbs include escalate, bind and "
         "impersonate; `*` resources include secrets. Whoever holds the role, and whoever "
-        "compromises a pod using it, gets far more than the workload needs."
+        "compromises a pod using it, gets far more than the workload needs. Two forms are "
+        "weaker and reported as medium (low when read-only): a namespaced Role, which reaches one "
+        "namespace, and a ClusterRole aggregated into the built-in edit/admin/view roles whose "
+        "wildcard is limited to named non-core API groups (the documented way to give editors a "
+        "CRD group). Wildcards over the core group or over every group stay high."
     ),
     remediation=(
         "List the API groups, resources and verbs the workload actually uses (audit logs or "
@@ -56,8 +60,24 @@ def _severity(groups: list[str], resources: list[str], verbs: list[str]) -> Seve
     return Severity.MEDIUM  # '*' only in apiGroups
 
 
+#: the built-in user-facing roles a ClusterRole joins with these labels set to "true"
+AGGREGATE_TO = ("admin", "edit", "view")
+
+
+def _aggregated_into(obj: K8sObject) -> list[str]:
+    labels = obj.labels
+    return [role for role in AGGREGATE_TO
+            if labels.get(f"rbac.authorization.k8s.io/aggregate-to-{role}", "").lower() == "true"]
+
+
+def _named_groups(groups: list[str]) -> bool:
+    """Only named, non-core API groups (no '' and no '*')."""
+    return bool(groups) and all(g not in ("", "*") for g in groups)
+
+
 @CHECK.on(K8sObject)
 def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
+    joins = _aggregated_into(obj) if obj.kind == "ClusterRole" else []
     for _, rule, groups, resources, verbs in rbac_rules(obj):
         wild = [name for name, values in (("verbs", verbs), ("resources", resources)) if "*" in values]
         if not wild and "*" in groups and not rule.list("nonResourceURLs"):
@@ -65,9 +85,18 @@ def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
         if not wild:
             continue
         severity = _severity(groups, resources, verbs)
+        message = f"{obj.resource} grants '*' in {' and '.join(wild)}"
+        if obj.kind == "Role":
+            severity = min(severity, Severity.MEDIUM)
+            message += f", namespace-scoped (only in namespace {obj.namespace or '(default)'}, not cluster-wide)"
+        elif joins and _named_groups(groups):
+            severity = min(severity, Severity.LOW if joins == ["view"] else Severity.MEDIUM)
+            message += (f", scoped to the API groups {', '.join(groups)} and aggregated into the built-in "
+                        f"{'/'.join(joins)} role{'s' if len(joins) > 1 else ''} (the standard way to give "
+                        "those users a CRD group)")
         yield CHECK.finding(
             rule, wild[0],
             resource=obj.resource, severity=severity,
-            message=f"{obj.resource} grants '*' in {' and '.join(wild)}",
+            message=message,
             evidence=f"apiGroups={groups} resources={resources} verbs={verbs}",
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.k8s.node_agents import node_agent
 from ..models.k8s.objects import Workload
 from .shared import is_windows
 from ..models.users import Default, image_user, uid_of
@@ -19,7 +20,10 @@ CHECK = Check(
         "running as UID 0 turns any container escape or writable host mount into root on the "
         "node, and can modify its own binaries. `runAsUser: 0` makes that certain. Images known to "
         "run as, or step down to, a user of their own (official postgres, redis...; Bitnami, "
-        "Grafana; nginx, whose master only binds ports) are reported as low: nothing enforces it."
+        "Grafana; nginx, whose master only binds ports) are reported as low: nothing enforces it. "
+        "So is root in a node agent (a CSI node plugin, a CNI plugin, a log shipper: a DaemonSet, "
+        "never a Deployment), 'by design for a node agent': mounting volumes, wiring the network or "
+        "reading every pod's logs is root's work."
     ),
     remediation=(
         "Set `securityContext.runAsNonRoot: true` at pod level so every container inherits it.",
@@ -42,6 +46,7 @@ as_uid = uid_of  # the user/root model's reading of runAsUser
 def runs_as_root(workload: Workload) -> Iterator[Finding]:
     if is_windows(workload):
         return
+    agent = node_agent(workload)
     for container in workload.containers(include_init=True):
         sec = container.security()
         if "runAsUserName" in (sec.get("windowsOptions") or {}):
@@ -51,8 +56,9 @@ def runs_as_root(workload: Workload) -> Iterator[Finding]:
             yield CHECK.finding(
                 sec.source("runAsUser"), "runAsUser",
                 resource=container.resource,
-                severity=Severity.HIGH,
-                message=f"container {container.name!r} of {workload.resource} runs as root (runAsUser: 0)",
+                severity=Severity.HIGH if agent is None else Severity.LOW,
+                message=f"container {container.name!r} of {workload.resource} runs as root (runAsUser: 0)"
+                        + ("" if agent is None else f", {agent.reason}"),
                 evidence="runAsUser: 0",
             )
             continue
@@ -62,6 +68,12 @@ def runs_as_root(workload: Workload) -> Iterator[Finding]:
             at, key, symbol, evidence = sec.source("runAsNonRoot"), "runAsNonRoot", (), "runAsNonRoot: false"
         else:
             at, key, symbol, evidence = container.node, "securityContext", ("runAsNonRoot",), "no runAsNonRoot or runAsUser"
+        if agent is not None:
+            yield CHECK.finding(
+                at, key, symbol=symbol, resource=container.resource, severity=Severity.LOW, evidence=evidence,
+                message=(f"container {container.name!r} of {workload.resource} may run as root, {agent.reason}"),
+            )
+            continue
         known = image_user(container.image_ref)
         if known is not None:  # the image runs as, or steps down to, a user of its own: hedged, low
             how = ("does not run as root" if known.default is not Default.MASTER

@@ -8,6 +8,7 @@
 - :mod:`.facts`: what objects and kustomizations tell the repository (``k8s:*``, ``workload:*``,
   ``kustomize:*`` topics);
 - :mod:`.devhosts`: development-only hosts in values;
+- :mod:`.node_agents`: DaemonSets and static pods whose job is the node, and the host access it needs;
 - :mod:`.secrets`: placeholders and credential-like keys;
 - :mod:`.parse`: YAML documents to a ``ParsedFile``.
 

@@ -1,0 +1,211 @@
+"""Node agents: pods whose job is the node itself, and what host access that job needs.
+
+A node agent runs once per node (a DaemonSet, or a static pod) to do something *for the
+node*: export its metrics (node-exporter, cAdvisor), wire its network (CNI plugins,
+kube-proxy), attach its volumes (CSI node plugins), ship its logs, watch its kernel (Falco,
+Tetragon) or expose its devices. Their upstream manifests ship host namespaces, hostPath
+mounts of ``/``, ``/proc``, ``/sys`` or ``/dev`` and, for some, ``privileged: true``: that
+access is what the agent is for, and peer linters are routinely told to exempt them
+(kube-linter's ``ignore-check.kube-linter.io/*`` annotations, Pod Security exemptions for
+``kube-system``). The host-access checks ask :func:`node_agent` and grade such access by
+what it adds beyond the agent's job, saying "by design for a node agent" so a reader sees why.
+
+Recognition is deliberately narrow:
+
+- only a DaemonSet, or a bare Pod that looks static (``kube-system``, a node-critical
+  priority class or a fixed ``nodeName``), can be a node agent; a Deployment never is;
+- a *known family* is named by an image, container name or app label (``cadvisor``,
+  ``node-exporter``, ``calico-node``, ``fluent-bit``...), or by the CSI node shape (a
+  container registering with the kubelet's ``plugins_registry``);
+- a DaemonSet that only declares ``priorityClassName: system-node-critical`` is a node
+  agent of unknown family: its read-only host access is by design, but its privileges and
+  writable host mounts are judged as any workload's.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..images import parse_image
+from ..yamlnodes import YMap
+from .objects import Container, Workload, volume_mounts
+
+
+@dataclass(frozen=True)
+class NodeAgent:
+    """What a node agent is and how auditui recognised it."""
+
+    #: what the agent does for the node, e.g. "node metrics (node-exporter)"
+    role: str
+    #: how it was recognised, e.g. "image 'cadvisor'"
+    signal: str
+    #: a known family (False: only declared node-critical)
+    known: bool
+    #: the family's upstream manifests run it privileged (CSI node plugins, CNI, cAdvisor...)
+    privileged_by_design: bool
+
+    @property
+    def described(self) -> str:
+        return f"a node agent: {self.role}, recognised by {self.signal}"
+
+    @property
+    def reason(self) -> str:
+        """The phrase checks append to a lowered finding: ``by design for a node agent: ...``."""
+        return f"by design for {self.described}"
+
+
+#: (names, role, privileged by design). A name matches an image name, a container name or an
+#: app label value equal to it, or holding it as a dash-separated part ("prometheus-node-exporter").
+FAMILIES: tuple[tuple[tuple[str, ...], str, bool], ...] = (
+    (("cadvisor",), "container metrics (cAdvisor)", True),
+    (("node-exporter", "windows-exporter", "dcgm-exporter", "smartctl-exporter", "process-exporter"),
+     "node metrics (node-exporter)", False),
+    (("calico-node", "calico/node", "cilium", "cilium-agent", "flannel", "kube-flannel", "kube-proxy", "aws-node",
+      "amazon-k8s-cni", "kube-router", "multus", "multus-cni", "weave-kube", "antrea-agent", "kube-ovn-cni",
+      "canal"),
+     "node networking (CNI plugin or kube-proxy)", True),
+    (("fluent-bit", "fluentbit", "fluentd", "promtail", "vector", "filebeat", "metricbeat", "auditbeat",
+      "otel-collector", "opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol",
+      "otelcol-contrib", "grafana-agent", "alloy", "datadog-agent", "datadoghq/agent", "datadog/agent"),
+     "log and telemetry shipping", False),
+    (("falco", "tetragon", "tracee"), "runtime security sensor", True),
+    (("device-plugin", "nvidia-device-plugin", "k8s-device-plugin", "gpu-feature-discovery",
+      "nvidia-driver", "node-feature-discovery"),
+     "device or GPU plugin", True),
+    (("node-problem-detector",), "node health (node-problem-detector)", True),
+    (("kured",), "node reboot daemon (kured)", True),
+    (("node-local-dns", "k8s-dns-node-cache"), "node-local DNS cache", False),
+    (("csi", "node-driver-registrar", "csi-node-driver-registrar", "longhorn-manager", "local-path-provisioner",
+      "openebs", "node-disk-manager"),
+     "storage (CSI node plugin or volume provisioner)", True),
+)
+
+#: label keys whose values name an application or its component
+APP_LABELS = ("app", "app.kubernetes.io/name", "app.kubernetes.io/component", "k8s-app", "component", "name")
+
+NODE_CRITICAL = ("system-node-critical",)
+STATIC_POD_PRIORITIES = ("system-node-critical", "system-cluster-critical")
+
+#: where the kubelet discovers CSI (and device) plugins: a pod mounting it registers with the kubelet
+CSI_REGISTRATION = "plugins_registry"
+
+
+def _normal(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def _matches(name: str, token: str) -> bool:
+    if "/" in token:
+        return name == token or name.endswith("/" + token)
+    return name == token or name.startswith(token + "-") or name.endswith("-" + token) or f"-{token}-" in name
+
+
+def _candidates(workload: Workload) -> Iterator[tuple[str, str]]:
+    """(name, where it came from) of everything that names what the pod runs."""
+    for container in workload.containers(include_init=True):
+        if container.image and "{{" not in container.image:
+            ref = parse_image(container.image)
+            yield _normal(ref.name), f"image {ref.name!r}"
+            yield _normal(ref.repository), f"image {ref.repository!r}"
+        yield _normal(container.name), f"container {container.name!r}"
+    yield _normal(workload.name), f"its name {workload.name!r}"
+    for labels in (workload.labels, workload.pod_labels):
+        for key in APP_LABELS:
+            value = labels.get(key)
+            if value and "{{" not in value:
+                yield _normal(value), f"label {key}={value}"
+
+
+def _family(workload: Workload) -> NodeAgent | None:
+    candidates = list(_candidates(workload))
+    for tokens, role, privileged in FAMILIES:
+        for name, where in candidates:
+            if any(_matches(name, token) for token in tokens):
+                return NodeAgent(role, where, True, privileged)
+    return None
+
+
+def _registers_with_kubelet(workload: Workload) -> bool:
+    """The CSI node shape: a hostPath of the kubelet's plugin registry, or a registrar's flag."""
+    for _, volume in workload.pod_spec.list("volumes").maps():
+        host = volume.get("hostPath")
+        if isinstance(host, YMap) and CSI_REGISTRATION in str(host.get("path") or ""):
+            return True
+    for container in workload.containers(include_init=True):
+        for key in ("args", "command"):
+            if any("kubelet-registration-path" in str(arg) for arg in container.node.list(key)):
+                return True
+    return False
+
+
+def _static_pod(workload: Workload) -> bool:
+    priority = str(workload.pod_spec.get("priorityClassName") or "")
+    return (workload.namespace == "kube-system" or priority in STATIC_POD_PRIORITIES
+            or bool(workload.pod_spec.get("nodeName")))
+
+
+def node_agent(workload: Workload) -> NodeAgent | None:
+    """The node agent this workload is, or None (always None for Deployments and the like)."""
+    if workload.kind == "Pod":
+        if not _static_pod(workload):
+            return None
+    elif workload.kind != "DaemonSet":
+        return None
+    if _registers_with_kubelet(workload):
+        return NodeAgent("storage (CSI node plugin)", "its registration with the kubelet's plugin registry",
+                         True, True)
+    found = _family(workload)
+    if found is not None:
+        return found
+    priority = str(workload.pod_spec.get("priorityClassName") or "")
+    if workload.kind == "DaemonSet" and priority in NODE_CRITICAL:
+        return NodeAgent("a DaemonSet of unknown family", f"priorityClassName {priority}", False, False)
+    return None
+
+
+# -- how a host volume is mounted --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MountAccess:
+    """How the containers of a pod mount one of its volumes."""
+
+    #: at least one container mounts it
+    mounted: bool
+    #: at least one mount lacks ``readOnly: true``
+    writable: bool
+    #: a privileged container mounts it writable
+    privileged_writer: bool
+
+
+def mount_access(workload: Workload, volume_name: str) -> MountAccess:
+    mounted = writable = privileged_writer = False
+    for container in workload.containers(include_init=True):
+        for mount in volume_mounts(container):
+            if str(mount.get("name")) != volume_name:
+                continue
+            mounted = True
+            if mount.get("readOnly") is not True:
+                writable = True
+                if _privileged(container):
+                    privileged_writer = True
+    return MountAccess(mounted, writable, privileged_writer)
+
+
+def _privileged(container: Container) -> bool:
+    return container.security().get("privileged") is True
+
+
+#: directories under which the container runtimes put their sockets (a socket stays usable
+#: through a read-only mount)
+SOCKET_DIRS = ("/var/run", "/run")
+
+
+def holds_runtime_sockets(path: str) -> bool:
+    norm = posixpath.normpath(path) if path else "/"
+    return norm in SOCKET_DIRS or any(
+        norm.startswith(d + "/") and posixpath.basename(norm) in ("docker", "containerd", "crio", "cri-dockerd",
+                                                                 "podman", "k3s")
+        for d in SOCKET_DIRS)

@@ -1,0 +1,385 @@
+"""Node agents (checks/models/k8s/node_agents.py): what host access their job needs, and what the
+host-access checks (K8S010, K8S012, K8S017, K8S018) say about it. Each case says "should lower"
+or "should keep": a node agent is a DaemonSet (or a static pod) of a known family, the CSI node
+shape or one declared node-critical; a Deployment never is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import pedantic, write
+from auditui.checks.api import Severity
+from auditui.checks.engine import Engine
+from auditui.checks.models.k8s.node_agents import node_agent
+from auditui.checks.models.k8s.objects import Workload, build_object
+from auditui.checks.models.yamlnodes import load_documents
+
+CODES = ("K8S010", "K8S012", "K8S017", "K8S018")
+
+
+def _scan(root: Path) -> dict[tuple[str, str], list]:
+    engine = Engine(root, pedantic())
+    engine.scan()
+    assert engine.check_errors == []
+    out: dict[tuple[str, str], list] = {}
+    for f in engine.findings:
+        if f.code in CODES:
+            out.setdefault((f.code, f.resource), []).append(f)
+    return out
+
+
+# should lower: node-exporter's upstream shape (hostPID, read-only /, /sys, /proc), named by a
+# label only (the image is a private mirror), in a file with other documents
+NODE_EXPORTER = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: metrics}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: host-metrics
+  labels: {app.kubernetes.io/component: node-exporter}
+spec:
+  template:
+    spec:
+      hostPID: true
+      hostNetwork: true
+      containers:
+        - name: exporter
+          image: registry.example.com/mirror/metrics:1.8.2
+          volumeMounts:
+            - {name: root, mountPath: /host/root, readOnly: true}
+            - {name: sys, mountPath: /host/sys, readOnly: true}
+      volumes:
+        - {name: root, hostPath: {path: /}}
+        - {name: sys, hostPath: {path: /sys}}
+        - {name: run, hostPath: {path: /var/run}}
+"""
+
+# should lower: a CSI node plugin recognised by its shape alone (a registrar flag and the
+# kubelet's plugin registry), privileged, writable /dev, pod-level runAsUser 0
+CSI_NODE = """\
+kind: DaemonSet
+apiVersion: apps/v1
+metadata: {name: block-node, namespace: storage}
+spec:
+  template:
+    spec:
+      securityContext: {runAsUser: 0}
+      containers:
+        - name: plugin
+          image: registry.example.com/block/driver:2.0.0
+          securityContext: {privileged: true}
+          volumeMounts:
+            - {name: dev, mountPath: /dev}
+            - {name: kubelet, mountPath: /var/lib/kubelet, mountPropagation: Bidirectional}
+        - name: registrar
+          image: registry.example.com/block/registrar:2.0.0
+          args: ["--kubelet-registration-path=/var/lib/kubelet/plugins/block/csi.sock"]
+      volumes:
+        - {name: dev, hostPath: {path: /dev}}
+        - {name: kubelet, hostPath: {path: /var/lib/kubelet}}
+        - {name: registry, hostPath: {path: /var/lib/kubelet/plugins_registry}}
+"""
+
+# should keep: the same pod spec as a Deployment is not a node agent
+CSI_AS_DEPLOYMENT = CSI_NODE.replace("kind: DaemonSet", "kind: Deployment").replace("block-node", "block-dep")
+
+# should keep: a log shipper mounting the Docker socket read-only (still control of the node),
+# and writing the host root from a privileged container (root on every node)
+SHIPPER = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: logs}
+spec:
+  template:
+    spec:
+      containers:
+        - name: fluent-bit
+          image: cr.fluentbit.io/fluent/fluent-bit:3.1.4
+          securityContext: {privileged: true}
+          volumeMounts:
+            - {name: sock, mountPath: /var/run/docker.sock, readOnly: true}
+            - {name: root, mountPath: /host}
+      volumes:
+        - {name: sock, hostPath: {path: /var/run/docker.sock}}
+        - {name: root, hostPath: {path: /}}
+"""
+
+# should keep privileged (family unknown), should lower hostPID: a DaemonSet declared node-critical
+DECLARED = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: tuner}
+spec:
+  template:
+    spec:
+      hostPID: true
+      priorityClassName: system-node-critical
+      containers:
+        - name: tune
+          image: busybox:1.36
+          securityContext: {privileged: true}
+          volumeMounts: [{name: root, mountPath: /host, readOnly: true}, {name: etc, mountPath: /etc/host}]
+      volumes:
+        - {name: root, hostPath: {path: /}}
+        - {name: etc, hostPath: {path: /etc}}
+"""
+
+# should keep: an unknown DaemonSet (no family, no declaration) and a non-static bare Pod
+UNKNOWN = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: helper}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers: [{name: helper, image: "registry.example.com/helper:1.0.0", securityContext: {privileged: true}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: proxy, namespace: apps}
+spec:
+  hostNetwork: true
+  containers: [{name: kube-proxy, image: "registry.k8s.io/kube-proxy:v1.31.0", securityContext: {privileged: true}}]
+"""
+
+# should lower: kube-proxy as a static pod (kube-system), privileged and on the host network
+STATIC = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: kube-proxy, namespace: kube-system}
+spec:
+  hostNetwork: true
+  containers: [{name: kube-proxy, image: "registry.k8s.io/kube-proxy:v1.31.0", securityContext: {privileged: true}}]
+"""
+
+
+def _severities(found, code, resource) -> list[Severity]:
+    return sorted(f.severity for f in found.get((code, resource), []))
+
+
+def test_node_exporter_read_only_host_access_is_by_design(tmp_path):
+    write(tmp_path, "deploy/monitoring.yaml", NODE_EXPORTER)
+    found = _scan(tmp_path)
+    mounts = found[("K8S017", "DaemonSet/host-metrics")]
+    by_path = {f.evidence: f for f in mounts}
+    assert by_path["hostPath: /"].severity is Severity.LOW
+    assert by_path["hostPath: /sys"].severity is Severity.LOW
+    assert "read-only" in by_path["hostPath: /"].message
+    assert "by design for a node agent: node metrics (node-exporter)" in by_path["hostPath: /"].message
+    assert "label app.kubernetes.io/component=node-exporter" in by_path["hostPath: /"].message
+    # mounted by no container: nothing reads it
+    assert by_path["hostPath: /var/run"].severity is Severity.LOW
+    assert "mounted by none" in by_path["hostPath: /var/run"].message
+    assert _severities(found, "K8S018", "DaemonSet/host-metrics") == [Severity.LOW, Severity.LOW]
+
+
+def test_csi_node_plugin_is_recognised_by_its_shape(tmp_path):
+    write(tmp_path, "deploy/csi.yaml", CSI_NODE + "---\n" + CSI_AS_DEPLOYMENT)
+    found = _scan(tmp_path)
+    privileged = found[("K8S012", "DaemonSet/block-node/container/plugin")]
+    assert [f.severity for f in privileged] == [Severity.MEDIUM]
+    assert "by design for a node agent: storage (CSI node plugin)" in privileged[0].message
+    mounts = {f.evidence: f.severity for f in found[("K8S017", "DaemonSet/block-node")]}
+    assert mounts == {"hostPath: /dev": Severity.MEDIUM, "hostPath: /var/lib/kubelet": Severity.MEDIUM,
+                      "hostPath: /var/lib/kubelet/plugins_registry": Severity.LOW}
+    assert _severities(found, "K8S010", "DaemonSet/block-node/container/plugin") == [Severity.LOW]
+    # the same pod as a Deployment keeps every severity
+    assert _severities(found, "K8S012", "Deployment/block-dep/container/plugin") == [Severity.CRITICAL]
+    assert {f.evidence: f.severity for f in found[("K8S017", "Deployment/block-dep")]} == {
+        "hostPath: /dev": Severity.HIGH, "hostPath: /var/lib/kubelet": Severity.HIGH,
+        "hostPath: /var/lib/kubelet/plugins_registry": Severity.HIGH}
+    assert _severities(found, "K8S010", "Deployment/block-dep/container/plugin") == [Severity.HIGH]
+
+
+def test_a_node_agent_keeps_sockets_and_a_writable_host_root(tmp_path):
+    write(tmp_path, "deploy/logs.yaml", SHIPPER)
+    found = _scan(tmp_path)
+    mounts = {f.evidence: f for f in found[("K8S017", "DaemonSet/logs")]}
+    assert mounts["hostPath: /var/run/docker.sock"].severity is Severity.HIGH
+    assert "by design" not in mounts["hostPath: /var/run/docker.sock"].message
+    assert mounts["hostPath: /"].severity is Severity.CRITICAL
+    assert "writable by a privileged container" in mounts["hostPath: /"].message
+    # a log shipper's upstream does not need privileged: it keeps the critical
+    assert _severities(found, "K8S012", "DaemonSet/logs/container/fluent-bit") == [Severity.CRITICAL]
+
+
+def test_a_declared_node_critical_daemonset_of_unknown_family(tmp_path):
+    write(tmp_path, "deploy/tuner.yaml", DECLARED)
+    found = _scan(tmp_path)
+    assert _severities(found, "K8S012", "DaemonSet/tuner/container/tune") == [Severity.CRITICAL]
+    assert _severities(found, "K8S018", "DaemonSet/tuner") == [Severity.LOW]
+    mounts = {f.evidence: f.severity for f in found[("K8S017", "DaemonSet/tuner")]}
+    # read-only root: by design; writable /etc: its family is unknown, so as any workload's
+    assert mounts == {"hostPath: /": Severity.LOW, "hostPath: /etc": Severity.HIGH}
+
+
+def test_unknown_daemonsets_and_bare_pods_keep_their_severity(tmp_path):
+    write(tmp_path, "deploy/other.yaml", UNKNOWN)
+    found = _scan(tmp_path)
+    assert _severities(found, "K8S012", "DaemonSet/helper/container/helper") == [Severity.CRITICAL]
+    assert _severities(found, "K8S018", "DaemonSet/helper") == [Severity.HIGH]
+    assert _severities(found, "K8S012", "Pod/proxy/container/kube-proxy") == [Severity.CRITICAL]
+    assert _severities(found, "K8S018", "Pod/proxy") == [Severity.HIGH]
+
+
+def test_a_static_kube_proxy_pod_is_a_node_agent(tmp_path):
+    write(tmp_path, "deploy/static.yaml", STATIC)
+    found = _scan(tmp_path)
+    privileged = found[("K8S012", "Pod/kube-proxy/container/kube-proxy")]
+    assert [f.severity for f in privileged] == [Severity.MEDIUM]
+    assert "node networking" in privileged[0].message
+    assert _severities(found, "K8S018", "Pod/kube-proxy") == [Severity.LOW]
+
+
+def _workload(text: str) -> Workload:
+    obj = build_object("x.yaml", load_documents(text)[0].data, 0)
+    assert isinstance(obj, Workload)
+    return obj
+
+
+DS = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: %s}
+spec: {template: {spec: {containers: [{name: main, image: "%s"}]}}}
+"""
+
+
+@pytest.mark.parametrize(("name", "image", "role"), [
+    ("cadvisor", "gcr.io/cadvisor/cadvisor:v0.49.1", "cAdvisor"),
+    ("calico-node", "docker.io/calico/node:v3.28.0", "node networking"),
+    ("cilium", "quay.io/cilium/cilium:v1.16.0", "node networking"),
+    ("ds", "gcr.io/datadoghq/agent:7.55.0", "log and telemetry"),
+    ("promtail", "grafana/promtail:3.0.0", "log and telemetry"),
+    ("falco", "falcosecurity/falco-no-driver:0.38.1", "runtime security"),
+    ("gpu", "nvcr.io/nvidia/k8s-device-plugin:v0.16.0", "device"),
+    ("npd", "registry.k8s.io/node-problem-detector/node-problem-detector:v0.8.19", "node health"),
+    ("ebs", "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.32.0", "storage"),
+])
+def test_families_by_image(name, image, role):
+    agent = node_agent(_workload(DS % (name, image)))
+    assert agent is not None and role in agent.role and agent.known
+
+
+@pytest.mark.parametrize(("name", "image"), [
+    ("agent", "registry.example.com/agent:3.1.0"),          # a name, not a family
+    ("web", "nginx:1.27"),
+    ("exporter-ish", "registry.example.com/exporterish:1"),  # no dash-separated family name
+])
+def test_not_node_agents(name, image):
+    assert node_agent(_workload(DS % (name, image))) is None
+
+
+# -- RBAC: how far a wildcard or a cluster-admin binding reaches ---------------------------------
+
+RBAC = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: tenant, namespace: team-a}
+rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cluster-tenant}
+rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: routes-edit
+  labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}
+rules:
+  - {apiGroups: [gateway.networking.k8s.io, gateway.networking.x-k8s.io], resources: ["*"], verbs: [create, delete]}
+  - {apiGroups: [""], resources: ["*"], verbs: [create, delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: routes-view
+  labels: {rbac.authorization.k8s.io/aggregate-to-view: "true"}
+rules: [{apiGroups: [gateway.networking.k8s.io], resources: ["*"], verbs: [get, list, watch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: workflows-rw}
+rules: [{apiGroups: [argoproj.io], resources: ["*"], verbs: [create, delete, get]}]
+"""
+
+
+def _rbac(tmp_path, text, code):
+    write(tmp_path, "deploy/rbac.yaml", text)
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    assert engine.check_errors == []
+    return {(f.resource, f.line): f for f in engine.findings if f.code == code}
+
+
+def test_wildcards_are_graded_by_how_far_they_reach(tmp_path):
+    found = {f.resource + (" core" if "''" in f.evidence or "['']" in f.evidence else ""): f
+             for f in _rbac(tmp_path, RBAC, "K8S066").values()}
+    assert found["Role/tenant"].severity is Severity.MEDIUM
+    assert "namespace-scoped (only in namespace team-a" in found["Role/tenant"].message
+    assert found["ClusterRole/cluster-tenant"].severity is Severity.HIGH
+    assert found["ClusterRole/routes-edit"].severity is Severity.MEDIUM
+    assert "scoped to the API groups gateway.networking.k8s.io" in found["ClusterRole/routes-edit"].message
+    assert found["ClusterRole/routes-edit core"].severity is Severity.HIGH  # the core group stays high
+    assert found["ClusterRole/routes-view"].severity is Severity.LOW
+    # a named CRD group without aggregation: whoever is bound gets all of it, cluster-wide
+    assert found["ClusterRole/workflows-rw"].severity is Severity.HIGH
+
+
+BINDINGS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: sso-admins}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: "sso:platform/administrator"}, {kind: User, name: alice@example.com}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ci-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: admins}, {kind: ServiceAccount, name: runner, namespace: ci}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: sa-as-user}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: User, name: "system:serviceaccount:ci:runner"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: all-sas}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: Group, name: "system:serviceaccounts"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: anyone}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: Group, name: "system:unauthenticated"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: devs-edit}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: Group, name: developers}]
+"""
+
+
+def test_cluster_admin_for_people_is_not_a_workload_over_grant(tmp_path):
+    found = {f.resource: f for f in _rbac(tmp_path, BINDINGS, "K8S079").values()}
+    people = found["ClusterRoleBinding/sso-admins"]
+    assert people.severity is Severity.MEDIUM and "not service accounts" in people.message
+    # one service account among the subjects is enough to keep it high
+    assert found["ClusterRoleBinding/ci-admin"].severity is Severity.HIGH
+    assert found["ClusterRoleBinding/sa-as-user"].severity is Severity.HIGH
+    assert found["ClusterRoleBinding/all-sas"].severity is Severity.MEDIUM
+    assert found["ClusterRoleBinding/anyone"].severity is Severity.CRITICAL
+    assert found["ClusterRoleBinding/devs-edit"].severity is Severity.LOW
