@@ -38,17 +38,18 @@ CHECK = Check(
 @CHECK.on(Workload)
 def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
     agent = node_agent(workload)
-    by_design = agent is not None and agent.privileged_by_design
+    if agent is not None and not agent.privileged_by_design:
+        agent = None  # its family does not need privileged: judged as any workload
     for container in workload.containers(include_init=True):
         sec = container.security()
         if sec.get("privileged") is True:
             message = f"container {container.name!r} of {workload.resource} runs privileged"
-            if by_design:
+            if agent is not None:
                 message += f" ({agent.reason}; its upstream manifests run it privileged)"
             yield CHECK.finding(
                 sec.source("privileged"), "privileged",
                 resource=container.resource,
-                severity=Severity.MEDIUM if by_design else None,
+                severity=Severity.MEDIUM if agent is not None else None,
                 message=message,
                 evidence="privileged: true",
             )
