@@ -18,7 +18,10 @@ CHECK = Check(
         "An untagged image means `:latest`, and `latest` (like `stable` or `main`) moves: two "
         "nodes can run different code under the same manifest, a rollback redeploys whatever "
         "the tag points to today, and a compromised or broken push reaches production at the "
-        "next pod restart. Kubernetes also defaults `imagePullPolicy` to Always for it."
+        "next pod restart. Kubernetes also defaults `imagePullPolicy` to Always for it. "
+        "No tag or `latest` is high; a named release channel (`stable`, `edge`, `lts`) is a "
+        "deliberate promotion model that still moves under the manifest: medium (peers flag only "
+        "`latest` and no tag)."
     ),
     remediation=(
         "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
@@ -56,11 +59,17 @@ def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[
         floating = str(fact.data.resource or "") not in index.derived(
             "K8S004:patched-images", ("workload:image",), _patched_images)
     if floating:
-        what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
         resource = str(fact.data.resource or "")
+        if ref.tag is None or ref.tag.strip().lower().split("-")[0] == "latest":
+            what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
+            severity = None
+        else:  # a named release channel the team chose and promotes (stable, edge, lts...)
+            what = f"follows the release channel :{ref.tag}, which moves with every promotion"
+            severity = Severity.MEDIUM
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
             resource=resource,
             message=f"image {image!r} of {resource} {what}",
             evidence=f"image: {image}",
+            severity=severity,
         )

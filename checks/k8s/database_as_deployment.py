@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.datastore import STATEFUL_IMAGES, configured_images
-from ..models.k8s.objects import Workload, stateful_stores
+from ..models.k8s.objects import Workload, keeps_data_on_persistent_volume, stateful_stores
 
 DEPLOYMENT_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout")
 
@@ -19,7 +19,9 @@ CHECK = Check(
         "before stopping the old one, so two database processes can open the same volume, and a "
         "ReadWriteOnce claim shared by replicas pins them all to one node. Pods get new names on "
         "every restart, so replicas cannot find their peers. StatefulSets give each replica a "
-        "stable identity and its own claim, and stop the old pod before starting its successor."
+        "stable identity and its own claim, and stop the old pod before starting its successor. "
+        "A single replica that rolls out with `strategy: Recreate` (or `maxSurge: 0`) and keeps its "
+        "data on a persistent volume avoids the overlap: that works, and is reported as medium."
     ),
     remediation=(
         "Convert the workload to a StatefulSet with a headless Service (`serviceName`).",
@@ -45,9 +47,23 @@ def database_as_deployment(workload: Workload, ctx=None) -> Iterator[Finding]:
     if not stores:
         return
     images = ", ".join(sorted({c.image for c in stores}))
+    strategy = workload.spec.map("strategy")
+    surge = strategy.map("rollingUpdate").get("maxSurge")
+    stops_first = (str(strategy.get("type") or "RollingUpdate") == "Recreate"
+                   or (surge is not None and not isinstance(surge, bool) and str(surge).strip() in ("0", "0%")))
+    persistent = all(keeps_data_on_persistent_volume(c) for c in stores)
+    if stops_first and persistent and workload.effective_replicas <= 1:
+        # one pod at a time on a claim: no two processes on one data directory; a StatefulSet is cleaner
+        how, severity = ("; it stops the old pod before starting the new one and keeps its data on a "
+                         "persistent volume, so this works, but a StatefulSet is the safer shape"), Severity.MEDIUM
+    elif persistent:
+        how, severity = ": a rolling update starts the new pod while the old one still holds the data volume", None
+    else:
+        how, severity = "", None
     yield CHECK.finding(
         workload.doc, "kind",
         resource=workload.resource,
-        message=f"{workload.resource} runs a stateful store ({images}) as a {workload.kind}",
+        message=f"{workload.resource} runs a stateful store ({images}) as a {workload.kind}{how}",
         evidence=f"kind: {workload.kind}; image: {images}",
+        severity=severity,
     )

@@ -13,13 +13,15 @@ CHECK = Check(
     code="K8S002",
     name="single-replica-database",
     title="Database runs as a single replica",
-    severity=Severity.CRITICAL,
+    severity=Severity.CRITICAL,  # the worst case: one replica whose data dies with its pod
     category=Category.DATABASE_HA,
     rationale=(
         "With one replica the database is a single point of failure: a node drain, an eviction, "
         "an OOM kill or a routine upgrade takes every dependent service down until the pod is "
         "rescheduled and its volume re-attached, which can take minutes. A replica count left "
-        "unset means one."
+        "unset means one. Severity follows what a lost pod costs: high when the data is on a "
+        "persistent volume (an outage, the data is kept), critical when the single copy of the "
+        "data lives on ephemeral storage and the next reschedule deletes it."
     ),
     remediation=(
         "Run the store with replication: an operator (CloudNativePG, Percona, Redis Sentinel/Cluster, Strimzi) "
@@ -55,10 +57,18 @@ def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iter
     if counts and max(count for count, _ in counts) >= 2:
         return
     line = fact.data.replicas_line or fact.line
+    kept = set(fact.data.persistent_servers or ())
+    lost = [image for image in stores if image not in kept]
+    if lost:  # the only copy of the data is deleted with the pod (K8S003 names the volume)
+        impact, severity = (f": its data is on ephemeral storage, so a reschedule loses it ({', '.join(lost)})",
+                            Severity.CRITICAL)
+    else:
+        impact, severity = ": an outage until the pod is rescheduled (the data is on a persistent volume)", Severity.HIGH
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("spec", "replicas"), path=path),
         resource=f"{kind}/{name}",
         message=f"{kind}/{name} runs its database ({', '.join(stores)}) as a single replica"
-                + (" in every overlay that sets its replicas" if counts else ""),
+                + (" in every overlay that sets its replicas" if counts else "") + impact,
         evidence="replicas: (unset, defaults to 1)" if replicas is None else f"replicas: {replicas}",
+        severity=severity,
     )

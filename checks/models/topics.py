@@ -132,6 +132,7 @@ class K8sObjectData(FactData):
     main_images: tuple[str, ...] | None = None
     servers: tuple[str, ...] | None = None
     caches: tuple[str, ...] | None = None
+    persistent_servers: tuple[str, ...] | None = None  # server images that mount a persistent volume
     pod_labels: Pairs | None = None
     replicas: int | None = None
     replicas_line: int | None = None

@@ -8,7 +8,7 @@ from ...api import redact
 from ..base import Fact
 from ..yamlnodes import YMap
 from .devhosts import devhost_facts
-from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
+from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, keeps_data_on_persistent_volume, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
 from ..secrets import classify
@@ -33,6 +33,9 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         # additive (data-store model): server images that run a cache, not a database
         caches = [c.image for c in server_containers(obj) if (store := container_store(c)) is not None and store.cache]
         data["caches"] = caches or None
+        # additive (K8S002): server images whose data outlives the pod (a claim, a persistent volume)
+        data["persistent_servers"] = [c.image for c in server_containers(obj)
+                                      if keeps_data_on_persistent_volume(c)] or None
         data["replicas_line"] = (spec.key_line("replicas") if "replicas" in spec
                                  else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
         # additive (K8S025): claims the pod mounts, and how a Deployment rolls out

@@ -407,3 +407,23 @@ def long_lived_containers(workload: "Workload") -> Iterator["Container"]:
         if not container.init or is_native_sidecar(container):
             yield container
 
+
+
+def keeps_data_on_persistent_volume(container: "Container") -> bool:
+    """Whether the container mounts a volume that outlives the pod (a claim, a claim template,
+    or a persistent source such as a cloud disk or NFS): its data survives a reschedule.
+
+    False when it mounts only ephemeral volumes (``emptyDir``, ``ephemeral``, config) or none,
+    in which case the data lives and dies with the pod.
+    """
+    workload = container.workload
+    volumes = pod_volumes(workload)
+    claims = claim_template_names(workload)
+    for mount in volume_mounts(container):
+        name = str(mount.get("name"))
+        if name in claims:
+            return True
+        entry = volumes.get(name)
+        if entry is not None and any(source in entry[1] for source in PERSISTENT_VOLUME_SOURCES):
+            return True
+    return False

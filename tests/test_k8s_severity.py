@@ -1,0 +1,60 @@
+"""Severity follows impact and exposure for the Kubernetes checks whose severity depends on the
+object: a single database on a persistent volume is an outage, on ephemeral storage a data loss."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from auditui.checks.api import Severity
+from auditui.checks.engine import Engine
+
+FIXTURES = Path(__file__).parent / "fixtures" / "k8s"
+
+
+def _scan(tmp_path: Path, *parts: str) -> list:
+    source = FIXTURES.joinpath(*parts)
+    root = tmp_path / "repo"
+    if source.is_dir():
+        shutil.copytree(source, root)
+    else:
+        root.mkdir()
+        shutil.copy(source, root / source.name)
+    engine = Engine(root)
+    engine.scan()
+    return engine.findings
+
+
+def _severities(findings, code: str) -> dict[str, Severity]:
+    return {f.resource: f.severity for f in findings if f.code == code}
+
+
+def test_single_database_on_a_persistent_volume_is_high(tmp_path):
+    found = _severities(_scan(tmp_path, "single-replica-database", "bad-on-claim.yaml"), "K8S002")
+    assert found == {"StatefulSet/pgsql": Severity.HIGH, "Deployment/redis-store": Severity.HIGH}
+
+
+def test_single_database_on_ephemeral_storage_stays_critical(tmp_path):
+    findings = _scan(tmp_path, "single-replica-database", "bad.yaml")
+    assert set(_severities(findings, "K8S002").values()) == {Severity.CRITICAL}
+    assert all("ephemeral storage" in f.message for f in findings if f.code == "K8S002")
+
+
+def test_database_deployment_that_stops_before_it_starts_on_a_claim_is_medium(tmp_path):
+    found = _severities(_scan(tmp_path, "database-as-deployment", "bad-recreate-on-claim.yaml"), "K8S001")
+    assert found == {"Deployment/redis-store": Severity.MEDIUM, "Deployment/mariadb": Severity.MEDIUM,
+                     "Deployment/postgres": Severity.HIGH}
+
+
+def test_database_deployment_without_a_claim_stays_high(tmp_path):
+    found = _severities(_scan(tmp_path, "database-as-deployment", "bad.yaml"), "K8S001")
+    assert found and set(found.values()) == {Severity.HIGH}
+
+
+def test_latest_or_no_tag_is_high_and_a_named_channel_is_medium(tmp_path):
+    findings = [f for f in _scan(tmp_path, "container-image-floating-tag", "bad.yaml") if f.code == "K8S004"]
+    by_image = {f.evidence.split("image: ", 1)[1]: f.severity for f in findings}
+    assert by_image["registry.example.com/api-migrations"] == Severity.HIGH
+    assert by_image["registry.example.com/api:LATEST"] == Severity.HIGH
+    assert by_image["busybox:latest"] == Severity.HIGH
+    assert by_image["gcr.io/example/worker:stable"] == Severity.MEDIUM
