@@ -45,6 +45,7 @@ from .shell_ops import (  # the semantic layer; public names are re-exported for
     _retention_segment,
     _writes_local,
     app_backup_command,
+    data_copy,
     dump_tool,
     is_build,
     is_offsite,
@@ -57,7 +58,7 @@ from .shell_ops import (  # the semantic layer; public names are re-exported for
     script_traits,
 )
 from .secrets import PASSWORD_ENV, PASSWORD_PROGRAMS, argv_secrets, classify_value, scrub_line
-from .topics import IAC, SHELL_BACKUP, SHELL_CLOUD, SHELL_DEPLOY, SHELL_OFFSITE, SHELL_RETENTION, IacData, ShellBackupData, ShellCloudData, ShellDeployData, ShellOffsiteData, ShellRetentionData
+from .topics import IAC, SHELL_BACKUP, SHELL_CLOUD, SHELL_DATA_COPY, ShellDataCopyData, SHELL_DEPLOY, SHELL_OFFSITE, SHELL_RETENTION, IacData, ShellBackupData, ShellCloudData, ShellDeployData, ShellOffsiteData, ShellRetentionData
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -391,6 +392,24 @@ def _shebang(first: str) -> tuple[str, str, set[str]]:
     return first, interp, _set_options(tuple(rest))
 
 
+_BACKUP_WORDS = ("backup", "dump", "snapshot")
+
+
+def _backup_helpers(script: "ShellScript") -> set[str]:
+    """Functions that a function named for backups calls (``backupData`` -> ``copy_out``)."""
+    return {seg.name for command in script.commands for seg in command.segments
+            if seg.function and any(word in seg.function.lower() for word in _BACKUP_WORDS)}
+
+
+def _backup_step(traits: dict[str, bool], seg: Segment, helpers: set[str]) -> bool:
+    """A copy made to keep the data: in a backup script, in a function named for backups or
+    called by one, or into a backup folder."""
+    if traits.get("backup") or (seg.function and seg.function in helpers):
+        return True
+    text = f"{seg.function} {' '.join(seg.words)}".lower()
+    return any(word in text for word in _BACKUP_WORDS)
+
+
 def script_facts(script: ShellScript) -> list[Fact]:
     """Facts the repository checks read (backups, offsite copies, retention, deploys, clouds)."""
     path = script.path
@@ -401,6 +420,7 @@ def script_facts(script: ShellScript) -> list[Fact]:
     offsite = retention = iac = False
     first_cloud: Command | None = None
     removed: list[tuple[int, str]] | None = None
+    helpers: set[str] | None = None
     for command in script.commands:
         segments = command.segments
         for index, seg in enumerate(segments):
@@ -422,6 +442,12 @@ def script_facts(script: ShellScript) -> list[Fact]:
                         local = False  # a temporary file, deleted once it was shipped or archived
                 facts.append(Fact(SHELL_BACKUP, path, command.line, command.ypath,
                                   ShellBackupData(tool=tool, local=local, streamed=streamed, text=masked(command.text, segments)[:200])))
+            copied = data_copy(seg) if not tool else ""
+            if copied and helpers is None:
+                helpers = _backup_helpers(script)
+            if copied and _backup_step(traits, seg, helpers if helpers is not None else set()):
+                facts.append(Fact(SHELL_DATA_COPY, path, command.line, command.ypath,
+                                  ShellDataCopyData(source=copied[:120], text=masked(command.text, segments)[:200])))
             if _offsite_segment(seg):
                 offsite = True
             if _retention_segment(seg, command):

@@ -633,3 +633,65 @@ def production_context(script: ShellScript) -> bool:
     if script.traits.get("deploy") or script.traits.get("remote"):
         return True
     return bool(words & {"prod", "production", "server", "live", "prd"})
+
+
+# ----------------------------------------------------------------------------- copies of data directories
+
+_CP_OPTIONS_WITH_VALUE = frozenset(("--index", "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"))
+_ARCHIVERS = frozenset(("tar", "cp", "rsync", "zip", "7z", "cpio"))
+
+
+def _positionals(words: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word in _CP_OPTIONS_WITH_VALUE:
+            skip = True
+            continue
+        if not word.startswith("-"):
+            out.append(word)
+    return out
+
+
+def data_copy(seg: Segment) -> str:
+    """What a segment copies out of a container or a volume as files ('' if nothing):
+
+    * ``docker cp CONTAINER:/var/lib/postgresql/data/. ./backup/`` (also ``podman cp``,
+      ``docker container cp``, ``docker compose cp SERVICE:/path``);
+    * ``docker run --rm -v VOLUME:/v ... tar czf /out/v.tgz /v`` (a named volume archived by a
+      throwaway container);
+    * ``tar``/``cp``/``rsync`` of ``/var/lib/docker/volumes/...`` on the host.
+
+    A copy of a live data directory, not a dump: the caller decides whether it is a backup.
+    """
+    name = seg.name
+    argv = seg.argv
+    if name in ("docker", "podman", "docker-compose", "podman-compose") or (argv and argv[0].startswith("$")):
+        words = argv[1:]
+        if "cp" in words[:3]:
+            rest = _positionals(words[words.index("cp") + 1:])
+            if len(rest) >= 2 and ":" in rest[0] and not re.match(r"^[A-Za-z]:[\\/]", rest[0]):
+                container, _, path = rest[0].partition(":")
+                if container and (path.startswith(("/", "$", "~")) or container.startswith("$")):
+                    return rest[0]
+            return ""
+        if "run" in words[:3] and any(w.rsplit("/", 1)[-1] in _ARCHIVERS for w in words):
+            for i, word in enumerate(words):
+                spec = ""
+                if word in ("-v", "--volume") and i + 1 < len(words):
+                    spec = words[i + 1]
+                elif word.startswith("--volume="):
+                    spec = word.split("=", 1)[1]
+                source = spec.split(":", 1)[0] if ":" in spec else ""
+                # a named volume (no path), or one a variable names
+                if source and "/" not in source and not source.startswith((".", "~")):
+                    return f"volume {source}"
+        return ""
+    if name in ("tar", "cp", "rsync"):
+        for word in argv[1:]:
+            if word.startswith("/var/lib/docker/volumes/"):
+                return word
+    return ""

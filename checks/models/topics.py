@@ -421,6 +421,16 @@ class ShellBackupData(FactData):
 
 
 @fact_data
+class ShellDataCopyData(FactData):
+    """A backup step in a script that copies a container's data directory or a volume out as
+    files (``docker cp db:/var/lib/postgresql/data``): a backup, but not a consistent one."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py`"
+    source: str | None = None
+    text: str | None = None
+
+
+@fact_data
 class ShellOffsiteData(FactData):
     """A script that ships backups off the host."""
 
@@ -478,6 +488,7 @@ class CodeEnvReadData(FactData):
 
 
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")
+SHELL_DATA_COPY: Topic[ShellDataCopyData] = Topic("shell:data-copy", ShellDataCopyData, "path")
 SHELL_OFFSITE: Topic[ShellOffsiteData] = Topic("shell:offsite", ShellOffsiteData, "path")
 SHELL_RETENTION: Topic[ShellRetentionData] = Topic("shell:retention", ShellRetentionData, "path")
 SHELL_DEPLOY: Topic[ShellDeployData] = Topic("shell:deploy", ShellDeployData, "path")

@@ -10,7 +10,7 @@ from ..facts import RepoIndex
 from ..models.datastore import SYSTEMS_OF_RECORD, Role
 from ..models.shell import dump_tool, parse_script
 from ..scope import provided
-from ..models.topics import COMPOSE_SERVICE
+from ..models.topics import COMPOSE_SERVICE, SHELL_DATA_COPY
 
 CHECK = Check(
     code="REPO003",
@@ -23,7 +23,13 @@ CHECK = Check(
         "script, no backup service or sidecar, no scheduled job. The data lives only in a "
         "Docker volume on one host, so a lost disk, a `docker compose down -v` or a bad "
         "migration is unrecoverable. (Kubernetes database workloads are reported by the "
-        "Kubernetes checks; caches and queues such as Redis or RabbitMQ are not reported.)"
+        "Kubernetes checks; caches and queues such as Redis or RabbitMQ are not reported.) "
+        "When the only backup is a script that copies the database's live data directory or "
+        "volume out as files (`docker cp db:/var/lib/postgresql/data`, a `tar` of the volume), "
+        "it is reported at medium: such a copy taken while the server writes is not "
+        "crash-consistent and may not start; an object store's files copy fine. A database "
+        "that declares no volume keeps nothing past `docker compose down`: that is reported "
+        "at low, as data that is never kept, not as a missing backup."
     ),
     remediation=(
         "Add a scheduled backup: a dump script run by cron/systemd timer, or a backup service in the stack.",
@@ -83,6 +89,27 @@ def backup_evidence(index: RepoIndex) -> bool:
             or provided(index, "backup"))
 
 
+#: mount targets that give a database its configuration or first-start scripts, not its data
+_CONFIG_TARGETS = ("/docker-entrypoint-initdb.d", "/etc/", "/run/secrets", "/usr/local/etc/", "/opt/bitnami/")
+_CONFIG_SUFFIXES = (".conf", ".cnf", ".cfg", ".ini", ".sql", ".sql.gz", ".sh", ".yml", ".yaml", ".json", ".xml",
+                    ".js", ".crt", ".pem", ".key", ".properties", ".txt")
+
+
+def _keeps_data(fact) -> bool:
+    """The service mounts something its data can live on (a volume or a bind of a folder that
+    is not configuration); with no such mount its data is gone with the container."""
+    for _kind, target in fact.data.mounts or ():
+        target = str(target or "").rstrip("/")
+        if target.startswith(_CONFIG_TARGETS) or target.lower().endswith(_CONFIG_SUFFIXES):
+            continue
+        return True
+    return False
+
+
+def _object_store(fact) -> bool:
+    return Role(fact.data.store[1]) is Role.OBJECT_STORE
+
+
 def _compose_database(path: str, fact) -> bool:
     if set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS:
         return False  # a development or test stack
@@ -95,14 +122,39 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
         return
     if backup_evidence(index):
         return
+    copy = min(index.facts(SHELL_DATA_COPY), key=lambda item: (item[0], item[1].line or 0), default=None)
     for path, fact in index.facts(COMPOSE_SERVICE):
         if not _compose_database(path, fact):
             continue
+        what = fact.data.image or fact.data.store[0]
         # at the service, so the file's context applies (a development or test stack's
         # database is not a production gap) and the finding opens where the database is
+        at = Pos(fact.line, fact.line, fact.ypath, path=path)
+        evidence = f"image: {fact.data.image}" if fact.data.image else None
+        # a partial service of an override file takes its volumes from the base file
+        complete = dict(fact.data.run_as or ()).get("complete", True)
+        if complete and not _keeps_data(fact):
+            yield CHECK.finding(
+                at, resource=f"service/{fact.key}", evidence=evidence, severity=Severity.LOW,
+                message=f"database service {fact.key!r} ({what}) in {path} declares no volume for its data, so "
+                        "nothing outlives `docker compose down`: a throwaway store, or data that is never kept; "
+                        "if it must persist, give it a named volume and a backup",
+            )
+            continue
+        if copy is not None:
+            if _object_store(fact):
+                continue  # objects are files: a copy of the folder restores them
+            copy_path, copy_fact = copy
+            yield CHECK.finding(
+                at, resource=f"service/{fact.key}", evidence=evidence, severity=Severity.MEDIUM,
+                message=f"database service {fact.key!r} ({what}) in {path} is backed up only as a file copy of a "
+                        f"live data directory or volume ({copy_path}:{copy_fact.line}: {copy_fact.data.source}): "
+                        "not crash-consistent, it may not start after a restore; take a dump "
+                        "(pg_dump, mysqldump, mongodump) or stop the server for the copy",
+            )
+            continue
         yield CHECK.finding(
-            Pos(fact.line, fact.line, fact.ypath, path=path),
-            resource=f"service/{fact.key}", evidence=f"image: {fact.data.image}" if fact.data.image else None,
-            message=f"database service {fact.key!r} ({fact.data.image or fact.data.store[0]}) in {path} is never backed up: "
+            at, resource=f"service/{fact.key}", evidence=evidence,
+            message=f"database service {fact.key!r} ({what}) in {path} is never backed up: "
                     "no dump script, backup service or backup job found",
         )
