@@ -31,6 +31,9 @@ def _severities(tmp_path: Path, files: dict[str, str], code: str) -> dict[str, s
     ([], {"plugins.security.disabled": "true"}, "opensearchproject/opensearch:2.16.0", "Opensearch"),
     ([], {"CORS_ALLOW_ALL_ORIGINS": "1", "CORS_ALLOW_CREDENTIALS": "yes"}, None, "CORS"),
     ([], {}, "quay.io/prometheus/alertmanager:v0.27.0", "Alertmanager"),
+    ([], {"XPACK_SECURITY_ENABLED": "false"}, "docker.elastic.co/kibana/kibana:7.17.24", "Kibana"),
+    ([], {"DISABLE_SECURITY_DASHBOARDS_PLUGIN": "true"}, "opensearchproject/opensearch-dashboards:2", "OpenSearch Dashboards"),
+    (["start-notebook.py", "--LabApp.token", "''"], {}, None, "Jupyter"),
 ])
 def test_open_planes_recognises_the_well_known_set(args, env, image, product):
     found = open_planes(parse_image(image) if image else None, env, args)
@@ -49,9 +52,26 @@ def test_open_planes_recognises_the_well_known_set(args, env, image, product):
     ([], {"xpack.security.enabled": "false"}, "kibana:8.15.0"),  # only search images read it
     ([], {"CORS_ORIGIN_ALLOW_ALL": "true"}, None),  # no credentials
     ([], {}, "grafana/grafana:11.2.0"),
+    ([], {"XPACK_SECURITY_ENABLED": "false"}, "kibana:8.15.0"),  # Kibana 8 no longer reads it
+    ([], {}, "kibana:8.15.0"),  # no mounts given: the domain could not tell, no absence is claimed
+    ([], {"DISABLE_SECURITY_PLUGIN": "true"}, "opensearchproject/opensearch-dashboards:2"),  # the search node's switch
 ])
 def test_hardened_settings_are_not_open_planes(args, env, image):
     assert open_planes(parse_image(image) if image else None, env, args) == []
+
+
+@pytest.mark.parametrize(("env", "args", "mounts", "open_"), [
+    ({"ELASTICSEARCH_HOSTS": "http://es:9200"}, [], [], True),
+    ({"ELASTICSEARCH_USERNAME": "kibana_system", "ELASTICSEARCH_PASSWORD": None}, [], [], False),
+    ({"elasticsearch.serviceAccountToken": "${TOKEN}"}, [], [], False),
+    ({}, ["--elasticsearch.username=kibana_system"], [], False),
+    ({}, [], ["/usr/share/kibana/config/kibana.yml"], False),
+    ({}, [], ["/usr/share/kibana/data"], True),
+    ({}, [], None, False),
+])
+def test_kibana_without_credentials_is_read_only_from_a_complete_container(env, args, mounts, open_):
+    found = open_planes(parse_image("docker.elastic.co/kibana/kibana:8.15.0"), env, args, mounts)
+    assert [(p.product, p.by_setting) for p in found] == ([("Kibana", False)] if open_ else [])
 
 
 def test_compose_severity_follows_the_published_interface_and_dotenv(tmp_path: Path):

@@ -18,9 +18,10 @@ CHECK = Check(
     rationale=(
         "Some settings switch a product's own login off: Traefik's `--api.insecure`, Grafana's anonymous "
         "access with the Editor or Admin role, Jupyter with an empty token, a Docker daemon on "
-        "`tcp://0.0.0.0:2375` without TLS, CORS that lets every origin call with credentials. Some admin "
+        "`tcp://0.0.0.0:2375` without TLS, Kibana 7's `XPACK_SECURITY_ENABLED=false`, OpenSearch Dashboards' "
+        "`DISABLE_SECURITY_DASHBOARDS_PLUGIN`, CORS that lets every origin call with credentials. Some admin "
         "ports have no login at all (Envoy 9901, Consul 8500, Prometheus 9090, Alertmanager 9093, etcd "
-        "2379). Whoever reaches the port gets the plane. Severity follows exposure: published on every "
+        "2379, Kibana given no Elasticsearch credentials at all). Whoever reaches the port gets the plane. Severity follows exposure: published on every "
         "host interface (Docker's rules bypass ufw) it is what the product allows (critical for a Docker "
         "API or a notebook, high for an admin API); reachable only from the host or the compose network "
         "it is low; an admin port that is not published is not reported."
@@ -70,7 +71,10 @@ def admin_plane_open(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         env = {var.name: var.value for var in service.container_env()}
         words = shell_words(service.command_words("entrypoint") + service.command_words("command"))
-        for plane in open_planes(service.resolved_image_ref, env, words):
+        # absences are only read when the whole environment is known (no env_file it could not read)
+        complete = not service.lookup("env_file")[0] or bool(compose.env_files.get(service.name))
+        mounts = [volume.target for volume in service.volumes()] if complete else None
+        for plane in open_planes(service.resolved_image_ref, env, words, mounts):
             if plane.kind == "store":
                 continue  # a data store's own authentication is CMP021's
             reach, port = _reach(service, plane)

@@ -18,12 +18,12 @@ CHECK = Check(
     rationale=(
         "The same settings that open a plane in compose open it in a cluster: Traefik's `--api.insecure`, "
         "Grafana's anonymous Editor/Admin role, Jupyter with an empty token, a Docker daemon on TCP without "
-        "TLS, Elasticsearch/OpenSearch with security off, CORS for every origin with credentials, Argo CD's "
+        "TLS, Elasticsearch/OpenSearch with security off, Kibana 7 or OpenSearch Dashboards with theirs off, CORS for every origin with credentials, Argo CD's "
         "`users.anonymous.enabled`. Every pod of the cluster reaches them, and any Service, Ingress or "
         "port-forward reaches them from further away. Severity follows exposure: on a hostPort or the host "
         "network it is what the product allows; reachable inside the cluster it is one step lower. Admin "
-        "ports with no login (Envoy 9901, Consul 8500, Prometheus 9090, Alertmanager 9093, etcd 2379) are "
-        "reported only on a hostPort or the host network."
+        "ports with no login (Envoy 9901, Consul 8500, Prometheus 9090, Alertmanager 9093, etcd 2379, Kibana "
+        "given no Elasticsearch credentials and no envFrom) are reported only on a hostPort or the host network."
     ),
     remediation=(
         "Turn the product's login back on (remove the flag or variable, use the Viewer role, set a token).",
@@ -88,7 +88,11 @@ def _containers(workload: Workload) -> Iterator[Finding]:
         env, where = _env(node)
         words = _words(node, "command") + _words(node, "args")
         host_ports = _host_ports(node)
-        for plane in open_planes(container.image_ref, env, words):
+        # absences are only read when the whole environment is known (no envFrom)
+        known = "envFrom" not in node
+        names = {str(item.get("name")): None for _, item in node.list("env").maps() if item.get("name") is not None}
+        mounts = [str(m.get("mountPath") or "") for _, m in node.list("volumeMounts").maps()] if known else None
+        for plane in open_planes(container.image_ref, {**names, **env}, words, mounts):
             bound = next((host_ports[p] for p in plane.ports if p in host_ports), None)
             on_node = host_network or bound is not None
             if not plane.by_setting and not on_node:

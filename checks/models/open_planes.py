@@ -14,11 +14,15 @@ Two families:
   Traefik ``--api.insecure``, Grafana anonymous access with the Editor or Admin role, Jupyter
   with an empty token and no password, a Docker daemon listening on TCP without TLS
   (``-H tcp://0.0.0.0:2375``, ``docker:dind`` with ``DOCKER_TLS_CERTDIR`` empty),
-  Elasticsearch/OpenSearch with their security turned off (search images only), CORS that
-  allows every origin with credentials (django-cors-headers).
+  Elasticsearch/OpenSearch with their security turned off (search images only), Kibana with
+  ``XPACK_SECURITY_ENABLED=false`` and OpenSearch Dashboards with its security plugin disabled
+  (their images only), CORS that allows every origin with credentials (django-cors-headers).
 * **Admin ports that have no login by default** (by image): Envoy's admin (9901), Consul's
-  HTTP API (8500), Prometheus (9090), Alertmanager (9093), etcd's client port (2379).  These
-  are only findings when the domain sees the port reachable from outside.
+  HTTP API (8500), Prometheus (9090), Alertmanager (9093), etcd's client port (2379), and
+  Kibana given no Elasticsearch credentials at all (no username, password or service token in
+  its environment or arguments, no configuration file mounted, an environment the domain read
+  in full): it only works against an Elasticsearch whose security is off, and then it has no
+  login either.  These are only findings when the domain sees the port reachable from outside.
 
 ``kind`` separates data-store authentication (``store``: compose's CMP021 owns that concept)
 from admin planes (``plane``) and browser policy (``cors``).
@@ -77,7 +81,7 @@ _SEARCH_OFF = {
     "xpack.security.enabled": _FALSE, "xpack_security_enabled": _FALSE,
     "plugins.security.disabled": _TRUE, "disable_security_plugin": _TRUE,
 }
-_TOKEN_FLAGS = ("--notebookapp.token", "--serverapp.token", "--identityprovider.token")
+_TOKEN_FLAGS = ("--notebookapp.token", "--serverapp.token", "--identityprovider.token", "--labapp.token")
 _PASSWORD_FLAGS = ("--notebookapp.password", "--serverapp.password", "--passwordidentityprovider.hashed_password")
 _TCP_HOST_RE = re.compile(r"^tcp://(\[[^\]]*\]|[^:/]*)(?::(\d+))?", re.IGNORECASE)
 
@@ -113,8 +117,47 @@ def _empty(value: str | None) -> bool:
     return value is not None and value.strip() in ("", "''", '""')
 
 
-def open_planes(image: ImageRef | None, env: Mapping[str, str | None], args: Sequence[str]) -> list[OpenPlane]:
-    """The planes a container with this image, environment and command line leaves open."""
+#: where Kibana images read their configuration file (a mount there may hold the credentials)
+_KIBANA_CONFIG_DIRS = ("/usr/share/kibana/config", "/opt/bitnami/kibana/conf", "/opt/bitnami/kibana/config",
+                       "/bitnami/kibana")
+#: words in a variable or flag name that give Kibana credentials for Elasticsearch
+_CREDENTIAL_WORDS = ("password", "username", "token", "serviceaccount", "api_key", "apikey")
+
+
+def _kibana(image: ImageRef | None, env: Mapping[str, str | None], flags: list[tuple[str, str | None, str]],
+            mounts: Sequence[str] | None, upper: Mapping[str, str | None]) -> OpenPlane | None:
+    """Kibana with its security switched off, or given no Elasticsearch credentials at all."""
+    if not _ends(image, ("kibana",)):
+        return None
+    # Kibana 8 dropped the setting (Elasticsearch decides); 5-7 read it and then log nobody in
+    major = str(image.tag or "").lstrip("v").split(".", 1)[0] if image is not None else ""
+    for key in ("XPACK_SECURITY_ENABLED", "XPACK.SECURITY.ENABLED"):
+        if major in ("5", "6", "7") and _is(upper.get(key), _FALSE):
+            return OpenPlane("Kibana", f"{_name(env, key)}={upper.get(key)}",
+                             "anyone reads and changes every index it reaches (Discover, Dev Tools) without a login",
+                             (5601,), "env", _name(env, key), "high")
+    if mounts is None:
+        return None  # the domain could not read the whole environment or the mounts: nothing is claimed
+    if any(str(m).rstrip("/").startswith(_KIBANA_CONFIG_DIRS) or str(m).rstrip("/").endswith("kibana.yml")
+           for m in mounts):
+        return None
+    names = [str(k).lower() for k in env] + [f for f, _, _ in flags]
+    if any(word in name for name in names for word in _CREDENTIAL_WORDS):
+        return None
+    return OpenPlane("Kibana", "no Elasticsearch credentials in its environment, arguments or a mounted kibana.yml",
+                     "it only works against an Elasticsearch whose security is off, and then anyone reads and "
+                     "changes every index through it without a login", (5601,), "image", "image", "high",
+                     by_setting=False)
+
+
+def open_planes(image: ImageRef | None, env: Mapping[str, str | None], args: Sequence[str],
+                mounts: Sequence[str] | None = None) -> list[OpenPlane]:
+    """The planes a container with this image, environment and command line leaves open.
+
+    ``mounts`` are the container paths of its volumes when the domain read the container's
+    whole environment (no ``envFrom``, no unread ``env_file``) and every mount; None when it
+    cannot tell, and then no plane is inferred from an absence (Kibana without credentials).
+    """
     upper = {str(k).upper(): v for k, v in env.items()}
     lower = {str(k).lower(): v for k, v in env.items()}
     flags = _flags(args)
@@ -144,7 +187,7 @@ def open_planes(image: ImageRef | None, env: Mapping[str, str | None], args: Seq
 
     # Jupyter with an empty token and no password: a shell for anyone
     token = next(((f, v, w) for f, v, w in flags if f in _TOKEN_FLAGS), None)
-    if token is not None and "=" in token[2] and _empty(token[1]):
+    if token is not None and _empty(token[1]):
         password = any(f in _PASSWORD_FLAGS and not _empty(v) and v is not None for f, v, _ in flags)
         if not password:
             out.append(OpenPlane("Jupyter", token[2], "anyone runs code in the container from the browser: "
@@ -173,8 +216,18 @@ def open_planes(image: ImageRef | None, env: Mapping[str, str | None], args: Seq
                                  "the docker:dind daemon listens on tcp 2375 without TLS: anyone who connects "
                                  "controls it", (2375,), "env", _name(env, "DOCKER_TLS_CERTDIR"), "critical"))
 
-    # Elasticsearch/OpenSearch with their security off (only search images read these)
-    if image is not None and any(image.name.lower().startswith(n) for n in _SEARCH_IMAGES):
+    # Kibana with its security off or without credentials; OpenSearch Dashboards without its security plugin
+    kibana = _kibana(image, env, flags, mounts, upper)
+    if kibana is not None:
+        out.append(kibana)
+    if _ends(image, ("opensearch-dashboards",)) and _is(upper.get("DISABLE_SECURITY_DASHBOARDS_PLUGIN"), _TRUE):
+        out.append(OpenPlane("OpenSearch Dashboards", "DISABLE_SECURITY_DASHBOARDS_PLUGIN=true",
+                             "anyone reads and changes every index it reaches without a login", (5601,), "env",
+                             _name(env, "DISABLE_SECURITY_DASHBOARDS_PLUGIN"), "high"))
+
+    # Elasticsearch/OpenSearch with their security off (only search images read these; not their dashboards)
+    if image is not None and any(image.name.lower().startswith(n) for n in _SEARCH_IMAGES) \
+            and "dashboards" not in image.name.lower():
         for key, accepted in _SEARCH_OFF.items():
             if _is(lower.get(key), accepted):
                 out.append(OpenPlane(image.name.split("-")[0].capitalize(), f"{_name(env, key)}={lower.get(key)}",
