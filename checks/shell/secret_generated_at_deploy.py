@@ -109,6 +109,54 @@ def _stores(seg) -> bool:
     return False
 
 
+#: where a redirection sends nothing that stays
+_NOT_FILES = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
+
+
+def _written_to(command, seg) -> tuple[str, str] | None:
+    """When ``seg`` prints the generated value (`echo`/`printf`) and the command sends that
+    output to a file: how (`append` for `>>` or `tee -a`, `overwrite` for `>` or `tee`) and where."""
+    if seg.name not in ("echo", "printf"):
+        return None
+    for other in command.segments:
+        words = other.words
+        for index, word in enumerate(words):
+            how, target = "", ""
+            if word in (">", ">>", ">|") and index + 1 < len(words):
+                how, target = ("append" if word == ">>" else "overwrite"), words[index + 1]
+            elif word.startswith(">>") and len(word) > 2:
+                how, target = "append", word[2:]
+            elif word.startswith(">") and len(word) > 1 and word[1] not in "&|(":
+                how, target = "overwrite", word[1:]
+            if target and target not in _NOT_FILES:
+                return how, target
+        if other.name == "tee" and other.op == "|":
+            files = [w for w in other.argv[1:] if not w.startswith("-")]
+            if files and files[0] not in _NOT_FILES:
+                flags = [w for w in other.argv[1:] if w.startswith("-")]
+                return ("append" if "-a" in flags or "--append" in flags else "overwrite"), files[0]
+    return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    """`mailcow.conf` and `./mailcow.conf`, `"$DIR/.env"` and `$DIR/.env`."""
+    a, b = a.strip("\"'"), b.strip("\"'")
+    return a == b or a.removeprefix("./") == b.removeprefix("./")
+
+
+def _checks_file(script: ShellScript, target: str, before: int) -> bool:
+    """Does the script look into the file before it writes the secret there (`grep -q "^KEY=" conf`,
+    `[ -f conf ]`, `[ -s conf ]`), so that it adds the value only when none is stored yet?"""
+    for command in script.commands:
+        if command.line > before:
+            break
+        for seg in command.segments:
+            if seg.name in ("grep", "egrep", "fgrep", "rg", "test", "[", "[[", "awk") and \
+                    any(_same_file(word, target) for word in seg.argv[1:]):
+                return True
+    return False
+
+
 def _only_when_stored_elsewhere(script: ShellScript, segments, position: int, name: str) -> bool:
     """Generated under a condition: fine when the condition is about a file or the value is
     persisted; not when it only asks whether the variable is empty (a new value at every start)."""
@@ -141,7 +189,29 @@ def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
                 name = _secret_name(word)
                 if name is None:
                     continue
+                written = _written_to(command, seg)
+                if written is not None and (seg.guards or _checks_file(script, written[1], command.line)):
+                    break  # added to the file once, when it holds no value yet
                 if _only_when_stored_elsewhere(script, segments, position, name):
+                    break
+                if written is not None:
+                    how, target = written
+                    if how == "append":
+                        # a new line at every run: the last one wins, yet the script may only run once
+                        yield CHECK.finding(
+                            command.pos, resource=f"secret/{name}", symbol=(name,), severity=Severity.MEDIUM,
+                            message=(f"a new {name} is appended to {target} every time the script runs, with no "
+                                     f"check that the file already holds one: the last value wins, so it changes "
+                                     f"on every run unless the script runs only once"),
+                            evidence=command.evidence,
+                        )
+                        break
+                    yield CHECK.finding(
+                        command.pos, resource=f"secret/{name}", symbol=(name,),
+                        message=(f"{name} is generated afresh and overwrites {target} every time the script runs, "
+                                 f"with no check for a stored value: it changes on every deploy"),
+                        evidence=command.evidence,
+                    )
                     break
                 if word.startswith(name + "=") and not seg.guards and _persisted(script, name):
                     # generated unconditionally and written to files: a per-start secret shared
