@@ -20,6 +20,7 @@ from auditui.checks.models.source import _BLANKS, _FALLBACK_OP
 from auditui.checks.models.users import _DROP_RE
 from auditui.checks.models.vendored import split_chart_version
 from auditui.checks.models.workflow import publishes_package
+from auditui.checks.shell.ssh_host_key_checking_disabled import _DISABLED_RE
 from helpers import assert_linear
 
 CASES = 20_000
@@ -118,6 +119,21 @@ def test_the_union_of_token_formats(seed):
         return lambda text: [m.span() for m in pattern.finditer(text)]
 
     assert _differences(seed, pieces, spans(old), spans(secrets.ANY_TOKEN), most=5) == []
+
+
+def test_ssh_host_key_checking_switches():
+    old = re.compile(r"StrictHostKeyChecking\s*[= ]\s*(no|off|false)\b|UserKnownHostsFile\s*[= ]\s*/dev/null",
+                     re.IGNORECASE)
+    pieces = ["StrictHostKeyChecking", "stricthostkeychecking", "UserKnownHostsFile", " ", "\t", "\n", "=", "no",
+              "NO", "off", "false", "nothing", "/dev/null", "/dev/nullx", "x", "_", "-o ", "\u00a0"]
+
+    def found(pattern):
+        return lambda text: [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+    assert _differences(10, pieces, found(old), found(_DISABLED_RE), most=10) == []
+    assert _DISABLED_RE.search("-o StrictHostKeyChecking = no").group(1) == "no"
+    assert not _DISABLED_RE.search("StrictHostKeyChecking\tno")   # a tab alone is not a separator
+    assert_linear(_DISABLED_RE.search, lambda n: "StrictHostKeyChecking" + " " * n + "x", 20_000, "blanks")
 
 
 def test_the_growth_check_tells_quadratic_from_linear():

@@ -35,7 +35,12 @@ CHECK = Check(
     ),
 )
 
-_DISABLED_RE = re.compile(r"StrictHostKeyChecking\s*[= ]\s*(no|off|false)\b|UserKnownHostsFile\s*[= ]\s*/dev/null", re.IGNORECASE)
+#: `StrictHostKeyChecking no|=no` and `UserKnownHostsFile /dev/null`: the separator is blanks with
+#: one space or one `=` among them. The lookahead asks for that space or `=` over blanks that are
+#: neither; the possessive blanks then cannot give any back, so no run of blanks is rescanned
+#: (`\s*[= ]\s*` was quadratic on a long one; tests/test_linear_rewrites.py compares the two)
+_DISABLED_RE = re.compile(r"StrictHostKeyChecking(?=[^\S ]*[ =])\s*+(?:=\s*+)?(no|off|false)\b"
+                          r"|UserKnownHostsFile(?=[^\S ]*[ =])\s*+(?:=\s*+)?/dev/null", re.IGNORECASE)
 #: Ansible's switch for the same thing (environment variable or config key)
 _ANSIBLE_RE = re.compile(r"ANSIBLE_HOST_KEY_CHECKING\s*[=:]\s*[\"']?(?:false|no|0|off)\b", re.IGNORECASE)
 #: files whose content configures ssh
