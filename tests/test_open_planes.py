@@ -160,3 +160,36 @@ spec:
     found = _severities(tmp_path, {"deploy/app.yaml": manifest}, "K8S085")
     assert found == {"Deployment/on-node/container/dind": "critical",
                      "Deployment/in-cluster/container/dind": "high"}
+
+
+def test_host_port_severity_follows_what_binds_it(tmp_path: Path):
+    manifest = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: web, image: "example/web:1.0", ports: [{containerPort: 8080, hostPort: 443}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: unknown-edge}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: edge, image: "example/edge:1.0", ports: [{containerPort: 8080, hostPort: 443}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kong}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: proxy, image: "kong:3.7", ports: [{containerPort: 8000, hostPort: 80}, {containerPort: 2379, hostPort: 2379}]}
+"""
+    found = _severities(tmp_path, {"cluster/apps.yaml": manifest}, "K8S026")
+    assert found == {"Deployment/app/container/web": "medium", "DaemonSet/unknown-edge/container/edge": "low",
+                     "DaemonSet/kong/container/proxy": "medium"}

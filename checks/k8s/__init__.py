@@ -40,6 +40,7 @@ from . import (  # noqa: E402
     secret_in_manifest,
     rwo_volume_shared_by_pods,
     container_hardening_gaps,
+    workload_host_port,
 )
 
 # -- cluster imports --
@@ -99,6 +100,7 @@ CHECKS = (
     operator_database_single_instance.CHECK,
     secret_in_manifest.CHECK,
     rwo_volume_shared_by_pods.CHECK,
+    workload_host_port.CHECK,
     container_hardening_gaps.CHECK,  # K8S059 (emitted by the persona stage)
     # -- cluster (K8S060-K8S099) --
     committed_secret.CHECK,

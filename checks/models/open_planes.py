@@ -256,5 +256,41 @@ def _name(env: Mapping[str, str | None], wanted: str) -> str:
     return next((str(k) for k in env if str(k).lower() == wanted.lower()), wanted)
 
 
+#: node ports that serve the web or a control plane, and what binding them on a node opens (hostPort)
+HOST_PORTS: dict[int, str] = {
+    80: "plain HTTP on the node's address, beside (or instead of) the ingress",
+    443: "HTTPS on the node's address, beside (or instead of) the ingress",
+    22: "an SSH server on the node's address",
+    2375: "the Docker API port (root on the daemon's host when it answers without TLS)",
+    2376: "the Docker API port",
+    2379: "etcd's client API",
+    2380: "etcd's peer API",
+    6443: "a Kubernetes API server port",
+    10250: "the kubelet's API port",
+    8500: "Consul's HTTP API",
+    9901: "Envoy's admin interface",
+    9090: "Prometheus (no login)",
+    9093: "Alertmanager (no login)",
+    5601: "Kibana",
+}
+
+#: images (repository endings) of ingress controllers and edge proxies that bind 80/443 on nodes by design
+_EDGE_IMAGES = (
+    "ingress-nginx/controller", "ingress-nginx/controller-chroot", "nginx-ingress-controller", "nginx/nginx-ingress",
+    "nginx-ingress", "traefik", "haproxy-ingress", "haproxytech/kubernetes-ingress", "kubernetes-ingress",
+    "contour", "projectcontour/contour", "envoyproxy/envoy", "envoy", "envoy-distroless", "envoyproxy/gateway",
+    "kong", "kong/kong-gateway", "kong/kubernetes-ingress-controller", "caddy", "caddy/ingress", "skipper",
+    "emissary", "datawire/emissary", "istio/proxyv2", "proxyv2", "pomerium/ingress-controller",
+    "cloudflare/cloudflared", "nginx", "nginxinc/nginx-unprivileged", "haproxy", "haproxytech/haproxy-alpine",
+    "haproxytech/haproxy-debian",
+)
+
+
+def is_edge_proxy(image: ImageRef | None) -> bool:
+    """An ingress controller or edge proxy image: binding 80/443 on a node is its job."""
+    return _ends(image, _EDGE_IMAGES) or (image is not None and "ingress" in image.name.lower()
+                                          and "controller" in image.repository.lower())
+
+
 #: severity names one step lower, for a plane reachable only from a private network
 LOWER = {"critical": "high", "high": "medium", "medium": "low", "low": "low"}
