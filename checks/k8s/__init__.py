@@ -71,6 +71,7 @@ from . import (  # noqa: E402
     kustomize_image_override_floating,
     backup_kept_in_cluster,
     workload_admin_plane_open,
+    gateway_plain_http,
 )
 
 CHECKS = (
@@ -129,6 +130,7 @@ CHECKS = (
     kustomize_image_override_floating.CHECK,
     backup_kept_in_cluster.CHECK,
     workload_admin_plane_open.CHECK,
+    gateway_plain_http.CHECK,
 )
 
 

@@ -170,6 +170,11 @@ class K8sObjectData(FactData):
     aggregated: bool | None = None
     role_ref: str | None = None
     subjects: tuple[str, ...] | None = None
+    # Gateway API (models/gateway_api.py)
+    listeners: tuple | None = None  # Gateway: (name, protocol, port, hostname, line, ypath)
+    parents: tuple | None = None  # HTTPRoute: (namespace, gateway, sectionName, port)
+    hostnames: tuple[str, ...] | None = None
+    redirect_https: bool | None = None  # HTTPRoute: every rule redirects to https
     scrape_configs: bool | None = None
 
 

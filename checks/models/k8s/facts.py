@@ -6,6 +6,7 @@ from typing import Any
 
 from ...api import redact
 from ..base import Fact
+from ..gateway_api import gateway_facts
 from ..yamlnodes import YMap
 from .devhosts import devhost_facts
 from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, keeps_data_on_persistent_volume, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
@@ -94,6 +95,7 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     if isinstance(obj, WorkloadPatch):  # additive (overlay waivers): what the patch hardens
         data["settings"] = patch_settings(obj.doc, obj.kind) or None
     data.update(cluster_facts(obj))
+    data.update(gateway_facts(obj))  # Gateway listeners, HTTPRoute parents (K8S086)
     # patches describe changes to an object defined elsewhere, not an object of their own
     topic = f"k8s-patch:{obj.kind}" if isinstance(obj, WorkloadPatch) else f"k8s:{obj.kind}"
     return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data))]
