@@ -14,8 +14,9 @@ from auditui.checks.engine import Engine
 from helpers import write
 
 DIGEST = "sha256:4c7f1a3d9e2b8f6a0c5d7e9b1a3f5c7d9e1b3a5c7f9d1e3b5a7c9f1d3e5b7a9c"
-#: a Dockerfile DKR001 reports high (no USER on a root-default base)
-ROOT_DOCKERFILE = f"FROM python:3.12.4-slim@{DIGEST}\nCMD [\"python\", \"-m\", \"app\"]\n"
+#: a Dockerfile DKR010 reports high (an installer fetched over plain http piped to a shell)
+HIGH_DOCKERFILE = (f"FROM python:3.12.4-slim@{DIGEST}\nRUN curl -fsSL http://get.example.com/install.sh | sh\n"
+                   "USER 10001\nCMD [\"python\", \"-m\", \"app\"]\n")
 #: a compose file with a critical finding (the Docker socket)
 SOCKET = "services:\n  agent:\n    image: registry.example.com/agent:1.0.0\n    volumes: [/var/run/docker.sock:/var/run/docker.sock]\n"
 
@@ -52,11 +53,11 @@ def _by_path(engine: Engine, code: str) -> dict:
 
 
 def test_findings_outside_production_are_lowered_and_say_why(tmp_path):
-    write(tmp_path, "Dockerfile", ROOT_DOCKERFILE)
-    write(tmp_path, "tests/fixtures/Dockerfile", ROOT_DOCKERFILE)
+    write(tmp_path, "Dockerfile", HIGH_DOCKERFILE)
+    write(tmp_path, "tests/fixtures/Dockerfile", HIGH_DOCKERFILE)
     write(tmp_path, "docker-compose.yml", SOCKET)
     write(tmp_path, "examples/docker-compose.yml", SOCKET)
-    found = _by_path(_scan(tmp_path), "DKR001")
+    found = _by_path(_scan(tmp_path), "DKR010")
     assert (found["Dockerfile"].severity, found["Dockerfile"].context) == (Severity.HIGH, "production")
     test = found["tests/fixtures/Dockerfile"]
     assert (test.severity, test.context) == (Severity.MEDIUM, "test")
@@ -70,18 +71,18 @@ def test_findings_outside_production_are_lowered_and_say_why(tmp_path):
 def test_how_a_dockerfile_is_used_beats_where_it_lives(tmp_path):
     # tests/Dockerfile is built by the production compose file: production;
     # Dockerfile at the root is built only by docker-compose.test.yml: test
-    write(tmp_path, "tests/Dockerfile", ROOT_DOCKERFILE)
-    write(tmp_path, "Dockerfile", ROOT_DOCKERFILE)
+    write(tmp_path, "tests/Dockerfile", HIGH_DOCKERFILE)
+    write(tmp_path, "Dockerfile", HIGH_DOCKERFILE)
     write(tmp_path, "docker-compose.yml", "services:\n  api: {build: {context: tests}}\n")
     write(tmp_path, "docker-compose.test.yml", "services:\n  sut: {build: .}\n")
-    found = _by_path(_scan(tmp_path), "DKR001")
+    found = _by_path(_scan(tmp_path), "DKR010")
     assert (found["tests/Dockerfile"].severity, found["tests/Dockerfile"].context) == (Severity.HIGH, "production")
     assert found["Dockerfile"].context == "test"
     assert "built only by service 'sut' of docker-compose.test.yml" in found["Dockerfile"].context_reason
 
 
 def test_a_workflow_that_builds_a_dockerfile_makes_it_production(tmp_path):
-    write(tmp_path, "hack/release/Dockerfile", ROOT_DOCKERFILE)
+    write(tmp_path, "hack/release/Dockerfile", HIGH_DOCKERFILE)
     write(tmp_path, ".github/workflows/release.yml", """\
         on: {push: {tags: ["v*"]}}
         permissions: {contents: read}
@@ -92,7 +93,7 @@ def test_a_workflow_that_builds_a_dockerfile_makes_it_production(tmp_path):
               - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75
                 with: {context: ., file: hack/release/Dockerfile, push: true}
         """)
-    found = _by_path(_scan(tmp_path), "DKR001")
+    found = _by_path(_scan(tmp_path), "DKR010")
     assert found["hack/release/Dockerfile"].context == "production"
 
 
@@ -109,10 +110,10 @@ def test_a_compose_file_beside_a_standalone_production_one_is_for_development(tm
 
 
 def test_the_configuration_moves_paths_between_contexts(tmp_path):
-    write(tmp_path, "tests/Dockerfile", ROOT_DOCKERFILE)
-    write(tmp_path, "qa/Dockerfile", ROOT_DOCKERFILE)
+    write(tmp_path, "tests/Dockerfile", HIGH_DOCKERFILE)
+    write(tmp_path, "qa/Dockerfile", HIGH_DOCKERFILE)
     write(tmp_path, ".auditui/config.toml", '[contexts]\nproduction = ["tests/**"]\ntest = ["qa/"]\n')
-    found = _by_path(_scan(tmp_path), "DKR001")
+    found = _by_path(_scan(tmp_path), "DKR010")
     assert found["tests/Dockerfile"].context == "production" and found["tests/Dockerfile"].severity is Severity.HIGH
     assert found["qa/Dockerfile"].context == "test"
     assert found["qa/Dockerfile"].context_reason.startswith("configured: [contexts] test = 'qa/'")
@@ -131,10 +132,10 @@ def test_context_configuration_is_validated(tmp_path, text, error):
 
 
 def test_a_context_that_changes_shows_as_changed_findings_and_matches_a_fresh_scan(tmp_path):
-    write(tmp_path, "Dockerfile", ROOT_DOCKERFILE)
+    write(tmp_path, "Dockerfile", HIGH_DOCKERFILE)
     write(tmp_path, "docker-compose.yml", "services:\n  api: {image: registry.example.com/api:1.0.0}\n")
     engine = _scan(tmp_path)
-    assert _by_path(engine, "DKR001")["Dockerfile"].context == "production"
+    assert _by_path(engine, "DKR010")["Dockerfile"].context == "production"
     # a test compose file now builds the Dockerfile, and the only one
     write(tmp_path, "docker-compose.test.yml", "services:\n  sut: {build: .}\n")
     delta = engine.update([tmp_path / "docker-compose.test.yml"])
@@ -148,11 +149,11 @@ def test_a_context_that_changes_shows_as_changed_findings_and_matches_a_fresh_sc
 def test_json_and_sarif_carry_the_context(tmp_path):
     from auditui.checks.report import AuditResult, json_report, sarif
 
-    write(tmp_path, "tests/Dockerfile", ROOT_DOCKERFILE)
+    write(tmp_path, "tests/Dockerfile", HIGH_DOCKERFILE)
     engine = _scan(tmp_path)
     result = AuditResult(root=str(tmp_path), findings=engine.findings, notices=[], summary=engine.summary())
-    row = next(r for r in json.loads(json_report.render(result))["findings"] if r["check_id"] == "DKR001")
+    row = next(r for r in json.loads(json_report.render(result))["findings"] if r["check_id"] == "DKR010")
     assert (row["context"], row["context_reason"]) == ("test", "in a tests/ folder; lowered from high")
     run = sarif.to_dict(result)["runs"][0]
-    props = next(r["properties"] for r in run["results"] if r["ruleId"] == "DKR001")
+    props = next(r["properties"] for r in run["results"] if r["ruleId"] == "DKR010")
     assert props["context"] == "test" and props["contextReason"].startswith("in a tests/ folder")

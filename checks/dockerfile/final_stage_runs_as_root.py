@@ -13,22 +13,30 @@ CHECK = Check(
     code="DKR001",
     name="final-stage-runs-as-root",
     title="Image runs as root (final stage sets no non-root USER)",
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     category=Category.RUNTIME_HARDENING,
     rationale=(
         "Without a USER instruction, or when the last USER is root or uid 0, the container's "
         "process runs as root. Any code-execution bug then has root inside the container, "
         "can rewrite the image's files and is one kernel or runtime flaw away from root on "
         "the node; policies such as Kubernetes `runAsNonRoot` also refuse to start it. "
-        "Only the final stage matters: build stages may run as root. A final stage built on an "
-        "application image (rather than an OS or language base) is reported as medium: that "
-        "image may set a non-root user this file cannot see. So is a stage that installs a "
-        "privilege-dropping tool (gosu, su-exec, setpriv) without showing where it is used. "
-        "Images that step down themselves are not root: an official database image (postgres, "
-        "mysql, redis...) whose entrypoint is kept, a base that runs as a non-root user (Bitnami, "
-        "distroless `:nonroot`, Chainguard), and an entrypoint script of the repository that runs "
-        "the program with gosu, su-exec, s6-setuidgid, setpriv or chroot (low: only that first "
-        "step runs as root). So is a web server whose master process only binds ports (nginx, httpd, php-fpm)."
+        "Only the final stage matters: build stages may run as root. "
+        "Severity: a hardening gap, medium, as K8S010 rates a pod that may run as root and as the "
+        "references do (hadolint DL3002 is a warning; CIS Docker 4.1 a Level 1 recommendation; "
+        "the Pod Security Standards require non-root only in their Restricted, hardening, profile, "
+        "not in Baseline). What turns root into a way out of the container (privileged mode, the "
+        "Docker socket, host namespaces or mounts) is runtime configuration a Dockerfile cannot "
+        "show; auditui reports it where it is set, at its own severity. So this check is never "
+        "high, explicit `USER root` included. "
+        "Low when root is only possible or only the first step: a final stage built on an "
+        "application image (rather than an OS or language base), which may set a non-root user "
+        "this file cannot see; a stage that installs a privilege-dropping tool (gosu, su-exec, "
+        "setpriv) without showing where it is used; an entrypoint of the repository that runs the "
+        "program with gosu, su-exec, s6-setuidgid, setpriv, chroot, runuser or chpst; "
+        "and a web server whose master process only binds ports (nginx, httpd, php-fpm). "
+        "Images that step down themselves are not reported: an official database image "
+        "(postgres, mysql, redis...) whose entrypoint is kept, and a base that runs as a non-root "
+        "user (Bitnami, distroless `:nonroot`, Chainguard)."
     ),
     remediation=(
         "Create an unprivileged user in the final stage (e.g. `RUN useradd --uid 10001 --no-create-home app`), "
@@ -40,12 +48,15 @@ CHECK = Check(
     references=(
         "https://docs.docker.com/reference/dockerfile/#user",
         "https://docs.docker.com/build/building/best-practices/#user",
+        "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ),
     peers=("hadolint DL3002", "checkov CKV_DOCKER_3", "checkov CKV_DOCKER_8"),
     options={"nonroot_images": []},
 )
 
-_SEVERITY = {Level.CERTAIN: Severity.HIGH, Level.LIKELY: Severity.MEDIUM, Level.HEDGED: Severity.LOW}
+#: root for certain is a hardening gap (medium); root that is only possible, or only the first
+#: step before the program steps down, is a low note (see the rationale)
+_SEVERITY = {Level.CERTAIN: Severity.MEDIUM, Level.LIKELY: Severity.LOW, Level.HEDGED: Severity.LOW}
 
 
 def drop_scripts(index: RepoIndex) -> dict[str, tuple[str, int]]:
