@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
 from pathlib import Path
 
 import pytest
 
 from auditui.checks.api import Severity
+from helpers import pedantic
 from auditui.checks.engine import Engine
 from auditui.checks.models.dockerfile import (
     Dockerfile,
@@ -187,6 +189,33 @@ def test_exec_form_run_is_read_through_sh_c(tmp_path):
     assert [(f.code, f.line) for f in engine.findings if f.code == "DKR010"] == [("DKR010", 2)]
 
 
+
+def test_dkr010_severity_follows_who_can_change_what_runs(tmp_path):
+    # plain http and TLS checks off: anyone on the path (high); HTTPS or a URL in a variable:
+    # the vendor's server decides, a pinning gap (medium)
+    shutil.copy(FIXTURES / "remote-script-piped-to-shell" / "bad-transport.Dockerfile", tmp_path / "Dockerfile")
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    found = {f.line: f.severity for f in engine.findings if f.code == "DKR010"}
+    assert found == {6: Severity.HIGH, 7: Severity.HIGH, 8: Severity.HIGH, 9: Severity.MEDIUM,
+                     10: Severity.MEDIUM, 11: Severity.MEDIUM, 14: Severity.HIGH}
+
+
+@pytest.mark.parametrize(("argv", "transport"), [
+    (("curl", "-fsSL", "https://x.example/i.sh"), "https"), (("curl", "-fsSLk", "https://x.example"), "insecure"),
+    (("curl", "-kfsSL", "https://x.example"), "insecure"), (("curl", "--insecure", "https://x.example"), "insecure"),
+    (("/usr/bin/curl", "-sS", "http://x.example"), "http"), (("wget", "-qO-", "ftp://x.example/i.sh"), "http"),
+    (("wget", "--no-check-certificate", "-qO-", "https://x.example"), "insecure"),
+    (("curl", "-o", "kfile", "https://x.example"), "https"),  # -o takes a value: k is not an option
+    (("curl", "-Hk", "https://x.example"), "https"),  # -H takes a value glued to it
+    (("wget", "-k", "https://x.example"), "https"),  # wget -k converts links
+    (("curl", "-fsSL", "$URL"), "unknown"),
+])
+def test_how_a_download_travels(argv, transport):
+    from auditui.checks.models.shell_ops import fetch_transport
+
+    assert fetch_transport(argv)[0] == transport
+
 def test_facts():
     parsed = parse("app/Dockerfile", HARDENED + "FROM build AS again\n")
     bases = [f for f in parsed.facts if f.topic == "docker:base"]
@@ -319,7 +348,7 @@ def test_fingerprints_survive_lines_added_above(tmp_path):
     assert after["DKR012"][1] == 5
 
 
-def test_dkr001_is_medium_and_hedged_when_the_entrypoint_drops_privileges(tmp_path):
+def test_dkr001_is_low_and_hedged_when_the_entrypoint_drops_privileges(tmp_path):
     from auditui.checks.engine import Engine
 
     (tmp_path / "Dockerfile").write_text(
@@ -329,9 +358,9 @@ def test_dkr001_is_medium_and_hedged_when_the_entrypoint_drops_privileges(tmp_pa
     engine = Engine(tmp_path)
     engine.scan()
     found = {f.path: f for f in engine.findings if f.code == "DKR001"}
-    assert found["Dockerfile"].severity.label == "medium"
+    assert found["Dockerfile"].severity.label == "low"  # root only until the entrypoint drops (unseen here)
     assert "su-exec" in found["Dockerfile"].message
-    assert found["plain.Dockerfile"].severity.label == "high"
+    assert found["plain.Dockerfile"].severity.label == "medium"  # root for certain: a hardening gap
 
 
 def test_the_shipped_stage_of_a_multi_target_file_is_not_its_trailing_dev_target():

@@ -15,7 +15,12 @@ one list of downloaders and one list of interpreters):
   ``eval "$(wget -qO- ...)"``, ``source <(curl ...)``;
 * :func:`downloaded_then_run` - a script saved by ``curl -o``/``wget`` and run later
   with no checksum or signature checked in between (a helper function that verifies
-  counts).
+  counts);
+* :func:`fetch_transport` - how a download travels: ``insecure`` (``curl -k``, ``wget
+  --no-check-certificate``), ``http`` (plain http:// or ftp://: anyone on the path can answer),
+  ``https`` (the server is authenticated, but nothing pins what it serves) or ``unknown``
+  (the URL is in a variable); :func:`remote_fetch` finds the download a piped or substituted
+  command runs.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ if TYPE_CHECKING:  # the model imports this module; types only
     from .shell import Command, Segment, ShellScript
 
 __all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download",
-           "remote_code", "downloaded_then_run", "downloaded_file"]
+           "remote_code", "downloaded_then_run", "downloaded_file", "fetch_transport", "remote_fetch"]
 
 #: programs that fetch a URL (httpie's ``http``/``https``, BSD ``fetch``)
 DOWNLOADERS = frozenset(("curl", "wget", "fetch", "http", "https", "aria2c"))
@@ -90,6 +95,65 @@ def substituted_download(command: Command) -> str | None:
 def remote_code(command: Command) -> str | None:
     """How this command runs code straight from the network (piped or substituted), or None."""
     return piped_download(command) or substituted_download(command)
+
+
+def remote_fetch(command: Command) -> tuple[str, ...] | None:
+    """The words of the download that :func:`remote_code` finds in this command: the downloader's
+    argv of ``curl ... | sh``, or the words inside ``$(curl ...)`` / ``<(wget ...)``; None if none."""
+    segments = command.segments
+    for index, seg in enumerate(segments):
+        if seg.name not in DOWNLOADERS:
+            continue
+        for later in segments[index + 1:]:
+            if later.op not in ("|", "|&"):
+                break
+            if reads_script_from_stdin(later):
+                return seg.argv
+    for seg in command.segments:
+        if seg.name in INTERPRETERS or seg.name in _SOURCING:
+            for word in seg.argv[1:]:
+                for opener in ("$(", "<(", "`"):
+                    at = word.find(opener)
+                    if at >= 0 and _fetches(word[at:]):
+                        inner = word[at + len(opener):].rstrip(")`").split()
+                        return tuple(inner)
+    return None
+
+
+#: how a download travels, worst first
+TRANSPORTS = ("insecure", "http", "unknown", "https")
+#: per downloader: the short option letter and long options that switch certificate checks off
+_INSECURE = {"curl": ("k", ("--insecure",)), "wget": ("", ("--no-check-certificate",)),
+             "aria2c": ("", ("--check-certificate=false",)), "http": ("", ("--verify=no", "--verify=false")),
+             "https": ("", ("--verify=no", "--verify=false")), "fetch": ("", ("--no-verify-peer",))}
+
+
+def fetch_transport(argv: tuple[str, ...]) -> tuple[str, str]:
+    """(transport, the word that shows it) for a download's argv (``curl -fsSL https://...``).
+
+    ``insecure``: certificate checks are off (``curl -k``/``--insecure``, ``wget
+    --no-check-certificate``), so any server on the path is accepted; ``http``: a plain
+    ``http://`` or ``ftp://`` URL; ``https``: an ``https://`` URL, the server authenticated;
+    ``unknown``: no literal URL (``curl "$URL"``). ``curl -k`` is read in clustered short
+    options (``-fsSLk``) up to the first option that takes a value; wget's ``-k`` converts links.
+    """
+    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+    letter, longs = _INSECURE.get(tool, ("", ()))
+    for word in argv[1:]:
+        if word in longs:
+            return "insecure", f"{tool} {word}"
+        if letter and word.startswith("-") and not word.startswith("--"):
+            for char in word[1:]:
+                if char == letter:
+                    return "insecure", f"{tool} {word}"
+                if not char.isalpha() or char in _VALUE_SHORT.get(tool, ()):
+                    break
+    url = _url(argv)
+    if url.startswith(("http://", "ftp://")):
+        return "http", url
+    if url.startswith("https://"):
+        return "https", url
+    return "unknown", ""
 
 
 _VERIFIERS = frozenset((
