@@ -104,3 +104,56 @@ def test_garbage_never_raises():
     for _ in range(300):
         parse("g.env", "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))))
         env_reads("process.env" + "".join(rng.choice(alphabet + "[]().") for _ in range(60)))
+
+
+# -- ENV004: a committed password follows what it opens (as CMP013 does in compose files) -----
+
+def _env004(engine) -> dict[tuple[str, int], object]:
+    return {(f.path, f.line): f for f in engine.findings if f.code == "ENV004"}
+
+
+def test_committed_password_severity_follows_the_compose_services_that_load_it():
+    from pathlib import Path
+
+    from helpers import pedantic
+    from auditui.checks.api import Severity
+    from auditui.checks.engine import Engine
+
+    root = Path(__file__).parent / "fixtures" / "env" / "committed-env-secret" / "bad-deployed"
+    engine = Engine(root, pedantic())
+    engine.scan()
+    found = {key: f.severity for key, f in _env004(engine).items()}
+    assert found == {
+        ("env/app.env", 2): Severity.MEDIUM,     # DB_PASSWORD: the file's Postgres publishes nothing
+        ("env/app.env", 3): Severity.MEDIUM,     # REDIS_PASSWORD: nor does its cache
+        ("env/app.env", 5): Severity.CRITICAL,   # a signing key, wherever it is deployed
+        ("env/app.env", 7): Severity.CRITICAL,   # ADMIN_PASSWORD of the app published on every interface
+        ("env/postgres.env", 1): Severity.MEDIUM,
+        ("env/cache.env", 1): Severity.MEDIUM,
+        ("public/.env", 1): Severity.CRITICAL,   # .env interpolated into a published database
+        ("unused.env", 2): Severity.HIGH,        # nothing here loads it: reach unknown
+    }
+    message = _env004(engine)[("env/postgres.env", 1)].message
+    assert "publishes no port beyond this host" in message and "docker-compose.yml service 'postgres'" in message
+
+
+def test_publishing_the_store_raises_its_committed_password(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from helpers import pedantic
+    from auditui.checks.api import Severity
+    from auditui.checks.engine import Engine
+
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "env" / "committed-env-secret" / "bad-deployed", root)
+    engine = Engine(root, pedantic())
+    engine.scan()
+    assert _env004(engine)[("env/postgres.env", 1)].severity == Severity.MEDIUM
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace("    image: postgres:16.4\n",
+                                                   "    image: postgres:16.4\n    ports: ['5432:5432']\n"))
+    engine.update(["docker-compose.yml"])
+    found = _env004(engine)
+    assert found[("env/postgres.env", 1)].severity == Severity.CRITICAL
+    assert found[("env/app.env", 2)].severity == Severity.CRITICAL  # DB_PASSWORD opens that store

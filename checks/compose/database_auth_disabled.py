@@ -84,10 +84,10 @@ def _exposure(service: Service) -> tuple[Severity, str]:
     """Severity by who reaches the store: critical when a port is published on every interface (or
     the host network), medium when only the compose network or the host does; high when the file
     cannot tell (a partial service of an override file: its ports are in the base file)."""
-    if str(service.lookup("network_mode")[0] or "").strip() == "host" or any(
-            port.bound_to_all_interfaces for port in service.ports()):
+    exposed = service.exposed
+    if exposed:
         return Severity.CRITICAL, "; it is published on every host interface"
-    if not service.complete:
+    if exposed is None:
         return Severity.HIGH, ""
     return Severity.MEDIUM, "; it publishes no port beyond this host, so only containers of its networks and the host reach it"
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import re
-
 from ..api import Category, Check, Finding, Pos, Severity
 from ..context import Context, by_convention
-from ..models.compose import ComposeFile, EnvVar
-from ..models.images import is_database_image
-from ..models.secrets import SecretVerdict, classify, name_words
+from ..models.compose import ComposeFile, EnvVar, credential_reach
+from ..models.secrets import classify
 
 CHECK = Check(
     code="CMP013",
@@ -54,46 +51,6 @@ def _where(var: EnvVar) -> Pos:
     return Pos(line, max(line, end), var.ypath)
 
 
-def _exposed(service) -> bool:
-    """Reachable from outside the host: a port published on every interface, or host networking."""
-    mode = service.node.get("network_mode")
-    return any(port.bound_to_all_interfaces for port in service.ports()) or str(mode or "").strip() == "host"
-
-
-#: words of a variable name that say it logs in to a data store (DB_PASSWORD in the app service)
-_STORE_WORDS = frozenset((
-    "DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "SQL", "MSSQL", "REDIS", "VALKEY",
-    "KEYDB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "MQ", "MINIO", "S3", "ELASTIC", "ELASTICSEARCH",
-    "OPENSEARCH", "CLICKHOUSE", "CASSANDRA", "NEO4J", "INFLUX", "INFLUXDB", "COUCHDB", "KAFKA", "NATS", "SEAWEEDFS",
-))
-_GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
-_URL_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^@/\s]{0,500}@\[?([A-Za-z0-9_.\-]{1,253})")
-
-
-def _reach(compose: ComposeFile, service, var: EnvVar, verdict: SecretVerdict) -> bool | None:
-    """Is what the credential opens reachable from outside the host? None when the file cannot tell.
-
-    A URL opens its host (a service of this file, or something elsewhere); a data store's own
-    variables (POSTGRES_PASSWORD in the postgres service) open that store; a variable named
-    for a store in another service (DB_PASSWORD in the app) opens the file's stores; anything
-    else (ADMIN_PASSWORD, APP_SECRET) opens the service that holds it.
-    """
-    if verdict.in_url:
-        match = _URL_HOST_RE.match(str(var.value or "").strip())
-        host = match.group(1) if match else ""
-        target = next((s for s in compose.services if host in (s.name, str(s.node.get("container_name") or ""),
-                                                                str(s.node.get("hostname") or ""))), None)
-        return _exposed(target) if target is not None else None
-    if service.image and is_database_image(service.image):
-        return _exposed(service)
-    words = set(name_words(var.name))
-    words |= {w[:-len(end)] for w in words for end in _GLUED if w.endswith(end) and len(w) > len(end)}
-    if words & _STORE_WORDS:  # DB_PASSWORD, REDIS_URL, PGPASSWORD
-        stores = [s for s in compose.services if s.image and is_database_image(s.image)]
-        return any(_exposed(s) for s in stores) if stores else None
-    return _exposed(service)
-
-
 @CHECK.on(ComposeFile)
 def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     # one literal shared by several services (an x- anchor merged into each) is one finding
@@ -120,7 +77,7 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     for var, verdict, pos, what, services in found.values():
         names = ", ".join(repr(s.name) for s in services)
         who = f"service {names}" if len(services) == 1 else f"services {names}"
-        reaches = [_reach(compose, s, var, verdict) for s in services]
+        reaches = [credential_reach(compose, s, var.name, var.value if verdict.in_url else None) for s in services]
         exposed = True if any(r is True for r in reaches) else (None if None in reaches else False)
         default = " (as the default of a variable)" if verdict.default else ""
         reach = ""

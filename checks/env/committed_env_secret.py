@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.envfile import EnvFile
-from ..models.secrets import classify
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.secrets import SecretVerdict
+from ..models.topics import COMPOSE_SERVICE, ENV_KEY
 
 CHECK = Check(
     code="ENV004",
@@ -21,7 +22,11 @@ CHECK = Check(
         "history after the file is deleted. Placeholders (`<...>`, `your-key-here`, `${VAR}`, "
         "empty values, `disabled`) are not reported; a token or a random-looking value is "
         "critical, a weak or well-known default (`postgres`, `changeme`) used as the real value "
-        "medium; in test/CI/development env files only well-known token formats are."
+        "medium; in test/CI/development env files only well-known token formats are. A password "
+        "follows what it opens, as in compose files: when a compose service loads the file "
+        "(`env_file:`, or `.env` interpolated into its `environment:`), a random-looking password of "
+        "a data store that publishes no port beyond the host is medium, one published on every "
+        "interface critical; signing and encryption keys stay critical wherever they are deployed."
     ),
     remediation=(
         "Rotate the secret now: it must be treated as leaked.",
@@ -41,19 +46,48 @@ CHECK = Check(
 _THROWAWAY = {"test", "testing", "ci", "dev", "development", "e2e", "fixture", "fixtures"}
 
 
-@CHECK.on(EnvFile)
-def committed_env_secret(env: EnvFile) -> Iterator[Finding]:
-    if env.example:
-        return
+def _reach_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple[bool | None, str]]]:
+    """(env file, KEY) -> [(exposed, "compose-file service 'name'")] for each compose service
+    that loads the key from that file (``env_file:`` or ``.env`` interpolation)."""
+    out: dict[tuple[str, str], list[tuple[bool | None, str]]] = {}
+    for path, fact in index.facts(COMPOSE_SERVICE):
+        for env_path, key, exposed in fact.data.env_reach or ():
+            out.setdefault((env_path, key), []).append((exposed, f"{path} service {fact.key!r}"))
+    return out
+
+
+_REACH = {
+    True: "; what it opens is published beyond this host",
+    False: "; what it opens publishes no port beyond this host",
+}
+
+
+@CHECK.on_each(ENV_KEY)
+def committed_env_secret(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    if not fact.data.secrets:
+        return  # example files keep no secrets (the secret-in-example check reads them)
+    name = path.rsplit("/", 1)[-1]
     # committed on purpose for tests and local development: only well-known token shapes count there
-    throwaway = bool(set(re.split(r"[._\-]+", env.name.lower())) & _THROWAWAY)
-    for entry in env.entries:
-        # a single-quoted value is read as written: no ${VAR} or $(cmd) in it
-        verdict = classify(entry.key, entry.value, where="env", interpolate=entry.quoted != "'")
-        if not verdict.is_secret or (throwaway and verdict.kind != "token"):
+    throwaway = bool(set(re.split(r"[._\-]+", name.lower())) & _THROWAWAY)
+    users = index.derived("env:compose-reach", (COMPOSE_SERVICE,), _reach_table).get((path, fact.key), [])
+    # name a deployed compose file first, not a test or development one
+    users = sorted(users, key=lambda user: (bool(set(re.split(r"[/._\-]+", user[1].split(" service ")[0].lower()))
+                                                 & _THROWAWAY), user[1]))
+    reaches = [exposed for exposed, _ in users]
+    exposed = (True if True in reaches else (None if None in reaches else False)) if users else None
+    for line, end_line, kind, purpose, phrase, evidence in fact.data.secrets:
+        if throwaway and kind != "token":
             continue
+        verdict = SecretVerdict(kind, purpose=purpose)
+        reach = ""
+        if users and (kind == "weak" or purpose == "password"):
+            reach = _REACH.get(exposed, "")  # type: ignore[arg-type]
+            if reach:
+                more = f" and {len(users) - 1} more" if len(users) > 1 else ""
+                reach += f" (loaded by {users[0][1]}{more})"
         yield CHECK.finding(
-            entry.pos, resource=f"env/{entry.key}", severity=verdict.severity(),
-            message=f"{entry.key} in {env.name} holds {verdict.describe()}",
-            evidence=verdict.evidence(entry.key),
+            Pos(line, end_line, ("env", fact.key), path=path), resource=f"env/{fact.key}",
+            severity=verdict.severity(exposed=exposed),
+            message=f"{fact.key} in {name} holds {phrase}{reach}",
+            evidence=evidence,
         )

@@ -597,6 +597,18 @@ class Service(AtNode):
                 out.append(PortMapping(raw, host, parts[-2], parts[-1], line, line, ypath, ports, index))
         return out
 
+    @property
+    def exposed(self) -> bool | None:
+        """Reachable from beyond its host: True when a port is published on every host
+        interface (``"5432:5432"``, an ephemeral ``"5432"``) or it uses the host network; False
+        when it publishes nothing beyond loopback, so only containers of its networks and the
+        host reach it; None when the file cannot tell (a partial service of an override file:
+        its ports are in the base file)."""
+        if str(self.lookup("network_mode")[0] or "").strip() == "host" or any(
+                port.bound_to_all_interfaces for port in self.ports()):
+            return True
+        return False if self.complete else None
+
     def network_names(self) -> list[str] | None:
         """Networks the service joins (list or mapping form); None when not set."""
         value, _ = self.lookup("networks")
@@ -738,6 +750,67 @@ class ComposeFile(AtDoc):
         return value if isinstance(value, YMap) else None
 
 
+#: words of a variable name that say it logs in to a data store (DB_PASSWORD in the app service)
+_STORE_WORDS = frozenset((
+    "DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "SQL", "MSSQL", "REDIS", "VALKEY",
+    "KEYDB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "MQ", "MINIO", "S3", "ELASTIC", "ELASTICSEARCH",
+    "OPENSEARCH", "CLICKHOUSE", "CASSANDRA", "NEO4J", "INFLUX", "INFLUXDB", "COUCHDB", "KAFKA", "NATS", "SEAWEEDFS",
+))
+_GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
+_URL_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^@/\s]{0,500}@\[?([A-Za-z0-9_.\-]{1,253})")
+
+
+def credential_reach(compose: "ComposeFile", service: Service, name: str, value: Any) -> bool | None:
+    """Is what a credential given to ``service`` opens reachable from beyond the host?
+    (:attr:`Service.exposed` of what it opens; None when the file cannot tell.)
+
+    A URL with a password opens its host (a service of this file, or something elsewhere:
+    None); a data store's own variables (POSTGRES_PASSWORD in the postgres service) open that
+    store; a variable named for a store in another service (DB_PASSWORD in the app) opens the
+    file's stores; anything else (ADMIN_PASSWORD, APP_SECRET) opens the service that holds it.
+    """
+    from .secrets import name_words
+
+    match = _URL_HOST_RE.match(str(value or "").strip())
+    if match:
+        host = match.group(1)
+        target = next((s for s in compose.services if host in (s.name, str(s.node.get("container_name") or ""),
+                                                                str(s.node.get("hostname") or ""))), None)
+        return target.exposed if target is not None else None
+    if service.image and is_database_image(service.image):
+        return service.exposed
+    words = set(name_words(name))
+    words |= {w[:-len(end)] for w in words for end in _GLUED if w.endswith(end) and len(w) > len(end)}
+    if words & _STORE_WORDS:  # DB_PASSWORD, REDIS_URL, PGPASSWORD
+        stores = [s.exposed for s in compose.services if s.image and is_database_image(s.image)]
+        if not stores:
+            return None
+        return True if True in stores else (None if None in stores else False)
+    return service.exposed
+
+
+def _env_reach(service: Service) -> tuple[tuple[str, str, bool | None], ...] | None:
+    """(env file, variable, :func:`reach`) for each variable this service takes from a file:
+    its ``env_file:`` files, and the project ``.env`` values its ``environment:`` interpolates
+    (``POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}``). The env checks judge those files' secrets
+    by what they open here."""
+    out: dict[tuple[str, str], bool | None] = {}
+
+    def put(path: str, key: str, exposed: bool | None) -> None:
+        known = out.get((path, key), False)
+        out[(path, key)] = True if True in (known, exposed) else (None if None in (known, exposed) else False)
+
+    compose = service.compose
+    for var in service.container_env():
+        if var.env_file:
+            put(var.env_file, var.name, credential_reach(compose, service, var.name, var.value))
+        elif var.container is not None:
+            for origin in compose.origins(var.container, var.key):
+                path = origin.where.rsplit(":", 1)[0]
+                put(path, origin.name, credential_reach(compose, service, var.name, var.value))
+    return tuple((path, key, exposed) for (path, key), exposed in sorted(out.items())) or None
+
+
 def builds_by_dockerfile(facts: Iterable[tuple[str, Fact]]) -> dict[str, list[tuple[str, str]]]:
     """Dockerfile path -> [(build context, "compose-file service 'name'")] from ``compose:service``
     facts: where Docker takes the context a Dockerfile is built with."""
@@ -813,4 +886,6 @@ def service_facts(compose: ComposeFile) -> list[Fact]:
         # additive (inventory): what it keeps on volumes and what it publishes
         mounts=tuple((v.type or "volume", v.target) for v in service.volumes() if v.type != "tmpfs") or None,
         published=tuple((p.raw, p.bound_to_all_interfaces) for p in service.ports() if p.published is not None) or None,
+        # additive (env checks): what the secrets of env files this service loads open
+        env_reach=_env_reach(service),
     )) for service in compose.services]

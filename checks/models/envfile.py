@@ -169,6 +169,21 @@ def parse_entries(text: str) -> list[EnvEntry]:
     return entries
 
 
+def _secrets(entries: list[EnvEntry]) -> dict[str, list[tuple]]:
+    """KEY -> (line, end_line, kind, purpose, phrase, evidence) of each assignment holding a
+    secret (secrets model); the value itself is never kept."""
+    from .secrets import classify
+
+    out: dict[str, list[tuple]] = {}
+    for entry in entries:
+        # a single-quoted value is read as written: no ${VAR} or $(cmd) in it
+        verdict = classify(entry.key, entry.value, where="env", interpolate=entry.quoted != "'")
+        if verdict.is_secret:
+            out.setdefault(entry.key, []).append((entry.line, entry.end_line, verdict.kind, verdict.purpose,
+                                                  verdict.describe(), verdict.evidence(entry.key)))
+    return out
+
+
 def parse(path: str, text: str) -> ParsedFile:
     parsed = ParsedFile(path, FileKind.ENV)
     try:
@@ -179,13 +194,15 @@ def parse(path: str, text: str) -> ParsedFile:
     env = EnvFile(path, entries)
     parsed.units.append(env)
     example = env.example
+    secrets = {} if example else _secrets(entries)
     seen: set[str] = set()
     for entry in entries:
         if entry.key in seen:
             continue
         seen.add(entry.key)
         parsed.facts.append(Fact(ENV_KEY, entry.key, entry.line, entry.ypath,
-                                 EnvKeyData(example=example, empty=not entry.value)))
+                                 EnvKeyData(example=example, empty=not entry.value,
+                                            secrets=tuple(secrets.get(entry.key, ())) or None)))
     if example:  # `# SMTP_PASSWORD=` in an example documents an optional key
         for key, line in commented_keys(text):
             if key not in seen:

@@ -345,6 +345,9 @@ class ComposeServiceData(FactData):
     jobs: tuple | None = None
     mounts: tuple | None = None  # (type, target) of each volume it mounts: bind, volume (inventory)
     published: tuple | None = None  # (port as written, on every host interface) of each published port
+    #: (env file, variable, exposed) for each variable it takes from an env file or ``.env``:
+    #: whether what that variable opens is reachable from beyond the host (None: cannot tell)
+    env_reach: tuple | None = None
 
 
 @fact_data
@@ -481,6 +484,9 @@ class EnvKeyData(FactData):
     example: bool | None = None
     empty: bool | None = None
     commented: bool | None = None  # ``# KEY=value`` in an example file: documented, left unset
+    #: each assignment of the key holding a secret (not in example files):
+    #: (line, end_line, kind, purpose, phrase, redacted evidence) from the secrets model
+    secrets: tuple | None = None
 
 
 @fact_data
