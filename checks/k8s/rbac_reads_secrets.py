@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.k8s.objects import K8sObject
-from .shared import rbac_rules
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from .shared import BUILTIN_NAMES, EVERYONE, is_workload_identity, role_holders, subject_parts
 
 CHECK = Check(
     code="K8S069",
@@ -16,7 +16,10 @@ CHECK = Check(
         "`get`, `list` or `watch` on secrets without `resourceNames` returns every Secret's "
         "content in scope: database passwords, API keys and other service accounts' tokens. A "
         "ClusterRole does so across every namespace it is bound in. `list` alone already returns "
-        "the values."
+        "the values. Held by a service account, one compromised pod reads them all; held only by "
+        "users or groups of the identity provider (the bindings in the repository name no service "
+        "account), it is access control for people or outside services, one step lower. A role "
+        "aggregated into another, or bound nowhere auditui can see, is judged as written."
     ),
     remediation=(
         "Mount the Secrets the workload needs as volumes or env vars instead of reading them "
@@ -33,11 +36,50 @@ CHECK = Check(
 
 READ_VERBS = ("get", "list", "watch")
 
+#: a ClusterRole labelled ``...aggregate-to-<role>`` is part of every role that aggregates it
+#: (rbac.authorization.k8s.io/aggregate-to-edit, or a team's own example.com/aggregate-to-ops)
+AGGREGATE_LABEL = "aggregate-to-"
 
-@CHECK.on(K8sObject)
-def rbac_reads_secrets(obj: K8sObject) -> Iterator[Finding]:
-    for _, rule, groups, resources, verbs in rbac_rules(obj):
-        if "*" in verbs or "*" in resources or rule.list("resourceNames"):
+
+def _audited(data, kind: str) -> bool:
+    """What :func:`.shared.rbac_rules` audits: not Kubernetes' own roles, not aggregated ones."""
+    if not str(data.api or "").startswith("rbac.authorization.k8s.io/"):
+        return False
+    name, labels = str(data.name), dict(data.labels or ())
+    if name.startswith("system:") or data.aggregated or labels.get("kubernetes.io/bootstrapping") == "rbac-defaults":
+        return False
+    return not (kind == "ClusterRole" and name in BUILTIN_NAMES and not data.rules)
+
+
+def _holders(index: RepoIndex, kind: str, data) -> tuple[str, Severity | None]:
+    """Who holds the role, as words for the message, and the severity that follows (None: as is)."""
+    labels = dict(data.labels or ())
+    if any(AGGREGATE_LABEL in str(key) for key in labels):
+        return "", None  # whoever holds the aggregating role holds this one too
+    subjects = [subject_parts(s) for s in role_holders(index, kind, str(data.name), data.namespace)]
+    if not subjects:
+        return "", None  # bound nowhere in the repository: not verified either way
+    if any((sk, sn) in EVERYONE for sk, _, sn in subjects):
+        return ", bound to every authenticated or anonymous caller", Severity.CRITICAL
+    accounts = [f"{ns}/{sn}" if ns else sn for sk, ns, sn in subjects if is_workload_identity(sk, sn)]
+    if accounts:
+        more = f" and {len(accounts) - 2} more" if len(accounts) > 2 else ""
+        return f", held by service account {', '.join(accounts[:2])}{more}", None
+    return (", held only by users or groups of the identity provider (its bindings name no service account "
+            "a pod could use)"), Severity.LOW
+
+
+@CHECK.on_each("k8s:ClusterRole", "k8s:Role")
+def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    kind = fact.topic.split(":", 1)[1]
+    data = fact.data
+    if not _audited(data, kind):
+        return
+    for rule in (dict(r) for r in data.rules or ()):
+        groups = list(rule.get("api_groups") or ())
+        resources = [str(r) for r in rule.get("resources") or ()]
+        verbs = [str(v) for v in rule.get("verbs") or ()]
+        if "*" in verbs or "*" in resources or rule.get("resource_names"):
             continue  # wildcards are K8S066's; named secrets are the least-privilege form
         if groups and "" not in groups:
             continue  # Secrets live in the core API group
@@ -46,12 +88,19 @@ def rbac_reads_secrets(obj: K8sObject) -> Iterator[Finding]:
         reads = [v for v in READ_VERBS if v in verbs]
         if not reads:
             continue
-        cluster = obj.kind == "ClusterRole"
+        cluster = kind == "ClusterRole"
+        severity = Severity.HIGH if cluster and ("list" in reads or "watch" in reads) else CHECK.severity
+        who, held = _holders(index, kind, data)
+        if held is Severity.CRITICAL:
+            severity = held
+        elif held is Severity.LOW:
+            severity = Severity(max(Severity.LOW, severity - 1))
+        line = int(rule.get("resources_line") or rule.get("line") or fact.line)
         yield CHECK.finding(
-            rule, "resources",
-            resource=obj.resource,
-            severity=Severity.HIGH if cluster and ("list" in reads or "watch" in reads) else None,
-            message=f"{obj.resource} can {'/'.join(reads)} every Secret"
-                    f"{' in every namespace it is bound in' if cluster else ' in its namespace'}",
+            Pos(line, line, tuple(rule.get("ypath") or ()) + ("resources",), path=path),
+            resource=f"{kind}/{data.name}",
+            severity=severity,
+            message=f"{kind}/{data.name} can {'/'.join(reads)} every Secret"
+                    f"{' in every namespace it is bound in' if cluster else ' in its namespace'}{who}",
             evidence=f"resources={resources} verbs={verbs}",
         )

@@ -107,6 +107,50 @@ def rbac_rules(obj: K8sObject) -> Iterator[tuple[int, YMap, list[str], list[str]
         yield index, rule, groups, resources, verbs
 
 
+#: binding topics whose subjects hold a Role or ClusterRole
+BINDING_TOPICS = ("k8s:ClusterRoleBinding", "k8s:RoleBinding")
+
+#: subjects that stand for every caller the API server accepts
+EVERYONE = frozenset({("Group", "system:authenticated"), ("Group", "system:unauthenticated"),
+                      ("User", "system:anonymous")})
+
+
+def subject_parts(subject: str) -> tuple[str, str, str]:
+    """(kind, namespace, name) of a binding subject as facts keep it (``Kind/namespace/name``)."""
+    kind, _, rest = str(subject).partition("/")
+    namespace, _, name = rest.partition("/")
+    return kind, namespace, name
+
+
+def is_workload_identity(kind: str, name: str) -> bool:
+    """A service account (or a user/group name standing for service accounts): what a pod holds."""
+    return (kind == "ServiceAccount" or name.startswith("system:serviceaccount:")
+            or name == "system:serviceaccounts" or name.startswith("system:serviceaccounts:")
+            or kind not in ("Group", "User"))
+
+
+def _role_holders(index: RepoIndex) -> dict[str, tuple[str, ...]]:
+    holders: dict[str, list[str]] = {}
+    for topic in BINDING_TOPICS:
+        for _, fact in index.facts(topic):
+            kind, _, name = str(fact.data.role_ref or "").partition("/")
+            if kind == "ClusterRole":
+                key = f"ClusterRole/{name}"
+            elif kind == "Role" and topic == "k8s:RoleBinding":
+                key = f"Role/{fact.data.namespace or ''}/{name}"
+            else:
+                continue
+            holders.setdefault(key, []).extend(str(s) for s in fact.data.subjects or ())
+    return {key: tuple(subjects) for key, subjects in holders.items()}
+
+
+def role_holders(index: RepoIndex, kind: str, name: str, namespace: str | None = None) -> tuple[str, ...]:
+    """The subjects every binding of the repository gives this role (``Kind/namespace/name`` each)."""
+    table = index.derived("rbac:role-holders", BINDING_TOPICS, _role_holders)
+    key = f"ClusterRole/{name}" if kind == "ClusterRole" else f"Role/{namespace or ''}/{name}"
+    return table.get(key, ())
+
+
 # -- cert-manager --------------------------------------------------------------------------
 
 

@@ -194,6 +194,7 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
         for _, rule in obj.doc.list("rules").maps():
             rules.append({
                 "line": rule.line,
+                "resources_line": rule.key_line("resources") if "resources" in rule else rule.line,
                 "ypath": rule.ypath,
                 "api_groups": str_list(rule.get("apiGroups")),
                 "resources": str_list(rule.get("resources")),
