@@ -21,6 +21,7 @@ from . import (
     template_injection,
     unpinned_action,
     untrusted_checkout_in_privileged_workflow,
+    reusable_workflow_permissions,
 )
 
 CHECKS = (
@@ -39,6 +40,7 @@ CHECKS = (
     checkout_credentials_in_artifact.CHECK,             # GHA013
     app_token_blanket_permissions.CHECK,                # GHA014
     job_image_not_pinned.CHECK,                         # GHA015
+    reusable_workflow_permissions.CHECK,                # GHA016
 )
 
 

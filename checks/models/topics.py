@@ -406,12 +406,46 @@ class WorkflowImageBuildData(FactData):
     push: bool | None = None
 
 
+@fact_data
+class WorkflowReusableData(FactData):
+    """A reusable workflow (``on: workflow_call``): what its jobs do with the caller's token."""
+
+    emitted_by: ClassVar[str] = "`models/workflow.py`"
+    #: jobs that set no permissions (nor does the workflow): they run with what the caller grants
+    inheriting: tuple[str, ...] | None = None
+    #: the write scopes those jobs visibly use; None when one of them may use any
+    used: tuple[str, ...] | None = None
+
+
+@fact_data
+class WorkflowCallData(FactData):
+    """A job that calls a reusable workflow of this repository (``uses: ./.github/workflows/x.yml``)."""
+
+    emitted_by: ClassVar[str] = "`models/workflow.py`"
+    job: str | None = None
+    #: the called file, repository-relative
+    target: str | None = None
+    #: the write scopes the call passes (``*`` for write-all); None under the default token permissions
+    writes: tuple[str, ...] | None = None
+    #: ``job`` or ``workflow``: where the scopes are granted, and that grant's line and symbolic path
+    grant: str | None = None
+    grant_line: int | None = None
+    grant_ypath: tuple | None = None
+    #: scopes GHA003 already reports at that workflow-level grant (another job shows no use of them)
+    reported: tuple[str, ...] | None = None
+    triggers: tuple[str, ...] | None = None
+    outsider: tuple[str, ...] | None = None
+    inherit_secrets: bool | None = None
+
+
 COMPOSE_SERVICE: Topic[ComposeServiceData] = Topic("compose:service", ComposeServiceData, "service name")
 DOCKER_BASE: Topic[DockerBaseData] = Topic("docker:base", DockerBaseData, "image")
 DOCKER_FILE: Topic[DockerFileData] = Topic("docker:file", DockerFileData, "path")
 DOCKERIGNORE: Topic[DockerignoreData] = Topic("dockerignore", DockerignoreData, "path")
 WORKFLOW: Topic[WorkflowData] = Topic("workflow", WorkflowData, "path")
 WORKFLOW_IMAGE_BUILD: Topic[WorkflowImageBuildData] = Topic("workflow:image-build", WorkflowImageBuildData, "job")
+WORKFLOW_REUSABLE: Topic[WorkflowReusableData] = Topic("workflow:reusable", WorkflowReusableData, "path")
+WORKFLOW_CALL: Topic[WorkflowCallData] = Topic("workflow:call", WorkflowCallData, "path#job")
 
 
 # -- scripts, env files, source --------------------------------------------------------------

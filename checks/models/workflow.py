@@ -18,6 +18,7 @@ and the facts agree.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass
@@ -26,7 +27,16 @@ from typing import Any, Iterator
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .shell_hosts import workflow_shells
 from .yamlnodes import YamlDoc, YMap
-from .topics import WORKFLOW, WORKFLOW_IMAGE_BUILD, WorkflowData, WorkflowImageBuildData
+from .topics import (
+    WORKFLOW,
+    WORKFLOW_CALL,
+    WORKFLOW_IMAGE_BUILD,
+    WORKFLOW_REUSABLE,
+    WorkflowCallData,
+    WorkflowData,
+    WorkflowImageBuildData,
+    WorkflowReusableData,
+)
 
 __all__ = [
     "Workflow",
@@ -1013,6 +1023,89 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
     return facts
 
 
+# -- reusable workflows -----------------------------------------------------------------
+
+
+def local_workflow_target(job: "Job") -> str | None:
+    """The repository-relative file a job's ``uses: ./.github/workflows/x.yml`` calls; None otherwise."""
+    action = job.action
+    if action is None or action.kind != "local" or not action.raw.startswith("./"):
+        return None
+    target = posixpath.normpath(action.raw.split("@", 1)[0][2:])
+    return None if target.startswith("..") else target
+
+
+def _grant(job: "Job") -> tuple[Permissions, str] | None:
+    """The permissions a job runs with (its own, else the workflow's) and where; None: the defaults."""
+    if job.permissions.present:
+        return job.permissions, "job"
+    if job.workflow.permissions.present:
+        return job.workflow.permissions, "workflow"
+    return None
+
+
+def _reported_at_top(wf: "Workflow", caller: "Job") -> tuple[str, ...]:
+    """Scopes of the workflow-level grant that another inheriting job shows no use of (GHA003's)."""
+    top = wf.permissions
+    jobs = wf.jobs
+    if top.kind != "map" or len(jobs) < 2 or wf.reusable_only:
+        return ()
+    others = [job for job in jobs if not job.permissions.present and job.id != caller.id]
+    if wf.outsider_triggers and others:
+        return tuple(top.writes)
+    used = [token_scopes_used(job) for job in others]
+    return tuple(scope for scope in top.writes if any(u is not None and scope not in u for u in used))
+
+
+def reusable_facts(wf: "Workflow", notices: list[str]) -> list[Fact]:
+    """What reusable workflows do with the caller's token, and who calls them with what.
+
+    A called workflow of this repository is judged in the caller's context by a repository
+    check (GHA016); one from another repository is never fetched: a notice says it was not read.
+    """
+    facts: list[Fact] = []
+    if "workflow_call" in wf.triggers:
+        inheriting = [] if wf.permissions.present else [job for job in wf.jobs if not job.permissions.present]
+        used: set[str] | None = set()
+        for job in inheriting:
+            scopes = token_scopes_used(job)
+            if scopes is None:
+                used = None
+                break
+            used |= scopes
+        facts.append(Fact(WORKFLOW_REUSABLE, wf.path, wf.line, wf.ypath, WorkflowReusableData(
+            inheriting=tuple(job.id for job in inheriting), used=None if used is None else tuple(sorted(used)))))
+    remote = []
+    for job in wf.jobs:
+        if not job.reusable:
+            continue
+        target = local_workflow_target(job)
+        if target is None:
+            action = job.action
+            if action is not None and action.kind == "repo":
+                remote.append((job.line, f"{job.id!r} ({action.raw})"))
+            continue
+        grant = _grant(job)
+        perms, where = grant if grant is not None else (None, None)
+        holder = perms.node if perms is not None else None
+        facts.append(Fact(WORKFLOW_CALL, f"{wf.path}#{job.id}", job.line, job.ypath, WorkflowCallData(
+            job=job.id, target=target,
+            writes=None if perms is None else tuple(perms.writes),
+            grant=where,
+            grant_line=holder.key_line("permissions") if holder is not None and "permissions" in holder else None,
+            grant_ypath=tuple(holder.ypath) + ("permissions",) if holder is not None else None,
+            reported=_reported_at_top(wf, job) if where == "workflow" else (),
+            triggers=tuple(sorted(wf.triggers)), outsider=tuple(sorted(wf.outsider_triggers)),
+            inherit_secrets=str(job.secrets).strip() == "inherit")))
+    if remote:
+        notices.append(
+            f"line {remote[0][0]}: job{'s' if len(remote) > 1 else ''} {', '.join(r[1] for r in remote[:3])}"
+            f"{' ...' if len(remote) > 3 else ''} call{'s' if len(remote) == 1 else ''} a reusable workflow of "
+            "another repository: not read (never fetched), so the permissions and secrets it receives were not "
+            "judged against what it does")
+    return facts
+
+
 def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
     parsed = ParsedFile(path, FileKind.WORKFLOW)
     for doc in docs:
@@ -1029,5 +1122,6 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.notices.append(f"line {doc.line}: `jobs` is not a mapping; no job audited")
         parsed.units.append(wf)
         parsed.facts.extend(workflow_facts(wf))
+        parsed.facts.extend(reusable_facts(wf, parsed.notices))
         parsed.units.extend(workflow_shells(wf, parsed.notices))
     return parsed

@@ -1,0 +1,87 @@
+"""GHA016: write scopes passed to a reusable workflow of this repository that never uses them."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
+
+CHECK = Check(
+    code="GHA016",
+    name="reusable-workflow-permissions",
+    title="Write permissions passed to a reusable workflow that does not use them",
+    severity=Severity.MEDIUM,
+    category=Category.CICD,
+    rationale=(
+        "A job that calls a reusable workflow (`uses: ./.github/workflows/build.yml`) hands it its "
+        "GITHUB_TOKEN: every job of the called workflow that sets no permissions of its own runs with the "
+        "caller's scopes, and every third-party action in it can use them. GHA003 judges a workflow file "
+        "alone and cannot tell what such a call needs; this check reads the called workflow of the same "
+        "repository and reports the write scopes none of its inheriting jobs shows a use of. Called "
+        "workflows of other repositories are never fetched (a notice says so), and a called workflow that "
+        "may use any scope (an API script, a further call) is not judged. Severity follows who can start "
+        "the caller, as for GHA003: high for what outsiders trigger, medium otherwise, low for a schedule or "
+        "a maintainer."
+    ),
+    remediation=(
+        "Grant the calling job only the scopes the called workflow uses (`jobs.<id>.permissions`).",
+        "Or set `permissions:` in the called workflow's jobs, which narrows whatever a caller passes.",
+        "Start from `permissions: contents: read` at the top of both workflows.",
+    ),
+    effort="30m",
+    references=(
+        "https://docs.github.com/en/actions/sharing-automations/reusing-workflows#access-and-permissions",
+        "https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/controlling-permissions-for-github_token",
+    ),
+    peers=("zizmor excessive-permissions (caller side only)",),
+)
+
+#: how much a write scope lets a compromised step do (as GHA003)
+_SCOPE_SEVERITY = {
+    "actions": Severity.HIGH, "attestations": Severity.HIGH, "contents": Severity.HIGH,
+    "deployments": Severity.HIGH, "id-token": Severity.HIGH, "packages": Severity.HIGH,
+    "pages": Severity.HIGH, "pull-requests": Severity.HIGH, "issues": Severity.MEDIUM,
+    "checks": Severity.MEDIUM, "discussions": Severity.MEDIUM, "repository-projects": Severity.MEDIUM,
+    "security-events": Severity.MEDIUM, "statuses": Severity.LOW,
+}
+_QUIET_TRIGGERS = frozenset(("schedule", "workflow_dispatch"))
+
+
+@CHECK.on_each(WORKFLOW_CALL)
+def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    call = fact.data
+    writes = [scope for scope in call.writes or () if scope != "*"]  # write-all is GHA003's
+    if not writes or call.target is None:
+        return
+    called = index.facts_in(WORKFLOW_REUSABLE, call.target)
+    if not called:
+        return  # not in the repository, or not a reusable workflow: nothing is claimed
+    data = called[0].data
+    if not data.inheriting or data.used is None:
+        return  # the called jobs set their own permissions, or may use any scope
+    idle = [scope for scope in writes if scope not in data.used and scope not in (call.reported or ())]
+    if not idle:
+        return
+    triggers = set(call.triggers or ())
+    outsider = sorted(call.outsider or ())
+    at = Pos(call.grant_line or fact.line, call.grant_line or fact.line, tuple(call.grant_ypath or fact.ypath),
+             path=path)
+    jobs = ", ".join(repr(j) for j in data.inheriting[:4]) + (" ..." if len(data.inheriting) > 4 else "")
+    for scope in idle:
+        severity = _SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
+        if outsider:
+            why = f"; the caller runs on {', '.join(outsider)}, which outsiders can trigger"
+        elif triggers and triggers <= _QUIET_TRIGGERS:
+            severity, why = min(severity, Severity.LOW), "; only a schedule or a maintainer starts the caller"
+        else:
+            severity, why = min(severity, Severity.MEDIUM), ""
+        where = "job" if call.grant == "job" else "workflow-level"
+        yield CHECK.finding(
+            at, resource=f"job/{call.job}", severity=severity, symbol=(scope,),
+            message=f"job {call.job!r} passes `{scope}: write` ({where} permissions) to {call.target}, whose "
+                    f"job{'s' if len(data.inheriting) > 1 else ''} {jobs} set no permissions and show no use "
+                    f"of it{why}" + ("; it also inherits every secret" if call.inherit_secrets else ""),
+            evidence=f"{scope}: write -> uses: ./{call.target}",
+        )

@@ -1,0 +1,75 @@
+"""GHA016: a reusable workflow of the same repository is judged in its caller's context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditui.checks.engine import Engine
+
+CALLED = """on: workflow_call
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: make
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _caller(trigger: str) -> str:
+    return f"""on: {trigger}
+jobs:
+  call:
+    permissions: {{contents: write}}
+    uses: ./.github/workflows/called.yml
+"""
+
+
+def _found(engine: Engine) -> list[tuple[str, str]]:
+    return sorted((f.path, f.severity.name.lower()) for f in engine.findings if f.code == "GHA016")
+
+
+def test_severity_follows_who_starts_the_caller(tmp_path: Path):
+    _write(tmp_path, {".github/workflows/called.yml": CALLED,
+                      ".github/workflows/outsiders.yml": _caller("pull_request_target"),
+                      ".github/workflows/push.yml": _caller("push"),
+                      ".github/workflows/nightly.yml": _caller("schedule")})
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _found(engine) == [(".github/workflows/nightly.yml", "low"), (".github/workflows/outsiders.yml", "high"),
+                              (".github/workflows/push.yml", "medium")]
+
+
+def test_a_change_to_the_called_workflow_rejudges_the_caller(tmp_path: Path):
+    _write(tmp_path, {".github/workflows/called.yml": CALLED, ".github/workflows/push.yml": _caller("push")})
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _found(engine) == [(".github/workflows/push.yml", "medium")]
+    called = tmp_path / ".github/workflows/called.yml"
+    called.write_text(CALLED + "      - run: git push origin HEAD:refs/heads/release\n")
+    engine.update([called])
+    assert _found(engine) == []  # the called workflow now pushes: the scope is used
+    called.unlink()
+    engine.update([called])
+    assert _found(engine) == []  # gone from the repository: nothing is claimed
+
+
+def test_a_remote_reusable_workflow_is_a_notice_not_a_finding(tmp_path: Path):
+    _write(tmp_path, {".github/workflows/push.yml": """on: push
+jobs:
+  call:
+    permissions: {contents: write}
+    uses: example-org/workflows/.github/workflows/build.yml@v1.2.0
+    secrets: inherit
+"""})
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _found(engine) == []
+    notices = [n.message for n in engine.all_notices() if "reusable workflow of another repository" in n.message]
+    assert len(notices) == 1 and "example-org/workflows/.github/workflows/build.yml@v1.2.0" in notices[0]
+    assert "not read" in notices[0]
