@@ -73,3 +73,31 @@ jobs:
     notices = [n.message for n in engine.all_notices() if "reusable workflow of another repository" in n.message]
     assert len(notices) == 1 and "example-org/workflows/.github/workflows/build.yml@v1.2.0" in notices[0]
     assert "not read" in notices[0]
+
+
+HEAD_CHECKOUT = """on: workflow_call
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with: {ref: "${{ github.event.pull_request.head.sha }}"}
+      - run: make test
+"""
+
+
+def test_a_privileged_caller_of_a_head_checkout_is_critical_with_secrets_high_without(tmp_path: Path):
+    _write(tmp_path, {".github/workflows/ci.yml": HEAD_CHECKOUT,
+                      ".github/workflows/secrets.yml": "on: pull_request_target\njobs:\n  t:\n"
+                                                       "    uses: ./.github/workflows/ci.yml\n    secrets: inherit\n",
+                      ".github/workflows/bare.yml": "on: pull_request_target\njobs:\n  t:\n"
+                                                    "    uses: ./.github/workflows/ci.yml\n",
+                      ".github/workflows/plain.yml": "on: pull_request\njobs:\n  t:\n"
+                                                     "    uses: ./.github/workflows/ci.yml\n    secrets: inherit\n"})
+    engine = Engine(tmp_path)
+    engine.scan()
+    found = sorted((f.path, f.severity.name.lower()) for f in engine.findings if f.code == "GHA017")
+    assert found == [(".github/workflows/bare.yml", "high"), (".github/workflows/secrets.yml", "critical")]
+    assert not [f for f in engine.findings if f.code == "GHA006"]  # the called file alone is not privileged
+    message = next(f.message for f in engine.findings if f.code == "GHA017" and f.path.endswith("secrets.yml"))
+    assert "all of the repository's secrets (inherited)" in message

@@ -22,6 +22,7 @@ from . import (
     unpinned_action,
     untrusted_checkout_in_privileged_workflow,
     reusable_workflow_permissions,
+    untrusted_checkout_in_called_workflow,
 )
 
 CHECKS = (
@@ -41,6 +42,7 @@ CHECKS = (
     app_token_blanket_permissions.CHECK,                # GHA014
     job_image_not_pinned.CHECK,                         # GHA015
     reusable_workflow_permissions.CHECK,                # GHA016
+    untrusted_checkout_in_called_workflow.CHECK,        # GHA017
 )
 
 

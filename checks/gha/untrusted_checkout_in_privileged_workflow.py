@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, expressions
+from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head
 
 CHECK = Check(
     code="GHA006",
@@ -38,39 +37,6 @@ CHECK = Check(
     peers=("zizmor dangerous-triggers", "scorecard Dangerous-Workflow"),
 )
 
-#: expressions naming the head of a pull request, by the event that fills them in: an
-#: expression only counts when the workflow runs on that (privileged) event, so a
-#: `pull_request` run of the same file, which gets no secrets, is not reported
-_HEAD_BY_EVENT = {
-    "pull_request_target": re.compile(
-        r"github\.event\.pull_request\.head\.(?:sha|ref|repo\.full_name|repo\.clone_url|label)"
-        r"|github\.head_ref|github\.event\.(?:pull_request\.)?number"
-    ),
-    "workflow_run": re.compile(
-        r"github\.event\.workflow_run\.head_(?:sha|branch|repository\.full_name)"
-        r"|github\.event\.workflow_run\.head_commit\.id|github\.event\.workflow_run\.pull_requests"
-    ),
-    # a comment on a pull request: the issue *is* the pull request
-    "issue_comment": re.compile(r"github\.event\.issue\.number"),
-    # slash-command-dispatch and hand-written dispatches pass the pull request along
-    "repository_dispatch": re.compile(
-        r"github\.event\.client_payload\.pull_request\.(?:head\.(?:sha|ref|label|repo\.full_name|repo\.clone_url)|number)"
-    ),
-}
-_REFS_PULL_RE = re.compile(r"refs/pull/|pull/\$\{\{")
-_GIT_FETCH_RE = re.compile(r"\b(?:git\s+(?:fetch|checkout|switch|pull|clone)|gh\s+pr\s+checkout)\b")
-_PR_CHECKOUT_RE = re.compile(r"\bgh\s+pr\s+checkout\b")
-
-
-def _names_head(value, events: list[str]) -> bool:
-    if not isinstance(value, str):
-        return False
-    patterns = [_HEAD_BY_EVENT[e] for e in events if e in _HEAD_BY_EVENT]
-    if any(p.search(expr) for expr in expressions(value) for p in patterns):
-        return True
-    return bool(_REFS_PULL_RE.search(value)) and "${{" in value
-
-
 def _article(event: str) -> str:
     return "an" if event[:1] in "aeiou" else "a"
 
@@ -92,7 +58,7 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
             if action is not None and action.is_action("actions/checkout"):
                 w = step.with_
                 for key in sorted((k for k in w if k in ("ref", "repository")), key=w.key_line):
-                    if _names_head(w.get(key), triggers):
+                    if names_head(w.get(key), triggers):
                         yield CHECK.finding(
                             w, key, resource=step.resource,
                             message=f"{step.label} of {job.label} checks out the pull request head "
@@ -105,7 +71,7 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
             if not script:
                 continue
             for line in script.splitlines():
-                if _PR_CHECKOUT_RE.search(line) or (_GIT_FETCH_RE.search(line) and _names_head(line, triggers)):
+                if PR_CHECKOUT_RE.search(line) or (GIT_FETCH_RE.search(line) and names_head(line, triggers)):
                     yield CHECK.finding(
                         step.node, "run", resource=step.resource,
                         message=f"{step.label} of {job.label} fetches the pull request head "

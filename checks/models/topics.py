@@ -415,6 +415,12 @@ class WorkflowReusableData(FactData):
     inheriting: tuple[str, ...] | None = None
     #: the write scopes those jobs visibly use; None when one of them may use any
     used: tuple[str, ...] | None = None
+    #: privileged events (of a caller) whose pull request head a step checks out or fetches
+    head_events: tuple[str, ...] | None = None
+    #: the first such step, as a label (``step 'checkout' of job 'test'``)
+    head_step: str | None = None
+    #: inputs the workflow checks out or fetches (``ref: ${{ inputs.ref }}``)
+    checkout_inputs: tuple[str, ...] | None = None
 
 
 @fact_data
@@ -436,6 +442,12 @@ class WorkflowCallData(FactData):
     triggers: tuple[str, ...] | None = None
     outsider: tuple[str, ...] | None = None
     inherit_secrets: bool | None = None
+    #: ``secrets: inherit`` or named secrets
+    passes_secrets: bool | None = None
+    #: the caller's privileged triggers (pull_request_target, workflow_run, ...)
+    privileged: tuple[str, ...] | None = None
+    #: ``with:`` inputs whose value names the pull request head of one of those triggers
+    head_inputs: tuple[str, ...] | None = None
 
 
 COMPOSE_SERVICE: Topic[ComposeServiceData] = Topic("compose:service", ComposeServiceData, "service name")

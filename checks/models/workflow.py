@@ -1023,6 +1023,79 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
     return facts
 
 
+# -- the head of a pull request (GHA006, and called workflows in a privileged caller) ------
+
+#: expressions naming the head of a pull request, by the event that fills them in: an
+#: expression only counts when the workflow runs on that (privileged) event, so a
+#: `pull_request` run of the same file, which gets no secrets, is not reported
+HEAD_BY_EVENT = {
+    "pull_request_target": re.compile(
+        r"github\.event\.pull_request\.head\.(?:sha|ref|repo\.full_name|repo\.clone_url|label)"
+        r"|github\.head_ref|github\.event\.(?:pull_request\.)?number"
+    ),
+    "workflow_run": re.compile(
+        r"github\.event\.workflow_run\.head_(?:sha|branch|repository\.full_name)"
+        r"|github\.event\.workflow_run\.head_commit\.id|github\.event\.workflow_run\.pull_requests"
+    ),
+    # a comment on a pull request: the issue *is* the pull request
+    "issue_comment": re.compile(r"github\.event\.issue\.number"),
+    # slash-command-dispatch and hand-written dispatches pass the pull request along
+    "repository_dispatch": re.compile(
+        r"github\.event\.client_payload\.pull_request\.(?:head\.(?:sha|ref|label|repo\.full_name|repo\.clone_url)|number)"
+    ),
+}
+REFS_PULL_RE = re.compile(r"refs/pull/|pull/\$\{\{")
+GIT_FETCH_RE = re.compile(r"\b(?:git\s+(?:fetch|checkout|switch|pull|clone)|gh\s+pr\s+checkout)\b")
+PR_CHECKOUT_RE = re.compile(r"\bgh\s+pr\s+checkout\b")
+
+
+def names_head(value: Any, events: "list[str] | tuple[str, ...]") -> bool:
+    """True when a value's expressions name the pull request head filled in by one of ``events``."""
+    if not isinstance(value, str):
+        return False
+    patterns = [HEAD_BY_EVENT[e] for e in events if e in HEAD_BY_EVENT]
+    if any(p.search(expr) for expr in expressions(value) for p in patterns):
+        return True
+    return bool(REFS_PULL_RE.search(value)) and "${{" in value
+
+
+
+_INPUT_RE = re.compile(r"\binputs\s*\.\s*([A-Za-z_][\w-]*)")
+
+
+def head_checkouts(wf: "Workflow", events: "list[str] | tuple[str, ...]") -> list[tuple["Job", "Step", str]]:
+    """Steps that check out or fetch the pull request head that ``events`` fill in (job, step, evidence)."""
+    out = []
+    for job in wf.jobs:
+        for step in job.steps:
+            action = step.action
+            if action is not None and action.is_action("actions/checkout"):
+                w = step.with_
+                key = next((k for k in ("ref", "repository") if k in w and names_head(w.get(k), events)), None)
+                if key is not None:
+                    out.append((job, step, f"{key}: {w.get(key)}"))
+                continue
+            for line in (step.run or "").splitlines():
+                if PR_CHECKOUT_RE.search(line) or (GIT_FETCH_RE.search(line) and names_head(line, events)):
+                    out.append((job, step, line.strip()[:120]))
+                    break
+    return out
+
+
+def checkout_inputs(wf: "Workflow") -> list[str]:
+    """Inputs (``inputs.X``) a workflow checks out or fetches: what a caller's ``with:`` decides."""
+    names: list[str] = []
+    for job in wf.jobs:
+        for step in job.steps:
+            action = step.action
+            if action is not None and action.is_action("actions/checkout"):
+                texts = [str(step.with_.get(k)) for k in ("ref", "repository") if k in step.with_]
+            else:
+                texts = [line for line in (step.run or "").splitlines() if GIT_FETCH_RE.search(line)]
+            names.extend(n for text in texts for n in _INPUT_RE.findall(text) if n not in names)
+    return names
+
+
 # -- reusable workflows -----------------------------------------------------------------
 
 
@@ -1073,8 +1146,15 @@ def reusable_facts(wf: "Workflow", notices: list[str]) -> list[Fact]:
                 used = None
                 break
             used |= scopes
+        # the `github` context of a called workflow is its caller's: a head it checks out is the
+        # head of the caller's event (events it runs on itself are GHA006's, in this file)
+        heads = {event: head_checkouts(wf, [event]) for event in sorted(PRIVILEGED_EVENTS - wf.triggers)}
+        first = next((found[0] for found in heads.values() if found), None)
         facts.append(Fact(WORKFLOW_REUSABLE, wf.path, wf.line, wf.ypath, WorkflowReusableData(
-            inheriting=tuple(job.id for job in inheriting), used=None if used is None else tuple(sorted(used)))))
+            inheriting=tuple(job.id for job in inheriting), used=None if used is None else tuple(sorted(used)),
+            head_events=tuple(event for event, found in heads.items() if found),
+            head_step=None if first is None else f"{first[1].label} of {first[0].label}",
+            checkout_inputs=tuple(checkout_inputs(wf)))))
     remote = []
     for job in wf.jobs:
         if not job.reusable:
@@ -1096,7 +1176,10 @@ def reusable_facts(wf: "Workflow", notices: list[str]) -> list[Fact]:
             grant_ypath=tuple(holder.ypath) + ("permissions",) if holder is not None else None,
             reported=_reported_at_top(wf, job) if where == "workflow" else (),
             triggers=tuple(sorted(wf.triggers)), outsider=tuple(sorted(wf.outsider_triggers)),
-            inherit_secrets=str(job.secrets).strip() == "inherit")))
+            inherit_secrets=str(job.secrets).strip() == "inherit",
+            passes_secrets=str(job.secrets).strip() == "inherit" or (isinstance(job.secrets, YMap) and bool(job.secrets)),
+            privileged=tuple(sorted(wf.privileged_triggers)),
+            head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))))))
     if remote:
         notices.append(
             f"line {remote[0][0]}: job{'s' if len(remote) > 1 else ''} {', '.join(r[1] for r in remote[:3])}"

@@ -1,0 +1,73 @@
+"""GHA017: a privileged workflow calls a reusable workflow of this repository that runs the PR's code."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
+
+CHECK = Check(
+    code="GHA017",
+    name="untrusted-checkout-in-called-workflow",
+    title="Privileged workflow calls a reusable workflow that checks out pull request code",
+    severity=Severity.CRITICAL,
+    category=Category.CICD,
+    rationale=(
+        "A reusable workflow runs in its caller's context: `github.event` is the caller's event, the token "
+        "has the caller's permissions and `secrets: inherit` hands it every secret. When a "
+        "`pull_request_target`, `workflow_run` or `issue_comment` workflow calls one that checks out the "
+        "pull request head (`ref: ${{ github.event.pull_request.head.sha }}`, or an input the caller fills "
+        "with it), code any outsider writes runs with those privileges: the 'pwn request' GHA006 reports "
+        "within one file, spread over two. Critical when the call passes secrets or write scopes, high "
+        "otherwise (the default token and caches are still the base repository's). Called workflows of "
+        "other repositories are never fetched (a notice says so)."
+    ),
+    remediation=(
+        "Call the workflow from a `pull_request` workflow instead: it gets no secrets and a read-only token.",
+        "If results must be posted back, upload them as an artifact and let a separate privileged workflow "
+        "read the artifact as data.",
+        "Do not pass `secrets: inherit` or write permissions to a workflow that runs pull request code.",
+    ),
+    effort="4h",
+    references=(
+        "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
+        "https://docs.github.com/en/actions/sharing-automations/reusing-workflows#supported-keywords-for-jobs-that-call-a-reusable-workflow",
+    ),
+    peers=("zizmor dangerous-triggers (caller file only)", "scorecard Dangerous-Workflow"),
+)
+
+
+@CHECK.on_each(WORKFLOW_CALL)
+def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    call = fact.data
+    privileged = list(call.privileged or ())
+    if not privileged or call.target is None:
+        return
+    called = index.facts_in(WORKFLOW_REUSABLE, call.target)
+    if not called:
+        return  # not in the repository, or not a reusable workflow: nothing is claimed
+    data = called[0].data
+    events = [event for event in privileged if event in (data.head_events or ())]
+    inputs = [name for name in call.head_inputs or () if name in (data.checkout_inputs or ())]
+    if not events and not inputs:
+        return
+    writes = [scope for scope in call.writes or () if scope]
+    privileges = []
+    if call.passes_secrets:
+        privileges.append("all of the repository's secrets (inherited)" if call.inherit_secrets
+                          else "the secrets the job passes")
+    if writes:
+        privileges.append(f"{', '.join(w + ': write' if w != '*' else 'write-all' for w in writes[:4])}")
+    severity = Severity.CRITICAL if privileges else Severity.HIGH
+    how = (f"{data.head_step or 'a step'} checks out the pull request head" if events else
+           f"it checks out its input{'s' if len(inputs) > 1 else ''} {', '.join(inputs[:3])}, which this job fills "
+           "with the pull request head")
+    with_ = " with " + " and ".join(privileges) if privileges else " with the base repository's token and caches"
+    yield CHECK.finding(
+        Pos(fact.line, fact.line, tuple(fact.ypath), path=path), resource=f"job/{call.job}", severity=severity,
+        message=f"job {call.job!r} of a {' / '.join(privileged)} workflow calls {call.target}, where {how}: code "
+                f"an outsider writes runs{with_}",
+        evidence=f"uses: ./{call.target}" + (f"; with: {', '.join(inputs[:3])}" if inputs else ""),
+    )
