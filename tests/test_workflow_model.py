@@ -31,7 +31,8 @@ def workflow(text: str) -> Workflow:
 
 
 def run_checks(wf: Workflow):
-    return [f for check in gha.CHECKS for f in (check.func(wf) or ())]
+    """The per-file checks on one workflow (repository checks, GHA016/GHA017, read facts instead)."""
+    return [f for check in gha.CHECKS if not check.repo for f in (check.func(wf) or ())]
 
 
 # -- triggers -------------------------------------------------------------------------
