@@ -17,6 +17,11 @@ metadata: {name: tenant, namespace: team-a}
 rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: operate}
+rules: [{apiGroups: [argoproj.io], resources: [workflows], verbs: ['*']}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: cluster-tenant}
 rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
@@ -57,6 +62,8 @@ def test_wildcards_are_graded_by_how_far_they_reach(tmp_path):
              for f in _rbac(tmp_path, RBAC, "K8S066").values()}
     assert found["Role/tenant"].severity is Severity.MEDIUM
     assert "namespace-scoped (only in namespace team-a" in found["Role/tenant"].message
+    # no namespace written: the one it is deployed to (never a guess such as 'default')
+    assert "only in the namespace it is deployed to" in found["Role/operate"].message
     assert found["ClusterRole/cluster-tenant"].severity is Severity.HIGH
     assert found["ClusterRole/routes-edit"].severity is Severity.MEDIUM
     assert "scoped to the API groups gateway.networking.k8s.io" in found["ClusterRole/routes-edit"].message

@@ -79,7 +79,8 @@ def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
     everyone = any((kind, name) in EVERYONE for kind, name, _ in subjects)
     people = not everyone and not any(_workload_identity(kind, name) for kind, name, _ in subjects)
     if role == "cluster-admin":
-        where = "across the cluster" if obj.kind == "ClusterRoleBinding" else f"in namespace {obj.namespace or '(default)'}"
+        where = ("across the cluster" if obj.kind == "ClusterRoleBinding"
+                 else f"in namespace {obj.namespace}" if obj.namespace else "in the namespace it is deployed to")
         severity = Severity.HIGH if obj.kind == "ClusterRoleBinding" else Severity.MEDIUM
     elif role in _BROAD and obj.kind == "ClusterRoleBinding":
         where, severity = "in every namespace", Severity.MEDIUM

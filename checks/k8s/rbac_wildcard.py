@@ -88,7 +88,8 @@ def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
         message = f"{obj.resource} grants '*' in {' and '.join(wild)}"
         if obj.kind == "Role":
             severity = min(severity, Severity.MEDIUM)
-            message += f", namespace-scoped (only in namespace {obj.namespace or '(default)'}, not cluster-wide)"
+            where = f"namespace {obj.namespace}" if obj.namespace else "the namespace it is deployed to"
+            message += f", namespace-scoped (only in {where}, not cluster-wide)"
         elif joins and _named_groups(groups):
             severity = min(severity, Severity.LOW if joins == ["view"] else Severity.MEDIUM)
             message += (f", scoped to the API groups {', '.join(groups)} and aggregated into the built-in "
