@@ -79,10 +79,55 @@ def test_commands_that_step_down_and_those_that_do_not():
     assert privilege_drop("exec chroot --userspec=1000:1000 / app") == ("chroot", 1)
     assert privilege_drop("exec runuser -u app -- app") == ("runuser", 1)
     assert privilege_drop('exec su app -c "node server.js"') == ("su", 1)
+    # daemons that drop themselves: a flag naming the user, or by design
+    assert privilege_drop('exec /usr/bin/rspamd -f -u _rspamd -g _rspamd') == ("rspamd -u _rspamd", 1)
+    assert privilege_drop("exec gunicorn --user=app -b :8000 app:wsgi") == ("gunicorn --user app", 1)
+    assert privilege_drop("exec dhcpd -f -user dhcpd eth0") == ("dhcpd -user dhcpd", 1)
+    assert privilege_drop("#!/bin/sh\npostconf -e x=y\npostfix -c /etc/postfix start\nsleep infinity")[1] == 3
+    assert privilege_drop("exec dnsmasq -k")[0].startswith("dnsmasq (")
+    assert privilege_drop("exec /usr/sbin/sshd -D -e")[0].startswith("sshd (")
+    for text in ("exec dnsmasq -k --user=root", "exec rspamd -u root", "exec python -u app.py", "nginx -t",
+                 "exec nginx -s reload", "postfix check", "exec sshd -t", "echo named -u bind",
+                 "cp x && unbound -d", "exec tor", "exec uwsgi --ini app.ini",
+                 # a daemon's name inside a longer word: a file, a helper, a shell function
+                 "/etc/rspamd/custom/dovecot_trusted.map \\", "/usr/sbin/unbound-anchor -a key", "nginx_checks() {",
+                 "exec nginx.sh"):
+        assert privilege_drop(text) is None, text
     for text in ("apk add --no-cache su-exec", "exec gosu nobody true", "gosu --version", "# exec gosu app x",
                  "gosu app ./migrate.sh", 'su _rspamd -s /bin/bash -c "rspamadm x"',
                  "exec gosu root app", "chroot /mnt sh", "su -c 'reboot'", "setpriv --dump"):
         assert privilege_drop(text) is None, text
+
+
+@pytest.mark.parametrize(("path", "text", "found"), [
+    ("etc/clamd.conf", "#User root\nUser clamav\n", ("clamd.conf User clamav", 2)),
+    ("docker/unbound/unbound.conf", "server:\n  username: \"unbound\"\n", ("unbound.conf username: unbound", 2)),
+    ("nginx/nginx.conf", "user  nginx;\nworker_processes auto;\n", ("nginx.conf user nginx", 1)),
+    ("conf/dnsmasq.conf", "port=53\nuser=dnsmasq\n", ("dnsmasq.conf user= dnsmasq", 2)),
+    ("php/www.conf", "[www]\nuser = www-data\n", ("www.conf user = www-data", 2)),
+    ("supervisord.conf", "[supervisord]\nuser=root\n[program:api]\ncommand=/api\nuser=app\n",
+     ("supervisord [program:api] user=app", 5)),
+    ("deploy/supervisor/dns.ini", "[program:dns]\ncommand=/usr/sbin/unbound -d\n", None),  # checked below
+    ("etc/clamd.conf", "User root\n", None), ("nginx.conf", "# user nobody;\nevents {}\n", None),
+    ("supervisord.conf", "[supervisord]\nuser=root\n[program:app]\ncommand=/app\nuser=root\n", None),
+    ("unbound.conf", "server:\n  username: \"\"\n", None),
+])
+def test_configurations_that_set_a_daemons_run_user(path, text, found):
+    from auditui.checks.models.users import config_drop, is_daemon_config
+
+    assert is_daemon_config(path)
+    if path.endswith("dns.ini"):
+        how, line = config_drop(path, text)
+        assert how.startswith("supervisord [program:dns] runs unbound (") and line == 2
+        return
+    assert config_drop(path, text) == found
+
+
+def test_names_that_are_not_daemon_configurations():
+    from auditui.checks.models.users import is_daemon_config
+
+    for path in ("app.conf", "conf.d/site.conf", "nginx.conf.template.md", "supervisor.py", "docs/clamd.txt"):
+        assert not is_daemon_config(path), path
 
 
 #: DKR001 fixture -> the severity it is reported at (the markers only say where)
@@ -97,6 +142,11 @@ SEVERITIES = {
     # root only for the first step: the program steps down
     "bad-entrypoint-steps-down": Severity.LOW, "bad-s6-services": Severity.LOW, "bad-compose-context": Severity.LOW,
     "bad-nginx-master.Dockerfile": Severity.LOW, "bad-root-user-then-gosu.Dockerfile": Severity.LOW,
+    # daemons that drop themselves: a flag, by design, a configuration the image ships, a supervisor's programs
+    "bad-daemon-user-flag.Dockerfile": Severity.LOW, "bad-daemon-drops-by-design.Dockerfile": Severity.LOW,
+    "bad-daemon-config": Severity.LOW, "bad-supervisord-programs": Severity.LOW, "bad-supervised-script": Severity.LOW,
+    # near-misses: told to stay root, a -u that is not a user
+    "bad-daemon-stays-root.Dockerfile": Severity.MEDIUM, "bad-python-unbuffered.Dockerfile": Severity.MEDIUM,
 }
 
 

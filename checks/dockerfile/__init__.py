@@ -23,7 +23,8 @@ from . import (
     secret_in_env_or_arg,
     sudo_in_run,
 )
-from ..models.topics import DOCKERIGNORE, DockerignoreData
+from ..models.topics import DOCKERIGNORE, SHELL_PRIVDROP, DockerignoreData, ShellPrivdropData
+from ..models.users import config_drop, is_daemon_config
 
 CHECKS = (
     final_stage_runs_as_root.CHECK,  # DKR001
@@ -49,7 +50,16 @@ CHECKS = (
 FILE_TYPES = (
     FileType("dockerfile", FileKind.DOCKERFILE, parse=_model.parse, by_name=is_dockerfile_name, order=10),
 )
+
+
+def _daemon_config(rel: str, text: str) -> Fact | None:
+    """user/root model: a daemon configuration an image may ship that sets its run user (DKR001, CMP010)."""
+    drop = config_drop(rel, text)
+    return Fact(SHELL_PRIVDROP, rel, drop[1], (), ShellPrivdropData(tool=drop[0])) if drop else None
+
+
 NAMED_FILES = (
     NamedFile("dockerignore", is_dockerignore,
               lambda rel, text: Fact(DOCKERIGNORE, rel, data=DockerignoreData(patterns=_model.ignore_patterns(text)))),
+    NamedFile("daemon-config", is_daemon_config, _daemon_config),
 )

@@ -847,6 +847,9 @@ def run_as_facts(final: Stage) -> dict[str, Any] | None:
     words = [w for i in launch for w in i.words]
     # ENTRYPOINT/CMD is the container's program: a tool at its head replaces it, as exec does
     drop = privilege_drop("exec " + " ".join(words)) if words else None
+    if drop is None and entry is not None and cmd is not None and cmd.words:
+        # CMD is what an entrypoint script runs last (exec "$@"): a program that steps down there
+        drop = privilege_drop("exec " + " ".join(cmd.words))
     installs = None
     for stage in chain:
         for instr in stage.instructions:

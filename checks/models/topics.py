@@ -516,9 +516,10 @@ class ShellCloudData(FactData):
 
 @fact_data
 class ShellPrivdropData(FactData):
-    """An entrypoint script that steps down from root (gosu, su-exec...)."""
+    """An entrypoint script that steps down from root (gosu, su-exec...), or a daemon
+    configuration that names its run user (clamd.conf ``User``, a supervisord program's ``user=``)."""
 
-    emitted_by: ClassVar[str] = "`checks/shell/__init__.py` (models/users.py)"
+    emitted_by: ClassVar[str] = "`checks/shell/__init__.py`, `checks/dockerfile/__init__.py` (models/users.py)"
     tool: str | None = None
 
 

@@ -12,7 +12,14 @@
   httpd, php-fpm).  An image not listed here is unknown: the image decides, often root.
 * :func:`privilege_drop` finds, in an entrypoint or service script, the command that
   starts the real program as another user (``exec gosu app``, ``su-exec``,
-  ``s6-setuidgid``, ``setpriv --reuid``, ``chroot --userspec``, ``runuser -u``, ``chpst -u``).
+  ``s6-setuidgid``, ``setpriv --reuid``, ``chroot --userspec``, ``runuser -u``, ``chpst -u``), or
+  a daemon that drops to its own user: by a flag naming it (``rspamd -u _rspamd``,
+  ``gunicorn --user app``, ``dhcpd -user dhcp``) or by design (postfix, dovecot, sshd, dnsmasq,
+  unbound, nginx, httpd/apache2, squid, exim: a root master whose workers run unprivileged, or a
+  daemon whose default user is not root).
+* :func:`config_drop` finds, in a configuration file the image ships, the line that sets the
+  run user of its daemon (supervisord programs' ``user=``, clamd ``User``, unbound
+  ``username:``, nginx ``user``, dnsmasq ``user=``, httpd ``User``, php-fpm pools' ``user =``).
 """
 
 from __future__ import annotations
@@ -165,6 +172,73 @@ _NOT_A_DROP = re.compile(r"^\s+(--version|-v|--help|-h)\b|^\s+nobody\s+true\b")
 #: supervisors' tools: a service's run script calls them as its last step, with or without exec
 SUPERVISOR_TOOLS = ("s6-setuidgid", "s6-applyuidgid", "chpst")
 
+#: daemons started with an option that names the user they switch to after start-up
+DAEMON_USER_FLAGS: dict[str, tuple[str, ...]] = {
+    "rspamd": ("-u", "--user"), "dnsmasq": ("-u", "--user"), "memcached": ("-u", "--user"),
+    "named": ("-u",), "ntpd": ("-u", "--user"), "chronyd": ("-u",), "gunicorn": ("-u", "--user"),
+    "uwsgi": ("--uid",), "openvpn": ("--user",), "dhcpd": ("-user",), "pdns_server": ("--setuid",),
+    "pdns_recursor": ("--setuid",), "tor": ("--User",), "proftpd": ("-u",), "squid": (),
+}
+#: daemons that drop to their own user by design: a root master whose workers run unprivileged
+#: (postfix, dovecot, nginx, httpd, exim, squid, sshd's privilege separation) or a daemon whose
+#: default user is not root (dnsmasq: nobody; unbound: unbound); words that must follow the
+#: program for it to be the daemon (``postfix start``, ``exim -bd``)
+DROPS_BY_DESIGN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "postfix": ("the postfix master forks its services as the postfix user", ("start", "start-fg")),
+    "dovecot": ("the dovecot master runs its login and mail processes unprivileged", ()),
+    "sshd": ("sshd separates privileges: the network-facing part runs unprivileged", ()),
+    "dnsmasq": ("dnsmasq switches to nobody after binding its ports", ()),
+    "unbound": ("unbound switches to the unbound user after start-up", ()),
+    "nginx": ("only the nginx master runs as root, to bind ports; workers run unprivileged", ()),
+    "httpd": ("only the httpd master runs as root, to bind ports; workers run unprivileged", ()),
+    "apache2": ("only the apache2 master runs as root, to bind ports; workers run unprivileged", ()),
+    "apache2-foreground": ("only the apache2 master runs as root, to bind ports; workers run unprivileged", ()),
+    "apachectl": ("only the httpd master runs as root, to bind ports; workers run unprivileged", ()),
+    "apache2ctl": ("only the apache2 master runs as root, to bind ports; workers run unprivileged", ()),
+    "squid": ("squid runs its workers as its cache_effective_user", ()),
+    "exim": ("exim drops to its own user for deliveries", ("-bd",)),
+    "exim4": ("exim drops to its own user for deliveries", ("-bd",)),
+}
+_DAEMON_RE = re.compile(
+    r"(?:^|(?<=[\s;&|]))(?P<lead>exec\s+)?(?:[^\s/]{0,128}/){0,16}"
+    r"(?P<prog>" + "|".join(sorted(map(re.escape, set(DAEMON_USER_FLAGS) | set(DROPS_BY_DESIGN)),
+                                    key=len, reverse=True)) + r")(?![^\s;&|])"
+    r"(?P<args>(?:[ \t]+[^\s;&|]+){0,40})"
+)
+_ROOT_NAMES = ("root", "0", "0:0", "root:root", "")
+
+
+def daemon_drop(words: list[str] | tuple[str, ...]) -> str | None:
+    """How a daemon's command line drops to another user (``rspamd -u _rspamd``, ``postfix start``:
+    by design), or None; ``words[0]`` is the program (a path is fine)."""
+    if not words:
+        return None
+    prog = str(words[0]).rsplit("/", 1)[-1]
+    args = [str(w) for w in words[1:]]
+    flags = DAEMON_USER_FLAGS.get(prog, ())
+    for index, word in enumerate(args):
+        for flag in flags:
+            value = None
+            if word == flag and index + 1 < len(args):
+                value = args[index + 1]
+            elif flag.startswith("--") and word.startswith(flag + "="):
+                value = word.split("=", 1)[1]
+            if value is not None:
+                if value.strip("\"'") in _ROOT_NAMES or value.startswith("-"):
+                    return None  # told to stay root
+                return f"{prog} {flag} {value}"
+    design = DROPS_BY_DESIGN.get(prog)
+    if design is not None and (not design[1] or any(w in args for w in design[1])):
+        if any(w in _NOT_A_START for w in args):
+            return None  # a configuration test, a signal or a version query, not the daemon
+        return f"{prog} ({design[0]})"
+    return None
+
+
+#: arguments that make a daemon's command something else than starting it
+_NOT_A_START = frozenset(("-t", "-T", "-v", "-V", "-h", "-?", "--help", "--version", "-s", "--test", "configtest",
+                          "-S", "stop", "reload", "status", "check", "-M", "-l"))
+
 
 def privilege_drop(text: str) -> tuple[str, int] | None:
     """(tool, 1-based line) of the first command in a script that starts its program as another user.
@@ -199,6 +273,88 @@ def privilege_drop(text: str) -> tuple[str, int] | None:
                 return tool, number
             elif tool == "su" and "-c" in words and words[0] not in ("-c", "root", "-"):
                 return tool, number
+        for match in _DAEMON_RE.finditer(line):
+            # the daemon is the script's program (exec), a supervisor's run line (the first word),
+            # or one that forks into the background as a master (postfix start)
+            first = match.start() == 0 or line[:match.start()].strip() in ("", "exec")
+            if not (match.group("lead") or first):
+                continue
+            how = daemon_drop([match.group("prog")] + match.group("args").split())
+            if how is not None:
+                return how, number
+    return None
+
+
+# -- configuration files that set a daemon's run user -----------------------------------
+
+#: (file names, regex of the line that sets a non-empty run user, the words to report it with)
+_CONFIG_USERS: tuple[tuple[tuple[str, ...], re.Pattern, str], ...] = (
+    (("clamd.conf", "freshclam.conf", "clamav-milter.conf"), re.compile(r"^\s*(?:User|DatabaseOwner)\s+(\S+)"), "User"),
+    (("unbound.conf",), re.compile(r"^\s*username:\s*\"?([^\s\"]+)"), "username:"),
+    (("nginx.conf",), re.compile(r"^\s*user\s+([^\s;]+)"), "user"),
+    (("dnsmasq.conf",), re.compile(r"^\s*user\s*=\s*(\S+)"), "user="),
+    (("httpd.conf", "apache2.conf"), re.compile(r"^\s*User\s+(\S+)"), "User"),
+    (("squid.conf",), re.compile(r"^\s*cache_effective_user\s+(\S+)"), "cache_effective_user"),
+    (("haproxy.cfg",), re.compile(r"^\s*(?:user|uid)\s+(\S+)"), "user"),
+    (("www.conf", "php-fpm.conf"), re.compile(r"^\s*user\s*=\s*(\S+)"), "user ="),
+)
+_SECTION_RE = re.compile(r"^\s*\[(?P<name>[^\]]+)\]")
+_INI_RE = re.compile(r"^\s*(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>.*?)\s*$")
+
+
+def is_supervisor_config(path: str) -> bool:
+    """A supervisord configuration by its name: ``supervisord.conf``, ``supervisor.conf``, or a
+    ``.conf``/``.ini`` inside a ``supervisor``/``supervisord``/``supervisor.d`` folder."""
+    parts = path.replace("\\", "/").lower().split("/")
+    name = parts[-1]
+    if name.startswith(("supervisord", "supervisor")) and name.endswith((".conf", ".ini")):
+        return True
+    return name.endswith((".conf", ".ini")) and any(p in ("supervisor", "supervisord", "supervisor.d",
+                                                          "supervisord.d") for p in parts[:-1])
+
+
+def is_daemon_config(path: str) -> bool:
+    """A configuration file :func:`config_drop` reads, by its name."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return is_supervisor_config(path) or any(name in names for names, _, _ in _CONFIG_USERS)
+
+
+def config_drop(path: str, text: str) -> tuple[str, int] | None:
+    """(how, 1-based line) where a configuration file the image may ship sets its daemon's run
+    user to someone other than root: a supervisord ``[program:x]`` with ``user=`` (or whose
+    command is a daemon that drops, :func:`daemon_drop`), clamd ``User clamav``, unbound
+    ``username: unbound``, nginx ``user nginx;``... None when it sets none, or root."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    lines = str(text).splitlines()
+    if is_supervisor_config(path):
+        section = ""
+        for number, raw in enumerate(lines, 1):
+            line = raw.split(";", 1)[0] if raw.lstrip().startswith(";") else raw
+            head = _SECTION_RE.match(line)
+            if head:
+                section = head.group("name").strip()
+                continue
+            if not section.startswith("program:"):
+                continue
+            pair = _INI_RE.match(line)
+            if pair is None:
+                continue
+            key, value = pair.group("key").lower(), pair.group("value").strip("\"'")
+            if key == "user" and "%(" not in value and is_root_user(value) is False:
+                return f"supervisord [{section}] user={value}", number
+            if key == "command":
+                words = value.split()
+                how = privilege_drop("exec " + value) if words else None
+                if how is not None:
+                    return f"supervisord [{section}] runs {how[0]}", number
+        return None
+    for names, pattern, word in _CONFIG_USERS:
+        if name not in names:
+            continue
+        for number, raw in enumerate(lines, 1):
+            match = pattern.match(raw)
+            if match and is_root_user(match.group(1).strip("\"';")) is False:
+                return f"{name} {word} {match.group(1).strip(chr(34) + chr(39) + ';')}", number
     return None
 
 
@@ -287,8 +443,9 @@ def judge_image(run_as: dict, scripts: dict[str, tuple[str, int]], context: str 
                                      f"steps down ({known.note}); this one may keep running as root")
     if step_down:
         return Verdict(Level.HEDGED, f"{never}: the container starts as root; {step_down[1]}, copied into the "
-                                     f"image, runs its service as another user with {step_down[2]} (line "
-                                     f"{step_down[3]}), so only the supervisor runs as root")
+                                     f"image, has its service run as another user ({step_down[2]}, line "
+                                     f"{step_down[3]}); root stays with the process that starts it and "
+                                     f"anything else that process runs")
     if known is not None and known.default is Default.MASTER:
         return Verdict(Level.HEDGED, f"{never}: {known.note}; an unprivileged variant (or USER with a port "
                                      f"above 1024) removes root entirely")
@@ -335,6 +492,7 @@ def _script_drop(run_as: dict, scripts: dict[str, tuple[str, int]],
         return None
     words = [w.strip("\"'") for w in run_as.get("entry_words") or ()]
     names = {posixpath.basename(w) for w in words}
+    supervised = bool(names & _SUPERVISORS)
     found = None
     for source in run_as.get("copies") or ():
         whole = source in _WHOLE_CONTEXT
@@ -344,12 +502,26 @@ def _script_drop(run_as: dict, scripts: dict[str, tuple[str, int]],
             if path == root:
                 if posixpath.basename(path) in names:
                     return ("entrypoint", path, tool, line)
+                # a file copied on its own: the daemon configuration it ships (clamd.conf User,
+                # a supervisord program's user=), or a program script a supervisor runs
+                if found is None and (is_daemon_config(path) or (supervised and _service_tool(tool))):
+                    found = ("copied", path, tool, line)
                 continue
             if root and not path.startswith(root + "/"):
                 continue
             inner = path[len(root) + 1:] if root else path
             if any(w == inner or w.endswith("/" + inner) or w == "./" + inner for w in words):
                 return ("entrypoint", path, tool, line)
-            if found is None and not whole and tool in SUPERVISOR_TOOLS + ("gosu", "su-exec"):
-                found = ("copied", path, tool, line)  # a service's run script (s6, runit)
+            if found is None and not whole and (_service_tool(tool) or is_daemon_config(path)):
+                found = ("copied", path, tool, line)  # a service's run script (s6, runit), a daemon's config
     return found
+
+
+#: programs that start and watch other programs: the container's first process when it runs several
+_SUPERVISORS = frozenset(("supervisord", "runsvdir", "runit", "s6-svscan", "init", "my_init", "boot"))
+
+
+def _service_tool(tool: str) -> bool:
+    """A step-down that belongs to a service a supervisor runs (s6, runit, gosu, a daemon's own drop)."""
+    return tool in SUPERVISOR_TOOLS + ("gosu", "su-exec") or tool.split(" ", 1)[0] in DAEMON_USER_FLAGS \
+        or tool.split(" ", 1)[0] in DROPS_BY_DESIGN
