@@ -7,7 +7,7 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..kustomize import same_namespace
-from ..models.gateway_api import TLS_PROTOCOLS, internal_host
+from ..models.gateway_api import ROUTE_KINDS, TLS_PROTOCOLS, internal_host
 
 CHECK = Check(
     code="K8S086",
@@ -18,7 +18,7 @@ CHECK = Check(
     rationale=(
         "A Gateway whose listeners are all `protocol: HTTP` serves every host routed to it over plain HTTP, "
         "as an Ingress without a `tls` section does: sessions, tokens and form data cross the network "
-        "readable and modifiable by anyone on the path. An HTTPRoute attached only to the HTTP listener of "
+        "readable and modifiable by anyone on the path. An HTTPRoute (or GRPCRoute) attached only to the HTTP listener of "
         "a Gateway that also has an HTTPS one is served without TLS all the same. A Gateway whose routes "
         "redirect to https, TLS terminated by a load balancer certificate annotation, and Gateways or "
         "routes whose parent Gateway is not in the repository are left alone. High for public host names, "
@@ -43,9 +43,9 @@ _GATEWAYS = "K8S086:gateways"
 
 
 def _routes(index: RepoIndex) -> list[tuple]:
-    """Every HTTPRoute: (namespace, name, parents, hostnames, redirect_https)."""
+    """Every HTTPRoute and GRPCRoute: (namespace, name, parents, hostnames, redirect_https)."""
     return [(f.data.namespace, f.data.name, f.data.parents or (), f.data.hostnames or (), bool(f.data.redirect_https))
-            for _, f in index.k8s("HTTPRoute") if f.data.parents is not None]
+            for kind in ROUTE_KINDS for _, f in index.k8s(kind) if f.data.parents is not None]
 
 
 def _gateways(index: RepoIndex) -> list[tuple]:
@@ -68,7 +68,7 @@ def _severity(hosts: list[str], internal_lb: bool) -> tuple[Severity, str]:
     return Severity.HIGH, ""
 
 
-@CHECK.on_each("k8s:Gateway", "k8s:HTTPRoute")
+@CHECK.on_each("k8s:Gateway", *(f"k8s:{kind}" for kind in ROUTE_KINDS))
 def gateway_plain_http(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     if fact.data.listeners is not None:
         yield from _gateway(path, fact, index)
@@ -81,7 +81,7 @@ def _gateway(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     http = [row for row in data.listeners if row[1] == "HTTP"]
     if data.tls or not http:
         return
-    routes = [r for r in index.derived(_ROUTES, ("k8s:HTTPRoute",), _routes)
+    routes = [r for r in index.derived(_ROUTES, tuple(f"k8s:{kind}" for kind in ROUTE_KINDS), _routes)
               if any(p[1] == data.name and same_namespace(p[0] or None, data.namespace) for p in r[2])]
     if any(r[4] for r in routes):
         return  # a route redirects to https: this Gateway is the redirector in front of another
@@ -99,6 +99,7 @@ def _gateway(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
 
 def _route(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     data = fact.data
+    kind = fact.topic.split(":", 1)[1]
     if data.redirect_https:
         return
     attached: list[tuple[str, tuple]] = []
@@ -123,9 +124,9 @@ def _route(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     shown = f" for {', '.join(hosts[:3])}" + (" ..." if len(hosts) > 3 else "") if hosts else ""
     names = ", ".join(f"{gw}/{row[0]}" for gw, row in attached[:3])
     yield CHECK.finding(
-        Pos(fact.line, fact.line, tuple(fact.ypath), path=path), resource=f"HTTPRoute/{data.name}",
+        Pos(fact.line, fact.line, tuple(fact.ypath), path=path), resource=f"{kind}/{data.name}",
         severity=severity,
-        message=f"HTTPRoute/{data.name} attaches only to plain HTTP listeners ({names}) of Gateways that also "
+        message=f"{kind}/{data.name} attaches only to plain HTTP listeners ({names}) of Gateways that also "
                 f"have HTTPS ones, and does not redirect to https: traffic{shown} is served without TLS{why}",
         evidence=f"parentRefs: {names}",
     )

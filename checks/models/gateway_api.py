@@ -7,7 +7,7 @@ K8S086.  :func:`gateway_facts` adds to an object's ``k8s:<Kind>`` fact:
   ``tls`` (some listener terminates or passes TLS: HTTPS or TLS), ``annotations`` (the keys of
   its own and its ``spec.infrastructure`` annotations) and ``internal_lb`` (an internal load
   balancer annotation or address class);
-* an HTTPRoute's ``parents`` (``(namespace, name, sectionName, port)`` of each Gateway parent),
+* an HTTPRoute's or GRPCRoute's ``parents`` (``(namespace, name, sectionName, port)`` of each Gateway parent),
   ``hostnames`` and ``redirect_https`` (every rule redirects to https).
 
 TLS that a cloud load balancer terminates in front of the Gateway (a certificate annotation)
@@ -23,6 +23,8 @@ from .k8s.objects import K8sObject
 from .yamlnodes import YMap
 
 GROUP = "gateway.networking.k8s.io"
+#: routes a Gateway's HTTP listeners serve (a GRPCRoute on an HTTP listener is cleartext HTTP/2)
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
 #: listener protocols that carry TLS from the client
 TLS_PROTOCOLS = frozenset(("HTTPS", "TLS"))
 #: annotations that terminate TLS at a cloud load balancer in front of the Gateway's Service
@@ -57,15 +59,16 @@ def _annotations(obj: K8sObject) -> dict[str, str]:
 
 def internal_host(host: str) -> bool:
     """A host name or address that only a private network reaches."""
-    name = host.strip().lower().rstrip(".").lstrip("*.")
-    if not name or "." not in name and not name.replace(":", "").isalnum():
+    name = host.strip().lower().rstrip(".")
+    if name.startswith("*."):
+        name = name[2:]
+    if not name:
         return False
-    if name == "localhost" or "." not in name:
-        return True  # a single-label name resolves only inside a network
     try:
-        address = ipaddress.ip_address(name)
+        address = ipaddress.ip_address(name.strip("[]"))
     except ValueError:
-        return name.endswith(_INTERNAL_SUFFIXES)
+        # a single-label name (``intranet``) resolves only inside a network
+        return "." not in name or ("." + name).endswith(_INTERNAL_SUFFIXES) or name == "localhost"
     return address.is_private or address.is_loopback or address.is_link_local
 
 
@@ -109,7 +112,7 @@ def gateway_facts(obj: K8sObject) -> dict[str, Any]:
             "annotations": tuple(sorted(annotations)),
             "internal_lb": _internal_lb(annotations) or (bool(addresses) and all(internal_host(a) for a in addresses)),
         }
-    if obj.kind == "HTTPRoute":
+    if obj.kind in ROUTE_KINDS:
         parents = []
         for _, ref in spec.list("parentRefs").maps():
             kind = str(ref.get("kind") or "Gateway")
