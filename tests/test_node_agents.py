@@ -12,7 +12,7 @@ import pytest
 from helpers import pedantic, write
 from auditui.checks.api import Severity
 from auditui.checks.engine import Engine
-from auditui.checks.models.k8s.node_agents import node_agent
+from auditui.checks.models.k8s.node_agents import holds_runtime_sockets, node_agent
 from auditui.checks.models.k8s.objects import Workload, build_object
 from auditui.checks.models.yamlnodes import load_documents
 
@@ -274,3 +274,19 @@ def test_families_by_image(name, image, role):
 ])
 def test_not_node_agents(name, image):
     assert node_agent(_workload(DS % (name, image))) is None
+
+
+@pytest.mark.parametrize(("path", "sockets"), [
+    ("/var/run", True), ("/run", True), ("/run/containerd", True), ("/var/run/docker/", True),
+    ("/run/k3s", True), ("/", False), ("/sys", False), ("/var/run/secrets", False), ("/runner", False),
+])
+def test_which_read_only_host_dirs_still_hold_runtime_sockets(path, sockets):
+    assert holds_runtime_sockets(path) is sockets
+
+
+def test_a_deployment_running_a_node_agent_image_is_not_a_node_agent():
+    text = (DS % ("cadvisor", "gcr.io/cadvisor/cadvisor:v0.49.1")).replace("DaemonSet", "Deployment")
+    assert node_agent(_workload(text)) is None
+    job = (DS % ("kube-proxy", "registry.k8s.io/kube-proxy:v1.31.0")).replace("apps/v1", "batch/v1").replace(
+        "DaemonSet", "Job")
+    assert node_agent(_workload(job)) is None
