@@ -20,8 +20,8 @@ CHECK = Check(
         "runs. Over plain http://, or with certificate checks off (`curl -k`, `wget "
         "--no-check-certificate`), anyone on the network path between the builder and the server "
         "can answer instead of it: high. Over HTTPS the server is authenticated and only it (or "
-        "whoever controls it) can change the script; the vendor installers documented this way "
-        "(rustup, nvm, the Composer installer, Poetry, NodeSource) are a pinning gap: medium. A "
+        "whoever controls it) can change the script: vendor installers fetched this way (rustup and nvm document it; "
+        "the Composer installer, whose page also gives the SHA-384 to check) are a pinning gap: medium. A "
         "URL held in a variable is medium too: this file does not show its scheme. Downloading "
         "to a file and verifying a checksum or signature (`sha256sum -c`, `gpg --verify`, "
         "`cosign verify-blob`) before running it is not reported."
@@ -37,7 +37,7 @@ CHECK = Check(
         "https://docs.docker.com/build/building/best-practices/#using-pipes",
         "https://getcomposer.org/download/",
     ),
-    peers=("checkov CKV2_DOCKER_", "trivy DS-0029"),
+    peers=(),
 )
 
 #: transport of the download -> severity and how the message says it
