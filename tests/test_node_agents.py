@@ -267,6 +267,16 @@ def test_families_by_image(name, image, role):
     assert agent is not None and role in agent.role and agent.known
 
 
+@pytest.mark.parametrize(("image", "privileged"), [
+    ("gcr.io/cadvisor/cadvisor:v0.49.1", True), ("registry.k8s.io/kube-proxy:v1.31.0", True),
+    ("quay.io/prometheus/node-exporter:v1.8.2", False), ("cr.fluentbit.io/fluent/fluent-bit:3.1.4", False),
+    ("registry.k8s.io/nfd/node-feature-discovery:v0.16.0", False),
+])
+def test_only_families_whose_upstream_runs_privileged_say_so(image, privileged):
+    agent = node_agent(_workload(DS % ("ds", image)))
+    assert agent is not None and agent.privileged_by_design is privileged
+
+
 @pytest.mark.parametrize(("name", "image"), [
     ("agent", "registry.example.com/agent:3.1.0"),          # a name, not a family
     ("web", "nginx:1.27"),
