@@ -43,8 +43,8 @@ CHECK = Check(
 def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     call = fact.data
     privileged = list(call.privileged or ())
-    if not privileged or call.target is None:
-        return
+    if not privileged or call.target is None or call.trusted_only:
+        return  # unprivileged, or the job only admits pull requests from this repository or its members
     called = index.facts_in(WORKFLOW_REUSABLE, call.target)
     if not called:
         return  # not in the repository, or not a reusable workflow: nothing is claimed

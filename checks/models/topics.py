@@ -446,6 +446,8 @@ class WorkflowCallData(FactData):
     passes_secrets: bool | None = None
     #: the caller's privileged triggers (pull_request_target, workflow_run, ...)
     privileged: tuple[str, ...] | None = None
+    #: the job's ``if:`` admits only pull requests from this repository or its members
+    trusted_only: bool | None = None
     #: ``with:`` inputs whose value names the pull request head of one of those triggers
     head_inputs: tuple[str, ...] | None = None
 

@@ -1060,6 +1060,19 @@ def names_head(value: Any, events: "list[str] | tuple[str, ...]") -> bool:
 
 
 
+#: a job condition that only lets pull requests from this repository (or from its members) through
+_TRUSTED_HEAD_RE = re.compile(
+    r"head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*[\w.]*head\.repo\.full_name"
+    r"|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b"
+    r"|author_association"
+)
+
+
+def trusted_head_only(condition: Any) -> bool:
+    """True when a job's ``if:`` admits only pull requests from this repository or its members."""
+    return isinstance(condition, str) and bool(_TRUSTED_HEAD_RE.search(condition))
+
+
 _INPUT_RE = re.compile(r"\binputs\s*\.\s*([A-Za-z_][\w-]*)")
 
 
@@ -1179,6 +1192,7 @@ def reusable_facts(wf: "Workflow", notices: list[str]) -> list[Fact]:
             inherit_secrets=str(job.secrets).strip() == "inherit",
             passes_secrets=str(job.secrets).strip() == "inherit" or (isinstance(job.secrets, YMap) and bool(job.secrets)),
             privileged=tuple(sorted(wf.privileged_triggers)),
+            trusted_only=trusted_head_only(job.condition),
             head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))))))
     if remote:
         notices.append(
