@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head
+from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head, trusted_head_only
 
 CHECK = Check(
     code="GHA006",
@@ -21,7 +21,10 @@ CHECK = Check(
         "names) and then building, testing or even installing dependencies runs code any "
         "outsider can write (build scripts, package hooks, test files) with those "
         "privileges - the 'pwn request'. A label, an approval or an \"/ok-to-test\" "
-        "comment does not help: the head can change after the gate was passed."
+        "comment does not help: the head can change after the gate was passed. A job whose `if:` admits only "
+        "pull requests from this repository's branches (`head.repo.full_name == github.repository`) or "
+        "from its members (`github.event.pull_request.author_association`) runs no outsider's code and is "
+        "left alone."
     ),
     remediation=(
         "Run untrusted code in a `pull_request` workflow instead: it gets no secrets and a read-only token.",
@@ -50,6 +53,8 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
     event = f"{_article(event)} {event}"
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
+        if trusted_head_only(job.condition):
+            continue  # only pull requests from this repository's branches (or its members) reach the job
         for step in job.steps:
             if id(step.node) in seen:
                 continue

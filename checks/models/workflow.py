@@ -1064,13 +1064,18 @@ def names_head(value: Any, events: "list[str] | tuple[str, ...]") -> bool:
 _TRUSTED_HEAD_RE = re.compile(
     r"head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*[\w.]*head\.repo\.full_name"
     r"|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b"
-    r"|author_association"
+    r"|pull_request\.author_association"
 )
 
 
 def trusted_head_only(condition: Any) -> bool:
-    """True when a job's ``if:`` admits only pull requests from this repository or its members."""
-    return isinstance(condition, str) and bool(_TRUSTED_HEAD_RE.search(condition))
+    """True when a job's ``if:`` admits only pull requests from this repository or its members.
+
+    The author of the pull request counts (``github.event.pull_request.author_association``); the
+    author of a comment does not (``/ok-to-test``: the head can change after the comment).
+    """
+    # an alternative (`... || contains(labels, 'safe')`) lets other pull requests through
+    return isinstance(condition, str) and "||" not in condition and bool(_TRUSTED_HEAD_RE.search(condition))
 
 
 _INPUT_RE = re.compile(r"\binputs\s*\.\s*([A-Za-z_][\w-]*)")
