@@ -23,14 +23,16 @@ spec:
 
 def test_severity_follows_the_host_names_and_the_load_balancer(tmp_path: Path):
     internal_lb = "\n  infrastructure:\n    annotations: {service.beta.kubernetes.io/aws-load-balancer-scheme: internal}"
+    cluster_ip = "\n  infrastructure:\n    annotations: {networking.istio.io/service-type: ClusterIP}"
     docs = [_gateway("public", "shop.example.org"), _gateway("no-host", None), _gateway("lan", "*.home.arpa"),
-            _gateway("private-lb", "shop.example.org", internal_lb)]
+            _gateway("private-lb", "shop.example.org", internal_lb), _gateway("mesh", "api.example.org", cluster_ip),
+            _gateway("rilb", "shop.example.org").replace("cilium", "gke-l7-rilb")]
     (tmp_path / "gateways.yaml").write_text("---\n".join(docs))
     engine = Engine(tmp_path)
     engine.scan()
     found = {f.resource: f.severity.name.lower() for f in engine.findings if f.code == "K8S086"}
     assert found == {"Gateway/public": "high", "Gateway/no-host": "medium", "Gateway/lan": "low",
-                     "Gateway/private-lb": "low"}
+                     "Gateway/private-lb": "low", "Gateway/mesh": "low", "Gateway/rilb": "low"}
 
 
 def test_a_redirect_route_added_later_quiets_the_gateway(tmp_path: Path):

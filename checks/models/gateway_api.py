@@ -6,7 +6,7 @@ K8S086.  :func:`gateway_facts` adds to an object's ``k8s:<Kind>`` fact:
 * a Gateway's ``listeners``: ``(name, protocol, port, hostname, line, ypath)`` per listener,
   ``tls`` (some listener terminates or passes TLS: HTTPS or TLS), ``annotations`` (the keys of
   its own and its ``spec.infrastructure`` annotations) and ``internal_lb`` (an internal load
-  balancer annotation or address class);
+  balancer annotation, a ClusterIP service type, an internal Gateway class, private addresses);
 * an HTTPRoute's or GRPCRoute's ``parents`` (``(namespace, name, sectionName, port)`` of each Gateway parent),
   ``hostnames`` and ``redirect_https`` (every rule redirects to https).
 
@@ -78,7 +78,14 @@ def _internal_lb(annotations: dict[str, str]) -> bool:
         or (key.endswith("load-balancer-type") and value == "internal")
         or (key.endswith("load-balancer-scheme") and value == "internal")
         or (key.endswith("aws-load-balancer-internal") and value == "true")
+        or (key == "networking.istio.io/service-type" and value == "clusterip")
         for key, value in annotations.items())
+
+
+def _internal_class(name: str) -> bool:
+    """Gateway classes that provision an internal load balancer (GKE's ``gke-l7-rilb``, ``...-internal-...``)."""
+    lowered = name.lower()
+    return any(word in lowered for word in ("internal", "rilb", "private"))
 
 
 def _redirects_to_https(rule: YMap) -> bool:
@@ -110,7 +117,8 @@ def gateway_facts(obj: K8sObject) -> dict[str, Any]:
             "tls": any(row[1] in TLS_PROTOCOLS for row in rows)
             or any(key in annotations for key in LB_TLS_ANNOTATIONS),
             "annotations": tuple(sorted(annotations)),
-            "internal_lb": _internal_lb(annotations) or (bool(addresses) and all(internal_host(a) for a in addresses)),
+            "internal_lb": _internal_lb(annotations) or _internal_class(str(spec.get("gatewayClassName") or ""))
+            or (bool(addresses) and all(internal_host(a) for a in addresses)),
         }
     if obj.kind in ROUTE_KINDS:
         parents = []
