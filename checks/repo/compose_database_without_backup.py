@@ -28,8 +28,9 @@ CHECK = Check(
         "volume out as files (`docker cp db:/var/lib/postgresql/data`, a `tar` of the volume), "
         "it is reported at medium: such a copy taken while the server writes is not "
         "crash-consistent and may not start; an object store's files copy fine. A database "
-        "that declares no volume keeps nothing past `docker compose down`: that is reported "
-        "at low, as data that is never kept, not as a missing backup."
+        "that declares no volume keeps its data at most in an anonymous volume that `docker "
+        "compose down` and `up` replace with a fresh one: that is reported at low, as data that "
+        "is never kept, not as a missing backup."
     ),
     remediation=(
         "Add a scheduled backup: a dump script run by cron/systemd timer, or a backup service in the stack.",
@@ -136,9 +137,10 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
         if complete and not _keeps_data(fact):
             yield CHECK.finding(
                 at, resource=f"service/{fact.key}", evidence=evidence, severity=Severity.LOW,
-                message=f"database service {fact.key!r} ({what}) in {path} declares no volume for its data, so "
-                        "nothing outlives `docker compose down`: a throwaway store, or data that is never kept; "
-                        "if it must persist, give it a named volume and a backup",
+                message=f"database service {fact.key!r} ({what}) in {path} declares no volume for its data: at most "
+                        "an anonymous volume holds it, which the next `docker compose down` and `up` leave behind "
+                        "for a fresh one; a throwaway store, or data that is never kept. If it must persist, give "
+                        "it a named volume and a backup",
             )
             continue
         if copy is not None:
