@@ -272,7 +272,7 @@ class Finding:
     repeats: tuple = ()
     #: (line, end_line) of every place a repeated problem occurs; () when it occurs once
     occurrences: tuple = ()
-    #: where its file is used (context.py): production, development, test, tooling, example
+    #: where its file is used (context.py): production, development, test, tooling, example, build
     context: str = "production"
     #: why the file has that context, and what it changed ("in a tests/ folder; lowered from high")
     context_reason: str | None = None

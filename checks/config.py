@@ -24,7 +24,7 @@ class Config:
     per_path_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: how much is shown: regular (the readiness story), pedantic (every item), auditor (everything)
     persona: str = "regular"
-    #: file contexts: context name (production, development, test, tooling, example) -> path globs
+    #: file contexts: context name (production, development, test, tooling, example, build) -> path globs
     contexts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: per-check options: code -> {option: value}
     options: dict[str, dict[str, Any]] = field(default_factory=dict)

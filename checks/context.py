@@ -1,4 +1,4 @@
-"""Where a file is used: production, development, test, tooling or example.
+"""Where a file is used: production, development, test, tooling, example or build.
 
 Not every file of a repository runs in production: dev containers, test and e2e folders,
 ``docker-compose.test.yml``, tooling and code-generation images, ``examples/`` and docs.
@@ -11,9 +11,14 @@ Every file gets a :class:`FileContext`, decided in this order:
    files takes their context; a plain ``docker-compose.yml`` beside a production compose file
    that stands on its own (``docker-compose.prod.yml`` whose services define ``image`` or
    ``build``) is the development one;
+   a Dockerfile whose name says ``base``/``builder``/``build`` that no compose service builds
+   is ``build``: an image others start ``FROM``, whose runtime findings do not apply; one
+   whose image is only ever run once (``docker run --rm`` in a script, an init container, a
+   Job; models/image_uses.py) and does not serve is ``tooling``, runtime findings lowered;
 4. path and name conventions (folders such as ``tests/``, ``e2e/``, ``.devcontainer/``,
-   ``examples/``, ``docs/``, ``hack/``; names such as ``docker-compose.dev.yml``,
-   ``Dockerfile.test``, ``.env.local``, ``compose.override.yaml``);
+   ``examples/``, ``docs/``, ``hack/``, or whose last word says so: ``app_dev/``, ``api-test/``;
+   names such as ``docker-compose.dev.yml``, ``Dockerfile.test``, ``.env.local``,
+   ``compose.override.yaml``);
 5. otherwise production.
 
 A vendored upstream bundle (models/vendored.py) has the context ``vendored``: its
@@ -21,7 +26,8 @@ findings are the vendor's, dropped unless the ``auditor`` persona asks for every
 information only).
 
 Findings outside production are lowered (:func:`lower`): never critical or high, and they
-say which context and why.  The engine puts findings in context as the last step of the
+say which context and why; a context with ``lowers`` (``build``) lowers only those categories
+(what a running service does) and says why the others still apply.  The engine puts findings in context as the last step of the
 pipeline (see ``engine.py``, ``pipeline.py``), so a context that changes (a compose file now builds that
 Dockerfile) re-contexts the findings it touches.
 """
@@ -31,11 +37,13 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .api import Finding, Severity
-from .models.topics import COMPOSE_SERVICE, WORKFLOW_IMAGE_BUILD
+from .api import Category, Finding, Severity
+from .classify import is_dockerfile_name
+from .models.image_uses import repository
+from .models.topics import COMPOSE_SERVICE, DOCKER_FILE, IMAGE_USE, WORKFLOW_IMAGE_BUILD, WORKLOAD_IMAGE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -48,6 +56,9 @@ class Context(str, enum.Enum):
     TEST = "test"
     TOOLING = "tooling"
     EXAMPLE = "example"
+    #: an image only built on (a base or builder image): what it runs at build time matters,
+    #: how it would run as a service does not
+    BUILD = "build"
     #: a vendored upstream bundle (models/vendored.py): the vendor's configuration, not the team's
     VENDORED = "vendored"
 
@@ -55,11 +66,24 @@ class Context(str, enum.Enum):
 CONTEXT_NAMES = tuple(c.value for c in Context)
 
 
+#: the categories of findings about a long-running service (how it runs, stays up, is watched,
+#: reached and kept): they do not apply to an image only built on, or only run once on demand
+RUNTIME = frozenset({
+    Category.RUNTIME_HARDENING, Category.RELIABILITY, Category.MONITORING, Category.ALERTING,
+    Category.RESOURCES, Category.DEPLOYMENT, Category.DATABASE_HA, Category.BACKUP_DR,
+    Category.NETWORK_POLICY, Category.TLS,
+})
+
+
 @dataclass(frozen=True)
 class FileContext:
     context: Context
     #: why (empty for production by default): "in a tests/ folder", "built only by ..."
     reason: str = ""
+    #: the categories of findings this context lowers; None: every finding (a test or example
+    #: file), :data:`RUNTIME` for an image only built on or run once (its secrets and supply
+    #: chain still count in full)
+    lowers: frozenset | None = None
 
     @property
     def production(self) -> bool:
@@ -70,7 +94,7 @@ PRODUCTION = FileContext(Context.PRODUCTION)
 #: the highest severity a finding keeps outside production
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
-TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD))
+TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE))
 
 #: folder names -> context
 FOLDERS: dict[str, Context] = {
@@ -93,6 +117,14 @@ QUALIFIERS: dict[str, Context] = {
     **dict.fromkeys(("dev", "development", "local", "devcontainer", "override", "debug"), Context.DEVELOPMENT),
     **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "template", "tmpl", "tpl"),
                     Context.EXAMPLE),
+}
+#: the last word of a folder name that names its context (``discourse_dev/``, ``app-test/``,
+#: ``otel-demo/``): the folder's words split on ``_ - .``, so ``devops/``, ``device/``,
+#: ``latest/`` and ``contest/`` say nothing, nor does a first word (``test-runner/``)
+FOLDER_SUFFIXES: dict[str, Context] = {
+    **dict.fromkeys(("test", "tests", "testing", "e2e"), Context.TEST),
+    **dict.fromkeys(("dev", "devel", "development"), Context.DEVELOPMENT),
+    **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "demos"), Context.EXAMPLE),
 }
 #: qualifiers that say production (``docker-compose.prod.yml``, ``compose.production.yaml``)
 _PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
@@ -134,6 +166,10 @@ def by_convention(path: str) -> FileContext:
         context = FOLDERS.get(folder.lower())
         if context is not None:
             return FileContext(context, f"in a {folder}/ folder")
+        words = [w for w in _WORD_SPLIT.split(folder.lower()) if w]
+        context = FOLDER_SUFFIXES.get(words[-1]) if len(words) > 1 else None
+        if context is not None:
+            return FileContext(context, f"in {folder}/, a folder whose name ends in {words[-1]!r}")
     words = qualifiers(path)
     if _PROD_WORDS.intersection(words):
         return PRODUCTION
@@ -155,7 +191,9 @@ def configured(path: str, config: "Config | None") -> FileContext | None:
         return None
     for name, glob, spec in _matchers(config):
         if spec.match_file(path):
-            return FileContext(Context(name), f"configured: [contexts] {name} = {glob!r}")
+            context = Context(name)
+            return FileContext(context, f"configured: [contexts] {name} = {glob!r}",
+                               RUNTIME if context is Context.BUILD else None)
     return None
 
 
@@ -180,15 +218,31 @@ class Uses:
     builders: dict
     #: folder -> production compose files in it that stand on their own
     production_compose: dict
+    #: Dockerfile -> image repositories it is built as (compose ``image`` + ``build``, a
+    #: workflow's ``tags``, a script's ``docker build -t``)
+    names: dict = field(default_factory=dict)
+    #: image repository -> [(how, once)]: every known run of it (a compose service, a
+    #: Kubernetes container, a script's ``docker run``); ``once``: run on demand and removed,
+    #: an init container or a Job
+    runs: dict = field(default_factory=dict)
+    #: Dockerfiles that say they serve (``EXPOSE`` or ``HEALTHCHECK``)
+    serving: frozenset = frozenset()
 
 
 def uses(index: "RepoIndex") -> Uses:
     builders: dict[str, list[tuple[str, str]]] = {}
     compose_files: dict[str, list[bool]] = {}
+    names: dict[str, set[str]] = {}
+    runs: dict[str, list[tuple[str, bool]]] = {}
     for path, fact in index.facts(COMPOSE_SERVICE):
         files = fact.data.build_files
+        image = repository(fact.data.image or "")
         if files:
             builders.setdefault(files[1], []).append((path, f"service {fact.key!r} of {path}"))
+            if image:
+                names.setdefault(files[1], set()).add(image)
+        if image:
+            runs.setdefault(image, []).append((f"service {fact.key!r} of {path}", False))
         run_as = dict(fact.data.run_as or ())
         compose_files.setdefault(path, []).append(bool(run_as.get("complete")))
     for path, fact in index.facts(WORKFLOW_IMAGE_BUILD):
@@ -200,11 +254,69 @@ def uses(index: "RepoIndex") -> Uses:
             name = posixpath.normpath(str(dockerfile))
             verb = "builds and pushes" if fact.data.push else "builds"
             builders.setdefault(name, []).append((path, f"job {fact.data.job!r} of {path} {verb} it"))
+            names.setdefault(name, set()).update(filter(None, map(repository, fact.data.tags or ())))
+    for path, fact in index.facts(IMAGE_USE):
+        image = repository(fact.data.image or "")
+        if not image:
+            continue
+        if fact.data.verb == "build":
+            for dockerfile in _script_dockerfiles(path, fact.data.context, fact.data.dockerfile):
+                names.setdefault(dockerfile, set()).add(image)
+        elif by_convention(path).production or by_convention(path).context is Context.TOOLING:
+            # a test or example script running an image (a smoke test) says nothing of its use
+            how = f"'docker run --rm' in {path}" if fact.data.once else f"'docker run' in {path}"
+            runs.setdefault(image, []).append((how, bool(fact.data.once)))
+    for path, fact in index.facts(WORKLOAD_IMAGE):
+        image = repository(fact.data.image or "")
+        resource = str(fact.data.resource or "")
+        if image and not fact.data.patch:
+            once = bool(fact.data.init) or resource.split("/", 1)[0] == "Job"
+            role = "init container" if fact.data.init else "container"
+            runs.setdefault(image, []).append((f"{role} of {resource.split('/container/')[0]} in {path}", once))
+    serving = frozenset(path for path, fact in index.facts(DOCKER_FILE) if fact.data.exposes or fact.data.healthcheck)
     production: dict[str, list[str]] = {}
     for path, complete in compose_files.items():
         if _PROD_WORDS.intersection(qualifiers(path)) and complete and all(complete):
             production.setdefault(posixpath.dirname(path), []).append(path)
-    return Uses(builders, production)
+    return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving)
+
+
+def _script_dockerfiles(script: str, context: str | None, dockerfile: str | None) -> list[str]:
+    """The Dockerfiles a script's ``docker build`` may mean: its paths read from the
+    repository's root and from the script's folder (where it runs from is not written)."""
+    if context is None or "$" in context:
+        return []
+    out = []
+    for base in ("", posixpath.dirname(script)):
+        folder = posixpath.normpath(posixpath.join(base, context))
+        name = posixpath.normpath(posixpath.join(base, dockerfile)) if dockerfile else posixpath.join(folder, "Dockerfile")
+        if not name.startswith("..") and "$" not in name:
+            out.append(name.lstrip("./") if name.startswith("./") else name)
+    return out
+
+
+def run_once_only(path: str, used: Uses) -> FileContext | None:
+    """The ``tooling`` context of a Dockerfile whose image is only ever run once, on demand:
+    every known run of it is a ``docker run --rm`` of a script, an init container or a Job,
+    and it does not serve (no ``EXPOSE``, no ``HEALTHCHECK``).  Its image is named by what
+    builds it or, when nothing does, by its folder (``images/tool/`` is ``org/tool`` or
+    ``org/app-tool``, an image with a namespace)."""
+    if not is_dockerfile_name(path) or path in used.serving:
+        return None
+    names = used.names.get(path)
+    if not names and not used.builders.get(path):
+        folder = posixpath.basename(posixpath.dirname(path)).lower()
+        names = frozenset(image for image in used.runs if folder and "/" in image and (
+            image.rsplit("/", 1)[-1] == folder or image.rsplit("/", 1)[-1].endswith(f"-{folder}")))
+    if not names:
+        return None
+    seen = [(image, how, once) for image in sorted(names) for how, once in used.runs.get(image, ())]
+    if not seen or not all(once for _, _, once in seen):
+        return None
+    image, how, _ = seen[0]
+    more = f" and {len(seen) - 1} more" if len(seen) > 1 else ""
+    return FileContext(Context.TOOLING, f"its image {image} is only run once, on demand ({how}{more}), "
+                       "never as a long-running service", RUNTIME)
 
 
 def context_of(path: str, config: "Config | None", used: Uses | None, bundle: Any = None) -> FileContext:
@@ -218,8 +330,14 @@ def context_of(path: str, config: "Config | None", used: Uses | None, bundle: An
         return FileContext(Context.VENDORED, f"vendored {named} ({bundle.reason}), not this repository's configuration")
     if path.startswith(_CI_FOLDERS) or path == ".":
         return PRODUCTION
+    builders = used.builders.get(path) if used is not None else None
+    if by_convention(path).production:  # a tests/ folder still says test
+        built_on = built_on_only(path, builders or ())
+        if built_on is None and used is not None and not any(not u.startswith(".github/") for u, _ in builders or ()):
+            built_on = run_once_only(path, used)  # a compose service that builds it runs it
+        if built_on is not None:
+            return built_on
     if used is not None:
-        builders = used.builders.get(path)
         if builders:
             contexts = []
             for user, how in builders:
@@ -238,12 +356,40 @@ def context_of(path: str, config: "Config | None", used: Uses | None, bundle: An
     return by_convention(path)
 
 
+#: words of a Dockerfile's name that say its image is built on, not run (``Dockerfile.base``,
+#: ``build-base.Dockerfile``, ``Dockerfile.builder``)
+_BUILD_WORDS = ("base", "builder", "build")
+
+
+def built_on_only(path: str, builders: "Iterable[tuple[str, str]]") -> FileContext | None:
+    """The ``build`` context of a Dockerfile whose name says it is a base or builder image, when
+    nothing runs it: no compose service builds it (a workflow may push a base image for other
+    Dockerfiles to start ``FROM``; one named only ``build`` must not be built by anything)."""
+    if not is_dockerfile_name(path):
+        return None
+    words = qualifiers(path)
+    word = next((w for w in _BUILD_WORDS if w in words), None)
+    if word is None or _PROD_WORDS.intersection(words):
+        return None
+    builders = list(builders)
+    if any(not user.startswith(".github/") for user, _ in builders):
+        return None  # a compose service builds it: it runs
+    if builders and word == "build":
+        return None
+    pushed = f" ({builders[0][1]} for other images to build on)" if builders else ""
+    return FileContext(Context.BUILD, f"its name says {word!r}: an image built on, not run as a service{pushed}",
+                       RUNTIME)
+
+
 def lower(finding: Finding, where: FileContext) -> Finding:
     """The finding as seen in its file's context: a new value, never critical or high outside
     production; information only in a vendored bundle."""
     if where.production:
         return replace(finding)
     severity = finding.severity
+    if where.lowers is not None and finding.check.category not in where.lowers:
+        return replace(finding, context=where.context.value,
+                       context_reason=f"{where.reason}; a {finding.check.category.value} finding still applies")
     ceiling = Severity.INFO if where.context is Context.VENDORED else CEILING
     lowered = severity > ceiling
     if lowered:

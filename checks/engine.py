@@ -193,7 +193,7 @@ class Engine:
         return out
 
     def context_of(self, path: str) -> contexts.FileContext:
-        """Where a file is used (production, development, test, tooling, example), and why."""
+        """Where a file is used (production, development, test, tooling, example, build), and why."""
         found = self._file_contexts.get(path)
         if found is None:
             found = self._file_contexts[path] = self._decide_context(path)

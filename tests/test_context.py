@@ -36,6 +36,13 @@ SOCKET = "services:\n  agent:\n    image: registry.example.com/agent:1.0.0\n    
     ("examples/compose.yaml", Context.EXAMPLE), ("docs/k8s/deployment.yaml", Context.EXAMPLE),
     (".env.example", Context.EXAMPLE), ("compose.template.yaml", Context.EXAMPLE),
     ("docker-compose.sample.yml", Context.EXAMPLE), (".env.tmpl", Context.EXAMPLE),
+    # the last word of a folder's name (split on _ - .) names its context; words inside other words do not
+    ("image/discourse_dev/Dockerfile", Context.DEVELOPMENT), ("image/discourse_test/Dockerfile", Context.TEST),
+    ("services/api-e2e/compose.yaml", Context.TEST), ("otel.demo/docker-compose.yaml", Context.EXAMPLE),
+    ("devops/Dockerfile", Context.PRODUCTION), ("device/Dockerfile", Context.PRODUCTION),
+    ("images/latest/Dockerfile", Context.PRODUCTION), ("contest/Dockerfile", Context.PRODUCTION),
+    ("test-runner/Dockerfile", Context.PRODUCTION), ("app-devops/Dockerfile", Context.PRODUCTION),
+    ("local-path-provisioner/deploy.yaml", Context.PRODUCTION), ("my-testing-ground/app.yaml", Context.PRODUCTION),
 ])
 def test_conventions(path, context):
     assert by_convention(path).context is context
@@ -157,3 +164,210 @@ def test_json_and_sarif_carry_the_context(tmp_path):
     run = sarif.to_dict(result)["runs"][0]
     props = next(r["properties"] for r in run["results"] if r["ruleId"] == "DKR010")
     assert props["context"] == "test" and props["contextReason"].startswith("in a tests/ folder")
+
+
+#: a build-time supply-chain problem (DKR010, high over plain http): it counts wherever the image is used
+PIPED = "RUN curl -fsSL http://get.example.com/install.sh | sh\n"
+#: an image that runs as root (DKR001, a runtime finding)
+ROOT_DOCKERFILE = f"FROM debian:12.6-slim@{DIGEST}\nCMD [\"/usr/local/bin/app\"]\n"
+
+
+@pytest.mark.parametrize("name", ["Dockerfile.base", "docker/build-base.Dockerfile", "Dockerfile.builder",
+                                  "ci/builder.Dockerfile"])
+def test_a_base_or_builder_image_nothing_runs_is_built_on_and_keeps_its_supply_chain(tmp_path, name):
+    write(tmp_path, name, ROOT_DOCKERFILE + PIPED)
+    engine = _scan(tmp_path)
+    root = _by_path(engine, "DKR001")[name]
+    assert (root.severity, root.context) == (Severity.MEDIUM, "build")
+    assert root.context_reason.startswith("its name says") and "not run as a service" in root.context_reason
+    piped = _by_path(engine, "DKR010")[name]
+    assert (piped.severity, piped.context) == (Severity.HIGH, "build")
+    assert piped.context_reason.endswith("a supply-chain finding still applies")
+
+
+def test_a_base_image_a_workflow_pushes_is_still_built_on(tmp_path):
+    write(tmp_path, "Dockerfile.base", ROOT_DOCKERFILE)
+    write(tmp_path, "Dockerfile.build", ROOT_DOCKERFILE)
+    write(tmp_path, ".github/workflows/images.yml", """\
+        on: {push: {branches: [main]}}
+        permissions: {contents: read}
+        jobs:
+          base:
+            runs-on: ubuntu-24.04
+            steps:
+              - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75
+                with: {context: ., file: Dockerfile.base, push: true}
+          app:
+            runs-on: ubuntu-24.04
+            steps:
+              - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75
+                with: {context: ., file: Dockerfile.build, push: true}
+        """)
+    found = _by_path(_scan(tmp_path), "DKR001")
+    assert found["Dockerfile.base"].context == "build"
+    assert "job 'base' of .github/workflows/images.yml builds and pushes it" in found["Dockerfile.base"].context_reason
+    # 'build' alone may name the release build: pushed by a workflow, it stays production
+    assert found["Dockerfile.build"].context == "production"
+
+
+def test_a_base_named_image_a_compose_service_runs_stays_production(tmp_path):
+    write(tmp_path, "Dockerfile.base", ROOT_DOCKERFILE)
+    write(tmp_path, "tests/Dockerfile.base", ROOT_DOCKERFILE)
+    write(tmp_path, "Dockerfile.production-base", ROOT_DOCKERFILE)
+    write(tmp_path, "docker-compose.yml", "services:\n  api: {build: {context: ., dockerfile: Dockerfile.base}}\n")
+    found = _by_path(_scan(tmp_path), "DKR001")
+    assert found["Dockerfile.base"].context == "production"
+    assert found["tests/Dockerfile.base"].context == "test"  # the folder still says test
+    assert found["Dockerfile.production-base"].context == "production"
+
+
+def test_the_configuration_can_name_the_build_context(tmp_path):
+    # in the build context a runtime finding (the socket, critical) is lowered, a secret is not
+    write(tmp_path, "images/ci/compose.yaml", SOCKET.replace("    volumes:", "    environment: {AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMIK7MDENGbPxRfiCYzQ4tK9pLmV2s}\n    volumes:"))
+    write(tmp_path, ".auditui/config.toml", '[contexts]\nbuild = ["images/ci/"]\n')
+    engine = _scan(tmp_path)
+    socket = _by_path(engine, "CMP001")["images/ci/compose.yaml"]
+    assert (socket.severity, socket.context) == (Severity.MEDIUM, "build")
+    assert socket.context_reason == "configured: [contexts] build = 'images/ci/'; lowered from critical"
+    secret = [f for f in engine.findings if f.path == "images/ci/compose.yaml" and f.check.category.value == "secrets-management"]
+    assert secret and all(f.severity >= Severity.HIGH and f.context == "build" for f in secret)
+
+
+TOOL_DOCKERFILE = f"FROM debian:12.6-slim@{DIGEST}\nRUN apt-get update && apt-get install -y --no-install-recommends jq \\\n    && rm -rf /var/lib/apt/lists/*\nENTRYPOINT [\"jq\"]\n"
+#: the install scripts build the tool image and keep the command that runs it in a variable
+INSTALL_SCRIPT = """\
+    #!/usr/bin/env bash
+    set -euo pipefail
+    dbuild="docker build"
+    $dbuild -t acme-jq-local --platform="$DOCKER_PLATFORM" jq
+    jq="$CONTAINER_ENGINE run --rm -i acme-jq-local"
+    echo '{}' | $jq .
+    """
+
+
+def test_an_image_only_run_once_by_scripts_is_a_tool(tmp_path):
+    write(tmp_path, "jq/Dockerfile", TOOL_DOCKERFILE + PIPED)
+    write(tmp_path, "install/format.sh", INSTALL_SCRIPT)
+    engine = _scan(tmp_path)
+    root = _by_path(engine, "DKR001")["jq/Dockerfile"]
+    assert root.context == "tooling"
+    assert root.context_reason.startswith("its image acme-jq-local is only run once, on demand "
+                                          "('docker run --rm' in install/format.sh)")
+    assert _by_path(engine, "DKR010")["jq/Dockerfile"].severity is Severity.HIGH  # its supply chain counts
+
+
+@pytest.mark.parametrize(("extra", "why"), [
+    ({"deploy/run.sh": "#!/bin/sh\ndocker run -d --restart always acme-jq-local\n"}, "a detached run is a service"),
+    ({"docker-compose.yml": "services:\n  jq: {image: acme-jq-local, restart: always}\n"}, "a compose service runs it"),
+    ({"jq/Dockerfile": TOOL_DOCKERFILE + "EXPOSE 8080\n"}, "it serves a port"),
+    ({"install/format.sh": "#!/bin/sh\ndocker build -t acme-jq-local jq\n",
+      "tests/smoke.sh": "#!/bin/sh\ndocker run --rm acme-jq-local --version\n"}, "only a test script runs it"),
+])
+def test_an_image_also_run_as_a_service_or_serving_stays_production(tmp_path, extra, why):
+    write(tmp_path, "jq/Dockerfile", TOOL_DOCKERFILE)
+    write(tmp_path, "install/format.sh", INSTALL_SCRIPT)
+    for name, text in extra.items():
+        write(tmp_path, name, text)
+    found = _by_path(_scan(tmp_path), "DKR001")["jq/Dockerfile"]
+    assert found.context == "production", why
+
+
+def test_a_pushed_image_a_backup_script_runs_with_rm_is_a_tool(tmp_path):
+    write(tmp_path, "images/backup/Dockerfile", TOOL_DOCKERFILE)
+    write(tmp_path, "images/api/Dockerfile", TOOL_DOCKERFILE)
+    write(tmp_path, ".github/workflows/images.yml", """\
+        on: {schedule: [{cron: "0 0 * * 0"}]}
+        permissions: {contents: read, packages: write}
+        jobs:
+          backup:
+            runs-on: ubuntu-24.04
+            steps:
+              - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75
+                with:
+                  file: images/backup/Dockerfile
+                  push: true
+                  tags: |
+                    ghcr.io/acme/backup:latest
+                    ghcr.io/acme/backup:${{ github.sha }}
+          api:
+            runs-on: ubuntu-24.04
+            steps:
+              - run: docker build -t ghcr.io/acme/api:1 -f images/api/Dockerfile . && docker push ghcr.io/acme/api:1
+        """)
+    write(tmp_path, "scripts/backup.sh", """\
+        #!/bin/bash
+        BACKUP_IMAGE="ghcr.io/acme/backup:latest"
+        docker run --name acme-backup --rm -v data:/data:ro -v "$PWD":/out ${BACKUP_IMAGE} tar -czf /out/data.tgz /data
+        """)
+    # the api image: one 'docker run --rm' and one long-running service
+    write(tmp_path, "scripts/migrate.sh", "#!/bin/sh\ndocker run --rm ghcr.io/acme/api:1 migrate\n")
+    write(tmp_path, "docker-compose.yml", "services:\n  api: {image: 'ghcr.io/acme/api:1', restart: always}\n")
+    found = _by_path(_scan(tmp_path), "DKR001")
+    assert found["images/backup/Dockerfile"].context == "tooling"
+    assert "ghcr.io/acme/backup is only run once" in found["images/backup/Dockerfile"].context_reason
+    assert found["images/api/Dockerfile"].context == "production"
+
+
+def test_an_image_kubernetes_runs_only_as_an_init_container_or_job_is_a_tool(tmp_path):
+    write(tmp_path, "images/init/Dockerfile", TOOL_DOCKERFILE)
+    write(tmp_path, "images/migrate/Dockerfile", TOOL_DOCKERFILE)
+    write(tmp_path, "images/web/Dockerfile", TOOL_DOCKERFILE)
+    write(tmp_path, "images/alpine/Dockerfile", TOOL_DOCKERFILE)
+    # nothing builds them here: their folder names the image (org/<folder> or org/<prefix>-<folder>)
+    write(tmp_path, "deploy/app.yaml", """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              initContainers:
+                - {name: volumes, image: "registry.example.com/acme/app-init:1.0", command: [chown, "1000", /data]}
+                - {name: base, image: "alpine:3.20"}
+              containers:
+                - {name: web, image: "registry.example.com/acme/web:1.0"}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: migrate}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - {name: migrate, image: "registry.example.com/acme/migrate:1.0"}
+        """)
+    found = _by_path(_scan(tmp_path), "DKR001")
+    assert found["images/init/Dockerfile"].context == "tooling"
+    assert "init container of Deployment/web in deploy/app.yaml" in found["images/init/Dockerfile"].context_reason
+    assert found["images/migrate/Dockerfile"].context == "tooling"
+    assert found["images/web/Dockerfile"].context == "production"  # the main container: a service
+    assert found["images/alpine/Dockerfile"].context == "production"  # library alpine is not this folder's image
+
+
+@pytest.mark.parametrize(("command", "verb", "image", "once"), [
+    ("docker run --rm -i acme/jq:1 .", "run", "acme/jq:1", True),
+    ("podman run -it --rm -v a:/a:ro --name x alpine:3 sh", "run", "alpine:3", True),
+    ("docker run -d --rm nginx", "run", "nginx", False),  # detached: a service, even with --rm
+    ("docker run --restart=always -p 80:80 nginx", "run", "nginx", False),
+    ("$CONTAINER_ENGINE run --rm tool", "run", "tool", True),
+    ("docker container run --rm -- tool", "run", "tool", True),
+    ("docker build -t acme/tool:1 -f tools/Dockerfile tools", "build", "acme/tool:1", False),
+    ("docker buildx build --platform linux/amd64 --tag=acme/tool --push .", "build", "acme/tool", False),
+    ("$dbuild -t acme-tool tool", "build", "acme-tool", False),
+])
+def test_image_commands_are_read(command, verb, image, once):
+    from auditui.checks.models.image_uses import image_command, split_words
+
+    found = image_command(split_words(command))
+    assert (found.verb, found.image, found.once) == (verb, image, once)
+
+
+@pytest.mark.parametrize("command", ["docker ps", "docker build .", "echo docker run --rm x", "docker run --rm",
+                                     "$dbuild ."])
+def test_other_commands_name_no_image(command):
+    from auditui.checks.models.image_uses import image_command, split_words
+
+    assert image_command(split_words(command)) is None

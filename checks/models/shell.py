@@ -60,6 +60,8 @@ from .shell_ops import (  # the semantic layer; public names are re-exported for
 from .secrets import PASSWORD_ENV, PASSWORD_PROGRAMS, argv_secrets, classify_value, scrub_line
 from .topics import IAC, SHELL_BACKUP, SHELL_CLOUD, SHELL_DATA_COPY, ShellDataCopyData, SHELL_DEPLOY, SHELL_OFFSITE, SHELL_RETENTION, IacData, ShellBackupData, ShellCloudData, ShellDeployData, ShellOffsiteData, ShellRetentionData
 
+from .image_uses import script_image_facts
+
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
@@ -583,6 +585,7 @@ def parse(path: str, text: str) -> ParsedFile:
     parsed.notices.extend(script.unreadable)
     try:
         parsed.facts.extend(script_facts(script))
+        parsed.facts.extend(script_image_facts(script))  # docker build -t / docker run --rm
         parsed.facts.extend(script_installs(script))  # helm install, kubectl apply -f <url>
     except Exception as exc:  # pragma: no cover - defensive
         parsed.notices.append(f"could not derive facts from the script ({type(exc).__name__})")

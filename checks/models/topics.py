@@ -397,13 +397,14 @@ class WorkflowData(FactData):
 
 @fact_data
 class WorkflowImageBuildData(FactData):
-    """A workflow job that builds a container image."""
+    """A workflow job that builds a container image (``tags``: the names it gives it, literal ones)."""
 
     emitted_by: ClassVar[str] = "`models/workflow.py`"
     job: str | None = None
     context: str | None = None
     dockerfile: str | None = None
     push: bool | None = None
+    tags: tuple | None = None
 
 
 @fact_data
@@ -547,8 +548,22 @@ class CodeEnvReadData(FactData):
     default: bool | None = None
 
 
+@fact_data
+class ImageUseData(FactData):
+    """An image a script builds (``docker build -t NAME DIR``) or runs (``docker run --rm NAME``);
+    ``once``: run on demand and removed (``--rm``, not detached)."""
+
+    emitted_by: ClassVar[str] = "`models/shell.py` (models/image_uses.py)"
+    verb: str | None = None
+    image: str | None = None
+    once: bool | None = None
+    context: str | None = None
+    dockerfile: str | None = None
+
+
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")
 SHELL_DATA_COPY: Topic[ShellDataCopyData] = Topic("shell:data-copy", ShellDataCopyData, "path")
+IMAGE_USE: Topic[ImageUseData] = Topic("image:use", ImageUseData, "path#line")
 SHELL_OFFSITE: Topic[ShellOffsiteData] = Topic("shell:offsite", ShellOffsiteData, "path")
 SHELL_RETENTION: Topic[ShellRetentionData] = Topic("shell:retention", ShellRetentionData, "path")
 SHELL_DEPLOY: Topic[ShellDeployData] = Topic("shell:deploy", ShellDeployData, "path")

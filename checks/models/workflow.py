@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
+from .image_uses import image_command, split_words
 from .shell_hosts import workflow_shells
 from .yamlnodes import YamlDoc, YMap
 from .topics import (
@@ -540,6 +541,8 @@ class ImageBuild:
     dockerfile: str
     platforms: str
     push: bool
+    #: the literal names it gives the image (``tags:``, ``-t``); expressions left out
+    tags: tuple = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -559,6 +562,14 @@ _BUILD_OPTS_WITH_VALUE = {
     "--memory", "--cpu-shares", "--isolation", "--allow", "--call",
 }
 _BUILD_CMD_RE = re.compile(r"\b(?:docker|podman)\s+(?:image\s+build|buildx\s+build|build)\b(.*)$")
+
+
+def _literal_tags(value: Any) -> tuple:
+    """The literal image names of a ``tags:`` input (lines, commas or a list); "" for expressions."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[\n,]", str(value))
+    return tuple(t for t in (str(i).strip() for i in items) if t and "${{" not in t and "$" not in t)
 
 
 def _norm_path(text: str) -> str:
@@ -721,7 +732,7 @@ class Step(AtNode):
             push = w.get("push")
             return ImageBuild(self, context, dockerfile, "" if platforms is None else str(platforms).strip(),
                               push is True or (isinstance(push, str) and push.strip().lower() == "true")
-                              or is_expression(push))
+                              or is_expression(push), _literal_tags(w.get("tags")))
         script = self.run
         if script:
             joined = re.sub(r"\\\s*\n", " ", script)
@@ -731,7 +742,9 @@ class Step(AtNode):
                     parsed = _docker_build_args(match.group(1))
                     if parsed is not None:
                         context, dockerfile, platform, push = parsed
-                        return ImageBuild(self, context, dockerfile, platform, push)
+                        named = image_command(["docker", "build", *split_words(match.group(1))])
+                        return ImageBuild(self, context, dockerfile, platform, push,
+                                          _literal_tags(named.image if named else None))
         return None
 
 
@@ -1016,7 +1029,8 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
             facts.append(
                 Fact(
                     WORKFLOW_IMAGE_BUILD, f"{wf.path}#{job.id}", build.step.line, build.step.ypath,
-                    WorkflowImageBuildData(job=job.id, context=build.context, dockerfile=build.dockerfile, push=build.push),
+                    WorkflowImageBuildData(job=job.id, context=build.context, dockerfile=build.dockerfile, push=build.push,
+                                           tags=build.tags or None),
                 )
             )
             break
