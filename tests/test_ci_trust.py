@@ -282,9 +282,13 @@ def test_sh012_severity_follows_what_an_empty_variable_can_reach():
         ("bad.sh", 22): Severity.LOW,                                 # a glob reaches inside /data only
         ("bad.sh", 23): Severity.HIGH,                                # `/usr/local/*`
         ("bad.sh", 24): Severity.HIGH,                                # `$1` may be empty too: /
+        ("bad.sh", 26): Severity.MEDIUM,                              # `/*/nginx.conf`: one name in each folder
+        ("bad.sh", 27): Severity.HIGH,                                # `/*/lib`: /usr/lib, /var/lib
     }
     messages = {f.line: f.message for f in scan(root, "SH012") if f.path == "bad.sh"}
     assert "not the whole disk" in messages[9]
     assert "deletes /data/vhosts/app- (not the whole disk) when $LIB_ROOT and $NAME are empty" in messages[21]
     assert "deletes /etc, a system directory, when $ROOTFS and $NAME are empty" in messages[18]
     assert "deletes from / when $BASE and $1 are empty" in messages[24]
+    assert "deletes /*/nginx.conf (not the whole disk) when $SITES_ROOT is empty" in messages[26]
+    assert "deletes /*/lib, which reaches system directories," in messages[27]

@@ -111,11 +111,11 @@ def _expansion(rest: str, at: int, safe: set[str]) -> tuple[str, int, str]:
     return "", name.end(), name.group()
 
 
-def _worst_case(rest: str, safe: set[str]) -> tuple[tuple[str, ...], list[str], bool]:
+def _worst_case(rest: str, safe: set[str]) -> tuple[tuple[str, ...], list[str], tuple[str, ...]]:
     """The directory an `rm -r` of `/` + ``rest`` deletes at worst, when every variable that may be
     empty is empty: `.` dropped, `..` climbing, and a component holding a glob standing for all of
     its parent directory. Returns its components (`()` for `/`), the names that must be empty and
-    whether a glob cut the path (then the delete reaches inside that directory)."""
+    the components from the first glob on (`("*", "nginx.conf")`; `()` without a glob)."""
     text, names, at = [], [], 0
     while at < len(rest):
         ch = rest[at]
@@ -131,19 +131,18 @@ def _worst_case(rest: str, safe: set[str]) -> tuple[tuple[str, ...], list[str], 
             text.append(ch)
             at += 1
     parts: list[str] = []
-    globbed = False
+    pattern: list[str] = []
     for part in "".join(text).split("/"):
         if part in ("", "."):
             continue
-        if part == "..":
+        if pattern or any(ch in part for ch in "*?["):
+            pattern.append(part)  # from the glob on: what it reaches in the directory so far
+        elif part == "..":
             if parts:
                 parts.pop()
-            continue
-        if any(ch in part for ch in "*?["):
-            globbed = True
-            break  # the glob reaches everything in the directory so far
-        parts.append(part)
-    return tuple(parts), names, globbed
+        else:
+            parts.append(part)
+    return tuple(parts), names, tuple(pattern)
 
 
 def _reach(parts: tuple[str, ...]) -> Severity:
@@ -155,6 +154,23 @@ def _reach(parts: tuple[str, ...]) -> Severity:
     if parts[0] == "usr" and len(parts) == 2 or "/".join(parts) in _SYSTEM_STATE:
         return Severity.HIGH
     return Severity.MEDIUM if parts[0] in _SYSTEM_TOP else Severity.LOW
+
+
+#: names of directories found inside the system ones (`/usr/lib`, `/var/log`): a glob followed by
+#: one of them (`$DIR/*/lib`) reaches a system directory; by another name (`$DIR/*/nginx.conf`),
+#: only that name in each directory
+_SYSTEM_CHILDREN = frozenset(("bin", "sbin", "lib", "lib32", "lib64", "libexec", "local", "share", "include", "src",
+                              "log", "www", "backups", "spool", "mail", "opt", "cache", "run", "docker"))
+
+
+def _glob_reach(parts: tuple[str, ...], pattern: tuple[str, ...]) -> Severity:
+    """What a glob reaches inside ``parts``: everything (`/*`) is as bad as the directory itself; one
+    name in each of its directories (`/*/nginx.conf`) a step less, unless that name is one of the
+    system's own (`/*/lib` is /usr/lib and /var/lib)."""
+    reach = _reach(parts)
+    if len(pattern) < 2 or pattern[1] in _SYSTEM_CHILDREN or ".." in pattern or any(ch in pattern[1] for ch in "*?["):
+        return reach
+    return Severity(max(Severity.LOW, reach - 1))
 
 
 def _safe_names(script: ShellScript) -> set[str]:
@@ -195,17 +211,22 @@ def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
                     safe = _safe_names(script)
                 if name in safe:
                     continue
-                parts, others, globbed = _worst_case(word[match.end():], safe)
+                parts, others, pattern = _worst_case(word[match.end():], safe)
                 names = [name, *[o for o in others if o != name]]
                 empty = " and ".join(f"${n}" for n in names)
                 are = "are" if len(names) > 1 else "is"
-                severity = _reach(parts)
+                severity = _glob_reach(parts, pattern)
                 target = "/" + "/".join(p.replace(_OPAQUE, "<value>") for p in parts)
-                what = f"paths inside {target}" if globbed else target
-                if not parts:
+                what = target
+                if len(pattern) > 1:
+                    what = "/" + "/".join(p.replace(_OPAQUE, "<value>") for p in parts + pattern)
+                elif pattern:
+                    what = f"paths inside {target}"
+                if not parts and len(pattern) < 2:
                     when = f"deletes from / when {empty} {are} empty"
                 elif severity == Severity.HIGH:
-                    when = f"deletes {what}, a system directory, when {empty} {are} empty"
+                    system = "which reaches system directories" if len(pattern) > 1 else "a system directory"
+                    when = f"deletes {what}, {system}, when {empty} {are} empty"
                 else:
                     when = f"deletes {what} (not the whole disk) when {empty} {are} empty"
                 if "nounset" in script.options and severity > Severity.LOW:
