@@ -349,3 +349,29 @@ services:
 def test_odd_but_parseable_input_never_breaks_a_check(tmp_path, text):
     engine = scan(tmp_path, text)
     assert [n.message for n in engine.check_errors] == []
+
+
+def test_host_access_a_service_job_needs_is_medium_saying_why(tmp_path):
+    root = Path(__file__).parent / "fixtures" / "compose"
+    found = {}
+    for fixture in ("host-network-mode/bad-host-function.yaml", "dangerous-capability-added/bad-host-function.yaml"):
+        folder = tmp_path / fixture.split("/")[0]
+        folder.mkdir()
+        engine = scan(folder, (root / fixture).read_text(encoding="utf-8"))
+        for f in compose_findings(engine):
+            if f.code in ("CMP003", "CMP018"):
+                what = f.message.split(" adds capability ")[-1].split(",")[0] if f.code == "CMP018" else ""
+                found[(f.code, f.resource, what)] = f
+    sev = {key: f.severity for key, f in found.items()}
+    assert sev == {
+        ("CMP003", "service/dnsmasq", ""): Severity.MEDIUM, ("CMP003", "service/firewall", ""): Severity.MEDIUM,
+        ("CMP003", "service/banner", ""): Severity.MEDIUM, ("CMP003", "service/http", ""): Severity.HIGH,
+        ("CMP003", "service/exporter", ""): Severity.HIGH,
+        ("CMP018", "service/dnsmasq", "NET_ADMIN"): Severity.MEDIUM,
+        ("CMP018", "service/banner", "NET_ADMIN"): Severity.MEDIUM, ("CMP018", "service/banner", "SYS_ADMIN"): Severity.HIGH,
+        ("CMP018", "service/vpn", "NET_ADMIN"): Severity.MEDIUM, ("CMP018", "service/vpn", "SYS_MODULE"): Severity.HIGH,
+        ("CMP018", "service/office", "SYS_ADMIN"): Severity.MEDIUM, ("CMP018", "service/editor", "SYS_ADMIN"): Severity.HIGH,
+        ("CMP018", "service/office-packaged", "SYS_ADMIN"): Severity.MEDIUM,
+    }
+    assert "by design for a DHCP or PXE boot server" in found[("CMP003", "service/dnsmasq", "")].message
+    assert "by design" not in found[("CMP003", "service/http", "")].message

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
+from ..models.host_functions import host_function
 
 #: capabilities that let a process escape, or see and change the host, on their own
 DANGEROUS_CAPABILITIES = (
@@ -23,7 +24,9 @@ CHECK = Check(
         "Some capabilities are each close to full root on the host: SYS_ADMIN mounts filesystems "
         "and is the usual container-escape primitive, SYS_MODULE loads kernel code, SYS_PTRACE "
         "reads other processes' memory, DAC_READ_SEARCH opens any host file by handle, NET_ADMIN "
-        "reconfigures the network and ALL is `privileged` without the devices."
+        "reconfigures the network and ALL is `privileged` without the devices. A capability a "
+        "service's job needs by design (NET_ADMIN for a DHCP server, a firewall manager or a VPN "
+        "endpoint; SYS_ADMIN for Collabora Online's document jails) is medium, saying so."
     ),
     remediation=(
         "Remove the capability and check what breaks: it is often a leftover from debugging.",
@@ -46,6 +49,7 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
     dangerous = {str(c).upper().removeprefix("CAP_") for c in
                  ((ctx.option("capabilities") if ctx else None) or DANGEROUS_CAPABILITIES)}
     for service in compose.services:
+        function = host_function(service)
         caps = service.node.get("cap_add")
         if isinstance(caps, str):
             items = [(None, caps)]
@@ -60,6 +64,9 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
             if name not in dangerous:
                 continue
             at, key = (caps, index) if index is not None else (service.node, "cap_add")
+            by_design = function is not None and name in function.needs
             yield CHECK.finding(at, key, resource=service.resource,
-                                message=f"service {service.name!r} adds capability {name}",
-                                evidence=f"cap_add: {cap}")
+                                message=f"service {service.name!r} adds capability {name}"
+                                        + (f", {function.reason()}" if by_design and function else ""),
+                                evidence=f"cap_add: {cap}",
+                                severity=Severity.MEDIUM if by_design else Severity.HIGH)

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos, services_set_to_host
+from ..models.host_functions import HOST_NETWORK, host_function
 
 CHECK = Check(
     code="CMP003",
@@ -14,7 +15,7 @@ CHECK = Check(
     severity=Severity.HIGH,
     category=Category.RUNTIME_HARDENING,
     rationale=(
-        "With the host's network namespace the container binds directly on every host interface (firewall rules for published ports no longer apply), can reach services listening on the host's loopback and can sniff or spoof traffic when it holds NET_RAW/NET_ADMIN. A database started this way listens on the public interface."
+        "With the host's network namespace the container binds directly on every host interface (firewall rules for published ports no longer apply), can reach services listening on the host's loopback and can sniff or spoof traffic when it holds NET_RAW/NET_ADMIN. A database started this way listens on the public interface. A service whose job is the host's network (a DHCP or PXE server, a host firewall manager, keepalived, a VPN endpoint) needs it by design: medium, saying so."
     ),
     remediation=('Remove `network_mode: host`.', 'Publish only the ports the service serves with `ports:`, bound to 127.0.0.1 or a private address where possible.', 'Put services that talk to each other on a user-defined network.'),
     effort="1h",
@@ -26,9 +27,13 @@ CHECK = Check(
 @CHECK.on(ComposeFile)
 def host_network_mode(compose: ComposeFile) -> Iterator[Finding]:
     for service, raw in services_set_to_host(compose, "network_mode"):
+        function = host_function(service)
+        by_design = function is not None and HOST_NETWORK in function.needs
         yield CHECK.finding(
             key_pos(service.node, "network_mode"),
             resource=service.resource,
-            message=f"service {service.name!r} shares the host's network namespace",
+            message=f"service {service.name!r} shares the host's network namespace"
+                    + (f", {function.reason()}" if by_design and function else ""),
             evidence=f"network_mode: {raw}",
+            severity=Severity.MEDIUM if by_design else Severity.HIGH,
         )
