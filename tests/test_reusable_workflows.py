@@ -101,3 +101,27 @@ def test_a_privileged_caller_of_a_head_checkout_is_critical_with_secrets_high_wi
     assert not [f for f in engine.findings if f.code == "GHA006"]  # the called file alone is not privileged
     message = next(f.message for f in engine.findings if f.code == "GHA017" and f.path.endswith("secrets.yml"))
     assert "all of the repository's secrets (inherited)" in message
+
+
+def test_calls_are_followed_through_nested_reusable_workflows(tmp_path: Path):
+    middle = "on: workflow_call\njobs:\n  inner:\n    uses: ./.github/workflows/inner.yml\n"
+    _write(tmp_path, {".github/workflows/push.yml": _caller("push"), ".github/workflows/called.yml": middle,
+                      ".github/workflows/inner.yml": CALLED})
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _found(engine) == [(".github/workflows/push.yml", "medium")]  # inner only runs make
+    inner = tmp_path / ".github/workflows/inner.yml"
+    inner.write_text("on: workflow_call\njobs:\n  release:\n    permissions: {contents: write}\n"
+                     "    runs-on: ubuntu-24.04\n    steps:\n      - run: make release\n")
+    engine.update([inner])
+    assert _found(engine) == []  # inner declares contents: write, which only the caller can grant
+
+
+def test_a_scope_another_called_job_declares_is_named_in_the_message(tmp_path: Path):
+    called = CALLED + "  release:\n    permissions: {contents: write}\n    runs-on: ubuntu-24.04\n" \
+                      "    steps:\n      - run: make release\n"
+    _write(tmp_path, {".github/workflows/push.yml": _caller("push"), ".github/workflows/called.yml": called})
+    engine = Engine(tmp_path)
+    engine.scan()
+    messages = [f.message for f in engine.findings if f.code == "GHA016"]
+    assert len(messages) == 1 and "set `permissions:` on the others" in messages[0] and "'build'" in messages[0]

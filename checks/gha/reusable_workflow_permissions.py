@@ -19,7 +19,8 @@ CHECK = Check(
         "GITHUB_TOKEN: every job of the called workflow that sets no permissions of its own runs with the "
         "caller's scopes, and every third-party action in it can use them. GHA003 judges a workflow file "
         "alone and cannot tell what such a call needs; this check reads the called workflow of the same "
-        "repository and reports the write scopes none of its inheriting jobs shows a use of. Called "
+        "repository (and the ones it calls in turn) and reports the write scopes none of its inheriting jobs "
+        "shows a use of; a scope another called job declares is needed, and the message says so. Called "
         "workflows of other repositories are never fetched (a notice says so), and a called workflow that "
         "may use any scope (an API script, a further call) is not judged. Severity follows who can start "
         "the caller, as for GHA003: high for what outsiders trigger, medium otherwise, low for a schedule or "
@@ -49,6 +50,31 @@ _SCOPE_SEVERITY = {
 _QUIET_TRIGGERS = frozenset(("schedule", "workflow_dispatch"))
 
 
+def _used(index: RepoIndex, target: str, seen: set[str]) -> set[str] | None:
+    """The write scopes the inheriting jobs of ``target`` use, following its own local calls; None: any."""
+    found = index.facts_in(WORKFLOW_REUSABLE, target)
+    if not found:
+        return None  # a called file that is not here (or not reusable): it may use anything
+    data = found[0].data
+    if data.used is None:
+        return None
+    used = set(data.used)
+    for nested in data.calls or ():
+        if nested in seen:
+            continue
+        seen.add(nested)
+        more = _used(index, nested, seen)
+        if more is None:
+            return None
+        used |= more | set(_declared(index, nested))
+    return used
+
+
+def _declared(index: RepoIndex, target: str) -> tuple[str, ...]:
+    found = index.facts_in(WORKFLOW_REUSABLE, target)
+    return tuple(found[0].data.declared or ()) if found else ()
+
+
 @CHECK.on_each(WORKFLOW_CALL)
 def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     call = fact.data
@@ -59,9 +85,14 @@ def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator
     if not called:
         return  # not in the repository, or not a reusable workflow: nothing is claimed
     data = called[0].data
-    if not data.inheriting or data.used is None:
-        return  # the called jobs set their own permissions, or may use any scope
-    idle = [scope for scope in writes if scope not in data.used and scope not in (call.reported or ())]
+    if not data.inheriting:
+        return  # the called jobs set their own permissions: what the caller passes is narrowed there
+    used = _used(index, call.target, {call.target})
+    if used is None:
+        return  # a called job may use any scope (an API script, a workflow of another repository)
+    if "*" in used:
+        return  # a workflow it calls in turn declares write-all: every scope is needed downstream
+    idle = [scope for scope in writes if scope not in used and scope not in (call.reported or ())]
     if not idle:
         return
     triggers = set(call.triggers or ())
@@ -78,6 +109,9 @@ def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator
         else:
             severity, why = min(severity, Severity.MEDIUM), ""
         where = "job" if call.grant == "job" else "workflow-level"
+        needed = scope in (data.declared or ()) or "*" in (data.declared or ())
+        why += ("; jobs of the called workflow that declare it need it: set `permissions:` on the others"
+                if needed else "")
         yield CHECK.finding(
             at, resource=f"job/{call.job}", severity=severity, symbol=(scope,),
             message=f"job {call.job!r} passes `{scope}: write` ({where} permissions) to {call.target}, whose "

@@ -416,6 +416,10 @@ class WorkflowReusableData(FactData):
     inheriting: tuple[str, ...] | None = None
     #: the write scopes those jobs visibly use; None when one of them may use any
     used: tuple[str, ...] | None = None
+    #: reusable workflows of this repository those jobs call in turn (they pass the grant on)
+    calls: tuple[str, ...] | None = None
+    #: write scopes the workflow or its jobs declare themselves (``*`` for write-all): a caller must grant them
+    declared: tuple[str, ...] | None = None
     #: privileged events (of a caller) whose pull request head a step checks out or fetches
     head_events: tuple[str, ...] | None = None
     #: the first such step, as a label (``step 'checkout' of job 'test'``)

@@ -1172,18 +1172,27 @@ def reusable_facts(wf: "Workflow", notices: list[str]) -> list[Fact]:
     if "workflow_call" in wf.triggers:
         inheriting = [] if wf.permissions.present else [job for job in wf.jobs if not job.permissions.present]
         used: set[str] | None = set()
+        calls: list[str] = []
         for job in inheriting:
+            target = local_workflow_target(job) if job.reusable else None
+            if target is not None:
+                calls.append(target)  # passes the caller's grant on: followed by the check, in the index
+                continue
             scopes = token_scopes_used(job)
             if scopes is None:
                 used = None
                 break
             used |= scopes
+        # write scopes the workflow or its other jobs declare: a caller must grant them (it can only narrow)
+        declared = set(wf.permissions.writes) | {s for job in wf.jobs if job.permissions.present
+                                                  for s in job.permissions.writes}
         # the `github` context of a called workflow is its caller's: a head it checks out is the
         # head of the caller's event (events it runs on itself are GHA006's, in this file)
         heads = {event: head_checkouts(wf, [event]) for event in sorted(PRIVILEGED_EVENTS - wf.triggers)}
         first = next((found[0] for found in heads.values() if found), None)
         facts.append(Fact(WORKFLOW_REUSABLE, wf.path, wf.line, wf.ypath, WorkflowReusableData(
             inheriting=tuple(job.id for job in inheriting), used=None if used is None else tuple(sorted(used)),
+            calls=tuple(calls), declared=tuple(sorted(declared)),
             head_events=tuple(event for event, found in heads.items() if found),
             head_step=None if first is None else f"{first[1].label} of {first[0].label}",
             checkout_inputs=tuple(checkout_inputs(wf)))))
