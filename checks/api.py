@@ -148,15 +148,25 @@ class Check:
     repo: bool = False
     #: for per-subject repository checks: the fact topics whose facts are the subjects
     each_topics: tuple[str, ...] = ()
+    #: per-file checks: also run on partial objects (Kustomize patches, ``unit.is_patch``), for
+    #: what they set; checks of what is missing leave this False (a patch lacks most things)
+    patches: bool = False
 
     # -- registration -------------------------------------------------------
-    def on(self, *model_types: type) -> Callable:
-        """Register the per-file function; it runs on every model of these types."""
+    def on(self, *model_types: type, patches: bool = False) -> Callable:
+        """Register the per-file function; it runs on every model of these types.
+
+        A model that is a patch (``is_patch``: a Kustomize patch holds only what it changes)
+        reaches the function only with ``patches=True``: give it for checks that judge what
+        an object *sets* (a wildcard RBAC rule, a committed secret), never for checks of what
+        is missing.
+        """
 
         def decorate(func: Callable[..., Iterable[Finding]]) -> Callable:
             self.func = func
             self.model_types = model_types
             self.repo = False
+            self.patches = patches
             return func
 
         return decorate

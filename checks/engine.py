@@ -621,7 +621,10 @@ class Engine:
                 findings.append(PARSE_ERROR.finding(Pos(problem.line, problem.line, ("parse",)),
                                                     message=problem.message, resource=parsed.kind.value))
         for unit in parsed.units:
+            patch = getattr(unit, "is_patch", False)
             for check in self._checks_for(type(unit)):
+                if patch and not check.patches:  # a partial object: only what it sets is judged
+                    continue
                 try:
                     findings.extend(self._call(check, unit) or ())
                 except Exception as exc:  # a broken check must not take the audit down

@@ -58,3 +58,11 @@ def test_latest_or_no_tag_is_high_and_a_named_channel_is_medium(tmp_path):
     assert by_image["registry.example.com/api:LATEST"] == Severity.HIGH
     assert by_image["busybox:latest"] == Severity.HIGH
     assert by_image["gcr.io/example/worker:stable"] == Severity.MEDIUM
+
+
+def test_base_ingress_a_component_gives_tls_is_medium_and_names_the_patch(tmp_path):
+    findings = [f for f in _scan(tmp_path, "ingress-without-tls", "bad-component-adds-tls") if f.code == "K8S062"]
+    by_resource = {f.resource: f for f in findings}
+    assert by_resource["Ingress/frontend"].severity == Severity.MEDIUM
+    assert "components/tls/patches/frontend.Ingress.yaml" in by_resource["Ingress/frontend"].message
+    assert by_resource["Ingress/debug"].severity == Severity.HIGH

@@ -9,6 +9,7 @@ from ..classify import is_kustomization_name
 from ..filetypes import FileType
 from ..models.base import FileKind, ParsedFile
 from ..models.k8s.objects import is_k8s_doc
+from ..models.k8s import patchrefs
 from ..models.k8s.parse import parse_kustomization, parse_manifests
 from ..models.k8s.patches import is_json6902_ops, json6902_file_facts
 
@@ -142,8 +143,10 @@ def _json6902_patch(rel, docs) -> ParsedFile:
 # -- the files this domain reads (see checks/filetypes.py) --
 FILE_TYPES = (
     FileType("kustomization", FileKind.KUSTOMIZATION, parse_yaml=parse_kustomization,
-             by_name=is_kustomization_name, order=41),
-    # any YAML with an apiVersion/kind document, wherever it lives (before compose: order 42 < 43)
-    FileType("kubernetes", FileKind.KUBERNETES, parse_yaml=parse_manifests, by_content=is_k8s_doc, order=42),
+             by_name=is_kustomization_name, order=41, resolve=patchrefs.resolve_kustomization),
+    # any YAML with an apiVersion/kind document, wherever it lives (before compose: order 42 < 43);
+    # the resolve step reads the kustomizations above it: a file one names as a patch is a patch
+    FileType("kubernetes", FileKind.KUBERNETES, parse_yaml=parse_manifests, by_content=is_k8s_doc, order=42,
+             resolve=patchrefs.resolve),
     FileType("json6902-patch", FileKind.YAML, parse_yaml=_json6902_patch, by_content=is_json6902_ops, order=80),
 )

@@ -69,7 +69,7 @@ def _secret_values(block: YMap, encoded: bool) -> Iterator[tuple[str, str, Secre
             yield str(key), plain, verdict
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def committed_secret(obj: K8sObject) -> Iterator[Finding]:
     if obj.kind != "Secret" or obj.api_version not in ("v1", "None"):
         return

@@ -5,8 +5,9 @@ from typing import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
+from ..models.k8s.patchrefs import replaced_by
 from .shared import effective, overrides_of
-from ..models.topics import WORKLOAD_IMAGE
+from ..models.topics import KUSTOMIZE_REPLACEMENT, WORKLOAD_IMAGE
 
 CHECK = Check(
     code="K8S004",
@@ -25,7 +26,8 @@ CHECK = Check(
     ),
     remediation=(
         "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
-        "If Kustomize or CI sets the tag, declare it in the kustomization's `images:` (`newTag`/`digest`).",
+        "If Kustomize or CI sets the tag, declare it in the kustomization's `images:` (`newTag`/`digest`); "
+        "an image a `replacements:` entry writes is judged at its source.",
         "Have CI bump the tag (Renovate, Dependabot, an image updater) so pinning does not mean going stale.",
     ),
     effort="30m",
@@ -46,11 +48,25 @@ def _patched_images(index: RepoIndex) -> frozenset[str]:
     return frozenset(fixed)
 
 
+def _replacements(index: RepoIndex) -> tuple:
+    return tuple(fact.data for _, fact in index.facts(KUSTOMIZE_REPLACEMENT))
+
+
+def _replaced(fact, index: RepoIndex) -> bool:
+    """A Kustomize ``replacements`` entry writes this image: the value here is a placeholder, and
+    the one copied in is judged where its source object sets it."""
+    parts = str(fact.data.resource or "").split("/")
+    if len(parts) < 4:
+        return False
+    table = index.derived("K8S004:replacements", (KUSTOMIZE_REPLACEMENT,), _replacements)
+    return bool(table) and replaced_by(table, parts[0], parts[1], tuple(fact.ypath), "/".join(parts[3:])) is not None
+
+
 @CHECK.on_each(WORKLOAD_IMAGE)
 def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     image = str(fact.data.image or "")
     ref = parse_image(image)
-    if not image or ref.templated:
+    if not image or ref.templated or _replaced(fact, index):
         return
     floating, _ = effective(ref, overrides_of(index))
     if floating and not fact.data.patch:

@@ -42,7 +42,7 @@ CHECK = Check(
 )
 
 
-@CHECK.on(Workload)
+@CHECK.on(Workload, patches=True)
 def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
     configured = ctx.option("capabilities") if ctx is not None else None
     if not isinstance(configured, (list, tuple)):

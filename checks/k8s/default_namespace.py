@@ -38,7 +38,7 @@ CHECK = Check(
 )
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def default_namespace(obj: K8sObject) -> Iterator[Finding]:
     if obj.kind in CLUSTER_SCOPED or obj.namespace is None or obj.namespace.strip() != "default":
         return

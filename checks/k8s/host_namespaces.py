@@ -45,7 +45,7 @@ WHAT = {
 AGENT_SEVERITY = {"hostNetwork": Severity.LOW, "hostPID": Severity.LOW, "hostIPC": Severity.MEDIUM}
 
 
-@CHECK.on(Workload)
+@CHECK.on(Workload, patches=True)
 def host_namespaces(workload: Workload) -> Iterator[Finding]:
     agent = node_agent(workload)
     for key, what in WHAT.items():

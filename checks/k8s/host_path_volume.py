@@ -78,7 +78,7 @@ def _agent_severity(path: str, base: Severity, access: MountAccess, known: bool)
     return Severity.LOW, "writable, a plain directory", True
 
 
-@CHECK.on(Workload)
+@CHECK.on(Workload, patches=True)
 def host_path_volume(workload: Workload) -> Iterator[Finding]:
     agent = node_agent(workload)
     volumes = workload.pod_spec.list("volumes")

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.k8s.objects import K8sObject
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..kustomize import same_namespace
+from ..models.images import parse_image
+from ..models.k8s.ingress import terminating_controller
+from ..models.topics import K8S, K8S_PATCH, WORKLOAD_IMAGE
 
 CHECK = Check(
     code="K8S062",
@@ -14,7 +18,10 @@ CHECK = Check(
     rationale=(
         "Without a `tls` section the ingress controller serves the hosts over plain HTTP: "
         "sessions, tokens and form data cross the network readable and modifiable by anyone "
-        "on the path, and browsers mark the site as not secure."
+        "on the path, and browsers mark the site as not secure. TLS given another way counts: "
+        "a load balancer certificate or HTTPS-only listener named by an annotation, or a controller "
+        "the repository deploys that terminates TLS for every Ingress (models/k8s/ingress.py). A "
+        "base Ingress that a Kustomize patch (an opt-in component or an overlay) gives TLS is medium."
     ),
     remediation=(
         "Add a `tls` entry listing the hosts and the Secret that holds their certificate.",
@@ -28,36 +35,54 @@ CHECK = Check(
     ),
 )
 
-#: annotations that terminate TLS at a cloud load balancer instead of the `tls` section
-LB_TLS_ANNOTATIONS = (
-    "alb.ingress.kubernetes.io/certificate-arn",
-    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert",
-    "networking.gke.io/managed-certificates",
-    "ingress.gcp.kubernetes.io/pre-shared-cert",
-    "networking.gke.io/pre-shared-cert",
-    "appgw.ingress.kubernetes.io/appgw-ssl-certificate",
-    "appgw.ingress.kubernetes.io/appgw-trusted-root-certificate",
-)
 #: annotations that say the ingress deliberately has no HTTP-facing host (acme solvers)
 SOLVER_LABELS = ("acme.cert-manager.io/http01-solver",)
 
 
-@CHECK.on(K8sObject)
-def ingress_without_tls(obj: K8sObject) -> Iterator[Finding]:
-    if obj.kind != "Ingress":
+def _controllers(index: RepoIndex) -> dict[str, str]:
+    """TLS-terminating ingress controllers the repository deploys: image name -> what it does."""
+    out: dict[str, str] = {}
+    for _, fact in index.facts(WORKLOAD_IMAGE):
+        # the image's name, or the workload's when the image is templated ("{{ $image }}")
+        workload = str(fact.data.resource or "").split("/")
+        for name in (parse_image(str(fact.data.image or "")).name, workload[1] if len(workload) > 1 else ""):
+            what = terminating_controller(name)
+            if what is not None:
+                out[name] = what
+    return out
+
+
+def _patches_adding_tls(index: RepoIndex, name: str, namespace) -> list[str]:
+    """Kustomize patches of this Ingress (by name) that give it TLS: an opt-in component or an overlay."""
+    return sorted({ppath for ppath, patch in index.facts(K8S_PATCH.of("Ingress"))
+                   if str(patch.data.name) == name and same_namespace(namespace, patch.data.namespace)
+                   and (patch.data.tls or patch.data.tls_elsewhere)})
+
+
+@CHECK.on_each(K8S.of("Ingress"))
+def ingress_without_tls(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    data = fact.data
+    if data.tls or data.tls_elsewhere:
         return
-    spec = obj.spec
-    if spec.list("tls"):
+    if any(key in dict(data.labels or ()) for key in SOLVER_LABELS):
         return
-    annotations = {str(k) for k in obj.annotations}
-    if annotations & set(LB_TLS_ANNOTATIONS) or any(k in obj.labels for k in SOLVER_LABELS):
-        return
-    if str(obj.annotations.get("alb.ingress.kubernetes.io/listen-ports", "")).find("HTTPS") >= 0:
-        return
-    hosts = sorted({str(r.get("host")) for _, r in spec.list("rules").maps() if r.get("host")})
+    if index.derived("K8S062:controllers", (WORKLOAD_IMAGE,), _controllers):
+        return  # the repository's controller serves every Ingress over HTTPS at the load balancer
+    name = str(data.name)
+    resource = f"Ingress/{name}"
+    hosts = list(data.hosts or ())
     where = f" for {', '.join(hosts[:3])}" if hosts else ""
+    line = data.rules_line or fact.line
+    at = Pos(line, line, tuple(data.rules_ypath or fact.ypath), path=path)
+    added = _patches_adding_tls(index, name, data.namespace)
+    if added:
+        yield CHECK.finding(
+            at, resource=resource, severity=Severity.MEDIUM,
+            message=(f"{resource} has no tls section: traffic{where} is plain HTTP unless the Kustomize "
+                     f"patch that adds TLS ({', '.join(added[:2])}) is applied where it deploys"),
+        )
+        return
     yield CHECK.finding(
-        obj.spec if "spec" in obj.doc else obj.doc, "rules" if "rules" in spec else None,
-        resource=obj.resource,
-        message=f"{obj.resource} has no tls section: traffic{where} is served over plain HTTP",
+        at, resource=resource,
+        message=f"{resource} has no tls section: traffic{where} is served over plain HTTP",
     )

@@ -46,11 +46,13 @@ def _definitions(kind: str):
         """name -> [(path, owner kustomization dir, namespace, count, in a patch location)]."""
         reach = index.derived("kustomize:reach", ("kustomization",), kustomize_reach)
         out: dict[str, list[tuple]] = {}
-        for path, fact in index.k8s(kind):
-            if fact.data.members_line is None:
-                continue
-            out.setdefault(str(fact.data.name), []).append(
-                (path, owning_kustomization(path, reach), fact.data.namespace, fact.data.members, in_patch_location(path)))
+        for topic, patch in ((f"k8s:{kind}", False), (f"k8s-patch:{kind}", True)):  # patch files: k8s-patch
+            for path, fact in index.facts(topic):
+                if fact.data.members_line is None:
+                    continue
+                out.setdefault(str(fact.data.name), []).append(
+                    (path, owning_kustomization(path, reach), fact.data.namespace, fact.data.members,
+                     patch or in_patch_location(path)))
         for kpath, details in index.facts(KUSTOMIZE_DETAILS):
             for pkind, name, count, *_ in details.data.patch_replicas or ():
                 if pkind in (kind, ""):
@@ -81,7 +83,8 @@ def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iter
         return  # not an operator store (another group's `Cluster`), unknown, scaled to 0, or replicated
     kind, name, ns = fact.topic.split(":", 1)[1], str(fact.data.name), fact.data.namespace
     table = index.derived(f"K8S023:definitions:{kind}",
-                          (f"k8s:{kind}", "kustomize:details", "kustomization", "kustomize:json6902"),
+                          (f"k8s:{kind}", f"k8s-patch:{kind}", "kustomize:details", "kustomization",
+                           "kustomize:json6902"),
                           _definitions(kind))
     others = [entry for entry in table.get(name, ()) if entry[0] != path and same_namespace(ns, entry[2])]
     patched = in_patch_location(path)

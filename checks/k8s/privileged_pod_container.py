@@ -35,7 +35,7 @@ CHECK = Check(
 )
 
 
-@CHECK.on(Workload)
+@CHECK.on(Workload, patches=True)
 def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
     agent = node_agent(workload)
     if agent is not None and not agent.privileged_by_design:

@@ -35,7 +35,7 @@ BROAD = (
 )
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def rbac_broad_delete(obj: K8sObject) -> Iterator[Finding]:
     for _, rule, groups, resources, verbs in rbac_rules(obj):
         if "*" in verbs or "*" in resources or rule.list("resourceNames"):

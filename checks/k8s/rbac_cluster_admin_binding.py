@@ -60,7 +60,7 @@ def _workload_identity(kind: str, name: str) -> bool:
             or kind not in ("Group", "User"))
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
     if obj.kind not in ("ClusterRoleBinding", "RoleBinding") or not obj.api_version.startswith(
             "rbac.authorization.k8s.io/"):

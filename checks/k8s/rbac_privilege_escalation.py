@@ -33,7 +33,7 @@ CHECK = Check(
 DANGEROUS = ("escalate", "bind", "impersonate")
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def rbac_privilege_escalation(obj: K8sObject) -> Iterator[Finding]:
     for _, rule, groups, resources, verbs in rbac_rules(obj):
         found = [v for v in DANGEROUS if v in verbs]

@@ -75,7 +75,7 @@ def _named_groups(groups: list[str]) -> bool:
     return bool(groups) and all(g not in ("", "*") for g in groups)
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
     joins = _aggregated_into(obj) if obj.kind == "ClusterRole" else []
     for _, rule, groups, resources, verbs in rbac_rules(obj):

@@ -83,7 +83,7 @@ def _generated_config_maps(k: Kustomization) -> Iterator[Finding]:
                 )
 
 
-@CHECK.on(K8sObject, Kustomization)
+@CHECK.on(K8sObject, Kustomization, patches=True)
 def secret_in_manifest(obj: K8sObject | Kustomization) -> Iterator[Finding]:
     if isinstance(obj, Kustomization):
         yield from _generated_config_maps(obj)

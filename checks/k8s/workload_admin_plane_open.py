@@ -73,7 +73,7 @@ def _host_ports(node: YMap) -> dict[int, tuple[YMap, str]]:
     return out
 
 
-@CHECK.on(K8sObject)
+@CHECK.on(K8sObject, patches=True)
 def workload_admin_plane_open(obj: K8sObject) -> Iterator[Finding]:
     if isinstance(obj, Workload):
         yield from _containers(obj)

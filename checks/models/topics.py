@@ -164,6 +164,10 @@ class K8sObjectData(FactData):
     min_replicas: int | None = None
     tls: bool | None = None
     annotations: tuple[str, ...] | None = None
+    tls_elsewhere: str | None = None  # Ingress: why it is HTTPS without a tls section (models/k8s/ingress.py)
+    hosts: tuple[str, ...] | None = None
+    rules_line: int | None = None
+    rules_ypath: tuple | None = None
     tls_secrets: tuple[str, ...] | None = None
     secret_name: str | None = None
     rules: tuple | None = None  # Roles: each rule as Pairs
@@ -286,6 +290,19 @@ class KustomizeDetailsData(FactData):
 
 
 @fact_data
+class KustomizeReplacementData(FactData):
+    """One target of a kustomization's ``replacements`` entry: the objects it selects and the
+    field paths it overwrites with a value copied from ``source``."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/patchrefs.py`"
+    kind: str | None = None
+    name: str | None = None
+    field_paths: tuple[str, ...] | None = None
+    source: str | None = None
+    defined_in: str | None = None  # the kustomization, or the file its `- path:` entry names
+
+
+@fact_data
 class KustomizeJson6902Data(FactData):
     """A file of JSON6902 operations: the counts it sets by JSON pointer, the settings it adds."""
 
@@ -322,6 +339,7 @@ KUSTOMIZATION: Topic[KustomizationData] = Topic("kustomization", KustomizationDa
 KUSTOMIZE_IMAGES: Topic[KustomizeImagesData] = Topic("kustomize:images", KustomizeImagesData, "path")
 KUSTOMIZE_DETAILS: Topic[KustomizeDetailsData] = Topic("kustomize:details", KustomizeDetailsData, "path")
 KUSTOMIZE_JSON6902: Topic[KustomizeJson6902Data] = Topic("kustomize:json6902", KustomizeJson6902Data, "path")
+KUSTOMIZE_REPLACEMENT: Topic[KustomizeReplacementData] = Topic("kustomize:replacement", KustomizeReplacementData, "path")
 KUSTOMIZE_IMAGE: Topic[KustomizeImageData] = Topic("kustomize:image", KustomizeImageData, "path#ypath")
 VENDORED_FILE: Topic[VendoredFileData] = Topic("vendored:file", VendoredFileData, "path")
 

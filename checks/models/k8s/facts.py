@@ -9,7 +9,8 @@ from ..base import Fact
 from ..gateway_api import gateway_facts
 from ..yamlnodes import YMap
 from .devhosts import devhost_facts
-from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, keeps_data_on_persistent_volume, Kustomization, Workload, WorkloadPatch, container_store, long_lived_containers, pod_template, server_containers, str_list
+from .ingress import tls_elsewhere
+from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, keeps_data_on_persistent_volume, Kustomization, Workload, container_store, long_lived_containers, pod_template, server_containers, str_list
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
 from ..secrets import classify
@@ -92,12 +93,18 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     if obj.kind == "Ingress":
         data["tls"] = bool(spec.list("tls"))
         data["annotations"] = sorted(str(k) for k in obj.annotations)
-    if isinstance(obj, WorkloadPatch):  # additive (overlay waivers): what the patch hardens
+        # additive (K8S062): TLS another way, the hosts, and where the rules are
+        data["tls_elsewhere"] = tls_elsewhere({str(k): v for k, v in obj.annotations.items()})
+        data["hosts"] = tuple(sorted({str(r.get("host")) for _, r in spec.list("rules").maps() if r.get("host")})) or None
+        at = spec if "spec" in obj.doc else obj.doc
+        data["rules_line"] = at.key_line("rules") if "rules" in at else at.line
+        data["rules_ypath"] = tuple(at.ypath) + (("rules",) if "rules" in at else ())
+    if obj.is_patch and obj.kind in WORKLOAD_KINDS:  # additive (overlay waivers): what the patch hardens
         data["settings"] = patch_settings(obj.doc, obj.kind) or None
     data.update(cluster_facts(obj))
     data.update(gateway_facts(obj))  # Gateway listeners, HTTPRoute parents (K8S086)
     # patches describe changes to an object defined elsewhere, not an object of their own
-    topic = f"k8s-patch:{obj.kind}" if isinstance(obj, WorkloadPatch) else f"k8s:{obj.kind}"
+    topic = f"k8s-patch:{obj.kind}" if obj.is_patch else f"k8s:{obj.kind}"
     return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data))]
 
 
@@ -283,7 +290,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
             for key, value in data.items():
                 facts.extend(devhost_facts(owner, obj.resource, f"data key {key!r}", value, data, key,
                                             False, str(key)))
-    if isinstance(obj, WorkloadPatch):
+    if obj.is_patch:
         # an overlay that sets an image deploys that image: keep it for the image checks
         template = pod_template(obj.doc, obj.kind)
         if template is not None:

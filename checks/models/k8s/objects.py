@@ -45,6 +45,10 @@ class K8sObject(AtDoc):
     api_version: str
     name: str
     namespace: str | None
+    #: a Kustomize patch (a partial object merged into one defined elsewhere), not an object of
+    #: its own: see :mod:`.patchrefs`.  Checks judge what it sets only when they declare so
+    #: (``CHECK.on(..., patches=True)``); its facts are ``k8s-patch:<Kind>``, not ``k8s:<Kind>``
+    is_patch: bool = False
 
     @property
     def resource(self) -> str:
@@ -284,6 +288,8 @@ class WorkloadPatch(K8sObject):
     securityContext) do not run on it: the base it patches carries those.
     """
 
+    is_patch: bool = True
+
 
 @dataclass(eq=False)
 class Kustomization(AtDoc):
@@ -318,6 +324,9 @@ def build_object(path: str, doc: YMap, index: int) -> K8sObject:
     kind = str(doc.get("kind"))
     meta = doc.map("metadata")
     name = meta.get("name")
+    # no name (nor generateName): no API server accepts it; a fragment merged into a named
+    # object (a Kustomize patch whose target selects by kind or label, a patch template)
+    fragment = name is None and meta.get("generateName") is None
     if name is None:
         name = meta.get("generateName") or f"(unnamed #{index + 1})"
     ns = meta.get("namespace")
@@ -330,6 +339,8 @@ def build_object(path: str, doc: YMap, index: int) -> K8sObject:
         name=str(name),
         namespace=None if ns is None else str(ns),
     )
+    if fragment:
+        common["is_patch"] = True
     if kind in WORKLOAD_KINDS:
         template = pod_template(doc, kind)
         if template is not None:

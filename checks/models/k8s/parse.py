@@ -7,6 +7,7 @@ from ..base import Fact, FileKind, ParsedFile
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
 from .objects import K8sObject, Kustomization, Workload, build_object, is_k8s_doc, is_kustomize_file_doc
+from .patchrefs import replacement_facts
 from ..topics import KUSTOMIZATION, KustomizationData
 from ..topics import VENDORED_FILE, VendoredFileData
 
@@ -23,6 +24,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
                 parsed.facts.append(Fact(KUSTOMIZATION, path, data.line, data.ypath, data=KustomizationData()))
                 parsed.facts.extend(kustomize_facts(parsed.units[-1]))
                 parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
+                parsed.facts.extend(replacement_facts(parsed.units[-1]))
                 gitops.extend(parsed, gitops.kustomization_extras(parsed.units[-1]))
                 continue
             if data.get("kind") == "List" and isinstance(data.get("items"), YList):
@@ -87,6 +89,7 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
             parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
+            parsed.facts.extend(replacement_facts(parsed.units[-1]))
             gitops.extend(parsed, gitops.kustomization_extras(parsed.units[-1]))
     return parsed
 
