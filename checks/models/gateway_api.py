@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from .k8s.ingress import tls_elsewhere
 from .k8s.objects import K8sObject
 from .yamlnodes import YMap
 
@@ -27,19 +28,6 @@ GROUP = "gateway.networking.k8s.io"
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
 #: listener protocols that carry TLS from the client
 TLS_PROTOCOLS = frozenset(("HTTPS", "TLS"))
-#: annotations that terminate TLS at a cloud load balancer in front of the Gateway's Service
-LB_TLS_ANNOTATIONS = (
-    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert",
-    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports",
-    "alb.ingress.kubernetes.io/certificate-arn",
-    "networking.gke.io/managed-certificates",
-    "networking.gke.io/pre-shared-certs",
-    "service.beta.kubernetes.io/oci-load-balancer-ssl-ports",
-    "service.beta.kubernetes.io/do-loadbalancer-certificate-id",
-    "service.beta.kubernetes.io/linode-loadbalancer-default-protocol",
-    "service.beta.kubernetes.io/azure-load-balancer-tls",
-    "appgw.ingress.kubernetes.io/appgw-ssl-certificate",
-)
 #: host name endings that only a private network resolves
 _INTERNAL_SUFFIXES = (".local", ".internal", ".svc", ".cluster.local", ".lan", ".home.arpa", ".localhost",
                       ".intranet", ".corp", ".private", ".test", ".example", ".invalid")
@@ -115,7 +103,7 @@ def gateway_facts(obj: K8sObject) -> dict[str, Any]:
         return {
             "listeners": tuple(rows),
             "tls": any(row[1] in TLS_PROTOCOLS for row in rows)
-            or any(key in annotations for key in LB_TLS_ANNOTATIONS),
+            or tls_elsewhere(annotations) is not None,  # a load balancer certificate (one list, k8s/ingress.py)
             "annotations": tuple(sorted(annotations)),
             "internal_lb": _internal_lb(annotations) or _internal_class(str(spec.get("gatewayClassName") or ""))
             or (bool(addresses) and all(internal_host(a) for a in addresses)),

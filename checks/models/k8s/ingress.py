@@ -3,7 +3,8 @@
 One place for the question "is this Ingress served over HTTPS some other way?", asked by the
 Ingress checks: a cloud load balancer that terminates TLS with its own certificate (named by an
 annotation, or found by host by a controller the repository deploys), or a controller setting
-that makes the router HTTPS-only.
+that makes the router HTTPS-only.  The Gateway API model (``models/gateway_api.py``) asks the
+same question of a Gateway's annotations.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ LB_CERTIFICATE_ANNOTATIONS = (
     "ingress.gcp.kubernetes.io/pre-shared-cert",
     "networking.gke.io/pre-shared-cert",
     "appgw.ingress.kubernetes.io/appgw-ssl-certificate",   # Azure Application Gateway
-    "kubernetes.io/ingress.global-static-ip-name-tls",
+    "networking.gke.io/pre-shared-certs",
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports",
+    "service.beta.kubernetes.io/oci-load-balancer-ssl-ports",
+    "service.beta.kubernetes.io/do-loadbalancer-certificate-id",
+    "service.beta.kubernetes.io/azure-load-balancer-tls",
 )
 
 #: annotation -> words of its value that mean the router listens on HTTPS
@@ -28,6 +33,7 @@ HTTPS_VALUE_ANNOTATIONS = {
     "traefik.ingress.kubernetes.io/router.tls": ("true",),
     "traefik.ingress.kubernetes.io/router.entrypoints": ("websecure", "https"),
     "kubernetes.io/ingress.allow-http": ("false",),       # GCE: HTTPS only
+    "service.beta.kubernetes.io/linode-loadbalancer-default-protocol": ("https",),
 }
 
 #: controller images that terminate TLS at a cloud load balancer for every Ingress, with a
