@@ -1,4 +1,4 @@
-"""Where a file is used: production, development, test, tooling, example or build.
+"""Where a file is used: production, staging, development, test, tooling, example or build.
 
 Not every file of a repository runs in production: dev containers, test and e2e folders,
 ``docker-compose.test.yml``, tooling and code-generation images, ``examples/`` and docs.
@@ -15,6 +15,8 @@ Every file gets a :class:`FileContext`, decided in this order:
    is ``build``: an image others start ``FROM``, whose runtime findings do not apply; one
    whose image is only ever run once (``docker run --rm`` in a script, an init container, a
    Job; models/image_uses.py) and does not serve is ``tooling``, runtime findings lowered;
+   a compose file of data stores only, published on loopback only and keeping no data, is
+   ``development``; a manifest whose every workload is named as a staging one is ``staging``;
 4. path and name conventions (folders such as ``tests/``, ``e2e/``, ``.devcontainer/``,
    ``examples/``, ``docs/``, ``hack/``, or whose last word says so: ``app_dev/``, ``api-test/``;
    names such as ``docker-compose.dev.yml``, ``Dockerfile.test``, ``.env.local``,
@@ -59,6 +61,9 @@ class Context(str, enum.Enum):
     #: an image only built on (a base or builder image): what it runs at build time matters,
     #: how it would run as a service does not
     BUILD = "build"
+    #: pre-production (a staging or release-test deployment): audited in full, except that the
+    #: image it runs follows the newest build on purpose
+    STAGING = "staging"
     #: a vendored upstream bundle (models/vendored.py): the vendor's configuration, not the team's
     VENDORED = "vendored"
 
@@ -75,14 +80,28 @@ RUNTIME = frozenset({
 })
 
 
+#: the checks about which image version runs: a staging deployment tracks the newest build on purpose
+IMAGE_VERSION = frozenset({
+    "container-image-floating-tag", "container-image-not-pinned", "floating-image-tag",
+    "image-not-pinned-by-digest", "values-floating-image-tag", "kustomize-image-override-floating",
+})
+#: words that say staging: a folder (``overlays/staging/``), a conventional name's qualifier
+#: (``values-staging.yaml``, ``docker-compose.stg.yml``) or the last word of every workload's
+#: name in a manifest (``worker-releasetest``, ``api-preprod``)
+STAGING_WORDS = frozenset({"staging", "stg", "preprod", "pre-prod", "uat", "releasetest"})
+
+
+_LOWERS: dict = {}  # filled below: the categories a context names in the configuration lowers
+
+
 @dataclass(frozen=True)
 class FileContext:
     context: Context
     #: why (empty for production by default): "in a tests/ folder", "built only by ..."
     reason: str = ""
-    #: the categories of findings this context lowers; None: every finding (a test or example
-    #: file), :data:`RUNTIME` for an image only built on or run once (its secrets and supply
-    #: chain still count in full)
+    #: the categories (or check names) of findings this context lowers; None: every finding (a
+    #: test or example file), :data:`RUNTIME` for an image only built on or run once (its
+    #: secrets and supply chain still count in full), :data:`IMAGE_VERSION` for staging
     lowers: frozenset | None = None
 
     @property
@@ -91,6 +110,7 @@ class FileContext:
 
 
 PRODUCTION = FileContext(Context.PRODUCTION)
+_LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION})
 #: the highest severity a finding keeps outside production
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
@@ -163,6 +183,8 @@ def by_convention(path: str) -> FileContext:
         return PRODUCTION
     parts = path.split("/")
     for folder in parts[:-1]:
+        if folder.lower() in STAGING_WORDS:
+            return FileContext(Context.STAGING, f"in a {folder}/ folder", IMAGE_VERSION)
         context = FOLDERS.get(folder.lower())
         if context is not None:
             return FileContext(context, f"in a {folder}/ folder")
@@ -173,6 +195,9 @@ def by_convention(path: str) -> FileContext:
     words = qualifiers(path)
     if _PROD_WORDS.intersection(words):
         return PRODUCTION
+    staging = STAGING_WORDS.intersection(words)
+    if staging:
+        return FileContext(Context.STAGING, f"its name says {sorted(staging)[0]!r}", IMAGE_VERSION)
     for word in words:
         context = QUALIFIERS.get(word)
         if context is not None:
@@ -193,7 +218,7 @@ def configured(path: str, config: "Config | None") -> FileContext | None:
         if spec.match_file(path):
             context = Context(name)
             return FileContext(context, f"configured: [contexts] {name} = {glob!r}",
-                               RUNTIME if context is Context.BUILD else None)
+                               _LOWERS.get(context))
     return None
 
 
@@ -227,6 +252,11 @@ class Uses:
     runs: dict = field(default_factory=dict)
     #: Dockerfiles that say they serve (``EXPOSE`` or ``HEALTHCHECK``)
     serving: frozenset = frozenset()
+    #: manifest -> why it is a staging deployment (every workload's name ends in a staging word)
+    staging: dict = field(default_factory=dict)
+    #: compose file -> why it is for local development (only data stores, each published on
+    #: the loopback interface only, none keeping its data in a volume or bind mount)
+    backing: dict = field(default_factory=dict)
 
 
 def uses(index: "RepoIndex") -> Uses:
@@ -278,7 +308,47 @@ def uses(index: "RepoIndex") -> Uses:
     for path, complete in compose_files.items():
         if _PROD_WORDS.intersection(qualifiers(path)) and complete and all(complete):
             production.setdefault(posixpath.dirname(path), []).append(path)
-    return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving)
+    return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
+                _staging_manifests(index), _backing_services(index))
+
+
+def _staging_manifests(index: "RepoIndex") -> dict[str, str]:
+    workloads: dict[str, set[str]] = {}
+    for path, fact in index.facts(WORKLOAD_IMAGE):
+        if fact.data.patch:
+            continue
+        parts = str(fact.data.resource or "").split("/")
+        if len(parts) >= 2:
+            workloads.setdefault(path, set()).add(parts[1].lower())
+    out = {}
+    for path, found in workloads.items():
+        words = {name: _without_version([w for w in re.split(r"[-_.]+", name) if w]) for name in found}
+        if words and all(w and w[-1] in STAGING_WORDS for w in words.values()):
+            first = sorted(found)[0]
+            out[path] = (f"every workload here is named as a staging deployment ({first}"
+                         f"{' and more' if len(found) > 1 else ''})")
+    return out
+
+
+def _without_version(words: list[str]) -> list[str]:
+    """A name's words without a trailing version (``worker-staging-v2``, ``api-stg-2``)."""
+    while len(words) > 1 and re.fullmatch(r"v?\d+", words[-1]):
+        words = words[:-1]
+    return words
+
+
+def _backing_services(index: "RepoIndex") -> dict[str, str]:
+    services: dict[str, list] = {}
+    for path, fact in index.facts(COMPOSE_SERVICE):
+        services.setdefault(path, []).append(fact.data)
+    out = {}
+    for path, found in services.items():
+        if all(d.store and not d.build and not d.mounts and d.published and not any(every for _, every in d.published)
+               for d in found):
+            stores = ", ".join(sorted({str(d.store[0]) for d in found}))
+            out[path] = (f"only data stores ({stores}), published on the loopback interface only and keeping no "
+                         "data in a volume: backing services for local development")
+    return out
 
 
 def _script_dockerfiles(script: str, context: str | None, dockerfile: str | None) -> list[str]:
@@ -353,6 +423,13 @@ def context_of(path: str, config: "Config | None", used: Uses | None, bundle: An
             if siblings and convention.production:
                 return FileContext(Context.DEVELOPMENT,
                                    f"{siblings[0]} beside it is the production compose file")
+        convention = by_convention(path)
+        if convention.production and not _PROD_WORDS.intersection(qualifiers(path)):
+            if path in used.backing:
+                return FileContext(Context.DEVELOPMENT, used.backing[path])
+            if path in used.staging:
+                return FileContext(Context.STAGING, used.staging[path], IMAGE_VERSION)
+        return convention
     return by_convention(path)
 
 
@@ -387,9 +464,10 @@ def lower(finding: Finding, where: FileContext) -> Finding:
     if where.production:
         return replace(finding)
     severity = finding.severity
-    if where.lowers is not None and finding.check.category not in where.lowers:
-        return replace(finding, context=where.context.value,
-                       context_reason=f"{where.reason}; a {finding.check.category.value} finding still applies")
+    if where.lowers is not None and finding.check.category not in where.lowers and finding.name not in where.lowers:
+        still = "it still applies" if where.context is Context.STAGING else \
+            f"a {finding.check.category.value} finding still applies"
+        return replace(finding, context=where.context.value, context_reason=f"{where.reason}; {still}")
     ceiling = Severity.INFO if where.context is Context.VENDORED else CEILING
     lowered = severity > ceiling
     if lowered:

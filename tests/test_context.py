@@ -127,7 +127,7 @@ def test_the_configuration_moves_paths_between_contexts(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "error"), [
-    ('[contexts]\nstaging = ["x/"]\n', "unknown context 'staging'"),
+    ('[contexts]\nqa = ["x/"]\n', "unknown context 'qa'"),
     ('[contexts]\ntest = "x/"\n', "must be a list of path globs"),
     ('[contexts]\ntest = [""]\n', "must be a list of path globs"),
     ('contexts = ["x"]\n', "must be a table"),
@@ -371,3 +371,90 @@ def test_other_commands_name_no_image(command):
     from auditui.checks.models.image_uses import image_command, split_words
 
     assert image_command(split_words(command)) is None
+
+
+#: a workload on a floating tag (K8S004, high) that also runs privileged (K8S012, critical)
+def _workload(name: str, image: str = "registry.example.com/acme/worker:latest") -> str:
+    return f"""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{name: {name}}}
+        spec:
+          selector: {{matchLabels: {{app: {name}}}}}
+          template:
+            metadata: {{labels: {{app: {name}}}}}
+            spec:
+              containers:
+                - name: worker
+                  image: {image}
+                  securityContext: {{privileged: true}}
+        """
+
+
+@pytest.mark.parametrize(("path", "names"), [
+    ("k8s/worker.release.yaml", ["worker-releasetest", "controller-releasetest-v2"]),
+    ("deploy/overlays/staging/worker.yaml", ["worker"]),
+    ("k8s/worker-stg.yaml", ["worker"]),  # not a conventional name: its workloads' names decide
+    ("deploy/docker-compose.staging.yml", None),
+])
+def test_a_staging_deployment_lowers_only_the_image_version(tmp_path, path, names):
+    if names is None:  # a conventional name that says staging
+        write(tmp_path, "deploy/docker-compose.staging.yml",
+              "services:\n  db: {image: 'postgres:latest', privileged: true}\n")
+        engine = _scan(tmp_path)
+        tag = _by_path(engine, "CMP006")["deploy/docker-compose.staging.yml"]
+        privileged = _by_path(engine, "CMP002")["deploy/docker-compose.staging.yml"]
+    else:
+        if path == "k8s/worker-stg.yaml":
+            names = ["worker-stg"]
+        write(tmp_path, path, "---\n".join(_workload(n) for n in names))
+        engine = _scan(tmp_path)
+        tag = _by_path(engine, "K8S004")[path]
+        privileged = _by_path(engine, "K8S012")[path]
+    assert (tag.context, tag.severity) == ("staging", Severity.MEDIUM)
+    assert "lowered from high" in tag.context_reason
+    assert privileged.context == "staging" and privileged.severity >= Severity.HIGH  # audited in full
+    assert privileged.context_reason.endswith("it still applies")
+
+
+@pytest.mark.parametrize(("path", "names"), [
+    ("k8s/worker.yaml", ["worker", "controller-releasetest"]),  # one production workload: production
+    ("k8s/stage/worker.yaml", ["worker"]),  # 'stage' alone is not staging (build stages, Ansible stages)
+    ("k8s/staging-worker.yaml", ["staging-worker"]),  # a first word says nothing
+])
+def test_production_manifests_with_similar_names_stay_production(tmp_path, path, names):
+    write(tmp_path, path, "---\n".join(_workload(n) for n in names))
+    found = _by_path(_scan(tmp_path), "K8S004")[path]
+    assert (found.context, found.severity) == ("production", Severity.HIGH)
+
+
+DEV_SERVICES = """\
+    services:
+      redis:
+        image: redis
+        ports: ["127.0.0.1:6379:6379"]
+      postgres:
+        image: postgres
+        ports: ["127.0.0.1:5432:5432"]
+        environment: {POSTGRES_PASSWORD: pass}
+    """
+
+
+def test_backing_services_published_on_loopback_without_volumes_are_for_development(tmp_path):
+    write(tmp_path, "docker-compose.yml", DEV_SERVICES)
+    found = _by_path(_scan(tmp_path), "CMP006")["docker-compose.yml"]
+    assert (found.context, found.severity) == ("development", Severity.MEDIUM)
+    assert found.context_reason.startswith("only data stores (postgres, redis), published on the loopback interface")
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    (lambda t: t + "      app:\n        image: registry.example.com/acme/app:1.0\n        ports: ['127.0.0.1:3000:3000']\n",
+     "an application service runs beside them"),
+    (lambda t: t.replace('"127.0.0.1:5432:5432"', '"5432:5432"'), "published on every interface"),
+    (lambda t: t + "        volumes: [pgdata:/var/lib/postgresql/data]\n    volumes: {pgdata: {}}\n", "keeps its data"),
+    (lambda t: t.replace('    ports: ["127.0.0.1:6379:6379"]\n', ""), "a store nothing outside reaches"),
+])
+def test_a_compose_file_that_keeps_or_serves_data_stays_production(tmp_path, change, why):
+    write(tmp_path, "docker-compose.yml", change(DEV_SERVICES))
+    found = [f for f in _scan(tmp_path).findings if f.path == "docker-compose.yml"]
+    assert found and all(f.context == "production" for f in found), why
