@@ -26,7 +26,7 @@ def test_a_file_copy_of_the_data_directory_is_a_weak_backup():
         ("docker-compose.yml", "service/plane-db"): Severity.MEDIUM,
     }
     message = found[("docker-compose.yml", "service/plane-db")].message
-    assert "file copy of a live data directory" in message and "deploy/setup.sh:6" in message
+    assert "file copy of a live data directory is not crash-consistent" in message and "deploy/setup.sh:6" in message
     assert "never backed up" not in message
 
 

@@ -149,9 +149,10 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
             copy_path, copy_fact = copy
             yield CHECK.finding(
                 at, resource=f"service/{fact.key}", evidence=evidence, severity=Severity.MEDIUM,
-                message=f"database service {fact.key!r} ({what}) in {path} is backed up only as a file copy of a "
-                        f"live data directory or volume ({copy_path}:{copy_fact.line}: {copy_fact.data.source}): "
-                        "not crash-consistent, it may not start after a restore; take a dump "
+                message=f"database service {fact.key!r} ({what}) in {path} has no dump or backup job: the only "
+                        f"backup step found copies files out of a container or a volume ({copy_path}:{copy_fact.line}: "
+                        f"{copy_fact.data.source}), and a file copy of a live data directory is not crash-consistent: "
+                        "it may not start after a restore; take a dump "
                         "(pg_dump, mysqldump, mongodump) or stop the server for the copy",
             )
             continue
