@@ -78,6 +78,23 @@ def _secret_name(word: str) -> str | None:
     return None
 
 
+_FORMAT_ASSIGN_RE = re.compile(r"(?:^|[\s\"'])([A-Za-z_][A-Za-z0-9_]*)=%")
+
+
+def _printf_name(argv: tuple[str, ...]) -> str | None:
+    """The secret a `printf` format assigns from its arguments (`printf 'DB_PASSWORD=%s\\n' ...`)."""
+    words = list(argv[1:])
+    if words[:1] == ["-v"]:
+        words = words[2:]
+    if not words:
+        return None
+    for match in _FORMAT_ASSIGN_RE.finditer(words[0]):
+        name = match.group(1)
+        if _names_a_secret(name) and not _NOT_SECRET_RE.search(name):
+            return name
+    return None
+
+
 def _tests_variable(condition: str, name: str) -> bool:
     """Does the condition only ask whether the variable itself is empty (`[ -z "$JWT_SECRET" ]`)?"""
     return bool(re.search(r"(-z|!\s*-n)\s+[\"']?\$\{?" + re.escape(name) + r"\b", condition))
@@ -187,6 +204,8 @@ def secret_generated_at_deploy(script: ShellScript) -> Iterator[Finding]:
                 if "$(" not in word and "`" not in word and "$RANDOM" not in word:
                     continue
                 name = _secret_name(word)
+                if name is None and seg.name == "printf" and _generator_at(word) >= 0:
+                    name = _printf_name(seg.argv)  # printf 'KEY=%s\n' "$(openssl rand -hex 32)"
                 if name is None:
                     continue
                 written = _written_to(command, seg)
