@@ -86,3 +86,17 @@ def test_what_a_patch_sets_is_still_reported(tmp_path):
     assert "K8S012" in agent  # privileged: true, set by the patch
     assert not agent & {"K8S006", "K8S007", "K8S008", "K8S009"}  # probes, requests, limits: the base's business
     assert "K8S066" in _codes(engine, "overlays/prod/role.yaml")  # the wildcard rule the patch writes
+
+
+def test_replacement_targets_are_named_in_a_notice(tmp_path):
+    _write(tmp_path, "component/kustomization.yaml", (
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+        "replacements:\n  - path: images.yaml\n"))
+    _write(tmp_path, "component/images.yaml", (
+        "- source: {kind: StatefulSet, name: db, fieldPath: spec.template.spec.initContainers.0.image}\n"
+        "  targets:\n    - select: {kind: Deployment, name: web}\n"
+        "      fieldPaths: [spec.template.spec.initContainers.0.image]\n"))
+    engine = Engine(tmp_path)
+    engine.scan()
+    notices = [n.message for n in engine.all_notices() if n.path == "component/kustomization.yaml"]
+    assert any("Deployment/web" in message and "placeholder" in message for message in notices)

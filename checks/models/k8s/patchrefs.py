@@ -113,12 +113,17 @@ def find_patch_owner(path: str, read: Callable[[str], str | None], reads: set[st
 def resolve_kustomization(parsed: ParsedFile, read: Callable[[str], str | None]) -> None:
     """The engine's second step for a kustomization: read the files its ``replacements`` name."""
     units = [u for u in parsed.units if isinstance(u, Kustomization)]
-    if not units or not any(isinstance(item, YMap) and "path" in item
-                            for k in units for item in k.doc.list("replacements")):
+    if not units or not any(k.doc.list("replacements") for k in units):
         return
     parsed.facts[:] = [f for f in parsed.facts if f.topic != KUSTOMIZE_REPLACEMENT]
-    for k in units:
-        parsed.facts.extend(replacement_facts(k, read, parsed.reads))
+    found = [fact for k in units for fact in replacement_facts(k, read, parsed.reads)]
+    parsed.facts.extend(found)
+    if found:
+        targets = sorted({f"{d.kind or '*'}/{d.name or '*'}" for d in (fact.data for fact in found)})
+        parsed.notices.append(
+            f"replacements overwrite fields of {', '.join(targets[:4])}{' and others' if len(targets) > 4 else ''}: "
+            f"an image written there is a placeholder, not judged where it is written (its source is judged "
+            f"where it is set, when it is an image of this repository)")
 
 
 def resolve(parsed: ParsedFile, read: Callable[[str], str | None]) -> None:
