@@ -175,3 +175,28 @@ def test_a_dotenv_link_out_of_the_repository_is_not_followed(tmp_path: Path):
     engine = Engine(repo)
     engine.scan()
     assert _codes(engine, "CMP006") == []
+
+
+def test_what_the_override_file_publishes_counts_for_the_base_files_exposure(tmp_path):
+    from auditui.checks.api import Severity
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16.4\n    environment:\n"
+        "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      POSTGRES_HOST_AUTH_METHOD: trust\n"
+        "    volumes: [pg:/var/lib/postgresql/data]\nvolumes:\n  pg: {}\n")
+    (tmp_path / ".env").write_text("POSTGRES_PASSWORD=Vb3Nq8Zr2Kx6Lp9T\n")
+    engine = Engine(tmp_path)
+    engine.scan()
+
+    def severities():
+        return {f.code: f.severity for f in engine.findings if f.code in ("CMP021", "ENV004")}
+
+    assert severities() == {"CMP021": Severity.MEDIUM, "ENV004": Severity.MEDIUM}
+    # compose merges its override file over the base on a plain `up`: now the store is published
+    (tmp_path / "compose.override.yaml").write_text('services:\n  db:\n    ports: ["5432:5432"]\n')
+    engine.update(["compose.override.yaml"])
+    assert severities() == {"CMP021": Severity.CRITICAL, "ENV004": Severity.CRITICAL}
+    # loopback only: still not published beyond the host
+    (tmp_path / "compose.override.yaml").write_text('services:\n  db:\n    ports: ["127.0.0.1:5432:5432"]\n')
+    engine.update(["compose.override.yaml"])
+    assert severities() == {"CMP021": Severity.MEDIUM, "ENV004": Severity.MEDIUM}

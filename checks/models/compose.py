@@ -603,10 +603,14 @@ class Service(AtNode):
         interface (``"5432:5432"``, an ephemeral ``"5432"``) or it uses the host network; False
         when it publishes nothing beyond loopback, so only containers of its networks and the
         host reach it; None when the file cannot tell (a partial service of an override file:
-        its ports are in the base file)."""
-        if str(self.lookup("network_mode")[0] or "").strip() == "host" or any(
-                port.bound_to_all_interfaces for port in self.ports()):
-            return True
+        its ports are in the base file). What the files compose merges over this one publish
+        counts (``compose.override.yaml``: :attr:`ComposeFile.merged_over`)."""
+        for service in (self,) + tuple(Service(self.name, node, self.compose)
+                                      for node in self.compose.merged_over.get(self.name, ())):
+            mode = service.node.get("network_mode") if service is not self else self.lookup("network_mode")[0]
+            if str(interpolate(mode) or "").strip() == "host" or any(
+                    port.bound_to_all_interfaces for port in service.ports()):
+                return True
         return False if self.complete else None
 
     def network_names(self) -> list[str] | None:
@@ -688,6 +692,8 @@ class ComposeFile(AtDoc):
     interpolation: Any = None
     env_files: dict = field(default_factory=dict)
     inherited: dict = field(default_factory=dict)
+    #: service name -> its mappings in the files compose merges over this one (override files)
+    merged_over: dict = field(default_factory=dict)
 
     def written(self, container: Any, key: Any) -> str | None:
         """The text as written of a value that ``.env`` interpolation changed (None otherwise)."""

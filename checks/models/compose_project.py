@@ -20,6 +20,11 @@ check judges what compose would run and none of them interpolates on its own:
 * **Container environment** from ``env_file:`` (a list, a string, or ``path:``/``required:``
   entries), kept apart from interpolation as compose does: it never fills ``${VAR}`` in the
   file, it only reaches the container (:meth:`Service.container_env`).
+* **Exposure from the files merged over it.**  The files a plain ``docker compose up`` merges
+  over this one (``compose.override.yaml`` beside the base file, the files ``COMPOSE_FILE``
+  lists after it) may publish a port the file itself does not: their services' settings are
+  kept (:attr:`ComposeFile.merged_over`) so that :attr:`Service.exposed` never says "publishes
+  no port" of a store that the merged project publishes.
 * **Identity from the base file.**  Compose's override file (``compose.override.yaml``), a
   file listed after another in ``COMPOSE_FILE`` (in ``.env``), and ``extends: {file: ...}``
   describe services whose image lives in another file.  Those services learn the image and
@@ -274,6 +279,7 @@ def resolve(parsed: Any, read: Reader) -> None:
     text = read(env_path)
     env = read_dotenv(env_path, text) if text is not None else {}
     bases = _base_files(path, env, read, parsed.reads)
+    overrides = _override_files(path, env, read, parsed.reads)
     file_cache: dict[str, dict[str, YMap]] = {}
 
     def services_in(rel: str) -> dict[str, YMap]:
@@ -291,6 +297,9 @@ def resolve(parsed: Any, read: Reader) -> None:
         for service in compose.services:
             _inherit(service, folder, bases, services_in)
             compose.env_files[service.name] = _env_files(service, folder, read, parsed.reads)
+            merged = tuple(node for node in (services_in(o).get(service.name) for o in overrides) if node is not None)
+            if merged:
+                compose.merged_over[service.name] = merged
     if unresolved:
         names = list(unresolved)
         shown = ", ".join(names[:_NOTICE_NAMES]) + (f" and {len(names) - _NOTICE_NAMES} more"
@@ -317,6 +326,26 @@ def _base_files(path: str, env: dict[str, EnvValue], read: Reader, reads: set[st
             reads.add(candidate)
             if read(candidate) is not None:
                 return [candidate]
+    return []
+
+
+def _override_files(path: str, env: dict[str, EnvValue], read: Reader, reads: set[str]) -> list[str]:
+    """The files a plain ``docker compose up`` merges over this one: the files ``COMPOSE_FILE``
+    lists after it, or, for the project's base file, compose's override file beside it."""
+    folder = project_dir(path)
+    listed = compose_files(env)
+    if listed:
+        resolved = [_join(folder, rel) for rel in listed]
+        if path in resolved:
+            return [rel for rel in resolved[resolved.index(path) + 1:] if rel is not None]
+        return []
+    if posixpath.basename(path).lower() not in BASE_NAMES:
+        return []
+    for name in _OVERRIDE_NAMES:
+        candidate = posixpath.join(folder, name) if folder else name
+        reads.add(candidate)
+        if read(candidate) is not None:
+            return [candidate]
     return []
 
 
