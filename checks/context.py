@@ -17,6 +17,9 @@ Every file gets a :class:`FileContext`, decided in this order:
    Job; models/image_uses.py) and does not serve is ``tooling``, runtime findings lowered;
    a compose file of data stores only, published on loopback only and keeping no data, is
    ``development``; a manifest whose every workload is named as a staging one is ``staging``;
+   a folder whose README's first heading says demo/example/sample is ``example``; an Ansible
+   role's files applied only to localhost (other plays deploying elsewhere) are ``tooling``
+   (models/usage_docs.py);
 4. path and name conventions (folders such as ``tests/``, ``e2e/``, ``.devcontainer/``,
    ``examples/``, ``docs/``, ``hack/``, or whose last word says so: ``app_dev/``, ``api-test/``;
    names such as ``docker-compose.dev.yml``, ``Dockerfile.test``, ``.env.local``,
@@ -45,7 +48,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .api import Category, Finding, Severity
 from .classify import is_dockerfile_name
 from .models.image_uses import repository
-from .models.topics import COMPOSE_SERVICE, DOCKER_FILE, IMAGE_USE, WORKFLOW_IMAGE_BUILD, WORKLOAD_IMAGE
+from .models.topics import (ANSIBLE_PLAY, COMPOSE_SERVICE, DOC_README, DOCKER_FILE, IMAGE_USE, WORKFLOW_IMAGE_BUILD,
+                            WORKLOAD_IMAGE)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -114,7 +118,8 @@ _LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION})
 #: the highest severity a finding keeps outside production
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
-TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE))
+TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE),
+          str(DOC_README), str(ANSIBLE_PLAY))
 
 #: folder names -> context
 FOLDERS: dict[str, Context] = {
@@ -257,6 +262,11 @@ class Uses:
     #: compose file -> why it is for local development (only data stores, each published on
     #: the loopback interface only, none keeping its data in a volume or bind mount)
     backing: dict = field(default_factory=dict)
+    #: folder -> (word, heading) of its README that calls it a demo, example...
+    readmes: dict = field(default_factory=dict)
+    #: Ansible role -> playbook that applies it only to the machine running the playbook, when
+    #: other plays of the repository deploy to inventory hosts
+    local_roles: dict = field(default_factory=dict)
 
 
 def uses(index: "RepoIndex") -> Uses:
@@ -308,8 +318,16 @@ def uses(index: "RepoIndex") -> Uses:
     for path, complete in compose_files.items():
         if _PROD_WORDS.intersection(qualifiers(path)) and complete and all(complete):
             production.setdefault(posixpath.dirname(path), []).append(path)
+    readmes = {posixpath.dirname(path): (fact.data.says, fact.data.title) for path, fact in index.facts(DOC_README)}
+    local: dict[str, str] = {}
+    remote: set[str] = set()
+    for path, fact in index.facts(ANSIBLE_PLAY):
+        remote.update(fact.data.remote_roles or ())
+        for role in fact.data.local_roles or ():
+            local.setdefault(role, path)
+    local_roles = {role: book for role, book in local.items() if role not in remote} if remote else {}
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
-                _staging_manifests(index), _backing_services(index))
+                _staging_manifests(index), _backing_services(index), readmes, local_roles)
 
 
 def _staging_manifests(index: "RepoIndex") -> dict[str, str]:
@@ -328,6 +346,24 @@ def _staging_manifests(index: "RepoIndex") -> dict[str, str]:
             out[path] = (f"every workload here is named as a staging deployment ({first}"
                          f"{' and more' if len(found) > 1 else ''})")
     return out
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _local_role(path: str, used: Uses) -> FileContext | None:
+    """A file of an Ansible role (``roles/<role>/files/``, ``templates/``) that playbooks apply
+    only to the machine running them (``hosts: localhost``), while other plays deploy to
+    inventory hosts: a helper on the operator's workstation."""
+    parts = path.split("/")
+    for index in range(len(parts) - 3):
+        if parts[index] == "roles" and parts[index + 2] in ("files", "templates"):
+            book = used.local_roles.get(parts[index + 1])
+            if book is not None:
+                return FileContext(Context.TOOLING, f"Ansible role {parts[index + 1]!r} is applied only to localhost "
+                                   f"(the machine running {book}), while other plays deploy to inventory hosts")
+    return None
 
 
 def _without_version(words: list[str]) -> list[str]:
@@ -429,6 +465,15 @@ def context_of(path: str, config: "Config | None", used: Uses | None, bundle: An
                 return FileContext(Context.DEVELOPMENT, used.backing[path])
             if path in used.staging:
                 return FileContext(Context.STAGING, used.staging[path], IMAGE_VERSION)
+            workstation = _local_role(path, used)
+            if workstation is not None:
+                return workstation
+            folder = posixpath.dirname(path)
+            while folder and folder not in used.readmes:
+                folder = posixpath.dirname(folder)
+            if folder:
+                word, title = used.readmes[folder]
+                return FileContext(Context.EXAMPLE, f"{folder}/README.md calls it {_article(word)} {word} ({title!r})")
         return convention
     return by_convention(path)
 

@@ -458,3 +458,70 @@ def test_a_compose_file_that_keeps_or_serves_data_stays_production(tmp_path, cha
     write(tmp_path, "docker-compose.yml", change(DEV_SERVICES))
     found = [f for f in _scan(tmp_path).findings if f.path == "docker-compose.yml"]
     assert found and all(f.context == "production" for f in found), why
+
+
+#: a compose file with a critical (the socket) and a high (host network) finding
+HELPER = """\
+    services:
+      dhcp:
+        image: registry.example.com/acme/dnsmasq:2.90
+        network_mode: host
+        volumes: [/var/run/docker.sock:/var/run/docker.sock]
+    """
+
+
+def test_a_folder_whose_readme_calls_it_a_demo_is_an_example(tmp_path):
+    write(tmp_path, "otel/README.md", "# Tracing & Logging Demo\n\nSample collector configuration.\n")
+    write(tmp_path, "otel/docker-compose.yaml", SOCKET)
+    write(tmp_path, "otel/grafana/compose.yaml", SOCKET)  # below the folder too
+    found = _by_path(_scan(tmp_path), "CMP001")
+    for path in ("otel/docker-compose.yaml", "otel/grafana/compose.yaml"):
+        assert (found[path].context, found[path].severity) == ("example", Severity.MEDIUM)
+        assert found[path].context_reason.startswith("otel/README.md calls it a demo ('Tracing & Logging Demo')")
+
+
+@pytest.mark.parametrize(("readme", "where"), [
+    ("# Ingress\n\nFor example, set the host name below.\n", "stack"),  # 'example' in the text, not the heading
+    ("Deploy the demo stack with make.\n", "stack"),  # no heading
+    ("# Demo Corp platform\n", "."),  # the repository's own README is not read
+    ("# Production stack\n\n## Example\n", "stack"),  # a later heading
+])
+def test_readmes_that_do_not_title_a_demo_leave_production_alone(tmp_path, readme, where):
+    write(tmp_path, f"{where}/README.md" if where != "." else "README.md", readme)
+    write(tmp_path, "stack/docker-compose.yaml", SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")["stack/docker-compose.yaml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+PLAYBOOKS = {
+    "metal/boot.yml": "- name: Start PXE server\n  hosts: localhost\n  roles:\n    - pxe_server\n",
+    "metal/cluster.yml": "- name: Install k3s\n  hosts: metal\n  roles:\n    - role: k3s\n    - {role: automatic_upgrade}\n",
+}
+
+
+def test_an_ansible_role_applied_only_to_localhost_is_a_workstation_helper(tmp_path):
+    for path, text in PLAYBOOKS.items():
+        write(tmp_path, path, text)
+    write(tmp_path, "metal/roles/pxe_server/files/docker-compose.yml", HELPER)
+    write(tmp_path, "metal/roles/k3s/files/docker-compose.yml", HELPER)
+    found = _by_path(_scan(tmp_path), "CMP001")
+    helper = found["metal/roles/pxe_server/files/docker-compose.yml"]
+    assert (helper.context, helper.severity) == ("tooling", Severity.MEDIUM)
+    assert helper.context_reason.startswith("Ansible role 'pxe_server' is applied only to localhost "
+                                            "(the machine running metal/boot.yml)")
+    # a role the inventory hosts get is production
+    assert found["metal/roles/k3s/files/docker-compose.yml"].context == "production"
+
+
+@pytest.mark.parametrize("playbooks", [
+    # ansible-pull: every play is local, the playbook runs on the server itself
+    {"local.yml": "- hosts: localhost\n  connection: local\n  roles: [pxe_server]\n"},
+    # the role is also applied to inventory hosts
+    {**PLAYBOOKS, "metal/site.yml": "- hosts: all\n  roles: [pxe_server]\n"},
+])
+def test_a_local_role_that_may_run_on_a_server_stays_production(tmp_path, playbooks):
+    for path, text in playbooks.items():
+        write(tmp_path, path, text)
+    write(tmp_path, "metal/roles/pxe_server/files/docker-compose.yml", HELPER)
+    found = _by_path(_scan(tmp_path), "CMP001")["metal/roles/pxe_server/files/docker-compose.yml"]
+    assert found.context == "production"

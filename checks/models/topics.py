@@ -583,6 +583,27 @@ class ImageUseData(FactData):
     dockerfile: str | None = None
 
 
+@fact_data
+class DocReadmeData(FactData):
+    """A folder's README whose first heading calls the folder a demo, example, sample or tutorial."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
+    says: str | None = None
+    title: str | None = None
+
+
+@fact_data
+class AnsiblePlayData(FactData):
+    """An Ansible playbook: the roles it applies to the machine running it and to inventory hosts
+    (``""`` among ``remote_roles``: a play for inventory hosts with tasks only)."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
+    local_roles: tuple | None = None
+    remote_roles: tuple | None = None
+
+
+DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
+ANSIBLE_PLAY: Topic[AnsiblePlayData] = Topic("ansible:play", AnsiblePlayData, "path")
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")
 SHELL_DATA_COPY: Topic[ShellDataCopyData] = Topic("shell:data-copy", ShellDataCopyData, "path")
 IMAGE_USE: Topic[ImageUseData] = Topic("image:use", ImageUseData, "path#line")

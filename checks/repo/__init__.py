@@ -2,6 +2,7 @@
 
 from ..classify import YAML_EXT, ci_tool, iac_tool
 from ..filetypes import NamedFile
+from ..models import usage_docs
 from ..models.base import Fact
 from . import cloud_deploy_without_iac, compose_database_without_backup, no_ci_pipeline, no_monitoring
 from ..models.topics import CI, IAC, CiData, IacData
@@ -24,4 +25,7 @@ NAMED_FILES = (
     NamedFile("cloudformation", lambda rel: rel.lower().endswith(YAML_EXT),
               lambda rel, text: Fact(IAC, rel, data=IacData(tool="cloudformation"))
               if "AWSTemplateFormatVersion" in text else None),
+    # how files are used, for the context model: a folder's README calling it a demo, Ansible playbooks
+    NamedFile("readme", usage_docs.is_folder_readme, usage_docs.readme_fact),
+    NamedFile("ansible-playbook", usage_docs.is_playbook_name, usage_docs.playbook_fact),
 )
