@@ -47,7 +47,18 @@ def test_data_copies_are_backup_steps_only_when_made_for_a_backup():
         "save_volume() { docker run --rm -v \"$1\":/v -v \"$PWD\":/out alpine tar cf /out/$1.tar /v; }\n"
         "nightly_snapshot() { save_volume pgdata; }\n"                            # called by a snapshot function
         "sudo rsync -a /var/lib/docker/volumes/pgdata/_data/ /mnt/backup/pgdata/\n"
+        "restore_db() { docker run --rm -v pgdata:/v -v \"$SRC\":/in alpine tar xf /in/pg.tar -C /v; }\n"   # a restore
     ))
     copies = [(f.line, f.data.source) for f in script_facts(script) if f.topic == "shell:data-copy"]
     assert copies == [(4, "db:/var/lib/postgresql/data"), (5, "volume $1"),
                       (7, "/var/lib/docker/volumes/pgdata/_data/")]
+
+
+def test_a_restore_in_a_backup_script_is_not_a_backup_step():
+    script = parse_script("ops/backup_and_restore.sh", (
+        "#!/bin/sh\n"
+        "backup() { docker run --rm -v pgdata:/v -v \"$DEST\":/out alpine tar cf /out/pg.tar /v; }\n"
+        "restore() { docker run --rm -v pgdata:/v -v \"$SRC\":/in alpine tar xf /in/pg.tar -C /v; }\n"
+    ))
+    copies = [f.line for f in script_facts(script) if f.topic == "shell:data-copy"]
+    assert copies == [2]

@@ -406,6 +406,8 @@ def _backup_helpers(script: "ShellScript") -> set[str]:
 def _backup_step(traits: dict[str, bool], seg: Segment, helpers: set[str]) -> bool:
     """A copy made to keep the data: in a backup script, in a function named for backups or
     called by one, or into a backup folder."""
+    if "restore" in seg.function.lower():
+        return False  # the copy goes the other way
     if traits.get("backup") or (seg.function and seg.function in helpers):
         return True
     text = f"{seg.function} {' '.join(seg.words)}".lower()
