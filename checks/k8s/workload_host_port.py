@@ -49,8 +49,8 @@ def _plane_ports(node: YMap, container) -> set[int]:
     """Container ports K8S085 already reports as an open admin plane."""
     env = {str(i.get("name")): (None if i.get("value") is None or "valueFrom" in i else str(i.get("value")))
            for _, i in node.list("env").maps() if i.get("name") is not None}
-    words = [str(w) for key in ("command", "args") if isinstance(node.get(key), YList)
-             for w in node.get(key) if isinstance(w, (str, int)) and not isinstance(w, bool)]
+    lists = [value for key in ("command", "args") if isinstance(value := node.get(key), YList)]
+    words = [str(w) for value in lists for w in value if isinstance(w, (str, int)) and not isinstance(w, bool)]
     mounts = [str(m.get("mountPath") or "") for _, m in node.list("volumeMounts").maps()] \
         if "envFrom" not in node else None
     return {port for plane in open_planes(container.image_ref, env, words, mounts) for port in plane.ports}
