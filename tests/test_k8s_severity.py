@@ -60,6 +60,16 @@ def test_latest_or_no_tag_is_high_and_a_named_channel_is_medium(tmp_path):
     assert by_image["gcr.io/example/worker:stable"] == Severity.MEDIUM
 
 
+def test_init_container_on_a_utility_image_is_low_and_the_apps_own_init_image_is_not(tmp_path):
+    findings = [f for f in _scan(tmp_path, "container-image-floating-tag", "bad.yaml") if f.code == "K8S004"]
+    by_resource = {f.resource: f for f in findings}
+    assert by_resource["Deployment/web/container/wait-for-db"].severity == Severity.LOW
+    assert by_resource["Deployment/web/container/clone"].severity == Severity.LOW
+    assert "setup step" in by_resource["Deployment/web/container/wait-for-db"].message
+    assert by_resource["Deployment/api/container/migrate"].severity == Severity.HIGH  # the app's own init
+    assert by_resource["CronJob/report/container/report"].severity == Severity.HIGH  # busybox, but the job itself
+
+
 def test_base_ingress_a_component_gives_tls_is_medium_and_names_the_patch(tmp_path):
     findings = [f for f in _scan(tmp_path, "ingress-without-tls", "bad-component-adds-tls") if f.code == "K8S062"]
     by_resource = {f.resource: f for f in findings}

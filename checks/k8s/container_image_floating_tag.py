@@ -22,7 +22,9 @@ CHECK = Check(
         "next pod restart. Kubernetes also defaults `imagePullPolicy` to Always for it. "
         "No tag or `latest` is high; a named release channel (`stable`, `edge`, `lts`) is a "
         "deliberate promotion model that still moves under the manifest: medium (peers flag only "
-        "`latest` and no tag)."
+        "`latest` and no tag). An init container on a general-purpose utility image (`busybox`, "
+        "`alpine`, `curlimages/curl`) runs a setup step such as a wait-for loop: low. The app's own "
+        "init images (migrations) keep the severity of their tag."
     ),
     remediation=(
         "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
@@ -76,7 +78,13 @@ def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[
             "K8S004:patched-images", ("workload:image",), _patched_images)
     if floating:
         resource = str(fact.data.resource or "")
-        if ref.tag is None or ref.tag.strip().lower().split("-")[0] == "latest":
+        if getattr(fact.data, "init", False) and ref.utility:
+            # a wait-for loop or chown in busybox/alpine before the app starts: the tag still
+            # moves, but what changes is a shell step, not the service the pod runs
+            what = (f"is an init container on the general-purpose image {ref.repository}, whose tag "
+                    f"{':' + ref.tag if ref.tag else '(none)'} moves; it runs a setup step, not the service")
+            severity = Severity.LOW
+        elif ref.tag is None or ref.tag.strip().lower().split("-")[0] == "latest":
             what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
             severity = None
         else:  # a named release channel the team chose and promotes (stable, edge, lts...)

@@ -61,6 +61,10 @@ def floating_image(ref: "ImageRef") -> bool:
     return ref.digest is None and is_moving_tag(ref.tag)
 
 
+#: Docker Hub images that carry no application: a shell and a few tools, run by an init or
+#: helper container for a wait-for loop, a chown, a git clone or a curl (``alpine/*`` too)
+UTILITY_IMAGES = frozenset(("busybox", "alpine", "bash", "curlimages/curl", "debian", "ubuntu"))
+
 
 @dataclass(frozen=True)
 class ImageRef:
@@ -88,6 +92,15 @@ class ImageRef:
     @property
     def pinned(self) -> bool:
         return self.digest is not None
+
+    @property
+    def utility(self) -> bool:
+        """A general-purpose public image used for a shell step (``busybox``, ``alpine``,
+        ``curlimages/curl``), not an application: see :data:`UTILITY_IMAGES`."""
+        if self.registry not in (None, "docker.io", "index.docker.io", "registry-1.docker.io"):
+            return False
+        repository = self.repository.lower().removeprefix("library/")
+        return repository in UTILITY_IMAGES or repository.split("/", 1)[0] == "alpine"
 
 
 @lru_cache(maxsize=8192)
