@@ -76,3 +76,24 @@ def test_base_ingress_a_component_gives_tls_is_medium_and_names_the_patch(tmp_pa
     assert by_resource["Ingress/frontend"].severity == Severity.MEDIUM
     assert "components/tls/patches/frontend.Ingress.yaml" in by_resource["Ingress/frontend"].message
     assert by_resource["Ingress/debug"].severity == Severity.HIGH
+
+
+def test_an_image_name_skaffold_builds_is_a_placeholder_and_the_engine_follows_skaffold_yaml(tmp_path):
+    root = tmp_path / "repo"
+    (root / "k8s").mkdir(parents=True)
+    (root / "k8s" / "app.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - {name: web, image: frontend}\n        - {name: cache, image: redis}\n")
+    engine = Engine(root)
+    engine.scan()
+    assert {f.resource for f in engine.findings if f.code == "K8S004"} == {
+        "Deployment/web/container/web", "Deployment/web/container/cache"}
+
+    skaffold = root / "skaffold.yaml"
+    skaffold.write_text("apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: frontend\n")
+    engine.update([skaffold])
+    assert {f.resource for f in engine.findings if f.code == "K8S004"} == {"Deployment/web/container/cache"}
+
+    skaffold.unlink()
+    engine.update([skaffold])
+    assert "Deployment/web/container/web" in {f.resource for f in engine.findings if f.code == "K8S004"}

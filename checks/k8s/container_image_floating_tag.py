@@ -7,7 +7,7 @@ from ..facts import RepoIndex
 from ..models.images import parse_image
 from ..models.k8s.patchrefs import replaced_by
 from .shared import effective, overrides_of
-from ..models.topics import KUSTOMIZE_REPLACEMENT, WORKLOAD_IMAGE
+from ..models.topics import BUILD_ARTIFACTS, KUSTOMIZE_REPLACEMENT, WORKLOAD_IMAGE
 
 CHECK = Check(
     code="K8S004",
@@ -29,7 +29,8 @@ CHECK = Check(
     remediation=(
         "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
         "If Kustomize or CI sets the tag, declare it in the kustomization's `images:` (`newTag`/`digest`); "
-        "an image a `replacements:` entry writes is judged at its source.",
+        "an image a `replacements:` entry writes is judged at its source, and an image name a "
+        "`skaffold.yaml` in the repository builds (`build.artifacts[].image`) is Skaffold's placeholder, not judged.",
         "Have CI bump the tag (Renovate, Dependabot, an image updater) so pinning does not mean going stale.",
     ),
     effort="30m",
@@ -64,11 +65,25 @@ def _replaced(fact, index: RepoIndex) -> bool:
     return bool(table) and replaced_by(table, parts[0], parts[1], tuple(fact.ypath), "/".join(parts[3:])) is not None
 
 
+def _built_images(index: RepoIndex) -> frozenset[str]:
+    return frozenset(image for _, fact in index.facts(BUILD_ARTIFACTS) for image in fact.data.images or ())
+
+
+def _built_here(ref, index: RepoIndex) -> bool:
+    """A build tool of this repository (Skaffold) builds this image name and writes the image it
+    built into the manifest at deploy: ``image: frontend`` is its placeholder."""
+    if ref.digest is not None or (ref.tag is not None and ref.tag.lower() != "latest"):
+        return False
+    name = ref.raw.strip().rsplit("@", 1)[0]
+    name = name[: -len(":" + ref.tag)] if ref.tag is not None and name.endswith(":" + ref.tag) else name
+    return name in index.derived("K8S004:built-images", (BUILD_ARTIFACTS,), _built_images)
+
+
 @CHECK.on_each(WORKLOAD_IMAGE)
 def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     image = str(fact.data.image or "")
     ref = parse_image(image)
-    if not image or ref.templated or _replaced(fact, index):
+    if not image or ref.templated or _replaced(fact, index) or _built_here(ref, index):
         return
     floating, _ = effective(ref, overrides_of(index))
     if floating and not fact.data.patch:

@@ -584,6 +584,16 @@ class ImageUseData(FactData):
 
 
 @fact_data
+class BuildArtifactsData(FactData):
+    """A local build tool's config (Skaffold): the image names it builds and substitutes into
+    manifests at deploy time, so a manifest's ``image: frontend`` is a placeholder."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/build_tools.py)"
+    tool: str | None = None
+    images: tuple | None = None
+
+
+@fact_data
 class DocReadmeData(FactData):
     """A folder's README whose first heading calls the folder a demo, example, sample or tutorial."""
 
@@ -603,6 +613,7 @@ class AnsiblePlayData(FactData):
 
 
 DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
+BUILD_ARTIFACTS: Topic[BuildArtifactsData] = Topic("build:artifacts", BuildArtifactsData, "path")
 ANSIBLE_PLAY: Topic[AnsiblePlayData] = Topic("ansible:play", AnsiblePlayData, "path")
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")
 SHELL_DATA_COPY: Topic[ShellDataCopyData] = Topic("shell:data-copy", ShellDataCopyData, "path")

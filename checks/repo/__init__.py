@@ -2,7 +2,7 @@
 
 from ..classify import YAML_EXT, ci_tool, iac_tool
 from ..filetypes import NamedFile
-from ..models import usage_docs
+from ..models import build_tools, usage_docs
 from ..models.base import Fact
 from . import cloud_deploy_without_iac, compose_database_without_backup, no_ci_pipeline, no_monitoring
 from ..models.topics import CI, IAC, CiData, IacData
@@ -28,4 +28,6 @@ NAMED_FILES = (
     # how files are used, for the context model: a folder's README calling it a demo, Ansible playbooks
     NamedFile("readme", usage_docs.is_folder_readme, usage_docs.readme_fact),
     NamedFile("ansible-playbook", usage_docs.is_playbook_name, usage_docs.playbook_fact),
+    # images a build tool (Skaffold) substitutes into manifests: placeholders, not pulled as written
+    NamedFile("build-tool", build_tools.is_build_tool_config, build_tools.build_artifacts_fact),
 )
