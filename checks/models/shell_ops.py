@@ -63,8 +63,8 @@ def reads_script_from_stdin(seg: Segment) -> bool:
     return True
 
 
-def piped_download(command: Command) -> str | None:
-    """``curl ... | sh``: how the command pipes a download into an interpreter, or None."""
+def _piped_pair(command: Command):
+    """``curl ... | sh``: the downloader's segment and the interpreter reading it, or None."""
     segments = command.segments
     for index, seg in enumerate(segments):
         if seg.name not in DOWNLOADERS:
@@ -73,8 +73,14 @@ def piped_download(command: Command) -> str | None:
             if later.op not in ("|", "|&"):
                 break
             if reads_script_from_stdin(later):
-                return f"{seg.name} ... | {' '.join(later.argv[:3])}"
+                return seg, later
     return None
+
+
+def piped_download(command: Command) -> str | None:
+    """``curl ... | sh``: how the command pipes a download into an interpreter, or None."""
+    pair = _piped_pair(command)
+    return None if pair is None else f"{pair[0].name} ... | {' '.join(pair[1].argv[:3])}"
 
 
 def _fetches(word: str) -> bool:
@@ -100,15 +106,9 @@ def remote_code(command: Command) -> str | None:
 def remote_fetch(command: Command) -> tuple[str, ...] | None:
     """The words of the download that :func:`remote_code` finds in this command: the downloader's
     argv of ``curl ... | sh``, or the words inside ``$(curl ...)`` / ``<(wget ...)``; None if none."""
-    segments = command.segments
-    for index, seg in enumerate(segments):
-        if seg.name not in DOWNLOADERS:
-            continue
-        for later in segments[index + 1:]:
-            if later.op not in ("|", "|&"):
-                break
-            if reads_script_from_stdin(later):
-                return seg.argv
+    pair = _piped_pair(command)
+    if pair is not None:
+        return pair[0].argv
     for seg in command.segments:
         if seg.name in INTERPRETERS or seg.name in _SOURCING:
             for word in seg.argv[1:]:
