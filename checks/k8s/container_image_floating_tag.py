@@ -93,7 +93,7 @@ def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[
             "K8S004:patched-images", ("workload:image",), _patched_images)
     if floating:
         resource = str(fact.data.resource or "")
-        if getattr(fact.data, "init", False) and ref.utility:
+        if fact.data.init and ref.utility:
             # a wait-for loop or chown in busybox/alpine before the app starts: the tag still
             # moves, but what changes is a shell step, not the service the pod runs
             what = (f"is an init container on the general-purpose image {ref.repository}, whose tag "
