@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 from .models.secrets import SECRET_MASK, redact, scrub, scrub_line, scrub_lines  # noqa: F401  (re-exported: the check API)
 
@@ -45,7 +46,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls[text.strip().upper()]
         except KeyError:
@@ -143,7 +144,7 @@ class Check:
     peers: tuple[str, ...] = ()
     #: options a user may set in the configuration, with their defaults
     options: dict[str, Any] = field(default_factory=dict)
-    func: Callable[..., Iterable["Finding"]] | None = field(default=None, repr=False)
+    func: Callable[..., Iterable[Finding]] | None = field(default=None, repr=False)
     model_types: tuple[type, ...] = ()
     repo: bool = False
     #: for per-subject repository checks: the fact topics whose facts are the subjects
@@ -171,7 +172,7 @@ class Check:
 
         return decorate
 
-    def on_repo(self, func: Callable[..., Iterable["Finding"]]) -> Callable:
+    def on_repo(self, func: Callable[..., Iterable[Finding]]) -> Callable:
         """Register a repository check; it takes the index of facts."""
         self.func = func
         self.model_types = ()
@@ -210,7 +211,7 @@ class Check:
         severity: Severity | None = None,
         symbol: tuple = (),
         repeats: tuple = (),
-    ) -> "Finding":
+    ) -> Finding:
         """A finding at ``at`` (a YAML node, a :class:`Pos`, or None for the repo).
 
         ``key`` narrows a YAML mapping to one key (or a list to one index), so the
@@ -313,7 +314,7 @@ class Finding:
             return "(repository)"
         return f"{self.path}:{self.line}" if self.line else self.path
 
-    def seal(self, default_path: str, severity: "Severity | None" = None) -> "Finding":
+    def seal(self, default_path: str, severity: Severity | None = None) -> Finding:
         """A new, sealed value: the path filled in (when the check left it out), message and
         evidence scrubbed, the fingerprint computed, and ``severity`` if given.  The finding
         itself does not change (use the result).  The engine seals with
@@ -328,7 +329,7 @@ class Finding:
         new.__dict__.update(changes)
         return new
 
-    def same_as(self, other: "Finding") -> bool:
+    def same_as(self, other: Finding) -> bool:
         """True when nothing a user sees differs (used to report 'changed')."""
         return (
             self.line == other.line

@@ -10,9 +10,9 @@ contain line numbers, so edits elsewhere in a file do not make old findings new.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .api import Finding
 

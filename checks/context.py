@@ -42,14 +42,22 @@ from __future__ import annotations
 import enum
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .api import Category, Finding, Severity
 from .classify import is_dockerfile_name
 from .models.image_uses import repository
-from .models.topics import (ANSIBLE_PLAY, COMPOSE_SERVICE, DOC_README, DOCKER_FILE, IMAGE_USE, WORKFLOW_IMAGE_BUILD,
-                            WORKLOAD_IMAGE)
+from .models.topics import (
+    ANSIBLE_PLAY,
+    COMPOSE_SERVICE,
+    DOC_README,
+    DOCKER_FILE,
+    IMAGE_USE,
+    WORKFLOW_IMAGE_BUILD,
+    WORKLOAD_IMAGE,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -214,7 +222,7 @@ def by_convention(path: str) -> FileContext:
     return PRODUCTION
 
 
-def configured(path: str, config: "Config | None") -> FileContext | None:
+def configured(path: str, config: Config | None) -> FileContext | None:
     """The context the configuration's ``[contexts]`` globs give the path, if any."""
     table = getattr(config, "contexts", None)
     if not table:
@@ -227,7 +235,7 @@ def configured(path: str, config: "Config | None") -> FileContext | None:
     return None
 
 
-def _matchers(config: "Config") -> list:
+def _matchers(config: Config) -> list:
     cached = config.__dict__.get("_context_matchers")
     if cached is None:
         import pathspec
@@ -269,7 +277,7 @@ class Uses:
     local_roles: dict = field(default_factory=dict)
 
 
-def uses(index: "RepoIndex") -> Uses:
+def uses(index: RepoIndex) -> Uses:
     builders: dict[str, list[tuple[str, str]]] = {}
     compose_files: dict[str, list[bool]] = {}
     names: dict[str, set[str]] = {}
@@ -330,7 +338,7 @@ def uses(index: "RepoIndex") -> Uses:
                 _staging_manifests(index), _backing_services(index), readmes, local_roles)
 
 
-def _staging_manifests(index: "RepoIndex") -> dict[str, str]:
+def _staging_manifests(index: RepoIndex) -> dict[str, str]:
     workloads: dict[str, set[str]] = {}
     for path, fact in index.facts(WORKLOAD_IMAGE):
         if fact.data.patch:
@@ -373,7 +381,7 @@ def _without_version(words: list[str]) -> list[str]:
     return words
 
 
-def _backing_services(index: "RepoIndex") -> dict[str, str]:
+def _backing_services(index: RepoIndex) -> dict[str, str]:
     services: dict[str, list] = {}
     for path, fact in index.facts(COMPOSE_SERVICE):
         services.setdefault(path, []).append(fact.data)
@@ -425,7 +433,7 @@ def run_once_only(path: str, used: Uses) -> FileContext | None:
                        "never as a long-running service", RUNTIME)
 
 
-def context_of(path: str, config: "Config | None", used: Uses | None, bundle: Any = None) -> FileContext:
+def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any = None) -> FileContext:
     """The context of one file (see the module docstring for the order of the rules);
     ``bundle``: the file's ``vendored:file`` data when it is a vendored upstream bundle."""
     found = configured(path, config)
@@ -483,7 +491,7 @@ def context_of(path: str, config: "Config | None", used: Uses | None, bundle: An
 _BUILD_WORDS = ("base", "builder", "build")
 
 
-def built_on_only(path: str, builders: "Iterable[tuple[str, str]]") -> FileContext | None:
+def built_on_only(path: str, builders: Iterable[tuple[str, str]]) -> FileContext | None:
     """The ``build`` context of a Dockerfile whose name says it is a base or builder image, when
     nothing runs it: no compose service builds it (a workflow may push a base image for other
     Dockerfiles to start ``FROM``; one named only ``build`` must not be built by anything)."""

@@ -25,9 +25,10 @@ import os
 import stat
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import context as contexts
 from . import overlays, registry

@@ -13,8 +13,9 @@ import heapq
 import os
 import stat
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from .models.base import Fact, FileKind
 from .models.topics import FactData, K8sObjectData, Topic
@@ -114,7 +115,7 @@ class RepoIndex:
             self._counters[name] = counter
         return counter.total
 
-    def derived(self, name: str, topics: tuple[str, ...], build: Callable[["RepoIndex"], Any]) -> Any:
+    def derived(self, name: str, topics: tuple[str, ...], build: Callable[[RepoIndex], Any]) -> Any:
         """A value computed from the facts of ``topics``, cached until one of them changes.
 
         Per-subject checks use it for tables every subject consults (all PDB selectors,

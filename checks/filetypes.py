@@ -27,9 +27,10 @@ Nothing here imports the registry at import time: domains import this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .models.base import Fact, FileKind, ParsedFile
 from .models.yamlnodes import YamlDoc

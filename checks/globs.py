@@ -21,8 +21,8 @@ instead of stopping the scan; git ignores such lines too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import pathspec
 

@@ -21,20 +21,44 @@ from __future__ import annotations
 import enum
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
-from .context import Context, FileContext, context_of as _context_of, uses as _uses
+from .context import Context, FileContext
+from .context import context_of as _context_of
+from .context import uses as _uses
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.components import CAPABILITIES, component_names, normalize
 from .models.datastore import SYSTEMS_OF_RECORD, Role, classify, role_of
 from .models.images import DATABASE_IMAGES, is_moving_tag, parse_image
-from .models.k8s.operators import OPERATOR_STORES, OPERATOR_STORE_KINDS
+from .models.k8s.operators import OPERATOR_STORE_KINDS, OPERATOR_STORES
 from .models.topics import (
-    CI, CODE_ENV_READ, COMPOSE_SERVICE, DOCKER_BASE, ENV_KEY, GITOPS_PLACEHOLDER_SECRET, GITOPS_SYNC, HELM_CHART, IAC, INSTALL,
-    KUSTOMIZATION, KUSTOMIZE_DETAILS, KUSTOMIZE_IMAGES, SHELL_BACKUP, SHELL_CLOUD, SHELL_DEPLOY, SHELL_OFFSITE,
-    SHELL_RETENTION, TF_BACKEND, TF_FILE, TF_MODULE_CALL, TF_RESOURCE, WORKFLOW, WORKFLOW_IMAGE_BUILD, WORKLOAD_IMAGE,
+    CI,
+    CODE_ENV_READ,
+    COMPOSE_SERVICE,
+    DOCKER_BASE,
+    ENV_KEY,
+    GITOPS_PLACEHOLDER_SECRET,
+    GITOPS_SYNC,
+    HELM_CHART,
+    IAC,
+    INSTALL,
+    KUSTOMIZATION,
+    KUSTOMIZE_DETAILS,
+    KUSTOMIZE_IMAGES,
+    SHELL_BACKUP,
+    SHELL_CLOUD,
+    SHELL_DEPLOY,
+    SHELL_OFFSITE,
+    SHELL_RETENTION,
+    TF_BACKEND,
+    TF_FILE,
+    TF_MODULE_CALL,
+    TF_RESOURCE,
+    WORKFLOW,
+    WORKFLOW_IMAGE_BUILD,
+    WORKLOAD_IMAGE,
     WORKLOAD_POD,
 )
 from .scope import unseen

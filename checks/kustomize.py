@@ -9,7 +9,7 @@ the replica counts overlays set in every form Kustomize accepts.
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from .facts import RepoIndex
 from .models.k8s.patches import ANY_NAME, json6902_count

@@ -17,12 +17,12 @@ in the same project directory as the base.
 from __future__ import annotations
 
 from .api import Finding
-from .pipeline import evolve
 from .facts import RepoIndex
 from .kustomize import kustomize_reach, overlay_applies, owning_kustomization, parent_dir
 from .models.k8s.objects import WORKLOAD_KINDS
 from .models.k8s.patches import ANY_NAME, json6902_settings_for
 from .models.topics import KUSTOMIZE_DETAILS, KUSTOMIZE_JSON6902
+from .pipeline import evolve
 
 #: what an overlay must set for a finding of a check to count as fixed there: every
 #: group must be satisfied, a group by any of its settings (see models.k8s.patches.patch_settings)

@@ -8,14 +8,14 @@ YAML format (Helm templates, YAML errors, alias bombs).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from . import filetypes
 from .classify import YAML_EXT, basename, in_helm_chart, looks_templated
 from .filetypes import Comments, FileType
 from .models.base import Fact, FileKind, ParsedFile, Problem
-from .models.yamlnodes import YamlBombError, load_documents_partial
 from .models.topics import HELM_TEMPLATE, HelmTemplateData
+from .models.yamlnodes import YamlBombError, load_documents_partial
 
 
 def parse_text(rel: str, text: str, head: bytes = b"",

@@ -19,8 +19,8 @@ triage of it survives items coming and going.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from .api import Finding, Severity, fingerprint_of
 

@@ -29,7 +29,8 @@ values it replaced with those that replaced them.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .api import Finding, Severity, fingerprint_of
 

@@ -15,8 +15,8 @@ The readiness score (see :data:`SCORE_FORMULA`) is derived from the marks.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .api import Category, Finding, Severity
 from .facts import RepoIndex

@@ -29,7 +29,6 @@ import errno
 import os
 import secrets
 import stat
-from pathlib import Path
 
 __all__ = [
     "SafeIOError", "NotRegularFile", "TooLarge", "OutsideRoot", "LinkRefused",

@@ -44,8 +44,9 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .api import Finding, Pos, Severity
 from .audit.invalid_suppression import CHECK as INVALID
@@ -150,7 +151,7 @@ def _has_hint(text: str) -> bool:
 class _Syntax:
     """The compiled patterns of one comment syntax."""
 
-    _cache: dict[Comments, "_Syntax"] = {}
+    _cache: dict[Comments, _Syntax] = {}
 
     def __init__(self, comments: Comments) -> None:
         self.comments = comments
@@ -161,7 +162,7 @@ class _Syntax:
         self.peers = "#" in comments.line  # hadolint and checkov write # comments only
 
     @classmethod
-    def of(cls, comments: Comments) -> "_Syntax":
+    def of(cls, comments: Comments) -> _Syntax:
         syntax = cls._cache.get(comments)
         if syntax is None:
             syntax = cls._cache[comments] = cls(comments)
@@ -337,7 +338,7 @@ class Suppressions:
     use); the markers of each file live with the file (``FileRecord.markers``).
     """
 
-    def __init__(self, config: "Config", checks: Iterable["Check"] = ()) -> None:
+    def __init__(self, config: Config, checks: Iterable[Check] = ()) -> None:
         self.config = config
         self._checks = tuple(checks)
         self._known: set[str] | None = None

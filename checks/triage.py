@@ -42,10 +42,11 @@ import re
 import stat
 import time
 import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import tomlkit
 
@@ -123,7 +124,7 @@ def locator_of(finding: Finding) -> str:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parse_until(text: str, today: dt.date) -> dt.date:
@@ -650,7 +651,7 @@ class TriageStore:
             self.reload()
 
     @classmethod
-    def open(cls, root: Path | str, path: Path | str | None = None) -> "TriageStore":
+    def open(cls, root: Path | str, path: Path | str | None = None) -> TriageStore:
         root = Path(root)
         state = Path(path) if path is not None else root / DEFAULT_RELATIVE
         return cls(state, root)

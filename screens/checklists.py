@@ -39,7 +39,7 @@ class ChecklistsScreen(Screen):
         Binding("tab", "app.focus_next", "Switch list", show=False, tooltip="Switch between the two checklists"),
     ]
 
-    app: "AuditApp"
+    app: AuditApp
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")

@@ -30,7 +30,7 @@ class FilesScreen(Screen):
         Binding("x", "toggle_clean", "Hide clean files", tooltip="Show or hide files without findings"),
     ]
 
-    app: "AuditApp"
+    app: AuditApp
 
     def __init__(self) -> None:
         super().__init__()

@@ -54,7 +54,7 @@ class FindingsScreen(Screen):
                 tooltip="Clear the selection, then the filters (text, severity, file, checklist item)"),
     ]
 
-    app: "AuditApp"
+    app: AuditApp
 
     def __init__(self) -> None:
         super().__init__()

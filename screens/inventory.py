@@ -43,7 +43,7 @@ class InventoryScreen(Screen):
         Binding("z", "toggle_all", "Fold all", tooltip="Fold or unfold every area"),
     ]
 
-    app: "AuditApp"
+    app: AuditApp
 
     def __init__(self) -> None:
         super().__init__()

@@ -20,7 +20,7 @@ from ..widgets.inputs import TextInput
 DEFAULT_DEFER_DAYS = 14
 
 
-def _finding_line(finding: "Finding | list[Finding]") -> Text:
+def _finding_line(finding: Finding | list[Finding]) -> Text:
     """What the form is about: one finding (code, title, file:line) or a summary of several."""
     if isinstance(finding, list):
         if len(finding) != 1:
@@ -44,7 +44,7 @@ class _FormModal(ModalScreen):
     TITLE_TEXT = ""
     OK_LABEL = "Save"
 
-    def __init__(self, finding: "Finding | list[Finding]") -> None:
+    def __init__(self, finding: Finding | list[Finding]) -> None:
         super().__init__()
         #: one finding, or several (bulk triage: one form, one write)
         self.findings = finding if isinstance(finding, list) else [finding]
@@ -152,7 +152,7 @@ class DeferModal(_FormModal):
     TITLE_TEXT = "Defer until a date"
     OK_LABEL = "Defer"
 
-    def __init__(self, finding: "Finding | list[Finding]", today: date | None = None) -> None:
+    def __init__(self, finding: Finding | list[Finding], today: date | None = None) -> None:
         super().__init__(finding)
         self.today = today or date.today()
 

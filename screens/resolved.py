@@ -30,7 +30,7 @@ class ResolvedScreen(Screen):
         Binding("P", "prune_all", "Prune all", tooltip="Drop every entry listed here from the state file (asks first)"),
     ]
 
-    app: "AuditApp"
+    app: AuditApp
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import write
 
 from auditui.checks.api import Severity
 from auditui.checks.engine import Engine
@@ -15,7 +16,6 @@ from auditui.checks.models.components import (
     remote_ref_floats,
     version_floats,
 )
-from helpers import write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -148,7 +148,8 @@ def test_a_remote_base_is_named_as_not_read(tmp_path):
 
 
 def test_app_export_commands_count_as_backups(tmp_path):
-    from auditui.checks.models.shell import dump_tool, parse_script
+    from auditui.checks.models.shell import parse_script
+    from auditui.checks.models.shell_ops import dump_tool
 
     script = parse_script("b.sh", "#!/bin/sh\n"
                                   "docker compose exec -T gitea gitea dump -c /data/app.ini\n"

@@ -20,9 +20,10 @@ import os
 import shlex
 import subprocess
 import time
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -31,13 +32,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from .messages import (
     FilesChanged,
-    StateRead,
     FindingsUpdated,
     ReportExported,
     ScanFinished,
     ScanProgressed,
     ShowFindings,
     StateFileChanged,
+    StateRead,
     WatchStopped,
 )
 from .screens.findings import FindingsScreen

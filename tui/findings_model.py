@@ -15,10 +15,10 @@ filtering or re-sorting 50,000 findings stays well under 100 ms (``benchmarks/be
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Callable, Iterable
 
 from .checks.api import Finding, Severity
 

@@ -10,14 +10,12 @@ from ..classify import is_compose_doc, is_compose_name
 from ..filetypes import FileType
 from ..models import compose as _model
 from ..models.base import FileKind
-
 from . import (
     admin_plane_open,
     capabilities_not_dropped,
     container_runs_as_root,
     dangerous_capability_added,
     database_auth_disabled,
-    service_hardening_gaps,
     database_on_default_network,
     database_port_published,
     docker_socket_mount,
@@ -34,6 +32,7 @@ from . import (
     secret_in_environment,
     security_profile_disabled,
     sensitive_host_mount,
+    service_hardening_gaps,
     writable_root_filesystem,
 )
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.compose import interpolate
-from ..models.users import Default, Level, image_user, is_root_user, judge_image, scripts_that_step_down
 from ..models.topics import COMPOSE_SERVICE, DOCKER_FILE, SHELL_PRIVDROP
+from ..models.users import Default, Level, image_user, is_root_user, judge_image, scripts_that_step_down
 
 CHECK = Check(
     code="CMP010",

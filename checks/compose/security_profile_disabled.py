@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, Service
@@ -41,7 +41,7 @@ _DISABLED = {"seccomp:unconfined", "apparmor:unconfined", "label:disable", "syst
 
 def _already_unconfined(compose: ComposeFile, service: Service) -> str | None:
     """Why turning confinement off adds little here: the service already controls the host."""
-    for volume, source in socket_mounts(compose, service):
+    for _volume, source in socket_mounts(compose, service):
         return f"the runtime socket mount ({source}), which hands out the host whatever confines this container"
     privileged = service.node.get("privileged")
     if privileged is True or (isinstance(privileged, str) and privileged.strip().lower() in ("true", "yes", "on")):

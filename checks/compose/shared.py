@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..models.compose import ComposeFile, Service, VolumeMount, floating_image, interpolate
-from ..models.images import ImageRef, parse_image
-
+from ..models.compose import ComposeFile, Service, VolumeMount, interpolate
+from ..models.images import ImageRef, floating_image, parse_image
 
 #: socket file names that hand out control of the container runtime
 RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")

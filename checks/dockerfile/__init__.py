@@ -4,7 +4,8 @@ from ..classify import is_dockerfile_name, is_dockerignore
 from ..filetypes import FileType, NamedFile
 from ..models import dockerfile as _model
 from ..models.base import Fact, FileKind
-
+from ..models.topics import DOCKERIGNORE, SHELL_PRIVDROP, DockerignoreData, ShellPrivdropData
+from ..models.users import config_drop, is_daemon_config
 from . import (
     add_instead_of_copy,
     add_remote_url,
@@ -23,8 +24,6 @@ from . import (
     secret_in_env_or_arg,
     sudo_in_run,
 )
-from ..models.topics import DOCKERIGNORE, SHELL_PRIVDROP, DockerignoreData, ShellPrivdropData
-from ..models.users import config_drop, is_daemon_config
 
 CHECKS = (
     final_stage_runs_as_root.CHECK,  # DKR001

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.images import floating_image
 from ..models.dockerfile import Dockerfile
-from ..models.images import is_database_image
+from ..models.images import floating_image, is_database_image
 
 CHECK = Check(
     code="DKR003",

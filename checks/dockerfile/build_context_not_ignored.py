@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
@@ -11,7 +11,7 @@ from ..models.base import FileKind
 from ..models.compose import builds_by_dockerfile
 from ..models.dockerfile import is_ignored
 from ..models.envfile import is_example_name
-from ..models.topics import COMPOSE_SERVICE, DOCKERIGNORE, DOCKER_FILE
+from ..models.topics import COMPOSE_SERVICE, DOCKER_FILE, DOCKERIGNORE
 
 CHECK = Check(
     code="DKR016",

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import (
     Dockerfile,
     Instruction,
     built_for_development,
-    runs_a_build,
     packages_installed,
+    runs_a_build,
     shell_commands,
 )
 

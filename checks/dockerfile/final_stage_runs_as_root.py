@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.compose import builds_by_dockerfile
-from ..models.users import Level, judge_image, scripts_that_step_down
 from ..models.topics import COMPOSE_SERVICE, DOCKER_FILE, SHELL_PRIVDROP
+from ..models.users import Level, judge_image, scripts_that_step_down
 
 CHECK = Check(
     code="DKR001",

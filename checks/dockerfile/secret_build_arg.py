@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import Dockerfile, assignments
 from ..models.secrets import secret_name_strength
+
 
 def secret_like_name(name: str) -> bool:
     """A name that holds a secret (the secrets model's strong names: NPM_TOKEN, DB_PASSWORD)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 _URL_RE = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 
 

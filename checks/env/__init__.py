@@ -2,9 +2,9 @@
 
 from ..classify import is_env_path, is_source_name
 from ..filetypes import Comments, FileType
-from ..models import envfile as _envfile, source as _source
+from ..models import envfile as _envfile
+from ..models import source as _source
 from ..models.base import FileKind
-
 from . import (
     committed_env_secret,
     duplicate_env_key,

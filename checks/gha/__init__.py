@@ -4,7 +4,6 @@ from ..classify import is_workflow_path
 from ..filetypes import FileType
 from ..models import workflow as _model
 from ..models.base import FileKind
-
 from . import (
     app_token_blanket_permissions,
     checkout_credentials_in_artifact,
@@ -17,12 +16,12 @@ from . import (
     job_image_not_pinned,
     long_lived_cloud_credentials,
     missing_workflow_permissions,
+    reusable_workflow_permissions,
     self_hosted_runner_on_pull_request,
     template_injection,
     unpinned_action,
-    untrusted_checkout_in_privileged_workflow,
-    reusable_workflow_permissions,
     untrusted_checkout_in_called_workflow,
+    untrusted_checkout_in_privileged_workflow,
 )
 
 CHECKS = (

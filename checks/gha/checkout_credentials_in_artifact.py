@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.workflow import Step, Workflow, is_expression, secret_names

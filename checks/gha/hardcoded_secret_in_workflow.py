@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..api import Category, Check, Finding, Severity
 from ..models.secrets import classify, classify_value, is_secret_name, token_kind

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..models.shell_hosts import block_first_line
@@ -173,7 +173,7 @@ def _other_deploy_keys(wf: Workflow) -> Iterator[Finding]:
             first = block_first_line(step.node, "run", script)
             for offset, line in enumerate(script.splitlines()):
                 for name in secret_names(line):
-                    kind = deploy_secret(name, "${{ secrets.%s }}" % name)
+                    kind = deploy_secret(name, "${{ secrets." + name + " }}")
                     if kind not in _OTHER_KINDS:
                         continue
                     yield CHECK.finding(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head, trusted_head_only

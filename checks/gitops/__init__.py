@@ -6,9 +6,9 @@ sources are this repository's own is decided once, in ``scope.py``.
 
 from . import (
     chart_version_floating,
-    source_tracks_branch,
     controllers_overlap,
     placeholder_secret_applied,
+    source_tracks_branch,
 )
 
 CHECKS = (

@@ -8,19 +8,18 @@ HelmReleases, Argo CD Applications and Kustomize ``helmCharts`` are read the sam
 from ..filetypes import FileType, NamedFile
 from ..models import helm as _model
 from ..models.base import Fact, FileKind
-
+from ..models.topics import HELM_LOCK, HelmLockData
 from . import (
     chart_dependency_floating,
     chart_without_app_version,
-    values_floating_image_tag,
-    values_secret_literal,
-    values_ingress_without_tls,
     values_database_persistence_disabled,
-    values_single_replica_database,
+    values_floating_image_tag,
+    values_ingress_without_tls,
     values_resources_unset,
+    values_secret_literal,
     values_security_context_empty,
+    values_single_replica_database,
 )
-from ..models.topics import HELM_LOCK, HelmLockData
 
 CHECKS = (
     chart_dependency_floating.CHECK,              # HELM001

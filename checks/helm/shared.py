@@ -7,8 +7,8 @@ from typing import Any
 
 from ..facts import RepoIndex
 from ..models.secrets import SecretVerdict, classify, weak_default
-from ..models.yamlnodes import YList, YMap
 from ..models.topics import HELM_VALUES
+from ..models.yamlnodes import YList, YMap
 
 # -- literal secrets in values ------------------------------------------------------------------
 # The secrets model decides (as for compose, manifests and env files); Helm adds what values

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from .shared import unset_everywhere
 from ..models.topics import HELM_VALUES
+from .shared import unset_everywhere
 
 CHECK = Check(
     code="HELM009",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shlex
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.images import parse_image
 from ..models.k8s.objects import Workload, pod_volumes, volume_mounts
-from ..models.shell import SHELLS, dump_tool, is_offsite, parse_script
+from ..models.shell import SHELLS, parse_script
+from ..models.shell_ops import dump_tool, is_offsite
 from ..models.yamlnodes import YList, YMap
 
 CHECK = Check(

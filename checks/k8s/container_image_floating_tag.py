@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
 from ..models.k8s.patchrefs import replaced_by
-from .shared import effective, overrides_of
 from ..models.topics import BUILD_ARTIFACTS, KUSTOMIZE_REPLACEMENT, WORKLOAD_IMAGE
+from .shared import effective, overrides_of
 
 CHECK = Check(
     code="K8S004",

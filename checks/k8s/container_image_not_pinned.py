@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
-from .shared import effective, overrides_of
 from ..models.topics import WORKLOAD_IMAGE
+from .shared import effective, overrides_of
 
 CHECK = Check(
     code="K8S005",

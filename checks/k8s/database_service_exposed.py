@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..kustomize import same_namespace
 from ..models.images import is_database_image
 from ..models.k8s.objects import WORKLOAD_KINDS
-from ..kustomize import same_namespace
 
 CHECK = Check(
     code="K8S080",

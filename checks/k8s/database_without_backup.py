@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.datastore import classify
 from ..models.k8s.layout import in_patch_location
-from ..models.k8s.operators import OPERATOR_BACKUP_FIELDS, OPERATOR_STORES, OPERATOR_STORE_KINDS
+from ..models.k8s.operators import OPERATOR_BACKUP_FIELDS, OPERATOR_STORE_KINDS, OPERATOR_STORES
 from ..scope import absence, provided
 
 CHECK = Check(

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.datastore import STATEFUL_IMAGES, configured_images
-from ..models.k8s.objects import (PERSISTENT_VOLUME_SOURCES, Workload, claim_template_names, pod_volumes,
-                                  stateful_stores, volume_mounts)
+from ..models.k8s.objects import (
+    PERSISTENT_VOLUME_SOURCES,
+    Workload,
+    claim_template_names,
+    pod_volumes,
+    stateful_stores,
+    volume_mounts,
+)
 
 CHECK = Check(
     code="K8S003",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.k8s.node_agents import MountAccess, holds_runtime_sockets, mount_access, node_agent

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..discovery import IgnoreRules

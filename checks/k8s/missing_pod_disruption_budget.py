@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..kustomize import overlay_replicas, replica_count as _replicas, same_namespace
+from ..kustomize import overlay_replicas, same_namespace
+from ..kustomize import replica_count as _replicas
 from ..models.k8s.facts import selector_matches
 from .shared import REPLICATED_KINDS
 

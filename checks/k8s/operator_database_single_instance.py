@@ -1,13 +1,20 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..kustomize import (
+    json6902_file_counts,
+    kustomize_reach,
+    overlay_applies,
+    owning_kustomization,
+    parent_dir,
+    same_namespace,
+)
 from ..models.k8s.layout import in_patch_location
-from ..models.k8s.operators import OPERATOR_STORES, OPERATOR_STORE_KINDS
+from ..models.k8s.operators import OPERATOR_STORE_KINDS, OPERATOR_STORES
 from ..models.k8s.patches import ANY_NAME
-from ..kustomize import json6902_file_counts, kustomize_reach, overlay_applies, owning_kustomization, parent_dir, same_namespace
 from ..models.topics import KUSTOMIZE_DETAILS
 
 CHECK = Check(

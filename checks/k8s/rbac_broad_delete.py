@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.k8s.objects import K8sObject
@@ -37,7 +37,7 @@ BROAD = (
 
 @CHECK.on(K8sObject, patches=True)
 def rbac_broad_delete(obj: K8sObject) -> Iterator[Finding]:
-    for _, rule, groups, resources, verbs in rbac_rules(obj):
+    for _, rule, _groups, resources, verbs in rbac_rules(obj):
         if "*" in verbs or "*" in resources or rule.list("resourceNames"):
             continue  # wildcards are K8S066's; named objects are scoped
         deletes = [v for v in ("delete", "deletecollection") if v in verbs]

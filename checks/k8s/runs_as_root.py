@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.k8s.node_agents import node_agent
 from ..models.k8s.objects import Workload
-from .shared import is_windows
 from ..models.users import Default, image_user, uid_of
+from .shared import is_windows
 
 CHECK = Check(
     code="K8S010",

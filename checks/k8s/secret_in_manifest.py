@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..models.k8s.objects import WORKLOAD_KINDS, K8sObject, Kustomization, pod_template

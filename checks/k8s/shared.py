@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..facts import RepoIndex
 from ..models.images import ImageRef, parse_image
 from ..models.k8s.objects import K8sObject, Workload
+from ..models.topics import KUSTOMIZE_IMAGES
 from ..models.yamlnodes import YMap
 from ..scope import provided
-from ..models.topics import KUSTOMIZE_IMAGES
-
 
 # -- workloads and containers --------------------------------------------------------------
 

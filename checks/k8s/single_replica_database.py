@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.images import is_database_image, parse_image
-from ..models.datastore import STATEFUL_IMAGES, configured_images
 from ..kustomize import overlay_replicas
+from ..models.datastore import STATEFUL_IMAGES, configured_images
+from ..models.images import is_database_image, parse_image
 from .shared import REPLICATED_KINDS
 
 CHECK = Check(

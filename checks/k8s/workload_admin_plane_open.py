@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.k8s.objects import K8sObject, Workload
@@ -98,7 +98,7 @@ def _containers(workload: Workload) -> Iterator[Finding]:
             if not plane.by_setting and not on_node:
                 continue
             severity = _SEVERITY[plane.impact if on_node else LOWER[plane.impact]]
-            reach = ("on the node's network" if host_network else f"bound to the node by hostPort") if on_node else \
+            reach = ("on the node's network" if host_network else "bound to the node by hostPort") if on_node else \
                 "reachable by every pod of the cluster, and further by any Service or Ingress in front of it"
             message = f"{container.resource}: {plane.product} is open, {plane.what}; {reach}"
             if plane.via == "env" and plane.name in where:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.k8s.objects import Workload
@@ -61,7 +61,7 @@ def workload_host_port(workload: Workload) -> Iterator[Finding]:
     for container in workload.containers():
         node = container.node
         covered: set[int] | None = None
-        for index, port in node.list("ports").maps():
+        for _index, port in node.list("ports").maps():
             host = _int(port.get("hostPort"))
             if host is None or host not in HOST_PORTS:
                 continue

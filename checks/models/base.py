@@ -19,23 +19,23 @@ class FileKind(str):
     """
 
     __slots__ = ()
-    _known: ClassVar[dict[str, "FileKind"]] = {}
+    _known: ClassVar[dict[str, FileKind]] = {}
     _not_infra: ClassVar[set[str]] = set()
 
-    KUBERNETES: ClassVar["FileKind"]
-    KUSTOMIZATION: ClassVar["FileKind"]
-    COMPOSE: ClassVar["FileKind"]
-    DOCKERFILE: ClassVar["FileKind"]
-    WORKFLOW: ClassVar["FileKind"]
-    SHELL: ClassVar["FileKind"]
-    ENV: ClassVar["FileKind"]
-    SOURCE: ClassVar["FileKind"]
-    HELM_TEMPLATE: ClassVar["FileKind"]
-    HELM_CHART: ClassVar["FileKind"]
-    HELM_VALUES: ClassVar["FileKind"]
-    YAML: ClassVar["FileKind"]
+    KUBERNETES: ClassVar[FileKind]
+    KUSTOMIZATION: ClassVar[FileKind]
+    COMPOSE: ClassVar[FileKind]
+    DOCKERFILE: ClassVar[FileKind]
+    WORKFLOW: ClassVar[FileKind]
+    SHELL: ClassVar[FileKind]
+    ENV: ClassVar[FileKind]
+    SOURCE: ClassVar[FileKind]
+    HELM_TEMPLATE: ClassVar[FileKind]
+    HELM_CHART: ClassVar[FileKind]
+    HELM_VALUES: ClassVar[FileKind]
+    YAML: ClassVar[FileKind]
 
-    def __new__(cls, value: str) -> "FileKind":
+    def __new__(cls, value: str) -> FileKind:
         """The kind named ``value`` (a ValueError for a kind nobody defined)."""
         try:
             return cls._known[value]
@@ -43,7 +43,7 @@ class FileKind(str):
             raise ValueError(f"unknown file kind {value!r}") from None
 
     @classmethod
-    def define(cls, value: str, *, infra: bool = True) -> "FileKind":
+    def define(cls, value: str, *, infra: bool = True) -> FileKind:
         """The kind named ``value``, created on first use.
 
         ``infra``: files of this kind are infrastructure (they make a repository worth
@@ -58,7 +58,7 @@ class FileKind(str):
         return kind
 
     @classmethod
-    def all(cls) -> tuple["FileKind", ...]:
+    def all(cls) -> tuple[FileKind, ...]:
         """Every kind defined so far, in the order they were defined."""
         return tuple(cls._known.values())
 

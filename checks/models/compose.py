@@ -32,12 +32,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .datastore import DataStore, Role, describe as describe_store, engine_of, role_of, shell_words
+from .datastore import DataStore, Role, engine_of, role_of, shell_words
+from .datastore import describe as describe_store
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
+from .topics import COMPOSE_SERVICE, ComposeServiceData
 from .yamlnodes import YamlDoc, YList, YMap
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}, ${VAR:+alt}, $VAR, $$
@@ -114,10 +117,6 @@ def literal_default(value: Any) -> str | None:
         return None
     return interpolate(value)
 
-
-# the moving-tag rule lives with the other image questions, so every domain agrees
-from .images import MOVING_TAGS, VARIANT_TAGS, floating_image, is_moving_tag  # noqa: E402,F401
-from .topics import COMPOSE_SERVICE, ComposeServiceData
 
 
 @dataclass(frozen=True)
@@ -263,7 +262,7 @@ _OVERRIDE_NAME = re.compile(r"^(docker-)?compose\.override\.ya?ml$")
 class Service(AtNode):
     name: str
     node: YMap
-    compose: "ComposeFile"
+    compose: ComposeFile
 
 
     @property
@@ -671,7 +670,7 @@ def _env_vars(env: Any) -> list[EnvVar]:
     return out
 
 
-def services_set_to_host(compose: "ComposeFile", key: str) -> Iterator[tuple["Service", str]]:
+def services_set_to_host(compose: ComposeFile, key: str) -> Iterator[tuple[Service, str]]:
     """(service, raw value) for every service whose ``key`` (pid, ipc, network_mode) is ``host``."""
     for service in compose.services:
         raw = service.node.get(key)
@@ -766,7 +765,7 @@ _GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
 _URL_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^@/\s]{0,500}@\[?([A-Za-z0-9_.\-]{1,253})")
 
 
-def credential_reach(compose: "ComposeFile", service: Service, name: str, value: Any) -> bool | None:
+def credential_reach(compose: ComposeFile, service: Service, name: str, value: Any) -> bool | None:
     """Is what a credential given to ``service`` opens reachable from beyond the host?
     (:attr:`Service.exposed` of what it opens; None when the file cannot tell.)
 

@@ -41,8 +41,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .envfile import parse_entries
 from .secrets import is_secret_name

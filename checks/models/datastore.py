@@ -27,8 +27,8 @@ from __future__ import annotations
 import enum
 import re
 import shlex
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 

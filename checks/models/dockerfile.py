@@ -29,23 +29,24 @@ import json
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .. import globs
 from .base import Fact, FileKind, ParsedFile, Problem
-from .shell import Segment, commands_of
-from .shell_reader import read as read_shell
 from .images import ImageRef, parse_image
+from .shell import Segment, commands_of
 from .shell_hosts import dockerfile_shells
+from .shell_reader import read as read_shell
+from .topics import DOCKER_BASE, DOCKER_FILE, DockerBaseData, DockerFileData
+
 # the user/root model is shared by every domain (Dockerfile, compose, Kubernetes)
 from .users import is_root_user, privilege_drop  # noqa: F401
-from .topics import DOCKER_BASE, DOCKER_FILE, DockerBaseData, DockerFileData
 
 #: every instruction the Dockerfile reference knows (plus the deprecated MAINTAINER)
 KNOWN_INSTRUCTIONS = frozenset(
-    "FROM RUN CMD LABEL MAINTAINER EXPOSE ENV ADD COPY ENTRYPOINT VOLUME USER WORKDIR "
-    "ARG ONBUILD STOPSIGNAL HEALTHCHECK SHELL".split()
+    ["FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"]
 )
 _HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
 _DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
@@ -138,7 +139,7 @@ class Stage:
     from_instr: Instruction
     instructions: list[Instruction] = field(default_factory=list)
     #: the earlier stage this one builds FROM, if any
-    parent: "Stage | None" = None
+    parent: Stage | None = None
     platform: str | None = None
 
     @property
@@ -186,7 +187,7 @@ class Stage:
         found = self.all(name)
         return found[-1] if found else None
 
-    def chain(self) -> list["Stage"]:
+    def chain(self) -> list[Stage]:
         """This stage and the earlier stages it builds FROM, nearest first."""
         out: list[Stage] = []
         stage: Stage | None = self
@@ -410,7 +411,7 @@ def _flags(value: str) -> tuple[tuple[tuple[str, str | None], ...], str]:
 
 #: instructions whose value is not shell text: a trailing ``# ...`` there is a mistake
 #: (Docker would read it as arguments and fail); we read it as the comment it was meant as
-_NO_TRAILING_COMMENT = frozenset("FROM USER ARG ENV EXPOSE ADD COPY WORKDIR LABEL STOPSIGNAL VOLUME MAINTAINER".split())
+_NO_TRAILING_COMMENT = frozenset(["FROM", "USER", "ARG", "ENV", "EXPOSE", "ADD", "COPY", "WORKDIR", "LABEL", "STOPSIGNAL", "VOLUME", "MAINTAINER"])
 
 
 def _strip_trailing_comment(value: str) -> str:
@@ -747,7 +748,7 @@ def is_ignored(path: str, patterns) -> bool:
 _WHOLE_CONTEXT = {".", "./", "*", "./*", "./."}
 
 
-def context_copies(dockerfile: "Dockerfile") -> list[tuple["Stage", Instruction]]:
+def context_copies(dockerfile: Dockerfile) -> list[tuple[Stage, Instruction]]:
     """(stage, COPY/ADD) of shipped stages that copy the whole build context."""
     out = []
     for stage in dockerfile.shipped_stages():
@@ -940,7 +941,7 @@ def _as_command(seg: Segment) -> Command:
     return Command(_without_redirections(argv), wrappers)
 
 
-def shell_commands(source: "Instruction | str") -> list[Command]:
+def shell_commands(source: Instruction | str) -> list[Command]:
     """The simple commands a RUN runs (read once, by the shared shell reader) or a shell text holds."""
     if isinstance(source, Instruction):
         commands = source.commands
@@ -1014,7 +1015,7 @@ def installs(command: Command) -> Install | None:
     return Install(manager, command, tuple(packages), tuple(options), virtual)
 
 
-def packages_installed(source: "Instruction | str") -> list[Install]:
+def packages_installed(source: Instruction | str) -> list[Install]:
     return [found for found in (installs(c) for c in shell_commands(source)) if found is not None]
 
 

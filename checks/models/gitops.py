@@ -17,14 +17,25 @@ and inline Helm values into :class:`~.helm.HelmValues` units, audited like value
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .base import Fact, ParsedFile
 from .components import component_names, is_remote
 from .helm import HelmValues, embedded_values
+from .topics import (
+    GITOPS_PLACEHOLDER_SECRET,
+    GITOPS_SOURCE,
+    GITOPS_SYNC,
+    INSTALL,
+    KUSTOMIZE_IMAGE,
+    GitopsPlaceholderSecretData,
+    GitopsSourceData,
+    GitopsSyncData,
+    InstallData,
+    KustomizeImageData,
+)
 from .yamlnodes import YList, YMap
-from .topics import GITOPS_SOURCE, GITOPS_SYNC, INSTALL, GitopsSourceData, GitopsSyncData, InstallData
-from .topics import GITOPS_PLACEHOLDER_SECRET, KUSTOMIZE_IMAGE, GitopsPlaceholderSecretData, KustomizeImageData
 
 FLUX_HELM = "helm.toolkit.fluxcd.io/"
 FLUX_SOURCE = "source.toolkit.fluxcd.io/"

@@ -21,8 +21,9 @@ in the input; nesting deeper than :data:`MAX_DEPTH` is cut and reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import tree_sitter_hcl
 from tree_sitter import Language, Parser
@@ -74,7 +75,7 @@ class Expr:
     def ref_path(self) -> tuple:
         return self.value if self.kind == "ref" else ()
 
-    def walk(self) -> Iterator["Expr"]:
+    def walk(self) -> Iterator[Expr]:
         """This expression and every expression inside it, depth first."""
         stack: list[Any] = [self]
         while stack:
@@ -114,7 +115,7 @@ class Block:
     type: str
     labels: tuple[str, ...]
     attrs: tuple[Attr, ...]
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     line: int
     end_line: int
 
@@ -127,10 +128,10 @@ class Block:
     def has(self, name: str) -> bool:
         return self.attr(name) is not None
 
-    def blocks_of(self, type_: str) -> tuple["Block", ...]:
+    def blocks_of(self, type_: str) -> tuple[Block, ...]:
         return tuple(block for block in self.blocks if block.type == type_)
 
-    def block(self, type_: str) -> "Block | None":
+    def block(self, type_: str) -> Block | None:
         for block in self.blocks:
             if block.type == type_:
                 return block

@@ -20,14 +20,24 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..api import Pos
 from .base import AtDoc, Fact, FileKind, ParsedFile
 from .components import component_names
+from .topics import (
+    HELM_CHART,
+    HELM_REQUIREMENTS,
+    HELM_VALUES,
+    INSTALL,
+    HelmChartData,
+    HelmRequirementsData,
+    HelmValuesData,
+    InstallData,
+)
 from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
-from .topics import HELM_CHART, HELM_REQUIREMENTS, HELM_VALUES, INSTALL, HelmChartData, HelmRequirementsData, HelmValuesData, InstallData
 
 #: ``values`` as a whole word of a name's stem (searched: a fixed-length window, linear)
 _VALUES_WORD_RE = re.compile(r"(?:^|[._-])values(?:[._-]|$)", re.IGNORECASE)

@@ -62,7 +62,7 @@ def _matches(name: str, names: tuple[str, ...]) -> bool:
     return name in names or any(part in names for part in name.split("-"))
 
 
-def host_function(service: "Service") -> HostFunction | None:
+def host_function(service: Service) -> HostFunction | None:
     """The host function a compose service performs (see the module), or None."""
     ref = service.resolved_image_ref
     for names, role, needs in FAMILIES:

@@ -56,7 +56,7 @@ def is_moving_tag(tag: str | None) -> bool:
     return all(w in VARIANT_TAGS for w in words)
 
 
-def floating_image(ref: "ImageRef") -> bool:
+def floating_image(ref: ImageRef) -> bool:
     """No digest, and a tag that moves (see :func:`is_moving_tag`)."""
     return ref.digest is None and is_moving_tag(ref.tag)
 

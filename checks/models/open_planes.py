@@ -31,8 +31,8 @@ from admin planes (``plane``) and browser policy (``cors``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from .images import ImageRef
 

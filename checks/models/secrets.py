@@ -58,9 +58,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import Severity
@@ -650,7 +651,7 @@ class SecretVerdict:
     def __bool__(self) -> bool:
         return self.is_secret
 
-    def severity(self, *, exposed: bool | None = None) -> "Severity":
+    def severity(self, *, exposed: bool | None = None) -> Severity:
         """The severity rule (README, "Secrets"): what the value is and who can reach what it opens.
 
         ``exposed``: the service it opens is reachable from outside its host (True), verified

@@ -29,13 +29,12 @@ from ..api import Pos
 from . import shell_reader as reader
 from .base import Fact, FileKind, ParsedFile
 from .gitops import script_installs
+from .image_uses import script_image_facts
+from .secrets import PASSWORD_ENV, PASSWORD_PROGRAMS, argv_secrets, classify_value, scrub_line
 from .shell_ops import (  # the semantic layer; public names are re-exported for existing imports
-    APP_BACKUP_COMMANDS,
-    CLOUD_CLIS,
-    DUMP_TOOLS,
-    REPO_BACKUP_TOOLS,
     _IAC_TOOLS,
     _WRAPPERS,
+    REPO_BACKUP_TOOLS,
     _cloud_segment,
     _dump_segment,
     _is_removed,
@@ -44,23 +43,26 @@ from .shell_ops import (  # the semantic layer; public names are re-exported for
     _removed_paths,
     _retention_segment,
     _writes_local,
-    app_backup_command,
     data_copy,
-    dump_tool,
-    is_build,
-    is_offsite,
-    is_restart,
-    ordered_segments,
-    path_words,
-    production_context,
     program_argv,
-    runs_remotely,
     script_traits,
 )
-from .secrets import PASSWORD_ENV, PASSWORD_PROGRAMS, argv_secrets, classify_value, scrub_line
-from .topics import IAC, SHELL_BACKUP, SHELL_CLOUD, SHELL_DATA_COPY, ShellDataCopyData, SHELL_DEPLOY, SHELL_OFFSITE, SHELL_RETENTION, IacData, ShellBackupData, ShellCloudData, ShellDeployData, ShellOffsiteData, ShellRetentionData
-
-from .image_uses import script_image_facts
+from .topics import (
+    IAC,
+    SHELL_BACKUP,
+    SHELL_CLOUD,
+    SHELL_DATA_COPY,
+    SHELL_DEPLOY,
+    SHELL_OFFSITE,
+    SHELL_RETENTION,
+    IacData,
+    ShellBackupData,
+    ShellCloudData,
+    ShellDataCopyData,
+    ShellDeployData,
+    ShellOffsiteData,
+    ShellRetentionData,
+)
 
 __all__ = ["Segment", "Command", "ShellScript", "parse", "parse_script"]
 
@@ -397,7 +399,7 @@ def _shebang(first: str) -> tuple[str, str, set[str]]:
 _BACKUP_WORDS = ("backup", "dump", "snapshot")
 
 
-def _backup_helpers(script: "ShellScript") -> set[str]:
+def _backup_helpers(script: ShellScript) -> set[str]:
     """Functions that a function named for backups calls (``backupData`` -> ``copy_out``)."""
     return {seg.name for command in script.commands for seg in command.segments
             if seg.function and any(word in seg.function.lower() for word in _BACKUP_WORDS)}

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import shell_reader as reader
 from .shell import Command, ShellScript, _script, commands_of, unreadable_notices

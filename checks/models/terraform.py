@@ -27,8 +27,16 @@ from .base import Fact, FileKind, ParsedFile, Problem
 from .components import component_names
 from .hcl import Attr, Block, Expr, read
 from .topics import (
-    INSTALL, TF_BACKEND, TF_FILE, TF_MODULE_CALL, TF_RESOURCE, InstallData, TfBackendData, TfFileData,
-    TfModuleCallData, TfResourceData,
+    INSTALL,
+    TF_BACKEND,
+    TF_FILE,
+    TF_MODULE_CALL,
+    TF_RESOURCE,
+    InstallData,
+    TfBackendData,
+    TfFileData,
+    TfModuleCallData,
+    TfResourceData,
 )
 
 TERRAFORM = FileKind.define("terraform")

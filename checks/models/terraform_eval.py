@@ -44,9 +44,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .base import FileKind
 from .hcl import Attr, Block, Expr
@@ -399,7 +400,7 @@ def _vars_config(index, module: Module, files: list[str], label: str, environmen
     return config
 
 
-def _thunk(evaluator: "Evaluator", expr: Expr, bindings: dict | None = None) -> Callable[[], Any]:
+def _thunk(evaluator: Evaluator, expr: Expr, bindings: dict | None = None) -> Callable[[], Any]:
     cache: list[Any] = []
 
     def get() -> Any:
@@ -986,7 +987,7 @@ class Node:
         value = self.evaluator.eval(attr.expr, self.bindings)
         return default if value is None else value
 
-    def blocks(self, type_: str) -> list["Node"]:
+    def blocks(self, type_: str) -> list[Node]:
         """Nested blocks of a type, ``dynamic "type"`` blocks expanded when their collection is known."""
         out = [Node(b, self.path, self.evaluator, self.bindings) for b in self.block.blocks if b.type == type_]
         for dynamic in self.block.blocks:
@@ -1005,7 +1006,7 @@ class Node:
                 out.append(Node(content, self.path, self.evaluator, {**self.bindings, iterator: {"key": key, "value": value}}))
         return out
 
-    def block_node(self, type_: str) -> "Node | None":
+    def block_node(self, type_: str) -> Node | None:
         found = self.blocks(type_)
         return found[0] if found else None
 

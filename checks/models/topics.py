@@ -18,7 +18,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform
 
-
 Pairs = tuple[tuple[str, Any], ...]  # a frozen dict: sorted (key, value) pairs
 
 
@@ -92,7 +91,7 @@ class Topic(str, Generic[D]):
     schema: type[D]
     key: str
 
-    def __new__(cls, name: str, schema: type[D], key: str = "") -> "Topic[D]":
+    def __new__(cls, name: str, schema: type[D], key: str = "") -> Topic[D]:
         topic = str.__new__(cls, name)
         topic.schema = schema
         topic.key = key

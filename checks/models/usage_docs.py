@@ -15,8 +15,8 @@ import re
 from typing import Any
 
 from .base import Fact
-from .yamlnodes import load_documents
 from .topics import ANSIBLE_PLAY, DOC_README, AnsiblePlayData, DocReadmeData
+from .yamlnodes import load_documents
 
 __all__ = ["EXAMPLE_WORDS", "is_folder_readme", "readme_fact", "is_playbook_name", "playbook_fact"]
 

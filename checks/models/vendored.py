@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .images import parse_image
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .image_uses import image_command, split_words
 from .shell_hosts import workflow_shells
-from .yamlnodes import YamlDoc, YMap
 from .topics import (
     WORKFLOW,
     WORKFLOW_CALL,
@@ -38,6 +38,7 @@ from .topics import (
     WorkflowImageBuildData,
     WorkflowReusableData,
 )
+from .yamlnodes import YamlDoc, YMap
 
 __all__ = [
     "Workflow",
@@ -314,7 +315,7 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def token_scopes_used(job: "Job") -> frozenset[str] | None:
+def token_scopes_used(job: Job) -> frozenset[str] | None:
     """The write scopes of the GITHUB_TOKEN a job visibly uses; None when it cannot be told.
 
     A job that calls a reusable workflow, runs an API script (``actions/github-script``,
@@ -388,7 +389,7 @@ def secret_names(value: Any) -> list[str]:
     return names
 
 
-def deploy_secret(key: Any, value: Any, action: "ActionRef | None" = None) -> str | None:
+def deploy_secret(key: Any, value: Any, action: ActionRef | None = None) -> str | None:
     """What deploy credential ``key: value`` hands over ("SSH key", "kubeconfig", "cloud key"), or None.
 
     The value must read a secret (``${{ secrets.X }}``); the kind comes from the secret's
@@ -411,7 +412,7 @@ def deploy_secret(key: Any, value: Any, action: "ActionRef | None" = None) -> st
     return _DEPLOY_INPUTS.get(lowered)
 
 
-def deploy_secrets_of(holder: Any, action: "ActionRef | None" = None) -> list[tuple[str, str]]:
+def deploy_secrets_of(holder: Any, action: ActionRef | None = None) -> list[tuple[str, str]]:
     """(key, kind) of every deploy secret a ``with:`` or ``env:`` mapping hands over."""
     out = []
     if isinstance(holder, dict):
@@ -536,7 +537,7 @@ def deploy_command(script: Any) -> str | None:
 class ImageBuild:
     """A container image build in a step: where, from what, for which platforms."""
 
-    step: "Step"
+    step: Step
     context: str
     dockerfile: str
     platforms: str
@@ -638,7 +639,7 @@ def _labels(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _label_sets(runs_on: Any, job: "Job") -> list[tuple[str, ...]] | None:
+def _label_sets(runs_on: Any, job: Job) -> list[tuple[str, ...]] | None:
     """Label sets of ``runs-on``, expanding ``${{ matrix.X }}`` (whole value or list item)."""
     items = runs_on if isinstance(runs_on, list) else [runs_on]
     expanded: list[list[tuple[str, ...]]] = []
@@ -668,7 +669,7 @@ def _label_sets(runs_on: Any, job: "Job") -> list[tuple[str, ...]] | None:
 @dataclass(eq=False)
 class Step(AtNode):
     node: YMap
-    job: "Job"
+    job: Job
     index: int  # 0-based position in the job's steps list
 
     @property
@@ -752,7 +753,7 @@ class Step(AtNode):
 class Job(AtNode):
     id: str
     node: YMap
-    workflow: "Workflow"
+    workflow: Workflow
 
     @property
     def line(self) -> int:  # the job's key line, not its first setting
@@ -1063,7 +1064,7 @@ GIT_FETCH_RE = re.compile(r"\b(?:git\s+(?:fetch|checkout|switch|pull|clone)|gh\s
 PR_CHECKOUT_RE = re.compile(r"\bgh\s+pr\s+checkout\b")
 
 
-def names_head(value: Any, events: "list[str] | tuple[str, ...]") -> bool:
+def names_head(value: Any, events: list[str] | tuple[str, ...]) -> bool:
     """True when a value's expressions name the pull request head filled in by one of ``events``."""
     if not isinstance(value, str):
         return False
@@ -1095,7 +1096,7 @@ def trusted_head_only(condition: Any) -> bool:
 _INPUT_RE = re.compile(r"\binputs\s*\.\s*([A-Za-z_][\w-]*)")
 
 
-def head_checkouts(wf: "Workflow", events: "list[str] | tuple[str, ...]") -> list[tuple["Job", "Step", str]]:
+def head_checkouts(wf: Workflow, events: list[str] | tuple[str, ...]) -> list[tuple[Job, Step, str]]:
     """Steps that check out or fetch the pull request head that ``events`` fill in (job, step, evidence)."""
     out = []
     for job in wf.jobs:
@@ -1114,7 +1115,7 @@ def head_checkouts(wf: "Workflow", events: "list[str] | tuple[str, ...]") -> lis
     return out
 
 
-def checkout_inputs(wf: "Workflow") -> list[str]:
+def checkout_inputs(wf: Workflow) -> list[str]:
     """Inputs (``inputs.X``) a workflow checks out or fetches: what a caller's ``with:`` decides."""
     names: list[str] = []
     for job in wf.jobs:
@@ -1131,7 +1132,7 @@ def checkout_inputs(wf: "Workflow") -> list[str]:
 # -- reusable workflows -----------------------------------------------------------------
 
 
-def local_workflow_target(job: "Job") -> str | None:
+def local_workflow_target(job: Job) -> str | None:
     """The repository-relative file a job's ``uses: ./.github/workflows/x.yml`` calls; None otherwise."""
     action = job.action
     if action is None or action.kind != "local" or not action.raw.startswith("./"):
@@ -1140,7 +1141,7 @@ def local_workflow_target(job: "Job") -> str | None:
     return None if target.startswith("..") else target
 
 
-def _grant(job: "Job") -> tuple[Permissions, str] | None:
+def _grant(job: Job) -> tuple[Permissions, str] | None:
     """The permissions a job runs with (its own, else the workflow's) and where; None: the defaults."""
     if job.permissions.present:
         return job.permissions, "job"
@@ -1149,7 +1150,7 @@ def _grant(job: "Job") -> tuple[Permissions, str] | None:
     return None
 
 
-def _reported_at_top(wf: "Workflow", caller: "Job") -> tuple[str, ...]:
+def _reported_at_top(wf: Workflow, caller: Job) -> tuple[str, ...]:
     """Scopes of the workflow-level grant that another inheriting job shows no use of (GHA003's)."""
     top = wf.permissions
     jobs = wf.jobs
@@ -1162,7 +1163,7 @@ def _reported_at_top(wf: "Workflow", caller: "Job") -> tuple[str, ...]:
     return tuple(scope for scope in top.writes if any(u is not None and scope not in u for u in used))
 
 
-def reusable_facts(wf: "Workflow", notices: list[str]) -> list[Fact]:
+def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
     """What reusable workflows do with the caller's token, and who calls them with what.
 
     A called workflow of this repository is judged in the caller's context by a repository

@@ -25,8 +25,9 @@ Design choices, each for a reason seen in real repositories:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
@@ -113,14 +114,14 @@ class YMap(dict):
         """First and last line of the value stored under ``key``."""
         return self.value_lines.get(key, (self.line, self.end_line))
 
-    def map(self, key: str) -> "YMap":
+    def map(self, key: str) -> YMap:
         """The mapping under ``key``, or an empty one when absent or not a mapping."""
         value = self.get(key)
         if isinstance(value, YMap):
             return value
         return YMap(self.key_line(key), self.key_line(key), self.ypath + (key,))
 
-    def list(self, key: str) -> "YList":
+    def list(self, key: str) -> YList:
         """The sequence under ``key``, or an empty one when absent or not a list."""
         value = self.get(key)
         if isinstance(value, YList):
@@ -148,7 +149,7 @@ class YList(list):
             return self.item_lines[index]
         return self.line
 
-    def maps(self) -> Iterator[tuple[int, "YMap"]]:
+    def maps(self) -> Iterator[tuple[int, YMap]]:
         """(index, item) for every item that is a mapping."""
         for index, item in enumerate(self):
             if isinstance(item, YMap):

@@ -4,8 +4,8 @@ from ..classify import YAML_EXT, ci_tool, iac_tool
 from ..filetypes import NamedFile
 from ..models import build_tools, usage_docs
 from ..models.base import Fact
-from . import cloud_deploy_without_iac, compose_database_without_backup, no_ci_pipeline, no_monitoring
 from ..models.topics import CI, IAC, CiData, IacData
+from . import cloud_deploy_without_iac, compose_database_without_backup, no_ci_pipeline, no_monitoring
 
 CHECKS = (
     no_ci_pipeline.CHECK,             # REPO001

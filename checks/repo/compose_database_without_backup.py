@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.datastore import SYSTEMS_OF_RECORD, Role
-from ..models.shell import dump_tool, parse_script
-from ..scope import provided
+from ..models.shell import parse_script
+from ..models.shell_ops import dump_tool
 from ..models.topics import COMPOSE_SERVICE, SHELL_DATA_COPY
+from ..scope import provided
 
 CHECK = Check(
     code="REPO003",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
-from ..scope import absence, provided
 from ..models.topics import COMPOSE_SERVICE
+from ..scope import absence, provided
 
 CHECK = Check(
     code="REPO004",

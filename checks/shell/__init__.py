@@ -4,8 +4,8 @@ from ..classify import is_shell_name, is_shell_shebang
 from ..filetypes import FileType
 from ..models import shell as _model
 from ..models.base import Fact, FileKind, ParsedFile
+from ..models.topics import SHELL_PRIVDROP, ShellPrivdropData
 from ..models.users import privilege_drop
-
 from . import (
     backup_not_offsite,
     backup_without_retention,
@@ -25,7 +25,6 @@ from . import (
     tls_verification_disabled,
     world_writable_chmod,
 )
-from ..models.topics import SHELL_PRIVDROP, ShellPrivdropData
 
 CHECKS = (
     no_strict_mode.CHECK,                   # SH001

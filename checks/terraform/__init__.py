@@ -9,9 +9,21 @@ module (``models/terraform_eval.py``: callers, variable files, defaults), so a v
 from ..filetypes import Comments, FileType
 from ..models import terraform as _model
 from . import (
-    database_backups_off, git_module_floating_ref, iam_admin_policy, literal_secret, no_deletion_protection,
-    open_admin_port, public_bucket, public_cluster_endpoint, public_database, secret_not_sensitive,
-    single_az_database, skip_final_snapshot, state_without_locking, unencrypted_storage, unpinned_version,
+    database_backups_off,
+    git_module_floating_ref,
+    iam_admin_policy,
+    literal_secret,
+    no_deletion_protection,
+    open_admin_port,
+    public_bucket,
+    public_cluster_endpoint,
+    public_database,
+    secret_not_sensitive,
+    single_az_database,
+    skip_final_snapshot,
+    state_without_locking,
+    unencrypted_storage,
+    unpinned_version,
 )
 
 CHECKS = (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
-from ..models.terraform_eval import Node, as_list, known, scope as scope_of
+from ..models.terraform_eval import Node, as_list, known
+from ..models.terraform_eval import scope as scope_of
 from ..models.topics import TF_FILE
 from .shared import Hit, describe_ports, has_resources, is_world, port_ranges, ports_in, report
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
-from ..models.terraform_eval import Node, Scope, as_list, known, scope as scope_of
+from ..models.terraform_eval import Node, Scope, as_list, known
+from ..models.terraform_eval import scope as scope_of
 from ..models.topics import TF_FILE, TF_RESOURCE
 from .shared import Hit, document_statements, is_false, is_true, public_statement, report
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.hcl import Block
 from ..models.secrets import secret_name_strength
-from ..models.terraform_eval import load_module
 from ..models.terraform import dir_of
+from ..models.terraform_eval import load_module
 from ..models.topics import TF_FILE
 
 CHECK = Check(

@@ -5,16 +5,26 @@ network rules and resource names that more than one check asks."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..api import Check, Finding, Pos, Severity
 from ..models.hcl import Block
 from ..models.terraform_eval import (
-    Config, Encoded, Node, Resource, Scope, Unknown, as_bool, as_list, as_number, document, known,
+    Config,
+    Encoded,
+    Node,
+    Resource,
+    Scope,
+    Unknown,
+    as_bool,
+    as_list,
+    as_number,
+    document,
+    known,
     words_environment,
 )
-
 
 # -- findings ---------------------------------------------------------------------------------
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
-from ..models.terraform_eval import Node, Scope, known, scope as scope_of
+from ..models.terraform_eval import Node, Scope, known
+from ..models.terraform_eval import scope as scope_of
 from ..models.topics import TF_FILE
 from .shared import Hit, has_resources, is_true, report
 

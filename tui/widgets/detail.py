@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -222,7 +223,7 @@ class FindingDetail(VerticalScroll, can_focus=True):
         if history:
             lines.add_row(Text("history"), Text(""))
             for item in history:
-                get = item.get if isinstance(item, dict) else lambda k, d="": getattr(item, k, d)
+                get = item.get if isinstance(item, dict) else lambda k, d="", item=item: getattr(item, k, d)
                 reason = get("reason", "") or ""
                 lines.add_row(Text(""), data_text(f"{get('at', '')} {get('action', '')} by {get('by', '')}"
                                                   + (f": {reason}" if reason else "")))

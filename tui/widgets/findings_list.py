@@ -15,8 +15,8 @@ the status column when more than one status is shown (or a deferral has expired)
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from itertools import repeat
-from typing import Iterable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment

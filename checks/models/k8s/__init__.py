@@ -18,16 +18,34 @@ written against the former single module keeps working.
 
 from __future__ import annotations
 
+from .devhosts import (  # noqa: F401
+    dev_hosts,
+    devhost_facts,
+)
+from .facts import (  # noqa: F401
+    BACKUP_WORDS,
+    cluster_facts,
+    kustomize_facts,
+    kustomize_image_facts,
+    object_facts,
+    selector_matches,
+    workload_facts,
+)
+from .layout import (  # noqa: F401
+    in_overlay_location,
+    in_patch_location,
+    looks_like_patch_file,
+)
 from .objects import (  # noqa: F401
     CLIENT_COMMANDS,
     COMPANION_SUFFIXES,
-    Container,
     INHERITED_SECURITY,
+    PERSISTENT_VOLUME_SOURCES,
+    WORKLOAD_KINDS,
+    Container,
     K8sObject,
     Kustomization,
-    PERSISTENT_VOLUME_SOURCES,
     Security,
-    WORKLOAD_KINDS,
     Workload,
     WorkloadPatch,
     build_object,
@@ -44,17 +62,16 @@ from .objects import (  # noqa: F401
     str_list,
     volume_mounts,
 )
-from .layout import (  # noqa: F401
-    in_overlay_location,
-    in_patch_location,
-    looks_like_patch_file,
-)
 from .operators import (  # noqa: F401
     OPERATOR_BACKUP_FIELDS,
-    OPERATOR_STORES,
     OPERATOR_STORE_KINDS,
+    OPERATOR_STORES,
     operator_backup,
     operator_members,
+)
+from .parse import (  # noqa: F401
+    parse_kustomization,
+    parse_manifests,
 )
 from .patches import (  # noqa: F401
     ANY_NAME,
@@ -67,21 +84,4 @@ from .patches import (  # noqa: F401
     json6902_patch_files,
     json6902_settings_for,
     patch_settings,
-)
-from .facts import (  # noqa: F401
-    BACKUP_WORDS,
-    cluster_facts,
-    kustomize_facts,
-    kustomize_image_facts,
-    object_facts,
-    selector_matches,
-    workload_facts,
-)
-from .devhosts import (  # noqa: F401
-    dev_hosts,
-    devhost_facts,
-)
-from .parse import (  # noqa: F401
-    parse_kustomization,
-    parse_manifests,
 )

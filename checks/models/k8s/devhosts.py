@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 from ..base import Fact
-from ..yamlnodes import YList, YMap
 from ..topics import WORKLOAD_DEVHOST, WorkloadDevhostData
-
+from ..yamlnodes import YList, YMap
 
 _HOST_TOKEN_RE = re.compile(r"(?<![\w.-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*")
 

@@ -7,14 +7,42 @@ from typing import Any
 from ...api import redact
 from ..base import Fact
 from ..gateway_api import gateway_facts
+from ..secrets import classify
+from ..topics import (
+    KUSTOMIZE_DETAILS,
+    KUSTOMIZE_IMAGES,
+    WORKLOAD_ENV,
+    WORKLOAD_ENV_FROM,
+    WORKLOAD_IMAGE,
+    WORKLOAD_POD,
+    WORKLOAD_SA,
+    K8sObjectData,
+    KustomizeDetailsData,
+    KustomizeImagesData,
+    WorkloadEnvData,
+    WorkloadEnvFromData,
+    WorkloadImageData,
+    WorkloadPodData,
+    WorkloadServiceAccountData,
+)
 from ..yamlnodes import YMap
 from .devhosts import devhost_facts
 from .ingress import tls_elsewhere
-from .objects import WORKLOAD_KINDS, K8sObject, claim_template_names, keeps_data_on_persistent_volume, Kustomization, Workload, container_store, long_lived_containers, pod_template, server_containers, str_list
+from .objects import (
+    WORKLOAD_KINDS,
+    K8sObject,
+    Kustomization,
+    Workload,
+    claim_template_names,
+    container_store,
+    keeps_data_on_persistent_volume,
+    long_lived_containers,
+    pod_template,
+    server_containers,
+    str_list,
+)
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
-from ..secrets import classify
-from ..topics import KUSTOMIZE_DETAILS, KUSTOMIZE_IMAGES, WORKLOAD_ENV, WORKLOAD_ENV_FROM, WORKLOAD_IMAGE, WORKLOAD_POD, WORKLOAD_SA, K8sObjectData, KustomizeDetailsData, KustomizeImagesData, WorkloadEnvData, WorkloadEnvFromData, WorkloadImageData, WorkloadPodData, WorkloadServiceAccountData
 
 
 def object_facts(obj: K8sObject) -> list[Fact]:
@@ -154,7 +182,7 @@ def selector_matches(selector: Any, labels: dict) -> bool:
     return True
 
 
-def _workload_text(obj: "Workload") -> str:
+def _workload_text(obj: Workload) -> str:
     parts = [obj.name]
     for container in obj.containers(include_init=True):
         parts.append(container.image)
@@ -227,7 +255,7 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
     return data
 
 
-def kustomize_facts(k: "Kustomization") -> list[Fact]:
+def kustomize_facts(k: Kustomization) -> list[Fact]:
     """Secret generators and replica overrides of one kustomization (topic ``kustomize:details``)."""
     generators = []
     for index, gen in k.doc.list("secretGenerator").maps():
@@ -262,7 +290,7 @@ def kustomize_facts(k: "Kustomization") -> list[Fact]:
                            patch_settings=patch_settings_ or None, patch_files=patch_files or None))]
 
 
-def _scraped(obj: "Workload") -> bool:
+def _scraped(obj: Workload) -> bool:
     """Annotation-based Prometheus scraping (``prometheus.io/scrape: "true"``) on the pod or object."""
     for meta in (obj.pod_meta, obj.metadata):
         annotations = meta.get("annotations") if isinstance(meta, YMap) else None
@@ -345,7 +373,7 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     return facts
 
 
-def kustomize_image_facts(k: "Kustomization") -> list[Fact]:
+def kustomize_image_facts(k: Kustomization) -> list[Fact]:
     """The ``images:`` overrides of one kustomization (topic ``kustomize:images``)."""
     images = []
     seq = k.doc.list("images")

@@ -9,7 +9,7 @@ same question of a Gateway's annotations.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 #: annotations whose presence means a load balancer terminates TLS with a certificate it holds
 LB_CERTIFICATE_ANNOTATIONS = (

@@ -6,7 +6,6 @@ import re
 
 from ..yamlnodes import YMap
 
-
 #: kinds whose apps/v1 (or Argo Rollouts) form requires ``spec.selector``
 _SELECTOR_REQUIRED = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout")
 

@@ -25,8 +25,8 @@ Recognition is deliberately narrow:
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..images import parse_image
 from ..yamlnodes import YMap

@@ -12,16 +12,17 @@ commonest source of false positives in peer tools.  Also here: what a pod runs
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from ..base import AtDoc, AtNode
-from ..datastore import DataStore, Role, describe as describe_store, engine_of, role_of, shell_words
+from ..datastore import DataStore, Role, engine_of, role_of, shell_words
+from ..datastore import describe as describe_store
 from ..images import DATABASE_IMAGES, ImageRef, parse_image
 from ..users import uid_of
 from ..yamlnodes import YList, YMap
 from .layout import looks_like_patch_file
-
 
 WORKLOAD_KINDS = (
     "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
@@ -113,7 +114,7 @@ class Security:
 @dataclass(eq=False)
 class Container(AtNode):
     node: YMap
-    workload: "Workload"
+    workload: Workload
     init: bool
     index: int
 
@@ -201,7 +202,7 @@ COMPANION_SUFFIXES = ("-router", "-sentinel", "-cli", "-tools", "-shell", "-back
                       "-exporter", "-operator", "-proxy", "-ui", "-admin", "-client", "-connect")
 
 
-def _runs_sentinel(container: "Container") -> bool:
+def _runs_sentinel(container: Container) -> bool:
     """A Redis Sentinel: the redis image started as a sentinel (it holds no data)."""
     if container.name.lower() == "sentinel" or container.name.lower().endswith("-sentinel"):
         return True
@@ -215,7 +216,7 @@ def _runs_sentinel(container: "Container") -> bool:
                for w in words)
 
 
-def server_containers(workload: "Workload") -> Iterator["Container"]:
+def server_containers(workload: Workload) -> Iterator[Container]:
     """Main containers that may run a server: not a client invocation, a companion or a template."""
     for container in workload.containers():
         ref = container.image_ref
@@ -230,7 +231,7 @@ def server_containers(workload: "Workload") -> Iterator["Container"]:
         yield container
 
 
-def _config_texts(container: "Container") -> list[str]:
+def _config_texts(container: Container) -> list[str]:
     """Server configuration files (``*.conf``) the container mounts from ConfigMaps of its file."""
     workload = container.workload
     if not workload.file_config_maps:
@@ -254,7 +255,7 @@ def _config_texts(container: "Container") -> list[str]:
     return texts
 
 
-def container_store(container: "Container", known: tuple[str, ...] = DATABASE_IMAGES) -> DataStore | None:
+def container_store(container: Container, known: tuple[str, ...] = DATABASE_IMAGES) -> DataStore | None:
     """The data store a container runs, with what its names, flags, env and mounted config say."""
     engine = engine_of(container.image_ref, known)
     if engine is None:
@@ -272,7 +273,7 @@ def container_store(container: "Container", known: tuple[str, ...] = DATABASE_IM
     )
 
 
-def stateful_stores(workload: "Workload", known: tuple[str, ...] = DATABASE_IMAGES) -> Iterator[tuple["Container", DataStore]]:
+def stateful_stores(workload: Workload, known: tuple[str, ...] = DATABASE_IMAGES) -> Iterator[tuple[Container, DataStore]]:
     """Server containers that run a store holding state (not a cache), with the store."""
     for container in server_containers(workload):
         store = container_store(container, known)
@@ -383,7 +384,7 @@ PERSISTENT_VOLUME_SOURCES = (
 )
 
 
-def pod_volumes(workload: "Workload") -> dict[str, tuple[int, YMap]]:
+def pod_volumes(workload: Workload) -> dict[str, tuple[int, YMap]]:
     """The pod's volumes by name: (index in ``spec.volumes``, volume item)."""
     out: dict[str, tuple[int, YMap]] = {}
     for index, item in workload.pod_spec.list("volumes").maps():
@@ -393,7 +394,7 @@ def pod_volumes(workload: "Workload") -> dict[str, tuple[int, YMap]]:
     return out
 
 
-def claim_template_names(workload: "Workload") -> set[str]:
+def claim_template_names(workload: Workload) -> set[str]:
     """Names of a StatefulSet's ``volumeClaimTemplates``."""
     names = set()
     for _, item in workload.spec.list("volumeClaimTemplates").maps():
@@ -403,16 +404,16 @@ def claim_template_names(workload: "Workload") -> set[str]:
     return names
 
 
-def volume_mounts(container: "Container") -> list[YMap]:
+def volume_mounts(container: Container) -> list[YMap]:
     return [m for _, m in container.node.list("volumeMounts").maps()]
 
 
-def is_native_sidecar(container: "Container") -> bool:
+def is_native_sidecar(container: Container) -> bool:
     """An init container with ``restartPolicy: Always`` runs for the pod's whole life."""
     return container.init and str(container.node.get("restartPolicy") or "") == "Always"
 
 
-def long_lived_containers(workload: "Workload") -> Iterator["Container"]:
+def long_lived_containers(workload: Workload) -> Iterator[Container]:
     """Main containers plus native sidecars: the ones that run as long as the pod."""
     for container in workload.containers(include_init=True):
         if not container.init or is_native_sidecar(container):
@@ -420,7 +421,7 @@ def long_lived_containers(workload: "Workload") -> Iterator["Container"]:
 
 
 
-def keeps_data_on_persistent_volume(container: "Container") -> bool:
+def keeps_data_on_persistent_volume(container: Container) -> bool:
     """Whether the container mounts a volume that outlives the pod (a claim, a claim template,
     or a persistent source such as a cloud disk or NFS): its data survives a reschedule.
 

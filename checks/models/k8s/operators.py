@@ -6,7 +6,6 @@ from typing import Any
 
 from ..yamlnodes import YList, YMap
 
-
 #: operator custom resources that run a replicated data store:
 #: (API group, kind) -> (where the member count is, its default when unset (None: required),
 #: how counts of a list combine, what the resource runs).  ``*`` walks a list.

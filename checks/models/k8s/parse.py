@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from .. import gitops, vendored
 from ..base import Fact, FileKind, ParsedFile
+from ..topics import KUSTOMIZATION, VENDORED_FILE, KustomizationData, VendoredFileData
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
 from .objects import K8sObject, Kustomization, Workload, build_object, is_k8s_doc, is_kustomize_file_doc
 from .patchrefs import replacement_facts
-from ..topics import KUSTOMIZATION, KustomizationData
-from ..topics import VENDORED_FILE, VendoredFileData
 
 
 def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:

@@ -7,13 +7,14 @@ inline patches of a kustomization and files of JSON6902 operations are read here
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..base import Fact
+from ..topics import KUSTOMIZE_JSON6902, KustomizeJson6902Data
 from ..yamlnodes import YamlDoc, YamlError, YMap, load_documents
 from .objects import WORKLOAD_KINDS, Kustomization, pod_template
 from .operators import OPERATOR_STORES, operator_members
-from ..topics import KUSTOMIZE_JSON6902, KustomizeJson6902Data
 
 
 def _set_settings(node: Any, pod_level: bool) -> list[str]:
@@ -71,7 +72,7 @@ def patch_settings(doc: YMap, kind: str) -> tuple:
     return tuple(out)
 
 
-def json6902_patch_files(k: "Kustomization") -> list[tuple[str, str, str]]:
+def json6902_patch_files(k: Kustomization) -> list[tuple[str, str, str]]:
     """(file, target kind, target name or ANY_NAME) of each patch file given with a ``target``.
 
     Those files hold JSON6902 operations (``- op: replace``); their facts (topic
@@ -148,7 +149,7 @@ def _json6902_counts(ops: list) -> tuple[tuple[str, int], ...]:
 ANY_NAME = "*"
 
 
-def inline_patch_documents(k: "Kustomization") -> Iterator[tuple[Any, Any, int, tuple]]:
+def inline_patch_documents(k: Kustomization) -> Iterator[tuple[Any, Any, int, tuple]]:
     """(document, target, line, ypath) of every inline patch of a kustomization."""
     for field_name in ("patches", "patchesJson6902", "patchesStrategicMerge"):
         seq = k.doc.list(field_name)
@@ -215,7 +216,7 @@ def _json6902_settings(ops: Any, kind: str) -> tuple:
     return tuple(out)
 
 
-def inline_patch_settings(k: "Kustomization") -> list[tuple]:
+def inline_patch_settings(k: Kustomization) -> list[tuple]:
     """(kind, name, settings) for each inline patch of a workload (see patch_settings).
 
     Strategic-merge patches name their containers; JSON6902 operations address them by
@@ -240,7 +241,7 @@ def inline_patch_settings(k: "Kustomization") -> list[tuple]:
     return out
 
 
-def inline_patch_replicas(k: "Kustomization") -> list[tuple]:
+def inline_patch_replicas(k: Kustomization) -> list[tuple]:
     """(kind, name, count, line, ypath) for each inline patch of this kustomization that sets replicas.
 
     Covers ``patches``/``patchesJson6902`` items with ``patch: |`` (a strategic-merge

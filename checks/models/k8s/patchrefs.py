@@ -22,8 +22,9 @@ what a patch *sets* (``CHECK.on(..., patches=True)``), and their facts are ``k8s
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from ..base import Fact, ParsedFile
 from ..topics import KUSTOMIZE_REPLACEMENT, KustomizeReplacementData
