@@ -27,11 +27,36 @@ def workflow_repo(tmp_path: Path, text: str, name: str = "ci.yml") -> Path:
 # -- GHA003: workflow-wide writes, by who can start the run and what the jobs use ----------
 
 
-def test_gha003_write_all_and_many_scopes_stay_high():
+def test_gha003_write_all_and_many_scopes_on_trusted_triggers_are_medium():
+    # push only, no third-party code: over-broad, but nobody outside can reach the token
     found = scan(FIXTURES / "excessive-workflow-permissions" / "bad", "GHA003")
     by_scope = {f.evidence: f.severity for f in found}
-    assert by_scope["contents: write"] == Severity.HIGH  # three write scopes at once
-    assert by_scope["permissions: write-all"] == Severity.HIGH
+    assert by_scope["contents: write"] == Severity.MEDIUM  # three write scopes at once
+    assert by_scope["permissions: write-all"] == Severity.MEDIUM
+    (single,) = scan(FIXTURES / "excessive-workflow-permissions" / "bad-write-all", "GHA003")
+    assert single.severity == Severity.MEDIUM and "not exposed" in single.message
+
+
+def test_gha003_write_all_is_high_when_third_party_code_by_tag_reaches_it():
+    found = {f.line: f for f in scan(FIXTURES / "excessive-workflow-permissions" / "bad-write-all-exposure", "GHA003")}
+    # pinned or vendor-published actions (docker/login-action@v3 is Docker's own) on push / dispatch
+    assert found[11].severity == Severity.MEDIUM
+    # a job-level grant with a third party's action by tag (owner spelt in capitals: same owner)
+    assert found[32].severity == Severity.HIGH and "'Some-Org/Release-Action@v2'" in found[32].message
+    # a docker:// image by tag runs whatever the tag names today
+    assert found[40].severity == Severity.HIGH and "by a movable ref" in found[40].message
+
+
+def test_gha003_untrusted_trigger_keeps_write_all_high(tmp_path):
+    root = workflow_repo(tmp_path, """        on: workflow_run
+        permissions: write-all
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps: [{run: make}]
+        """)
+    (finding,) = scan(root, "GHA003")
+    assert finding.severity == Severity.HIGH and "workflow_run, which outsiders can trigger" in finding.message
 
 
 def test_gha003_untrusted_trigger_is_high_and_says_why():
@@ -76,6 +101,14 @@ def test_gha005_unpinned_action_with_a_deploy_secret_is_high():
     assert "kubeconfig `KUBE_CONFIG` via env" in messages
     # the job's env reaches every step: the AWS key counts for the kubectl action too
     assert "and 2 more" in messages
+
+
+def test_gha005_the_vendors_own_action_with_its_credential_is_medium():
+    found = scan(FIXTURES / "unpinned-action" / "bad-vendor-credential", "GHA005")
+    assert [f.severity for f in found] == [Severity.MEDIUM, Severity.MEDIUM, Severity.HIGH]
+    assert "published by Google Cloud itself" in found[0].message
+    assert "published by AWS itself" in found[1].message
+    assert "published by" not in found[2].message
 
 
 def test_gha005_without_a_deploy_secret_keeps_its_usual_severity(tmp_path):

@@ -240,12 +240,21 @@ def test_github_owned_actions_are_low_and_third_party_medium():
 
 
 def test_top_level_write_severity_follows_the_scope():
+    # many scopes reaching a job that runs a third-party action by tag: each scope at its own weight
     wf = workflow(
         "on: push\npermissions: {contents: write, statuses: write, checks: write}\njobs:\n"
-        "  a: {runs-on: x, steps: [{run: a}]}\n  b: {runs-on: x, steps: [{run: b}]}\n"
+        "  a: {runs-on: x, steps: [{uses: some-org/tool@v1}]}\n  b: {runs-on: x, steps: [{run: b}]}\n"
     )
     findings = {f.evidence: f.severity for f in run_checks(wf) if f.code == "GHA003"}
     assert findings == {"contents: write": Severity.HIGH, "statuses: write": Severity.LOW,
+                        "checks: write": Severity.MEDIUM}
+    # the same grant where every action is pinned or the platform's: over-broad, not exposed
+    trusted = workflow(
+        "on: push\npermissions: {contents: write, statuses: write, checks: write}\njobs:\n"
+        "  a: {runs-on: x, steps: [{uses: actions/checkout@v4}]}\n  b: {runs-on: x, steps: [{run: b}]}\n"
+    )
+    findings = {f.evidence: f.severity for f in run_checks(trusted) if f.code == "GHA003"}
+    assert findings == {"contents: write": Severity.MEDIUM, "statuses: write": Severity.LOW,
                         "checks: write": Severity.MEDIUM}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, token_scopes_used
+from ..models.workflow import Job, Workflow, token_exposure, token_scopes_used
 
 CHECK = Check(
     code="GHA003",
@@ -18,9 +18,13 @@ CHECK = Check(
         "rewrite releases, publish packages and change workflows. Write scopes set at the "
         "top of a workflow reach every job in it, including ones that only build or test "
         "and run third-party code that never needed them. A scope every job uses (they all "
-        "push to ghcr.io) is not reported; severity is high for write-all, for many scopes "
-        "at once and for workflows outsiders can trigger, medium otherwise, low for "
-        "workflows only a schedule or a maintainer starts."
+        "push to ghcr.io) is not reported. Severity follows who can reach the token: high "
+        "when outsiders can trigger the workflow (pull_request_target, workflow_run, "
+        "issue_comment), or when write-all or several scopes reach a job that runs a "
+        "third-party action by a movable tag; medium for write-all or several scopes on "
+        "trusted triggers (push, a schedule, a maintainer) with pinned or vendor-published "
+        "actions; medium for one scope, low when only a schedule or a maintainer starts the "
+        "workflow."
     ),
     remediation=(
         "Set `permissions: contents: read` at the top of the workflow.",
@@ -64,14 +68,24 @@ def _lower(severity: Severity, cap: Severity) -> Severity:
     return severity if severity <= cap else cap
 
 
+def _write_all(jobs: list[Job], wf: Workflow) -> tuple[Severity, str]:
+    """High when the blanket token reaches code nobody here controls, medium otherwise."""
+    exposed = token_exposure(wf, jobs)
+    if exposed is not None:
+        return Severity.HIGH, f"; {exposed}"
+    return Severity.MEDIUM, ("; only trusted triggers start it and every action it names is pinned, "
+                             "vendor-published or local (over-broad, not exposed)")
+
+
 @CHECK.on(Workflow)
 def excessive_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
     top = wf.permissions
     jobs = wf.jobs
     if top.kind == "write-all":
+        severity, why = _write_all([job for job in jobs if not job.permissions.present] or jobs, wf)
         yield CHECK.finding(
-            wf.doc, "permissions", resource=wf.resource,
-            message="workflow grants `permissions: write-all` to every job",
+            wf.doc, "permissions", resource=wf.resource, severity=severity,
+            message=f"workflow grants `permissions: write-all` to every job{why}",
             evidence=f"permissions: {top.value}",
         )
     elif top.kind == "map" and len(jobs) > 1 and not wf.reusable_only:
@@ -83,9 +97,10 @@ def excessive_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
     for job in jobs:
         perms = job.permissions
         if perms.kind == "write-all":
+            severity, why = _write_all([job], wf)
             yield CHECK.finding(
-                job.node, "permissions", resource=job.resource,
-                message=f"{job.label} grants `permissions: write-all`",
+                job.node, "permissions", resource=job.resource, severity=severity,
+                message=f"{job.label} grants `permissions: write-all`{why}",
                 evidence=f"permissions: {perms.value}",
             )
 
@@ -94,14 +109,16 @@ def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
     """Write scopes at the top that reach jobs which do not use them.
 
     A scope every inheriting job uses (they all log in to ghcr.io and push) is what the
-    workflow needs, not excessive.  The severity follows who can start the run: high for
-    workflows outsiders trigger (pull_request_target, workflow_run, issue_comment) or that
-    grant many scopes at once; medium otherwise; low for workflows only the clock or a
-    maintainer starts (schedule, workflow_dispatch).
+    workflow needs, not excessive.  The severity follows who can reach the token: the scope's
+    own for workflows outsiders trigger (pull_request_target, workflow_run, issue_comment) and
+    for many scopes reaching a job that runs a third-party action by a movable ref; medium
+    otherwise; low for workflows only the clock or a maintainer starts (schedule,
+    workflow_dispatch).
     """
     writes = top.writes
     untrusted = sorted(wf.outsider_triggers)
-    many = len(writes) >= _MANY
+    exposed = token_exposure(wf, inheriting) if len(writes) >= _MANY else None
+    many = exposed is not None
     quiet = bool(wf.triggers) and wf.triggers <= _QUIET_TRIGGERS
     used = {job.id: token_scopes_used(job) for job in inheriting}
     for scope in writes:
@@ -113,7 +130,7 @@ def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
         if untrusted:
             why = f"; the workflow runs on {', '.join(untrusted)}, which outsiders can trigger"
         elif many:
-            why = f"; {len(writes)} write scopes are granted to the whole workflow"
+            why = f"; {len(writes)} write scopes are granted to the whole workflow and {exposed}"
         elif quiet:
             severity = _lower(severity, Severity.LOW)
             why = "; only a schedule or a maintainer starts this workflow (lower risk)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -23,7 +22,10 @@ CHECK = Check(
         "credential (an SSH key, a kubeconfig, a cloud key, through `with:` or `env:`) is high: "
         "whoever moves the ref gets production. Actions published by GitHub itself "
         "(`actions/*`, `github/*`) are reported at low severity: the same risk applies, but "
-        "their owner is the platform you already trust."
+        "their owner is the platform you already trust. Actions the cloud or platform vendor "
+        "publishes (`google-github-actions/*`, `aws-actions/*`, `azure/*`, `docker/*`, "
+        "`hashicorp/*`...) stay medium even when handed a credential: moving their tag takes "
+        "a compromise of the vendor the credential already trusts."
     ),
     remediation=(
         "Replace each `@tag` with the full commit SHA it points at, keeping the tag as a comment: "
@@ -41,17 +43,9 @@ CHECK = Check(
 )
 
 
-#: reusable workflows that must be called by an exact release tag: they verify their own
-#: ref to produce provenance, and fail when called by a SHA (their documentation says so)
-_TAG_ONLY = {"slsa-framework/slsa-github-generator"}
-_EXACT_RELEASE_RE = re.compile(r"^v\d+\.\d+\.\d+$")
-
-
 def _problem(action: ActionRef) -> str | None:
-    if action.kind == "local" or action.pinned_to_sha:
-        return None
-    if action.kind == "repo" and action.name in _TAG_ONLY and _EXACT_RELEASE_RE.match(action.ref):
-        return None  # pinned the only way that works; a SHA would break the provenance
+    if action.kind == "local" or action.pinned:
+        return None  # a SHA or digest, or an exact tag where a SHA would break the provenance (TAG_ONLY)
     if action.kind == "docker":
         return "docker image is not pinned by digest"
     if action.kind == "invalid":
@@ -95,13 +89,17 @@ def unpinned_action(wf: Workflow) -> Iterator[Finding]:
             if problem is None:
                 continue
             github = action.github_owned
+            vendor = action.vendor
             severity = Severity.LOW if github else Severity.MEDIUM
             note = " (GitHub-owned action: lower risk)" if github else ""
             if handed:
                 where, key, kind = handed[0]
                 more = f" and {len(handed) - 1} more" if len(handed) > 1 else ""
-                if not github:
+                if vendor is None:
                     severity = Severity.HIGH
+                elif not github:
+                    note = (f" (published by {vendor} itself: moving its tag takes a compromise of the vendor "
+                            "the workflow already trusts, so medium)")
                 note = f"; it receives a deploy credential ({kind} `{key}` via {where}{more})" + note
             yield CHECK.finding(
                 node, "uses", resource=resource, severity=severity,

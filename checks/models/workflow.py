@@ -56,6 +56,9 @@ __all__ = [
     "secret_names",
     "deploy_secret",
     "deploy_secrets_of",
+    "VENDOR_OWNERS",
+    "token_exposure",
+    "unpinned_third_party",
 ]
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -138,6 +141,24 @@ def untrusted_contexts(text: Any) -> list[str]:
 
 # -- uses: -------------------------------------------------------------------------
 
+#: owners whose actions the platform or the vendor of the service they talk to publishes
+#: (owner -> vendor).  A movable tag of theirs is the same mechanism as anyone's, but moving
+#: it takes a compromise of the organisation the workflow already trusts with the credential
+#: or the runner itself (GitHub for ``actions/*``, Google for ``google-github-actions/auth``
+#: receiving a Google credential), so it is rated below a third party's tag.  Only
+#: organisations that are the vendor itself belong here, never a popular third party.
+VENDOR_OWNERS = {
+    "actions": "GitHub", "github": "GitHub",
+    "google-github-actions": "Google Cloud", "aws-actions": "AWS", "azure": "Microsoft Azure",
+    "docker": "Docker", "hashicorp": "HashiCorp", "digitalocean": "DigitalOcean",
+    "cloudflare": "Cloudflare", "oracle-actions": "Oracle Cloud", "pulumi": "Pulumi",
+    "superfly": "Fly.io",
+}
+#: reusable workflows that must be called by an exact release tag: they verify their own
+#: ref to produce provenance, and fail when called by a SHA (their documentation says so)
+TAG_ONLY = frozenset({"slsa-framework/slsa-github-generator"})
+_EXACT_RELEASE_RE = re.compile(r"^v\d+\.\d+\.\d+$")
+
 
 @dataclass(frozen=True)
 class ActionRef:
@@ -170,6 +191,23 @@ class ActionRef:
     @property
     def github_owned(self) -> bool:
         return self.kind == "repo" and self.owner.lower() in ("actions", "github")
+
+    @property
+    def vendor(self) -> str | None:
+        """Who publishes the action when it is the platform or a vendor (see :data:`VENDOR_OWNERS`)."""
+        if self.kind != "repo":
+            return None
+        if self.github_owned:
+            return "GitHub"
+        return VENDOR_OWNERS.get(self.owner.lower())
+
+    @property
+    def pinned(self) -> bool:
+        """Pinned to immutable code: a full commit SHA or digest, a local action, or an exact release
+        tag of a reusable workflow that must be called by tag (see :data:`TAG_ONLY`)."""
+        if self.pinned_to_sha:
+            return True
+        return self.kind == "repo" and self.name in TAG_ONLY and bool(_EXACT_RELEASE_RE.match(self.ref))
 
     def is_action(self, *names: str) -> bool:
         """True when this is one of the given ``owner/repo`` actions (any ref)."""
@@ -1011,6 +1049,43 @@ class Workflow(AtDoc):
             if reason is not None:
                 out.append((job, reason))
         return out
+
+
+# -- who a write token is exposed to (GHA003 and the checks that rate a grant) -------------
+
+
+def unpinned_third_party(job: Job) -> ActionRef | None:
+    """The first action (or remote reusable workflow) a job runs whose code a third party can
+    change under it: not pinned (:attr:`ActionRef.pinned`) and published by neither the
+    platform nor a vendor (:data:`VENDOR_OWNERS`); ``docker://`` images by tag count.  Local
+    actions are the repository's own code."""
+    actions = [job.action] + [step.action for step in job.steps]
+    for action in actions:
+        if action is None or action.kind not in ("repo", "docker") or action.pinned:
+            continue
+        if action.vendor is None:
+            return action
+    return None
+
+
+def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
+    """Why a write token granted to ``jobs`` of ``wf`` reaches code nobody here controls, or None.
+
+    Exposed: the workflow runs on an event outsiders start (:data:`OUTSIDER_EVENTS`:
+    pull_request_target, workflow_run, issue_comment), or one of the jobs runs a third-party
+    action by a movable ref (:func:`unpinned_third_party`).  ``pull_request`` does not count:
+    GitHub gives a fork's pull request a read-only token whatever the workflow asks, so a grant
+    there reaches only branches of people who can already push.  Not exposed (None): trusted
+    triggers (push, a schedule, a maintainer) running pinned or vendor-published code.
+    """
+    outsider = sorted(wf.outsider_triggers)
+    if outsider:
+        return f"the workflow runs on {', '.join(outsider)}, which outsiders can trigger"
+    for job in jobs:
+        action = unpinned_third_party(job)
+        if action is not None:
+            return f"{job.label} runs the third-party {action.raw!r} by a movable ref with it"
+    return None
 
 
 def is_workflow_doc(data: Any) -> bool:
