@@ -17,9 +17,12 @@ Every file gets a :class:`FileContext`, decided in this order:
    Job; models/image_uses.py) and does not serve is ``tooling``, runtime findings lowered;
    a compose file of data stores only, published on loopback only and keeping no data, is
    ``development``; a manifest whose every workload is named as a staging one is ``staging``;
-   a folder whose README's first heading says demo/example/sample is ``example``; an Ansible
-   role's files applied only to localhost (other plays deploying elsewhere) are ``tooling``
-   (models/usage_docs.py);
+   a compose or env file in a CI system's folder (``.ci/``, ``.circleci/``...) is ``test``; a file
+   whose leading comment declares development, test or demo use (``# for the development
+   setup``, ``# not for production``) takes that context; a folder whose README's first
+   heading says demo/example/sample is ``example``, and so is every file of a repository whose
+   own README's lead presents it as a sample application; an Ansible role's files applied only
+   to localhost (other plays deploying elsewhere) are ``tooling`` (models/usage_docs.py);
 4. path and name conventions (folders such as ``tests/``, ``e2e/``, ``.devcontainer/``,
    ``examples/``, ``docs/``, ``hack/``, or whose last word says so: ``app_dev/``, ``api-test/``;
    names such as ``docker-compose.dev.yml``, ``Dockerfile.test``, ``.env.local``,
@@ -52,6 +55,8 @@ from .models.image_uses import repository
 from .models.topics import (
     ANSIBLE_PLAY,
     COMPOSE_SERVICE,
+    DOC_DECLARED,
+    DOC_PROJECT,
     DOC_README,
     DOCKER_FILE,
     IMAGE_USE,
@@ -127,7 +132,7 @@ _LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION})
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
 TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE),
-          str(DOC_README), str(ANSIBLE_PLAY))
+          str(DOC_README), str(ANSIBLE_PLAY), str(DOC_DECLARED), str(DOC_PROJECT))
 
 #: folder names -> context
 FOLDERS: dict[str, Context] = {
@@ -159,6 +164,13 @@ FOLDER_SUFFIXES: dict[str, Context] = {
     **dict.fromkeys(("dev", "devel", "development"), Context.DEVELOPMENT),
     **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "demos"), Context.EXAMPLE),
 }
+#: folders of CI systems (``.ci/``, ``.circleci/``, ``.buildkite/``...): a compose or env file there
+#: is a stack CI brings up to test, not deployed; pipelines and scripts there stay production (they
+#: deliver it), as do Dockerfiles a workflow pushes from there. A plain ``ci/`` is left out: a
+#: self-hosted stack may keep its CI server's compose file there
+CI_SYSTEM_FOLDERS = frozenset({".ci", ".circleci", ".buildkite", ".woodpecker", ".drone", ".gitlab",
+                               ".gitlab-ci", ".travis", ".tekton", ".concourse", ".azure-pipelines", ".jenkins",
+                               ".semaphore", ".cirrus", ".buildkite-agent"})
 #: qualifiers that say production (``docker-compose.prod.yml``, ``compose.production.yaml``)
 _PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
 _WORD_SPLIT = re.compile(r"[._\-]+")
@@ -275,6 +287,12 @@ class Uses:
     #: Ansible role -> playbook that applies it only to the machine running the playbook, when
     #: other plays of the repository deploy to inventory hosts
     local_roles: dict = field(default_factory=dict)
+    #: file -> (context, sentence) its leading comment declares (``# for the development setup``)
+    declared: dict = field(default_factory=dict)
+    #: (README, word, sentence) when the repository's README presents it as a sample application
+    project: tuple | None = None
+    #: compose files (any name)
+    compose_files: frozenset = frozenset()
 
 
 def uses(index: RepoIndex) -> Uses:
@@ -334,8 +352,12 @@ def uses(index: RepoIndex) -> Uses:
         for role in fact.data.local_roles or ():
             local.setdefault(role, path)
     local_roles = {role: book for role, book in local.items() if role not in remote} if remote else {}
+    declared = {path: (fact.data.context, fact.data.phrase) for path, fact in index.facts(DOC_DECLARED)}
+    project = next(((path, fact.data.says, fact.data.phrase) for path, fact in sorted(index.facts(DOC_PROJECT),
+                                                                                       key=lambda pf: pf[0])), None)
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
-                _staging_manifests(index), _backing_services(index), readmes, local_roles)
+                _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
+                frozenset(compose_files))
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:
@@ -354,6 +376,35 @@ def _staging_manifests(index: RepoIndex) -> dict[str, str]:
             out[path] = (f"every workload here is named as a staging deployment ({first}"
                          f"{' and more' if len(found) > 1 else ''})")
     return out
+
+
+def _ci_stack(path: str, used: Uses) -> FileContext | None:
+    """The ``test`` context of a compose or env file in a CI system's folder (``.ci/compose.e2e.yaml``):
+    a stack CI brings up on its runner to test, never deployed."""
+    folder = next((f for f in path.split("/")[:-1] if f.lower() in CI_SYSTEM_FOLDERS), None)
+    if folder is None:
+        return None
+    name = posixpath.basename(path).lower()
+    if path in used.compose_files or _COMPOSE_NAME.match(name) or name.startswith(".env") or name.endswith(".env"):
+        return FileContext(Context.TEST, f"in {folder}/, a CI system's folder: a stack CI brings up to test, "
+                           "not a deployment")
+    return None
+
+
+def _declared(path: str, used: Uses) -> FileContext | None:
+    found = used.declared.get(path)
+    if found is None:
+        return None
+    context, sentence = found
+    return FileContext(Context(context), f"its leading comment says so ({sentence!r})")
+
+
+def _sample_repository(used: Uses) -> FileContext | None:
+    if used.project is None:
+        return None
+    readme, word, sentence = used.project
+    return FileContext(Context.EXAMPLE, f"{readme} presents the repository as {_article(word)} {word} application "
+                       f"({sentence!r}); list the files to audit as production under [contexts] production")
 
 
 def _article(word: str) -> str:
@@ -469,6 +520,10 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
                                    f"{siblings[0]} beside it is the production compose file")
         convention = by_convention(path)
         if convention.production and not _PROD_WORDS.intersection(qualifiers(path)):
+            for rule in (_ci_stack, _declared):
+                found = rule(path, used)
+                if found is not None:
+                    return found
             if path in used.backing:
                 return FileContext(Context.DEVELOPMENT, used.backing[path])
             if path in used.staging:
@@ -482,6 +537,9 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
             if folder:
                 word, title = used.readmes[folder]
                 return FileContext(Context.EXAMPLE, f"{folder}/README.md calls it {_article(word)} {word} ({title!r})")
+            sample = _sample_repository(used)
+            if sample is not None:
+                return sample
         return convention
     return by_convention(path)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from . import filetypes
 from .classify import YAML_EXT, basename, in_helm_chart, looks_templated
 from .filetypes import Comments, FileType
+from .models import usage_docs
 from .models.base import Fact, FileKind, ParsedFile, Problem
 from .models.topics import HELM_TEMPLATE, HelmTemplateData
 from .models.yamlnodes import YamlBombError, load_documents_partial
@@ -39,6 +40,11 @@ def parse_text(rel: str, text: str, head: bytes = b"",
             except Exception as exc:  # never raise: the file is still audited as written
                 parsed.notices.append(f"could not read the files it refers to ({type(exc).__name__}); "
                                       f"audited as written")
+
+    if parsed is not None and parsed.units:  # what the file's leading comment says it is for (context model)
+        declared = usage_docs.declared_fact(rel, text, table.comments(parsed.kind).line)
+        if declared is not None:
+            parsed.facts.append(declared)
 
     named = table.named_fact(rel, text) if table.is_named(rel) else None
     if named is not None:

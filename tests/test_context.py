@@ -525,3 +525,129 @@ def test_a_local_role_that_may_run_on_a_server_stays_production(tmp_path, playbo
     write(tmp_path, "metal/roles/pxe_server/files/docker-compose.yml", HELPER)
     found = _by_path(_scan(tmp_path), "CMP001")["metal/roles/pxe_server/files/docker-compose.yml"]
     assert found.context == "production"
+
+
+# -- CI stacks, files that declare their use, sample repositories -----------------------------
+
+@pytest.mark.parametrize("path", [".ci/compose.cypress.yaml", ".woodpecker/docker-compose.yml", ".circleci/stack.yml",
+                                  ".buildkite/compose/e2e.yaml", "app/.ci/compose.yaml"])
+def test_a_compose_file_in_a_ci_systems_folder_is_a_test_stack(tmp_path, path):
+    write(tmp_path, path, SOCKET)
+    write(tmp_path, "docker-compose.yml", SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")
+    assert (found[path].context, found[path].severity) == ("test", Severity.MEDIUM)
+    assert "a CI system's folder: a stack CI brings up to test" in found[path].context_reason
+    assert found["docker-compose.yml"].severity is Severity.CRITICAL
+
+
+def test_a_ci_server_a_self_hosted_stack_runs_stays_production(tmp_path):
+    write(tmp_path, "ci/docker-compose.yml", SOCKET)  # a plain ci/ folder: the CI server's own stack
+    found = _by_path(_scan(tmp_path), "CMP001")["ci/docker-compose.yml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+def test_what_a_ci_folder_delivers_stays_production(tmp_path):
+    # a Dockerfile a workflow pushes from .ci/ and a deploy script of ci/ are production;
+    # a Dockerfile only the CI stack builds is the stack's
+    write(tmp_path, ".ci/Dockerfile", HIGH_DOCKERFILE)
+    write(tmp_path, ".ci/Dockerfile.cypress", HIGH_DOCKERFILE)
+    write(tmp_path, ".ci/compose.e2e.yaml", "services:\n  cypress:\n    build: {context: ., dockerfile: Dockerfile.cypress}\n")
+    write(tmp_path, ".github/workflows/release.yml", """\
+        on: {push: {branches: [main]}}
+        permissions: {contents: read}
+        jobs:
+          image:
+            runs-on: ubuntu-24.04
+            steps:
+              - uses: docker/build-push-action@4f58ea79222b3b9dc2c8bbdd6debcef730109a75  # v6.9.0
+                with: {context: ., file: .ci/Dockerfile, push: true, tags: "ghcr.io/acme/app:1.0"}
+        """)
+    write(tmp_path, "ci/deploy.sh", "#!/bin/sh\nset -eu\ncurl -fsSL http://get.example.com/install.sh | sh\n")
+    engine = _scan(tmp_path)
+    found = _by_path(engine, "DKR010")
+    assert found[".ci/Dockerfile"].context == "production"
+    assert found[".ci/Dockerfile.cypress"].context == "test"
+    assert engine.context_of("ci/deploy.sh").production
+
+
+@pytest.mark.parametrize(("header", "context"), [
+    ("# This configuration file is for the **development** setup.\n"
+     "# For a production example please refer to acme/setup on GitHub.\n", "development"),
+    ("#!/usr/bin/env docker compose\n# Used for local development only\n", "development"),
+    ("---\n# This stack is meant only for testing.\n", "test"),
+    ("# For testing purposes only\n", "test"),
+    ("# This is a demo: do not rely on it\n", "example"),
+    ("# NOT FOR PRODUCTION USE\n", "development"),
+    ("# Do not use this file in production.\n", "development"),
+])
+def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_path, header, context):
+    write(tmp_path, "compose.yaml", header + SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")["compose.yaml"]
+    assert (found.context, found.severity) == (context, Severity.MEDIUM)
+    assert found.context_reason.startswith("its leading comment says so (")
+
+
+@pytest.mark.parametrize("header", [
+    "# Production stack. For local development use compose.dev.yaml\n",  # points elsewhere
+    "# This file is used for development and production\n",  # speaks of production too
+    "# This is not a demo: it runs the shop\n",  # denied
+    "# It is for testing an upgrade of the database cluster\n",  # testing *something*: a real resource
+    "# Acme services\n",
+    "services:\n  web:\n    image: registry.example.com/web:1.0.0\n# for development only\n",  # not leading
+])
+def test_comments_that_do_not_declare_development_leave_production_alone(tmp_path, header):
+    write(tmp_path, "compose.yaml", header + SOCKET if not header.startswith("services:") else
+          SOCKET + "  web:\n    image: registry.example.com/web:1.0.0\n# for development only\n")
+    found = _by_path(_scan(tmp_path), "CMP001")["compose.yaml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+SAMPLE_README = """\
+    # Bank of Acme
+
+    <!-- a comment -->
+    [![Website](https://img.shields.io/website?url=https%3A%2F%2Fexample.com&label=live%20demo
+    )](https://example.com)
+
+    **Bank of Acme** is a sample HTTP-based web app that simulates a bank's payment network, with fake users.
+
+    ## Architecture
+    """
+
+
+def test_a_repository_whose_readme_presents_a_sample_application_is_an_example(tmp_path):
+    write(tmp_path, "README.md", SAMPLE_README)
+    write(tmp_path, "kubernetes-manifests/compose.yaml", SOCKET)
+    write(tmp_path, "tests/compose.yaml", SOCKET)
+    write(tmp_path, ".github/workflows/ci.yml", "on: pull_request_target\npermissions: write-all\njobs:\n"
+          "  t:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ok\n")
+    engine = _scan(tmp_path)
+    found = _by_path(engine, "CMP001")
+    sample = found["kubernetes-manifests/compose.yaml"]
+    assert (sample.context, sample.severity) == ("example", Severity.MEDIUM)
+    assert sample.context_reason.startswith("README.md presents the repository as a sample application (")
+    assert "Bank of Acme is a sample HTTP-based web app" in sample.context_reason
+    assert found["tests/compose.yaml"].context == "test"  # conventions still come first
+    assert engine.context_of(".github/workflows/ci.yml").production  # its own CI is real
+
+
+@pytest.mark.parametrize("readme", [
+    "# Acme\n\nAcme is an open source analytics platform. Try the live demo at demo.example.com.\n",
+    "# Acme Demo\n\nThis repository contains the infrastructure definition of the Acme Official Demo.\n",
+    "# Acme\n\nAcme is a reference architecture for running Acme in production.\n",
+    "# Acme\n\nAcme is not a demo application: it is the platform our customers run.\n",
+    "# Acme\n\nSee the examples folder for a sample application.\n",
+])
+def test_a_readme_that_only_mentions_a_demo_leaves_production_alone(tmp_path, readme):
+    write(tmp_path, "README.md", readme)
+    write(tmp_path, "stack/docker-compose.yaml", SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")["stack/docker-compose.yaml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+def test_the_configuration_audits_a_sample_repository_as_production(tmp_path):
+    write(tmp_path, "README.md", SAMPLE_README)
+    write(tmp_path, "deploy/compose.yaml", SOCKET)
+    write(tmp_path, ".auditui/config.toml", '[contexts]\nproduction = ["deploy/**"]\n')
+    found = _by_path(_scan(tmp_path), "CMP001")["deploy/compose.yaml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)

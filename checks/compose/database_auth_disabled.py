@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, Service, interpolate
-from ..models.yamlnodes import YList
+from ..models.compose import ComposeFile, Service
+from .shared import auth_switches
 
 CHECK = Check(
     code="CMP021",
@@ -39,54 +39,15 @@ CHECK = Check(
     peers=("kics Passwords And Secrets - Generic Password",),
 )
 
-#: variable -> values that disable authentication (compared lowercased)
-_DISABLING = {
-    "POSTGRES_HOST_AUTH_METHOD": {"trust"},
-    "MYSQL_ALLOW_EMPTY_PASSWORD": {"yes", "true", "1", "on"},
-    "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD": {"yes", "true", "1", "on"},
-    "MARIADB_ALLOW_EMPTY_PASSWORD": {"yes", "true", "1", "on"},
-    "ALLOW_EMPTY_PASSWORD": {"yes", "true", "1", "on"},
-    "NEO4J_AUTH": {"none"},
-}
-#: the same for variables only a search engine reads (``kibana`` also knows
-#: ``xpack.security.enabled``, where it only hides the login page): judged on search images
-_SEARCH_DISABLING = {
-    "XPACK.SECURITY.ENABLED": {"false", "no", "0", "off"},
-    "XPACK_SECURITY_ENABLED": {"false", "no", "0", "off"},
-    "PLUGINS.SECURITY.DISABLED": {"true", "yes", "1", "on"},
-    "DISABLE_SECURITY_PLUGIN": {"true", "yes", "1", "on"},
-}
-_SEARCH_IMAGES = ("elasticsearch", "opensearch")
-#: server flags that switch authentication off, whatever the image is called
-_DISABLING_FLAGS = {
-    "--noauth": "MongoDB runs without access control and accepts any client",
-    "--skip-grant-tables": "MySQL/MariaDB ignores every account and privilege, so any client is a superuser",
-}
-
-
-def _is_search_engine(service: Service) -> bool:
-    ref = service.resolved_image_ref
-    return ref is not None and any(ref.name.lower().startswith(name) for name in _SEARCH_IMAGES)
-
-
-def _command_words(service: Service) -> list[str]:
-    value, _ = service.lookup("command")
-    if isinstance(value, YList):
-        words: list[str] = []
-        for item in value:
-            if isinstance(item, str):
-                words.extend(item.split())
-        return words
-    return value.split() if isinstance(value, str) else []
-
-
 def _exposure(service: Service) -> tuple[Severity, str]:
     """Severity by who reaches the store: critical when a port is published on every interface (or
     the host network), medium when only the compose network or the host does; high when the file
     cannot tell (a partial service of an override file: its ports are in the base file)."""
     exposed = service.exposed
     if exposed:
-        return Severity.CRITICAL, "; it is published on every host interface"
+        port = next((p for p in service.ports() if p.bound_to_all_interfaces), None)
+        where = f" (host port {port.published} to {port.target})" if port is not None and port.published else ""
+        return Severity.CRITICAL, f"; it is published on every host interface{where}"
     if exposed is None:
         return Severity.HIGH, ""
     return Severity.MEDIUM, "; it publishes no port beyond this host, so only containers of its networks and the host reach it"
@@ -95,31 +56,21 @@ def _exposure(service: Service) -> tuple[Severity, str]:
 @CHECK.on(ComposeFile)
 def database_auth_disabled(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
-        search = _is_search_engine(service)
         severity, reach = _exposure(service)
-        for var in service.container_env():
-            accepted = _DISABLING.get(var.name.upper())
-            if accepted is None and search:
-                accepted = _SEARCH_DISABLING.get(var.name.upper())
-            if accepted is None or var.value is None:
-                continue
-            value = interpolate(var.raw if var.raw is not None else var.value)
-            if value is None or str(value).strip().lower() not in accepted:
-                continue
-            source = f" in {var.where}" if var.env_file else ""
-            yield CHECK.finding(
-                var, resource=service.resource,
-                message=f"service {service.name!r} sets {var.name}={value}{source}: the database accepts any client "
-                        f"without a password{reach}", severity=severity,
-                evidence=f"{var.name}={compose.shown(var.container, var.key, value) if not var.env_file else value}",
-            )
-        words = _command_words(service)
-        for flag, why in _DISABLING_FLAGS.items():
-            if not any(word == flag or word.startswith(flag + "=") for word in words):
-                continue
-            _, owner = service.lookup("command")
-            yield CHECK.finding(
-                owner, "command", resource=service.resource,
-                message=f"service {service.name!r} starts the server with {flag}: {why}{reach}", severity=severity,
-                evidence=f"command: ... {flag}",
-            )
+        for switch in auth_switches(service):
+            if switch.var is not None:
+                var = switch.var
+                source = f" in {var.where}" if var.env_file else ""
+                yield CHECK.finding(
+                    var, resource=service.resource,
+                    message=f"service {service.name!r} sets {var.name}={switch.value}{source}: the database accepts any "
+                            f"client without a password{reach}", severity=severity,
+                    evidence=f"{var.name}={compose.shown(var.container, var.key, switch.value) if not var.env_file else switch.value}",
+                )
+            else:
+                _, owner = service.lookup("command")
+                yield CHECK.finding(
+                    owner, "command", resource=service.resource,
+                    message=f"service {service.name!r} starts the server with {switch.flag}: {switch.why}{reach}",
+                    severity=severity, evidence=f"command: ... {switch.flag}",
+                )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
 from ..models.images import DATABASE_IMAGES
+from .shared import auth_switches
 
 #: container ports of common stateful stores, used only when the file does not name the
 #: image (override files, built images); ports shared with common apps are left out
@@ -71,6 +72,8 @@ def database_port_published(compose: ComposeFile, ctx=None) -> Iterator[Finding]
         by_image = service.is_database(names)
         # the image decides when we can read it; otherwise (override files, builds) the port does
         judge_by_port = not by_image and (ref is None or service.builds)
+        if next(auth_switches(service), None) is not None:
+            continue  # a store that accepts any client: CMP021 reports it, critical, with this port
         for port in ports:
             if not port.bound_to_all_interfaces:
                 continue

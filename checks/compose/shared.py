@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from ..models.compose import ComposeFile, Service, VolumeMount, interpolate
 from ..models.images import ImageRef, floating_image, parse_image
+from ..models.yamlnodes import YList
 
 #: socket file names that hand out control of the container runtime
 RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")
@@ -79,3 +82,77 @@ def image_name(service, ref: ImageRef) -> str:
     head, _, last = written.rpartition("/")
     last = last.split(":", 1)[0]  # drop the tag, keep the name as written
     return f"{head}/{last}" if head else last
+
+
+# -- a database told to accept any client (CMP021; CMP017 leaves such a store's published port to it) --
+
+#: variable -> values that disable authentication (compared lowercased)
+_DISABLING = {
+    "POSTGRES_HOST_AUTH_METHOD": {"trust"},
+    "MYSQL_ALLOW_EMPTY_PASSWORD": {"yes", "true", "1", "on"},
+    "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD": {"yes", "true", "1", "on"},
+    "MARIADB_ALLOW_EMPTY_PASSWORD": {"yes", "true", "1", "on"},
+    "ALLOW_EMPTY_PASSWORD": {"yes", "true", "1", "on"},
+    "NEO4J_AUTH": {"none"},
+}
+#: the same for variables only a search engine reads (``kibana`` also knows
+#: ``xpack.security.enabled``, where it only hides the login page): judged on search images
+_SEARCH_DISABLING = {
+    "XPACK.SECURITY.ENABLED": {"false", "no", "0", "off"},
+    "XPACK_SECURITY_ENABLED": {"false", "no", "0", "off"},
+    "PLUGINS.SECURITY.DISABLED": {"true", "yes", "1", "on"},
+    "DISABLE_SECURITY_PLUGIN": {"true", "yes", "1", "on"},
+}
+_SEARCH_IMAGES = ("elasticsearch", "opensearch")
+#: server flags that switch authentication off, whatever the image is called
+_DISABLING_FLAGS = {
+    "--noauth": "MongoDB runs without access control and accepts any client",
+    "--skip-grant-tables": "MySQL/MariaDB ignores every account and privilege, so any client is a superuser",
+}
+
+
+def _is_search_engine(service: Service) -> bool:
+    ref = service.resolved_image_ref
+    return ref is not None and any(ref.name.lower().startswith(name) for name in _SEARCH_IMAGES)
+
+
+def _command_words(service: Service) -> list[str]:
+    value, _ = service.lookup("command")
+    if isinstance(value, YList):
+        words: list[str] = []
+        for item in value:
+            if isinstance(item, str):
+                words.extend(item.split())
+        return words
+    return value.split() if isinstance(value, str) else []
+
+
+@dataclass(frozen=True)
+class AuthSwitch:
+    """One setting that turns a store's authentication off: an environment variable (``var``,
+    its interpolated ``value``) or a server flag of the command (``flag``, ``why``)."""
+
+    var: Any = None
+    value: str = ""
+    flag: str = ""
+    why: str = ""
+
+
+def auth_switches(service: Service) -> Iterator[AuthSwitch]:
+    """The settings of a service that make its database accept connections without a password
+    (``POSTGRES_HOST_AUTH_METHOD=trust``, ``MYSQL_ALLOW_EMPTY_PASSWORD``, ``mongod --noauth``...)."""
+    search = _is_search_engine(service)
+    for var in service.container_env():
+        accepted = _DISABLING.get(var.name.upper())
+        if accepted is None and search:
+            accepted = _SEARCH_DISABLING.get(var.name.upper())
+        if accepted is None or var.value is None:
+            continue
+        value = interpolate(var.raw if var.raw is not None else var.value)
+        if value is None or str(value).strip().lower() not in accepted:
+            continue
+        yield AuthSwitch(var=var, value=str(value))
+    words = _command_words(service)
+    for flag, why in _DISABLING_FLAGS.items():
+        if any(word == flag or word.startswith(flag + "=") for word in words):
+            yield AuthSwitch(flag=flag, why=why)

@@ -602,6 +602,29 @@ class DocReadmeData(FactData):
 
 
 @fact_data
+class DocProjectData(FactData):
+    """The repository's own README when its lead (title and first paragraph) presents the whole
+    repository as a sample, demo or tutorial application (``X is a sample web app that ...``)."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
+    says: str | None = None
+    #: the sentence that says it, shortened
+    phrase: str | None = None
+
+
+@fact_data
+class DocDeclaredData(FactData):
+    """A file whose leading comment declares what it is for: development, test or example use
+    (``# This configuration file is for the development setup``, ``# not for production``)."""
+
+    emitted_by: ClassVar[str] = "`checks/parse.py` (models/usage_docs.py)"
+    #: the context it declares: development, test or example
+    context: str | None = None
+    #: the words that say it, shortened
+    phrase: str | None = None
+
+
+@fact_data
 class AnsiblePlayData(FactData):
     """An Ansible playbook: the roles it applies to the machine running it and to inventory hosts
     (``""`` among ``remote_roles``: a play for inventory hosts with tasks only)."""
@@ -612,6 +635,8 @@ class AnsiblePlayData(FactData):
 
 
 DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
+DOC_PROJECT: Topic[DocProjectData] = Topic("doc:project", DocProjectData, "path")
+DOC_DECLARED: Topic[DocDeclaredData] = Topic("doc:declared", DocDeclaredData, "path")
 BUILD_ARTIFACTS: Topic[BuildArtifactsData] = Topic("build:artifacts", BuildArtifactsData, "path")
 ANSIBLE_PLAY: Topic[AnsiblePlayData] = Topic("ansible:play", AnsiblePlayData, "path")
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")

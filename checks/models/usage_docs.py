@@ -5,6 +5,15 @@ Facts for the context model (``checks/context.py``), read from files no domain a
 * ``doc:readme`` (key: path) - a folder's ``README.md`` whose first heading calls the folder
   a demo, an example, a sample or a tutorial (``# Tracing & Logging Demo``); the repository's
   own README is not read (a whole repository is not demoted on its title);
+* ``doc:project`` (key: path) - the repository's own README when its lead (the first heading and
+  the first paragraph) presents the whole repository as a sample, demo or tutorial application
+  (``**Bank of X** is a sample HTTP-based web app that simulates a bank``); a README that only
+  mentions a demo (``try the live demo``) or calls the project a reference architecture says nothing;
+* ``doc:declared`` (key: path, emitted by ``checks/parse.py`` for every audited file) - a file
+  whose leading comment declares it is for development, tests or a demo (``# This configuration
+  file is for the development setup``, ``# For testing only``, ``# Not for production use``);
+  a sentence that also speaks of production (``for development and production``), or denies
+  it (``this is not a demo``), says nothing;
 * ``ansible:play`` (key: path) - an Ansible playbook: the roles its plays apply to the machine
   running it (``hosts: localhost``) and those they apply to inventory hosts.
 """
@@ -15,10 +24,20 @@ import re
 from typing import Any
 
 from .base import Fact
-from .topics import ANSIBLE_PLAY, DOC_README, AnsiblePlayData, DocReadmeData
+from .topics import (
+    ANSIBLE_PLAY,
+    DOC_DECLARED,
+    DOC_PROJECT,
+    DOC_README,
+    AnsiblePlayData,
+    DocDeclaredData,
+    DocProjectData,
+    DocReadmeData,
+)
 from .yamlnodes import load_documents
 
-__all__ = ["EXAMPLE_WORDS", "is_folder_readme", "readme_fact", "is_playbook_name", "playbook_fact"]
+__all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_use", "is_folder_readme", "is_readme", "project_fact",
+           "readme_fact", "is_playbook_name", "playbook_fact", "sample_lead"]
 
 #: words of a README's first heading that say its folder is not meant to run for real
 EXAMPLE_WORDS = frozenset({"demo", "demos", "example", "examples", "sample", "samples", "tutorial",
@@ -29,6 +48,15 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 def is_folder_readme(rel: str) -> bool:
     return "/" in rel and rel.rsplit("/", 1)[-1].lower() in _README_NAMES
+
+
+#: the repository's own README, read for its lead paragraph (Markdown or reST)
+_ROOT_README_NAMES = frozenset({"readme.md", "readme.markdown", "readme.rst"})
+
+
+def is_readme(rel: str) -> bool:
+    """A folder's README or the repository's own (read for its lead, see :func:`project_fact`)."""
+    return is_folder_readme(rel) or rel.lower() in _ROOT_README_NAMES
 
 
 def first_heading(text: str) -> str:
@@ -48,6 +76,8 @@ def first_heading(text: str) -> str:
 
 
 def readme_fact(rel: str, text: str) -> Fact | None:
+    if "/" not in rel:
+        return project_fact(rel, text)
     title = first_heading(text)
     words = re.findall(r"[a-z]+", title.lower())
     said = next((w for w in words if w in EXAMPLE_WORDS), None)
@@ -92,3 +122,146 @@ def _roles(value: Any) -> list[str]:
             if isinstance(name, str):
                 out.append(name.strip())
     return [r.rsplit("/", 1)[-1] for r in out if r]
+
+
+# -- the repository's README: a sample application? -------------------------------------------
+
+#: words that say a whole repository is an application made to be shown, not run for real
+#: ("reference" is left out: a reference architecture is meant to be deployed)
+_SAMPLE = r"(?P<says>sample|demo|demonstration|example|tutorial|toy|showcase)"
+_THING = (r"(?:app|apps|application|applications|project|repository|repo|microservices?|web\s?site|"
+          r"website|store|shop|bank|system|stack)")
+#: ``X is a sample HTTP-based web app``, ``this is a cloud-first microservices demo application``,
+#: a paragraph opening ``A sample application for ...``
+_SAMPLE_LEAD = re.compile(
+    rf"(?:\b(?:is|as)\s+|^)an?\s+(?:[\w\-]+\s+){{0,4}}?{_SAMPLE}\s+(?:[\w\-]+\s+){{0,3}}?{_THING}\b")
+_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]*>")
+
+
+def _plain(text: str) -> str:
+    """Markdown prose without emphasis, links (their text kept) or HTML tags, on one line."""
+    return re.sub(r"\s+", " ", _MARKUP.sub(lambda m: m.group(1) or "", text)).strip()
+
+
+def lead_paragraph(text: str) -> str:
+    """The first paragraph of prose of a README: badges, images, HTML comments, headings and
+    tables skipped (a badge's link may wrap onto a second line)."""
+    lines = text.splitlines()[:80]
+    paragraph: list[str] = []
+    in_comment = False
+    for line in lines:
+        stripped = line.strip()
+        if in_comment:
+            in_comment = "-->" not in stripped
+            continue
+        if stripped.startswith("<!--"):
+            in_comment = "-->" not in stripped
+            continue
+        prose = bool(stripped) and not stripped.startswith(("#", "[!", "![", "<", ")", "|", "```", ">", "=", "-"))
+        if prose and len(_plain(stripped).split()) >= 4:
+            paragraph.append(stripped)
+        elif paragraph:
+            break
+    return _plain(" ".join(paragraph))
+
+
+def sample_lead(text: str) -> tuple[str, str] | None:
+    """(word, sentence) when a README's lead presents the repository as a sample application."""
+    lead = lead_paragraph(text)
+    for sentence in re.split(r"(?<=[.!?])\s+", lead)[:2]:
+        found = _SAMPLE_LEAD.search(sentence.lower())
+        if found is not None and not re.search(r"\b(?:not|never|isn't)\b", sentence.lower()[:found.start() + 3]):
+            return found.group("says"), sentence[:120]
+    return None
+
+
+def project_fact(rel: str, text: str) -> Fact | None:
+    found = sample_lead(text)
+    if found is None:
+        return None
+    return Fact(DOC_PROJECT, rel, data=DocProjectData(says=found[0], phrase=found[1]))
+
+
+# -- a file's leading comment: what it says it is for -------------------------------------------
+
+_DEV = r"local\s+development|development|dev|developers?|local\s+use|local\s+testing"
+_TEST = r"testing|tests?|e2e|end-to-end\s+tests?|integration\s+tests?|ci"
+_EXAMPLE = r"demo|demos|demonstration|example|examples|sample|samples|tutorial|evaluation"
+_WORD = rf"(?P<what>{_DEV}|{_TEST}|{_EXAMPLE})"
+#: what may follow the word: the end of the clause or a noun it qualifies (``for the development
+#: setup``), never an object (``for testing an upgrade`` of a real resource says nothing)
+_TAIL = (r"(?=\s*(?:[.,;:!?()]|$|(?:setups?|environments?|envs?|stacks?|purposes?|only|use|usage|"
+         r"configurations?|config|files?|compose|servers?|mode|builds?|images?|containers?|instances?|versions?|"
+         r"machines?|workflows?|runs?|suites?|pipelines?|deployments?|clusters?|and|or)\b))")
+#: ``this file is for the development setup``, ``it is meant only for testing``, ``this is a demo``,
+#: ``used for local development``, ``for testing only``, ``development only``, ``only for demos``
+_DECLARES = (
+    re.compile(rf"\b(?:this|it|these)\b(?:\s+[\w\-]+){{0,4}}?\s+(?:is|are)\s+(?:(?:only|solely|just|purely|meant|"
+               rf"intended|designed|used|provided|here|to\s+be\s+used)\s+)*(?:(?:for|as|in)\s+)?(?:an?\s+|the\s+)?"
+               rf"(?:local\s+)?{_WORD}{_TAIL}"),
+    re.compile(rf"\b(?:meant|intended|designed|used|provided)\s+(?:only\s+|solely\s+|just\s+)?(?:for|as|in)\s+"
+               rf"(?:an?\s+|the\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
+    re.compile(rf"\b(?:for\s+)?(?:the\s+)?{_WORD}(?:\s+purposes)?[\s-]+only\b"),
+    re.compile(rf"\bonly\s+for\s+(?:the\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
+)
+#: ``not for production``, ``do not use this in production``, ``not production-ready``
+_NOT_PRODUCTION = re.compile(
+    r"\b(?:not|never)\s+(?:be\s+)?(?:(?:meant|intended|designed|suitable|fit|ready|recommended|safe|supported|"
+    r"to\s+be\s+used|used|for\s+use)\s+)?(?:for|in)\s+(?:an?\s+|the\s+)?production\b"
+    r"|\bdo(?:\s+not|n't)\s+(?:use|run|deploy)\s+(?:(?:this|it|these)\s+)?(?:[\w\-]+\s+)?in\s+production\b"
+    r"|\bnot\s+production[\s-]+(?:ready|grade)\b")
+_NEGATION = re.compile(r"\b(?:not|never|isn't|aren't|no\s+longer)\b")
+
+
+def _context_of_word(word: str) -> str:
+    word = " ".join(word.split())
+    if re.fullmatch(_DEV, word):
+        return "development"
+    if re.fullmatch(_TEST, word):
+        return "test"
+    return "example"
+
+
+def leading_comment(text: str, leaders: tuple[str, ...] = ("#",)) -> str:
+    """The comment a file opens with (after a shebang, a YAML ``---`` or blank lines), as one line
+    of prose: up to 15 lines, ending at the first line that is not a comment."""
+    out: list[str] = []
+    for index, line in enumerate(text.splitlines()[:40]):
+        stripped = line.strip()
+        if (index == 0 and stripped.startswith("#!")) or stripped in ("", "---") and not out:
+            continue
+        leader = next((lead for lead in leaders if stripped.startswith(lead)), None)
+        if leader is None or len(out) >= 15:
+            break
+        body = stripped[len(leader):].strip().lstrip("#/*").strip()
+        if body.startswith("syntax=") or body.startswith(("auditui:", "hadolint", "checkov:", "yaml-language-server")):
+            continue  # parser directives and markers, not prose
+        out.append(body)
+    return _plain(" ".join(out))
+
+
+def declared_use(text: str, leaders: tuple[str, ...] = ("#",)) -> tuple[str, str] | None:
+    """(context, sentence) when a file's leading comment declares it is for development, tests or a
+    demo, or not for production; None when it says nothing (or also speaks of production)."""
+    comment = leading_comment(text, leaders)
+    if not comment:
+        return None
+    for sentence in re.split(r"(?<=[.!?;])\s+", comment)[:4]:
+        lowered = sentence.lower()
+        shown = sentence[:120]
+        if _NOT_PRODUCTION.search(lowered):
+            return "development", shown
+        if "production" in lowered or "prod " in f"{lowered} ":
+            continue  # "for development and production", "for production use X": not a declaration
+        for pattern in _DECLARES:
+            found = pattern.search(lowered)
+            if found is not None and not _NEGATION.search(lowered[:found.end()]):
+                return _context_of_word(found.group("what")), shown
+    return None
+
+
+def declared_fact(rel: str, text: str, leaders: tuple[str, ...] = ("#",)) -> Fact | None:
+    found = declared_use(text, leaders)
+    if found is None:
+        return None
+    return Fact(DOC_DECLARED, rel, data=DocDeclaredData(context=found[0], phrase=found[1]))

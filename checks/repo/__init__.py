@@ -25,8 +25,9 @@ NAMED_FILES = (
     NamedFile("cloudformation", lambda rel: rel.lower().endswith(YAML_EXT),
               lambda rel, text: Fact(IAC, rel, data=IacData(tool="cloudformation"))
               if "AWSTemplateFormatVersion" in text else None),
-    # how files are used, for the context model: a folder's README calling it a demo, Ansible playbooks
-    NamedFile("readme", usage_docs.is_folder_readme, usage_docs.readme_fact),
+    # how files are used, for the context model: a folder's README calling it a demo, the repository's
+    # README presenting it as a sample application, Ansible playbooks
+    NamedFile("readme", usage_docs.is_readme, usage_docs.readme_fact),
     NamedFile("ansible-playbook", usage_docs.is_playbook_name, usage_docs.playbook_fact),
     # images a build tool (Skaffold) substitutes into manifests: placeholders, not pulled as written
     NamedFile("build-tool", build_tools.is_build_tool_config, build_tools.build_artifacts_fact),
