@@ -125,3 +125,53 @@ def test_a_scope_another_called_job_declares_is_named_in_the_message(tmp_path: P
     engine.scan()
     messages = [f.message for f in engine.findings if f.code == "GHA016"]
     assert len(messages) == 1 and "set `permissions:` on the others" in messages[0] and "'build'" in messages[0]
+
+
+def test_this_repositorys_own_workflow_called_by_its_remote_name_is_read_like_a_local_one(tmp_path: Path):
+    caller = """on: push
+jobs:
+  call:
+    if: github.repository == 'example-org/app'
+    permissions: {contents: write}
+    uses: example-org/app/.github/workflows/called.yml@main
+"""
+    _write(tmp_path, {".github/workflows/called.yml": CALLED, ".github/workflows/push.yml": caller})
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _found(engine) == [(".github/workflows/push.yml", "medium")]
+    message = next(f.message for f in engine.findings if f.code == "GHA016")
+    assert "example-org/app/.github/workflows/called.yml@main is this repository's own file" in message
+    assert "compares github.repository to 'example-org/app'" in message and "not fetched" in message
+    # without the guard nothing says which repository this is: the remote file is not read
+    push = tmp_path / ".github/workflows/push.yml"
+    push.write_text(caller.replace("    if: github.repository == 'example-org/app'\n", ""))
+    engine.update([push])
+    assert _found(engine) == []
+    # the guard may live in another workflow of the repository
+    guard = tmp_path / ".github/workflows/forks.yml"
+    guard.write_text("on: push\njobs:\n  x:\n    if: ${{ github.repository != 'Example-Org/App' }}\n"
+                     "    runs-on: ubuntu-24.04\n    steps: [{run: echo fork}]\n")
+    engine.update([guard])
+    assert _found(engine) == [(".github/workflows/push.yml", "medium")]
+
+
+def test_a_remote_name_is_this_repository_only_when_every_path_it_names_is_here(tmp_path: Path):
+    caller = """on: push
+jobs:
+  lint:
+    runs-on: ubuntu-24.04
+    permissions: {}
+    steps: [{uses: example-org/tools/.github/actions/setup@v1}]
+  call:
+    permissions: {contents: write}
+    uses: example-org/tools/.github/workflows/called.yml@v1
+"""
+    _write(tmp_path, {".github/workflows/called.yml": CALLED, ".github/workflows/push.yml": caller})
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _found(engine) == []  # the action's folder is not here: perhaps a copy of a shared workflow
+    action = tmp_path / ".github/actions/setup/action.yml"
+    _write(tmp_path, {".github/actions/setup/action.yml": "runs: {using: composite, steps: []}\n"})
+    engine.update([action])
+    assert _found(engine) == [(".github/workflows/push.yml", "medium")]
+    assert "name 2 files of example-org/tools remotely" in next(f.message for f in engine.findings if f.code == "GHA016")

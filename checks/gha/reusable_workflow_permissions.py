@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
+from .shared import called_file
 
 CHECK = Check(
     code="GHA016",
@@ -22,7 +23,10 @@ CHECK = Check(
         "repository (and the ones it calls in turn) and reports the write scopes none of its inheriting jobs "
         "shows a use of; a scope another called job declares is needed, and the message says so. Called "
         "workflows of other repositories are never fetched (a notice says so), and a called workflow that "
-        "may use any scope (an API script, a further call) is not judged. Severity follows who can start "
+        "may use any scope (an API script, a further call) is not judged; a call of this repository's own "
+        "file by its remote name (`uses: owner/this-repo/.github/workflows/x.yml@main`, when a workflow "
+        "guards on `github.repository == 'owner/this-repo'` or names several of its files that way) is "
+        "read like a local one, and the message says so. Severity follows who can start "
         "the caller, as for GHA003: high for what outsiders trigger, medium otherwise, low for a schedule or "
         "a maintainer."
     ),
@@ -79,15 +83,19 @@ def _declared(index: RepoIndex, target: str) -> tuple[str, ...]:
 def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     call = fact.data
     writes = [scope for scope in call.writes or () if scope != "*"]  # write-all is GHA003's
-    if not writes or call.target is None:
+    if not writes:
         return
-    called = index.facts_in(WORKFLOW_REUSABLE, call.target)
+    found = called_file(index, call)  # ./x.yml, or this repository's own file called by its remote name
+    if found is None:
+        return
+    target, how = found
+    called = index.facts_in(WORKFLOW_REUSABLE, target)
     if not called:
         return  # not in the repository, or not a reusable workflow: nothing is claimed
     data = called[0].data
     if not data.inheriting:
         return  # the called jobs set their own permissions: what the caller passes is narrowed there
-    used = _used(index, call.target, {call.target})
+    used = _used(index, target, {target})
     if used is None:
         return  # a called job may use any scope (an API script, a workflow of another repository)
     if "*" in used:
@@ -114,8 +122,8 @@ def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator
                 if needed else "")
         yield CHECK.finding(
             at, resource=f"job/{call.job}", severity=severity, symbol=(scope,),
-            message=f"job {call.job!r} passes `{scope}: write` ({where} permissions) to {call.target}, whose "
+            message=f"job {call.job!r} passes `{scope}: write` ({where} permissions) to {target}, whose "
                     f"job{'s' if len(data.inheriting) > 1 else ''} {jobs} set no permissions and show no use "
-                    f"of it{why}" + ("; it also inherits every secret" if call.inherit_secrets else ""),
-            evidence=f"{scope}: write -> uses: ./{call.target}",
+                    f"of it{why}" + ("; it also inherits every secret" if call.inherit_secrets else "") + how,
+            evidence=f"{scope}: write -> uses: ./{target}",
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
+from .shared import called_file
 
 CHECK = Check(
     code="GHA017",
@@ -22,7 +23,8 @@ CHECK = Check(
         "with it), code any outsider writes runs with those privileges: the 'pwn request' GHA006 reports "
         "within one file, spread over two. Critical when the call passes secrets or write scopes, high "
         "otherwise (the default token and caches are still the base repository's). Called workflows of "
-        "other repositories are never fetched (a notice says so)."
+        "other repositories are never fetched (a notice says so); this repository's own file called by its "
+        "remote name is read like a local one (see GHA016)."
     ),
     remediation=(
         "Call the workflow from a `pull_request` workflow instead: it gets no secrets and a read-only token.",
@@ -43,9 +45,13 @@ CHECK = Check(
 def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     call = fact.data
     privileged = list(call.privileged or ())
-    if not privileged or call.target is None or call.trusted_only:
+    if not privileged or call.trusted_only:
         return  # unprivileged, or the job only admits pull requests from this repository or its members
-    called = index.facts_in(WORKFLOW_REUSABLE, call.target)
+    found = called_file(index, call)  # ./x.yml, or this repository's own file called by its remote name
+    if found is None:
+        return
+    target, note = found
+    called = index.facts_in(WORKFLOW_REUSABLE, target)
     if not called:
         return  # not in the repository, or not a reusable workflow: nothing is claimed
     data = called[0].data
@@ -67,7 +73,7 @@ def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> 
     with_ = " with " + " and ".join(privileges) if privileges else " with the base repository's token and caches"
     yield CHECK.finding(
         Pos(fact.line, fact.line, tuple(fact.ypath), path=path), resource=f"job/{call.job}", severity=severity,
-        message=f"job {call.job!r} of a {' / '.join(privileged)} workflow calls {call.target}, where {how}: code "
-                f"an outsider writes runs{with_}",
-        evidence=f"uses: ./{call.target}" + (f"; with: {', '.join(inputs[:3])}" if inputs else ""),
+        message=f"job {call.job!r} of a {' / '.join(privileged)} workflow calls {target}, where {how}: code "
+                f"an outsider writes runs{with_}{note}",
+        evidence=f"uses: ./{target}" + (f"; with: {', '.join(inputs[:3])}" if inputs else ""),
     )

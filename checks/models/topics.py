@@ -410,6 +410,11 @@ class WorkflowData(FactData):
     triggers: tuple[str, ...] | None = None
     jobs: int | None = None
     deploys: bool | None = None
+    #: repositories (``owner/name``, lower case) the workflow compares ``github.repository`` to
+    repo_names: tuple[str, ...] | None = None
+    #: what it names by a remote name with a path (``owner/name/path``: actions in sub-folders,
+    #: reusable workflows), lower-case owner/name: evidence of which repository this is
+    remote_paths: tuple[str, ...] | None = None
 
 
 @fact_data
@@ -447,7 +452,8 @@ class WorkflowReusableData(FactData):
 
 @fact_data
 class WorkflowCallData(FactData):
-    """A job that calls a reusable workflow of this repository (``uses: ./.github/workflows/x.yml``)."""
+    """A job that calls a reusable workflow: of this repository (``uses: ./.github/workflows/x.yml``),
+    or by a remote name (``remote``), which may turn out to be this repository."""
 
     emitted_by: ClassVar[str] = "`models/workflow.py`"
     job: str | None = None
@@ -472,6 +478,11 @@ class WorkflowCallData(FactData):
     trusted_only: bool | None = None
     #: ``with:`` inputs whose value names the pull request head of one of those triggers
     head_inputs: tuple[str, ...] | None = None
+    #: a call by remote name (``owner/name/.github/workflows/x.yml@ref``, ``target`` None): the
+    #: repository (lower case), the file in it and the ref; read only when it is this repository
+    remote: str | None = None
+    remote_path: str | None = None
+    remote_ref: str | None = None
 
 
 COMPOSE_SERVICE: Topic[ComposeServiceData] = Topic("compose:service", ComposeServiceData, "service name")

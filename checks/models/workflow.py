@@ -1092,12 +1092,43 @@ def is_workflow_doc(data: Any) -> bool:
     return isinstance(data, YMap) and ("jobs" in data or "on" in data)
 
 
+_NAME = r"""['"]([A-Za-z0-9][\w.-]*/[\w.-]+)['"]"""
+#: ``github.repository == 'owner/name'`` (either side, ``!=`` too): the workflow names its own repository
+_REPO_NAME_RE = re.compile(r"\bgithub\.repository(?![\w.])\s*[!=]=\s*" + _NAME + "|" + _NAME + r"\s*[!=]=\s*github\.repository(?![\w.])")
+
+
+def repository_names(wf: Workflow) -> list[str]:
+    """The ``owner/name`` (lower case) a workflow's expressions compare ``github.repository`` to."""
+    names: list[str] = []
+    for text in _strings(wf.doc):
+        if "github.repository" not in text:
+            continue
+        for match in _REPO_NAME_RE.finditer(text):
+            name = (match.group(1) or match.group(2)).lower()
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def remote_paths(wf: Workflow) -> list[str]:
+    """``owner/name/path`` of every action or reusable workflow a workflow names remotely with a path."""
+    found: list[str] = []
+    for job in wf.jobs:
+        for action in [job.action] + [step.action for step in job.steps]:
+            if action is not None and action.kind == "repo" and action.path:
+                ref = f"{action.name}/{action.path.strip('/')}"
+                if ref not in found:
+                    found.append(ref)
+    return found
+
+
 def workflow_facts(wf: Workflow) -> list[Fact]:
     jobs = wf.jobs
     facts = [
         Fact(
             WORKFLOW, wf.path, wf.line, wf.ypath,
-            WorkflowData(triggers=sorted(wf.triggers), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name),
+            WorkflowData(triggers=sorted(wf.triggers), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name,
+                         repo_names=tuple(repository_names(wf)) or None, remote_paths=tuple(remote_paths(wf)) or None),
         )
     ]
     for job in jobs:
@@ -1277,11 +1308,16 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
         if not job.reusable:
             continue
         target = local_workflow_target(job)
+        action = job.action
+        by_name = None
         if target is None:
-            action = job.action
-            if action is not None and action.kind == "repo":
-                remote.append((job.line, f"{job.id!r} ({action.raw})"))
-            continue
+            if action is None or action.kind != "repo":
+                continue
+            remote.append((job.line, f"{job.id!r} ({action.raw})"))
+            path = posixpath.normpath(action.path) if action.path else ""
+            if not path.startswith(".github/workflows/"):
+                continue
+            by_name = (action.name, path, action.ref)  # this repository's own file, perhaps: the checks decide
         grant = _grant(job)
         perms, where = grant if grant is not None else (None, None)
         holder = perms.node if perms is not None else None
@@ -1297,13 +1333,16 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
             passes_secrets=str(job.secrets).strip() == "inherit" or (isinstance(job.secrets, YMap) and bool(job.secrets)),
             privileged=tuple(sorted(wf.privileged_triggers)),
             trusted_only=trusted_head_only(job.condition),
-            head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))))))
+            head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))),
+            remote=by_name[0] if by_name else None, remote_path=by_name[1] if by_name else None,
+            remote_ref=by_name[2] if by_name else None)))
     if remote:
         notices.append(
             f"line {remote[0][0]}: job{'s' if len(remote) > 1 else ''} {', '.join(r[1] for r in remote[:3])}"
             f"{' ...' if len(remote) > 3 else ''} call{'s' if len(remote) == 1 else ''} a reusable workflow of "
             "another repository: not read (never fetched), so the permissions and secrets it receives were not "
-            "judged against what it does")
+            "judged against what it does, unless it is a file of this repository called by its remote name "
+            "(GHA016 and GHA017 then read the local file and say so)")
     return facts
 
 
