@@ -40,6 +40,8 @@ from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .datastore import DataStore, Role, engine_of, role_of, shell_words
 from .datastore import describe as describe_store
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
+from .shell import ShellScript
+from .shell_hosts import compose_shells
 from .topics import COMPOSE_SERVICE, ComposeServiceData
 from .yamlnodes import YamlDoc, YList, YMap
 
@@ -860,6 +862,7 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
         compose = ComposeFile(path, doc.data)
         parsed.units.append(compose)
         parsed.facts.extend(service_facts(compose))
+        parsed.units.extend(compose_shells(compose, parsed.notices))
     return parsed
 
 
@@ -870,9 +873,14 @@ def resolve(parsed: ParsedFile, read) -> None:
 
     resolve_project(parsed, read)
     parsed.facts = [f for f in parsed.facts if f.topic != COMPOSE_SERVICE]
+    exposure: dict[str, bool | None] = {}
     for unit in parsed.units:
         if isinstance(unit, ComposeFile):
             parsed.facts.extend(service_facts(unit))
+            exposure.update((f"service/{service.name}", service.exposed) for service in unit.services)
+    for unit in parsed.units:  # what the files compose merges over this one publish counts
+        if isinstance(unit, ShellScript) and unit.owner in exposure:
+            unit.exposed = exposure[unit.owner]
 
 
 def service_facts(compose: ComposeFile) -> list[Fact]:

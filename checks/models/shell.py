@@ -208,11 +208,18 @@ class ShellScript:
     host: str = ""
     #: how findings name what holds the shell (``stage/app``, ``job/deploy``); "" for ``script/<name>``
     owner: str = ""
+    #: a compose service's exposure (:attr:`Service.exposed`) for a shell it runs; None elsewhere
+    exposed: bool | None = None
 
     @property
     def embedded(self) -> bool:
         """Shell inside another file (a RUN, a run: step, a container command), not a script file."""
         return bool(self.host)
+
+    @property
+    def in_container(self) -> bool:
+        """Runs inside a container: a build step (``RUN``) or a container's own command or probe."""
+        return self.host in ("dockerfile", "compose", "kubernetes")
 
     @property
     def resource(self) -> str:
@@ -484,7 +491,7 @@ def script_facts(script: ShellScript) -> list[Fact]:
         facts.append(Fact(SHELL_DEPLOY, path, data=ShellDeployData()))
     if clis:
         facts.append(Fact(SHELL_CLOUD, path, first_cloud.line if first_cloud else None, (),
-                          ShellCloudData(clis=sorted(clis), mutating=sorted(mutating_cloud))))
+                          ShellCloudData(clis=tuple(sorted(clis)), mutating=tuple(sorted(mutating_cloud)))))
     if iac:
         facts.append(Fact(IAC, path, data=IacData(source="shell")))
     return facts

@@ -12,7 +12,11 @@ read like any script (they decide per host what applies):
   nothing in a Dockerfile whose escape character is a backtick (Windows);
 * GitHub Actions: one script per job, from its ``run:`` steps (bash or sh; not pwsh,
   python, cmd or a Windows runner's default) and the ``script`` of SSH actions, which
-  runs on the remote host (``via="ssh"``).
+  runs on the remote host (``via="ssh"``);
+* compose: one script per service, from a shell-form ``command``/``entrypoint`` and a
+  ``CMD-SHELL`` healthcheck (``$$`` unescaped), with the service's exposure;
+* Kubernetes: one script per container, from a shell-form ``command``/``args`` and probes
+  or lifecycle hooks that ``exec`` a shell (CronJobs and Jobs included).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from typing import Any
 
 from . import shell_reader as reader
 from .shell import Command, ShellScript, _script, commands_of, unreadable_notices
+from .yamlnodes import YList
 
-__all__ = ["Piece", "embedded_script", "dockerfile_shells", "workflow_shells", "run_pieces", "block_first_line"]
+__all__ = ["Piece", "embedded_script", "dockerfile_shells", "workflow_shells", "compose_shells", "kubernetes_shells",
+           "run_pieces", "block_first_line", "shell_form"]
 
 #: (text, first host line, scope, masked text or None, via)
 Piece = tuple[str, int, tuple, "str | None", str]
@@ -37,12 +43,23 @@ _KEYWORD_RE = re.compile(r"[A-Za-z]+")
 _FLAG_RE = re.compile(r"--[A-Za-z][\w-]*(?:=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\\])*)?")
 
 
-def read_pieces(pieces: Iterable[Piece], seen: Counter, notices: list[str] | None, owner: str) -> list[Command]:
+def read_pieces(pieces: Iterable[Piece], seen: Counter, notices: list[str] | None, owner: str,
+                folded: frozenset[int] = frozenset()) -> list[Command]:
+    """The commands of each piece, at their host lines.  Pieces whose index is in ``folded``
+    came from a folded YAML scalar (``>``), whose line breaks are gone: their commands are
+    all placed on the scalar's first line rather than on lines the text no longer has."""
     commands: list[Command] = []
-    for text, first_line, scope, masked, via in pieces:
+    for index, (text, first_line, scope, masked, via) in enumerate(pieces):
         if not text or not text.strip():
             continue
         reading = reader.read(text, first_line=first_line, masked=masked)
+        if index in folded:
+            for raw in reading.commands:
+                raw.line = raw.end_line = first_line
+                for seg in raw.segments:
+                    seg.line = seg.end_line = first_line
+                if raw.heredoc_line is not None:
+                    raw.heredoc_line = first_line
         if notices is not None:
             notices.extend(unreadable_notices(reading, owner))
         commands.extend(commands_of(reading, scope, seen, via))
@@ -60,9 +77,9 @@ def script_of(path: str, host: str, owner: str, commands: list[Command], interpr
 
 
 def embedded_script(path: str, host: str, owner: str, pieces: Iterable[Piece], interpreter: str = "sh",
-                    notices: list[str] | None = None) -> ShellScript | None:
+                    notices: list[str] | None = None, folded: frozenset[int] = frozenset()) -> ShellScript | None:
     """One :class:`ShellScript` made of the pieces, in order; None when none holds a command."""
-    return script_of(path, host, owner, read_pieces(pieces, Counter(), notices, owner), interpreter)
+    return script_of(path, host, owner, read_pieces(pieces, Counter(), notices, owner, folded), interpreter)
 
 
 # -- Dockerfile ------------------------------------------------------------------------
@@ -79,9 +96,9 @@ def run_pieces(instr: Any, source: list[str]) -> list[tuple[str, int]]:
         command = instr.shell_command_without_heredocs()
         pieces = [(command, instr.line)] if command else []
         words = reader.split_words(command) if command else ()
-        argv = reader._argv(words)
-        program = argv[0].rsplit("/", 1)[-1] if argv else ""
-        if not argv or program in reader.SHELLS or program == "set":
+        fed = reader._argv(words)
+        program = fed[0].rsplit("/", 1)[-1] if fed else ""
+        if not fed or program in reader.SHELLS or program == "set":
             pieces.extend((doc.body, doc.line) for doc in instr.heredocs)
         return pieces
     lines = source[instr.line - 1:instr.end_line]
@@ -190,6 +207,174 @@ def workflow_shells(workflow: Any, notices: list[str]) -> list[ShellScript]:
                 first = block_first_line(step.with_, "script", remote)
                 pieces.append((remote, first, step.ypath + ("with", "script"), reader.mask_expressions(remote), "ssh"))
         script = embedded_script(workflow.path, "workflow", job.resource, pieces, "bash", notices)
+        if script is not None:
+            out.append(script)
+    return out
+
+
+# -- container commands (compose services, Kubernetes containers) --------------------------
+
+
+def shell_form(argv: list[Any]) -> tuple[str, int] | None:
+    """(interpreter, index of the script) when ``argv`` runs a shell on a command string:
+    ``sh -c SCRIPT``, ``/bin/bash -ec SCRIPT``, ``bash -o pipefail -c SCRIPT``.  None for an
+    exec form that runs a program directly (no shell reads it)."""
+    if not argv or not isinstance(argv[0], str):
+        return None
+    program = argv[0].rsplit("/", 1)[-1].lower()
+    if program == "env" and len(argv) > 1:  # /usr/bin/env bash -c ...
+        found = shell_form(argv[1:])
+        return (found[0], found[1] + 1) if found else None
+    if program not in reader.SHELLS:
+        return None
+    index = 1
+    while index < len(argv):
+        word = argv[index]
+        if not isinstance(word, str) or not word.startswith("-") or word == "-":
+            return None
+        if word in ("-o", "+o"):  # -o pipefail
+            index += 2
+            continue
+        if "c" in word[1:] and not word.startswith("--"):
+            return (program, index + 1) if index + 1 < len(argv) else None
+        index += 1
+    return None
+
+
+def _item_first_line(items: Any, index: int, value: str) -> int:
+    """The file line where a list item's text starts (a ``|`` block starts below its indicator)."""
+    line = items.item_line(index)
+    return line + 1 if "\n" in value.rstrip("\n") or value.endswith("\n") else line
+
+
+def _text_lines(value: str) -> int:
+    return value.count("\n") + (0 if value.endswith("\n") else 1)
+
+
+def _item_folded(items: Any, index: int, value: str) -> bool:
+    """The item spans more lines of the file than its text has: a folded (``>``) or plain
+    multi-line scalar, whose line breaks YAML turned into spaces."""
+    start = items.item_line(index)
+    end = items.item_line(index + 1) if index + 1 < len(items.item_lines) else items.end_line
+    return _spans_more(start, end, value)
+
+
+def _value_folded(holder: Any, key: str, value: str) -> bool:
+    first, last = holder.value_span(key)
+    return _spans_more(first, last, value)
+
+
+def _spans_more(start: int, end: int, value: str) -> bool:
+    """Lines ``start`` (the indicator or first text line) to ``end`` (the last text line or the
+    next token's line: YAML positions do not say which) hold more lines than the text: by at
+    least two, so a block's indicator line and the following token's line are not counted."""
+    return end - start + 1 > _text_lines(value) + 2
+
+
+#: (word, first line, ypath, folded)
+_Word = tuple[str, int, tuple, bool]
+
+
+def _argv_with_lines(holder: Any, key: str, split_string: bool) -> list[_Word]:
+    """(word, first line, ypath, folded) of each word of a command/args value: a list, or
+    (compose) a string compose splits like a shell would (``command: sh -c "..."``)."""
+    value = holder.get(key) if holder is not None else None
+    if isinstance(value, YList):
+        return [(str(v), _item_first_line(value, i, str(v)), value.ypath + (i,), _item_folded(value, i, str(v)))
+                for i, v in enumerate(value) if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    if isinstance(value, str) and split_string:
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            return []
+        line = block_first_line(holder, key, value)
+        # compose splits the string into words itself: the script word's own line breaks are lost
+        return [(w, line, holder.ypath + (key,), True) for w in words]
+    return []
+
+
+def _container_pieces(argv: list[_Word], unescape: bool) -> tuple[str, list[Piece], bool]:
+    """(interpreter, the script as a piece, whether its lines are folded) of a shell-form argv."""
+    found = shell_form([w for w, _, _, _ in argv])
+    if found is None:
+        return "", [], False
+    interpreter, index = found
+    text, line, ypath, folded = argv[index]
+    if unescape:
+        text = text.replace("$$", "$")  # compose's escape for a literal $
+    return interpreter, [(text, line, ypath, None, "")], folded
+
+
+def compose_shells(compose: Any, notices: list[str] | None = None) -> list[ShellScript]:
+    """One script per service from the shell it runs: ``command``/``entrypoint`` in shell form
+    (``sh -c '...'``, with ``entrypoint: [sh, -c]`` and the script in ``command``) and a
+    ``CMD-SHELL`` (or string) ``healthcheck.test``.  Exec forms run no shell and are not read."""
+    out: list[ShellScript] = []
+    for service in compose.services:
+        pieces: list[Piece] = []
+        folded: set[int] = set()
+        interpreter = "sh"
+        entry = _argv_with_lines(service.node, "entrypoint", True)
+        command = _argv_with_lines(service.node, "command", True)
+        for words in ((entry + command) if entry else command, entry):
+            found_interp, found, flat = _container_pieces(words, unescape=True)
+            if found:
+                interpreter = found_interp
+                folded |= {len(pieces)} if flat else set()
+                pieces.extend(found)
+                break
+        health = service.node.get("healthcheck")
+        test = health.get("test") if hasattr(health, "get") else None
+        if isinstance(test, str) and test.strip():
+            folded |= {len(pieces)} if _value_folded(health, "test", test) else set()
+            pieces.append((test.replace("$$", "$"), block_first_line(health, "test", test),
+                           health.ypath + ("test",), None, ""))
+        elif isinstance(test, YList) and len(test) >= 2 and test[0] == "CMD-SHELL" and isinstance(test[1], str):
+            folded |= {len(pieces)} if _item_folded(test, 1, test[1]) else set()
+            pieces.append((test[1].replace("$$", "$"), _item_first_line(test, 1, test[1]),
+                           test.ypath + (1,), None, ""))
+        script = embedded_script(compose.path, "compose", f"service/{service.name}", pieces, interpreter, notices,
+                                 frozenset(folded))
+        if script is not None:
+            script.exposed = service.exposed
+            out.append(script)
+    return out
+
+
+_EXEC_HOOKS = (("livenessProbe",), ("readinessProbe",), ("startupProbe",),
+               ("lifecycle", "postStart"), ("lifecycle", "preStop"))
+
+
+def kubernetes_shells(workload: Any, notices: list[str] | None = None) -> list[ShellScript]:
+    """One script per container (init containers too) from the shell it runs: ``command`` +
+    ``args`` in shell form (``command: [sh, -c]``, ``args: ['...']``) and probes or lifecycle
+    hooks whose ``exec.command`` runs a shell.  A container that only sets ``args`` runs the
+    image's entrypoint, which these files cannot see: not read."""
+    out: list[ShellScript] = []
+    for container in workload.containers(include_init=True):
+        node = container.node
+        pieces: list[Piece] = []
+        folded: set[int] = set()
+        interpreter = "sh"
+        command = _argv_with_lines(node, "command", False)
+        if command:
+            found_interp, found, flat = _container_pieces(command + _argv_with_lines(node, "args", False),
+                                                          unescape=False)
+            if found:
+                interpreter = found_interp
+                folded |= {len(pieces)} if flat else set()
+                pieces.extend(found)
+        for keys in _EXEC_HOOKS:
+            holder = node
+            for key in keys:
+                holder = holder.get(key) if hasattr(holder, "get") else None
+            exec_ = holder.get("exec") if hasattr(holder, "get") else None
+            if hasattr(exec_, "get"):
+                _, found, flat = _container_pieces(_argv_with_lines(exec_, "command", False), unescape=False)
+                folded |= {len(pieces)} if flat and found else set()
+                pieces.extend(found)
+        script = embedded_script(workload.path, "kubernetes", container.resource, pieces, interpreter, notices,
+                                 frozenset(folded))
         if script is not None:
             out.append(script)
     return out

@@ -45,7 +45,7 @@ def _compose_files(argv: tuple[str, ...]) -> list[str]:
 
 @CHECK.on(ShellScript)
 def compose_build_on_deploy(script: ShellScript) -> Iterator[Finding]:
-    if script.host == "dockerfile":
+    if script.in_container:
         return  # an image build is not a server
     context = production_context(script)
     for command, seg in script.segments():

@@ -53,7 +53,7 @@ def _updates_checkout(seg) -> bool:
 
 @CHECK.on(ShellScript)
 def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
-    if script.host == "dockerfile":
+    if script.in_container:
         return  # an image build is not a server
     # a build after the pull only says "the server builds" when it runs on a server:
     # remotely (ssh) or from a deploy/production script; a restart always does

@@ -61,7 +61,7 @@ def _ref(argv: tuple[str, ...], verb: str) -> str | None:
 
 @CHECK.on(ShellScript)
 def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
-    if script.host == "dockerfile":
+    if script.in_container:
         return  # an image build is not a server
     named_rollback = bool(path_words(script.path) & _ROLLBACK_WORDS)
     flat = list(script.segments())

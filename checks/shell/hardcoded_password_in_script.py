@@ -55,7 +55,7 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
                     continue  # "${PASS:-hunter2}": used only when unset, SH016's (credential-fallback-in-script)
                 passed.add(how)
                 yield CHECK.finding(
-                    command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,), severity=verdict.severity(),
+                    command.pos, resource=f"secret/{how.split()[0]}", symbol=(how,), severity=verdict.severity(exposed=script.exposed),
                     message=f"{verdict.describe()} passed with `{how}`",
                     evidence=f"{how} {redact(value)}",
                 )
@@ -67,7 +67,7 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
         verdict = classify_value(value)
         yield CHECK.finding(
             Pos(line, line, ("var", variable)), resource=f"secret/{variable}", symbol=(variable,),
-            severity=verdict.severity(),
+            severity=verdict.severity(exposed=script.exposed),
             message=f"{variable} is set to {verdict.describe()} here and passed with `{'`, `'.join(hows[:3])}` "
                     f"(line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:5]))})",
             evidence=f"{variable}={redact(value)}",
@@ -82,7 +82,7 @@ def hardcoded_password_in_script(script: ShellScript) -> Iterator[Finding]:
             continue
         yield CHECK.finding(
             Pos(line, line, ("var", variable)), resource=f"secret/{variable}", symbol=(variable,),
-            severity=verdict.severity(),
+            severity=verdict.severity(exposed=script.exposed),
             message=f"{variable} is set to {verdict.describe()} in the script",
             evidence=verdict.evidence(variable),
         )

@@ -96,12 +96,30 @@ def _finding_text(seg) -> str | None:
     return None
 
 
+#: hosts that never leave the machine (or the pod/container network namespace)
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
+
+
+def _loopback_only(seg) -> bool:
+    """Every address the command names is a loopback one (``curl -k https://localhost:8443/health``):
+    no network path to impersonate the server on, whatever the certificate."""
+    hosts = []
+    for word in seg.argv[1:]:
+        scheme, sep, rest = word.partition("://")
+        if not sep or not scheme.isalpha():
+            continue
+        authority = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        host = authority.rsplit(":", 1)[0] if authority.count(":") == 1 or authority.startswith("[") else authority
+        hosts.append(host.lower())
+    return bool(hosts) and all(h in _LOOPBACK_HOSTS or h.startswith("127.") for h in hosts)
+
+
 @CHECK.on(ShellScript)
 def tls_verification_disabled(script: ShellScript) -> Iterator[Finding]:
     for command in script.commands:
         for seg in command.segments:
             what = _finding_text(seg)
-            if what:
+            if what and not _loopback_only(seg):
                 yield CHECK.finding(
                     command.at(seg), resource=script.resource, symbol=(what,), repeats=(what,),
                     message=f"`{what}` turns off certificate verification: anyone on the network path can "

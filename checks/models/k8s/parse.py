@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import gitops, vendored
 from ..base import Fact, FileKind, ParsedFile
+from ..shell_hosts import kubernetes_shells
 from ..topics import KUSTOMIZATION, VENDORED_FILE, KustomizationData, VendoredFileData
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
@@ -43,9 +44,12 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
         if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(obj.doc.get("data"), YMap):
             config_maps.setdefault(obj.name, []).append((obj.namespace, obj.doc.get("data")))
     inline_values = []
+    shells = []
     for obj in parsed.units:
         if isinstance(obj, Workload):
             obj.file_config_maps = config_maps
+        if isinstance(obj, Workload):
+            shells.extend(kubernetes_shells(obj, parsed.notices))
         if isinstance(obj, K8sObject):
             parsed.facts.extend(object_facts(obj))
             parsed.facts.extend(workload_facts(obj))
@@ -53,6 +57,7 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.facts.extend(facts)
             inline_values.extend(values)
     parsed.units.extend(inline_values)
+    parsed.units.extend(shells)
     _mark_vendored(parsed)
     return parsed
 
