@@ -75,7 +75,7 @@ class Category(str, enum.Enum):
     AUDIT = "audit"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a category's display title, not str.title()
         return _CATEGORY_TITLES[self]
 
 
@@ -320,8 +320,8 @@ class Finding:
         itself does not change (use the result).  The engine seals with
         ``pipeline.seal``, which also numbers duplicates."""
         path = self.path if self.path is not None else default_path
-        changes = dict(path=path, message=scrub(self.message) or "", evidence=scrub(self.evidence),
-                       fingerprint=fingerprint_of(self.code, path, self.resource, self.symbol))
+        changes: dict[str, object] = dict(path=path, message=scrub(self.message) or "", evidence=scrub(self.evidence),
+                                          fingerprint=fingerprint_of(self.code, path, self.resource, self.symbol))
         if severity is not None:
             changes["severity"] = severity
         new = object.__new__(Finding)

@@ -60,7 +60,7 @@ class IgnoreRules:
 
     def problems(self) -> list[Notice]:
         """Notices for the lines of the ``.gitignore`` files read so far that were left out."""
-        out = []
+        out: list[Notice] = []
         for rel_dir, spec in sorted(self._specs.items()):
             if spec is not None:
                 name = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"

@@ -700,6 +700,8 @@ class Engine:
         by_reads = self._each_by_reads.setdefault(check.code, {})
         takes_ctx = self._takes_ctx.get(check.code)
         ctx = self._contexts[check.code]
+        func = check.func
+        assert func is not None  # per-subject checks always have a function
         old: list[Finding] = []
         new: list[Finding] = []
 
@@ -721,7 +723,7 @@ class Engine:
 
             def call(index):
                 for fact in facts:
-                    yield from (check.func(path, fact, index, ctx) if takes_ctx else check.func(path, fact, index)) or ()
+                    yield from (func(path, fact, index, ctx) if takes_ctx else func(path, fact, index)) or ()
 
             drop((topic, path))
             if facts:

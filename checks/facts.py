@@ -307,7 +307,7 @@ class RecordingIndex(RepoIndex):
         raise TypeError("a RecordingIndex is read-only")
 
     # -- questions, each recorded ----------------------------------------------------
-    def facts(self, topic: str):  # type: ignore[override]
+    def facts(self, topic: str):
         self.read_topics.add(topic)
         return self._index.facts(topic)
 

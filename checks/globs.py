@@ -33,7 +33,7 @@ try:  # the wheel is a dependency; without it matching falls back to Python's re
     _OPTIONS.log_errors = False  # an invalid pattern is our business, not a line on stderr
     _OPTIONS.dot_nl = True  # a path may hold a newline; '.' crosses it as in re.DOTALL
 except ImportError:  # pragma: no cover - exercised only where google-re2 has no wheel
-    _re2 = None  # type: ignore[assignment]
+    _re2 = None
 
 __all__ = ["LINEAR", "NEVER", "IgnoreSpec", "check_pattern", "gitignore_spec", "linear_regex", "matchable",
            "normalise_stars"]

@@ -111,7 +111,7 @@ def waiver(finding: Finding, index: RepoIndex) -> str | None:
         if source == finding.path or not overlay_applies(index, finding.path, source, owner, wildcard):
             continue
         pod = by_container.get("", frozenset())
-        own = frozenset()
+        own: frozenset[str] = frozenset()
         if container is not None:
             own = by_container.get(container, frozenset()) | by_container.get(_position(finding), frozenset())
         settings = own | (pod & POD_LEVEL)

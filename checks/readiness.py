@@ -59,8 +59,8 @@ def _has_databases(index: RepoIndex) -> bool:
         if image and is_database_image(str(image)):
             return True
     for kind in ("Deployment", "StatefulSet", "DaemonSet", "Pod"):
-        for _, fact in index.k8s(kind):
-            if any(is_database_image(str(image)) for image in (fact.data.images or ()) or ()):
+        for _, obj in index.k8s(kind):
+            if any(is_database_image(str(image)) for image in (obj.data.images or ()) or ()):
                 return True
     return False
 
@@ -196,7 +196,7 @@ def _summary(mark: Mark, open_findings: list[Finding], triaged: list[Finding]) -
         return "no open findings"
     worst = max((f.severity for f in open_findings), default=None)
     parts = []
-    if open_findings:
+    if open_findings and worst is not None:
         parts.append(f"{len(open_findings)} open (worst: {worst.label})")
     if triaged:
         parts.append(f"{len(triaged)} serious accepted/deferred")

@@ -155,9 +155,9 @@ def _build_unseen(index: RepoIndex, capability: str | None) -> Unseen:
         else:
             releases.append(label)
     own = own_repositories(index)
-    for path, fact in index.facts(GITOPS_SYNC):
-        names = tuple(fact.data.names or ()) or (str(fact.data.name),)
-        if not _is_own(fact, own) and _deployed(path) and _blind_to(names, capability):
+    for path, sync in index.facts(GITOPS_SYNC):
+        names = tuple(sync.data.names or ()) or (str(sync.data.name),)
+        if not _is_own(sync, own) and _deployed(path) and _blind_to(names, capability):
             remote.append(names[0])
     return Unseen(tuple(charts), tuple(sorted(set(releases))), tuple(sorted(set(remote))))
 

@@ -278,7 +278,7 @@ def _annotation_markers(path: str, text: str) -> list[Marker]:
         docs, _ = load_documents_partial(text)
     except Exception:  # a broken file is reported by the parser, not here
         return markers
-    objects = []
+    objects: list[YMap] = []
     for doc in docs:
         data = doc.data
         if not isinstance(data, YMap):
@@ -289,7 +289,9 @@ def _annotation_markers(path: str, text: str) -> list[Marker]:
             objects.append(data)
     for obj in objects:
         meta = obj.get("metadata")
-        annotations = meta.get("annotations") if isinstance(meta, YMap) else None
+        if not isinstance(meta, YMap):
+            continue
+        annotations = meta.get("annotations")
         if not isinstance(annotations, YMap):
             continue
         resource = f"{obj.get('kind')}/{meta.get('name')}"

@@ -155,7 +155,7 @@ def parse_until(text: str, today: dt.date) -> dt.date:
 
 def current_user(root: Path | None = None) -> str:
     """git's user.name read from config files (never by running git), else $USER."""
-    candidates = []
+    candidates: list[tuple[Path, Path | None]] = []
     if root is not None:
         candidates.append((root / ".git" / "config", root))
     xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
@@ -1063,10 +1063,11 @@ class TriageStore:
                     raise ReadOnlyStateError(f"{self.read_only_reason}; the change was not saved")
             assert text is not None
             if not text.strip():
-                preamble, blocks = _new_preamble(), []
+                preamble, blocks = _new_preamble(), list[Block]()
             elif self._rewrite:
                 merged = Parsed(entries=dict(self._entries), ticks=dict(self._ticks))
-                preamble = split_blocks(conflict_sides(text)[0] if conflict_sides(text) else text)[0]
+                sides = conflict_sides(text)
+                preamble = split_blocks(sides[0] if sides else text)[0]
                 preamble = [line for line in preamble if not _START.match(line)] or _new_preamble()
                 _, blocks = split_blocks(render_state(merged, preamble))
             else:

@@ -42,7 +42,7 @@ def add_instead_of_copy(dockerfile: Dockerfile) -> Iterator[Finding]:
         if len(words) < 2 or instr.heredocs:
             continue
         sources = words[:-1]
-        plain = []
+        plain: list[str] = []
         for source in sources:
             if remote_kind(source) is not None or "$" in source or _ARCHIVE_RE.search(source.rstrip("*")):
                 plain = []

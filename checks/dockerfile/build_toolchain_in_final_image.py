@@ -7,6 +7,7 @@ from ..api import Category, Check, Finding, Severity
 from ..models.dockerfile import (
     Dockerfile,
     Instruction,
+    Stage,
     built_for_development,
     packages_installed,
     runs_a_build,
@@ -82,7 +83,7 @@ def build_toolchain_in_final_image(dockerfile: Dockerfile) -> Iterator[Finding]:
     if built_for_development(dockerfile.path) or runs_a_build(dockerfile):
         return  # a dev/CI image, or a build environment whose command is the build
     shipped = dockerfile.shipped_stages()
-    runs: list[tuple[object, Instruction, Instruction]] = []
+    runs: list[tuple[Stage, Instruction, Instruction]] = []
     for stage in reversed(shipped):  # build order: the chain's root first
         for instr in stage.all("RUN"):
             runs.append((stage, instr, instr))

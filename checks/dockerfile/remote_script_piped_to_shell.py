@@ -76,15 +76,15 @@ def remote_script_piped_to_shell(dockerfile: Dockerfile) -> Iterator[Finding]:
         commands = [c for i in stage.all("RUN") for c in i.commands]
         script = ShellScript(dockerfile.path, "", "sh", commands, frozenset())
         for command, target, tool, line in downloaded_then_run(script):
-            instr = next((i for i in stage.all("RUN") if command in i.commands), None)
-            if instr is None or id(instr) in reported:
+            runner = next((i for i in stage.all("RUN") if command in i.commands), None)
+            if runner is None or id(runner) in reported:
                 continue
-            reported.add(id(instr))
+            reported.add(id(runner))
             fetch = next((seg.argv for c in commands if c.line == line for seg in c.segments
                           if seg.name == tool and downloaded_file(seg.argv, seg.words)), None)
             severity, how = _judged(fetch)
             yield CHECK.finding(
-                instr, resource=stage.resource, severity=severity,
+                runner, resource=stage.resource, severity=severity,
                 message=f"RUN in stage {stage.label} runs {target}, downloaded by {tool} at line {line} {how}",
                 evidence=command.evidence,
             )

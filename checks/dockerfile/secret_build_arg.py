@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.dockerfile import Dockerfile, assignments
+from ..models.dockerfile import Dockerfile, Instruction, Stage, assignments
 from ..models.secrets import secret_name_strength
 
 
@@ -90,7 +90,7 @@ def _where(stage, shipped: set[int]) -> str:
 @CHECK.on(Dockerfile)
 def secret_build_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
     shipped = {id(stage) for stage in dockerfile.shipped_stages()} if dockerfile.stages else set()
-    located = [(None, instr) for instr in dockerfile.global_args]
+    located: list[tuple[Stage | None, Instruction]] = [(None, instr) for instr in dockerfile.global_args]
     located += list(dockerfile.instructions("ARG", "ENV"))
     for stage, instr in located:
         resource = stage.resource if stage is not None else "global"

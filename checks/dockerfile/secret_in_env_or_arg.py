@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.dockerfile import Dockerfile, assignments
+from ..models.dockerfile import Dockerfile, Instruction, Stage, assignments
 from ..models.secrets import classify
 
 CHECK = Check(
@@ -36,7 +36,7 @@ CHECK = Check(
 
 @CHECK.on(Dockerfile)
 def secret_in_env_or_arg(dockerfile: Dockerfile) -> Iterator[Finding]:
-    located = [(None, instr) for instr in dockerfile.global_args]
+    located: list[tuple[Stage | None, Instruction]] = [(None, instr) for instr in dockerfile.global_args]
     located += list(dockerfile.instructions("ENV", "ARG"))
     for stage, instr in located:
         resource = stage.resource if stage is not None else "global"

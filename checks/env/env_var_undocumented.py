@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.base import FileKind
-from ..models.topics import CODE_ENV_READ, COMPOSE_SERVICE, ENV_KEY, WORKLOAD_ENV, WORKLOAD_ENV_FROM
+from ..models.base import Fact, FileKind
+from ..models.topics import CODE_ENV_READ, COMPOSE_SERVICE, ENV_KEY, WORKLOAD_ENV, WORKLOAD_ENV_FROM, CodeEnvReadData
 
 CHECK = Check(
     code="ENV003",
@@ -85,7 +85,7 @@ def env_var_undocumented(index: RepoIndex) -> Iterator[Finding]:
     documented = documented_names(index)
     if documented is None:
         return
-    first: dict[str, tuple[str, object]] = {}
+    first: dict[str, tuple[str, Fact[CodeEnvReadData]]] = {}
     optional: set[str] = set()
     for path, fact in index.facts(CODE_ENV_READ):
         name = fact.key

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..facts import RepoIndex
+from ..models.base import Fact
 from ..models.envfile import example_base, is_example_name
-from ..models.topics import ENV_KEY
+from ..models.topics import ENV_KEY, EnvKeyData
 
 
-def env_files(index: RepoIndex) -> dict[str, dict[str, dict[str, object]]]:
+def env_files(index: RepoIndex) -> dict[str, dict[str, dict[str, Fact[EnvKeyData]]]]:
     """directory -> file name -> {KEY: fact} for every env file with keys."""
-    out: dict[str, dict[str, dict[str, object]]] = defaultdict(lambda: defaultdict(dict))
+    out: dict[str, dict[str, dict[str, Fact[EnvKeyData]]]] = defaultdict(lambda: defaultdict(dict))
     for path, fact in index.facts(ENV_KEY):
         directory, _, name = path.rpartition("/")
         out[directory][name].setdefault(fact.key, fact)
@@ -26,7 +27,7 @@ def pairs(files: dict[str, dict]) -> list[tuple[str, str]]:
     example are compared with the directory's ``.env`` example.
     """
     examples = {name: example_base(name) for name in files if is_example_name(name)}
-    out = []
+    out: list[tuple[str, str]] = []
     for name in files:
         if name in examples:
             continue

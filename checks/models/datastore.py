@@ -185,16 +185,16 @@ def cache_evidence(
     if save is None and _empty(settings.get("dbfilename")):
         save = settings["dbfilename"]  # Dragonfly: no file name, no snapshot
     save_off = _empty(save)
-    if save_off and not aof_on:
+    if save_off and not aof_on and save is not None:
         return f"persistence is off (no snapshots and no append-only file, in {save[1]})"
     if aof_on or (save is not None and not save_off):
         return None  # persistence chosen explicitly: a name does not outweigh it
     for name in names:
         if _says_cache(name):
             return f"named {str(name)!r}"
-    for key, value in labels.items():
-        if str(key).lower() in ROLE_LABELS and _says_cache(value):
-            return f"labelled {key}={value}"
+    for label, said in labels.items():
+        if str(label).lower() in ROLE_LABELS and _says_cache(said):
+            return f"labelled {label}={said}"
     return None
 
 

@@ -169,7 +169,7 @@ _VALUE_SHORT = {
 }
 
 
-def _verifies(seg, helpers: set[str] = frozenset()) -> bool:
+def _verifies(seg, helpers: frozenset[str] | set[str] = frozenset()) -> bool:
     """Does this simple command check a checksum or signature (or call a helper that does)?"""
     name = seg.name
     if name in helpers:
@@ -269,7 +269,7 @@ def _run_target(seg) -> str:
     return ""
 
 
-def downloaded_then_run(script: ShellScript) -> Iterator[tuple[object, str, str, int]]:
+def downloaded_then_run(script: ShellScript) -> Iterator[tuple[Command, str, str, int]]:
     """(command, file, tool, line of the download) for each downloaded script run before any verification."""
     pending: dict[str, tuple[str, int]] = {}
     helpers = _verifying_functions(script)

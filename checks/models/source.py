@@ -121,7 +121,8 @@ def env_reads(text: str, lang: str = "") -> list[tuple[str, int, bool]]:
                     if "ENV.fetch" in fn and match.group(2) == ")":
                         default = text[match.end():match.end() + 3].lstrip().startswith("{")
                 if not default:
-                    default = _FALLBACK_OP.match(text, _BLANKS.match(text, match.end()).end()) is not None
+                    blanks = _BLANKS.match(text, match.end())
+                    default = _FALLBACK_OP.match(text, blanks.end() if blanks else match.end()) is not None
                 hits.append((match.start(), name, default))
         found.extend((name, line, default) for _, name, default in sorted(hits))
     return found

@@ -60,7 +60,7 @@ def fact_data(cls: T) -> T:
     leaves the rest to the class defaults.  Equality, hashing, ``repr`` and the refusal
     to assign are the dataclass's.
     """
-    cls = dataclass(frozen=True, init=False)(cls)
+    cls = dataclass(frozen=True, init=False)(cls)  # type: ignore[assignment]  # the same class, made a dataclass
     names = tuple(f.name for f in dataclasses.fields(cls))
     for f in dataclasses.fields(cls):
         if f.default is not None:
@@ -398,7 +398,8 @@ class DockerignoreData(FactData):
     """A ``.dockerignore`` file's patterns."""
 
     emitted_by: ClassVar[str] = "`checks/dockerfile/__init__.py`"
-    patterns: tuple[str, ...] | None = None
+    #: (negated, pattern) of each rule, in order
+    patterns: tuple[tuple[bool, str], ...] | None = None
 
 
 @fact_data

@@ -412,8 +412,10 @@ def judge_image(run_as: dict, scripts: dict[str, tuple[str, int]], context: str 
             return Verdict(Level.NONE, "")
         where = " (inherited from the stage it builds FROM)" if run_as.get("inherited") else ""
         if entry_drop or (step_down and step_down[0] == "entrypoint"):
-            how = f"its ENTRYPOINT/CMD runs the program with {entry_drop}" if entry_drop else (
-                f"its entrypoint {step_down[1]} steps down with {step_down[2]} (line {step_down[3]})")
+            if entry_drop or step_down is None:
+                how = f"its ENTRYPOINT/CMD runs the program with {entry_drop}"
+            else:
+                how = f"its entrypoint {step_down[1]} steps down with {step_down[2]} (line {step_down[3]})"
             return Verdict(Level.HEDGED, f"the last USER of the final stage {label} is {user!r}{where}: the "
                                          f"container starts as root, and {how}; only that first step runs as root", "user")
         return Verdict(Level.CERTAIN, f"the last USER of the final stage {label} is {user!r}{where}: "
@@ -436,7 +438,7 @@ def judge_image(run_as: dict, scripts: dict[str, tuple[str, int]], context: str 
     if step_down and step_down[0] == "entrypoint":
         return Verdict(Level.HEDGED, f"{never}: the container starts as root and its entrypoint {step_down[1]} "
                                      f"steps down to another user with {step_down[2]} (line {step_down[3]})")
-    if known is not None and known.default is Default.DROPS:
+    if known is not None and ref is not None and known.default is Default.DROPS:
         if not run_as.get("entry_set"):
             return Verdict(Level.NONE, "")  # the base image's own entrypoint steps down
         return Verdict(Level.LIKELY, f"{never} and replaces the ENTRYPOINT of {ref.repository}, whose own entrypoint "

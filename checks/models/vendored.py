@@ -197,7 +197,7 @@ def recognise(path: str, objects: Iterable[ObjectInfo]) -> Bundle | None:
         owner = next((part for part in around if part.lower() not in _GENERIC_FOLDERS), parts[at])
         component = UPSTREAM[top] if top else owner
         reason = f"it sits in the {parts[at]}/ folder"
-    if component is None:
+    if component is None or reason is None:
         return None
     version = _version(items, top)
     resources = tuple(f"{obj.kind}/{obj.name}" for obj in items)

@@ -48,7 +48,7 @@ try:  # libyaml is ~10x faster; fall back to the pure-Python loader
 
     LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
     LIBYAML = False
 
@@ -380,12 +380,12 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
                 merge = False
                 cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_name = stack.pop()
             elif kind is AliasEvent:
-                record = anchors.get(event.anchor)
-                if record is None:
+                target = anchors.get(event.anchor)
+                if target is None:
                     raise ComposerError(None, None, "found undefined alias", event.start_mark)
-                count = min(count + record.size, _SIZE_CAP)
-                value, raw, merge = record.value, record.raw, record.merge
-                line, end_line = record.line, record.end_line
+                count = min(count + target.size, _SIZE_CAP)
+                value, raw, merge = target.value, target.raw, target.merge
+                line, end_line = target.line, target.end_line
             elif kind is DocumentEndEvent:
                 if count > EXPANSION_LIMIT and count > nodes * EXPANSION_RATIO:
                     raise YamlBombError(

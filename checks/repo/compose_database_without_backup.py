@@ -128,7 +128,7 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
     for path, fact in index.facts(COMPOSE_SERVICE):
         if not _compose_database(path, fact):
             continue
-        what = fact.data.image or fact.data.store[0]
+        what = fact.data.image or (fact.data.store or ("a database",))[0]
         # at the service, so the file's context applies (a development or test stack's
         # database is not a production gap) and the finding opens where the database is
         at = Pos(fact.line, fact.line, fact.ypath, path=path)

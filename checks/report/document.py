@@ -288,7 +288,7 @@ def build(
     for sev in reversed(Severity):
         c = by_sev[sev]
         table_rows.append([sev.label, str(c["open"]), str(c["triaged"]), str(c["suppressed"]), str(sum(c.values()))])
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for c in by_sev.values():
         totals.update(c)
     table_rows.append(["**total**", f"**{totals['open']}**", f"**{totals['triaged']}**",
@@ -361,11 +361,11 @@ def build(
             doc.add(Para(f"Nothing here ({explanation})."))
             continue
         doc.add(Para(_sentence(explanation[0].upper() + explanation[1:])))
-        by_check: dict[str, list[Finding]] = defaultdict(list)
+        plan_by_check: dict[str, list[Finding]] = defaultdict(list)
         for f in group:
-            by_check[f.code].append(f)
+            plan_by_check[f.code].append(f)
         plan_rows = []
-        for code, items_ in sorted(by_check.items(), key=lambda kv: (-int(max(f.severity for f in kv[1])), kv[0])):
+        for code, items_ in sorted(plan_by_check.items(), key=lambda kv: (-int(max(f.severity for f in kv[1])), kv[0])):
             check: Check = items_[0].check
             where = ", ".join(code_of(f.location) for f in items_[:3]) + (f" and {len(items_) - 3} more" if len(items_) > 3 else "")
             total = sum(effort_minutes(f.check.effort) for f in items_)
@@ -386,10 +386,10 @@ def build(
     for path in sorted(by_file, key=lambda p: (p == "(repository)", p)):
         group = sorted(by_file[path], key=lambda f: (f.line or 0, -int(f.severity), f.code))
         doc.add(Heading(3, f"{code_of(path) if path != '(repository)' else path} ({_plural(len(group), 'finding')})"))
-        where = next((f for f in group if f.context != "production"), None)
-        if where is not None:  # every finding of a file shares its context
-            reason = (where.context_reason or "").split("; lowered from")[0]
-            doc.add(Para(f"Context: **{where.context}** ({text_of(reason)}): findings here are never critical or high."))
+        sample = next((f for f in group if f.context != "production"), None)
+        if sample is not None:  # every finding of a file shares its context
+            reason = (sample.context_reason or "").split("; lowered from")[0]
+            doc.add(Para(f"Context: **{sample.context}** ({text_of(reason)}): findings here are never critical or high."))
         doc.add(Table(
             ["Line", "Severity", "Check", "Finding", "Status"],
             [[str(f.line) if f.line else "", f.severity.label, f"{f.code} {f.name}", text_of(f.message), status[id(f)]]

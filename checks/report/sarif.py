@@ -98,7 +98,7 @@ def repository_anchor(root: str, findings: list[Finding]) -> str:
 
 def result_dict(root: str, finding: Finding, status: str, anchor: str = "README.md") -> dict:
     repository_level = finding.path in (None, ".")
-    uri = path_uri(anchor if repository_level else finding.path)
+    uri = path_uri(anchor if repository_level or finding.path is None else finding.path)
     location: dict = {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}}}
     if finding.line:
         location["physicalLocation"]["region"] = {

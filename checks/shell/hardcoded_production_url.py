@@ -118,9 +118,9 @@ def hardcoded_production_url(script: ShellScript) -> Iterator[Finding]:
                 for word in seg.argv[1:]:
                     if word.startswith("-") or "$" in word:
                         continue
-                    match = _SSH_DEST_RE.match(word)
-                    if match and ("@" in word or seg.name == "ssh") and (seg.name == "ssh" or ":" in word):
-                        host = match.group(1)
+                    dest = _SSH_DEST_RE.match(word)
+                    if dest and ("@" in word or seg.name == "ssh") and (seg.name == "ssh" or ":" in word):
+                        host = dest.group(1)
                         why = _production_host(host)
                         if why and host not in seen:
                             seen.add(host)

@@ -108,6 +108,7 @@ def public_read_upload(script: ShellScript) -> Iterator[Finding]:
             sources = _sources(seg)
             exclusions = any(a.startswith("--exclude") or a == "-x" for a in seg.argv)
             secret = [src for src in sources if _secret_looking(src)]
+            key: tuple[str, ...]
             if secret:
                 severity, what, key = Severity.HIGH, f"{secret[0]!r} (it looks secret)", ("secret", secret[0])
             elif any(src in _WORKSPACE for src in sources) and not exclusions:

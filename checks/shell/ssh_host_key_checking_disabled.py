@@ -67,8 +67,8 @@ def ssh_host_key_checking_disabled(unit) -> Iterator[Finding]:
     resource = _resource(script)
     for command in script.commands:
         text = " ".join(seg.text for seg in command.segments)
-        if _ANSIBLE_RE.search(text):
-            match = _ANSIBLE_RE.search(text)
+        match = _ANSIBLE_RE.search(text)
+        if match:
             yield CHECK.finding(
                 command.pos, resource=resource, repeats=("ansible_host_key_checking=false",),
                 message=f"`{match.group(0)}` makes Ansible trust any host that answers",
