@@ -145,7 +145,8 @@ FOLDERS: dict[str, Context] = {
     **dict.fromkeys(("hack", "tools", "tooling", "workstation", "workstations", "codegen", ".github"),
                     Context.TOOLING),
     **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "demos", "docs", "doc",
-                     "documentation", "tutorial", "tutorials", "quickstart", "quick-start"), Context.EXAMPLE),
+                     "documentation", "tutorial", "tutorials", "walkthrough", "walkthroughs", "quickstart", "quick-start"),
+                    Context.EXAMPLE),
 }
 #: qualifiers of conventional file names (``docker-compose.<q>.yml``, ``Dockerfile.<q>``,
 #: ``.env.<q>``, ``values-<q>.yaml``) -> context; other names are not read word by word

@@ -34,6 +34,7 @@ SOCKET = "services:\n  agent:\n    image: registry.example.com/agent:1.0.0\n    
     ("hack/tools.Dockerfile", Context.TOOLING), (".github/dockerfiles/Dockerfile.clang", Context.TOOLING),
     ("src/go/tools/validation/docker-compose.yml", Context.TOOLING),
     ("examples/compose.yaml", Context.EXAMPLE), ("docs/k8s/deployment.yaml", Context.EXAMPLE),
+    ("walkthroughs/backup/ingress.yaml", Context.EXAMPLE),
     (".env.example", Context.EXAMPLE), ("compose.template.yaml", Context.EXAMPLE),
     ("docker-compose.sample.yml", Context.EXAMPLE), (".env.tmpl", Context.EXAMPLE),
     # the last word of a folder's name (split on _ - .) names its context; words inside other words do not
@@ -579,6 +580,8 @@ def test_what_a_ci_folder_delivers_stays_production(tmp_path):
     ("# This is a demo: do not rely on it\n", "example"),
     ("# NOT FOR PRODUCTION USE\n", "development"),
     ("# Do not use this file in production.\n", "development"),
+    ("# Docker compose file for local development\n", "development"),  # a title
+    ("# Overrides for the e2e tests\n", "test"),
 ])
 def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_path, header, context):
     write(tmp_path, "compose.yaml", header + SOCKET)
@@ -593,6 +596,8 @@ def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_pa
     "# This is not a demo: it runs the shop\n",  # denied
     "# It is for testing an upgrade of the database cluster\n",  # testing *something*: a real resource
     "# Acme services\n",
+    "# For development, run `make dev` instead\n",  # an instruction, not a title
+    "# Note: for development use compose.dev.yaml\n",
     "services:\n  web:\n    image: registry.example.com/web:1.0.0\n# for development only\n",  # not leading
 ])
 def test_comments_that_do_not_declare_development_leave_production_alone(tmp_path, header):

@@ -41,7 +41,7 @@ __all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_use", "is_folder_readme",
 
 #: words of a README's first heading that say its folder is not meant to run for real
 EXAMPLE_WORDS = frozenset({"demo", "demos", "example", "examples", "sample", "samples", "tutorial",
-                           "tutorials", "playground"})
+                           "tutorials", "walkthrough", "walkthroughs", "playground"})
 _README_NAMES = frozenset({"readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -192,7 +192,7 @@ _WORD = rf"(?P<what>{_DEV}|{_TEST}|{_EXAMPLE})"
 #: setup``), never an object (``for testing an upgrade`` of a real resource says nothing)
 _TAIL = (r"(?=\s*(?:[.,;:!?()]|$|(?:setups?|environments?|envs?|stacks?|purposes?|only|use|usage|"
          r"configurations?|config|files?|compose|servers?|mode|builds?|images?|containers?|instances?|versions?|"
-         r"machines?|workflows?|runs?|suites?|pipelines?|deployments?|clusters?|and|or)\b))")
+         r"machines?|workflows?|runs?|suites?|tests?|pipelines?|deployments?|clusters?|and|or)\b))")
 #: ``this file is for the development setup``, ``it is meant only for testing``, ``this is a demo``,
 #: ``used for local development``, ``for testing only``, ``development only``, ``only for demos``
 _DECLARES = (
@@ -203,6 +203,9 @@ _DECLARES = (
                rf"(?:an?\s+|the\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
     re.compile(rf"\b(?:for\s+)?(?:the\s+)?{_WORD}(?:\s+purposes)?[\s-]+only\b"),
     re.compile(rf"\bonly\s+for\s+(?:the\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
+    # a title: ``Compose file for local development``, ``Overrides for the e2e tests`` (a word before
+    # it: ``For development, run make dev`` is an instruction, not a title)
+    re.compile(rf"^(?:[\w\-./]+\s+){{1,5}}?for\s+(?:the\s+|an?\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
 )
 #: ``not for production``, ``do not use this in production``, ``not production-ready``
 _NOT_PRODUCTION = re.compile(
