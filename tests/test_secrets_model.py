@@ -22,6 +22,7 @@ from helpers import assert_linear
     "GITHUB_TOKEN", "APP_KEY", "RABBITMQ_ERLANG_COOKIE", "PASSWORD_2", "db-password", "SSH_PRIVATE_KEY",
     "MAILGUN_KEY",  # a weak name: only a random-looking value counts
     "ANALYTICS_DB_PASSWORD", "PLAUSIBLE_ANALYTICS_API_KEY", "GTM_API_TOKEN",  # analytics services have secrets too
+    "passwordSSH", "PASSWORD_ADMIN", "password_root", "passwd-rcon",  # a password named after its login
 ])
 def test_secret_names(name):
     assert is_secret_name(name)
@@ -36,6 +37,7 @@ def test_secret_names(name):
     "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
     "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "auth.existingSecret", "POSTGRES_DB",
     "GPG_KEY", "GOOGLE_TAG_MANAGER_AUTH", "GTM_AUTH", "ANALYTICS_KEY", "GOOGLE_ANALYTICS_AUTH",
+    "password_policy", "PASSWORD_SSH_ENABLED", "passwordAuthentication", "PASSWORD_HISTORY",  # settings about a password
 ])
 def test_not_secret_names(name):
     assert not is_secret_name(name)

@@ -4,10 +4,21 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import safeio
 from ..api import Category, Check, Finding, Pos, Severity
 from ..discovery import IgnoreRules
 from ..facts import RepoIndex
 from ..models.secrets import most_secret_first
+from ..models.sops import (
+    SOPS_CONFIG,
+    PlainSecret,
+    SecretSource,
+    SopsRule,
+    creation_rules,
+    named_encrypted,
+    read_source,
+    rule_for,
+)
 from ..models.topics import KUSTOMIZE_DETAILS
 
 CHECK = Check(
@@ -29,10 +40,14 @@ CHECK = Check(
     ),
     effort="2h",
     references=(
+        "https://github.com/getsops/sops#using-sops-yaml-conf-to-select-kms-pgp-and-age-for-new-files",
         "https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/secretgenerator/",
         "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
     ),
 )
+
+#: a source file larger than this is not read (it is reported as committed, unread)
+MAX_SOURCE_BYTES = 512 * 1024
 
 
 def _committed(index: RepoIndex, path: str, rules: dict) -> bool:
@@ -50,9 +65,47 @@ def _committed(index: RepoIndex, path: str, rules: dict) -> bool:
     return not rules["rules"].ignored(path)
 
 
+def _read(index: RepoIndex, path: str) -> str | None:
+    """The text of a committed file (recorded by the caller's kind_of/disk_file), None if unreadable."""
+    try:
+        return safeio.read_text(Path(index.root) / path, root=index.root, limit=MAX_SOURCE_BYTES)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _sops_rule(index: RepoIndex, path: str, cache: dict) -> SopsRule | None:
+    """The ``.sops.yaml`` creation rule for ``path``: the nearest ``.sops.yaml`` in its folder or above."""
+    folder = posixpath.dirname(path)
+    while True:
+        config = posixpath.join(folder, SOPS_CONFIG) if folder else SOPS_CONFIG
+        if config not in cache:
+            text = _read(index, config) if index.disk_file(config) else None
+            cache[config] = creation_rules(text, config) if text is not None else None
+        if cache[config] is not None:
+            return rule_for(cache[config], posixpath.relpath(path, folder) if folder else path)
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def _cause(source: SecretSource, secret: PlainSecret) -> str:
+    """Why a file meant to be encrypted holds this value in plain text."""
+    rule = source.rule
+    if source.sops and rule is not None:
+        if rule.encrypts(secret.ypath) is False:
+            return (f"Its SOPS metadata encrypts only keys matching {rule.describe()} and no key on the path "
+                    f"to {secret.name} matches, so SOPS left the value as it was.")
+        return "The value is plain text in a file SOPS encrypted: it was added or edited without sops."
+    if rule is not None and rule.source != "name":
+        return (f"The file matches the creation rule {rule.path_regex or '(any file)'!r} of {rule.source} "
+                f"but carries no SOPS metadata: it was committed unencrypted.")
+    return "The file is named as encrypted but carries no SOPS metadata: it was committed unencrypted."
+
+
 @CHECK.on_repo
 def kustomize_secret_generator_committed(index: RepoIndex) -> Iterator[Finding]:
     rules: dict = {}
+    configs: dict = {}
     for path, fact in index.facts(KUSTOMIZE_DETAILS):
         base = posixpath.dirname(path)
         for raw in fact.data.secret_generators or ():
@@ -75,8 +128,42 @@ def kustomize_secret_generator_committed(index: RepoIndex) -> Iterator[Finding]:
                 target = posixpath.normpath(posixpath.join(base, source)) if base else posixpath.normpath(source)
                 if target.startswith("..") or not _committed(index, target, rules):
                     continue
-                yield CHECK.finding(
-                    where, resource=resource, symbol=(field_name, source),
-                    message=f"secretGenerator {name!r} reads {field_name} from {target}, which is committed",
-                    evidence=f"{field_name}: {source}",
-                )
+                yield from _source_findings(index, target, field_name, source, name, resource, where, configs)
+
+
+def _source_findings(index: RepoIndex, target: str, field_name: str, source: str, name: str | None,
+                     resource: str, where: Pos, configs: dict) -> Iterator[Finding]:
+    """The findings for one committed source file of a generator."""
+    text = _read(index, target)
+    if text is None:  # unreadable (binary, too large): committed all the same
+        yield CHECK.finding(
+            where, resource=resource, symbol=(field_name, source),
+            message=f"secretGenerator {name!r} reads {field_name} from {target}, which is committed",
+            evidence=f"{field_name}: {source}",
+        )
+        return
+    rule = _sops_rule(index, target, configs)
+    if rule is None and named_encrypted(target):
+        rule = SopsRule("name")
+    held = read_source(text, target, env=field_name in ("envs", "env"), rule=rule)
+    if not held.secrets:
+        return  # all ciphertext, placeholders, references or values that are not secrets
+    if held.meant_encrypted:
+        for secret in held.secrets:
+            yield CHECK.finding(
+                Pos(secret.line, secret.line, ("plaintext",) + secret.ypath, path=target),
+                resource=resource, severity=secret.verdict.severity(),
+                message=f"{target} (read by secretGenerator {name!r}) is meant to be encrypted but holds "
+                        f"{secret.name} in plain text ({secret.verdict.describe()}). {_cause(held, secret)}",
+                evidence=secret.verdict.evidence(secret.name),
+            )
+        return
+    first = held.secrets[most_secret_first([s.name for s in held.secrets])[0]]
+    worst = max(s.verdict.severity() for s in held.secrets)
+    yield CHECK.finding(
+        where, resource=resource, symbol=(field_name, source), severity=worst,
+        message=f"secretGenerator {name!r} reads {field_name} from {target}, which is committed and holds "
+                f"{len(held.secrets)} secret value(s) in plain text "
+                f"({', '.join(s.name for s in held.secrets[:5])})",
+        evidence=first.verdict.evidence(first.name),
+    )

@@ -165,6 +165,15 @@ def says_not_secret(name: str | None) -> bool:
 _KEY_NAMING_QUALIFIERS = frozenset(("PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "CREDENTIALS", "USER", "USERNAME"))
 
 
+#: first words of a two-word name that is the password of the login named after it (passwordSSH)
+_PASSWORD_FIRST_WORDS = frozenset(("PASSWORD", "PASSWD", "PASS", "PASSPHRASE"))
+#: logins a password is named after
+_LOGIN_TARGETS = frozenset((
+    "SSH", "SFTP", "FTP", "VNC", "RDP", "RCON", "CONSOLE", "ADMIN", "ROOT", "SUPERUSER", "MASTER", "DB", "MYSQL",
+    "POSTGRES", "REDIS", "MONGO", "LDAP", "SMTP", "MAIL", "WEB", "UI",
+))
+
+
 def _name_strength(name: str) -> int:
     """2: holds a secret; 1: weak (only a random-looking value counts); 0: says nothing;
     -1: says its value is not a secret."""
@@ -195,6 +204,8 @@ def _name_strength(name: str) -> int:
         return -1
     if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
         return 2
+    if len(words) == 2 and words[0] in _PASSWORD_FIRST_WORDS and last in _LOGIN_TARGETS:
+        return 2  # passwordSSH, PASSWORD_ADMIN, password_root: the password of that login
     if last in ("KEY", "KEYS"):
         if len(words) == 1:
             return 1
