@@ -51,6 +51,7 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
     for service in compose.services:
         function = host_function(service)
         caps = service.node.get("cap_add")
+        items: list[tuple[int | None, str]]
         if isinstance(caps, str):
             items = [(None, caps)]
         elif isinstance(caps, list):

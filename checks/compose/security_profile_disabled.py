@@ -54,6 +54,7 @@ def security_profile_disabled(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         already = _already_unconfined(compose, service)
         options = service.node.get("security_opt")
+        items: list[tuple[int | None, str]]
         if isinstance(options, str):
             items = [(None, options)]
         elif isinstance(options, list):

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.base import Fact
+from ..models.topics import GitopsSyncData
 from ..scope import is_own_sync
 
 CHECK = Check(
@@ -48,7 +50,8 @@ def _nested(a: str, b: str) -> bool:
 def gitops_controllers_overlap(index: RepoIndex) -> Iterator[Finding]:
     if not index.has("gitops:sync"):
         return
-    flux, argo = [], []
+    flux: list[tuple[str, Fact[GitopsSyncData]]] = []
+    argo: list[tuple[str, Fact[GitopsSyncData]]] = []
     for path, fact in index.facts("gitops:sync"):
         if not is_own_sync(index, fact):
             continue  # another repository's folders are not these

@@ -43,7 +43,7 @@ def chart_without_app_version(path: str, fact, index: RepoIndex) -> Iterator[Fin
         return
     folder = fact.key
     uses = folder in index.derived("HELM002:uses-app-version", ("helm:template",), _charts_using_app_version)
-    empty_tags = []
+    empty_tags: list[tuple[str, int, str]] = []
     for values_path in ("values.yaml", "values.yml"):
         for values in index.facts_in(HELM_VALUES, posixpath.join(folder, values_path) if folder else values_path):
             empty_tags.extend(values.data.empty_tags or ())

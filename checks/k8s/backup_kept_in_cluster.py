@@ -47,7 +47,7 @@ _LOCAL_SOURCES = ("persistentVolumeClaim", "hostPath")
 
 
 def _words(node: YMap) -> list[str]:
-    out = []
+    out: list[str] = []
     for key in ("command", "args"):
         value = node.get(key)
         if isinstance(value, YList):

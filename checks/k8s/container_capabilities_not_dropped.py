@@ -43,6 +43,7 @@ def container_capabilities_not_dropped(workload: Workload) -> Iterator[Finding]:
         if "ALL" in {normalise_capability(c) for c in sec.caps_drop}:
             continue
         caps = sec.get("capabilities")
+        symbol: tuple[str, ...]
         if isinstance(caps, YMap) and sec.source("capabilities") is not None:
             at, key, symbol = caps, "drop", ()
         else:

@@ -38,10 +38,11 @@ def container_root_fs_writable(workload: Workload) -> Iterator[Finding]:
         value = sec.get("readOnlyRootFilesystem")
         if value is True:
             continue
+        symbol: tuple[str, ...]
         if value is None:
             at, key, symbol = container.node, "securityContext", ("readOnlyRootFilesystem",)
         else:
-            at, key, symbol = sec.source("readOnlyRootFilesystem"), "readOnlyRootFilesystem", ()
+            at, key, symbol = sec.source("readOnlyRootFilesystem") or container.node, "readOnlyRootFilesystem", ()
         yield CHECK.finding(
             at, key, symbol=symbol,
             resource=container.resource,

@@ -72,6 +72,7 @@ def missing_seccomp_profile(workload: Workload) -> Iterator[Finding]:
     if not containers:
         return
     states = [(c, _profile_type(c)) for c in containers]
+    symbol: tuple[str, ...]
     if all(state is None for _, state in states):
         if "securityContext" in workload.pod_spec:
             at, key, symbol = workload.pod_spec, "securityContext", ("seccompProfile",)

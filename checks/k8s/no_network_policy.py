@@ -45,7 +45,7 @@ def no_network_policy(index: RepoIndex) -> Iterator[Finding]:
     count = sum(index.count(f"k8s:{kind}") for kind in WORKLOAD_KINDS)
     if not count:
         return
-    examples = []
+    examples: list[str] = []
     for kind in WORKLOAD_KINDS:
         for path, fact in index.sample(f"k8s:{kind}", 3 - len(examples)):
             examples.append(f"{kind}/{fact.data.name} ({path})")

@@ -40,11 +40,12 @@ def privilege_escalation_allowed(workload: Workload) -> Iterator[Finding]:
         value = sec.get("allowPrivilegeEscalation")
         if value is False or sec.get("privileged") is True:  # privileged is K8S012's finding
             continue
+        symbol: tuple[str, ...]
         if value is None:
             at, key, symbol, evidence = container.node, "securityContext", ("allowPrivilegeEscalation",), \
                 "allowPrivilegeEscalation: (unset, defaults to true)"
         else:
-            at, key, symbol, evidence = sec.source("allowPrivilegeEscalation"), "allowPrivilegeEscalation", (), \
+            at, key, symbol, evidence = sec.source("allowPrivilegeEscalation") or container.node, "allowPrivilegeEscalation", (), \
                 f"allowPrivilegeEscalation: {value}"
         yield CHECK.finding(
             at, key, symbol=symbol,

@@ -64,6 +64,7 @@ def runs_as_root(workload: Workload) -> Iterator[Finding]:
             continue
         if uid is not None or sec.get("runAsNonRoot") is True:
             continue
+        symbol: tuple[str, ...]
         if sec.get("runAsNonRoot") is False:
             at, key, symbol, evidence = sec.source("runAsNonRoot"), "runAsNonRoot", (), "runAsNonRoot: false"
         else:

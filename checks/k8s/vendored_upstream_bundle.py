@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.base import Fact
+from ..models.topics import VendoredFileData
 
 CHECK = Check(
     code="K8S081",
@@ -40,22 +42,22 @@ CHECK = Check(
 
 @CHECK.on_repo
 def vendored_upstream_bundle(index: RepoIndex) -> Iterator[Finding]:
-    groups: dict[tuple[str, str], list[tuple[str, object]]] = {}
+    groups: dict[tuple[str, str], list[tuple[str, Fact[VendoredFileData]]]] = {}
     for path, fact in index.facts("vendored:file"):
         key = (str(fact.data.component), str(fact.data.version or ""))
         groups.setdefault(key, []).append((path, fact))
     for (component, version), members in sorted(groups.items()):
         members.sort(key=lambda item: item[0])
-        path, fact = members[0]
+        path, first = members[0]
         objects = sum(len(f.data.resources or ()) for _, f in members)
         folders = sorted({posixpath.dirname(p) or "." for p, _ in members})
         where = (f"in {len(members)} files across {len(folders)} folders ({', '.join(folders[:4])}"
                  f"{' and more' if len(folders) > 4 else ''})") if len(members) > 1 else f"in {path}"
         named = f"{component} {version}".strip()
         yield CHECK.finding(
-            Pos(fact.line, fact.line, ("vendored", component), path=path),
+            Pos(first.line, first.line, ("vendored", component), path=path),
             resource=f"vendored/{component}",
             message=f"vendored {named}: {objects} objects {where} are the vendor's install manifest "
-                    f"({fact.data.reason}); not audited as this repository's configuration",
+                    f"({first.data.reason}); not audited as this repository's configuration",
             evidence=f"{component} version: {version or 'unknown'}",
         )
