@@ -325,3 +325,14 @@ def test_sh012_severity_follows_what_an_empty_variable_can_reach():
     assert "deletes from / when $BASE and $1 are empty" in messages[24]
     assert "deletes /*/nginx.conf (not the whole disk) when $SITES_ROOT is empty" in messages[26]
     assert "deletes /*/lib, which reaches system directories," in messages[27]
+
+
+# -- GHA007: severity by whether outsiders' text reaches a privileged run -------------------
+
+
+def test_gha007_only_pull_request_events_are_medium_any_privileged_event_high():
+    found = scan(FIXTURES / "template-injection" / "bad-pull-request", "GHA007")
+    assert [(f.line, f.severity) for f in found] == [(12, Severity.MEDIUM), (13, Severity.MEDIUM), (25, Severity.HIGH)]
+    assert "read-only token and no secrets" in found[0].message and "read-only" not in found[2].message
+    high = scan(FIXTURES / "template-injection" / "bad", "GHA007")
+    assert {f.severity for f in high} == {Severity.HIGH}  # issues, issue_comment, pull_request_target, push

