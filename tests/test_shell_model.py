@@ -231,3 +231,17 @@ def test_hostile_nesting_and_unterminated_expressions_stay_fast_and_never_raise(
     masked = mask_expressions(text)
     assert len(masked.encode()) == len(text.encode()) and masked.startswith("echo $__ $__ ")
     assert mask_expressions("a ${{ x }} b ${{ y\n z }} c") == "a $_______ b $____\n_____ c"
+
+
+def test_a_backtick_left_open_at_the_end_keeps_findings_inside_the_file(tmp_path):
+    # found by the mutation fuzz: the open substitution ends on the empty row after the last
+    # newline, which is no line of the file
+    from auditui.checks.engine import Engine
+
+    text = "#!/bin/bash\ns`et -euo pipefail\ncd /srv/app\ngit checkout 3f9a2c1\nsystemctl restart app\n"
+    (tmp_path / "rollback.sh").write_text(text)
+    engine = Engine(tmp_path)
+    engine.scan()
+    lines = text.count("\n")
+    spans = [(f.code, f.line, f.end_line) for f in engine.findings if f.path == "rollback.sh" and f.line]
+    assert spans and all(max(line, end or 0) <= lines for _, line, end in spans), spans

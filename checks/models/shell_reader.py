@@ -773,12 +773,17 @@ def _group(walker: _Walker) -> list[RawCommand]:
         else:
             merged.append([a, b])
     firsts = [a for a, _ in merged]
+    # a node left open at the end of the text (an unterminated backtick or quote) ends at the
+    # empty row after the last newline: never past the text's last line
+    src = walker.src
+    top = max(src.count(b"\n") - (1 if src.endswith(b"\n") else 0), 0)
+    for span in merged:
+        span[1] = max(span[0], min(span[1], top))
     groups: dict[int, list[RawSegment]] = {}
     for seg in segments:
         index = bisect.bisect_right(firsts, seg.rows[0]) - 1
         groups.setdefault(index, []).append(seg)
-        seg.line, seg.end_line = walker.row0 + seg.rows[0] + 1, walker.row0 + seg.rows[1] + 1
-    src = walker.src
+        seg.line, seg.end_line = walker.row0 + seg.rows[0] + 1, walker.row0 + max(seg.rows[0], min(seg.rows[1], top)) + 1
     starts = _line_starts(src)
     heredocs: dict[int, list[tuple[str, int]]] = {}
     for row, body, body_row, _ in walker.heredocs:
