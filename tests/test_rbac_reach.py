@@ -58,19 +58,82 @@ def _rbac(tmp_path, text, code):
 
 
 def test_wildcards_are_graded_by_how_far_they_reach(tmp_path):
-    found = {f.resource + (" core" if "''" in f.evidence or "['']" in f.evidence else ""): f
-             for f in _rbac(tmp_path, RBAC, "K8S066").values()}
+    found = {f.resource: f for f in _rbac(tmp_path, RBAC, "K8S066").values()}
     assert found["Role/tenant"].severity is Severity.MEDIUM
     assert "namespace-scoped (only in namespace team-a" in found["Role/tenant"].message
     # no namespace written: the one it is deployed to (never a guess such as 'default')
     assert "only in the namespace it is deployed to" in found["Role/operate"].message
     assert found["ClusterRole/cluster-tenant"].severity is Severity.HIGH
-    assert found["ClusterRole/routes-edit"].severity is Severity.MEDIUM
-    assert "scoped to the API groups gateway.networking.k8s.io" in found["ClusterRole/routes-edit"].message
-    assert found["ClusterRole/routes-edit core"].severity is Severity.HIGH  # the core group stays high
     assert found["ClusterRole/routes-view"].severity is Severity.LOW
-    # a named CRD group without aggregation: whoever is bound gets all of it, cluster-wide
+    # one role, one finding: routes-edit's two wildcard rules are listed together, at the most
+    # severe (the core group stays high even when aggregated)
+    assert len([f for f in _rbac(tmp_path, RBAC, "K8S066").values() if f.resource == "ClusterRole/routes-edit"]) == 1
+    assert found["ClusterRole/routes-edit"].severity is Severity.HIGH
+    assert "in 2 rules" in found["ClusterRole/routes-edit"].message
+    assert "'gateway.networking.k8s.io'" in found["ClusterRole/routes-edit"].message
+    # Argo's group without aggregation: its Workflows run pod templates, so all of it is all that runs
     assert found["ClusterRole/workflows-rw"].severity is Severity.HIGH
+    assert "argoproj.io is no ordinary CRD group" in found["ClusterRole/workflows-rw"].message
+
+
+CRD_GROUPS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: multus}
+rules:
+  - {apiGroups: ["k8s.cni.cncf.io"], resources: ["*"], verbs: ["*"]}
+  - {apiGroups: [""], resources: [pods, pods/status], verbs: [get, update]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: runner}
+rules:
+  - {apiGroups: [kustomize.toolkit.fluxcd.io], resources: ["*"], verbs: ["*"]}
+  - {apiGroups: [helm.toolkit.fluxcd.io], resources: ["*"], verbs: ["*"]}
+  - {apiGroups: [notification.toolkit.fluxcd.io], resources: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: mixed}
+rules: [{apiGroups: [cert-manager.io, pkg.crossplane.io], resources: ["*"], verbs: [create, update]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: snapshots}
+rules: [{apiGroups: [snapshot.storage.k8s.io, apps], resources: ["*"], verbs: ["*"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: certs}
+rules: [{apiGroups: [cert-manager.io, acme.cert-manager.io], resources: ["*"], verbs: ["*"]}]
+"""
+
+
+def test_wildcard_on_custom_groups_is_medium_unless_they_deploy(tmp_path):
+    found = {f.resource: f for f in _rbac(tmp_path, CRD_GROUPS, "K8S066").values()}
+    assert len(found) == 5  # one finding per role
+    assert found["ClusterRole/multus"].severity is Severity.MEDIUM
+    assert "custom resource group k8s.cni.cncf.io" in found["ClusterRole/multus"].message
+    assert found["ClusterRole/certs"].severity is Severity.MEDIUM
+    # Flux's groups deploy whatever they point to: high, once for the role, listing its three rules
+    runner = found["ClusterRole/runner"]
+    assert runner.severity is Severity.HIGH and "in 3 rules" in runner.message
+    assert "Flux applies what its objects point to" in runner.message
+    assert runner.line == 12  # its first rule (the most severe rules tie)
+    assert found["ClusterRole/mixed"].severity is Severity.HIGH  # one deploying group is enough
+    assert found["ClusterRole/snapshots"].severity is Severity.HIGH  # built-in groups are not CRD groups
+
+
+def test_one_role_one_fingerprint_whatever_its_rule_order(tmp_path):
+    first = {f.resource: f.fingerprint for f in _rbac(tmp_path, CRD_GROUPS, "K8S066").values()}
+    moved = CRD_GROUPS.replace(
+        "  - {apiGroups: [kustomize.toolkit.fluxcd.io], resources: [\"*\"], verbs: [\"*\"]}\n",
+        "  - {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n"
+        "  - {apiGroups: [kustomize.toolkit.fluxcd.io], resources: [\"*\"], verbs: [\"*\"]}\n")
+    assert moved != CRD_GROUPS
+    second = {f.resource: f for f in _rbac(tmp_path, moved, "K8S066").values()}
+    assert second["ClusterRole/runner"].line == 13
+    assert {r: f.fingerprint for r, f in second.items()} == first
 
 
 BINDINGS = """\
@@ -206,3 +269,31 @@ def test_a_binding_added_later_moves_the_finding(tmp_path):
     after = {f.resource: f for f in engine.findings if f.code == "K8S069"}
     assert after["ClusterRole/unbound-secrets"].severity is Severity.HIGH
     assert "monitoring/exporter" in after["ClusterRole/unbound-secrets"].message
+
+
+SEVERAL_RULES = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ops}
+rules:
+  - {apiGroups: [""], resources: [secrets], verbs: [get]}
+  - {apiGroups: [""], resources: [configmaps, secrets], verbs: [list, watch]}
+  - {apiGroups: [""], resources: [namespaces], verbs: [delete]}
+  - {apiGroups: [""], resources: [persistentvolumes], verbs: [deletecollection]}
+  - {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [view]}
+  - {apiGroups: [""], resources: [users], verbs: [impersonate]}
+"""
+
+
+def test_every_rbac_check_reports_a_role_once(tmp_path):
+    for code in ("K8S067", "K8S068", "K8S069"):
+        found = list(_rbac(tmp_path, SEVERAL_RULES, code).values())
+        assert len(found) == 1, code
+    secrets = list(_rbac(tmp_path, SEVERAL_RULES, "K8S069").values())[0]
+    assert secrets.severity is Severity.HIGH and secrets.line == 6  # the rule that lists them, the most severe
+    assert "get/list/watch every Secret" in secrets.message and "(2 rules)" in secrets.message
+    delete = list(_rbac(tmp_path, SEVERAL_RULES, "K8S068").values())[0]
+    assert "namespaces, persistentvolumes" in delete.message and "delete/deletecollection" in delete.message
+    escalate = list(_rbac(tmp_path, SEVERAL_RULES, "K8S067").values())[0]
+    assert escalate.severity is Severity.HIGH and escalate.line == 10  # the unscoped impersonate
+    assert "bind on clusterroles (limited by resourceNames)" in escalate.message

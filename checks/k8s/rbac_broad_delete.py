@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..api import Category, Check, Finding, Severity
+from ..api import Category, Check, Finding, Pos, Severity
 from ..models.k8s.objects import K8sObject
 from .shared import rbac_rules
 
@@ -37,16 +37,24 @@ BROAD = (
 
 @CHECK.on(K8sObject, patches=True)
 def rbac_broad_delete(obj: K8sObject) -> Iterator[Finding]:
+    found = []  # (rule, deletes, broad resources, resources, verbs) of each rule
     for _, rule, _groups, resources, verbs in rbac_rules(obj):
         if "*" in verbs or "*" in resources or rule.list("resourceNames"):
             continue  # wildcards are K8S066's; named objects are scoped
         deletes = [v for v in ("delete", "deletecollection") if v in verbs]
         broad = [r for r in resources if r.lower() in BROAD]
-        if not deletes or not broad:
-            continue
-        yield CHECK.finding(
-            rule, "verbs",
-            resource=obj.resource,
-            message=f"{obj.resource} may {'/'.join(deletes)} {', '.join(broad)}",
-            evidence=f"resources={resources} verbs={verbs}",
-        )
+        if deletes and broad:
+            found.append((rule, deletes, broad, resources, verbs))
+    if not found:
+        return
+    # one role, one finding: at its first such rule, naming everything any of them may delete
+    rule = found[0][0]
+    deletes = [v for v in ("delete", "deletecollection") if any(v in d for _, d, _, _, _ in found)]
+    broad = list(dict.fromkeys(r for _, _, b, _, _ in found for r in b))
+    line = rule.key_line("verbs") if "verbs" in rule else rule.line
+    yield CHECK.finding(
+        Pos(line, line, tuple(obj.doc.ypath) + ("rules",)),
+        resource=obj.resource,
+        message=f"{obj.resource} may {'/'.join(deletes)} {', '.join(broad)}",
+        evidence="; ".join(f"resources={resources} verbs={verbs}" for _, _, _, resources, verbs in found[:4]),
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..api import Category, Check, Finding, Severity
+from ..api import Category, Check, Finding, Pos, Severity
 from ..models.k8s.objects import K8sObject
 from .shared import rbac_rules
 
@@ -35,15 +35,25 @@ DANGEROUS = ("escalate", "bind", "impersonate")
 
 @CHECK.on(K8sObject, patches=True)
 def rbac_privilege_escalation(obj: K8sObject) -> Iterator[Finding]:
+    found = []  # (severity, rule, verbs found, resources, scoped, groups, verbs) of each rule
     for _, rule, groups, resources, verbs in rbac_rules(obj):
-        found = [v for v in DANGEROUS if v in verbs]
-        if not found:
+        dangerous = [v for v in DANGEROUS if v in verbs]
+        if not dangerous:
             continue
-        scoped = " (limited by resourceNames)" if rule.list("resourceNames") else ""
-        yield CHECK.finding(
-            rule, "verbs",
-            resource=obj.resource,
-            severity=Severity.MEDIUM if scoped else None,
-            message=f"{obj.resource} grants {', '.join(found)} on {', '.join(resources) or '(no resources)'}{scoped}",
-            evidence=f"apiGroups={groups} resources={resources} verbs={verbs}",
-        )
+        scoped = bool(rule.list("resourceNames"))
+        found.append((Severity.MEDIUM if scoped else CHECK.severity, rule, dangerous, resources, scoped, groups, verbs))
+    if not found:
+        return
+    # one role, one finding: at its most severe rule, naming what every such rule grants
+    severity, rule, _, _, _, _, _ = max(found, key=lambda item: item[0])
+    parts = [f"{', '.join(d)} on {', '.join(r) or '(no resources)'}{' (limited by resourceNames)' if s else ''}"
+             for _, _, d, r, s, _, _ in found[:4]]
+    more = f" and {len(found) - 4} more rules" if len(found) > 4 else ""
+    line = rule.key_line("verbs") if "verbs" in rule else rule.line
+    yield CHECK.finding(
+        Pos(line, line, tuple(obj.doc.ypath) + ("rules",)),
+        resource=obj.resource,
+        severity=severity,
+        message=f"{obj.resource} grants {'; '.join(parts)}{more}",
+        evidence="; ".join(f"apiGroups={g} resources={r} verbs={v}" for _, _, _, r, _, g, v in found[:4]),
+    )

@@ -75,6 +75,8 @@ def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     data = fact.data
     if not _audited(data, kind):
         return
+    found = []  # (severity, reads, rule) of each rule that reads Secrets
+    cluster = kind == "ClusterRole"
     for rule in (dict(r) for r in data.rules or ()):
         groups = list(rule.get("api_groups") or ())
         resources = [str(r) for r in rule.get("resources") or ()]
@@ -88,19 +90,25 @@ def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
         reads = [v for v in READ_VERBS if v in verbs]
         if not reads:
             continue
-        cluster = kind == "ClusterRole"
         severity = Severity.HIGH if cluster and ("list" in reads or "watch" in reads) else CHECK.severity
-        who, held = _holders(index, kind, data)
-        if held is Severity.CRITICAL:
-            severity = held
-        elif held is Severity.LOW:
-            severity = Severity(max(Severity.LOW, severity - 1))
-        line = int(rule.get("resources_line") or rule.get("line") or fact.line)
-        yield CHECK.finding(
-            Pos(line, line, tuple(rule.get("ypath") or ()) + ("resources",), path=path),
-            resource=f"{kind}/{data.name}",
-            severity=severity,
-            message=f"{kind}/{data.name} can {'/'.join(reads)} every Secret"
-                    f"{' in every namespace it is bound in' if cluster else ' in its namespace'}{who}",
-            evidence=f"resources={resources} verbs={verbs}",
-        )
+        found.append((severity, reads, rule, resources, verbs))
+    if not found:
+        return
+    # one role, one finding: at its most severe rule, with every verb any of its rules grants
+    severity, _, rule, _, _ = max(found, key=lambda item: item[0])
+    reads = [v for v in READ_VERBS if any(v in r for _, r, _, _, _ in found)]
+    who, held = _holders(index, kind, data)
+    if held is Severity.CRITICAL:
+        severity = held
+    elif held is Severity.LOW:
+        severity = Severity(max(Severity.LOW, severity - 1))
+    line = int(rule.get("resources_line") or rule.get("line") or fact.line)
+    yield CHECK.finding(
+        Pos(line, line, tuple(fact.ypath) + ("rules",), path=path),
+        resource=f"{kind}/{data.name}",
+        severity=severity,
+        message=f"{kind}/{data.name} can {'/'.join(reads)} every Secret"
+                f"{' in every namespace it is bound in' if cluster else ' in its namespace'}{who}"
+                f"{f' ({len(found)} rules)' if len(found) > 1 else ''}",
+        evidence="; ".join(f"resources={resources} verbs={verbs}" for _, _, _, resources, verbs in found[:4]),
+    )

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..api import Category, Check, Finding, Severity
+from ..api import Category, Check, Finding, Pos, Severity
+from ..models.k8s.api_groups import custom_groups_only, deploys_workloads
 from ..models.k8s.objects import K8sObject
 from .shared import rbac_rules
 
@@ -16,11 +17,16 @@ CHECK = Check(
         "A `*` in a rule grants everything that exists now and everything added later (new "
         "CRDs, new subresources such as pods/exec). `*` verbs include escalate, bind and "
         "impersonate; `*` resources include secrets. Whoever holds the role, and whoever "
-        "compromises a pod using it, gets far more than the workload needs. Two forms are "
+        "compromises a pod using it, gets far more than the workload needs. Some forms are "
         "weaker and reported as medium (low when read-only): a namespaced Role, which reaches one "
         "namespace, and a ClusterRole aggregated into the built-in edit/admin/view roles whose "
         "wildcard is limited to named non-core API groups (the documented way to give editors a "
-        "CRD group). Wildcards over the core group or over every group stay high."
+        "CRD group). A ClusterRole whose wildcard is limited to custom resource groups whose objects "
+        "run no workload (a network plug-in's or an operator's own group) is medium too; groups whose "
+        "objects deploy or run workloads (Flux, Argo CD, Crossplane, operators' pod templates; "
+        "models/k8s/api_groups.py) and wildcards over the core group, a built-in group or every group "
+        "stay high. One role is one finding: it lists the role's wildcard rules and points at the most "
+        "severe."
     ),
     remediation=(
         "List the API groups, resources and verbs the workload actually uses (audit logs or "
@@ -78,6 +84,7 @@ def _named_groups(groups: list[str]) -> bool:
 @CHECK.on(K8sObject, patches=True)
 def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
     joins = _aggregated_into(obj) if obj.kind == "ClusterRole" else []
+    graded = []  # (severity, why, rule, wildcard key, groups, resources, verbs) of each wildcard rule
     for _, rule, groups, resources, verbs in rbac_rules(obj):
         wild = [name for name, values in (("verbs", verbs), ("resources", resources)) if "*" in values]
         if not wild and "*" in groups and not rule.list("nonResourceURLs"):
@@ -85,19 +92,43 @@ def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
         if not wild:
             continue
         severity = _severity(groups, resources, verbs)
-        message = f"{obj.resource} grants '*' in {' and '.join(wild)}"
+        why = ""
         if obj.kind == "Role":
             severity = min(severity, Severity.MEDIUM)
-            where = f"namespace {obj.namespace}" if obj.namespace else "the namespace it is deployed to"
-            message += f", namespace-scoped (only in {where}, not cluster-wide)"
         elif joins and _named_groups(groups):
             severity = min(severity, Severity.LOW if joins == ["view"] else Severity.MEDIUM)
-            message += (f", scoped to the API groups {', '.join(groups)} and aggregated into the built-in "
-                        f"{'/'.join(joins)} role{'s' if len(joins) > 1 else ''} (the standard way to give "
-                        "those users a CRD group)")
-        yield CHECK.finding(
-            rule, wild[0],
-            resource=obj.resource, severity=severity,
-            message=message,
-            evidence=f"apiGroups={groups} resources={resources} verbs={verbs}",
-        )
+            why = (f"scoped to the API groups {', '.join(groups)} and aggregated into the built-in "
+                   f"{'/'.join(joins)} role{'s' if len(joins) > 1 else ''} (the standard way to give "
+                   "those users a CRD group)")
+        elif custom_groups_only(groups):
+            deploys = [(g, deploys_workloads(g)) for g in groups if deploys_workloads(g)]
+            if deploys:
+                why = f"{deploys[0][0]} is no ordinary CRD group: {deploys[0][1]}"
+            elif severity > Severity.MEDIUM:
+                severity = Severity.MEDIUM
+                why = (f"limited to the custom resource group{'s' if len(groups) > 1 else ''} {', '.join(groups)} "
+                       "(an operator's or plug-in's own objects, which run no workload)")
+        graded.append((severity, why, rule, wild, groups, resources, verbs))
+    if not graded:
+        return
+    worst = max(graded, key=lambda item: item[0])  # the first of the most severe rules
+    severity, why, rule, wild, groups, _, _ = worst
+    if len(graded) == 1:
+        message = f"{obj.resource} grants '*' in {' and '.join(wild)}"
+    else:
+        shown = "; ".join(f"'*' {'/'.join(w)} on {', '.join(repr(g) for g in gs) or '(no group)'}"
+                          for _, _, _, w, gs, _, _ in graded[:4])
+        more = f" and {len(graded) - 4} more" if len(graded) > 4 else ""
+        message = f"{obj.resource} grants '*' in {len(graded)} rules ({shown}{more})"
+    if obj.kind == "Role":
+        where = f"namespace {obj.namespace}" if obj.namespace else "the namespace it is deployed to"
+        message += f", namespace-scoped (only in {where}, not cluster-wide)"
+    elif why:
+        message += f"; {why}" if len(graded) > 1 else f", {why}"
+    line = rule.key_line(wild[0]) if wild[0] in rule else rule.line
+    yield CHECK.finding(
+        Pos(line, line, tuple(obj.doc.ypath) + ("rules",)),
+        resource=obj.resource, severity=severity,
+        message=message,
+        evidence="; ".join(f"apiGroups={gs} resources={rs} verbs={vs}" for _, _, _, _, gs, rs, vs in graded[:6]),
+    )
