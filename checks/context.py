@@ -29,6 +29,10 @@ Every file gets a :class:`FileContext`, decided in this order:
    ``compose.override.yaml``);
 5. otherwise production.
 
+A GitOps file that no entry point of the repository deploys (an app left out of the overlay
+that lists its peers, a ``.archive/`` folder; models/k8s/reachability.py) is ``undeployed``,
+decided after the configuration and vendored bundles.
+
 A vendored upstream bundle (models/vendored.py) has the context ``vendored``: its
 findings are the vendor's, dropped unless the ``auditor`` persona asks for everything (then
 information only).
@@ -52,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from .api import Category, Finding, Severity
 from .classify import is_dockerfile_name
 from .models.image_uses import repository
+from .models.k8s import reachability
 from .models.topics import (
     ANSIBLE_PLAY,
     COMPOSE_SERVICE,
@@ -83,6 +88,8 @@ class Context(str, enum.Enum):
     STAGING = "staging"
     #: a vendored upstream bundle (models/vendored.py): the vendor's configuration, not the team's
     VENDORED = "vendored"
+    #: a GitOps file no entry point deploys (models/k8s/reachability.py): a retired or left-out app
+    UNDEPLOYED = "undeployed"
 
 
 CONTEXT_NAMES = tuple(c.value for c in Context)
@@ -132,7 +139,7 @@ _LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION})
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
 TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE),
-          str(DOC_README), str(ANSIBLE_PLAY), str(DOC_DECLARED), str(DOC_PROJECT))
+          str(DOC_README), str(ANSIBLE_PLAY), str(DOC_DECLARED), str(DOC_PROJECT)) + reachability.TOPICS
 
 #: folder names -> context
 FOLDERS: dict[str, Context] = {
@@ -294,6 +301,8 @@ class Uses:
     project: tuple | None = None
     #: compose files (any name)
     compose_files: frozenset = frozenset()
+    #: GitOps file -> why no entry point of the repository deploys it (models/k8s/reachability.py)
+    undeployed: dict = field(default_factory=dict)
 
 
 def uses(index: RepoIndex) -> Uses:
@@ -356,9 +365,10 @@ def uses(index: RepoIndex) -> Uses:
     declared = {path: (fact.data.context, fact.data.phrase) for path, fact in index.facts(DOC_DECLARED)}
     project = next(((path, fact.data.says, fact.data.phrase) for path, fact in sorted(index.facts(DOC_PROJECT),
                                                                                        key=lambda pf: pf[0])), None)
+    reach = index.derived("gitops:reach", reachability.TOPICS, reachability.reachability)
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
                 _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
-                frozenset(compose_files))
+                frozenset(compose_files), reach.undeployed)
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:
@@ -496,6 +506,8 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
         return FileContext(Context.VENDORED, f"vendored {named} ({bundle.reason}), not this repository's configuration")
     if path.startswith(_CI_FOLDERS) or path == ".":
         return PRODUCTION
+    if used is not None and path in used.undeployed:
+        return FileContext(Context.UNDEPLOYED, used.undeployed[path])
     builders = used.builders.get(path) if used is not None else None
     if by_convention(path).production:  # a tests/ folder still says test
         built_on = built_on_only(path, builders or ())

@@ -266,6 +266,8 @@ class KustomizationData(FactData):
     emitted_by: ClassVar[str] = "`models/k8s/parse.py`"
     resources: tuple[str, ...] | None = None
     components: tuple[str, ...] | None = None
+    #: the other local files it reads (patches, generator sources...), as written
+    reads: tuple[str, ...] | None = None
 
 
 @fact_data

@@ -303,6 +303,28 @@ class Kustomization(AtDoc):
         return [str(r) for r in self.doc.list("resources")] + [str(r) for r in self.doc.list("bases")]
 
     @property
+    def reads(self) -> list[str]:
+        """The other local files it reads (patches, generator sources, chart values, CRDs,
+        transformer configurations), as written: relative to its folder."""
+        out: list[str] = []
+        for field_name in ("patches", "patchesJson6902"):
+            out.extend(str(item.get("path")) for _, item in self.doc.list(field_name).maps()
+                       if isinstance(item.get("path"), str))
+        for field_name in ("patchesStrategicMerge", "crds", "configurations", "transformers", "generators",
+                           "validators"):
+            out.extend(str(entry) for entry in self.doc.list(field_name)
+                       if isinstance(entry, str) and "\n" not in entry and ":" not in entry)
+        for field_name in ("configMapGenerator", "secretGenerator"):
+            for _, gen in self.doc.list(field_name).maps():
+                for source in ("files", "envs", "env"):
+                    value = gen.get(source)
+                    items = [value] if isinstance(value, str) else [v for v in gen.list(source) if isinstance(v, str)]
+                    out.extend(item.partition("=")[2] if "=" in item else item for item in items)
+        out.extend(str(item.get("valuesFile")) for _, item in self.doc.list("helmCharts").maps()
+                   if isinstance(item.get("valuesFile"), str))
+        return [entry.strip() for entry in out if entry.strip()]
+
+    @property
     def is_overlay(self) -> bool:
         """Builds on another kustomization (a ``../base``-style resource)."""
         return any(r.startswith("..") for r in self.resources)

@@ -89,7 +89,8 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.facts.append(
                 Fact(KUSTOMIZATION, path, doc.data.line, doc.data.ypath,
                      KustomizationData(resources=Kustomization(path, doc.data).resources,
-                               components=[str(c) for c in doc.data.list("components")] or None))
+                               components=[str(c) for c in doc.data.list("components")] or None,
+                               reads=Kustomization(path, doc.data).reads or None))
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
             parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))
