@@ -63,6 +63,7 @@ class RepoIndex:
         for topic in set(old_by_topic) | set(new_by_topic):
             if old_by_topic.get(topic) != new_by_topic.get(topic):
                 dirty.add(topic)
+                dirty |= _keyed_dirt(path, topic, old_by_topic.get(topic, ()), new_by_topic.get(topic, ()))
         dirty.add(f"file:{path}")
         self._drop(path)
         self._kinds[path] = kind
@@ -85,7 +86,10 @@ class RepoIndex:
         kind = self._kinds.get(path)
         if kind is None:
             return frozenset()
-        dirty = {f"kind:{kind.value}", f"file:{path}"} | {fact.topic for fact in self._by_file.get(path, ())}
+        gone = self._by_file.get(path, ())
+        dirty = {f"kind:{kind.value}", f"file:{path}"} | {fact.topic for fact in gone}
+        for topic in {fact.topic for fact in gone}:
+            dirty |= _keyed_dirt(path, topic, [f for f in gone if f.topic == topic], ())
         self._drop(path)
         for name, counter in self._counters.items():
             if counter.recount(path, ()):
@@ -219,8 +223,36 @@ class RepoIndex:
         """Kubernetes objects of one kind (``index.k8s("Namespace")``)."""
         return self.facts(f"k8s:{kind}")
 
+    def keys_in(self, topic: str, path: str) -> tuple[str, ...]:
+        """The keys of one file's facts of one topic, in file order (no repeats).
+
+        With :meth:`fact_in`, a finer read than :meth:`file_facts`: a check that asks only
+        which keys a file has, and the facts of some keys, is re-run when those change
+        (``keys:<topic>:<path>``, ``fact:<topic>:<key>``), not on every edit of the file.
+        """
+        return tuple(dict.fromkeys(fact.key for fact in self._by_topic.get(topic, {}).get(path, ())))
+
+    def fact_in(self, topic: str, path: str, key: str) -> tuple[Fact, ...]:
+        """One file's facts of one topic with one key (see :meth:`keys_in`)."""
+        return tuple(fact for fact in self._by_topic.get(topic, {}).get(path, ()) if fact.key == key)
+
     def __len__(self) -> int:
         return len(self._kinds)
+
+
+def _keyed_dirt(path: str, topic: str, old, new) -> set[str]:
+    """The finer names of a change of one file's facts of one topic: ``fact:<topic>:<key>``
+    for each key whose facts changed, ``keys:<topic>:<path>`` when the keys themselves did."""
+    before: dict[str, list[Fact]] = defaultdict(list)
+    for fact in old:
+        before[fact.key].append(fact)
+    after: dict[str, list[Fact]] = defaultdict(list)
+    for fact in new:
+        after[fact.key].append(fact)
+    dirty = {f"fact:{topic}:{key}" for key in set(before) | set(after) if before.get(key) != after.get(key)}
+    if list(before) != list(after):
+        dirty.add(f"keys:{topic}:{path}")
+    return dirty
 
 
 class _Counter:
@@ -289,7 +321,7 @@ class RecordingIndex(RepoIndex):
         if self.read_everything:
             return True
         for key in dirty:
-            if key.startswith("file:"):
+            if key.startswith(("file:", "fact:", "keys:")):
                 if key in self.read_files:
                     return True
                 continue
@@ -369,6 +401,14 @@ class RecordingIndex(RepoIndex):
     def disk_file(self, path: str) -> bool:
         self.read_files.add(f"file:{path}")
         return self._index.disk_file(path)
+
+    def keys_in(self, topic: str, path: str) -> tuple[str, ...]:
+        self.read_files.add(f"keys:{topic}:{path}")
+        return self._index.keys_in(topic, path)
+
+    def fact_in(self, topic: str, path: str, key: str) -> tuple[Fact, ...]:
+        self.read_files.add(f"fact:{topic}:{key}")
+        return self._index.fact_in(topic, path, key)
 
     def __len__(self) -> int:
         self.read_everything = True

@@ -36,6 +36,8 @@ CALLS = {
     "kind_of": lambda ix: ix.kind_of("a.yaml"),
     "file_facts": lambda ix: ix.file_facts("a.yaml"),
     "disk_file": lambda ix: ix.disk_file("secret.txt"),
+    "keys_in": lambda ix: ix.keys_in("k8s:Deployment", "a.yaml"),
+    "fact_in": lambda ix: ix.fact_in("k8s:Deployment", "a.yaml", "/web"),
     "__len__": lambda ix: len(ix),
 }
 
@@ -124,3 +126,29 @@ def test_contributing_lists_every_topic():
 
     text = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert markdown_table() in text, "regenerate the table: python -m auditui.checks.models.topics"
+
+
+def test_keyed_reads_depend_on_their_keys_only():
+    """A view that read some keys of a file (``keys_in``/``fact_in``) depends on those facts and on
+    the set of keys, not on every edit of the file; ``file_facts`` still depends on everything."""
+    index = RepoIndex()
+
+    def facts(a: str, b: str, *extra: str) -> list[Fact]:
+        return [Fact("tf:var", f"x.tfvars#{n}", i + 1, (n,), WorkloadImageData(image=v))
+                for i, (n, v) in enumerate([("a", a), ("b", b)] + [(e, "1") for e in extra])]
+
+    index.set_file("x.tfvars", FileKind.YAML, facts("1", "2"))
+    keyed = RecordingIndex(index)
+    assert keyed.keys_in("tf:var", "x.tfvars") == ("x.tfvars#a", "x.tfvars#b")
+    assert keyed.fact_in("tf:var", "x.tfvars", "x.tfvars#a")[0].data.image == "1"
+    whole = RecordingIndex(index)
+    whole.file_facts("x.tfvars")
+    dirty = index.set_file("x.tfvars", FileKind.YAML, facts("1", "3"))   # only b changed
+    assert "fact:tf:var:x.tfvars#b" in dirty and "fact:tf:var:x.tfvars#a" not in dirty
+    assert not keyed.depends_on(dirty) and whole.depends_on(dirty)
+    dirty = index.set_file("x.tfvars", FileKind.YAML, facts("5", "3"))   # a changed
+    assert keyed.depends_on(dirty)
+    dirty = index.set_file("x.tfvars", FileKind.YAML, facts("5", "3", "c"))  # a new key
+    assert "keys:tf:var:x.tfvars" in dirty and keyed.depends_on(dirty)
+    dirty = index.remove_file("x.tfvars")
+    assert {"fact:tf:var:x.tfvars#a", "keys:tf:var:x.tfvars"} <= dirty

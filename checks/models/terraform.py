@@ -6,6 +6,7 @@ caller of a module) is answered by :mod:`.terraform_eval`, which assembles a mod
 ``tf:file`` facts of its directory; the checks ask it.  This module emits:
 
 * ``tf:file`` (every file): the blocks and attributes themselves;
+* ``tf:var`` (variable files): each value on its own, so a change re-runs only what read it;
 * ``tf:module`` (every ``module`` block): where the module's code comes from; a local
   source names its directory, so callers and callees meet in the index;
 * ``tf:resource`` for resources an inventory lists (data stores, buckets, clusters,
@@ -32,11 +33,13 @@ from .topics import (
     TF_FILE,
     TF_MODULE_CALL,
     TF_RESOURCE,
+    TF_VAR,
     InstallData,
     TfBackendData,
     TfFileData,
     TfModuleCallData,
     TfResourceData,
+    TfVarData,
 )
 
 TERRAFORM = FileKind.define("terraform")
@@ -213,6 +216,10 @@ def parse(path: str, text: str) -> ParsedFile:
     vars_file = is_vars_file(path)
     if vars_file:
         parsed.facts.append(Fact(TF_FILE, path, 1, (), TfFileData(dir=directory, vars=True, attrs=hcl.attrs, blocks=())))
+        # each value on its own: a module's checks read only the values they use (see terraform_eval)
+        last = {attr.name: attr for attr in hcl.attrs}  # the last assignment of a name wins
+        for name, attr in last.items():
+            parsed.facts.append(Fact(TF_VAR, f"{path}#{name}", attr.line, (name,), TfVarData(name=name, attr=attr)))
         return parsed
     root = False
     for block in hcl.blocks:

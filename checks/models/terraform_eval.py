@@ -52,7 +52,7 @@ from typing import Any
 from .base import FileKind
 from .hcl import Attr, Block, Expr
 from .terraform import TERRAFORM, dir_of, is_auto_vars, is_lock_file, is_vars_file
-from .topics import TF_FILE, TF_MODULE_CALL, TfFileData
+from .topics import TF_FILE, TF_MODULE_CALL, TF_VAR, TfFileData
 
 #: module calls followed upwards from a module to the roots that deploy it
 MAX_CALL_DEPTH = 4
@@ -369,8 +369,8 @@ class Config:
     label: str
     #: variable name -> thunk giving its value (from a caller's argument or a variable file)
     inputs: dict[str, Callable[[], Any]] = field(default_factory=dict)
-    #: variable name -> (path, line) where its value is written
-    where: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: variable name -> (path, line) where its value is written (asked lazily: a read of the value)
+    where: dict[str, Callable[[], tuple[str, int]]] = field(default_factory=dict)
     environment: Environment = field(default_factory=lambda: Environment(True))
     #: a real instantiation (False: the module's defaults, for callers the repository does not show)
     deployment: bool = True
@@ -380,11 +380,18 @@ class Config:
         return self.deployment and self.environment.production
 
 
-def _vars_values(index, path: str) -> dict[str, tuple[Attr, str]]:
-    data = _file_data(index, path)
-    if data is None:
-        return {}
-    return {attr.name: (attr, path) for attr in data.attrs or ()}
+def _vars_names(index, path: str) -> list[str]:
+    """The names a variable file sets (read apart from their values: see :func:`_vars_attr`)."""
+    return [key.rsplit("#", 1)[1] for key in index.keys_in(TF_VAR, path)]
+
+
+def _vars_attr(index, path: str, name: str) -> Attr | None:
+    """The value a variable file gives ``name``: each value is read on its own, so a check is
+    re-run when a value it used changes, not on every edit of the file (issue 9: a save of a
+    variable file used to re-judge every module of every root it configures)."""
+    for fact in index.fact_in(TF_VAR, path, f"{path}#{name}"):
+        return fact.data.attr
+    return None
 
 
 _COMMON_STEMS = ("common", "global", "shared", "all", "defaults", "default", "globals")
@@ -394,10 +401,30 @@ def _vars_config(index, module: Module, files: list[str], label: str, environmen
     config = Config(label, environment=environment)
     constants = Evaluator(Module(module.dir), Config("constants"), index, depth=MAX_CALL_DEPTH)
     for path in files:
-        for name, (attr, where) in _vars_values(index, path).items():
-            config.inputs[name] = _thunk(constants, attr.expr)
-            config.where[name] = (where, attr.line)
+        for name in _vars_names(index, path):
+            config.inputs[name] = _vars_thunk(constants, path, name)
+            config.where[name] = _vars_where(index, path, name)
     return config
+
+
+def _vars_thunk(evaluator: Evaluator, path: str, name: str) -> Callable[[], Any]:
+    cache: list[Any] = []
+
+    def get() -> Any:
+        if not cache:
+            attr = _vars_attr(evaluator.index, path, name)
+            cache.append(evaluator.eval(attr.expr, {}) if attr is not None else Unknown(f"var.{name}"))
+        return cache[0]
+
+    return get
+
+
+def _vars_where(index, path: str, name: str) -> Callable[[], tuple[str, int]]:
+    def get() -> tuple[str, int]:
+        attr = _vars_attr(index, path, name)
+        return path, attr.line if attr is not None else 1
+
+    return get
 
 
 def _thunk(evaluator: Evaluator, expr: Expr, bindings: dict | None = None) -> Callable[[], Any]:
@@ -411,7 +438,7 @@ def _thunk(evaluator: Evaluator, expr: Expr, bindings: dict | None = None) -> Ca
     return get
 
 
-def _declares(module: Module, values: dict) -> bool:
+def _declares(module: Module, values: list[str]) -> bool:
     """Does the module declare (most of) what a variable file sets?"""
     if not values:
         return False
@@ -443,7 +470,7 @@ def configurations(index, module: Module, depth: int = 0, seen: frozenset[str] =
     stem = posixpath.basename(module.dir).lower() if module.dir != "." else ""
     if stem and not configs:
         for path in vars_layout.vars_by_stem.get(stem, ()):
-            if dir_of(path) != module.dir and _declares(module, _vars_values(index, path)):
+            if dir_of(path) != module.dir and _declares(module, _vars_names(index, path)):
                 explicit.append(path)
     root = module.root or bool(local_vars) or bool(explicit) or not configs
     if root and not configs:
@@ -473,6 +500,10 @@ def _module_folder(directory: str) -> bool:
     return any(part.lower() in _MODULE_FOLDERS for part in directory.split("/"))
 
 
+def _fixed(path: str, line: int) -> Callable[[], tuple[str, int]]:
+    return lambda: (path, line)
+
+
 def _caller_config(index, caller_module: Module, call: Block, caller_path: str, parent: Config, depth: int) -> Config:
     evaluator = Evaluator(caller_module, parent, index, depth=depth + 1)
     label = f"module.{call.label} in {caller_path}"
@@ -490,7 +521,7 @@ def _caller_config(index, caller_module: Module, call: Block, caller_path: str, 
         if attr.name in meta:
             continue
         config.inputs[attr.name] = _thunk(evaluator, attr.expr)
-        config.where[attr.name] = (caller_path, attr.line)
+        config.where[attr.name] = _fixed(caller_path, attr.line)
     return config
 
 
@@ -554,7 +585,7 @@ class Evaluator:
             if len(path) >= 2 and path[0] == "var" and isinstance(path[1], str):
                 name = path[1]
                 if name in self.config.where:
-                    file, line = self.config.where[name]
+                    file, line = self.config.where[name]()
                     out.append(f"var.{name} set in {file}:{line}")
                 elif name in self.module.variables:
                     file, block = self.module.variables[name]

@@ -844,6 +844,16 @@ class TfFileData(FactData):
 
 
 @fact_data
+class TfVarData(FactData):
+    """One value a variable file (``.tfvars``) sets: read one by one (``index.fact_in``), so a
+    module's checks re-run when a value they used changes, not on every edit of the file."""
+
+    emitted_by: ClassVar[str] = "`models/terraform.py`"
+    name: str | None = None
+    attr: Any = None  # the hcl.Attr (expression and lines)
+
+
+@fact_data
 class TfModuleCallData(FactData):
     """A ``module`` block: where its code comes from (``target``: the directory of a local source)."""
 
@@ -880,6 +890,7 @@ class TfBackendData(FactData):
 
 
 TF_FILE: Topic[TfFileData] = Topic("tf:file", TfFileData, "path")
+TF_VAR: Topic[TfVarData] = Topic("tf:var", TfVarData, "path#name")
 TF_MODULE_CALL: Topic[TfModuleCallData] = Topic("tf:module", TfModuleCallData, "path#name")
 TF_RESOURCE: Topic[TfResourceData] = Topic("tf:resource", TfResourceData, "path#type.name")
 TF_BACKEND: Topic[TfBackendData] = Topic("tf:backend", TfBackendData, "path")
