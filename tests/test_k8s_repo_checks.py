@@ -108,3 +108,30 @@ def test_secret_evidence_shows_the_credential_not_the_user_name(tmp_path):
     # the finding itself stays on the first key, so its fingerprint does not move
     (k8s060,) = [f for f in engine.findings if f.code == "K8S060"]
     assert k8s060.line == 5
+
+
+def test_one_secret_committed_in_several_files_is_one_finding_that_follows_its_copies(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "committed-secret" / "bad-copies", root)
+    engine = Engine(root)
+    engine.scan()
+    found = [f for f in engine.findings if f.code == "K8S060"]
+    jwt = [f for f in found if f.resource == "Secret/jwt-key"]
+    assert [(f.path, f.line) for f in jwt] == [("k8s/base/jwt-secret.yaml", 9)]
+    assert jwt[0].message.endswith("; the same values are committed in 3 more place(s): "
+                                   "variants/cloudsql/jwt-secret.yaml:6, variants/cloudsql/jwt-secret.yaml:10, "
+                                   "examples/jwt/jwt-secret.yaml:8")
+    assert "c2lnbmluZy1rZXkt" not in (jwt[0].evidence or "")
+    # the reported copy goes: the next one takes over, and comes back when it is restored
+    text = (root / "k8s/base/jwt-secret.yaml").read_text()
+    (root / "k8s/base/jwt-secret.yaml").unlink()
+    engine.update([root / "k8s/base/jwt-secret.yaml"])
+    now = [(f.path, f.line) for f in engine.findings if f.code == "K8S060" and f.resource == "Secret/jwt-key"]
+    assert now == [("variants/cloudsql/jwt-secret.yaml", 6)]  # production paths first: examples/ last
+    (root / "k8s/base/jwt-secret.yaml").write_text(text)
+    engine.update([root / "k8s/base/jwt-secret.yaml"])
+    fresh = Engine(root)
+    fresh.scan()
+    assert sorted(f.fingerprint for f in engine.findings) == sorted(f.fingerprint for f in fresh.findings)
+    assert [f.message for f in engine.findings if f.code == "K8S060"] == \
+        [f.message for f in fresh.findings if f.code == "K8S060"]

@@ -616,6 +616,24 @@ class DocReadmeData(FactData):
 
 
 @fact_data
+class SecretLiteralsData(FactData):
+    """A ``data``/``stringData`` block of a Secret manifest that commits secret values: which keys,
+    redacted evidence, the worst value's severity and a digest (a hash, never the values) equal in
+    every copy of the same values."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py` (models/k8s/secret_literals.py)"
+    resource: str | None = None
+    field: str | None = None
+    names: tuple | None = None
+    evidence: str | None = None
+    severity: str | None = None
+    weak: bool | None = None
+    digest: str | None = None
+    patch: bool | None = None
+    end_line: int | None = None
+
+
+@fact_data
 class DocProjectData(FactData):
     """The repository's own README when its lead (title and first paragraph) presents the whole
     repository as a sample, demo or tutorial application (``X is a sample web app that ...``)."""
@@ -648,6 +666,7 @@ class AnsiblePlayData(FactData):
     remote_roles: tuple | None = None
 
 
+SECRET_LITERALS: Topic[SecretLiteralsData] = Topic("secret:literals", SecretLiteralsData, "resource#field")
 DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
 DOC_PROJECT: Topic[DocProjectData] = Topic("doc:project", DocProjectData, "path")
 DOC_DECLARED: Topic[DocDeclaredData] = Topic("doc:declared", DocDeclaredData, "path")

@@ -43,6 +43,7 @@ from .objects import (
 )
 from .operators import operator_backup, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
+from .secret_literals import literal_facts
 
 
 def object_facts(obj: K8sObject) -> list[Fact]:
@@ -133,7 +134,8 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     data.update(gateway_facts(obj))  # Gateway listeners, HTTPRoute parents (K8S086)
     # patches describe changes to an object defined elsewhere, not an object of their own
     topic = f"k8s-patch:{obj.kind}" if obj.is_patch else f"k8s:{obj.kind}"
-    return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data))]
+    return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data)),
+            *literal_facts(obj)]  # the values a Secret commits (K8S060, copies across files)
 
 
 #: words in a Job/CronJob's name, images or command that say "this takes a backup"
