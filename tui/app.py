@@ -138,6 +138,8 @@ class AuditApp(App[int]):
         self.timings: dict[str, float] = {}
         self.updates_applied = 0
         self.findings_screen = FindingsScreen()
+        #: set by ``exit()``: keys typed after ``q`` (in the same read, or a paste) open nothing
+        self.quitting = False
 
     # -- lifecycle --------------------------------------------------------------
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
@@ -155,6 +157,12 @@ class AuditApp(App[int]):
             from rich.markup import escape
 
             super().notify(escape(inert(message)), title=one_line(title), severity=severity, timeout=timeout)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        """Quit; from now on no action but quitting runs (a screen opened while the app
+        closes would mount without its widgets and end in a traceback)."""
+        self.quitting = True
+        super().exit(result, return_code, message)
 
     def get_default_screen(self) -> FindingsScreen:
         return self.findings_screen
@@ -717,6 +725,8 @@ class AuditApp(App[int]):
 
     # -- actions ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.quitting:
+            return action == "quit"
         if action == "prune":
             return self.can_triage and self.scanned_once and bool(self.resolved_entries())
         if action == "resolved":
