@@ -59,6 +59,7 @@ class FindingsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.find_text = ""
+        self._keys_state: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -117,8 +118,7 @@ class FindingsScreen(Screen):
             self.show_detail(selected)
         elif selected is None and not self.app.scanning:
             detail.show_message(self._empty_message())
-        if selected is not None and selected.fingerprint in changed:
-            self.refresh_bindings()  # its triage state may have changed what a, d, O do
+        self.refresh_keys()  # the selected finding's triage may have changed what a, d, O do
         self.refresh_view()
 
     def scan_done(self) -> None:
@@ -143,7 +143,7 @@ class FindingsScreen(Screen):
         selected = self.selected
         if selected is not None:
             self.show_detail(selected)
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def _empty_message(self) -> str:
         if not self.app.findings:
@@ -185,12 +185,12 @@ class FindingsScreen(Screen):
             else:
                 self.query_one(FindingDetail).show_message(
                     "A folded group: → or space unfolds it; a, d, n, O act on all of its findings.")
-        self.refresh_bindings()
+        self.refresh_keys()
 
     @on(FindingsList.ViewChanged)
     def _view_changed(self) -> None:
         self.refresh_view()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     @on(FindingsList.ColumnsChanged)
     def _columns_changed(self, event: FindingsList.ColumnsChanged) -> None:
@@ -211,12 +211,38 @@ class FindingsScreen(Screen):
         if self.find_text and not (current is not None and text_matches(haystack(current), self.find_text)):
             if not self.table.find(self.find_text, 1):
                 self.notify(f"No finding matches {self.find_text!r}.", timeout=2)
-        self.refresh_bindings()
+        self.refresh_keys()
 
     @on(Input.Submitted, "#find")
     def _find_submitted(self) -> None:
         self.query_one("#find").remove_class("-active")
         self.table.focus()
+
+    def keys_state(self) -> tuple:
+        """What decides which of this screen's keys are on: the keys the cursor, the selection,
+        the triage and the find box turn on or off (as ``check_action`` answers)."""
+        app = self.app
+        targets = self.table.bulk_targets()
+        finding = self.selected
+        return (
+            frozenset(app.status_of(f) for f in targets) if targets else None,
+            app.can_triage,
+            bool(app.undo_stack),
+            bool(self.find_text),
+            finding is not None and bool(finding.path and finding.path != "."),
+        )
+
+    def refresh_keys(self) -> None:
+        """Redraw the footer's keys when one of them turned on or off, and only then.
+
+        ``refresh_bindings`` makes the footer rebuild every key it shows (new widgets, styles,
+        a layout pass): done on every cursor move and every save it cost more than the rest of
+        the update together.  The keys depend only on :meth:`keys_state`.
+        """
+        state = self.keys_state()
+        if state != self._keys_state:
+            self._keys_state = state
+            self.refresh_bindings()
 
     # -- actions ------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -328,7 +354,7 @@ class FindingsScreen(Screen):
 
     def action_undo(self) -> None:
         self.app.undo_triage()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def action_open_editor(self) -> None:
         finding = self.selected

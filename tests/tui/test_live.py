@@ -79,3 +79,45 @@ async def test_watcher_falls_back_to_polling_when_inotify_fails(make_app, repo, 
         manifest = repo / "k8s" / "api.yaml"
         manifest.write_text(manifest.read_text().replace("imagePullPolicy: Never", "imagePullPolicy: IfNotPresent"))
         await wait_for(pilot, lambda: "K8S020" not in codes(app), timeout=10, what="the polled change")
+
+
+async def test_cursor_moves_and_saves_rebuild_the_footer_only_when_a_key_changes(make_app, repo):
+    """The footer rebuilds every key widget it shows on ``refresh_bindings`` (a layout pass of
+    the whole screen); a save or a cursor move that turns no key on or off must not ask it to,
+    and a status label whose text did not change is not updated."""
+    from textual.widgets import Label
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        screen = app.findings_screen
+        footer_keys = lambda: list(screen.query("Footer FooterKey"))  # noqa: E731
+        updates: list[str] = []
+        for label in screen.query("#status Label").results(Label):
+            real = label.update
+
+            def counted(*args, _real=real, _id=label.id, **kwargs):
+                updates.append(_id)
+                return _real(*args, **kwargs)
+
+            label.update = counted  # type: ignore[method-assign]
+        keys = footer_keys()
+        assert "undo" not in [k.action for k in keys]
+        await pilot.press("j")  # another open finding: the same keys
+        await pilot.pause()
+        assert footer_keys() == keys and all(a is b for a, b in zip(footer_keys(), keys))
+        # a save that changes a finding elsewhere: its row is redrawn, the keys and labels stay
+        compose = repo / "docker-compose.yml"
+        compose.write_text("# a comment\n" + compose.read_text())
+        before = app.updates_applied
+        app._pending.add(str(compose))
+        app._kick()
+        await wait_for(pilot, lambda: app.updates_applied > before and not app._busy, what="the update")
+        await pilot.pause()
+        assert all(a is b for a, b in zip(footer_keys(), keys)), "the footer was rebuilt"
+        assert updates == [], updates
+        # a triage change turns `u` (undo) on: now the footer is rebuilt, and shows it
+        assert app.triage("accept", screen.selected, reason="known")
+        await pilot.pause()
+        assert not any(a is b for a, b in zip(footer_keys(), keys))
+        assert "undo" in [k.action for k in footer_keys()]

@@ -23,6 +23,20 @@ class StatusBar(Horizontal):
     StatusBar > #status-state { width: auto; max-width: 50%; margin-left: 1; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: what each label shows: a label is updated only when its text changes, and asks for
+        #: a layout pass only when its width changes (every save asked for three before)
+        self._shown: dict[str, Text] = {}
+
+    def _put(self, name: str, text: Text) -> None:
+        old = self._shown.get(name)
+        if old == text:
+            return
+        self._shown[name] = text
+        # a text of the same width needs no layout pass (a count going from 18 to 19)
+        self.query_one(f"#{name}", Label).update(text, layout=old is None or old.cell_len != text.cell_len)
+
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=None, show_eta=False, id="status-progress")
         yield Label("", id="status-counts")
@@ -48,10 +62,10 @@ class StatusBar(Horizontal):
                 text.append("  ")
         if not text:
             text.append("no findings shown")
-        self.query_one("#status-counts", Label).update(text)
+        self._put("status-counts", text)
 
     def set_view(self, text: str) -> None:
-        self.query_one("#status-view", Label).update(Text(one_line(text), no_wrap=True, overflow="ellipsis"))
+        self._put("status-view", Text(one_line(text), no_wrap=True, overflow="ellipsis"))
 
     def set_state(self, text: str) -> None:
-        self.query_one("#status-state", Label).update(Text(one_line(text), no_wrap=True, overflow="ellipsis"))
+        self._put("status-state", Text(one_line(text), no_wrap=True, overflow="ellipsis"))
