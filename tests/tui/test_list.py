@@ -218,3 +218,33 @@ async def test_resolved_screen_refreshes_while_open(make_app, repo):
         app._pending.add(str(manifest))
         app._kick()
         await wait_for(pilot, lambda: table.row_count == 1, what="the resolved list to follow the save")
+
+
+async def test_every_status_shows_whole_in_the_status_column(make_app, repo):
+    compose = repo / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace(
+        "    image: nginx:latest\n", "    # auditui: ignore[TUI002] follows upstream on purpose\n    image: nginx:latest\n"))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        await pilot.press("t", "t", "t", "t")  # status: all (the status column shows)
+        await pilot.pause()
+        suppressed = next(fp for fp, f in app.findings.items() if f.suppressed_by)
+        assert "suppressed" in row_strip(app, suppressed).text  # not "suppress…"
+
+
+async def test_ctrl_home_shows_the_heading_of_the_first_group(make_app, repo):
+    for number in range(40):  # more rows than the screen holds
+        (repo / "k8s" / f"more-{number}.yaml").write_text(
+            (repo / "k8s" / "api.yaml").read_text().replace("name: api\n", f"name: api{number}\n"))
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await scanned(pilot)
+        table = app.findings_screen.table
+        await pilot.press("end")
+        assert table.scroll_offset.y > 0
+        await pilot.press("ctrl+home")
+        await pilot.pause()
+        assert selected_code(app) == "TUI001"
+        assert table.scroll_offset.y == 0  # the CRIT heading above it is on screen
+        assert is_heading(table.row_keys[0]) and table.render_line(0).text.lstrip().startswith("▾")

@@ -34,6 +34,7 @@ from ..checks.api import Finding, Severity
 from ..checks.textsafe import one_line
 from ..findings_model import (
     GROUP_MODES,
+    ROW_STATUSES,
     SEVERITY_FILTERS,
     SORT_MODES,
     STATUS_FILTERS,
@@ -270,7 +271,7 @@ class FindingsList(ScrollView, can_focus=True):
         needed_loc = max(map(loc_len.get, rows, repeat(0)), default=0) if rows else 0
         needed_loc = max(needed_loc or 0, 8)
         code = 7
-        status = 9 if show_status else 0
+        status = len(max(ROW_STATUSES, key=len)) if show_status else 0  # "suppressed" whole
         fixed = 1 + 1 + 6 + 1 + code + 1 + (status + 1 if status else 0)
         rest = max(width - fixed, 20)
         # the location first (its line number is never cut), then a readable title; the
@@ -435,7 +436,11 @@ class FindingsList(ScrollView, can_focus=True):
             return
         top = self.scroll_offset.y
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
+            # the group heading right above the cursor comes into view with it (ctrl+home, k
+            # at the top of a group): a finding is never shown without its group's title
+            above = self._key_at(self.cursor - 1)
+            lead = 1 if above is not None and is_heading(above) and height > 1 else 0
+            self.scroll_to(y=self.cursor - lead, animate=False)
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
 
