@@ -61,17 +61,27 @@ class ResolvedScreen(Screen):
     def state_changed(self) -> None:
         """The state file or the findings changed: list the resolved entries again."""
         entries = self.app.resolved_entries()
+        # entries whose finding auditui could not have seen this time (the file is mid-edit and
+        # does not parse, it is excluded, or the check is off): not "resolved", and kept
+        kept = self.app.unverified_fingerprints() or set()
         table = self.query_one("#resolved", DataTable)
         row = table.cursor_row
         table.clear()
         for entry in sorted(entries, key=lambda e: (e.path, e.code, e.resource, e.fingerprint)):
-            table.add_row(*self._cells(entry), key=entry.fingerprint)
+            table.add_row(*self._cells(entry, entry.fingerprint in kept), key=entry.fingerprint)
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
-        count = len(entries)
+        count, unsure = len(entries), len(kept)
+        gone = count - unsure
+        parts = []
+        if gone:
+            parts.append(f"{gone} triage entr{'ies' if gone != 1 else 'y'} whose finding no longer exists "
+                         "(fixed, or its file is gone)")
+        if unsure:
+            parts.append(f"{unsure} not looked for this time (kept: the file did not parse or was not audited, "
+                         "or the check is off)")
         if count:
-            title = (f"{count} triage entr{'ies' if count != 1 else 'y'} whose finding no longer exists "
-                     "(fixed, or its file is gone) · x prunes one, P prunes all")
+            title = " · ".join([*parts, "x prunes one, P prunes all" if gone else "nothing to prune"])
         else:
             title = "No resolved triage entries: every triaged finding still exists."
         if not self.app.can_triage and count:
@@ -83,8 +93,13 @@ class ResolvedScreen(Screen):
         self.state_changed()
 
     @staticmethod
-    def _cells(entry: Any) -> list[Text]:
+    def _cells(entry: Any, kept: bool = False) -> list[Text]:
         title = data_text(entry.title or "", no_wrap=True, overflow="ellipsis")
+        if kept:
+            marked = Text(no_wrap=True, overflow="ellipsis")
+            marked.append("kept, not looked for: ", style="bold italic")
+            marked.append_text(title)
+            title = marked
         details = [entry.reason or "", f"{entry.by} {entry.at}".strip()]
         details = [d for d in details if d]
         if details:

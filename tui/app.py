@@ -823,18 +823,29 @@ class AuditApp(App[int]):
 
     def prunable_entries(self) -> list[Any]:
         """Resolved entries auditui is sure about: their file was audited in full and their check ran."""
+        kept = self.unverified_fingerprints()
+        if kept is None:
+            return []
+        return [e for e in self.resolved_entries() if e.fingerprint not in kept]
+
+    def unverified_fingerprints(self) -> set[str] | None:
+        """Resolved entries whose finding auditui could not have seen this time (their file did
+        not parse or was excluded, or their check did not run): pruning keeps them.  None while
+        the engine runs (its records are being rewritten)."""
         from .checks.triage import coverage, unverified
 
         entries = self.resolved_entries()
-        if not entries or self.engine is None or self._busy:
-            return []
+        if not entries:
+            return set()
+        if self.engine is None or self._busy:
+            return None
         audited = coverage(self.root, self.engine.records, self.engine.all_notices())
         ran = {check.code for check in self.engine.checks} if hasattr(self.engine, "checks") else None
 
         def check_ran(code: str) -> bool:
             return ran is None or code in ran
 
-        return [e for e in entries if not unverified(e, audited=audited, check_ran=check_ran)]
+        return {e.fingerprint for e in entries if unverified(e, audited=audited, check_ran=check_ran)}
 
     def prune(self, fingerprint: str | None = None) -> int:
         """Drop resolved triage entries auditui is sure about: all of them, or the one of ``fingerprint``."""

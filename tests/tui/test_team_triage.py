@@ -207,3 +207,27 @@ async def test_a_huge_deferral_is_refused_in_the_form_not_a_crash(make_app, repo
             assert "at most" in str(modal.query_one("#error", Label).render())
         await pilot.press("escape")
     assert not state_path(repo).exists()
+
+
+async def test_the_resolved_screen_says_which_entries_were_not_looked_for(make_app, repo):
+    """An entry whose file is mid-edit is not 'resolved': the screen says it is kept, and why."""
+    app = make_app()
+    async with app.run_test(size=(160, 36)) as pilot:
+        await scanned(pilot)
+        k8s = fingerprint_of(app, "K8S020")
+        password = fingerprint_of(app, "TUI001")
+        assert app.triage("accept", app.findings[k8s], reason="dev only")
+        assert app.triage("accept", app.findings[password], reason="rotating")
+        manifest = repo / "k8s" / "api.yaml"
+        manifest.write_text(manifest.read_text().replace("spec:\n  replicas", "spec:\n  replicas: [\n  x"))
+        compose = repo / "docker-compose.yml"
+        compose.write_text(compose.read_text().replace("POSTGRES_PASSWORD: supersecretpassword1\n", ""))
+        await rescan(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        title = str(app.screen.query_one("#resolved-title", Label).render())
+        assert "1 triage entry whose finding no longer exists" in title
+        assert "1 not looked for this time (kept: the file did not parse" in title
+        table = app.screen.query_one("#resolved")
+        rows = {key.value: " ".join(str(cell) for cell in table.get_row(key)) for key in table.rows}
+        assert "kept, not looked for" in rows[k8s] and "kept" not in rows[password]
