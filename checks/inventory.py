@@ -357,17 +357,17 @@ def _iac(ctx: _Ctx) -> Iterator[Item]:
     for (tool, folder), paths in sorted(by_dir.items()):
         yield ctx.item("iac", tool, f"{folder}/" if folder != "." else "(repository root)", ctx.first(paths),
                        details=_plural(len(paths), "file"), tag="iac")
-    for path, fact in ctx.index.facts(TF_BACKEND):
-        kind = str(fact.data.type or "backend")
-        yield ctx.item("iac", "terraform state", kind, path, fact.line,
+    for path, backend in ctx.index.facts(TF_BACKEND):
+        kind = str(backend.data.type or "backend")
+        yield ctx.item("iac", "terraform state", kind, path, backend.line,
                        details=f"state kept in {kind}" + ("" if kind != "local" else " (on one machine)"),
                        maturity=Maturity.PARTIAL if kind == "local" else Maturity.PRESENT,
                        why="local state: no locking, lost with the machine" if kind == "local" else "", tag="backend")
-    for path, fact in ctx.index.facts(TF_MODULE_CALL):
-        origin = str(fact.data.origin or "")
+    for path, call in ctx.index.facts(TF_MODULE_CALL):
+        origin = str(call.data.origin or "")
         if origin and origin != "local":
-            yield ctx.item("iac", "terraform module (remote)", fact.data.name or fact.key, path,
-                           fact.line, details=f"{origin} source {fact.data.source or ''}".strip(),
+            yield ctx.item("iac", "terraform module (remote)", call.data.name or call.key, path,
+                           call.line, details=f"{origin} source {call.data.source or ''}".strip(),
                            maturity=Maturity.NOT_VERIFIED, why="remote module: not read", tag="remote")
 
 
@@ -400,8 +400,8 @@ def _runtime(ctx: _Ctx) -> Iterator[Item]:
         yield ctx.item("runtime", "docker compose", posixpath.basename(path), path,
                        details=_plural(len(services), "service"), tag="orchestrator")
     controllers: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
-    for path, fact in index.facts(GITOPS_SYNC):
-        controllers[str(fact.data.controller or "gitops")].append((path, fact.line))
+    for path, sync in index.facts(GITOPS_SYNC):
+        controllers[str(sync.data.controller or "gitops")].append((path, sync.line))
     for controller, places in sorted(controllers.items()):
         label = {"flux": "Flux", "argo": "Argo CD"}.get(controller, controller)
         yield ctx.item("runtime", "gitops controller", label, places[0][0], places[0][1],
@@ -451,20 +451,20 @@ def _workloads(ctx: _Ctx) -> Iterator[Item]:
                            why=f"image {floating[0]} floats (no version tag or digest)" if floating else "",
                            tag="workload")
             yield from _store_items(ctx, path, fact.line, kind, name, images, data)
-    for path, fact in index.facts(COMPOSE_SERVICE):
-        data = fact.data
-        image = data.image
+    for path, svc in index.facts(COMPOSE_SERVICE):
+        svc_data = svc.data
+        image = svc_data.image
         if image:
             details = f"image {image}"
-        elif data.build_files:
-            details = f"built from {data.build_files[1]}"
+        elif svc_data.build_files:
+            details = f"built from {svc_data.build_files[1]}"
         else:
             details = "no image"
-        floating = bool(image) and not data.build and _floating(str(image), pinned)
-        yield ctx.item("workloads", "compose service", fact.key, path, _service_line(fact), details=details,
-                       maturity=Maturity.PARTIAL if floating else Maturity.PRESENT,
-                       why=f"image {image} floats (no version tag or digest)" if floating else "", tag="workload")
-        yield from _compose_store(ctx, path, fact)
+        floats = bool(image) and not svc_data.build and _floating(str(image), pinned)
+        yield ctx.item("workloads", "compose service", svc.key, path, _service_line(svc), details=details,
+                       maturity=Maturity.PARTIAL if floats else Maturity.PRESENT,
+                       why=f"image {image} floats (no version tag or digest)" if floats else "", tag="workload")
+        yield from _compose_store(ctx, path, svc)
 
 
 def _store_items(ctx: _Ctx, path: str, line: int | None, kind: str, name: str, images: list[str], data) -> Iterator[Item]:
@@ -592,8 +592,8 @@ def _k8s_kinds(ctx: _Ctx) -> Iterator[Item]:
                 name = f"{fact.data.namespace}/{fact.data.name}" if fact.data.namespace else str(fact.data.name)
                 yield ctx.item("backups", f"backup {kind}", name, path, fact.line,
                                details=f"image {_short(fact.data.images or (), 2)}", tag="backup")
-    for path, fact in index.facts(KUSTOMIZE_DETAILS):
-        for generator in fact.data.secret_generators or ():
+    for path, kdetails in index.facts(KUSTOMIZE_DETAILS):
+        for generator in kdetails.data.secret_generators or ():
             gen = dict(generator)
             literals = gen.get("literals") or ()
             secret = [lit for lit in literals if not lit[1]]
@@ -619,43 +619,43 @@ def _images(ctx: _Ctx) -> Iterator[Item]:
             seen_signal.add((resource, signal[1]))
             yield ctx.item(signal[0], f"{signal[1]} ({_image_name(image)})", resource.split("/container/")[0], path,
                            fact.line, details=f"image {image}", tag=signal[1])
-    for path, fact in index.facts(COMPOSE_SERVICE):
-        image = fact.data.image
-        line = _service_line(fact)
-        if image:
-            _note_registry(registries, str(image), path, line)
-            signal = image_signal(str(image))
+    for path, svc in index.facts(COMPOSE_SERVICE):
+        service_image = svc.data.image
+        line = _service_line(svc)
+        if service_image:
+            _note_registry(registries, str(service_image), path, line)
+            signal = image_signal(str(service_image))
             if signal is not None:
-                details = f"image {image}"
+                details = f"image {service_image}"
                 if signal == ("ingress", "proxy"):
-                    published = [raw for raw, _open in fact.data.published or ()]
+                    published = [raw for raw, _open in svc.data.published or ()]
                     details += f"; publishes {_short(published, 3)}" if published else "; publishes no port"
                     if any(raw.rstrip("/tcp").endswith("443") or ":443" in raw for raw in published):
-                        yield ctx.item("ingress", "https port", f"service {fact.key}", path, line,
+                        yield ctx.item("ingress", "https port", f"service {svc.key}", path, line,
                                        details="publishes 443", tag="tls")
-                yield ctx.item(signal[0], f"{signal[1]} ({_image_name(str(image))})", f"service {fact.key}", path,
+                yield ctx.item(signal[0], f"{signal[1]} ({_image_name(str(service_image))})", f"service {svc.key}", path,
                                line, details=details, tag=signal[1])
-            elif any(word in f"{fact.key} {image}".lower() for word in ("backup", "restic", "borg", "dump")):
-                yield ctx.item("backups", "backup service", f"service {fact.key}", path, line,
-                               details=f"image {image}", tag="backup")
-        elif any(word in fact.key.lower() for word in ("backup", "dump")):
-            yield ctx.item("backups", "backup service", f"service {fact.key}", path, line, details="built here",
+            elif any(word in f"{svc.key} {service_image}".lower() for word in ("backup", "restic", "borg", "dump")):
+                yield ctx.item("backups", "backup service", f"service {svc.key}", path, line,
+                               details=f"image {service_image}", tag="backup")
+        elif any(word in svc.key.lower() for word in ("backup", "dump")):
+            yield ctx.item("backups", "backup service", f"service {svc.key}", path, line, details="built here",
                            tag="backup")
-        published = [(raw, open_) for raw, open_ in fact.data.published or ()]
-        if published and (image is None or image_signal(str(image)) != ("ingress", "proxy")):
+        published = [(raw, open_) for raw, open_ in svc.data.published or ()]
+        if published and (service_image is None or image_signal(str(service_image)) != ("ingress", "proxy")):
             fixed = [raw for raw, open_ in published if open_ and "$" not in raw]
             variable = [raw for raw, _ in published if "$" in raw]
             local = [raw for raw, open_ in published if not open_ and "$" not in raw]
             parts = ([f"on every interface: {_short(fixed, 3)}"] if fixed else []) + \
                 ([f"set by variables: {_short(variable, 3)}"] if variable else []) + \
                 ([f"bound to one address: {_short(local, 3)}"] if local else [])
-            yield ctx.item("ingress", "published port", f"service {fact.key}", path, line, details="; ".join(parts),
+            yield ctx.item("ingress", "published port", f"service {svc.key}", path, line, details="; ".join(parts),
                            tag="exposure")
             if any(raw.endswith(("443", "443/tcp")) for raw, _ in published):
-                yield ctx.item("ingress", "https port", f"service {fact.key}", path, line,
+                yield ctx.item("ingress", "https port", f"service {svc.key}", path, line,
                                details="publishes 443", tag="tls")
-    for path, fact in index.facts(DOCKER_BASE):
-        _note_registry(registries, str(fact.key), path, fact.line, base=True)
+    for path, base in index.facts(DOCKER_BASE):
+        _note_registry(registries, str(base.key), path, base.line, base=True)
     for registry, uses in sorted(registries.items()):
         pulled = sorted({image for _, _, image in uses})
         first = min(uses, key=lambda u: (not ctx.context_of(u[0]).production, u[0], u[1] or 0))
@@ -681,28 +681,28 @@ def _cicd(ctx: _Ctx) -> Iterator[Item]:
         yield ctx.item("cicd", "github actions workflow", data.name or posixpath.basename(path), path, fact.line,
                        details=f"on {_short(triggers, 4)}" + ("; deploys" if data.deploys else ""),
                        tag="deploy" if data.deploys else "ci")
-    for path, fact in index.facts(CI):
-        yield ctx.item("cicd", f"{fact.data.tool} pipeline", posixpath.basename(path), path, tag="ci")
-    for path, fact in index.facts(WORKFLOW_IMAGE_BUILD):
-        data = fact.data
-        yield ctx.item("registries" if data.push else "cicd", "image pushed by CI" if data.push else "image built by CI",
-                       f"job {data.job}", path, fact.line,
-                       details=f"{data.dockerfile or 'Dockerfile'} (context {data.context or '.'})",
-                       tag="push" if data.push else "build")
+    for path, ci in index.facts(CI):
+        yield ctx.item("cicd", f"{ci.data.tool} pipeline", posixpath.basename(path), path, tag="ci")
+    for path, build in index.facts(WORKFLOW_IMAGE_BUILD):
+        build_data = build.data
+        yield ctx.item("registries" if build_data.push else "cicd", "image pushed by CI" if build_data.push else "image built by CI",
+                       f"job {build_data.job}", path, build.line,
+                       details=f"{build_data.dockerfile or 'Dockerfile'} (context {build_data.context or '.'})",
+                       tag="push" if build_data.push else "build")
     for path in index.paths_with(SHELL_DEPLOY):
         yield ctx.item("cicd", "deploy script", posixpath.basename(path), path, tag="deploy")
-    for path, fact in index.facts(SHELL_CLOUD):
-        if fact.data.mutating:
-            yield ctx.item("cicd", "cloud CLI script", posixpath.basename(path), path, fact.line,
-                           details=f"changes resources with {_short(fact.data.mutating)}", tag="deploy")
-    for path, fact in index.facts(GITOPS_SYNC):
-        data = fact.data
-        target = data.path or "."
-        source = data.repo or (data.source_ref[2] if data.source_ref else "")
-        yield ctx.item("cicd", f"{'Argo CD' if data.controller == 'argo' else 'Flux'} {data.kind or 'sync'}",
-                       f"{data.namespace}/{data.name}" if data.namespace else str(data.name), path, fact.line,
+    for path, cloud in index.facts(SHELL_CLOUD):
+        if cloud.data.mutating:
+            yield ctx.item("cicd", "cloud CLI script", posixpath.basename(path), path, cloud.line,
+                           details=f"changes resources with {_short(cloud.data.mutating)}", tag="deploy")
+    for path, sync in index.facts(GITOPS_SYNC):
+        sync_data = sync.data
+        target = sync_data.path or "."
+        source = sync_data.repo or (sync_data.source_ref[2] if sync_data.source_ref else "")
+        yield ctx.item("cicd", f"{'Argo CD' if sync_data.controller == 'argo' else 'Flux'} {sync_data.kind or 'sync'}",
+                       f"{sync_data.namespace}/{sync_data.name}" if sync_data.namespace else str(sync_data.name), path, sync.line,
                        details=f"applies {target}" + (f" from {source}" if source else "")
-                       + (f" into {data.target_namespace}" if data.target_namespace else ""), tag="deploy")
+                       + (f" into {sync_data.target_namespace}" if sync_data.target_namespace else ""), tag="deploy")
 
 
 def _installs(ctx: _Ctx) -> Iterator[Item]:
