@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, Service, key_pos
 from ..models.images import DATABASE_IMAGES, ImageRef, is_database_image
+from ..models.moving_tags import CRITICAL_INFRA_IMAGES, ContainerUse, moving_tag
 from .shared import image_name, image_tag_state
 
-#: images whose surprise upgrade takes everything down with it (beyond the databases)
-CRITICAL_INFRA_IMAGES = (
-    "vault", "consul", "keycloak", "traefik", "haproxy", "envoy", "coredns", "bind9", "openldap",
-)
+#: ``pull_policy`` values with which compose fetches the tag again by itself
+_SELF_PULLING = ("always", "daily", "weekly")
 
 
 CHECK = Check(
@@ -28,7 +27,10 @@ CHECK = Check(
         "ships a major upgrade nobody reviewed, and a rollback has no version to return to. For "
         "databases and core infrastructure (reported as high) a surprise major version can refuse "
         "to start on existing data; a cache (Memcached, a Redis with persistence off or named as "
-        "a cache) keeps no data to refuse, so it is medium like any other image."
+        "a cache) keeps no data to refuse, so it is medium like any other image. Severity follows the "
+        "model K8S004 and HELM003 use (checks/models/moving_tags.py): compose fetches a moving tag again "
+        "only at an explicit pull, so `latest` on an application image is medium, high with "
+        "`pull_policy: always` (or daily/weekly), which pulls by itself as Kubernetes does."
     ),
     remediation=(
         "Pin the image to an explicit version tag (`postgres:16.4`, not `postgres` or `postgres:latest`).",
@@ -83,7 +85,16 @@ def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
             default = " (the fallback when its variable is unset)" if from_variable else ""
         what = (f"no tag{default} (pulls latest)" if ref.tag is None
                 else f"the moving tag {ref.tag!r}{default}, which names no version")
+        # the same model as K8S004/HELM003: compose pulls a moving tag again only when asked,
+        # unless pull_policy makes it pull by itself
+        policy = str(service.node.get("pull_policy") or "").strip().lower()
+        verdict = moving_tag(ref, ContainerUse(), critical=critical,
+                             pulls_itself=policy.startswith(_SELF_PULLING) or policy.startswith("every"))
+        if verdict is None:
+            continue
         kind = " (a database or core infrastructure image)" if critical else ""
+        if not critical and verdict.severity > Severity.MEDIUM:
+            kind = f" (pull_policy: {policy} pulls whatever it names today at every start)"
         name = image_name(service, ref)
         if len(services) == 1:
             who = f"service {service.name!r} uses"
@@ -96,5 +107,5 @@ def floating_image_tag(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
             resource=service.resource,
             message=f"{who} {name} with {what}{kind}",
             evidence=f"image: {compose.shown(service.node, 'image')}",
-            severity=Severity.HIGH if critical else Severity.MEDIUM,
+            severity=verdict.severity,
         )

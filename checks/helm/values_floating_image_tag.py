@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.helm import HelmValues, disabled, values_images
-from ..models.images import is_moving_tag
+from ..models.images import is_moving_tag, parse_image
+from ..models.moving_tags import moving_tag, values_container_use
 
 CHECK = Check(
     code="HELM003",
@@ -18,7 +19,12 @@ CHECK = Check(
         "A tag such as `latest`, `main` or `stable` names a channel, not a release: two nodes can "
         "run different code from the same chart release, `helm rollback` redeploys whatever the tag "
         "points to today, and a broken or compromised push reaches production at the next pod "
-        "restart. The values are where the chart takes the tag from, so that is where to pin it."
+        "restart. The values are where the chart takes the tag from, so that is where to pin it. "
+        "Severity follows the same model as K8S004 (checks/models/moving_tags.py), with the container's "
+        "role read from the values' layout (`initContainers`, `sidecars`/`extraContainers`, app-template "
+        "`controllers.<c>.containers`/`initContainers` with `persistence` mounts): a utility image in an "
+        "init or helper container is low (medium with a Secret or persistent data), a branch or channel "
+        "medium, `latest` on an application image high; a chart's own `values.yaml` is at most medium."
     ),
     remediation=(
         "Set the image `tag` to a release (`tag: 2.4.1`), ideally with its `digest`.",
@@ -47,11 +53,20 @@ def values_floating_image_tag(values: HelmValues) -> Iterator[Finding]:
         tag = image.tag.strip()
         if not tag or "{{" in tag or "$" in tag or not is_moving_tag(tag):
             continue  # an empty tag falls back to the chart's appVersion (HELM002 judges that)
+        ref = parse_image(image.image)
+        # the same model as K8S004: the chart renders this into pods Kubernetes pulls by itself
+        verdict = moving_tag(ref, values_container_use(values.root, image.node, image.key), pulls_itself=True)
+        if verdict is None:
+            continue
+        severity = verdict.severity
+        if defaults and severity > Severity.MEDIUM:
+            severity = Severity.MEDIUM
+        dotted = values.dotted(image.node, image.key)
         yield CHECK.finding(
             values.pos(image.node, image.key), resource=f"{values.resource}/{values.dotted(image.node)}",
-            message=f"{values.origin} sets image {image.image!r} with the moving tag {tag!r} "
-                    f"({values.dotted(image.node, image.key)})"
-                    + (" as a default; the values a release is deployed with may override it" if defaults else ""),
-            evidence=f"{values.dotted(image.node, image.key)}: {tag}",
-            severity=Severity.MEDIUM if defaults else None,
+            message=f"{values.origin} sets image {image.image!r} ({dotted}), which {verdict.describe()}"
+                    + ("; set as a default, which the values a release is deployed with may override"
+                       if defaults else ""),
+            evidence=f"{dotted}: {tag}",
+            severity=severity,
         )

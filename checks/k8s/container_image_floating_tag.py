@@ -6,6 +6,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.images import parse_image
 from ..models.k8s.patchrefs import replaced_by
+from ..models.moving_tags import ContainerUse, moving_tag
 from ..models.topics import BUILD_ARTIFACTS, KUSTOMIZE_REPLACEMENT, WORKLOAD_IMAGE
 from .shared import effective, overrides_of
 
@@ -20,11 +21,13 @@ CHECK = Check(
         "nodes can run different code under the same manifest, a rollback redeploys whatever "
         "the tag points to today, and a compromised or broken push reaches production at the "
         "next pod restart. Kubernetes also defaults `imagePullPolicy` to Always for it. "
-        "No tag or `latest` is high; a named release channel (`stable`, `edge`, `lts`) is a "
-        "deliberate promotion model that still moves under the manifest: medium (peers flag only "
-        "`latest` and no tag). An init container on a general-purpose utility image (`busybox`, "
-        "`alpine`, `curlimages/curl`) runs a setup step such as a wait-for loop: low. The app's own "
-        "init images (migrations) keep the severity of their tag."
+        "Severity comes from one model shared with HELM003 and CMP006 (checks/models/moving_tags.py): "
+        "no tag, `latest` or a bare variant (`alpine`) on an application image is high, since Kubernetes "
+        "pulls it again at every reschedule; a branch (`main`, `master`) or release channel (`stable`, "
+        "`lts`, `prod`) the team chose to follow is medium; a database or core-infrastructure image is "
+        "high whatever the tag. A general-purpose utility image (`busybox`, `alpine`, `curlimages/curl`) "
+        "in an init or helper container (not the pod's first or default container) is low, medium when it "
+        "can read a Secret or mounts persistent data."
     ),
     remediation=(
         "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
@@ -93,22 +96,16 @@ def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[
             "K8S004:patched-images", ("workload:image",), _patched_images)
     if floating:
         resource = str(fact.data.resource or "")
-        if fact.data.init and ref.utility:
-            # a wait-for loop or chown in busybox/alpine before the app starts: the tag still
-            # moves, but what changes is a shell step, not the service the pod runs
-            what = (f"is an init container on the general-purpose image {ref.repository}, whose tag "
-                    f"{':' + ref.tag if ref.tag else '(none)'} moves; it runs a setup step, not the service")
-            severity = Severity.LOW
-        elif ref.tag is None or ref.tag.strip().lower().split("-")[0] == "latest":
-            what = "has no tag (pulls :latest)" if ref.tag is None else f"uses the moving tag :{ref.tag}"
-            severity = None
-        else:  # a named release channel the team chose and promotes (stable, edge, lts...)
-            what = f"follows the release channel :{ref.tag}, which moves with every promotion"
-            severity = Severity.MEDIUM
+        use = ContainerUse(str(fact.data.role or ("init" if fact.data.init else "main")),
+                           bool(fact.data.secrets), bool(fact.data.data))
+        # Kubernetes pulls a moving tag again at every reschedule and on every new node
+        verdict = moving_tag(ref, use, pulls_itself=True)
+        if verdict is None:
+            return
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
             resource=resource,
-            message=f"image {image!r} of {resource} {what}",
+            message=f"image {image!r} of {resource} {verdict.describe()}",
             evidence=f"image: {image}",
-            severity=severity,
+            severity=verdict.severity,
         )

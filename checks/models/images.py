@@ -24,6 +24,7 @@ _VAR_RE = re.compile(r"\$\{?[A-Za-z_]")
 MOVING_TAGS = frozenset({
     "latest", "stable", "edge", "main", "master", "release", "nightly", "dev", "develop",
     "canary", "beta", "rc", "testing", "unstable", "current", "lts", "mainline", "rolling", "next",
+    "prod", "production", "trunk", "development", "head",
 })
 #: variant words that, without any version next to them, mean "the latest release, in this
 #: variant" (``redis:alpine``, ``nextcloud:apache``, ``php:fpm``)

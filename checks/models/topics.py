@@ -209,6 +209,10 @@ class WorkloadImageData(FactData):
     resource: str | None = None
     init: bool | None = None
     patch: bool | None = None
+    #: the container's role (``init``, ``sidecar``, ``main``) and what it can touch (models/moving_tags.py)
+    role: str | None = None
+    secrets: bool | None = None
+    data: bool | None = None
 
 
 @fact_data

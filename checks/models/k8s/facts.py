@@ -7,6 +7,7 @@ from typing import Any
 from ...api import redact
 from ..base import Fact
 from ..gateway_api import gateway_facts
+from ..moving_tags import k8s_container_use
 from ..secrets import classify
 from ..topics import (
     KUSTOMIZE_DETAILS,
@@ -332,7 +333,8 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
                         facts.append(Fact(WORKLOAD_IMAGE, f"{owner}/{name}", node.key_line("image"),
                                           node.ypath + ("image",),
                                           WorkloadImageData(image=image.strip(), resource=f"{obj.resource}/container/{name}",
-                                                    init=init, patch=True)))
+                                                    init=init, patch=True,
+                                                    role="init" if init else ("main" if index == 0 else "sidecar"))))
         return facts
     if not isinstance(obj, Workload):
         return facts
@@ -352,9 +354,11 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
     for container in containers:
         image = container.node.get("image")
         if isinstance(image, str) and image.strip():
+            use = k8s_container_use(container)
             facts.append(Fact(WORKLOAD_IMAGE, f"{owner}/{container.name}", container.node.key_line("image"),
                               container.ypath + ("image",),
-                              WorkloadImageData(image=image.strip(), resource=container.resource, init=container.init)))
+                              WorkloadImageData(image=image.strip(), resource=container.resource, init=container.init,
+                                                role=use.role, secrets=use.secrets, data=use.data)))
         for _, env in container.node.list("env").maps():
             if env.get("name") is not None:
                 # variables the manifests document (ENV003 compares code reads with them)

@@ -1,0 +1,358 @@
+"""How serious a moving image tag is: one answer for manifests, Helm values and compose.
+
+K8S004 (Kubernetes manifests), HELM003 (Helm values, HelmRelease values) and CMP006 (compose)
+all ask :func:`moving_tag`, so one container gets one severity whatever file holds it. The
+answer depends on four things:
+
+* **the image**: a general-purpose utility image (``busybox``, ``alpine``, ``curlimages/curl``:
+  :attr:`ImageRef.utility`), a database or core-infrastructure image (a surprise major version
+  can refuse its data), or an application image;
+* **the container's role**: ``init`` (runs to completion before the pod starts), ``sidecar``
+  (a helper beside the main container: any container but the pod's first or default one, or a
+  native sidecar) or ``main``;
+* **what it can touch**: a Secret (env ``secretKeyRef``/``envFrom``, a secret volume) or data
+  that outlives the pod (a claim, hostPath, NFS...); config and ``emptyDir`` do not count;
+* **the tag kind**: none or ``latest`` (nobody chose a version), a bare variant (``alpine``:
+  the newest release of that variant), a branch (``main``, ``master``, ``nightly``: every build
+  of the branch) or a release channel (``stable``, ``lts``, ``prod``: promoted on purpose);
+
+plus one fact of the runtime: whether it pulls again by itself (Kubernetes does at every
+reschedule and on every new node; compose only at an explicit pull, unless ``pull_policy:
+always``).
+
+===========================  ==========================  ====================================  ========
+image                        role                        tag kind                              severity
+===========================  ==========================  ====================================  ========
+utility                      init or sidecar             any                                   low, medium if it touches a Secret or persistent data
+database / core infra        any                         any                                   high
+application (or utility      any                         branch, channel                       medium
+as the main container)
+application                  any                         none, latest, variant                 high where the runtime pulls by itself, else medium
+===========================  ==========================  ====================================  ========
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .images import ImageRef, floating_image
+
+if TYPE_CHECKING:
+    from ..api import Severity
+    from .k8s.objects import Container
+
+#: tags that follow a branch: every push (or every night) of it replaces the image
+BRANCH_TAGS = frozenset({"main", "master", "develop", "development", "dev", "trunk", "nightly", "head"})
+#: images whose surprise upgrade takes everything down with it (beyond the databases)
+CRITICAL_INFRA_IMAGES = (
+    "vault", "consul", "keycloak", "traefik", "haproxy", "envoy", "coredns", "bind9", "openldap",
+)
+
+ROLES = ("init", "sidecar", "main")
+
+
+@dataclass(frozen=True)
+class ContainerUse:
+    """What a container is in its pod and what it can touch."""
+
+    role: str = "main"      # init | sidecar | main
+    secrets: bool = False   # reads a Secret (env secretKeyRef, envFrom secretRef, a secret volume)
+    data: bool = False      # mounts data that outlives the pod (a claim, hostPath, NFS...)
+
+    def touches(self) -> str:
+        parts = (["a Secret"] if self.secrets else []) + (["persistent data"] if self.data else [])
+        return " and ".join(parts)
+
+
+def tag_kind(ref: ImageRef) -> str | None:
+    """``none``, ``latest``, ``variant``, ``branch`` or ``channel``; None when the image does not
+    float (a version tag, a digest)."""
+    if not floating_image(ref):
+        return None
+    if ref.tag is None or not ref.tag.strip():
+        return "none"
+    words = [w for w in ref.tag.strip().lower().replace("_", "-").replace(".", "-").split("-") if w]
+    head = words[0] if words else ""
+    if head == "latest":
+        return "latest"
+    if head in BRANCH_TAGS:
+        return "branch"
+    from .images import MOVING_TAGS  # channels: the other named moving tags
+
+    return "channel" if head in MOVING_TAGS else "variant"
+
+
+def critical_image(ref: ImageRef, databases: tuple[str, ...] | None = None,
+                   infra: tuple[str, ...] = CRITICAL_INFRA_IMAGES) -> bool:
+    """A system of record (PostgreSQL, MySQL, MongoDB, MinIO...) or core infrastructure
+    (Vault, Traefik, CoreDNS...): a new major version behind a moved tag can refuse its data or
+    take every route down. Key-value stores, caches, brokers and indexes are rebuilt, not read back."""
+    from .datastore import SYSTEMS_OF_RECORD, engine_of, role_of  # local: datastore imports images
+
+    if ref.name.lower() in infra:
+        return True
+    engine = engine_of(ref, databases) if databases is not None else engine_of(ref)
+    return engine is not None and role_of(engine) in SYSTEMS_OF_RECORD
+
+
+@dataclass(frozen=True)
+class MovingTag:
+    """The verdict on one floating image reference."""
+
+    ref: ImageRef
+    kind: str           # see :func:`tag_kind`
+    severity: Severity
+    why: str            # why this severity, one clause for the message
+
+    @property
+    def tag_text(self) -> str:
+        tag = self.ref.tag
+        if self.kind == "none":
+            return "has no tag (pulls :latest)"
+        if self.kind == "latest":
+            return f"uses the moving tag :{tag}"
+        if self.kind == "variant":
+            return f"uses the bare variant tag :{tag} (the newest release of that variant)"
+        if self.kind == "branch":
+            return f"follows the branch tag :{tag} (every build of that branch replaces it)"
+        return f"follows the release channel :{tag} (every promotion replaces it)"
+
+    def describe(self) -> str:
+        return f"{self.tag_text}: {self.why}"
+
+
+def moving_tag(ref: ImageRef, use: ContainerUse | None = None, *, pulls_itself: bool = True,
+               critical: bool | None = None) -> MovingTag | None:
+    """The severity of a floating image, or None when it does not float.
+
+    ``pulls_itself``: the runtime fetches the tag again without anyone asking (Kubernetes at
+    every reschedule or new node; compose with ``pull_policy: always``). ``critical``: the
+    domain's own answer to "database or core infrastructure?" (compose knows caches); None asks
+    :func:`critical_image`.
+    """
+    from ..api import Severity
+
+    kind = tag_kind(ref)
+    if kind is None:
+        return None
+    use = use or ContainerUse()
+    if ref.utility and use.role in ("init", "sidecar"):
+        what = "an init container" if use.role == "init" else "a helper container"
+        step = "a setup step" if use.role == "init" else "a shell step beside the service"
+        touches = use.touches()
+        if touches:
+            return MovingTag(ref, kind, Severity.MEDIUM,
+                             f"{what} on the general-purpose image {ref.repository} runs {step}, "
+                             f"but with access to {touches}, which a changed image would run with")
+        return MovingTag(ref, kind, Severity.LOW,
+                         f"{what} on the general-purpose image {ref.repository} runs {step}, not the "
+                         f"service, and touches no Secret or persistent data")
+    if critical if critical is not None else critical_image(ref):
+        return MovingTag(ref, kind, Severity.HIGH,
+                         "a database or core infrastructure image, where a surprise major version can "
+                         "refuse to start on existing data")
+    if kind in ("branch", "channel"):
+        chosen = "a branch" if kind == "branch" else "a release channel"
+        return MovingTag(ref, kind, Severity.MEDIUM,
+                         f"{chosen} the team chose to follow, a deliberate update stream rather than "
+                         f"an unpinned default")
+    if pulls_itself:
+        return MovingTag(ref, kind, Severity.HIGH,
+                         "no version was chosen, and the runtime pulls whatever it names today at "
+                         "every reschedule or new node")
+    return MovingTag(ref, kind, Severity.MEDIUM,
+                     "no version was chosen; it changes at the next explicit pull")
+
+
+# -- what a container is: Kubernetes manifests ------------------------------------------------
+
+_SECRET_REF_KEYS = ("secretKeyRef", "secretRef")
+
+
+def _mentions_secret(node: Any, depth: int = 0) -> bool:
+    """A ``secretKeyRef``/``secretRef`` anywhere under ``node`` (env, envFrom; bounded)."""
+    from .yamlnodes import YList, YMap
+
+    if depth > 12:
+        return False
+    if isinstance(node, YMap):
+        for key, value in node.items():
+            if str(key) in _SECRET_REF_KEYS and value:
+                return True
+            if str(key) not in ("image", "command", "args") and _mentions_secret(value, depth + 1):
+                return True
+    elif isinstance(node, YList):
+        return any(_mentions_secret(item, depth + 1) for item in node)
+    return False
+
+
+def k8s_container_use(container: Container) -> ContainerUse:
+    """Role and reach of a container of a Kubernetes workload."""
+    from .k8s.objects import is_native_sidecar, keeps_data_on_persistent_volume, pod_volumes, volume_mounts
+    from .yamlnodes import YMap
+
+    workload = container.workload
+    if container.init:
+        role = "sidecar" if is_native_sidecar(container) else "init"
+    else:
+        default = None
+        meta = workload.pod_meta
+        annotations = meta.get("annotations") if isinstance(meta, YMap) else None
+        if isinstance(annotations, YMap):
+            default = annotations.get("kubectl.kubernetes.io/default-container")
+        if default:
+            role = "main" if container.name == str(default) else "sidecar"
+        else:
+            role = "main" if container.index == 0 else "sidecar"
+    secrets = _mentions_secret(container.node.get("env")) or _mentions_secret(container.node.get("envFrom"))
+    if not secrets:
+        volumes = pod_volumes(workload)
+        for mount in volume_mounts(container):
+            entry = volumes.get(str(mount.get("name")))
+            if entry is not None and ("secret" in entry[1] or _projected_secret(entry[1])):
+                secrets = True
+                break
+    return ContainerUse(role, secrets, keeps_data_on_persistent_volume(container))
+
+
+def _projected_secret(volume: Any) -> bool:
+    from .yamlnodes import YMap
+
+    projected = volume.get("projected") if isinstance(volume, YMap) else None
+    if not isinstance(projected, YMap):
+        return False
+    return any("secret" in source for _, source in projected.list("sources").maps())
+
+
+# -- what a container is: Helm values ---------------------------------------------------------
+# Charts nest containers in a few shapes: ``initContainers:``/``extraInitContainers:`` lists
+# (Bitnami, most charts), ``sidecars:``/``extraContainers:``/``additionalContainers:`` lists, and
+# the bjw-s app-template's ``controllers.<c>.containers.<name>`` / ``initContainers.<name>`` maps
+# with volumes attached from the top-level ``persistence:`` (``globalMounts``/``advancedMounts``).
+
+_INIT_GROUPS = frozenset({"initcontainers", "initcontainer", "extrainitcontainers", "additionalinitcontainers",
+                          "init", "volumepermissions"})
+_SIDECAR_GROUPS = frozenset({"sidecars", "sidecar", "extrasidecars", "extracontainers", "additionalcontainers",
+                             "extrasidecarcontainers"})
+#: volume sources that hold nothing of value beyond the pod (config is read-only and rebuilt)
+_EPHEMERAL_SOURCES = frozenset({"emptyDir", "configMap", "downwardAPI", "ephemeral"})
+_EPHEMERAL_TYPES = frozenset({"emptydir", "configmap", "downwardapi", "ephemeral"})
+
+
+def _at(root: Any, path: tuple) -> Any:
+    from .yamlnodes import YList, YMap
+
+    node = root
+    for part in path:
+        if isinstance(node, YMap):
+            node = node.get(part)
+        elif isinstance(node, YList) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def _values_role(root: Any, path: tuple, container: Any) -> str:
+    from .yamlnodes import YList, YMap
+
+    for i in range(len(path) - 1, -1, -1):
+        part = path[i]
+        if not isinstance(part, str):
+            continue
+        low = part.lower()
+        if low in _INIT_GROUPS:
+            native = isinstance(container, YMap) and str(container.get("restartPolicy") or "") == "Always"
+            return "sidecar" if native else "init"
+        if low in _SIDECAR_GROUPS:
+            return "sidecar"
+        if low == "containers" and i + 1 < len(path):
+            group = _at(root, path[: i + 1])
+            member = path[i + 1]
+            if isinstance(group, YMap):
+                first = next(iter(group.keys()), None)
+                return "main" if member == first else "sidecar"
+            if isinstance(group, YList):
+                return "main" if member == 0 else "sidecar"
+    return "main"
+
+
+def _values_volumes(root: Any) -> dict[str, frozenset[str]]:
+    """Volumes the values declare (``volumes``/``extraVolumes`` lists): name -> source keys."""
+    from .helm import walk  # local: helm imports images, not this module
+    from .yamlnodes import YList
+
+    out: dict[str, frozenset[str]] = {}
+    for mapping in walk(root):
+        for key, value in mapping.items():
+            if isinstance(value, YList) and str(key).lower().endswith("volumes"):
+                for _, item in value.maps():
+                    if item.get("name") is not None:
+                        out.setdefault(str(item.get("name")), frozenset(str(k) for k in item if k != "name"))
+    return out
+
+
+def _app_template_mounts(root: Any, path: tuple) -> tuple[bool, bool]:
+    """(secrets, data) the app-template ``persistence:`` mounts into the container at ``path``."""
+    from .yamlnodes import YMap
+
+    try:
+        at = path.index("controllers")
+    except ValueError:
+        return False, False
+    if len(path) < at + 4 or path[at + 2] not in ("containers", "initContainers"):
+        return False, False
+    controller, name = path[at + 1], path[at + 3]
+    persistence = root.get("persistence") if isinstance(root, YMap) else None
+    secrets = data = False
+    if not isinstance(persistence, YMap):
+        return False, False
+    for _, item in persistence.items():
+        if not isinstance(item, YMap) or item.get("enabled") is False:
+            continue
+        advanced, general = item.get("advancedMounts"), item.get("globalMounts")
+        mounted = bool(general) or (not advanced and general is None)  # neither: every container
+        per_controller = advanced.get(controller) if isinstance(advanced, YMap) else None
+        if isinstance(per_controller, YMap):
+            mounted = mounted or bool(per_controller.get(name))
+        if not mounted:
+            continue
+        kind = str(item.get("type") or "persistentVolumeClaim").lower()
+        if kind == "secret":
+            secrets = True
+        elif kind not in _EPHEMERAL_TYPES:
+            data = True
+    return secrets, data
+
+
+def values_container_use(root: Any, image_node: Any, key: str) -> ContainerUse:
+    """Role and reach of the container a Helm values image belongs to (``image_node[key]`` is
+    its tag, or the image string)."""
+    from .yamlnodes import YMap
+
+    base = len(tuple(root.ypath))
+    rel = tuple(image_node.ypath)[base:]
+    if key == "tag":  # ``<container>.image: {repository, tag}``: the container holds the mapping
+        path = rel[:-1] if rel and isinstance(rel[-1], str) and rel[-1].lower().endswith("image") else rel
+    else:             # ``<container>.image: repo:tag``
+        path = rel
+    container = _at(root, path)
+    role = _values_role(root, path, container)
+    if not isinstance(container, YMap) or not path:
+        return ContainerUse(role)
+    secrets = _mentions_secret(container.get("env")) or _mentions_secret(container.get("envFrom"))
+    data = False
+    mounts = container.get("volumeMounts")
+    if mounts:
+        volumes = _values_volumes(root)
+        for _, mount in container.list("volumeMounts").maps():
+            sources = volumes.get(str(mount.get("name")))
+            if sources is None:
+                data = True  # a volume declared elsewhere (the chart's own): assume it holds data
+            elif "secret" in sources:
+                secrets = True
+            elif not sources or not sources <= _EPHEMERAL_SOURCES:
+                data = True
+    more_secrets, more_data = _app_template_mounts(root, path)
+    return ContainerUse(role, secrets or more_secrets, data or more_data)

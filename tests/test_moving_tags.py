@@ -1,0 +1,165 @@
+"""One moving-tag severity model (checks/models/moving_tags.py) for K8S004, HELM003 and CMP006:
+the same container gets the same severity whatever file holds it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditui.checks.api import Severity
+from auditui.checks.engine import Engine
+from auditui.checks.models.images import parse_image
+from auditui.checks.models.moving_tags import ContainerUse, moving_tag, tag_kind
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LOW, MEDIUM, HIGH = Severity.LOW, Severity.MEDIUM, Severity.HIGH
+
+
+@pytest.mark.parametrize(("image", "kind"), [
+    ("app", "none"), ("app:latest", "latest"), ("app:latest-alpine", "latest"), ("redis:alpine", "variant"),
+    ("app:master", "branch"), ("app:nightly", "branch"), ("app:stable", "channel"), ("app:lts", "channel"),
+    ("app:prod", "channel"), ("app:1.2", None), ("app@sha256:" + "a" * 64, None), ("debian:bookworm", None),
+])
+def test_tag_kinds(image, kind):
+    assert tag_kind(parse_image(image)) == kind
+
+
+@pytest.mark.parametrize(("image", "use", "pulls", "expected"), [
+    # utility images in a helper role: low, medium when they can touch a Secret or persistent data
+    ("busybox:latest", ContainerUse("init"), True, LOW),
+    ("alpine/git", ContainerUse("init"), True, LOW),
+    ("busybox:latest", ContainerUse("sidecar"), True, LOW),
+    ("busybox:latest", ContainerUse("sidecar", data=True), True, MEDIUM),
+    ("curlimages/curl", ContainerUse("init", secrets=True), True, MEDIUM),
+    # a utility image as the workload itself is judged like any image
+    ("busybox:latest", ContainerUse("main"), True, HIGH),
+    # a utility name on another registry is somebody's image
+    ("ghcr.io/acme/busybox:latest", ContainerUse("init"), True, HIGH),
+    # application images: a branch or channel is a chosen stream (medium), latest/none is high where
+    # the runtime pulls by itself and medium where only an explicit pull updates it
+    ("ghcr.io/acme/data:master", ContainerUse("init"), True, MEDIUM),
+    ("ghcr.io/acme/app:stable", ContainerUse("main"), True, MEDIUM),
+    ("ghcr.io/acme/app:latest", ContainerUse("main"), True, HIGH),
+    ("ghcr.io/acme/migrate", ContainerUse("init"), True, HIGH),
+    ("ghcr.io/acme/app:latest", ContainerUse("main"), False, MEDIUM),
+    # databases and core infrastructure: a surprise major version can refuse the data
+    ("postgres:alpine", ContainerUse("main"), False, HIGH),
+    ("minio/minio:latest", ContainerUse("main"), False, HIGH),
+    ("traefik:stable", ContainerUse("main"), True, HIGH),
+    ("memcached:alpine", ContainerUse("main"), False, MEDIUM),
+])
+def test_severity_table(image, use, pulls, expected):
+    verdict = moving_tag(parse_image(image), use, pulls_itself=pulls)
+    assert verdict is not None and verdict.severity == expected, verdict
+
+
+def test_a_pinned_image_has_no_verdict():
+    assert moving_tag(parse_image("busybox:1.37.0"), ContainerUse("init")) is None
+
+
+def _scan(tmp_path: Path, files: dict[str, str]) -> list:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    engine = Engine(tmp_path)
+    engine.scan()
+    return engine.findings
+
+
+MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: game}
+spec:
+  template:
+    spec:
+      initContainers:
+        - {name: wait-db, image: "busybox:latest"}
+        - {name: client-data, image: "ghcr.io/acme/client-data:master"}
+      containers:
+        - name: app
+          image: ghcr.io/acme/server:latest
+          volumeMounts: [{name: cores, mountPath: /cores}]
+        - name: housekeeping
+          image: busybox:latest
+          volumeMounts: [{name: cores, mountPath: /cores}]
+      volumes:
+        - {name: cores, persistentVolumeClaim: {claimName: cores}}
+"""
+
+RELEASE = """\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: game, namespace: games}
+spec:
+  chartRef: {kind: OCIRepository, name: app-template}
+  values:
+    controllers:
+      game:
+        initContainers:
+          wait-db: {image: {repository: busybox, tag: latest}}
+          client-data: {image: {repository: ghcr.io/acme/client-data, tag: master}}
+        containers:
+          app: {image: {repository: ghcr.io/acme/server, tag: latest}}
+          housekeeping: {image: {repository: busybox, tag: latest}}
+    persistence:
+      cores:
+        existingClaim: cores
+        advancedMounts:
+          game:
+            app: [{path: /cores}]
+            housekeeping: [{path: /cores}]
+"""
+
+
+def test_the_same_containers_get_the_same_severity_in_a_manifest_and_in_helm_values(tmp_path):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "flux").mkdir()
+    findings = _scan(tmp_path, {"k8s/game.yaml": MANIFEST, "flux/game.yaml": RELEASE})
+    manifest = {f.resource.rsplit("/", 1)[-1]: f.severity for f in findings if f.code == "K8S004"}
+    values = {f.resource.split(".")[-2]: f.severity for f in findings if f.code == "HELM003"}
+    expected = {"wait-db": LOW, "client-data": MEDIUM, "app": HIGH, "housekeeping": MEDIUM}
+    assert manifest == expected
+    assert values == expected
+
+
+def test_a_global_mount_reaches_every_container_of_an_app_template_release(tmp_path):
+    release = RELEASE.replace("""        advancedMounts:
+          game:
+            app: [{path: /cores}]
+            housekeeping: [{path: /cores}]""", "        globalMounts: [{path: /cores}]")
+    findings = _scan(tmp_path, {"game.yaml": release})
+    values = {f.resource.split(".")[-2]: f.severity for f in findings if f.code == "HELM003"}
+    assert values["wait-db"] == MEDIUM  # the claim is mounted into the init container too
+
+
+def test_compose_follows_the_same_model_with_its_own_pull_behaviour(tmp_path):
+    findings = _scan(tmp_path, {"docker-compose.yml": (
+        "services:\n"
+        "  app: {image: 'ghcr.io/acme/server:latest'}\n"
+        "  poller: {image: 'ghcr.io/acme/server:latest', pull_policy: always}\n"
+        "  data: {image: 'ghcr.io/acme/client-data:master', pull_policy: always}\n"
+        "  db: {image: 'postgres:alpine'}\n")})
+    sev = {f.resource: f.severity for f in findings if f.code == "CMP006"}
+    assert sev == {"service/app": MEDIUM, "service/poller": HIGH, "service/data": MEDIUM, "service/db": HIGH}
+    by = {f.resource: f.message for f in findings if f.code == "CMP006"}
+    assert "pull_policy: always" in by["service/poller"]
+
+
+def test_helper_roles_in_manifests(tmp_path):
+    source = FIXTURES / "k8s" / "container-image-floating-tag" / "bad-helpers.yaml"
+    shutil.copy(source, tmp_path / source.name)
+    engine = Engine(tmp_path)
+    engine.scan()
+    sev = {f.resource.rsplit("/", 1)[-1]: f for f in engine.findings if f.code == "K8S004"}
+    assert {name: f.severity for name, f in sev.items()} == {
+        "seed": MEDIUM, "log-shipper": LOW, "housekeeping": MEDIUM, "tail": LOW}
+    assert "a Secret" in sev["seed"].message and "persistent data" in sev["housekeeping"].message
+
+
+def test_helper_roles_in_helm_values_layouts():
+    engine = Engine(FIXTURES / "helm" / "values-floating-image-tag" / "bad")
+    engine.scan()
+    sev = {f.line: f.severity for f in engine.findings if f.code == "HELM003" and f.path == "app-template.yaml"}
+    assert sev == {19: LOW, 22: MEDIUM, 24: MEDIUM, 33: HIGH, 37: MEDIUM, 42: LOW, 68: MEDIUM, 71: LOW, 75: HIGH}
