@@ -36,7 +36,8 @@ def build_artifacts_fact(rel: str, text: str) -> Fact | None:
         if not isinstance(data, dict) or not str(data.get("apiVersion") or "").startswith("skaffold/"):
             continue
         images.update(_artifacts(data.get("build")))
-        for profile in data.get("profiles") or []:
+        profiles = data.get("profiles")
+        for profile in profiles if isinstance(profiles, list) else ():
             if isinstance(profile, dict):
                 images.update(_artifacts(profile.get("build")))
     if not images:
