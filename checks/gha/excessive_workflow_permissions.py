@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Job, Workflow, token_exposure, token_scopes_used
+from ..models.workflow import QUIET_TRIGGERS, SCOPE_SEVERITY, Job, Workflow, token_exposure, token_scopes_used
 
 CHECK = Check(
     code="GHA003",
@@ -39,27 +39,7 @@ CHECK = Check(
     peers=("zizmor excessive-permissions", "checkov CKV2_GHA_1"),
 )
 
-#: how much a write scope lets a compromised step do
-_SCOPE_SEVERITY = {
-    "actions": Severity.HIGH,
-    "attestations": Severity.HIGH,
-    "contents": Severity.HIGH,
-    "deployments": Severity.HIGH,
-    "id-token": Severity.HIGH,
-    "issues": Severity.MEDIUM,
-    "packages": Severity.HIGH,
-    "pages": Severity.HIGH,
-    "pull-requests": Severity.HIGH,
-    "checks": Severity.MEDIUM,
-    "discussions": Severity.MEDIUM,
-    "repository-projects": Severity.MEDIUM,
-    "security-events": Severity.MEDIUM,
-    "statuses": Severity.LOW,
-}
 
-
-#: triggers only maintainers or the clock fire: no outsider can start the run
-_QUIET_TRIGGERS = frozenset(("schedule", "workflow_dispatch"))
 #: from this many write scopes, a workflow-wide grant is broad whatever the jobs do
 _MANY = 3
 
@@ -119,14 +99,14 @@ def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
     untrusted = sorted(wf.outsider_triggers)
     exposed = token_exposure(wf, inheriting) if len(writes) >= _MANY else None
     many = exposed is not None
-    quiet = bool(wf.triggers) and wf.triggers <= _QUIET_TRIGGERS
+    quiet = bool(wf.triggers) and wf.triggers <= QUIET_TRIGGERS
     used = {job.id: token_scopes_used(job) for job in inheriting}
     for scope in writes:
         idle = [job for job in inheriting if used[job.id] is not None and scope not in used[job.id]]
         if not idle and not untrusted:
             continue  # every job that gets it uses it (or may: a reusable workflow, an API script)
         names = ", ".join(repr(job.id) for job in inheriting[:4]) + (" ..." if len(inheriting) > 4 else "")
-        severity = _SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
+        severity = SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
         if untrusted:
             why = f"; the workflow runs on {', '.join(untrusted)}, which outsiders can trigger"
         elif many:

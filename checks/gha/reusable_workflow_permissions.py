@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
+from ..models.workflow import QUIET_TRIGGERS, SCOPE_SEVERITY
 from .shared import called_file
 
 CHECK = Check(
@@ -42,16 +43,6 @@ CHECK = Check(
     ),
     peers=("zizmor excessive-permissions (caller side only)",),
 )
-
-#: how much a write scope lets a compromised step do (as GHA003)
-_SCOPE_SEVERITY = {
-    "actions": Severity.HIGH, "attestations": Severity.HIGH, "contents": Severity.HIGH,
-    "deployments": Severity.HIGH, "id-token": Severity.HIGH, "packages": Severity.HIGH,
-    "pages": Severity.HIGH, "pull-requests": Severity.HIGH, "issues": Severity.MEDIUM,
-    "checks": Severity.MEDIUM, "discussions": Severity.MEDIUM, "repository-projects": Severity.MEDIUM,
-    "security-events": Severity.MEDIUM, "statuses": Severity.LOW,
-}
-_QUIET_TRIGGERS = frozenset(("schedule", "workflow_dispatch"))
 
 
 def _used(index: RepoIndex, target: str, seen: set[str]) -> set[str] | None:
@@ -109,10 +100,10 @@ def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator
              path=path)
     jobs = ", ".join(repr(j) for j in data.inheriting[:4]) + (" ..." if len(data.inheriting) > 4 else "")
     for scope in idle:
-        severity = _SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
+        severity = SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
         if outsider:
             why = f"; the caller runs on {', '.join(outsider)}, which outsiders can trigger"
-        elif triggers and triggers <= _QUIET_TRIGGERS:
+        elif triggers and triggers <= QUIET_TRIGGERS:
             severity, why = min(severity, Severity.LOW), "; only a schedule or a maintainer starts the caller"
         else:
             severity, why = min(severity, Severity.MEDIUM), ""

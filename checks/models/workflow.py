@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..api import Severity
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .image_uses import image_command, split_words
 from .shell_hosts import workflow_shells
@@ -74,6 +75,16 @@ PRIVILEGED_EVENTS = frozenset({"pull_request_target", "workflow_run", "issue_com
 #: token with write access to the repository (a maintainer, a bot or another repository's
 #: release workflow), so it only carries an outsider's data when a relay sends it on
 OUTSIDER_EVENTS = PRIVILEGED_EVENTS - {"repository_dispatch"}
+#: triggers only maintainers or the clock fire: no outsider can start the run
+QUIET_TRIGGERS = frozenset(("schedule", "workflow_dispatch"))
+#: how much a write scope of the GITHUB_TOKEN lets a compromised step do (GHA003, GHA016)
+SCOPE_SEVERITY = {
+    "actions": Severity.HIGH, "attestations": Severity.HIGH, "contents": Severity.HIGH,
+    "deployments": Severity.HIGH, "id-token": Severity.HIGH, "packages": Severity.HIGH,
+    "pages": Severity.HIGH, "pull-requests": Severity.HIGH, "issues": Severity.MEDIUM,
+    "checks": Severity.MEDIUM, "discussions": Severity.MEDIUM, "repository-projects": Severity.MEDIUM,
+    "security-events": Severity.MEDIUM, "statuses": Severity.LOW,
+}
 #: events whose run for a fork's pull request gets a read-only token and no secrets whatever the
 #: workflow asks (the pull request's author can already change the code such a run executes)
 FORK_READ_ONLY_EVENTS = frozenset({"pull_request", "pull_request_review", "pull_request_review_comment"})
