@@ -375,3 +375,54 @@ def test_host_access_a_service_job_needs_is_medium_saying_why(tmp_path):
     }
     assert "by design for a DHCP or PXE boot server" in found[("CMP003", "service/dnsmasq", "")].message
     assert "by design" not in found[("CMP003", "service/http", "")].message
+
+
+# -- a key two programs share to authenticate to each other (plane's LIVE_SERVER_SECRET_KEY class) --
+
+_SHARED = """\
+x-live: &live
+  LIVE_SERVER_SECRET_KEY: ${LIVE_SERVER_SECRET_KEY:-2FiJk1U2aiVPEQtzLehYGlTSnTnrs7LW}
+services:
+  live:
+    image: example/live:1.2.0
+    environment: *live
+  api:
+    image: example/backend:1.2.0
+    environment:
+      LIVE_SERVER_SECRET_KEY: ${LIVE_SERVER_SECRET_KEY:-2FiJk1U2aiVPEQtzLehYGlTSnTnrs7LW}
+%s"""
+_PROXY = """\
+  proxy:
+    image: example/proxy:1.2.0
+    ports: ["80:80"]
+    depends_on: [api, live]
+"""
+
+
+_API_PUBLISHED = (_SHARED % "").replace("    image: example/backend:1.2.0\n",
+                                           "    image: example/backend:1.2.0\n    ports: ['8000:8000']\n")
+
+
+@pytest.mark.parametrize(("text", "severity", "says"), [
+    (_SHARED % "", "medium", "no published service depends on them"),        # neither published, nothing in front
+    (_SHARED % _PROXY, "high", "the published service 'proxy' depends on them"),  # a proxy in front: cannot tell
+    (_API_PUBLISHED, "critical", "publishes a port beyond this host"),        # the checker is published
+])
+def test_service_to_service_key_is_judged_by_who_reaches_the_checker(tmp_path, text, severity, says):
+    found = [f for f in compose_findings(scan(tmp_path, text), "CMP013") if "LIVE_SERVER" in (f.evidence or "")]
+    assert len(found) == 2 and {f.severity.label for f in found} == {severity}
+    assert all(says in f.message and "authenticate to each other" in f.message for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    # one program's replicas (the same image): the key is that program's own
+    _SHARED.replace("example/live:1.2.0", "example/backend:1.2.0") % "",
+    # a signing key shared by two programs still signs what users hold
+    (_SHARED % "").replace("LIVE_SERVER_SECRET_KEY", "SERVER_JWT_SECRET"),
+    # a framework key without a peer word (Django SECRET_KEY)
+    (_SHARED % "").replace("LIVE_SERVER_SECRET_KEY", "SECRET_KEY"),
+])
+def test_keys_that_are_not_service_to_service_stay_critical(tmp_path, text):
+    found = compose_findings(scan(tmp_path, text), "CMP013")
+    assert len(found) == 2 and {f.severity.label for f in found} == {"critical"}
+    assert not any("authenticate to each other" in f.message for f in found)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..context import Context, by_convention
-from ..models.compose import ComposeFile, EnvVar, credential_reach
-from ..models.secrets import classify
+from ..models.compose import ComposeFile, EnvVar, Service, credential_reach
+from ..models.secrets import SecretVerdict, classify, name_words
 
 CHECK = Check(
     code="CMP013",
@@ -23,7 +24,9 @@ CHECK = Check(
         "history. Severity follows the secrets model: a token or a random-looking key is critical; "
         "a password is critical when what it opens (the database, the service) publishes a port "
         "beyond the host and medium when it does not; a weak or well-known default (`postgres`, "
-        "`changeme`) is high when published and medium when not."
+        "`changeme`) is high when published and medium when not. A key two different programs "
+        "share to authenticate to each other (`LIVE_SERVER_SECRET_KEY` in the live server and the "
+        "API) is judged like a password: what it opens is the service that checks it."
     ),
     remediation=(
         "Rotate the secret now: treat the committed value as leaked.",
@@ -51,6 +54,55 @@ def _where(var: EnvVar) -> Pos:
     return Pos(line, max(line, end), var.ypath)
 
 
+#: words of a name that say the key signs or encrypts (its holder's own key: usable without reaching anyone)
+_SIGNING_WORDS = frozenset(("JWT", "SIGNING", "SIGN", "SIGNATURE", "SESSION", "COOKIE", "ENCRYPTION", "ENC", "CRYPT",
+                            "CRYPTO", "HMAC", "CSRF", "MASTER", "DECRYPTION", "PRIVATE", "UNSEAL", "OTP", "TOTP"))
+#: words of a name that say the key authenticates one service to another
+_PEER_WORDS = frozenset(("SERVER", "SERVICE", "INTERNAL", "SHARED", "PEER", "CLUSTER", "NODE", "AGENT", "BACKEND",
+                         "WORKER", "RELAY", "GATEWAY", "PROXY"))
+
+
+def _program(service: Service) -> str:
+    """What a service runs: its image without the tag, else its build."""
+    ref = service.resolved_image_ref
+    if ref is not None:
+        return f"image:{ref.name}"
+    return f"build:{service.name}" if service.builds else f"service:{service.name}"
+
+
+def _service_to_service(name: str, verdict: SecretVerdict, holders: list[Service]) -> bool:
+    """A random-looking key that different programs of this file share under a name that says it
+    authenticates one service to another (``LIVE_SERVER_SECRET_KEY`` in the live server and the
+    API): a credential one presents and the other checks, not a key either signs with."""
+    if verdict.kind != "random" or verdict.purpose != "key" or verdict.in_url:
+        return False
+    words = set(name_words(name))
+    if words & _SIGNING_WORDS or not words & _PEER_WORDS:
+        return False
+    return len({_program(s) for s in holders}) >= 2
+
+
+def _peer_reach(compose: ComposeFile, holders: list[Service]) -> tuple[bool | None, str]:
+    """Is a service that checks a shared key reachable from beyond the host? True when one of them
+    publishes a port; None when a published service of the file depends on one of them (a reverse
+    proxy in front: what it routes is not in this file); False otherwise."""
+    if any(s.exposed for s in holders):
+        return True, "; a service that holds it publishes a port beyond this host"
+    if any(s.exposed is None for s in holders):
+        return None, ""
+    names = {s.name for s in holders}
+    for other in compose.services:
+        if other.name in names or not other.exposed:
+            continue
+        depends = other.node.get("depends_on")
+        if isinstance(depends, dict):
+            depends = list(depends)
+        if isinstance(depends, list) and names & {str(d) for d in depends}:
+            return None, (f"; none of them publishes a port, but the published service {other.name!r} "
+                          f"depends on them (what it forwards is not in this file)")
+    return False, "; none of them publishes a port and no published service depends on them"
+
+
 @CHECK.on(ComposeFile)
 def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     # one literal shared by several services (an x- anchor merged into each) is one finding
@@ -74,6 +126,10 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
                 pos = _where(var)
                 entry = found.setdefault((pos.line, var.name, what), [var, verdict, pos, what, []])
                 entry[4].append(service)
+    # the services that hold each (variable, value), whichever line writes it
+    holders: dict[tuple[str, str], list[Service]] = {}
+    for var, verdict, _, _, services in found.values():
+        holders.setdefault((var.name, verdict.value), []).extend(services)
     for var, verdict, pos, what, services in found.values():
         names = ", ".join(repr(s.name) for s in services)
         who = f"service {names}" if len(services) == 1 else f"services {names}"
@@ -81,11 +137,18 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
         exposed = True if any(r is True for r in reaches) else (None if None in reaches else False)
         default = " (as the default of a variable)" if verdict.default else ""
         reach = ""
-        if verdict.kind == "weak" or verdict.purpose == "password":
+        described = verdict.describe()
+        peers = holders.get((var.name, verdict.value), services)
+        if _service_to_service(var.name, verdict, peers):
+            verdict = replace(verdict, purpose="password")
+            exposed, reach = _peer_reach(compose, peers)
+            reach = (f"; services of different images ({', '.join(sorted({repr(s.name) for s in peers}))}) share it "
+                     f"to authenticate to each other, so it opens only the one that checks it{reach}")
+        elif verdict.kind == "weak" or verdict.purpose == "password":
             reach = {True: "; what it opens is published beyond this host",
                      False: "; what it opens publishes no port beyond this host",
                      None: ""}[exposed]
         message = (f"{who} set{'s' if len(services) == 1 else ''} {what} {var.name} to "
-                   f"{verdict.describe()}{default}{reach}")
+                   f"{described}{default}{reach}")
         yield CHECK.finding(pos, resource=services[0].resource, message=message,
                             evidence=verdict.evidence(var.name), severity=verdict.severity(exposed=exposed))
