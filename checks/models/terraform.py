@@ -274,8 +274,16 @@ def _resource_fact(path: str, directory: str, block: Block) -> Fact | None:
     if type_ in ("aws_db_instance", "aws_rds_cluster", "aws_elasticache_cluster", "aws_elasticache_replication_group",
                  "google_sql_database_instance") and literal_engine:
         engine = literal_engine.lower()
+    target = None
+    if type_ == "aws_flow_log":
+        target = "?"
+        attr = block.attr("vpc_id")
+        for ref in attr.expr.references() if attr is not None else ():
+            if len(ref) >= 2 and ref[0] == "aws_vpc" and isinstance(ref[1], str):
+                target = f"aws_vpc.{ref[1]}"
     return Fact(TF_RESOURCE, f"{path}#{type_}.{name}", block.line, ("resource", type_, name), TfResourceData(
-        type=type_, name=name, category=category, engine=engine, dir=directory, provider=type_.split("_", 1)[0]))
+        type=type_, name=name, category=category, engine=engine, dir=directory, provider=type_.split("_", 1)[0],
+        target=target))
 
 
 def _helm_release(path: str, block: Block) -> Fact | None:

@@ -900,6 +900,9 @@ class TfResourceData(FactData):
     engine: str | None = None
     dir: str | None = None
     provider: str | None = None
+    #: a flow log: the ``aws_vpc.<name>`` of its own module it logs, "?" when it logs something
+    #: the file does not name (a VPC from a data source, a module output, remote state)
+    target: str | None = None
 
 
 @fact_data

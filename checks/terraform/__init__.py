@@ -10,9 +10,11 @@ from ..filetypes import Comments, FileType
 from ..models import terraform as _model
 from . import (
     database_backups_off,
+    edge_access_logs_off,
     git_module_floating_ref,
     iam_admin_policy,
     literal_secret,
+    no_cloudtrail,
     no_deletion_protection,
     open_admin_port,
     public_bucket,
@@ -24,6 +26,7 @@ from . import (
     state_without_locking,
     unencrypted_storage,
     unpinned_version,
+    vpc_flow_logs_off,
 )
 
 CHECKS = (
@@ -42,6 +45,9 @@ CHECKS = (
     unpinned_version.CHECK,               # TF013
     git_module_floating_ref.CHECK,        # TF014
     iam_admin_policy.CHECK,               # TF015
+    edge_access_logs_off.CHECK,           # TF016
+    vpc_flow_logs_off.CHECK,              # TF017
+    no_cloudtrail.CHECK,                  # TF018
 )
 
 FILE_TYPES = (

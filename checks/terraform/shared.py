@@ -21,8 +21,10 @@ from ..models.terraform_eval import (
     as_bool,
     as_list,
     as_number,
+    callers_of,
     document,
     known,
+    layout,
     words_environment,
 )
 
@@ -401,6 +403,16 @@ __all__ = [
 
 
 # -- files and secrets ----------------------------------------------------------------------------
+
+def defines_account(index, scope: Scope) -> bool:
+    """Is the module deployed as (part of) an account's configuration, not only published for
+    others to compose?  A root (backend, HCP Terraform or provider configuration), a module with
+    variable files of its own, or one an in-repository configuration calls; a bare folder of
+    resources with none of these is a reusable module, and what it lacks a caller may add."""
+    if scope.module.root or callers_of(index, scope.module.dir):
+        return True
+    return bool(layout(index).vars_by_dir.get(scope.module.dir))
+
 
 def has_resources(fact) -> bool:
     """A ``.tf`` file (not a variable file) that declares at least one resource."""
