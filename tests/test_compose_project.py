@@ -200,3 +200,44 @@ def test_what_the_override_file_publishes_counts_for_the_base_files_exposure(tmp
     (tmp_path / "compose.override.yaml").write_text('services:\n  db:\n    ports: ["127.0.0.1:5432:5432"]\n')
     engine.update(["compose.override.yaml"])
     assert severities() == {"CMP021": Severity.MEDIUM, "ENV004": Severity.MEDIUM}
+
+
+def test_an_included_file_is_read_with_its_include_entry(tmp_path: Path):
+    """Compose 2.20+ ``include:``: the included file is interpolated from the entry's env_file
+    (or its project_directory's .env), an override of the including project merges over its
+    services, and includes outside the repository or remote are notices; editing the env file
+    or the includer re-checks the included file."""
+    files = {
+        "compose.yaml": ("include:\n  - path: db/compose.yaml\n    env_file: conf/db.env\n"
+                         "  - oci://registry.example/stack:1\n  - ../elsewhere/compose.yaml\n  - gone.yaml\n"
+                         "services:\n  web:\n    image: nginx:1.27.0\n"),
+        "db/compose.yaml": 'services:\n  db:\n    image: postgres:${PG:-16.4}\n    ports: ["${DB_PORT}:5432"]\n',
+        "conf/db.env": "PG=latest\nDB_PORT=127.0.0.1:5432\n",
+    }
+    parsed = _parse(files, "db/compose.yaml")
+    db = parsed.units[0].services[0]
+    assert db.image == "postgres:latest" and {"compose.yaml", "conf/db.env"} <= parsed.reads
+    top = _parse(files, "compose.yaml")
+    notices = " ".join(top.notices)
+    assert "oci://registry.example/stack:1" in notices and "remote" in notices
+    assert "../elsewhere/compose.yaml" in notices and "outside the repository" in notices
+    assert "gone.yaml" in notices
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert _codes(engine, "CMP017") == [] and _codes(engine, "CMP006") == ["db/compose.yaml:3"]
+    (tmp_path / "conf/db.env").write_text("PG=16.4\nDB_PORT=5432\n")
+    engine.update([tmp_path / "conf/db.env"])
+    assert _codes(engine, "CMP017") == ["db/compose.yaml:4"] and _codes(engine, "CMP006") == []
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27.0\n")  # no longer included
+    engine.update([tmp_path / "compose.yaml"])
+    assert _codes(engine, "CMP006") == [] and len(_codes(engine, "CMP017")) == 1  # ${DB_PORT} unknown: all interfaces
+    # the override beside the including file merges over the included service
+    (tmp_path / "compose.yaml").write_text(files["compose.yaml"])
+    (tmp_path / "compose.override.yaml").write_text('services:\n  db:\n    ports: ["5433:5432"]\n')
+    engine.update([tmp_path / "compose.yaml", tmp_path / "compose.override.yaml"])
+    override = _parse({**files, "compose.override.yaml": 'services:\n  db:\n    ports: ["5433:5432"]\n'},
+                      "compose.override.yaml").units[0].services[0]
+    assert override.resolved_image_ref.name == "postgres"

@@ -276,17 +276,50 @@ def resolve(parsed: Any, read: Reader) -> None:
     path = parsed.path
     folder = project_dir(path)
     env_path = posixpath.join(folder, ".env") if folder else ".env"
-    parsed.reads.add(env_path)
-    text = read(env_path)
-    env = read_dotenv(env_path, text) if text is not None else {}
+    for unit in units:
+        _check_includes(unit, folder, read, parsed)
+    included = _included_by(path, read, parsed.reads)
+    if included is not None:
+        # an included file is interpolated with its include entry's env_file (default: the .env
+        # of its project_directory, itself by default the included file's folder)
+        folder = included.project_dir
+        env_path = included.env_files[0] if included.env_files else posixpath.join(folder, ".env") if folder else ".env"
+        env = {}
+        text = None
+        for candidate in included.env_files or (env_path,):
+            parsed.reads.add(candidate)
+            found = read(candidate)
+            if found is not None:
+                text = found
+                env.update(read_dotenv(candidate, found))
+    else:
+        parsed.reads.add(env_path)
+        text = read(env_path)
+        env = read_dotenv(env_path, text) if text is not None else {}
     bases = _base_files(path, env, read, parsed.reads)
     overrides = _override_files(path, env, read, parsed.reads)
+    if included is not None:
+        # the files merged over the project that includes this file merge over its services too
+        top = project_dir(included.includer)
+        top_env_path = posixpath.join(top, ".env") if top else ".env"
+        parsed.reads.add(top_env_path)
+        top_env_text = read(top_env_path)
+        top_env = read_dotenv(top_env_path, top_env_text) if top_env_text is not None else {}
+        overrides = overrides + [o for o in _override_files(included.includer, top_env, read, parsed.reads)
+                                 if o not in overrides and o != path]
     file_cache: dict[str, dict[str, YMap]] = {}
 
     def services_in(rel: str) -> dict[str, YMap]:
         if rel not in file_cache:
             parsed.reads.add(rel)
-            file_cache[rel] = _services_of(read(rel))
+            text = read(rel)
+            found = _services_of(text)
+            # a base file's project also holds the services of the files it includes
+            for target in _included_files(rel, text):
+                parsed.reads.add(target)
+                for name, node in _services_of(read(target)).items():
+                    found.setdefault(name, node)
+            file_cache[rel] = found
         return file_cache[rel]
 
     unresolved: dict[str, None] = {}
@@ -308,6 +341,108 @@ def resolve(parsed: Any, read: Reader) -> None:
         where = f"in {env_path}" if text is not None else f"(no {env_path} beside the file)"
         parsed.notices.append(f"compose variables with no value {where} and no default: {shown}; "
                               f"the settings that use them are decided at deploy time and were not judged")
+
+
+# -- include: (Compose 2.20+) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Include:
+    """How a compose file is included by another: the includer, the project directory its
+    relative paths resolve against, and the env files that interpolate it."""
+
+    includer: str
+    project_dir: str
+    env_files: tuple[str, ...]
+
+
+def _include_entries(doc: Any) -> list[tuple[Any, Any, Any]]:
+    """(paths, project_directory, env_file) of each entry of a top-level ``include:``."""
+    if not isinstance(doc, YMap):
+        return []
+    value = doc.get("include")
+    if not isinstance(value, YList):
+        return []
+    out = []
+    for entry in value:
+        if isinstance(entry, str):
+            out.append(([entry], None, None))
+        elif isinstance(entry, YMap):
+            paths = entry.get("path")
+            paths = list(paths) if isinstance(paths, YList) else [paths]
+            out.append(([p for p in paths if isinstance(p, str)], entry.get("project_directory"), entry.get("env_file")))
+    return out
+
+
+def _remote(rel: str) -> bool:
+    return "://" in rel or rel.startswith(("git@", "oci:", "git:"))
+
+
+def _check_includes(compose: Any, folder: str, read: Reader, parsed: Any) -> None:
+    """Notices for the includes auditui does not follow: outside the repository, remote, missing."""
+    for paths, _project, _env in _include_entries(compose.doc):
+        for rel in paths:
+            if _remote(rel):
+                parsed.notices.append(f"include {rel!r} is remote; not read (its services were not audited)")
+                continue
+            target = _join(folder, rel)
+            if target is None:
+                parsed.notices.append(f"include {rel!r} is outside the repository or not a fixed path; not read "
+                                      "(its services were not audited)")
+                continue
+            parsed.reads.add(target)
+            if read(target) is None:
+                parsed.notices.append(f"include {rel!r}: {target} is not in the repository; not read")
+
+
+def _included_files(path: str, text: str | None) -> list[str]:
+    """The files inside the repository that the compose file ``path`` includes."""
+    if not text or "include" not in text:
+        return []
+    try:
+        docs, _ = load_documents_partial(text)
+    except YamlError:  # pragma: no cover - load_documents_partial reports, never raises
+        return []
+    folder = project_dir(path)
+    out: list[str] = []
+    for doc in docs:
+        for paths, _project, _env in _include_entries(doc.data):
+            out.extend(t for t in (_join(folder, rel) for rel in paths if not _remote(rel)) if t is not None)
+    return out
+
+
+def _included_by(path: str, read: Reader, reads: set[str]) -> Include | None:
+    """The include entry of a compose project file in this folder or a folder above that
+    includes ``path`` (the usual layouts: ``include: [db/compose.yaml]`` from the top, or a
+    sibling file of the same folder), None when nothing does."""
+    folder = project_dir(path)
+    parts = folder.split("/") if folder else []
+    for depth in range(len(parts), -1, -1):
+        here = "/".join(parts[:depth])
+        for name in BASE_NAMES:
+            candidate = posixpath.join(here, name) if here else name
+            if candidate == path:
+                continue
+            reads.add(candidate)
+            text = read(candidate)
+            if not text or "include" not in text:
+                continue
+            try:
+                docs, _ = load_documents_partial(text)
+            except YamlError:  # pragma: no cover - load_documents_partial reports, never raises
+                continue
+            for doc in docs:
+                for paths, project, env_file in _include_entries(doc.data):
+                    if path not in [_join(here, rel) for rel in paths if not _remote(rel)]:
+                        continue
+                    project_folder = _join(here, project) if isinstance(project, str) else None
+                    if project_folder is None:
+                        project_folder = folder
+                    if project_folder == ".":
+                        project_folder = ""
+                    files = env_file if isinstance(env_file, YList) else [env_file] if env_file is not None else []
+                    env_files = tuple(f for f in (_join(here, e) for e in files if isinstance(e, str)) if f is not None)
+                    return Include(candidate, project_folder, env_files)
+    return None
 
 
 def _base_files(path: str, env: dict[str, EnvValue], read: Reader, reads: set[str]) -> list[str]:
