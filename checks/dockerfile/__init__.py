@@ -47,7 +47,9 @@ CHECKS = (
 
 # -- the files this domain reads (see checks/filetypes.py) --
 FILE_TYPES = (
-    FileType("dockerfile", FileKind.DOCKERFILE, parse=_model.parse, by_name=is_dockerfile_name, order=10),
+    FileType("dockerfile", FileKind.DOCKERFILE, parse=_model.parse, by_name=is_dockerfile_name, order=10,
+             # then with the build arguments of the compose files that build it (FROM ${BASE})
+             resolve=_model.resolve),
 )
 
 

@@ -464,10 +464,12 @@ def substitute(text: str, values: dict[str, str | None]) -> str:
         return text
 
 
-def parse(path: str, text: str) -> ParsedFile:
+def parse(path: str, text: str, build_args: dict[str, str] | None = None) -> ParsedFile:
+    """One Dockerfile; ``build_args`` are values a build passes (``--build-arg``, compose
+    ``build.args``) for the global ``ARG``s it declares, over their defaults."""
     parsed = ParsedFile(path, FileKind.DOCKERFILE)
     try:
-        _parse_into(parsed, path, text)
+        _parse_into(parsed, path, text, build_args or {})
     except Exception as exc:  # never let odd input take the audit down
         parsed.units.clear()
         parsed.facts.clear()
@@ -481,7 +483,7 @@ def parse_dockerfile(path: str, text: str) -> Dockerfile | None:
     return next((u for u in parsed.units if isinstance(u, Dockerfile)), None)
 
 
-def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
+def _parse_into(parsed: ParsedFile, path: str, text: str, build_args: dict[str, str] | None = None) -> None:
     text = text.replace("\r\n", "\n").replace("\x00", "")
     lines = text.split("\n")
     directives, first = _directives(lines)
@@ -525,7 +527,10 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
                 instr.index = len(global_args)
                 global_args.append(instr)
                 for name, value, _ in assignments(instr):
-                    global_values[name] = None if value is None else substitute(value, global_values)
+                    if build_args and name in build_args:
+                        global_values[name] = build_args[name]  # the build passes it
+                    else:
+                        global_values[name] = None if value is None else substitute(value, global_values)
             elif misplaced is None:
                 misplaced = raw
             continue
@@ -552,6 +557,83 @@ def _parse_into(parsed: ParsedFile, path: str, text: str) -> None:
     parsed.units.extend(dockerfile_shells(dockerfile, text, parsed.notices))
 
 
+# -- the second step: build arguments the repository's builds pass --------------------------
+
+#: compose's default file names (a build is looked for in the Dockerfile's folder and above)
+_COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+def resolve(parsed: ParsedFile, read) -> None:
+    """Resolve ``FROM ${BASE}`` with the build arguments a compose file that builds this
+    Dockerfile passes (``build.args``, interpolated from its ``.env``), so the base-image checks
+    judge the image the build uses.  Only a value every such build agrees on is used; when
+    builds disagree or pass nothing, the notice about the unresolved base stays."""
+    dockerfile = next((u for u in parsed.units if isinstance(u, Dockerfile)), None)
+    if dockerfile is None:
+        return
+    # a FROM that reads a global ARG (with a default or without): what the build passes wins
+    declared = {name for instr in dockerfile.global_args for name, _value, _ in assignments(instr)}
+    if not declared or not any(s.parent is None and "$" in s.from_instr.args for s in dockerfile.stages):
+        return
+    passed = _compose_build_args(parsed.path, read, parsed.reads, declared)
+    decided = {name: values[0][0] for name, values in passed.items()
+               if len({v for v, _ in values}) == 1 and "$" not in values[0][0] and values[0][0].strip()}
+    split = sorted(name for name, values in passed.items() if len({v for v, _ in values}) > 1)
+    if split:
+        parsed.notices.append("builds of this Dockerfile pass different values for " + ", ".join(
+            f"{name} ({', '.join(sorted({v for v, _ in passed[name]})[:4])})" for name in split[:4])
+            + ": the Dockerfile was judged with its own defaults for them")
+    if not decided:
+        return
+    text = read(parsed.path)
+    if text is None:
+        return
+    fresh = parse(parsed.path, text, decided)
+    if not any(isinstance(u, Dockerfile) for u in fresh.units):
+        return
+    parsed.units[:] = fresh.units
+    parsed.facts[:] = fresh.facts
+    parsed.notices[:] = fresh.notices + [n for n in parsed.notices if n.startswith("builds of this Dockerfile")]
+    shown = ", ".join(f"{name}={value} ({passed[name][0][1]})" for name, value in sorted(decided.items()))
+    parsed.notices.append(f"base image build arguments taken from the build that uses this Dockerfile: {shown}")
+
+
+def _compose_build_args(path: str, read, reads: set[str], declared: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """name -> [(value, where)] of the ``build.args`` compose files in the Dockerfile's folder or
+    above pass to builds of this Dockerfile (declared ``ARG``s only)."""
+    from . import compose as compose_model  # compose imports this module's neighbours: late
+    from .yamlnodes import YamlError, load_documents_partial
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    folder = posixpath.dirname(path)
+    parts = folder.split("/") if folder else []
+    for depth in range(len(parts), -1, -1):
+        here = "/".join(parts[:depth])
+        for name in _COMPOSE_NAMES:
+            candidate = posixpath.join(here, name) if here else name
+            reads.add(candidate)
+            text = read(candidate)
+            if not text or "build" not in text:
+                continue
+            try:
+                docs, _ = load_documents_partial(text)
+            except YamlError:  # pragma: no cover - load_documents_partial reports, never raises
+                continue
+            compose = compose_model.parse(candidate, docs)
+            compose_model.resolve(compose, read)
+            reads.update(compose.reads)
+            for unit in compose.units:
+                for service in getattr(unit, "services", ()):
+                    files = service.build_files()
+                    if files is None or files[1] != path:
+                        continue
+                    for var in service.build_args():
+                        if var.name in declared and var.value is not None:
+                            out.setdefault(var.name, []).append(
+                                (str(var.value), f"{candidate}:{var.line} service {service.name}"))
+    return out
+
+
 #: how many stages a notice about unresolved bases names before "and N more"
 _NOTICE_STAGES = 4
 
@@ -568,7 +650,7 @@ def _unresolved_bases(parsed: ParsedFile, stages: list[Stage]) -> None:
         shown += f" and {len(unresolved) - _NOTICE_STAGES} more"
     parsed.notices.append(
         f"base image set by a build argument with no default ({shown}): its tag, digest and user were not "
-        f"judged; build arguments passed by compose files or workflows are not read yet")
+        f"judged (build arguments are read from compose files that build it; workflows' are not read yet)")
 
 
 def _new_stage(instr: Instruction, index: int, aliases: dict[str, Stage], global_values: dict[str, str | None]) -> Stage:
