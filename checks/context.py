@@ -134,7 +134,10 @@ class FileContext:
 
 
 PRODUCTION = FileContext(Context.PRODUCTION)
-_LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION})
+#: what an undeployed file's context lowers: everything but a committed secret, which is exposed
+#: to whoever reads the repository whether or not anything deploys it
+UNDEPLOYED_LOWERS = frozenset(c for c in Category if c is not Category.SECRETS)
+_LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION, Context.UNDEPLOYED: UNDEPLOYED_LOWERS})
 #: the highest severity a finding keeps outside production
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
@@ -507,7 +510,7 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
     if path.startswith(_CI_FOLDERS) or path == ".":
         return PRODUCTION
     if used is not None and path in used.undeployed:
-        return FileContext(Context.UNDEPLOYED, used.undeployed[path])
+        return FileContext(Context.UNDEPLOYED, used.undeployed[path], UNDEPLOYED_LOWERS)
     builders = used.builders.get(path) if used is not None else None
     if by_convention(path).production:  # a tests/ folder still says test
         built_on = built_on_only(path, builders or ())

@@ -180,3 +180,41 @@ def test_update_follows_kustomizations_and_flux_paths(tmp_path):
     (tmp_path / "apps/overlays/prod/kustomization.yaml").unlink()
     engine.update(["apps/overlays/prod/kustomization.yaml"])
     assert _state(engine) == _fresh(tmp_path)
+
+
+SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: apps}
+stringData:
+  DATABASE_PASSWORD: "kT9#vQ2!xLm8@pZr4sWn"
+"""
+
+
+def test_a_committed_secret_counts_in_full_where_nothing_deploys_it(tmp_path):
+    # a secret in the repository is exposed to whoever reads it, deployed or not
+    _gitops(tmp_path, left_out=())
+    write(tmp_path, "apps/base/web/app/secret.yaml", SECRET)
+    write(tmp_path, "apps/base/web/app/kustomization.yaml", "resources: [deployment.yaml, secret.yaml]\n")
+    write(tmp_path, ".archive/old-web/secret.yaml", SECRET)
+    write(tmp_path, ".archive/old-web/deployment.yaml", PRIVILEGED.format(name="old-web"))
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    deployed = [f for f in engine.findings if f.path == "apps/base/web/app/secret.yaml"]
+    archived = [f for f in engine.findings if f.path == ".archive/old-web/secret.yaml"]
+    assert deployed and sorted((f.code, f.severity) for f in archived) == sorted((f.code, f.severity) for f in deployed)
+    assert all("a secrets-management finding still applies" in f.context_reason for f in archived)
+    privileged = [f for f in engine.findings if f.path == ".archive/old-web/deployment.yaml" and f.code == "K8S012"]
+    assert privileged[0].severity is Severity.MEDIUM
+
+
+def test_a_chart_template_folder_named_like_a_retired_one_is_rendered(tmp_path):
+    write(tmp_path, "charts/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n")
+    write(tmp_path, "charts/app/values.yaml", "image: {tag: 1.0.0}\n")
+    write(tmp_path, "charts/app/templates/deprecated/deployment.yaml", PRIVILEGED.format(name="app"))
+    write(tmp_path, "old/charts/legacy/Chart.yaml", "apiVersion: v2\nname: legacy\nversion: 1.0.0\n")
+    write(tmp_path, "old/charts/legacy/templates/deployment.yaml", PRIVILEGED.format(name="legacy"))
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    assert engine.context_of("charts/app/templates/deprecated/deployment.yaml").context.value == "production"
+    assert engine.context_of("old/charts/legacy/templates/deployment.yaml").context.value == "undeployed"

@@ -80,9 +80,16 @@ class Reach:
     unresolved: str | None = None
 
 
-def retired_folder(path: str) -> str | None:
-    """The first folder of ``path`` whose name says retired (``.archive``), if any."""
-    for folder in path.split("/")[:-1]:
+def retired_folder(path: str, charts: frozenset = frozenset()) -> str | None:
+    """The first folder of ``path`` whose name says retired (``.archive``), if any; inside a
+    Helm chart (a folder of ``charts`` holding ``Chart.yaml``) only the folders above the chart
+    count: Helm renders every template of a chart, whatever its folder is called."""
+    parts = path.split("/")[:-1]
+    for end in range(len(parts), 0, -1):
+        if "/".join(parts[:end]) in charts:
+            parts = parts[:end - 1]
+            break
+    for folder in parts:
         if folder.lower() in RETIRED:
             return folder
     return None
@@ -224,8 +231,9 @@ def _closure(starts: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
 def _retired(files: _Files, reached: frozenset = frozenset()) -> dict[str, str]:
     """Files in a retired folder that no entry point reaches."""
     out = {}
+    charts = frozenset(posixpath.dirname(p) for p in files.sorted if posixpath.basename(p) == "Chart.yaml")
     for path in files.sorted:
-        folder = retired_folder(path)
+        folder = retired_folder(path, charts)
         if folder is not None and path not in reached:
             out[path] = f"in {folder}/, a folder of retired files, and no GitOps entry point reaches it"
     return out
