@@ -196,7 +196,8 @@ def test_a_committed_secret_counts_in_full_where_nothing_deploys_it(tmp_path):
     _gitops(tmp_path, left_out=())
     write(tmp_path, "apps/base/web/app/secret.yaml", SECRET)
     write(tmp_path, "apps/base/web/app/kustomization.yaml", "resources: [deployment.yaml, secret.yaml]\n")
-    write(tmp_path, ".archive/old-web/secret.yaml", SECRET)
+    # another value: copies of one value fold into one finding, wherever the first one is
+    write(tmp_path, ".archive/old-web/secret.yaml", SECRET.replace("kT9#vQ2!xLm8@pZr4sWn", "Zp3#wE7!nB5@qR1%yU8h"))
     write(tmp_path, ".archive/old-web/deployment.yaml", PRIVILEGED.format(name="old-web"))
     engine = Engine(tmp_path, pedantic())
     engine.scan()
