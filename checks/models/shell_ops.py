@@ -572,6 +572,11 @@ def _build_segment(seg: Segment) -> bool:
     return False
 
 
+def cloud_segment(seg: Segment) -> tuple[str, bool] | None:
+    """(cli, mutating) for a cloud CLI call (scripts and workflow steps alike)."""
+    return _cloud_segment(seg)
+
+
 def _cloud_segment(seg: Segment) -> tuple[str, bool] | None:
     """(cli, mutating) for a cloud CLI call."""
     name = seg.name

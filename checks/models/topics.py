@@ -549,11 +549,13 @@ class ShellDeployData(FactData):
 
 @fact_data
 class ShellCloudData(FactData):
-    """A script that drives cloud CLIs (``mutating``: the ones it changes things with)."""
+    """A script or workflow that drives cloud CLIs (``mutating``: the ones it changes things
+    with) or deploys with a cloud's deploy action (``actions``, workflows)."""
 
-    emitted_by: ClassVar[str] = "`models/shell.py`"
+    emitted_by: ClassVar[str] = "`models/shell.py`, `models/workflow.py`"
     clis: tuple[str, ...] | None = None
     mutating: tuple[str, ...] | None = None
+    actions: tuple[str, ...] | None = None
 
 
 @fact_data

@@ -29,11 +29,14 @@ from ..api import Severity
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .image_uses import image_command, split_words
 from .shell_hosts import workflow_shells
+from .shell_ops import cloud_segment
 from .topics import (
+    SHELL_CLOUD,
     WORKFLOW,
     WORKFLOW_CALL,
     WORKFLOW_IMAGE_BUILD,
     WORKFLOW_REUSABLE,
+    ShellCloudData,
     WorkflowCallData,
     WorkflowData,
     WorkflowImageBuildData,
@@ -1416,5 +1419,50 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
         parsed.units.append(wf)
         parsed.facts.extend(workflow_facts(wf))
         parsed.facts.extend(reusable_facts(wf, parsed.notices))
-        parsed.units.extend(workflow_shells(wf, parsed.notices))
+        scripts = workflow_shells(wf, parsed.notices)
+        parsed.units.extend(scripts)
+        cloud = cloud_fact(wf, scripts)
+        if cloud is not None:
+            parsed.facts.append(cloud)
     return parsed
+
+
+#: actions that deploy an application to a cloud service (the service itself is made elsewhere)
+CLOUD_DEPLOY_ACTIONS = {
+    "aws-actions/amazon-ecs-deploy-task-definition": "Amazon ECS", "aws-actions/aws-lambda-deploy": "AWS Lambda",
+    "einaregilsson/beanstalk-deploy": "Elastic Beanstalk", "appleboy/lambda-action": "AWS Lambda",
+    "google-github-actions/deploy-cloudrun": "Cloud Run", "google-github-actions/deploy-appengine": "App Engine",
+    "google-github-actions/deploy-cloud-functions": "Cloud Functions", "azure/webapps-deploy": "Azure App Service",
+    "azure/functions-action": "Azure Functions", "azure/container-apps-deploy-action": "Azure Container Apps",
+    "azure/static-web-apps-deploy": "Azure Static Web Apps", "digitalocean/app_action": "DigitalOcean App Platform",
+}
+
+
+def cloud_fact(wf: Workflow, scripts: list) -> Fact | None:
+    """What the workflow does to a cloud: the CLIs its ``run:`` steps call (``mutating``: those
+    that change resources), and the actions that deploy to a cloud service (``actions``)."""
+    clis: set[str] = set()
+    mutating: set[str] = set()
+    line = None
+    for script in scripts:
+        for command in script.commands:
+            for seg in command.segments:
+                found = cloud_segment(seg)
+                if found is None:
+                    continue
+                clis.add(found[0])
+                if found[1]:
+                    mutating.add(found[0])
+                    line = line or command.line
+    actions: list[str] = []
+    for job in wf.jobs:
+        for step in job.steps:
+            action = step.action
+            if action is not None and action.kind == "repo" and action.name in CLOUD_DEPLOY_ACTIONS:
+                if action.name not in actions:
+                    actions.append(action.name)
+                line = line or step.line
+    if not clis and not actions:
+        return None
+    return Fact(SHELL_CLOUD, wf.path, line, (), ShellCloudData(clis=tuple(sorted(clis)), mutating=tuple(sorted(mutating)),
+                                                              actions=tuple(actions) or None))
