@@ -8,6 +8,7 @@ YAML format (Helm templates, YAML errors, alias bombs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from . import filetypes
@@ -149,11 +150,16 @@ def _templated(rel: str, text: str, language: str) -> ParsedFile:
     return parsed
 
 
+#: a GitOps kind in a template (``kind: Application``): it deploys what only rendering tells
+_DEPLOYS = re.compile(r"^\s*kind:\s*[\"']?(Application|ApplicationSet|Kustomization|HelmRelease)\b", re.MULTILINE)
+
+
 def _helm(rel: str, text: str = "") -> ParsedFile:
     parsed = ParsedFile(rel, FileKind.HELM_TEMPLATE)
     parsed.notices.append("Helm/Go template (contains {{ }}); not rendered, not audited")
     marker = f"/{rel}".rfind("/templates/")
     if marker >= 0:  # a chart's template: repository-wide absence findings name the chart as not read
         parsed.facts.append(Fact(HELM_TEMPLATE, f"/{rel}"[1:marker] if marker else "", data=HelmTemplateData(
-            path=rel, app_version=".Chart.AppVersion" in text or None)))
+            path=rel, app_version=".Chart.AppVersion" in text or None,
+            deploys=bool(_DEPLOYS.search(text)) or None)))
     return parsed

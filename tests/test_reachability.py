@@ -219,3 +219,27 @@ def test_a_chart_template_folder_named_like_a_retired_one_is_rendered(tmp_path):
     engine.scan()
     assert engine.context_of("charts/app/templates/deprecated/deployment.yaml").context.value == "production"
     assert engine.context_of("old/charts/legacy/templates/deployment.yaml").context.value == "undeployed"
+
+
+def test_a_chart_whose_templates_deploy_is_followed_no_further(tmp_path):
+    # app-of-apps as a Helm chart: the Applications it renders are unknown, so nothing is claimed
+    _gitops(tmp_path)
+    write(tmp_path, "clusters/prod/platform.yaml", FLUX_APP.format(name="platform").replace(
+        "./apps/base/platform/app", "./charts/platform"))
+    write(tmp_path, "charts/platform/Chart.yaml", "apiVersion: v2\nname: platform\nversion: 1.0.0\n")
+    write(tmp_path, "charts/platform/templates/apps.yaml", """\
+        {{- range .Values.apps }}
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata: {name: {{ .name }}}
+        spec:
+          source: {repoURL: "https://example.com/org/fleet", path: "apps/base/{{ .name }}/app"}
+        {{- end }}
+        """)
+    found = _privileged(tmp_path)
+    assert found["apps/base/retired-app/app/deployment.yaml"].severity is Severity.CRITICAL
+    # a chart whose templates name no GitOps kind changes nothing
+    write(tmp_path, "charts/platform/templates/apps.yaml", "apiVersion: v1\nkind: ConfigMap\n"
+          "metadata: {name: {{ .Release.Name }}}\n")
+    found = _privileged(tmp_path)
+    assert found["apps/base/retired-app/app/deployment.yaml"].severity is Severity.MEDIUM

@@ -809,6 +809,9 @@ class HelmTemplateData(FactData):
     emitted_by: ClassVar[str] = "`checks/parse.py`"
     path: str | None = None
     app_version: bool | None = None
+    #: it names a GitOps kind (an Argo CD Application, a Flux Kustomization or HelmRelease): what it
+    #: deploys is known only once rendered
+    deploys: bool | None = None
 
 
 @fact_data

@@ -32,7 +32,8 @@ except two kinds that are themselves not deployed:
 What the entry points reach is deployed.  What only the excluded ones reach, and
 what lies in a retired folder, is **not deployed**.  Nothing is claimed when a sync the
 entry points reach cannot be resolved in the repository (a templated path, a path that is in
-no folder of the repository, an ``ApplicationSet`` whose generators make the path): the
+no folder of the repository, an ``ApplicationSet`` whose generators make the path, a Helm chart
+template that names an ``Application``, ``Kustomization`` or ``HelmRelease``): the
 repository then deploys something auditui cannot follow, and every file keeps its severities.
 Files no entry point reaches that are in neither kind of excluded place (a manifest applied
 by a script) keep theirs too.
@@ -49,7 +50,7 @@ from typing import TYPE_CHECKING
 
 from ..base import FileKind
 from ..components import is_remote
-from ..topics import GITOPS_SYNC, INSTALL, KUSTOMIZATION
+from ..topics import GITOPS_SYNC, HELM_TEMPLATE, INSTALL, KUSTOMIZATION
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...facts import RepoIndex
@@ -58,7 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
 KINDS = (FileKind.KUBERNETES, FileKind.KUSTOMIZATION, FileKind.HELM_VALUES, FileKind.HELM_TEMPLATE,
          FileKind.HELM_CHART, FileKind.YAML)
 #: the index topics the answer depends on (files of those kinds appearing or vanishing too)
-TOPICS = (str(KUSTOMIZATION), str(GITOPS_SYNC), str(INSTALL)) + tuple(f"kind:{k.value}" for k in KINDS)
+TOPICS = (str(KUSTOMIZATION), str(GITOPS_SYNC), str(INSTALL), str(HELM_TEMPLATE)) + tuple(f"kind:{k.value}" for k in KINDS)
 #: folder names that say their files are retired
 RETIRED = frozenset({"archive", "archives", "archived", ".archive", "_archive", ".archived", "attic", "deprecated",
                      "old", ".old", "retired", "unused", "graveyard", "disabled", ".disabled"})
@@ -206,6 +207,8 @@ def reachability(index: RepoIndex) -> Reach:
             continue
         syncs.setdefault(path, []).append((what, None))
         edges.setdefault(path, set()).update(resolved[1])
+    opaque = {str(template.data.path) for _, template in index.facts(HELM_TEMPLATE)
+              if template.data.deploys and template.data.path}  # syncs only rendering would show
     for path, install in index.facts(INSTALL):
         chart = install.data
         if chart.local and chart.chart and chart.via in ("HelmRelease", "HelmChart"):
@@ -214,7 +217,7 @@ def reachability(index: RepoIndex) -> Reach:
                 edges.setdefault(path, set()).update(f for folder in resolved[0] for f in files.under(folder))
     for found in edges.values():
         found.discard("")
-    return _answer(edges, kustomizations, syncs, files)
+    return _answer(edges, kustomizations, syncs, files, frozenset(opaque))
 
 
 def _closure(starts: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
@@ -240,7 +243,7 @@ def _retired(files: _Files, reached: frozenset = frozenset()) -> dict[str, str]:
 
 
 def _answer(edges: dict[str, set[str]], kustomizations: dict[str, list[str]],
-            syncs: dict[str, list[tuple[str, str | None]]], files: _Files) -> Reach:
+            syncs: dict[str, list[tuple[str, str | None]]], files: _Files, opaque: frozenset = frozenset()) -> Reach:
     candidates = set(kustomizations) | set(syncs)
     if not candidates:
         return Reach(undeployed=_retired(files))
@@ -279,6 +282,9 @@ def _answer(edges: dict[str, set[str]], kustomizations: dict[str, list[str]],
         for what, why in syncs.get(path, ()):
             if why is not None:
                 return Reach(roots, reached, unresolved=f"{what} in {path} cannot be followed: {why}")
+        if path in opaque:
+            return Reach(roots, reached, unresolved=f"the Helm template {path} names an Application, Kustomization "
+                                                    "or HelmRelease that only rendering tells (charts are not rendered)")
     undeployed: dict[str, str] = _retired(files, reached)
     for node, why in sorted(excluded.items()):
         for path in sorted(_closure([node], edges) - reached):
