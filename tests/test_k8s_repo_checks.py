@@ -135,3 +135,18 @@ def test_one_secret_committed_in_several_files_is_one_finding_that_follows_its_c
     assert sorted(f.fingerprint for f in engine.findings) == sorted(f.fingerprint for f in fresh.findings)
     assert [f.message for f in engine.findings if f.code == "K8S060"] == \
         [f.message for f in fresh.findings if f.code == "K8S060"]
+
+
+def test_config_map_secret_messages_survive_scrubbing(tmp_path):
+    # the message names the key without "'KEY': ..." (the scrubber masks what follows such an assignment)
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: db}\ndata:\n"
+                                  "  POSTGRES_PASSWORD: password\n")
+    (root / "kustomization.yaml").write_text(
+        "resources: [cm.yaml]\nconfigMapGenerator:\n  - name: env\n    literals:\n      - PGPASSWORD=hunter2\n")
+    engine = Engine(root)
+    engine.scan()
+    messages = [f.message for f in engine.findings if f.code == "K8S024"]
+    assert len(messages) == 2
+    assert all("ConfigMaps are not meant for secrets" in m and "******" not in m for m in messages), messages

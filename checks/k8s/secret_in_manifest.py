@@ -78,8 +78,10 @@ def _generated_config_maps(k: Kustomization) -> Iterator[Finding]:
                 yield CHECK.finding(
                     Pos(line, line, tuple(literals.ypath) + (key.strip(),)),
                     resource=f"configMapGenerator/{gen.get('name')}",
-                    message=f"configMapGenerator {str(gen.get('name'))!r} holds {what} in {key.strip()!r}: "
-                            f"ConfigMaps are not meant for secrets (use a secretGenerator fed from outside git)",
+                    # the key is not quoted before a colon: the scrubber would read "'PGPASSWORD': ..." as an
+                    # assignment and mask the rest of the message
+                    message=f"configMapGenerator {str(gen.get('name'))!r} holds {what} in key {key.strip()}, "
+                            f"but ConfigMaps are not meant for secrets (use a secretGenerator fed from outside git)",
                     evidence=evidence, severity=verdict.severity(),
                 )
 
@@ -114,6 +116,6 @@ def secret_in_manifest(obj: K8sObject | Kustomization) -> Iterator[Finding]:
                 what, evidence, verdict = judged
                 yield CHECK.finding(
                     data, key, resource=obj.resource,
-                    message=f"{obj.resource} holds {what} in {key!r}: ConfigMaps are not meant for secrets",
+                    message=f"{obj.resource} holds {what} in key {key}, but ConfigMaps are not meant for secrets",
                     evidence=evidence, severity=verdict.severity(),
                 )
