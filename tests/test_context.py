@@ -656,3 +656,13 @@ def test_the_configuration_audits_a_sample_repository_as_production(tmp_path):
     write(tmp_path, ".auditui/config.toml", '[contexts]\nproduction = ["deploy/**"]\n')
     found = _by_path(_scan(tmp_path), "CMP001")["deploy/compose.yaml"]
     assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+def test_what_a_readme_or_comment_says_is_shown_as_inert_data_without_secrets(tmp_path):
+    token = "ghp_" + "abcdefghijklmnopqrstuvwxyz0123456789"
+    write(tmp_path, "README.md", f"# Acme\n\nAcme is a demo app \x1b]0;owned\x07 that signs with {token}.\n")
+    write(tmp_path, "stack/compose.yaml", SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")["stack/compose.yaml"]
+    assert found.context == "example"
+    assert "\x1b" not in found.context_reason and "\x07" not in found.context_reason
+    assert token not in found.context_reason and "abcdefghijklmnop" not in found.context_reason

@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..textsafe import one_line
 from .base import Fact
+from .secrets import scrub
 from .topics import (
     ANSIBLE_PLAY,
     DOC_DECLARED,
@@ -135,7 +137,8 @@ _THING = (r"(?:app|apps|application|applications|project|repository|repo|microse
 #: a paragraph opening ``A sample application for ...``
 _SAMPLE_LEAD = re.compile(
     rf"(?:\b(?:is|as)\s+|^)an?\s+(?:[\w\-]+\s+){{0,4}}?{_SAMPLE}\s+(?:[\w\-]+\s+){{0,3}}?{_THING}\b")
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]*>")
+#: links (their text kept), emphasis and tags; each scan stops at the next opener, so it stays linear
+_MARKUP = re.compile(r"!?\[([^\][]*)\]\([^()\s]*\)|[*_`]+|<[^<>]*>")
 
 
 def _plain(text: str) -> str:
@@ -146,7 +149,7 @@ def _plain(text: str) -> str:
 def lead_paragraph(text: str) -> str:
     """The first paragraph of prose of a README: badges, images, HTML comments, headings and
     tables skipped (a badge's link may wrap onto a second line)."""
-    lines = text.splitlines()[:80]
+    lines = text[:20_000].splitlines()[:80]
     paragraph: list[str] = []
     in_comment = False
     for line in lines:
@@ -162,7 +165,7 @@ def lead_paragraph(text: str) -> str:
             paragraph.append(stripped)
         elif paragraph:
             break
-    return _plain(" ".join(paragraph))
+    return _plain(scrub(" ".join(paragraph)) or "")  # secrets scrubbed before markup goes (``ghp_...``)
 
 
 def sample_lead(text: str) -> tuple[str, str] | None:
@@ -171,7 +174,7 @@ def sample_lead(text: str) -> tuple[str, str] | None:
     for sentence in re.split(r"(?<=[.!?])\s+", lead)[:2]:
         found = _SAMPLE_LEAD.search(sentence.lower())
         if found is not None and not re.search(r"\b(?:not|never|isn't)\b", sentence.lower()[:found.start() + 3]):
-            return found.group("says"), sentence[:120]
+            return found.group("says"), _shown(sentence)
     return None
 
 
@@ -216,6 +219,12 @@ _NOT_PRODUCTION = re.compile(
 _NEGATION = re.compile(r"\b(?:not|never|isn't|aren't|no\s+longer)\b")
 
 
+def _shown(sentence: str) -> str:
+    """A sentence of a repository's file as it may be shown: one line, inert, short (its text was
+    scrubbed of secrets before markup was taken out)."""
+    return one_line(sentence[:120])
+
+
 def _context_of_word(word: str) -> str:
     word = " ".join(word.split())
     if re.fullmatch(_DEV, word):
@@ -229,7 +238,7 @@ def leading_comment(text: str, leaders: tuple[str, ...] = ("#",)) -> str:
     """The comment a file opens with (after a shebang, a YAML ``---`` or blank lines), as one line
     of prose: up to 15 lines, ending at the first line that is not a comment."""
     out: list[str] = []
-    for index, line in enumerate(text.splitlines()[:40]):
+    for index, line in enumerate(text[:8_000].splitlines()[:40]):
         stripped = line.strip()
         if (index == 0 and stripped.startswith("#!")) or stripped in ("", "---") and not out:
             continue
@@ -240,7 +249,7 @@ def leading_comment(text: str, leaders: tuple[str, ...] = ("#",)) -> str:
         if body.startswith("syntax=") or body.startswith(("auditui:", "hadolint", "checkov:", "yaml-language-server")):
             continue  # parser directives and markers, not prose
         out.append(body)
-    return _plain(" ".join(out))
+    return _plain(scrub(" ".join(out)) or "")
 
 
 def declared_use(text: str, leaders: tuple[str, ...] = ("#",)) -> tuple[str, str] | None:
@@ -251,7 +260,7 @@ def declared_use(text: str, leaders: tuple[str, ...] = ("#",)) -> tuple[str, str
         return None
     for sentence in re.split(r"(?<=[.!?;])\s+", comment)[:4]:
         lowered = sentence.lower()
-        shown = sentence[:120]
+        shown = _shown(sentence)
         if _NOT_PRODUCTION.search(lowered):
             return "development", shown
         if "production" in lowered or "prod " in f"{lowered} ":
