@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.helm import HelmValues, database_sections
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.topics import HELM_SINGLE_INSTANCE
+from ..replicas import autoscaled_by_name
 
 CHECK = Check(
     code="HELM007",
@@ -17,7 +19,10 @@ CHECK = Check(
         "The values choose one database instance (`architecture: standalone`, `replicaCount: 1`): "
         "a node drain, an upgrade or a crash stops every write until the pod is back, and a lost "
         "volume leaves only the last backup. Database charts offer a replicated setup "
-        "(`architecture: replication`, a replica set, Galera) with automatic failover."
+        "(`architecture: replication`, a replica set, Galera) with automatic failover. A "
+        "HorizontalPodAutoscaler or KEDA ScaledObject that targets the chart's database workload "
+        "(by Helm's naming: `fullnameOverride`, the release, `-<subchart>`) owns the count: with a "
+        "minimum of 2 or more nothing is reported, with a minimum of 1 it is medium (one instance when idle)."
     ),
     remediation=(
         "Run the replicated architecture the chart offers (`architecture: replication`, "
@@ -31,24 +36,24 @@ CHECK = Check(
 )
 
 
-@CHECK.on(HelmValues)
-def values_single_replica_database(values: HelmValues) -> Iterator[Finding]:
-    if values.chart_testing:
-        return  # chart-testing values (<chart>/ci/): installed by CI to test the chart, never deployed
-    for chart, section in database_sections(values):
-        architecture = section.get("architecture")
-        if isinstance(architecture, str) and architecture.strip().lower() == "standalone":
+@CHECK.on_each(HELM_SINGLE_INSTANCE)
+def values_single_replica_database(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    data = fact.data
+    what = f"{data.origin} runs {data.chart} as a single instance ({data.setting}: {data.value})"
+    pos = Pos(fact.line, data.end_line or fact.line, tuple(fact.ypath), path=path)
+    # an autoscaler that targets the chart's database workload owns its replica count
+    scalers = autoscaled_by_name(index, tuple(data.names or ()))
+    if scalers:
+        low = min(scaler.low for _, scaler in scalers)
+        if low >= 2:
+            return  # never fewer than two: not a single instance
+        workload, scaler = min(scalers, key=lambda item: item[1].low)
+        if scaler.high is None or scaler.high >= 2:
             yield CHECK.finding(
-                values.pos(section, "architecture"), resource=f"{values.resource}/{values.dotted(section)}",
-                message=f"{values.origin} runs {chart} as a single instance "
-                        f"({values.dotted(section, 'architecture')}: standalone)",
+                pos, resource=str(data.resource),
+                message=f"{what}, but {scaler.describe(workload)}: more instances "
+                        f"under load, one when idle (minReplicas {scaler.low}); a minimum of 2 keeps a standby",
+                severity=Severity.MEDIUM,
             )
-            continue
-        for key in ("replicaCount", "replicas"):
-            count = section.get(key)
-            if count == 1 and not isinstance(count, bool):
-                yield CHECK.finding(
-                    values.pos(section, key), resource=f"{values.resource}/{values.dotted(section)}",
-                    message=f"{values.origin} runs {chart} as a single instance ({values.dotted(section, key)}: 1)",
-                )
-                break
+            return
+    yield CHECK.finding(pos, resource=str(data.resource), message=what)

@@ -7,6 +7,7 @@ from ..facts import RepoIndex
 from ..kustomize import overlay_replicas
 from ..models.datastore import STATEFUL_IMAGES, configured_images
 from ..models.images import is_database_image, parse_image
+from ..replicas import autoscalers
 from .shared import REPLICATED_KINDS
 
 CHECK = Check(
@@ -21,7 +22,9 @@ CHECK = Check(
         "rescheduled and its volume re-attached, which can take minutes. A replica count left "
         "unset means one. Severity follows what a lost pod costs: high when the data is on a "
         "persistent volume (an outage, the data is kept), critical when the single copy of the "
-        "data lives on ephemeral storage and the next reschedule deletes it."
+        "data lives on ephemeral storage and the next reschedule deletes it. A HorizontalPodAutoscaler "
+        "or KEDA ScaledObject that targets the workload owns the count: a minimum of 2 or more is not "
+        "a single instance, a minimum of 1 is medium (one instance when idle)."
     ),
     remediation=(
         "Run the store with replication: an operator (CloudNativePG, Percona, Redis Sentinel/Cluster, Strimzi) "
@@ -56,7 +59,22 @@ def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iter
     counts = overlay_replicas(index, path, kind, name, fact.data.namespace)
     if counts and max(count for count, _ in counts) >= 2:
         return
+    # an autoscaler that targets the workload owns its count from then on (checks/replicas.py)
+    scalers = autoscalers(index, kind, name, fact.data.namespace)
+    if scalers and min(scaler.low for scaler in scalers) >= 2:
+        return
+    scaler = min(scalers, key=lambda item: item.low) if scalers else None
     line = fact.data.replicas_line or fact.line
+    if scaler is not None and (scaler.high is None or scaler.high >= 2):
+        yield CHECK.finding(
+            Pos(line, line, tuple(fact.ypath) + ("spec", "replicas"), path=path),
+            resource=f"{kind}/{name}",
+            message=f"{kind}/{name} runs its database ({', '.join(stores)}) as one instance when idle: "
+                    f"{scaler.describe()} (minReplicas {scaler.low}); a minimum of 2 keeps a standby",
+            evidence=f"minReplicas: {scaler.low}",
+            severity=Severity.MEDIUM,
+        )
+        return
     kept = set(fact.data.persistent_servers or ())
     lost = [image for image in stores if image not in kept]
     if lost:  # the only copy of the data is deleted with the pod (K8S003 names the volume)

@@ -22,7 +22,7 @@ from typing import Any
 
 from .base import Fact, ParsedFile
 from .components import component_names, is_remote
-from .helm import HelmValues, embedded_values
+from .helm import HelmValues, embedded_values, single_instance_facts
 from .topics import (
     GITOPS_PLACEHOLDER_SECRET,
     GITOPS_SOURCE,
@@ -55,11 +55,17 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _with_single_instances(found: tuple[list[Fact], list[HelmValues]]) -> tuple[list[Fact], list[HelmValues]]:
+    """Inline values tell the repository what a values file would (HELM007's single instances)."""
+    facts, values = found
+    return facts + [fact for inline in values for fact in single_instance_facts(inline)], values
+
+
 def object_extras(obj) -> tuple[list[Fact], list[HelmValues]]:
     """Facts and inline values of one Kubernetes object (a K8sObject)."""
     api, kind = obj.api_version, obj.kind
     if api.startswith(FLUX_HELM) and kind == "HelmRelease":
-        return _helm_release(obj)
+        return _with_single_instances(_helm_release(obj))
     if api.startswith(FLUX_SOURCE):
         if kind == "HelmChart":
             return _flux_helm_chart(obj), []
@@ -68,7 +74,7 @@ def object_extras(obj) -> tuple[list[Fact], list[HelmValues]]:
     if api.startswith(FLUX_KUSTOMIZE) and kind == "Kustomization":
         return _flux_kustomization(obj), []
     if api.startswith(ARGO) and kind in ("Application", "ApplicationSet"):
-        return _argo(obj)
+        return _with_single_instances(_argo(obj))
     if kind == "Secret" and api == "v1":
         return _placeholder_secret(obj), []
     return [], []
@@ -320,7 +326,7 @@ def kustomization_extras(k) -> tuple[list[Fact], list[HelmValues]]:
 
 
 def extend(parsed: ParsedFile, facts_and_values: tuple[list[Fact], list[HelmValues]]) -> None:
-    facts, values = facts_and_values
+    facts, values = _with_single_instances(facts_and_values)
     parsed.facts.extend(facts)
     parsed.units.extend(values)
     remote = [str(f.data.url) for f in facts if f.topic == "install" and f.data.via == "kustomize"]

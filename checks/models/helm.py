@@ -30,10 +30,12 @@ from .components import component_names
 from .topics import (
     HELM_CHART,
     HELM_REQUIREMENTS,
+    HELM_SINGLE_INSTANCE,
     HELM_VALUES,
     INSTALL,
     HelmChartData,
     HelmRequirementsData,
+    HelmSingleInstanceData,
     HelmValuesData,
     InstallData,
 )
@@ -258,6 +260,7 @@ def parse_values(rel: str, docs: list[YamlDoc]) -> ParsedFile:
             values = HelmValues(rel, doc.data, "values file", resource=f"values/{posixpath.basename(rel)}")
             parsed.units.append(values)
             parsed.facts.extend(values_facts(values))
+            parsed.facts.extend(single_instance_facts(values))
             break  # Helm reads the first document of a values file
     return parsed
 
@@ -413,3 +416,53 @@ def database_sections(values: HelmValues) -> Iterator[tuple[str, YMap]]:
             if value.get("enabled") is False or str(value.get("enabled")).lower() == "false":
                 continue
             yield str(key), value
+
+
+def _workload_names(values: HelmValues, section: YMap, key: str | None) -> tuple[str, ...]:
+    """The names the chart may give the database's workload, by Helm's naming conventions:
+    ``fullnameOverride``, else the release (a HelmRelease's or Application's name) and
+    ``<release>-<chart>``; a subchart section (``postgresql:``) adds ``-<section>`` or its own
+    ``fullnameOverride``."""
+    bases: list[str] = []
+    override = values.root.get("fullnameOverride")
+    if isinstance(override, str) and override.strip() and "{{" not in override:
+        bases.append(override.strip())
+    elif values.inline and "/" in values.resource:
+        release = values.resource.split("/", 1)[1]
+        bases.append(release)
+        if values.chart and values.chart not in release:
+            bases.append(f"{release}-{values.chart}")
+    if key is None:
+        return tuple(bases)
+    own = section.get("fullnameOverride")
+    if isinstance(own, str) and own.strip() and "{{" not in own:
+        return (own.strip(),)
+    return tuple(f"{base}-{key}" for base in bases)
+
+
+def single_instance_facts(values: HelmValues) -> list[Fact]:
+    """Database sections these values run as one instance (``helm:single-instance``, HELM007)."""
+    if values.chart_testing:
+        return []  # chart-testing values (<chart>/ci/): installed by CI to test the chart, never deployed
+    facts: list[Fact] = []
+    for chart, section in database_sections(values):
+        key = None if section is values.root else chart
+        setting = None
+        architecture = section.get("architecture")
+        if isinstance(architecture, str) and architecture.strip().lower() == "standalone":
+            setting, value = "architecture", "standalone"
+        else:
+            for name in ("replicaCount", "replicas"):
+                count = section.get(name)
+                if count == 1 and not isinstance(count, bool):
+                    setting, value = name, "1"
+                    break
+        if setting is None:
+            continue
+        pos = values.pos(section, setting)
+        facts.append(Fact(HELM_SINGLE_INSTANCE, f"{values.path}#{'/'.join(map(str, pos.ypath))}", pos.line,
+                          tuple(pos.ypath), HelmSingleInstanceData(
+                              origin=values.origin, resource=f"{values.resource}/{values.dotted(section)}",
+                              chart=chart, setting=values.dotted(section, setting), value=value,
+                              end_line=pos.end_line, names=_workload_names(values, section, key))))
+    return facts

@@ -161,6 +161,7 @@ class K8sObjectData(FactData):
     access_modes: tuple[str, ...] | None = None
     target: str | None = None
     min_replicas: int | None = None
+    max_replicas: int | None = None
     tls: bool | None = None
     annotations: tuple[str, ...] | None = None
     tls_elsewhere: str | None = None  # Ingress: why it is HTTPS without a tls section (models/k8s/ingress.py)
@@ -827,7 +828,24 @@ class HelmValuesData(FactData):
     set_security: tuple | None = None
 
 
+@fact_data
+class HelmSingleInstanceData(FactData):
+    """A database section of Helm values set to one instance (``architecture: standalone``,
+    ``replicaCount: 1``), with the names the chart's workload may have (read by HELM007)."""
+
+    emitted_by: ClassVar[str] = "`models/helm.py`"
+    origin: str | None = None
+    resource: str | None = None
+    chart: str | None = None
+    setting: str | None = None
+    value: str | None = None
+    end_line: int | None = None
+    names: tuple | None = None
+
+
 CI: Topic[CiData] = Topic("ci", CiData, "path")
+HELM_SINGLE_INSTANCE: Topic[HelmSingleInstanceData] = Topic(
+    "helm:single-instance", HelmSingleInstanceData, "path#ypath")
 IAC: Topic[IacData] = Topic("iac", IacData, "path")
 INSTALL: Topic[InstallData] = Topic("install", InstallData, "path#ypath")
 GITOPS_SOURCE: Topic[GitopsSourceData] = Topic("gitops:source", GitopsSourceData, "Kind/namespace/name")

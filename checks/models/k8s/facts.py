@@ -252,9 +252,12 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
         data["scrape_configs"] = bool(spec.get("additionalScrapeConfigs")) or bool(spec.get("scrapeConfigSelector"))
     if kind == "HorizontalPodAutoscaler":
         data["min_replicas"] = spec.get("minReplicas") if isinstance(spec.get("minReplicas"), int) else None
+        data["max_replicas"] = spec.get("maxReplicas") if isinstance(spec.get("maxReplicas"), int) else None
     if kind == "ScaledObject":  # KEDA
         target = spec.map("scaleTargetRef")
         data["target"] = f"{target.get('kind') or 'Deployment'}/{target.get('name')}"
+        data["min_replicas"] = spec.get("minReplicaCount") if isinstance(spec.get("minReplicaCount"), int) else None
+        data["max_replicas"] = spec.get("maxReplicaCount") if isinstance(spec.get("maxReplicaCount"), int) else None
     return data
 
 
