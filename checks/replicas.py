@@ -64,7 +64,7 @@ def autoscaled_by_name(index: RepoIndex, names: tuple[str, ...] | list[str] | se
     """(workload name, autoscaler) for autoscalers targeting a workload named one of ``names``, or
     ``<name>-<suffix>`` (a chart's component: ``db-postgresql``, ``db-primary``)."""
     table = index.derived("replicas:autoscalers", TOPICS, _table)
-    found = []
+    found: list[tuple[str, Autoscaler]] = []
     for target, scalers in table.items():
         kind, _, workload = target.partition("/")
         if kind not in kinds:
