@@ -15,16 +15,16 @@ from textual.widgets.selection_list import Selection
 
 from ..checks.readiness import PR_CHECKLIST, SCORE_FORMULA, Mark
 from ..messages import ShowFindings
-from ..widgets.style import data_text
+from ..widgets.style import data_text, theme_colour
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import AuditApp
 
 def _mark_text(mark: Mark, theme) -> Text:
     colours = {
-        Mark.PASS: getattr(theme, "success", None) or "green",
-        Mark.PARTIAL: getattr(theme, "warning", None) or "yellow",
-        Mark.FAIL: getattr(theme, "error", None) or "red",
+        Mark.PASS: theme_colour(theme, "success", "green"),
+        Mark.PARTIAL: theme_colour(theme, "warning", "yellow"),
+        Mark.FAIL: theme_colour(theme, "error", "red"),
     }
     style = f"bold {colours[mark]}" if mark in colours else "dim"
     return Text(f"{mark.value:<7}", style=style, no_wrap=True)

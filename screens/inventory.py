@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Label, Static, Tree
 from ..checks.inventory import Area, Inventory, Item, Maturity
 from ..checks.readiness import AREAS
 from ..messages import ShowFindings
-from ..widgets.style import data_text
+from ..widgets.style import data_text, theme_colour
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import AuditApp
@@ -24,9 +24,9 @@ _CATEGORIES = {area.id: area.categories for area in AREAS}
 
 def maturity_style(maturity: Maturity, theme: Any) -> str:
     colours = {
-        Maturity.PRESENT: getattr(theme, "success", None) or "green",
-        Maturity.PARTIAL: getattr(theme, "warning", None) or "yellow",
-        Maturity.ABSENT: getattr(theme, "error", None) or "red",
+        Maturity.PRESENT: theme_colour(theme, "success", "green"),
+        Maturity.PARTIAL: theme_colour(theme, "warning", "yellow"),
+        Maturity.ABSENT: theme_colour(theme, "error", "red"),
     }
     return f"bold {colours[maturity]}" if maturity in colours else "dim"
 

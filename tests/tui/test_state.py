@@ -116,3 +116,31 @@ async def test_resolved_entries_are_listed_and_pruned(make_app, repo):
         assert not state.get("findings")
         await pilot.press("escape")
         assert app.screen is app.findings_screen
+
+
+async def test_every_built_in_theme_draws_every_screen_with_distinct_severities(make_app):
+    """The command palette offers every built-in theme; none may end the app (the ANSI ones
+    name colours ``ansi_red``, which Rich cannot read), and in each the severities differ."""
+    from rich.color import Color
+    from rich.style import Style
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await scanned(pilot)
+        high = fingerprint_of(app, "K8S020")
+        themes = sorted(app.available_themes)
+        assert {"ansi-dark", "ansi-light", "textual-dark", "nord"} <= set(themes)
+        for name in themes:
+            app.theme = name
+            await pilot.pause()
+            assert "HIGH" in row_strip(app, high).text, name
+            styles = {sev: Style.parse(value) for sev, value in severity_styles(app.current_theme).items()}
+            colours = [styles[sev].color for sev in (Severity.HIGH, Severity.MEDIUM, Severity.LOW)]
+            assert all(isinstance(c, Color) for c in colours) and len({c.name for c in colours}) == 3, (name, colours)
+            assert styles[Severity.CRITICAL].reverse and not styles[Severity.HIGH].reverse  # CRIT differs from HIGH
+            for key in ("c", "f", "i"):
+                await pilot.press(key)
+                await pilot.pause()
+                await pilot.press("escape")
+            await pilot.pause()
+        assert app.return_code is None and app.is_running

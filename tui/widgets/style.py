@@ -6,7 +6,10 @@ built-in theme, light or dark, keeps them readable.
 
 from __future__ import annotations
 
+from rich.color import Color as RichColor
+from rich.color import ColorParseError
 from rich.text import Text
+from textual.color import Color as TextualColor
 
 from ..checks.api import SECRET_MASK, Finding, Severity
 from ..checks.textsafe import inert, one_line
@@ -27,11 +30,32 @@ STATUS_ICON = {
 }
 
 
+def theme_colour(theme, name: str, default: str) -> str:
+    """A colour of a Textual theme, written so that Rich can read it in a style string.
+
+    Textual's ANSI themes (``ansi-dark``, ``ansi-light``) name colours ``ansi_red``,
+    ``ansi_bright_red``: Rich calls them ``red``, ``bright_red`` (and raised ``MissingStyle``
+    on the next row drawn, ending the app).  Anything else Rich cannot read becomes the hex
+    value Textual gives it, else ``default``.
+    """
+    value = str(getattr(theme, name, None) or default)
+    for candidate in (value, value.removeprefix("ansi_")):
+        try:
+            RichColor.parse(candidate)
+        except ColorParseError:
+            continue
+        return candidate
+    try:
+        return TextualColor.parse(value).hex
+    except Exception:  # noqa: BLE001 - any colour Textual cannot read either
+        return default
+
+
 def severity_styles(theme) -> dict[Severity, str]:
     """Rich styles per severity, taken from a Textual theme (or sane defaults)."""
-    error = getattr(theme, "error", None) or "red"
-    warning = getattr(theme, "warning", None) or "yellow"
-    primary = getattr(theme, "primary", None) or "blue"
+    error = theme_colour(theme, "error", "red")
+    warning = theme_colour(theme, "warning", "yellow")
+    primary = theme_colour(theme, "primary", "blue")
     # four looks that differ without colour too: reversed, bold, plain, dim (and the labels
     # CRIT / HIGH / MED / LOW / INFO); LOW takes the primary colour, never the accent, which
     # several themes share with warning
