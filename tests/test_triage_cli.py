@@ -135,6 +135,19 @@ def test_triage_command_mistakes_are_one_line(repo, capsys, args, says):
     assert not (repo / ".auditui").exists()
 
 
+def test_triage_command_takes_the_path_after_its_options(repo, capsys):
+    """'auditui triage accept --code X --reason R PATH', as one types it, works like PATH first."""
+    assert main(["triage", "accept", "--code", "K8S020", "--path", "k8s/pod*", "--reason", "kind only",
+                 str(repo)]) == 0
+    assert "accepted K8S020 k8s/pod.yaml:9" in capsys.readouterr().out
+    state = tomllib.loads((repo / ".auditui" / "state.toml").read_text())["findings"]
+    assert [e["reason"] for e in state.values()] == ["kind only"]
+    # a word too many is still a one-line mistake
+    assert main(["triage", "note", "--code", "K8S020", "--text", "t", str(repo), "extra"]) == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: extra" in err and len(err.strip().splitlines()) == 1
+
+
 def test_triage_command_with_no_match_exits_1(repo, capsys):
     assert main(["triage", "accept", str(repo), "--code", "CMP001", "--reason", "r"]) == 1
     assert "no finding matches" in capsys.readouterr().err

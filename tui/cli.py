@@ -41,6 +41,9 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (plus where to find help), exit 2."""
 
+    #: the sub-commands' parsers, by name (set by :func:`build_parser`)
+    commands: dict[str, argparse.ArgumentParser]
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
@@ -59,7 +62,7 @@ def _fail_on(value: str) -> Severity | str:
         raise argparse.ArgumentTypeError(f"{exc} or none") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="auditui",
         description="Is this repository ready for production? An interactive infrastructure audit.",
@@ -138,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="explain one check: rationale, remediation, references")
     explain.add_argument("check", metavar="CODE|NAME")
+    parser.commands = dict(sub.choices)
     return parser
 
 
@@ -181,7 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = ["tui", *args_list]
     parser = build_parser()
     try:
-        args = parser.parse_args(args_list)
+        args, extra = parser.parse_known_args(args_list)
+        if extra and args.command in SUBCOMMANDS:
+            # options between positionals ('triage accept --code X .'): argparse reads the
+            # positionals of a sub-command in one run; its own parser reads them intermixed
+            command = parser.commands[args.command]
+            args = command.parse_intermixed_args(args_list[1:], namespace=argparse.Namespace(command=args.command))
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # argparse already printed the message
         return EXIT_ERROR if exc.code else EXIT_OK
     try:
