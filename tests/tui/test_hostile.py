@@ -147,10 +147,12 @@ async def test_hostile_strings_on_every_screen(hostile: Path):
         assert_inert(app, "toast")
 
         # the other screens
-        for key in ("c", "f", "x", "question_mark"):
+        for key in ("c", "f", "x", "i", "question_mark"):
             await pilot.press(key)
             await pilot.pause()
             text = assert_inert(app, f"screen after {key!r}")
+            if key == "i":  # the inventory lists the workloads by name: shown literally
+                assert "Deployment a[/]\\x1b]0;pwned\\x07[link=http://evil]z" in text
         await pilot.press("escape")
         await pilot.press("f")
         await pilot.pause()
