@@ -128,8 +128,8 @@ async def test_every_built_in_theme_draws_every_screen_with_distinct_severities(
     async with app.run_test(size=(120, 36)) as pilot:
         await scanned(pilot)
         high = fingerprint_of(app, "K8S020")
-        themes = sorted(app.available_themes)
-        assert {"ansi-dark", "ansi-light", "textual-dark", "nord"} <= set(themes)
+        themes = sorted(app.available_themes)  # the ANSI ones came with Textual 8.1
+        assert {"textual-dark", "textual-light", "nord"} <= set(themes)
         for name in themes:
             app.theme = name
             await pilot.pause()
@@ -144,3 +144,18 @@ async def test_every_built_in_theme_draws_every_screen_with_distinct_severities(
                 await pilot.press("escape")
             await pilot.pause()
         assert app.return_code is None and app.is_running
+
+
+def test_theme_colours_rich_cannot_read_are_translated():
+    """Textual's ANSI themes say ``ansi_red``; Rich says ``red`` (any Textual version)."""
+    from types import SimpleNamespace
+
+    from auditui.widgets.style import theme_colour
+
+    theme = SimpleNamespace(error="ansi_red", warning="ansi_bright_yellow", primary="#0178d4", success="nonsense")
+    assert theme_colour(theme, "error", "x") == "red"
+    assert theme_colour(theme, "warning", "x") == "bright_yellow"
+    assert theme_colour(theme, "primary", "x") == "#0178d4"
+    assert theme_colour(theme, "success", "green") == "green"
+    assert theme_colour(theme, "accent", "blue") == "blue"
+    assert severity_styles(theme)[Severity.CRITICAL] == "bold reverse red"
