@@ -336,3 +336,19 @@ def test_gha007_only_pull_request_events_are_medium_any_privileged_event_high():
     assert "read-only token and no secrets" in found[0].message and "read-only" not in found[2].message
     high = scan(FIXTURES / "template-injection" / "bad", "GHA007")
     assert {f.severity for f in high} == {Severity.HIGH}  # issues, issue_comment, pull_request_target, push
+
+
+def test_gha003_this_repositorys_own_action_named_remotely_is_not_third_party_code(tmp_path):
+    text = """\
+        on: push
+        jobs:
+          release:
+            if: github.repository == 'example-org/app'
+            runs-on: ubuntu-latest
+            permissions: write-all
+            steps: [{uses: example-org/app/.github/actions/release@main}]
+        """
+    (finding,) = scan(workflow_repo(tmp_path, text), "GHA003")
+    assert finding.severity == Severity.MEDIUM
+    (other,) = scan(workflow_repo(tmp_path / "other", text.replace("'example-org/app'", "'example-org/web'")), "GHA003")
+    assert other.severity == Severity.HIGH and "example-org/app/.github/actions/release@main" in other.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import ActionRef, Workflow, deploy_secrets_of, is_expression
+from ..models.workflow import ActionRef, Workflow, deploy_secrets_of, is_expression, repository_names
 
 CHECK = Check(
     code="GHA005",
@@ -25,7 +25,9 @@ CHECK = Check(
         "their owner is the platform you already trust. Actions the cloud or platform vendor "
         "publishes (`google-github-actions/*`, `aws-actions/*`, `azure/*`, `docker/*`, "
         "`hashicorp/*`...) stay medium even when handed a credential: moving their tag takes "
-        "a compromise of the vendor the credential already trusts."
+        "a compromise of the vendor the credential already trusts. This repository's own actions "
+        "and reusable workflows named remotely (`owner/this-repo/...@main` in a workflow that compares "
+        "`github.repository` to `owner/this-repo`) are its own code, like `./`: not reported."
     ),
     remediation=(
         "Replace each `@tag` with the full commit SHA it points at, keeping the tag as a comment: "
@@ -72,6 +74,9 @@ def _handed(step, job, wf) -> list[tuple[str, str, str]]:
 
 @CHECK.on(Workflow)
 def unpinned_action(wf: Workflow) -> Iterator[Finding]:
+    # this repository's own actions and reusable workflows named remotely (the workflow compares
+    # github.repository to that name): its own code, like `./`, whatever the ref
+    own = set(repository_names(wf))
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
         places = []
@@ -86,7 +91,7 @@ def unpinned_action(wf: Workflow) -> Iterator[Finding]:
                                _handed(step, job, wf) if step.action.kind in ("repo", "docker") else []))
         for node, resource, action, what, handed in places:
             problem = _problem(action)
-            if problem is None:
+            if problem is None or (action.kind == "repo" and action.name in own):
                 continue
             github = action.github_owned
             vendor = action.vendor

@@ -63,6 +63,7 @@ __all__ = [
     "VENDOR_OWNERS",
     "token_exposure",
     "unpinned_third_party",
+    "repository_names",
 ]
 
 SHA_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -1110,16 +1111,16 @@ class Workflow(AtDoc):
 # -- who a write token is exposed to (GHA003 and the checks that rate a grant) -------------
 
 
-def unpinned_third_party(job: Job) -> ActionRef | None:
+def unpinned_third_party(job: Job, own: frozenset[str] = frozenset()) -> ActionRef | None:
     """The first action (or remote reusable workflow) a job runs whose code a third party can
     change under it: not pinned (:attr:`ActionRef.pinned`) and published by neither the
     platform nor a vendor (:data:`VENDOR_OWNERS`); ``docker://`` images by tag count.  Local
-    actions are the repository's own code."""
+    actions, and those of ``own`` (this repository, named remotely), are the repository's own code."""
     actions = [job.action] + [step.action for step in job.steps]
     for action in actions:
         if action is None or action.kind not in ("repo", "docker") or action.pinned:
             continue
-        if action.vendor is None:
+        if action.vendor is None and action.name not in own:
             return action
     return None
 
@@ -1137,8 +1138,9 @@ def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     outsider = sorted(wf.outsider_triggers)
     if outsider:
         return f"the workflow runs on {', '.join(outsider)}, which outsiders can trigger"
+    own = frozenset(repository_names(wf))
     for job in jobs:
-        action = unpinned_third_party(job)
+        action = unpinned_third_party(job, own)
         if action is not None:
             return f"{job.label} runs the third-party {action.raw!r} by a movable ref with it"
     return None
@@ -1154,7 +1156,9 @@ _REPO_NAME_RE = re.compile(r"\bgithub\.repository(?![\w.])\s*[!=]=\s*" + _NAME +
 
 
 def repository_names(wf: Workflow) -> list[str]:
-    """The ``owner/name`` (lower case) a workflow's expressions compare ``github.repository`` to."""
+    """The ``owner/name`` (lower case) a workflow's expressions compare ``github.repository`` to:
+    the repository the workflow lives in (``if: github.repository == 'owner/name'`` keeps a job
+    from running in forks), so ``uses: owner/name/...`` there is this repository's own code."""
     names: list[str] = []
     for text in _strings(wf.doc):
         if "github.repository" not in text:
