@@ -105,3 +105,38 @@ def test_incremental_update_of_a_compose_command_equals_a_fresh_scan(tmp_path):
     fresh = scan(tmp_path)
     assert [(f.line, f.fingerprint) for f in by_code(engine, "SH015")] == \
         [(f.line, f.fingerprint) for f in by_code(fresh, "SH015")] == [(4, by_code(fresh, "SH015")[0].fingerprint)]
+
+
+def test_crontab_entries_are_read_at_their_lines_with_the_user_field_and_percent_rules():
+    from auditui.checks.models.shell_hosts import crontab_script, is_crontab_name
+
+    assert is_crontab_name("deploy/cron.d/app-backup") and is_crontab_name("ops/crontab")
+    assert is_crontab_name("jobs/nightly.cron") and is_crontab_name("etc/app.crontab")
+    assert not is_crontab_name("deploy/cron.d/README.md") and not is_crontab_name("cron/backup.sh")
+    text = (
+        "SHELL=/bin/bash\n"
+        "# comment\n"
+        "15 2 * * * root pg_dump app > /var/backups/app.sql\n"
+        "@daily root /usr/local/bin/rotate\n"
+        "0 4 * * * root echo hi % curl -k https://x.example.com\n"
+        "not a cron line at all\n"
+    )
+    script = crontab_script("etc/cron.d/app", text)
+    assert script is not None and script.interpreter == "bash" and script.host == "cron"
+    lines = {c.line: c.segments[0].argv[0] for c in script.commands}
+    assert lines == {3: "pg_dump", 4: "/usr/local/bin/rotate", 5: "echo"}  # the user field is not a command
+    assert not any("curl" in c.text for c in script.commands)  # after % is standard input
+    user = crontab_script("ops/crontab", "0 3 * * * pg_dump app > /tmp/a.sql\n")
+    assert user is not None and [c.segments[0].argv[0] for c in user.commands] == ["pg_dump"]
+    assert crontab_script("ops/crontab", "SHELL=/usr/bin/python3\n0 3 * * * print(1)\n") is None
+
+
+def test_a_backup_scheduled_by_cron_is_a_backup(tmp_path):
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  db:\n    image: postgres:16.2\n    volumes: [\"pg:/var/lib/postgresql/data\"]\nvolumes:\n  pg: {}\n")
+    assert [f.code for f in scan(tmp_path).findings if f.code == "REPO003"] == ["REPO003"]
+    (tmp_path / "cron.d").mkdir()
+    (tmp_path / "cron.d" / "dump").write_text(
+        "30 1 * * * root docker compose exec -T db pg_dump -U postgres app | gzip > /srv/b/app.gz "
+        "&& rclone copy /srv/b remote:b\n")
+    assert [f.code for f in scan(tmp_path).findings if f.code == "REPO003"] == []

@@ -28,11 +28,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import shell_reader as reader
+from .base import FileKind
 from .shell import Command, ShellScript, _script, commands_of, unreadable_notices
 from .yamlnodes import YList
 
 __all__ = ["Piece", "embedded_script", "dockerfile_shells", "workflow_shells", "compose_shells", "kubernetes_shells",
-           "run_pieces", "block_first_line", "shell_form"]
+           "run_pieces", "block_first_line", "shell_form", "CRONTAB", "is_crontab_name", "crontab_script"]
 
 #: (text, first host line, scope, masked text or None, via)
 Piece = tuple[str, int, tuple, "str | None", str]
@@ -378,3 +379,83 @@ def kubernetes_shells(workload: Any, notices: list[str] | None = None) -> list[S
         if script is not None:
             out.append(script)
     return out
+
+
+# -- crontabs ------------------------------------------------------------------------------
+
+CRONTAB = FileKind.define("crontab")
+
+_CRON_FIELD_RE = re.compile(r"[0-9*/,\-A-Za-z?LW#]+")
+_WORD_RE = re.compile(r"\S+")
+#: files kept in a cron.d/ folder that cron does not read as tables
+_NOT_CRONTABS = (".md", ".txt", ".rst", ".bak", ".orig", ".dpkg-dist", ".dpkg-old", ".sh", ".py")
+_CRON_MACROS = ("@reboot", "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+
+
+def _is_assignment(line: str) -> bool:
+    """``NAME=value`` (or ``NAME = value``): a crontab variable, not an entry (no regex: linear)."""
+    name = line.split("=", 1)[0].rstrip() if "=" in line else ""
+    return bool(name) and (name[0].isalpha() or name[0] == "_") and name.replace("_", "a").isalnum() and name.isascii()
+
+
+def is_crontab_name(rel: str) -> bool:
+    """A crontab by its name: ``crontab``, ``*.crontab``, ``*.cron``, or a file in a ``cron.d/`` folder."""
+    lowered = rel.lower()
+    name = lowered.rsplit("/", 1)[-1]
+    if name in ("crontab", "root.crontab") or name.endswith((".crontab", ".cron")):
+        return True
+    parent = lowered.rsplit("/", 2)[-2] if lowered.count("/") >= 1 else ""
+    return parent == "cron.d" and not name.startswith(".") and not name.endswith(_NOT_CRONTABS)
+
+
+def _cron_command(line: str, system: bool) -> tuple[str, int] | None:
+    """(command, column where it starts) of one crontab entry; None for a comment, a blank
+    line, a variable or a line that is not an entry.  A system crontab (``/etc/crontab``,
+    ``cron.d/``) has a user field after the schedule.  An unescaped ``%`` ends the command
+    (cron feeds what follows to its standard input)."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#") or _is_assignment(stripped):
+        return None
+    pos = len(line) - len(line.lstrip())
+    fields = 1 if stripped.startswith(_CRON_MACROS) else 5
+    for index in range(fields + (1 if system else 0)):
+        match = _WORD_RE.match(line, pos)
+        if match is None:
+            return None
+        word = match.group(0)
+        if fields == 5 and index < 5 and not _CRON_FIELD_RE.fullmatch(word):
+            return None  # not a schedule: not an entry
+        pos = match.end()
+        while pos < len(line) and line[pos] in " \t":
+            pos += 1
+    command = line[pos:]
+    out: list[str] = []
+    escaped = False
+    for char in command:
+        if char == "%" and not escaped:
+            break
+        escaped = char == "\\" and not escaped
+        out.append(char)
+    text = "".join(out).replace("\\%", "%").rstrip()
+    return (text, pos) if text else None
+
+
+def crontab_script(path: str, text: str, notices: list[str] | None = None) -> ShellScript | None:
+    """The commands of a crontab's entries, each read by the shell reader at its own line.
+    Cron runs them on the host with ``/bin/sh`` (or the ``SHELL=`` the file sets): scripts on a
+    server, audited as such (``host="cron"``)."""
+    lowered = path.lower()
+    system = "cron.d/" in lowered or lowered.rsplit("/", 1)[-1] == "crontab" and "/etc/" in f"/{lowered}"
+    interpreter = "sh"
+    pieces: list[Piece] = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        stripped = line.strip()
+        if stripped.startswith("SHELL="):
+            interpreter = stripped.split("=", 1)[1].strip().strip("\"'").rsplit("/", 1)[-1] or "sh"
+            continue
+        entry = _cron_command(line, system)
+        if entry is not None:
+            pieces.append((entry[0], number, ("entry", number), None, ""))
+    if interpreter not in reader.SHELLS:
+        return None
+    return embedded_script(path, "cron", "", pieces, interpreter, notices)

@@ -4,6 +4,7 @@ from ..classify import is_shell_name, is_shell_shebang
 from ..filetypes import FileType
 from ..models import shell as _model
 from ..models.base import Fact, FileKind, ParsedFile
+from ..models.shell_hosts import CRONTAB, crontab_script, is_crontab_name
 from ..models.topics import SHELL_PRIVDROP, ShellPrivdropData
 from ..models.users import privilege_drop
 from . import (
@@ -56,6 +57,18 @@ def _parse(rel: str, text: str) -> ParsedFile:
     return parsed
 
 
+def _parse_crontab(rel: str, text: str) -> ParsedFile:
+    """A crontab's entries, read as the shell cron runs on the host (backups and deploys it
+    schedules count like a script's)."""
+    parsed = ParsedFile(rel, CRONTAB)
+    script = crontab_script(rel, text, parsed.notices)
+    if script is not None:
+        parsed.units.append(script)
+        parsed.facts.extend(_model.script_facts(script))
+    return parsed
+
+
 FILE_TYPES = (
     FileType("shell", FileKind.SHELL, parse=_parse, by_name=is_shell_name, by_head=is_shell_shebang, order=30),
+    FileType("crontab", CRONTAB, parse=_parse_crontab, by_name=is_crontab_name, order=29),
 )

@@ -53,7 +53,7 @@ def compose_build_on_deploy(script: ShellScript) -> Iterator[Finding]:
         compose = (seg.name == "docker" and "compose" in argv) or seg.name in ("docker-compose", "podman-compose")
         if not compose or "up" not in argv or "--build" not in argv:
             continue
-        if script.embedded and not runs_remotely(command, seg):
+        if script.host == "workflow" and not runs_remotely(command, seg):
             continue  # a CI job building its own stack is a test, not a production host
         files = _compose_files(argv)
         file_words = set().union(*(path_words(f) for f in files)) if files else set()

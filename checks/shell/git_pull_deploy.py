@@ -63,7 +63,7 @@ def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
     for index, (command, seg) in enumerate(flat):
         if id(command) in reported or not _updates_checkout(seg):
             continue
-        if script.embedded and not runs_remotely(command, seg):
+        if script.host == "workflow" and not runs_remotely(command, seg):
             continue  # a CI runner's checkout is not the server's  # one finding per command (`git fetch && git reset --hard origin/main && git pull`)
         after = [s for _, s in flat[index + 1:]]
         restart = next((s for s in after if is_restart(s)), None)

@@ -66,7 +66,7 @@ def git_reset_rollback(script: ShellScript) -> Iterator[Finding]:
     named_rollback = bool(path_words(script.path) & _ROLLBACK_WORDS)
     flat = list(script.segments())
     for index, (command, seg) in enumerate(flat):
-        if seg.name != "git" or (script.embedded and not runs_remotely(command, seg)):
+        if seg.name != "git" or (script.host == "workflow" and not runs_remotely(command, seg)):
             continue
         argv = seg.argv
         verbs = [a for a in argv[1:] if not a.startswith("-")]

@@ -191,14 +191,14 @@ def _safe_names(script: ShellScript) -> set[str]:
 
 @CHECK.on(ShellScript)
 def rm_rf_unguarded_variable(script: ShellScript) -> Iterator[Finding]:
-    if script.host == "dockerfile":
-        return  # an image build is not a server
+    if script.in_container:
+        return  # an image build or a container is not a server
     safe = None
     for command in script.commands:
         for index, seg in enumerate(command.segments):
             if seg.name != "rm" or not _recursive(seg.argv):
                 continue
-            if script.embedded and not runs_remotely(command, seg):
+            if script.host == "workflow" and not runs_remotely(command, seg):
                 continue  # a throw-away CI runner
             if seg.guards or seg.op == "||" or (index and seg.op == "&&" and command.segments[index - 1].name in ("[", "[[", "test")):
                 continue
