@@ -140,3 +140,10 @@ def test_a_backup_scheduled_by_cron_is_a_backup(tmp_path):
         "30 1 * * * root docker compose exec -T db pg_dump -U postgres app | gzip > /srv/b/app.gz "
         "&& rclone copy /srv/b remote:b\n")
     assert [f.code for f in scan(tmp_path).findings if f.code == "REPO003"] == []
+
+
+def test_loopback_is_one_answer_for_every_domain():
+    from auditui.checks.models.addresses import is_loopback
+
+    assert all(is_loopback(h) for h in ("localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", " LOCALHOST "))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "10.0.0.5", "example.com", "", "::"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.addresses import is_loopback
 from ..models.k8s.objects import Workload
 from ..models.open_planes import HOST_PORTS, is_edge_proxy, open_planes
 from ..models.yamlnodes import YList, YMap
@@ -38,7 +39,6 @@ CHECK = Check(
     peers=("checkov CKV_K8S_26", "trivy KSV024"),
 )
 
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def _int(value: object) -> int | None:
@@ -65,7 +65,7 @@ def workload_host_port(workload: Workload) -> Iterator[Finding]:
             host = _int(port.get("hostPort"))
             if host is None or host not in HOST_PORTS:
                 continue
-            if str(port.get("hostIP") or "").strip() in _LOOPBACK:
+            if is_loopback(str(port.get("hostIP") or "")):
                 continue
             web = host in (80, 443)
             if web and is_edge_proxy(container.image_ref):

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -410,38 +410,48 @@ def _included_files(path: str, text: str | None) -> list[str]:
     return out
 
 
-def _included_by(path: str, read: Reader, reads: set[str]) -> Include | None:
-    """The include entry of a compose project file in this folder or a folder above that
-    includes ``path`` (the usual layouts: ``include: [db/compose.yaml]`` from the top, or a
-    sibling file of the same folder), None when nothing does."""
-    folder = project_dir(path)
+def project_files_above(folder: str, read: Reader, reads: set[str], needle: str,
+                        skip: str = "") -> Iterator[tuple[str, str, list]]:
+    """(folder, path, YAML documents) of each compose project file (``compose.yaml``,
+    ``docker-compose.yml``...) in ``folder`` and each folder above it, nearest first, whose
+    text holds ``needle`` (a cheap filter before parsing). Every path asked for is recorded in
+    ``reads``, so a later edit of one re-checks the file that looked."""
     parts = folder.split("/") if folder else []
     for depth in range(len(parts), -1, -1):
         here = "/".join(parts[:depth])
         for name in BASE_NAMES:
             candidate = posixpath.join(here, name) if here else name
-            if candidate == path:
+            if candidate == skip:
                 continue
             reads.add(candidate)
             text = read(candidate)
-            if not text or "include" not in text:
+            if not text or needle not in text:
                 continue
             try:
                 docs, _ = load_documents_partial(text)
             except YamlError:  # pragma: no cover - load_documents_partial reports, never raises
                 continue
-            for doc in docs:
-                for paths, project, env_file in _include_entries(doc.data):
-                    if path not in [_join(here, rel) for rel in paths if not _remote(rel)]:
-                        continue
-                    project_folder = _join(here, project) if isinstance(project, str) else None
-                    if project_folder is None:
-                        project_folder = folder
-                    if project_folder == ".":
-                        project_folder = ""
-                    files = env_file if isinstance(env_file, YList) else [env_file] if env_file is not None else []
-                    env_files = tuple(f for f in (_join(here, e) for e in files if isinstance(e, str)) if f is not None)
-                    return Include(candidate, project_folder, env_files)
+            yield here, candidate, docs
+
+
+def _included_by(path: str, read: Reader, reads: set[str]) -> Include | None:
+    """The include entry of a compose project file in this folder or a folder above that
+    includes ``path`` (the usual layouts: ``include: [db/compose.yaml]`` from the top, or a
+    sibling file of the same folder), None when nothing does."""
+    folder = project_dir(path)
+    for here, candidate, docs in project_files_above(folder, read, reads, "include", skip=path):
+        for doc in docs:
+            for paths, project, env_file in _include_entries(doc.data):
+                if path not in [_join(here, rel) for rel in paths if not _remote(rel)]:
+                    continue
+                project_folder = _join(here, project) if isinstance(project, str) else None
+                if project_folder is None:
+                    project_folder = folder
+                if project_folder == ".":
+                    project_folder = ""
+                files = env_file if isinstance(env_file, YList) else [env_file] if env_file is not None else []
+                env_files = tuple(f for f in (_join(here, e) for e in files if isinstance(e, str)) if f is not None)
+                return Include(candidate, project_folder, env_files)
     return None
 
 

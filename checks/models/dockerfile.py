@@ -559,9 +559,6 @@ def _parse_into(parsed: ParsedFile, path: str, text: str, build_args: dict[str, 
 
 # -- the second step: build arguments the repository's builds pass --------------------------
 
-#: compose's default file names (a build is looked for in the Dockerfile's folder and above)
-_COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-
 
 def resolve(parsed: ParsedFile, read) -> None:
     """Resolve ``FROM ${BASE}`` with the build arguments a compose file that builds this
@@ -602,35 +599,22 @@ def _compose_build_args(path: str, read, reads: set[str], declared: set[str]) ->
     """name -> [(value, where)] of the ``build.args`` compose files in the Dockerfile's folder or
     above pass to builds of this Dockerfile (declared ``ARG``s only)."""
     from . import compose as compose_model  # compose imports this module's neighbours: late
-    from .yamlnodes import YamlError, load_documents_partial
+    from .compose_project import project_files_above
 
     out: dict[str, list[tuple[str, str]]] = {}
-    folder = posixpath.dirname(path)
-    parts = folder.split("/") if folder else []
-    for depth in range(len(parts), -1, -1):
-        here = "/".join(parts[:depth])
-        for name in _COMPOSE_NAMES:
-            candidate = posixpath.join(here, name) if here else name
-            reads.add(candidate)
-            text = read(candidate)
-            if not text or "build" not in text:
-                continue
-            try:
-                docs, _ = load_documents_partial(text)
-            except YamlError:  # pragma: no cover - load_documents_partial reports, never raises
-                continue
-            compose = compose_model.parse(candidate, docs)
-            compose_model.resolve(compose, read)
-            reads.update(compose.reads)
-            for unit in compose.units:
-                for service in getattr(unit, "services", ()):
-                    files = service.build_files()
-                    if files is None or files[1] != path:
-                        continue
-                    for var in service.build_args():
-                        if var.name in declared and var.value is not None:
-                            out.setdefault(var.name, []).append(
-                                (str(var.value), f"{candidate}:{var.line} service {service.name}"))
+    for _, candidate, docs in project_files_above(posixpath.dirname(path), read, reads, "build"):
+        compose = compose_model.parse(candidate, docs)
+        compose_model.resolve(compose, read)
+        reads.update(compose.reads)
+        for unit in compose.units:
+            for service in getattr(unit, "services", ()):
+                files = service.build_files()
+                if files is None or files[1] != path:
+                    continue
+                for var in service.build_args():
+                    if var.name in declared and var.value is not None:
+                        out.setdefault(var.name, []).append(
+                            (str(var.value), f"{candidate}:{var.line} service {service.name}"))
     return out
 
 

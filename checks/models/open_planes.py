@@ -34,6 +34,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .addresses import is_loopback
 from .images import ImageRef
 
 _TRUE = ("true", "yes", "1", "on")
@@ -202,7 +203,7 @@ def open_planes(image: ImageRef | None, env: Mapping[str, str | None], args: Seq
         if match is None or tls:
             continue
         host = match.group(1).strip("[]")
-        if host in ("127.0.0.1", "localhost", "::1"):
+        if is_loopback(host):
             continue
         port = int(match.group(2)) if match.group(2) else 2375
         out.append(OpenPlane("Docker API", word if "=" in word else f"{word} {value}",

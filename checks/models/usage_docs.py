@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from ..textsafe import one_line
+from .addresses import is_loopback
 from .base import Fact
 from .secrets import scrub
 from .topics import (
@@ -45,7 +46,6 @@ __all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_use", "is_folder_readme",
 EXAMPLE_WORDS = frozenset({"demo", "demos", "example", "examples", "sample", "samples", "tutorial",
                            "tutorials", "walkthrough", "walkthroughs", "playground"})
 _README_NAMES = frozenset({"readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme"})
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def is_folder_readme(rel: str) -> bool:
@@ -107,8 +107,8 @@ def playbook_fact(rel: str, text: str) -> Fact | None:
     for play in data:
         roles = _roles(play.get("roles"))
         hosts = {h.strip() for h in re.split(r"[,:]", str(play.get("hosts") or "")) if h.strip()}
-        (local if hosts and hosts <= _LOCAL_HOSTS else remote).update(roles)
-        if not roles and not (hosts and hosts <= _LOCAL_HOSTS):
+        (local if hosts and all(is_loopback(h) for h in hosts) else remote).update(roles)
+        if not roles and not (hosts and all(is_loopback(h) for h in hosts)):
             remote.add("")  # a play for inventory hosts (tasks only): the repository deploys elsewhere
     return Fact(ANSIBLE_PLAY, rel, data=AnsiblePlayData(local_roles=tuple(sorted(local)),
                                                         remote_roles=tuple(sorted(remote))))

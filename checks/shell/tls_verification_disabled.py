@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from ..api import Category, Check, Finding, Severity
+from ..models.addresses import is_loopback
 from ..models.shell import ShellScript
 
 CHECK = Check(
@@ -96,22 +98,15 @@ def _finding_text(seg) -> str | None:
     return None
 
 
-#: hosts that never leave the machine (or the pod/container network namespace)
-_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0")
 
 
 def _loopback_only(seg) -> bool:
     """Every address the command names is a loopback one (``curl -k https://localhost:8443/health``):
     no network path to impersonate the server on, whatever the certificate."""
-    hosts = []
-    for word in seg.argv[1:]:
-        scheme, sep, rest = word.partition("://")
-        if not sep or not scheme.isalpha():
-            continue
-        authority = rest.split("/", 1)[0].rsplit("@", 1)[-1]
-        host = authority.rsplit(":", 1)[0] if authority.count(":") == 1 or authority.startswith("[") else authority
-        hosts.append(host.lower())
-    return bool(hosts) and all(h in _LOOPBACK_HOSTS or h.startswith("127.") for h in hosts)
+    hosts = [urlsplit(word).hostname or "" for word in seg.argv[1:]
+             if "://" in word and word.split("://", 1)[0].isalpha()]
+    # 0.0.0.0 as a destination is the machine itself (bound, it would mean every interface)
+    return bool(hosts) and all(is_loopback(h) or h == "0.0.0.0" for h in hosts)
 
 
 @CHECK.on(ShellScript)
