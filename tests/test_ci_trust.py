@@ -53,10 +53,37 @@ def test_gha003_untrusted_trigger_keeps_write_all_high(tmp_path):
         jobs:
           a:
             runs-on: ubuntu-latest
-            steps: [{run: make}]
+            steps:
+              - {uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683, with: {ref: "${{ github.event.workflow_run.head_sha }}"}}
+              - run: make
         """)
     (finding,) = scan(root, "GHA003")
     assert finding.severity == Severity.HIGH and "workflow_run, which outsiders can trigger" in finding.message
+    assert "checks out the triggering run's head" in finding.message
+
+
+def test_gha003_workflow_run_that_takes_nothing_from_the_run_is_not_outsider_reachable(tmp_path):
+    # the same write-all on a workflow_run that runs only the default branch's `make`: over-broad, not exposed
+    root = workflow_repo(tmp_path, """        on: workflow_run
+        permissions: write-all
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps: [{run: make}]
+        """)
+    (finding,) = scan(root, "GHA003")
+    assert finding.severity == Severity.MEDIUM and "takes nothing from the triggering run" in finding.message
+
+
+def test_gha003_workflow_run_severity_follows_what_it_takes_from_the_run():
+    found = scan(FIXTURES / "excessive-workflow-permissions" / "bad-workflow-run-intake", "GHA003")
+    by_scope = {f.evidence: f for f in found}
+    assert by_scope["pull-requests: write"].severity == Severity.HIGH
+    assert "downloads the triggering run's artifacts" in by_scope["pull-requests: write"].message
+    # a static site handed to published actions, the branch name through env: low, and it says why
+    (inert,) = scan(FIXTURES / "excessive-workflow-permissions" / "bad-workflow-run-inert", "GHA003")
+    assert inert.severity == Severity.LOW
+    assert "'context' shows no use of it" in inert.message and "takes nothing from the triggering run" in inert.message
 
 
 def test_gha003_untrusted_trigger_is_high_and_says_why():
@@ -152,10 +179,18 @@ def test_gha013_personal_access_token_is_high_and_github_token_medium():
     assert by_job["old-upload"].severity == Severity.MEDIUM and "GITHUB_TOKEN" in by_job["old-upload"].message
 
 
-def test_gha014_owner_wide_and_tibdex_are_high():
+def test_gha014_severity_follows_who_can_reach_the_token():
+    # a schedule, pinned actions: medium whatever the token reaches; the breadth is in the message
     found = scan(FIXTURES / "app-token-blanket-permissions" / "bad", "GHA014")
     assert [(f.resource.split("/")[1], f.severity) for f in found] == [
-        ("bump", Severity.MEDIUM), ("sync", Severity.HIGH), ("legacy", Severity.HIGH)]
+        ("bump", Severity.MEDIUM), ("sync", Severity.MEDIUM), ("legacy", Severity.MEDIUM)]
+    assert ["every repository the App is installed on" in f.message for f in found] == [False, True, True]
+    assert all("not exposed" in f.message for f in found)
+    # a third party's action by tag in the job, or a workflow_run taking the run's artifact: high
+    exposed = {f.path.rsplit("/", 1)[-1]: f for f in scan(FIXTURES / "app-token-blanket-permissions" / "bad-exposed", "GHA014")}
+    assert {name: f.severity for name, f in exposed.items()} == {"release.yml": Severity.HIGH, "preview.yml": Severity.HIGH}
+    assert "'some-org/changelog-action@v2' by a movable ref" in exposed["release.yml"].message
+    assert "downloads the triggering run's artifacts" in exposed["preview.yml"].message
 
 
 def test_gha015_severity_follows_what_runs_in_the_image():

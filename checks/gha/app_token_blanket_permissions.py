@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow
+from ..models.workflow import Workflow, token_exposure
 
 CHECK = Check(
     code="GHA014",
@@ -19,9 +19,13 @@ CHECK = Check(
         "with every permission the App was granted - often administration, workflows or "
         "secrets, far more than the one push or pull request the job makes. Every later step "
         "of the job can read that token. With `owner:` and no `repositories:` (tibdex: no "
-        "`repositories`) it also reaches every repository the App is installed on (high), as it "
-        "does in a workflow outsiders can trigger (pull_request_target, issue_comment, "
-        "workflow_run)."
+        "`repositories`) it also reaches every repository the App is installed on; the message "
+        "says so. Severity follows who can reach the token, as for the GITHUB_TOKEN (GHA003): "
+        "high when outsiders can trigger the workflow with something of theirs reaching the job "
+        "(pull_request_target, issue_comment, a workflow_run that takes the triggering run's "
+        "head, text or artifacts into a script) or when the job runs a third-party action by a "
+        "movable tag; medium otherwise (trusted triggers, pinned or vendor-published actions: "
+        "over-broad, not exposed)."
     ),
     remediation=(
         "Name the permissions the job needs: `permission-contents: write`, `permission-pull-requests: write`.",
@@ -50,9 +54,10 @@ _ACTIONS = {
 
 @CHECK.on(Workflow)
 def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
-    untrusted = sorted(wf.outsider_triggers)
     seen: set[int] = set()
     for job in wf.jobs:
+        exposed: str | None = None
+        judged = False
         for step in job.steps:
             action = step.action
             if action is None or id(step.node) in seen:
@@ -71,16 +76,17 @@ def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
                 every_repo = True
             else:
                 every_repo = owner_key is not None and given.get(owner_key) not in (None, "")
-            reasons = []
-            if every_repo:
-                reasons.append("every repository the App is installed on")
-            if untrusted:
-                reasons.append(f"a workflow outsiders can trigger ({', '.join(untrusted)})")
+            if not judged:
+                exposed, judged = token_exposure(wf, [job]), True
             how = "no permission inputs" if perms is not None else "an action that cannot narrow them"
+            reach = ", for every repository the App is installed on" if every_repo else ""
+            why = (f"; {exposed}" if exposed is not None else
+                   "; only trusted triggers start it and every action of the job is pinned, vendor-published "
+                   "or local (over-broad, not exposed)")
             yield CHECK.finding(
                 step.node, "uses", resource=step.resource,
-                severity=Severity.HIGH if reasons else Severity.MEDIUM,
+                severity=Severity.HIGH if exposed is not None else Severity.MEDIUM,
                 message=f"{step.label} of {job.label} mints a GitHub App token with all of the App's permissions "
-                        f"({how})" + (f", for {' and in '.join(reasons)}" if reasons else ""),
+                        f"({how}){reach}{why}",
                 evidence=f"uses: {action.raw}",
             )

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import QUIET_TRIGGERS, SCOPE_SEVERITY, Job, Workflow, token_exposure, token_scopes_used
+from ..models.workflow import (
+    QUIET_TRIGGERS,
+    SCOPE_SEVERITY,
+    Job,
+    Permissions,
+    Workflow,
+    inert_workflow_run,
+    outsider_reason,
+    token_exposure,
+    token_scopes_used,
+)
 
 CHECK = Check(
     code="GHA003",
@@ -19,12 +29,14 @@ CHECK = Check(
         "top of a workflow reach every job in it, including ones that only build or test "
         "and run third-party code that never needed them. A scope every job uses (they all "
         "push to ghcr.io) is not reported. Severity follows who can reach the token: high "
-        "when outsiders can trigger the workflow (pull_request_target, workflow_run, "
-        "issue_comment), or when write-all or several scopes reach a job that runs a "
-        "third-party action by a movable tag; medium for write-all or several scopes on "
-        "trusted triggers (push, a schedule, a maintainer) with pinned or vendor-published "
-        "actions; medium for one scope, low when only a schedule or a maintainer starts the "
-        "workflow."
+        "when outsiders can trigger the workflow (pull_request_target, issue_comment, and "
+        "workflow_run when it takes something from the triggering run: its head checked out, "
+        "its branch name or title expanded into a script, its artifacts next to a script), or "
+        "when write-all or several scopes reach a job that runs a third-party action by a "
+        "movable tag; medium for write-all or several scopes on trusted triggers (push, a "
+        "schedule, a maintainer, a workflow_run that only hands the run's files to published "
+        "actions) with pinned or vendor-published actions; medium for one scope, low when only "
+        "a schedule, a maintainer or such a workflow_run starts the workflow."
     ),
     remediation=(
         "Set `permissions: contents: read` at the top of the workflow.",
@@ -53,8 +65,10 @@ def _write_all(jobs: list[Job], wf: Workflow) -> tuple[Severity, str]:
     exposed = token_exposure(wf, jobs)
     if exposed is not None:
         return Severity.HIGH, f"; {exposed}"
-    return Severity.MEDIUM, ("; only trusted triggers start it and every action it names is pinned, "
-                             "vendor-published or local (over-broad, not exposed)")
+    inert = inert_workflow_run(wf)
+    return Severity.MEDIUM, ("; only trusted triggers start it" + (f" ({inert})" if inert else "")
+                             + " and every action it names is pinned, vendor-published or local "
+                             "(over-broad, not exposed)")
 
 
 @CHECK.on(Workflow)
@@ -85,7 +99,7 @@ def excessive_workflow_permissions(wf: Workflow) -> Iterator[Finding]:
             )
 
 
-def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
+def _workflow_writes(wf: Workflow, top: Permissions, inheriting: list[Job]) -> Iterator[Finding]:
     """Write scopes at the top that reach jobs which do not use them.
 
     A scope every inheriting job uses (they all log in to ghcr.io and push) is what the
@@ -96,27 +110,33 @@ def _workflow_writes(wf: Workflow, top, inheriting: list) -> Iterator[Finding]:
     workflow_dispatch).
     """
     writes = top.writes
-    untrusted = sorted(wf.outsider_triggers)
+    untrusted = sorted(wf.outsider_reach)
     exposed = token_exposure(wf, inheriting) if len(writes) >= _MANY else None
     many = exposed is not None
-    quiet = bool(wf.triggers) and wf.triggers <= QUIET_TRIGGERS
+    inert = inert_workflow_run(wf)
+    # a workflow_run that takes nothing from the triggering run runs the default branch's code,
+    # as a schedule does
+    starters = wf.triggers - {"workflow_run"} if inert else wf.triggers
+    quiet = bool(wf.triggers) and starters <= QUIET_TRIGGERS
     used = {job.id: token_scopes_used(job) for job in inheriting}
     for scope in writes:
-        idle = [job for job in inheriting if used[job.id] is not None and scope not in used[job.id]]
+        idle = [job for job in inheriting if (scopes := used[job.id]) is not None and scope not in scopes]
         if not idle and not untrusted:
             continue  # every job that gets it uses it (or may: a reusable workflow, an API script)
         names = ", ".join(repr(job.id) for job in inheriting[:4]) + (" ..." if len(inheriting) > 4 else "")
         severity = SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
         if untrusted:
-            why = f"; the workflow runs on {', '.join(untrusted)}, which outsiders can trigger"
+            why = f"; {outsider_reason(wf)}"
         elif many:
             why = f"; {len(writes)} write scopes are granted to the whole workflow and {exposed}"
         elif quiet:
             severity = _lower(severity, Severity.LOW)
-            why = "; only a schedule or a maintainer starts this workflow (lower risk)"
+            why = (f"; {inert}: lower risk" if inert and starters == set() else
+                   "; only a schedule or a maintainer starts this workflow" + (f" and {inert}" if inert else "")
+                   + " (lower risk)")
         else:
             severity = _lower(severity, Severity.MEDIUM)
-            why = ""
+            why = f"; {inert}" if inert else ""
         if idle:
             idle_names = ", ".join(repr(job.id) for job in idle[:4]) + (" ..." if len(idle) > 4 else "")
             unused = f"; {idle_names} show{'s' if len(idle) == 1 else ''} no use of it"

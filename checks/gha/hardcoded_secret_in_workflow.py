@@ -133,10 +133,10 @@ def hardcoded_secret_in_workflow(wf: Workflow) -> Iterator[Finding]:
             if id(step.node) in seen:
                 continue
             seen.add(id(step.node))
-            kind = token_kind(step.run or "", identifiers=False)
-            if kind is not None:
+            token = token_kind(step.run or "", identifiers=False)
+            if token is not None:
                 yield CHECK.finding(
                     step.node, "run", resource=step.resource,
-                    message=f"{step.label} of {job.label} has a {kind} written into its script",
-                    evidence=f"{kind} in run script (value not shown)",
+                    message=f"{step.label} of {job.label} has a {token} written into its script",
+                    evidence=f"{token} in run script (value not shown)",
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..api import Category, Check, Finding, Severity
 from ..models.images import parse_image
@@ -49,7 +50,7 @@ def _secrets_given(service) -> bool:
 @CHECK.on(Workflow)
 def job_image_not_pinned(wf: Workflow) -> Iterator[Finding]:
     for job in wf.jobs:
-        places = []
+        places: list[tuple[str, Any, str, Any, Any]] = []
         raw = job.node.get("container")
         if isinstance(raw, str):
             places.append(("container", job.node, "container", raw, None))

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..models.shell_hosts import block_first_line
-from ..models.workflow import Workflow, deploy_secret, expressions, is_expression, secret_names
+from ..models.workflow import ActionRef, Workflow, deploy_secret, expressions, is_expression, secret_names
+from ..models.yamlnodes import YMap
 
 CHECK = Check(
     code="GHA004",
@@ -141,7 +142,7 @@ _ADVICE = {
 
 def _other_deploy_keys(wf: Workflow) -> Iterator[Finding]:
     """Kubeconfigs and SSH keys read from secrets: one finding per secret and file."""
-    places = [(wf.env, "the workflow env", None)]
+    places: list[tuple[YMap, str, ActionRef | None]] = [(wf.env, "the workflow env", None)]
     for job in wf.jobs:
         places.append((job.env, f"the env of {job.label}", None))
         for step in job.steps:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import ActionRef, Workflow, deploy_secrets_of, is_expression, repository_names
+from ..models.workflow import ActionRef, Job, Step, Workflow, deploy_secrets_of, is_expression, repository_names
+from ..models.yamlnodes import YMap
 
 CHECK = Check(
     code="GHA005",
@@ -61,7 +62,7 @@ def _problem(action: ActionRef) -> str | None:
     return f"movable ref `@{action.ref}`"
 
 
-def _handed(step, job, wf) -> list[tuple[str, str, str]]:
+def _handed(step: Step, job: Job, wf: Workflow) -> list[tuple[str, str, str]]:
     """(where, key, kind) of each deploy secret the step's action receives: its own
     ``with:`` and ``env:``, and the job's and workflow's ``env:``, which every step's
     process inherits."""
@@ -79,7 +80,7 @@ def unpinned_action(wf: Workflow) -> Iterator[Finding]:
     own = set(repository_names(wf))
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
-        places = []
+        places: list[tuple[YMap, str, ActionRef, str, list[tuple[str, str, str]]]] = []
         if job.action is not None:
             places.append((job.node, job.resource, job.action, f"{job.label} calls", []))
         for step in job.steps:

@@ -62,6 +62,9 @@ __all__ = [
     "deploy_secrets_of",
     "VENDOR_OWNERS",
     "token_exposure",
+    "workflow_run_intake",
+    "inert_workflow_run",
+    "outsider_reason",
     "unpinned_third_party",
     "repository_names",
 ]
@@ -341,11 +344,15 @@ _SCOPE_ACTIONS: dict[str, frozenset[str]] = {
         "dorny/test-reporter", "enricomi/publish-unit-test-result-action", "mikepenz/action-junit-report",
     )),
     "deployments": frozenset(("chrnorm/deployment-action", "chrnorm/deployment-status", "bobheadxi/deployments")),
+    "statuses": frozenset((
+        "myrotvorets/set-commit-status-action", "ouzi-dev/commit-status-updater", "sibz/github-status-action",
+    )),
 }
 #: commands that need a write scope (by scope)
 _SCOPE_COMMANDS: dict[str, re.Pattern] = {
     "contents": re.compile(r"\bgit\s+(?:[^\n;&|]{0,200}\s)?push\b|\bgh\s+release\b|\bgh\s+pr\s+(?:create|merge)\b"),
-    "pull-requests": re.compile(r"\bgh\s+pr\b"),
+    # `gh pr view/list/diff/checks/status/checkout` read: pull-requests: read does for them
+    "pull-requests": re.compile(r"\bgh\s+pr\b(?!\s+(?:view|list|ls|diff|checks|status|checkout)\b)"),
     "issues": re.compile(r"\bgh\s+(?:issue|label)\b"),
     "id-token": re.compile(r"ACTIONS_ID_TOKEN_REQUEST|\bcosign\s+(?:sign|attest)\b|--provenance\b"),
     "packages": re.compile(r"\b(?:ghcr\.io|docker\.pkg\.github\.com|(?:npm|maven|nuget|rubygems)\.pkg\.github\.com)\b"),
@@ -462,9 +469,9 @@ def deploy_secret(key: Any, value: Any, action: ActionRef | None = None) -> str 
                 return kind
     lowered = str(key).strip().lower()
     if action is not None and action.kind == "repo":
-        kind = _ACTION_DEPLOY_INPUTS.get(action.name, {}).get(lowered)
-        if kind is not None:
-            return kind
+        by_input = _ACTION_DEPLOY_INPUTS.get(action.name, {}).get(lowered)
+        if by_input is not None:
+            return by_input
     return _DEPLOY_INPUTS.get(lowered)
 
 
@@ -1072,6 +1079,20 @@ class Workflow(AtDoc):
         return self.triggers & OUTSIDER_EVENTS
 
     @property
+    def outsider_reach(self) -> frozenset[str]:
+        """The outsider triggers through which an outsider's data reaches the run's token.
+
+        ``pull_request_target`` and ``issue_comment`` always count (their payload is the
+        outsider's and the checks of what they do are GHA006/GHA007's).  ``workflow_run`` counts
+        only when the workflow takes something from the triggering run (:func:`workflow_run_intake`):
+        otherwise it runs the default branch's code on files that are only handed on.
+        """
+        reach = self.outsider_triggers
+        if "workflow_run" in reach and workflow_run_intake(self) is None:
+            reach = reach - {"workflow_run"}
+        return reach
+
+    @property
     def reusable_only(self) -> bool:
         return self.triggers == {"workflow_call"}
 
@@ -1125,6 +1146,84 @@ def unpinned_third_party(job: Job, own: frozenset[str] = frozenset()) -> ActionR
     return None
 
 
+#: actions that download the artifacts of another run (with ``run-id``/``run_id``, or any workflow's)
+_RUN_ARTIFACT_ACTIONS = frozenset((
+    "dawidd6/action-download-artifact", "bettermarks/action-artifact-download",
+    "aochmann/actions-download-artifact", "marcofaggian/action-download-multiple-artifacts",
+))
+#: a script that downloads another run's artifacts (``gh run download``, the REST API or github-script)
+_RUN_DOWNLOAD_RE = re.compile(
+    r"\bgh\s+run\s+download\b|/actions/runs/[^\s/]*/artifacts|/actions/artifacts/|"
+    r"\b(?:listWorkflowRunArtifacts|downloadArtifact)\b"
+)
+
+
+def _downloads_run_artifact(step: Step) -> bool:
+    """A step that fetches the artifacts of another workflow run (the triggering one, on workflow_run)."""
+    action = step.action
+    if action is not None and action.kind == "repo":
+        if action.is_action("actions/download-artifact"):
+            return any(str(k).strip().lower() in ("run-id", "run_id") for k in step.with_)
+        if action.name in _RUN_ARTIFACT_ACTIONS:
+            return True
+        if action.name in _ANY_SCOPE_ACTIONS:
+            return bool(_RUN_DOWNLOAD_RE.search(str(step.with_.get("script") or "")))
+    return bool(step.run and _RUN_DOWNLOAD_RE.search(step.run))
+
+
+def workflow_run_intake(wf: Workflow) -> str | None:
+    """What a ``workflow_run`` workflow takes from the triggering run that can act in it, or None.
+
+    The triggering run may be a fork's pull request; this workflow runs the default branch's
+    code with its own token and secrets.  An outsider reaches that token only through what the
+    workflow takes from the run: a checkout or fetch of its head (:func:`head_checkouts`), its
+    branch name, title or commit message expanded into a script, a job calling a reusable
+    workflow (not judged here), or its artifacts downloaded in a job that then runs a script
+    or a local action (either may read or execute the files).  Artifacts handed only to
+    published actions (a static site sent to a host) are files moved, not code run.
+    """
+    checkouts = head_checkouts(wf, ["workflow_run"])
+    if checkouts:
+        job, step, _ = checkouts[0]
+        return f"{step.label} of {job.label} checks out the triggering run's head"
+    for job in wf.jobs:
+        if job.reusable:
+            return f"{job.label} calls a reusable workflow with the triggering run's event"
+        downloaded: Step | None = None
+        for step in job.steps:
+            scripts = [step.run] if step.run is not None else []
+            action = step.action
+            if action is not None and action.kind == "repo" and action.name in _ANY_SCOPE_ACTIONS:
+                scripts.append(str(step.with_.get("script") or ""))
+            found = [c for text in scripts for c in untrusted_contexts(text)]
+            if found:
+                return f"{step.label} of {job.label} expands {found[0]} into a script"
+            if downloaded is not None and (scripts or (action is not None and action.kind == "local")):
+                return (f"{downloaded.label} of {job.label} downloads the triggering run's artifacts and "
+                        f"{step.label} then runs {'a local action' if not scripts else 'a script'} beside them")
+            if downloaded is None and _downloads_run_artifact(step):
+                downloaded = step
+    return None
+
+
+def outsider_reason(wf: Workflow) -> str:
+    """Why outsiders reach the token of ``wf`` (its :attr:`Workflow.outsider_reach` is not empty)."""
+    reach = sorted(wf.outsider_reach)
+    why = f"the workflow runs on {', '.join(reach)}, which outsiders can trigger"
+    if "workflow_run" in reach:
+        why += f" ({workflow_run_intake(wf)})"
+    return why
+
+
+def inert_workflow_run(wf: Workflow) -> str | None:
+    """Why a ``workflow_run`` trigger does not let outsiders reach the token (None when it does,
+    or when the workflow does not run on workflow_run)."""
+    if "workflow_run" not in wf.triggers or "workflow_run" in wf.outsider_reach:
+        return None
+    return ("it runs on workflow_run but takes nothing from the triggering run that could act in it (no head "
+            "checked out, no branch name or title expanded into a script, no artifact next to a script)")
+
+
 def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     """Why a write token granted to ``jobs`` of ``wf`` reaches code nobody here controls, or None.
 
@@ -1135,9 +1234,9 @@ def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     there reaches only branches of people who can already push.  Not exposed (None): trusted
     triggers (push, a schedule, a maintainer) running pinned or vendor-published code.
     """
-    outsider = sorted(wf.outsider_triggers)
+    outsider = sorted(wf.outsider_reach)
     if outsider:
-        return f"the workflow runs on {', '.join(outsider)}, which outsiders can trigger"
+        return outsider_reason(wf)
     own = frozenset(repository_names(wf))
     for job in jobs:
         action = unpinned_third_party(job, own)
@@ -1184,10 +1283,10 @@ def remote_paths(wf: Workflow) -> list[str]:
 
 def workflow_facts(wf: Workflow) -> list[Fact]:
     jobs = wf.jobs
-    facts = [
+    facts: list[Fact] = [
         Fact(
             WORKFLOW, wf.path, wf.line, wf.ypath,
-            WorkflowData(triggers=sorted(wf.triggers), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name,
+            WorkflowData(triggers=tuple(sorted(wf.triggers)), deploys=bool(wf.deploy_jobs()), jobs=len(jobs), name=wf.name,
                          repo_names=tuple(repository_names(wf)) or None, remote_paths=tuple(remote_paths(wf)) or None),
         )
     ]
@@ -1323,7 +1422,7 @@ def _reported_at_top(wf: Workflow, caller: Job) -> tuple[str, ...]:
     if top.kind != "map" or len(jobs) < 2 or wf.reusable_only:
         return ()
     others = [job for job in jobs if not job.permissions.present and job.id != caller.id]
-    if wf.outsider_triggers and others:
+    if wf.outsider_reach and others:
         return tuple(top.writes)
     used = [token_scopes_used(job) for job in others]
     return tuple(scope for scope in top.writes if any(u is not None and scope not in u for u in used))
@@ -1346,7 +1445,7 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
                 calls.append(target)  # passes the caller's grant on: followed by the check, in the index
                 continue
             scopes = token_scopes_used(job)
-            if scopes is None:
+            if scopes is None or used is None:
                 used = None
                 break
             used |= scopes
