@@ -58,3 +58,49 @@ def test_a_backup_plan_in_terraform_counts_as_backups_for_absence_checks(tmp_pat
         'resource "aws_backup_plan" "nightly" {\n  name = "nightly"\n}\n')
     engine = Engine(tmp_path)
     assert [f.code for f in engine.scan() if f.code == "REPO003"] == []
+
+
+# -- TF003: what the security group is attached to (HELDOUT2 exposure-target-private) ----------
+
+
+def _tf003(root: Path) -> dict[str, object]:
+    engine = Engine(root)
+    engine.scan()
+    assert engine.check_errors == []
+    return {f.resource: f for f in engine.findings if f.code == "TF003"}
+
+
+def test_tf003_severity_follows_what_the_group_is_attached_to():
+    found = _tf003(FIXTURES / "terraform" / "open-admin-port" / "bad-attachments")
+    # a public instance, an internet-facing load balancer: the check's severity, and which resource
+    assert found["aws_security_group.web"].severity == Severity.HIGH
+    assert "attached to aws_instance.web" in found["aws_security_group.web"].message
+    assert found["aws_vpc_security_group_ingress_rule.lb_all"].severity == Severity.HIGH
+    assert "aws_lb.front" in found["aws_vpc_security_group_ingress_rule.lb_all"].message
+    # handed to a module, or attached to nothing seen: kept, and the message says it was not seen
+    assert found["aws_security_group.handed"].severity == Severity.HIGH
+    assert "module.app" in found["aws_security_group.handed"].message
+    assert found["aws_security_group.orphan"].severity == Severity.HIGH  # a source of another rule is no attachment
+    assert "no attachment of it was seen" in found["aws_security_group.orphan"].message
+    # only interface endpoints (in another file of the module, for_each): low, and why
+    endpoints = found["aws_security_group.endpoints"]
+    assert endpoints.severity == Severity.LOW
+    assert "attached only to resources with private addresses" in endpoints.message
+    assert "interface VPC endpoint (aws_vpc_endpoint.endpoints)" in endpoints.message
+
+
+def test_tf003_group_attached_only_to_private_resources_is_low():
+    found = _tf003(FIXTURES / "terraform" / "open-admin-port" / "bad-private-attachments")
+    assert {name: f.severity for name, f in found.items()} == {
+        "aws_security_group.private": Severity.LOW, "aws_security_group_rule.private_ssh": Severity.LOW}
+    message = found["aws_security_group.private"].message
+    for what in ("interface VPC endpoint", "ElastiCache cluster", "load balancer", "database instance", "Lambda function"):
+        assert what in message
+
+
+def test_tf003_one_public_target_among_private_ones_keeps_the_severity(tmp_path):
+    text = (FIXTURES / "terraform" / "open-admin-port" / "bad-private-attachments" / "endpoints" / "security.tf").read_text()
+    (tmp_path / "main.tf").write_text(text.replace("publicly_accessible    = false", "publicly_accessible    = true"))
+    found = _tf003(tmp_path)
+    assert found["aws_security_group.private"].severity == Severity.HIGH
+    assert "attached to aws_db_instance.db" in found["aws_security_group.private"].message

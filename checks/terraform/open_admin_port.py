@@ -7,7 +7,8 @@ from typing import Any
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
-from ..models.terraform_eval import Node, as_list, known
+from ..models.terraform_attach import attachments, describe
+from ..models.terraform_eval import Node, Resource, Scope, as_list, known
 from ..models.terraform_eval import scope as scope_of
 from ..models.topics import TF_FILE
 from .shared import Hit, describe_ports, has_resources, is_world, port_ranges, ports_in, report
@@ -23,7 +24,13 @@ CHECK = Check(
         "`*`, `Internet`) on a remote administration port (SSH, RDP, WinRM, VNC) or a data store "
         "port (PostgreSQL, MySQL, Redis, MongoDB, Elasticsearch, the Kubernetes API...). These ports "
         "are scanned continuously; one weak or leaked credential, or one unpatched daemon, is then "
-        "enough to get in. A rule open on every port includes all of them."
+        "enough to get in. A rule open on every port includes all of them. For AWS, what the "
+        "security group is attached to in its module decides whether anyone on the internet can "
+        "connect: a group attached only to resources with private addresses (interface VPC "
+        "endpoints, ElastiCache, EFS mount targets, Lambda, internal load balancers, databases "
+        "with `publicly_accessible = false`, instances with `associate_public_ip_address = "
+        "false`) is low; a group attached to nothing the module shows, or handed to another module, "
+        "keeps the check's severity and the message says the attachment was not seen."
     ),
     remediation=(
         "Limit the rule's source to the addresses that need it: the application's security group, "
@@ -75,11 +82,57 @@ def open_admin_port(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
             hits.extend(_hits(resource.type, node))
         if hits:
             details = list(dict.fromkeys(h.detail for h in hits))
-            message = "; ".join(details[:3]) + (f" and {len(details) - 3} more rules" if len(details) > 3 else "")
-            message += " open to the internet"
-            finding = report(CHECK, scope, resource, hits, message)
+            rules = "; ".join(details[:3]) + (f" and {len(details) - 3} more rules" if len(details) > 3 else "")
+            severity, message = _reach(scope, resource, rules)
+            finding = report(CHECK, scope, resource, hits, message, severity=severity)
             if finding is not None:
                 yield finding
+
+
+_AWS_RULES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+
+
+def _group(scope: Scope, resource: Resource) -> tuple[str, str] | None:
+    """The security group of this module a rule belongs to (None: not an AWS group, or one
+    defined elsewhere: a variable, a data source, another module)."""
+    if resource.type == "aws_security_group":
+        return resource.type, resource.name
+    attr = resource.block.attr("security_group_id")
+    for path in attr.expr.references() if attr is not None else ():
+        if len(path) >= 2 and path[0] == "aws_security_group" and isinstance(path[1], str) \
+                and scope.module.resource("aws_security_group", path[1]) is not None:
+            return "aws_security_group", path[1]
+    return None
+
+
+def _reach(scope: Scope, resource: Resource, rules: str) -> tuple[Severity | None, str]:
+    """The severity and message of an AWS rule open to the world, from what its group guards.
+
+    Attached only to resources with private addresses (interface endpoints, caches, internal
+    load balancers...): low, nobody on the internet can connect whatever the rule says.
+    Attached to nothing this module shows, or handed on to a module or an output: the check's
+    severity, and the message says the attachment was not seen."""
+    if resource.type not in ("aws_security_group", *_AWS_RULES):
+        return None, f"{rules} open to the internet"
+    group = _group(scope, resource)
+    if group is None:
+        return None, (f"{rules} open to the internet (the rule's security group is not defined in this module: "
+                      "what it is attached to was not seen)")
+    module = scope.module
+    found = attachments(module.resources, module.calls, module.outputs, module.locals, group)
+    name = f"{group[0]}.{group[1]}"
+    if found.private_only:
+        return Severity.LOW, (f"{rules} allowed, but {name} is attached only to resources with private addresses: "
+                              f"{describe(found)}; not reachable from the internet (a rule to narrow, not an open port)")
+    public = [t for t in found.targets if t.exposure == "public"]
+    if public:
+        return None, f"{rules} open to the internet ({name} is attached to {', '.join(t.address for t in public[:3])})"
+    if not found.seen:
+        return None, (f"{rules} open to the internet if {name} is attached to a public resource: no attachment "
+                      "of it was seen in this module")
+    where = found.elsewhere[:3] + [t.address for t in found.targets if t.exposure == "unknown"][:3]
+    return None, (f"{rules} open to the internet if what {name} guards has a public address "
+                  f"(attached or handed on through {', '.join(where)}: not followed)")
 
 
 def _hits(type_: str, node: Node) -> list[Hit]:
