@@ -387,3 +387,48 @@ def test_gha003_this_repositorys_own_action_named_remotely_is_not_third_party_co
     assert finding.severity == Severity.MEDIUM
     (other,) = scan(workflow_repo(tmp_path / "other", text.replace("'example-org/app'", "'example-org/web'")), "GHA003")
     assert other.severity == Severity.HIGH and "example-org/app/.github/actions/release@main" in other.message
+
+
+# -- local composite actions (uses: ./path) are part of the job (HELDOUT2 local-action-not-read) --
+
+
+def test_gha003_reads_the_steps_of_local_composite_actions():
+    root = FIXTURES / "excessive-workflow-permissions" / "bad-local-action"
+    (finding,) = scan(root, "GHA003")
+    # plan and apply use id-token inside ./.github/actions/setup -> ./.github/actions/aws-login;
+    # docs runs a local action that is missing: nothing is claimed about it
+    assert "; 'notify' shows no use of it" in finding.message
+    engine = Engine(root)
+    engine.scan()
+    notices = [n.message for n in engine.all_notices() if n.path == ".github/workflows/apply.yml"]
+    assert any("local action ./.github/actions/missing was not read" in n for n in notices)
+
+
+def test_saving_a_local_action_rechecks_the_workflows_that_run_it(tmp_path):
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "excessive-workflow-permissions" / "good-local-action", root)
+    engine = Engine(root)
+    engine.scan()
+    assert [f for f in engine.findings if f.code == "GHA003"] == []
+    action = root / "tools" / "setup" / "action.yaml"
+    action.write_text("name: setup\nruns:\n  using: composite\n  steps:\n    - run: echo no cloud here\n      shell: bash\n")
+    delta = engine.update([action])
+    added = [f for f in delta.added if f.code == "GHA003"]
+    assert len(added) == 1 and "'plan', 'apply' show no use of it" in added[0].message
+    action.unlink()  # gone: a notice, and no claim of "no use"
+    delta = engine.update([action])
+    assert [f.code for f in delta.removed] == ["GHA003"]
+
+
+def test_gha005_follows_a_deploy_credential_into_a_local_composite_action():
+    found = scan(FIXTURES / "unpinned-action" / "bad-local-action", "GHA005")
+    by_path = {(f.path, f.line): f for f in found}
+    step = by_path[(".github/workflows/deploy.yml", 15)]
+    assert step.severity == Severity.HIGH
+    assert "SSH key `ssh-key` via with" in step.message and "'appleboy/ssh-action@v1.2.0'" in step.message
+    assert "deploy/action/action.yml" in step.message
+    # the action file's own steps, at their line: medium, GitHub's own low
+    assert by_path[("deploy/action/action.yml", 10)].severity == Severity.MEDIUM
+    assert by_path[("deploy/action/action.yml", 8)].severity == Severity.LOW

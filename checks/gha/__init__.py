@@ -47,5 +47,10 @@ CHECKS = (
 
 # -- the files this domain reads (see checks/filetypes.py) --
 FILE_TYPES = (
-    FileType("workflow", FileKind.WORKFLOW, parse_yaml=_model.parse, by_name=is_workflow_path, order=40),
+    FileType("workflow", FileKind.WORKFLOW, parse_yaml=_model.parse, by_name=is_workflow_path, order=40,
+             resolve=_model.resolve),
+    # action definitions (`action.yml` with `runs:`), wherever they are: a composite action's
+    # steps are reported at their own line
+    FileType("gha-action", _model.ACTION_KIND, parse_yaml=_model.parse_action, by_content=_model.is_action_doc,
+             order=45),
 )

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import ActionRef, Job, Step, Workflow, deploy_secrets_of, is_expression, repository_names
+from ..models.workflow import (
+    ActionFile,
+    ActionRef,
+    Job,
+    LocalAction,
+    Step,
+    Workflow,
+    deploy_secrets_of,
+    input_names,
+    is_expression,
+    parse_uses,
+    repository_names,
+)
 from ..models.yamlnodes import YMap
 
 CHECK = Check(
@@ -73,8 +85,44 @@ def _handed(step: Step, job: Job, wf: Workflow) -> list[tuple[str, str, str]]:
     return found
 
 
-@CHECK.on(Workflow)
-def unpinned_action(wf: Workflow) -> Iterator[Finding]:
+def _through_local(step: Step, job: Job, wf: Workflow) -> Iterator[Finding]:
+    """A deploy credential a workflow step hands to a local composite action that passes it on
+    to a third party's action by a movable ref: high, at the workflow step (the action file's
+    own finding, at its line, cannot know what its callers pass)."""
+    local = step.local_action
+    handed = _handed(step, job, wf)
+    if not isinstance(local, LocalAction) or not handed:
+        return
+    given = {key for where, key, _kind in handed if where == "with"}
+    env_given = bool([h for h in handed if h[0] != "with"])
+    for inner in job.all_steps():
+        if inner.within is not local:
+            continue
+        action = inner.action
+        if action is None or action.kind not in ("repo", "docker") or _problem(action) is None:
+            continue
+        if action.vendor is not None or action.name in set(repository_names(wf)):
+            continue
+        holders = [inner.with_, inner.env]
+        forwarded = [name for holder in holders for value in holder.values() for name in input_names(value)]
+        if not (given & set(forwarded)) and not env_given:
+            continue
+        where, key, kind = next(h for h in handed if h[0] != "with" or h[1] in forwarded or env_given)
+        yield CHECK.finding(
+            step.node, "uses", resource=step.resource, severity=Severity.HIGH,
+            message=f"{step.label} of {job.label} hands a deploy credential ({kind} `{key}` via {where}) to local action "
+                    f"{local.path}, whose {inner.label.split(' of local action')[0]} (line {inner.line}) runs "
+                    f"{action.raw!r}: {_problem(action)}",
+            evidence=f"uses: {step.uses} -> {local.path}:{inner.line} uses: {action.raw}",
+        )
+        return
+
+
+@CHECK.on(Workflow, ActionFile)
+def unpinned_action(wf: Workflow | ActionFile) -> Iterator[Finding]:
+    if isinstance(wf, ActionFile):
+        yield from _action_file(wf)
+        return
     # this repository's own actions and reusable workflows named remotely (the workflow compares
     # github.repository to that name): its own code, like `./`, whatever the ref
     own = set(repository_names(wf))
@@ -90,6 +138,8 @@ def unpinned_action(wf: Workflow) -> Iterator[Finding]:
             if step.action is not None:
                 places.append((step.node, step.resource, step.action, f"{step.label} of {job.label} uses",
                                _handed(step, job, wf) if step.action.kind in ("repo", "docker") else []))
+                if step.action.kind == "local":
+                    yield from _through_local(step, job, wf)
         for node, resource, action, what, handed in places:
             problem = _problem(action)
             if problem is None or (action.kind == "repo" and action.name in own):
@@ -112,3 +162,26 @@ def unpinned_action(wf: Workflow) -> Iterator[Finding]:
                 message=f"{what} {action.raw!r}: {problem}{note}",
                 evidence=f"uses: {action.raw}",
             )
+
+
+def _action_file(action_file: ActionFile) -> Iterator[Finding]:
+    """The steps of a composite action, at their line in the action file: GitHub's own actions
+    low, others medium (what a caller hands them is judged at the caller's step)."""
+    for index, node in action_file.step_nodes():
+        action = parse_uses(node.get("uses"))
+        if action is None:
+            continue
+        problem = _problem(action)
+        if problem is None:
+            continue
+        github = action.github_owned
+        name = node.get("name")
+        label = f"step {index + 1}" + (f" ({name!r})" if isinstance(name, str) and not is_expression(name) else "")
+        yield CHECK.finding(
+            node, "uses", resource=f"{action_file.resource}/step/{index + 1}",
+            severity=Severity.LOW if github else Severity.MEDIUM,
+            message=f"{label} of composite action {action_file.path} uses {action.raw!r}: {problem}"
+                    + (" (GitHub-owned action: lower risk)" if github else "")
+                    + "; it runs in every job that uses this action",
+            evidence=f"uses: {action.raw}",
+        )

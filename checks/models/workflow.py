@@ -22,7 +22,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..api import Severity
@@ -42,7 +42,7 @@ from .topics import (
     WorkflowImageBuildData,
     WorkflowReusableData,
 )
-from .yamlnodes import YamlDoc, YMap
+from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
 
 __all__ = [
     "Workflow",
@@ -63,6 +63,14 @@ __all__ = [
     "VENDOR_OWNERS",
     "token_exposure",
     "workflow_run_intake",
+    "LocalAction",
+    "ActionFile",
+    "ACTION_KIND",
+    "parse_action",
+    "is_action_doc",
+    "input_names",
+    "local_action_folder",
+    "resolve",
     "inert_workflow_run",
     "outsider_reason",
     "unpinned_third_party",
@@ -389,9 +397,14 @@ def token_scopes_used(job: Job) -> frozenset[str] | None:
     if job.reusable:
         return None
     used: set[str] = set()
-    # the workflow's env is part of what the job reads (`REGISTRY: ghcr.io` set at the top)
-    text = "\n".join(_strings(job.node)) + "\n" + "\n".join(_strings(job.workflow.env))
-    for step in job.steps:
+    steps = job.all_steps()
+    if any(isinstance(step.local_action, str) for step in steps):
+        return None  # a local action that was not read may use anything
+    # the workflow's env is part of what the job reads (`REGISTRY: ghcr.io` set at the top), and
+    # so are the steps of the local composite actions the job runs
+    inner = [step.node for step in steps if step.within is not None]
+    text = "\n".join([*_strings(job.node), *_strings(job.workflow.env), *(t for n in inner for t in _strings(n))])
+    for step in steps:
         action = step.action
         if action is None or action.kind != "repo":
             continue
@@ -773,6 +786,8 @@ class Step(AtNode):
     node: YMap
     job: Job
     index: int  # 0-based position in the job's steps list
+    #: the local composite action this step is a step of (None: a step of the job itself)
+    within: LocalAction | None = None
 
     @property
     def number(self) -> int:
@@ -780,7 +795,22 @@ class Step(AtNode):
 
     @property
     def resource(self) -> str:
+        if self.within is not None:
+            return f"{self.job.resource}/action/{self.within.folder}/step/{self.number}"
         return f"{self.job.resource}/step/{self.number}"
+
+    @property
+    def local_action(self) -> LocalAction | str | None:
+        """The composite action of this repository a ``uses: ./path`` step runs (read by
+        :func:`resolve`), a sentence saying why it was not read, or None (not a local action,
+        or the workflow was parsed without its repository)."""
+        action = self.action
+        if action is None or action.kind != "local":
+            return None
+        folder = local_action_folder(action.raw)
+        if folder is None:
+            return "it names a folder outside the repository"
+        return self.job.workflow.local_actions.get(folder)
 
     @property
     def name(self) -> str | None:
@@ -795,9 +825,10 @@ class Step(AtNode):
     @property
     def label(self) -> str:
         """How to name the step in a message."""
+        where = f" of local action {self.within.path}" if self.within is not None else ""
         if self.name and not is_expression(self.name):
-            return f"step {self.number} ({self.name!r})"
-        return f"step {self.number}"
+            return f"step {self.number} ({self.name!r}){where}"
+        return f"step {self.number}{where}"
 
     @property
     def uses(self) -> str | None:
@@ -949,6 +980,20 @@ class Job(AtNode):
     def steps(self) -> list[Step]:
         return [Step(node, self, index) for index, node in self.node.list("steps").maps()]
 
+    def all_steps(self) -> list[Step]:
+        """The job's steps with the steps of the local composite actions they run in place of
+        the ``uses: ./path`` step (nested ones too), as the runner runs them.  A local action
+        that was not read stays as its ``uses:`` step (:meth:`unread_actions` names it)."""
+        out: list[Step] = []
+        for step in self.steps:
+            out.append(step)
+            out.extend(_composite_steps(step, self, 0, ()))
+        return out
+
+    def unread_actions(self) -> list[tuple[Step, str]]:
+        """(step, why) of each local action this job runs (nested ones too) that was not read."""
+        return [(step, found) for step in self.all_steps() if isinstance(found := step.local_action, str)]
+
     def matrix_values(self, name: str) -> list[Any] | None:
         """Every value ``matrix.<name>`` takes (from the matrix and its ``include``); None
         when the matrix is an expression (``fromJSON(...)``) and cannot be read."""
@@ -1037,6 +1082,9 @@ class Workflow(AtDoc):
     path: str
     doc: YMap
     doc_index: int = 0
+    #: local composite actions its steps run, by repository folder (see :func:`resolve`): the
+    #: action, or a sentence saying why it was not read
+    local_actions: dict[str, LocalAction | str] = field(default_factory=dict)
 
 
     @property
@@ -1137,7 +1185,7 @@ def unpinned_third_party(job: Job, own: frozenset[str] = frozenset()) -> ActionR
     change under it: not pinned (:attr:`ActionRef.pinned`) and published by neither the
     platform nor a vendor (:data:`VENDOR_OWNERS`); ``docker://`` images by tag count.  Local
     actions, and those of ``own`` (this repository, named remotely), are the repository's own code."""
-    actions = [job.action] + [step.action for step in job.steps]
+    actions = [job.action] + [step.action for step in job.all_steps()]
     for action in actions:
         if action is None or action.kind not in ("repo", "docker") or action.pinned:
             continue
@@ -1190,7 +1238,7 @@ def workflow_run_intake(wf: Workflow) -> str | None:
         if job.reusable:
             return f"{job.label} calls a reusable workflow with the triggering run's event"
         downloaded: Step | None = None
-        for step in job.steps:
+        for step in job.all_steps():
             scripts = [step.run] if step.run is not None else []
             action = step.action
             if action is not None and action.kind == "repo" and action.name in _ANY_SCOPE_ACTIONS:
@@ -1503,6 +1551,178 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
             "judged against what it does, unless it is a file of this repository called by its remote name "
             "(GHA016 and GHA017 then read the local file and say so)")
     return facts
+
+
+# -- local composite actions (uses: ./path) ----------------------------------------------
+
+#: how deep local actions that run local actions are followed, and how many one workflow reads
+_ACTION_DEPTH = 4
+_ACTIONS_READ = 32
+
+
+@dataclass(eq=False)
+class LocalAction:
+    """An action of this repository (``uses: ./.github/actions/setup``): its ``action.yml``."""
+
+    path: str  # the action file, repository-relative
+    folder: str  # the folder ``uses:`` names
+    doc: YMap
+
+    @property
+    def using(self) -> str:
+        value = self.doc.map("runs").get("using")
+        return str(value).strip().strip("'\"").lower() if value is not None else ""
+
+    @property
+    def composite(self) -> bool:
+        return self.using == "composite"
+
+    def step_nodes(self) -> list[tuple[int, YMap]]:
+        """(index, mapping) of each step of a composite action (none for other kinds)."""
+        if not self.composite:
+            return []
+        steps = self.doc.map("runs").get("steps")
+        return list(steps.maps()) if isinstance(steps, YList) else []
+
+
+@dataclass(eq=False)
+class ActionFile(AtDoc):
+    """An action definition file (``action.yml``/``action.yaml`` with ``runs:``) audited on its
+    own: the steps of a composite action are reported at their line in it (GHA005)."""
+
+    path: str
+    doc: YMap
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.path) or "."
+
+    @property
+    def resource(self) -> str:
+        return f"action/{self.folder}"
+
+    @property
+    def composite(self) -> bool:
+        value = self.doc.map("runs").get("using")
+        return value is not None and str(value).strip().strip("'\"").lower() == "composite"
+
+    def step_nodes(self) -> list[tuple[int, YMap]]:
+        steps = self.doc.map("runs").get("steps")
+        return list(steps.maps()) if self.composite and isinstance(steps, YList) else []
+
+
+def is_action_doc(data: Any) -> bool:
+    """A document that defines an action (``runs:`` with ``using:``)."""
+    if not isinstance(data, YMap):
+        return False
+    runs = data.get("runs")
+    return isinstance(runs, YMap) and "using" in runs
+
+
+def parse_action(path: str, docs: list[YamlDoc]) -> ParsedFile:
+    parsed = ParsedFile(path, ACTION_KIND)
+    for doc in docs[:1]:
+        if is_action_doc(doc.data):
+            parsed.units.append(ActionFile(path, doc.data))
+    return parsed
+
+
+#: the kind of action definition files (not workflows: they run only when a workflow uses them)
+ACTION_KIND = FileKind.define("gha-action")
+
+
+_INPUT_REF_RE = re.compile(r"\binputs\s*(?:\.\s*([A-Za-z_][\w-]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+
+
+def input_names(value: Any) -> list[str]:
+    """Names of the action inputs a value's ``${{ }}`` expressions read (``inputs.key``)."""
+    names: list[str] = []
+    for expr in expressions(value):
+        for match in _INPUT_REF_RE.finditer(expr):
+            name = match.group(1) or match.group(2)
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def local_action_folder(raw: str) -> str | None:
+    """The repository folder ``uses: ./path`` names (``.`` for ``./``); None outside the repository."""
+    text = raw.strip().split("@", 1)[0]
+    if not text.startswith("./") and text != ".":
+        return None
+    folder = posixpath.normpath(text[2:] if text.startswith("./") else ".")
+    if folder == ".." or folder.startswith("../") or folder.startswith("/"):
+        return None
+    return folder
+
+
+def _composite_steps(step: Step, job: Job, depth: int, seen: tuple[str, ...]) -> list[Step]:
+    found = step.local_action
+    if not isinstance(found, LocalAction) or depth >= _ACTION_DEPTH or found.folder in seen:
+        return []
+    out: list[Step] = []
+    for index, node in found.step_nodes():
+        inner = Step(node, job, index, within=found)
+        out.append(inner)
+        out.extend(_composite_steps(inner, job, depth + 1, seen + (found.folder,)))
+    return out
+
+
+def _local_uses(nodes: list[tuple[int, YMap]]) -> list[tuple[str, int]]:
+    """(folder, line) of each ``uses: ./path`` among step mappings (folder None: outside)."""
+    out = []
+    for _index, node in nodes:
+        uses = node.get("uses")
+        action = parse_uses(uses)
+        if action is not None and action.kind == "local" and isinstance(uses, str):
+            folder = local_action_folder(uses)
+            if folder is not None:
+                out.append((folder, node.line))
+    return out
+
+
+def _read_action(folder: str, read: Any, reads: set[str]) -> LocalAction | str:
+    for name in ("action.yml", "action.yaml"):
+        path = name if folder == "." else f"{folder}/{name}"
+        reads.add(path)
+        text = read(path)
+        if text is None:
+            continue
+        docs, error = load_documents_partial(text)
+        data = docs[0].data if docs else None
+        if not isinstance(data, YMap) or (error is not None and not data):
+            return f"{path} could not be read as an action definition"
+        if not isinstance(data.get("runs"), YMap):
+            return f"{path} has no `runs:` mapping"
+        return LocalAction(path, folder, data)
+    return f"no action.yml or action.yaml in {folder}/"
+
+
+def resolve(parsed: ParsedFile, read: Any) -> None:
+    """Read the local actions (``uses: ./path``) the workflows of a file run, nested ones too,
+    so the checks judge a job with the steps of its composite actions (``Job.all_steps``).
+    Only folders inside the repository are read; every action file asked for is recorded in
+    ``parsed.reads`` (saving it re-checks the workflow).  One that is missing or unreadable
+    is a notice, and the checks then never claim the job makes no use of something."""
+    cache: dict[str, LocalAction | str] = {}
+    unread: dict[str, tuple[int, str]] = {}
+    for wf in (u for u in parsed.units if isinstance(u, Workflow)):
+        pending = [(folder, line) for job in wf.jobs for folder, line in _local_uses(list(job.node.list("steps").maps()))]
+        while pending and len(wf.local_actions) < _ACTIONS_READ:
+            folder, line = pending.pop(0)
+            if folder in wf.local_actions:
+                continue
+            found = cache.get(folder)
+            if found is None:
+                found = cache[folder] = _read_action(folder, read, parsed.reads)
+            wf.local_actions[folder] = found
+            if isinstance(found, LocalAction):
+                pending.extend(_local_uses(found.step_nodes()))
+            elif folder not in unread:
+                unread[folder] = (line, found)
+    for folder, (line, why) in unread.items():
+        parsed.notices.append(f"line {line}: local action ./{folder} was not read ({why}): its steps were not judged "
+                              "with the job (token use, actions it runs)")
 
 
 def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
