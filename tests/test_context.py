@@ -582,6 +582,9 @@ def test_what_a_ci_folder_delivers_stays_production(tmp_path):
     ("# Do not use this file in production.\n", "development"),
     ("# Docker compose file for local development\n", "development"),  # a title
     ("# Overrides for the e2e tests\n", "test"),
+    # a harness for a piece of software, the sentence running on into the next comment line
+    ("# This file is used to test the acme/setup utility\n# Deployment files can be found elsewhere\n", "test"),
+    ("# Used to try out the CLI\n", "test"),
 ])
 def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_path, header, context):
     write(tmp_path, "compose.yaml", header + SOCKET)
@@ -595,6 +598,9 @@ def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_pa
     "# This file is used for development and production\n",  # speaks of production too
     "# This is not a demo: it runs the shop\n",  # denied
     "# It is for testing an upgrade of the database cluster\n",  # testing *something*: a real resource
+    "# This file is used to test an upgrade of the database cluster\n",  # an operation on a real resource
+    "# This stack is used to test and deploy the shop service\n",  # and deploys it
+    "# Acme services: the healthcheck is used to test the service\n",  # mentions testing
     "# Acme services\n",
     "# For development, run `make dev` instead\n",  # an instruction, not a title
     "# Note: for development use compose.dev.yaml\n",

@@ -191,6 +191,10 @@ _DEV = r"local\s+development|development|dev|developers?|local\s+use|local\s+tes
 _TEST = r"testing|tests?|e2e|end-to-end\s+tests?|integration\s+tests?|ci"
 _EXAMPLE = r"demo|demos|demonstration|example|examples|sample|samples|tutorial|evaluation"
 _WORD = rf"(?P<what>{_DEV}|{_TEST}|{_EXAMPLE})"
+#: what a harness exercises: a piece of software, not an operation on a real resource
+_SOFTWARE = (r"(?:utility|utilities|tool|tools|tooling|image|images|app|apps|application|applications|service|"
+             r"services|cli|setup|installer|script|scripts|changes|build|builds|feature|features|code|library|"
+             r"package|packages|plugin|plugins|integration|integrations|binary|binaries|container|containers)")
 #: what may follow the word: the end of the clause or a noun it qualifies (``for the development
 #: setup``), never an object (``for testing an upgrade`` of a real resource says nothing)
 _TAIL = (r"(?=\s*(?:[.,;:!?()]|$|(?:setups?|environments?|envs?|stacks?|purposes?|only|use|usage|"
@@ -209,6 +213,13 @@ _DECLARES = (
     # a title: ``Compose file for local development``, ``Overrides for the e2e tests`` (a word before
     # it: ``For development, run make dev`` is an instruction, not a title)
     re.compile(rf"^(?:[\w\-./]+\s+){{1,5}}?for\s+(?:the\s+|an?\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
+    # a harness: ``this file is used to test the setup utility``, ``used to try out the CLI``: the file
+    # exists to exercise a piece of software (never ``to test an upgrade of the cluster``: an operation on
+    # something real, nor ``to test and deploy``)
+    re.compile(rf"(?:^|\b(?:this|it|these)\b(?:\s+[\w\-]+){{0,4}}?\s+(?:is|are)\s+)(?:only\s+|solely\s+|just\s+)?"
+               rf"(?:used|meant|intended|designed|provided|here)\s+(?:only\s+|solely\s+)?to\s+"
+               rf"(?P<what>test|try\s+out|demo|demonstrate)\s+(?:the\s+|an?\s+|our\s+|this\s+)?"
+               rf"(?:(?!(?:and|or|then)\b)[\w\-./]+\s+){{0,3}}?{_SOFTWARE}\b"),
 )
 #: ``not for production``, ``do not use this in production``, ``not production-ready``
 _NOT_PRODUCTION = re.compile(
@@ -229,9 +240,9 @@ def _context_of_word(word: str) -> str:
     word = " ".join(word.split())
     if re.fullmatch(_DEV, word):
         return "development"
-    if re.fullmatch(_TEST, word):
+    if re.fullmatch(_TEST, word) or word in ("test", "try out"):
         return "test"
-    return "example"
+    return "example"  # demo, demonstrate, example...
 
 
 def leading_comment(text: str, leaders: tuple[str, ...] = ("#",)) -> str:
