@@ -42,7 +42,7 @@ from .datastore import describe as describe_store
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .shell import ShellScript
 from .shell_hosts import compose_shells
-from .topics import COMPOSE_SERVICE, ComposeServiceData
+from .topics import COMPOSE_SERVICE, ComposeServiceData, freeze
 from .yamlnodes import YamlDoc, YList, YMap
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}, ${VAR:+alt}, $VAR, $$
@@ -516,10 +516,10 @@ class Service(AtNode):
             context, dockerfile = build, "Dockerfile"
         elif isinstance(build, YMap):
             context = str(build.get("context") or ".")
-            dockerfile = build.get("dockerfile")
-            if dockerfile is None and "dockerfile_inline" in build:
+            written = build.get("dockerfile")
+            if written is None and "dockerfile_inline" in build:
                 return None
-            dockerfile = str(dockerfile or "Dockerfile")
+            dockerfile = str(written or "Dockerfile")
         else:
             return None
         if "$" in context + dockerfile or "://" in context or context.startswith("git@"):
@@ -887,13 +887,13 @@ def service_facts(compose: ComposeFile) -> list[Fact]:
     """The ``compose:service`` facts of a file's services."""
     return [Fact(COMPOSE_SERVICE, service.name, service.line, service.ypath, ComposeServiceData(
         image=service.image, build=service.builds,
-        env=sorted(v.name for v in service.environment()),
+        env=tuple(sorted(v.name for v in service.environment())),
         # additive (DKR016): where a local build's context and Dockerfile are
         build_files=service.build_files(),
         # additive (data-store model): (engine, role, cache) of a data store
         store=_store_fact(service),
         # additive (user/root model, CMP010): what decides its user
-        run_as=_run_as_fact(service),
+        run_as=freeze(_run_as_fact(service)),
         # additive (REPO003): label-scheduled jobs (ofelia...), which may be backups
         jobs=service.scheduled_jobs() or None,
         # additive (inventory): what it keeps on volumes and what it publishes

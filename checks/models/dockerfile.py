@@ -29,7 +29,7 @@ import json
 import posixpath
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ from .images import ImageRef, parse_image
 from .shell import Segment, commands_of
 from .shell_hosts import dockerfile_shells
 from .shell_reader import read as read_shell
-from .topics import DOCKER_BASE, DOCKER_FILE, DockerBaseData, DockerFileData
+from .topics import DOCKER_BASE, DOCKER_FILE, DockerBaseData, DockerFileData, freeze
 
 # the user/root model is shared by every domain (Dockerfile, compose, Kubernetes)
 from .users import is_root_user, privilege_drop  # noqa: F401
@@ -211,8 +211,10 @@ class Stage:
                     for name, value, _ in assignments(instr):
                         if value is not None:
                             values[name] = value
-                        elif instr.instruction == "ARG" and stage.global_args.get(name) is not None:
-                            values[name] = stage.global_args[name]
+                        elif instr.instruction == "ARG":
+                            default = stage.global_args.get(name)
+                            if default is not None:
+                                values[name] = default
         return values
 
     #: global ARG defaults (declared before the first FROM); set by the parser
@@ -228,7 +230,9 @@ _DEV_STAGE_RE = re.compile(
 
 def is_dev_stage(name: str | None) -> bool:
     """A stage named for development or testing (``dev``, ``test``, ``app-debug``)."""
-    return bool(name) and bool(_DEV_STAGE_RE.match(name))
+    if not name:
+        return False
+    return bool(_DEV_STAGE_RE.match(name))
 
 
 @dataclass(eq=False)
@@ -442,7 +446,7 @@ def _exec_form(args: str) -> list[str] | None:
     return None
 
 
-def substitute(text: str, values: dict[str, str | None]) -> str:
+def substitute(text: str, values: Mapping[str, str | None]) -> str:
     """Replace ``$NAME``, ``${NAME}``, ``${NAME:-default}`` and ``${NAME:+alt}`` where known.
 
     Unknown variables are left as written (so the result still looks templated).
@@ -526,11 +530,11 @@ def _parse_into(parsed: ParsedFile, path: str, text: str, build_args: dict[str, 
                 instr.ypath = ("global", "ARG", len(global_args))
                 instr.index = len(global_args)
                 global_args.append(instr)
-                for name, value, _ in assignments(instr):
+                for name, default, _ in assignments(instr):
                     if build_args and name in build_args:
                         global_values[name] = build_args[name]  # the build passes it
                     else:
-                        global_values[name] = None if value is None else substitute(value, global_values)
+                        global_values[name] = None if default is None else substitute(default, global_values)
             elif misplaced is None:
                 misplaced = raw
             continue
@@ -676,19 +680,20 @@ def _facts(parsed: ParsedFile, dockerfile: Dockerfile) -> None:
     healthcheck = next((i for s in final.chain() for i in reversed(s.all("HEALTHCHECK"))), None)
     ports = [w for s in final.chain() for i in s.all("EXPOSE") for w in i.words]
     copies = context_copies(dockerfile)
+    root = final.root_image()
     parsed.facts.append(Fact(
         DOCKER_FILE, dockerfile.path, final.line, ("file",),
         data=DockerFileData(
             final_user=user[0] if user else None,
             healthcheck=bool(healthcheck is not None and not healthcheck.args.strip().upper().startswith("NONE")),
             stages=len(dockerfile.stages),
-            base=final.root_image().raw if final.root_image() else None,
-            exposes=ports or None,
+            base=root.raw if root else None,
+            exposes=tuple(ports) or None,
             # additive (DKR016): the first instruction that copies the whole build context
             context_copy=(copies[0][1].line, copies[0][1].ypath, f"{copies[0][1].instruction} {copies[0][1].value[:110]}",
                           copies[0][0].resource) if copies else None,
             # additive (user/root model: DKR001, CMP010): what decides the user it runs as
-            run_as=run_as_facts(final),
+            run_as=freeze(run_as_facts(final)),
         ),
     ))
 
@@ -924,7 +929,7 @@ def run_as_facts(final: Stage) -> dict[str, Any] | None:
                 match = _DROP_TOOL_RE.search(instr.value)
                 if match and installs is None:
                     installs = match.group(1)
-    copies = []
+    copies: list[str] = []
     for stage in chain:
         for instr in stage.all("COPY", "ADD"):
             if instr.flag("from") is not None or instr.heredocs:

@@ -362,7 +362,11 @@ def values_images(root: YMap) -> Iterator[ValuesImage]:
 
 def values_facts(values: HelmValues) -> list[Fact]:
     """What a values file tells the repository (read by the chart-level checks)."""
-    empty_resources, set_resources, empty_security, set_security, empty_tags = [], [], [], [], []
+    empty_resources: list[tuple[str, int]] = []
+    set_resources: list[str] = []
+    empty_security: list[tuple[str, int]] = []
+    set_security: list[str] = []
+    empty_tags: list[tuple[str, int, str]] = []
     for mapping in walk(values.root):
         for key in ("resources", "securityContext", "podSecurityContext", "containerSecurityContext"):
             if key not in mapping:
@@ -371,13 +375,16 @@ def values_facts(values: HelmValues) -> list[Fact]:
             dotted = values.dotted(mapping, key)
             empty = value is None or (isinstance(value, YMap) and not value)
             if key == "resources":
-                (empty_resources if empty else set_resources).append(
-                    (dotted, mapping.key_line(key)) if empty else dotted)
+                if empty:
+                    empty_resources.append((dotted, mapping.key_line(key)))
+                else:
+                    set_resources.append(dotted)
             elif isinstance(value, YMap) and "enabled" in value and len(value) == 1:
                 continue  # bitnami's `securityContext: {enabled: false}` style toggles
+            elif empty:
+                empty_security.append((dotted, mapping.key_line(key)))
             else:
-                (empty_security if empty else set_security).append(
-                    (dotted, mapping.key_line(key)) if empty else dotted)
+                set_security.append(dotted)
     for image in values_images(values.root):
         if image.tag == "" and not image.digest and image.node is not None:
             empty_tags.append((image.image, image.node.key_line(image.key), values.dotted(image.node, image.key)))

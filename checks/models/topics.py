@@ -744,7 +744,7 @@ class GitopsSourceData(FactData):
     names: tuple[str, ...] | None = None
     url: str | None = None
     oci: bool | None = None
-    helm_chart: str | None = None
+    helm_chart: bool | None = None
     ref: str | None = None
     ref_kind: str | None = None
     ref_line: int | None = None
