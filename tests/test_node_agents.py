@@ -300,3 +300,113 @@ def test_a_deployment_running_a_node_agent_image_is_not_a_node_agent():
     job = (DS % ("kube-proxy", "registry.k8s.io/kube-proxy:v1.31.0")).replace("apps/v1", "batch/v1").replace(
         "DaemonSet", "Job")
     assert node_agent(_workload(job)) is None
+
+
+# -- node maintenance and cluster bootstrap: privilege that is the workload's function ----------
+
+# should lower: a DaemonSet placed as a system component whose command changes the node through
+# a writable hostPath of / (blacklists kernel modules, unloads them in the host's root)
+MAINTENANCE = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: module-guard, namespace: %(ns)s}
+spec:
+  template:
+    spec:
+      hostPID: true
+%(placement)s      containers:
+        - name: guard
+          image: registry.example.com/tools/busybox:1.36
+          command:
+            - /bin/sh
+            - -c
+            - |
+              for mod in esp4 esp6; do
+                printf "install %%s /bin/false\\n" "$mod" >> /host/etc/modprobe.d/disable.conf
+                chroot /host modprobe -r "$mod" || true
+              done
+              sleep infinity
+          securityContext: {privileged: true}
+          volumeMounts: [{name: host-root, mountPath: /host}]
+      volumes:
+        - {name: host-root, hostPath: {path: /, type: Directory}}
+"""
+SYSTEM = "      priorityClassName: system-node-critical\n      tolerations: [{operator: Exists}]\n"
+
+
+def test_node_maintenance_is_privileged_by_design(tmp_path):
+    write(tmp_path, "mitigations/guard.yaml", MAINTENANCE % {"ns": "kube-system", "placement": SYSTEM})
+    found = _scan(tmp_path)
+    privileged = found[("K8S012", "DaemonSet/module-guard/container/guard")]
+    assert [f.severity for f in privileged] == [Severity.MEDIUM]
+    assert "loads or unloads kernel modules" in privileged[0].message
+    assert "pinned" in privileged[0].message
+    root = found[("K8S017", "DaemonSet/module-guard")]
+    assert [(f.evidence, f.severity) for f in root] == [("hostPath: /", Severity.MEDIUM)]
+    assert "by design" in root[0].message and "changes the node through it" in root[0].message
+
+
+@pytest.mark.parametrize("text", [
+    # the same command, but nothing places it as a system component
+    MAINTENANCE % {"ns": "apps", "placement": ""},
+    # placed as a system component, but its command does nothing to the node
+    (MAINTENANCE % {"ns": "kube-system", "placement": SYSTEM}).replace(
+        'printf "install %s /bin/false\\n" "$mod" >> /host/etc/modprobe.d/disable.conf', 'echo "$mod"').replace(
+        'chroot /host modprobe -r "$mod" || true', 'ls /host/tmp'),
+    # an application Deployment with the same command is never node maintenance
+    (MAINTENANCE % {"ns": "kube-system", "placement": SYSTEM}).replace("kind: DaemonSet", "kind: Deployment"),
+])
+def test_privilege_that_is_not_node_maintenance_stays_critical(tmp_path, text):
+    write(tmp_path, "deploy/guard.yaml", text)
+    found = _scan(tmp_path)
+    kind = "Deployment" if "kind: Deployment" in text else "DaemonSet"
+    assert _severities(found, "K8S012", f"{kind}/module-guard/container/guard") == [Severity.CRITICAL]
+    assert _severities(found, "K8S017", f"{kind}/module-guard") == [Severity.CRITICAL]
+
+
+BOOTSTRAP = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: net-install, namespace: %(ns)s}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      tolerations: [{operator: Exists}]
+      serviceAccountName: net-install
+      hostNetwork: true
+      containers:
+        - name: install
+          image: %(image)s
+          command: [%(command)s]
+"""
+
+
+@pytest.mark.parametrize(("ns", "image", "command", "severity"), [
+    # should lower: installs the pod network before one exists
+    ("kube-system", "quay.io/cilium/cilium-cli:v0.19.7", "cilium, install, --version=v1.16.0", Severity.MEDIUM),
+    ("kube-system", "alpine/helm:3.16.2", "helm, upgrade, --install, calico, projectcalico/tigera-operator",
+     Severity.MEDIUM),
+    # should keep: an install that is not the network has a pod network to use
+    ("kube-system", "alpine/helm:3.16.2", "helm, install, shop, ./charts/shop", Severity.HIGH),
+    # should keep: nothing is installed
+    ("kube-system", "registry.example.com/cilium-probe:1.0", "sh, -c, 'curl -fsS http://cilium-health:4240'",
+     Severity.HIGH),
+])
+def test_a_bootstrap_job_installing_the_network_uses_the_host_network_by_design(tmp_path, ns, image, command,
+                                                                                severity):
+    write(tmp_path, "bootstrap/net.yaml", BOOTSTRAP % {"ns": ns, "image": image, "command": command})
+    found = _scan(tmp_path)
+    assert _severities(found, "K8S018", "Job/net-install") == [severity]
+    if severity is Severity.MEDIUM:
+        assert "by design for cluster bootstrap" in found[("K8S018", "Job/net-install")][0].message
+
+
+def test_a_network_install_from_a_deployment_or_an_unplaced_job_is_not_bootstrap(tmp_path):
+    text = BOOTSTRAP % {"ns": "apps", "image": "quay.io/cilium/cilium-cli:v0.19.7", "command": "cilium, install"}
+    write(tmp_path, "a/job.yaml", text.replace("      tolerations: [{operator: Exists}]\n", ""))
+    write(tmp_path, "b/dep.yaml", text.replace("kind: Job", "kind: Deployment").replace("batch/v1", "apps/v1")
+          .replace("net-install,", "net-dep,"))
+    found = _scan(tmp_path)
+    assert _severities(found, "K8S018", "Job/net-install") == [Severity.HIGH]
+    assert _severities(found, "K8S018", "Deployment/net-dep") == [Severity.HIGH]

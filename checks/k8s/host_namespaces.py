@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s.node_agents import node_agent
+from ..models.k8s.node_agents import bootstrap_installer, node_agent
 from ..models.k8s.objects import Workload
 
 CHECK = Check(
@@ -19,7 +19,9 @@ CHECK = Check(
         "their environment; `hostIPC` lets it read other processes' shared memory. A node agent "
         "(a CNI plugin, node-exporter, a log shipper, a CSI node plugin: a DaemonSet, never a "
         "Deployment) shares the host network or PID namespace for its job: low, 'by design for a "
-        "node agent'; its hostIPC is medium."
+        "node agent'; its hostIPC is medium. A one-shot Job placed as a system component that "
+        "installs the pod network (`cilium install`, `helm install` of a CNI) has no other network to "
+        "use: its hostNetwork is medium, 'by design for cluster bootstrap'."
     ),
     remediation=(
         "Remove `hostNetwork`, `hostPID` and `hostIPC` (they default to false).",
@@ -48,15 +50,22 @@ AGENT_SEVERITY = {"hostNetwork": Severity.LOW, "hostPID": Severity.LOW, "hostIPC
 @CHECK.on(Workload, patches=True)
 def host_namespaces(workload: Workload) -> Iterator[Finding]:
     agent = node_agent(workload)
+    bootstrap = bootstrap_installer(workload)
     for key, what in WHAT.items():
         if workload.pod_spec.get(key) is True:
             message = f"{workload.resource} shares {what} ({key}: true)"
+            severity = None
             if agent is not None:
                 message += f", {agent.reason}"
+                severity = AGENT_SEVERITY[key]
+            elif bootstrap is not None and bootstrap.installs_network and key == "hostNetwork":
+                message += (f", {bootstrap.reason}: make sure what it installs is pinned and comes from a source you "
+                            "trust")
+                severity = Severity.MEDIUM
             yield CHECK.finding(
                 workload.pod_spec, key,
                 resource=workload.resource,
-                severity=AGENT_SEVERITY[key] if agent is not None else None,
+                severity=severity,
                 message=message,
                 evidence=f"{key}: true",
             )

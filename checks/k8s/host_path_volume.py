@@ -32,7 +32,9 @@ CHECK = Check(
         "'by design for a node agent' (medium for a directory holding runtime sockets, which stay "
         "usable read-only); its writable mounts of system directories are medium when its family "
         "needs them; a runtime socket or a writable host root stays high, and critical when a "
-        "privileged container writes the host root."
+        "privileged container writes the host root. Node maintenance (a DaemonSet placed as a "
+        "system component whose command chroots into the mount or writes the node's /etc through it) "
+        "is medium for the mount its command works through: that is its function."
     ),
     remediation=(
         "Replace the hostPath with a PersistentVolumeClaim, an emptyDir or a projected volume.",
@@ -58,11 +60,14 @@ def _severity(path: str) -> Severity:
     return Severity.MEDIUM
 
 
-def _agent_severity(path: str, base: Severity, access: MountAccess, known: bool) -> tuple[Severity, str, bool]:
+def _agent_severity(path: str, base: Severity, access: MountAccess, known: bool,
+                    works_through: bool = False) -> tuple[Severity, str, bool]:
     """A node agent's host mount: its severity, the words that say why, and whether it is by design."""
     norm = posixpath.normpath(path) if path else "/"
     if posixpath.basename(norm) in RUNTIME_SOCKETS:
         return Severity.HIGH, "a runtime socket, control of the node even read-only", False
+    if works_through and access.writable:
+        return Severity.MEDIUM, "writable: its command changes the node through it", True
     if not access.mounted:
         return Severity.LOW, "mounted by none of its containers", True
     if not access.writable:
@@ -91,7 +96,8 @@ def host_path_volume(workload: Workload) -> Iterator[Finding]:
         message = f"{workload.resource} mounts host path {path or '(unset)'!r} as volume {volume.get('name')!r}"
         if agent is not None:
             access = mount_access(workload, str(volume.get("name")))
-            severity, how, by_design = _agent_severity(path, severity, access, agent.known)
+            severity, how, by_design = _agent_severity(path, severity, access, agent.known,
+                                                       str(volume.get("name")) in agent.works_through)
             message += f", {how} ({agent.reason if by_design else 'in ' + agent.described})"
         yield CHECK.finding(
             volumes, index,

@@ -18,7 +18,10 @@ CHECK = Check(
         "run code in it can mount the host filesystem, load kernel modules and read other pods' "
         "secrets. A node agent whose upstream manifests run it privileged (a CSI node plugin, a CNI "
         "plugin or kube-proxy, cAdvisor, a runtime security sensor, a device plugin) is reported as "
-        "medium, 'by design for a node agent': still root on every node, so isolate it. A Deployment is "
+        "medium, 'by design for a node agent': still root on every node, so isolate it. So is node "
+        "maintenance: a DaemonSet placed as a system component (kube-system, a node-critical priority or "
+        "tolerating every taint) whose command acts on the node (modprobe, sysctl -w, nsenter into PID 1, "
+        "chroot into a hostPath of /, writes to the node's /etc). A Deployment is "
         "never a node agent, and a DaemonSet of unknown family keeps the critical."
     ),
     remediation=(
@@ -45,7 +48,8 @@ def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
         if sec.get("privileged") is True:
             message = f"container {container.name!r} of {workload.resource} runs privileged"
             if agent is not None:
-                message += f" ({agent.reason}; its upstream manifests run it privileged)"
+                message += (f" ({agent.reason}; {agent.privileged_because}): make sure its image comes from a "
+                            "source you trust and is pinned, and that it is the only workload with this privilege")
             yield CHECK.finding(
                 sec.source("privileged"), "privileged",
                 resource=container.resource,

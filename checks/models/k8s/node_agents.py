@@ -19,12 +19,24 @@ Recognition is deliberately narrow:
   container registering with the kubelet's ``plugins_registry``);
 - a DaemonSet that only declares ``priorityClassName: system-node-critical`` is a node
   agent of unknown family: its read-only host access is by design, but its privileges and
-  writable host mounts are judged as any workload's.
+  writable host mounts are judged as any workload's;
+- a DaemonSet placed as a system component (a system namespace, a node-critical priority or
+  tolerating every taint) whose *command acts on the node* (loads or unloads kernel modules,
+  sets kernel parameters, enters the host's namespaces with ``nsenter``, ``chroot``s into a
+  hostPath mount, writes the node's ``/etc`` or ``/proc/sys`` through one) is node maintenance:
+  its privilege and the host mounts its command works through are its function. What the
+  object declares and runs decides, never its name.
+
+:func:`bootstrap_installer` answers the same question for one-shot Jobs: a Job placed as a
+system component whose command installs cluster components (``helm install``, ``kubectl
+apply``, ``cilium install``) is cluster bootstrap; when what it installs is the pod network
+(a CNI), the host network is the only one it can use.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -45,6 +57,18 @@ class NodeAgent:
     known: bool
     #: the family's upstream manifests run it privileged (CSI node plugins, CNI, cAdvisor...)
     privileged_by_design: bool
+
+    #: what its command does to the node (node maintenance), e.g. ("unloads kernel modules",)
+    acts_on_node: tuple[str, ...] = ()
+    #: the volumes (hostPath) its command works on the node through
+    works_through: tuple[str, ...] = ()
+
+    @property
+    def privileged_because(self) -> str:
+        """Why privileged is its function, for a lowered K8S012."""
+        if self.acts_on_node:
+            return f"its command {', '.join(self.acts_on_node)}, which takes privileged"
+        return "its upstream manifests run it privileged"
 
     @property
     def described(self) -> str:
@@ -146,6 +170,167 @@ def _static_pod(workload: Workload) -> bool:
             or bool(workload.pod_spec.get("nodeName")))
 
 
+# -- node maintenance: what a command does to the node ----------------------------------------
+
+#: namespaces Kubernetes and cluster add-ons keep their components in
+SYSTEM_NAMESPACES = ("kube-system", "kube-node-lease")
+
+
+def _tolerates_every_taint(workload: Workload) -> bool:
+    return any(t.get("operator") == "Exists" and not t.get("key")
+               for _, t in workload.pod_spec.list("tolerations").maps())
+
+
+def system_placement(workload: Workload) -> str | None:
+    """How the pod declares itself a system component (None: it does not)."""
+    priority = str(workload.pod_spec.get("priorityClassName") or "")
+    if priority in STATIC_POD_PRIORITIES:
+        return f"priorityClassName {priority}"
+    if workload.namespace in SYSTEM_NAMESPACES:
+        return f"namespace {workload.namespace}"
+    if _tolerates_every_taint(workload):
+        return "a toleration of every taint"
+    return None
+
+
+def _host_mounts(workload: Workload, container: Container) -> dict[str, tuple[str, str]]:
+    """mountPath -> (volume, host path) of the container's hostPath mounts."""
+    hosts: dict[str, str] = {}
+    for _, volume in workload.pod_spec.list("volumes").maps():
+        host = volume.get("hostPath")
+        if isinstance(host, YMap):
+            hosts[str(volume.get("name"))] = posixpath.normpath(str(host.get("path") or "/"))
+    out = {}
+    for mount in volume_mounts(container):
+        name = str(mount.get("name"))
+        if name in hosts and mount.get("mountPath"):
+            out[posixpath.normpath(str(mount.get("mountPath")))] = (name, hosts[name])
+    return out
+
+
+def _command_text(container: Container) -> str:
+    return "\n".join(str(arg) for key in ("command", "args") for arg in container.node.list(key))
+
+
+_KERNEL_MODULES = re.compile(r"(?:^|[\s;&|(`])(?:modprobe|rmmod|insmod)\b")
+_SYSCTL_WRITE = re.compile(r"(?:^|[\s;&|(`])sysctl\s+(?:-[a-zA-Z]*w\b|--write\b|-p\b|--system\b)")
+_NSENTER_HOST = re.compile(r"(?:^|[\s;&|(`])nsenter\b[^\n;&|]*?(?:(?:-t|--target)[\s=]*1\b|/proc/1/ns/)")
+_CHROOT = re.compile(r"(?:^|[\s;&|(`])chroot\s+(/[\w./\-]*)")
+#: a redirection, tee, cp/mv/install or sed -i writing to a path
+_WRITE = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?|\bsed\s+-i\S*\s+(?:'[^'\n]*'|\"[^\"\n]*\"|\S+)\s+)\s*[\"']?(/[\w./\-]*)")
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def node_actions(workload: Workload) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(what its containers' commands do to the node, the hostPath volumes they do it through)."""
+    actions: list[str] = []
+    through: list[str] = []
+
+    def add(action: str) -> None:
+        if action not in actions:
+            actions.append(action)
+
+    for container in workload.containers(include_init=True):
+        text = _command_text(container)
+        if not text or "{{" in text:
+            continue
+        mounts = _host_mounts(workload, container)
+        if _KERNEL_MODULES.search(text):
+            add("loads or unloads kernel modules")
+        if _SYSCTL_WRITE.search(text):
+            add("sets kernel parameters")
+        if _NSENTER_HOST.search(text):
+            add("enters the host's namespaces (nsenter)")
+        for found in _CHROOT.finditer(text):
+            target = posixpath.normpath(found.group(1))
+            for mount_path, (volume, host) in mounts.items():
+                if target == mount_path and host == "/":
+                    add(f"chroots into the host root ({mount_path})")
+                    through.append(volume)
+        for found in _WRITE.finditer(text):
+            target = posixpath.normpath(found.group(1))
+            for mount_path, (volume, host) in mounts.items():
+                if not _within(target, mount_path):
+                    continue
+                on_host = posixpath.normpath(host + "/" + target[len(mount_path):])
+                if _within(on_host, "/etc") or _within(on_host, "/proc/sys"):
+                    add(f"writes the node's {'/etc' if _within(on_host, '/etc') else '/proc/sys'} ({target})")
+                    through.append(volume)
+    return tuple(actions), tuple(dict.fromkeys(through))
+
+
+def _node_maintenance(workload: Workload) -> NodeAgent | None:
+    placement = system_placement(workload)
+    if placement is None:
+        return None
+    actions, through = node_actions(workload)
+    if not actions:
+        return None
+    return NodeAgent("node maintenance, its command acts on the node", f"{placement} and its command", True, True,
+                     actions, through)
+
+
+# -- cluster bootstrap: a one-shot Job that installs the cluster's components ---------------------
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """A one-shot Job that installs cluster components, and how auditui recognised it."""
+
+    #: the install command, e.g. "cilium install"
+    command: str
+    #: how it is placed as a system component
+    placement: str
+    #: what it installs is the pod network (a CNI): no pod network exists before it
+    installs_network: bool
+
+    @property
+    def reason(self) -> str:
+        return (f"by design for cluster bootstrap: a one-shot Job ({self.placement}) that runs {self.command!r}"
+                + (", installing the pod network, so none exists before it" if self.installs_network else ""))
+
+
+#: programs that install cluster components, and the subcommands that do
+INSTALLERS = {"helm": ("install", "upgrade"), "kubectl": ("apply", "create"), "cilium": ("install", "upgrade"),
+              "cilium-cli": ("install",), "istioctl": ("install",), "linkerd": ("install",),
+              "calicoctl": ("apply", "create"), "flux": ("install", "bootstrap")}
+_INSTALL = re.compile(r"(?:^|[\s;&|(`/])(" + "|".join(re.escape(p) for p in INSTALLERS) + r")\s+((?:-{1,2}[\w\-]+(?:=\S+)?\s+)*)([a-z]+)\b")
+
+
+#: names of pod networks a bootstrap installs, beyond the node networking family's agents
+CNI_NAMES = ("calico", "tigera-operator", "antrea", "weave-net", "kube-ovn", "kube-router")
+
+
+def _network_tokens() -> tuple[str, ...]:
+    agents = next(tokens for tokens, role, _ in FAMILIES if role.startswith("node networking"))
+    return agents + CNI_NAMES
+
+
+def bootstrap_installer(workload: Workload) -> Bootstrap | None:
+    """The cluster bootstrap this Job is, or None (always None for anything but a Job)."""
+    if workload.kind != "Job":
+        return None
+    placement = system_placement(workload)
+    if placement is None:
+        return None
+    for container in workload.containers(include_init=True):
+        text = _command_text(container)
+        if "{{" in text:
+            continue
+        for found in _INSTALL.finditer(text):
+            program, subcommand = found.group(1), found.group(3)
+            if subcommand not in INSTALLERS[program]:
+                continue
+            words = _normal(f"{text} {container.image}")
+            network = any(re.search(rf"(?<![\w\-]){re.escape(token)}(?![\w])", words)
+                          for token in _network_tokens() if "/" not in token)
+            return Bootstrap(f"{program} {subcommand}", placement, network)
+    return None
+
+
 def node_agent(workload: Workload) -> NodeAgent | None:
     """The node agent this workload is, or None (always None for Deployments and the like)."""
     if workload.kind == "Pod":
@@ -159,6 +344,10 @@ def node_agent(workload: Workload) -> NodeAgent | None:
     found = _family(workload)
     if found is not None:
         return found
+    if workload.kind == "DaemonSet":
+        maintenance = _node_maintenance(workload)
+        if maintenance is not None:
+            return maintenance
     priority = str(workload.pod_spec.get("priorityClassName") or "")
     if workload.kind == "DaemonSet" and priority in NODE_CRITICAL:
         return NodeAgent("a DaemonSet of unknown family", f"priorityClassName {priority}", False, False)
