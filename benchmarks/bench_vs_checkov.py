@@ -34,7 +34,21 @@ import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-K8S_CORPUS = PROJECT.parent / "shared" / "corpora" / "k8s"
+
+
+def default_corpus() -> Path | None:
+    """``shared/corpora/k8s`` beside the project or beside one of its parents (a worktree
+    lives deeper than the main checkout), else ``/work/shared/corpora/k8s``; None if none exists."""
+    for base in (PROJECT, *PROJECT.parents):
+        candidate = base / "shared" / "corpora" / "k8s"
+        if candidate.is_dir():
+            return candidate
+    fallback = Path("/work/shared/corpora/k8s")
+    return fallback if fallback.is_dir() else None
+
+
+def count_files(path: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(path))
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -53,8 +67,18 @@ def main() -> int:
     parser.add_argument("--checkov", default=os.environ.get("CHECKOV") or shutil.which("checkov"),
                         help="the checkov executable (default: $CHECKOV, else checkov on PATH)")
     parser.add_argument("--runs", type=int, default=3, help="timed rounds (medians are reported)")
-    parser.add_argument("path", nargs="?", default=str(K8S_CORPUS), help="directory to scan")
+    parser.add_argument("path", nargs="?", help="directory to scan (default: the shared k8s corpus)")
     args = parser.parse_args()
+    if args.path is None:
+        corpus = default_corpus()
+        if corpus is None:
+            parser.error("no shared/corpora/k8s found beside the project or its parents: name the directory")
+        args.path = str(corpus)
+    if not Path(args.path).is_dir():
+        parser.error(f"{args.path}: no such directory (timing an empty scan would mean nothing)")
+    files = count_files(Path(args.path))
+    if not files:
+        parser.error(f"{args.path}: holds no files (timing an empty scan would mean nothing)")
     auditui = [sys.executable, "-m", "auditui", "scan", args.path, "-f", "json", "--fail-on", "none", "--no-progress"]
     checkov = None
     if args.checkov:
@@ -77,6 +101,7 @@ def main() -> int:
                 c_cpu.append(cpu)
     row: dict = {
         "path": args.path,
+        "files": files,
         "runs": args.runs,
         "auditui_wall_s": round(statistics.median(a_wall), 3),
         "auditui_cpu_s": round(statistics.median(a_cpu), 3),

@@ -169,6 +169,9 @@ class Engine:
         self._reads_files = False
         #: where each file is used (context.py), decided once and again when how files are used changes
         self._file_contexts: dict[str, contexts.FileContext] = {}
+        #: during scan(): the text of files parsers read for others (by path; None: absent or
+        #: unreadable), so that a kustomization read by every manifest below it is read once
+        self._read_cache: dict[str, str | None] | None = None
         #: during update(): the finished lists replaced so far, by ("file"|"repo", path)
         self._journal: dict[tuple[str, str], list[Finding]] | None = None
         self._takes_ctx = {
@@ -247,15 +250,19 @@ class Engine:
         result = walk(self.root, self.rules)
         self.notices = result.notices
         total = len(result.files)
-        for number, rel in enumerate(result.files, 1):
-            if cancelled is not None and cancelled():
-                break
-            self._refresh(rel)
-            record = self.records.get(rel)
-            if record is not None:
-                record.findings = record.base  # provisional, shown while the scan goes on (never edited)
-            if progress is not None and (number % 50 == 0 or number == total):
-                progress(number, total)
+        self._read_cache = {}  # files do not change under one scan; update() reads afresh
+        try:
+            for number, rel in enumerate(result.files, 1):
+                if cancelled is not None and cancelled():
+                    break
+                self._refresh(rel)
+                record = self.records.get(rel)
+                if record is not None:
+                    record.findings = record.base  # provisional, shown while the scan goes on (never edited)
+                if progress is not None and (number % 50 == 0 or number == total):
+                    progress(number, total)
+        finally:
+            self._read_cache = None
         self._run_repo_checks()
         # the provisional lists lack what reads the repository: stale markers a repository
         # finding uses, overlay marks, and contexts (how files are used is known only now)
@@ -539,8 +546,14 @@ class Engine:
         norm = os.path.normpath(rel).replace(os.sep, "/")
         if norm.startswith("../") or norm in ("..", ".") or os.path.isabs(norm):
             return None
+        cache = self._read_cache
+        if cache is not None and norm in cache:
+            return cache[norm]
         data, _ = read_file(self.root, norm)
-        return None if data is None else decode(data)[0]
+        text = None if data is None else decode(data)[0]
+        if cache is not None:
+            cache[norm] = text
+        return text
 
     def _forget(self, rel: str) -> frozenset[str]:
         self._set_reads(rel, frozenset())

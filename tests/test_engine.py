@@ -132,3 +132,38 @@ def test_a_new_folder_honours_the_repository_gitignore(platform):
     delta = engine.update([platform / "apps"])
     paths = {f.path for f in delta.added}
     assert "apps/kept.yaml" in paths and not any(p and p.startswith("apps/generated/") for p in paths)
+
+
+def test_a_scan_reads_a_shared_kustomization_once_and_an_update_reads_it_afresh(tmp_path, monkeypatch):
+    """Every manifest below a kustomization asks whether it names it as a patch: one scan
+    reads each such file once (not once per manifest), and a later update reads the disk."""
+    from auditui.checks import engine as engine_module
+
+    root = tmp_path / "repo"
+    for number in range(6):
+        folder = root / "apps" / f"app{number}"
+        folder.mkdir(parents=True)
+        (folder / "deploy.yaml").write_text(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n")
+    (root / "kustomization.yaml").write_text("resources: []\n")
+    reads: list[str] = []
+    real = engine_module.read_file
+
+    def counting(base, rel):
+        reads.append(rel)
+        return real(base, rel)
+
+    monkeypatch.setattr(engine_module, "read_file", counting)
+    engine = Engine(root)
+    engine.scan()
+    assert reads.count("kustomization.yaml") <= 2  # its own parse, and once for all the manifests below
+    assert max(reads.count(rel) for rel in set(reads)) <= 2
+    target = "apps/app3/deploy.yaml"
+    # the kustomization now names one manifest as a patch: an update of that manifest sees it
+    (root / "kustomization.yaml").write_text("patches:\n  - path: apps/app3/deploy.yaml\n")
+    engine.update([root / "kustomization.yaml"])
+    fresh = Engine(root)
+    fresh.scan()
+    assert [f.fingerprint for f in engine.findings] == [f.fingerprint for f in fresh.findings]
+    assert sorted(n.message for n in engine.all_notices()) == sorted(n.message for n in fresh.all_notices())
+    assert any("Kustomize patch" in n.message for n in engine.all_notices() if n.path == target)

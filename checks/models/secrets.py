@@ -1080,6 +1080,7 @@ def _scrub_tokens(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)  # findings repeat their lines (the same message for every file): 8,475 calls, 3,181 lines
 def scrub_line(line: str) -> str:
     """One line made safe to display: known tokens, URL passwords, JWTs, password options
     and the values of secret-named assignments masked; references (``${VAR}``, ``$(cmd)``,
