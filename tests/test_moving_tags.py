@@ -163,3 +163,176 @@ def test_helper_roles_in_helm_values_layouts():
     engine.scan()
     sev = {f.line: f.severity for f in engine.findings if f.code == "HELM003" and f.path == "app-template.yaml"}
     assert sev == {19: LOW, 22: MEDIUM, 24: MEDIUM, 33: HIGH, 37: MEDIUM, 42: LOW, 68: MEDIUM, 71: LOW, 75: HIGH}
+
+
+# -- the repository's own images (models/image_provenance.py) -----------------------------------
+
+from auditui.checks.models.image_provenance import (  # noqa: E402
+    identity_from_config,
+    own_image,
+    parse_remote_url,
+    repo_identity,
+)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://github.com/acme/shop.git", ("github.com", "acme", "shop")),
+    ("https://user:tok3n@github.com/acme/shop", ("github.com", "acme", "shop")),   # credentials dropped
+    ("git@github.com:acme/shop.git", ("github.com", "acme", "shop")),
+    ("ssh://git@gitlab.example.com:2222/group/sub/shop.git", ("gitlab.example.com", "group", "shop")),
+    ("/srv/git/shop.git", None),
+    ("file:///srv/git/acme/shop.git", None),
+    ("https://github.com/acme", None),
+])
+def test_remote_urls(url, expected):
+    assert parse_remote_url(url) == expected
+
+
+def test_identity_needs_origin_or_a_single_remote():
+    one = '[core]\n\tbare = false\n[remote "upstream"]\n\turl = git@github.com:acme/shop.git\n'
+    assert identity_from_config(one).owner == "acme"
+    two = one + '[remote "fork"]\n\turl = https://github.com/me/shop.git\n'
+    assert identity_from_config(two) is None  # ambiguous: which one is "this repository"?
+    both = two + '[remote "origin"]\n\turl = https://github.com/me/shop.git\n'
+    assert identity_from_config(both).owner == "me"
+    assert identity_from_config('[branch "main"]\n\turl = https://github.com/x/y\n') is None
+
+
+def _clone(tmp_path: Path, url: str = "https://github.com/acme/shop.git") -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text(f'[remote "origin"]\n\turl = {url}\n')
+
+
+def test_only_a_plain_git_directory_is_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "config").write_text('[remote "origin"]\n\turl = https://github.com/acme/shop.git\n')
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").symlink_to(elsewhere)  # a link: not followed
+    assert repo_identity(repo) is None
+    worktree = tmp_path / "worktree"
+    worktree.mkdir()
+    (worktree / ".git").write_text(f"gitdir: {elsewhere}\n")  # a worktree's pointer: not followed
+    assert repo_identity(worktree) is None
+    _clone(tmp_path / "elsewhere")
+    assert repo_identity(elsewhere).name == "shop"
+
+
+def test_own_image_by_namespace_is_exact():
+    identity = identity_from_config('[remote "origin"]\n\turl = https://github.com/acme/shop.git\n')
+    assert "acme" in own_image(parse_image("ghcr.io/acme/shop:latest"), identity)
+    assert "acme" in own_image(parse_image("registry.gitlab.com/ACME/site"), identity)
+    assert own_image(parse_image("ghcr.io/acme-labs/shop:latest"), identity) == ""
+    assert own_image(parse_image("acme:latest"), identity) == ""          # no namespace: an official image
+    assert own_image(parse_image("ghcr.io/other/acme:latest"), identity) == ""
+    assert "builds it" in own_image(parse_image("shop:latest"), None, {"shop": "Makefile"})
+
+
+OWN = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: shop
+          image: ghcr.io/acme/shop:latest
+          imagePullPolicy: Always
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: site}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true, runAsUser: 65534}
+      containers:
+        - name: site
+          image: registry.gitlab.com/acme/site
+          securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true, runAsUser: 65534}
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:latest
+          securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: api, key: token}}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vendor}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: vendor, image: "ghcr.io/acme-labs/tool:latest"}
+        - {name: built, image: "registry.example.com/ops/builder:latest"}
+"""
+
+
+def test_own_images_are_medium_or_low_and_third_party_keeps_high(tmp_path):
+    _clone(tmp_path)
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "release.yaml").write_text(
+        "steps:\n- name: gcr.io/cloud-builders/docker\n"
+        "  args: [build, ., -t, 'registry.example.com/ops/builder:$SHORT_SHA', -t, registry.example.com/ops/builder:latest]\n")
+    findings = _scan(tmp_path, {"apps.yaml": OWN})
+    sev = {f.resource.rsplit("/", 1)[-1]: f for f in findings if f.code == "K8S004"}
+    assert {name: f.severity for name, f in sev.items()} == {
+        "shop": MEDIUM,    # own namespace (origin remote), not hardened
+        "site": LOW,       # own namespace, hardened and no Secret
+        "api": MEDIUM,     # hardened but reads a Secret
+        "vendor": HIGH,    # a look-alike namespace is somebody else's
+        "built": MEDIUM}   # the repository's Cloud Build config builds it
+    assert "github.com/acme/shop" in sev["shop"].message and ".git/config" in sev["shop"].message
+    assert "ci/release.yaml" in sev["built"].message
+
+
+def test_without_a_clone_the_namespace_proves_nothing(tmp_path):
+    findings = _scan(tmp_path, {"apps.yaml": OWN})
+    sev = {f.resource.rsplit("/", 1)[-1]: f.severity for f in findings if f.code == "K8S004"}
+    assert sev["shop"] == HIGH and sev["site"] == HIGH
+
+
+def test_a_utility_image_as_the_main_container_of_a_job(tmp_path):
+    job = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: setup}
+spec:
+  template:
+    spec:
+      containers:
+        - name: setup
+          image: alpine/curl:latest
+          env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: es, key: elastic}}}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: ping}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: ping, image: "curlimages/curl:latest"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: poller}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: poller, image: "curlimages/curl:latest"}
+"""
+    findings = _scan(tmp_path, {"jobs.yaml": job})
+    sev = {f.resource.rsplit("/", 1)[-1]: f.severity for f in findings if f.code == "K8S004"}
+    assert sev == {"setup": MEDIUM, "ping": LOW, "poller": HIGH}  # a service on curl:latest is still high

@@ -11,6 +11,7 @@ The repositories are never committed (see README.md): each one is a snapshot tha
 ``fetch`` tool brought to ``/work/.mirror/<owner>+<name>/repo`` (a bare git directory).
 This script writes ``git archive`` of the pinned commit into a temporary directory
 (blobs the snapshot lacks, such as files of 4 MiB and more, are left out and counted),
+with a minimal ``.git/config`` naming the GitHub remote (as the clone a user scans has),
 runs auditui's engine in-process on it, as ``auditui scan`` does (the repository's own
 auditui configuration, if any, applies), and compares the active critical and high
 findings with the verdicts in ``judgements.toml``.
@@ -179,6 +180,18 @@ def extract(repo: Repo, into: Path) -> tuple[int, int]:
     return len(entries) - len(missing), len(missing)
 
 
+def write_git_config(repo: Repo, root: Path) -> None:
+    """A minimal ``.git/config`` naming the repository's GitHub remote, as a clone has: a user runs
+    auditui in a clone, and ``git archive`` leaves the clone's identity out (auditui reads that one
+    file to recognise the repository's own images)."""
+    config = root / ".git" / "config"
+    text = f'[remote "origin"]\n\turl = https://github.com/{repo.repo}.git\n'
+    if config.is_file() and config.read_text(encoding="utf-8") == text:
+        return
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text, encoding="utf-8")
+
+
 # -- running auditui -------------------------------------------------------------------
 
 @dataclass
@@ -231,6 +244,7 @@ def scan(repo: Repo, persona: str | None, workdir: Path | None) -> Result:
         temp = tempfile.mkdtemp(prefix=f"auditui-eval-{repo.name}-")
         root = Path(temp)
         _, result.missing_blobs = extract(repo, root)
+    write_git_config(repo, root)
     try:
         from auditui.checks import configfile
 

@@ -4,10 +4,18 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
+from ..models.image_provenance import built_images, own_image, repo_identity
 from ..models.images import parse_image
 from ..models.k8s.patchrefs import replaced_by
 from ..models.moving_tags import ContainerUse, moving_tag
-from ..models.topics import BUILD_ARTIFACTS, KUSTOMIZE_REPLACEMENT, WORKLOAD_IMAGE
+from ..models.topics import (
+    BUILD_ARTIFACTS,
+    COMPOSE_SERVICE,
+    IMAGE_USE,
+    KUSTOMIZE_REPLACEMENT,
+    WORKFLOW_IMAGE_BUILD,
+    WORKLOAD_IMAGE,
+)
 from .shared import effective, overrides_of
 
 CHECK = Check(
@@ -25,9 +33,14 @@ CHECK = Check(
         "no tag, `latest` or a bare variant (`alpine`) on an application image is high, since Kubernetes "
         "pulls it again at every reschedule; a branch (`main`, `master`) or release channel (`stable`, "
         "`lts`, `prod`) the team chose to follow is medium; a database or core-infrastructure image is "
-        "high whatever the tag. A general-purpose utility image (`busybox`, `alpine`, `curlimages/curl`) "
-        "in an init or helper container (not the pod's first or default container) is low, medium when it "
-        "can read a Secret or mounts persistent data."
+        "high whatever the tag. The repository's own image (a name it builds in a workflow, script, "
+        "compose file, Skaffold or Cloud Build config, or whose registry namespace is the owner named by "
+        "the clone's `.git/config` remote) is medium: continuous deployment of your own build, which a "
+        "rollback cannot name; low in a hardened container (non-root, read-only root, all capabilities "
+        "dropped) that reads no Secret. A general-purpose utility image (`busybox`, `alpine`, "
+        "`curlimages/curl`) in an init or helper container (not the pod's first or default container), or "
+        "as the main container of a one-shot Job, is low, medium when it can read a Secret or mounts "
+        "persistent data."
     ),
     remediation=(
         "Reference a specific version tag (`postgres:16.4`), ideally with its digest (`@sha256:...`).",
@@ -69,7 +82,15 @@ def _replaced(fact, index: RepoIndex) -> bool:
 
 
 def _built_images(index: RepoIndex) -> frozenset[str]:
-    return frozenset(image for _, fact in index.facts(BUILD_ARTIFACTS) for image in fact.data.images or ())
+    return frozenset(image for _, fact in index.facts(BUILD_ARTIFACTS) if fact.data.tool in (None, "skaffold")
+                     for image in fact.data.images or ())
+
+
+def _own(ref, index: RepoIndex) -> str:
+    """How the image was recognised as the repository's own build ("" when it was not)."""
+    built = index.derived("K8S004:own-builds", (WORKFLOW_IMAGE_BUILD, IMAGE_USE, COMPOSE_SERVICE, BUILD_ARTIFACTS),
+                          built_images)
+    return own_image(ref, repo_identity(index.root), built)
 
 
 def _built_here(ref, index: RepoIndex) -> bool:
@@ -97,7 +118,8 @@ def container_image_floating_tag(path: str, fact, index: RepoIndex) -> Iterator[
     if floating:
         resource = str(fact.data.resource or "")
         use = ContainerUse(str(fact.data.role or ("init" if fact.data.init else "main")),
-                           bool(fact.data.secrets), bool(fact.data.data))
+                           bool(fact.data.secrets), bool(fact.data.data), once=bool(fact.data.once),
+                           hardened=bool(fact.data.hardened), own=_own(ref, index))
         # Kubernetes pulls a moving tag again at every reschedule and on every new node
         verdict = moving_tag(ref, use, pulls_itself=True)
         if verdict is None:

@@ -9,7 +9,12 @@ answer depends on four things:
   can refuse its data), or an application image;
 * **the container's role**: ``init`` (runs to completion before the pod starts), ``sidecar``
   (a helper beside the main container: any container but the pod's first or default one, or a
-  native sidecar) or ``main``;
+  native sidecar) or ``main``; and whether the workload runs **once** to completion (a Job: its
+  main container is a setup step, not a service);
+* **whose image it is**: the repository's own build (:mod:`.image_provenance`: the repository
+  builds that image name, or its registry namespace is the repository's owner) deployed by a
+  moving tag is continuous deployment of the team's own code, not a release stream somebody
+  else controls;
 * **what it can touch**: a Secret (env ``secretKeyRef``/``envFrom``, a secret volume) or data
   that outlives the pod (a claim, hostPath, NFS...); config and ``emptyDir`` do not count;
 * **the tag kind**: none or ``latest`` (nobody chose a version), a bare variant (``alpine``:
@@ -23,8 +28,12 @@ always``).
 ===========================  ==========================  ====================================  ========
 image                        role                        tag kind                              severity
 ===========================  ==========================  ====================================  ========
-utility                      init or sidecar             any                                   low, medium if it touches a Secret or persistent data
+utility                      init, sidecar, or the main  any                                   low, medium if it touches a Secret or persistent data
+                             container of a Job
 database / core infra        any                         any                                   high
+the repository's own image   any                         any                                   medium, low in a hardened container
+                                                                                                   (non-root, read-only root, all
+                                                                                                   capabilities dropped) with no Secret
 application (or utility      any                         branch, channel                       medium
 as the main container)
 application                  any                         none, latest, variant                 high where the runtime pulls by itself, else medium
@@ -59,6 +68,9 @@ class ContainerUse:
     role: str = "main"      # init | sidecar | main
     secrets: bool = False   # reads a Secret (env secretKeyRef, envFrom secretRef, a secret volume)
     data: bool = False      # mounts data that outlives the pod (a claim, hostPath, NFS...)
+    once: bool = False      # the workload runs once to completion (a Job), not a service
+    hardened: bool = False  # non-root, read-only root filesystem, every capability dropped, unprivileged
+    own: str = ""           # how the image was recognised as the repository's own ("" when it was not)
 
     def touches(self) -> str:
         parts = (["a Secret"] if self.secrets else []) + (["persistent data"] if self.data else [])
@@ -137,9 +149,12 @@ def moving_tag(ref: ImageRef, use: ContainerUse | None = None, *, pulls_itself: 
     if kind is None:
         return None
     use = use or ContainerUse()
-    if ref.utility and use.role in ("init", "sidecar"):
-        what = "an init container" if use.role == "init" else "a helper container"
-        step = "a setup step" if use.role == "init" else "a shell step beside the service"
+    if ref.utility and (use.role in ("init", "sidecar") or use.once):
+        if use.role == "init" or use.role == "sidecar":
+            what = "an init container" if use.role == "init" else "a helper container"
+            step = "a setup step" if use.role == "init" else "a shell step beside the service"
+        else:
+            what, step = "a one-shot Job", "a setup step"
         touches = use.touches()
         if touches:
             return MovingTag(ref, kind, Severity.MEDIUM,
@@ -152,6 +167,15 @@ def moving_tag(ref: ImageRef, use: ContainerUse | None = None, *, pulls_itself: 
         return MovingTag(ref, kind, Severity.HIGH,
                          "a database or core infrastructure image, where a surprise major version can "
                          "refuse to start on existing data")
+    if use.own:
+        why = (f"recognised as this repository's own image ({use.own}): your own build deployed by a "
+               f"moving tag, so a rollback or reproduction cannot name what ran; pin by digest or a "
+               f"version tag your pipeline writes")
+        if use.hardened and not use.secrets:
+            return MovingTag(ref, kind, Severity.LOW,
+                             why + "; the container is hardened (non-root, read-only root, no capabilities) "
+                                   "and reads no Secret")
+        return MovingTag(ref, kind, Severity.MEDIUM, why)
     if kind in ("branch", "channel"):
         chosen = "a branch" if kind == "branch" else "a release channel"
         return MovingTag(ref, kind, Severity.MEDIUM,
@@ -213,7 +237,16 @@ def k8s_container_use(container: Container) -> ContainerUse:
             if entry is not None and ("secret" in entry[1] or _projected_secret(entry[1])):
                 secrets = True
                 break
-    return ContainerUse(role, secrets, keeps_data_on_persistent_volume(container))
+    return ContainerUse(role, secrets, keeps_data_on_persistent_volume(container),
+                        once=workload.kind == "Job", hardened=_hardened(container))
+
+
+def _hardened(container: Container) -> bool:
+    """Non-root, read-only root filesystem, every capability dropped, not privileged."""
+    security = container.security()
+    return (security.runs_as_root is False and security.get("readOnlyRootFilesystem") is True
+            and security.get("privileged") is not True and not security.caps_add
+            and any(str(cap).upper() == "ALL" for cap in security.caps_drop))
 
 
 def _projected_secret(volume: Any) -> bool:

@@ -214,6 +214,9 @@ class WorkloadImageData(FactData):
     role: str | None = None
     secrets: bool | None = None
     data: bool | None = None
+    #: the workload runs once to completion (a Job); the container is hardened (models/moving_tags.py)
+    once: bool | None = None
+    hardened: bool | None = None
 
 
 @fact_data

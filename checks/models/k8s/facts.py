@@ -361,7 +361,8 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
             facts.append(Fact(WORKLOAD_IMAGE, f"{owner}/{container.name}", container.node.key_line("image"),
                               container.ypath + ("image",),
                               WorkloadImageData(image=image.strip(), resource=container.resource, init=container.init,
-                                                role=use.role, secrets=use.secrets, data=use.data)))
+                                                role=use.role, secrets=use.secrets, data=use.data,
+                                                once=use.once or None, hardened=use.hardened or None)))
         for _, env in container.node.list("env").maps():
             if env.get("name") is not None:
                 # variables the manifests document (ENV003 compares code reads with them)
