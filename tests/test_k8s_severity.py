@@ -97,3 +97,13 @@ def test_an_image_name_skaffold_builds_is_a_placeholder_and_the_engine_follows_s
     skaffold.unlink()
     engine.update([skaffold])
     assert "Deployment/web/container/web" in {f.resource for f in engine.findings if f.code == "K8S004"}
+
+
+def test_single_instance_operator_store_follows_the_rule_of_k8s002(tmp_path):
+    # one rule (k8s/shared.single_instance_severity): data on claims is an outage, ephemeral a loss
+    found = _severities(_scan(tmp_path, "operator-database-single-instance", "bad-ephemeral.yaml"), "K8S023")
+    assert found == {"PerconaXtraDBCluster/shop-mysql": Severity.CRITICAL, "MariaDB/cache-db": Severity.CRITICAL,
+                     "Cluster/directory-db": Severity.HIGH}
+    (tmp_path / "b").mkdir()
+    persistent = _severities(_scan(tmp_path / "b", "operator-database-single-instance", "bad.yaml"), "K8S023")
+    assert persistent and set(persistent.values()) == {Severity.HIGH}

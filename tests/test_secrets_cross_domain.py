@@ -183,3 +183,39 @@ def test_compose_keys_and_app_logins_follow_the_holder(tmp_path):
             "      SECRET_KEY: Xk9vQ2mLp7Rt\n      ADMIN_PASSWORD: admin\n")
     assert _compose_severity(tmp_path, text, "SECRET_KEY") == Severity.CRITICAL  # a key: usable anywhere
     assert _compose_severity(tmp_path, text, "ADMIN_PASSWORD") == Severity.HIGH  # weak login to a published app
+
+
+# -- Secret references in maps that name them (envFromSecret, *SecretRefs, valueFrom) ------------
+
+def helm_release(under, name, value):
+    return {"release.yaml": (
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: app, namespace: apps}\n"
+        "spec:\n  chart: {spec: {chart: app, version: 1.2.3, sourceRef: {kind: HelmRepository, name: charts}}}\n"
+        f"  values:\n    agent:\n      {under}:\n        {name}: {_q(value)}\n")}
+
+
+def helm_values_under(under, name, value):
+    return {"values-prod.yaml": f"agent:\n  {under}:\n    {name}: {_q(value)}\n"}
+
+
+REFERENCE_DOMAINS = {"helm-values": helm_values_under, "helm-release": helm_release}
+
+#: (key of the map, name, value, a secret?): under a key that names Secret references, a
+#: ``<secret>`` or ``<secret>/<key>`` value is a reference; anything else is judged as a value
+REFERENCE_ROWS = [
+    ("envFromSecret", "NB_SETUP_KEY", "agent-setup-key/NB_SETUP_KEY", False),
+    ("envFromSecret", "COTURN_PASSWORD", "coturn-credentials/COTURN_PASSWORD", False),
+    ("extraSecretRefs", "DB_PASSWORD", "shop-db/password", False),
+    ("existingSecrets", "ADMIN_TOKEN", "admin-token", False),
+    ("envFromSecret", "API_TOKEN", "Xk9vQ2mLp7Rt/8ab#Zq", True),     # not a Secret name: a value
+    ("env", "COTURN_PASSWORD", "coturn-credentials/COTURN_PASSWORD", True),  # no reference key
+]
+
+
+@pytest.mark.parametrize(("under", "name", "value", "secret"), REFERENCE_ROWS, ids=lambda v: str(v)[:24])
+@pytest.mark.parametrize("domain", list(REFERENCE_DOMAINS))
+def test_secret_references_in_every_domain_that_nests_maps(tmp_path, domain, under, name, value, secret):
+    engine = _scan(tmp_path, REFERENCE_DOMAINS[domain](under, name, value))
+    found = [f for f in engine.findings if f.code == "HELM004"]
+    assert bool(found) == secret, f"{domain}: {[f.message for f in found]}"
+    assert classify(name, value, where="helm", under=under).is_secret == secret

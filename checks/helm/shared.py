@@ -31,12 +31,13 @@ def names_a_secret(key: str) -> bool:
     return lower.startswith(_NAMING_STARTS) or lower.endswith(_NAMING_ENDS)
 
 
-def literal_secret(key: str, value: Any) -> tuple[str, str, SecretVerdict] | None:
-    """(what, redacted evidence, verdict) when ``key: value`` in values commits a secret."""
+def literal_secret(key: str, value: Any, under: str | None = None) -> tuple[str, str, SecretVerdict] | None:
+    """(what, redacted evidence, verdict) when ``key: value`` in values commits a secret;
+    ``under``: the key of the map that holds ``key`` (``envFromSecret``)."""
     if value is None or isinstance(value, (bool, YMap, YList, dict, list)):
         return None
     name = str(key)
-    verdict = classify(name, value, where="helm")
+    verdict = classify(name, value, where="helm", under=under)
     if not verdict.is_secret:
         return None
     if verdict.kind != "token" and not verdict.in_url:

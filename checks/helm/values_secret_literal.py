@@ -48,10 +48,12 @@ def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
             if judged is not None and not _test_credential(values, judged):
                 yield _finding(values, mapping, "value", mapping["name"], judged)
             continue
+        path = tuple(mapping.ypath)
+        under = str(path[-1]) if path and isinstance(path[-1], str) else None  # envFromSecret: {VAR: secret/KEY}
         for key, value in mapping.items():
             if isinstance(value, YMap):
                 continue
-            judged = literal_secret(str(key), value)
+            judged = literal_secret(str(key), value, under)
             if judged is not None and not _test_credential(values, judged):
                 yield _finding(values, mapping, key, str(key), judged)
 

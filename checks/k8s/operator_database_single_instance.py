@@ -16,6 +16,7 @@ from ..models.k8s.layout import in_patch_location
 from ..models.k8s.operators import OPERATOR_STORE_KINDS, OPERATOR_STORES
 from ..models.k8s.patches import ANY_NAME
 from ..models.topics import KUSTOMIZE_DETAILS
+from .shared import single_instance_severity
 
 CHECK = Check(
     code="K8S023",
@@ -29,7 +30,10 @@ CHECK = Check(
         "replica to fail over to. With one instance, a node drain, an eviction or an upgrade "
         "stops the database, and every service that depends on it, until the pod is "
         "rescheduled and its volume re-attached. Most of these resources default to one "
-        "instance when the count is left out."
+        "instance when the count is left out. Severity follows the rule of K8S002: high when the "
+        "data is on claims (an outage, the data is kept: every operator's default), critical when "
+        "its only copy is on ephemeral storage (a Percona `volumeSpec.emptyDir`, mariadb-operator's "
+        "`storage.ephemeral: true`), which the next reschedule deletes."
     ),
     remediation=(
         "Set the member count to at least 3 (or a primary and a standby where the operator "
@@ -106,9 +110,12 @@ def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iter
             return  # an overlay raises the count where it is deployed
     api, key = str(fact.data.api or ""), _count_key(str(fact.data.api or ""), kind)
     explicit = tuple(fact.data.members_ypath or ())[-1:] == (key,)
+    severity, why = single_instance_severity(persistent=not fact.data.members_ephemeral)
     yield CHECK.finding(
         Pos(line, line, tuple(fact.data.members_ypath or fact.ypath), path=path),
         resource=f"{kind}/{name}",
-        message=f"{kind}/{name} runs {_store(api, kind)} with a single instance: no replica to fail over to",
+        message=f"{kind}/{name} runs {_store(api, kind)} with a single instance: no replica to fail over to, "
+                f"{why}",
         evidence=f"{key}: 1" if explicit else f"{key}: (unset, defaults to 1)",
+        severity=severity,
     )

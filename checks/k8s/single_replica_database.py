@@ -8,7 +8,7 @@ from ..kustomize import overlay_replicas
 from ..models.datastore import STATEFUL_IMAGES, configured_images
 from ..models.images import is_database_image, parse_image
 from ..replicas import autoscalers
-from .shared import REPLICATED_KINDS
+from .shared import REPLICATED_KINDS, single_instance_severity
 
 CHECK = Check(
     code="K8S002",
@@ -77,11 +77,9 @@ def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iter
         return
     kept = set(fact.data.persistent_servers or ())
     lost = [image for image in stores if image not in kept]
-    if lost:  # the only copy of the data is deleted with the pod (K8S003 names the volume)
-        impact, severity = (f": its data is on ephemeral storage, so a reschedule loses it ({', '.join(lost)})",
-                            Severity.CRITICAL)
-    else:
-        impact, severity = ": an outage until the pod is rescheduled (the data is on a persistent volume)", Severity.HIGH
+    # the only copy of the data is deleted with the pod (K8S003 names the volume): critical; else high
+    severity, why = single_instance_severity(persistent=not lost)
+    impact = f": {why}" + (f" ({', '.join(lost)})" if lost else "")
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("spec", "replicas"), path=path),
         resource=f"{kind}/{name}",

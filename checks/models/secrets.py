@@ -721,13 +721,16 @@ def classify_value(value: object, *, where: str = "argv") -> SecretVerdict:
     return classify(None, value, where=where if where in _NAMELESS_PLACES else "argv")
 
 
-def classify(name: str | None, value: object, *, where: str = "text", interpolate: bool = True) -> SecretVerdict:
+def classify(name: str | None, value: object, *, where: str = "text", interpolate: bool = True,
+             under: str | None = None) -> SecretVerdict:
     """What ``name=value`` holds, the same answer in every domain (see the module docstring).
 
     ``where`` names the place (one of :data:`WHERE`); only example files (sample values are
     placeholders) and nameless places (``k8s-secret``, ``argv``: every literal is a secret)
     change the verdict.  ``interpolate=False`` reads ``$`` literally (a single-quoted value
-    of an env file).
+    of an env file).  ``under``: the key of the map that holds ``name`` (YAML), when there is
+    one: under a key that names Secret references (:func:`names_secret_refs`), a value written
+    ``<secret>`` or ``<secret>/<key>`` is a reference (``envFromSecret: {TOKEN: app/TOKEN}``).
     """
     if where not in WHERE:
         raise ValueError(f"unknown place {where!r}")
@@ -737,6 +740,8 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
         value = str(value)
     if not isinstance(value, str):
         return SecretVerdict("document")  # a mapping or a list: not one value
+    if under is not None and names_secret_refs(under) and _SECRET_REF_RE.match(_strip_quotes(value.strip())):
+        return SecretVerdict("reference", "Secret reference (<secret>/<key>)")
     verdict = _classify(name, value, where, 0, interpolate=interpolate)
     if verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
         verdict = replace(verdict, purpose="password")
@@ -744,6 +749,23 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
 
 
 _PASSWORD_WORDS = frozenset(("PASSWORD", "PASSWORDS", "PASSWD", "PASS", "PWD", "PASSPHRASE", "PASSCODE", "HTPASSWD"))
+
+
+#: a Kubernetes Secret name (DNS-1123 subdomain), optionally followed by ``/<key in it>``
+_SECRET_REF_RE = re.compile(r"^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?(?:/[-._A-Za-z0-9]{1,253})?$")
+#: keys of a map whose entries name Secrets rather than hold values: how they end, normalised
+#: (``envFromSecret``, ``*SecretName``, ``secretRef``, ``secretKeyRef``, ``valueFrom``...)
+_SECRET_REF_ENDS = ("fromsecret", "fromsecrets", "secretname", "secretnames", "secretref", "secretrefs",
+                    "secretkeyref", "secretkeyrefs", "valuefrom", "envfromsecrets")
+
+
+def names_secret_refs(key: str | None) -> bool:
+    """``key`` holds Secret references (``envFromSecret``, ``existingSecret``, ``secretName``,
+    ``adminSecretRef``, ``valueFrom``), not secret values (string tests, no pattern)."""
+    if not key:
+        return False
+    norm = "".join(c for c in str(key)[:_NAME_CAP].lower() if c.isalnum())
+    return norm.startswith("existingsecret") or norm.endswith(_SECRET_REF_ENDS)
 
 
 def _is_password_name(name: str | None) -> bool:

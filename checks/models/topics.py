@@ -149,6 +149,8 @@ class K8sObjectData(FactData):
     members: int | None = None
     members_line: int | None = None
     members_ypath: tuple | None = None
+    #: an operator store whose data is on ephemeral storage (models/k8s/operators.py)
+    members_ephemeral: bool | None = None
     store_backup: bool | str | None = None  # True/False, or "unknown"
     # Services
     exposure: str | None = None

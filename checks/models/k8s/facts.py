@@ -42,7 +42,7 @@ from .objects import (
     server_containers,
     str_list,
 )
-from .operators import operator_backup, operator_members
+from .operators import operator_backup, operator_ephemeral, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
 from .secret_literals import literal_facts
 
@@ -96,6 +96,7 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     members = operator_members(obj.api_version, obj.kind, obj.doc)
     if members is not None:  # additive (K8S023): an operator-managed data store
         data["members"], data["members_line"], data["members_ypath"] = members
+        data["members_ephemeral"] = operator_ephemeral(obj.api_version, obj.kind, obj.doc) or None
         backup = operator_backup(obj.api_version, obj.kind, obj.doc)
         data["store_backup"] = "unknown" if backup is None else backup
     if obj.kind == "Service" and obj.api_version == "v1":  # additive (K8S080): how it is exposed

@@ -109,3 +109,21 @@ def operator_members(api_version: str, kind: str, doc: YMap,
 
 _UNSET = object()
 
+
+def operator_ephemeral(api_version: str, kind: str, doc: YMap) -> bool:
+    """An operator store whose data lives on ephemeral storage: a Percona ``volumeSpec`` of
+    ``emptyDir`` (``spec.pxc``, a MongoDB replset), mariadb-operator's ``storage.ephemeral: true``.
+    The other operators always put their data on claims."""
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    if (group, kind) not in OPERATOR_STORES:
+        return False
+    spec = doc.map("spec")
+    if kind == "MariaDB":
+        return spec.map("storage").get("ephemeral") is True
+    if kind == "PerconaXtraDBCluster":
+        return "emptyDir" in spec.map("pxc").map("volumeSpec")
+    if kind == "PerconaServerMongoDB":
+        sets = [item for _, item in spec.list("replsets").maps()]
+        return bool(sets) and any("emptyDir" in item.map("volumeSpec") for item in sets)
+    return False
+
