@@ -190,3 +190,155 @@ def test_bulk_helpers_and_search(findings):
 
 def test_fit_status_filter_names():
     assert fit_status_filter("expired") == "open" and fit_status_filter("accepted") == "accepted"
+
+
+def many_findings(count: int, seed: int = 7) -> dict:
+    """Findings with ties everywhere: shared paths, lines, codes and resources, repository-level
+    ones (path "."), and findings without a line."""
+    import random
+
+    rng = random.Random(seed)
+    checks = (HIGH, MEDIUM, LOW)
+    items = []
+    for number in range(count):
+        check = rng.choice(checks)
+        path = rng.choice(("k8s/a.yaml", "k8s/b.yaml", "deploy/c.yaml", ".", "x/y/z.yaml"))
+        line = rng.choice((1, 2, 3, 10, 0))
+        finding = check.finding(Pos(line or None, line or None, ("n", str(number))),
+                                resource=rng.choice(("Deployment/a", "Deployment/b", "")),
+                                message=f"message {rng.choice(('alpha', 'beta', 'Gamma'))} {number}").seal(path)
+        items.append(finding)
+    return {f.fingerprint: f for f in items}
+
+
+def reference_rows(model: FindingsModel) -> list[str]:
+    """What the rows must be, from first principles: a sort by the full key, then headings."""
+    from auditui.findings_model import group_id
+
+    def key(fp):
+        f = model.findings[fp]
+        sev, path, line, code = -int(f.severity), f.path or "", f.line or 0, f.code
+        fields = {"severity": (sev, path, line, code, f.resource, fp), "file": (path, line, sev, code, f.resource, fp),
+                  "code": (code, sev, path, line, f.resource, fp)}[model.sort_mode]
+        group = {"severity": sev, "file": path, "category": f.category.title, "none": None}[model.group_mode]
+        return (group, *fields) if group is not None else fields
+
+    status = model.status_of
+    shown = sorted((fp for fp, f in model.findings.items() if model.filters.matches(f, status(f))), key=key)
+    if model.group_mode == "none":
+        return shown
+    rows, current = [], None
+    for fp in shown:
+        f = model.findings[fp]
+        value = {"severity": -int(f.severity), "file": f.path or "", "category": f.category.title}[model.group_mode]
+        gid = group_id(model.group_mode, value)
+        if gid != current:
+            rows.append(gid)
+            current = gid
+        if gid not in model.collapsed:
+            rows.append(fp)
+    return rows
+
+
+def test_every_order_equals_a_sort_by_its_key_through_updates():
+    # orders are made from the severity order by stable sorts on one field, and kept up to
+    # date by bisection (small changes) or one merge (big batches): each must equal a fresh
+    # sort by the whole key, ties included
+    findings = many_findings(400)
+    keys = list(findings)
+    engine_order = [f.fingerprint for f in sorted(findings.values(), key=lambda f: f.sort_key())]
+    model = FindingsModel()
+    model.set_findings(dict(findings), engine_order)  # ties in the engine's order: fixed by fingerprint
+    current = dict(findings)
+    modes = [(g, s) for g in ("severity", "file", "category", "none") for s in ("severity", "file", "code")]
+
+    def check_all():
+        for group, sort in modes:
+            model.group_mode, model.sort_mode = group, sort
+            assert model.rebuild() == reference_rows(model), (group, sort)
+
+    check_all()
+    extra = many_findings(300, seed=8)
+    small = list(extra)[:5]
+    for fp in small:
+        current[fp] = extra[fp]
+    gone = keys[:3]
+    for fp in gone:
+        del current[fp]
+    model.update(current, small, gone)  # bisection into every order made so far
+    check_all()
+    big = list(extra)[5:]
+    for fp in big:
+        current[fp] = extra[fp]
+    for fp in keys[3:120]:
+        del current[fp]
+    model.update(current, big, keys[3:120])  # a checkout: one merge, the rest made again
+    check_all()
+
+
+def test_filters_run_as_passes_agree_with_one_finding_matches():
+    findings = many_findings(300)
+    statuses = {fp: ("accepted", "open", "expired", "deferred", "suppressed")[i % 5] for i, fp in enumerate(findings)}
+    model = FindingsModel(findings=findings, status_of=lambda f: statuses[f.fingerprint])
+    some = frozenset(list(findings)[::7])
+    for filters in (dict(status="open"), dict(status="all", min_severity=Severity.MEDIUM),
+                    dict(status="accepted", text="ALPHA"), dict(status="all", text="gamma a.yaml"),
+                    dict(status="all", path="."), dict(status="all", fingerprints=some, text="beta"),
+                    dict(status="deferred", min_severity=Severity.HIGH, path="k8s/a.yaml")):
+        for group in ("severity", "file", "none"):
+            model.filters = type(model.filters)(**filters)
+            model.group_mode = group
+            assert model.rebuild() == reference_rows(model), (filters, group)
+            shown = [fp for fp in model.rows if not is_heading(fp)]
+            assert sum(model.counts.values()) == len(shown)
+            assert model.any_expired == any(statuses[fp] == "expired" for fp in shown)
+
+
+def test_the_text_index_is_read_ahead_in_steps_and_matches_one_finding_haystack():
+    from auditui.findings_model import haystack, haystacks
+
+    findings = many_findings(50)
+    assert haystacks(list(findings.values())) == [haystack(f) for f in findings.values()]
+    model = FindingsModel(findings=findings)
+    model.rebuild()
+    assert model.prepare(20) is False and model.prepare(20) is False and model.prepare(20) is True
+    model.filters.text = "beta"
+    model.rebuild()
+    assert model.visible_fingerprints and all("beta" in findings[fp].message for fp in model.visible_fingerprints)
+
+
+def test_column_needs_are_the_widest_and_the_nine_in_ten_widths_of_what_is_shown(findings):
+    model = FindingsModel(findings=findings)
+    model.rebuild()
+    needs = model.column_needs()
+    assert needs.location_all == max(len(f.location) for f in findings.values())
+    assert needs.title_all == max(len(f.title) for f in findings.values())
+    assert needs.resource_all == len("Deployment/cron")
+    model.filters.path = "k8s/b.yaml"  # the shown findings only
+    model.rebuild()
+    assert model.column_needs().location_all == len("k8s/b.yaml:9")
+    model.filters.path = None
+    model.rebuild()
+    model.toggle_collapsed("group:sev:low")  # folding does not move the columns
+    model.rebuild()
+    assert model.column_needs() == needs
+    repo_level = make(LOW, ".", 0, "repo")
+    lineless = make(LOW, "Dockerfile", 0, "docker")
+    model.update({**findings, repo_level.fingerprint: repo_level, lineless.fingerprint: lineless},
+                 [repo_level.fingerprint, lineless.fingerprint], [])
+    model.filters.fingerprints = frozenset({repo_level.fingerprint, lineless.fingerprint})
+    model.rebuild()
+    assert repo_level.location == "(repository)" and lineless.location == "Dockerfile"
+    assert model.column_needs().location_all == len("(repository)")
+
+
+def test_groups_are_a_mapping_made_when_asked(findings):
+    model = FindingsModel(findings=findings)
+    model.group_mode = "file"
+    model.rebuild()
+    assert list(model.groups) == [key for key in model.rows if is_heading(key)]
+    assert len(model.groups) == 3 and "group:file:k8s/a.yaml" in model.groups
+    assert model.groups.get("group:file:nowhere") is None
+    group = model.groups["group:file:k8s/a.yaml"]
+    assert (group.label, group.count, group.severity) == ("k8s/a.yaml", 3, None)
+    assert model.groups["group:file:k8s/a.yaml"] is group  # made once

@@ -248,3 +248,61 @@ async def test_ctrl_home_shows_the_heading_of_the_first_group(make_app, repo):
         assert selected_code(app) == "TUI001"
         assert table.scroll_offset.y == 0  # the CRIT heading above it is on screen
         assert is_heading(table.row_keys[0]) and table.render_line(0).text.lstrip().startswith("▾")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_columns_size_to_what_the_rows_hold(make_app, repo, size):
+    # a resource longer than any fixed column, short paths: at 200 columns every title and
+    # that resource are whole; at every size the location keeps its line number and nothing
+    # runs under the scrollbar
+    long_name = "payments-settlement-reconciliation-worker"
+    (repo / "k8s" / "worker.yaml").write_text(
+        (repo / "k8s" / "api.yaml").read_text().replace("name: api\n", f"name: {long_name}\n"))
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await scanned(pilot)
+        table = app.findings_screen.table
+        width = table.scrollable_content_region.width
+        for fp, finding in app.findings.items():
+            text = row_strip(app, fp).text
+            assert len(text.rstrip()) <= width
+            if finding.line:
+                assert f":{finding.line}" in text, text
+            if size[0] == 200:
+                assert finding.title in text, text  # titles get the room first
+        if size[0] == 200:
+            # the resource column takes the room the whole titles and locations leave (it was a
+            # fixed 28 cells): a resource too long for it fills it to the list's edge
+            worker = [fp for fp, f in app.findings.items() if long_name in f.resource and f.path == "k8s/worker.yaml"]
+            assert worker
+            for fp in worker:
+                text = row_strip(app, fp).text.rstrip()
+                assert app.findings[fp].resource[:29] in text and text.endswith("…") and len(text) == width
+        if size[0] == 80:
+            assert "Resource" not in str(app.findings_screen.query_one("#list-header").render())
+
+
+async def test_a_save_that_adds_a_row_resizes_the_scroll_range(make_app, repo):
+    # the list sets its row count without a layout pass when the scrollbar stays as it is:
+    # the scroll range and the scrollbar must still follow the rows
+    for number in range(40):
+        (repo / "k8s" / f"more-{number}.yaml").write_text(
+            (repo / "k8s" / "api.yaml").read_text().replace("name: api\n", f"name: api{number}\n"))
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await scanned(pilot)
+        table = app.findings_screen.table
+        before = table.row_count
+        assert table.virtual_size.height == before > table.size.height
+        (repo / "k8s" / "more-extra.yaml").write_text(
+            (repo / "k8s" / "api.yaml").read_text().replace("name: api\n", "name: api-extra\n"))
+        app._pending.add(str(repo / "k8s" / "more-extra.yaml"))
+        app._kick()
+        await wait_for(pilot, lambda: table.row_count > before, what="the new rows")
+        await pilot.pause()
+        assert table.virtual_size.height == table.row_count
+        assert table.vertical_scrollbar.window_virtual_size == table.row_count
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.scroll_offset.y == table.max_scroll_y == table.row_count - table.scrollable_content_region.height
+        assert table.cursor == table.row_count - 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from itertools import repeat
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -38,6 +37,7 @@ from ..findings_model import (
     SEVERITY_FILTERS,
     SORT_MODES,
     STATUS_FILTERS,
+    ColumnNeeds,
     Filters,
     FindingsModel,
     is_heading,
@@ -45,10 +45,13 @@ from ..findings_model import (
 from .style import SEVERITY_SHORT, severity_styles
 
 __all__ = ["FindingsList", "Filters", "GROUP_MODES", "SORT_MODES", "STATUS_FILTERS", "SEVERITY_SHORT",
-           "fit", "fit_location"]
+           "column_widths", "fit", "fit_location"]
 
 #: a second ``g`` within this many seconds makes ``gg`` (first row)
 GG_SECONDS = 0.8
+#: the text filter's words of new findings are read this long after they arrive, WARM_STEP
+#: findings at a time (a few ms each), WARM_GAP seconds apart
+WARM_DELAY, WARM_STEP, WARM_GAP = 0.3, 2000, 0.02
 
 
 def fit(text: str, width: int) -> str:
@@ -87,6 +90,54 @@ def _right_cells(text: str, width: int) -> str:
         out.append(char)
         used += size
     return "".join(reversed(out)) + " " * (width - used)
+
+
+#: the narrowest resource column worth showing
+RESOURCE_MIN = 12
+CODE_WIDTH = 7
+STATUS_WIDTH = max(map(len, ROW_STATUSES))  # "suppressed" whole
+
+
+def column_widths(width: int, needs: ColumnNeeds, *, show_status: bool = False) -> dict[str, int]:
+    """Each column's width in a list ``width`` cells wide, from what the rows hold
+    (``model.column_needs()``: the widest value of each column, and the width nine rows in
+    ten fit in).  The room is handed out in this order:
+
+    1. the location, whole, leaving a readable title (when a location must be cut, it is cut
+       from the left and keeps its line number, see :func:`fit_location`);
+    2. the title, as wide as nine titles in ten;
+    3. the resource (from 100 columns on), as wide as nine in ten, if ``RESOURCE_MIN`` fit;
+    4. the title, then the location, then the resource, each up to its widest;
+    5. what is left goes to the title.
+    """
+    status = STATUS_WIDTH if show_status else 0
+    fixed = 1 + 1 + 6 + 1 + CODE_WIDTH + 1 + (status + 1 if status else 0)
+    left = max(width - fixed, 20) - 1  # one space between the title and the location
+
+    def most_all(most: int, widest: int, header: str) -> tuple[int, int]:
+        widest = max(widest, len(header))
+        return max(min(most, widest), len(header)), widest
+
+    loc_most, loc_all = most_all(needs.location_most, needs.location_all, "Location")
+    title_most, title_all = most_all(needs.title_most, needs.title_all, "Finding")
+    res_most, res_all = most_all(needs.resource_most, needs.resource_all, "Resource")
+    loc = max(min(loc_all, left - min(title_all, 36 if width >= 100 else 28)), min(loc_most, 16))
+    left -= loc
+    title = min(title_most, left)
+    left -= title
+    res = 0
+    if needs.resource_all and width >= 100 and left - 1 >= RESOURCE_MIN:
+        res = min(res_most, left - 1)
+        left -= res + 1
+    grow = min(title_all - title, left)
+    title, left = title + grow, left - grow
+    grow = min(loc_all - loc, left)
+    loc, left = loc + grow, left - grow
+    if res:
+        grow = min(res_all - res, left)
+        res, left = res + grow, left - grow
+    return {"width": width, "code": CODE_WIDTH, "title": max(title + left, 8), "loc": loc, "res": res,
+            "status": status}
 
 
 class FindingsList(ScrollView, can_focus=True):
@@ -165,7 +216,9 @@ class FindingsList(ScrollView, can_focus=True):
         self._theme: dict | None = None
         self._layout: dict[str, int] = {}
         self._layout_key: tuple | None = None
-        self._location_width: dict[str, int] = {}
+        self._warming = False
+        #: the model version the list last drew lines from (benchmarks wait for it)
+        self.painted_version = -1
 
     # -- the model's inputs (the screen sets them) ------------------------------------
     @property
@@ -204,6 +257,7 @@ class FindingsList(ScrollView, can_focus=True):
         self.model.set_findings(findings, order)
         self._bump(findings)
         self._rebuild()
+        self._warm_soon()
 
     def apply_delta(self, upserts: Iterable[str], removed: Iterable[str], findings: dict[str, Finding] | None = None) -> None:
         """Some findings changed (an engine delta, or a triage change): only they are redrawn."""
@@ -214,6 +268,7 @@ class FindingsList(ScrollView, can_focus=True):
         model.statuses_changed(upserts)
         self._bump(upserts)
         self._rebuild()
+        self._warm_soon()
 
     def sync(self, changed: Iterable[str] = ()) -> None:
         """Re-read every status (the state file changed) and redraw."""
@@ -221,6 +276,19 @@ class FindingsList(ScrollView, can_focus=True):
         self.model.statuses_changed(changed or None)
         self._bump(changed or self.model.findings)
         self._rebuild()
+
+    def _warm_soon(self) -> None:
+        """Read the new findings' words for the text filter while the app is idle, in steps of
+        ~5 ms (keys are handled between steps), so a first filter keystroke does not wait."""
+        if not self._warming and self.is_mounted:
+            self._warming = True
+            self.set_timer(WARM_DELAY, self._warm_step)
+
+    def _warm_step(self) -> None:
+        if self.model.prepare(WARM_STEP):
+            self._warming = False
+        else:
+            self.set_timer(WARM_GAP, self._warm_step)
 
     def set_filters(self, **changes) -> None:
         for name, value in changes.items():
@@ -238,7 +306,7 @@ class FindingsList(ScrollView, can_focus=True):
         """Rows from the model; the cursor stays on its finding (else near where it was)."""
         key, index = self._cursor_key, self.cursor
         rows = self.model.rebuild()
-        self.virtual_size = Size(self.size.width, len(rows))
+        self._set_row_count(len(rows))
         self._relayout()
         if self.pin_top and index <= 1:
             key = None
@@ -251,6 +319,24 @@ class FindingsList(ScrollView, can_focus=True):
         self._move(target if target is not None else 0, announce=True, force=key != self._key_at(target))
         self.refresh()
 
+    def _set_row_count(self, count: int) -> None:
+        """The scrollable height is the row count.  A change of it that neither shows nor hides
+        the scrollbar is not a change of layout: the count is set without one (a layout pass
+        redraws the whole screen, 2-3 times what the list itself costs), the scrollbar's
+        thumb is resized and the scroll position kept within the new end."""
+        old, new = self.virtual_size, Size(self.size.width, count)
+        if new == old:
+            return
+        height = self.scrollable_content_region.height
+        if not height or old.width != new.width or (old.height > height) != (new.height > height):
+            self.virtual_size = new
+            return
+        self.set_reactive(FindingsList.virtual_size, new)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = count
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False)
+
     # -- layout -------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.model.rows))
@@ -258,32 +344,11 @@ class FindingsList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def _relayout(self) -> None:
-        """Column widths from the terminal's width and what the rows hold."""
+        """Column widths from the list's width and what the rows hold (see :func:`column_widths`)."""
         width = self.scrollable_content_region.width or self.size.width
         model = self.model
         show_status = model.filters.status == "all" or model.any_expired
-        rows = model.rows
-        loc_len = self._location_width
-        findings = model.findings
-        for fp in rows[:4000] if len(loc_len) < len(findings) else ():
-            if fp not in loc_len and fp in findings:
-                loc_len[fp] = cell_len(one_line(findings[fp].location))
-        needed_loc = max(map(loc_len.get, rows, repeat(0)), default=0) if rows else 0
-        needed_loc = max(needed_loc or 0, 8)
-        code = 7
-        status = len(max(ROW_STATUSES, key=len)) if show_status else 0  # "suppressed" whole
-        fixed = 1 + 1 + 6 + 1 + code + 1 + (status + 1 if status else 0)
-        rest = max(width - fixed, 20)
-        # the location first (its line number is never cut), then a readable title; the
-        # resource column only where there is room left for it
-        title_min = 36 if width >= 100 else 22
-        loc = max(min(needed_loc, rest - title_min - 1), min(needed_loc, 16))
-        res = 0
-        if width >= 100:
-            spare = rest - loc - title_min - 2
-            res = min(28, spare) if spare >= 12 else 0
-        title = rest - loc - (res + 1 if res else 0) - 1
-        layout = {"width": width, "code": code, "title": max(title, 8), "loc": loc, "res": res, "status": status}
+        layout = column_widths(width, model.column_needs(), show_status=show_status)
         key = tuple(sorted(layout.items()))
         if key != self._layout_key:
             self._layout_key = key
@@ -328,6 +393,7 @@ class FindingsList(ScrollView, can_focus=True):
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
+        self.painted_version = self.model.version
         index = self.scroll_offset.y + y
         # the width left of the scrollbar: the columns are laid out again when it comes or goes
         width = self.scrollable_content_region.width or self.size.width
@@ -335,12 +401,13 @@ class FindingsList(ScrollView, can_focus=True):
             self._relayout()
         rows = self.model.rows
         if index >= len(rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.visual_style.rich_style)
         key = rows[index]
         selected = key in self.model.selected
         new = key in self.new
+        group = self.model.groups.get(key) if is_heading(key) else None
         cache_key = (key, self._row_version.get(key, 0), self._layout_key, selected, new,
-                     key in self.model.collapsed, self.model.groups.get(key).count if is_heading(key) else 0)
+                     key in self.model.collapsed, group.count if group is not None else 0)
         strip = self._cache.get(cache_key)
         if strip is None:
             strip = self._render_row(key, selected, new, width)
@@ -348,7 +415,7 @@ class FindingsList(ScrollView, can_focus=True):
         if index == self.cursor:
             name = "findings-list--cursor" if self.has_focus else "findings-list--cursor-blurred"
             strip = strip.apply_style(self.get_component_rich_style(name))
-        return strip.apply_style(self.rich_style)
+        return strip.apply_style(self.visual_style.rich_style)
 
     def _render_row(self, key: str, selected: bool, new: bool, width: int) -> Strip:
         theme = self._themed()
