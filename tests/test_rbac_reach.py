@@ -297,3 +297,31 @@ def test_every_rbac_check_reports_a_role_once(tmp_path):
     escalate = list(_rbac(tmp_path, SEVERAL_RULES, "K8S067").values())[0]
     assert escalate.severity is Severity.HIGH and escalate.line == 10  # the unscoped impersonate
     assert "bind on clusterroles (limited by resourceNames)" in escalate.message
+
+
+CONTROLLER = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: creds-controller}
+rules:
+  - {apiGroups: [iam.example.com], resources: [cloudroles, cloudroles/status], verbs: [get, list, watch, %s]}
+  - {apiGroups: [""], resources: [secrets], verbs: [get, list, watch, create, update, delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: creds-controller}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: creds-controller}
+subjects: [{kind: ServiceAccount, name: creds-controller, namespace: kube-system}]
+"""
+
+
+def test_a_controller_turning_its_resources_into_secrets_reads_them_by_design(tmp_path):
+    found = list(_rbac(tmp_path, CONTROLLER % "update", "K8S069").values())
+    assert [f.severity for f in found] == [Severity.MEDIUM]
+    assert "iam.example.com cloudroles" in found[0].message and "by design" in found[0].message
+
+
+def test_a_reader_of_its_resources_that_lists_every_secret_stays_high(tmp_path):
+    # reads its custom resources without writing their status: a reader of Secrets, not their producer
+    found = list(_rbac(tmp_path, CONTROLLER % "list", "K8S069").values())
+    assert [f.severity for f in found] == [Severity.HIGH]

@@ -19,7 +19,10 @@ CHECK = Check(
         "including reading (edit) or managing (admin) the Secrets of all of them. Bound only to "
         "people (Group or User subjects of the identity provider, not service accounts), it is the "
         "cluster's intended admin access rather than a workload over-grant: medium (low for a "
-        "namespace or for admin/edit). Bound to every authenticated or anonymous caller it is critical."
+        "namespace or for admin/edit). Bound only to the service account of a one-shot Job of the same "
+        "file that installs cluster components (a system-placed Job running `cilium install`, `helm "
+        "install`, `kubectl apply`: cluster bootstrap) it is what the install takes: medium, 'by design'. "
+        "Bound to every authenticated or anonymous caller it is critical."
     ),
     remediation=(
         "Write a Role (or ClusterRole) listing the API groups, resources and verbs the subject "
@@ -60,6 +63,25 @@ def _workload_identity(kind: str, name: str) -> bool:
             or kind not in ("Group", "User"))
 
 
+def _bootstrap_holder(obj: K8sObject, subjects: list[tuple[str, str, str]]) -> str:
+    """Why the binding is by design: every subject is the service account of a one-shot bootstrap Job of
+    the same file (never ``default``); '' otherwise."""
+    accounts = obj.file_bootstrap_accounts
+    if not accounts:
+        return ""
+    namespaces = {str(s.get("name")): str(s.get("namespace") or "") for _, s in obj.doc.list("subjects").maps()}
+    held = []
+    for kind, name, _ in subjects:
+        if kind != "ServiceAccount" or name == "default":
+            return ""
+        namespace = namespaces.get(name, "")
+        found = accounts.get((namespace, name)) or (accounts.get(("", name)) if namespace else None)
+        if found is None:
+            return ""
+        held.append(f"held by {found[0]} ({found[1]})")
+    return "; ".join(held)
+
+
 @CHECK.on(K8sObject, patches=True)
 def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
     if obj.kind not in ("ClusterRoleBinding", "RoleBinding") or not obj.api_version.startswith(
@@ -90,6 +112,10 @@ def rbac_cluster_admin_binding(obj: K8sObject) -> Iterator[Finding]:
     if everyone:
         severity = Severity.CRITICAL if role == "cluster-admin" else Severity.HIGH
         message += ": every caller the API server accepts gets it"
+    elif severity is Severity.HIGH and (held := _bootstrap_holder(obj, subjects)):
+        severity = Severity.MEDIUM
+        message += (f": {held}; make sure what it installs is pinned and comes from a source you trust, and that "
+                    "nothing else runs as this account (delete the binding once the cluster is up)")
     elif people:
         severity = Severity.MEDIUM if severity is Severity.HIGH else Severity.LOW
         message += (": users or groups of the identity provider, not service accounts, so intended admin "

@@ -19,7 +19,10 @@ CHECK = Check(
         "the values. Held by a service account, one compromised pod reads them all; held only by "
         "users or groups of the identity provider (the bindings in the repository name no service "
         "account), it is access control for people or outside services, one step lower. A role "
-        "aggregated into another, or bound nowhere auditui can see, is judged as written."
+        "aggregated into another, or bound nowhere auditui can see, is judged as written. A controller's "
+        "role that writes the status of its own custom resources and creates Secrets (the operator pattern: "
+        "certificates, cloud credentials, external secrets turned into Secrets) holds Secrets access by "
+        "design: medium."
     ),
     remediation=(
         "Mount the Secrets the workload needs as volumes or env vars instead of reading them "
@@ -69,6 +72,24 @@ def _holders(index: RepoIndex, kind: str, data) -> tuple[str, Severity | None]:
             "a pod could use)"), Severity.LOW
 
 
+def _secret_producing_controller(rules) -> str:
+    """The custom resources whose status the role writes, when it also creates Secrets: the operator
+    pattern (a controller turning its resources into Secrets: certificates, cloud credentials, external
+    secrets); '' otherwise."""
+    creates = False
+    statuses: list[str] = []
+    for rule in (dict(r) for r in rules):
+        groups = [str(g) for g in rule.get("api_groups") or ()]
+        resources = [str(r).lower() for r in rule.get("resources") or ()]
+        verbs = [str(v) for v in rule.get("verbs") or ()]
+        if (not groups or "" in groups) and "secrets" in resources and "create" in verbs:
+            creates = True
+        custom = [g for g in groups if "." in g and not g.endswith("k8s.io")]
+        if custom and ("update" in verbs or "patch" in verbs):
+            statuses.extend(f"{custom[0]} {r.split('/')[0]}" for r in resources if r.endswith("/status"))
+    return ", ".join(dict.fromkeys(statuses)) if creates else ""
+
+
 @CHECK.on_each("k8s:ClusterRole", "k8s:Role")
 def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     kind = fact.topic.split(":", 1)[1]
@@ -98,10 +119,16 @@ def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     severity, _, rule, _, _ = max(found, key=lambda item: item[0])
     reads = [v for v in READ_VERBS if any(v in r for _, r, _, _, _ in found)]
     who, held = _holders(index, kind, data)
+    produces = _secret_producing_controller(data.rules or ())
     if held is Severity.CRITICAL:
         severity = held
     elif held is Severity.LOW:
         severity = Severity(max(Severity.LOW, severity - 1))
+    elif produces and severity is Severity.HIGH:
+        severity = Severity.MEDIUM
+        who += (f": a controller that writes the status of its own custom resources ({produces}) and creates "
+                "Secrets, so reading and writing Secrets is its function (by design); make sure its image is "
+                "pinned and comes from a source you trust, and that only its service account holds this role")
     line = int(rule.get("resources_line") or rule.get("line") or fact.line)
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("rules",), path=path),

@@ -50,6 +50,9 @@ class K8sObject(AtDoc):
     #: its own: see :mod:`.patchrefs`.  Checks judge what it sets only when they declare so
     #: (``CHECK.on(..., patches=True)``); its facts are ``k8s-patch:<Kind>``, not ``k8s:<Kind>``
     is_patch: bool = False
+    #: service accounts of one-shot bootstrap Jobs of the same file, (namespace or "", name) ->
+    #: (the Job, why it is bootstrap): see :func:`.node_agents.bootstrap_installer`
+    file_bootstrap_accounts: dict = field(default_factory=dict)
 
     @property
     def resource(self) -> str:

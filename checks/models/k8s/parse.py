@@ -8,6 +8,7 @@ from ..shell_hosts import kubernetes_shells
 from ..topics import KUSTOMIZATION, VENDORED_FILE, KustomizationData, VendoredFileData
 from ..yamlnodes import YamlDoc, YList, YMap
 from .facts import kustomize_facts, kustomize_image_facts, object_facts, workload_facts
+from .node_agents import bootstrap_installer
 from .objects import K8sObject, Kustomization, Workload, build_object, is_k8s_doc, is_kustomize_file_doc
 from .patchrefs import replacement_facts
 
@@ -43,6 +44,17 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
     for obj in parsed.units:
         if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(obj.doc.get("data"), YMap):
             config_maps.setdefault(obj.name, []).append((obj.namespace, obj.doc.get("data")))
+    bootstrap_accounts: dict[tuple[str, str], tuple[str, str]] = {}
+    for obj in parsed.units:
+        if isinstance(obj, Workload):
+            found = bootstrap_installer(obj)
+            account = str(obj.pod_spec.get("serviceAccountName") or obj.pod_spec.get("serviceAccount") or "default")
+            if found is not None and account != "default":
+                bootstrap_accounts[(obj.namespace or "", account)] = (obj.resource, found.reason)
+    if bootstrap_accounts:
+        for obj in parsed.units:
+            if isinstance(obj, K8sObject) and obj.kind in ("ClusterRoleBinding", "RoleBinding"):
+                obj.file_bootstrap_accounts = bootstrap_accounts
     inline_values = []
     shells = []
     for obj in parsed.units:
