@@ -432,3 +432,29 @@ def test_gha005_follows_a_deploy_credential_into_a_local_composite_action():
     # the action file's own steps, at their line: medium, GitHub's own low
     assert by_path[("deploy/action/action.yml", 10)].severity == Severity.MEDIUM
     assert by_path[("deploy/action/action.yml", 8)].severity == Severity.LOW
+
+
+def test_gha005_evidence_says_what_the_deploy_credential_reaches(tmp_path):
+    found = {f.resource.split("/")[1]: f for f in scan(FIXTURES / "unpinned-action" / "bad-deploy-secret", "GHA005")}
+    # an SSH action with a remote script: the script and the host
+    assert "itself runs `cd /srv/app && docker compose pull" in found["vm"].evidence
+    assert "on ${{ secrets.HOST }}" in found["vm"].evidence
+    root = workflow_repo(tmp_path, """\
+        on: push
+        jobs:
+          release:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: webfactory/ssh-agent@v0.10.0
+                with:
+                  ssh-private-key: ${{ secrets.CHARTS_DEPLOY_KEY }}
+              - run: curl -LO https://example.com/ssh/install.sh
+              - name: Publish
+                run: |
+                  git clone git@github.com:example-org/charts.git && cd charts
+                  ./release.sh
+        """)
+    (finding,) = scan(root, "GHA005")
+    assert finding.severity == Severity.HIGH
+    # a URL that mentions ssh is not an ssh command; the git clone over SSH is what the key reaches
+    assert "step 3 ('Publish') then runs `git clone git@github.com:example-org/charts.git" in finding.evidence

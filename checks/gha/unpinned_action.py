@@ -12,6 +12,7 @@ from ..models.workflow import (
     LocalAction,
     Step,
     Workflow,
+    credential_use,
     deploy_secrets_of,
     input_names,
     is_expression,
@@ -128,19 +129,19 @@ def unpinned_action(wf: Workflow | ActionFile) -> Iterator[Finding]:
     own = set(repository_names(wf))
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
-        places: list[tuple[YMap, str, ActionRef, str, list[tuple[str, str, str]]]] = []
+        places: list[tuple[YMap, str, ActionRef, str, list[tuple[str, str, str]], Step | None]] = []
         if job.action is not None:
-            places.append((job.node, job.resource, job.action, f"{job.label} calls", []))
+            places.append((job.node, job.resource, job.action, f"{job.label} calls", [], None))
         for step in job.steps:
             if id(step.node) in seen:
                 continue
             seen.add(id(step.node))
             if step.action is not None:
                 places.append((step.node, step.resource, step.action, f"{step.label} of {job.label} uses",
-                               _handed(step, job, wf) if step.action.kind in ("repo", "docker") else []))
+                               _handed(step, job, wf) if step.action.kind in ("repo", "docker") else [], step))
                 if step.action.kind == "local":
                     yield from _through_local(step, job, wf)
-        for node, resource, action, what, handed in places:
+        for node, resource, action, what, handed, origin in places:
             problem = _problem(action)
             if problem is None or (action.kind == "repo" and action.name in own):
                 continue
@@ -148,8 +149,12 @@ def unpinned_action(wf: Workflow | ActionFile) -> Iterator[Finding]:
             vendor = action.vendor
             severity = Severity.LOW if github else Severity.MEDIUM
             note = " (GitHub-owned action: lower risk)" if github else ""
+            evidence = f"uses: {action.raw}"
             if handed:
                 where, key, kind = handed[0]
+                use = credential_use(job, origin, kind) if origin is not None else None
+                if use is not None:
+                    evidence += f"; the {kind} `{key}` it receives: {use}"
                 more = f" and {len(handed) - 1} more" if len(handed) > 1 else ""
                 if vendor is None:
                     severity = Severity.HIGH
@@ -160,7 +165,7 @@ def unpinned_action(wf: Workflow | ActionFile) -> Iterator[Finding]:
             yield CHECK.finding(
                 node, "uses", resource=resource, severity=severity,
                 message=f"{what} {action.raw!r}: {problem}{note}",
-                evidence=f"uses: {action.raw}",
+                evidence=evidence,
             )
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "VENDOR_OWNERS",
     "token_exposure",
     "workflow_run_intake",
+    "credential_use",
     "LocalAction",
     "ActionFile",
     "ACTION_KIND",
@@ -497,6 +498,61 @@ def deploy_secrets_of(holder: Any, action: ActionRef | None = None) -> list[tupl
             if kind is not None:
                 out.append((str(key), kind))
     return out
+
+
+#: programs that use a deploy credential of each kind (where a job's later steps show what it reaches)
+_CREDENTIAL_PROGRAMS = {
+    "SSH key": frozenset(("ssh", "scp", "rsync", "sftp", "ansible-playbook", "ansible")),
+    "kubeconfig": frozenset(("kubectl", "helm", "helmfile", "kustomize", "argocd", "flux", "kubeseal", "k9s")),
+    "cloud key": frozenset(("aws", "gcloud", "gsutil", "az", "terraform", "terragrunt", "tofu", "pulumi", "doctl",
+                            "eksctl", "hcloud", "linode-cli", "aliyun")),
+}
+_SEGMENT_RE = re.compile(r"&&|\|\||[;|]")
+_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _uses_credential(line: str, kind: str) -> bool:
+    """A command of the line runs a program that uses a credential of ``kind`` (``git`` over
+    SSH counts for an SSH key: ``git clone git@host:repo``)."""
+    programs = _CREDENTIAL_PROGRAMS.get(kind, frozenset())
+    for segment in _SEGMENT_RE.split(line):
+        words = [w for w in segment.split() if not _ASSIGN_RE.match(w)]
+        while words and words[0] in ("sudo", "exec", "time", "command"):
+            words = words[1:]
+        if not words:
+            continue
+        program = posixpath.basename(words[0])
+        if program in programs or (kind == "SSH key" and program == "git" and ("git@" in segment or "ssh://" in segment)):
+            return True
+    return False
+
+
+def credential_use(job: Job, step: Step, kind: str) -> str | None:
+    """What a deploy credential handed to ``step`` reaches, as the job shows it: the remote
+    script the step itself runs and on which host (an SSH action), else the first later step
+    of the job that deploys or runs a command of that credential's kind, else why the job
+    deploys.  None when the job shows nothing."""
+    w = step.with_
+    script = next((w.get(k) for k in ("script", "command", "args") if isinstance(w.get(k), str)), None)
+    if isinstance(script, str) and script.strip():
+        host = next((str(w.get(k)) for k in ("host", "hosts", "server", "remote_host") if w.get(k) is not None), None)
+        first = next(_run_lines(script), "")
+        return f"{step.label} itself runs `{_shorten(first)}`" + (f" on {_shorten(host, 40)}" if host else "")
+    later = False
+    for other in job.all_steps():
+        if other is step or (other.node is step.node):
+            later = True
+            continue
+        if not later or not other.run:
+            continue
+        joined = re.sub(r"\\[ \t]*\n", " ", other.run)  # continued lines are one command
+        command = deploy_command(joined)
+        if command is None:
+            command = next((line for line in _run_lines(joined) if _uses_credential(line, kind)), None)
+        if command is not None:
+            return f"{other.label} then runs `{_shorten(command)}`"
+    reason = job.deploy_reason()
+    return f"{job.label} {reason}" if reason else None
 
 
 # -- deploy and build heuristics --------------------------------------------------------
