@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -145,7 +146,7 @@ class ChecklistsScreen(Screen):
         table = self.query_one("#readiness", DataTable)
         if not items or not table.row_count:
             return
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         item = next((i for i in items if i.area.id == key), None)
         if item is None:
             return

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Tree
+from textual.widgets.tree import TreeNode
 
 from ..checks.api import Severity
 from ..messages import ShowFindings
@@ -79,7 +80,7 @@ class FilesScreen(Screen):
                 text.append("  ✓", style="dim")
             return text
 
-        dirs: dict[str, object] = {"": tree.root}
+        dirs: dict[str, TreeNode[str]] = {"": tree.root}
         if REPO_LEVEL in counts:
             tree.root.add_leaf(label("(repository-wide)", REPO_LEVEL), data=REPO_LEVEL)
         for path in files:

@@ -103,6 +103,7 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
         hits: list[Hit] = []
         unlinked = False
         for node in resource.instances:
+            bucket: tuple[str, str] | None
             if resource.type == "aws_s3_bucket":
                 bucket = (resource.type, resource.name)
             else:
