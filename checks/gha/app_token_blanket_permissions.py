@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, token_exposure
+from ..models.workflow import Workflow, outsider_guard, token_exposure
 
 CHECK = Check(
     code="GHA014",
@@ -25,7 +25,8 @@ CHECK = Check(
         "(pull_request_target, issue_comment, a workflow_run that takes the triggering run's "
         "head, text or artifacts into a script) or when the job runs a third-party action by a "
         "movable tag; medium otherwise (trusted triggers, pinned or vendor-published actions: "
-        "over-broad, not exposed)."
+        "over-broad, not exposed). A job whose `if:` admits only this repository's branches, its members' or a "
+        "bot's pull requests (or a member's comment) counts as trusted, and the message names the guard."
     ),
     remediation=(
         "Name the permissions the job needs: `permission-contents: write`, `permission-pull-requests: write`.",
@@ -80,8 +81,11 @@ def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
                 exposed, judged = token_exposure(wf, [job]), True
             how = "no permission inputs" if perms is not None else "an action that cannot narrow them"
             reach = ", for every repository the App is installed on" if every_repo else ""
+            guard = outsider_guard(wf, [job]) if exposed is None else None
+            trusted = (f"it runs on {', '.join(sorted(wf.outsider_reach))} but only if {guard.text}, which keeps "
+                       "outsiders' pull requests out," if guard is not None else "only trusted triggers start it")
             why = (f"; {exposed}" if exposed is not None else
-                   "; only trusted triggers start it and every action of the job is pinned, vendor-published "
+                   f"; {trusted} and every action of the job is pinned, vendor-published "
                    "or local (over-broad, not exposed)")
             yield CHECK.finding(
                 step.node, "uses", resource=step.resource,

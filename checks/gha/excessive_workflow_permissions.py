@@ -12,6 +12,7 @@ from ..models.workflow import (
     Permissions,
     Workflow,
     inert_workflow_run,
+    outsider_guard,
     outsider_reason,
     token_exposure,
     token_scopes_used,
@@ -66,6 +67,11 @@ def _write_all(jobs: list[Job], wf: Workflow) -> tuple[Severity, str]:
     if exposed is not None:
         return Severity.HIGH, f"; {exposed}"
     inert = inert_workflow_run(wf)
+    guard = outsider_guard(wf, jobs)
+    if guard is not None:
+        return Severity.MEDIUM, (f"; it runs on {', '.join(sorted(wf.outsider_reach))} but only if {guard.text}, "
+                                 "which keeps outsiders' pull requests out, and every action it names is pinned, "
+                                 "vendor-published or local (over-broad, not exposed)")
     return Severity.MEDIUM, ("; only trusted triggers start it" + (f" ({inert})" if inert else "")
                              + " and every action it names is pinned, vendor-published or local "
                              "(over-broad, not exposed)")

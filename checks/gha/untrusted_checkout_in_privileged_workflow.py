@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head, trusted_head_only
+from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head
+from ..models.workflow_expr import BOT_AUTHOR, MEMBER_AUTHOR, SAME_REPO, Guard, guard_for
 
 CHECK = Check(
     code="GHA006",
@@ -23,8 +24,13 @@ CHECK = Check(
         "privileges - the 'pwn request'. A label, an approval or an \"/ok-to-test\" "
         "comment does not help: the head can change after the gate was passed. A job whose `if:` admits only "
         "pull requests from this repository's branches (`head.repo.full_name == github.repository`) or "
-        "from its members (`github.event.pull_request.author_association`) runs no outsider's code and is "
-        "left alone."
+        "from its members (`github.event.pull_request.author_association` in OWNER, MEMBER, COLLABORATOR) runs no "
+        "outsider's code and is left alone. Other guards in the job's or the step's `if:` lower the finding and "
+        "are named: a pull request opened by a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`: "
+        "its head is a branch of this repository; medium), a maintainer's label, a member's comment or "
+        "`github.actor == '...[bot]'` (high: the head can change after the label or the comment, and an outsider "
+        "can make a bot the actor of a run). A guard that is negated or OR-ed with a condition an outsider can "
+        "meet does not count."
     ),
     remediation=(
         "Run untrusted code in a `pull_request` workflow instead: it gets no secrets and a read-only token.",
@@ -53,21 +59,23 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
     event = f"{_article(event)} {event}"
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
-        if trusted_head_only(job.condition):
-            continue  # only pull requests from this repository's branches (or its members) reach the job
         for step in job.steps:
             if id(step.node) in seen:
                 continue
             seen.add(id(step.node))
+            guard = guard_for(triggers, job.condition, step.node.get("if"))
+            if guard is not None and guard.kind in (SAME_REPO, MEMBER_AUTHOR):
+                continue  # only pull requests from this repository's branches (or its members) reach it
+            severity, why = _lowered(guard)
             action = step.action
             if action is not None and action.is_action("actions/checkout"):
                 w = step.with_
                 for key in sorted((k for k in w if k in ("ref", "repository")), key=w.key_line):
                     if names_head(w.get(key), triggers):
                         yield CHECK.finding(
-                            w, key, resource=step.resource,
+                            w, key, resource=step.resource, severity=severity,
                             message=f"{step.label} of {job.label} checks out the pull request head "
-                                    f"in {event} workflow",
+                                    f"in {event} workflow{why}",
                             evidence=f"{key}: {w.get(key)}",
                         )
                         break
@@ -78,9 +86,24 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
             for line in script.splitlines():
                 if PR_CHECKOUT_RE.search(line) or (GIT_FETCH_RE.search(line) and names_head(line, triggers)):
                     yield CHECK.finding(
-                        step.node, "run", resource=step.resource,
+                        step.node, "run", resource=step.resource, severity=severity,
                         message=f"{step.label} of {job.label} fetches the pull request head "
-                                f"in {event} workflow",
+                                f"in {event} workflow{why}",
                         evidence=line.strip()[:120],
                     )
                     break
+
+
+def _lowered(guard: Guard | None) -> tuple[Severity | None, str]:
+    """The severity a guard leaves (None: the check's) and the words that name it."""
+    if guard is None:
+        return None, ""
+    if guard.kind == BOT_AUTHOR:
+        return Severity.MEDIUM, (f"; lowered: it runs only if {guard.text}, so the head is a bot's branch of this "
+                                 "repository (what runs is the bot's dependency update, not an outsider's code)")
+    what = {"label": "a maintainer's label (the head can change after it was put on)",
+            "member-commenter": "a member's comment (the head can still be an outsider's, and can change after "
+                                "the comment)",
+            "bot-actor": "the actor being a bot (an outsider can make a bot the actor of a run, e.g. by a re-run "
+                         "or a bot's push to their fork; the pull request author's login is the stronger test)"}
+    return Severity.HIGH, f"; lowered: it runs only if {guard.text}: {what.get(guard.kind, guard.kind)}"

@@ -42,6 +42,7 @@ from .topics import (
     WorkflowImageBuildData,
     WorkflowReusableData,
 )
+from .workflow_expr import MEMBER_AUTHOR, MEMBER_COMMENTER, SAME_REPO, Guard, guard_for
 from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
 
 __all__ = [
@@ -1328,6 +1329,20 @@ def inert_workflow_run(wf: Workflow) -> str | None:
             "checked out, no branch name or title expanded into a script, no artifact next to a script)")
 
 
+def outsider_guard(wf: Workflow, jobs: list[Job]) -> Guard | None:
+    """The guard that keeps outsiders out of every one of ``jobs`` although the workflow runs on
+    an event they start (a job ``if:`` admitting only this repository's branches, its members'
+    or a bot's pull requests, or a member's comment), or None (no outsider event, or a job
+    without such a guard)."""
+    reach = wf.outsider_reach
+    if not reach or not jobs:
+        return None
+    guards = [guard_for(reach, job.condition) for job in jobs]
+    if any(g is None or not (g.strong or g.kind == MEMBER_COMMENTER) for g in guards):
+        return None
+    return guards[0]
+
+
 def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     """Why a write token granted to ``jobs`` of ``wf`` reaches code nobody here controls, or None.
 
@@ -1339,7 +1354,7 @@ def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     triggers (push, a schedule, a maintainer) running pinned or vendor-published code.
     """
     outsider = sorted(wf.outsider_reach)
-    if outsider:
+    if outsider and outsider_guard(wf, jobs) is None:
         return outsider_reason(wf)
     own = frozenset(repository_names(wf))
     for job in jobs:
@@ -1444,22 +1459,16 @@ def names_head(value: Any, events: list[str] | tuple[str, ...]) -> bool:
 
 
 
-#: a job condition that only lets pull requests from this repository (or from its members) through
-_TRUSTED_HEAD_RE = re.compile(
-    r"head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*[\w.]*head\.repo\.full_name"
-    r"|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b"
-    r"|pull_request\.author_association"
-)
-
-
-def trusted_head_only(condition: Any) -> bool:
+def trusted_head_only(condition: Any, events: Any = ("pull_request_target",)) -> bool:
     """True when a job's ``if:`` admits only pull requests from this repository or its members.
 
     The author of the pull request counts (``github.event.pull_request.author_association``); the
-    author of a comment does not (``/ok-to-test``: the head can change after the comment).
+    author of a comment does not (``/ok-to-test``: the head can change after the comment), nor a
+    label, nor ``github.actor``. Read with the expression model (:mod:`.workflow_expr`): a guard
+    negated or OR-ed with a term an outsider can satisfy does not count.
     """
-    # an alternative (`... || contains(labels, 'safe')`) lets other pull requests through
-    return isinstance(condition, str) and "||" not in condition and bool(_TRUSTED_HEAD_RE.search(condition))
+    guard = guard_for(events, condition)
+    return guard is not None and guard.kind in (SAME_REPO, MEMBER_AUTHOR)
 
 
 _INPUT_RE = re.compile(r"\binputs\s*\.\s*([A-Za-z_][\w-]*)")
@@ -1595,7 +1604,7 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
             inherit_secrets=str(job.secrets).strip() == "inherit",
             passes_secrets=str(job.secrets).strip() == "inherit" or (isinstance(job.secrets, YMap) and bool(job.secrets)),
             privileged=tuple(sorted(wf.privileged_triggers)),
-            trusted_only=trusted_head_only(job.condition),
+            trusted_only=trusted_head_only(job.condition, wf.privileged_triggers),
             head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))),
             remote=by_name[0] if by_name else None, remote_path=by_name[1] if by_name else None,
             remote_ref=by_name[2] if by_name else None)))

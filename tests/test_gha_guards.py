@@ -1,0 +1,147 @@
+"""Trusted-head guards in `if:` conditions (the expression model) and the checks that read them."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditui.checks import gha
+from auditui.checks.api import Severity
+from auditui.checks.models.workflow import Workflow, trusted_head_only
+from auditui.checks.models.workflow_expr import guard_for, head_guard, parse_condition
+from auditui.checks.parse import parse_text
+
+
+def workflow(text: str) -> Workflow:
+    parsed = parse_text(".github/workflows/ci.yml", text)
+    assert parsed is not None and not parsed.problems
+    units = [unit for unit in parsed.units if isinstance(unit, Workflow)]
+    assert len(units) == 1
+    return units[0]
+
+
+def findings(text: str, code: str) -> list:
+    wf = workflow(text)
+    check = next(c for c in gha.CHECKS if c.code == code)
+    return list(check.func(wf) or ())
+
+
+@pytest.mark.parametrize(("condition", "kind"), [
+    ("github.event.pull_request.head.repo.full_name == github.repository", "same-repo"),
+    ("${{ github.repository == github.event.pull_request.head.repo.full_name }}", "same-repo"),
+    ("github.event.pull_request.head.repo.full_name == 'acme/site' && github.event.action != 'closed'", "same-repo"),
+    ("!github.event.pull_request.head.repo.fork", "same-repo"),
+    ("github.event['pull_request']['user']['login'] == 'dependabot[bot]'", "bot-author"),
+    ("contains(fromJSON('[\"OWNER\",\"MEMBER\"]'), github.event.pull_request.author_association)", "member-author"),
+    ("github.event.comment.author_association == 'MEMBER'", "member-commenter"),
+    ("contains(github.event.pull_request.labels.*.name, 'safe to test')", "label"),
+    ("github.actor == 'renovate[bot]'", "bot-actor"),
+    # both alternatives guarded: the weaker one decides
+    ("github.event.pull_request.head.repo.full_name == github.repository || github.actor == 'dependabot[bot]'",
+     "bot-actor"),
+])
+def test_guards_are_read_from_the_expression(condition, kind):
+    guard = head_guard(condition)
+    assert guard is not None and guard.kind == kind
+
+
+@pytest.mark.parametrize("condition", [
+    "!(github.event.pull_request.head.repo.full_name == github.repository)",  # negated: the forks only
+    "github.event.pull_request.head.repo.full_name != github.repository",
+    "github.event.pull_request.head.repo.full_name == github.repository || github.event.action == 'opened'",
+    "github.event.pull_request.user.login == 'octocat'",  # a person's login is no bot
+    "contains(fromJSON('[\"OWNER\",\"NONE\"]'), github.event.pull_request.author_association)",
+    "github.event.pull_request.author_association != 'FIRST_TIME_CONTRIBUTOR'",
+    "contains(github.event.comment.body, '/test')",
+    "github.event.pull_request.head.repo.full_name == github.repository &&& true",  # unreadable
+    "head.repo.full_name == github.repository ${{ true }}",  # text around an expression: always true
+])
+def test_no_guard_when_an_outsider_can_meet_the_condition(condition):
+    assert head_guard(condition) is None
+
+
+def test_unreadable_conditions_parse_to_none():
+    assert parse_condition("a == (b") is None
+    assert parse_condition("a ==") is None
+    assert parse_condition("x" * 5000 + " == 'y'") is not None
+
+
+def test_fork_test_counts_only_where_the_pull_request_is_filled_in():
+    condition = "github.event.pull_request.head.repo.fork == false"
+    assert guard_for(["pull_request_target"], condition) is not None
+    assert guard_for(["pull_request_target", "issue_comment"], condition) is None
+    assert trusted_head_only(condition, ["pull_request_target"])
+    assert not trusted_head_only(condition, ["workflow_run"])
+
+
+def test_step_condition_guards_with_the_job_condition():
+    guard = head_guard("github.event.action == 'labeled'", "github.event.pull_request.user.login == 'dependabot[bot]'")
+    assert guard is not None and guard.kind == "bot-author"
+
+
+_CHECKOUT = """
+on: pull_request_target
+permissions: {contents: read}
+jobs:
+  test:
+    if: %s
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with:
+          ref: ${{ github.event.pull_request.head.ref }}
+          persist-credentials: false
+      - run: make
+"""
+
+
+@pytest.mark.parametrize(("condition", "severity", "named"), [
+    ("github.event.pull_request.user.login == 'dependabot[bot]'", Severity.MEDIUM, "user.login"),
+    ("github.actor == 'dependabot[bot]'", Severity.HIGH, "github.actor"),
+    ("contains(github.event.pull_request.labels.*.name, 'ok')", Severity.HIGH, "labels"),
+    ("\"!(github.event.pull_request.user.login == 'dependabot[bot]')\"", Severity.CRITICAL, None),
+    ("github.event.pull_request.user.login == 'dependabot[bot]' || true", Severity.CRITICAL, None),
+])
+def test_gha006_is_lowered_by_a_guard_and_names_it(condition, severity, named):
+    found = findings(_CHECKOUT % condition, "GHA006")
+    assert len(found) == 1
+    assert found[0].severity == severity
+    if named:
+        assert "lowered" in found[0].message and named in found[0].message
+    else:
+        assert "lowered" not in found[0].message
+
+
+def test_gha006_same_repo_guard_leaves_the_job_alone():
+    assert findings(_CHECKOUT % "github.event.pull_request.head.repo.full_name == github.repository", "GHA006") == []
+
+
+_LABELER = """
+on: pull_request_target
+permissions: {contents: read}
+jobs:
+  label:
+    if: %s
+    runs-on: ubuntu-24.04
+    steps:
+      - id: app
+        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e
+        with:
+          app-id: ${{ vars.APP_ID }}
+          private-key: ${{ secrets.APP_KEY }}
+      - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9
+        with:
+          repo-token: ${{ steps.app.outputs.token }}
+"""
+
+
+def test_gha014_guarded_job_is_not_exposed_and_names_the_guard():
+    found = findings(_LABELER % "github.event.pull_request.head.repo.full_name == github.repository", "GHA014")
+    assert len(found) == 1 and found[0].severity == Severity.MEDIUM
+    assert "head.repo.full_name == github.repository" in found[0].message
+
+
+def test_gha014_weak_or_negated_guard_stays_exposed():
+    for condition in ("github.actor == 'dependabot[bot]'",
+                      "github.event.pull_request.head.repo.full_name != github.repository"):
+        found = findings(_LABELER % condition, "GHA014")
+        assert len(found) == 1 and found[0].severity == Severity.HIGH, condition
