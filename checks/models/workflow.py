@@ -1422,6 +1422,201 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
     return facts
 
 
+# -- outsider text carried through step and job outputs (GHA007) ------------------------
+
+#: fields of a pull request or an issue its author writes (the head branch's name, the title,
+#: the body), as an API answer names them (`gh api .../pulls/N | jq .head.ref`, `gh pr view
+#: --json headRefName`, `pr.data.title` in a github-script); a SHA or a number is not text
+_AUTHOR_FIELD_RE = re.compile(
+    r"\.head\.(?:ref|label)\b|\bheadRefName\b|\bhead_ref\b|\bhead_branch\b|\.(?:title|body)\b"
+    r"|--json\s+[\w,]*\b(?:title|body)\b"
+)
+#: commands that read a pull request or an issue from the API
+_API_READ_RE = re.compile(r"\bgh\s+(?:api|pr\s+(?:view|list)|issue\s+(?:view|list))\b|\bjq\b|api\.github\.com")
+_OUTPUT_REF_RE = re.compile(r"(?<![\w.])(steps|needs)\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)")
+_ASSIGN_LINE_RE = re.compile(r"^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)?)\s+)?([A-Za-z_]\w*)=(.*)$")
+_OUTPUT_WRITE_RE = re.compile(r"""^\s*(?:echo|printf)\s+(?:-[a-z]+\s+)*["']?([A-Za-z_][\w-]*)=(.*?)>>""")
+_OUTPUT_HEREDOC_RE = re.compile(r"""^\s*echo\s+(?:-[a-z]+\s+)*["']?([A-Za-z_][\w-]*)<<['"]?(\w+)""")
+_SET_OUTPUT_RE = re.compile(r"""\bcore\.setOutput\(\s*['"`]([\w-]+)['"`]\s*,(.*)""")
+_SHELL_VAR_RE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+#: published actions whose outputs carry a pull request's branch name
+_AUTHOR_TEXT_OUTPUTS = {
+    "xt0rted/pull-request-comment-branch": ("head_ref",),
+    "tj-actions/branch-names": ("current_branch", "head_ref_branch"),
+}
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A ``steps.X.outputs.Y`` or ``needs.J.outputs.O`` reference whose value an outsider writes."""
+
+    ref: str  # as written: needs.get_pr_info.outputs.pr_head_ref
+    origin: str  # where the outsider's text enters, for a message
+
+
+def _output_refs(text: str) -> list[tuple[str, str, str, str]]:
+    """(kind, id, output, as written) of each step or job output a string's expressions name."""
+    return [(m.group(1), m.group(2), m.group(3), m.group(0))
+            for expr in expressions(text) for m in _OUTPUT_REF_RE.finditer(_normalise_context(expr))]
+
+
+class OutputTaint:
+    """Which step and job outputs of a workflow carry an outsider's text.
+
+    A step output is tainted when the step writes it (``echo "name=..." >> $GITHUB_OUTPUT``,
+    ``core.setOutput``) from an outsider's context (``github.head_ref``, a title, a body), from
+    a pull request's or issue's author-written field read from the API (``gh api
+    .../pulls/N | jq -r .head.ref``, ``gh pr view --json headRefName``), from a shell variable
+    or an ``env:`` holding one, or from another tainted output; a job output is tainted when it
+    maps to a tainted step output or ``needs`` output. Numbers, SHAs (``.head.sha``) and fixed
+    strings are not.
+    """
+
+    def __init__(self, wf: Workflow) -> None:
+        self.steps: dict[str, dict[tuple[str, str], str]] = {}
+        self.jobs: dict[str, dict[str, str]] = {}
+        jobs = wf.jobs
+        for _ in range(len(jobs) + 1):  # needs chains: until nothing changes
+            before = {k: dict(v) for k, v in self.jobs.items()}
+            for job in jobs:
+                self._job(job)
+            if before == self.jobs:
+                break
+
+    def carried(self, text: Any, job: Job) -> list[Carried]:
+        """The tainted outputs ``text`` (a script, an ``env:`` value) expands in ``job``."""
+        if not isinstance(text, str):
+            return []
+        found: list[Carried] = []
+        for kind, ident, name, written in _output_refs(text):
+            origin = (self.steps.get(job.id, {}).get((ident, name)) if kind == "steps"
+                      else self.jobs.get(ident, {}).get(name))
+            if origin is not None and all(c.ref != written for c in found):
+                found.append(Carried(written, origin))
+        return found
+
+    def _job(self, job: Job) -> None:
+        outs = self.steps.setdefault(job.id, {})
+        base = {**self._env_taint(job.workflow.env, job), **self._env_taint(job.env, job)}
+        for step in job.steps:
+            if step.id is None:
+                continue
+            tainted = {**base, **self._env_taint(step.env, job)}
+            where = f"{step.label} of {job.label}"
+            action = step.action
+            if action is not None and action.kind == "repo":
+                for name in _AUTHOR_TEXT_OUTPUTS.get(action.name, ()):
+                    outs.setdefault((step.id, name), f"{where} ({action.name}) outputs the pull request's branch name")
+                if action.name in _ANY_SCOPE_ACTIONS:
+                    script = step.with_.get("script")
+                    if isinstance(script, str):
+                        for name, why in self._script_outputs(script, job, tainted):
+                            outs.setdefault((step.id, name), f"{where} sets it {why}")
+            if step.run:
+                for name, why in self._run_outputs(step.run, job, tainted):
+                    outs.setdefault((step.id, name), f"{where} writes it {why}")
+        mapped = self.jobs.setdefault(job.id, {})
+        for key, value in job.node.map("outputs").items():
+            if str(key) in mapped:
+                continue
+            for carried in self.carried(value, job):
+                mapped[str(key)] = carried.origin
+                break
+            else:
+                found = untrusted_contexts(value)
+                if found:
+                    mapped[str(key)] = f"{job.label} maps it to {found[0]}"
+
+    def _env_taint(self, env: YMap, job: Job) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in env.items():
+            why = self._why(value, job, {})
+            if why is not None:
+                out[str(key)] = why
+        return out
+
+    def _why(self, text: str, job: Job, tainted: dict[str, str], api: bool = False) -> str | None:
+        """Why a piece of script or a value carries an outsider's text (None: it does not)."""
+        if not isinstance(text, str):
+            return None
+        found = untrusted_contexts(text)
+        if found:
+            return f"from {found[0]}"
+        carried = self.carried(text, job)
+        if carried:
+            return f"from {carried[0].ref} ({carried[0].origin})"
+        for name in _SHELL_VAR_RE.findall(text):
+            if name in tainted:
+                return tainted[name]
+        match = _AUTHOR_FIELD_RE.search(text)
+        if match and (api or _API_READ_RE.search(text)):
+            return f"from the API's {match.group(0).strip('.')}"
+        return None
+
+    def _run_outputs(self, script: str, job: Job, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+        tainted = dict(env)
+        heredoc: tuple[str, str] | None = None  # (output, delimiter)
+        for line in re.sub(r"\\\s*\n", " ", script).splitlines():
+            if heredoc is not None:
+                if line.strip().strip("'\"") in (heredoc[1], f"echo {heredoc[1]}") or re.fullmatch(
+                        r"\s*echo\s+['\"]?" + re.escape(heredoc[1]) + r"['\"]?.*", line):
+                    heredoc = None
+                    continue
+                why = self._why(line, job, tainted)
+                if why is not None:
+                    yield heredoc[0], why
+                continue
+            assign = _ASSIGN_LINE_RE.match(line)
+            if assign:
+                why = self._why(assign.group(2), job, tainted)
+                if why is not None:
+                    tainted[assign.group(1)] = why
+                else:
+                    tainted.pop(assign.group(1), None)
+                continue
+            if "GITHUB_OUTPUT" not in line:
+                continue
+            start = _OUTPUT_HEREDOC_RE.match(line)
+            if start:
+                heredoc = (start.group(1), start.group(2))
+                continue
+            write = _OUTPUT_WRITE_RE.match(line)
+            if write:
+                why = self._why(write.group(2), job, tainted)
+                if why is not None:
+                    yield write.group(1), why
+
+    def _script_outputs(self, script: str, job: Job, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+        for line in script.splitlines():
+            match = _SET_OUTPUT_RE.search(line)
+            if match:
+                value = match.group(2)
+            elif re.match(r"\s*return\b", line):
+                value = line
+            else:
+                continue
+            why = self._why(value, job, {}, api=True)
+            if why is None:
+                names = re.findall(r"process\.env\.([A-Za-z_]\w*)", value)
+                why = next((env[n] for n in names if n in env), None)
+            if why is not None:
+                yield (match.group(1) if match else "result"), why
+
+
+def job_holds(job: Job) -> str | None:
+    """What a job holds beyond a read token that injected code could take: an ``id-token: write``
+    grant (cloud credentials by OIDC) or a secret other than the GITHUB_TOKEN; None otherwise."""
+    grant = job.permissions if job.permissions.present else job.workflow.permissions
+    writes = grant.writes
+    if "id-token" in writes or "*" in writes:
+        return "`id-token: write` (cloud credentials through OIDC)"
+    texts = [*_strings(job.node), *_strings(job.workflow.env)]
+    names = [n for text in texts for n in secret_names(text) if n.upper() != "GITHUB_TOKEN"]
+    if names:
+        return f"the secret {names[0]}"
+    return None
+
+
 # -- the head of a pull request (GHA006, and called workflows in a privileged caller) ------
 
 #: expressions naming the head of a pull request, by the event that fills them in: an
