@@ -107,3 +107,23 @@ def test_single_instance_operator_store_follows_the_rule_of_k8s002(tmp_path):
     (tmp_path / "b").mkdir()
     persistent = _severities(_scan(tmp_path / "b", "operator-database-single-instance", "bad.yaml"), "K8S023")
     assert persistent and set(persistent.values()) == {Severity.HIGH}
+
+
+def test_database_load_balancer_on_a_private_address_is_medium_and_says_so(tmp_path):
+    findings = [f for f in _scan(tmp_path, "database-service-exposed", "bad.yaml") if f.code == "K8S080"]
+    found = {f.resource: f.severity for f in findings}
+    assert found["Service/postgres-public"] == Severity.HIGH
+    assert found["Service/postgres-static"] == Severity.HIGH  # a public requested address
+    assert found["Service/postgres-lan"] == Severity.MEDIUM  # spec.loadBalancerIP 10.0.6.51
+    assert found["Service/redis-lan"] == Severity.MEDIUM  # MetalLB annotation 192.168.1.20
+    lan = next(f for f in findings if f.resource == "Service/postgres-lan")
+    assert "private address 10.0.6.51" in lan.message and "not internet-facing" in lan.message
+
+
+def test_private_address_model():
+    from auditui.checks.models.addresses import is_private_address
+    assert is_private_address("10.0.6.51") and is_private_address("192.168.1.20")
+    assert is_private_address("100.64.1.1") and is_private_address("fd00::1")
+    assert not is_private_address("203.0.113.7")  # documentation range: stands for a public one
+    assert not is_private_address("8.8.8.8") and not is_private_address("db.example.com")
+    assert not is_private_address("0.0.0.0")

@@ -11,12 +11,17 @@ from ..models.k8s.objects import WORKLOAD_KINDS
 CHECK = Check(
     code="K8S080",
     name="database-service-exposed",
-    title="Database exposed outside the cluster by a LoadBalancer or NodePort Service",
+    title=(
+        "Database exposed outside the cluster by a LoadBalancer or NodePort Service (medium when "
+        "the load balancer asks only for private addresses, by `loadBalancerIP` or a MetalLB, Cilium LB-IPAM or kube-vip annotation: not "
+        "internet-facing)"
+    ),
     severity=Severity.HIGH,
     category=Category.NETWORK_POLICY,
     rationale=(
         "A Service of type LoadBalancer gives the database a public address (unless the cloud is "
-        "told to make it internal); a NodePort or externalIPs opens it on every node. The "
+        "told to make it internal, or it asks for a private address, as MetalLB or kube-vip on a "
+        "LAN: then it is reported at medium); a NodePort or externalIPs opens it on every node. The "
         "database's login is then all that stands between it and anyone who can reach the "
         "address, and exposed databases are scanned for and brute-forced within hours. "
         "Applications in the cluster only need a ClusterIP Service."
@@ -100,9 +105,14 @@ def database_service_exposed(path: str, fact, index: RepoIndex) -> Iterator[Find
             return
         what = f"the {store} port"
     name = fact.data.name
-    severity = Severity.HIGH if exposure == "LoadBalancer" else Severity.MEDIUM
-    reach = "a public load balancer" if exposure == "LoadBalancer" else (
-        "a port on every node" if exposure == "NodePort" else "external IPs")
+    private_ip = fact.data.lb_private_ip if exposure == "LoadBalancer" else None
+    severity = Severity.HIGH if exposure == "LoadBalancer" and not private_ip else Severity.MEDIUM
+    if private_ip:  # MetalLB/kube-vip on a LAN: reachable from that network, not the internet
+        reach = (f"a load balancer on the private address {private_ip} (not internet-facing, but "
+                 "open to everything on that network)")
+    else:
+        reach = "a public load balancer" if exposure == "LoadBalancer" else (
+            "a port on every node" if exposure == "NodePort" else "external IPs")
     line = fact.data.exposure_line or fact.line
     yield CHECK.finding(
         Pos(line, line, tuple(fact.data.exposure_ypath or fact.ypath), path=path),

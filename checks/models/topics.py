@@ -159,6 +159,7 @@ class K8sObjectData(FactData):
     ports: tuple | None = None
     internal_lb: bool | None = None
     source_ranges: bool | None = None
+    lb_private_ip: str | None = None  # the private address(es) a LoadBalancer asks for (K8S080)
     # storage, autoscaling, ingress, certificates, RBAC, Prometheus
     access_modes: tuple[str, ...] | None = None
     target: str | None = None

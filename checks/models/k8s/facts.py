@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...api import redact
+from ..addresses import is_private_address
 from ..base import Fact
 from ..gateway_api import gateway_facts
 from ..moving_tags import k8s_container_use
@@ -114,6 +115,7 @@ def object_facts(obj: K8sObject) -> list[Fact]:
                 or (key.endswith("load-balancer-type") and value == "internal")
                 or (key.endswith("aws-load-balancer-scheme") and value == "internal")
                 for key, value in annotations.items())
+            data["lb_private_ip"] = _private_lb_ip(spec.get("loadBalancerIP"), annotations)
             data["source_ranges"] = bool(spec.list("loadBalancerSourceRanges")) or any(
                 key.endswith("load-balancer-source-ranges") for key in annotations)
     if obj.kind == "PersistentVolumeClaim":  # additive (K8S025)
@@ -399,3 +401,22 @@ def kustomize_image_facts(k: Kustomization) -> list[Fact]:
         return []
     return [Fact(KUSTOMIZE_IMAGES, k.path, seq.line, seq.ypath, KustomizeImagesData(images=images))]
 
+
+
+#: annotations by which MetalLB, Cilium LB-IPAM, kube-vip and others are told which address to hand out
+_LB_IP_ANNOTATIONS = ("metallb.universe.tf/loadbalancerips", "metallb.io/loadbalancerips",
+                      "io.cilium/lb-ipam-ips", "lbipam.cilium.io/ips", "kube-vip.io/loadbalancerips",
+                      "kube-vip.io/loadbalancerip")
+
+
+def _private_lb_ip(requested, annotations: dict[str, str]) -> str | None:
+    """The load balancer address a Service asks for, when every address it asks for is private
+    (RFC 1918 and kin): such a load balancer is not internet-facing. None when it asks for none,
+    or for any public one."""
+    wanted = [str(requested).strip()] if requested not in (None, "") else []
+    for key in _LB_IP_ANNOTATIONS:
+        if key in annotations:
+            wanted += [part.strip() for part in annotations[key].split(",") if part.strip()]
+    if wanted and all(is_private_address(ip) for ip in wanted):
+        return ", ".join(wanted)
+    return None
