@@ -673,14 +673,14 @@ class Evaluator:
             return Unknown(op)
         left, right = values
         if op in ("&&", "||"):
-            a, b = as_bool(left), as_bool(right)
+            p, q = as_bool(left), as_bool(right)
             if op == "&&":
-                if a is False or b is False:
+                if p is False or q is False:
                     return False
-                return True if a and b else Unknown("a condition that is not known")
-            if a is True or b is True:
+                return True if p and q else Unknown("a condition that is not known")
+            if p is True or q is True:
                 return True
-            return False if a is False and b is False else Unknown("a condition that is not known")
+            return False if p is False and q is False else Unknown("a condition that is not known")
         if not (known(left) and known(right)):
             return Unknown("an operand that is not known")
         if op in ("==", "!="):
@@ -947,7 +947,9 @@ def _element(items: Any, index: Any) -> Any:
     return items[int(as_number(index)) % len(items)]  # type: ignore[arg-type]
 
 
-def _str(fn: Callable[[str], Any]) -> Callable[[Any], Any]:
+def _str(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` over strings, applied to the string form of each argument once all are known."""
+
     def wrapped(value: Any, *rest: Any) -> Any:
         _need(value, *rest)
         return fn(_to_string(value), *[_to_string(r) for r in rest])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..yamlnodes import YList, YMap
 
@@ -55,7 +55,7 @@ def operator_backup(api_version: str, kind: str, doc: YMap) -> bool | None:
     return bool(where) and node not in (None, "", False) and node != [] and node != {}
 
 
-def _is_count(value: Any) -> bool:
+def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -94,7 +94,7 @@ def operator_members(api_version: str, kind: str, doc: YMap,
     found = walk(spec, where[1:])
     if not found:
         return (default, *at_spec)
-    counts = []
+    counts: list[tuple[int, int, tuple]] = []
     for value, line, ypath in found:
         if ypath == at_spec[1]:
             line = at_spec[0]  # unset at the top of spec: point at `spec:` itself

@@ -42,8 +42,8 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
             )
     config_maps: dict[str, list[tuple[str | None, YMap]]] = {}
     for obj in parsed.units:
-        if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(obj.doc.get("data"), YMap):
-            config_maps.setdefault(obj.name, []).append((obj.namespace, obj.doc.get("data")))
+        if isinstance(obj, K8sObject) and obj.kind == "ConfigMap" and isinstance(cm_data := obj.doc.get("data"), YMap):
+            config_maps.setdefault(obj.name, []).append((obj.namespace, cm_data))
     bootstrap_accounts: dict[tuple[str, str], tuple[str, str]] = {}
     for obj in parsed.units:
         if isinstance(obj, Workload):
@@ -100,9 +100,9 @@ def parse_kustomization(path: str, docs: list[YamlDoc]) -> ParsedFile:
             parsed.units.append(Kustomization(path, doc.data))
             parsed.facts.append(
                 Fact(KUSTOMIZATION, path, doc.data.line, doc.data.ypath,
-                     KustomizationData(resources=Kustomization(path, doc.data).resources,
-                               components=[str(c) for c in doc.data.list("components")] or None,
-                               reads=Kustomization(path, doc.data).reads or None))
+                     KustomizationData(resources=tuple(Kustomization(path, doc.data).resources),
+                               components=tuple(str(c) for c in doc.data.list("components")) or None,
+                               reads=tuple(Kustomization(path, doc.data).reads) or None))
             )
             parsed.facts.extend(kustomize_facts(parsed.units[-1]))
             parsed.facts.extend(kustomize_image_facts(parsed.units[-1]))

@@ -139,9 +139,9 @@ def _json6902_replicas(ops: Any, kind: str = "") -> int | None:
 def _json6902_counts(ops: list) -> tuple[tuple[str, int], ...]:
     """(JSON pointer, integer) of each add/replace operation that sets a number."""
     return tuple(
-        (str(op.get("path")), op.get("value")) for op in ops
+        (str(op.get("path")), value) for op in ops
         if isinstance(op, dict) and str(op.get("op")) in ("add", "replace")
-        and isinstance(op.get("value"), int) and not isinstance(op.get("value"), bool)
+        and isinstance(value := op.get("value"), int) and not isinstance(value, bool)
     )
 
 
