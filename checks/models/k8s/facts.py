@@ -266,10 +266,10 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
 
 def kustomize_facts(k: Kustomization) -> list[Fact]:
     """Secret generators and replica overrides of one kustomization (topic ``kustomize:details``)."""
-    generators = []
+    generators: list[dict[str, object]] = []
     for index, gen in k.doc.list("secretGenerator").maps():
-        entry = {"name": str(gen.get("name")), "line": k.doc.list("secretGenerator").item_line(index),
-                 "ypath": gen.ypath, "literals": [], "files": []}
+        literals: list[tuple[str, bool, str, str]] = []
+        files: list[tuple[str, str]] = []
         for literal in str_list(gen.get("literals")):
             key, _, value = literal.partition("=")
             value = value.strip().strip("'\"")
@@ -277,26 +277,29 @@ def kustomize_facts(k: Kustomization) -> list[Fact]:
             # the flag says "not a secret" (the secrets model: a placeholder, a reference, empty);
             # the severity is the model's for this value
             verdict = classify(key.strip(), value, where="k8s-secret")
-            entry["literals"].append((key.strip(), not verdict.is_secret, redact(value), verdict.severity().label))
+            literals.append((key.strip(), not verdict.is_secret, redact(value), verdict.severity().label))
         for field_name in ("files", "envs", "env"):
             for item in str_list(gen.get(field_name)):
                 source = item.partition("=")[2] if "=" in item else item
-                entry["files"].append((field_name, source.strip()))
-        generators.append(entry)
-    replicas = []
+                files.append((field_name, source.strip()))
+        generators.append({"name": str(gen.get("name")), "line": k.doc.list("secretGenerator").item_line(index),
+                           "ypath": gen.ypath, "literals": literals, "files": files})
+    replicas: list[tuple[str, int, int, tuple]] = []
     seq = k.doc.list("replicas")
-    for index, item in seq.maps():
-        count = item.get("count")
+    for index, override in seq.maps():
+        count = override.get("count")
         if isinstance(count, int) and not isinstance(count, bool):
-            replicas.append((str(item.get("name")), count, seq.item_line(index), item.ypath))
+            replicas.append((str(override.get("name")), count, seq.item_line(index), override.ypath))
     patch_replicas = inline_patch_replicas(k)
     patch_settings_ = inline_patch_settings(k)
     patch_files = json6902_patch_files(k)
     if not generators and not replicas and not patch_replicas and not patch_settings_ and not patch_files:
         return []
     return [Fact(KUSTOMIZE_DETAILS, k.path, k.line, k.ypath,
-                 KustomizeDetailsData(secret_generators=generators, replicas=replicas, patch_replicas=patch_replicas or None,
-                           patch_settings=patch_settings_ or None, patch_files=patch_files or None))]
+                 KustomizeDetailsData(secret_generators=tuple(generators), replicas=tuple(replicas),
+                                      patch_replicas=tuple(patch_replicas) if patch_replicas else None,
+                                      patch_settings=tuple(patch_settings_) if patch_settings_ else None,
+                                      patch_files=tuple(patch_files) if patch_files else None))]
 
 
 def _scraped(obj: Workload) -> bool:
@@ -388,18 +391,18 @@ def workload_facts(obj: K8sObject) -> list[Fact]:
 
 def kustomize_image_facts(k: Kustomization) -> list[Fact]:
     """The ``images:`` overrides of one kustomization (topic ``kustomize:images``)."""
-    images = []
+    images: list[tuple[str, str, str, str]] = []
     seq = k.doc.list("images")
     for _, item in seq.maps():
         name = item.get("name")
         if name is None:
             continue
-        images.append((str(name),) + tuple(
-            "" if item.get(key) is None else str(item.get(key)) for key in ("newName", "newTag", "digest")
-        ))
+        new_name, new_tag, digest = ("" if item.get(key) is None else str(item.get(key))
+                                     for key in ("newName", "newTag", "digest"))
+        images.append((str(name), new_name, new_tag, digest))
     if not images:
         return []
-    return [Fact(KUSTOMIZE_IMAGES, k.path, seq.line, seq.ypath, KustomizeImagesData(images=images))]
+    return [Fact(KUSTOMIZE_IMAGES, k.path, seq.line, seq.ypath, KustomizeImagesData(images=tuple(images)))]
 
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from ..base import AtDoc, AtNode
 from ..datastore import DataStore, Role, engine_of, role_of, shell_words
@@ -346,6 +346,19 @@ def pod_template(doc: YMap, kind: str) -> tuple[YMap, YMap] | None:
     return template.map("spec"), template.map("metadata")
 
 
+class _ObjectFields(TypedDict):
+    """The fields :func:`build_object` gives every kind of :class:`K8sObject` it builds."""
+
+    path: str
+    doc: YMap
+    doc_index: int
+    kind: str
+    api_version: str
+    name: str
+    namespace: str | None
+    is_patch: NotRequired[bool]
+
+
 def build_object(path: str, doc: YMap, index: int) -> K8sObject:
     kind = str(doc.get("kind"))
     meta = doc.map("metadata")
@@ -356,15 +369,15 @@ def build_object(path: str, doc: YMap, index: int) -> K8sObject:
     if name is None:
         name = meta.get("generateName") or f"(unnamed #{index + 1})"
     ns = meta.get("namespace")
-    common = dict(
-        path=path,
-        doc=doc,
-        doc_index=index,
-        kind=kind,
-        api_version=str(doc.get("apiVersion")),
-        name=str(name),
-        namespace=None if ns is None else str(ns),
-    )
+    common: _ObjectFields = {
+        "path": path,
+        "doc": doc,
+        "doc_index": index,
+        "kind": kind,
+        "api_version": str(doc.get("apiVersion")),
+        "name": str(name),
+        "namespace": None if ns is None else str(ns),
+    }
     if fragment:
         common["is_patch"] = True
     if kind in WORKLOAD_KINDS:
