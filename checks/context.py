@@ -247,8 +247,7 @@ def by_convention(path: str) -> FileContext:
 
 def configured(path: str, config: Config | None) -> FileContext | None:
     """The context the configuration's ``[contexts]`` globs give the path, if any."""
-    table = getattr(config, "contexts", None)
-    if not table:
+    if config is None or not config.contexts:
         return None
     for name, glob, spec in _matchers(config):
         if spec.match_file(path):
@@ -324,33 +323,33 @@ def uses(index: RepoIndex) -> Uses:
             runs.setdefault(image, []).append((f"service {fact.key!r} of {path}", False))
         run_as = dict(fact.data.run_as or ())
         compose_files.setdefault(path, []).append(bool(run_as.get("complete")))
-    for path, fact in index.facts(WORKFLOW_IMAGE_BUILD):
-        dockerfile = fact.data.dockerfile
-        context = fact.data.context
+    for path, build in index.facts(WORKFLOW_IMAGE_BUILD):
+        dockerfile = build.data.dockerfile
+        context = build.data.context
         if not dockerfile and context is not None:
             dockerfile = posixpath.join(str(context), "Dockerfile")
         if dockerfile and "$" not in str(dockerfile):
             name = posixpath.normpath(str(dockerfile))
-            verb = "builds and pushes" if fact.data.push else "builds"
-            builders.setdefault(name, []).append((path, f"job {fact.data.job!r} of {path} {verb} it"))
-            names.setdefault(name, set()).update(filter(None, map(repository, fact.data.tags or ())))
-    for path, fact in index.facts(IMAGE_USE):
-        image = repository(fact.data.image or "")
+            verb = "builds and pushes" if build.data.push else "builds"
+            builders.setdefault(name, []).append((path, f"job {build.data.job!r} of {path} {verb} it"))
+            names.setdefault(name, set()).update(filter(None, map(repository, build.data.tags or ())))
+    for path, use in index.facts(IMAGE_USE):
+        image = repository(use.data.image or "")
         if not image:
             continue
-        if fact.data.verb == "build":
-            for dockerfile in _script_dockerfiles(path, fact.data.context, fact.data.dockerfile):
+        if use.data.verb == "build":
+            for dockerfile in _script_dockerfiles(path, use.data.context, use.data.dockerfile):
                 names.setdefault(dockerfile, set()).add(image)
         elif by_convention(path).production or by_convention(path).context is Context.TOOLING:
             # a test or example script running an image (a smoke test) says nothing of its use
-            how = f"'docker run --rm' in {path}" if fact.data.once else f"'docker run' in {path}"
-            runs.setdefault(image, []).append((how, bool(fact.data.once)))
-    for path, fact in index.facts(WORKLOAD_IMAGE):
-        image = repository(fact.data.image or "")
-        resource = str(fact.data.resource or "")
-        if image and not fact.data.patch:
-            once = bool(fact.data.init) or resource.split("/", 1)[0] == "Job"
-            role = "init container" if fact.data.init else "container"
+            how = f"'docker run --rm' in {path}" if use.data.once else f"'docker run' in {path}"
+            runs.setdefault(image, []).append((how, bool(use.data.once)))
+    for path, container in index.facts(WORKLOAD_IMAGE):
+        image = repository(container.data.image or "")
+        resource = str(container.data.resource or "")
+        if image and not container.data.patch:
+            once = bool(container.data.init) or resource.split("/", 1)[0] == "Job"
+            role = "init container" if container.data.init else "container"
             runs.setdefault(image, []).append((f"{role} of {resource.split('/container/')[0]} in {path}", once))
     serving = frozenset(path for path, fact in index.facts(DOCKER_FILE) if fact.data.exposes or fact.data.healthcheck)
     production: dict[str, list[str]] = {}
@@ -360,9 +359,9 @@ def uses(index: RepoIndex) -> Uses:
     readmes = {posixpath.dirname(path): (fact.data.says, fact.data.title) for path, fact in index.facts(DOC_README)}
     local: dict[str, str] = {}
     remote: set[str] = set()
-    for path, fact in index.facts(ANSIBLE_PLAY):
-        remote.update(fact.data.remote_roles or ())
-        for role in fact.data.local_roles or ():
+    for path, play in index.facts(ANSIBLE_PLAY):
+        remote.update(play.data.remote_roles or ())
+        for role in play.data.local_roles or ():
             local.setdefault(role, path)
     local_roles = {role: book for role, book in local.items() if role not in remote} if remote else {}
     declared = {path: (fact.data.context, fact.data.phrase) for path, fact in index.facts(DOC_DECLARED)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -95,8 +96,8 @@ class FindingsScreen(Screen):
     def selected(self) -> Finding | None:
         return self.table.selected
 
-    def apply(self, changed: set[str] | frozenset[str] = frozenset(),
-              removed: set[str] | frozenset[str] | None = None, order: list[str] | None = None) -> None:
+    def apply(self, changed: Collection[str] = frozenset(),
+              removed: Collection[str] | None = None, order: list[str] | None = None) -> None:
         """The app's findings changed: update rows, keep the cursor, refresh the detail.
 
         With ``removed`` (an engine delta or one triage change) only those rows are

@@ -20,7 +20,7 @@ import os
 import shlex
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from .messages import (
     WatchStopped,
 )
 from .screens.findings import FindingsScreen
+from .widgets.status import StatusBar
 
 #: the app's export, under the repository's .auditui/ folder (the one place auditui writes)
 REPORT_RELATIVE = Path(".auditui") / "report.md"
@@ -294,7 +295,7 @@ class AuditApp(App[int]):
             self._pending.clear()
             self._busy = True
             self.scanning = True
-            self.findings_screen.query_one("#status").scanning(True)
+            self.findings_screen.query_one("#status", StatusBar).scanning(True)
             self._scan_worker(stream=not self.scanned_once)
         elif self._pending:
             paths, self._pending = self._pending, set()
@@ -383,7 +384,7 @@ class AuditApp(App[int]):
             self._busy = False
             if worker.name == "scan":
                 self.scanning = False
-                self.findings_screen.query_one("#status").scanning(False)
+                self.findings_screen.query_one("#status", StatusBar).scanning(False)
             self._kick()
         elif worker.group == "watch":
             self.watching = False
@@ -393,7 +394,7 @@ class AuditApp(App[int]):
     # -- scan results -----------------------------------------------------------
     @on(ScanProgressed)
     def _scan_progressed(self, message: ScanProgressed) -> None:
-        self.findings_screen.query_one("#status").set_progress(message.done, message.total)
+        self.findings_screen.query_one("#status", StatusBar).set_progress(message.done, message.total)
         if message.findings and not self.scanned_once:
             added = {f.fingerprint: f for f in message.findings}
             self.findings.update(added)  # nobody else reads it during the first scan
@@ -403,7 +404,7 @@ class AuditApp(App[int]):
     def _scan_finished(self, message: ScanFinished) -> None:
         self._busy = False
         self.scanning = False
-        self.findings_screen.query_one("#status").scanning(False)
+        self.findings_screen.query_one("#status", StatusBar).scanning(False)
         if message.cancelled:
             return
         old = self.findings
@@ -620,7 +621,7 @@ class AuditApp(App[int]):
         self._readiness_dirty = False
         self._set_readiness(*self._compute_readiness(list(self.findings.values()), self.engine.index))
 
-    def _compute_readiness(self, findings: list[Any], index: Any) -> tuple[list[Any], float]:
+    def _compute_readiness(self, findings: list[Any], index: Any) -> tuple[list[Any], float | None]:
         from .checks import readiness
 
         items = readiness.production_checklist(findings, index, self.status_of)
@@ -650,7 +651,7 @@ class AuditApp(App[int]):
         config = self.engine.config if self.engine is not None else self.config
         parts.append(f"persona {getattr(config, 'persona', 'regular')}")  # checks/persona.py
         try:
-            self.findings_screen.query_one("#status").set_state(" · ".join(parts))
+            self.findings_screen.query_one("#status", StatusBar).set_state(" · ".join(parts))
         except Exception:
             pass
 
@@ -904,11 +905,15 @@ class AuditApp(App[int]):
 
         moves = {"cursor_up", "cursor_down", "page_up", "page_down", "first", "last"}
 
-        def rows(bindings, skip: set[str] = frozenset()) -> list[tuple[str, str]]:
+        def as_binding(binding: Binding | tuple[str, str] | tuple[str, str, str]) -> Binding:
+            """Textual allows a (key, action[, description]) tuple wherever a Binding goes."""
+            return Binding(*binding) if isinstance(binding, tuple) else binding
+
+        def rows(bindings: Iterable[Binding | tuple[str, str] | tuple[str, str, str]],
+                 skip: Collection[str] = frozenset()) -> list[tuple[str, str]]:
             out = []
-            for binding in bindings:
-                if isinstance(binding, tuple):
-                    binding = Binding(*binding)
+            for entry in bindings:
+                binding = as_binding(entry)
                 if binding.action in skip or binding.action.startswith("app."):
                     continue
                 keys = " ".join(self.get_key_display(Binding(key.strip(), binding.action))
@@ -917,7 +922,7 @@ class AuditApp(App[int]):
             return out
 
         return [
-            ("Everywhere", [(self.get_key_display(b), b.tooltip or b.description) for b in self.BINDINGS] + [("ctrl+p", "Command palette: every action by name")]),
+            ("Everywhere", [(self.get_key_display(b), b.tooltip or b.description) for b in map(as_binding, self.BINDINGS)] + [("ctrl+p", "Command palette: every action by name")]),
             ("Findings", rows(FindingsScreen.BINDINGS)),
             ("Findings list", [("↑ ↓ j k pgup pgdn", "Move (group headings are skipped)"),
                                ("home end gg G", "First / last finding")] + rows(FindingsList.BINDINGS, moves)),
