@@ -313,3 +313,32 @@ def test_public_functions_are_linear(func):
               "sk-", "eyJ", " -p x", "docker login -p ", "\"", "'", "a.b.", "x" * 50 + " ", "# token: "]
     for piece in pieces:
         assert_linear(func, lambda size: _repeat(piece, size), 25_000, f"{piece!r} repeated")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("!env_var SONARR_API_KEY", "reference"),   # recyclarr
+    ("!ENV ${RADARR_API_KEY}", "reference"),    # pyyaml-env-tag
+    ("!secret mqtt_password", "reference"),     # Home Assistant, ESPHome
+    ("!Ref DbMasterPassword", "reference"),     # CloudFormation
+    ("!vault |", "encrypted"),                  # Ansible Vault
+])
+def test_a_yaml_tag_read_as_text_is_a_reference(text, kind):
+    assert classify("api_key", text, where="configmap").kind == kind
+
+
+def test_a_quoted_or_unknown_tag_is_still_judged_as_a_literal():
+    assert classify("api_key", '"!env_var Xk9vQ2mLp7RtZ8wq"').is_secret  # quoted: a string starting with "!"
+    assert classify("api_key", "!mytag Xk9vQ2mLp7RtZ8wqB4nH").kind != "reference"
+
+
+def test_a_tagged_scalar_carries_its_verdict_into_every_domain():
+    from auditui.checks.models.yamlnodes import load_documents
+
+    [doc] = load_documents("password: !secret db_password\ntoken: !!str Xk9vQ2mLp7RtZ8wqB4nH\n")
+    assert classify("password", doc.data["password"]).kind == "reference"
+    assert classify("token", doc.data["token"]).is_secret
+
+
+def test_embedded_yaml_keeps_untagged_literals_beside_tagged_ones():
+    text = "a:\n  api_key: !env_var A_KEY\nb:\n  api_key: 8f7e6d5c4b3a29180f1e2d3c4b5a6978\n"
+    assert [(line, key) for line, key, _ in find_credentials(text, where="configmap")] == [(4, "api_key")]

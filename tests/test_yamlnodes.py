@@ -70,3 +70,16 @@ def test_a_recursive_alias_is_read_as_a_shared_cycle():
     [doc] = load_documents("x: &x [1, *x]\n")
     seq = doc.data["x"]
     assert seq[1] is seq and isinstance(doc.data, YMap)
+
+
+def test_an_application_tag_is_kept_with_the_text():
+    import pickle
+
+    from auditui.checks.models.yamlnodes import TaggedStr
+
+    [doc] = load_documents("a: !env_var API_KEY\nb: !!str plain\nc: plain\nd: !vault |\n  $ANSIBLE_VAULT;1.1\n")
+    a = doc.data["a"]
+    assert isinstance(a, TaggedStr) and a == "API_KEY" and a.tag == "!env_var"
+    assert type(doc.data["b"]) is str and type(doc.data["c"]) is str  # standard tags stay plain
+    assert doc.data["d"].tag == "!vault"
+    assert pickle.loads(pickle.dumps(a)).tag == "!env_var"  # the worker pool keeps it

@@ -337,6 +337,19 @@ _REFERENCE_PREFIXES = (
     "akv://", "keyvault:", "secretsmanager:", "ssm:", "aws-secretsmanager:", "aws-ssm:", "doppler://",
     "infisical://", "bws://", "secret://", "secretref:", "k8s-secret:", "env:", "file:", "kms:",
 )
+#: YAML tags applications give a scalar that is read from elsewhere when the file is loaded:
+#: the environment (recyclarr ``!env_var``, pyyaml-env-tag ``!ENV``, ``!env``, ``!environ``),
+#: a secrets file (Home Assistant and ESPHome ``!secret``), another file (``!include``), a
+#: CloudFormation parameter, resource or export (``!Ref``, ``!GetAtt``, ``!ImportValue``,
+#: ``!FindInMap``), a GitLab CI job (``!reference``); lower-cased. ``!Sub`` is left out: its
+#: text is judged as it stands (``${Param}`` is a reference by itself, a literal is a literal)
+_REFERENCE_TAGS = frozenset(("!env_var", "!env", "!environ", "!secret", "!include", "!ref", "!getatt",
+                             "!importvalue", "!findinmap", "!reference"))
+#: tags whose scalar is ciphertext (Ansible Vault's ``!vault |``)
+_ENCRYPTED_TAGS = frozenset(("!vault",))
+#: a YAML tag written at the start of a value read as text (an embedded YAML config read line
+#: by line): ``!env_var SONARR_API_KEY``, ``!secret db_password``, ``!vault |``
+_TAG_TEXT_RE = re.compile(r"^(![A-Za-z][A-Za-z_]{0,30})(?:[ \t]|$)")
 _ENCRYPTED_MARKERS = ("ENC[", "$ANSIBLE_VAULT;", "-----BEGIN AGE ENCRYPTED", "-----BEGIN PGP MESSAGE", "sops:")
 _TEMPLATE_MARKERS = ("${{", "{{", "{%", "#{", "<%", "[[")
 #: ``$(VAR)`` (Kubernetes) or ``$(command args)`` (shell); ``$(`` inside a random string is not one
@@ -742,6 +755,9 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
         return SecretVerdict("document")  # a mapping or a list: not one value
     if under is not None and names_secret_refs(under) and _SECRET_REF_RE.match(_strip_quotes(value.strip())):
         return SecretVerdict("reference", "Secret reference (<secret>/<key>)")
+    tagged = yaml_tag_verdict(getattr(value, "tag", None))
+    if tagged is not None:
+        return tagged
     verdict = _classify(name, value, where, 0, interpolate=interpolate)
     if verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
         verdict = replace(verdict, purpose="password")
@@ -757,6 +773,19 @@ _SECRET_REF_RE = re.compile(r"^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?(?:/[-._A-Z
 #: (``envFromSecret``, ``*SecretName``, ``secretRef``, ``secretKeyRef``, ``valueFrom``...)
 _SECRET_REF_ENDS = ("fromsecret", "fromsecrets", "secretname", "secretnames", "secretref", "secretrefs",
                     "secretkeyref", "secretkeyrefs", "valuefrom", "envfromsecrets")
+
+
+def yaml_tag_verdict(tag: str | None) -> SecretVerdict | None:
+    """The verdict a scalar's YAML tag gives by itself: a reference (``!env_var``, ``!secret``,
+    ``!Ref``...) or ciphertext (``!vault``); None for any other tag (``!!str`` is a literal)."""
+    if not tag or not tag.startswith("!"):
+        return None
+    lower = tag[:40].lower()
+    if lower in _ENCRYPTED_TAGS:
+        return SecretVerdict("encrypted", f"YAML tag {tag[:40]} (ciphertext)")
+    if lower in _REFERENCE_TAGS:
+        return SecretVerdict("reference", f"YAML tag {tag[:40]} (read from elsewhere when loaded)")
+    return None
 
 
 def names_secret_refs(key: str | None) -> bool:
@@ -786,7 +815,13 @@ def _strip_quotes(text: str) -> str:
 
 def _classify(name: str | None, raw: str, where: str, depth: int, from_default: bool = False,
               interpolate: bool = True) -> SecretVerdict:
-    text = _strip_quotes(raw.strip()).strip()
+    stripped = raw.strip()
+    if stripped.startswith("!") and depth == 0:  # unquoted: a YAML tag read as text
+        match = _TAG_TEXT_RE.match(stripped)
+        tagged = yaml_tag_verdict(match.group(1)) if match else None
+        if tagged is not None:
+            return tagged
+    text = _strip_quotes(stripped).strip()
     example = where in _EXAMPLE_PLACES
     if not text:
         return SecretVerdict("empty")

@@ -16,6 +16,9 @@ Design choices, each for a reason seen in real repositories:
 * Integers written in YAML 1.1's base-60 form (``22:22``) stay strings, so a compose
   port ``5432:5432`` is read as written rather than as ``19549952``.
 * Timestamps and binary scalars stay strings: no check needs them as objects.
+* A scalar with an application's own tag (``!env_var NAME``, ``!secret db_pw``,
+  ``!vault |``, ``!Ref Param``) is a :class:`TaggedStr`: the text as written, which also
+  carries its tag, so the secrets model can tell a reference or ciphertext from a literal.
 * Merge keys (``<<: *defaults``) are applied, as compose files rely on them.
 * Aliases share the converted object (as PyYAML does), and a document whose aliases
   would expand past a fixed budget (a "billion laughs" bomb) is refused with
@@ -56,6 +59,7 @@ __all__ = [
     "YMap",
     "YList",
     "YamlDoc",
+    "TaggedStr",
     "YamlError",
     "YamlBombError",
     "load_documents",
@@ -184,10 +188,26 @@ class YamlDoc:
     end_line: int
 
 
+class TaggedStr(str):
+    """A scalar's text that carries an application's own YAML tag (``tag``: ``!env_var``,
+    ``!secret``, ``!vault``, ``!Ref``...). A ``str`` everywhere else: equal to, and hashed
+    like, the text it holds."""
+
+    tag: str
+
+    def __new__(cls, value: str, tag: str) -> TaggedStr:
+        self = super().__new__(cls, value)
+        self.tag = tag
+        return self
+
+    def __reduce__(self):  # pickling keeps the tag (used by the worker pool)
+        return (TaggedStr, (str(self), self.tag))
+
+
 def _scalar(tag: str, value: str) -> Any:
     """The Python value of a scalar with a resolved tag, with the choices documented above."""
     if not tag.startswith(_TAG):
-        return value
+        return TaggedStr(value, tag[:100])
     kind = tag[len(_TAG):]
     if kind == "str":
         return value
