@@ -51,6 +51,11 @@ def _updates_checkout(seg) -> bool:
     return False
 
 
+def _same_block(pull, later) -> bool:
+    """``later`` runs in the function of ``pull`` and under every condition ``pull`` runs under."""
+    return later.function == pull.function and later.guards[:len(pull.guards)] == pull.guards
+
+
 @CHECK.on(ShellScript)
 def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
     if script.in_container:
@@ -65,7 +70,9 @@ def git_pull_deploy(script: ShellScript) -> Iterator[Finding]:
             continue
         if script.host == "workflow" and not runs_remotely(command, seg):
             continue  # a CI runner's checkout is not the server's  # one finding per command (`git fetch && git reset --hard origin/main && git pull`)
-        after = [s for _, s in flat[index + 1:]]
+        # what follows in the same function and the same block (or one nested in it): a restart
+        # in another `if` or another function is not the deploy of this checkout
+        after = [s for _, s in flat[index + 1:] if _same_block(seg, s)]
         restart = next((s for s in after if is_restart(s)), None)
         remote = "ssh" in (command.via, seg.via)
         build = next((s for s in after if is_build(s)), None) if (deployish or remote) else None
