@@ -127,3 +127,19 @@ def test_private_address_model():
     assert not is_private_address("203.0.113.7")  # documentation range: stands for a public one
     assert not is_private_address("8.8.8.8") and not is_private_address("db.example.com")
     assert not is_private_address("0.0.0.0")
+
+
+def test_added_capability_of_a_non_root_container_follows_whether_it_can_be_effective(tmp_path):
+    findings = [f for f in _scan(tmp_path, "dangerous-capabilities", "bad.yaml") if f.code == "K8S013"]
+    by = {}
+    for f in findings:
+        by.setdefault(f.resource, set()).add(f.severity)
+    # root, or the image decides: SYS_ADMIN critical, the others at the check's high
+    assert by["Deployment/vpn/container/vpn"] == {Severity.CRITICAL, Severity.HIGH}
+    assert by["Deployment/vpn/container/setup"] == {Severity.HIGH}
+    # non-root with allowPrivilegeEscalation: false: the capability never becomes effective
+    assert by["DaemonSet/node-exporter/container/exporter"] == {Severity.LOW}
+    # non-root that may escalate: effective only through the image's file capabilities
+    assert by["DaemonSet/node-exporter/container/agent"] == {Severity.MEDIUM}
+    exporter = next(f for f in findings if f.resource.endswith("/exporter"))
+    assert "never enters its effective set" in exporter.message

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.k8s.objects import Workload
+from ..models.k8s.objects import Security, Workload
 from ..models.yamlnodes import YMap
 from .shared import normalise_capability
 
@@ -49,18 +49,53 @@ def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
         configured = DANGEROUS_CAPABILITIES
     dangerous = {normalise_capability(c) for c in configured}
     for container in workload.containers(include_init=True):
-        caps = container.security().get("capabilities")
+        security = container.security()
+        caps = security.get("capabilities")
         if not isinstance(caps, YMap):
             continue
+        reach = _reach(security)
         added = caps.list("add")
         for index, value in enumerate(added):
             cap = normalise_capability(value)
             if cap not in dangerous:
                 continue
+            severity, note = _severity(cap, reach)
             yield CHECK.finding(
                 added, index,
                 resource=container.resource,
-                severity=Severity.CRITICAL if cap in ("ALL", "SYS_ADMIN") else None,
-                message=f"container {container.name!r} of {workload.resource} adds capability {cap}",
+                severity=severity,
+                message=f"container {container.name!r} of {workload.resource} adds capability {cap}{note}",
                 evidence=f"capabilities.add: {value}",
             )
+
+
+def _reach(security: Security) -> str:
+    """Whether an added capability can reach the process's effective set.
+
+    The runtimes Kubernetes uses set no ambient capabilities, so a process that runs as a
+    user other than root gets an added capability only through file capabilities or a
+    set-user-ID binary of the image; ``allowPrivilegeEscalation: false`` (no_new_privs)
+    makes both non-functional.  "root": root or unknown (the image decides); "file-caps":
+    non-root, reachable only through the image's files; "never": non-root with no_new_privs.
+    """
+    if security.runs_as_root is not False:
+        return "root"
+    if security.get("allowPrivilegeEscalation") is False:
+        return "never"
+    return "file-caps"
+
+
+def _severity(cap: str, reach: str) -> tuple[Severity | None, str]:
+    if reach == "never":
+        return Severity.LOW, (
+            "; it runs as a non-root user with allowPrivilegeEscalation: false, so the capability "
+            "never enters its effective set (no ambient capabilities; file capabilities and "
+            "set-user-ID bits are ignored under no_new_privs): it grants nothing, remove it"
+        )
+    if reach == "file-caps":
+        return (Severity.HIGH if cap in ("ALL", "SYS_ADMIN") else Severity.MEDIUM), (
+            "; it runs as a non-root user, so the capability is effective only through file "
+            "capabilities or a set-user-ID binary in the image (set allowPrivilegeEscalation: "
+            "false to rule that out)"
+        )
+    return (Severity.CRITICAL if cap in ("ALL", "SYS_ADMIN") else None), ""
