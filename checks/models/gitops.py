@@ -338,6 +338,30 @@ def extend(parsed: ParsedFile, facts_and_values: tuple[list[Fact], list[HelmValu
         parsed.notices.append(f"helmCharts not rendered, so not audited (their inline values are): {', '.join(charts[:5])}")
 
 
+_RENDERED_ELSEWHERE = ("HelmRelease", "HelmChart", "Application", "ApplicationSet")
+
+
+def unrendered_releases_notice(facts: list[Fact]) -> str | None:
+    """The scope notice for a file of chart releases (Flux ``HelmRelease``/``HelmChart``, Argo CD
+    Applications with a ``chart:``): the charts' templates are not rendered, so what they create
+    is not audited; only the inline values are.  ``None`` when the file releases no chart."""
+    labels = []
+    for fact in facts:
+        data = fact.data
+        if fact.topic != INSTALL or data.via not in _RENDERED_ELSEWHERE:
+            continue
+        if data.via in ("Application", "ApplicationSet") and not data.chart:
+            continue
+        label = f"{data.via}/{data.release}" if data.release else str(data.via)
+        if label not in labels:
+            labels.append(label)
+    if not labels:
+        return None
+    shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+    return (f"chart templates not rendered, so the objects they create are not audited "
+            f"(inline values are): {shown}")
+
+
 # -- install scripts --------------------------------------------------------------------------
 
 _HELM_VALUE_OPTIONS = frozenset(("-f", "--values", "--set", "--set-string", "--set-file", "--version", "-n",

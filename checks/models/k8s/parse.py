@@ -70,6 +70,9 @@ def parse_manifests(path: str, docs: list[YamlDoc]) -> ParsedFile:
             inline_values.extend(values)
     parsed.units.extend(inline_values)
     parsed.units.extend(shells)
+    notice = gitops.unrendered_releases_notice(parsed.facts)
+    if notice is not None:
+        parsed.notices.append(notice)
     _mark_vendored(parsed)
     return parsed
 
