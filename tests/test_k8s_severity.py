@@ -46,9 +46,25 @@ def test_database_deployment_that_stops_before_it_starts_on_a_claim_is_medium(tm
                      "Deployment/postgres": Severity.HIGH}
 
 
-def test_database_deployment_without_a_claim_stays_high(tmp_path):
-    found = _severities(_scan(tmp_path, "database-as-deployment", "bad.yaml"), "K8S001")
-    assert found and set(found.values()) == {Severity.HIGH}
+def test_database_deployment_without_any_data_volume_is_medium_and_points_at_the_storage(tmp_path):
+    # no volume: no rollout races for one; the storage finding (K8S003) carries the problem
+    findings = [f for f in _scan(tmp_path, "database-as-deployment", "bad.yaml") if f.code == "K8S001"]
+    assert len(findings) == 3 and {f.severity for f in findings} == {Severity.MEDIUM}
+    assert all("mounts no data volume" in f.message and "volumeClaimTemplates" in f.message for f in findings)
+
+
+def test_database_deployment_rolling_over_a_claim_stays_high(tmp_path):
+    found = _severities(_scan(tmp_path, "database-as-deployment", "bad-recreate-on-claim.yaml"), "K8S001")
+    assert found["Deployment/postgres"] == Severity.HIGH
+
+
+def test_storage_finding_names_the_data_directory_not_a_scratch_mount(tmp_path):
+    findings = {f.resource: f for f in _scan(tmp_path, "database-without-persistent-storage", "bad.yaml")
+                if f.code == "K8S003"}
+    carts = findings["Deployment/carts-db/container/carts-db"]
+    assert "data directory (/data/db)" in carts.message and "'tmp-volume' at /tmp is scratch" in carts.message
+    assert "StatefulSet/pg-moved/container/postgres" not in findings  # PGDATA below the home, on a claim
+    assert "emptyDir volume 'data'" in findings["StatefulSet/postgres/container/postgres"].message
 
 
 def test_latest_or_no_tag_is_high_and_a_named_channel_is_medium(tmp_path):

@@ -21,7 +21,9 @@ CHECK = Check(
         "every restart, so replicas cannot find their peers. StatefulSets give each replica a "
         "stable identity and its own claim, and stop the old pod before starting its successor. "
         "A single replica that rolls out with `strategy: Recreate` (or `maxSurge: 0`) and keeps its "
-        "data on a persistent volume avoids the overlap: that works, and is reported as medium."
+        "data on a persistent volume avoids the overlap: that works, and is reported as medium. "
+        "So is a store that mounts no data volume at all: nothing races yet, and its real problem, "
+        "data on storage deleted with the pod, is reported by K8S003."
     ),
     remediation=(
         "Convert the workload to a StatefulSet with a headless Service (`serviceName`).",
@@ -59,7 +61,11 @@ def database_as_deployment(workload: Workload, ctx=None) -> Iterator[Finding]:
     elif persistent:
         how, severity = ": a rolling update starts the new pod while the old one still holds the data volume", None
     else:
-        how, severity = "", None
+        # no data volume: no rollout races for one; the problem is the storage (K8S003), and the
+        # fix is one: a StatefulSet with a claim template
+        how, severity = ("; it mounts no data volume, so no rollout races for one yet: when you give it a claim "
+                         "(its data is on storage deleted with the pod), make it a StatefulSet's "
+                         "volumeClaimTemplates"), Severity.MEDIUM
     yield CHECK.finding(
         workload.doc, "kind",
         resource=workload.resource,

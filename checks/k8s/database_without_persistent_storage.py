@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.datastore import STATEFUL_IMAGES, configured_images
+from ..models.datastore import STATEFUL_IMAGES, configured_images, data_homes, overlaps
 from ..models.k8s.objects import (
     PERSISTENT_VOLUME_SOURCES,
     Workload,
@@ -50,7 +50,7 @@ def database_without_persistent_storage(workload: Workload, ctx=None) -> Iterato
     volumes = pod_volumes(workload)
     claims = claim_template_names(workload)
     names = configured_images(ctx.option("images") if ctx is not None else None)
-    for container, _ in stateful_stores(workload, names):
+    for container, store in stateful_stores(workload, names):
         mounts = volume_mounts(container)
         ephemeral = []
         persistent = False
@@ -70,8 +70,13 @@ def database_without_persistent_storage(workload: Workload, ctx=None) -> Iterato
                 ephemeral.append((index, volume, mount))
         if persistent:
             continue
-        if ephemeral:
-            index, volume, mount = ephemeral[0]
+        homes = data_homes(store.engine)
+        # an emptyDir at /tmp or a socket folder is scratch: name the one that holds the data
+        # directory, or say the data directory is no volume at all
+        at_home = [item for item in ephemeral
+                   if any(overlaps(str(item[2].get("mountPath") or ""), home) for home in homes)]
+        if ephemeral and (at_home or not homes):
+            index, volume, mount = (at_home or ephemeral)[0]
             source = "emptyDir" if "emptyDir" in volume else "ephemeral"
             yield CHECK.finding(
                 workload.pod_spec.list("volumes"), index,
@@ -79,6 +84,17 @@ def database_without_persistent_storage(workload: Workload, ctx=None) -> Iterato
                 message=(f"database container {container.name!r} of {workload.resource} keeps its data in "
                          f"{source} volume {volume.get('name')!r}, which is deleted with the pod"),
                 evidence=f"{mount.get('mountPath')} <- {source} {volume.get('name')}",
+            )
+        elif ephemeral:
+            scratch = ", ".join(f"{'emptyDir' if 'emptyDir' in volume else 'ephemeral'} {volume.get('name')!r} "
+                                f"at {mount.get('mountPath')}" for _, volume, mount in ephemeral)
+            yield CHECK.finding(
+                container.node, "volumeMounts",
+                resource=container.resource,
+                message=(f"database container {container.name!r} of {workload.resource} ({container.image}) "
+                         f"keeps its data directory ({homes[0]}) on storage deleted with the pod: no volume is "
+                         f"mounted there (its {scratch} is scratch space)"),
+                evidence=f"image: {container.image}; {homes[0]} not mounted",
             )
         else:
             yield CHECK.finding(

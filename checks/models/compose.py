@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .datastore import DataStore, Role, engine_of, role_of, shell_words
+from .datastore import SERVER_DATA_DIRECTORIES, DataStore, Role, engine_of, role_of, shell_words
 from .datastore import describe as describe_store
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .shell import ShellScript
@@ -233,18 +233,6 @@ class PortMapping:
 
 
 _ONE_SHOT_RESTARTS = ("no", "false")
-#: data directories only a database server writes (official and Bitnami images)
-_DATA_DIRECTORIES = (
-    ("postgres", ("/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql")),
-    ("mysql", ("/var/lib/mysql", "/bitnami/mysql", "/bitnami/mariadb")),
-    ("mongodb", ("/data/db", "/bitnami/mongodb")),
-    ("elasticsearch", ("/usr/share/elasticsearch/data", "/usr/share/opensearch/data", "/bitnami/elasticsearch")),
-    ("clickhouse", ("/var/lib/clickhouse",)),
-    ("mssql", ("/var/opt/mssql",)),
-    ("cassandra", ("/var/lib/cassandra", "/bitnami/cassandra")),
-    ("influxdb", ("/var/lib/influxdb", "/var/lib/influxdb2")),
-    ("redis", ("/bitnami/redis/data",)),
-)
 #: repositories whose last name is too generic for the image list (``mssql/server``)
 _SERVER_REPOSITORIES = (
     ("mssql", ("mssql/server", "mssql/rhel/server", "azure-sql-edge")),
@@ -334,7 +322,7 @@ class Service(AtNode):
             if volume.read_only:
                 continue
             target = volume.target.rstrip("/") or "/"
-            for kind, directories in _DATA_DIRECTORIES:
+            for kind, directories in SERVER_DATA_DIRECTORIES:
                 if target in directories:
                     return kind
         command, _ = self.lookup("command")

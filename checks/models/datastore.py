@@ -91,6 +91,59 @@ class DataStore:
         return self.role in SYSTEMS_OF_RECORD
 
 
+#: data directories only a database server writes (official and Bitnami images): a writable
+#: mount on one of them says which server a container runs, whatever its image is called
+SERVER_DATA_DIRECTORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("postgres", ("/var/lib/postgresql/data", "/var/lib/postgresql", "/bitnami/postgresql")),
+    ("mysql", ("/var/lib/mysql", "/bitnami/mysql", "/bitnami/mariadb")),
+    ("mongodb", ("/data/db", "/bitnami/mongodb")),
+    ("elasticsearch", ("/usr/share/elasticsearch/data", "/usr/share/opensearch/data", "/bitnami/elasticsearch")),
+    ("clickhouse", ("/var/lib/clickhouse",)),
+    ("mssql", ("/var/opt/mssql",)),
+    ("cassandra", ("/var/lib/cassandra", "/bitnami/cassandra")),
+    ("influxdb", ("/var/lib/influxdb", "/var/lib/influxdb2")),
+    ("redis", ("/bitnami/redis/data",)),
+)
+#: where each engine's official and Bitnami images keep their data by default (engine heads
+#: as :func:`engine_of` names them); broader than the list above (``/data`` is Redis's, but
+#: also anything's), so it answers "is the data directory a volume?", never "what is this?"
+_DATA_HOMES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("postgres", "postgresql", "postgis", "timescaledb", "pgvector"),
+                    ("/var/lib/postgresql", "/bitnami/postgresql", "/home/postgres/pgdata")),
+    **dict.fromkeys(("mysql", "mariadb", "percona"), ("/var/lib/mysql", "/bitnami/mysql", "/bitnami/mariadb")),
+    **dict.fromkeys(("mongo", "mongodb"), ("/data/db", "/data/configdb", "/bitnami/mongodb")),
+    **dict.fromkeys(("redis", "valkey", "keydb"), ("/data", "/bitnami/redis")),
+    "rabbitmq": ("/var/lib/rabbitmq", "/bitnami/rabbitmq"),
+    "elasticsearch": ("/usr/share/elasticsearch/data", "/bitnami/elasticsearch"),
+    "opensearch": ("/usr/share/opensearch/data",),
+    "clickhouse": ("/var/lib/clickhouse",),
+    "cassandra": ("/var/lib/cassandra", "/bitnami/cassandra"),
+    "influxdb": ("/var/lib/influxdb", "/var/lib/influxdb2"),
+    "couchdb": ("/opt/couchdb/data",),
+    "neo4j": ("/data",),
+    "kafka": ("/var/lib/kafka", "/bitnami/kafka"),
+    "zookeeper": ("/data", "/datalog", "/bitnami/zookeeper"),
+    "etcd": ("/var/lib/etcd", "/bitnami/etcd"),
+}
+
+
+def data_homes(engine: str) -> tuple[str, ...]:
+    """Where ``engine``'s images keep their data by default; empty when unknown."""
+    engine = engine.lower()
+    head = re.split(r"[-_.]", engine, maxsplit=1)[0]
+    return _DATA_HOMES.get(engine) or _DATA_HOMES.get(head) or ()
+
+
+def overlaps(mount_path: str, directory: str) -> bool:
+    """A volume mounted at ``mount_path`` holds (part of) ``directory``: the same path, a folder
+    above it, or one below it (``/var/lib/postgresql/data`` for the home ``/var/lib/postgresql``,
+    a ``PGDATA`` moved to ``.../data/pgdata``)."""
+    mount = mount_path.rstrip("/") or "/"
+    directory = directory.rstrip("/") or "/"
+    return (mount == directory or directory.startswith(mount.rstrip("/") + "/")
+            or mount.startswith(directory.rstrip("/") + "/"))
+
+
 def engine_of(image: str | ImageRef | None, names: tuple[str, ...] = DATABASE_IMAGES) -> str | None:
     """The store an image runs (its name, lower-cased), or None when it is no known store."""
     if not image:
