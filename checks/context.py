@@ -20,8 +20,10 @@ Every file gets a :class:`FileContext`, decided in this order:
    a compose or env file in a CI system's folder (``.ci/``, ``.circleci/``...) is ``test``; a file
    whose leading comment declares development, test or demo use (``# for the development
    setup``, ``# not for production``) takes that context; a folder whose README's first
-   heading says demo/example/sample is ``example``, and so is every file of a repository whose
-   own README's lead presents it as a sample application; an Ansible role's files applied only
+   heading says demo/example/sample, or whose lead declares a demo (``A microservices demo app``,
+   ``This example demonstrates ...``), is ``example``, and so is every file of a repository whose
+   own README's lead presents it as a sample application or a collection of examples, or says it is
+   made to illustrate; an Ansible role's files applied only
    to localhost (other plays deploying elsewhere) are ``tooling`` (models/usage_docs.py);
 4. path and name conventions (folders such as ``tests/``, ``e2e/``, ``.devcontainer/``,
    ``examples/``, ``docs/``, ``hack/``, or whose last word says so: ``app_dev/``, ``api-test/``;
@@ -526,7 +528,8 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
                     return PRODUCTION  # built for production wherever it lives
                 contexts.append((user_context, how))
             first, how = contexts[0]
-            return FileContext(first.context, f"built only by {how}, a {first.context.value} file")
+            return FileContext(first.context, f"built only by {how}, "
+                               f"{_article(first.context.value)} {first.context.value} file")
         if _COMPOSE_NAME.match(posixpath.basename(path)) and not _PROD_WORDS.intersection(qualifiers(path)):
             siblings = [p for p in used.production_compose.get(posixpath.dirname(path), ()) if p != path]
             convention = by_convention(path)

@@ -4,6 +4,8 @@ files are used and from the configuration; findings outside production are never
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from auditui.checks import configfile
 from auditui.checks.api import Severity
 from auditui.checks.context import Context, by_convention
 from auditui.checks.engine import Engine
+from auditui.checks.models.usage_docs import sample_lead
 from helpers import write
 
 DIGEST = "sha256:4c7f1a3d9e2b8f6a0c5d7e9b1a3f5c7d9e1b3a5c7f9d1e3b5a7c9f1d3e5b7a9c"
@@ -662,6 +665,71 @@ def test_the_configuration_audits_a_sample_repository_as_production(tmp_path):
     write(tmp_path, ".auditui/config.toml", '[contexts]\nproduction = ["deploy/**"]\n')
     found = _by_path(_scan(tmp_path), "CMP001")["deploy/compose.yaml"]
     assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+DEMO_FIXTURES = Path(__file__).parent / "fixtures" / "context" / "readme-declares-demo"
+
+
+@pytest.mark.parametrize(("fixture", "path", "reason"), [
+    # a folder's README whose lead (not its heading) declares a demo app, or opens with what it demonstrates
+    ("bad-folder-readme", "sockshop/base/carts-db.yaml", "sockshop/README.md calls it a demo ('A microservices demo app"),
+    ("bad-folder-readme", "sync-waves/manifests.yaml", "sync-waves/README.md calls it a demo ('Demonstrates Acme CD"),
+    # the repository's README: a collection of example applications, a system intended to illustrate
+    ("bad-repository-readme", "shop/carts-db.yaml", "README.md presents the repository as an example application "
+     "('This repository contains example applications for demoing Acme CD functionality.')"),
+    ("bad-illustrates", "kubernetes/carts-db.yaml", "README.md presents the repository as a demo application "
+     "('This repository contains the Acme Tracing Shop, a microservice-based distributed system intended to illustrate"),
+])
+def test_a_readme_that_declares_a_demo_makes_its_files_examples(fixture, path, reason, tmp_path):
+    root = tmp_path / fixture
+    shutil.copytree(DEMO_FIXTURES / fixture, root)
+    found = _by_path(_scan(root), "K8S002")[path]  # critical in production (good-live-demo)
+    assert (found.context, found.severity) == ("example", Severity.MEDIUM)
+    assert found.context_reason.startswith(reason)
+    assert found.context_reason.endswith("lowered from critical")
+
+
+@pytest.mark.parametrize(("fixture", "path"), [
+    ("good-live-demo", "deploy/carts-db.yaml"),  # a live-demo badge and link, a demo instance, compose for demo purposes
+    ("good-demo-section", "k8s/carts-db.yaml"),  # a '## Demo' section; 'examples' among what a folder holds
+])
+def test_a_product_readme_that_mentions_a_demo_stays_production(fixture, path, tmp_path):
+    root = tmp_path / fixture
+    shutil.copytree(DEMO_FIXTURES / fixture, root)
+    found = _by_path(_scan(root), "K8S002")[path]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+@pytest.mark.parametrize(("lead", "word"), [
+    ("This repository contains example applications for demoing Acme CD.", "example"),
+    ("This repo holds several sample apps for the Acme SDK.", "sample"),
+    ("This folder contains a set of examples of Kustomize overlays.", "example"),
+    ("Acme Recipes is a collection of examples for Kubernetes operators.", "example"),
+    ("This project is intended to illustrate how to run Acme on Kubernetes.", "demo"),
+    ("This example demonstrates how to implement blue-green deployment.", "example"),
+    ("This example application demonstrates how an upstream chart is pinned.", "example"),
+    ("Demonstrates Acme CD sync waves with hooks.", "demo"),
+    ("A microservices demo app (https://example.com).", "demo"),
+])
+def test_leads_that_declare_a_demo(lead, word):
+    found = sample_lead(f"# Title\n\n{lead}\n")
+    assert found is not None and found[0] == word
+
+
+@pytest.mark.parametrize("lead", [
+    "Acme is a self-hosted wiki. A demo instance is available at https://demo.acme.example.",
+    "Acme is a self-hosted wiki. This demo instance is reset every hour.",
+    "This repository contains Acme, a self-hosted wiki. It ships a docker-compose file for demo purposes.",
+    "This repository contains the Acme server and a docker-compose file for demo purposes.",
+    "This repository contains the source code, examples and documentation of Acme.",
+    "This repository contains the Helm charts, examples and docs of Acme.",
+    "This repository contains our production infrastructure. It demonstrates our commitment to IaC.",
+    "This project is not meant to demonstrate anything: it runs our shop.",
+    "Acme is a platform that helps teams demo their products to customers.",
+    "Acme is a mail server. Try the demo at https://demo.acme.example.",
+])
+def test_leads_that_only_mention_a_demo_declare_nothing(lead):
+    assert sample_lead(f"# Title\n\n{lead}\n") is None
 
 
 def test_what_a_readme_or_comment_says_is_shown_as_inert_data_without_secrets(tmp_path):

@@ -621,7 +621,8 @@ class BuildArtifactsData(FactData):
 
 @fact_data
 class DocReadmeData(FactData):
-    """A folder's README whose first heading calls the folder a demo, example, sample or tutorial."""
+    """A folder's README whose first heading (or lead) calls the folder a demo, example, sample or tutorial;
+    ``title``: the heading, or the lead's sentence that says so."""
 
     emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
     says: str | None = None

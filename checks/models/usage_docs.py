@@ -3,12 +3,18 @@
 Facts for the context model (``checks/context.py``), read from files no domain audits:
 
 * ``doc:readme`` (key: path) - a folder's ``README.md`` whose first heading calls the folder
-  a demo, an example, a sample or a tutorial (``# Tracing & Logging Demo``); the repository's
-  own README is not read (a whole repository is not demoted on its title);
+  a demo, an example, a sample or a tutorial (``# Tracing & Logging Demo``), or whose lead
+  declares it one as the repository's README would (``A microservices demo app``, ``This example
+  demonstrates ...``, ``Demonstrates sync waves with hooks``); the repository's own README is not
+  read for its title (a whole repository is not demoted on its title);
 * ``doc:project`` (key: path) - the repository's own README when its lead (the first heading and
   the first paragraph) presents the whole repository as a sample, demo or tutorial application
-  (``**Bank of X** is a sample HTTP-based web app that simulates a bank``); a README that only
-  mentions a demo (``try the live demo``) or calls the project a reference architecture says nothing;
+  (``**Bank of X** is a sample HTTP-based web app that simulates a bank``), says the repository
+  holds examples (``This repository contains example applications for demoing Argo CD``) or is made
+  to illustrate (``..., a distributed system intended to illustrate OpenTelemetry``), its subject
+  being the repository itself; a README that only mentions a demo (``try the live demo``, ``a demo
+  instance``, ``a compose file for demo purposes``) or calls the project a reference architecture
+  says nothing;
 * ``doc:declared`` (key: path, emitted by ``checks/parse.py`` for every audited file) - a file
   whose leading comment declares it is for development, tests or a demo (``# This configuration
   file is for the development setup``, ``# For testing only``, ``# Not for production use``);
@@ -84,7 +90,10 @@ def readme_fact(rel: str, text: str) -> Fact | None:
     words = re.findall(r"[a-z]+", title.lower())
     said = next((w for w in words if w in EXAMPLE_WORDS), None)
     if said is None:
-        return None
+        found = sample_lead(text)  # no heading says so: the folder's lead paragraph may
+        if found is None:
+            return None
+        return Fact(DOC_README, rel, data=DocReadmeData(says=found[0], title=found[1]))
     return Fact(DOC_README, rel, data=DocReadmeData(says=said, title=title[:80]))
 
 
@@ -168,13 +177,54 @@ def lead_paragraph(text: str) -> str:
     return _plain(scrub(" ".join(paragraph)) or "")  # secrets scrubbed before markup goes (``ghp_...``)
 
 
+#: the subject of a sentence when it is the repository or folder itself (``This repository``,
+#: ``This example``, ``It``); a product (``Acme is a platform``) is never such a subject here
+_SELF = r"(?:this|the)\s+(?:repository|repo|project|folder|directory|example|sample|demo|tutorial|walkthrough)"
+#: other ways a lead declares its repository or folder is made to show something, each with its
+#: subject the repository or folder (never a mention: ``try the live demo``, ``a demo instance``,
+#: ``docker-compose for demo purposes``):
+_DECLARED_LEADS = (
+    # ``This repository contains example applications for demoing Argo CD``, ``This repo holds
+    # several sample apps``, ``This folder contains examples``
+    re.compile(rf"^{_SELF}\s+(?:contains|holds|hosts|provides|collects|includes|has|offers)\s+"
+               r"(?:a\s+(?:set|collection|number|few|couple|series)\s+of\s+|several\s+|some\s+|various\s+|many\s+)?"
+               rf"(?:(?:[\w\-]+\s+){{0,2}}?{_SAMPLE}\s+(?:[\w\-]+\s+){{0,2}}?{_THING}\b|(?:[\w\-]+\s+)?"
+               r"(?P<plural>examples|samples|demos|tutorials)\b)"),
+    # ``X is a collection of examples``, ``a set of sample apps``
+    re.compile(r"^(?:[\w\-.]+\s+){1,4}?(?:is|are)\s+a\s+(?:collection|set|series|number)\s+of\s+(?:[\w\-]+\s+){0,2}?"
+               r"(?P<plural>examples?|samples?|demos?|tutorials?)\b"),
+    # ``This repository contains the Astronomy Shop, a system intended to illustrate OpenTelemetry``,
+    # ``this project is meant to demonstrate``, ``This example demonstrates how to ...``
+    re.compile(rf"^(?:{_SELF}|it)\b[^.;:]{{0,120}}?\b(?:(?:intended|meant|designed|built|created|made|written|here)"
+               r"\s+(?:only\s+|solely\s+|purely\s+|primarily\s+)?(?:to|for)\s+|(?:is|are)\s+(?:for|to)\s+|"
+               r"(?<=example )|(?<=sample )|(?<=demo )|(?<=tutorial )|(?<=application )|(?<=app ))"
+               r"(?P<verb>illustrat(?:e|es|ing)|demonstrat(?:e|es|ing)|showcas(?:e|es|ing)|demo(?:s|ing)?)\b"),
+    # a lead that opens with what it shows: ``Demonstrates Argo CD sync waves with hooks``
+    re.compile(r"^(?P<verb>demonstrates|illustrates|showcases)\s+(?:how\s+|the\s+|an?\s+)?[\w\-]"),
+)
+#: ``this demo instance``, ``this demo server``: a running thing the README points at, not what it is
+_POINTER = re.compile(r"^this\s+demo\s+(?:instance|server|site|website|environment|link|video|account|page)\b")
+
+
 def sample_lead(text: str) -> tuple[str, str] | None:
-    """(word, sentence) when a README's lead presents the repository as a sample application."""
+    """(word, sentence) when a README's lead presents its repository (or its folder, for a folder's
+    README) as a sample or demo application, a collection of examples, or something made to
+    illustrate or demonstrate (see :data:`_DECLARED_LEADS`)."""
     lead = lead_paragraph(text)
     for sentence in re.split(r"(?<=[.!?])\s+", lead)[:2]:
-        found = _SAMPLE_LEAD.search(sentence.lower())
-        if found is not None and not re.search(r"\b(?:not|never|isn't)\b", sentence.lower()[:found.start() + 3]):
+        lowered = sentence.lower()
+        found = _SAMPLE_LEAD.search(lowered)
+        if found is not None and not re.search(r"\b(?:not|never|isn't)\b", lowered[:found.start() + 3]):
             return found.group("says"), _shown(sentence)
+        if _POINTER.match(lowered):
+            continue
+        for pattern in _DECLARED_LEADS:
+            found = pattern.search(lowered)
+            if found is not None and not _NEGATION.search(lowered[:found.end()]):
+                groups = found.groupdict()
+                named = (groups.get("says") or groups.get("plural") or "").rstrip("s")
+                subject = lowered.split()[1] if lowered.startswith(("this ", "the ")) else ""
+                return named or (subject if subject in EXAMPLE_WORDS else "demo"), _shown(sentence)
     return None
 
 
