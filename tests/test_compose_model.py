@@ -377,6 +377,49 @@ def test_host_access_a_service_job_needs_is_medium_saying_why(tmp_path):
     assert "by design" not in found[("CMP003", "service/http", "")].message
 
 
+def test_node_agent_host_access_its_job_takes_is_lowered_saying_which_agent(tmp_path):
+    """node-agent-host-access: node-exporter, smartctl-exporter, a BGP router and eBPF profilers get
+    what their documented deployment takes lowered (as Kubernetes node agents do); the rest stays."""
+    engine = scan(tmp_path, (FIXTURES / "host-network-mode" / "bad-node-agent.yaml").read_text(encoding="utf-8"))
+    found = {}
+    for f in compose_findings(engine):
+        if f.code in ("CMP001", "CMP002", "CMP003", "CMP004", "CMP018", "CMP019"):
+            what = f.evidence.split(":", 1)[-1].strip() if f.code in ("CMP018",) else f.evidence.split(":")[0]
+            found[(f.code, f.resource.removeprefix("service/"), what)] = f
+    sev = {key: f.severity for key, f in found.items()}
+    L, M, H, C = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
+    assert sev == {
+        # node-exporter: host network and PID are upstream's deployment; privileged and SYS_ADMIN are not
+        ("CMP003", "node-exporter", "network_mode"): L, ("CMP004", "node-exporter", "pid"): L,
+        ("CMP002", "node-exporter", "privileged"): H, ("CMP018", "node-exporter", "SYS_ADMIN"): H,
+        ("CMP019", "node-exporter", "/"): L,
+        # smartctl-exporter privileged for SMART ioctls (image named through a variable's default)
+        ("CMP002", "smart", "privileged"): M,
+        # a BGP router: host network and NET_ADMIN are its job, SYS_ADMIN broad (medium), SYS_MODULE not its job
+        ("CMP003", "router", "network_mode"): L, ("CMP018", "router", "NET_ADMIN"): L,
+        ("CMP018", "router", "SYS_ADMIN"): M, ("CMP018", "router", "SYS_MODULE"): H,
+        # an eBPF profiler: privileged medium, host PID low, tracefs/debugfs low (privileged reaches them),
+        # the socket high (never lower: root on the host), a writable /etc is not its job
+        ("CMP002", "profiler", "privileged"): M, ("CMP004", "profiler", "pid"): L,
+        ("CMP001", "profiler", "/var/run/docker.sock"): H, ("CMP019", "profiler", "/sys/kernel/debug"): L,
+        ("CMP019", "profiler", "/sys/kernel/tracing"): L, ("CMP019", "profiler", "/etc"): H,
+        # an unprivileged eBPF agent: its debugfs mount is medium
+        ("CMP004", "beyla", "pid"): L, ("CMP018", "beyla", "BPF"): L, ("CMP018", "beyla", "PERFMON"): L,
+        ("CMP019", "beyla", "/sys/kernel/debug"): M,
+        # a telemetry shipper's socket is not its job; a built service is never recognised by its name
+        ("CMP001", "collector", "/var/run/docker.sock"): C,
+        ("CMP003", "node-exporter-built", "network_mode"): H, ("CMP004", "node-exporter-built", "pid"): H,
+    }
+    message = found[("CMP003", "node-exporter", "network_mode")].message
+    assert "by design for node-exporter" in message and "host networking to report the host's network interfaces" in message
+    assert "keep its port off untrusted networks" in message
+    assert "root on the host" in found[("CMP001", "profiler", "/var/run/docker.sock")].message
+    assert "privileged: true already reaches them" in found[("CMP019", "profiler", "/sys/kernel/debug")].message
+    for key in (("CMP002", "node-exporter", "privileged"), ("CMP018", "router", "SYS_MODULE"),
+                ("CMP019", "profiler", "/etc"), ("CMP001", "collector", "/var/run/docker.sock")):
+        assert "by design" not in found[key].message
+
+
 # -- a key two programs share to authenticate to each other (plane's LIVE_SERVER_SECRET_KEY class) --
 
 _SHARED = """\

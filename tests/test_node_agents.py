@@ -260,6 +260,11 @@ spec: {template: {spec: {containers: [{name: main, image: "%s"}]}}}
     ("falco", "falcosecurity/falco-no-driver:0.38.1", "runtime security"),
     ("gpu", "nvcr.io/nvidia/k8s-device-plugin:v0.16.0", "device"),
     ("npd", "registry.k8s.io/node-problem-detector/node-problem-detector:v0.8.19", "node health"),
+    # families the compose model needed too (one model for both domains: checks/models/node_agents.py)
+    ("speaker", "quay.io/frrouting/frr:9.1.0", "BGP routing"),
+    ("profiler", "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-ebpf-profiler:0.1",
+     "eBPF profiler"),
+    ("smart", "quay.io/prometheuscommunity/smartctl-exporter:v0.14.0", "disk health"),
     ("ebs", "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.32.0", "storage"),
 ])
 def test_families_by_image(name, image, role):
@@ -271,6 +276,7 @@ def test_families_by_image(name, image, role):
     ("gcr.io/cadvisor/cadvisor:v0.49.1", True), ("registry.k8s.io/kube-proxy:v1.31.0", True),
     ("quay.io/prometheus/node-exporter:v1.8.2", False), ("cr.fluentbit.io/fluent/fluent-bit:3.1.4", False),
     ("registry.k8s.io/nfd/node-feature-discovery:v0.16.0", False),
+    ("quay.io/prometheuscommunity/smartctl-exporter:v0.14.0", True), ("quay.io/frrouting/frr:9.1.0", False),
 ])
 def test_only_families_whose_upstream_runs_privileged_say_so(image, privileged):
     agent = node_agent(_workload(DS % ("ds", image)))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
 from ..models.host_functions import host_function
+from ..models.node_agents import BROAD_CAPABILITIES, service_agent
 
 #: capabilities that let a process escape, or see and change the host, on their own
 DANGEROUS_CAPABILITIES = (
@@ -26,7 +27,9 @@ CHECK = Check(
         "reads other processes' memory, DAC_READ_SEARCH opens any host file by handle, NET_ADMIN "
         "reconfigures the network and ALL is `privileged` without the devices. A capability a "
         "service's job needs by design (NET_ADMIN for a DHCP server, a firewall manager or a VPN "
-        "endpoint; SYS_ADMIN for Collabora Online's document jails) is medium, saying so."
+        "endpoint; SYS_ADMIN for Collabora Online's document jails) is medium, saying so. A node agent's "
+        "capability its documented deployment takes (NET_ADMIN for a BGP routing daemon, SYS_RAWIO "
+        "for smartctl-exporter) is low, or medium for one close to root (SYS_ADMIN, SYS_PTRACE...)."
     ),
     remediation=(
         "Remove the capability and check what breaks: it is often a leftover from debugging.",
@@ -50,6 +53,7 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
                  ((ctx.option("capabilities") if ctx else None) or DANGEROUS_CAPABILITIES)}
     for service in compose.services:
         function = host_function(service)
+        agent = service_agent(service)
         caps = service.node.get("cap_add")
         items: list[tuple[int | None, str]]
         if isinstance(caps, str):
@@ -65,9 +69,13 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
             if name not in dangerous:
                 continue
             at, key = (caps, index) if index is not None else (service.node, "cap_add")
-            by_design = function is not None and name in function.needs
-            yield CHECK.finding(at, key, resource=service.resource,
-                                message=f"service {service.name!r} adds capability {name}"
-                                        + (f", {function.reason()}" if by_design and function else ""),
-                                evidence=f"cap_add: {cap}",
-                                severity=Severity.MEDIUM if by_design else Severity.HIGH)
+            message = f"service {service.name!r} adds capability {name}"
+            severity = Severity.HIGH
+            if agent is not None and agent.needs(name):
+                message += f", {agent.reason(name)}"
+                severity = Severity.MEDIUM if name in BROAD_CAPABILITIES else Severity.LOW
+            elif function is not None and name in function.needs:
+                message += f", {function.reason()}"
+                severity = Severity.MEDIUM
+            yield CHECK.finding(at, key, resource=service.resource, message=message,
+                                evidence=f"cap_add: {cap}", severity=severity)

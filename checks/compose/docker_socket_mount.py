@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
+from ..models.node_agents import RUNTIME_SOCKET, service_agent
 from .shared import socket_mounts
 
 CHECK = Check(
@@ -18,7 +19,9 @@ CHECK = Check(
         "Whoever can talk to /var/run/docker.sock (or the podman/containerd socket) controls the "
         "host: they can list every container, read their environment (often secrets) and start a "
         "privileged container that mounts the host's root filesystem. Mounting the socket "
-        "read-only does not help: `:ro` only stops the file being replaced, API calls still go through."
+        "read-only does not help: `:ro` only stops the file being replaced, API calls still go through. A node agent whose documented function needs the API (cAdvisor "
+        "or an eBPF profiler naming the containers it measures) is high, saying so: never lower, "
+        "the socket is root on the host."
     ),
     remediation=(
         "Remove the socket volume from the service.",
@@ -38,11 +41,16 @@ CHECK = Check(
 @CHECK.on(ComposeFile)
 def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
+        agent = service_agent(service)
+        by_design = agent is not None and agent.needs(RUNTIME_SOCKET)
         for volume, source in socket_mounts(compose, service):
             ro = " (read-only does not limit the API)" if volume.read_only else ""
             yield CHECK.finding(
                 volume.container, volume.index,
                 resource=service.resource,
-                message=f"service {service.name!r} mounts the runtime socket {source}{ro}",
+                message=f"service {service.name!r} mounts the runtime socket {source}{ro}"
+                        + (f", {agent.reason(RUNTIME_SOCKET)}; the socket is still root on the host"
+                           if by_design and agent else ""),
                 evidence=f"{volume.source}:{volume.target}",
+                severity=Severity.HIGH if by_design else None,
             )

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos, services_set_to_host
 from ..models.host_functions import HOST_NETWORK, host_function
+from ..models.node_agents import HOST_NETWORK as AGENT_NETWORK
+from ..models.node_agents import service_agent
 
 CHECK = Check(
     code="CMP003",
@@ -15,7 +17,7 @@ CHECK = Check(
     severity=Severity.HIGH,
     category=Category.RUNTIME_HARDENING,
     rationale=(
-        "With the host's network namespace the container binds directly on every host interface (firewall rules for published ports no longer apply), can reach services listening on the host's loopback and can sniff or spoof traffic when it holds NET_RAW/NET_ADMIN. A database started this way listens on the public interface. A service whose job is the host's network (a DHCP or PXE server, a host firewall manager, keepalived, a VPN endpoint) needs it by design: medium, saying so."
+        "With the host's network namespace the container binds directly on every host interface (firewall rules for published ports no longer apply), can reach services listening on the host's loopback and can sniff or spoof traffic when it holds NET_RAW/NET_ADMIN. A database started this way listens on the public interface. A service whose job is the host's network (a DHCP or PXE server, a host firewall manager, keepalived, a VPN endpoint) needs it by design: medium, saying so. A node agent whose documented deployment is on the host network (node-exporter reporting the host's interfaces, a BGP routing daemon installing routes) is low, saying which agent it is."
     ),
     remediation=('Remove `network_mode: host`.', 'Publish only the ports the service serves with `ports:`, bound to 127.0.0.1 or a private address where possible.', 'Put services that talk to each other on a user-defined network.'),
     effort="1h",
@@ -27,13 +29,20 @@ CHECK = Check(
 @CHECK.on(ComposeFile)
 def host_network_mode(compose: ComposeFile) -> Iterator[Finding]:
     for service, raw in services_set_to_host(compose, "network_mode"):
+        message = f"service {service.name!r} shares the host's network namespace"
+        severity = Severity.HIGH
+        agent = service_agent(service)
         function = host_function(service)
-        by_design = function is not None and HOST_NETWORK in function.needs
+        if agent is not None and agent.needs(AGENT_NETWORK):
+            message += f", {agent.reason(AGENT_NETWORK)}"
+            severity = Severity.LOW
+        elif function is not None and HOST_NETWORK in function.needs:
+            message += f", {function.reason()}"
+            severity = Severity.MEDIUM
         yield CHECK.finding(
             key_pos(service.node, "network_mode"),
             resource=service.resource,
-            message=f"service {service.name!r} shares the host's network namespace"
-                    + (f", {function.reason()}" if by_design and function else ""),
+            message=message,
             evidence=f"network_mode: {raw}",
-            severity=Severity.MEDIUM if by_design else Severity.HIGH,
+            severity=severity,
         )

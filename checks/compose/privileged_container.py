@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos
+from ..models.node_agents import PRIVILEGED, service_agent
+from .shared import is_privileged
 
 CHECK = Check(
     code="CMP002",
@@ -16,7 +18,10 @@ CHECK = Check(
     rationale=(
         "A privileged container gets every Linux capability, every host device and no seccomp or "
         "AppArmor confinement. Anything that compromises the process can mount the host's disks, "
-        "load kernel modules and leave the container: it is root on the host in all but name."
+        "load kernel modules and leave the container: it is root on the host in all but name. "
+        "A node agent whose upstream runs it privileged (cAdvisor, smartctl-exporter for SMART "
+        "ioctls, an eBPF profiler, a runtime security sensor) is medium, saying which agent it is "
+        "and why: still root on the host, so pin its image and keep it the only privileged service."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -33,17 +38,17 @@ CHECK = Check(
 )
 
 
-def _truthy(value: object) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "on"))
-
-
 @CHECK.on(ComposeFile)
 def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
-        if _truthy(service.node.get("privileged")):
+        if is_privileged(service):
+            agent = service_agent(service)
+            by_design = agent is not None and agent.needs(PRIVILEGED)
             yield CHECK.finding(
                 key_pos(service.node, "privileged"),
                 resource=service.resource,
-                message=f"service {service.name!r} runs privileged (all capabilities, all devices)",
+                message=f"service {service.name!r} runs privileged (all capabilities, all devices)"
+                        + (f", {agent.reason(PRIVILEGED)}" if by_design and agent else ""),
                 evidence="privileged: true",
+                severity=Severity.MEDIUM if by_design else None,
             )

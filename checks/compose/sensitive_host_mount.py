@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
-from .shared import is_socket
+from ..models.node_agents import KERNEL_TRACING, kernel_tracing_path, service_agent
+from .shared import is_privileged, is_socket
 
 #: host paths that expose the host when mounted (the path itself)
 SENSITIVE_PATHS = (
@@ -31,7 +32,9 @@ CHECK = Check(
         "A bind mount of /, /etc, /proc, /sys, /root or the runtime's state directory gives the "
         "container the host's credentials, its processes' memory or its other containers' data; "
         "writable, it is a direct path to host compromise (a cron entry, an SSH key, a kernel "
-        "parameter). Read-only mounts of these paths (monitoring agents) are reported as low."
+        "parameter). Read-only mounts of these paths (monitoring agents) are reported as low. A node "
+        "agent that attaches probes (an eBPF profiler, a runtime security sensor) mounts debugfs and "
+        "tracefs writable by design: low when it is privileged (which reaches them anyway), else medium."
     ),
     remediation=(
         "Mount only the file or directory the service needs (`/etc/localtime:/etc/localtime:ro`, not `/etc`).",
@@ -59,14 +62,23 @@ def sensitive(path: str) -> bool:
 @CHECK.on(ComposeFile)
 def sensitive_host_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
+        agent = service_agent(service)
         for volume in service.volumes():
             host = volume.host_path
             if not host or is_socket(host) or not sensitive(host):
                 continue
             mode = "read-only" if volume.read_only else "writable"
+            message = f"service {service.name!r} mounts host path {host} ({mode})"
+            severity = Severity.LOW if volume.read_only else Severity.HIGH
+            if (not volume.read_only and agent is not None and agent.needs(KERNEL_TRACING)
+                    and kernel_tracing_path(host)):
+                privileged = is_privileged(service)
+                severity = Severity.LOW if privileged else Severity.MEDIUM
+                message += (f", {agent.reason(KERNEL_TRACING)}"
+                            + ("; privileged: true already reaches them" if privileged else ""))
             yield CHECK.finding(
                 volume.container, volume.index, resource=service.resource,
-                message=f"service {service.name!r} mounts host path {host} ({mode})",
+                message=message,
                 evidence=f"{volume.source}:{volume.target}",
-                severity=Severity.LOW if volume.read_only else Severity.HIGH,
+                severity=severity,
             )

@@ -14,6 +14,12 @@ from ..models.yamlnodes import YList
 RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")
 
 
+def is_privileged(service: Service) -> bool:
+    """``privileged: true`` (or a YAML 1.1 truthy string) on the service."""
+    value = service.node.get("privileged")
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "on"))
+
+
 def is_socket(path: str | None) -> bool:
     if not path:
         return False

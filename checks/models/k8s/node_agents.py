@@ -1,4 +1,8 @@
-"""Node agents: pods whose job is the node itself, and what host access that job needs.
+"""Node agents in Kubernetes: pods whose job is the node itself, and what host access that job needs.
+
+The families and the names that recognise them are shared with compose in :mod:`..node_agents`;
+this module adds what only Kubernetes shows (which kinds can be agents, the CSI registration
+shape, node maintenance, cluster bootstrap).
 
 A node agent runs once per node (a DaemonSet, or a static pod) to do something *for the
 node*: export its metrics (node-exporter, cAdvisor), wire its network (CNI plugins,
@@ -40,6 +44,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .. import node_agents as _shared
 from ..images import parse_image
 from ..yamlnodes import YMap
 from .objects import Container, Workload, volume_mounts
@@ -80,31 +85,8 @@ class NodeAgent:
         return f"by design for {self.described}"
 
 
-#: (names, role, privileged by design). A name matches an image name, a container name or an
-#: app label value equal to it, or holding it as a dash-separated part ("prometheus-node-exporter").
-FAMILIES: tuple[tuple[tuple[str, ...], str, bool], ...] = (
-    (("cadvisor",), "container metrics (cAdvisor)", True),
-    (("node-exporter", "windows-exporter", "dcgm-exporter", "smartctl-exporter", "process-exporter"),
-     "node metrics (node-exporter)", False),
-    (("calico-node", "calico/node", "cilium", "cilium-agent", "flannel", "kube-flannel", "kube-proxy", "aws-node",
-      "amazon-k8s-cni", "kube-router", "multus", "multus-cni", "weave-kube", "antrea-agent", "kube-ovn-cni",
-      "canal"),
-     "node networking (CNI plugin or kube-proxy)", True),
-    (("fluent-bit", "fluentbit", "fluentd", "promtail", "vector", "filebeat", "metricbeat", "auditbeat",
-      "otel-collector", "opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol",
-      "otelcol-contrib", "grafana-agent", "alloy", "datadog-agent", "datadoghq/agent", "datadog/agent"),
-     "log and telemetry shipping", False),
-    (("falco", "tetragon", "tracee"), "runtime security sensor", True),
-    (("device-plugin", "nvidia-device-plugin", "k8s-device-plugin", "nvidia-driver"),
-     "device or GPU plugin", True),
-    (("node-feature-discovery", "gpu-feature-discovery"), "node feature discovery", False),
-    (("node-problem-detector",), "node health (node-problem-detector)", True),
-    (("kured",), "node reboot daemon (kured)", True),
-    (("node-local-dns", "k8s-dns-node-cache"), "node-local DNS cache", False),
-    (("csi", "node-driver-registrar", "csi-node-driver-registrar", "longhorn-manager", "local-path-provisioner",
-      "openebs", "node-disk-manager"),
-     "storage (CSI node plugin or volume provisioner)", True),
-)
+#: the families of node agents (shared with compose: :mod:`..node_agents`)
+FAMILIES = _shared.FAMILIES
 
 #: label keys whose values name an application or its component
 APP_LABELS = ("app", "app.kubernetes.io/name", "app.kubernetes.io/component", "k8s-app", "component", "name")
@@ -116,14 +98,7 @@ STATIC_POD_PRIORITIES = ("system-node-critical", "system-cluster-critical")
 CSI_REGISTRATION = "plugins_registry"
 
 
-def _normal(name: str) -> str:
-    return name.strip().lower().replace("_", "-")
-
-
-def _matches(name: str, token: str) -> bool:
-    if "/" in token:
-        return name == token or name.endswith("/" + token)
-    return name == token or name.startswith(token + "-") or name.endswith("-" + token) or f"-{token}-" in name
+_normal = _shared.normal
 
 
 def _candidates(workload: Workload) -> Iterator[tuple[str, str]]:
@@ -143,12 +118,11 @@ def _candidates(workload: Workload) -> Iterator[tuple[str, str]]:
 
 
 def _family(workload: Workload) -> NodeAgent | None:
-    candidates = list(_candidates(workload))
-    for tokens, role, privileged in FAMILIES:
-        for name, where in candidates:
-            if any(_matches(name, token) for token in tokens):
-                return NodeAgent(role, where, True, privileged)
-    return None
+    found = _shared.family_of(list(_candidates(workload)))
+    if found is None:
+        return None
+    family, where = found
+    return NodeAgent(family.role, where, True, family.privileged)
 
 
 def _registers_with_kubelet(workload: Workload) -> bool:
@@ -305,8 +279,7 @@ CNI_NAMES = ("calico", "tigera-operator", "antrea", "weave-net", "kube-ovn", "ku
 
 
 def _network_tokens() -> tuple[str, ...]:
-    agents = next(tokens for tokens, role, _ in FAMILIES if role.startswith("node networking"))
-    return agents + CNI_NAMES
+    return _shared.network_tokens() + CNI_NAMES
 
 
 def bootstrap_installer(workload: Workload) -> Bootstrap | None:

@@ -1,0 +1,213 @@
+"""Node agents: programs whose job is the host they run on, and the host access that job takes.
+
+One model for every domain. A node agent exports the host's metrics (node-exporter, cAdvisor,
+smartctl-exporter), wires its network (CNI plugins, kube-proxy, a BGP routing daemon), attaches
+its volumes (CSI node plugins), ships its logs, watches or profiles its kernel (Falco, Tetragon,
+eBPF profilers) or exposes its devices. Upstream ships these with host namespaces, mounts of
+``/``, ``/proc``, ``/sys`` or the kernel's tracing filesystems and, for some, privileged: that
+access is what the agent is for, and the host-access checks grade it by what it adds beyond the
+agent's job, saying which agent it is and why it needs it.
+
+This module holds what is true of an agent whatever runs it: the families, the names that
+recognise them and what each family's documented deployment takes. Where an agent can run:
+
+- Kubernetes (:mod:`.k8s.node_agents`): a DaemonSet or a static pod of a known family (never a
+  Deployment), plus what only Kubernetes shows (the CSI registration shape, node maintenance);
+- compose (:func:`service_agent`): a service whose image is a known family. A compose project
+  runs on one host, so a node-exporter service *is* that host's agent.
+
+Recognition is by name only and deliberately narrow: an image's name (its last path part, or its
+repository for names with a ``/``) equal to a family name or holding it as a dash-separated part
+(``prometheus-node-exporter``, ``opentelemetry-collector-ebpf-profiler``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .compose import Service
+
+# -- host access a family's job takes (keys of Family.needs) ---------------------------------
+
+HOST_NETWORK = "host-network"
+HOST_PID = "host-pid"
+PRIVILEGED = "privileged"
+#: the container runtime's API socket (never below medium: the socket is root on the host)
+RUNTIME_SOCKET = "runtime-socket"
+#: bind mounts of the kernel's tracing and BPF filesystems
+KERNEL_TRACING = "kernel-tracing"
+#: host paths a ``KERNEL_TRACING`` need covers (and their subtrees)
+KERNEL_TRACING_PATHS = ("/sys/kernel/debug", "/sys/kernel/tracing", "/sys/kernel/security", "/sys/fs/bpf")
+
+#: how a message names each kind of access (capabilities are named as they are)
+ACCESS_NAMES = {HOST_NETWORK: "host networking", HOST_PID: "the host's PID namespace", PRIVILEGED: "privileged",
+                RUNTIME_SOCKET: "the runtime socket", KERNEL_TRACING: "debugfs and tracefs"}
+
+#: capabilities each close to root on the host: a family needing one is still medium
+BROAD_CAPABILITIES = frozenset(("ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH",
+                                "SYS_BOOT"))
+
+
+@dataclass(frozen=True, eq=False)
+class Family:
+    """A family of node agents: its names, what it does and the host access its job takes."""
+
+    #: image, container or label names that recognise it
+    names: tuple[str, ...]
+    #: what it does for the host, e.g. "node metrics (node-exporter)"
+    role: str
+    #: what a message calls it, e.g. "node-exporter", "an eBPF profiler"
+    agent: str
+    #: its upstream manifests run it privileged
+    privileged: bool
+    #: host access its documented deployment takes -> why its job needs it
+    needs: dict[str, str] = field(default_factory=dict)
+    #: what to keep in mind once it has that access
+    advice: str = ""
+
+    def why(self, access: str) -> str | None:
+        """Why the job needs ``access`` (a ``needs`` key or a capability name), or None."""
+        return self.needs.get(access)
+
+
+_NETWORK_CAPS = {"NET_ADMIN": "to program the host's routes and interfaces",
+                 "NET_RAW": "to send and receive routing protocol packets",
+                 "NET_BIND_SERVICE": "to listen on the BGP port (179)"}
+
+FAMILIES: tuple[Family, ...] = (
+    Family(("cadvisor",), "container metrics (cAdvisor)", "cAdvisor", True,
+           {PRIVILEGED: "to read /dev/kmsg and every container's cgroups",
+            RUNTIME_SOCKET: "to name the containers it measures"},
+           "make sure its image is pinned and it is the only privileged service"),
+    Family(("smartctl-exporter",), "disk health metrics (smartctl-exporter)", "smartctl-exporter", True,
+           {PRIVILEGED: "to send SMART ioctls to the host's raw disks",
+            "SYS_RAWIO": "to send SMART ioctls to the host's raw disks",
+            "SYS_ADMIN": "to send NVMe admin commands to the host's disks"},
+           "listing the disks under `devices:` with SYS_RAWIO is tighter; keep its port off untrusted networks"),
+    Family(("node-exporter", "windows-exporter", "dcgm-exporter", "process-exporter"), "node metrics (node-exporter)",
+           "node-exporter", False,
+           {HOST_NETWORK: "to report the host's network interfaces",
+            HOST_PID: "to report the host's processes",
+            "SYS_TIME": "for its timex collector"},
+           "keep its port off untrusted networks"),
+    # ahead of the CNI family: kube-router is both, and matches there as before
+    Family(("frr", "frrouting", "bird", "bird2", "gobgp", "gobgpd", "exabgp"),
+           "BGP routing daemon (FRRouting, BIRD, GoBGP)", "a BGP routing daemon", False,
+           {HOST_NETWORK: "to install the routes it learns into the host's routing table",
+            "SYS_ADMIN": "for network namespaces and VRFs (zebra)",
+            **_NETWORK_CAPS},
+           "keep its peers to the addresses you configure"),
+    Family(("calico-node", "calico/node", "cilium", "cilium-agent", "flannel", "kube-flannel", "kube-proxy", "aws-node",
+            "amazon-k8s-cni", "kube-router", "multus", "multus-cni", "weave-kube", "antrea-agent", "kube-ovn-cni",
+            "canal"),
+           "node networking (CNI plugin or kube-proxy)", "a CNI plugin or kube-proxy", True),
+    # ahead of the shipping family: "opentelemetry-collector-ebpf-profiler" is a profiler
+    Family(("ebpf-profiler", "parca-agent", "beyla", "pyroscope-ebpf"),
+           "eBPF profiler", "an eBPF profiler", True,
+           {PRIVILEGED: "to load eBPF programs into the host's kernel",
+            HOST_PID: "to see every process it profiles",
+            KERNEL_TRACING: "to attach its probes",
+            RUNTIME_SOCKET: "to name the containers it profiles",
+            "SYS_ADMIN": "to load eBPF programs", "BPF": "to load eBPF programs",
+            "PERFMON": "to sample every process", "SYS_PTRACE": "to read other processes' memory maps",
+            "SYS_RESOURCE": "to lock memory for its maps"},
+           "it sees every process on the host: pin its image and keep it to hosts you profile"),
+    Family(("fluent-bit", "fluentbit", "fluentd", "promtail", "vector", "filebeat", "metricbeat", "auditbeat",
+            "otel-collector", "opentelemetry-collector", "opentelemetry-collector-contrib", "otelcol",
+            "otelcol-contrib", "grafana-agent", "alloy", "datadog-agent", "datadoghq/agent", "datadog/agent"),
+           "log and telemetry shipping", "a log or telemetry shipper", False),
+    Family(("falco", "tetragon", "tracee"), "runtime security sensor", "a runtime security sensor", True,
+           {PRIVILEGED: "to load its kernel module or eBPF probes",
+            HOST_PID: "to see every process it watches",
+            KERNEL_TRACING: "to attach its probes"},
+           "pin its image: it sees every process on the host"),
+    Family(("device-plugin", "nvidia-device-plugin", "k8s-device-plugin", "nvidia-driver"),
+           "device or GPU plugin", "a device plugin", True),
+    Family(("node-feature-discovery", "gpu-feature-discovery"), "node feature discovery", "node feature discovery", False),
+    Family(("node-problem-detector",), "node health (node-problem-detector)", "node-problem-detector", True),
+    Family(("kured",), "node reboot daemon (kured)", "kured", True),
+    Family(("node-local-dns", "k8s-dns-node-cache"), "node-local DNS cache", "a node-local DNS cache", False),
+    Family(("csi", "node-driver-registrar", "csi-node-driver-registrar", "longhorn-manager", "local-path-provisioner",
+            "openebs", "node-disk-manager"),
+           "storage (CSI node plugin or volume provisioner)", "a CSI node plugin", True),
+)
+
+
+def normal(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def matches(name: str, token: str) -> bool:
+    """``name`` (normalised) is ``token`` or holds it as a dash-separated part; a token with a
+    ``/`` matches a repository ending in it."""
+    if "/" in token:
+        return name == token or name.endswith("/" + token)
+    return name == token or name.startswith(token + "-") or name.endswith("-" + token) or f"-{token}-" in name
+
+
+def family_of(candidates: list[tuple[str, str]]) -> tuple[Family, str] | None:
+    """The first family any (normalised name, where it came from) names, with that ``where``."""
+    for family in FAMILIES:
+        for name, where in candidates:
+            if any(matches(name, token) for token in family.names):
+                return family, where
+    return None
+
+
+def network_tokens() -> tuple[str, ...]:
+    """Names of the node networking family (CNI plugins, kube-proxy)."""
+    return next(f.names for f in FAMILIES if f.role.startswith("node networking"))
+
+
+# -- compose ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceAgent:
+    """A compose service that is a node agent of a known family."""
+
+    family: Family
+    #: how it was recognised, e.g. "image 'quay.io/prometheus/node-exporter'"
+    signal: str
+
+    def needs(self, access: str) -> bool:
+        return access in self.family.needs
+
+    def reason(self, access: str) -> str:
+        """The clause a lowered finding ends with: what the agent is and why it needs ``access``."""
+        what = ACCESS_NAMES.get(access, access)
+        text = (f"by design for {self.family.agent} ({self.signal}), a node agent: "
+                f"it needs {what} {self.family.why(access) or 'for its job'}")
+        return text + (f"; {self.family.advice}" if self.family.advice else "")
+
+
+def service_agent(service: Service) -> ServiceAgent | None:
+    """The node agent a compose service is (by its image's name), or None.
+
+    A service compose builds from source is named by nothing auditui can trust (its name is
+    the project's choice), so it is never an agent here.
+    """
+    if service.builds:
+        return None
+    ref = service.resolved_image_ref
+    if ref is None:
+        return None
+    candidates = [(normal(ref.repository), f"image {ref.repository!r}"),
+                  (normal(ref.repository.rsplit("/", 1)[-1]), f"image {ref.repository!r}")]
+    found = family_of(candidates)
+    if found is None or not found[0].needs:
+        return None
+    return ServiceAgent(found[0], found[1])
+
+
+def kernel_tracing_path(path: str) -> bool:
+    """A host path of the kernel's tracing or BPF filesystems."""
+    norm = "/" + path.strip().strip("/")
+    return any(norm == root or norm.startswith(root + "/") for root in KERNEL_TRACING_PATHS)
+
+
+__all__ = ["BROAD_CAPABILITIES", "FAMILIES", "HOST_NETWORK", "HOST_PID", "KERNEL_TRACING", "PRIVILEGED",
+           "RUNTIME_SOCKET", "Family", "ServiceAgent", "family_of", "kernel_tracing_path", "matches",
+           "network_tokens", "normal", "service_agent"]
