@@ -213,14 +213,17 @@ def test_floating_tag_is_high_for_databases_and_medium_otherwise(tmp_path):
     assert sev == {"service/db": Severity.HIGH, "service/web": Severity.MEDIUM}
 
 
-def test_floating_tag_on_a_cache_is_medium(tmp_path):
-    # Memcached never persists; a Redis is a cache when its settings or its name say so
+def test_floating_tag_on_a_cache_or_a_key_value_store_is_medium(tmp_path):
+    # Memcached never persists; a Redis, cache or not, is read back by any newer version (the
+    # moving-tag model K8S004 and HELM003 use): only systems of record and core infra are high
     engine = scan(tmp_path, "services:\n  memcached: {image: 'memcached:alpine'}\n"
                             "  sessions: {image: 'redis:alpine', command: \"redis-server --save ''\"}\n"
-                            "  queue: {image: 'redis:alpine'}\n  db: {image: 'postgres:latest'}\n")
+                            "  queue: {image: 'redis:alpine'}\n  db: {image: 'postgres:latest'}\n"
+                            "  files: {image: 'minio/minio'}\n  edge: {image: 'traefik:latest'}\n")
     sev = {f.resource: f.severity for f in compose_findings(engine, "CMP006")}
     assert sev == {"service/memcached": Severity.MEDIUM, "service/sessions": Severity.MEDIUM,
-                   "service/queue": Severity.HIGH, "service/db": Severity.HIGH}
+                   "service/queue": Severity.MEDIUM, "service/db": Severity.HIGH,
+                   "service/files": Severity.HIGH, "service/edge": Severity.HIGH}
 
 
 def test_disabled_confinement_on_a_host_controlling_service_is_medium(tmp_path):

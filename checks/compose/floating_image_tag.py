@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, Service, key_pos
-from ..models.images import DATABASE_IMAGES, ImageRef, is_database_image
-from ..models.moving_tags import CRITICAL_INFRA_IMAGES, ContainerUse, moving_tag
+from ..models.images import DATABASE_IMAGES, ImageRef
+from ..models.moving_tags import CRITICAL_INFRA_IMAGES, ContainerUse, critical_image, moving_tag
 from .shared import image_name, image_tag_state
 
 #: ``pull_policy`` values with which compose fetches the tag again by itself
@@ -25,9 +25,10 @@ CHECK = Check(
         "(`latest`, `stable`, `release`, `lts`, or a bare variant such as `redis:alpine`), changes under you: two hosts "
         "running the same compose file can run different versions, a routine `docker compose pull` "
         "ships a major upgrade nobody reviewed, and a rollback has no version to return to. For "
-        "databases and core infrastructure (reported as high) a surprise major version can refuse "
-        "to start on existing data; a cache (Memcached, a Redis with persistence off or named as "
-        "a cache) keeps no data to refuse, so it is medium like any other image. Severity follows the "
+        "systems of record (PostgreSQL, MySQL, MongoDB, MinIO...) and core infrastructure (reported as "
+        "high) a surprise major version can refuse to start on existing data; a key-value store "
+        "(Redis, Valkey), a broker or an index is rebuilt or read back by a newer version, and a "
+        "cache keeps no data at all, so they are medium like any other image. Severity follows the "
         "model K8S004 and HELM003 use (checks/models/moving_tags.py): compose fetches a moving tag again "
         "only at an explicit pull, so `latest` on an application image is medium, high with "
         "`pull_policy: always` (or daily/weekly), which pulls by itself as Kubernetes does."
@@ -48,14 +49,16 @@ CHECK = Check(
 
 
 def _critical(service: Service, ref: ImageRef, ctx) -> bool:
+    """The one answer of the moving-tag model (:func:`critical_image`, as K8S004 and HELM003 ask
+    it): a system of record or core infrastructure. Key-value stores, brokers and indexes are
+    rebuilt or read back by any newer version, and a cache keeps nothing a new major version
+    could refuse to read: they float like any other image."""
     databases = tuple(ctx.option("database_images") or DATABASE_IMAGES) if ctx else DATABASE_IMAGES
     infra = tuple(ctx.option("critical_images") or ()) if ctx else CRITICAL_INFRA_IMAGES
+    if not critical_image(ref, databases, infra):
+        return False
     if ref.name.lower() in infra:
         return True
-    if not is_database_image(ref, databases):
-        return False
-    # a cache (Memcached, a Redis with persistence off or named as a cache) keeps nothing a
-    # new major version could refuse to read: it floats like any other image
     store = service.store(databases)
     return store is None or not store.cache
 
