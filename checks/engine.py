@@ -19,6 +19,7 @@ lists it replaced against their replacements.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import os
@@ -228,7 +229,23 @@ class Engine:
         return out
 
     def scan(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
-        """Audit the whole repository from scratch."""
+        """Audit the whole repository from scratch.
+
+        Python's cyclic garbage collector is paused meanwhile: a cold scan allocates millions
+        of objects that stay alive (the parsed documents, facts and findings), and each full
+        collection walked all of them again (about a fifth of a cold scan's CPU time on the
+        shared k8s corpus) to free almost nothing (under 1,000 objects in cycles there).
+        Reference counting still frees everything else at once.
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._scan(progress, cancelled)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _scan(self, progress: Progress | None, cancelled: Callable[[], bool] | None) -> list[Finding]:
         start = time.perf_counter()
         self.records.clear()
         self.index = RepoIndex(str(self.root))

@@ -14,6 +14,7 @@ code 2; so is any unexpected error (never a traceback).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Sequence
@@ -296,7 +297,12 @@ def run_scan(root: Path, config, show_progress: bool = False) -> tuple[Engine, f
             engine.scan(progress=update)
     else:
         engine.scan()
-    return engine, time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    # A command scans once and exits: what the scan built lives until then, so the collector
+    # stops walking it (else the report's allocations trigger full collections that visit
+    # every parsed document again, ~0.2 s on the shared k8s corpus, to free nothing).
+    gc.freeze()
+    return engine, elapsed
 
 
 def _write(output: str, target: str | None, root: Path | None = None) -> None:
