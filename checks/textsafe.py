@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["inert", "one_line", "has_control", "valid_unicode"]
+__all__ = ["inert", "one_line", "has_control", "valid_unicode", "has_lone_surrogate"]
 
 #: C0 controls except tab and newline, DEL, C1 controls, the Unicode characters that
 #: break lines or reorder text without being visible (LS, PS, bidi embeddings/overrides/isolates,
@@ -50,6 +50,11 @@ def valid_unicode(text: str) -> str:
     if text.isascii():
         return text
     return _SURROGATE.sub(_escape, text)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when :func:`valid_unicode` would change ``text``."""
+    return _SURROGATE.search(text) is not None
 
 
 def inert(text: object) -> str:

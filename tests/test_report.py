@@ -214,3 +214,20 @@ def test_html_renders_in_headless_chromium(shop, tmp_path):
     assert len(re.findall(r"<tr>", dom)) > 20  # tables survived parsing
     for secret in SECRETS:
         assert secret not in dom
+
+
+@pytest.mark.parametrize("value", [
+    {"path": "k8s/a.yaml", "n": 1, "t": ("x", None), "nested": [{"é": "ü\t\x1b"}], 3: "int key"},
+    {"path": "k8s/\udcff.yaml", "keys": {"a\udc80": ["b\udcfe", ("c",)]}},
+    {"mixed": "é\u2028\ud800"},
+])
+def test_dumps_equals_encoding_the_unicode_safe_copy(value):
+    """``dumps`` encodes first and falls back to ``unicode_safe`` only for lone surrogates:
+    the text must be exactly what encoding the cleaned copy gives, and valid UTF-8."""
+    import json
+
+    from auditui.checks.report import dumps, unicode_safe
+
+    expected = json.dumps(unicode_safe(value), indent=2, ensure_ascii=False) + "\n"
+    assert dumps(value) == expected
+    dumps(value).encode("utf-8")  # no lone surrogate survives

@@ -27,6 +27,23 @@ def unicode_safe(value):
     return value
 
 
+def dumps(value) -> str:
+    """``value`` (JSON-shaped) as indented JSON text that is valid UTF-8.
+
+    Encoded as it is first: only when the text holds a lone surrogate (an undecodable byte of
+    a file name, rare) is it encoded again through :func:`unicode_safe`.  The JSON encoder
+    writes every other character as it is, so the two texts are equal whenever there is none;
+    rebuilding the whole document first cost more than encoding it."""
+    import json
+
+    from ..textsafe import has_lone_surrogate
+
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    if not text.isascii() and has_lone_surrogate(text):
+        text = json.dumps(unicode_safe(value), indent=2, ensure_ascii=False)
+    return text + "\n"
+
+
 def default_status(finding: Finding) -> str:
     return "suppressed" if finding.suppressed_by else "open"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from ..api import Finding, Severity
-from . import AuditResult, unicode_safe
+from . import AuditResult, dumps
 
 VERSION = 1
 
@@ -59,4 +58,4 @@ def to_dict(result: AuditResult) -> dict:
 
 def render(result: AuditResult) -> str:
     """The JSON document; always valid UTF-8 (an undecodable byte of a file name is ``\\xNN``)."""
-    return json.dumps(unicode_safe(to_dict(result)), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_dict(result))

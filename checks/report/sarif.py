@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote_from_bytes
 
 from ..api import Check, Finding, Severity
-from . import AuditResult, unicode_safe
+from . import AuditResult, dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/auditui/auditui"
@@ -168,7 +167,7 @@ def to_dict(result: AuditResult, checks: tuple[Check, ...] | None = None) -> dic
 
 def render(result: AuditResult) -> str:
     """The SARIF log; always valid UTF-8 (URIs carry a file name's exact bytes, percent-encoded)."""
-    return json.dumps(unicode_safe(to_dict(result)), indent=2, ensure_ascii=False) + "\n"
+    return dumps(to_dict(result))
 
 
 def path_uri(path: str) -> str:
