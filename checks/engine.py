@@ -566,7 +566,9 @@ class Engine:
         cache = self._read_cache
         if cache is not None and norm in cache:
             return cache[norm]
-        data, _ = read_file(self.root, norm)
+        # most names asked for do not exist (a kustomization.yaml in every folder above a
+        # manifest): one lstat answers that, where read_file resolves the whole path first
+        data = read_file(self.root, norm)[0] if os.path.lexists(self.root / norm) else None
         text = None if data is None else decode(data)[0]
         if cache is not None:
             cache[norm] = text
