@@ -76,6 +76,30 @@ def test_facts_are_typed_and_compare_by_value():
     hash(labels)
 
 
+def test_fact_data_behaves_as_a_frozen_dataclass():
+    """fact_data writes equality, hashing, repr and the refusal to assign once for every topic:
+    they must behave as dataclass(frozen=True) would have generated them."""
+    import dataclasses
+
+    a = WorkloadImageData(image="nginx:1.27", resource="x")
+    assert a == WorkloadImageData(resource="x", image="nginx:1.27")
+    assert a != WorkloadImageData(image="nginx:1.28", resource="x")
+    assert a != K8sObjectData() and WorkloadImageData() != K8sObjectData()  # another class never equals
+    assert (a == "x") is False and a.__eq__("x") is NotImplemented
+    assert hash(a) == hash(tuple(getattr(a, f.name) for f in dataclasses.fields(a)))
+    assert len({a, WorkloadImageData(image="nginx:1.27", resource="x")}) == 1
+    shown = ", ".join(f"{f.name}={getattr(a, f.name)!r}" for f in dataclasses.fields(a))
+    assert repr(a) == f"WorkloadImageData({shown})" and "image='nginx:1.27'" in shown
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'image'"):
+        a.image = "evil"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'other'"):
+        a.other = 1  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'image'"):
+        del a.image  # type: ignore[misc]
+    assert dataclasses.is_dataclass(a) and dataclasses.replace(a, image="y").image == "y"
+    assert a.image == "nginx:1.27"
+
+
 def test_a_check_that_stats_a_file_reruns_when_it_goes(tmp_path):
     write(tmp_path, "deploy/kustomization.yaml", """\
         resources: [app.yaml]
