@@ -273,6 +273,7 @@ def _wide_encoding(data: bytes) -> str | None:
 #: NEL, LS and PS; str.splitlines at VT, FF and FS/GS/RS too; git, editors and code scanning
 #: count only LF): read as spaces, so that every reader numbers lines as a reviewer does
 _ODD_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_ODD_ASCII = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")  # those of them in ASCII
 
 
 def decode(data: bytes) -> tuple[str, bool]:
@@ -289,7 +290,7 @@ def decode(data: bytes) -> tuple[str, bool]:
         text, replaced = data.decode("utf-8", errors="replace"), True
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if not text.isascii() or not text.isprintable():
+    if not text.isascii() or any(odd in text for odd in _ODD_ASCII):  # (substring tests beat the regex scan)
         text = _ODD_BREAKS.sub(" ", text)
     return text, replaced
 

@@ -57,6 +57,13 @@ def test_crlf_is_one_line_break():
     assert decode(b"a\rb\x1cc\xe2\x80\xa8d") == ("a b c d", False)
 
 
+@pytest.mark.parametrize("name", ODD_BREAKS)
+def test_each_odd_break_is_a_space_in_ascii_and_other_text(name):
+    sep = ODD_BREAKS[name]
+    assert decode(f"a: 1{sep}b: 2\n".encode()) == ("a: 1 b: 2\n", False)
+    assert decode(f"a: \u00e9{sep}b\n".encode()) == ("a: \u00e9 b\n", False)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
 def test_utf16_manifests_with_a_bom_are_audited(tmp_path, capsys, encoding):
     bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding, b"")
