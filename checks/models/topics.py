@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import reprlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform
 
 Pairs = tuple[tuple[str, Any], ...]  # a frozen dict: sorted (key, value) pairs
@@ -50,17 +52,17 @@ class FactData:
         return cls._names
 
     # What ``dataclass(frozen=True)`` would generate for each class, written once: equality and
-    # hashing by the field values in order, the dataclass ``repr``, and no assignment.
-    def _values(self) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in self._names])
+    # hashing by the tuple of field values in order, the dataclass ``repr``, and no assignment.
+    _values: ClassVar[Callable[[Any], tuple[Any, ...]]] = staticmethod(lambda self: ())
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
-            return self._values() == other._values()
+            values = self.__class__._values
+            return values(self) == values(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self._values())
+        return hash(self.__class__._values(self))
 
     @reprlib.recursive_repr()
     def __repr__(self) -> str:
@@ -113,6 +115,9 @@ def fact_data(cls: T) -> T:
     cls._fields = known  # type: ignore[attr-defined]
     cls._names = names  # type: ignore[attr-defined]
     cls._frozen = cls  # type: ignore[attr-defined]
+    # the field values as a tuple, read in C (attrgetter of one name gives the bare value)
+    cls._values = staticmethod(attrgetter(*names) if len(names) > 1  # type: ignore[attr-defined]
+                               else (lambda obj: (getattr(obj, names[0]),)) if names else (lambda obj: ()))
     return cls
 
 
