@@ -24,6 +24,12 @@ SOURCE_EXT = (
 _SHEBANG_RE = re.compile(rb"^#![ \t]*/(?:usr/)?(?:local/)?bin/(?:env[ \t]+(?:-S[ \t]+)?)?(?:ba|da|k|z)?sh\b")
 _COMPOSE_NAME_RE = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$", re.IGNORECASE)
 _DOCKERFILE_BASES = ("dockerfile", "containerfile")
+#: files named after a Dockerfile that are something else: source code about Dockerfiles
+#: (``dockerfile.go``), its docs, data, a script, BuildKit's per-Dockerfile ignore file
+_NOT_DOCKERFILE_EXT = SOURCE_EXT + (
+    ".md", ".txt", ".rst", ".adoc", ".json", ".yaml", ".yml", ".toml", ".xml", ".html", ".sh", ".bash", ".ps1",
+    ".bat", ".cmd", ".dockerignore", ".patch", ".diff", ".snap", ".golden", ".pyc", ".c", ".h", ".cpp",
+)
 _KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _TEMPLATE_RE = re.compile(r"(?<![$\\]){{")
 
@@ -98,6 +104,8 @@ def is_dockerfile_name(rel: str) -> bool:
     name = basename(rel).lower()
     name = name[:-1] if name.endswith("\n") else name  # as the regex's ``$`` did
     if "\n" in name:
+        return False
+    if name.endswith(_NOT_DOCKERFILE_EXT):  # dockerfile.go, Dockerfile.md, Dockerfile.dockerignore
         return False
     for base in _DOCKERFILE_BASES:
         if name == base or (name.startswith(base) and len(name) > len(base) + 1 and name[len(base)] in ".-"):

@@ -21,6 +21,10 @@ CASES = [
     ("docker/api.Dockerfile", "FROM python:3.12\n", FileKind.DOCKERFILE),
     ("Containerfile", "FROM alpine:3.20\n", FileKind.DOCKERFILE),
     ("Dockerfile.prod", "FROM alpine:3.20\n", FileKind.DOCKERFILE),
+    # named after a Dockerfile, but Go source about Dockerfiles, docs, BuildKit's ignore file
+    ("cmd/cli/dockerfile.go", "package cli\n\n// FROM scratch\nfunc x() {}\n", FileKind.SOURCE),
+    ("docs/Dockerfile.md", "# FROM alpine\n", None),
+    ("Dockerfile.dockerignore", "node_modules\n", None),
     ("bin/deploy", "#!/usr/bin/env bash\necho hi\n", FileKind.SHELL),
     ("scripts/run.sh", "echo hi\n", FileKind.SHELL),
     ("config/.env.production", "A=1\n", FileKind.ENV),

@@ -43,11 +43,24 @@ def test_documents_before_an_error_are_kept_and_the_error_has_its_line():
 
 @pytest.mark.parametrize("text, message, line", [
     ("a: 1\nb: *nope\n", "found undefined alias", 2),
-    ("a: &x 1\nb: &x 2\n", "found duplicate anchor; first occurrence second occurrence", 2),
 ])
 def test_alias_errors_are_yaml_errors_at_their_line(text, message, line):
     docs, error = load_documents_partial(text)
     assert docs == [] and error is not None and (error.message, error.line) == (message, line)
+
+
+def test_a_redefined_anchor_replaces_the_earlier_one_as_yaml_and_helm_read_it():
+    # YAML 1.1 and 1.2: "an alias node refers to the most recent node in the serialization having
+    # the specified anchor. Therefore, anchors need not be unique"; PyYAML alone refuses this
+    text = ("internal: {host: &host a.example}\nfirst: *host\n"
+            "external: {host: &host b.example}\nsecond: *host\n"
+            "outer: &m {inner: &m 1, seen: *m}\nafter: *m\n")
+    docs, error = load_documents_partial(text)
+    assert error is None
+    data = docs[0].data
+    assert (data["first"], data["second"]) == ("a.example", "b.example")
+    assert data["outer"]["seen"] == 1  # the inner redefinition, while the outer map is still open
+    assert data["after"] == 1  # the most recent definition, not the outer map that closed later
 
 
 def test_an_alias_bomb_is_refused_without_being_expanded():

@@ -306,7 +306,7 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
         key_merge = False
         merges: list | None = None
         opened = 0
-        anchor_name: str | None = None
+        anchor_record: _Anchor | None = None
         root: Any = None
         root_line = root_end = 1
         while True:
@@ -340,17 +340,11 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
                     cur.value_lines[key] = (line, end_line)
                     key = _NO_KEY
                     continue
-                if anchor is not None:
-                    if anchor in anchors:
-                        raise ComposerError("found duplicate anchor; first occurrence", anchors[anchor].mark,
-                                            "second occurrence", start)
+                if anchor is not None:  # a redefined anchor replaces the earlier one (YAML 1.2, Go, Helm)
                     anchors[anchor] = _Anchor(value, raw, merge, line, end_line, 1, start)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 start = event.start_mark
                 anchor = event.anchor
-                if anchor is not None and anchor in anchors:
-                    raise ComposerError("found duplicate anchor; first occurrence", anchors[anchor].mark,
-                                        "second occurrence", start)
                 if cur is None:
                     path: tuple = ()
                 elif flat:
@@ -364,7 +358,7 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
                         path = cur_path + (key,)
                 else:
                     path = cur_path + (len(cur),)
-                stack.append((cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_name))
+                stack.append((cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_record))
                 child_flat = cur_map and key is not _NO_KEY and key_merge and kind is SequenceStartEvent
                 line = start.line + 1
                 if kind is MappingStartEvent:
@@ -378,9 +372,9 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
                 key = _NO_KEY
                 merges = None
                 opened = count
-                anchor_name = anchor
-                if anchor is not None:
-                    anchors[anchor] = _Anchor(cur, None, False, line, line, 0, start)  # size 0 while open
+                anchor_record = None
+                if anchor is not None:  # kept on the stack: a child may redefine the same name
+                    anchor_record = anchors[anchor] = _Anchor(cur, None, False, line, line, 0, start)  # size 0 while open
                 nodes += 1
                 count += 1
                 continue
@@ -392,13 +386,12 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
                 value.end_line = end_line
                 if merges:
                     _merge(value, merges)
-                if anchor_name is not None:
-                    record = anchors[anchor_name]
-                    record.end_line = end_line
-                    record.size = min(count - opened, _SIZE_CAP)
+                if anchor_record is not None:
+                    anchor_record.end_line = end_line
+                    anchor_record.size = min(count - opened, _SIZE_CAP)
                 raw = None
                 merge = False
-                cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_name = stack.pop()
+                cur, cur_map, cur_path, flat, key, key_line, key_merge, merges, opened, anchor_record = stack.pop()
             elif kind is AliasEvent:
                 target = anchors.get(event.anchor)
                 if target is None:
