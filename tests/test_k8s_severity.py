@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from helpers import pedantic
+
 from auditui.checks.api import Severity
 from auditui.checks.engine import Engine
 
@@ -159,3 +161,16 @@ def test_added_capability_of_a_non_root_container_follows_whether_it_can_be_effe
     assert by["DaemonSet/node-exporter/container/agent"] == {Severity.MEDIUM}
     exporter = next(f for f in findings if f.resource.endswith("/exporter"))
     assert "never enters its effective set" in exporter.message
+
+
+def test_root_in_a_privileged_container_is_low_and_points_at_the_privileged_finding(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(FIXTURES / "runs-as-root" / "bad.yaml", root / "bad.yaml")
+    engine = Engine(root, pedantic())  # the default persona rolls low hardening items up
+    engine.scan()
+    findings = {f.resource: f for f in engine.findings if f.code == "K8S010"}
+    dind = findings["StatefulSet/runner/container/dind"]
+    assert dind.severity == Severity.LOW and "fix K8S012 first" in dind.message
+    # root that is not privileged stays high
+    assert findings["Deployment/legacy/container/a"].severity == Severity.HIGH

@@ -52,13 +52,21 @@ def runs_as_root(workload: Workload) -> Iterator[Finding]:
         if "runAsUserName" in (sec.get("windowsOptions") or {}):
             continue
         uid = as_uid(sec.get("runAsUser"))
+        # a privileged container holds the host whatever its user: its privileged finding (K8S012)
+        # is the one to fix, and root adds nothing an expert would report separately
+        privileged = sec.get("privileged") is True
         if uid == 0:
+            if agent is not None:
+                why = f", {agent.reason}"
+            elif privileged:
+                why = "; it is also privileged, which gives it the host whatever its user: fix K8S012 first"
+            else:
+                why = ""
             yield CHECK.finding(
                 sec.source("runAsUser"), "runAsUser",
                 resource=container.resource,
-                severity=Severity.HIGH if agent is None else Severity.LOW,
-                message=f"container {container.name!r} of {workload.resource} runs as root (runAsUser: 0)"
-                        + ("" if agent is None else f", {agent.reason}"),
+                severity=Severity.HIGH if agent is None and not privileged else Severity.LOW,
+                message=f"container {container.name!r} of {workload.resource} runs as root (runAsUser: 0)" + why,
                 evidence="runAsUser: 0",
             )
             continue
