@@ -245,3 +245,83 @@ def test_a_backtick_left_open_at_the_end_keeps_findings_inside_the_file(tmp_path
     lines = text.count("\n")
     spans = [(f.code, f.line, f.end_line) for f in engine.findings if f.path == "rollback.sh" and f.line]
     assert spans and all(max(line, end or 0) <= lines for _, line, end in spans), spans
+
+
+# tree-sitter-bash returns error-free trees that are wrong: a `[ ... ]` test may hold a
+# redirected statement (tree-sitter/tree-sitter-bash#316), so a `[` opened on one line is closed
+# by a `]` many lines down and everything between becomes one command. Reduced from
+# nextcloud/vm nextcloud_update.sh, where a pg_dump was reported on the line of the first `if`.
+RUN_ON_TEST = """#!/bin/bash
+V=31
+if [ "${NCVERSION%%.*}" -ge "$V" ]
+then
+    if [ "$(php -v | head -n 1)" -lt "$V" ]
+    then
+        exit
+    fi
+fi
+if is_this_installed postgresql-common
+then
+    if sudo -u postgres psql -c "SELECT 1" | grep "1 row" > /dev/null
+    then
+        sudo -u postgres pg_dump -Fc "$NCDB" > "$BACKUP"/nextclouddb.dump
+    fi
+fi
+if [ "${CURRENTVERSION%%.*}" -lt "${NCVERSION%%.*}" ]
+then
+    nextcloud_occ config:system:delete app_install_overwrite
+fi
+"""
+
+
+def test_a_test_bracket_is_a_command_and_never_swallows_the_lines_up_to_a_later_bracket():
+    from auditui.checks.models.shell_reader import read
+
+    reading = read(RUN_ON_TEST)
+    assert not reading.misread and not reading.unreadable
+    assert all(c.end_line - c.line <= 1 for c in reading.commands)
+    dump = next(c for c in reading.commands if "pg_dump" in c.text)
+    assert dump.line == 14
+    seg = next(s for s in dump.segments if "pg_dump" in s.words)
+    assert seg.guards == ("if is_this_installed postgresql-common",
+                          'if sudo -u postgres psql -c "SELECT 1" | grep "1 row" > /dev/null')
+    tests = [s.words for c in reading.commands for s in c.segments if s.words[:1] == ("[",)]
+    assert tests[0] == ("[", "${NCVERSION%%.*}", "-ge", "$V", "]")
+    assert ("[", "a", "==", "b", "]") in [s.words for c in read('[ "a" == "b" ] && x\n').commands for s in c.segments]
+    # `[` that is data is left alone: a glob, an array index, `[[`, a word in a string
+    for text in ('case "$x" in [yY]*) y;; esac\n', 'echo "${a[ 1 ]}"\n', '[[ -f x ]] && y\n', 'echo "see [ here ]"\n'):
+        assert not read(text).misread and read(text).commands
+
+
+# A second error-free misparse (tree-sitter-bash 0.25.1): the last command of a pipeline of
+# three or more stages runs on across line breaks up to a later redirection (`a | b | c`,
+# `d`, `e > f` is read as `c d e > f`); seen on nextcloud/vm's crontab lines.
+RUN_ON_GROUP = """#!/bin/bash
+crontab -u root -l | { cat; echo "@reboot x"; } | crontab -u root -
+SNAPSHOT_EXISTS=1
+if is_docker_running
+then
+    check_command systemctl stop docker
+fi
+curl -k https://example.com > /tmp/x
+echo done
+"""
+
+
+def test_a_command_run_on_across_line_breaks_is_read_line_by_line_with_a_notice():
+    from auditui.checks.models.shell_reader import read
+
+    reading = read(RUN_ON_GROUP)
+    assert reading.misread == [(2, 8)]
+    lines = {s.words[0]: s.line for c in reading.commands for s in c.segments if s.words}
+    assert lines["crontab"] == 2 and lines["SNAPSHOT_EXISTS=1"] == 3 and lines["curl"] == 8
+    assert lines["check_command"] == 6 and lines["echo"] == 9  # `echo done`, after the run-on
+    assert "if" not in lines and "fi" not in lines and "then" not in lines
+    curl = next(s for c in reading.commands for s in c.segments if s.words[:1] == ("curl",))
+    assert curl.words == ("curl", "-k", "https://example.com", ">", "/tmp/x")
+    assert all(c.end_line - c.line <= 1 for c in reading.commands)
+    parsed = parse("x.sh", RUN_ON_GROUP)
+    assert any(n.startswith("lines 2-8") and "line by line" in n for n in parsed.notices)
+    # a two-stage pipeline there is read normally: no notice
+    plain = RUN_ON_GROUP.replace('| { cat; echo "@reboot x"; } ', "")
+    assert not read(plain).misread and not any("line by line" in n for n in parse("x.sh", plain).notices)

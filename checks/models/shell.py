@@ -358,6 +358,18 @@ def unreadable_notices(reading: reader.Reading, where: str = "") -> list[str]:
                        f"recognised there were audited, others may be missed")
     if len(spans) > 5:
         notices.append(f"{len(spans) - 5} more unparsable shell regions{suffix}")
+    misread: list[list[int]] = []
+    for first, last in sorted(reading.misread):
+        if misread and first <= misread[-1][1] + 1:
+            misread[-1][1] = max(misread[-1][1], last)
+        else:
+            misread.append([first, last])
+    for first, last in misread[:5]:
+        notices.append(f"lines {first}-{last}{suffix}: the shell parser ran these lines together as one command; "
+                       f"auditui read them line by line, so the conditions around them are not known "
+                       f"and block structure there was not audited")
+    if len(misread) > 5:
+        notices.append(f"{len(misread) - 5} more shell regions read line by line{suffix}")
     if reading.too_deep:
         notices.append(f"line {reading.too_deep[0]}{suffix}: shell nested too deeply to follow; the inner part "
                        f"was not audited")

@@ -21,6 +21,12 @@ bodies are data, kept on their command, except when fed to a shell (``ssh host <
 What tree-sitter could not parse is read best-effort (the commands it did recognise
 inside the broken region still count) and reported in :attr:`Reading.unreadable`, so a
 caller turns it into a notice: a region the reader cannot understand is never silence.
+tree-sitter-bash can also return a tree *without* an error that is wrong: a simple command
+whose words run on across plain line breaks (the grammar's ``[ ... ]`` may hold a
+redirected statement, tree-sitter/tree-sitter-bash#316, and then a ``]`` many lines down
+closes it).  ``[`` is a command in the shell, so it is parsed as one (the byte is masked
+for the parser only; words still come from the text); any other simple command that still
+runs past a bare line break is cut into its lines and reported in :attr:`Reading.misread`.
 Work is linear in the input: each text is parsed once, the walk visits each node once,
 nesting deeper than :data:`MAX_DEPTH` is cut (and reported).
 """
@@ -81,6 +87,9 @@ class Reading:
     unreadable: list[tuple[int, int]] = field(default_factory=list)
     #: regions nested too deeply to follow
     too_deep: list[int] = field(default_factory=list)
+    #: (first line, last line) of commands tree-sitter ran on across plain line breaks
+    #: (read line by line: the conditions around those lines are not known)
+    misread: list[tuple[int, int]] = field(default_factory=list)
 
 
 # -- masking host syntax ------------------------------------------------------------
@@ -328,6 +337,7 @@ class _Walker:
                 after.extend(tail)
             elif child.type in ("file_redirect", "herestring_redirect"):
                 extra.extend(self.redirect_words(child))
+                self.run_on_redirect(child, guards, function, depth, condition, walk=True)
             elif child.is_named and child.type in _STATEMENT_TYPES:
                 after.append(child)
         target = mine[-1] if mine else None
@@ -437,22 +447,115 @@ class _Walker:
                 elif ckind in ("file_redirect", "herestring_redirect"):
                     words.extend(self.redirect_words(child))
                     self.substitutions(child, inner)
-                elif ckind in ("export", "local", "declare", "readonly", "typeset", "unset", "unsetenv"):
+                    self.run_on_redirect(child, guards, function, depth, condition, walk=False)
+                elif ckind in ("export", "local", "declare", "readonly", "typeset", "unset", "unsetenv",
+                               "==", "=~", "="):
                     words.append(ckind)
                 elif child.is_named:
                     words.append(self.word(child))
                     self.substitutions(child, inner)
-        seg = RawSegment(tuple(words), op, guards, self.text(node), self.via,
-                         (node.start_point.row, node.end_point.row), condition, function)
-        self.segments.append(seg)
-        self.unions.append((node.start_point.row, node.end_point.row))
-        self.command_string(seg, node, function, depth)
+        runs = self.runs(node) if kind != "test_command" else None
+        if runs is not None:
+            self.split(node, words, runs, op, guards, function, condition)
+        else:
+            seg = RawSegment(tuple(words), op, guards, self.text(node), self.via,
+                             (node.start_point.row, node.end_point.row), condition, function)
+            self.segments.append(seg)
+            self.unions.append((node.start_point.row, node.end_point.row))
+            self.command_string(seg, node, function, depth)
         for sub, how in inner:
             before = len(self.segments)
             self.statements(sub, ";", guards, function, depth + 1)
             for added in self.segments[before:]:
                 if not added.via:
                     added.via = self.via or how
+
+    def runs(self, node) -> list[tuple[int, int]] | None:
+        """The rows of each run of words a plain line break separates; None when there is one.
+
+        A simple command ends at an unescaped line break, so words of one command node on
+        both sides of one mean tree-sitter ran on (see the module docstring)."""
+        children = [c for c in node.children if c.type != "comment"]
+        runs: list[tuple[int, int]] = []
+        start = 0
+        for index in range(1, len(children)):
+            before, after = children[index - 1], children[index]
+            if after.start_point.row > before.end_point.row and _BARE_NEWLINE_RE.search(
+                    self.src[before.end_byte:after.start_byte]):
+                runs.append((start, index))
+                start = index
+        if not runs:
+            return None
+        runs.append((start, len(children)))
+        return [(children[a].start_point.row, children[b - 1].end_point.row) for a, b in runs]
+
+    def split(self, node, words: list[str], runs: list[tuple[int, int]], op: str, guards, function: str,
+              condition: bool) -> None:
+        """One segment per line run of a command tree-sitter ran on across line breaks."""
+        first, last = node.start_point.row, node.end_point.row
+        self.reading.misread.append((self.row0 + first + 1, self.row0 + last + 1))
+        # the words of each run: the node's words in order, assigned by the row they start on
+        rows = self.word_rows(node)
+        if len(rows) != len(words):  # pragma: no cover - one word per named child
+            rows = [first] * len(words)
+        for low, high in runs:
+            mine = [w for w, r in zip(words, rows) if low <= r <= high]
+            while mine and mine[0] in _RESERVED:
+                mine.pop(0)
+            while mine and mine[-1] in _RESERVED:
+                mine.pop()
+            if not mine:
+                continue
+            seg = RawSegment(tuple(mine), op, guards, " ".join(mine), self.via, (low, high), condition, function)
+            self.segments.append(seg)
+            self.unions.append((low, high))
+            op = ";"
+
+    def run_on_redirect(self, node, guards, function: str, depth: int, condition: bool, walk: bool) -> None:
+        """A redirection whose destinations run on across line breaks (tree-sitter-bash takes
+        every word after ``>`` as a destination, tree-sitter/tree-sitter-bash#233): the
+        redirection keeps its first destination; the words of each later line are a segment."""
+        runs = self.runs(node)
+        if runs is None:
+            return
+        self.reading.misread.append((self.row0 + node.start_point.row + 1, self.row0 + node.end_point.row + 1))
+        children = [c for c in node.children if c.is_named and c.type != "comment"]
+        for low, high in runs[1:]:
+            mine = [c for c in children if low <= c.start_point.row <= high]
+            words = [self.word(c) for c in mine]
+            while words and words[0] in _RESERVED:
+                words.pop(0)
+            while words and words[-1] in _RESERVED:
+                words.pop()
+            if words:
+                self.segments.append(RawSegment(tuple(words), ";", guards, " ".join(words), self.via, (low, high),
+                                                condition, function))
+                self.unions.append((low, high))
+            if walk:
+                inner: list = []
+                for child in mine:
+                    self.substitutions(child, inner)
+                for sub, how in inner:
+                    before = len(self.segments)
+                    self.statements(sub, ";", guards, function, depth + 1)
+                    for added in self.segments[before:]:
+                        added.via = added.via or self.via or how
+
+    def word_rows(self, node) -> list[int]:
+        """The start row of each word :meth:`simple` takes from a command node, in order."""
+        rows: list[int] = []
+        for child in node.children:
+            ckind = child.type
+            if ckind == "comment":
+                continue
+            if ckind == "command_name":
+                rows.extend(part.start_point.row for part in child.children)
+            elif ckind in ("file_redirect", "herestring_redirect"):
+                rows.extend(child.start_point.row for _ in self.redirect_words(child))
+            elif ckind in ("export", "local", "declare", "readonly", "typeset", "unset", "unsetenv",
+                           "==", "=~", "=") or child.is_named:
+                rows.append(child.start_point.row)
+        return rows
 
     def flat_words(self, node, inner: list) -> list[str]:
         out: list[str] = []
@@ -655,6 +758,14 @@ _STATEMENT_TYPES = frozenset((
     "case_statement", "function_definition", "compound_statement", "subshell", "ERROR",
 ))
 
+#: a line break that ends a command: not escaped by a backslash
+_BARE_NEWLINE_RE = re.compile(rb"(?<!\\)\r\n|(?<![\\\r])\n")
+#: words that open or close a compound command: never a command's name
+_RESERVED = frozenset(("if", "then", "elif", "else", "fi", "do", "done", "while", "until", "case", "esac",
+                       "{", "}", "!", ";", ";;", "&&", "||", "|"))
+#: a ``[`` that starts a test command: after a blank, an operator, ``!`` or a line start, before a blank
+_TEST_BRACKET_RE = re.compile(rb"(?:(?<=[\s;&|(!{`])|^)\[(?=[ \t])", re.MULTILINE)
+
 _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 _WRAPPERS = frozenset(("sudo", "doas", "env", "exec", "nohup", "command", "builtin", "nice", "timeout", "!"))
 
@@ -740,6 +851,8 @@ def _read_into(text: str, reading: Reading, row0: int, via: str, nested: int,
     data = masked.encode("utf-8", "surrogatepass") if masked is not None else source
     if len(data) != len(source):  # pragma: no cover - masking keeps byte lengths
         data = source
+    if b"[" in data:  # `[` is a command: parse it as one (tree-sitter/tree-sitter-bash#316)
+        data = _TEST_BRACKET_RE.sub(b"_", data)
     tree = _parse(data)
     if tree is None:  # pragma: no cover
         reading.unreadable.append((row0 + 1, row0 + text.count("\n") + 1))
