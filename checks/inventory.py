@@ -771,7 +771,7 @@ def _signals(ctx: _Ctx) -> Iterator[Item]:
     for path, fact in index.facts(SHELL_BACKUP):
         data = fact.data
         gaps = []
-        if data.local and path not in offsite:
+        if data.local and not data.handed_off and path not in offsite:
             gaps.append("kept on the same host")
         if path not in retention:
             gaps.append("no retention in the script")

@@ -35,9 +35,11 @@ from .shell_ops import (  # the semantic layer; public names are re-exported for
     _IAC_TOOLS,
     _WRAPPERS,
     REPO_BACKUP_TOOLS,
+    _archived_later,
     _cloud_segment,
     _dump_segment,
     _is_removed,
+    _local_repository,
     _local_targets,
     _offsite_segment,
     _removed_paths,
@@ -455,18 +457,23 @@ def script_facts(script: ShellScript) -> list[Fact]:
                 chain = [seg] + [s for s in segments[index + 1:]]
                 piped = [s for s in chain[1:] if s.op in ("|", "|&")]
                 streamed = any(_offsite_segment(s) for s in piped) or (tool in REPO_BACKUP_TOOLS and _offsite_segment(seg))
+                handed_off = False
                 local = not streamed and (_writes_local(seg, tool) or any(_writes_local(s) or s.name == "tee" for s in piped))
                 if tool in REPO_BACKUP_TOOLS and not _offsite_segment(seg):
-                    local = True
+                    local = _local_repository(seg, tool, script.literals)
                 elif local and removed is None:
                     removed = _removed_paths(script)
-                if local and tool not in REPO_BACKUP_TOOLS and removed:
+                if local and tool not in REPO_BACKUP_TOOLS:
                     targets = [t for s in [seg] + piped for t in _local_targets(s, tool if s is seg else "")]
                     position = script.commands.index(command)
-                    if targets and all(_is_removed(t, position, removed) for t in targets):
+                    if removed and targets and all(_is_removed(t, position, removed) for t in targets):
                         local = False  # a temporary file, deleted once it was shipped or archived
+                    else:  # handed to borg/restic or copied to a place the script cannot tell
+                        handed_off = _archived_later(script, position, targets)
                 facts.append(Fact(SHELL_BACKUP, path, command.line, command.ypath,
-                                  ShellBackupData(tool=tool, local=local, streamed=streamed, text=masked(command.text, segments)[:200])))
+                                  ShellBackupData(tool=tool, local=local, streamed=streamed,
+                                                  text=masked(command.text, segments)[:200],
+                                                  handed_off=handed_off or None)))
             copied = data_copy(seg) if not tool else ""
             if copied and helpers is None:
                 helpers = _backup_helpers(script)

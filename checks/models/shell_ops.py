@@ -466,6 +466,95 @@ def _offsite_segment(seg: Segment) -> bool:
     return False
 
 
+#: copy tools and their verbs that copy (the destination is their last operand)
+_COPY_VERBS = {"rsync": (), "scp": (), "rclone": ("copy", "sync", "move", "copyto"),
+               "aws": ("cp", "sync", "mv"), "gsutil": ("cp", "rsync", "mv"), "s3cmd": ("put", "sync"),
+               "azcopy": ("copy", "sync")}
+
+
+def _operands(argv: tuple[str, ...]) -> list[str]:
+    return [a for a in argv[1:] if not a.startswith("-") and "=" not in a.split("/", 1)[0]]
+
+
+def _unknown_place(word: str, literals: dict[str, tuple[str, int]]) -> str | None:
+    """``word`` with the variables the script sets to literals put in; None if some other
+    variable is left (a place the script cannot tell)."""
+    for name, (value, _) in literals.items():
+        word = word.replace("${" + name + "}", value).replace("$" + name, value)
+    return None if "$" in word or "`" in word else word
+
+
+def _local_repository(seg: Segment, tool: str, literals: dict[str, tuple[str, int]]) -> bool:
+    """Does a backup tool's run write to a repository known to be on this host?
+
+    ``borg create /srv/borg::x`` or ``restic -r /srv/restic backup`` is; a repository named
+    by a variable the script does not set (a mounted backup drive, a remote from the
+    operator's configuration) or taken from the environment is not known to be."""
+    argv = seg.argv
+    repo: str | None = None
+    if tool == "borg":
+        repo = next((a.split("::", 1)[0] for a in argv[1:] if "::" in a), None)
+    elif tool in ("restic", "kopia"):
+        for i, a in enumerate(argv):
+            if a in ("-r", "--repo", "--repository") and i + 1 < len(argv):
+                repo = argv[i + 1]
+            elif a.startswith(("--repo=", "--repository=")):
+                repo = a.split("=", 1)[1]
+    else:
+        return True  # pgbackrest, wal-g, barman...: their own configuration; kept as before
+    if repo is None:
+        return False  # from the environment (BORG_REPO, RESTIC_REPOSITORY): not known
+    place = _unknown_place(repo, literals)
+    return place is not None and place.startswith(("/", ".", "~")) and not _is_remote(place)
+
+
+def _archived_later(script: ShellScript, position: int, targets: list[str]) -> bool:
+    """Is a dump written to ``targets`` handed, later in the same script, to a backup tool
+    (``borg create``, ``restic backup``...) or copied somewhere the script cannot tell is
+    this host (``rsync "$DUMP" "$BACKUP_DEST"``)?  A literal path of another tree that
+    holds none of the targets does not count."""
+    literals = script.literals
+    for command in script.commands[position + 1:]:
+        for seg in command.segments:
+            name = seg.name
+            argv = seg.argv
+            operands = _operands(argv)
+            if name == "borg" and "create" in argv:
+                sources = [a for a in operands if a != "create" and "::" not in a]
+            elif name in ("restic", "kopia") and ("backup" in argv or "snapshot" in argv):
+                sources = [a for a in operands if a not in ("backup", "snapshot", "create")
+                           and a != next((argv[i + 1] for i, x in enumerate(argv[:-1]) if x in ("-r", "--repo", "--repository")), None)]
+            elif name in _COPY_VERBS and (not _COPY_VERBS[name] or any(v in argv for v in _COPY_VERBS[name])):
+                rest = [a for a in operands if a not in _COPY_VERBS[name] and a not in ("s3",)]
+                if len(rest) < 2:
+                    continue
+                dest = _unknown_place(rest[-1], literals)
+                if dest is not None and dest.startswith(("/", ".", "~")) and not _is_remote(dest):
+                    continue  # a copy to another folder of this host
+                sources = rest[:-1]
+            else:
+                continue
+            if _covers(sources, targets, literals):
+                return True
+    return False
+
+
+def _covers(sources: list[str], targets: list[str], literals: dict[str, tuple[str, int]]) -> bool:
+    """May one of ``sources`` (files or trees) hold one of ``targets``?  Unknown places may."""
+    if not sources or not targets:
+        return True
+    for source in sources:
+        place = _unknown_place(source, literals)
+        if place is None:
+            return True
+        root = place.rstrip("/")
+        for target in targets:
+            where = _unknown_place(target, literals)
+            if where is None or not root or where == place or where.startswith(root + "/"):
+                return True
+    return False
+
+
 def _retention_segment(seg: Segment, command: Command) -> bool:
     name = seg.name
     argv = seg.argv

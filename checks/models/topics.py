@@ -553,13 +553,16 @@ WORKFLOW_CALL: Topic[WorkflowCallData] = Topic("workflow:call", WorkflowCallData
 
 @fact_data
 class ShellBackupData(FactData):
-    """A command in a script that takes a backup (``local``: it stays on the host)."""
+    """A command in a script that takes a backup (``local``: it is written on the host and
+    kept there; ``handed_off``: the same script later archives it with a backup tool or copies
+    it to a place it cannot tell is this host, so it is not known to stay only here)."""
 
     emitted_by: ClassVar[str] = "`models/shell.py`"
     tool: str | None = None
     local: bool | None = None
     streamed: bool | None = None
     text: str | None = None
+    handed_off: bool | None = None
 
 
 @fact_data

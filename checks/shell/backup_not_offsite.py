@@ -40,7 +40,7 @@ def backup_not_offsite(index: RepoIndex) -> Iterator[Finding]:
         return  # some script ships backups elsewhere; we cannot tell which dumps it covers
     done: set[str] = set()
     for path, fact in index.facts(SHELL_BACKUP):
-        if not fact.data.local or fact.data.streamed or path in done:
+        if not fact.data.local or fact.data.streamed or fact.data.handed_off or path in done:
             continue
         done.add(path)
         name = path.rsplit("/", 1)[-1]
