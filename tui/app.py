@@ -90,6 +90,8 @@ class AuditApp(App[int]):
         Binding("r", "rescan", "Rescan", id="auditui.rescan", tooltip="Re-read every file from scratch"),
         Binding("e", "export", "Export", id="auditui.export",
                 tooltip=f"Write the audit report (the one 'auditui report' prints) to {REPORT_NAME}"),
+        Binding("N", "notices", "Notices", id="auditui.notices", show=False,
+                tooltip="What auditui could not read or did not audit (its notices)"),
         Binding("R", "resolved", "Resolved triage", id="auditui.resolved", show=False,
                 tooltip="List triage entries whose finding no longer exists (prune them one by one or all)"),
         Binding("P", "prune", "Prune resolved", id="auditui.prune", show=False,
@@ -421,6 +423,7 @@ class AuditApp(App[int]):
         self.files, self.notices, self.summary = message.files, message.notices, message.summary
         first = not self.scanned_once
         self.scanned_once = True
+        self._update_state_label()  # "N files not fully audited"
         self.findings_screen.apply(upserts, removed, order=order)
         self.findings_screen.scan_done()
         self._follow_renames(self.findings.values())
@@ -443,7 +446,10 @@ class AuditApp(App[int]):
     def _findings_updated(self, message: FindingsUpdated) -> None:
         self._busy = False
         delta = message.delta
+        noticed = {n.path for n in self.notices}
         self.files, self.notices = message.files, message.notices
+        if {n.path for n in self.notices} != noticed:
+            self._update_state_label()
         removed = {f.fingerprint for f in delta.removed}
         added = {f.fingerprint for f in delta.added}
         changed = added | {f.fingerprint for f in delta.changed}
@@ -647,6 +653,9 @@ class AuditApp(App[int]):
                 resolved = len(self.store.resolved_entries(self.findings.keys()))
                 if resolved:
                     parts.append(f"{resolved} resolved triage entr{'ies' if resolved != 1 else 'y'} (R lists)")
+        if self.scanned_once and self.notices:
+            files = len({n.path for n in self.notices})
+            parts.append(f"{files} file{'s' if files != 1 else ''} not fully audited (N lists)")
         parts.append("watching" if self.watching else "not watching")
         config = self.engine.config if self.engine is not None else self.config
         parts.append(f"persona {getattr(config, 'persona', 'regular')}")  # checks/persona.py
@@ -787,6 +796,14 @@ class AuditApp(App[int]):
             return []
         return self.store.resolved_entries(self.findings.keys())
 
+    def action_notices(self) -> None:
+        from .screens.notices import NoticesScreen
+
+        if isinstance(self.screen, NoticesScreen):
+            return
+        self._pop_to_base()
+        self.push_screen(NoticesScreen())
+
     def action_resolved(self) -> None:
         from .screens.resolved import ResolvedScreen
 
@@ -900,6 +917,7 @@ class AuditApp(App[int]):
         from .screens.files import FilesScreen
         from .screens.inventory import InventoryScreen
         from .screens.modals import _FormModal
+        from .screens.notices import NoticesScreen
         from .screens.resolved import ResolvedScreen
         from .widgets.findings_list import FindingsList
 
@@ -929,6 +947,7 @@ class AuditApp(App[int]):
             ("Checklists", rows(ChecklistsScreen.BINDINGS)),
             ("Files", rows(FilesScreen.BINDINGS)),
             ("Inventory", rows(InventoryScreen.BINDINGS)),
+            ("Notices", rows(NoticesScreen.BINDINGS)),
             ("Resolved triage", rows(ResolvedScreen.BINDINGS)),
             ("Forms", rows(_FormModal.BINDINGS) + [("enter", "Save"), ("tab", "Next field")]),
         ]
@@ -958,6 +977,7 @@ class AuditApp(App[int]):
             ("Inventory: what the repository runs, by area", "i", self.action_inventory, None),
             ("Rescan the repository", "r", self.action_rescan, None),
             ("Export the audit report (as 'auditui report')", f"e: {REPORT_NAME}", self.action_export, None),
+            ("Notices: what auditui could not read or did not audit", "N", self.action_notices, None),
             ("List resolved triage entries", "R: their finding no longer exists", self.action_resolved, None),
             ("Prune resolved triage entries", "P", self.action_prune, None),
             ("Help: every key", "?", self.action_help, None),
