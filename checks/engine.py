@@ -39,7 +39,7 @@ from .audit.parse_error import CHECK as PARSE_ERROR
 from .config import Config
 from .discovery import IgnoreRules, Notice, decode, probe, read_file, walk
 from .facts import RecordingIndex, RepoIndex
-from .models.base import FileKind, ParsedFile
+from .models.base import FileKind, ParsedFile, RepoReader
 from .models.topics import VENDORED_FILE
 from .parse import comments_of, is_candidate, parse_text, worth_notice
 from .pipeline import seal
@@ -173,6 +173,7 @@ class Engine:
         #: during scan(): the text of files parsers read for others (by path; None: absent or
         #: unreadable), so that a kustomization read by every manifest below it is read once
         self._read_cache: dict[str, str | None] | None = None
+        self._list_cache: dict[str, list[str] | None] | None = None  # folder listings, the same way
         #: during update(): the finished lists replaced so far, by ("file"|"repo", path)
         self._journal: dict[tuple[str, str], list[Finding]] | None = None
         self._takes_ctx = {
@@ -268,6 +269,7 @@ class Engine:
         self.notices = result.notices
         total = len(result.files)
         self._read_cache = {}  # files do not change under one scan; update() reads afresh
+        self._list_cache = {}
         try:
             for number, rel in enumerate(result.files, 1):
                 if cancelled is not None and cancelled():
@@ -280,6 +282,7 @@ class Engine:
                     progress(number, total)
         finally:
             self._read_cache = None
+            self._list_cache = None
         self._run_repo_checks()
         # the provisional lists lack what reads the repository: stale markers a repository
         # finding uses, overlay marks, and contexts (how files are used is known only now)
@@ -535,6 +538,9 @@ class Engine:
         extra: set[str] = set()
         for rel in rels:
             extra |= self._readers.get(rel, set())
+            # a parse that listed the folder (the workflows that may build a Dockerfile) sees a
+            # file created or deleted there
+            extra |= self._readers.get(_listing_key(rel.rpartition("/")[0]), set())
         extra -= set(rels)
         for rel in extra:
             record = self.records.get(rel)
@@ -574,6 +580,28 @@ class Engine:
             cache[norm] = text
         return text
 
+    def _list_other(self, folder: str) -> list[str] | None:
+        """The sorted names of the files in a folder of the repository, for a parser's resolve
+        step (None when absent, outside the repository or not a folder); git-ignored files
+        included, as :meth:`_read_other` reads them."""
+        norm = os.path.normpath(folder or ".").replace(os.sep, "/")
+        if norm.startswith("../") or norm == ".." or os.path.isabs(norm):
+            return None
+        key = _listing_key("" if norm == "." else norm)
+        cache = self._list_cache
+        if cache is not None and key in cache:
+            return cache[key]
+        full = self.root / norm
+        try:
+            if not full.resolve().is_relative_to(self.root.resolve()):
+                return None
+            names: list[str] | None = sorted(e.name for e in os.scandir(full) if e.is_file())
+        except OSError:
+            names = None
+        if cache is not None:
+            cache[key] = names
+        return names
+
     def _forget(self, rel: str) -> frozenset[str]:
         self._set_reads(rel, frozenset())
         self._forget_finished(rel)
@@ -611,10 +639,10 @@ class Engine:
             record.size, record.mtime_ns = st.st_size, st.st_mtime_ns
             return frozenset()
         text, replaced = decode(data)
-        parsed = parse_text(rel, text, data[:200], read=self._read_other)
+        parsed = parse_text(rel, text, data[:200], read=RepoReader(self._read_other, self._list_other))
         if parsed is None:
             return self._forget(rel)
-        self._set_reads(rel, frozenset(parsed.reads))
+        self._set_reads(rel, frozenset(parsed.reads) | {_listing_key(folder) for folder in parsed.listed})
         notices = [Notice(rel, message, "info") for message in parsed.notices]
         if replaced:
             notices.append(Notice(rel, "not valid UTF-8; undecodable bytes were replaced before auditing", "warning"))
@@ -786,3 +814,8 @@ class Engine:
             run_group(topic, path)
         return old, new
 
+
+def _listing_key(folder: str) -> str:
+    """How the read of a folder's listing is recorded among a parse's reads (file paths never
+    end with a slash)."""
+    return f"{folder}/"

@@ -181,3 +181,54 @@ def test_a_link_added_and_removed_through_update_gives_the_notices_of_a_fresh_sc
         (root / name).unlink()
         engine.update([root / name])
         assert _state(engine) == start, name
+
+
+WORKFLOW_ARGS = ROOT / "tests" / "fixtures" / "dockerfile" / "base-image-floating-tag" / "bad-workflow-args"
+
+
+def _dkr003(engine: Engine) -> set[str]:
+    return {f.path for f in engine.findings if f.code == "DKR003"}
+
+
+def test_a_workflow_passing_build_args_edited_deleted_and_added_gives_a_fresh_scan(tmp_path):
+    """The Dockerfile's base depends on the workflow that builds it: editing, deleting and adding a
+    workflow (a new name in the folder: the Dockerfile listed the folder) re-checks the Dockerfile."""
+    root = tmp_path / "repo"
+    shutil.copytree(WORKFLOW_ARGS, root)
+    engine = Engine(root)
+    engine.scan()
+    start = _state(engine)
+    assert "services/api/Dockerfile" in _dkr003(engine)
+    workflow = root / ".github" / "workflows" / "images.yml"
+    text = workflow.read_text(encoding="utf-8")
+    shown = {f.fingerprint: f for f in engine.findings}
+
+    workflow.write_text(text.replace("BASE_IMAGE=python:latest", "BASE_IMAGE=python:3.12.4"), encoding="utf-8")
+    _apply(shown, engine.update([workflow]))
+    assert _state(engine) == _fresh(root)
+    assert "services/api/Dockerfile" not in _dkr003(engine)
+
+    workflow.unlink()
+    _apply(shown, engine.update([workflow]))
+    assert _state(engine) == _fresh(root)
+    assert _dkr003(engine) == set()  # the defaults are pinned; the worker's base is a notice again
+
+    added = root / ".github" / "workflows" / "release.yaml"
+    added.write_text(text, encoding="utf-8")
+    _apply(shown, engine.update([added]))
+    assert _state(engine) == _fresh(root)
+    assert "services/api/Dockerfile" in _dkr003(engine)
+
+    added.unlink()
+    _apply(shown, engine.update([added]))
+    workflow.write_text(text, encoding="utf-8")
+    _apply(shown, engine.update([workflow]))
+    assert _state(engine) == start
+
+    shutil.rmtree(root / ".github")  # the whole folder goes and comes back
+    _apply(shown, engine.update([root / ".github"]))
+    assert _state(engine) == _fresh(root)
+    shutil.copytree(WORKFLOW_ARGS / ".github", root / ".github")
+    _apply(shown, engine.update([root / ".github"]))
+    assert _state(engine) == start
+    assert _seen(shown.values()) == _seen(engine.findings), "the deltas do not add up to the findings"

@@ -297,3 +297,60 @@ def test_every_gha_module_has_its_fixture_folder():
         assert (folder.is_dir() and any(p.name.startswith("bad") for p in folder.iterdir())
                 and any(p.name.startswith("good") for p in folder.iterdir())), check.name
     assert wfmod.PRIVILEGED_EVENTS == {"pull_request_target", "workflow_run", "issue_comment", "repository_dispatch"}
+
+
+# -- build arguments an image build passes (Dockerfile FROM ${BASE}) ------------------------
+
+
+def test_build_args_of_the_build_action_and_of_docker_build_in_a_script():
+    wf = workflow("""
+on: push
+defaults:
+  run:
+    working-directory: ./svc
+jobs:
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          context: app
+          build-args: |
+            BASE=python:3.12
+            TAG=${{ github.sha }}
+            not an argument
+      - run: |
+          docker build --build-arg A=1 --build-arg=B=$X --build-arg C -f ci/Dockerfile .
+          cd api && docker buildx build --build-arg D=2 .
+          cd "$SOMEWHERE" && docker build --build-arg E=3 .
+""")
+    action, script = wf.jobs[0].steps
+    [build] = action.image_builds()
+    assert build.dockerfile == "app/Dockerfile"
+    assert [(a.name, a.value) for a in build.args] == [("BASE", "python:3.12"), ("TAG", None)]
+    assert build.args[1].written == "TAG=${{ github.sha }}"
+    first, second, third = script.image_builds()
+    assert (first.context, first.dockerfile) == ("svc", "svc/ci/Dockerfile")  # the workflow's working-directory
+    assert [(a.name, a.value) for a in first.args] == [("A", "1"), ("B", None), ("C", None)]
+    assert (second.dockerfile, [(a.name, a.value) for a in second.args]) == ("svc/api/Dockerfile", [("D", "2")])
+    assert not third.concrete  # after a cd auditui cannot follow, which Dockerfile is built is not known
+    assert script.image_build() == first
+
+
+def test_passed_build_args_leave_out_builds_whose_dockerfile_is_not_known():
+    text = """
+on: push
+jobs:
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: docker/build-push-action@v6
+        with: {file: "${{ matrix.file }}", build-args: "BASE=node:latest"}
+      - uses: docker/build-push-action@v6
+        with: {context: ./web/, build-args: "BASE=node:22"}
+      - uses: docker/build-push-action@v6
+        with: {context: ./other}
+"""
+    [passed] = wfmod.passed_build_args(PATH, text)
+    assert passed.dockerfile == "web/Dockerfile" and passed.where.startswith(f"{PATH}:9 step 2")
+    assert [(a.name, a.value) for a in passed.args] == [("BASE", "node:22")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -140,6 +141,37 @@ class ParsedFile:
     #: ``env_file:`` files, the file an override extends), read or only looked for: the engine
     #: parses this file again when one of them is created, changed or deleted
     reads: set[str] = field(default_factory=set)
+    #: repository folders whose listing this parse used (the workflows that might build a
+    #: Dockerfile): the engine parses this file again when a file in one is created or deleted
+    listed: set[str] = field(default_factory=set)
+
+
+class RepoReader:
+    """What a parser's resolve step reads of the repository beside its file: the text of another
+    file (``reader(path)``: None when absent or unreadable) and the names of the files in a folder
+    (``reader.listing(folder)``: None when the folder is absent or cannot be listed).  A plain
+    ``path -> text`` callable can stand in for it (tests, tools): then no folder is listed."""
+
+    def __init__(self, text: Callable[[str], str | None],
+                 names: Callable[[str], list[str] | None] | None = None) -> None:
+        self._text = text
+        self._names = names
+
+    def __call__(self, path: str) -> str | None:
+        return self._text(path)
+
+    def listing(self, folder: str) -> list[str] | None:
+        return None if self._names is None else self._names(folder)
+
+
+def list_folder(read: Any, folder: str, parsed: ParsedFile) -> list[str] | None:
+    """The names of the files in ``folder`` (repository-relative, "" for the root) through a
+    :class:`RepoReader`, recorded in ``parsed.listed`` so that a file created or deleted there
+    re-parses ``parsed``; None when ``read`` cannot list or the folder is absent."""
+    if not isinstance(read, RepoReader):
+        return None
+    parsed.listed.add(folder)
+    return read.listing(folder)
 
 
 class AtDoc:

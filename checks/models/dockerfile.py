@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import globs
-from .base import Fact, FileKind, ParsedFile, Problem
+from .base import Fact, FileKind, ParsedFile, Problem, list_folder
 from .images import ImageRef, parse_image
 from .shell import Segment, commands_of
 from .shell_hosts import dockerfile_shells
@@ -577,13 +577,27 @@ def resolve(parsed: ParsedFile, read) -> None:
     if not declared or not any(s.parent is None and "$" in s.from_instr.args for s in dockerfile.stages):
         return
     passed = _compose_build_args(parsed.path, read, parsed.reads, declared)
+    unknown: dict[str, list[tuple[str, str]]] = {}  # name -> [(as written, where)]
+    for name, values in list(passed.items()):  # a compose variable nothing sets: not known
+        for value, where in values:
+            if "$" in value:
+                unknown.setdefault(name, []).append((value, where))
+        passed[name] = [(v, w) for v, w in values if "$" not in v]
+    for name, values in _workflow_build_args(parsed, read, declared, unknown).items():
+        passed.setdefault(name, []).extend(values)
     decided = {name: values[0][0] for name, values in passed.items()
-               if len({v for v, _ in values}) == 1 and "$" not in values[0][0] and values[0][0].strip()}
+               if len({v for v, _ in values}) == 1 and "$" not in values[0][0] and values[0][0].strip()
+               and name not in unknown}
     split = sorted(name for name, values in passed.items() if len({v for v, _ in values}) > 1)
     if split:
         parsed.notices.append("builds of this Dockerfile pass different values for " + ", ".join(
             f"{name} ({', '.join(sorted({v for v, _ in passed[name]})[:4])})" for name in split[:4])
             + ": the Dockerfile was judged with its own defaults for them")
+    if unknown:
+        parsed.notices.append(_UNKNOWN_NOTICE + ", ".join(
+            f"{name} ({written[:80]}, {where})" for name, [(written, where), *_] in sorted(unknown.items())[:4])
+            + f": the Dockerfile was judged with its own default{'s' if len(unknown) > 1 else ''} for "
+            + ("them" if len(unknown) > 1 else "it"))
     if not decided:
         return
     text = read(parsed.path)
@@ -594,9 +608,47 @@ def resolve(parsed: ParsedFile, read) -> None:
         return
     parsed.units[:] = fresh.units
     parsed.facts[:] = fresh.facts
-    parsed.notices[:] = fresh.notices + [n for n in parsed.notices if n.startswith("builds of this Dockerfile")]
+    parsed.notices[:] = fresh.notices + [n for n in parsed.notices
+                                         if n.startswith(("builds of this Dockerfile", _UNKNOWN_NOTICE))]
     shown = ", ".join(f"{name}={value} ({passed[name][0][1]})" for name, value in sorted(decided.items()))
     parsed.notices.append(f"base image build arguments taken from the build that uses this Dockerfile: {shown}")
+
+
+#: how a notice about build arguments auditui cannot read starts
+_UNKNOWN_NOTICE = "a build of this Dockerfile passes a value auditui cannot resolve for "
+
+
+def _workflow_build_args(parsed: ParsedFile, read, declared: set[str],
+                         unknown: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    """name -> [(value, where)] of the build arguments the repository's workflows pass to builds
+    of this Dockerfile (``build-args:``, ``docker build --build-arg``; declared ``ARG``s only).
+    A value a workflow cannot tell (an expression, a shell variable) goes to ``unknown``. The
+    workflow folders' listings and every workflow in them are recorded as read."""
+    from .workflow import WORKFLOW_FOLDERS, passed_build_args  # workflow imports this module's neighbours
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    target = posixpath.normpath(parsed.path)
+    for folder in WORKFLOW_FOLDERS:
+        names = list_folder(read, folder, parsed)
+        for name in names or ():
+            if not name.lower().endswith((".yml", ".yaml")):
+                continue
+            path = f"{folder}/{name}"
+            parsed.reads.add(path)
+            text = read(path)
+            if not text or "build-arg" not in text:
+                continue
+            for build in passed_build_args(path, text):
+                if build.dockerfile != target:
+                    continue
+                for arg in build.args:
+                    if arg.name not in declared:
+                        continue
+                    if arg.value is None:
+                        unknown.setdefault(arg.name, []).append((arg.written, build.where))
+                    else:
+                        out.setdefault(arg.name, []).append((arg.value, build.where))
+    return out
 
 
 def _compose_build_args(path: str, read, reads: set[str], declared: set[str]) -> dict[str, list[tuple[str, str]]]:
@@ -638,7 +690,7 @@ def _unresolved_bases(parsed: ParsedFile, stages: list[Stage]) -> None:
         shown += f" and {len(unresolved) - _NOTICE_STAGES} more"
     parsed.notices.append(
         f"base image set by a build argument with no default ({shown}): its tag, digest and user were not "
-        f"judged (build arguments are read from compose files that build it; workflows' are not read yet)")
+        f"judged (build arguments are read from the compose files and workflows that build it)")
 
 
 def _new_stage(instr: Instruction, index: int, aliases: dict[str, Stage], global_values: dict[str, str | None]) -> Stage:

@@ -18,6 +18,7 @@ and the facts agree.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import shlex
@@ -706,6 +707,33 @@ def deploy_command(script: Any) -> str | None:
 
 
 @dataclass(frozen=True)
+class BuildArg:
+    """A build argument a workflow's image build passes (``build-args: BASE=python:3.12``,
+    ``--build-arg BASE=...``)."""
+
+    name: str
+    #: the value, None when the workflow cannot tell it (a ``${{ }}`` expression, a shell
+    #: variable, ``--build-arg NAME`` taking it from the runner's environment)
+    value: str | None
+    #: as written, for a notice (an expression stays an expression)
+    written: str
+    line: int
+
+
+def _build_arg(text: str, line: int) -> BuildArg | None:
+    """``NAME=value`` (or a bare ``NAME``, the value taken from the environment) as a build argument."""
+    text = text.strip()
+    name, eq, value = text.partition("=")
+    name = name.strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
+        return None
+    if not eq:
+        return BuildArg(name, None, f"{name} (from the environment)", line)
+    known = None if "$" in value else value
+    return BuildArg(name, known, text[:120], line)
+
+
+@dataclass(frozen=True)
 class ImageBuild:
     """A container image build in a step: where, from what, for which platforms."""
 
@@ -716,6 +744,8 @@ class ImageBuild:
     push: bool
     #: the literal names it gives the image (``tags:``, ``-t``); expressions left out
     tags: tuple = ()
+    #: the build arguments it passes (``build-args:``, ``--build-arg``), in order
+    args: tuple[BuildArg, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -753,13 +783,17 @@ def _norm_path(text: str) -> str:
     return text or "."
 
 
-def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
+def _docker_build_args(tail: str, line: int = 0, cwd: str = "") -> tuple[str, str, str, bool, tuple[BuildArg, ...]] | None:
+    """(context, Dockerfile, platform, push, build arguments) of a ``docker build`` command's
+    words after ``build``; paths are joined to ``cwd`` (the step's working directory), "" for
+    the repository's root."""
     try:
         words = shlex.split(tail, comments=True)
     except ValueError:
         words = tail.split()
     context = dockerfile = platform = ""
     push = False
+    args: list[BuildArg] = []
     skip_next = None
     for word in words:
         if word in ("&&", "||", ";", "|"):
@@ -769,6 +803,10 @@ def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
                 dockerfile = word
             elif skip_next == "--platform":
                 platform = word
+            elif skip_next == "--build-arg":
+                arg = _build_arg(word, line)
+                if arg is not None:
+                    args.append(arg)
             skip_next = None
             continue
         if word.startswith("-"):
@@ -777,6 +815,10 @@ def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
                 dockerfile = value
             elif name == "--platform" and eq:
                 platform = value
+            elif name == "--build-arg" and eq:
+                arg = _build_arg(value, line)
+                if arg is not None:
+                    args.append(arg)
             elif name == "--push" or (name == "--output" and "push=true" in value):
                 push = True
             elif name in _BUILD_OPTS_WITH_VALUE and not eq:
@@ -788,9 +830,37 @@ def _docker_build_args(tail: str) -> tuple[str, str, str, bool] | None:
         break
     if not context:
         return None
-    context = _norm_path(context)
-    dockerfile = _norm_path(dockerfile) if dockerfile else ("Dockerfile" if context == "." else f"{context}/Dockerfile")
-    return context, dockerfile, platform, push
+    context = _in_folder(cwd, _norm_path(context))
+    dockerfile = _in_folder(cwd, _norm_path(dockerfile)) if dockerfile else (
+        "Dockerfile" if context == "." else f"{context}/Dockerfile")
+    return context, dockerfile, platform, push, tuple(args)
+
+
+def _in_folder(cwd: str, path: str) -> str:
+    """``path`` (relative to ``cwd``) relative to the repository's root; unchanged for an
+    absolute path or an expression."""
+    if not cwd or path.startswith("/") or "${{" in path:
+        return path
+    return _norm_path(posixpath.normpath(posixpath.join(cwd, path)))
+
+
+_CD_RE = re.compile(r"(?:^|&&|;|\()\s*(?:pushd|cd)\s+([^\s;&|]+)\s*(?=$|&&|;)")
+
+
+def _working_directory(step: Step) -> str | None:
+    """The folder a ``run:`` step starts in, relative to the repository's root ("" for the root),
+    from the step's, the job's or the workflow's ``working-directory``; None when an expression
+    or an absolute path decides it."""
+    for holder in (step.node, step.job.node.map("defaults").map("run"),
+                   step.job.workflow.doc.map("defaults").map("run")):
+        value = holder.get("working-directory")
+        if value is None:
+            continue
+        text = str(value).strip()
+        if "${{" in text or "$" in text or text.startswith("/") or text.startswith("~"):
+            return None
+        return "" if _norm_path(text) == "." else _norm_path(text)
+    return ""
 
 
 # -- the model ---------------------------------------------------------------------
@@ -910,7 +980,14 @@ class Step(AtNode):
         return self.node.map("env")
 
     def image_build(self) -> ImageBuild | None:
-        """The container image this step builds, if it builds one."""
+        """The container image this step builds, if it builds one (the first, for a script)."""
+        builds = self.image_builds()
+        return builds[0] if builds else None
+
+    def image_builds(self) -> list[ImageBuild]:
+        """Every container image build of this step: the build action's, or each ``docker
+        build`` of its script (a ``cd`` to a literal folder before it is followed; after a ``cd``
+        auditui cannot follow, the build's paths are left out)."""
         action = self.action
         if action is not None and action.is_action("docker/build-push-action"):
             w = self.with_
@@ -921,22 +998,49 @@ class Step(AtNode):
                 "Dockerfile" if context == "." else f"{context}/Dockerfile")
             platforms = w.get("platforms")
             push = w.get("push")
-            return ImageBuild(self, context, dockerfile, "" if platforms is None else str(platforms).strip(),
-                              push is True or (isinstance(push, str) and push.strip().lower() == "true")
-                              or is_expression(push), _literal_tags(w.get("tags")))
+            return [ImageBuild(self, context, dockerfile, "" if platforms is None else str(platforms).strip(),
+                               push is True or (isinstance(push, str) and push.strip().lower() == "true")
+                               or is_expression(push), _literal_tags(w.get("tags")), self._action_build_args())]
         script = self.run
+        builds: list[ImageBuild] = []
         if script:
+            cwd = _working_directory(self)
+            line_no = self.node.key_line("run")
             joined = re.sub(r"\\\s*\n", " ", script)
             for line in _run_lines(joined):
                 match = _BUILD_CMD_RE.search(line)
+                for cd in _CD_RE.finditer(line[:match.start()] if match else line):
+                    target = cd.group(1).strip("'\"")
+                    if cwd is None or "$" in target or target.startswith(("/", "~", "-")):
+                        cwd = None
+                    else:
+                        cwd = _in_folder(cwd, _norm_path(target))
+                        cwd = "" if cwd == "." else cwd
                 if match:
-                    parsed = _docker_build_args(match.group(1))
+                    parsed = _docker_build_args(match.group(1), line_no, cwd or "")
                     if parsed is not None:
-                        context, dockerfile, platform, push = parsed
+                        context, dockerfile, platform, push, args = parsed
+                        if cwd is None:  # a folder auditui cannot tell: the paths are not known
+                            context, dockerfile = f"${{{{ {context} }}}}", f"${{{{ {dockerfile} }}}}"
                         named = image_command(["docker", "build", *split_words(match.group(1))])
-                        return ImageBuild(self, context, dockerfile, platform, push,
-                                          _literal_tags(named.image if named else None))
-        return None
+                        builds.append(ImageBuild(self, context, dockerfile, platform, push,
+                                                 _literal_tags(named.image if named else None), args))
+        return builds
+
+    def _action_build_args(self) -> tuple[BuildArg, ...]:
+        """``build-args:`` of a build action: one ``NAME=value`` a line (a YAML list read too)."""
+        w = self.with_
+        value = w.get("build-args")
+        if value is None:
+            return ()
+        line = w.key_line("build-args")
+        items = [str(v) for v in value] if isinstance(value, list) else str(value).splitlines()
+        out: list[BuildArg] = []
+        for offset, item in enumerate(items):
+            arg = _build_arg(item, line + (offset + 1 if isinstance(value, str) and "\n" in value else 0))
+            if arg is not None:
+                out.append(arg)
+        return tuple(out)
 
 
 @dataclass(eq=False)
@@ -2008,6 +2112,40 @@ def parse(path: str, docs: list[YamlDoc]) -> ParsedFile:
         if cloud is not None:
             parsed.facts.append(cloud)
     return parsed
+
+
+#: folders whose workflows a forge runs (GitHub's, and Gitea's and Forgejo's, which read the same syntax)
+WORKFLOW_FOLDERS = (".github/workflows", ".gitea/workflows", ".forgejo/workflows")
+
+
+@dataclass(frozen=True)
+class PassedArgs:
+    """The build arguments one image build of a workflow passes to the Dockerfile it builds."""
+
+    dockerfile: str  # repository-relative, normalised
+    args: tuple[BuildArg, ...]
+    where: str  # ``path:line job J step N``, for a notice
+
+
+@functools.lru_cache(maxsize=64)
+def passed_build_args(path: str, text: str) -> tuple[PassedArgs, ...]:
+    """The image builds of a workflow file's text that pass build arguments (``build-args:`` of
+    docker/build-push-action, ``docker build --build-arg``), with the Dockerfile each builds.
+    Builds whose Dockerfile an expression or an unknown folder decides are left out (which
+    file they build is not known). Cached by content: every Dockerfile asks the same files."""
+    docs, _ = load_documents_partial(text)
+    out: list[PassedArgs] = []
+    for doc in docs:
+        if not isinstance(doc.data, YMap) or not isinstance(doc.data.get("jobs"), YMap):
+            continue
+        wf = Workflow(path, doc.data, doc.index)
+        for job in wf.jobs:
+            for step in job.steps:
+                for build in step.image_builds():
+                    if build.args and "${{" not in build.dockerfile:
+                        out.append(PassedArgs(posixpath.normpath(build.dockerfile), build.args,
+                                              f"{path}:{step.line} {step.label} of {job.label}"))
+    return tuple(out)
 
 
 #: actions that deploy an application to a cloud service (the service itself is made elsewhere)
