@@ -203,7 +203,7 @@ def test_a_workflow_passing_build_args_edited_deleted_and_added_gives_a_fresh_sc
     text = workflow.read_text(encoding="utf-8")
     shown = {f.fingerprint: f for f in engine.findings}
 
-    workflow.write_text(text.replace("BASE_IMAGE=python:latest", "BASE_IMAGE=python:3.12.4"), encoding="utf-8")
+    workflow.write_text(text.replace("PYTHON_IMAGE: python:latest", "PYTHON_IMAGE: python:3.12.4"), encoding="utf-8")
     _apply(shown, engine.update([workflow]))
     assert _state(engine) == _fresh(root)
     assert "services/api/Dockerfile" not in _dkr003(engine)

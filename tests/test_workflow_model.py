@@ -354,3 +354,45 @@ jobs:
     [passed] = wfmod.passed_build_args(PATH, text)
     assert passed.dockerfile == "web/Dockerfile" and passed.where.startswith(f"{PATH}:9 step 2")
     assert [(a.name, a.value) for a in passed.args] == [("BASE", "node:22")]
+
+
+# -- files of a checked-out pull request head are an outsider's text (GHA007) -----------------
+
+
+@pytest.mark.parametrize("text", [
+    "$(cat VERSION)", "$(< .github/preview.json)", "$(jq -r '.version' package.json)", "$(yq e '.name' chart/Chart.yaml)",
+    "$(head -n 1 CHANGELOG.md)", "$(cut -d= -f2 version.env)", "$(grep -m1 version pyproject.toml)",
+    "$(node -p \"require('./package.json').version\")", "$(git log -1 --format=%s)",
+    "$(git diff --name-only origin/main...HEAD)", "$(cat $GITHUB_WORKSPACE/VERSION)",
+])
+def test_head_file_reads(text):
+    assert wfmod.head_file_read(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "$(date +%s)", "${{ github.event.pull_request.head.sha }}", "$(echo cat VERSION)", "$(jq -r .x <<< \"$JSON\")",
+    "$(cat \"$GITHUB_EVENT_PATH\" | jq -r .number)", "$(git rev-parse HEAD)", "$(sort)", "plain text", "$(cat <<EOF",
+])
+def test_not_head_file_reads(text):
+    assert wfmod.head_file_read(text) is None
+
+
+def test_a_head_file_expanded_in_a_job_holding_a_secret_is_critical():
+    text = """
+on: pull_request_target
+jobs:
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with: {ref: "${{ github.event.pull_request.head.ref }}"}
+      - id: v
+        run: echo "v=$(cat VERSION)" >> $GITHUB_OUTPUT
+      - run: ./deploy.sh ${{ steps.v.outputs.v }}
+        env: {TOKEN: "${{ secrets.DEPLOY_TOKEN }}"}
+"""
+    found = [f for f in run_checks(workflow(text)) if f.code == "GHA007"]
+    assert [(f.severity, f.line) for f in found] == [(Severity.CRITICAL, 11)]
+    assert "pull request head that step 1 checked out (`cat VERSION`)" in found[0].message
+    # the same workflow on pull_request: the checkout is the pull request's own run, not a privileged one
+    assert not [f for f in run_checks(workflow(text.replace("pull_request_target", "pull_request"))) if f.code == "GHA007"]

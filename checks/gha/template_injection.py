@@ -22,7 +22,12 @@ CHECK = Check(
         "attacker controls the quotes too. The same text carried through a step output "
         "(`steps.X.outputs.Y` of a step that wrote a head branch name, a title or a body, from the "
         "event, from `gh api`/`gh pr view` or from a variable holding one) or a job output "
-        "(`needs.J.outputs.O`) is followed. Critical when an outsider starts the workflow "
+        "(`needs.J.outputs.O`) is followed, and so is a variable that holds it (`${{ env.X }}` of an `env:` "
+        "or of a `$GITHUB_ENV` line an earlier step wrote). Once a privileged workflow (pull_request_target, "
+        "workflow_run, issue_comment) checks out the pull request head, its files are the outsider's text "
+        "too: a step output or `$GITHUB_ENV` variable written from `cat VERSION`, `$(< file)`, `jq ... "
+        "package.json`, `yq`, a file-reading action, `git log --format` or `git diff --name-only` of the "
+        "checkout carries it. Critical when an outsider starts the workflow "
         "(pull_request_target, issue_comment, issues, discussions, workflow_run) and the job holds "
         "`id-token: write` or a secret, unless its `if:` admits only this repository's branches, its "
         "members' or a bot's pull requests. Medium when only pull_request events (a fork's run "
@@ -82,7 +87,7 @@ def template_injection(wf: Workflow) -> Iterator[Finding]:
                     targets.append((step.with_, "script", script, "github-script"))
             for node, key, text, what in targets:
                 found = untrusted_contexts(text)
-                carried = taint.carried(text, job)
+                carried = taint.carried(text, job, step)
                 if not found and not carried:
                     continue
                 named = [{"github": "the whole github context", "github.event": "the whole event"}.get(c, c)

@@ -43,7 +43,7 @@ from .topics import (
     WorkflowImageBuildData,
     WorkflowReusableData,
 )
-from .workflow_expr import MEMBER_AUTHOR, MEMBER_COMMENTER, SAME_REPO, Guard, guard_for
+from .workflow_expr import BOT_AUTHOR, MEMBER_AUTHOR, MEMBER_COMMENTER, SAME_REPO, Guard, guard_for
 from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
 
 __all__ = [
@@ -706,6 +706,11 @@ def deploy_command(script: Any) -> str | None:
     return None
 
 
+#: actions that build an image with docker/build-push-action's inputs (context, file, build-args):
+#: the action and drop-in forks of it
+BUILD_ACTIONS = ("docker/build-push-action", "useblacksmith/build-push-action")
+
+
 @dataclass(frozen=True)
 class BuildArg:
     """A build argument a workflow's image build passes (``build-args: BASE=python:3.12``,
@@ -720,15 +725,25 @@ class BuildArg:
     line: int
 
 
-def _build_arg(text: str, line: int) -> BuildArg | None:
-    """``NAME=value`` (or a bare ``NAME``, the value taken from the environment) as a build argument."""
+_ENV_EXPR_RE = re.compile(r"\$\{\{\s*env\.([A-Za-z_][\w-]*)\s*\}\}")
+_SHELL_REF_RE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+
+
+def _build_arg(text: str, line: int, env: dict[str, str] | None = None, shell: bool = False) -> BuildArg | None:
+    """``NAME=value`` (or a bare ``NAME``, the value taken from the environment) as a build
+    argument. ``${{ env.X }}`` (and, in a script, ``$X``) take the literal value ``env`` gives X;
+    any other expression or variable leaves the value unknown."""
     text = text.strip()
     name, eq, value = text.partition("=")
     name = name.strip()
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name):
         return None
+    env = env or {}
     if not eq:
-        return BuildArg(name, None, f"{name} (from the environment)", line)
+        return BuildArg(name, env.get(name) if shell else None, f"{name} (from the environment)", line)
+    value = _ENV_EXPR_RE.sub(lambda m: env.get(m.group(1), m.group(0)), value)
+    if shell:
+        value = _SHELL_REF_RE.sub(lambda m: env.get(m.group(1) or m.group(2), m.group(0)), value)
     known = None if "$" in value else value
     return BuildArg(name, known, text[:120], line)
 
@@ -783,7 +798,8 @@ def _norm_path(text: str) -> str:
     return text or "."
 
 
-def _docker_build_args(tail: str, line: int = 0, cwd: str = "") -> tuple[str, str, str, bool, tuple[BuildArg, ...]] | None:
+def _docker_build_args(tail: str, line: int = 0, cwd: str = "",
+                       env: dict[str, str] | None = None) -> tuple[str, str, str, bool, tuple[BuildArg, ...]] | None:
     """(context, Dockerfile, platform, push, build arguments) of a ``docker build`` command's
     words after ``build``; paths are joined to ``cwd`` (the step's working directory), "" for
     the repository's root."""
@@ -804,7 +820,7 @@ def _docker_build_args(tail: str, line: int = 0, cwd: str = "") -> tuple[str, st
             elif skip_next == "--platform":
                 platform = word
             elif skip_next == "--build-arg":
-                arg = _build_arg(word, line)
+                arg = _build_arg(word, line, env, shell=True)
                 if arg is not None:
                     args.append(arg)
             skip_next = None
@@ -816,7 +832,7 @@ def _docker_build_args(tail: str, line: int = 0, cwd: str = "") -> tuple[str, st
             elif name == "--platform" and eq:
                 platform = value
             elif name == "--build-arg" and eq:
-                arg = _build_arg(value, line)
+                arg = _build_arg(value, line, env, shell=True)
                 if arg is not None:
                     args.append(arg)
             elif name == "--push" or (name == "--output" and "push=true" in value):
@@ -989,7 +1005,7 @@ class Step(AtNode):
         build`` of its script (a ``cd`` to a literal folder before it is followed; after a ``cd``
         auditui cannot follow, the build's paths are left out)."""
         action = self.action
-        if action is not None and action.is_action("docker/build-push-action"):
+        if action is not None and action.is_action(*BUILD_ACTIONS):
             w = self.with_
             context = w.get("context")
             context = _norm_path(str(context)) if context is not None else "."
@@ -1017,7 +1033,7 @@ class Step(AtNode):
                         cwd = _in_folder(cwd, _norm_path(target))
                         cwd = "" if cwd == "." else cwd
                 if match:
-                    parsed = _docker_build_args(match.group(1), line_no, cwd or "")
+                    parsed = _docker_build_args(match.group(1), line_no, cwd or "", self.literal_env())
                     if parsed is not None:
                         context, dockerfile, platform, push, args = parsed
                         if cwd is None:  # a folder auditui cannot tell: the paths are not known
@@ -1027,17 +1043,32 @@ class Step(AtNode):
                                                  _literal_tags(named.image if named else None), args))
         return builds
 
+    def literal_env(self) -> dict[str, str]:
+        """The variables the step's environment sets to a fixed value (``env:`` of the workflow,
+        the job and the step, the nearest winning); a variable an expression sets, or that a
+        script of the job writes to ``$GITHUB_ENV``, is left out."""
+        out: dict[str, str] = {}
+        for holder in (self.job.workflow.env, self.job.env, self.env):
+            for key, value in holder.items():
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and "${{" not in str(value):
+                    out[str(key)] = str(value)
+                else:
+                    out.pop(str(key), None)
+        scripts = [s.run for s in self.job.steps if s.run and "GITHUB_ENV" in s.run]
+        return {k: v for k, v in out.items() if not any(re.search(r"\b" + re.escape(k) + r"=", t) for t in scripts)}
+
     def _action_build_args(self) -> tuple[BuildArg, ...]:
         """``build-args:`` of a build action: one ``NAME=value`` a line (a YAML list read too)."""
         w = self.with_
         value = w.get("build-args")
         if value is None:
             return ()
+        env = self.literal_env()
         line = w.key_line("build-args")
         items = [str(v) for v in value] if isinstance(value, list) else str(value).splitlines()
         out: list[BuildArg] = []
         for offset, item in enumerate(items):
-            arg = _build_arg(item, line + (offset + 1 if isinstance(value, str) and "\n" in value else 0))
+            arg = _build_arg(item, line + (offset + 1 if isinstance(value, str) and "\n" in value else 0), env)
             if arg is not None:
                 out.append(arg)
         return tuple(out)
@@ -1545,9 +1576,17 @@ _SET_OUTPUT_RE = re.compile(r"""\bcore\.setOutput\(\s*['"`]([\w-]+)['"`]\s*,(.*)
 _SHELL_VAR_RE = re.compile(r"\$\{?([A-Za-z_]\w*)")
 #: published actions whose outputs carry a pull request's branch name
 _AUTHOR_TEXT_OUTPUTS = {
-    "xt0rted/pull-request-comment-branch": ("head_ref",),
-    "tj-actions/branch-names": ("current_branch", "head_ref_branch"),
+    "xt0rted/pull-request-comment-branch": (("head_ref", "branch"),),
+    "tj-actions/branch-names": (("current_branch", "branch"), ("head_ref_branch", "branch")),
+    # actions that output a file's content: an outsider's once the pull request head is checked out
+    "juliangruber/read-file-action": (("content", "file"),),
+    "andstor/file-reader-action": (("contents", "file"),),
 }
+#: ``${NAME//[!0-9]/}``: bash deletes every character but digits, letters, dots, dashes and
+#: underscores, so what is left cannot break out of a script
+_SANITISED_RE = re.compile(r"\$\{[A-Za-z_]\w*//\[[!^](?:[\w.-]|\[:(?:alnum|alpha|digit|lower|upper):\])*\]/?\}")
+_ENV_REF_RE = re.compile(r"(?<![\w.])env\.([A-Za-z_][\w-]*)")
+_JS_DECLARE_RE = re.compile(r"^\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=(.*)$")
 
 
 @dataclass(frozen=True)
@@ -1579,6 +1618,10 @@ class OutputTaint:
     def __init__(self, wf: Workflow) -> None:
         self.steps: dict[str, dict[tuple[str, str], str]] = {}
         self.jobs: dict[str, dict[str, str]] = {}
+        #: job id -> id of a step's node -> variables earlier steps wrote to $GITHUB_ENV from an
+        #: outsider's text (what the step sees)
+        self.github_env: dict[str, dict[int, dict[str, str]]] = {}
+        self.events = sorted(wf.triggers & set(HEAD_BY_EVENT))
         jobs = wf.jobs
         for _ in range(len(jobs) + 1):  # needs chains: until nothing changes
             before = {k: dict(v) for k, v in self.jobs.items()}
@@ -1587,8 +1630,11 @@ class OutputTaint:
             if before == self.jobs:
                 break
 
-    def carried(self, text: Any, job: Job) -> list[Carried]:
-        """The tainted outputs ``text`` (a script, an ``env:`` value) expands in ``job``."""
+    def carried(self, text: Any, job: Job, step: Step | None = None) -> list[Carried]:
+        """The tainted outputs ``text`` (a script, an ``env:`` value) expands in ``job``, and,
+        given the ``step`` it belongs to, the tainted variables it expands as ``${{ env.X }}``
+        (an ``env:`` of the workflow, the job or the step holding an outsider's text, or one an
+        earlier step wrote to ``$GITHUB_ENV`` from such text)."""
         if not isinstance(text, str):
             return []
         found: list[Carried] = []
@@ -1597,28 +1643,51 @@ class OutputTaint:
                       else self.jobs.get(ident, {}).get(name))
             if origin is not None and all(c.ref != written for c in found):
                 found.append(Carried(written, origin))
+        if step is not None:
+            names = [m.group(1) for expr in expressions(text) for m in _ENV_REF_RE.finditer(_normalise_context(expr))]
+            if names:
+                env = self._step_env(job, step)
+                for name in names:
+                    written = f"env.{name}"
+                    if name in env and all(c.ref != written for c in found):
+                        found.append(Carried(written, env[name]))
         return found
+
+    def _step_env(self, job: Job, step: Step) -> dict[str, str]:
+        """The tainted variables a step of ``job`` sees, by name, with why."""
+        return {**self._env_taint(job.workflow.env, job), **self._env_taint(job.env, job),
+                **self.github_env.get(job.id, {}).get(id(step.node), {}), **self._env_taint(step.env, job)}
 
     def _job(self, job: Job) -> None:
         outs = self.steps.setdefault(job.id, {})
         base = {**self._env_taint(job.workflow.env, job), **self._env_taint(job.env, job)}
+        written: dict[str, str] = {}  # $GITHUB_ENV so far
+        seen = self.github_env.setdefault(job.id, {})
+        head: tuple[str, str] | None = None  # (folder, step) of the pull request head checked out so far
         for step in job.steps:
-            if step.id is None:
-                continue
-            tainted = {**base, **self._env_taint(step.env, job)}
+            seen[id(step.node)] = dict(written)
+            tainted = {**base, **written, **self._env_taint(step.env, job)}
             where = f"{step.label} of {job.label}"
+            reads = _reads_head(step, head)
             action = step.action
             if action is not None and action.kind == "repo":
-                for name in _AUTHOR_TEXT_OUTPUTS.get(action.name, ()):
-                    outs.setdefault((step.id, name), f"{where} ({action.name}) outputs the pull request's branch name")
-                if action.name in _ANY_SCOPE_ACTIONS:
+                for name, what in _AUTHOR_TEXT_OUTPUTS.get(action.name, ()):
+                    if step.id is not None and (what != "file" or reads is not None):
+                        outs.setdefault((step.id, name), f"{where} ({action.name}) outputs "
+                                        + ("the pull request's branch name" if what != "file" else
+                                           f"a file of the pull request head that {reads} checked out"))
+                if action.name in _ANY_SCOPE_ACTIONS and step.id is not None:
                     script = step.with_.get("script")
                     if isinstance(script, str):
-                        for name, why in self._script_outputs(script, job, tainted):
+                        for name, why in self._script_outputs(script, job, tainted, reads):
                             outs.setdefault((step.id, name), f"{where} sets it {why}")
             if step.run:
-                for name, why in self._run_outputs(step.run, job, tainted):
-                    outs.setdefault((step.id, name), f"{where} writes it {why}")
+                for kind, name, why in self._run_outputs(step.run, job, tainted, reads):
+                    if kind == "env":
+                        written.setdefault(name, f"{where} writes it to $GITHUB_ENV {why}")
+                    elif step.id is not None:
+                        outs.setdefault((step.id, name), f"{where} writes it {why}")
+            head = self._checkout(job, step, head)
         mapped = self.jobs.setdefault(job.id, {})
         for key, value in job.node.map("outputs").items():
             if str(key) in mapped:
@@ -1639,8 +1708,30 @@ class OutputTaint:
                 out[str(key)] = why
         return out
 
-    def _why(self, text: str, job: Job, tainted: dict[str, str], api: bool = False) -> str | None:
-        """Why a piece of script or a value carries an outsider's text (None: it does not)."""
+    def _checkout(self, job: Job, step: Step, head: tuple[str, str] | None) -> tuple[str, str] | None:
+        """What the job has checked out after ``step``: (folder, step label) of the pull request
+        head, or None once a step checks the base out again where the head was (or never was).
+        A head a job's or step's ``if:`` keeps to this repository's branches, its members' or a
+        bot's pull requests is not an outsider's."""
+        if not self.events:
+            return None
+        found = checked_out_head(step, self.events)
+        if found is None:
+            action = step.action
+            if head is not None and action is not None and action.is_action("actions/checkout") \
+                    and _checkout_folder(step) == head[0]:
+                return None  # the base (or another ref) checked out over the head
+            return head
+        guard = guard_for(self.events, job.condition, step.node.get("if"))
+        if guard is not None and guard.kind in (SAME_REPO, MEMBER_AUTHOR, BOT_AUTHOR):
+            return head
+        return (found, step.label)
+
+    def _why(self, text: str, job: Job, tainted: dict[str, str], api: bool = False,
+             reads: str | None = None) -> str | None:
+        """Why a piece of script or a value carries an outsider's text (None: it does not).
+        ``reads``: the folder of the pull request head's checkout the step reads files of, as
+        :func:`_reads_head` gives it."""
         if not isinstance(text, str):
             return None
         found = untrusted_contexts(text)
@@ -1649,48 +1740,58 @@ class OutputTaint:
         carried = self.carried(text, job)
         if carried:
             return f"from {carried[0].ref} ({carried[0].origin})"
-        for name in _SHELL_VAR_RE.findall(text):
+        for name in _SHELL_VAR_RE.findall(_SANITISED_RE.sub("", text) if "//" in text else text):
             if name in tainted:
                 return tainted[name]
         match = _AUTHOR_FIELD_RE.search(text)
         if match and (api or _API_READ_RE.search(text)):
             return f"from the API's {match.group(0).strip('.')}"
+        if reads is not None:
+            command = head_file_read(text)
+            if command is not None:
+                return f"from the pull request head that {reads} checked out (`{command}`)"
         return None
 
-    def _run_outputs(self, script: str, job: Job, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    def _run_outputs(self, script: str, job: Job, env: dict[str, str],
+                     reads: str | None = None) -> Iterator[tuple[str, str, str]]:
+        """("output"|"env", name, why) of each step output and ``$GITHUB_ENV`` variable a script
+        writes from an outsider's text."""
         tainted = dict(env)
-        heredoc: tuple[str, str] | None = None  # (output, delimiter)
+        heredoc: tuple[str, str, str] | None = None  # (kind, name, delimiter)
         for line in re.sub(r"\\\s*\n", " ", script).splitlines():
             if heredoc is not None:
-                if line.strip().strip("'\"") in (heredoc[1], f"echo {heredoc[1]}") or re.fullmatch(
-                        r"\s*echo\s+['\"]?" + re.escape(heredoc[1]) + r"['\"]?.*", line):
+                if line.strip().strip("'\"") in (heredoc[2], f"echo {heredoc[2]}") or re.fullmatch(
+                        r"\s*echo\s+['\"]?" + re.escape(heredoc[2]) + r"['\"]?.*", line):
                     heredoc = None
                     continue
-                why = self._why(line, job, tainted)
+                why = self._why(line, job, tainted, reads=reads)
                 if why is not None:
-                    yield heredoc[0], why
+                    yield heredoc[0], heredoc[1], why
                 continue
             assign = _ASSIGN_LINE_RE.match(line)
             if assign:
-                why = self._why(assign.group(2), job, tainted)
+                why = self._why(assign.group(2), job, tainted, reads=reads)
                 if why is not None:
                     tainted[assign.group(1)] = why
                 else:
                     tainted.pop(assign.group(1), None)
                 continue
-            if "GITHUB_OUTPUT" not in line:
+            kind = "output" if "GITHUB_OUTPUT" in line else "env" if "GITHUB_ENV" in line else None
+            if kind is None:
                 continue
             start = _OUTPUT_HEREDOC_RE.match(line)
             if start:
-                heredoc = (start.group(1), start.group(2))
+                heredoc = (kind, start.group(1), start.group(2))
                 continue
             write = _OUTPUT_WRITE_RE.match(line)
             if write:
-                why = self._why(write.group(2), job, tainted)
+                why = self._why(write.group(2), job, tainted, reads=reads)
                 if why is not None:
-                    yield write.group(1), why
+                    yield kind, write.group(1), why
 
-    def _script_outputs(self, script: str, job: Job, env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    def _script_outputs(self, script: str, job: Job, env: dict[str, str],
+                        reads: str | None = None) -> Iterator[tuple[str, str]]:
+        local: dict[str, str] = {}  # JavaScript variables holding a file of the head
         for line in script.splitlines():
             match = _SET_OUTPUT_RE.search(line)
             if match:
@@ -1698,11 +1799,19 @@ class OutputTaint:
             elif re.match(r"\s*return\b", line):
                 value = line
             else:
+                declared = _JS_DECLARE_RE.match(line)
+                if declared and reads is not None:
+                    why = self._why(declared.group(2), job, {}, reads=reads)
+                    if why is not None:
+                        local[declared.group(1)] = why
                 continue
-            why = self._why(value, job, {}, api=True)
+            why = self._why(value, job, {}, api=True, reads=reads)
             if why is None:
                 names = re.findall(r"process\.env\.([A-Za-z_]\w*)", value)
                 why = next((env[n] for n in names if n in env), None)
+            if why is None:
+                why = next((w for n, w in local.items() if re.search(r"(?<![\w.$])" + re.escape(n) + r"\b", value)),
+                           None)
             if why is not None:
                 yield (match.group(1) if match else "result"), why
 
@@ -1790,6 +1899,123 @@ def head_checkouts(wf: Workflow, events: list[str] | tuple[str, ...]) -> list[tu
                     out.append((job, step, line.strip()[:120]))
                     break
     return out
+
+
+def _checkout_folder(step: Step) -> str:
+    """The folder ``actions/checkout`` writes to (``path:``), "" for the workspace's root."""
+    value = step.with_.get("path")
+    if value is None:
+        return ""
+    folder = _norm_path(str(value))
+    return "" if folder == "." else folder
+
+
+#: git commands that put the fetched head's files in the working tree
+_GIT_TREE_RE = re.compile(r"\bgit\s+(?:checkout|switch|pull|clone)\b|\bgh\s+pr\s+checkout\b")
+
+
+def checked_out_head(step: Step, events: list[str] | tuple[str, ...]) -> str | None:
+    """The folder ("" the workspace's root) where a step puts the files of the pull request
+    head that ``events`` fill in (``actions/checkout`` with ``ref:``/``repository:`` naming it,
+    ``gh pr checkout``, ``git checkout``/``pull`` of it), or None when it checks out no head."""
+    action = step.action
+    if action is not None and action.is_action("actions/checkout"):
+        w = step.with_
+        if any(k in w and names_head(w.get(k), events) for k in ("ref", "repository")):
+            return _checkout_folder(step)
+        return None
+    for line in (step.run or "").splitlines():
+        if PR_CHECKOUT_RE.search(line) or (_GIT_TREE_RE.search(line) and names_head(line, events)):
+            return ""
+    return None
+
+
+def _reads_head(step: Step, head: tuple[str, str] | None) -> str | None:
+    """The label of the step that checked out the pull request head when ``step`` runs where
+    its files are (the workspace's root, or the checkout's ``path:`` named by the step's
+    ``working-directory`` or a ``cd``), else None."""
+    if head is None:
+        return None
+    folder, label = head
+    if not folder:
+        return label
+    texts = [str(step.node.get("working-directory") or ""), step.run or "", str(step.with_.get("script") or ""),
+             *(str(v) for v in step.with_.values() if isinstance(v, str))]
+    pattern = re.compile(r"(?<![\w.-])(?:\./)?" + re.escape(folder) + r"(?![\w.-])")
+    return label if any(pattern.search(text) for text in texts) else None
+
+
+#: commands whose output is the content of every file they are given
+_PRINT_FILES = frozenset(("cat", "head", "tail", "cut", "sort", "uniq", "tac", "base64", "strings", "xxd", "nl"))
+#: commands whose first word that is not an option is a program, a filter or a pattern; files follow
+_FILTER_FILES = frozenset(("jq", "yq", "grep", "egrep", "fgrep", "sed", "awk", "gawk", "dasel", "tomlq", "xq"))
+#: options of those that take the next word (jq --arg NAME VALUE takes two)
+_OPTION_WORDS = {"--arg": 2, "--argjson": 2, "--slurpfile": 2, "--rawfile": 2, "-f": 1, "--from-file": 1,
+                 "-e": 1, "-F": 1, "-v": 1, "-o": 1, "--indent": 1, "-I": 1, "-p": 1}
+_SEGMENT_SPLIT_RE = re.compile(r"\|\||&&|[|;`()]|\$\(")
+_PATH_WORD_RE = re.compile(r"[\w.*][\w./*@+-]*")
+#: commands that print what an outsider's commits hold: messages, authors, file names
+_GIT_TEXT_RE = re.compile(
+    r"\bgit\s+(?:-C\s+\S+\s+)?(?:(?:log|show)\b.*--(?:format|pretty)|diff(?:-tree)?\b.*--name-(?:only|status)"
+    r"|ls-files\b)")
+_JS_READ_RE = re.compile(r"\breadFileSync\s*\(|\brequire\s*\(\s*['\"`]\.{1,2}/")
+
+
+def _file_word(word: str) -> bool:
+    word = word.strip("'\"")
+    for prefix in ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/"):
+        if word.startswith(prefix):
+            word = word[len(prefix):]
+    return bool(_PATH_WORD_RE.fullmatch(word)) and not word.startswith("-") and "/dev/" not in word
+
+
+def head_file_read(text: str) -> str | None:
+    """The command of a piece of script that prints what files of the checkout hold (``cat
+    VERSION``, ``$(< file)``, ``jq -r .version package.json``, ``yq .x values.yaml``, a
+    ``require('./package.json')``), or that prints commit messages or file names of its history
+    (``git log --format=%s``, ``git diff --name-only``); None when it reads none."""
+    if _JS_READ_RE.search(text):
+        return _shorten(text.strip(), 60)
+    match = _GIT_TEXT_RE.search(text)
+    if match:
+        return _shorten(match.group(0), 60)
+    for segment in _SEGMENT_SPLIT_RE.split(text):
+        words = segment.split()
+        for i, word in enumerate(words):
+            if word == "<" and i + 1 < len(words) and _file_word(words[i + 1]):
+                return _shorten(segment.strip(), 60)
+            if word.startswith("<") and not word.startswith(("<<", "<(")) and len(word) > 1 and _file_word(word[1:]):
+                return _shorten(segment.strip(), 60)
+        while words and (_ASSIGN_RE.match(words[0]) or words[0] in ("sudo", "command", "echo", "printf", "-n", "-e")):
+            if words[0] in ("echo", "printf"):
+                words = []  # echo prints its words, not files
+                break
+            words = words[1:]
+        if not words:
+            continue
+        program = posixpath.basename(words[0].strip("'\""))
+        if program not in _PRINT_FILES and program not in _FILTER_FILES:
+            continue
+        rest = words[1:]
+        if program in ("yq",) and rest and rest[0] in ("e", "eval", "ea", "eval-all"):
+            rest = rest[1:]
+        skip = 0
+        first = program in _FILTER_FILES
+        for word in rest:
+            if skip:
+                skip -= 1
+                continue
+            if word.startswith("-"):
+                skip = _OPTION_WORDS.get(word.split("=", 1)[0], 0) if "=" not in word else 0
+                if program in _PRINT_FILES and word in ("-n", "-c", "-f", "-d"):
+                    skip = 1 if program in ("head", "tail", "cut") else 0
+                continue
+            if first:
+                first = False  # the filter, the pattern or the program
+                continue
+            if _file_word(word):
+                return _shorten(segment.strip(), 60)
+    return None
 
 
 def checkout_inputs(wf: Workflow) -> list[str]:
