@@ -1581,6 +1581,7 @@ _AUTHOR_TEXT_OUTPUTS = {
     # actions that output a file's content: an outsider's once the pull request head is checked out
     "juliangruber/read-file-action": (("content", "file"),),
     "andstor/file-reader-action": (("contents", "file"),),
+    "igorskyflyer/action-readfile": (("content", "file"),),
 }
 #: ``${NAME//[!0-9]/}``: bash deletes every character but digits, letters, dots, dashes and
 #: underscores, so what is left cannot break out of a script
@@ -1676,6 +1677,10 @@ class OutputTaint:
                         outs.setdefault((step.id, name), f"{where} ({action.name}) outputs "
                                         + ("the pull request's branch name" if what != "file" else
                                            f"a file of the pull request head that {reads} checked out"))
+                if action.name == "mikefarah/yq" and step.id is not None and reads is not None:
+                    why = self._why(str(step.with_.get("cmd") or ""), job, {}, reads=reads)
+                    if why is not None:  # `yq '.version' chart/Chart.yaml` of the head
+                        outs.setdefault((step.id, "result"), f"{where} (mikefarah/yq) outputs it {why}")
                 if action.name in _ANY_SCOPE_ACTIONS and step.id is not None:
                     script = step.with_.get("script")
                     if isinstance(script, str):
