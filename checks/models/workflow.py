@@ -1623,6 +1623,9 @@ class OutputTaint:
         #: outsider's text (what the step sees)
         self.github_env: dict[str, dict[int, dict[str, str]]] = {}
         self.events = sorted(wf.triggers & set(HEAD_BY_EVENT))
+        #: job id -> files the job's own scripts write (reading them back is not reading the head)
+        self.made: dict[str, frozenset[str]] = {
+            job.id: files_written([s.run for s in job.steps if s.run]) for job in wf.jobs} if self.events else {}
         jobs = wf.jobs
         for _ in range(len(jobs) + 1):  # needs chains: until nothing changes
             before = {k: dict(v) for k, v in self.jobs.items()}
@@ -1752,7 +1755,7 @@ class OutputTaint:
         if match and (api or _API_READ_RE.search(text)):
             return f"from the API's {match.group(0).strip('.')}"
         if reads is not None:
-            command = head_file_read(text)
+            command = head_file_read(text, self.made.get(job.id, frozenset()))
             if command is not None:
                 return f"from the pull request head that {reads} checked out (`{command}`)"
         return None
@@ -1966,19 +1969,31 @@ _GIT_TEXT_RE = re.compile(
 _JS_READ_RE = re.compile(r"\breadFileSync\s*\(|\brequire\s*\(\s*['\"`]\.{1,2}/")
 
 
-def _file_word(word: str) -> bool:
+def _file_word(word: str, made: frozenset[str] = frozenset()) -> bool:
     word = word.strip("'\"")
     for prefix in ("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/"):
         if word.startswith(prefix):
             word = word[len(prefix):]
-    return bool(_PATH_WORD_RE.fullmatch(word)) and not word.startswith("-") and "/dev/" not in word
+    return bool(_PATH_WORD_RE.fullmatch(word)) and not word.startswith("-") and "/dev/" not in word \
+        and _norm_path(word) not in made
 
 
-def head_file_read(text: str) -> str | None:
+#: where a script writes a file of its own (``> out.json``, ``tee out``, ``-o out``, ``--output out``)
+_WRITES_FILE_RE = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?|\s-o\s+|--output[= ])\s*['\"]?([\w.][\w./-]*)")
+
+
+def files_written(scripts: Iterator[str] | list[str]) -> frozenset[str]:
+    """The relative paths scripts write themselves: reading them back reads the workflow's own
+    data, not the checkout's."""
+    return frozenset(_norm_path(m.group(1)) for text in scripts for m in _WRITES_FILE_RE.finditer(text))
+
+
+def head_file_read(text: str, made: frozenset[str] = frozenset()) -> str | None:
     """The command of a piece of script that prints what files of the checkout hold (``cat
     VERSION``, ``$(< file)``, ``jq -r .version package.json``, ``yq .x values.yaml``, a
     ``require('./package.json')``), or that prints commit messages or file names of its history
-    (``git log --format=%s``, ``git diff --name-only``); None when it reads none."""
+    (``git log --format=%s``, ``git diff --name-only``); None when it reads none. Files in
+    ``made`` (written by the job's own scripts) do not count."""
     if _JS_READ_RE.search(text):
         return _shorten(text.strip(), 60)
     match = _GIT_TEXT_RE.search(text)
@@ -1987,9 +2002,9 @@ def head_file_read(text: str) -> str | None:
     for segment in _SEGMENT_SPLIT_RE.split(text):
         words = segment.split()
         for i, word in enumerate(words):
-            if word == "<" and i + 1 < len(words) and _file_word(words[i + 1]):
+            if word == "<" and i + 1 < len(words) and _file_word(words[i + 1], made):
                 return _shorten(segment.strip(), 60)
-            if word.startswith("<") and not word.startswith(("<<", "<(")) and len(word) > 1 and _file_word(word[1:]):
+            if word.startswith("<") and not word.startswith(("<<", "<(")) and len(word) > 1 and _file_word(word[1:], made):
                 return _shorten(segment.strip(), 60)
         while words and (_ASSIGN_RE.match(words[0]) or words[0] in ("sudo", "command", "echo", "printf", "-n", "-e")):
             if words[0] in ("echo", "printf"):
@@ -2018,7 +2033,7 @@ def head_file_read(text: str) -> str | None:
             if first:
                 first = False  # the filter, the pattern or the program
                 continue
-            if _file_word(word):
+            if _file_word(word, made):
                 return _shorten(segment.strip(), 60)
     return None
 
