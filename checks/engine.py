@@ -465,10 +465,11 @@ class Engine:
         return delta
 
     def read_by_parsers(self, path: str | os.PathLike) -> bool:
-        """Did a parser read this file for another one (a compose file's git-ignored ``.env``)?
+        """Did a parser read this file, or list its folder, for another one (a compose file's
+        git-ignored ``.env``, a workflow folder a Dockerfile looked in)?
         A watcher lets its events through even when the scan itself skips the file."""
         rel = self._rel(path)
-        return rel is not None and rel in self._readers
+        return rel is not None and (rel in self._readers or _listing_key(rel.rpartition("/")[0]) in self._readers)
 
     # -- internals ------------------------------------------------------------
     def _rel(self, path: str | os.PathLike) -> str | None:

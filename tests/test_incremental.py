@@ -232,3 +232,12 @@ def test_a_workflow_passing_build_args_edited_deleted_and_added_gives_a_fresh_sc
     _apply(shown, engine.update([root / ".github"]))
     assert _state(engine) == start
     assert _seen(shown.values()) == _seen(engine.findings), "the deltas do not add up to the findings"
+
+
+def test_a_file_created_in_a_folder_a_parser_listed_is_let_through_the_watcher(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(WORKFLOW_ARGS, root)
+    engine = Engine(root)
+    engine.scan()
+    assert engine.read_by_parsers(root / ".github" / "workflows" / "new.yml")  # the Dockerfile listed the folder
+    assert not engine.read_by_parsers(root / "docs" / "new.yml")
