@@ -174,6 +174,7 @@ class Engine:
         #: unreadable), so that a kustomization read by every manifest below it is read once
         self._read_cache: dict[str, str | None] | None = None
         self._list_cache: dict[str, list[str] | None] | None = None  # folder listings, the same way
+        self._real_root: str | None = None  # the root resolved, during a scan
         #: during update(): the finished lists replaced so far, by ("file"|"repo", path)
         self._journal: dict[tuple[str, str], list[Finding]] | None = None
         self._takes_ctx = {
@@ -270,6 +271,7 @@ class Engine:
         total = len(result.files)
         self._read_cache = {}  # files do not change under one scan; update() reads afresh
         self._list_cache = {}
+        self._real_root = os.path.realpath(self.root)  # resolved once per scan (update() resolves per read)
         try:
             for number, rel in enumerate(result.files, 1):
                 if cancelled is not None and cancelled():
@@ -283,6 +285,7 @@ class Engine:
         finally:
             self._read_cache = None
             self._list_cache = None
+            self._real_root = None
         self._run_repo_checks()
         # the provisional lists lack what reads the repository: stale markers a repository
         # finding uses, overlay marks, and contexts (how files are used is known only now)
@@ -567,18 +570,21 @@ class Engine:
         """The text of another file of the repository, for a parser's resolve step (None when
         absent, outside the repository or unreadable).  Read whether or not auditui audits it:
         compose reads a git-ignored ``.env`` too."""
+        cache = self._read_cache
+        if cache is not None and rel in cache:  # the name as asked (parsers ask the same names again and again)
+            return cache[rel]
         norm = os.path.normpath(rel).replace(os.sep, "/")
         if norm.startswith("../") or norm in ("..", ".") or os.path.isabs(norm):
             return None
-        cache = self._read_cache
         if cache is not None and norm in cache:
-            return cache[norm]
-        # most names asked for do not exist (a kustomization.yaml in every folder above a
-        # manifest): one lstat answers that, where read_file resolves the whole path first
-        data = read_file(self.root, norm)[0] if os.path.lexists(self.root / norm) else None
-        text = None if data is None else decode(data)[0]
+            text = cache[norm]
+        else:
+            # most names asked for do not exist (a kustomization.yaml in every folder above a
+            # manifest): one lstat answers that, where read_file resolves the whole path first
+            data = read_file(self.root, norm, self._real_root)[0] if os.path.lexists(self.root / norm) else None
+            text = None if data is None else decode(data)[0]
         if cache is not None:
-            cache[norm] = text
+            cache[norm] = cache[rel] = text  # (normpath is idempotent: a name equal to a normal one is that one)
         return text
 
     def _list_other(self, folder: str) -> list[str] | None:
@@ -629,7 +635,7 @@ class Engine:
         record = self.records.get(rel)
         if record is not None and record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
             return frozenset()
-        data, notice = read_file(self.root, rel)
+        data, notice = read_file(self.root, rel, self._real_root)
         if data is None:
             changed = self._forget(rel)
             if notice is not None and worth_notice(rel):

@@ -121,18 +121,21 @@ def _reason(exc: OSError) -> str:
 
 
 def read_bytes(path: str | os.PathLike, *, root: str | os.PathLike | None = None,
-               limit: int = DEFAULT_LIMIT) -> bytes:
+               limit: int = DEFAULT_LIMIT, real_root: str | None = None) -> bytes:
     """The content of the regular file ``path``, at most ``limit`` bytes.
 
     ``path`` is absolute or relative to the current directory, as everywhere in Python.
     With ``root``, it must resolve inside ``root``: a symbolic link whose target lies outside is refused with
     :class:`OutsideRoot`.  Without ``root`` (a file the user named) links are followed.
+    ``real_root`` is ``os.path.realpath(root)`` when the caller resolved it already (a scan
+    reads a thousand files under one root).
     A FIFO, device, socket or directory raises :class:`NotRegularFile`; a file over
     ``limit`` raises :class:`TooLarge`; any other failure is the ``OSError`` itself.
     """
     shown = os.fspath(path)
     if root is not None:
-        real_root = os.path.realpath(root)
+        if real_root is None:
+            real_root = os.path.realpath(root)
         real = os.path.realpath(shown)
         if not within(real_root, real):
             raise OutsideRoot(shown, "symbolic link points outside the repository; not followed")

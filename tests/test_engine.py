@@ -149,9 +149,9 @@ def test_a_scan_reads_a_shared_kustomization_once_and_an_update_reads_it_afresh(
     reads: list[str] = []
     real = engine_module.read_file
 
-    def counting(base, rel):
+    def counting(base, rel, real_root=None):
         reads.append(rel)
-        return real(base, rel)
+        return real(base, rel, real_root)
 
     monkeypatch.setattr(engine_module, "read_file", counting)
     engine = Engine(root)

@@ -67,6 +67,8 @@ def test_a_link_out_of_the_root_is_refused(tree):
     for name in ("state.toml", "up.toml"):
         with pytest.raises(OutsideRoot, match="outside the repository"):
             safeio.read_bytes(repo / name, root=repo)
+        with pytest.raises(OutsideRoot, match="outside the repository"):  # the root resolved by the caller
+            safeio.read_bytes(repo / name, root=repo, real_root=os.path.realpath(repo))
 
 
 def test_a_path_with_dotdot_out_of_the_root_is_refused(tree):
