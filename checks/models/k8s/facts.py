@@ -62,13 +62,13 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["pod_labels"] = obj.pod_labels
         data["replicas"] = obj.replicas
         # additive (K8S002): images that may run a server, and where `replicas` is or would go
-        data["servers"] = [c.image for c in server_containers(obj)]
+        servers = list(server_containers(obj))
+        data["servers"] = [c.image for c in servers]
         # additive (data-store model): server images that run a cache, not a database
-        caches = [c.image for c in server_containers(obj) if (store := container_store(c)) is not None and store.cache]
+        caches = [c.image for c in servers if (store := container_store(c)) is not None and store.cache]
         data["caches"] = caches or None
         # additive (K8S002): server images whose data outlives the pod (a claim, a persistent volume)
-        data["persistent_servers"] = [c.image for c in server_containers(obj)
-                                      if keeps_data_on_persistent_volume(c)] or None
+        data["persistent_servers"] = [c.image for c in servers if keeps_data_on_persistent_volume(c)] or None
         data["replicas_line"] = (spec.key_line("replicas") if "replicas" in spec
                                  else obj.doc.key_line("spec") if "spec" in obj.doc else obj.line)
         # additive (K8S025): claims the pod mounts, and how a Deployment rolls out
