@@ -470,5 +470,45 @@ def test_service_to_service_key_is_judged_by_who_reaches_the_checker(tmp_path, t
 ])
 def test_keys_that_are_not_service_to_service_stay_critical(tmp_path, text):
     found = compose_findings(scan(tmp_path, text), "CMP013")
-    assert len(found) == 2 and {f.severity.label for f in found} == {"critical"}
+    # one key restated in both services is one problem: one finding naming both (issue 12)
+    assert len(found) == 1 and {f.severity.label for f in found} == {"critical"}
+    assert "services 'live', 'api'" in found[0].message and "restated on line 10" in found[0].message
     assert not any("authenticate to each other" in f.message for f in found)
+
+
+# -- a credential follows the port it guards, not any port of its service (issue 12) --------------
+
+_BROKER = """\
+services:
+  app:
+    image: example/flows:1.80.0
+    ports: [%s]
+    environment:
+      APP_RUNNERS_AUTH_TOKEN: runner
+  runner:
+    image: example/runner:1.80.0
+    environment:
+      APP_RUNNERS_AUTH_TOKEN: runner
+      APP_RUNNERS_TASK_BROKER_URI: http://app:5679
+"""
+
+
+@pytest.mark.parametrize(("ports", "severity", "says"), [
+    ('"5678:5678"', "medium", "it guards app:5679 (APP_RUNNERS_TASK_BROKER_URI in service 'runner'), which is not "
+                              "published beyond this host (only 5678:5678 is)"),
+    ('"5678:5678", "5679:5679"', "high", "it guards app:5679 (APP_RUNNERS_TASK_BROKER_URI in service 'runner'), "
+                                         "which is published beyond this host"),
+    ('"127.0.0.1:5679:5679"', "medium", "which is not published beyond this host"),
+])
+def test_a_token_follows_the_port_its_component_names(tmp_path, ports, severity, says):
+    found = compose_findings(scan(tmp_path, _BROKER % ports), "CMP013")
+    assert len(found) == 1 and found[0].severity.label == severity
+    assert says in found[0].message and "services 'app', 'runner'" in found[0].message
+
+
+def test_restated_credential_is_one_finding_and_takes_the_worst_reach(tmp_path):
+    text = (FIXTURES / "secret-in-environment" / "bad-restated.yaml").read_text()
+    found = {f.line: f for f in compose_findings(scan(tmp_path, text), "CMP013")}
+    assert set(found) == {9, 20}
+    assert "services 'manager', 'dashboard'" in found[9].message and "restated on line 18" in found[9].message
+    assert found[9].severity.label == "high" and "it guards indexer:9200" in found[9].message

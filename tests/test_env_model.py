@@ -157,3 +157,89 @@ def test_publishing_the_store_raises_its_committed_password(tmp_path):
     found = _env004(engine)
     assert found[("env/postgres.env", 1)].severity == Severity.CRITICAL
     assert found[("env/app.env", 2)].severity == Severity.CRITICAL  # DB_PASSWORD opens that store
+
+
+# -- ENV004: a secret follows the port it guards; placeholders are "replace before deploy" (issue 12) --
+
+def test_placeholder_token_follows_the_port_it_guards(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from helpers import pedantic
+    from auditui.checks.api import Severity
+    from auditui.checks.engine import Engine
+
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "env" / "committed-env-secret" / "bad-placeholder", root)
+    engine = Engine(root, pedantic())
+    engine.scan()
+    found = {f.line: f for f in _env004(engine).values()}
+    assert {line: f.severity for line, f in found.items()} == {
+        2: Severity.LOW,      # the broker port it guards (5679) is not published, only the UI's 5678
+        3: Severity.MEDIUM,   # an at-rest encryption key opens no port
+    }
+    token = found[2].message
+    assert "it guards app:5679 (APP_RUNNERS_TASK_BROKER_URI in service 'runner')" in token
+    assert "not published beyond this host (only 5678:5678 is)" in token and "placeholder" in token
+    assert "opens no port" in found[3].message
+    # publish the broker port: the placeholder is now a working token on every interface
+    compose = root / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace('ports: ["5678:5678"]', 'ports: ["5678:5678", "5679:5679"]'))
+    engine.update(["docker-compose.yml"])
+    found = {f.line: f for f in _env004(engine).values()}
+    assert found[2].severity == Severity.HIGH and "which is published beyond this host" in found[2].message
+    assert found[3].severity == Severity.MEDIUM
+
+
+def test_a_secret_of_an_app_behind_a_published_proxy_does_not_say_nothing_is_published(tmp_path):
+    from helpers import pedantic, write
+    from auditui.checks.api import Severity
+    from auditui.checks.engine import Engine
+
+    write(tmp_path, "docker-compose.yml", """\
+services:
+  app:
+    image: registry.example.com/billing/app:5.10.1
+    env_file: [.env]
+  nginx:
+    image: nginx:1.27-alpine
+    ports: ["80:80"]
+    depends_on: [app]
+""")
+    write(tmp_path, ".env", "ADMIN_PASSWORD=changeme!\n")
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    finding = _env004(engine)[(".env", 1)]
+    assert finding.severity == Severity.MEDIUM
+    assert "publishes no port beyond this host" not in finding.message
+    assert "the published service 'nginx' depends on it" in finding.message
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("changeRunnerAuthToken", "placeholder"),    # a token for a service: a placeholder by itself
+    ("changeme", "weak"),                        # the well-known default stays a weak value
+    ("changePassword", "weak"),                  # a password placeholder works as written
+])
+def test_camel_case_instruction_placeholders(value, kind):
+    name = "RUNNERS_AUTH_TOKEN" if "Token" in value else "POSTGRES_PASSWORD"
+    assert classify(name, value, where="env").kind == kind
+
+
+def test_framework_debug_in_production_follows_what_serves_the_app():
+    from pathlib import Path
+
+    from helpers import pedantic
+    from auditui.checks.api import Severity
+    from auditui.checks.engine import Engine
+
+    root = Path(__file__).parent / "fixtures" / "env" / "framework-debug-in-production" / "bad-deployed"
+    engine = Engine(root, pedantic())
+    engine.scan()
+    found = {(f.path, f.line): f for f in engine.findings if f.code == "ENV007"}
+    assert {key: f.severity for key, f in found.items()} == {
+        (".env", 4): Severity.HIGH,              # served through the published nginx that depends on app
+        ("django/web.env", 2): Severity.MEDIUM,  # only `expose:`: nothing published serves it
+    }
+    assert "the published service 'nginx' depends on it" in found[(".env", 4)].message
+    assert "APP_ENV=production" in found[(".env", 4)].message
+    assert "DJANGO_SETTINGS_MODULE=shop.settings.production" in found[("django/web.env", 2)].message

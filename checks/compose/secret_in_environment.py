@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..context import Context, by_convention
-from ..models.compose import ComposeFile, EnvVar, Service, credential_reach
+from ..models.compose import ComposeFile, EnvVar, Service, combine_reach, credential_reach
 from ..models.secrets import SecretVerdict, classify, name_words
 
 CHECK = Check(
@@ -26,7 +26,8 @@ CHECK = Check(
         "beyond the host and medium when it does not; a weak or well-known default (`postgres`, "
         "`changeme`) is high when published and medium when not. A key two different programs "
         "share to authenticate to each other (`LIVE_SERVER_SECRET_KEY` in the live server and the "
-        "API) is judged like a password: what it opens is the service that checks it."
+        "API) is judged like a password: what it opens is the service that checks it. One variable "
+        "restated with the same value in several services is one finding naming them all."
     ),
     remediation=(
         "Rotate the secret now: treat the committed value as leaked.",
@@ -130,11 +131,26 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
     holders: dict[tuple[str, str], list[Service]] = {}
     for var, verdict, _, _, services in found.values():
         holders.setdefault((var.name, verdict.value), []).extend(services)
-    for var, verdict, pos, what, services in found.values():
+    # one variable restated with the same value in several services of the file (a client
+    # credential written into each client) is one problem: one finding at its first line, naming
+    # every service; the two sides of a key services share to authenticate to each other stay
+    # apart (each side is a different program's setting)
+    groups: dict[object, list] = {}
+    for entry in found.values():
+        var, verdict, _, what, _ = entry
+        peers = holders.get((var.name, verdict.value), entry[4])
+        key = (var.name, verdict.value, what) if not _service_to_service(var.name, verdict, peers) else id(entry)
+        groups.setdefault(key, []).append(entry)
+    for entries in groups.values():
+        entries.sort(key=lambda e: e[2].line)
+        var, verdict, pos, what, _ = entries[0]
+        services = [s for e in entries for s in e[4]]
+        restated = sorted({e[2].line for e in entries[1:]})
         names = ", ".join(repr(s.name) for s in services)
         who = f"service {names}" if len(services) == 1 else f"services {names}"
-        reaches = [credential_reach(compose, s, var.name, var.value if verdict.in_url else None) for s in services]
-        exposed = True if any(r is True for r in reaches) else (None if None in reaches else False)
+        reach_of = combine_reach(credential_reach(compose, s, var.name, var.value if verdict.in_url else None)
+                                 for s in services)
+        exposed = reach_of.exposed
         default = " (as the default of a variable)" if verdict.default else ""
         reach = ""
         described = verdict.describe()
@@ -145,10 +161,10 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
             reach = (f"; services of different images ({', '.join(sorted({repr(s.name) for s in peers}))}) share it "
                      f"to authenticate to each other, so it opens only the one that checks it{reach}")
         elif verdict.kind == "weak" or verdict.purpose == "password":
-            reach = {True: "; what it opens is published beyond this host",
-                     False: "; what it opens publishes no port beyond this host",
-                     None: ""}[exposed]
+            reach = reach_of.note
+        also = (f" (restated on line{'s' if len(restated) > 1 else ''} {', '.join(map(str, restated))})"
+                if restated else "")
         message = (f"{who} set{'s' if len(services) == 1 else ''} {what} {var.name} to "
-                   f"{described}{default}{reach}")
+                   f"{described}{default}{also}{reach}")
         yield CHECK.finding(pos, resource=services[0].resource, message=message,
                             evidence=verdict.evidence(var.name), severity=verdict.severity(exposed=exposed))

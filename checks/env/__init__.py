@@ -11,6 +11,7 @@ from . import (
     env_key_missing_from_example,
     env_var_undocumented,
     example_key_missing_from_env,
+    framework_debug_in_production,
     secret_in_example_file,
 )
 
@@ -21,6 +22,7 @@ CHECKS = (
     committed_env_secret.CHECK,           # ENV004
     secret_in_example_file.CHECK,         # ENV005
     duplicate_env_key.CHECK,              # ENV006
+    framework_debug_in_production.CHECK,  # ENV007
 )
 
 

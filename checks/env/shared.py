@@ -6,8 +6,25 @@ from collections import defaultdict
 
 from ..facts import RepoIndex
 from ..models.base import Fact
+from ..models.compose import Reach
 from ..models.envfile import example_base, is_example_name
-from ..models.topics import ENV_KEY, EnvKeyData
+from ..models.topics import COMPOSE_SERVICE, ENV_KEY, EnvKeyData
+
+
+def _reach_table(index: RepoIndex) -> dict[tuple[str, str], list[tuple[Reach, str]]]:
+    out: dict[tuple[str, str], list[tuple[Reach, str]]] = {}
+    for path, fact in index.facts(COMPOSE_SERVICE):
+        for env_path, key, exposed, *more in fact.data.env_reach or ():
+            reach = Reach(exposed, *more) if more else Reach.plain(exposed)
+            out.setdefault((env_path, key), []).append((reach, f"{path} service {fact.key!r}"))
+    return out
+
+
+def compose_users(index: RepoIndex, path: str, key: str) -> list[tuple[Reach, str]]:
+    """[(reach, "compose-file service 'name'")] for each compose service that loads ``key`` from
+    the env file ``path`` (``env_file:`` or ``.env`` interpolation), with what the value opens
+    there (models/compose.py ``credential_reach``)."""
+    return index.derived("env:compose-reach", (COMPOSE_SERVICE,), _reach_table).get((path, key), [])
 
 
 def env_files(index: RepoIndex) -> dict[str, dict[str, dict[str, Fact[EnvKeyData]]]]:

@@ -755,45 +755,229 @@ _GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
 _URL_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^@/\s]{0,500}@\[?([A-Za-z0-9_.\-]{1,253})")
 
 
-def credential_reach(compose: ComposeFile, service: Service, name: str, value: Any) -> bool | None:
+@dataclass(frozen=True)
+class Reach:
+    """What a credential opens and whether that is reachable from beyond the host.
+
+    ``exposed``: True (published on every host interface), False (verified not to be), None
+    (this file cannot tell). ``note`` is the clause a message appends, true as written:
+    ``"; what it opens publishes no port beyond this host"``, or what the link found
+    (``"; it guards n8n:5679 (N8N_RUNNERS_TASK_BROKER_URI in service 'n8n-runner'), which is not
+    published beyond this host"``)."""
+
+    exposed: bool | None
+    note: str = ""
+    #: a service of the file checks it (:func:`guarded_port` linked it to an endpoint of the
+    #: file): a placeholder left in place is the credential that service accepts
+    guards: bool = False
+    #: the published service that depends on the one holding it (a reverse proxy in front)
+    fronted: str = ""
+
+    @staticmethod
+    def plain(exposed: bool | None) -> Reach:
+        return Reach(exposed, _PLAIN_NOTES[exposed])
+
+
+_PLAIN_NOTES: dict[bool | None, str] = {
+    True: "; what it opens is published beyond this host",
+    False: "; what it opens publishes no port beyond this host",
+    None: "",
+}
+
+
+def combine_reach(reaches: Iterable[Reach]) -> Reach:
+    """One reach for a credential several services hold: published when one of them is, unknown
+    when one cannot tell, else not published (the note of the deciding one)."""
+    found = list(reaches)
+    for want in (True, None, False):
+        for reach in found:
+            if reach.exposed is want:
+                return reach
+    return Reach(None)
+
+
+#: words that end a credential's name (what is secret), not what it is for
+_CREDENTIAL_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS",
+                               "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE", "ACCESS", "API"))
+#: words of a key that encrypts data at rest: it opens no port, whoever holds the data can use it
+_AT_REST_WORDS = frozenset(("ENCRYPTION", "ENCRYPT", "ENC", "CRYPT", "CRYPTO", "DECRYPTION", "CIPHER"))
+#: words of a key that signs or encrypts what the service's clients hold (sessions, tokens, cookies)
+_SESSION_WORDS = frozenset(("SESSION", "COOKIE", "JWT", "SIGNING", "SIGN", "CSRF", "URL", "TOKEN", "AUTH", "OTP"))
+_ENDPOINT_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]{0,30}://)?(?:[^@/\s]{0,500}@)?"
+                          r"([A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}):(\d{1,5})(?:[/?#].{0,2000})?$")
+_PORT_RE = re.compile(r"^\d{1,5}$")
+
+
+#: trailing words of a credential one service presents to another (not a key it signs with)
+_PRESENTED_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "PASS", "PWD", "APIKEY", "CREDENTIAL",
+                              "CREDENTIALS"))
+#: last words of a setting that names where a component listens or is reached
+_ENDPOINT_WORDS = frozenset(("URL", "URI", "HOST", "HOSTS", "ADDR", "ADDRESS", "ENDPOINT", "SERVER", "PORT"))
+
+
+def _family(name: str) -> tuple[str, ...]:
+    """The words of a credential's name before what makes it secret: N8N_RUNNERS_AUTH_TOKEN ->
+    (N8N, RUNNERS); the settings of the same component share them (N8N_RUNNERS_TASK_BROKER_URI).
+    Empty for a key a service signs or encrypts with (SECRET_KEY, JWT_SECRET): it guards no port."""
+    from .secrets import name_words
+
+    words = name_words(name)
+    trailing: list[str] = []
+    while words and (words[-1] in _CREDENTIAL_WORDS or words[-1].isdigit()):
+        trailing.append(words.pop())
+    if not set(trailing) & _PRESENTED_WORDS:
+        return ()
+    return tuple(words)
+
+
+def _service_named(compose: ComposeFile, host: str) -> Service | None:
+    for service in compose.services:
+        names = {service.name, str(service.node.get("container_name") or ""), str(service.node.get("hostname") or "")}
+        if host in names:
+            return service
+    return None
+
+
+def _publishes(service: Service, port: str) -> bool | None:
+    """Is container port ``port`` of the service published on every host interface (or is it on
+    the host network)? None when the file cannot tell (a partial service of an override file)."""
+    for one in (service,) + tuple(Service(service.name, node, service.compose)
+                                  for node in service.compose.merged_over.get(service.name, ())):
+        mode = one.node.get("network_mode") if one is not service else service.lookup("network_mode")[0]
+        if str(interpolate(mode) or "").strip() == "host":
+            return True
+        for mapping in one.ports():
+            target = str(interpolate(mapping.target) or mapping.target).split("/", 1)[0]
+            if mapping.bound_to_all_interfaces and (target == port or (
+                    "-" in target and _in_range(port, target))):
+                return True
+    return False if service.complete else None
+
+
+def _in_range(port: str, span: str) -> bool:
+    low, _, high = span.partition("-")
+    return low.isdigit() and high.isdigit() and int(low) <= int(port) <= int(high)
+
+
+def _published_ports(service: Service) -> str:
+    shown = [m.raw for m in service.ports() if m.bound_to_all_interfaces][:3]
+    return f" (only {', '.join(shown)} {'is' if len(shown) == 1 else 'are'})" if shown else ""
+
+
+def guarded_port(compose: ComposeFile, name: str) -> tuple[Service, str, str] | None:
+    """(service, port, "SETTING in service 'x'") of the endpoint a credential guards, when a
+    service of the file that holds it names that endpoint in a setting of the same component:
+    ``N8N_RUNNERS_AUTH_TOKEN`` beside ``N8N_RUNNERS_TASK_BROKER_URI=http://n8n:5679`` guards
+    n8n's port 5679; ``*_PORT`` of the component in the service that holds it names its own
+    listen port. None when no setting links them."""
+    from .secrets import name_words
+
+    family = _family(name)
+    if not family:
+        return None
+    size = len(family)
+    own_port: tuple[Service, str, str] | None = None
+    for service in compose.services:
+        variables = service.container_env()
+        if not any(var.name == name for var in variables):
+            continue
+        for var in variables:
+            if var.name == name or var.value is None:
+                continue
+            words = tuple(name_words(var.name))
+            # a setting of the same component that says where it is reached: N8N_RUNNERS_*_URI
+            # beside N8N_RUNNERS_AUTH_TOKEN; for a one-word component only COMPONENT_URL/_HOST
+            if words[:size] != family or len(words) == size or words[-1] not in _ENDPOINT_WORDS:
+                continue
+            if size == 1 and len(words) != 2:
+                continue
+            value = str(interpolate(var.value) or "").strip()
+            match = _ENDPOINT_RE.match(value)
+            if match:
+                target = _service_named(compose, match.group(1))
+                if target is not None:
+                    return target, match.group(2), f"{var.name} in service {service.name!r}"
+            elif words[-1] == "PORT" and _PORT_RE.match(value) and own_port is None:
+                own_port = (service, value, f"{var.name} in service {service.name!r}")
+    return own_port
+
+
+def fronted_by(service: Service) -> list[Service]:
+    """The services of the file published beyond the host that depend on ``service`` (a
+    reverse proxy in front of an application): what they forward is not in this file."""
+    out = []
+    for other in service.compose.services:
+        if other.name == service.name or not other.exposed:
+            continue
+        depends = other.node.get("depends_on")
+        if isinstance(depends, dict):
+            depends = list(depends)
+        if isinstance(depends, list) and service.name in {str(d) for d in depends}:
+            out.append(other)
+    return out
+
+
+def credential_reach(compose: ComposeFile, service: Service, name: str, value: Any) -> Reach:
     """Is what a credential given to ``service`` opens reachable from beyond the host?
-    (:attr:`Service.exposed` of what it opens; None when the file cannot tell.)
 
     A URL with a password opens its host (a service of this file, or something elsewhere:
-    None); a data store's own variables (POSTGRES_PASSWORD in the postgres service) open that
+    unknown); a data store's own variables (POSTGRES_PASSWORD in the postgres service) open that
     store; a variable named for a store in another service (DB_PASSWORD in the app) opens the
-    file's stores; anything else (ADMIN_PASSWORD, APP_SECRET) opens the service that holds it.
+    file's stores; a key that encrypts data at rest opens no port (unknown: whoever holds the
+    data can use it); a credential whose component names an endpoint of the file
+    (:func:`guarded_port`) opens that port; anything else (ADMIN_PASSWORD, APP_SECRET) opens the
+    service that holds it, which a published proxy that depends on it may forward to (unknown).
     """
     from .secrets import name_words
 
     match = _URL_HOST_RE.match(str(value or "").strip())
     if match:
         host = match.group(1)
-        target = next((s for s in compose.services if host in (s.name, str(s.node.get("container_name") or ""),
-                                                                str(s.node.get("hostname") or ""))), None)
-        return target.exposed if target is not None else None
+        target = _service_named(compose, host)
+        return Reach.plain(target.exposed) if target is not None else Reach(None)
     if service.image and is_database_image(service.image):
-        return service.exposed
+        return Reach.plain(service.exposed)
     words = set(name_words(name))
     words |= {w[:-len(end)] for w in words for end in _GLUED if w.endswith(end) and len(w) > len(end)}
     if words & _STORE_WORDS:  # DB_PASSWORD, REDIS_URL, PGPASSWORD
         stores = [s.exposed for s in compose.services if s.image and is_database_image(s.image)]
         if not stores:
-            return None
-        return True if True in stores else (None if None in stores else False)
-    return service.exposed
+            return Reach(None)
+        return Reach.plain(True if True in stores else (None if None in stores else False))
+    if words & _AT_REST_WORDS and not words & _SESSION_WORDS:
+        return Reach(None, "; it encrypts stored data and opens no port: it matters to whoever holds a copy "
+                           "of that data")
+    guarded = guarded_port(compose, name)
+    if guarded is not None:
+        target, port, how = guarded
+        exposed = _publishes(target, port)
+        where = f"{target.name}:{port} ({how})"
+        if exposed:
+            return Reach(True, f"; it guards {where}, which is published beyond this host", guards=True)
+        if exposed is False:
+            return Reach(False, f"; it guards {where}, which is not published beyond this host"
+                                f"{_published_ports(target)}", guards=True)
+        return Reach(None, f"; it guards {where}", guards=True)
+    exposed = service.exposed
+    if exposed is False:
+        front = fronted_by(service)
+        if front:
+            return Reach(None, f"; service {service.name!r} publishes no port itself, but the published service "
+                               f"{front[0].name!r} depends on it (what that forwards is not in this file)",
+                         fronted=front[0].name)
+    return Reach.plain(exposed)
 
 
-def _env_reach(service: Service) -> tuple[tuple[str, str, bool | None], ...] | None:
-    """(env file, variable, :func:`reach`) for each variable this service takes from a file:
-    its ``env_file:`` files, and the project ``.env`` values its ``environment:`` interpolates
-    (``POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}``). The env checks judge those files' secrets
-    by what they open here."""
-    out: dict[tuple[str, str], bool | None] = {}
+def _env_reach(service: Service) -> tuple[tuple[str, str, bool | None, str, bool, str], ...] | None:
+    """(env file, variable, exposed, note, guards, fronted) for each variable this service takes from a file: its
+    ``env_file:`` files, and the project ``.env`` values its ``environment:`` interpolates
+    (``POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}``); ``exposed`` and ``note`` are
+    :func:`credential_reach`'s. The env checks judge those files' secrets by what they open here."""
+    out: dict[tuple[str, str], Reach] = {}
 
-    def put(path: str, key: str, exposed: bool | None) -> None:
-        known = out.get((path, key), False)
-        out[(path, key)] = True if True in (known, exposed) else (None if None in (known, exposed) else False)
+    def put(path: str, key: str, reach: Reach) -> None:
+        known = out.get((path, key))
+        out[(path, key)] = reach if known is None else combine_reach((known, reach))
 
     compose = service.compose
     for var in service.container_env():
@@ -803,7 +987,8 @@ def _env_reach(service: Service) -> tuple[tuple[str, str, bool | None], ...] | N
             for origin in compose.origins(var.container, var.key):
                 path = origin.where.rsplit(":", 1)[0]
                 put(path, origin.name, credential_reach(compose, service, var.name, var.value))
-    return tuple((path, key, exposed) for (path, key), exposed in sorted(out.items())) or None
+    return tuple((path, key, reach.exposed, reach.note, reach.guards, reach.fronted)
+                 for (path, key), reach in sorted(out.items())) or None
 
 
 def builds_by_dockerfile(facts: Iterable[tuple[str, Fact]]) -> dict[str, list[tuple[str, str]]]:

@@ -170,9 +170,11 @@ def parse_entries(text: str) -> list[EnvEntry]:
 
 
 def _secrets(entries: list[EnvEntry]) -> dict[str, list[tuple]]:
-    """KEY -> (line, end_line, kind, purpose, phrase, evidence) of each assignment holding a
-    secret (secrets model); the value itself is never kept."""
-    from .secrets import classify
+    """KEY -> (line, end_line, kind, purpose, phrase, evidence, label) of each assignment holding a
+    secret (secrets model), and of each placeholder under a secret name that works as written
+    (kind ``placeholder``: a secret only where a service of the project checks it); the value
+    itself is never kept."""
+    from .secrets import SecretVerdict, asks_to_be_replaced, classify, is_secret_name, redact
 
     out: dict[str, list[tuple]] = {}
     for entry in entries:
@@ -180,7 +182,54 @@ def _secrets(entries: list[EnvEntry]) -> dict[str, list[tuple]]:
         verdict = classify(entry.key, entry.value, where="env", interpolate=entry.quoted != "'")
         if verdict.is_secret:
             out.setdefault(entry.key, []).append((entry.line, entry.end_line, verdict.kind, verdict.purpose,
-                                                  verdict.describe(), verdict.evidence(entry.key)))
+                                                  verdict.describe(), verdict.evidence(entry.key), verdict.label))
+        elif verdict.kind == "placeholder" and is_secret_name(entry.key) and asks_to_be_replaced(entry.value):
+            shown = SecretVerdict("weak", "placeholder used as the real value", entry.value)
+            out.setdefault(entry.key, []).append((entry.line, entry.end_line, "placeholder", "password",
+                                                  shown.describe(), f"{entry.key}={redact(entry.value)}",
+                                                  shown.label))
+    return out
+
+
+#: debug switches of web frameworks (their error pages show settings, environment and source)
+DEBUG_KEYS = frozenset(("APP_DEBUG", "DEBUG", "DJANGO_DEBUG", "FLASK_DEBUG"))
+#: settings that say "this is production": (framework, the debug switches they pair with)
+_PRODUCTION_KEYS = {
+    "APP_ENV": ("Laravel/Symfony", ("APP_DEBUG",)),
+    "DJANGO_SETTINGS_MODULE": ("Django", ("DEBUG", "DJANGO_DEBUG")),
+    "DJANGO_ENV": ("Django", ("DEBUG", "DJANGO_DEBUG")),
+    "FLASK_ENV": ("Flask", ("FLASK_DEBUG",)),
+    "ENVIRONMENT": ("the application's", ("DEBUG", "DJANGO_DEBUG", "FLASK_DEBUG", "APP_DEBUG")),
+    "ENV": ("the application's", ("DEBUG", "DJANGO_DEBUG", "FLASK_DEBUG", "APP_DEBUG")),
+}
+_TRUTHY = frozenset(("true", "1", "yes", "on"))
+_PRODUCTION_WORDS = frozenset(("production", "prod"))
+
+
+def is_production_setting(key: str, value: str) -> bool:
+    """``APP_ENV=production``, ``DJANGO_SETTINGS_MODULE=config.settings.production``."""
+    text = value.strip().strip("\"'").lower()
+    if key == "DJANGO_SETTINGS_MODULE":
+        return bool(set(re.split(r"[._]", text)) & _PRODUCTION_WORDS)
+    return text in _PRODUCTION_WORDS
+
+
+def is_debug_on(key: str, value: str) -> bool:
+    return key in DEBUG_KEYS and value.strip().strip("\"'").lower() in _TRUTHY
+
+
+def debug_in_production(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """KEY -> (framework, production setting) for each debug switch that is on in a set of
+    variables that also declares production (the last assignment of each key counts)."""
+    values = dict(pairs)
+    out: dict[str, tuple[str, str]] = {}
+    for key, value in values.items():
+        if not is_debug_on(key, value):
+            continue
+        for marker, (framework, pairs_with) in _PRODUCTION_KEYS.items():
+            if key in pairs_with and marker in values and is_production_setting(marker, values[marker]):
+                out[key] = (framework, f"{marker}={values[marker].strip()[:60]}")
+                break
     return out
 
 
@@ -195,6 +244,7 @@ def parse(path: str, text: str) -> ParsedFile:
     parsed.units.append(env)
     example = env.example
     secrets = {} if example else _secrets(entries)
+    debug = {} if example else debug_in_production([(e.key, e.value) for e in entries])
     seen: set[str] = set()
     for entry in entries:
         if entry.key in seen:
@@ -202,7 +252,8 @@ def parse(path: str, text: str) -> ParsedFile:
         seen.add(entry.key)
         parsed.facts.append(Fact(ENV_KEY, entry.key, entry.line, entry.ypath,
                                  EnvKeyData(example=example, empty=not entry.value,
-                                            secrets=tuple(secrets.get(entry.key, ())) or None)))
+                                            secrets=tuple(secrets.get(entry.key, ())) or None,
+                                            debug_in_production=debug.get(entry.key))))
     if example:  # `# SMTP_PASSWORD=` in an example documents an optional key
         for key, line in commented_keys(text):
             if key not in seen:

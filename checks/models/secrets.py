@@ -423,13 +423,21 @@ def _classes(text: str) -> int:
             + any(not c.isalnum() for c in text))
 
 
+#: ``changeRunnerAuthToken``, ``changePassword``, ``replaceWithYourKey``: a verb asking for a
+#: value, glued in camel case to what to put there (``changeme`` itself stays a weak default)
+_CAMEL_INSTRUCTION_RE = re.compile(r"^(?:change|replace|set|insert|enter|put)(?:[A-Z][a-z0-9]{1,30}){1,8}$")
+
+
 def is_placeholder(text: str) -> bool:
-    """A value that asks to be filled in: ``<your-key>``, ``your-token-here``, ``xxxx``, ``HF_TOKEN``."""
+    """A value that asks to be filled in: ``<your-key>``, ``your-token-here``, ``xxxx``, ``HF_TOKEN``,
+    ``changeRunnerAuthToken``."""
     value = text.strip()
     if not value:
         return True
     lower = value.lower()
     if ("<" in value and ">" in value) or (value[0] == "[" and value[-1] == "]"):
+        return True
+    if _CAMEL_INSTRUCTION_RE.match(value):
         return True
     if any(part in lower for part in _PLACEHOLDER_PARTS):
         return True
@@ -480,7 +488,14 @@ def _asks_to_be_replaced(text: str) -> bool:
         return False
     if any(word in lower for word in ("example", "sample", "dummy", "fake", "redacted", "notasecret", "not-a-")):
         return False
-    return any(part in lower for part in _INSTRUCTION_PARTS)
+    return bool(_CAMEL_INSTRUCTION_RE.match(text)) or any(part in lower for part in _INSTRUCTION_PARTS)
+
+
+def asks_to_be_replaced(text: str) -> bool:
+    """A placeholder that still works as a value if nobody replaces it (``changeRunnerAuthToken``,
+    ``replace-me``): where a service of the project checks it, it is the credential every install
+    shares until replaced."""
+    return is_placeholder(text) and _asks_to_be_replaced(text.strip())
 
 
 def is_sentinel(text: str) -> bool:
@@ -672,6 +687,11 @@ class SecretVerdict:
     def is_secret(self) -> bool:
         return self.kind in _SECRET_KINDS
 
+    @property
+    def placeholder(self) -> bool:
+        """A placeholder that works as written until someone replaces it (``replace-me``)."""
+        return self.label.startswith("placeholder")
+
     def __bool__(self) -> bool:
         return self.is_secret
 
@@ -688,7 +708,10 @@ class SecretVerdict:
         random        key               critical       critical         critical
         random        password          critical       medium           high
         weak          any               high           medium           medium
+        placeholder   any               high           low              medium
         ============  ================  =============  ===============  ==========
+
+        (placeholder: a value that asks to be replaced, used as written when nobody does)
         """
         from ..api import Severity
 
@@ -696,6 +719,9 @@ class SecretVerdict:
             return Severity.CRITICAL
         if self.kind == "random":
             return Severity.MEDIUM if exposed is False else Severity.HIGH
+        if self.kind == "weak" and self.placeholder:
+            # "replace before deploy": a published service accepting it is high; unpublished, low
+            return Severity.HIGH if exposed else (Severity.LOW if exposed is False else Severity.MEDIUM)
         if self.kind == "weak":
             return Severity.HIGH if exposed else Severity.MEDIUM
         return Severity.INFO

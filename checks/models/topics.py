@@ -414,8 +414,10 @@ class ComposeServiceData(FactData):
     jobs: tuple | None = None
     mounts: tuple | None = None  # (type, target) of each volume it mounts: bind, volume (inventory)
     published: tuple | None = None  # (port as written, on every host interface) of each published port
-    #: (env file, variable, exposed) for each variable it takes from an env file or ``.env``:
-    #: whether what that variable opens is reachable from beyond the host (None: cannot tell)
+    #: (env file, variable, exposed, note, guards, fronted) for each variable it takes from an env
+    #: file or ``.env``: whether what that variable opens is reachable from beyond the host (None:
+    #: cannot tell), the clause saying why, whether a service of the file checks it, and the
+    #: published service in front of this one (``models/compose.py``: ``Reach``)
     env_reach: tuple | None = None
 
 
@@ -627,6 +629,9 @@ class EnvKeyData(FactData):
     #: each assignment of the key holding a secret (not in example files):
     #: (line, end_line, kind, purpose, phrase, redacted evidence) from the secrets model
     secrets: tuple | None = None
+    #: the key switches a framework's debug mode on in a file that also declares production:
+    #: (framework, the production setting as written, e.g. ``APP_ENV=production``)
+    debug_in_production: tuple | None = None
 
 
 @fact_data
