@@ -243,3 +243,21 @@ def test_framework_debug_in_production_follows_what_serves_the_app():
     assert "the published service 'nginx' depends on it" in found[(".env", 4)].message
     assert "APP_ENV=production" in found[(".env", 4)].message
     assert "DJANGO_SETTINGS_MODULE=shop.settings.production" in found[("django/web.env", 2)].message
+
+
+def test_framework_debug_written_in_compose_environment():
+    from pathlib import Path
+
+    from helpers import pedantic
+    from auditui.checks.api import Severity
+    from auditui.checks.engine import Engine
+
+    root = Path(__file__).parent / "fixtures" / "env" / "framework-debug-in-production" / "bad-compose"
+    engine = Engine(root, pedantic())
+    engine.scan()
+    found = {f.resource: f for f in engine.findings if f.code == "ENV007"}
+    assert {key: f.severity for key, f in found.items()} == {
+        "service/web": Severity.HIGH,       # publishes 8000 on every interface
+        "service/worker": Severity.MEDIUM,  # publishes nothing, nothing published depends on it
+    }
+    assert "DJANGO_SETTINGS_MODULE=shop.settings.production" in found["service/web"].message

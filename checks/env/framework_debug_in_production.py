@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..context import by_convention
 from ..facts import RepoIndex
-from ..models.topics import ENV_KEY
+from ..models.topics import COMPOSE_SERVICE, ENV_KEY
 from .shared import compose_users
 
 CHECK = Check(
@@ -39,13 +39,35 @@ CHECK = Check(
 )
 
 
-@CHECK.on_each(ENV_KEY)
+def _severity(published: bool, fronted: str, where: str) -> tuple[Severity, str]:
+    if published:
+        return Severity.HIGH, f"; {where} publishes a port beyond this host"
+    if fronted:
+        return Severity.HIGH, (f"; the published service {fronted!r} depends on {where} "
+                               f"(a proxy in front serves its error pages)")
+    return Severity.MEDIUM, ""
+
+
+@CHECK.on_each(ENV_KEY, COMPOSE_SERVICE)
 def framework_debug_in_production(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     found = fact.data.debug_in_production
-    if not found or fact.data.example:
+    if not found or getattr(fact.data, "example", False):
         return
     if not by_convention(path).production:
         return  # a development, test or example file may debug on purpose
+    name = path.rsplit("/", 1)[-1]
+    if fact.topic == COMPOSE_SERVICE:
+        key, framework, marker, line, ypath, exposed, fronted = found
+        severity, how = _severity(bool(exposed), fronted, f"service {fact.key!r}")
+        if severity is Severity.MEDIUM:
+            how = f"; service {fact.key!r} publishes no port and nothing published depends on it"
+        yield CHECK.finding(
+            Pos(line, line, tuple(ypath), path=path), resource=f"service/{fact.key}", severity=severity,
+            message=(f"service {fact.key!r} sets {key} on, switching {framework} debug mode on beside "
+                     f"{marker}: error pages show settings and environment (passwords, the application key){how}"),
+            evidence=f"{key} on, {marker}",
+        )
+        return
     framework, marker = found
     users = compose_users(index, path, fact.key)
     published = [who for reach, who in users if reach.exposed]
@@ -59,7 +81,6 @@ def framework_debug_in_production(path: str, fact, index: RepoIndex) -> Iterator
         severity, how = Severity.MEDIUM, f"; {users[0][1]} loads it and nothing published serves it"
     else:
         severity, how = Severity.MEDIUM, "; nothing in this repository shows what serves it"
-    name = path.rsplit("/", 1)[-1]
     yield CHECK.finding(
         Pos(fact.line, fact.line, ("env", fact.key), path=path), resource=f"env/{fact.key}", severity=severity,
         message=(f"{fact.key} switches {framework} debug mode on in {name}, which also sets {marker}: "

@@ -1022,6 +1022,24 @@ def _run_as_fact(service: Service) -> dict[str, Any]:
     )
 
 
+def _debug_fact(service: Service) -> tuple | None:
+    """(KEY, framework, production setting, line, ypath, exposed, fronted) for a framework debug
+    switch the service's own ``environment:`` writes on (not one ``.env`` or an ``env_file:``
+    decides: that file reports it) while its environment declares production (env model)."""
+    from .envfile import debug_in_production
+
+    variables = service.container_env()
+    found = debug_in_production([(v.name, v.value) for v in variables if v.value is not None])
+    for var in service.environment():
+        if var.name not in found or var.value is None or var.written is not None:
+            continue
+        framework, marker = found[var.name]
+        exposed = service.exposed
+        front = fronted_by(service) if exposed is False else []
+        return (var.name, framework, marker, var.line, var.ypath, exposed, front[0].name if front else "")
+    return None
+
+
 def _store_fact(service: Service) -> tuple[str, str, bool] | None:
     store = service.store()
     return None if store is None else (store.engine, store.role.value, store.cache)
@@ -1074,4 +1092,6 @@ def service_facts(compose: ComposeFile) -> list[Fact]:
         published=tuple((p.raw, p.bound_to_all_interfaces) for p in service.ports() if p.published is not None) or None,
         # additive (env checks): what the secrets of env files this service loads open
         env_reach=_env_reach(service),
+        # additive (ENV007): a framework debug switch written on beside a production setting
+        debug_in_production=_debug_fact(service),
     )) for service in compose.services]

@@ -419,6 +419,9 @@ class ComposeServiceData(FactData):
     #: cannot tell), the clause saying why, whether a service of the file checks it, and the
     #: published service in front of this one (``models/compose.py``: ``Reach``)
     env_reach: tuple | None = None
+    #: a framework debug switch its ``environment:`` writes on beside a production setting:
+    #: (KEY, framework, setting, line, ypath, exposed, published service in front)
+    debug_in_production: tuple | None = None
 
 
 @fact_data
