@@ -261,3 +261,8 @@ def test_framework_debug_written_in_compose_environment():
         "service/worker": Severity.MEDIUM,  # publishes nothing, nothing published depends on it
     }
     assert "DJANGO_SETTINGS_MODULE=shop.settings.production" in found["service/web"].message
+
+
+@pytest.mark.parametrize("value", ["setKx9Ab", "changeQ3x7Lp", "putAb12Cd"])
+def test_random_values_that_start_with_a_verb_are_not_placeholders(value):
+    assert classify("RUNNERS_AUTH_TOKEN", value, where="env").kind != "placeholder"

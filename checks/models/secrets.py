@@ -425,7 +425,7 @@ def _classes(text: str) -> int:
 
 #: ``changeRunnerAuthToken``, ``changePassword``, ``replaceWithYourKey``: a verb asking for a
 #: value, glued in camel case to what to put there (``changeme`` itself stays a weak default)
-_CAMEL_INSTRUCTION_RE = re.compile(r"^(?:change|replace|set|insert|enter|put)(?:[A-Z][a-z0-9]{1,30}){1,8}$")
+_CAMEL_INSTRUCTION_RE = re.compile(r"^(?:change|replace|set|insert|enter|put)(?:[A-Z][a-z]{1,30}){1,8}$")
 
 
 def is_placeholder(text: str) -> bool:

@@ -630,7 +630,8 @@ class EnvKeyData(FactData):
     empty: bool | None = None
     commented: bool | None = None  # ``# KEY=value`` in an example file: documented, left unset
     #: each assignment of the key holding a secret (not in example files):
-    #: (line, end_line, kind, purpose, phrase, redacted evidence) from the secrets model
+    #: (line, end_line, kind, purpose, phrase, redacted evidence, label) from the secrets model;
+    #: kind ``placeholder``: a placeholder that works as written (a secret where a service checks it)
     secrets: tuple | None = None
     #: the key switches a framework's debug mode on in a file that also declares production:
     #: (framework, the production setting as written, e.g. ``APP_ENV=production``)
