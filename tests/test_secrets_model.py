@@ -342,3 +342,31 @@ def test_a_tagged_scalar_carries_its_verdict_into_every_domain():
 def test_embedded_yaml_keeps_untagged_literals_beside_tagged_ones():
     text = "a:\n  api_key: !env_var A_KEY\nb:\n  api_key: 8f7e6d5c4b3a29180f1e2d3c4b5a6978\n"
     assert [(line, key) for line, key, _ in find_credentials(text, where="configmap")] == [(4, "api_key")]
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("Y2hhbmdlbWU=", "placeholder"),          # base64('changeme'): a 1Password generator's stand-in
+    ("cGFzc3dvcmQ=", "placeholder"),          # base64('password')
+    ("cmVwbGFjZS1tZQ==", "placeholder"),      # base64('replace-me')
+    ("PHlvdXItdG9rZW4+", "placeholder"),      # base64('<your-token>')
+    ("c2VjcmV0LVhrOXZRMm1McDdSdA==", "random"),  # base64 of a random-looking value: still a secret
+    ("Xk9vQ2mLp7RtZ8wq", "random"),           # valid base64 but decodes to bytes, not a word
+])
+def test_base64_of_a_placeholder_is_a_placeholder(value, kind):
+    # values written base64 where nothing decodes them again (a secretGenerator literal, Helm
+    # values): the encoding hid a stand-in word, it does not make it random (held-out set 5)
+    assert classify("token", value, where="k8s-secret").kind == kind
+    assert classify("api_token", value, where="helm").kind == kind
+
+
+def test_an_access_key_beside_its_secret_is_the_identifier():
+    # MinIO chart users: the access key is the user name, the password comes from existingSecret
+    user = ["accessKey", "existingSecret", "existingSecretKey", "policy"]
+    assert classify("accessKey", "nbg1-c01-velero", where="helm", beside=user).kind == "identifier"
+    assert classify("access_key", "Xk9vQ2mLp7RtZ8wq", where="helm", beside=["access_key", "secret_key"]).kind \
+        == "identifier"
+    # alone, or beside keys that hold no secret, it is judged as before; the secret half never is an ID
+    assert classify("accessKey", "nbg1-c01-velero", where="helm", beside=["accessKey", "policy"]).is_secret
+    assert classify("secretKey", "Xk9vQ2mLp7RtZ8wq", where="helm", beside=["accessKey", "secretKey"]).is_secret
+    assert classify("secretAccessKey", "Xk9vQ2mLp7RtZ8wq", where="helm",
+                    beside=["secretAccessKey", "existingSecret"]).is_secret

@@ -53,7 +53,7 @@ def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
         for key, value in mapping.items():
             if isinstance(value, YMap):
                 continue
-            judged = literal_secret(str(key), value, under)
+            judged = literal_secret(str(key), value, under, beside=list(mapping.keys()))
             if judged is not None and not _test_credential(values, judged):
                 yield _finding(values, mapping, key, str(key), judged)
 

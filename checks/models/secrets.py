@@ -56,6 +56,8 @@ Every pattern here is bounded or anchored so that matching is linear in the inpu
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -761,7 +763,7 @@ def classify_value(value: object, *, where: str = "argv") -> SecretVerdict:
 
 
 def classify(name: str | None, value: object, *, where: str = "text", interpolate: bool = True,
-             under: str | None = None) -> SecretVerdict:
+             under: str | None = None, beside: Iterable[object] | None = None) -> SecretVerdict:
     """What ``name=value`` holds, the same answer in every domain (see the module docstring).
 
     ``where`` names the place (one of :data:`WHERE`); only example files (sample values are
@@ -770,9 +772,14 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
     of an env file).  ``under``: the key of the map that holds ``name`` (YAML), when there is
     one: under a key that names Secret references (:func:`names_secret_refs`), a value written
     ``<secret>`` or ``<secret>/<key>`` is a reference (``envFromSecret: {TOKEN: app/TOKEN}``).
+    ``beside``: the other keys of the map that holds ``name``, when there is one: an access key
+    next to its secret half or a Secret reference (``{accessKey: u, existingSecret: s}``,
+    ``{accessKey: u, secretKey: k}``) is the identifier of the pair (:func:`pairs_with_secret`).
     """
     if where not in WHERE:
         raise ValueError(f"unknown place {where!r}")
+    if beside is not None and pairs_with_secret(name, beside):
+        return SecretVerdict("identifier", "access key ID: its secret is the key beside it")
     if value is None or isinstance(value, bool):
         return SecretVerdict("sentinel" if isinstance(value, bool) else "empty")
     if isinstance(value, (int, float)):
@@ -814,6 +821,34 @@ def yaml_tag_verdict(tag: str | None) -> SecretVerdict | None:
     return None
 
 
+#: last words of a name that is the ID half of an access-key pair (MinIO's accessKey, S3's ACCESS_KEY)
+_ACCESS_ID_ENDS = (["ACCESS", "KEY"], ["ACCESS", "KEY", "ID"], ["ACCESSKEY"], ["ACCESSKEY", "ID"])
+
+
+def pairs_with_secret(name: str | None, beside: Iterable[object]) -> bool:
+    """``name`` is the access key *ID* of a pair whose secret is one of the keys ``beside`` it:
+    ``{accessKey: velero, existingSecret: users, existingSecretKey: veleroPassword}`` (MinIO
+    chart users), ``{access_key: x, secret_key: y}``. An access key is the user-name half of
+    the pair (AWS and MinIO document it so); only a name that says SECRET ACCESS KEY holds the
+    secret. String tests over at most 50 sibling keys."""
+    if not name:
+        return False
+    words = name_words(name)
+    if not any(words[-len(end):] == end for end in _ACCESS_ID_ENDS) or "SECRET" in words:
+        return False
+    for other in list(beside)[:50]:
+        key = str(other)
+        if key == name:
+            continue
+        other_words = name_words(key)
+        if names_secret_refs(key) or "EXISTING" in other_words:
+            return True
+        if "SECRET" in other_words and other_words[-1] in ("KEY", "SECRET", "SECRETKEY") or (
+                _is_password_name(key)):
+            return True
+    return False
+
+
 def names_secret_refs(key: str | None) -> bool:
     """``key`` holds Secret references (``envFromSecret``, ``existingSecret``, ``secretName``,
     ``adminSecretRef``, ``valueFrom``), not secret values (string tests, no pattern)."""
@@ -831,6 +866,30 @@ def _is_password_name(name: str | None) -> bool:
     while words and words[-1].isdigit():
         words.pop()
     return bool(words) and (words[-1] in _PASSWORD_WORDS or words[-1].endswith(("PASSWORD", "PASSWD")))
+
+
+_BASE64_RE = re.compile(r"^(?:[A-Za-z0-9+/]{4}){1,16}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_PRINTABLE_WORD_RE = re.compile(r"^[\x21-\x7e]{3,48}$")
+
+
+def _base64_word(text: str) -> str | None:
+    """The text ``text`` is base64 of, when that is a placeholder, a sentinel or a well-known
+    default word (``Y2hhbmdlbWU=`` -> changeme, ``PHBhc3N3b3JkPg==`` -> <password>); None for
+    anything else (random bytes, a real key, a value that is not base64). A value written base64
+    where it is not decoded again (a generator literal, Helm values, an env var) was encoded
+    from a stand-in: nobody encodes a real secret to make it look like a word."""
+    if len(text) < 8 or not _BASE64_RE.match(text):
+        return None
+    try:
+        plain = base64.b64decode(text, validate=True).decode("ascii")
+    except (binascii.Error, ValueError):
+        return None
+    plain = plain.strip()
+    if not _PRINTABLE_WORD_RE.match(plain):
+        return None
+    if is_sentinel(plain) or is_placeholder(plain) or weak_default(plain):
+        return plain
+    return None
 
 
 def _strip_quotes(text: str) -> str:
@@ -904,6 +963,9 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
             # install runs with until someone replaces it: a weak default, not a placeholder
             return SecretVerdict("weak", "placeholder used as the real value", text, default=from_default)
         return SecretVerdict("placeholder")
+    decoded = _base64_word(text)
+    if decoded is not None:  # Y2hhbmdlbWU= is base64 of 'changeme': the encoding hides a stand-in
+        return SecretVerdict("placeholder", "base64 of a placeholder or well-known default word")
     # 6. literals: only under a secret name (or where every value is one, unless the name
     # says what the value is for: a Secret's ``username``, ``host``, ``KMS_KEY_ID``)
     nameless = where in _NAMELESS_PLACES and not says_not_secret(name)

@@ -270,13 +270,14 @@ def kustomize_facts(k: Kustomization) -> list[Fact]:
     for index, gen in k.doc.list("secretGenerator").maps():
         literals: list[tuple[str, bool, str, str]] = []
         files: list[tuple[str, str]] = []
+        keys = [literal.partition("=")[0].strip() for literal in str_list(gen.get("literals"))]
         for literal in str_list(gen.get("literals")):
             key, _, value = literal.partition("=")
             value = value.strip().strip("'\"")
             # only a redacted form is kept: facts must never hold the secret itself
             # the flag says "not a secret" (the secrets model: a placeholder, a reference, empty);
             # the severity is the model's for this value
-            verdict = classify(key.strip(), value, where="k8s-secret")
+            verdict = classify(key.strip(), value, where="k8s-secret", beside=keys)
             literals.append((key.strip(), not verdict.is_secret, redact(value), verdict.severity().label))
         for field_name in ("files", "envs", "env"):
             for item in str_list(gen.get(field_name)):

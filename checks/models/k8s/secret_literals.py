@@ -73,7 +73,7 @@ def _secret_values(block: YMap, encoded: bool) -> Iterator[tuple[str, str, Secre
             if found:  # a configuration file kept in a Secret: only the credentials in it count
                 yield str(key), plain, max(found, key=lambda v: v.severity())
             continue
-        verdict = classify(str(key), plain, where="k8s-secret")
+        verdict = classify(str(key), plain, where="k8s-secret", beside=list(block.keys()))
         if verdict.is_secret:
             yield str(key), plain, verdict
 
