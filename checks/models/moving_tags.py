@@ -37,11 +37,21 @@ the repository's own image   any                         any                    
 application (or utility      any                         branch, channel                       medium
 as the main container)
 application                  any                         none, latest, variant                 high where the runtime pulls by itself, else medium
+version in the repository    any                         none, latest, variant                 low: it moves only within that version, like a
+name (``postgresql-10``,                                                                           tag-only pin (rebuilds and errata of one major
+``sso74-openshift-rhel8``)                                                                         version); checked before the database rows
 ===========================  ==========================  ====================================  ========
+
+A version in the repository name (:func:`version_in_name`) is the major version the publisher
+ships under that name (Red Hat's ``rhel8/postgresql-10``, ``rh-sso-7/sso74-openshift-rhel8``,
+``mysql-80``, ``postgres13``): ``:latest`` there moves through rebuilds of that version only, so
+"a surprise major version" cannot happen and the finding is the digest-pinning advice of a
+version tag (branch and channel tags keep their row: a stream chosen on purpose).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +69,26 @@ CRITICAL_INFRA_IMAGES = (
 )
 
 ROLES = ("init", "sidecar", "main")
+
+#: the product word of a repository name followed by its version: ``postgresql-10``, ``mysql-80``,
+#: ``python-311`` (two words) or ``postgres13``, ``sso74`` (one word); the stem has 3+ letters
+_NAME_VERSION_RE = re.compile(r"^([a-z]{3,20})(?:(\d{1,3})(?:[-_.]|$)|[-_](\d{1,3})(?:[-_.]|$))")
+#: stems whose digits are part of a protocol or format name, not a release (oauth2-proxy, http2)
+_NOT_VERSION_STEMS = frozenset(("oauth", "http", "base", "sha", "ipv", "web", "utf", "ext", "fat", "mqtt", "smb",
+                                "ntlm", "cifs", "bzip", "gzip", "xvfb", "ffmpeg", "ssh", "tls", "ssl"))
+
+
+def version_in_name(ref: ImageRef) -> str | None:
+    """The version the repository name carries (``rhel8/postgresql-10`` -> ``postgresql-10``,
+    ``sso74-openshift-rhel8`` -> ``sso74``, ``postgres13``), None when it carries none: a moving tag
+    of such an image moves only within that version. Only the last path component counts, and
+    only its first word (the product): ``rhel8`` after it is the base OS."""
+    name = ref.name.lower()[:100]
+    match = _NAME_VERSION_RE.match(name)
+    if match is None or match.group(1) in _NOT_VERSION_STEMS:
+        return None
+    digits = match.group(2) or match.group(3)
+    return f"{match.group(1)}{'-' if match.group(3) else ''}{digits}"
 
 
 @dataclass(frozen=True)
@@ -163,7 +193,13 @@ def moving_tag(ref: ImageRef, use: ContainerUse | None = None, *, pulls_itself: 
         return MovingTag(ref, kind, Severity.LOW,
                          f"{what} on the general-purpose image {ref.repository} runs {step}, not the "
                          f"service, and touches no Secret or persistent data")
-    if critical if critical is not None else critical_image(ref):
+    versioned = version_in_name(ref)
+    if versioned is not None and kind in ("none", "latest", "variant"):
+        return MovingTag(ref, kind, Severity.LOW,
+                         f"the repository name carries the version ({versioned}), so the tag moves only "
+                         f"through rebuilds of that version, like a version tag; pin by digest to know "
+                         f"exactly which build runs")
+    if versioned is None and (critical if critical is not None else critical_image(ref)):
         return MovingTag(ref, kind, Severity.HIGH,
                          "a database or core infrastructure image, where a surprise major version can "
                          "refuse to start on existing data")
