@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from . import shell_reader as reader
@@ -36,7 +36,7 @@ from .shell_reader import SHELLS
 if TYPE_CHECKING:  # the model imports this module; types only
     from .shell import Command, Segment, ShellScript
 
-__all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download",
+__all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download", "is_probe",
            "remote_code", "downloaded_then_run", "downloaded_file", "fetch_transport", "remote_fetch"]
 
 #: programs that fetch a URL (httpie's ``http``/``https``, BSD ``fetch``)
@@ -64,11 +64,34 @@ def reads_script_from_stdin(seg: Segment) -> bool:
     return True
 
 
+#: where a probe sends the body it does not want
+_DISCARD = frozenset(("/dev/null", "nul", "NUL"))
+
+
+def is_probe(argv: Sequence[str]) -> bool:
+    """A request that throws the body away and reads only the status or the headers: ``curl -s -o
+    /dev/null -w '%{http_code}' url`` (a readiness loop), ``curl -I``/``--head``, ``wget --spider``,
+    ``wget -O /dev/null``. Nothing it fetches can be run, whatever reads its output."""
+    tool = argv[0].rsplit("/", 1)[-1] if argv else ""
+    if tool not in ("curl", "wget"):
+        return False
+    args = tuple(argv[1:64])
+    if tool == "curl" and any(a in ("-I", "--head") for a in args):
+        return True
+    if tool == "wget" and "--spider" in args:
+        return True
+    if tool == "curl" and any(a.startswith("-") and not a.startswith("--") and "I" in a[1:]
+                              and all(c not in _VALUE_SHORT["curl"] for c in a[1:a.index("I")]) for a in args):
+        return True  # -sI, -fsIL
+    saved = downloaded_file(tuple(argv), tuple(argv))
+    return saved.strip("'\"") in _DISCARD
+
+
 def _piped_pair(command: Command):
     """``curl ... | sh``: the downloader's segment and the interpreter reading it, or None."""
     segments = command.segments
     for index, seg in enumerate(segments):
-        if seg.name not in DOWNLOADERS:
+        if seg.name not in DOWNLOADERS or is_probe(seg.argv):
             continue
         for later in segments[index + 1:]:
             if later.op not in ("|", "|&"):
@@ -84,9 +107,26 @@ def piped_download(command: Command) -> str | None:
     return None if pair is None else f"{pair[0].name} ... | {' '.join(pair[1].argv[:3])}"
 
 
+def _fetched_words(word: str) -> Iterator[tuple[str, ...]]:
+    """The words of each ``$(curl ...)``, ``<(wget ...)`` or `` `curl ...` `` inside ``word``
+    (up to the first closing bracket or backtick; bounded)."""
+    for opener in ("$(", "<(", "`"):
+        start = 0
+        for _ in range(20):
+            at = word.find(opener, start)
+            if at < 0:
+                break
+            start = at + len(opener)
+            rest = word[start:start + 2000]
+            if not rest.startswith(("curl ", "curl\t", "wget ", "wget\t")):
+                continue
+            end = min((i for i in (rest.find(")"), rest.find("`")) if i >= 0), default=len(rest))
+            yield tuple(rest[:end].split())
+
+
 def _fetches(word: str) -> bool:
-    return any(f"{p}{tool} " in word or f"{p}{tool}\t" in word
-               for p in ("$(", "<(", "`") for tool in ("curl", "wget"))
+    """``word`` holds a download whose body reaches the command (not a probe that discards it)."""
+    return any(inner and not is_probe(inner) for inner in _fetched_words(word))
 
 
 def substituted_download(command: Command) -> str | None:
@@ -113,11 +153,9 @@ def remote_fetch(command: Command) -> tuple[str, ...] | None:
     for seg in command.segments:
         if seg.name in INTERPRETERS or seg.name in _SOURCING:
             for word in seg.argv[1:]:
-                for opener in ("$(", "<(", "`"):
-                    at = word.find(opener)
-                    if at >= 0 and _fetches(word[at:]):
-                        inner = word[at + len(opener):].rstrip(")`").split()
-                        return tuple(inner)
+                for inner in _fetched_words(word):
+                    if inner and not is_probe(inner):
+                        return inner
     return None
 
 
