@@ -370,3 +370,14 @@ def test_an_access_key_beside_its_secret_is_the_identifier():
     assert classify("secretKey", "Xk9vQ2mLp7RtZ8wq", where="helm", beside=["accessKey", "secretKey"]).is_secret
     assert classify("secretAccessKey", "Xk9vQ2mLp7RtZ8wq", where="helm",
                     beside=["secretAccessKey", "existingSecret"]).is_secret
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("shared/logging/es_pass", "reference"),            # AWS Secrets Manager names (wellcome, set 5)
+    ("elasticsearch/logging/apm_secret", "reference"),
+    ("prod/db/password", "reference"),
+    ("admin/admin", "weak"),                            # a pair of defaults, not a name
+    ("Xk9/vQ2+mLp7/RtZ8wq", "random"),                  # base64 with slashes: still a secret
+])
+def test_a_secret_store_name_is_a_reference(value, kind):
+    assert classify("ES_PASS", value, where="text").kind == kind

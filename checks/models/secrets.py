@@ -360,6 +360,9 @@ _BACKTICK_RE = re.compile(r"`[a-z][\w./\-]{0,100}(?:[ \t][^`]{0,500})?`")
 _DEPLOY_MARKER_RE = re.compile(r"^(?:__[A-Za-z0-9_.\-]{1,100}__|@@[A-Za-z0-9_.\-]{1,100}@@|%[A-Za-z_][A-Za-z0-9_]{0,100}%|#\{[^}]{1,100}\}#?)$")
 _STAND_IN_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]{0,60}(?:_[A-Z0-9]{1,60}){1,12}$")
 _PATH_RE = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.\-]{1,100}(?:/[\w.\-]{1,100}){1,20}\.(?:txt|key|pem|json|crt|p12|pfx|jks|keystore|der|asc|gpg|env|conf|cfg|yaml|yml)$")
+#: a path of lower-case names with no leading slash (``shared/logging/es_pass``,
+#: ``elasticsearch/logging/apm_secret``, ``prod/db/password``): a secret store's name for a value
+_STORE_NAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,80}(?:/[a-z][a-z0-9_.\-]{0,80}){1,12}$")
 _HOST_RE = re.compile(r"^[a-z][a-z0-9\-]{0,62}(?:\.[a-z][a-z0-9\-]{0,62}){1,10}$")
 _NUMBER_RE = re.compile(r"^[+-]?\d{1,40}(?:\.\d{1,20})?(?:ms|[smhdwy])?$")
 
@@ -944,6 +947,10 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
         return SecretVerdict("document", "a list or a map")  # a shell array, a flow sequence, JSON
     if _PATH_RE.match(text):
         return SecretVerdict("path")
+    if _STORE_NAME_RE.match(text) and not all(weak_default(part) for part in text.split("/")):
+        # shared/logging/es_pass: the name of a secret in a store (AWS Secrets Manager, SSM, Vault
+        # paths), read by whatever the name is handed to; admin/admin is a weak pair, not a name
+        return SecretVerdict("reference", "secret-store name (a path of names)")
     # 4. a password in a URL: any name
     creds = url_credentials(text)
     if creds is not None:
