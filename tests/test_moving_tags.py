@@ -367,3 +367,21 @@ def test_a_version_in_the_name_moves_only_within_that_version():
     assert moving_tag(parse_image("registry.redhat.io/rhel8/postgresql:latest"), ContainerUse("main")).severity == HIGH
     # a branch of a versioned repository is still a chosen stream (medium), not a major-version risk
     assert moving_tag(parse_image("quay.io/acme/postgresql-10:nightly"), ContainerUse("main")).severity == MEDIUM
+
+
+def test_the_clusters_own_image_streams_and_cli_jobs():
+    # held-out set 5 (controller-semantics): OpenShift's openshift/* ImageStreams follow the release
+    # payload; a vendor CLI image in a one-shot Job is a setup step (medium), not an application (high)
+    stream = parse_image("image-registry.openshift-image-registry.svc:5000/openshift/cli:latest")
+    verdict = moving_tag(stream, ContainerUse("main", secrets=True, once=True))
+    assert verdict is not None and verdict.severity == LOW and "cluster upgrade" in verdict.why
+    assert moving_tag(parse_image("image-registry.openshift-image-registry.svc:5000/openshift/tools:latest"),
+                      ContainerUse("main")).severity == LOW
+    # a team's own namespace in the same registry is a pushed image: judged as any application
+    assert moving_tag(parse_image("image-registry.openshift-image-registry.svc:5000/shop/api:latest"),
+                      ContainerUse("main")).severity == HIGH
+    cli = parse_image("registry.redhat.io/openshift4/ose-cli")
+    assert moving_tag(cli, ContainerUse("main", once=True)).severity == MEDIUM
+    assert moving_tag(parse_image("bitnami/kubectl:latest"), ContainerUse("main", once=True)).severity == MEDIUM
+    # the same CLI image as a long-running service keeps the application row
+    assert moving_tag(cli, ContainerUse("main")).severity == HIGH

@@ -37,6 +37,11 @@ the repository's own image   any                         any                    
 application (or utility      any                         branch, channel                       medium
 as the main container)
 application                  any                         none, latest, variant                 high where the runtime pulls by itself, else medium
+the cluster's own image       any                         any                                   low: OpenShift's ``openshift/*`` ImageStreams in
+stream (OpenShift)                                                                                 the internal registry follow the release payload
+                                                                                                   and move only with a cluster upgrade
+a cluster CLI image           main container of a Job     none, latest, variant                 medium: a vendor's ``oc``/``kubectl`` image
+(``ose-cli``, ``kubectl``)                                                                         running a setup step, not a service's data path
 version in the repository    any                         none, latest, variant                 low: it moves only within that version, like a
 name (``postgresql-10``,                                                                           tag-only pin (rebuilds and errata of one major
 ``sso74-openshift-rhel8``)                                                                         version); checked before the database rows
@@ -76,6 +81,26 @@ _NAME_VERSION_RE = re.compile(r"^([a-z]{3,20})(?:(\d{1,3})(?:[-_.]|$)|[-_](\d{1,
 #: stems whose digits are part of a protocol or format name, not a release (oauth2-proxy, http2)
 _NOT_VERSION_STEMS = frozenset(("oauth", "http", "base", "sha", "ipv", "web", "utf", "ext", "fat", "mqtt", "smb",
                                 "ntlm", "cifs", "bzip", "gzip", "xvfb", "ffmpeg", "ssh", "tls", "ssl"))
+
+
+#: OpenShift's internal registry: its ``openshift`` namespace holds the cluster-managed ImageStreams
+_OPENSHIFT_REGISTRY = ("image-registry.openshift-image-registry.svc:5000", "image-registry.openshift-image-registry.svc")
+#: the last name of a cluster CLI image: Red Hat's ose-cli / origin-cli, ``cli``, kubectl, oc
+_CLI_NAMES = frozenset(("ose-cli", "origin-cli", "cli", "openshift-cli", "kubectl", "oc", "k8s-kubectl"))
+
+
+def cluster_image_stream(ref: ImageRef) -> bool:
+    """``image-registry.openshift-image-registry.svc:5000/openshift/cli:latest``: an ImageStream of the
+    cluster's ``openshift`` namespace (``cli``, ``tools``, ``must-gather`` and the samples), which the
+    cluster version and samples operators point at the release payload: it moves with a cluster
+    upgrade, by design, not when somebody pushes."""
+    return (ref.registry or "").lower() in _OPENSHIFT_REGISTRY and ref.repository.lower().startswith("openshift/")
+
+
+def cli_image(ref: ImageRef) -> bool:
+    """A cluster CLI image (``registry.redhat.io/openshift4/ose-cli``, ``bitnami/kubectl``): it runs
+    ``oc``/``kubectl`` commands, it serves nothing and keeps no data."""
+    return ref.name.lower() in _CLI_NAMES
 
 
 def version_in_name(ref: ImageRef) -> str | None:
@@ -193,6 +218,16 @@ def moving_tag(ref: ImageRef, use: ContainerUse | None = None, *, pulls_itself: 
         return MovingTag(ref, kind, Severity.LOW,
                          f"{what} on the general-purpose image {ref.repository} runs {step}, not the "
                          f"service, and touches no Secret or persistent data")
+    if cluster_image_stream(ref):
+        return MovingTag(ref, kind, Severity.LOW,
+                         "an ImageStream of the cluster's openshift namespace, which the cluster's operators "
+                         "point at the release payload: it moves only with a cluster upgrade, matching the "
+                         "cluster's version by design")
+    if use.once and use.role == "main" and cli_image(ref) and kind in ("none", "latest", "variant"):
+        return MovingTag(ref, kind, Severity.MEDIUM,
+                         f"a cluster CLI image ({ref.name}) running a one-shot Job's setup step with its service "
+                         f"account, not a service or its data; pin it so the step runs the same oc/kubectl "
+                         f"tomorrow")
     versioned = version_in_name(ref)
     if versioned is not None and kind in ("none", "latest", "variant"):
         return MovingTag(ref, kind, Severity.LOW,
