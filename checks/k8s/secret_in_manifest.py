@@ -11,7 +11,7 @@ from ..models.yamlnodes import YMap
 CHECK = Check(
     code="K8S024",
     name="secret-in-manifest",
-    title="Secret written in a container env value or a ConfigMap",
+    title="Secret written in a container env value, a ConfigMap or a KeycloakUser's credentials",
     severity=Severity.CRITICAL,
     category=Category.SECRETS,
     rationale=(
@@ -106,6 +106,8 @@ def secret_in_manifest(obj: K8sObject | Kustomization) -> Iterator[Finding]:
                         message=f"container {cname!r} of {obj.resource} sets {name} to {what}",
                         evidence=evidence, severity=verdict.severity(),
                     )
+    elif obj.kind == "KeycloakUser":
+        yield from _identity_provider_user(obj)
     elif obj.kind == "ConfigMap" and obj.api_version == "v1":
         data = obj.doc.get("data")
         if not isinstance(data, YMap):
@@ -119,3 +121,32 @@ def secret_in_manifest(obj: K8sObject | Kustomization) -> Iterator[Finding]:
                     message=f"{obj.resource} holds {what} in key {key}, but ConfigMaps are not meant for secrets",
                     evidence=evidence, severity=verdict.severity(),
                 )
+
+
+def _identity_provider_user(obj: K8sObject) -> Iterator[Finding]:
+    """A KeycloakUser (Keycloak / RH-SSO operator) whose ``spec.user.credentials`` hold a literal
+    password: the operator creates that person's login with it. An identity provider's login page
+    is published to the people it signs in by purpose, so the password is judged as reachable
+    from outside (a guessable one is high, as a published service's would be)."""
+    spec = obj.doc.get("spec")
+    user = spec.get("user") if isinstance(spec, YMap) else None
+    if not isinstance(user, YMap):
+        return
+    username = str(user.get("username") or "?")[:100]
+    for _, credential in user.list("credentials").maps():
+        kind = str(credential.get("type") or "password").lower()
+        if kind != "password" or "value" not in credential:
+            continue
+        verdict = classify("password", credential.get("value"), where="k8s")
+        if not verdict.is_secret:
+            continue
+        temporary = credential.get("temporary") is True
+        note = " (temporary: the user must change it at first login, but it opens the account until then)" \
+            if temporary else ""
+        yield CHECK.finding(
+            credential, "value", resource=f"{obj.resource}/user/{username}",
+            message=f"{obj.resource} creates the identity-provider user {username!r} with {verdict.describe()} "
+                    f"as its password{note}; an identity provider's login is published to the people it "
+                    f"signs in, so anyone who can reach it can try the committed password",
+            evidence=verdict.evidence("password"), severity=verdict.severity(exposed=True),
+        )
