@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
+from ..models.host_paths import classify
 from ..models.node_agents import KERNEL_TRACING, kernel_tracing_path, service_agent
-from .shared import is_privileged, is_socket
-
-#: host paths that expose the host when mounted (the path itself)
-SENSITIVE_PATHS = (
-    "/", "/etc", "/proc", "/sys", "/dev", "/root", "/boot", "/home", "/usr", "/bin", "/sbin",
-    "/lib", "/lib64", "/var", "/var/run", "/run", "/var/lib", "/var/log",
-)
-#: host paths whose whole subtree is sensitive
-SENSITIVE_TREES = (
-    "/proc", "/sys", "/boot", "/root", "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet",
-    "/etc/kubernetes", "/etc/ssh", "/etc/sudoers.d", "/etc/docker",
-)
-SENSITIVE_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/passwd", "/etc/group")
+from .shared import is_privileged
 
 CHECK = Check(
     code="CMP019",
@@ -32,7 +20,10 @@ CHECK = Check(
         "A bind mount of /, /etc, /proc, /sys, /root or the runtime's state directory gives the "
         "container the host's credentials, its processes' memory or its other containers' data; "
         "writable, it is a direct path to host compromise (a cron entry, an SSH key, a kernel "
-        "parameter). Read-only mounts of these paths (monitoring agents) are reported as low. A node "
+        "parameter). Read-only mounts of these paths (monitoring agents) are reported as low. A home "
+        "directory and the dotfiles directly in it (~/.ssh, /root/.aws, /home/<user>/.kube) are "
+        "credentials; a folder in a home directory whose first part is not a dotfile (/root/n8n, "
+        "/home/ops/stacks/app) is a service's own data folder and is not reported. A node "
         "agent that attaches probes (an eBPF profiler, a runtime security sensor) mounts debugfs and "
         "tracefs writable by design: low when it is privileged (which reaches them anyway), else medium."
     ),
@@ -50,28 +41,20 @@ CHECK = Check(
 )
 
 
-def sensitive(path: str) -> bool:
-    norm = posixpath.normpath("/" + path.strip().lstrip("/")) if path.strip().startswith("/") else ""
-    if not norm:
-        return False
-    if norm in SENSITIVE_PATHS or norm in SENSITIVE_FILES:
-        return True
-    return any(norm == tree or norm.startswith(tree + "/") for tree in SENSITIVE_TREES)
-
-
 @CHECK.on(ComposeFile)
 def sensitive_host_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         agent = service_agent(service)
         for volume in service.volumes():
             host = volume.host_path
-            if not host or is_socket(host) or not sensitive(host):
+            what = classify(host) if host else None
+            if what is None or not what.sensitive or what.kind == "runtime-socket":
                 continue
             mode = "read-only" if volume.read_only else "writable"
-            message = f"service {service.name!r} mounts host path {host} ({mode})"
+            message = f"service {service.name!r} mounts host path {host} ({mode}): {what.what}"
             severity = Severity.LOW if volume.read_only else Severity.HIGH
             if (not volume.read_only and agent is not None and agent.needs(KERNEL_TRACING)
-                    and kernel_tracing_path(host)):
+                    and kernel_tracing_path(what.path)):
                 privileged = is_privileged(service)
                 severity = Severity.LOW if privileged else Severity.MEDIUM
                 message += (f", {agent.reason(KERNEL_TRACING)}"

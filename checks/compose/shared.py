@@ -7,24 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models.compose import ComposeFile, Service, VolumeMount, interpolate
+from ..models.host_paths import RUNTIME_SOCKETS, is_socket  # noqa: F401  (compose checks import them from here)
 from ..models.images import ImageRef, floating_image, parse_image
 from ..models.yamlnodes import YList
-
-#: socket file names that hand out control of the container runtime
-RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")
 
 
 def is_privileged(service: Service) -> bool:
     """``privileged: true`` (or a YAML 1.1 truthy string) on the service."""
     value = service.node.get("privileged")
     return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "on"))
-
-
-def is_socket(path: str | None) -> bool:
-    if not path:
-        return False
-    name = path.rstrip("/").replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return name in RUNTIME_SOCKETS
 
 
 def socket_mounts(compose: ComposeFile, service: Service) -> Iterator[tuple[VolumeMount, str]]:

@@ -4,17 +4,10 @@ import posixpath
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.host_paths import RUNTIME_SOCKETS, classify
 from ..models.k8s.node_agents import MountAccess, holds_runtime_sockets, mount_access, node_agent
 from ..models.k8s.objects import Workload
 from ..models.yamlnodes import YMap
-
-#: container runtime sockets and the host root: mounting them is owning the node
-RUNTIME_SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "podman.sock")
-#: host directories whose contents are credentials, kernel interfaces or the node's own config
-SENSITIVE_DIRS = (
-    "/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/home", "/lib", "/usr", "/bin", "/sbin",
-    "/var/lib/kubelet", "/var/lib/docker", "/var/lib/containerd", "/var/run", "/run", "/etc/kubernetes",
-)
 
 CHECK = Check(
     code="K8S017",
@@ -52,10 +45,13 @@ CHECK = Check(
 
 
 def _severity(path: str) -> Severity:
-    norm = posixpath.normpath(path) if path else "/"
-    if norm == "/" or posixpath.basename(norm) in RUNTIME_SOCKETS:
+    """The host root or a runtime socket is owning the node (critical); credentials, kernel
+    interfaces, runtime state, home directories and system directories, or anything inside one,
+    are high (see :mod:`..models.host_paths`); a data directory is medium."""
+    what = classify(path or "/")
+    if what is None or what.kind in ("root", "runtime-socket"):
         return Severity.CRITICAL
-    if any(norm == d or norm.startswith(d + "/") for d in SENSITIVE_DIRS):
+    if what.kind != "data":
         return Severity.HIGH
     return Severity.MEDIUM
 
