@@ -10,6 +10,10 @@ from .topics import FactData
 
 D = TypeVar("D", bound=FactData)
 
+#: how a setting written as text says "on" (env files, compose environment, Redis/Bitnami
+#: settings): compared lower-cased, quotes stripped by the caller
+TRUE_WORDS = ("yes", "true", "1", "on")
+
 
 class FileKind(str):
     """What a file is: ``FileKind.KUBERNETES``, ``FileKind.COMPOSE``...

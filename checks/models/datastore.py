@@ -30,6 +30,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .base import TRUE_WORDS
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 
 
@@ -63,7 +64,7 @@ ROLE_LABELS = (
 )
 #: eviction policies that may drop any key when memory is full: what is stored is a cache
 _EVICT_ANY = re.compile(r"^allkeys-(lru|lfu|random)$")
-_TRUE = ("yes", "true", "1", "on")
+_TRUE = TRUE_WORDS
 _FALSE = ("no", "false", "0", "off")
 
 

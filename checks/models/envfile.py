@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..api import Pos
-from .base import Fact, FileKind, ParsedFile
+from .base import TRUE_WORDS, Fact, FileKind, ParsedFile
 from .topics import ENV_KEY, EnvKeyData
 
 __all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base"]
@@ -202,7 +202,6 @@ _PRODUCTION_KEYS = {
     "ENVIRONMENT": ("the application's", ("DEBUG", "DJANGO_DEBUG", "FLASK_DEBUG", "APP_DEBUG")),
     "ENV": ("the application's", ("DEBUG", "DJANGO_DEBUG", "FLASK_DEBUG", "APP_DEBUG")),
 }
-_TRUTHY = frozenset(("true", "1", "yes", "on"))
 _PRODUCTION_WORDS = frozenset(("production", "prod"))
 
 
@@ -215,7 +214,7 @@ def is_production_setting(key: str, value: str) -> bool:
 
 
 def is_debug_on(key: str, value: str) -> bool:
-    return key in DEBUG_KEYS and value.strip().strip("\"'").lower() in _TRUTHY
+    return key in DEBUG_KEYS and value.strip().strip("\"'").lower() in TRUE_WORDS
 
 
 def debug_in_production(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
