@@ -1,0 +1,180 @@
+"""How the workflow model reads ``run:`` scripts: image builds (with ``cd`` and ``--build-arg``),
+files a job writes itself, files of a checked-out head read back, commands that use a deploy
+credential.  Tricky shell on purpose: quotes, ``&&``/``;``/``|`` chains, continuations,
+``${{ }}`` expressions, redirections in every form, heredocs, subshells, command strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditui.checks.models import workflow as wfmod
+from auditui.checks.models.workflow import Workflow
+from auditui.checks.parse import parse_text
+
+PATH = ".github/workflows/ci.yml"
+
+
+def _workflow(text: str) -> Workflow:
+    parsed = parse_text(PATH, text)
+    assert parsed is not None and not parsed.problems
+    [wf] = [unit for unit in parsed.units if isinstance(unit, Workflow)]
+    return wf
+
+
+def builds(script: str, working_directory: str | None = None) -> list[tuple]:
+    """(context, Dockerfile, platforms, push, tags, args) of each image build of one run: step."""
+    body = "\n".join("          " + line for line in script.splitlines())
+    defaults = f"defaults:\n  run:\n    working-directory: {working_directory}\n" if working_directory else ""
+    wf = _workflow(f"on: push\n{defaults}env:\n  X: lit\njobs:\n  b:\n    runs-on: ubuntu-latest\n"
+                   f"    steps:\n      - run: |\n{body}\n")
+    return [(b.context, b.dockerfile, b.platforms, b.push, b.tags, tuple((a.name, a.value) for a in b.args))
+            for b in wf.jobs[0].steps[0].image_builds()]
+
+
+def _root(context: str = ".", dockerfile: str = "Dockerfile", platforms: str = "", push: bool = False,
+          tags: tuple = (), args: tuple = ()) -> tuple:
+    return (context, dockerfile, platforms, push, tags, args)
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("docker build .", [_root()]),
+    ('docker build -f "ci/Dockerfile" --build-arg "A=hello world" --build-arg=\'B=2\' .',
+     [_root(dockerfile="ci/Dockerfile", args=(("A", "hello world"), ("B", "2")))]),
+    ("docker build \\\n  --build-arg A=1 \\\n  -t ghcr.io/o/app:1 \\\n  web",
+     [_root("web", "web/Dockerfile", tags=("ghcr.io/o/app:1",), args=(("A", "1"),))]),
+    ("cd app\ndocker build .", [_root("app", "app/Dockerfile")]),
+    ('cd "$DIR"\ndocker build .', [_root("${{ . }}", "${{ Dockerfile }}")]),  # a folder auditui cannot tell
+    ("docker buildx build --platform linux/amd64,linux/arm64 --push -t ghcr.io/o/app:1 .",
+     [_root(platforms="linux/amd64,linux/arm64", push=True, tags=("ghcr.io/o/app:1",))]),
+    ("docker build -t a . && docker push a", [_root(tags=("a",))]),
+    ("docker buildx build --output=type=registry,push=true .", [_root(push=True)]),
+    ("docker build --build-arg X --build-arg Y=$X --build-arg Z=${X} --build-arg W=$UNSET .",
+     [_root(args=(("X", "lit"), ("Y", "lit"), ("Z", "lit"), ("W", None)))]),  # env: X: lit
+    ("sudo docker build -t x .", [_root(tags=("x",))]),
+    ("podman build -f Containerfile ctx/", [_root("ctx", "Containerfile")]),
+    ("docker image build --file=d/Dockerfile d", [_root("d", "d/Dockerfile")]),
+    # current behaviour, wrong: each of these is read from the line's text by regexes
+    ("cd app && docker build .; cd ..\ndocker build -f x/Dockerfile x",
+     [_root("app/.;", "app/.;/Dockerfile"), _root("app/x", "app/x/Dockerfile")]),
+    ("docker build --build-arg V=${{ github.sha }} -t ghcr.io/o/x:${{ github.sha }} .",
+     [_root("github.sha", "github.sha/Dockerfile", args=(("V", None),))]),
+    ('echo "docker build ."', [_root()]),
+    ("(cd web && docker build .)\ndocker build .", [_root("web/.)", "web/.)/Dockerfile"), _root("web", "web/Dockerfile")]),
+    ("docker build a; docker build b", [_root("a;", "a;/Dockerfile")]),
+    ("pushd svc; docker build .; popd\ndocker build .", [_root("svc/.;", "svc/.;/Dockerfile"), _root("svc", "svc/Dockerfile")]),
+    ("make x # docker build .", [_root()]),
+    ("cat <<EOF > x.sh\ndocker build .\nEOF", [_root()]),
+    ('ssh host "cd app && docker build ."', [_root()]),
+    ("ID=$(docker build -q .)", [_root(".)", ".)/Dockerfile")]),
+])
+def test_image_builds_of_a_run_step(script, expected):
+    assert builds(script) == expected
+
+
+def test_image_build_paths_follow_the_working_directory():
+    assert builds("docker build ../other", "svc") == [_root("other", "other/Dockerfile")]
+    assert builds("cd api && docker build -f ../ci/Dockerfile .", "svc") == [_root("svc/api", "svc/ci/Dockerfile")]
+
+
+@pytest.mark.parametrize("script, written", [
+    ("gh api repos/o/r/pulls/1 > pr.json", {"pr.json"}),
+    ("echo x >>notes.md", {"notes.md"}),
+    ('curl -sSL -o out.bin "$URL"', {"out.bin"}),
+    ("make | tee -a build.log", {"build.log"}),
+    ("pytest --output=report.html", {"report.html"}),
+    ("tool --output ./dist/r.txt", {"dist/r.txt"}),
+    ("cmd 2>&1", set()),
+    ("cmd > /dev/null", set()),
+    ('cmd > "$F"', set()),
+    ("cmd > 'q.json'", {"q.json"}),
+    ("cmd >./out/x.json", {"out/x.json"}),
+    ("cmd 2> err.txt", {"err.txt"}),
+    ("cmd &> all.log", {"all.log"}),
+    # current behaviour, wrong: a '>' inside a string, a heredoc's text, half an expression
+    ('echo "a > b"', {"b"}),
+    ("cat <<EOF\nx > inbody.txt\nEOF", {"inbody.txt"}),
+    ("cmd > pr-${{ github.event.number }}.json", {"pr-"}),
+])
+def test_files_a_script_writes(script, written):
+    assert wfmod.files_written([script]) == written
+
+
+@pytest.mark.parametrize("text, command", [
+    ("$(cat VERSION)", "cat VERSION"),
+    ("X=$(cat VERSION) && echo", "cat VERSION"),
+    ('echo "$(cat VERSION)"', "cat VERSION"),
+    ("cat VERSION | tr -d x", "cat VERSION"),
+    ("`cat VERSION`", "cat VERSION"),
+    ("$(< .github/preview.json)", "< .github/preview.json"),
+    ("$(<VERSION)", "<VERSION"),
+    ("$(jq -r .title pr.json)", "jq -r .title pr.json"),
+    ("$(tail -n 5 notes.md)", "tail -n 5 notes.md"),
+    ("$(jq --arg a b -r '.x' data.json)", "jq --arg a b -r '.x' data.json"),
+    ("$(yq '.version' chart/Chart.yaml)", "yq '.version' chart/Chart.yaml"),
+    ("$(awk -F= '{print $2}' v.env)", "awk -F= '{print $2}' v.env"),
+    ("$(cat 'VERSION')", "cat 'VERSION'"),
+    ("$(FOO=1 cat VERSION)", "FOO=1 cat VERSION"),
+    ("$(command cat VERSION)", "command cat VERSION"),
+    ("$(echo $(cat VERSION))", "cat VERSION"),
+    ("$(cat VERSION;)", "cat VERSION"),
+    ("$(printf '%s' x) $(cat VERSION)", "cat VERSION"),
+    ("$(git ls-files)", "git ls-files"),
+    # current behaviour: the git commands are cut where the regex stops
+    ("$(git -C sub log -1 --pretty=%B)", "git -C sub log -1 --pretty"),
+    ("$(git show --format=%s -s)", "git show --format"),
+    # current behaviour, wrong: an expression is not a file name
+    ("$(cat ${{ inputs.f }})", "cat ${{ inputs.f }}"),
+])
+def test_head_file_read_names_the_command(text, command):
+    assert wfmod.head_file_read(text) == command
+
+
+@pytest.mark.parametrize("text", [
+    "$(sudo cat /etc/x)", "$(head -c 10 /dev/urandom)", "$(echo cat VERSION)", "$(date +%s)",
+])
+def test_head_file_read_leaves_alone(text):
+    assert wfmod.head_file_read(text) is None
+
+
+def test_head_file_read_leaves_out_files_the_job_wrote():
+    made = wfmod.files_written(["gh api repos/o/r/pulls/1 > pr.json"])
+    assert wfmod.head_file_read("$(jq -r .title pr.json)", made) is None
+    assert wfmod.head_file_read("$(cat pr.json)", made) is None
+    assert wfmod.head_file_read("$(cat VERSION)", made) == "cat VERSION"
+
+
+@pytest.mark.parametrize("line, kinds", [
+    ("kubectl apply -f x", ["kubeconfig"]),
+    ("FOO=1 sudo kubectl apply -f x", ["kubeconfig"]),
+    ("git clone git@github.com:o/r", ["SSH key"]),
+    ("git push ssh://h/r", ["SSH key"]),
+    ("echo ssh", []),
+    ("time ssh h ls", ["SSH key"]),
+    ("scp a h:b && echo", ["SSH key"]),
+    ("x | helm upgrade r c", ["kubeconfig"]),
+    ("/usr/bin/aws s3 ls", ["cloud key"]),
+    ("exec rsync -a x h:y", ["SSH key"]),
+    # current behaviour: `env` is not skipped; a string's text is split as commands
+    ("env kubectl get po", []),
+    ("echo 'a; aws s3 ls'", ["cloud key"]),
+])
+def test_commands_that_use_a_deploy_credential(line, kinds):
+    assert [k for k in ("SSH key", "kubeconfig", "cloud key") if wfmod._uses_credential(line, k)] == kinds
+
+
+def test_credential_use_names_the_later_command():
+    wf = _workflow("""
+on: push
+jobs:
+  d:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: webfactory/ssh-agent@v0.9.0
+        with: {ssh-private-key: "${{ secrets.DEPLOY_KEY }}"}
+      - run: |
+          echo start   # a comment
+          rsync -az \\
+            dist/ deploy@host:/srv/app
+""")
+    job = wf.jobs[0]
+    assert wfmod.credential_use(job, job.steps[0], "SSH key") == "step 2 then runs `rsync -az dist/ deploy@host:/srv/app`"
