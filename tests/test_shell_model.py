@@ -194,6 +194,23 @@ def test_substitutions_and_command_strings_run_as_segments_of_their_command():
     assert [(s.name, s.via) for s in second.segments] == [("bash", ""), ("curl", "<(")]
 
 
+def test_a_substitution_that_only_reads_a_file_is_a_segment():
+    script = parse_script("x.sh", '#!/bin/bash\nV=$(< VERSION)\necho "$(<b.txt)"\n')
+    first, second = script.commands
+    assert [(s.words, s.via) for s in first.segments] == [(("V=$(< VERSION)",), ""), (("<", "VERSION"), "$(")]
+    assert [(s.words, s.via) for s in second.segments][1] == (("<b.txt",), "$(")
+
+
+def test_segments_say_which_subshell_holds_them():
+    script = parse_script("x.sh", "#!/bin/bash\n(cd web && make)\n(cd api; (ls))\nmake\n")
+    first, second, third = script.commands
+    web = {s.subshell for s in first.segments}
+    assert len(web) == 1 and 0 not in web
+    api, inner = second.segments[0].subshell, second.segments[1].subshell
+    assert api not in (0, *web) and inner not in (0, api)  # the innermost subshell
+    assert third.segments[0].subshell == 0
+
+
 def test_heredoc_followed_by_a_pipe_keeps_its_body_out_of_the_commands():
     script = parse_script("x.sh", "#!/bin/bash\ncat <<EOF | kubectl apply -f -\nkind: ConfigMap\nEOF\nchmod 777 /x\n")
     assert [(c.line, [s.name for s in c.segments]) for c in script.commands] == [(2, ["cat", "kubectl"]), (5, ["chmod"])]

@@ -53,19 +53,26 @@ def _root(context: str = ".", dockerfile: str = "Dockerfile", platforms: str = "
     ("sudo docker build -t x .", [_root(tags=("x",))]),
     ("podman build -f Containerfile ctx/", [_root("ctx", "Containerfile")]),
     ("docker image build --file=d/Dockerfile d", [_root("d", "d/Dockerfile")]),
-    # current behaviour, wrong: each of these is read from the line's text by regexes
+    # read by the shell reader: commands end at `;`, a `cd ..` after a build counts for the next line
     ("cd app && docker build .; cd ..\ndocker build -f x/Dockerfile x",
-     [_root("app/.;", "app/.;/Dockerfile"), _root("app/x", "app/x/Dockerfile")]),
-    ("docker build --build-arg V=${{ github.sha }} -t ghcr.io/o/x:${{ github.sha }} .",
-     [_root("github.sha", "github.sha/Dockerfile", args=(("V", None),))]),
-    ('echo "docker build ."', [_root()]),
-    ("(cd web && docker build .)\ndocker build .", [_root("web/.)", "web/.)/Dockerfile"), _root("web", "web/Dockerfile")]),
-    ("docker build a; docker build b", [_root("a;", "a;/Dockerfile")]),
-    ("pushd svc; docker build .; popd\ndocker build .", [_root("svc/.;", "svc/.;/Dockerfile"), _root("svc", "svc/Dockerfile")]),
-    ("make x # docker build .", [_root()]),
-    ("cat <<EOF > x.sh\ndocker build .\nEOF", [_root()]),
-    ('ssh host "cd app && docker build ."', [_root()]),
-    ("ID=$(docker build -q .)", [_root(".)", ".)/Dockerfile")]),
+     [_root("app", "app/Dockerfile"), _root("x", "x/Dockerfile")]),
+    ("docker build a; docker build b", [_root("a", "a/Dockerfile"), _root("b", "b/Dockerfile")]),
+    ("pushd svc; docker build .; popd\ndocker build .", [_root("svc", "svc/Dockerfile"), _root()]),
+    # an expression with blanks is one word (the tag is left out: it is not literal)
+    ("docker build --build-arg V=${{ github.sha }} -t ghcr.io/o/x:${{ github.sha }} .", [_root(args=(("V", None),))]),
+    # a subshell's cd ends with it
+    ("(cd web && docker build .)\ndocker build .", [_root("web", "web/Dockerfile"), _root()]),
+    ("cd svc\n(cd ../web && docker build .)\ndocker build .", [_root("web", "web/Dockerfile"), _root("svc", "svc/Dockerfile")]),
+    # a substitution builds; a cd in one changes nothing
+    ("ID=$(docker build -q .)", [_root()]),
+    ('D=$(cd "$(dirname "$0")" && pwd)\ndocker build .', [_root()]),
+    ("bash -c 'docker build web'", [_root("web", "web/Dockerfile")]),
+    ("cd\ndocker build .", [_root("${{ . }}", "${{ Dockerfile }}")]),  # cd alone: the home folder
+    # not builds: a string echoed, a comment, a heredoc's text, a command run on another host
+    ('echo "docker build ."', []),
+    ("make x # docker build .", []),
+    ("cat <<EOF > x.sh\ndocker build .\nEOF", []),
+    ('ssh host "cd app && docker build ."', []),
 ])
 def test_image_builds_of_a_run_step(script, expected):
     assert builds(script) == expected
@@ -90,10 +97,14 @@ def test_image_build_paths_follow_the_working_directory():
     ("cmd >./out/x.json", {"out/x.json"}),
     ("cmd 2> err.txt", {"err.txt"}),
     ("cmd &> all.log", {"all.log"}),
-    # current behaviour, wrong: a '>' inside a string, a heredoc's text, half an expression
-    ('echo "a > b"', {"b"}),
-    ("cat <<EOF\nx > inbody.txt\nEOF", {"inbody.txt"}),
-    ("cmd > pr-${{ github.event.number }}.json", {"pr-"}),
+    ("cmd | tee a.txt b.txt", {"a.txt", "b.txt"}),
+    ("sort -o s.txt x", {"s.txt"}),
+    # not written here: a '>' inside a string, a heredoc's text, a name an expression decides,
+    # a file written on another host
+    ('echo "a > b"', set()),
+    ("cat <<EOF\nx > inbody.txt\nEOF", set()),
+    ("cmd > pr-${{ github.event.number }}.json", set()),
+    ('ssh host "cmd > remote.txt"', set()),
 ])
 def test_files_a_script_writes(script, written):
     assert wfmod.files_written([script]) == written
@@ -119,11 +130,9 @@ def test_files_a_script_writes(script, written):
     ("$(cat VERSION;)", "cat VERSION"),
     ("$(printf '%s' x) $(cat VERSION)", "cat VERSION"),
     ("$(git ls-files)", "git ls-files"),
-    # current behaviour: the git commands are cut where the regex stops
-    ("$(git -C sub log -1 --pretty=%B)", "git -C sub log -1 --pretty"),
-    ("$(git show --format=%s -s)", "git show --format"),
-    # current behaviour, wrong: an expression is not a file name
-    ("$(cat ${{ inputs.f }})", "cat ${{ inputs.f }}"),
+    ("$(git -C sub log -1 --pretty=%B)", "git -C sub log -1 --pretty=%B"),
+    ("$(git show --format=%s -s)", "git show --format=%s -s"),
+    ("X=$(jq -r .v pkg.json 2>/dev/null)", "jq -r .v pkg.json"),
 ])
 def test_head_file_read_names_the_command(text, command):
     assert wfmod.head_file_read(text) == command
@@ -131,6 +140,9 @@ def test_head_file_read_names_the_command(text, command):
 
 @pytest.mark.parametrize("text", [
     "$(sudo cat /etc/x)", "$(head -c 10 /dev/urandom)", "$(echo cat VERSION)", "$(date +%s)",
+    "$(cat ${{ inputs.f }})",  # a name an expression decides, like one in a variable ($(cat $F))
+    "jq . > out.json",  # a file written, not read
+    "echo 'cat VERSION'", "cat <<EOF\ncat VERSION\nEOF",
 ])
 def test_head_file_read_leaves_alone(text):
     assert wfmod.head_file_read(text) is None
@@ -154,9 +166,9 @@ def test_head_file_read_leaves_out_files_the_job_wrote():
     ("x | helm upgrade r c", ["kubeconfig"]),
     ("/usr/bin/aws s3 ls", ["cloud key"]),
     ("exec rsync -a x h:y", ["SSH key"]),
-    # current behaviour: `env` is not skipped; a string's text is split as commands
-    ("env kubectl get po", []),
-    ("echo 'a; aws s3 ls'", ["cloud key"]),
+    ("env kubectl get po", ["kubeconfig"]),
+    ("echo 'a; aws s3 ls'", []),  # a string's text is not a command
+    ("ssh h 'kubectl apply -f x'", ["SSH key"]),  # the remote kubectl uses the host's kubeconfig
 ])
 def test_commands_that_use_a_deploy_credential(line, kinds):
     assert [k for k in ("SSH key", "kubeconfig", "cloud key") if wfmod._uses_credential(line, k)] == kinds

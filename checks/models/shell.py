@@ -96,6 +96,9 @@ class Segment:
     #: its own first and last line in the file (a long logical line spans several)
     line: int = 0
     end_line: int = 0
+    #: the innermost ``( ... )`` subshell holding it (a number for each subshell of a text; 0 for
+    #: none): what a subshell changes (``cd``, variables) ends with it
+    subshell: int = 0
 
     @cached_property
     def argv(self) -> tuple[str, ...]:
@@ -334,7 +337,8 @@ def commands_of(reading: reader.Reading, scope: tuple = (), seen: Counter | None
     seen = Counter() if seen is None else seen
     out: list[Command] = []
     for raw in sorted(reading.commands, key=lambda c: c.line):
-        segments = tuple(Segment(s.words, s.op, s.guards, s.raw, s.via, s.condition, s.function, s.line, s.end_line)
+        segments = tuple(Segment(s.words, s.op, s.guards, s.raw, s.via, s.condition, s.function, s.line, s.end_line,
+                                 s.subshell)
                          for s in raw.segments)
         if not segments or not raw.text:
             continue

@@ -21,6 +21,7 @@ read like any script (they decide per host what applies):
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections import Counter
@@ -33,7 +34,7 @@ from .shell import Command, ShellScript, _script, commands_of, unreadable_notice
 from .yamlnodes import YList
 
 __all__ = ["Piece", "embedded_script", "dockerfile_shells", "workflow_shells", "compose_shells", "kubernetes_shells",
-           "run_pieces", "block_first_line", "shell_form", "CRONTAB", "is_crontab_name", "crontab_script"]
+           "run_pieces", "block_first_line", "shell_form", "run_commands", "CRONTAB", "is_crontab_name", "crontab_script"]
 
 #: (text, first host line, scope, masked text or None, via)
 Piece = tuple[str, int, tuple, "str | None", str]
@@ -188,6 +189,18 @@ def _shell_of(step: Any, job: Any, workflow: Any) -> str:
     if any(isinstance(label, str) and "windows" in label.lower() for label in labels):
         return "pwsh"
     return "bash"
+
+
+@functools.lru_cache(maxsize=512)
+def run_commands(text: str) -> tuple[Command, ...]:
+    """The commands of a workflow ``run:`` script, or of a piece of one (an assignment's value,
+    an ``env:`` value, an action's command input), as the one reader reads them with ``${{ }}``
+    masked: what the workflow model asks about a step (the images it builds, the folders it
+    changes to, the files it writes or reads).  Lines count from the text's first line.
+    Cached by text: a script is read once however many questions are asked of it."""
+    if not text or not text.strip():
+        return ()
+    return tuple(commands_of(reader.read(text, masked=reader.mask_expressions(text))))
 
 
 def workflow_shells(workflow: Any, notices: list[str]) -> list[ShellScript]:

@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # the model imports this module; types only
     from .shell import Command, Segment, ShellScript
 
 __all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download", "is_probe",
-           "remote_code", "downloaded_then_run", "downloaded_file", "fetch_transport", "remote_fetch"]
+           "remote_code", "downloaded_then_run", "downloaded_file", "fetch_transport", "remote_fetch", "redirections",
+           "files_written"]
 
 #: programs that fetch a URL (httpie's ``http``/``https``, BSD ``fetch``)
 DOWNLOADERS = frozenset(("curl", "wget", "fetch", "http", "https", "aria2c"))
@@ -247,6 +248,55 @@ def _redirect_target(words: tuple[str, ...]) -> str:
         if word.startswith(">") and len(word) > 1 and word[1] not in ">&":
             return word[1:]
     return ""
+
+
+#: a redirection as the reader keeps it, one word (``>out``, ``2>>err``, ``&>all``, ``<in``) or
+#: an operator word followed by its target (``>`` ``out``)
+_REDIRECT_WORD_RE = re.compile(r"^([0-9]*|&)(>>|>\||>&|>|<<<|<<-|<<|<&|<>|<)(.*)$", re.DOTALL)
+
+
+def redirections(words: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """(the words without redirections, (operator, target) of each redirection) of a segment's
+    words.  The operator keeps its file descriptor (``2>``, ``&>``, ``>>``, ``<``); a heredoc's
+    target is its delimiter, a duplication's (``2>&1``) the descriptor."""
+    rest: list[str] = []
+    found: list[tuple[str, str]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        match = _REDIRECT_WORD_RE.match(word)
+        if match is None:
+            rest.append(word)
+            index += 1
+            continue
+        operator = match.group(1) + match.group(2)
+        target = match.group(3)
+        if not target and index + 1 < len(words):
+            index += 1
+            target = words[index]
+        found.append((operator, target))
+        index += 1
+    return rest, found
+
+
+#: options of any program that name the file it writes (``curl -o``, ``sort -o``, ``--output``)
+_OUTPUT_OPTIONS = ("-o", "--output")
+
+
+def files_written(seg: Segment) -> list[str]:
+    """The files a segment writes as written: redirection targets (any descriptor, ``>``,
+    ``>>``, ``&>``), ``tee`` arguments, ``-o FILE``, ``--output FILE``/``--output=FILE``;
+    duplicated descriptors (``2>&1``) left out."""
+    argv, redirects = redirections(seg.argv)
+    out = [target for operator, target in redirects if ">" in operator and not operator.endswith(">&")]
+    if argv and argv[0].rsplit("/", 1)[-1] == "tee":
+        out.extend(word for word in argv[1:] if not word.startswith("-"))
+    for index, word in enumerate(argv[1:], 1):
+        if word in _OUTPUT_OPTIONS and index + 1 < len(argv):
+            out.append(argv[index + 1])
+        elif word.startswith("--output="):
+            out.append(word.split("=", 1)[1])
+    return out
 
 
 def downloaded_file(argv: tuple[str, ...], words: tuple[str, ...]) -> str:

@@ -67,6 +67,9 @@ class RawSegment:
     #: first and last line in the host file (set when the text is grouped)
     line: int = 0
     end_line: int = 0
+    #: the innermost ``( ... )`` subshell holding it (a number for each subshell of a text; 0 for
+    #: none): what a subshell changes (``cd``, variables) ends with it
+    subshell: int = 0
 
 
 @dataclass
@@ -255,10 +258,20 @@ class _Walker:
             body = node.child_by_field_name("body")
             if body is not None:
                 self.statement(body, op, guards, name or function, depth + 1, condition)
-        elif kind in ("compound_statement", "subshell", "do_group"):
+        elif kind == "subshell":
+            before = len(self.segments)
+            self.statements(node, op, guards, function, depth + 1, condition)
+            for seg in self.segments[before:]:
+                seg.subshell = seg.subshell or node.start_byte + 1
+        elif kind in ("compound_statement", "do_group"):
             self.statements(node, op, guards, function, depth + 1, condition)
         elif kind == "comment":
             self.cut.append((node.start_byte, node.end_byte))
+        elif kind == "file_redirect":
+            # ``$(< file)``: a substitution that is only a redirection (bash reads the file)
+            self.segments.append(RawSegment(tuple(self.redirect_words(node)), op, guards, self.text(node), self.via,
+                                            (node.start_point.row, node.end_point.row), condition, function))
+            self.unions.append((node.start_point.row, node.end_point.row))
         else:
             # something else that holds statements (arithmetic, a stray word): look inside
             for child in node.children:

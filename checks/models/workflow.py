@@ -21,16 +21,16 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..api import Severity
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .image_uses import image_command, split_words
-from .shell_hosts import workflow_shells
-from .shell_ops import cloud_segment
+from .image_uses import image_command
+from .shell_hosts import run_commands, workflow_shells
+from .shell_ops import cloud_segment, redirections, runs_remotely
+from .shell_ops import files_written as segment_writes
 from .topics import (
     SHELL_CLOUD,
     WORKFLOW,
@@ -509,24 +509,22 @@ _CREDENTIAL_PROGRAMS = {
     "cloud key": frozenset(("aws", "gcloud", "gsutil", "az", "terraform", "terragrunt", "tofu", "pulumi", "doctl",
                             "eksctl", "hcloud", "linode-cli", "aliyun")),
 }
-_SEGMENT_RE = re.compile(r"&&|\|\||[;|]")
-_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+def _segment_uses_credential(command: Any, seg: Any, kind: str) -> bool:
+    """A simple command runs a program that uses a credential of ``kind`` (``git`` over SSH
+    counts for an SSH key: ``git clone git@host:repo``).  A command run on another host over
+    ``ssh`` uses that host's credentials, not the runner's (the ``ssh`` itself uses the key)."""
+    if runs_remotely(command, seg) or not seg.name:
+        return False
+    program = seg.name
+    if program in _CREDENTIAL_PROGRAMS.get(kind, frozenset()):
+        return True
+    return kind == "SSH key" and program == "git" and any("git@" in w or "ssh://" in w for w in seg.argv)
 
 
-def _uses_credential(line: str, kind: str) -> bool:
-    """A command of the line runs a program that uses a credential of ``kind`` (``git`` over
-    SSH counts for an SSH key: ``git clone git@host:repo``)."""
-    programs = _CREDENTIAL_PROGRAMS.get(kind, frozenset())
-    for segment in _SEGMENT_RE.split(line):
-        words = [w for w in segment.split() if not _ASSIGN_RE.match(w)]
-        while words and words[0] in ("sudo", "exec", "time", "command"):
-            words = words[1:]
-        if not words:
-            continue
-        program = posixpath.basename(words[0])
-        if program in programs or (kind == "SSH key" and program == "git" and ("git@" in segment or "ssh://" in segment)):
-            return True
-    return False
+def _uses_credential(text: str, kind: str) -> bool:
+    """A command of the script text runs a program that uses a credential of ``kind``."""
+    return any(_segment_uses_credential(command, seg, kind)
+               for command in run_commands(text) for seg in command.segments)
 
 
 def credential_use(job: Job, step: Step, kind: str) -> str | None:
@@ -550,7 +548,8 @@ def credential_use(job: Job, step: Step, kind: str) -> str | None:
         joined = re.sub(r"\\[ \t]*\n", " ", other.run)  # continued lines are one command
         command = deploy_command(joined)
         if command is None:
-            command = next((line for line in _run_lines(joined) if _uses_credential(line, kind)), None)
+            command = next((c.text for c in run_commands(other.run)
+                            if any(_segment_uses_credential(c, seg, kind) for seg in c.segments)), None)
         if command is not None:
             return f"{other.label} then runs `{_shorten(command)}`"
     reason = job.deploy_reason()
@@ -779,7 +778,6 @@ _BUILD_OPTS_WITH_VALUE = {
     "--attest", "--annotation", "--provenance", "--sbom", "--shm-size", "--ulimit", "-m",
     "--memory", "--cpu-shares", "--isolation", "--allow", "--call",
 }
-_BUILD_CMD_RE = re.compile(r"\b(?:docker|podman)\s+(?:image\s+build|buildx\s+build|build)\b(.*)$")
 
 
 def _literal_tags(value: Any) -> tuple:
@@ -798,22 +796,17 @@ def _norm_path(text: str) -> str:
     return text or "."
 
 
-def _docker_build_args(tail: str, line: int = 0, cwd: str = "",
+def _docker_build_args(words: list[str] | tuple[str, ...], line: int = 0, cwd: str = "",
                        env: dict[str, str] | None = None) -> tuple[str, str, str, bool, tuple[BuildArg, ...]] | None:
     """(context, Dockerfile, platform, push, build arguments) of a ``docker build`` command's
-    words after ``build``; paths are joined to ``cwd`` (the step's working directory), "" for
-    the repository's root."""
-    try:
-        words = shlex.split(tail, comments=True)
-    except ValueError:
-        words = tail.split()
+    words after ``build`` (as the shell reader gives them: quotes removed, redirections apart);
+    paths are joined to ``cwd`` (the step's working directory), "" for the repository's root."""
+    words, _ = redirections(words)
     context = dockerfile = platform = ""
     push = False
     args: list[BuildArg] = []
     skip_next = None
     for word in words:
-        if word in ("&&", "||", ";", "|"):
-            break
         if skip_next is not None:
             if skip_next in ("-f", "--file"):
                 dockerfile = word
@@ -840,8 +833,6 @@ def _docker_build_args(tail: str, line: int = 0, cwd: str = "",
             elif name in _BUILD_OPTS_WITH_VALUE and not eq:
                 skip_next = name
             continue
-        if word == "\\":
-            continue
         context = word
         break
     if not context:
@@ -852,6 +843,18 @@ def _docker_build_args(tail: str, line: int = 0, cwd: str = "",
     return context, dockerfile, platform, push, tuple(args)
 
 
+def _build_words(argv: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The words after ``build`` of a ``docker``/``podman`` ``build``, ``buildx build`` or
+    ``image build`` command; None for any other command."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in ("docker", "podman"):
+        return None
+    if argv[1:3] in (("buildx", "build"), ("image", "build")):
+        return argv[3:]
+    if argv[1:2] == ("build",):
+        return argv[2:]
+    return None
+
+
 def _in_folder(cwd: str, path: str) -> str:
     """``path`` (relative to ``cwd``) relative to the repository's root; unchanged for an
     absolute path or an expression."""
@@ -860,7 +863,21 @@ def _in_folder(cwd: str, path: str) -> str:
     return _norm_path(posixpath.normpath(posixpath.join(cwd, path)))
 
 
-_CD_RE = re.compile(r"(?:^|&&|;|\()\s*(?:pushd|cd)\s+([^\s;&|]+)\s*(?=$|&&|;)")
+def _changed_folder(cwd: str | None, seg: Any, stack: list[str | None]) -> str | None:
+    """The folder (relative to the repository's root, "" the root) a step is in after a ``cd``,
+    ``pushd`` or ``popd``; None once it is a folder auditui cannot tell (a variable, an
+    absolute path, ``cd -``, ``cd`` alone: the home folder)."""
+    name = seg.name
+    if name == "popd":
+        return stack.pop() if stack else None
+    args = [w for w in redirections(seg.argv[1:])[0] if w != "--"]
+    target = args[0] if args else ""
+    if name == "pushd":
+        stack.append(cwd)
+    if cwd is None or not target or "$" in target or target.startswith(("/", "~", "-")):
+        return None
+    found = _in_folder(cwd, _norm_path(target))
+    return "" if found == "." else found
 
 
 def _working_directory(step: Step) -> str | None:
@@ -1021,26 +1038,34 @@ class Step(AtNode):
         builds: list[ImageBuild] = []
         if script:
             cwd = _working_directory(self)
+            stack: list[str | None] = []
+            inner: dict[int, str | None] = {}  # the folder inside each ( ... ) subshell a cd changed
             line_no = self.node.key_line("run")
-            joined = re.sub(r"\\\s*\n", " ", script)
-            for line in _run_lines(joined):
-                match = _BUILD_CMD_RE.search(line)
-                for cd in _CD_RE.finditer(line[:match.start()] if match else line):
-                    target = cd.group(1).strip("'\"")
-                    if cwd is None or "$" in target or target.startswith(("/", "~", "-")):
-                        cwd = None
-                    else:
-                        cwd = _in_folder(cwd, _norm_path(target))
-                        cwd = "" if cwd == "." else cwd
-                if match:
-                    parsed = _docker_build_args(match.group(1), line_no, cwd or "", self.literal_env())
-                    if parsed is not None:
-                        context, dockerfile, platform, push, args = parsed
-                        if cwd is None:  # a folder auditui cannot tell: the paths are not known
-                            context, dockerfile = f"${{{{ {context} }}}}", f"${{{{ {dockerfile} }}}}"
-                        named = image_command(["docker", "build", *split_words(match.group(1))])
-                        builds.append(ImageBuild(self, context, dockerfile, platform, push,
-                                                 _literal_tags(named.image if named else None), args))
+            env: dict[str, str] | None = None
+            for command in run_commands(script):
+                for seg in command.segments:
+                    if runs_remotely(command, seg):
+                        continue  # on another host: not a build of this repository's files
+                    here = inner.get(seg.subshell, cwd) if seg.subshell else cwd
+                    if seg.name in ("cd", "pushd", "popd"):
+                        if seg.subshell:  # a ( ... ) subshell's cd ends with it
+                            inner[seg.subshell] = _changed_folder(here, seg, stack)
+                        elif not seg.via:  # nor does a substitution's or a command string's
+                            cwd = _changed_folder(cwd, seg, stack)
+                        continue
+                    words = _build_words(seg.argv)
+                    if words is None:
+                        continue
+                    env = self.literal_env() if env is None else env
+                    parsed = _docker_build_args(words, line_no, here or "", env)
+                    if parsed is None:
+                        continue
+                    context, dockerfile, platform, push, args = parsed
+                    if here is None:  # a folder auditui cannot tell: the paths are not known
+                        context, dockerfile = f"${{{{ {context} }}}}", f"${{{{ {dockerfile} }}}}"
+                    named = image_command(seg.argv)
+                    builds.append(ImageBuild(self, context, dockerfile, platform, push,
+                                             _literal_tags(named.image if named else None), args))
         return builds
 
     def literal_env(self) -> dict[str, str]:
@@ -1960,12 +1985,9 @@ _FILTER_FILES = frozenset(("jq", "yq", "grep", "egrep", "fgrep", "sed", "awk", "
 #: options of those that take the next word (jq --arg NAME VALUE takes two)
 _OPTION_WORDS = {"--arg": 2, "--argjson": 2, "--slurpfile": 2, "--rawfile": 2, "-f": 1, "--from-file": 1,
                  "-e": 1, "-F": 1, "-v": 1, "-o": 1, "--indent": 1, "-I": 1, "-p": 1}
-_SEGMENT_SPLIT_RE = re.compile(r"\|\||&&|[|;`()]|\$\(")
 _PATH_WORD_RE = re.compile(r"[\w.*][\w./*@+-]*")
-#: commands that print what an outsider's commits hold: messages, authors, file names
-_GIT_TEXT_RE = re.compile(
-    r"\bgit\s+(?:-C\s+\S+\s+)?(?:(?:log|show)\b.*--(?:format|pretty)|diff(?:-tree)?\b.*--name-(?:only|status)"
-    r"|ls-files\b)")
+#: ``git log``/``git show`` options that print what commits say (messages, authors)
+_GIT_FORMAT = ("--format", "--pretty", "--oneline")
 _JS_READ_RE = re.compile(r"\breadFileSync\s*\(|\brequire\s*\(\s*['\"`]\.{1,2}/")
 
 
@@ -1978,14 +2000,70 @@ def _file_word(word: str, made: frozenset[str] = frozenset()) -> bool:
         and _norm_path(word) not in made
 
 
-#: where a script writes a file of its own (``> out.json``, ``tee out``, ``-o out``, ``--output out``)
-_WRITES_FILE_RE = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?|\s-o\s+|--output[= ])\s*['\"]?([\w.][\w./-]*)")
+#: a relative path written literally (no variable, no expression)
+_LITERAL_PATH_RE = re.compile(r"[\w.][\w./-]*")
 
 
 def files_written(scripts: Iterator[str] | list[str]) -> frozenset[str]:
-    """The relative paths scripts write themselves: reading them back reads the workflow's own
-    data, not the checkout's."""
-    return frozenset(_norm_path(m.group(1)) for text in scripts for m in _WRITES_FILE_RE.finditer(text))
+    """The relative paths scripts write themselves (``> out.json``, ``tee out``, ``-o out``,
+    ``--output out``), as the shell reader reads them: reading them back reads the workflow's
+    own data, not the checkout's.  Paths named by a variable or an expression are left out,
+    and so are files written on another host (``ssh host 'cmd > f'``)."""
+    return frozenset(_norm_path(target) for text in scripts for command in run_commands(text)
+                     for seg in command.segments if not runs_remotely(command, seg)
+                     for target in segment_writes(seg) if _LITERAL_PATH_RE.fullmatch(target))
+
+
+def _git_text(argv: Sequence[str]) -> bool:
+    """``git log``/``git show`` with a format, ``git diff --name-only``, ``git ls-files``: commands
+    that print what an outsider's commits hold (messages, authors, file names)."""
+    if not argv or argv[0].rsplit("/", 1)[-1] != "git":
+        return False
+    rest = list(argv[1:])
+    while rest and rest[0] == "-C":
+        rest = rest[2:]
+    if not rest:
+        return False
+    verb, options = rest[0], rest[1:]
+    if verb in ("log", "show"):
+        return any(o.split("=", 1)[0] in _GIT_FORMAT for o in options)
+    if verb in ("diff", "diff-tree"):
+        return any(o in ("--name-only", "--name-status") for o in options)
+    return verb == "ls-files"
+
+
+def _prints_files(seg: Any, made: frozenset[str]) -> bool:
+    """A simple command that prints what files of the working tree hold: one it reads on its
+    standard input (``< VERSION``, ``$(< file)``), or ``cat``/``head``/``jq``/``yq``/``grep``...
+    given a relative file.  Files in ``made`` do not count."""
+    argv, redirects = redirections(seg.argv)
+    if any(operator in ("<", "0<") and _file_word(target, made) for operator, target in redirects):
+        return True
+    if not argv:
+        return False
+    program = posixpath.basename(argv[0])
+    if program not in _PRINT_FILES and program not in _FILTER_FILES:
+        return False  # echo and printf print their words, not files
+    rest = argv[1:]
+    if program in ("yq",) and rest and rest[0] in ("e", "eval", "ea", "eval-all"):
+        rest = rest[1:]
+    skip = 0
+    first = program in _FILTER_FILES
+    for word in rest:
+        if skip:
+            skip -= 1
+            continue
+        if word.startswith("-"):
+            skip = _OPTION_WORDS.get(word.split("=", 1)[0], 0) if "=" not in word else 0
+            if program in _PRINT_FILES and word in ("-n", "-c", "-f", "-d"):
+                skip = 1 if program in ("head", "tail", "cut") else 0
+            continue
+        if first:
+            first = False  # the filter, the pattern or the program
+            continue
+        if _file_word(word, made):
+            return True
+    return False
 
 
 def head_file_read(text: str, made: frozenset[str] = frozenset()) -> str | None:
@@ -1993,48 +2071,14 @@ def head_file_read(text: str, made: frozenset[str] = frozenset()) -> str | None:
     VERSION``, ``$(< file)``, ``jq -r .version package.json``, ``yq .x values.yaml``, a
     ``require('./package.json')``), or that prints commit messages or file names of its history
     (``git log --format=%s``, ``git diff --name-only``); None when it reads none. Files in
-    ``made`` (written by the job's own scripts) do not count."""
+    ``made`` (written by the job's own scripts) do not count.  The shell is read by the one
+    shell reader: commands in substitutions count, words in strings and heredoc text do not."""
     if _JS_READ_RE.search(text):
         return _shorten(text.strip(), 60)
-    match = _GIT_TEXT_RE.search(text)
-    if match:
-        return _shorten(match.group(0), 60)
-    for segment in _SEGMENT_SPLIT_RE.split(text):
-        words = segment.split()
-        for i, word in enumerate(words):
-            if word == "<" and i + 1 < len(words) and _file_word(words[i + 1], made):
-                return _shorten(segment.strip(), 60)
-            if word.startswith("<") and not word.startswith(("<<", "<(")) and len(word) > 1 and _file_word(word[1:], made):
-                return _shorten(segment.strip(), 60)
-        while words and (_ASSIGN_RE.match(words[0]) or words[0] in ("sudo", "command", "echo", "printf", "-n", "-e")):
-            if words[0] in ("echo", "printf"):
-                words = []  # echo prints its words, not files
-                break
-            words = words[1:]
-        if not words:
-            continue
-        program = posixpath.basename(words[0].strip("'\""))
-        if program not in _PRINT_FILES and program not in _FILTER_FILES:
-            continue
-        rest = words[1:]
-        if program in ("yq",) and rest and rest[0] in ("e", "eval", "ea", "eval-all"):
-            rest = rest[1:]
-        skip = 0
-        first = program in _FILTER_FILES
-        for word in rest:
-            if skip:
-                skip -= 1
-                continue
-            if word.startswith("-"):
-                skip = _OPTION_WORDS.get(word.split("=", 1)[0], 0) if "=" not in word else 0
-                if program in _PRINT_FILES and word in ("-n", "-c", "-f", "-d"):
-                    skip = 1 if program in ("head", "tail", "cut") else 0
-                continue
-            if first:
-                first = False  # the filter, the pattern or the program
-                continue
-            if _file_word(word, made):
-                return _shorten(segment.strip(), 60)
+    for command in run_commands(text):
+        for seg in command.segments:
+            if _git_text(redirections(seg.argv)[0]) or _prints_files(seg, made):
+                return _shorten(seg.raw.strip() or seg.text, 60)
     return None
 
 
