@@ -17,7 +17,8 @@ CHECK = Check(
     ),
     remediation=(
         "Open the file at the reported line and fix the syntax error.",
-        "Validate locally (e.g. `python -c 'import yaml,sys; list(yaml.safe_load_all(open(sys.argv[1])))' FILE`).",
+        "Validate it with the tool that reads it: `docker compose -f FILE config` for a compose file, "
+        "`kubectl apply --dry-run=client -f FILE` for a manifest, `yamllint FILE` for any YAML.",
         "Add a YAML linter (yamllint) to CI so syntax errors fail before review.",
     ),
     effort="15m",
