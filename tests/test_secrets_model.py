@@ -378,6 +378,14 @@ def test_an_access_key_beside_its_secret_is_the_identifier():
     ("prod/db/password", "reference"),
     ("admin/admin", "weak"),                            # a pair of defaults, not a name
     ("Xk9/vQ2+mLp7/RtZ8wq", "random"),                  # base64 with slashes: still a secret
+    ("anthropic:api-key", "reference"),                 # store:key lookups (grafana get-vault-secrets)
+    ("relyance:API_KEY", "reference"),
+    ("ci/aws:accessKey", "reference"),
+    ("ANTHROPIC_API_KEY=anthropic:api-key", "reference"),  # one NAME=lookup line
+    ("DB_PASSWORD=Xk9vQ2mLp7RtZ8wq", "random"),         # one NAME=value line: the value is the secret
+    ("LOG_LEVEL=debug", "name"),                        # a setting under its own name
+    ("admin:password", "weak"),                         # a user:password pair of defaults
+    ("myapp:secret", "weak"),                           # a one-word default after the colon is a value
 ])
 def test_a_secret_store_name_is_a_reference(value, kind):
     assert classify("ES_PASS", value, where="text").kind == kind

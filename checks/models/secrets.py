@@ -363,6 +363,13 @@ _PATH_RE = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.\-]{1,100}(?:/[\w.\
 #: a path of lower-case names with no leading slash (``shared/logging/es_pass``,
 #: ``elasticsearch/logging/apm_secret``, ``prod/db/password``): a secret store's name for a value
 _STORE_NAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,80}(?:/[a-z][a-z0-9_.\-]{0,80}){1,12}$")
+#: ``anthropic:api-key``, ``ci/aws:accessKey``: a store (or a path in one) and the name of a key in it,
+#: the lookup a secret-fetching action is handed (Grafana's get-vault-secrets, Google's
+#: get-secretmanager-secrets); the key part must itself be a secret's *name*
+_STORE_KEY_RE = re.compile(r"^([a-z][a-z0-9_.\-]{0,80}(?:/[a-z][a-z0-9_.\-]{0,80}){0,12}):([A-Za-z][A-Za-z0-9_.\-]{0,80})$")
+#: ``ANTHROPIC_API_KEY=anthropic:api-key``: one assignment written as a value (one line of a
+#: ``NAME=value`` list); its value is judged under its own name
+_ASSIGNMENT_RE = re.compile(r"^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=(\S.*)$")
 _HOST_RE = re.compile(r"^[a-z][a-z0-9\-]{0,62}(?:\.[a-z][a-z0-9\-]{0,62}){1,10}$")
 _NUMBER_RE = re.compile(r"^[+-]?\d{1,40}(?:\.\d{1,20})?(?:ms|[smhdwy])?$")
 
@@ -895,6 +902,16 @@ def _base64_word(text: str) -> str | None:
     return None
 
 
+def _names_a_key(store: str, key: str) -> bool:
+    """``anthropic:api-key``, ``ci/aws:accessKey``: the name of a key in a store, not a
+    ``user:password`` pair (``admin:password``, ``myapp:secret``: a one-word well-known default
+    after the colon is a guessable value)."""
+    if not is_secret_name(key) or weak_default(store):
+        return False
+    several_words = any(c in key for c in "-_.") or (key[:1].islower() and any(c.isupper() for c in key))
+    return several_words or not weak_default(key)
+
+
 def _strip_quotes(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
@@ -951,6 +968,12 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
         # shared/logging/es_pass: the name of a secret in a store (AWS Secrets Manager, SSM, Vault
         # paths), read by whatever the name is handed to; admin/admin is a weak pair, not a name
         return SecretVerdict("reference", "secret-store name (a path of names)")
+    store_key = _STORE_KEY_RE.match(text)
+    if store_key and _names_a_key(store_key.group(1), store_key.group(2)):
+        return SecretVerdict("reference", "secret-store key name (store:key)")
+    assignment = _ASSIGNMENT_RE.match(text) if depth < 3 else None
+    if assignment is not None:  # NAME=value: what the value is, under its own name
+        return _classify(assignment.group(1), assignment.group(2), where, depth + 1, from_default, interpolate)
     # 4. a password in a URL: any name
     creds = url_credentials(text)
     if creds is not None:
