@@ -13,7 +13,7 @@ from auditui.checks import configfile
 from auditui.checks.api import Severity
 from auditui.checks.context import Context, by_convention
 from auditui.checks.engine import Engine
-from auditui.checks.models.usage_docs import sample_lead
+from auditui.checks.models.usage_docs import home_lab_lead, sample_lead
 from helpers import write
 
 DIGEST = "sha256:4c7f1a3d9e2b8f6a0c5d7e9b1a3f5c7d9e1b3a5c7f9d1e3b5a7c9f1d3e5b7a9c"
@@ -740,3 +740,21 @@ def test_what_a_readme_or_comment_says_is_shown_as_inert_data_without_secrets(tm
     assert found.context == "example"
     assert "\x1b" not in found.context_reason and "\x07" not in found.context_reason
     assert token not in found.context_reason and "abcdefghijklmnop" not in found.context_reason
+
+
+@pytest.mark.parametrize(("text", "declared"), [
+    ("# Pando85's Homelab\n\nThis project automates the self-hosted services in my homelab.\n", True),
+    ("<div align=\"center\">\n\n# \U0001faa8 Homelab \U0001f3e1\n\n</div>\n", True),
+    ("<div align=\"center\">\n\n## My Home Operations repository\n\n</div>\n", True),
+    ("# Infra\n\nRepository for home infrastructure and Kubernetes cluster using GitOps practices.\n", True),
+    ("# Pi Cluster\n\n**K3S Kubernetes Cluster at home automated with Ansible and FluxCD**\n", True),
+    ("# Platform\n\nThe GitOps configuration of our personal infrastructure across two sites.\n", True),
+    # home in passing, a tool for home labs, a negation: not a declaration
+    ("# Recipes\n\nKeep the recipes you cook at home, with a home page and Home Assistant support.\n", False),
+    ("# Homer\n\nA dead simple static dashboard for your homelab and your server.\n", False),
+    ("# Homer - a dashboard for your homelab\n\nServe it from any web server, here or there.\n", False),
+    ("# Shop\n\nThis is not my homelab: it runs the shop's production cluster on three zones.\n", False),
+    ("# Dotfiles\n\nMy home directory configuration, managed with chezmoi and a few scripts.\n", False),
+])
+def test_home_lab_is_read_from_the_readme_title_or_lead(text, declared):
+    assert (home_lab_lead(text) is not None) is declared

@@ -118,13 +118,72 @@ def test_an_image_name_skaffold_builds_is_a_placeholder_and_the_engine_follows_s
 
 
 def test_single_instance_operator_store_follows_the_rule_of_k8s002(tmp_path):
-    # one rule (k8s/shared.single_instance_severity): data on claims is an outage, ephemeral a loss
+    # one rule (checks/availability.single_instance_severity): data on claims is an outage, ephemeral a loss
     found = _severities(_scan(tmp_path, "operator-database-single-instance", "bad-ephemeral.yaml"), "K8S023")
     assert found == {"PerconaXtraDBCluster/shop-mysql": Severity.CRITICAL, "MariaDB/cache-db": Severity.CRITICAL,
                      "Cluster/directory-db": Severity.HIGH}
     (tmp_path / "b").mkdir()
     persistent = _severities(_scan(tmp_path / "b", "operator-database-single-instance", "bad.yaml"), "K8S023")
     assert persistent and set(persistent.values()) == {Severity.HIGH}
+
+
+def test_single_database_whose_data_a_backup_takes_is_medium_and_names_the_backup(tmp_path):
+    # Velero by pod label (orLabelSelectors), Velero by namespace, a CronJob dumping its host
+    findings = [f for f in _scan(tmp_path, "single-replica-database", "bad-backed-up") if f.code == "K8S002"]
+    assert {f.resource: f.severity for f in findings} == {
+        "StatefulSet/orders-db": Severity.MEDIUM, "StatefulSet/catalog-db": Severity.MEDIUM,
+        "StatefulSet/users-db": Severity.MEDIUM}
+    said = {f.resource: f.message for f in findings}
+    assert "backed up by Velero Schedule velero/retain-weekly (deploy/backups.yaml:1)" in said["StatefulSet/orders-db"]
+    assert "Velero Backup velero/catalog-once (deploy/backups.yaml:16)" in said["StatefulSet/catalog-db"]
+    assert "CronJob users-dump" in said["StatefulSet/users-db"]
+    assert all(message.endswith("availability risk: medium") for message in said.values())
+
+
+def test_single_database_with_a_backup_that_does_not_take_it_stays_high(tmp_path):
+    # a schedule selecting other labels, other namespaces, a templated namespace, a dump of another
+    # host, and a namespace-limited backup for a database that states no namespace
+    found = _severities(_scan(tmp_path, "single-replica-database", "bad-backup-elsewhere"), "K8S002")
+    assert found == {"StatefulSet/orders-db": Severity.HIGH, "StatefulSet/catalog-db": Severity.HIGH,
+                     "StatefulSet/users-db": Severity.HIGH, "StatefulSet/audit-db": Severity.HIGH}
+
+
+def test_operator_store_whose_data_a_backup_takes_is_medium(tmp_path):
+    # its own section (CloudNativePG, Crunchy pgBackRest repo, Zalando logical backup), Velero selecting
+    # labels the operator copies to pods and claims (Zalando inherited_labels, CNPG inheritedMetadata)
+    findings = [f for f in _scan(tmp_path, "operator-database-single-instance", "bad-backed-up") if f.code == "K8S023"]
+    assert {f.resource: f.severity for f in findings} == {
+        "Cluster/app-db": Severity.MEDIUM, "PostgresCluster/orders": Severity.MEDIUM,
+        "postgresql/acid-logical": Severity.MEDIUM, "postgresql/acid-labelled": Severity.MEDIUM,
+        "Cluster/inherits": Severity.MEDIUM}
+    said = {f.resource: f.message for f in findings}
+    assert "its own backup section (`spec.backups.pgbackrest.repos`)" in said["PostgresCluster/orders"]
+    assert "Velero Schedule velero/retain-weekly (operator.yaml:10)" in said["postgresql/acid-labelled"]
+
+
+def test_operator_store_with_an_unverified_backup_stays_high(tmp_path):
+    # labels the operator does not copy, a backups section with no repository, a schedule without data
+    found = _severities(_scan(tmp_path, "operator-database-single-instance", "bad-backup-unverified"), "K8S023")
+    assert found == {"postgresql/acid-labelled": Severity.HIGH, "Cluster/labelled-cluster": Severity.HIGH,
+                     "PostgresCluster/orders": Severity.HIGH, "Cluster/snapshots-off": Severity.HIGH}
+
+
+def test_home_lab_declared_in_the_readme_rates_single_instances_medium(tmp_path):
+    findings = [f for f in _scan(tmp_path, "single-replica-database", "bad-home-lab") if f.code == "K8S002"]
+    found = {f.resource: f for f in findings}
+    assert found["StatefulSet/recipes-db"].severity == Severity.MEDIUM
+    assert "README.md declares a home lab (\"Alice's Homelab\")" in found["StatefulSet/recipes-db"].message
+    assert found["Deployment/notes-db"].severity == Severity.CRITICAL  # ephemeral: data loss, not lowered
+
+
+def test_home_lab_rates_helm_single_instance_medium_and_home_in_passing_does_not(tmp_path):
+    helm = FIXTURES.parent / "helm" / "values-single-replica-database"
+    for name, severity in (("bad-home-lab", Severity.MEDIUM), ("bad-home-in-passing", Severity.HIGH)):
+        root = tmp_path / name
+        shutil.copytree(helm / name, root)
+        engine = Engine(root)
+        engine.scan()
+        assert {f.severity for f in engine.findings if f.code == "HELM007"} == {severity}, name
 
 
 def test_database_load_balancer_on_a_private_address_is_medium_and_says_so(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..availability import home_lab_reason
 from ..facts import RepoIndex
 from ..models.topics import HELM_SINGLE_INSTANCE
 from ..replicas import autoscaled_by_name
@@ -22,7 +23,8 @@ CHECK = Check(
         "(`architecture: replication`, a replica set, Galera) with automatic failover. A "
         "HorizontalPodAutoscaler or KEDA ScaledObject that targets the chart's database workload "
         "(by Helm's naming: `fullnameOverride`, the release, `-<subchart>`) owns the count: with a "
-        "minimum of 2 or more nothing is reported, with a minimum of 1 it is medium (one instance when idle)."
+        "minimum of 2 or more nothing is reported, with a minimum of 1 it is medium (one instance when idle). "
+        "Where the repository's README declares a home lab it is medium: an availability choice of its owner."
     ),
     remediation=(
         "Run the replicated architecture the chart offers (`architecture: replication`, "
@@ -56,4 +58,8 @@ def values_single_replica_database(path: str, fact, index: RepoIndex) -> Iterato
                 severity=Severity.MEDIUM,
             )
             return
+    reason = home_lab_reason(index)  # an availability-only finding, at the scale the README declares
+    if reason is not None:
+        yield CHECK.finding(pos, resource=str(data.resource), message=f"{what}; {reason}", severity=Severity.MEDIUM)
+        return
     yield CHECK.finding(pos, resource=str(data.resource), message=what)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..backups import is_backup_present
 from ..facts import RepoIndex
 from ..models.datastore import classify
 from ..models.k8s.layout import in_patch_location
@@ -38,30 +39,6 @@ CHECK = Check(
 )
 
 LONG_RUNNING = ("StatefulSet", "Deployment", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Pod")
-#: custom resources that schedule backups (Velero, operators, k8up, Stash)
-BACKUP_KINDS = (
-    "Schedule", "Backup", "ScheduledBackup", "BackupSchedule", "BackupConfiguration",
-    "PerconaServerMongoDBBackup", "PerconaXtraDBClusterBackup", "MySQLBackup", "PostgresBackup",
-)
-
-
-def backup_present(index: RepoIndex) -> bool:
-    for kind in ("CronJob", "Job"):
-        for _, fact in index.k8s(kind):
-            if fact.data.backup:
-                return True
-    for kind in BACKUP_KINDS:
-        for _, fact in index.k8s(kind):
-            api = str(fact.data.api or "")
-            if kind in ("Schedule", "Backup") and not api.startswith(
-                    ("velero.io/", "k8up.io/", "backup.appuio.ch/", "k8s.mariadb.com/", "mariadb.mmontes.io/")):
-                continue
-            return True
-    return False
-
-
-def _backup_topics() -> tuple[str, ...]:
-    return ("k8s:CronJob", "k8s:Job") + tuple(f"k8s:{kind}" for kind in BACKUP_KINDS)
 
 
 @CHECK.on_each(*(f"k8s:{kind}" for kind in LONG_RUNNING + OPERATOR_STORE_KINDS))
@@ -78,7 +55,7 @@ def database_without_backup(path: str, fact, index: RepoIndex) -> Iterator[Findi
     # systems of record only (data-store model): caches, brokers, search indexes and
     # coordination services are rebuilt or replicated, not restored
     images = [str(i) for i in candidates if (store := classify(str(i))) is not None and store.system_of_record]
-    if not images or index.derived("K8S078:backup-present", _backup_topics(), backup_present):
+    if not images or is_backup_present(index):
         return
     if provided(index, "backup"):  # Velero, k8up, a backup chart... installed from outside
         return
@@ -98,7 +75,7 @@ def _operator_store_without_backup(path: str, fact, index: RepoIndex) -> Iterato
     backup = fact.data.store_backup
     if backup is not False or fact.data.members == 0 or in_patch_location(path):
         return  # backed up by its own resource, configured outside the repository, or a patch
-    if index.derived("K8S078:backup-present", _backup_topics(), backup_present) or provided(index, "backup"):
+    if is_backup_present(index) or provided(index, "backup"):
         return
     kind, name, api = fact.topic.split(":", 1)[1], fact.data.name, str(fact.data.api or "")
     group = api.split("/", 1)[0] if "/" in api else ""

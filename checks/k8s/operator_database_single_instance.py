@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..availability import single_instance_severity
+from ..backups import backup_cover
 from ..facts import RepoIndex
 from ..kustomize import (
     json6902_file_counts,
@@ -16,7 +18,6 @@ from ..models.k8s.layout import in_patch_location
 from ..models.k8s.operators import OPERATOR_STORE_KINDS, OPERATOR_STORES
 from ..models.k8s.patches import ANY_NAME
 from ..models.topics import KUSTOMIZE_DETAILS
-from .shared import single_instance_severity
 
 CHECK = Check(
     code="K8S023",
@@ -33,7 +34,10 @@ CHECK = Check(
         "instance when the count is left out. Severity follows the rule of K8S002: high when the "
         "data is on claims (an outage, the data is kept: every operator's default), critical when "
         "its only copy is on ephemeral storage (a Percona `volumeSpec.emptyDir`, mariadb-operator's "
-        "`storage.ephemeral: true`), which the next reschedule deletes."
+        "`storage.ephemeral: true`), which the next reschedule deletes; medium when a backup demonstrably "
+        "takes the data (the resource's own backup section, a Velero schedule selecting the labels the "
+        "operator copies to its pods and claims, a k8up backup in its namespace) or the repository's "
+        "README declares a home lab."
     ),
     remediation=(
         "Set the member count to at least 3 (or a primary and a standby where the operator "
@@ -110,7 +114,9 @@ def operator_database_single_instance(path: str, fact, index: RepoIndex) -> Iter
             return  # an overlay raises the count where it is deployed
     api, key = str(fact.data.api or ""), _count_key(str(fact.data.api or ""), kind)
     explicit = tuple(fact.data.members_ypath or ())[-1:] == (key,)
-    severity, why = single_instance_severity(persistent=not fact.data.members_ephemeral)
+    ephemeral = bool(fact.data.members_ephemeral)
+    severity, why = single_instance_severity(index, persistent=not ephemeral,
+                                             cover=None if ephemeral else backup_cover(index, path, fact))
     yield CHECK.finding(
         Pos(line, line, tuple(fact.data.members_ypath or fact.ypath), path=path),
         resource=f"{kind}/{name}",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..api import Severity
 from ..facts import RepoIndex
 from ..models.images import ImageRef, parse_image
 from ..models.k8s.objects import K8sObject, Workload
@@ -13,15 +12,6 @@ from ..models.yamlnodes import YMap
 from ..scope import provided
 
 # -- data stores ----------------------------------------------------------------------------
-
-def single_instance_severity(persistent: bool) -> tuple[Severity, str]:
-    """How serious one instance of a database is (K8S002 for workloads, K8S023 for operator
-    stores), and why: an outage until the pod is rescheduled when the data is on a persistent
-    volume (high); the data itself when its only copy is on ephemeral storage (critical)."""
-    if persistent:
-        return Severity.HIGH, "an outage until the pod is rescheduled (the data is on a persistent volume)"
-    return Severity.CRITICAL, "its data is on ephemeral storage, so a reschedule loses it"
-
 
 # -- workloads and containers --------------------------------------------------------------
 

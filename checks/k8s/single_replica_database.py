@@ -3,12 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..availability import single_instance_severity
+from ..backups import backup_cover
 from ..facts import RepoIndex
 from ..kustomize import overlay_replicas
 from ..models.datastore import STATEFUL_IMAGES, configured_images
 from ..models.images import is_database_image, parse_image
 from ..replicas import autoscalers
-from .shared import REPLICATED_KINDS, single_instance_severity
+from .shared import REPLICATED_KINDS
 
 CHECK = Check(
     code="K8S002",
@@ -22,7 +24,11 @@ CHECK = Check(
         "rescheduled and its volume re-attached, which can take minutes. A replica count left "
         "unset means one. Severity follows what a lost pod costs: high when the data is on a "
         "persistent volume (an outage, the data is kept), critical when the single copy of the "
-        "data lives on ephemeral storage and the next reschedule deletes it. A HorizontalPodAutoscaler "
+        "data lives on ephemeral storage and the next reschedule deletes it; medium when a backup in the "
+        "repository demonstrably takes the data (the database's own backup settings, a Velero schedule "
+        "whose namespaces and labels select its pods, a k8up backup in its namespace, a backup CronJob "
+        "that dumps its host) or when the repository's README declares a home lab: an availability "
+        "risk only. A HorizontalPodAutoscaler "
         "or KEDA ScaledObject that targets the workload owns the count: a minimum of 2 or more is not "
         "a single instance, a minimum of 1 is medium (one instance when idle)."
     ),
@@ -78,7 +84,8 @@ def single_replica_database(path: str, fact, index: RepoIndex, ctx=None) -> Iter
     kept = set(fact.data.persistent_servers or ())
     lost = [image for image in stores if image not in kept]
     # the only copy of the data is deleted with the pod (K8S003 names the volume): critical; else high
-    severity, why = single_instance_severity(persistent=not lost)
+    severity, why = single_instance_severity(index, persistent=not lost,
+                                             cover=None if lost else backup_cover(index, path, fact))
     impact = f": {why}" + (f" ({', '.join(lost)})" if lost else "")
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("spec", "replicas"), path=path),

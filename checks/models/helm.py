@@ -362,6 +362,7 @@ def values_images(root: YMap) -> Iterator[ValuesImage]:
 
 def values_facts(values: HelmValues) -> list[Fact]:
     """What a values file tells the repository (read by the chart-level checks)."""
+    from .k8s.backups import values_inherited_label_keys  # here: models.k8s imports this module
     empty_resources: list[tuple[str, int]] = []
     set_resources: list[str] = []
     empty_security: list[tuple[str, int]] = []
@@ -392,7 +393,8 @@ def values_facts(values: HelmValues) -> list[Fact]:
         dir=chart_dir(values.path),
         empty_resources=tuple(empty_resources) or None, set_resources=tuple(set_resources) or None,
         empty_security=tuple(empty_security) or None, set_security=tuple(set_security) or None,
-        empty_tags=tuple(empty_tags) or None))]
+        empty_tags=tuple(empty_tags) or None,
+        inherited_labels=values_inherited_label_keys(values.root)))]
 
 
 def database_chart(name: str | None) -> str | None:

@@ -191,6 +191,13 @@ class K8sObjectData(FactData):
     #: an operator store whose data is on ephemeral storage (models/k8s/operators.py)
     members_ephemeral: bool | None = None
     store_backup: bool | str | None = None  # True/False, or "unknown"
+    #: labels the operator puts on the store's pods and claims (models/k8s/backups.py)
+    store_labels: Pairs | None = None
+    # backups (models/k8s/backups.py): what a Velero/k8up backup selects, the hosts a backup
+    # job dumps, the label keys a Zalando operator configuration copies to pods and claims
+    backup_scope: Pairs | None = None
+    dump_hosts: tuple[str, ...] | None = None
+    inherited_labels: tuple[str, ...] | None = None
     # Services
     exposure: str | None = None
     exposure_line: int | None = None
@@ -722,6 +729,19 @@ class DocDeclaredData(FactData):
 
 
 @fact_data
+class DocScaleData(FactData):
+    """The repository's own README when its title or lead declares a home lab or personal
+    infrastructure (``configuration for my homelab``, ``# Khue's Homelab``): the scale that
+    availability-only findings are rated at (checks/availability.py)."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
+    #: what it declares: ``home-lab``
+    scale: str | None = None
+    #: the words that say it, shortened
+    phrase: str | None = None
+
+
+@fact_data
 class AnsiblePlayData(FactData):
     """An Ansible playbook: the roles it applies to the machine running it and to inventory hosts
     (``""`` among ``remote_roles``: a play for inventory hosts with tasks only)."""
@@ -735,6 +755,7 @@ SECRET_LITERALS: Topic[SecretLiteralsData] = Topic("secret:literals", SecretLite
 DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
 DOC_PROJECT: Topic[DocProjectData] = Topic("doc:project", DocProjectData, "path")
 DOC_DECLARED: Topic[DocDeclaredData] = Topic("doc:declared", DocDeclaredData, "path")
+DOC_SCALE: Topic[DocScaleData] = Topic("doc:scale", DocScaleData, "path")
 BUILD_ARTIFACTS: Topic[BuildArtifactsData] = Topic("build:artifacts", BuildArtifactsData, "path")
 ANSIBLE_PLAY: Topic[AnsiblePlayData] = Topic("ansible:play", AnsiblePlayData, "path")
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")
@@ -884,6 +905,9 @@ class HelmValuesData(FactData):
     empty_security: tuple | None = None
     set_resources: tuple | None = None
     set_security: tuple | None = None
+    #: postgres-operator chart values: the label keys the operator copies to a cluster's pods and
+    #: claims (``configKubernetes.inherited_labels``; models/k8s/backups.py)
+    inherited_labels: tuple[str, ...] | None = None
 
 
 @fact_data

@@ -20,6 +20,11 @@ Facts for the context model (``checks/context.py``), read from files no domain a
   file is for the development setup``, ``# For testing only``, ``# Not for production use``);
   a sentence that also speaks of production (``for development and production``), or denies
   it (``this is not a demo``), says nothing;
+* ``doc:scale`` (key: path) - the repository's own README when its title (``# Khue's Homelab``,
+  ``My Home Operations repository``) or lead (``... self-hosted services in my homelab``,
+  ``Repository for home infrastructure``) declares the repository is a home lab or personal
+  infrastructure; ``home`` in passing (``Home Assistant``, ``the home page``, ``a homelab dashboard``)
+  says nothing;
 * ``ansible:play`` (key: path) - an Ansible playbook: the roles its plays apply to the machine
   running it (``hosts: localhost``) and those they apply to inventory hosts.
 """
@@ -38,15 +43,18 @@ from .topics import (
     DOC_DECLARED,
     DOC_PROJECT,
     DOC_README,
+    DOC_SCALE,
     AnsiblePlayData,
     DocDeclaredData,
     DocProjectData,
     DocReadmeData,
+    DocScaleData,
 )
 from .yamlnodes import load_documents
 
-__all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_use", "is_folder_readme", "is_readme", "project_fact",
-           "readme_fact", "is_playbook_name", "playbook_fact", "sample_lead"]
+__all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_use", "home_lab_lead", "is_folder_readme", "is_readme",
+           "is_root_readme", "project_fact", "readme_fact", "is_playbook_name", "playbook_fact", "sample_lead",
+           "scale_fact"]
 
 #: words of a README's first heading that say its folder is not meant to run for real
 EXAMPLE_WORDS = frozenset({"demo", "demos", "example", "examples", "sample", "samples", "tutorial",
@@ -233,6 +241,53 @@ def project_fact(rel: str, text: str) -> Fact | None:
     if found is None:
         return None
     return Fact(DOC_PROJECT, rel, data=DocProjectData(says=found[0], phrase=found[1]))
+
+
+# -- the repository's README: a home lab? ----------------------------------------------------------
+
+_HOME = r"(?:home[\s-]?lab|home[\s-]?ops|home\s+operations|home\s+(?:infrastructure|cluster|kubernetes\s+cluster|network|servers?|setup|data\s?cent(?:er|re)))"
+#: a short title that is the home lab's name: ``Khue's Homelab``, ``🪨 Homelab 🏡``, ``home-ops``,
+#: ``My Home Operations repository`` (never ``Homer, a dashboard for your homelab``)
+_HOME_TITLE = re.compile(rf"^(?:my\s+)?(?:[\w'’.\-]+\s+)?{_HOME}(?:\s+(?:repository|repo|cluster|config|configuration))?$")
+#: a lead that says the repository is (the configuration of) its author's home lab
+_HOME_LEADS = (
+    # ``... self-hosted services in my homelab``, ``my home infrastructure``, ``our home lab``
+    re.compile(rf"\b(?:my|our)\s+(?:own\s+|personal\s+|little\s+|small\s+)?{_HOME}\b"),
+    # ``Repository for home infrastructure``, ``configuration for the home lab``
+    re.compile(rf"^(?:this\s+)?(?:repository|repo|configuration|config|code|manifests|gitops\s+repository)\s+"
+               rf"(?:for|of)\s+(?:the\s+|a\s+)?{_HOME}\b"),
+    # ``K3S Kubernetes Cluster at home``, ``my personal infrastructure``
+    re.compile(r"\b(?:kubernetes\s+)?(?:cluster|infrastructure|servers?)\s+at\s+home\b"),
+    re.compile(r"\b(?:my|our)\s+personal\s+(?:infrastructure|cluster|servers?|cloud)\b"),
+)
+
+
+def is_root_readme(rel: str) -> bool:
+    return rel.lower() in _ROOT_README_NAMES
+
+
+def home_lab_lead(text: str) -> str | None:
+    """The words of a repository README's title or lead that declare a home lab, or None."""
+    title = first_heading(text)
+    plain_title = re.sub(r"[^\w'’.\-\s]", " ", _plain(title)).strip().lower()
+    plain_title = re.sub(r"\s+", " ", plain_title)
+    if plain_title and _HOME_TITLE.match(plain_title):
+        return _shown(_plain(title))
+    lead = lead_paragraph(text)
+    for sentence in re.split(r"(?<=[.!?])\s+", lead)[:3]:
+        lowered = sentence.lower()
+        for pattern in _HOME_LEADS:
+            found = pattern.search(lowered)
+            if found is not None and not _NEGATION.search(lowered[:found.end()]):
+                return _shown(sentence)
+    return None
+
+
+def scale_fact(rel: str, text: str) -> Fact | None:
+    found = home_lab_lead(text)
+    if found is None:
+        return None
+    return Fact(DOC_SCALE, rel, data=DocScaleData(scale="home-lab", phrase=found))
 
 
 # -- a file's leading comment: what it says it is for -------------------------------------------

@@ -28,6 +28,8 @@ NAMED_FILES = (
     # how files are used, for the context model: a folder's README calling it a demo, the repository's
     # README presenting it as a sample application, Ansible playbooks
     NamedFile("readme", usage_docs.is_readme, usage_docs.readme_fact),
+    # the scale the repository's README declares (a home lab), for availability-only findings
+    NamedFile("readme-scale", usage_docs.is_root_readme, usage_docs.scale_fact),
     NamedFile("ansible-playbook", usage_docs.is_playbook_name, usage_docs.playbook_fact),
     # images a build tool (Skaffold) substitutes into manifests: placeholders, not pulled as written
     NamedFile("build-tool", build_tools.is_build_tool_config, build_tools.build_artifacts_fact),

@@ -4,6 +4,7 @@
   what a pod runs and mounts;
 - :mod:`.layout`: where overlays and patches live (path conventions);
 - :mod:`.operators`: operator-managed data stores (member counts, backups);
+- :mod:`.backups`: what backups select (Velero, k8up), the hosts backup jobs dump, the labels operators copy;
 - :mod:`.patches`: what Kustomize patches set (inline, strategic-merge, JSON6902);
 - :mod:`.facts`: what objects and kustomizations tell the repository (``k8s:*``, ``workload:*``,
   ``kustomize:*`` topics);

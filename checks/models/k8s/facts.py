@@ -28,6 +28,7 @@ from ..topics import (
     WorkloadServiceAccountData,
 )
 from ..yamlnodes import YMap
+from .backups import BACKUP_WORDS, backup_scope, dump_hosts, inherited_label_keys, store_labels
 from .devhosts import devhost_facts
 from .ingress import tls_elsewhere
 from .objects import (
@@ -100,6 +101,8 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["members_ephemeral"] = operator_ephemeral(obj.api_version, obj.kind, obj.doc) or None
         backup = operator_backup(obj.api_version, obj.kind, obj.doc)
         data["store_backup"] = "unknown" if backup is None else backup
+        # additive (backup cover): the labels the operator puts on the store's pods and claims
+        data["store_labels"] = store_labels(obj.api_version, obj.kind, obj.doc)
     if obj.kind == "Service" and obj.api_version == "v1":  # additive (K8S080): how it is exposed
         svc_type = str(spec.get("type") or "ClusterIP")
         if svc_type in ("LoadBalancer", "NodePort") or spec.list("externalIPs"):
@@ -140,16 +143,6 @@ def object_facts(obj: K8sObject) -> list[Fact]:
     topic = f"k8s-patch:{obj.kind}" if obj.is_patch else f"k8s:{obj.kind}"
     return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data)),
             *literal_facts(obj)]  # the values a Secret commits (K8S060, copies across files)
-
-
-#: words in a Job/CronJob's name, images or command that say "this takes a backup"
-BACKUP_WORDS = (
-    "backup", "pg_dump", "pg_dumpall", "pg_basebackup", "pgbackrest", "wal-g", "walg",
-    "mysqldump", "mariadb-dump", "mariabackup", "xtrabackup", "mongodump", "redis-cli --rdb",
-    "restic", "velero", "borg", "kopia", "etcdctl snapshot", "bgsave", "snapshot save",
-    "barman", "litestream", "mydumper", "pg_probackup", "gitea dump", "forgejo dump", "arangodump",
-    "influx backup", "nodetool snapshot", "kc.sh export", "document_exporter", "mmctl export",
-)
 
 
 def _label_selector(node: Any) -> dict[str, Any] | None:
@@ -212,6 +205,14 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
         if kind in ("CronJob", "Job"):
             text = _workload_text(obj)
             data["backup"] = any(word in text for word in BACKUP_WORDS)
+            if data["backup"]:  # additive (backup cover): the hosts it dumps
+                data["dump_hosts"] = dump_hosts(obj) or None
+    scope = backup_scope(obj)
+    if scope is not None:  # additive (backup cover): what a Velero/k8up backup selects
+        data["backup_scope"] = scope
+    inherited = inherited_label_keys(obj)
+    if inherited is not None:  # additive (backup cover): Zalando labels copied to pods and claims
+        data["inherited_labels"] = inherited
     if kind in ("PodDisruptionBudget", "NetworkPolicy"):
         key = "podSelector" if kind == "NetworkPolicy" else "selector"
         data["label_selector"] = _label_selector(spec.get(key))

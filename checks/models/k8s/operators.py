@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeGuard
 
 from ..yamlnodes import YList, YMap
@@ -31,7 +32,7 @@ OPERATOR_STORE_KINDS = tuple(sorted({kind for _, kind in OPERATOR_STORES}))
 OPERATOR_BACKUP_FIELDS: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("postgresql.cnpg.io", "Cluster"): ("spec", "backup"),
     ("acid.zalan.do", "postgresql"): None,
-    ("postgres-operator.crunchydata.com", "PostgresCluster"): ("spec", "backups"),
+    ("postgres-operator.crunchydata.com", "PostgresCluster"): ("spec", "backups", "pgbackrest", "repos"),
     ("mysql.oracle.com", "InnoDBCluster"): ("spec", "backupSchedules"),
     ("pxc.percona.com", "PerconaXtraDBCluster"): ("spec", "backup", "schedule"),
     ("psmdb.percona.com", "PerconaServerMongoDB"): ("spec", "backup", "tasks"),
@@ -41,10 +42,28 @@ OPERATOR_BACKUP_FIELDS: dict[tuple[str, str], tuple[str, ...] | None] = {
 }
 
 
+#: Zalando settings of a cluster's own resource that turn on a backup: environment variables
+#: naming a WAL-E/WAL-G archive (``WAL_S3_BUCKET``, ``WALG_...``, ``USE_WALG_BACKUP``)
+_ZALANDO_WAL_ENV = re.compile(r"^(?:WAL_(?:S3|GS|AZ|AZURE)_BUCKET|WALG_\w+|WALE_\w+|USE_WALG_BACKUP)$")
+
+
 def operator_backup(api_version: str, kind: str, doc: YMap) -> bool | None:
-    """Whether an operator store's resource configures backups (None: not knowable from it)."""
+    """Whether an operator store's resource configures backups (None: not knowable from it).
+
+    A Zalando cluster is backed up when its resource turns on the logical backup
+    (``enableLogicalBackup: true``) or names a WAL-E/WAL-G archive in ``spec.env``; otherwise
+    its backups are the operator configuration's business (None). A Crunchy cluster needs a
+    pgBackRest repository (``spec.backups.pgbackrest.repos``)."""
     group = api_version.split("/", 1)[0] if "/" in api_version else ""
     where = OPERATOR_BACKUP_FIELDS.get((group, kind), ())
+    if (group, kind) == ("acid.zalan.do", "postgresql"):
+        spec = doc.map("spec")
+        if spec.get("enableLogicalBackup") is True:
+            return True
+        for _, item in spec.list("env").maps():
+            if _ZALANDO_WAL_ENV.match(str(item.get("name") or "")) and item.get("value") not in (None, "", "false"):
+                return True
+        return None
     if where is None:
         return None
     node: Any = doc
