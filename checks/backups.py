@@ -5,7 +5,8 @@ selects or a backup job dumps, is :mod:`.models.k8s.backups`):
 
 * :func:`backup_present` - any backup job or backup schedule anywhere (K8S078 asks it);
 * :func:`backup_cover` - the backup that demonstrably takes *this* database's data: the
-  operator's own backup section, a Velero ``Schedule``/``Backup`` whose namespaces and label
+  operator's own backup section or a scheduled backup resource naming it (CloudNativePG
+  ``ScheduledBackup``, a mariadb-operator ``Backup`` with a schedule), a Velero ``Schedule``/``Backup`` whose namespaces and label
   selectors select the pods and claims that hold the data, a k8up backup in its namespace, or
   a backup CronJob that dumps a host named as the database. Only a verified cover counts: a
   templated selector, a namespace the object does not state, labels the operator is not known
@@ -87,6 +88,24 @@ def _dumps(index: RepoIndex) -> list[tuple[str, int, str, str | None, tuple[str,
     return sorted(out, key=lambda item: (item[0], item[1]))
 
 
+#: scheduled backup resources of an operator, and the kinds of store they name
+_TARGET_KINDS = {"ScheduledBackup": ("Cluster",), "Backup": ("MariaDB",)}
+_TARGET_TOPICS = tuple(f"k8s:{kind}" for kind in _TARGET_KINDS)
+
+
+def _targets(index: RepoIndex) -> list[tuple[str, int, str, str | None, str, str]]:
+    """(path, line, what, namespace, store kind, store name) of scheduled operator backups."""
+    out: list[tuple[str, int, str, str | None, str, str]] = []
+    for kind, stores in _TARGET_KINDS.items():
+        for path, fact in index.k8s(kind):
+            if fact.data.backup_target:
+                group = str(fact.data.api or "").split("/", 1)[0]
+                for store in stores:
+                    out.append((path, fact.line or 0, f"{kind} {fact.data.name} ({group})", fact.data.namespace,
+                                store, str(fact.data.backup_target)))
+    return sorted(out, key=lambda item: (item[0], item[1]))
+
+
 def _inherited(index: RepoIndex) -> frozenset[str]:
     keys: set[str] = set()
     for kind in ("OperatorConfiguration", "ConfigMap"):
@@ -153,6 +172,11 @@ def backup_cover(index: RepoIndex, path: str, fact) -> Cover | None:
     operator = data.members_line is not None
     if operator and data.store_backup is True:
         return Cover(_own_section(fact), path, fact.line or 0, own=True)
+    if operator:
+        kind = fact.topic.split(":", 1)[1]
+        for where, line, what, namespace, store, name in index.derived("backups:targets", _TARGET_TOPICS, _targets):
+            if store == kind and name == data.name and same_namespace(namespace, data.namespace):
+                return Cover(what, where, line)
     scopes = index.derived("backups:scopes", _SCOPE_TOPICS, _scopes)
     if scopes:
         labels = _data_labels(index, fact)

@@ -155,17 +155,21 @@ def test_operator_store_whose_data_a_backup_takes_is_medium(tmp_path):
     assert {f.resource: f.severity for f in findings} == {
         "Cluster/app-db": Severity.MEDIUM, "PostgresCluster/orders": Severity.MEDIUM,
         "postgresql/acid-logical": Severity.MEDIUM, "postgresql/acid-labelled": Severity.MEDIUM,
-        "Cluster/inherits": Severity.MEDIUM}
+        "Cluster/inherits": Severity.MEDIUM, "Cluster/plugin-db": Severity.MEDIUM, "MariaDB/wiki-db": Severity.MEDIUM}
     said = {f.resource: f.message for f in findings}
+    assert "ScheduledBackup plugin-db-daily (postgresql.cnpg.io) (stores.yaml:" in said["Cluster/plugin-db"]
+    assert "Backup wiki-db-nightly (k8s.mariadb.com)" in said["MariaDB/wiki-db"]
     assert "its own backup section (`spec.backups.pgbackrest.repos`)" in said["PostgresCluster/orders"]
     assert "Velero Schedule velero/retain-weekly (operator.yaml:10)" in said["postgresql/acid-labelled"]
 
 
 def test_operator_store_with_an_unverified_backup_stays_high(tmp_path):
-    # labels the operator does not copy, a backups section with no repository, a schedule without data
+    # labels the operator does not copy, a backups section with no repository, a schedule without data,
+    # a ScheduledBackup that cannot run (no backup section, no plugin), a one-off mariadb-operator Backup
     found = _severities(_scan(tmp_path, "operator-database-single-instance", "bad-backup-unverified"), "K8S023")
     assert found == {"postgresql/acid-labelled": Severity.HIGH, "Cluster/labelled-cluster": Severity.HIGH,
-                     "PostgresCluster/orders": Severity.HIGH, "Cluster/snapshots-off": Severity.HIGH}
+                     "PostgresCluster/orders": Severity.HIGH, "Cluster/snapshots-off": Severity.HIGH,
+                     "Cluster/no-store": Severity.HIGH, "MariaDB/wiki-db": Severity.HIGH}
 
 
 def test_home_lab_declared_in_the_readme_rates_single_instances_medium(tmp_path):

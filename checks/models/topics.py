@@ -198,6 +198,7 @@ class K8sObjectData(FactData):
     backup_scope: Pairs | None = None
     dump_hosts: tuple[str, ...] | None = None
     inherited_labels: tuple[str, ...] | None = None
+    backup_target: str | None = None  # the operator store a scheduled backup resource names
     # Services
     exposure: str | None = None
     exposure_line: int | None = None

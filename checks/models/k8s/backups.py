@@ -3,6 +3,8 @@
 * :data:`BACKUP_WORDS` - words in a Job/CronJob that say "this takes a backup";
 * :func:`backup_scope` - what a Velero ``Schedule``/``Backup`` or a k8up ``Schedule``/``Backup``
   selects: its namespaces, its label selectors, and whether volume data is included;
+* :func:`backup_target` - the operator store a scheduled backup resource names (a CloudNativePG
+  ``ScheduledBackup`` through a plugin, a mariadb-operator ``Backup`` with a schedule);
 * :func:`dump_hosts` - the hosts a backup Job/CronJob dumps (``pg_dump -h pgsql``, ``PGHOST``,
   ``mongodb://db:27017``);
 * :func:`store_labels` - the labels a database operator copies from its resource to the pods and
@@ -110,6 +112,24 @@ def backup_scope(obj: K8sObject) -> dict[str, Any] | None:
             "verifiable": bool(obj.namespace) and not _templated(obj.namespace),
         }
     return None
+
+
+def backup_target(obj: K8sObject) -> str | None:
+    """The operator store a scheduled backup resource names: a CloudNativePG ``ScheduledBackup``
+    through a plugin (``method: plugin``, the barman-cloud plugin; ``spec.cluster.name``, not
+    suspended) or a mariadb-operator ``Backup`` with a ``schedule`` (``spec.mariaDbRef.name``); None
+    for other objects and for one-off backups. A CloudNativePG ``ScheduledBackup`` of the default
+    methods works only with the cluster's own ``spec.backup``, which covers it by itself."""
+    group = obj.api_version.split("/", 1)[0] if "/" in obj.api_version else ""
+    spec = obj.spec
+    if (group, obj.kind) == ("postgresql.cnpg.io", "ScheduledBackup") and spec.get("suspend") is not True \
+            and spec.get("method") == "plugin":
+        name = spec.map("cluster").get("name")
+    elif group in ("k8s.mariadb.com", "mariadb.mmontes.io") and obj.kind == "Backup" and "schedule" in spec:
+        name = spec.map("mariaDbRef").get("name")
+    else:
+        return None
+    return str(name) if isinstance(name, str) and name and not _templated(name) else None
 
 
 def _label_matches(selector: Any, labels: dict[str, str]) -> bool:

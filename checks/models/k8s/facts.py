@@ -28,7 +28,7 @@ from ..topics import (
     WorkloadServiceAccountData,
 )
 from ..yamlnodes import YMap
-from .backups import BACKUP_WORDS, backup_scope, dump_hosts, inherited_label_keys, store_labels
+from .backups import BACKUP_WORDS, backup_scope, backup_target, dump_hosts, inherited_label_keys, store_labels
 from .devhosts import devhost_facts
 from .ingress import tls_elsewhere
 from .objects import (
@@ -210,6 +210,9 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
     scope = backup_scope(obj)
     if scope is not None:  # additive (backup cover): what a Velero/k8up backup selects
         data["backup_scope"] = scope
+    backs_up = backup_target(obj)
+    if backs_up is not None:  # additive (backup cover): the operator store a scheduled backup names
+        data["backup_target"] = backs_up
     inherited = inherited_label_keys(obj)
     if inherited is not None:  # additive (backup cover): Zalando labels copied to pods and claims
         data["inherited_labels"] = inherited
