@@ -190,3 +190,39 @@ jobs:
 """)
     job = wf.jobs[0]
     assert wfmod.credential_use(job, job.steps[0], "SSH key") == "step 2 then runs `rsync -az dist/ deploy@host:/srv/app`"
+
+
+def _head_reads(script: str) -> tuple[list[str], str | None, list[str]]:
+    """(evidence of head_checkouts, checked_out_head, checkout_inputs) of one run: step on pull_request_target."""
+    body = "\n".join("          " + line for line in script.splitlines())
+    wf = _workflow(f"on: pull_request_target\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n{body}\n")
+    events = ["pull_request_target"]
+    return ([evidence for _, _, evidence in wfmod.head_checkouts(wf, events)],
+            wfmod.checked_out_head(wf.jobs[0].steps[0], events), wfmod.checkout_inputs(wf))
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("gh pr checkout ${{ github.event.pull_request.number }}",
+     (["gh pr checkout ${{ github.event.pull_request.number }}"], "", [])),
+    ("git fetch origin ${{ github.event.pull_request.head.sha }}",
+     (["git fetch origin ${{ github.event.pull_request.head.sha }}"], None, [])),
+    ("git fetch origin pull/${{ github.event.pull_request.number }}/head:pr && git checkout pr",
+     (["git fetch origin pull/${{ github.event.pull_request.number }}/head:pr && git checkout pr"], "", [])),
+    ("git fetch origin pull/${{ github.event.pull_request.number }}/head:pr\ngit checkout pr",
+     (["git fetch origin pull/${{ github.event.pull_request.number }}/head:pr"], None, [])),
+    ("git fetch origin refs/pull/${{ github.event.number }}/merge",
+     (["git fetch origin refs/pull/${{ github.event.number }}/merge"], None, [])),
+    ("git clone ${{ github.event.pull_request.head.repo.clone_url }} pr",
+     (["git clone ${{ github.event.pull_request.head.repo.clone_url }} pr"], "", [])),
+    ("git checkout ${{ inputs.ref }}", ([], None, ["ref"])),
+    ("git fetch origin ${{ github.event.pull_request.base.sha }}", ([], None, [])),
+    # current behaviour: read line by line from the text
+    ("git fetch origin ${{ github.event.pull_request.head.sha }}  # the head",
+     (["git fetch origin ${{ github.event.pull_request.head.sha }}  # the head"], None, [])),
+    ("git fetch origin \\\n  ${{ github.event.pull_request.head.sha }}", ([], None, [])),
+    ("git -C repo fetch origin ${{ github.event.pull_request.head.sha }}", ([], None, [])),
+    ('echo "gh pr checkout 12"', (['echo "gh pr checkout 12"'], "", [])),
+    ("cat <<EOF\ngit checkout ${{ github.head_ref }}\nEOF", (["git checkout ${{ github.head_ref }}"], "", [])),
+])
+def test_pull_request_head_fetched_by_a_script(script, expected):
+    assert _head_reads(script) == expected
