@@ -216,13 +216,20 @@ def _head_reads(script: str) -> tuple[list[str], str | None, list[str]]:
      (["git clone ${{ github.event.pull_request.head.repo.clone_url }} pr"], "", [])),
     ("git checkout ${{ inputs.ref }}", ([], None, ["ref"])),
     ("git fetch origin ${{ github.event.pull_request.base.sha }}", ([], None, [])),
-    # current behaviour: read line by line from the text
+    # read by the shell reader: a comment is not evidence, a continued command is one, git -C DIR
     ("git fetch origin ${{ github.event.pull_request.head.sha }}  # the head",
-     (["git fetch origin ${{ github.event.pull_request.head.sha }}  # the head"], None, [])),
-    ("git fetch origin \\\n  ${{ github.event.pull_request.head.sha }}", ([], None, [])),
-    ("git -C repo fetch origin ${{ github.event.pull_request.head.sha }}", ([], None, [])),
-    ('echo "gh pr checkout 12"', (['echo "gh pr checkout 12"'], "", [])),
-    ("cat <<EOF\ngit checkout ${{ github.head_ref }}\nEOF", (["git checkout ${{ github.head_ref }}"], "", [])),
+     (["git fetch origin ${{ github.event.pull_request.head.sha }}"], None, [])),
+    ("git fetch origin \\\n  ${{ github.event.pull_request.head.sha }}",
+     (["git fetch origin ${{ github.event.pull_request.head.sha }}"], None, [])),
+    ("git -C repo fetch origin ${{ github.event.pull_request.head.sha }}",
+     (["git -C repo fetch origin ${{ github.event.pull_request.head.sha }}"], None, [])),
+    ("git -C repo checkout ${{ inputs.ref }}", ([], None, ["ref"])),
+    # a checkout on a host the step reaches over ssh runs the head's code there
+    ("ssh host 'git checkout ${{ github.head_ref }}'",
+     (["ssh host 'git checkout ${{ github.head_ref }}'"], "", [])),
+    # not a fetch: a string echoed, a heredoc's text
+    ('echo "gh pr checkout 12"', ([], None, [])),
+    ("cat <<EOF\ngit checkout ${{ github.head_ref }}\nEOF", ([], None, [])),
 ])
 def test_pull_request_head_fetched_by_a_script(script, expected):
     assert _head_reads(script) == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import GIT_FETCH_RE, PR_CHECKOUT_RE, Workflow, names_head
+from ..models.workflow import Workflow, head_fetch, names_head
 from ..models.workflow_expr import BOT_AUTHOR, MEMBER_AUTHOR, SAME_REPO, Guard, guard_for
 
 CHECK = Check(
@@ -80,18 +80,14 @@ def untrusted_checkout_in_privileged_workflow(wf: Workflow) -> Iterator[Finding]
                         )
                         break
                 continue
-            script = step.run
-            if not script:
-                continue
-            for line in script.splitlines():
-                if PR_CHECKOUT_RE.search(line) or (GIT_FETCH_RE.search(line) and names_head(line, triggers)):
-                    yield CHECK.finding(
-                        step.node, "run", resource=step.resource, severity=severity,
-                        message=f"{step.label} of {job.label} fetches the pull request head "
-                                f"in {event} workflow{why}",
-                        evidence=line.strip()[:120],
-                    )
-                    break
+            command = head_fetch(step.run, triggers)
+            if command is not None:
+                yield CHECK.finding(
+                    step.node, "run", resource=step.resource, severity=severity,
+                    message=f"{step.label} of {job.label} fetches the pull request head "
+                            f"in {event} workflow{why}",
+                    evidence=command.text[:120],
+                )
 
 
 def _lowered(guard: Guard | None) -> tuple[Severity | None, str]:

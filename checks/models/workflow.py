@@ -1885,8 +1885,11 @@ HEAD_BY_EVENT = {
     ),
 }
 REFS_PULL_RE = re.compile(r"refs/pull/|pull/\$\{\{")
-GIT_FETCH_RE = re.compile(r"\b(?:git\s+(?:fetch|checkout|switch|pull|clone)|gh\s+pr\s+checkout)\b")
-PR_CHECKOUT_RE = re.compile(r"\bgh\s+pr\s+checkout\b")
+#: git subcommands that fetch a commit, and those of them that also put its files in the working tree
+GIT_FETCH_VERBS = frozenset(("fetch", "checkout", "switch", "pull", "clone"))
+GIT_TREE_VERBS = frozenset(("checkout", "switch", "pull", "clone"))
+#: git options before the subcommand that take the next word (``git -C repo fetch``)
+_GIT_VALUE_OPTIONS = frozenset(("-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path"))
 
 
 def names_head(value: Any, events: list[str] | tuple[str, ...]) -> bool:
@@ -1927,11 +1930,48 @@ def head_checkouts(wf: Workflow, events: list[str] | tuple[str, ...]) -> list[tu
                 if key is not None:
                     out.append((job, step, f"{key}: {w.get(key)}"))
                 continue
-            for line in (step.run or "").splitlines():
-                if PR_CHECKOUT_RE.search(line) or (GIT_FETCH_RE.search(line) and names_head(line, events)):
-                    out.append((job, step, line.strip()[:120]))
-                    break
+            command = head_fetch(step.run, events)
+            if command is not None:
+                out.append((job, step, command.text[:120]))
     return out
+
+
+def _git_verb(argv: Sequence[str]) -> str:
+    """The subcommand of a ``git`` command (``git -C repo fetch`` -> ``fetch``), ``pr checkout``
+    for ``gh pr checkout``, "" for any other command."""
+    if not argv:
+        return ""
+    name = argv[0].rsplit("/", 1)[-1]
+    if name == "gh":
+        return "pr checkout" if tuple(argv[1:3]) == ("pr", "checkout") else ""
+    if name != "git":
+        return ""
+    index = 1
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] in _GIT_VALUE_OPTIONS else 1
+    return argv[index] if index < len(argv) else ""
+
+
+def _fetching_commands(script: str | None, verbs: frozenset[str]) -> Iterator[Any]:
+    """The commands of a ``run:`` script (as the shell reader reads it) that run ``gh pr checkout``
+    or ``git`` with one of ``verbs`` (on the runner, or on a host the step reaches over ssh: the
+    head's code runs there as well)."""
+    for command in run_commands(script or ""):
+        if any(verb == "pr checkout" or verb in verbs for verb in (_git_verb(seg.argv) for seg in command.segments)):
+            yield command
+
+
+def head_fetch(script: str | None, events: list[str] | tuple[str, ...],
+               verbs: frozenset[str] = GIT_FETCH_VERBS) -> Any:
+    """The first command of a ``run:`` script that fetches (or, with :data:`GIT_TREE_VERBS`,
+    checks out) the pull request head ``events`` fill in: ``gh pr checkout``, or a ``git
+    fetch``/``checkout``/``clone``... in a command that names the head (an expression of those
+    events, ``refs/pull/``); None when none does.  A string echoed or a heredoc's text is not a
+    command; a command continued over several lines is one."""
+    for command in _fetching_commands(script, verbs):
+        if any(_git_verb(seg.argv) == "pr checkout" for seg in command.segments) or names_head(command.text, events):
+            return command
+    return None
 
 
 def _checkout_folder(step: Step) -> str:
@@ -1944,7 +1984,6 @@ def _checkout_folder(step: Step) -> str:
 
 
 #: git commands that put the fetched head's files in the working tree
-_GIT_TREE_RE = re.compile(r"\bgit\s+(?:checkout|switch|pull|clone)\b|\bgh\s+pr\s+checkout\b")
 
 
 def checked_out_head(step: Step, events: list[str] | tuple[str, ...]) -> str | None:
@@ -1957,10 +1996,7 @@ def checked_out_head(step: Step, events: list[str] | tuple[str, ...]) -> str | N
         if any(k in w and names_head(w.get(k), events) for k in ("ref", "repository")):
             return _checkout_folder(step)
         return None
-    for line in (step.run or "").splitlines():
-        if PR_CHECKOUT_RE.search(line) or (_GIT_TREE_RE.search(line) and names_head(line, events)):
-            return ""
-    return None
+    return "" if head_fetch(step.run, events, GIT_TREE_VERBS) is not None else None
 
 
 def _reads_head(step: Step, head: tuple[str, str] | None) -> str | None:
@@ -2091,7 +2127,7 @@ def checkout_inputs(wf: Workflow) -> list[str]:
             if action is not None and action.is_action("actions/checkout"):
                 texts = [str(step.with_.get(k)) for k in ("ref", "repository") if k in step.with_]
             else:
-                texts = [line for line in (step.run or "").splitlines() if GIT_FETCH_RE.search(line)]
+                texts = [command.text for command in _fetching_commands(step.run, GIT_FETCH_VERBS)]
             names.extend(n for text in texts for n in _INPUT_RE.findall(text) if n not in names)
     return names
 
