@@ -233,3 +233,33 @@ def _head_reads(script: str) -> tuple[list[str], str | None, list[str]]:
 ])
 def test_pull_request_head_fetched_by_a_script(script, expected):
     assert _head_reads(script) == expected
+
+
+@pytest.mark.parametrize("script, command", [
+    ("kubectl apply -f k8s/", "kubectl apply -f k8s/"),
+    ("kubectl -n prod apply -f x", "kubectl -n prod apply -f x"),
+    ("kubectl apply --dry-run=client -f x", None),
+    ("kubectl diff -f x", None),
+    ("kubectl get pods", None),
+    ("helm upgrade --install app ./chart", "helm upgrade --install app ./chart"),
+    ("helm plugin install https://x", None),
+    ("helm repo add x y && helm upgrade -i a b", "helm repo add x y && helm upgrade -i a b"),
+    ("helm -n prod upgrade a b", "helm -n prod upgrade a b"),
+    ("terraform -chdir=infra apply -auto-approve", "terraform -chdir=infra apply -auto-approve"),
+    ("terraform plan", None),
+    ("npx vercel deploy --prod", "npx vercel deploy --prod"),
+    ("# kubectl apply -f x", None),
+    ("ssh host 'cd /srv && ./deploy.sh'", "ssh host 'cd /srv && ./deploy.sh'"),
+    ("docker push ghcr.io/o/app:prod", "docker push ghcr.io/o/app:prod"),
+    ("kustomize build overlays/prod | kubectl apply -f -", "kustomize build overlays/prod | kubectl apply -f -"),
+    ("sudo kubectl apply -f x", "sudo kubectl apply -f x"),
+    ("echo done; pulumi up --yes", "echo done; pulumi up --yes"),
+    ("kubectl rollout restart deploy/x", "kubectl rollout restart deploy/x"),
+    # current behaviour, wrong: read line by line from the text
+    ("helm upgrade --install app \\\n  ./chart --wait", "helm upgrade --install app \\"),
+    ('echo "kubectl apply -f x"', 'echo "kubectl apply -f x"'),
+    ("make build  # then kubectl apply", "make build  # then kubectl apply"),
+    ("cat <<EOF\nkubectl apply -f x\nEOF", "kubectl apply -f x"),
+])
+def test_deploy_command_of_a_script(script, command):
+    assert wfmod.deploy_command(script) == command
