@@ -255,11 +255,13 @@ def test_pull_request_head_fetched_by_a_script(script, expected):
     ("sudo kubectl apply -f x", "sudo kubectl apply -f x"),
     ("echo done; pulumi up --yes", "echo done; pulumi up --yes"),
     ("kubectl rollout restart deploy/x", "kubectl rollout restart deploy/x"),
-    # current behaviour, wrong: read line by line from the text
-    ("helm upgrade --install app \\\n  ./chart --wait", "helm upgrade --install app \\"),
-    ('echo "kubectl apply -f x"', 'echo "kubectl apply -f x"'),
-    ("make build  # then kubectl apply", "make build  # then kubectl apply"),
-    ("cat <<EOF\nkubectl apply -f x\nEOF", "kubectl apply -f x"),
+    # read by the shell reader: a continued command is one; a comment, an echoed string and a
+    # heredoc's text are not commands
+    ("helm upgrade --install app \\\n  ./chart --wait", "helm upgrade --install app ./chart --wait"),
+    ('echo "kubectl apply -f x"', None),
+    ("make build  # then kubectl apply", None),
+    ("cat <<EOF\nkubectl apply -f x\nEOF", None),
+    ("ssh host <<EOF\nkubectl apply -f x\nEOF", "kubectl apply -f x"),  # a heredoc fed to a shell runs
 ])
 def test_deploy_command_of_a_script(script, command):
     assert wfmod.deploy_command(script) == command

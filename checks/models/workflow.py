@@ -536,7 +536,7 @@ def credential_use(job: Job, step: Step, kind: str) -> str | None:
     script = next((w.get(k) for k in ("script", "command", "args") if isinstance(w.get(k), str)), None)
     if isinstance(script, str) and script.strip():
         host = next((str(w.get(k)) for k in ("host", "hosts", "server", "remote_host") if w.get(k) is not None), None)
-        first = next(_run_lines(script), "")
+        first = next((command.text for command in run_commands(script)), "")
         return f"{step.label} itself runs `{_shorten(first)}`" + (f" on {_shorten(host, 40)}" if host else "")
     later = False
     for other in job.all_steps():
@@ -638,13 +638,6 @@ def deploy_name(text: str) -> bool:
     return not tokens & _NOT_DEPLOY_WORDS
 
 
-def _run_lines(script: str) -> Iterator[str]:
-    for line in script.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            yield stripped
-
-
 def _shorten(command: str, limit: int = 60) -> str:
     """A command cut at a word boundary for a message (``terraform apply -auto-approve …``)."""
     command = " ".join(command.split())
@@ -686,22 +679,31 @@ def _helm_subcommand(text: str) -> str | None:
     return None
 
 
-def deploy_command(script: Any) -> str | None:
-    """The first line of a script that deploys (not a dry run), if any.
+#: programs whose words are a message or nothing at all, never a command (``echo "kubectl apply done"``)
+_MESSAGE_PROGRAMS = frozenset(("echo", "printf", ":", "true", "false"))
 
-    ``helm`` counts only with a subcommand that changes a cluster: ``helm plugin install`` or
-    ``helm repo add`` on a runner deploys nothing.
+
+def deploy_command(script: Any) -> str | None:
+    """The first command of a script that deploys (not a dry run), if any: the command's text
+    as the shell reader joins it (continuations joined, comments left out).
+
+    Each simple command is matched on its own words, so a deploy named in a comment, an echoed
+    string or a heredoc's text does not count.  ``helm`` counts only with a subcommand that
+    changes a cluster: ``helm plugin install`` or ``helm repo add`` on a runner deploys nothing.
     """
     if not isinstance(script, str):
         return None
-    for line in _run_lines(script):
-        if _DRY_RUN_RE.search(line):
+    for command in run_commands(script):
+        if _DRY_RUN_RE.search(command.text):
             continue
-        for match in _DEPLOY_CMD_RE.finditer(line):
-            text = match.group(0)
-            if text.startswith("helm") and not text.startswith("helmfile") and _helm_subcommand(text) in _HELM_LOCAL:
+        for seg in command.segments:
+            if not seg.argv or seg.name in _MESSAGE_PROGRAMS:
                 continue
-            return line
+            for match in _DEPLOY_CMD_RE.finditer(" ".join(seg.argv)):
+                text = match.group(0)
+                if text.startswith("helm") and not text.startswith("helmfile") and _helm_subcommand(text) in _HELM_LOCAL:
+                    continue
+                return command.text
     return None
 
 
