@@ -265,3 +265,73 @@ def test_pull_request_head_fetched_by_a_script(script, expected):
 ])
 def test_deploy_command_of_a_script(script, command):
     assert wfmod.deploy_command(script) == command
+
+
+def _outputs(script: str, env: dict[str, str] | None = None, reads: str | None = None) -> list[tuple[str, str, str]]:
+    """("output"|"env", name, why) of each step output and $GITHUB_ENV variable a script writes
+    from an outsider's text, as OutputTaint reads one run: script (``env``: variables already
+    tainted; ``reads``: the step that checked out the pull request head)."""
+    wf = _workflow("on: pull_request_target\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n")
+    return list(wfmod.OutputTaint(wf)._run_outputs(script, wf.jobs[0], dict(env or {}), reads))
+
+
+_HEAD_REF = "from github.head_ref"
+_BODY = "from github.event.pull_request.body"
+_ENV = {"REF": "from env REF", "BODY": "from env BODY"}
+_VERSION = "from the pull request head that step 1 checked out (`cat VERSION`)"
+
+
+@pytest.mark.parametrize("script, env, reads, expected", [
+    ('echo "v=${{ github.head_ref }}" >> $GITHUB_OUTPUT', None, None,
+     [('output', 'v', _HEAD_REF)]),
+    ('REF="${{ github.head_ref }}"\necho "ref=$REF" >> "$GITHUB_OUTPUT"', None, None,
+     [('output', 'ref', _HEAD_REF)]),
+    ('export T=${{ github.event.pull_request.title }}\necho "t=${T}" >> $GITHUB_ENV', None, None,
+     [('env', 't', 'from github.event.pull_request.title')]),
+    ('echo "n<<EOF" >> $GITHUB_OUTPUT\necho "${{ github.event.pull_request.body }}" >> $GITHUB_OUTPUT\necho EOF >> $GITHUB_OUTPUT', None, None,
+     [('output', 'n', _BODY)]),
+    ('{ echo "b<<EOF"; echo "$BODY"; echo EOF; } >> $GITHUB_OUTPUT', _ENV, None,
+     []),
+    ('cat <<EOF >> $GITHUB_OUTPUT\nv=${{ github.head_ref }}\nEOF', None, None,
+     []),
+    ('printf \'v=%s\\n\' "${{ github.head_ref }}" >> $GITHUB_OUTPUT', None, None,
+     [('output', 'v', _HEAD_REF)]),
+    ('echo "v=${REF//[!0-9]/}" >> $GITHUB_OUTPUT', _ENV, None,
+     []),
+    ('REF=${{ github.head_ref }}\nREF=main\necho "r=$REF" >> $GITHUB_OUTPUT', None, None,
+     []),
+    ('echo "v=$(cat VERSION)" >> $GITHUB_OUTPUT', None, 'step 1',
+     [('output', 'v', _VERSION)]),
+    ('echo "x=1" >> $GITHUB_OUTPUT # ${{ github.head_ref }}', None, None,
+     []),
+    ('echo "v=${{ github.head_ref }}" | tee -a $GITHUB_OUTPUT', None, None,
+     []),
+    ('echo "v=${{ github.head_ref }}" \\\n  >> $GITHUB_OUTPUT', None, None,
+     [('output', 'v', _HEAD_REF)]),
+    ('if [ -n x ]; then echo "v=${{ github.head_ref }}" >> $GITHUB_OUTPUT; fi', None, None,
+     []),
+    ('NAME=$(jq -r .head.ref pr.json)\necho "n=$NAME" >> $GITHUB_OUTPUT', None, None,
+     [('output', 'n', "from the API's head.ref")]),
+    ('echo "a=${{ github.head_ref }}" >> $GITHUB_OUTPUT; echo "b=1" >> $GITHUB_OUTPUT', None, None,
+     [('output', 'a', _HEAD_REF)]),
+    ('echo "v=1" >> $GITHUB_OUTPUT && echo ${{ github.head_ref }}', None, None,
+     []),
+    ('echo "v=${{ github.head_ref }}" > $GITHUB_OUTPUT', None, None,
+     []),
+    ('echo v=$REF >> $GITHUB_OUTPUT', _ENV, None,
+     [('output', 'v', 'from env REF')]),
+    ('echo -n "v=$REF" >> $GITHUB_OUTPUT', _ENV, None,
+     [('output', 'v', 'from env REF')]),
+    ('echo "n<<DELIM" >> $GITHUB_OUTPUT\ncat VERSION >> $GITHUB_OUTPUT\necho DELIM >> $GITHUB_OUTPUT', None, 'step 1',
+     [('output', 'n', _VERSION)]),
+    ('echo "body<<EOF" >> $GITHUB_ENV\necho "$BODY" >> $GITHUB_ENV\necho "EOF" >> $GITHUB_ENV\necho "x=$BODY" >> $GITHUB_OUTPUT', _ENV, None,
+     [('env', 'body', 'from env BODY'), ('output', 'x', 'from env BODY')]),
+    ('local L="${{ github.head_ref }}"\necho "l=$L" >> $GITHUB_OUTPUT', None, None,
+     [('output', 'l', _HEAD_REF)]),
+    ('X=1 Y=${{ github.head_ref }}\necho "y=$Y" >> $GITHUB_OUTPUT', None, None,
+     []),
+    ('echo "# v=${{ github.head_ref }}"\necho "v=ok" >> $GITHUB_OUTPUT', None, None,
+     []),
+])
+def test_outputs_a_script_writes_from_an_outsiders_text(script, env, reads, expected):
+    assert _outputs(script, env, reads) == expected
