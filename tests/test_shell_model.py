@@ -201,6 +201,14 @@ def test_a_substitution_that_only_reads_a_file_is_a_segment():
     assert [(s.words, s.via) for s in second.segments][1] == (("<b.txt",), "$(")
 
 
+def test_a_redirection_after_a_substitution_belongs_to_the_outer_command():
+    script = parse_script("x.sh", '#!/bin/bash\necho "v=$(cat VERSION)" >> "$OUT"\npg_dump "$(db_name)" > dump.sql\n')
+    first, second = script.commands
+    assert [(s.words, s.via) for s in first.segments] == [
+        (("echo", "v=$(cat VERSION)", ">>", "$OUT"), ""), (("cat", "VERSION"), "$(")]
+    assert [s.words for s in second.segments] == [("pg_dump", "$(db_name)", ">", "dump.sql"), ("db_name",)]
+
+
 def test_segments_say_which_subshell_holds_them():
     script = parse_script("x.sh", "#!/bin/bash\n(cd web && make)\n(cd api; (ls))\nmake\n")
     first, second, third = script.commands

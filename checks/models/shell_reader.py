@@ -70,6 +70,9 @@ class RawSegment:
     #: the innermost ``( ... )`` subshell holding it (a number for each subshell of a text; 0 for
     #: none): what a subshell changes (``cd``, variables) ends with it
     subshell: int = 0
+    #: run by another segment's word (a substitution, a command string): a redirection written
+    #: after that word belongs to the outer segment
+    inner: bool = False
 
 
 @dataclass
@@ -353,7 +356,8 @@ class _Walker:
                 self.run_on_redirect(child, guards, function, depth, condition, walk=True)
             elif child.is_named and child.type in _STATEMENT_TYPES:
                 after.append(child)
-        target = mine[-1] if mine else None
+        outer = [seg for seg in mine if not seg.inner]  # `echo "$(date)" > f`: the redirection is echo's
+        target = outer[-1] if outer else None
         if target is None and extra:
             target = RawSegment((), op, guards, self.text(node), self.via,
                                 (node.start_point.row, node.start_point.row), condition, function)
@@ -480,6 +484,7 @@ class _Walker:
             before = len(self.segments)
             self.statements(sub, ";", guards, function, depth + 1)
             for added in self.segments[before:]:
+                added.inner = True
                 if not added.via:
                     added.via = self.via or how
 
@@ -552,6 +557,7 @@ class _Walker:
                     before = len(self.segments)
                     self.statements(sub, ";", guards, function, depth + 1)
                     for added in self.segments[before:]:
+                        added.inner = True
                         added.via = added.via or self.via or how
 
     def word_rows(self, node) -> list[int]:
@@ -620,6 +626,7 @@ class _Walker:
         for command in sub:
             for inner in command.segments:
                 inner.rows = (seg.rows[0], seg.rows[1])
+                inner.inner = True
                 if not inner.via:
                     inner.via = self.via or name
                 inner.guards = seg.guards + inner.guards
@@ -720,6 +727,7 @@ class _Walker:
                 before = len(self.segments)
                 self.statements(sub, ";", guards, function, depth + 1)
                 for added in self.segments[before:]:
+                    added.inner = True
                     added.via = added.via or self.via or how
             op = ";"
         body = node.child_by_field_name("body") or next(

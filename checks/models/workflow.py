@@ -1596,9 +1596,11 @@ _AUTHOR_FIELD_RE = re.compile(
 #: commands that read a pull request or an issue from the API
 _API_READ_RE = re.compile(r"\bgh\s+(?:api|pr\s+(?:view|list)|issue\s+(?:view|list))\b|\bjq\b|api\.github\.com")
 _OUTPUT_REF_RE = re.compile(r"(?<![\w.])(steps|needs)\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)")
-_ASSIGN_LINE_RE = re.compile(r"^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)?)\s+)?([A-Za-z_]\w*)=(.*)$")
-_OUTPUT_WRITE_RE = re.compile(r"""^\s*(?:echo|printf)\s+(?:-[a-z]+\s+)*["']?([A-Za-z_][\w-]*)=(.*?)>>""")
-_OUTPUT_HEREDOC_RE = re.compile(r"""^\s*echo\s+(?:-[a-z]+\s+)*["']?([A-Za-z_][\w-]*)<<['"]?(\w+)""")
+#: an entry of a step's output or env file: ``name=value``, or ``name<<DELIMITER`` opening a multi-line value
+_FILE_ENTRY_RE = re.compile(r"([A-Za-z_][\w-]*)(?:=(.*)|<<['\"]?(\w+)['\"]?)", re.DOTALL)
+#: builtins whose ``NAME=value`` words set shell variables (``export REF=...``)
+_DECLARE = frozenset(("export", "local", "readonly", "declare", "typeset"))
+_VARIABLE_WORD_RE = re.compile(r"([A-Za-z_]\w*)=(.*)", re.DOTALL)
 _SET_OUTPUT_RE = re.compile(r"""\bcore\.setOutput\(\s*['"`]([\w-]+)['"`]\s*,(.*)""")
 _SHELL_VAR_RE = re.compile(r"\$\{?([A-Za-z_]\w*)")
 #: published actions whose outputs carry a pull request's branch name
@@ -1615,6 +1617,41 @@ _AUTHOR_TEXT_OUTPUTS = {
 _SANITISED_RE = re.compile(r"\$\{[A-Za-z_]\w*//\[[!^](?:[\w.-]|\[:(?:alnum|alpha|digit|lower|upper):\])*\]/?\}")
 _ENV_REF_RE = re.compile(r"(?<![\w.])env\.([A-Za-z_][\w-]*)")
 _JS_DECLARE_RE = re.compile(r"^\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=(.*)$")
+
+
+def _assignments(seg: Any) -> list[tuple[str, str]]:
+    """(name, value) of the shell variables a simple command sets: ``NAME=value`` words alone,
+    or the words of ``export``/``local``/``readonly``/``declare`` (``NAME=value cmd`` sets it for
+    ``cmd`` only: none)."""
+    argv = seg.argv
+    if argv and argv[0] not in _DECLARE:
+        return []
+    words = seg.words[:len(seg.words) - len(argv)] + tuple(argv[1:])
+    return [(m.group(1), m.group(2)) for m in (_VARIABLE_WORD_RE.fullmatch(w) for w in words) if m]
+
+
+def _written_file(segments: list[Any], index: int) -> str | None:
+    """"output" or "env" when the simple command at ``index`` writes to ``$GITHUB_OUTPUT`` or
+    ``$GITHUB_ENV`` (a ``>>``/``>`` redirection, or a ``| tee [-a]`` right after it)."""
+    seg = segments[index]
+    targets = [target for operator, target in redirections(seg.argv)[1] if operator.endswith(">")
+               or operator.endswith(">>")]
+    after = segments[index + 1] if index + 1 < len(segments) else None
+    if after is not None and after.op == "|" and after.name == "tee":
+        targets.extend(word for word in after.argv[1:] if not word.startswith("-"))
+    for target in targets:
+        if "GITHUB_OUTPUT" in target:
+            return "output"
+        if "GITHUB_ENV" in target:
+            return "env"
+    return None
+
+
+def _prints_only(argv: list[str], word: str) -> bool:
+    """The command is ``word`` alone or ``echo``/``printf`` of ``word`` (a multi-line value's end)."""
+    if argv == [word]:
+        return True
+    return bool(argv) and argv[0] in ("echo", "printf") and [w for w in argv[1:] if not w.startswith("-")] == [word]
 
 
 @dataclass(frozen=True)
@@ -1790,39 +1827,77 @@ class OutputTaint:
     def _run_outputs(self, script: str, job: Job, env: dict[str, str],
                      reads: str | None = None) -> Iterator[tuple[str, str, str]]:
         """("output"|"env", name, why) of each step output and ``$GITHUB_ENV`` variable a script
-        writes from an outsider's text."""
+        writes from an outsider's text, read by the one shell reader: shell variables set from
+        such text (``REF="${{ github.head_ref }}"``, ``export``/``local``), ``echo``/``printf``
+        of ``name=value`` written (``>>``, ``>``, ``| tee -a``) to ``$GITHUB_OUTPUT`` or
+        ``$GITHUB_ENV``, the ``name<<DELIMITER`` multi-line form, and a heredoc written there."""
         tainted = dict(env)
-        heredoc: tuple[str, str, str] | None = None  # (kind, name, delimiter)
-        for line in re.sub(r"\\\s*\n", " ", script).splitlines():
-            if heredoc is not None:
-                if line.strip().strip("'\"") in (heredoc[2], f"echo {heredoc[2]}") or re.fullmatch(
-                        r"\s*echo\s+['\"]?" + re.escape(heredoc[2]) + r"['\"]?.*", line):
-                    heredoc = None
+        block: tuple[str, str, str] | None = None  # (kind, name, delimiter) of a multi-line value
+        for command in run_commands(script):
+            segments = [seg for seg in command.segments if not seg.via]  # not a substitution's
+            for index, seg in enumerate(segments):
+                argv = redirections(seg.argv)[0]
+                if block is not None:
+                    if _prints_only(argv, block[2]):
+                        block = None
+                        continue
+                    why = self._why(seg.raw, job, tainted, reads=reads)
+                    if why is not None:
+                        yield block[0], block[1], why
+                    continue
+                assigned = _assignments(seg)
+                if assigned:
+                    for name, value in assigned:
+                        why = self._why(value, job, tainted, reads=reads)
+                        if why is not None:
+                            tainted[name] = why
+                        else:
+                            tainted.pop(name, None)
+                    continue
+                kind = _written_file(segments, index)
+                if kind is None:
+                    continue
+                if command.heredoc and any(w.startswith("<<") and not w.startswith("<<<") for w in seg.argv):
+                    yield from self._file_lines(command.heredoc, kind, job, tainted, reads)
+                    continue
+                if not argv or argv[0] not in ("echo", "printf"):
+                    continue
+                words = list(argv[1:])
+                while argv[0] == "echo" and words and words[0][:1] == "-" and len(words[0]) > 1:
+                    words.pop(0)
+                entry = _FILE_ENTRY_RE.fullmatch(words[0]) if words else None
+                if entry is None:
+                    continue
+                if entry.group(3):
+                    block = (kind, entry.group(1), entry.group(3))
+                    continue
+                why = self._why(" ".join([entry.group(2), *words[1:]]), job, tainted, reads=reads)
+                if why is not None:
+                    yield kind, entry.group(1), why
+
+    def _file_lines(self, text: str, kind: str, job: Job, tainted: dict[str, str],
+                    reads: str | None) -> Iterator[tuple[str, str, str]]:
+        """The entries of a heredoc written to ``$GITHUB_OUTPUT``/``$GITHUB_ENV`` (``name=value``
+        lines and ``name<<DELIMITER`` blocks) that carry an outsider's text."""
+        block: tuple[str, str] | None = None
+        for line in text.splitlines():
+            if block is not None:
+                if line.strip() == block[1]:
+                    block = None
                     continue
                 why = self._why(line, job, tainted, reads=reads)
                 if why is not None:
-                    yield heredoc[0], heredoc[1], why
+                    yield kind, block[0], why
                 continue
-            assign = _ASSIGN_LINE_RE.match(line)
-            if assign:
-                why = self._why(assign.group(2), job, tainted, reads=reads)
-                if why is not None:
-                    tainted[assign.group(1)] = why
-                else:
-                    tainted.pop(assign.group(1), None)
+            entry = _FILE_ENTRY_RE.fullmatch(line.strip())
+            if entry is None:
                 continue
-            kind = "output" if "GITHUB_OUTPUT" in line else "env" if "GITHUB_ENV" in line else None
-            if kind is None:
+            if entry.group(3):
+                block = (entry.group(1), entry.group(3))
                 continue
-            start = _OUTPUT_HEREDOC_RE.match(line)
-            if start:
-                heredoc = (kind, start.group(1), start.group(2))
-                continue
-            write = _OUTPUT_WRITE_RE.match(line)
-            if write:
-                why = self._why(write.group(2), job, tainted, reads=reads)
-                if why is not None:
-                    yield kind, write.group(1), why
+            why = self._why(entry.group(2), job, tainted, reads=reads)
+            if why is not None:
+                yield kind, entry.group(1), why
 
     def _script_outputs(self, script: str, job: Job, env: dict[str, str],
                         reads: str | None = None) -> Iterator[tuple[str, str]]:
