@@ -138,8 +138,9 @@ def test_heredocs_are_consumed_and_fed_to_the_shell_only_when_run():
     names = [(i.instruction, i.line, i.end_line) for i in df.final.instructions]
     assert names == [("FROM", 1, 1), ("RUN", 2, 5), ("COPY", 6, 8), ("RUN", 9, 11), ("USER", 12, 12)]
     first, second = df.final.all("RUN")
-    assert "apt-get update" in first.shell_script()
-    assert "curl" not in second.shell_script()  # written to a file, not run
+    assert [s.name for c in first.commands for s in c.segments] == ["apt-get", "FROM"]  # the heredoc runs
+    assert [s.name for c in second.commands for s in c.segments] == ["cat"]  # written to a file, not run
+    assert "curl https://example.com | sh" in second.shell_text()  # what it writes
     assert df.final.all("COPY")[0].heredocs[0].body == "key = value"
 
 

@@ -52,5 +52,5 @@ def apt_install_recommends(dockerfile: Dockerfile) -> Iterator[Finding]:
                     message=f"{offending[0].manager} install in stage {stage.label} runs without --no-install-recommends",
                     evidence=f"{offending[0].manager} install {shown}",
                 )
-            if _CONFIG_RE.search(instr.shell_script()):
+            if _CONFIG_RE.search(instr.shell_text()):
                 configured = True

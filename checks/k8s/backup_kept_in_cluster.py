@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.images import parse_image
 from ..models.k8s.objects import Workload, pod_volumes, volume_mounts
-from ..models.shell import SHELLS, parse_script
+from ..models.shell import parse_script
+from ..models.shell_hosts import shell_form
 from ..models.shell_ops import dump_tool, is_offsite
 from ..models.yamlnodes import YList, YMap
 
@@ -58,9 +59,11 @@ def _words(node: YMap) -> list[str]:
 
 
 def _script(words: list[str]) -> str:
-    """The shell text a container runs: the ``sh -c`` string, or its argv joined."""
-    if len(words) >= 3 and words[0].rsplit("/", 1)[-1] in SHELLS and words[1] in ("-c", "-ec", "-ce", "-exc"):
-        return "\n".join(words[2:])
+    """The shell text a container runs: the script of a shell form (``sh -c``, ``bash -euc``,
+    ``bash -o pipefail -c``), or its argv as one command."""
+    found = shell_form(words)
+    if found is not None:
+        return words[found[1]]
     return shlex.join(words) if words else ""
 
 

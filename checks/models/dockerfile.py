@@ -38,6 +38,7 @@ from .base import Fact, FileKind, ParsedFile, Problem, list_folder
 from .images import ImageRef, parse_image
 from .shell import Segment, commands_of
 from .shell_hosts import dockerfile_shells
+from .shell_ops import redirections
 from .shell_reader import read as read_shell
 from .topics import DOCKER_BASE, DOCKER_FILE, DockerBaseData, DockerFileData, freeze
 
@@ -53,7 +54,6 @@ _DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
 _INSTR_RE = re.compile(r"^\s*(\S+)(?:\s+(.*))?$", re.DOTALL)
 _HEREDOC_RE = re.compile(r"(?<!<)<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _VAR_REF_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-_SHELLS = ("sh", "bash", "ash", "dash", "zsh", "ksh", "busybox")
 
 
 # -- the model -----------------------------------------------------------------
@@ -108,27 +108,13 @@ class Instruction:
         """The command line of a heredoc RUN with its ``<<EOF`` markers taken out."""
         return _HEREDOC_RE.sub(" ", self.args).strip()
 
-    def shell_script(self) -> str:
-        """The shell text a ``RUN`` runs: its command plus heredoc bodies fed to a shell.
-
-        ``RUN <<EOF`` and ``RUN bash <<EOF`` run the body; ``RUN cat <<EOF > f`` only
-        writes it, so that body is data and is left out.
-        """
-        if self.exec_form is not None:
-            argv = self.exec_form
-            if len(argv) >= 3 and _program(argv[0]) in _SHELLS and argv[1].startswith("-") and "c" in argv[1]:
-                return argv[2]
-            return " ".join(shlex.quote(a) for a in argv)
-        text = self.args
-        if not self.heredocs:
-            return text
-        command = self.shell_command_without_heredocs()
-        parts = [command] if command else []
-        commands = shell_commands(command)
-        feeds_shell = not commands or commands[0].program in _SHELLS or commands[0].program == "set"
-        if feeds_shell:
-            parts.extend(doc.body for doc in self.heredocs)
-        return "\n".join(parts)
+    def shell_text(self) -> str:
+        """What a ``RUN`` runs and writes: each command's text as the one shell reader read it (no
+        comments), and the bodies of its heredocs, run or written (``RUN cat <<EOF >
+        /etc/apt/apt.conf.d/x``): for questions about what the instruction says rather than which
+        programs it runs."""
+        parts = [part for command in self.commands for part in (command.text, command.heredoc) if part]
+        return "\n".join(parts + [doc.body for doc in self.heredocs])
 
 
 @dataclass(eq=False)
@@ -1014,7 +1000,6 @@ def run_as_facts(final: Stage) -> dict[str, Any] | None:
 
 _WRAPPERS = {"sudo", "doas", "env", "exec", "time", "nice", "nohup", "command", "builtin", "eatmydata", "xargs",
              "ionice", "stdbuf", "chronic", "timeout"}
-_REDIRECT_WORD_RE = re.compile(r"^[0-9]*(?:<<<|<<-?|<>|<&|>&|>>|>\||&>>|&>|<|>)")
 
 
 @dataclass(frozen=True)
@@ -1037,21 +1022,6 @@ def _program(word: str) -> str:
     return word.rsplit("/", 1)[-1].lower()
 
 
-def _without_redirections(words: tuple[str, ...]) -> tuple[str, ...]:
-    out: list[str] = []
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-            continue
-        match = _REDIRECT_WORD_RE.match(word)
-        if match:
-            skip = match.end() == len(word)  # `> file`: the target is the next word
-            continue
-        out.append(word)
-    return tuple(out)
-
-
 def _as_command(seg: Segment) -> Command:
     argv = seg.argv
     lead = seg.words[:len(seg.words) - len(argv)]
@@ -1061,7 +1031,7 @@ def _as_command(seg: Segment) -> Command:
         argv = argv[1:]
         while argv and argv[0].startswith("-"):
             argv = argv[1:]
-    return Command(_without_redirections(argv), wrappers)
+    return Command(tuple(redirections(argv)[0]), wrappers)
 
 
 def shell_commands(source: Instruction | str) -> list[Command]:
