@@ -1596,11 +1596,29 @@ _AUTHOR_FIELD_RE = re.compile(
 #: commands that read a pull request or an issue from the API
 _API_READ_RE = re.compile(r"\bgh\s+(?:api|pr\s+(?:view|list)|issue\s+(?:view|list))\b|\bjq\b|api\.github\.com")
 _OUTPUT_REF_RE = re.compile(r"(?<![\w.])(steps|needs)\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)")
-#: an entry of a step's output or env file: ``name=value``, or ``name<<DELIMITER`` opening a multi-line value
-_FILE_ENTRY_RE = re.compile(r"([A-Za-z_][\w-]*)(?:=(.*)|<<['\"]?(\w+)['\"]?)", re.DOTALL)
 #: builtins whose ``NAME=value`` words set shell variables (``export REF=...``)
 _DECLARE = frozenset(("export", "local", "readonly", "declare", "typeset"))
-_VARIABLE_WORD_RE = re.compile(r"([A-Za-z_]\w*)=(.*)", re.DOTALL)
+
+
+def _name(text: str, dash: bool = False) -> bool:
+    """A shell variable's name (``[A-Za-z_][A-Za-z0-9_]*``; with ``dash``, an output's, which may
+    hold ``-``).  No regex: linear on any input."""
+    if not text or not text.isascii() or not (text[0].isalpha() or text[0] == "_"):
+        return False
+    return text.replace("_", "a").replace("-", "a" if dash else "-").isalnum()
+
+
+def _file_entry(text: str) -> tuple[str, str | None, str | None] | None:
+    """(name, value, None) of ``name=value`` or (name, None, delimiter) of ``name<<DELIMITER`` (a
+    multi-line value), as an entry of a step's output or env file; None for anything else."""
+    equal, heredoc = text.find("="), text.find("<<")
+    if equal > 0 and (heredoc < 0 or equal < heredoc):
+        return (text[:equal], text[equal + 1:], None) if _name(text[:equal], dash=True) else None
+    if heredoc > 0:
+        delimiter = text[heredoc + 2:].strip().strip("'\"")
+        if _name(text[:heredoc], dash=True) and delimiter and delimiter.replace("_", "a").isalnum():
+            return text[:heredoc], None, delimiter
+    return None
 _SET_OUTPUT_RE = re.compile(r"""\bcore\.setOutput\(\s*['"`]([\w-]+)['"`]\s*,(.*)""")
 _SHELL_VAR_RE = re.compile(r"\$\{?([A-Za-z_]\w*)")
 #: published actions whose outputs carry a pull request's branch name
@@ -1627,7 +1645,8 @@ def _assignments(seg: Any) -> list[tuple[str, str]]:
     if argv and argv[0] not in _DECLARE:
         return []
     words = seg.words[:len(seg.words) - len(argv)] + tuple(argv[1:])
-    return [(m.group(1), m.group(2)) for m in (_VARIABLE_WORD_RE.fullmatch(w) for w in words) if m]
+    pairs = [word.partition("=") for word in words]
+    return [(name, value) for name, equal, value in pairs if equal and _name(name)]
 
 
 def _written_file(segments: list[Any], index: int) -> str | None:
@@ -1865,15 +1884,16 @@ class OutputTaint:
                 words = list(argv[1:])
                 while argv[0] == "echo" and words and words[0][:1] == "-" and len(words[0]) > 1:
                     words.pop(0)
-                entry = _FILE_ENTRY_RE.fullmatch(words[0]) if words else None
+                entry = _file_entry(words[0]) if words else None
                 if entry is None:
                     continue
-                if entry.group(3):
-                    block = (kind, entry.group(1), entry.group(3))
+                key, written, delimiter = entry
+                if delimiter is not None:
+                    block = (kind, key, delimiter)
                     continue
-                why = self._why(" ".join([entry.group(2), *words[1:]]), job, tainted, reads=reads)
+                why = self._why(" ".join([written or "", *words[1:]]), job, tainted, reads=reads)
                 if why is not None:
-                    yield kind, entry.group(1), why
+                    yield kind, key, why
 
     def _file_lines(self, text: str, kind: str, job: Job, tainted: dict[str, str],
                     reads: str | None) -> Iterator[tuple[str, str, str]]:
@@ -1889,15 +1909,16 @@ class OutputTaint:
                 if why is not None:
                     yield kind, block[0], why
                 continue
-            entry = _FILE_ENTRY_RE.fullmatch(line.strip())
+            entry = _file_entry(line.strip())
             if entry is None:
                 continue
-            if entry.group(3):
-                block = (entry.group(1), entry.group(3))
+            name, value, delimiter = entry
+            if delimiter is not None:
+                block = (name, delimiter)
                 continue
-            why = self._why(entry.group(2), job, tainted, reads=reads)
+            why = self._why(value or "", job, tainted, reads=reads)
             if why is not None:
-                yield kind, entry.group(1), why
+                yield kind, name, why
 
     def _script_outputs(self, script: str, job: Job, env: dict[str, str],
                         reads: str | None = None) -> Iterator[tuple[str, str]]:
