@@ -35,16 +35,21 @@ def home_lab_reason(index: RepoIndex) -> str | None:
             f"of its owner: medium")
 
 
+def availability_only(index: RepoIndex | None, cover: Cover | None) -> str | None:
+    """Why one instance of a database whose data outlives its pod is medium here (a backup takes
+    the data, or the README declares a home lab), or None (high)."""
+    if cover is not None:
+        return f"its data is backed up by {cover.describe()}, so this is an availability risk: medium"
+    return home_lab_reason(index) if index is not None else None
+
+
 def single_instance_severity(index: RepoIndex | None, persistent: bool,
                              cover: Cover | None = None) -> tuple[Severity, str]:
     """The severity of one database instance and why (see the module's rule)."""
     if not persistent:
         return Severity.CRITICAL, "its data is on ephemeral storage, so a reschedule loses it"
     outage = "an outage until the pod is rescheduled (the data is on a persistent volume)"
-    if cover is not None:
-        return Severity.MEDIUM, (f"{outage}; its data is backed up by {cover.describe()}, so this is an "
-                                 f"availability risk: medium")
-    reason = home_lab_reason(index) if index is not None else None
+    reason = availability_only(index, cover)
     if reason is not None:
         return Severity.MEDIUM, f"{outage}; {reason}"
     return Severity.HIGH, outage

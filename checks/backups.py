@@ -4,6 +4,7 @@ The repository-level half of the one backup model (the objects' half, what a Vel
 selects or a backup job dumps, is :mod:`.models.k8s.backups`):
 
 * :func:`backup_present` - any backup job or backup schedule anywhere (K8S078 asks it);
+* :func:`cluster_wide_cover` - a Velero backup of every namespace and every object (HELM007 asks);
 * :func:`backup_cover` - the backup that demonstrably takes *this* database's data: the
   operator's own backup section or a scheduled backup resource naming it (CloudNativePG
   ``ScheduledBackup``, a mariadb-operator ``Backup`` with a schedule), a Velero ``Schedule``/``Backup`` whose namespaces and label
@@ -163,6 +164,16 @@ def _dumps_host(hosts: tuple[str, ...], names: set[str], job_ns: str | None, sto
         if same_namespace(job_ns, store_ns):
             return True
     return False
+
+
+def cluster_wide_cover(index: RepoIndex) -> Cover | None:
+    """A Velero backup of every namespace with no label selector (and volume data): it takes the
+    data of any database of the cluster, including those whose objects auditui does not see
+    (a chart's values, HELM007)."""
+    for where, line, what, scope in index.derived("backups:scopes", _SCOPE_TOPICS, _scopes):
+        if scope.get("namespaces") is None and not scope.get("excluded") and scope_covers(scope, None, None):
+            return Cover(what, where, line)
+    return None
 
 
 def backup_cover(index: RepoIndex, path: str, fact) -> Cover | None:

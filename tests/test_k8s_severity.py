@@ -180,9 +180,11 @@ def test_home_lab_declared_in_the_readme_rates_single_instances_medium(tmp_path)
     assert found["Deployment/notes-db"].severity == Severity.CRITICAL  # ephemeral: data loss, not lowered
 
 
-def test_home_lab_rates_helm_single_instance_medium_and_home_in_passing_does_not(tmp_path):
+def test_helm_single_instance_is_medium_in_a_home_lab_or_under_a_cluster_wide_backup(tmp_path):
+    # home in passing, or no backup of the whole cluster: high
     helm = FIXTURES.parent / "helm" / "values-single-replica-database"
-    for name, severity in (("bad-home-lab", Severity.MEDIUM), ("bad-home-in-passing", Severity.HIGH)):
+    for name, severity in (("bad-home-lab", Severity.MEDIUM), ("bad-home-in-passing", Severity.HIGH),
+                           ("bad", Severity.HIGH), ("bad-cluster-backup", Severity.MEDIUM)):
         root = tmp_path / name
         shutil.copytree(helm / name, root)
         engine = Engine(root)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
-from ..availability import home_lab_reason
+from ..availability import availability_only
+from ..backups import cluster_wide_cover
 from ..facts import RepoIndex
 from ..models.topics import HELM_SINGLE_INSTANCE
 from ..replicas import autoscaled_by_name
@@ -24,7 +25,8 @@ CHECK = Check(
         "HorizontalPodAutoscaler or KEDA ScaledObject that targets the chart's database workload "
         "(by Helm's naming: `fullnameOverride`, the release, `-<subchart>`) owns the count: with a "
         "minimum of 2 or more nothing is reported, with a minimum of 1 it is medium (one instance when idle). "
-        "Where the repository's README declares a home lab it is medium: an availability choice of its owner."
+        "It is medium when a Velero backup of every namespace takes the data, or where the repository's "
+        "README declares a home lab: an availability risk only."
     ),
     remediation=(
         "Run the replicated architecture the chart offers (`architecture: replication`, "
@@ -58,7 +60,9 @@ def values_single_replica_database(path: str, fact, index: RepoIndex) -> Iterato
                 severity=Severity.MEDIUM,
             )
             return
-    reason = home_lab_reason(index)  # an availability-only finding, at the scale the README declares
+    # the one rule of single instances (checks/availability.py): a chart's objects are not seen, so
+    # only a backup of the whole cluster is a verified cover; a declared home lab rates it medium
+    reason = availability_only(index, cluster_wide_cover(index))
     if reason is not None:
         yield CHECK.finding(pos, resource=str(data.resource), message=f"{what}; {reason}", severity=Severity.MEDIUM)
         return
