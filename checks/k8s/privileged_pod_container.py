@@ -22,7 +22,11 @@ CHECK = Check(
         "maintenance: a DaemonSet placed as a system component (kube-system, a node-critical priority or "
         "tolerating every taint) whose command acts on the node (modprobe, sysctl -w, nsenter into PID 1, "
         "chroot into a hostPath of /, writes to the node's /etc). A Deployment is "
-        "never a node agent, and a DaemonSet of unknown family keeps the critical."
+        "never a node agent, and a DaemonSet of unknown family keeps the critical. A container that runs "
+        "as a non-root user (a non-zero runAsUser, or runAsNonRoot) holds none of those capabilities in "
+        "its process: it gets them only through a set-user-ID binary or file capabilities of its image "
+        "(allowPrivilegeEscalation cannot be false on a privileged container) or a kernel bug, as an "
+        "added ALL or SYS_ADMIN would (K8S013): high, not critical."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -47,13 +51,24 @@ def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
         sec = container.security()
         if sec.get("privileged") is True:
             message = f"container {container.name!r} of {workload.resource} runs privileged"
+            severity = None
             if agent is not None:
+                severity = Severity.MEDIUM
                 message += (f" ({agent.reason}; {agent.privileged_because}): make sure its image comes from a "
                             "source you trust and is pinned, and that it is the only workload with this privilege")
+            elif sec.runs_as_root is False:
+                # the same reach as an added ALL in a non-root container (K8S013): the process holds no
+                # capability until a set-user-ID binary, file capabilities or a kernel bug gives it root
+                severity = Severity.HIGH
+                user = sec.get("runAsUser")
+                who = f"user {user}" if user is not None else "a non-root user (runAsNonRoot)"
+                message += (f", as {who}: the process holds none of its capabilities until a set-user-ID binary, "
+                            "file capabilities of the image or a kernel bug makes it root, and then it is root on "
+                            "the node (every device, no seccomp or AppArmor); remove the flag")
             yield CHECK.finding(
                 sec.source("privileged"), "privileged",
                 resource=container.resource,
-                severity=Severity.MEDIUM if agent is not None else None,
+                severity=severity,
                 message=message,
                 evidence="privileged: true",
             )
