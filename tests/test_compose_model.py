@@ -512,3 +512,31 @@ def test_restated_credential_is_one_finding_and_takes_the_worst_reach(tmp_path):
     assert set(found) == {9, 20}
     assert "services 'manager', 'dashboard'" in found[9].message and "restated on line 18" in found[9].message
     assert found[9].severity.label == "high" and "it guards indexer:9200" in found[9].message
+
+
+def test_socket_holder_published_only_on_private_addresses_is_high(tmp_path):
+    """exposure-target-private: a runtime-socket holder whose ports are all on private or loopback
+    addresses of the host (bjw-s' Traefik on 10.1.6.21) is high, saying where; every interface, a
+    public address, an address only a variable decides, or no published port keeps the critical."""
+    text = (FIXTURES / "docker-socket-mount" / "bad-published.yaml").read_text(encoding="utf-8")
+    found = {f.resource.removeprefix("service/"): f for f in compose_findings(scan(tmp_path, text)) if f.code == "CMP001"}
+    assert {name: f.severity for name, f in found.items()} == {
+        "lan-proxy": Severity.HIGH, "local-ui": Severity.HIGH, "open-proxy": Severity.CRITICAL,
+        "public-proxy": Severity.CRITICAL, "bind-var": Severity.CRITICAL, "unpublished": Severity.CRITICAL}
+    lan = found["lan-proxy"].message
+    assert "published only on private addresses of the host (10.1.6.21, 127.0.0.1)" in lan
+    assert "not the internet" in lan and "still root on the host" in lan
+    assert "only on loopback of the host (127.0.0.1)" in found["local-ui"].message
+    assert "not the internet" not in found["open-proxy"].message
+
+
+def test_port_reach_vocabulary():
+    from auditui.checks.models.compose import PortMapping
+
+    def reach(host):
+        return PortMapping("", host, "443", "443", 1, 1, ()).reach
+    assert reach(None) == reach("") == reach("0.0.0.0") == reach("::") == "all"
+    assert reach("198.51.100.7") == reach("proxy.example.com") == "all"
+    assert reach("10.1.6.21") == reach("192.168.1.2") == reach("fd00::1") == "private"
+    assert reach("127.0.0.1") == reach("[::1]") == reach("${BIND:-127.0.0.1}") == "loopback"
+    assert reach("${BIND}") is None

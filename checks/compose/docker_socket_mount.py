@@ -21,7 +21,10 @@ CHECK = Check(
         "privileged container that mounts the host's root filesystem. Mounting the socket "
         "read-only does not help: `:ro` only stops the file being replaced, API calls still go through. A node agent whose documented function needs the API (cAdvisor "
         "or an eBPF profiler naming the containers it measures) is high, saying so: never lower, "
-        "the socket is root on the host."
+        "the socket is root on the host. So is a service whose ports are all published on private "
+        "or loopback addresses of the host (`10.1.6.21:443:443`, `127.0.0.1:8080:8080`): reachable "
+        "from the LAN or the host, not from the internet. A service that publishes nothing keeps the "
+        "critical: what fronts it (a proxy routing to it, its image's supply chain) is not its ports."
     ),
     remediation=(
         "Remove the socket volume from the service.",
@@ -43,14 +46,25 @@ def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         agent = service_agent(service)
         by_design = agent is not None and agent.needs(RUNTIME_SOCKET)
-        for volume, source in socket_mounts(compose, service):
+        mounts = list(socket_mounts(compose, service))
+        if not mounts:
+            continue
+        reach, hosts = service.published_reach()
+        for volume, source in mounts:
             ro = " (read-only does not limit the API)" if volume.read_only else ""
+            if by_design and agent:
+                note, severity = f", {agent.reason(RUNTIME_SOCKET)}; the socket is still root on the host", Severity.HIGH
+            elif reach in ("private", "loopback"):
+                where = "private addresses" if reach == "private" else "loopback"
+                note = (f"; its ports are published only on {where} of the host ({', '.join(hosts[:3])}), so it is "
+                        "reached from the LAN or the host, not the internet; the socket is still root on the host")
+                severity = Severity.HIGH
+            else:
+                note, severity = "", None
             yield CHECK.finding(
                 volume.container, volume.index,
                 resource=service.resource,
-                message=f"service {service.name!r} mounts the runtime socket {source}{ro}"
-                        + (f", {agent.reason(RUNTIME_SOCKET)}; the socket is still root on the host"
-                           if by_design and agent else ""),
+                message=f"service {service.name!r} mounts the runtime socket {source}{ro}{note}",
                 evidence=f"{volume.source}:{volume.target}",
-                severity=Severity.HIGH if by_design else None,
+                severity=severity,
             )

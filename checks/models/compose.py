@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .addresses import is_loopback, is_private_address
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .datastore import SERVER_DATA_DIRECTORIES, DataStore, Role, engine_of, role_of, shell_words
 from .datastore import describe as describe_store
@@ -230,6 +231,24 @@ class PortMapping:
         if host is None:
             return False
         return host.strip("[]") in ("", "0.0.0.0", "::")
+
+    @property
+    def reach(self) -> str | None:
+        """How far the port is published: ``"all"`` (every host interface, an ephemeral port, or a
+        public address or a host name), ``"private"`` (a private address of the host: RFC 1918,
+        CGNAT, link-local, IPv6 unique-local: its LAN), ``"loopback"`` (the host itself); None when
+        only a variable decides the address."""
+        if self.host_ip is None or self.host_ip == "":
+            return "all"
+        host = interpolate(self.host_ip)
+        if host is None:
+            return None
+        host = host.strip().strip("[]")
+        if host in ("", "0.0.0.0", "::"):
+            return "all"
+        if is_loopback(host):
+            return "loopback"
+        return "private" if is_private_address(host) else "all"
 
 
 _ONE_SHOT_RESTARTS = ("no", "false")
@@ -601,6 +620,32 @@ class Service(AtNode):
                     port.bound_to_all_interfaces for port in service.ports()):
                 return True
         return False if self.complete else None
+
+    def published_reach(self) -> tuple[str | None, tuple[str, ...]]:
+        """The widest reach of what the service publishes (:attr:`PortMapping.reach`), with the host
+        addresses that decide it: ``"all"`` (a port on every interface or a public address, or the
+        host network), ``"private"`` (only private addresses of the host, perhaps with loopback),
+        ``"loopback"``, ``""`` (publishes nothing); None when the files cannot tell (a variable
+        decides an address, a partial service of an override file). What the files compose merges
+        over this one publish counts, as for :attr:`exposed`."""
+        reaches: dict[str | None, list[str]] = {}
+        for service in (self,) + tuple(Service(self.name, node, self.compose)
+                                      for node in self.compose.merged_over.get(self.name, ())):
+            mode = service.node.get("network_mode") if service is not self else self.lookup("network_mode")[0]
+            if str(interpolate(mode) or "").strip() == "host":
+                return "all", ("network_mode: host",)
+            for port in service.ports():
+                host = interpolate(port.host_ip) if port.host_ip else None
+                reaches.setdefault(port.reach, []).append(host or port.host_ip or "")
+        for reach in ("all", None) if self.complete else ("all",):
+            if reach in reaches:
+                return reach, tuple(dict.fromkeys(reaches[reach]))
+        if not self.complete:
+            return None, ()
+        for reach in ("private", "loopback"):
+            if reach in reaches:
+                return reach, tuple(dict.fromkeys(a for r in ("private", "loopback") for a in reaches.get(r, ())))
+        return "", ()
 
     def network_names(self) -> list[str] | None:
         """Networks the service joins (list or mapping form); None when not set."""
