@@ -325,3 +325,90 @@ def test_a_reader_of_its_resources_that_lists_every_secret_stays_high(tmp_path):
     # reads its custom resources without writing their status: a reader of Secrets, not their producer
     found = list(_rbac(tmp_path, CONTROLLER % "list", "K8S069").values())
     assert [f.severity for f in found] == [Severity.HIGH]
+
+
+KSM = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: %s
+  labels: {%s}
+rules:
+  - {apiGroups: [""], resources: [configmaps, secrets, nodes, pods, services], verbs: [list, watch]}
+  - {apiGroups: [apps], resources: [deployments, statefulsets], verbs: [list, watch]}
+  - {apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}
+  - {apiGroups: [authorization.k8s.io], resources: [subjectaccessreviews], verbs: [create]}
+"""
+
+
+def test_kube_state_metrics_upstream_role_listing_secrets_is_medium_saying_how_to_trim_it(tmp_path):
+    # vendored-bundle: upstream kube-state-metrics RBAC copied by zalando and kube-prometheus, known by
+    # its name (or a Helm release's <release>-kube-state-metrics) or a component label, read-only
+    for name, labels in (("kube-state-metrics", "component: kube-state-metrics"),
+                         ("monitoring-kube-state-metrics", "app.kubernetes.io/name: kube-state-metrics"),
+                         ("metrics-reader", "app.kubernetes.io/name: kube-state-metrics")):
+        found = list(_rbac(tmp_path, KSM % (name, labels), "K8S069").values())
+        assert [f.severity for f in found] == [Severity.MEDIUM], name
+        assert "kube-state-metrics's upstream default RBAC" in found[0].message
+        assert "trim 'secrets' from the role and from its --resources flag" in found[0].message
+
+
+def test_a_kube_state_metrics_role_that_writes_or_another_exporter_stays_high(tmp_path):
+    # the name alone does not make it upstream's: a role of that name that writes Secrets is the team's
+    writes = KSM.replace("verbs: [list, watch]}\n  - {apiGroups: [apps]", "verbs: [list, watch, update]}\n  - {apiGroups: [apps]")
+    found = list(_rbac(tmp_path, writes % ("kube-state-metrics", "app: kube-state-metrics"), "K8S069").values())
+    assert [f.severity for f in found] == [Severity.HIGH] and "upstream" not in found[0].message
+    found = list(_rbac(tmp_path, KSM % ("my-exporter", "app: my-exporter"), "K8S069").values())
+    assert [f.severity for f in found] == [Severity.HIGH] and "upstream" not in found[0].message
+
+
+INSIDE_ADMIN = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: certs}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get, list, create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: certs}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: certs}
+subjects: [{kind: ServiceAccount, name: job-sa, namespace: certs}%s]
+"""
+ADMIN_BINDING = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: job-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: job-sa, namespace: certs}]
+"""
+
+
+def test_reading_secrets_inside_a_cluster_admin_grant_to_the_same_account_is_low(tmp_path):
+    # one-problem-many (gitops-catalog letsencrypt-certs): RBAC adds up per subject; the cluster-admin
+    # binding (K8S079, high) is the one to fix, wherever it is in the repository
+    write(tmp_path, "deploy/admin.yaml", ADMIN_BINDING)
+    found = list(_rbac(tmp_path, INSIDE_ADMIN % "", "K8S069").values())
+    assert [f.severity for f in found] == [Severity.LOW]
+    assert "also binds to cluster-admin (ClusterRoleBinding/job-admin, deploy/admin.yaml:1)" in found[0].message
+    assert "K8S079" in found[0].message
+
+
+def test_reading_secrets_stays_high_when_a_holder_is_not_cluster_admin(tmp_path):
+    write(tmp_path, "deploy/admin.yaml", ADMIN_BINDING)
+    found = list(_rbac(tmp_path, INSIDE_ADMIN % ", {kind: ServiceAccount, name: app, namespace: certs}",
+                       "K8S069").values())
+    assert [f.severity for f in found] == [Severity.HIGH] and "cluster-admin" not in found[0].message
+    # the same account name in another namespace is another subject
+    write(tmp_path, "deploy/admin.yaml", ADMIN_BINDING.replace("namespace: certs", "namespace: other"))
+    found = list(_rbac(tmp_path, INSIDE_ADMIN % "", "K8S069").values())
+    assert [f.severity for f in found] == [Severity.HIGH]
+
+
+def test_a_cluster_admin_binding_added_later_folds_the_secrets_grant(tmp_path):
+    write(tmp_path, "deploy/rbac.yaml", INSIDE_ADMIN % "")
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    assert [f.severity for f in engine.findings if f.code == "K8S069"] == [Severity.HIGH]
+    write(tmp_path, "deploy/admin.yaml", ADMIN_BINDING)
+    engine.update(["deploy/admin.yaml"])
+    assert [f.severity for f in engine.findings if f.code == "K8S069"] == [Severity.LOW]

@@ -4,7 +4,9 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from .shared import BUILTIN_NAMES, EVERYONE, is_workload_identity, role_holders, subject_parts
+from ..models.vendored import upstream_grant
+from .shared import (BUILTIN_NAMES, EVERYONE, cluster_admin_binding, is_workload_identity, role_holders,
+                     subject_parts)
 
 CHECK = Check(
     code="K8S069",
@@ -22,7 +24,10 @@ CHECK = Check(
         "aggregated into another, or bound nowhere auditui can see, is judged as written. A controller's "
         "role that writes the status of its own custom resources and creates Secrets (the operator pattern: "
         "certificates, cloud credentials, external secrets turned into Secrets) holds Secrets access by "
-        "design: medium."
+        "design: medium. kube-state-metrics' own role (recognised by its name or labels, read-only) lists "
+        "Secrets by upstream default for its secrets collector: medium, saying how to trim it. A role whose "
+        "every holder the repository also binds to cluster-admin adds nothing to that grant (RBAC adds up "
+        "per subject): low, pointing at the cluster-admin binding (K8S079), the one to fix."
     ),
     remediation=(
         "Mount the Secrets the workload needs as volumes or env vars instead of reading them "
@@ -54,22 +59,36 @@ def _audited(data, kind: str) -> bool:
     return not (kind == "ClusterRole" and name in BUILTIN_NAMES and not data.rules)
 
 
-def _holders(index: RepoIndex, kind: str, data) -> tuple[str, Severity | None]:
-    """Who holds the role, as words for the message, and the severity that follows (None: as is)."""
+#: what the holders of a role make of it: as written, one step lower (only people), or nothing new
+#: (every holder is cluster-admin already)
+AS_WRITTEN, PEOPLE, INSIDE_CLUSTER_ADMIN = "as written", "people", "inside cluster-admin"
+
+
+def _holders(index: RepoIndex, kind: str, data) -> tuple[str, Severity | str]:
+    """Who holds the role, as words for the message, and what follows: a severity (critical: every
+    caller), or :data:`AS_WRITTEN`, :data:`PEOPLE`, :data:`INSIDE_CLUSTER_ADMIN`."""
     labels = dict(data.labels or ())
     if any(AGGREGATE_LABEL in str(key) for key in labels):
-        return "", None  # whoever holds the aggregating role holds this one too
-    subjects = [subject_parts(s) for s in role_holders(index, kind, str(data.name), data.namespace)]
+        return "", AS_WRITTEN  # whoever holds the aggregating role holds this one too
+    holders = role_holders(index, kind, str(data.name), data.namespace)
+    subjects = [subject_parts(s) for s in holders]
     if not subjects:
-        return "", None  # bound nowhere in the repository: not verified either way
+        return "", AS_WRITTEN  # bound nowhere in the repository: not verified either way
     if any((sk, sn) in EVERYONE for sk, _, sn in subjects):
         return ", bound to every authenticated or anonymous caller", Severity.CRITICAL
     accounts = [f"{ns}/{sn}" if ns else sn for sk, ns, sn in subjects if is_workload_identity(sk, sn)]
+    admin = [cluster_admin_binding(index, s) for s in holders]
+    if accounts and all(admin):
+        binding, where, line = admin[0] or ("", "", 0)
+        more = f" and {len(accounts) - 2} more" if len(accounts) > 2 else ""
+        return (f", held by service account {', '.join(accounts[:2])}{more}, which the repository also binds to "
+                f"cluster-admin ({binding}, {where}:{line}): that grant already includes this one, so fix it "
+                "there (K8S079)"), INSIDE_CLUSTER_ADMIN
     if accounts:
         more = f" and {len(accounts) - 2} more" if len(accounts) > 2 else ""
-        return f", held by service account {', '.join(accounts[:2])}{more}", None
+        return f", held by service account {', '.join(accounts[:2])}{more}", AS_WRITTEN
     return (", held only by users or groups of the identity provider (its bindings name no service account "
-            "a pod could use)"), Severity.LOW
+            "a pod could use)"), PEOPLE
 
 
 def _secret_producing_controller(rules) -> str:
@@ -120,15 +139,21 @@ def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     reads = [v for v in READ_VERBS if any(v in r for _, r, _, _, _ in found)]
     who, held = _holders(index, kind, data)
     produces = _secret_producing_controller(data.rules or ())
+    upstream = upstream_grant(str(data.name), dict(data.labels or ()), [dict(r) for r in data.rules or ()])
     if held is Severity.CRITICAL:
         severity = held
-    elif held is Severity.LOW:
+    elif held == INSIDE_CLUSTER_ADMIN:
+        severity = Severity.LOW  # inside a broader grant to the same subjects: it adds nothing
+    elif held == PEOPLE:
         severity = Severity(max(Severity.LOW, severity - 1))
     elif produces and severity is Severity.HIGH:
         severity = Severity.MEDIUM
         who += (f": a controller that writes the status of its own custom resources ({produces}) and creates "
                 "Secrets, so reading and writing Secrets is its function (by design); make sure its image is "
                 "pinned and comes from a source you trust, and that only its service account holds this role")
+    elif upstream is not None and severity is Severity.HIGH:
+        severity = Severity.MEDIUM
+        who += f": {upstream.component}'s upstream default RBAC, {upstream.why}; {upstream.fix}"
     line = int(rule.get("resources_line") or rule.get("line") or fact.line)
     yield CHECK.finding(
         Pos(line, line, tuple(fact.ypath) + ("rules",), path=path),

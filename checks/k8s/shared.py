@@ -145,6 +145,23 @@ def _role_holders(index: RepoIndex) -> dict[str, tuple[str, ...]]:
     return {key: tuple(subjects) for key, subjects in holders.items()}
 
 
+def _cluster_admins(index: RepoIndex) -> dict[str, tuple[str, str, int]]:
+    admins: dict[str, tuple[str, str, int]] = {}
+    for path, fact in index.facts("k8s:ClusterRoleBinding"):
+        if str(fact.data.role_ref or "") != "ClusterRole/cluster-admin" or str(fact.data.name).startswith("system:"):
+            continue
+        for subject in fact.data.subjects or ():
+            admins.setdefault(str(subject), (f"ClusterRoleBinding/{fact.data.name}", path, fact.line))
+    return admins
+
+
+def cluster_admin_binding(index: RepoIndex, subject: str) -> tuple[str, str, int] | None:
+    """(binding, path, line) of a ClusterRoleBinding of the repository that gives ``subject``
+    (``Kind/namespace/name``) cluster-admin: RBAC adds up per subject, so any narrower grant to it
+    adds nothing. None when none does."""
+    return index.derived("rbac:cluster-admins", ("k8s:ClusterRoleBinding",), _cluster_admins).get(str(subject))
+
+
 def role_holders(index: RepoIndex, kind: str, name: str, namespace: str | None = None) -> tuple[str, ...]:
     """The subjects every binding of the repository gives this role (``Kind/namespace/name`` each)."""
     table = index.derived("rbac:role-holders", BINDING_TOPICS, _role_holders)

@@ -210,3 +210,57 @@ def covers(resources: Iterable[str], resource: str) -> bool:
     """Is a finding's resource (``ClusterRole/x``, ``Deployment/x/container/y``) one of the bundle's objects?"""
     head = "/".join(resource.split("/")[:2])
     return head in set(resources)
+
+
+# -- an upstream project's default RBAC, wherever it is copied ---------------------------------
+
+
+@dataclass(frozen=True)
+class UpstreamGrant:
+    """A grant an upstream project's own role ships by default: the vendor's choice, not the team's."""
+
+    component: str
+    #: core resources the vendor's role reads by default
+    resources: frozenset[str]
+    #: what the project does with them, for messages
+    why: str
+    #: how to trim it when it is not used
+    fix: str
+
+
+#: projects whose upstream role reads something sensitive by default (a read-only exporter's role)
+UPSTREAM_GRANTS: dict[str, UpstreamGrant] = {
+    "kube-state-metrics": UpstreamGrant(
+        "kube-state-metrics", frozenset({"secrets"}),
+        "its secrets collector lists every Secret (values included) to export their metadata "
+        "(kube_secret_info, kube_secret_type, kube_secret_labels)",
+        "trim 'secrets' from the role and from its --resources flag if you do not use the kube_secret_* metrics"),
+}
+#: labels that say which component an object belongs to (upstream labels, and kube-prometheus'
+#: or a team's own ``component``/``k8s-app``)
+_COMPONENT_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/component", "app.kubernetes.io/instance",
+                     "app", "k8s-app", "component")
+#: write verbs an exporter's role may hold: delegating authentication and authorisation checks
+#: (kube-rbac-proxy in front of its metrics port)
+_DELEGATION = frozenset({"tokenreviews", "subjectaccessreviews"})
+
+
+def upstream_grant(name: str, labels: dict, rules: Iterable[dict]) -> UpstreamGrant | None:
+    """The upstream default a role's Secrets access is, when the role is a known project's own
+    (its name, or a Helm release's ``<release>-<project>``, or a component label names the project)
+    and keeps the project's shape: read-only (get/list/watch) apart from token and access reviews.
+    A role of that name that writes anything else is the team's own, judged as written."""
+    name = str(name or "").strip().lower()
+    named = {str(labels.get(key) or "").strip().lower() for key in _COMPONENT_LABELS}
+    project = next((p for p in UPSTREAM_GRANTS if name == p or name.endswith(f"-{p}") or p in named), None)
+    if project is None:
+        return None
+    for rule in rules:
+        verbs = {str(v).lower() for v in rule.get("verbs") or ()}
+        resources = {str(r).lower() for r in rule.get("resources") or ()}
+        if verbs <= {"get", "list", "watch"}:
+            continue
+        if verbs == {"create"} and resources and resources <= _DELEGATION:
+            continue
+        return None
+    return UPSTREAM_GRANTS[project]
