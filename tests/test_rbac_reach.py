@@ -412,3 +412,41 @@ def test_a_cluster_admin_binding_added_later_folds_the_secrets_grant(tmp_path):
     write(tmp_path, "deploy/admin.yaml", ADMIN_BINDING)
     engine.update(["deploy/admin.yaml"])
     assert [f.severity for f in engine.findings if f.code == "K8S069"] == [Severity.LOW]
+
+
+def test_star_verbs_on_the_kinds_a_controller_manages_are_low_and_the_rest_keeps_its_grade(tmp_path):
+    # rbac-wildcard-own-group (kube-prometheus' prometheus-operator): '*' verbs on named resources are the
+    # resources' own verbs; for a controller's role on the kinds it manages, what listing them would grant
+    from pathlib import Path
+    text = (Path(__file__).parent / "fixtures" / "k8s" / "rbac-wildcard" / "bad.yaml").read_text(encoding="utf-8")
+    found = {f.resource: f for f in _rbac(tmp_path, text, "K8S066").values()}
+    operator = found["ClusterRole/cache-operator"]
+    assert operator.severity is Severity.LOW
+    assert "a controller's role (it writes the status of its own cache.example.com caches)" in operator.message
+    assert "none of them takes escalate, bind or impersonate" in operator.message
+    assert found["ClusterRole/tenant-operator"].severity is Severity.HIGH  # '*' on roles: escalate, bind
+    assert found["ClusterRole/app-operator"].severity is Severity.MEDIUM  # Flux's group is not its own
+    assert "a controller's role" not in found["ClusterRole/app-operator"].message
+    assert found["ClusterRole/scaler"].severity is Severity.HIGH  # no controller
+    # its Secrets access is K8S069's: the operator pattern (it creates Secrets), medium by design
+    secrets = {f.resource: f for f in _rbac(tmp_path, text, "K8S069").values()}
+    assert secrets["ClusterRole/cache-operator"].severity is Severity.MEDIUM
+    assert "by design" in secrets["ClusterRole/cache-operator"].message
+    # a role whose '*' resources cover the core group reads Secrets too: K8S066's high, not a second finding
+    assert "ClusterRole/deployer" not in secrets
+
+
+STAR_SECRETS = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: vault-sync}
+rules: [{apiGroups: [""], resources: [secrets], verbs: ["*"]}]
+"""
+
+
+def test_star_verbs_on_secrets_are_reported_by_the_secrets_check(tmp_path):
+    # Secrets access in any spelling of the verbs is K8S069's (it knows who holds the role); the wildcard
+    # finding stays, one grade lower than the access it leaves to K8S069
+    secrets = list(_rbac(tmp_path, STAR_SECRETS, "K8S069").values())
+    assert [f.severity for f in secrets] == [Severity.HIGH] and "get/list/watch every Secret" in secrets[0].message
+    assert [f.severity for f in _rbac(tmp_path, STAR_SECRETS, "K8S066").values()] == [Severity.MEDIUM]

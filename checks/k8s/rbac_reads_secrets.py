@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.vendored import upstream_grant
-from .shared import (BUILTIN_NAMES, EVERYONE, cluster_admin_binding, is_workload_identity, role_holders,
-                     subject_parts)
+from .shared import (BUILTIN_NAMES, EVERYONE, cluster_admin_binding, controller_statuses, describe_managed,
+                     is_workload_identity, role_holders, subject_parts)
 
 CHECK = Check(
     code="K8S069",
@@ -15,7 +15,7 @@ CHECK = Check(
     severity=Severity.MEDIUM,
     category=Category.RBAC,
     rationale=(
-        "`get`, `list` or `watch` on secrets without `resourceNames` returns every Secret's "
+        "`get`, `list` or `watch` (or `*`) on secrets without `resourceNames` returns every Secret's "
         "content in scope: database passwords, API keys and other service accounts' tokens. A "
         "ClusterRole does so across every namespace it is bound in. `list` alone already returns "
         "the values. Held by a service account, one compromised pod reads them all; held only by "
@@ -96,17 +96,22 @@ def _secret_producing_controller(rules) -> str:
     pattern (a controller turning its resources into Secrets: certificates, cloud credentials, external
     secrets); '' otherwise."""
     creates = False
-    statuses: list[str] = []
+    facts = []
     for rule in (dict(r) for r in rules):
         groups = [str(g) for g in rule.get("api_groups") or ()]
         resources = [str(r).lower() for r in rule.get("resources") or ()]
         verbs = [str(v) for v in rule.get("verbs") or ()]
-        if (not groups or "" in groups) and "secrets" in resources and "create" in verbs:
+        if (not groups or "" in groups) and "secrets" in resources and ("create" in verbs or "*" in verbs):
             creates = True
-        custom = [g for g in groups if "." in g and not g.endswith("k8s.io")]
-        if custom and ("update" in verbs or "patch" in verbs):
-            statuses.extend(f"{custom[0]} {r.split('/')[0]}" for r in resources if r.endswith("/status"))
-    return ", ".join(dict.fromkeys(statuses)) if creates else ""
+        facts.append((groups, resources, verbs))
+    return describe_managed(controller_statuses(facts)) if creates else ""
+
+
+def _reads_every_core_resource(rule: dict) -> bool:
+    groups = [str(g) for g in rule.get("api_groups") or ()]
+    verbs = [str(v) for v in rule.get("verbs") or ()]
+    return ("*" in (rule.get("resources") or ()) and (not groups or "" in groups or "*" in groups)
+            and not rule.get("resource_names") and any(v in verbs for v in ("*",) + READ_VERBS))
 
 
 @CHECK.on_each("k8s:ClusterRole", "k8s:Role")
@@ -117,17 +122,20 @@ def rbac_reads_secrets(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
         return
     found = []  # (severity, reads, rule) of each rule that reads Secrets
     cluster = kind == "ClusterRole"
+    if any(_reads_every_core_resource(dict(r)) for r in data.rules or ()):
+        return  # '*' resources of the core group read Secrets too: K8S066 reports that rule, at high
     for rule in (dict(r) for r in data.rules or ()):
         groups = list(rule.get("api_groups") or ())
         resources = [str(r) for r in rule.get("resources") or ()]
         verbs = [str(v) for v in rule.get("verbs") or ()]
-        if "*" in verbs or "*" in resources or rule.get("resource_names"):
-            continue  # wildcards are K8S066's; named secrets are the least-privilege form
+        if "*" in resources or rule.get("resource_names"):
+            continue  # '*' resources are K8S066's; named secrets are the least-privilege form
         if groups and "" not in groups:
             continue  # Secrets live in the core API group
         if "secrets" not in [r.lower() for r in resources]:
             continue
-        reads = [v for v in READ_VERBS if v in verbs]
+        # '*' verbs on named secrets read them as surely as get/list/watch: Secrets access is this check's
+        reads = list(READ_VERBS) if "*" in verbs else [v for v in READ_VERBS if v in verbs]
         if not reads:
             continue
         severity = Severity.HIGH if cluster and ("list" in reads or "watch" in reads) else CHECK.severity

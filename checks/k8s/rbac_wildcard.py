@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..models.k8s.api_groups import custom_groups_only, deploys_workloads
 from ..models.k8s.objects import K8sObject
-from .shared import rbac_rules
+from .shared import controller_statuses, describe_managed, rbac_rules
 
 CHECK = Check(
     code="K8S066",
@@ -25,8 +25,13 @@ CHECK = Check(
         "run no workload (a network plug-in's or an operator's own group) is medium too; groups whose "
         "objects deploy or run workloads (Flux, Argo CD, Crossplane, operators' pod templates; "
         "models/k8s/api_groups.py) and wildcards over the core group, a built-in group or every group "
-        "stay high. One role is one finding: it lists the role's wildcard rules and points at the most "
-        "severe."
+        "stay high. `*` verbs on resources the rule names (no `*` resource or group) are the resources' "
+        "own verbs: on roles, service accounts, users, groups, CSR signers or pod security policies they "
+        "include escalate, bind, impersonate, approve or use (high); on anything else they are what "
+        "listing every verb would grant, so a controller's role (one that writes the status of its own "
+        "custom resources: the operator pattern) holding them on the kinds it manages is low, and "
+        "Secrets access in any spelling of the verbs is K8S069's. One role is one finding: it lists the "
+        "role's wildcard rules and points at the most severe."
     ),
     remediation=(
         "List the API groups, resources and verbs the workload actually uses (audit logs or "
@@ -49,6 +54,16 @@ SENSITIVE = (
     "statefulsets", "mutatingwebhookconfigurations", "validatingwebhookconfigurations",
 )
 READ_ONLY = {"get", "list", "watch"}
+#: resources with verbs beyond reading and writing them: '*' there includes escalate and bind (roles),
+#: impersonate (users, groups, service accounts, uids, user extras), approve and sign (CSR signers and
+#: approval) or use (pod security policies, OpenShift security context constraints)
+SPECIAL_VERBS = ("roles", "clusterroles", "users", "groups", "serviceaccounts", "uids", "userextras", "signers",
+                 "certificatesigningrequests/approval", "podsecuritypolicies", "securitycontextconstraints")
+
+
+def _special(resource: str) -> bool:
+    name = resource.lower()
+    return name in SPECIAL_VERBS or name.startswith("userextras/")
 
 
 def _severity(groups: list[str], resources: list[str], verbs: list[str]) -> Severity:
@@ -60,7 +75,8 @@ def _severity(groups: list[str], resources: list[str], verbs: list[str]) -> Seve
             return Severity.HIGH  # may change anything in the group(s)
         return Severity.HIGH if core else Severity.LOW  # reading core '*' reads secrets
     if "*" in verbs:
-        if any(r.lower() in SENSITIVE for r in resources):
+        # Secrets access, in any spelling of the verbs, is K8S069's (it knows who holds the role)
+        if any(r.lower() in SENSITIVE and r.lower() != "secrets" for r in resources) or any(map(_special, resources)):
             return Severity.HIGH
         return Severity.MEDIUM  # full control of named resources (often an operator's own CRDs)
     return Severity.MEDIUM  # '*' only in apiGroups
@@ -85,7 +101,10 @@ def _named_groups(groups: list[str]) -> bool:
 def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
     joins = _aggregated_into(obj) if obj.kind == "ClusterRole" else []
     graded = []  # (severity, why, rule, wildcard key, groups, resources, verbs) of each wildcard rule
-    for _, rule, groups, resources, verbs in rbac_rules(obj):
+    rules = list(rbac_rules(obj))
+    manages = controller_statuses((groups, resources, verbs) for _, _, groups, resources, verbs in rules)
+    own_groups = {m.split(" ", 1)[0] for m in manages}
+    for _, rule, groups, resources, verbs in rules:
         wild = [name for name, values in (("verbs", verbs), ("resources", resources)) if "*" in values]
         if not wild and "*" in groups and not rule.list("nonResourceURLs"):
             wild = ["apiGroups"]
@@ -93,7 +112,16 @@ def rbac_wildcard(obj: K8sObject) -> Iterator[Finding]:
             continue
         severity = _severity(groups, resources, verbs)
         why = ""
-        if obj.kind == "Role":
+        if (manages and wild == ["verbs"] and "*" not in groups and not rule.list("nonResourceURLs")
+                and not any(map(_special, resources))
+                and not any(deploys_workloads(g) and g not in own_groups for g in groups)):
+            # '*' verbs on the kinds a controller manages: what listing every verb would grant (another
+            # project's group whose objects deploy workloads, Flux's or Argo's, is no kind it manages)
+            severity = Severity.LOW
+            secrets = "; its Secrets access is K8S069's" if "secrets" in [r.lower() for r in resources] else ""
+            why = (f"a controller's role (it writes the status of its own {describe_managed(manages)}): '*' verbs on the resources it names are what "
+                   f"listing every verb would grant, and none of them takes escalate, bind or impersonate{secrets}")
+        elif obj.kind == "Role":
             severity = min(severity, Severity.MEDIUM)
         elif joins and _named_groups(groups):
             severity = min(severity, Severity.LOW if joins == ["view"] else Severity.MEDIUM)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..facts import RepoIndex
 from ..models.images import ImageRef, parse_image
+from ..models.k8s.api_groups import is_builtin_group
 from ..models.k8s.objects import K8sObject, Workload
 from ..models.topics import KUSTOMIZE_IMAGES
 from ..models.yamlnodes import YMap
@@ -106,6 +107,34 @@ def rbac_rules(obj: K8sObject) -> Iterator[tuple[int, YMap, list[str], list[str]
         resources = [str(r) for r in rule.list("resources")]
         verbs = [str(v).lower() for v in rule.list("verbs")]
         yield index, rule, groups, resources, verbs
+
+
+def controller_statuses(rules: Iterable[tuple[Sequence[str], Sequence[str], Sequence[str]]]) -> list[str]:
+    """``group resource`` of each custom resource whose status a role writes (update, patch or ``*``
+    on ``<resource>/status`` of a custom resource group), from (apiGroups, resources, lower-case
+    verbs) of each rule: the mark of a controller's own role (the operator pattern); empty otherwise."""
+    out: list[str] = []
+    for groups, resources, verbs in rules:
+        custom = [str(g) for g in groups if not is_builtin_group(str(g))]
+        if custom and any(v in verbs for v in ("update", "patch", "*")):
+            out.extend(f"{custom[0]} {str(r).split('/')[0]}" for r in resources if str(r).lower().endswith("/status"))
+    return list(dict.fromkeys(out))
+
+
+def describe_managed(managed: Sequence[str], most: int = 3) -> str:
+    """``monitoring.coreos.com alertmanagers, prometheuses and 3 more`` from :func:`controller_statuses`."""
+    by_group: dict[str, list[str]] = {}
+    for entry in managed:
+        group, _, resource = entry.partition(" ")
+        by_group.setdefault(group, []).append(resource)
+    shown, left = [], most
+    for group, resources in by_group.items():
+        if left <= 0:
+            break
+        shown.append(f"{group} {', '.join(resources[:left])}")
+        left -= len(resources[:left])
+    more = len(managed) - (most - left)
+    return "; ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 #: binding topics whose subjects hold a Role or ClusterRole
