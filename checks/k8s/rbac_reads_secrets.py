@@ -5,8 +5,16 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.vendored import upstream_grant
-from .shared import (BUILTIN_NAMES, EVERYONE, cluster_admin_binding, controller_statuses, describe_managed,
-                     is_workload_identity, role_holders, subject_parts)
+from .shared import (
+    BUILTIN_NAMES,
+    EVERYONE,
+    cluster_admin_binding,
+    controller_statuses,
+    describe_managed,
+    is_workload_identity,
+    role_holders,
+    subject_parts,
+)
 
 CHECK = Check(
     code="K8S069",

@@ -180,7 +180,7 @@ def _cluster_admins(index: RepoIndex) -> dict[str, tuple[str, str, int]]:
         if str(fact.data.role_ref or "") != "ClusterRole/cluster-admin" or str(fact.data.name).startswith("system:"):
             continue
         for subject in fact.data.subjects or ():
-            admins.setdefault(str(subject), (f"ClusterRoleBinding/{fact.data.name}", path, fact.line))
+            admins.setdefault(str(subject), (f"ClusterRoleBinding/{fact.data.name}", path, int(fact.line or 0)))
     return admins
 
 
