@@ -220,17 +220,14 @@ class PortMapping:
 
     @property
     def bound_to_all_interfaces(self) -> bool:
-        """Reachable on every host interface, including ephemeral ports (``- "5432"``).
+        """Reachable beyond the host's private networks (:attr:`reach` ``"all"``): every host
+        interface, an ephemeral port (``- "5432"``), or a public address of the host.
 
-        The host address is interpolated: ``${BIND:-127.0.0.1}:5432:5432`` is local;
-        an address that only a variable decides is given the benefit of the doubt.
+        The host address is interpolated: ``${BIND:-127.0.0.1}:5432:5432`` is local; a private
+        (LAN) address is not reachable from the internet; an address that only a variable
+        decides is given the benefit of the doubt.
         """
-        if self.host_ip is None or self.host_ip == "":
-            return True
-        host = interpolate(self.host_ip)
-        if host is None:
-            return False
-        return host.strip("[]") in ("", "0.0.0.0", "::")
+        return self.reach == "all"
 
     @property
     def reach(self) -> str | None:
