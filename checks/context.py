@@ -153,7 +153,7 @@ FOLDERS: dict[str, Context] = {
                      "playwright", "benchmark", "benchmarks", "bench", "perf", "loadtest", "load-tests"),
                     Context.TEST),
     **dict.fromkeys((".devcontainer", "devcontainer", "devcontainer-example", "dev", "development", "local",
-                     "localdev", "local-dev"), Context.DEVELOPMENT),
+                     "localdev", "local-dev", "devenv", "dev-env", "dev_env", "debug"), Context.DEVELOPMENT),
     **dict.fromkeys(("hack", "tools", "tooling", "workstation", "workstations", "codegen", ".github"),
                     Context.TOOLING),
     **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "demos", "docs", "doc",

@@ -38,6 +38,9 @@ SOCKET = "services:\n  agent:\n    image: registry.example.com/agent:1.0.0\n    
     ("src/go/tools/validation/docker-compose.yml", Context.TOOLING),
     ("examples/compose.yaml", Context.EXAMPLE), ("docs/k8s/deployment.yaml", Context.EXAMPLE),
     ("walkthroughs/backup/ingress.yaml", Context.EXAMPLE),
+    ("docker/devenv/docker-compose.infra.yml", Context.DEVELOPMENT), ("dev-env/compose.yaml", Context.DEVELOPMENT),
+    ("debug/docker-compose.yaml", Context.DEVELOPMENT),  # a debugging stack (dlv, seccomp:unconfined)
+    ("devenvironments/Dockerfile", Context.PRODUCTION), ("debugger-proxy/Dockerfile", Context.PRODUCTION),
     (".env.example", Context.EXAMPLE), ("compose.template.yaml", Context.EXAMPLE),
     ("docker-compose.sample.yml", Context.EXAMPLE), (".env.tmpl", Context.EXAMPLE),
     # the last word of a folder's name (split on _ - .) names its context; words inside other words do not
