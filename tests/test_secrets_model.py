@@ -389,3 +389,13 @@ def test_an_access_key_beside_its_secret_is_the_identifier():
 ])
 def test_a_secret_store_name_is_a_reference(value, kind):
     assert classify("ES_PASS", value, where="text").kind == kind
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("Harbor12345", "weak"),        # a product name and 12345: harbor-helm's documented admin default
+    ("not-a-secure-key", "weak"),   # words with a one-letter word between them
+    ("Xk9vQ2mLp7Rt", "random"),
+    ("nbg1-c01-velero", "random"),  # a one-letter part with digits is not a word
+])
+def test_words_and_counting_digits_are_guessable_not_random(value, kind):
+    assert classify("secretKey", value, where="helm").kind == kind

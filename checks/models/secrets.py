@@ -280,7 +280,7 @@ _UNBOUNDED = [pattern.pattern for _, pattern in KNOWN_TOKENS if not pattern.patt
 ANY_TOKEN = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _BOUNDED) + ")|"
                        + "|".join(f"(?:{p})" for p in _UNBOUNDED))
 
-_FILLER_RUNS = ("0123456", "123456", "234567", "abcdef", "bcdefg", "abc123", "qwerty", "asdfgh", "xxxx", "XXXX")
+_FILLER_RUNS = ("0123456", "12345", "234567", "abcdef", "bcdefg", "abc123", "qwerty", "asdfgh", "xxxx", "XXXX")
 
 
 def _fake_token(text: str, example: bool = False) -> bool:
@@ -418,7 +418,7 @@ _WEAK_BASE_WORDS = (
 )
 _WEAK_COUNTER_RE = re.compile(r"^([a-z]{2,30})[-_.@#!]?\d{1,6}[!.#@$]{0,3}$")
 _LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "3": "e", "$": "s", "5": "s", "7": "t", "!": ""})
-_WORDY_RE = re.compile(r"^[a-z]{2,30}\d{0,4}(?:[-_. ](?:[a-z]{2,30}\d{0,4}|\d{1,4})){0,20}$")
+_WORDY_RE = re.compile(r"^[a-z]{2,30}\d{0,4}(?:[-_. ](?:[a-z]{2,30}\d{0,4}|[a-z]|\d{1,4})){0,20}$")
 _WORD_RUN_RE = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
 
 
