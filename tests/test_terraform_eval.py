@@ -201,3 +201,52 @@ def test_a_variable_file_edit_re_runs_only_what_read_the_changed_value(tmp_path)
             assert engine._each_results["TF001"][("tf:file", "modules/files/main.tf")][0] is bucket_group
         if "public-read" in text:
             assert ("TF001", "modules/files/main.tf") in {(c, p) for c, p, _, _ in _fingerprints(engine)}
+
+
+_TG_MODULE = ('resource "aws_db_instance" "db" {\n  engine = "postgres"\n  publicly_accessible = true\n'
+              '  storage_encrypted = true\n  backup_retention_period = 7\n  deletion_protection = true\n'
+              '  multi_az = true\n}\n')
+
+
+def test_a_module_terragrunt_deploys_is_judged_on_its_defaults_and_says_why(tmp_path):
+    """Terragrunt units are in the repository: the module is not 'for a caller outside the
+    repository'; its units' inputs are not read, so it is at most medium, and every unit says so."""
+    engine = _repo(tmp_path, {
+        "modules/db/main.tf": _TG_MODULE,
+        "live/prod/db/terragrunt.hcl": ('terraform {\n  source = "../../../modules//db"\n}\n'
+                                        'include {\n  path = find_in_parent_folders()\n}\n'
+                                        'inputs = {\n  name = "db"\n}\n'),
+        "live/terragrunt.hcl": 'remote_state {\n  backend = "s3"\n}\n',
+        "live/prod/cdn/terragrunt.hcl": 'terraform {\n  source = "git::https://github.com/acme/modules.git//cdn?ref=v1"\n}\n',
+        "live/prod/app/terragrunt.hcl": 'terraform {\n  source = "${get_repo_root()}/modules//app"\n}\n',
+    })
+    assert engine.check_errors == []
+    public = [f for f in engine.findings if f.code == "TF002"]
+    assert len(public) == 1 and public[0].severity.name == "MEDIUM"
+    assert "a terragrunt.hcl (live/prod/db/terragrunt.hcl) deploys with inputs auditui does not read" in public[0].message
+    assert "outside the repository" not in public[0].message
+    notices = {n.path: n.message for n in engine.all_notices()}
+    assert "deploys module modules/db, but the inputs it gives are not read" in notices["live/prod/db/terragrunt.hcl"]
+    assert "outside the repository; not read" in notices["live/prod/cdn/terragrunt.hcl"]
+    assert "not a literal" in notices["live/prod/app/terragrunt.hcl"]
+    assert "the units below this folder include" in notices["live/terragrunt.hcl"]
+
+
+def test_a_terragrunt_unit_added_or_removed_re_judges_the_module(tmp_path):
+    engine = _repo(tmp_path, {"modules/db/main.tf": _TG_MODULE})
+    unit = tmp_path / "live/prod/db/terragrunt.hcl"
+
+    def message() -> str:
+        return next(f.message for f in engine.findings if f.code == "TF002")
+
+    assert "caller outside the repository" in message()
+    unit.parent.mkdir(parents=True)
+    unit.write_text('terraform {\n  source = "../../../modules//db"\n}\n', encoding="utf-8")
+    engine.update([unit])
+    assert "terragrunt.hcl (live/prod/db/terragrunt.hcl)" in message()
+    unit.unlink()
+    engine.update([unit])
+    assert "caller outside the repository" in message()
+    fresh = Engine(tmp_path)
+    fresh.scan()
+    assert _fingerprints(engine) == _fingerprints(fresh)

@@ -12,6 +12,8 @@ caller of a module) is answered by :mod:`.terraform_eval`, which assembles a mod
 * ``tf:resource`` for resources an inventory lists (data stores, buckets, clusters,
   registries, DNS, logging, backups, secrets, network edges) with a category;
 * ``tf:backend`` for each ``backend``/``cloud`` block (where state lives);
+* ``tf:terragrunt`` for each ``terragrunt.hcl`` that deploys a module of the repository
+  (its ``terraform.source``); the inputs it gives are not read, and each such file says so;
 * ``install`` for each ``helm_release``: a chart Terraform installs counts like one a
   HelmRelease installs (monitoring or backups provided, see ``scope.py``).
 
@@ -33,16 +35,22 @@ from .topics import (
     TF_FILE,
     TF_MODULE_CALL,
     TF_RESOURCE,
+    TF_TERRAGRUNT,
     TF_VAR,
     InstallData,
     TfBackendData,
     TfFileData,
     TfModuleCallData,
     TfResourceData,
+    TfTerragruntData,
     TfVarData,
 )
 
 TERRAFORM = FileKind.define("terraform")
+TERRAGRUNT = FileKind.define("terragrunt")
+#: the file that makes a directory a Terragrunt unit (or, with no ``terraform`` block, holds
+#: what the units below it include)
+TERRAGRUNT_FILE = "terragrunt.hcl"
 
 #: file name endings Terraform (and OpenTofu) reads
 TF_SUFFIXES = (".tf", ".tofu")
@@ -56,6 +64,10 @@ LOCK_FILE = ".terraform.lock.hcl"
 def is_terraform_name(rel: str) -> bool:
     lower = rel.lower()
     return lower.endswith(TF_SUFFIXES + VARS_SUFFIXES) or posixpath.basename(lower) == LOCK_FILE
+
+
+def is_terragrunt_name(rel: str) -> bool:
+    return posixpath.basename(rel).lower() == TERRAGRUNT_FILE
 
 
 def is_lock_file(rel: str) -> bool:
@@ -247,6 +259,44 @@ def parse(path: str, text: str) -> ParsedFile:
     return parsed
 
 
+def parse_terragrunt(path: str, text: str) -> ParsedFile:
+    """A ``terragrunt.hcl`` (never raises): the module of the repository it deploys, if any.
+
+    Terragrunt's own language (``include``, ``dependency`` outputs, ``find_in_parent_folders``,
+    ``read_terragrunt_config``) is not evaluated, so the inputs a unit gives its module are not
+    read: the module is judged on its defaults, at most medium, and both this file's notice and
+    the module's findings say so (never "a caller outside the repository").
+    """
+    parsed = ParsedFile(path, TERRAGRUNT)
+    hcl = read(text)
+    for line, message in hcl.errors[:5]:
+        parsed.problems.append(Problem(message, line))
+    directory = dir_of(path)
+    block = next((b for b in hcl.blocks if b.type == "terraform"), None)
+    if block is None:
+        parsed.notices.append("terragrunt: configuration the units below this folder include (remote state, "
+                              "generated files, common inputs); not read")
+        return parsed
+    attr = block.attr("source")
+    source = _string(attr)
+    if source is None:
+        if attr is not None:
+            parsed.notices.append("terragrunt: terraform.source is not a literal; the module it deploys and the "
+                                  "inputs it gives are not read")
+        return parsed
+    # ``../modules//vpc``: the part after ``//`` is a folder of what is before it
+    target = local_target(directory, source.replace("//", "/")) if source_origin(source) == "local" else None
+    if target is None:
+        parsed.notices.append(f"terragrunt: deploys {source!r}, outside the repository; not read "
+                              "(its resources are not audited)")
+        return parsed
+    parsed.facts.append(Fact(TF_TERRAGRUNT, path, None, ("terraform", "source"),
+                             TfTerragruntData(dir=directory, source=source, target=target)))
+    parsed.notices.append(f"terragrunt: deploys module {target}, but the inputs it gives are not read; "
+                          f"findings in {target} judge the module's defaults, at most medium")
+    return parsed
+
+
 def _module_fact(path: str, directory: str, block: Block, parsed: ParsedFile) -> Fact:
     name = block.labels[0]
     source = _string(block.attr("source"))
@@ -300,6 +350,6 @@ def _helm_release(path: str, block: Block) -> Fact | None:
 
 
 __all__ = [
-    "TERRAFORM", "parse", "is_terraform_name", "is_lock_file", "LOCK_FILE", "is_vars_file", "is_auto_vars", "dir_of", "source_origin",
+    "TERRAFORM", "TERRAGRUNT", "parse", "parse_terragrunt", "is_terragrunt_name", "is_terraform_name", "is_lock_file", "LOCK_FILE", "is_vars_file", "is_auto_vars", "dir_of", "source_origin",
     "local_target", "INVENTORY", "Block", "Attr", "Expr",
 ]

@@ -52,7 +52,7 @@ from typing import Any
 from .base import FileKind
 from .hcl import Attr, Block, Expr
 from .terraform import TERRAFORM, dir_of, is_auto_vars, is_lock_file, is_vars_file
-from .topics import TF_FILE, TF_MODULE_CALL, TF_VAR, TfFileData
+from .topics import TF_FILE, TF_MODULE_CALL, TF_TERRAGRUNT, TF_VAR, TfFileData
 
 #: module calls followed upwards from a module to the roots that deploy it
 MAX_CALL_DEPTH = 4
@@ -266,6 +266,20 @@ def _build_callers(index) -> dict:
     return callers
 
 
+def _build_terragrunt(index) -> dict:
+    units: dict[str, list[str]] = {}
+    for path, fact in index.facts(TF_TERRAGRUNT):
+        if fact.data.target is not None:
+            units.setdefault(fact.data.target, []).append(path)
+    return {target: sorted(paths) for target, paths in units.items()}
+
+
+def terragrunt_units(index, directory: str) -> list[str]:
+    """The ``terragrunt.hcl`` files whose ``terraform.source`` is ``directory`` (their inputs are not read)."""
+    table = index.derived("tf:terragrunt", (str(TF_TERRAGRUNT),), _build_terragrunt)
+    return table.get(directory, [])
+
+
 def callers_of(index, directory: str) -> list[tuple[str, str]]:
     """(caller file, module name) of every in-repository ``module`` block whose source is ``directory``."""
     table = index.derived("tf:callers", (str(TF_MODULE_CALL),), _build_callers)
@@ -374,6 +388,9 @@ class Config:
     environment: Environment = field(default_factory=lambda: Environment(True))
     #: a real instantiation (False: the module's defaults, for callers the repository does not show)
     deployment: bool = True
+    #: terragrunt.hcl files that deploy the module with inputs auditui does not read (the
+    #: defaults stand in for them)
+    unread_callers: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -463,6 +480,7 @@ def configurations(index, module: Module, depth: int = 0, seen: frozenset[str] =
                 break
             configs.append(_caller_config(index, caller_module, call[1], caller_path, parent, depth))
     called_for_real = any(c.deployment and c.environment.production for c in configs)
+    units = tuple(terragrunt_units(index, module.dir))
     vars_layout = layout(index)
     local_vars = vars_layout.vars_by_dir.get(module.dir, [])
     auto = sorted(p for p in local_vars if is_auto_vars(p))
@@ -481,8 +499,9 @@ def configurations(index, module: Module, depth: int = 0, seen: frozenset[str] =
             configs.append(_vars_config(index, module, common + auto + [path], path, environment_of(path)))
         if not explicit:
             # a directory nothing calls is applied as it is, unless it is a module kept for others
-            # (under a modules/ folder): then only its defaults can be judged
-            deployed = module.root or bool(auto) or not _module_folder(module.dir)
+            # (under a modules/ folder) or one Terragrunt deploys with inputs not read here: then
+            # only its defaults can be judged
+            deployed = (module.root or bool(auto) or not _module_folder(module.dir)) and not units
             label = ", ".join(auto) if auto else (f"{module.dir}" if deployed else f"the defaults of module {module.dir}")
             configs.append(_vars_config(index, module, auto, label, environment_of(module.dir)))
             configs[-1].deployment = deployed
@@ -490,7 +509,11 @@ def configurations(index, module: Module, depth: int = 0, seen: frozenset[str] =
         # only examples or tests call it: it is published, judged on its defaults too
         configs.append(Config(f"the defaults of module {module.dir}", deployment=False,
                               environment=environment_of(module.dir)))
-    return configs[:MAX_CONFIGS] or [Config(f"the defaults of module {module.dir}", deployment=False)]
+    configs = configs[:MAX_CONFIGS] or [Config(f"the defaults of module {module.dir}", deployment=False)]
+    for config in configs:
+        if not config.deployment:
+            config.unread_callers = units
+    return configs
 
 
 _MODULE_FOLDERS = frozenset({"modules", "module", "shared-modules", "terraform-modules", "tf-modules"})

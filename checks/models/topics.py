@@ -1021,11 +1021,23 @@ class TfBackendData(FactData):
     line: int | None = None
 
 
+@fact_data
+class TfTerragruntData(FactData):
+    """A ``terragrunt.hcl`` unit whose ``terraform.source`` is a directory of the repository
+    (``target``); the inputs it gives that module are not read."""
+
+    emitted_by: ClassVar[str] = "`models/terraform.py`"
+    dir: str | None = None
+    source: str | None = None
+    target: str | None = None
+
+
 TF_FILE: Topic[TfFileData] = Topic("tf:file", TfFileData, "path")
 TF_VAR: Topic[TfVarData] = Topic("tf:var", TfVarData, "path#name")
 TF_MODULE_CALL: Topic[TfModuleCallData] = Topic("tf:module", TfModuleCallData, "path#name")
 TF_RESOURCE: Topic[TfResourceData] = Topic("tf:resource", TfResourceData, "path#type.name")
 TF_BACKEND: Topic[TfBackendData] = Topic("tf:backend", TfBackendData, "path")
+TF_TERRAGRUNT: Topic[TfTerragruntData] = Topic("tf:terragrunt", TfTerragruntData, "path")
 
 
 # -- the catalogue -------------------------------------------------------------------------

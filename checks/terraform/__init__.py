@@ -53,4 +53,6 @@ CHECKS = (
 FILE_TYPES = (
     FileType("terraform", _model.TERRAFORM, parse=_model.parse, by_name=_model.is_terraform_name,
              comments=Comments(("//", "#"), (("/*", "*/"),)), order=15),
+    FileType("terragrunt", _model.TERRAGRUNT, parse=_model.parse_terragrunt, by_name=_model.is_terragrunt_name,
+             comments=Comments(("//", "#"), (("/*", "*/"),)), order=15),
 )

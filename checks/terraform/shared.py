@@ -112,7 +112,13 @@ def report(
     qualifier = ""
     if not production:
         level = min(level, Severity.MEDIUM)
-        if all(not c.deployment for c in configs):
+        unread = list(dict.fromkeys(path for c in configs for path in c.unread_callers))
+        if all(not c.deployment for c in configs) and unread:
+            count = f"{len(unread)} terragrunt.hcl files" if len(unread) > 1 else "a terragrunt.hcl"
+            shown = ", ".join(unread[:2]) + (f" and {len(unread) - 2} more" if len(unread) > 2 else "")
+            qualifier = (f" (in {_names(configs)}, which {count} ({shown}) deploy{'' if len(unread) > 1 else 's'} "
+                         "with inputs auditui does not read: at most medium)")
+        elif all(not c.deployment for c in configs):
             qualifier = (f" (in {_names(configs)}: what a caller outside the repository gets unless it "
                          "sets the input)")
         else:
