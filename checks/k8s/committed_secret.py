@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Pos, Severity
 from ..context import by_convention
 from ..facts import RepoIndex
+from ..models.k8s.exposure import secret_key_reach
+from ..models.secrets import SecretVerdict
 from ..models.topics import SECRET_LITERALS
 
 CHECK = Check(
@@ -50,6 +52,25 @@ def _copies(index: RepoIndex) -> dict[str, list[tuple[str, int | None]]]:
     return {digest: sorted(places, key=lambda place: _rank(*place)) for digest, places in table.items()}
 
 
+def _rated(data, index: RepoIndex) -> tuple[Severity, str]:
+    """The worst value's severity, each password or guessable value rated by who can reach what it
+    opens where the workloads that read the Secret use it (models/k8s/exposure.py), and that
+    value's reach note."""
+    worst, note = Severity.parse(str(data.severity)), ""
+    if not data.verdicts or not str(data.resource).startswith("Secret/"):
+        return worst, note
+    secret = str(data.resource).split("/", 1)[1]
+    rated: list[tuple[Severity, str]] = []
+    for key, kind, purpose, label in data.verdicts:
+        verdict = SecretVerdict(kind, label, purpose=purpose)
+        if kind == "weak" or purpose == "password":
+            reach = secret_key_reach(index, data.namespace, secret, key)
+            rated.append((verdict.severity(exposed=reach.exposed), f" ({key}{reach.note})" if reach.note else ""))
+        else:
+            rated.append((verdict.severity(), ""))
+    return max(rated, key=lambda r: (r[0], bool(r[1])))
+
+
 @CHECK.on_each(SECRET_LITERALS)
 def committed_secret(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     data = fact.data
@@ -63,9 +84,11 @@ def committed_secret(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
         copies = f"; the same values are committed in {len(others)} more place(s): {shown}"
     names = ", ".join(data.names[:5]) + (", ..." if len(data.names) > 5 else "")
     weak = " (weak or well-known values: guessable rather than leaked)" if data.weak else ""
+    severity, reach = _rated(data, index)
     yield CHECK.finding(
         Pos(fact.line, data.end_line or fact.line, tuple(fact.ypath or ()), path=path),
-        resource=str(data.resource), severity=Severity.parse(str(data.severity)),
-        message=f"{data.resource} commits {len(data.names)} literal value(s) in {data.field} ({names}){weak}{copies}",
+        resource=str(data.resource), severity=severity,
+        message=f"{data.resource} commits {len(data.names)} literal value(s) in {data.field} ({names}){weak}{reach}"
+                f"{copies}",
         evidence=data.evidence,
     )

@@ -40,6 +40,28 @@ from .addresses import is_loopback, is_private_address
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .datastore import SERVER_DATA_DIRECTORIES, DataStore, Role, engine_of, role_of, shell_words
 from .datastore import describe as describe_store
+from .exposure import (  # noqa: F401  (Reach and combine_reach: imported from here by the env checks)
+    AT_REST_WORDS as _AT_REST_WORDS,
+)
+from .exposure import (
+    ENDPOINT_WORDS as _ENDPOINT_WORDS,
+)
+from .exposure import (
+    GLUED as _GLUED,
+)
+from .exposure import (
+    SESSION_WORDS as _SESSION_WORDS,
+)
+from .exposure import (
+    STORE_WORDS as _STORE_WORDS,
+)
+from .exposure import (
+    Reach,
+    combine_reach,
+)
+from .exposure import (
+    family as _family,
+)
 from .images import DATABASE_IMAGES, ImageRef, is_database_image, parse_image
 from .shell import ShellScript
 from .shell_hosts import compose_shells
@@ -787,89 +809,12 @@ class ComposeFile(AtDoc):
         return value if isinstance(value, YMap) else None
 
 
-#: words of a variable name that say it logs in to a data store (DB_PASSWORD in the app service)
-_STORE_WORDS = frozenset((
-    "DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "SQL", "MSSQL", "REDIS", "VALKEY",
-    "KEYDB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "MQ", "MINIO", "S3", "ELASTIC", "ELASTICSEARCH",
-    "OPENSEARCH", "CLICKHOUSE", "CASSANDRA", "NEO4J", "INFLUX", "INFLUXDB", "COUCHDB", "KAFKA", "NATS", "SEAWEEDFS",
-))
-_GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
 _URL_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]{0,30}://[^@/\s]{0,500}@\[?([A-Za-z0-9_.\-]{1,253})")
 
 
-@dataclass(frozen=True)
-class Reach:
-    """What a credential opens and whether that is reachable from beyond the host.
-
-    ``exposed``: True (published on every host interface), False (verified not to be), None
-    (this file cannot tell). ``note`` is the clause a message appends, true as written:
-    ``"; what it opens publishes no port beyond this host"``, or what the link found
-    (``"; it guards n8n:5679 (N8N_RUNNERS_TASK_BROKER_URI in service 'n8n-runner'), which is not
-    published beyond this host"``)."""
-
-    exposed: bool | None
-    note: str = ""
-    #: a service of the file checks it (:func:`guarded_port` linked it to an endpoint of the
-    #: file): a placeholder left in place is the credential that service accepts
-    guards: bool = False
-    #: the published service that depends on the one holding it (a reverse proxy in front)
-    fronted: str = ""
-
-    @staticmethod
-    def plain(exposed: bool | None) -> Reach:
-        return Reach(exposed, _PLAIN_NOTES[exposed])
-
-
-_PLAIN_NOTES: dict[bool | None, str] = {
-    True: "; what it opens is published beyond this host",
-    False: "; what it opens publishes no port beyond this host",
-    None: "",
-}
-
-
-def combine_reach(reaches: Iterable[Reach]) -> Reach:
-    """One reach for a credential several services hold: published when one of them is, unknown
-    when one cannot tell, else not published (the note of the deciding one)."""
-    found = list(reaches)
-    for want in (True, None, False):
-        for reach in found:
-            if reach.exposed is want:
-                return reach
-    return Reach(None)
-
-
-#: words that end a credential's name (what is secret), not what it is for
-_CREDENTIAL_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS",
-                               "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE", "ACCESS", "API"))
-#: words of a key that encrypts data at rest: it opens no port, whoever holds the data can use it
-_AT_REST_WORDS = frozenset(("ENCRYPTION", "ENCRYPT", "ENC", "CRYPT", "CRYPTO", "DECRYPTION", "CIPHER"))
-#: words of a key that signs or encrypts what the service's clients hold (sessions, tokens, cookies)
-_SESSION_WORDS = frozenset(("SESSION", "COOKIE", "JWT", "SIGNING", "SIGN", "CSRF", "URL", "TOKEN", "AUTH", "OTP"))
 _ENDPOINT_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]{0,30}://)?(?:[^@/\s]{0,500}@)?"
                           r"([A-Za-z0-9_][A-Za-z0-9_.\-]{0,252}):(\d{1,5})(?:[/?#].{0,2000})?$")
 _PORT_RE = re.compile(r"^\d{1,5}$")
-
-
-#: trailing words of a credential one service presents to another (not a key it signs with)
-_PRESENTED_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "PASS", "PWD", "APIKEY", "CREDENTIAL",
-                              "CREDENTIALS"))
-#: last words of a setting that names where a component listens or is reached
-_ENDPOINT_WORDS = frozenset(("URL", "URI", "HOST", "HOSTS", "ADDR", "ADDRESS", "ENDPOINT", "SERVER", "PORT"))
-
-
-def _family(name: str) -> tuple[str, ...]:
-    """The words of a credential's name before what makes it secret: N8N_RUNNERS_AUTH_TOKEN ->
-    (N8N, RUNNERS); the settings of the same component share them (N8N_RUNNERS_TASK_BROKER_URI).
-    Empty for a key a service signs or encrypts with (SECRET_KEY, JWT_SECRET): it guards no port."""
-    from .secrets import name_words
-
-    words = name_words(name)
-    trailing: list[str] = []
-    while words and (words[-1] in _CREDENTIAL_WORDS or words[-1].isdigit()):
-        trailing.append(words.pop())
-    if not set(trailing) & _PRESENTED_WORDS:
-        return ()
-    return tuple(words)
 
 
 def _service_named(compose: ComposeFile, host: str) -> Service | None:

@@ -230,6 +230,11 @@ class K8sObjectData(FactData):
     hostnames: tuple[str, ...] | None = None
     redirect_https: bool | None = None  # HTTPRoute: every rule redirects to https
     scrape_configs: bool | None = None
+    # exposure of credentials (models/k8s/exposure.py)
+    backends: tuple | None = None  # routes: (namespace, Service) they send traffic to
+    secret_refs: tuple | None = None  # workloads: (Secret, key, variable, container) their pods read
+    endpoints: tuple | None = None  # workloads: (container, variable, host) of settings naming a host
+    node_network: bool | None = None  # workloads: hostNetwork or a hostPort
 
 
 K8S: TopicFamily[K8sObjectData] = TopicFamily("k8s:", K8sObjectData, "namespace/name")
@@ -704,6 +709,39 @@ class SecretLiteralsData(FactData):
     digest: str | None = None
     patch: bool | None = None
     end_line: int | None = None
+    #: (key, kind, purpose, label) of each secret value: the verdict's parts, never the value
+    verdicts: tuple | None = None
+    namespace: str | None = None
+
+
+@fact_data
+class SecretInlineData(FactData):
+    """A secret written inline where secrets do not belong (K8S024): a container's ``env`` value, a
+    ConfigMap key, a ``configMapGenerator`` literal, a KeycloakUser's password. The verdict's parts
+    (never the value) and, for a container, the workload that holds it (models/k8s/exposure.py)."""
+
+    emitted_by: ClassVar[str] = "`models/k8s/facts.py` (models/k8s/secret_literals.py)"
+    resource: str | None = None
+    message: str | None = None
+    evidence: str | None = None
+    kind: str | None = None
+    purpose: str | None = None
+    label: str | None = None
+    name: str | None = None
+    end_line: int | None = None
+    #: the URL's host when the secret is a URL's password
+    host: str | None = None
+    #: True: what it opens is published by purpose (an identity provider's login)
+    exposed: bool | None = None
+    #: the workload holding it: Kind/name, namespace, pod labels, on the node's network
+    workload: str | None = None
+    namespace: str | None = None
+    pod_labels: Pairs | None = None
+    node_network: bool | None = None
+    #: words of what program the workload runs; (variable, host) settings beside it; a database image
+    words: tuple | None = None
+    endpoints: tuple | None = None
+    store: bool | None = None
 
 
 @fact_data
@@ -753,6 +791,7 @@ class AnsiblePlayData(FactData):
 
 
 SECRET_LITERALS: Topic[SecretLiteralsData] = Topic("secret:literals", SecretLiteralsData, "resource#field")
+SECRET_INLINE: Topic[SecretInlineData] = Topic("secret:inline", SecretInlineData, "resource#ypath")
 DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
 DOC_PROJECT: Topic[DocProjectData] = Topic("doc:project", DocProjectData, "path")
 DOC_DECLARED: Topic[DocDeclaredData] = Topic("doc:declared", DocDeclaredData, "path")

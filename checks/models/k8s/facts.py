@@ -30,6 +30,7 @@ from ..topics import (
 from ..yamlnodes import YMap
 from .backups import BACKUP_WORDS, backup_scope, backup_target, dump_hosts, inherited_label_keys, store_labels
 from .devhosts import devhost_facts
+from .exposure import ROUTE_KINDS, container_endpoints, on_node_network, routed_services, secret_refs
 from .ingress import tls_elsewhere
 from .objects import (
     WORKLOAD_KINDS,
@@ -46,7 +47,7 @@ from .objects import (
 )
 from .operators import operator_backup, operator_ephemeral, operator_members
 from .patches import inline_patch_replicas, inline_patch_settings, json6902_patch_files, patch_settings
-from .secret_literals import literal_facts
+from .secret_literals import generator_facts, inline_facts, literal_facts
 
 
 def object_facts(obj: K8sObject) -> list[Fact]:
@@ -139,10 +140,20 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         data["settings"] = patch_settings(obj.doc, obj.kind) or None
     data.update(cluster_facts(obj))
     data.update(gateway_facts(obj))  # Gateway listeners, HTTPRoute parents (K8S086)
+    # additive (models/k8s/exposure.py): who can reach what a committed credential opens
+    if obj.kind in ROUTE_KINDS:
+        data["backends"] = routed_services(obj) or None
+        if obj.kind != "Ingress" and data.get("hosts") is None and isinstance(spec.get("host"), str):
+            data["hosts"] = (str(spec.get("host")),)  # an OpenShift Route's one host
+    if isinstance(obj, Workload) and not obj.is_patch:
+        data["secret_refs"] = secret_refs(obj) or None
+        data["endpoints"] = container_endpoints(obj.pod_spec) or None
+        data["node_network"] = on_node_network(obj.pod_spec) or None
     # patches describe changes to an object defined elsewhere, not an object of their own
     topic = f"k8s-patch:{obj.kind}" if obj.is_patch else f"k8s:{obj.kind}"
     return [Fact(topic, f"{obj.namespace or ''}/{obj.name}", obj.line, obj.ypath, K8sObjectData(**data)),
-            *literal_facts(obj)]  # the values a Secret commits (K8S060, copies across files)
+            *literal_facts(obj),  # the values a Secret commits (K8S060, copies across files)
+            *inline_facts(obj)]  # secrets written in env values, ConfigMaps, KeycloakUsers (K8S024)
 
 
 def _label_selector(node: Any) -> dict[str, Any] | None:
@@ -269,7 +280,9 @@ def cluster_facts(obj: K8sObject) -> dict[str, Any]:
 
 
 def kustomize_facts(k: Kustomization) -> list[Fact]:
-    """Secret generators and replica overrides of one kustomization (topic ``kustomize:details``)."""
+    """Secret generators and replica overrides of one kustomization (topic ``kustomize:details``),
+    and the secrets its ``configMapGenerator`` literals hold (``secret:inline``)."""
+    inline = generator_facts(k)
     generators: list[dict[str, object]] = []
     for index, gen in k.doc.list("secretGenerator").maps():
         literals: list[tuple[str, bool, str, str]] = []
@@ -299,8 +312,8 @@ def kustomize_facts(k: Kustomization) -> list[Fact]:
     patch_settings_ = inline_patch_settings(k)
     patch_files = json6902_patch_files(k)
     if not generators and not replicas and not patch_replicas and not patch_settings_ and not patch_files:
-        return []
-    return [Fact(KUSTOMIZE_DETAILS, k.path, k.line, k.ypath,
+        return inline
+    return inline + [Fact(KUSTOMIZE_DETAILS, k.path, k.line, k.ypath,
                  KustomizeDetailsData(secret_generators=tuple(generators), replicas=tuple(replicas),
                                       patch_replicas=tuple(patch_replicas) if patch_replicas else None,
                                       patch_settings=tuple(patch_settings_) if patch_settings_ else None,

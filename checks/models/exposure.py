@@ -1,0 +1,107 @@
+"""Who can reach what a credential opens: the one vocabulary every domain rates secrets with.
+
+A committed credential's severity follows what it opens and who can reach that
+(``SecretVerdict.severity(exposed=...)``, README "Secrets"). Each domain finds the path its
+own way (compose: the port a service publishes, ``models/compose.py``; Kubernetes: Secret ->
+workload -> Service -> Ingress/Route/HTTPRoute/LoadBalancer, ``models/k8s/exposure.py``) and
+answers with a :class:`Reach`; the words that say what a credential is for live here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a credential opens and whether that is reachable from beyond the host (compose) or
+    from outside the cluster (Kubernetes).
+
+    ``exposed``: True (reachable from beyond), False (verified not to be), None (cannot tell).
+    ``note`` is the clause a message appends, true as written:
+    ``"; what it opens publishes no port beyond this host"``, or what the link found
+    (``"; it guards n8n:5679 (N8N_RUNNERS_TASK_BROKER_URI in service 'n8n-runner'), which is not
+    published beyond this host"``, ``"; used by Deployment/sso (Route/sso via Service/sso)"``)."""
+
+    exposed: bool | None
+    note: str = ""
+    #: a service of the file checks it (compose ``guarded_port`` linked it to an endpoint of the
+    #: file): a placeholder left in place is the credential that service accepts
+    guards: bool = False
+    #: the published service that depends on the one holding it (a reverse proxy in front)
+    fronted: str = ""
+
+    @staticmethod
+    def plain(exposed: bool | None) -> Reach:
+        return Reach(exposed, _PLAIN_NOTES[exposed])
+
+
+_PLAIN_NOTES: dict[bool | None, str] = {
+    True: "; what it opens is published beyond this host",
+    False: "; what it opens publishes no port beyond this host",
+    None: "",
+}
+
+
+def combine_reach(reaches: Iterable[Reach]) -> Reach:
+    """One reach for a credential several holders have: reachable when one of them is, unknown
+    when one cannot tell, else not reachable (the note of the deciding one)."""
+    found = list(reaches)
+    for want in (True, None, False):
+        for reach in found:
+            if reach.exposed is want:
+                return reach
+    return Reach(None)
+
+
+#: words of a variable name that say it logs in to a data store (DB_PASSWORD in the app service)
+STORE_WORDS = frozenset((
+    "DB", "DATABASE", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MARIADB", "SQL", "MSSQL", "REDIS", "VALKEY",
+    "KEYDB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "MQ", "MINIO", "S3", "ELASTIC", "ELASTICSEARCH",
+    "OPENSEARCH", "CLICKHOUSE", "CASSANDRA", "NEO4J", "INFLUX", "INFLUXDB", "COUCHDB", "KAFKA", "NATS", "SEAWEEDFS",
+))
+#: credential words glued to what they are for (PGPASSWORD, DBPASS)
+GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
+#: words that end a credential's name (what is secret), not what it is for
+CREDENTIAL_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS",
+                              "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE", "ACCESS", "API"))
+#: words of a key that encrypts data at rest: it opens no port, whoever holds the data can use it
+AT_REST_WORDS = frozenset(("ENCRYPTION", "ENCRYPT", "ENC", "CRYPT", "CRYPTO", "DECRYPTION", "CIPHER"))
+#: words of a key that signs or encrypts what the service's clients hold (sessions, tokens, cookies)
+SESSION_WORDS = frozenset(("SESSION", "COOKIE", "JWT", "SIGNING", "SIGN", "CSRF", "URL", "TOKEN", "AUTH", "OTP"))
+#: trailing words of a credential one service presents to another (not a key it signs with)
+PRESENTED_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "PASS", "PWD", "APIKEY", "CREDENTIAL",
+                             "CREDENTIALS"))
+#: last words of a setting that names where a component listens or is reached
+ENDPOINT_WORDS = frozenset(("URL", "URI", "HOST", "HOSTS", "ADDR", "ADDRESS", "ENDPOINT", "SERVER", "PORT"))
+#: words of a credential the members of one clustered program present to each other (EAP's
+#: MQ_CLUSTER_PASSWORD, JGROUPS_CLUSTER_PASSWORD): it opens their peer port, not what is routed to them
+PEER_WORDS = frozenset(("CLUSTER", "PEER", "PEERS", "REPLICATION", "REPLICA", "INTERNODE", "GOSSIP", "JGROUPS",
+                        "MEMBER", "MEMBERS"))
+#: words of the login of the program itself (its admin console, its first user)
+LOGIN_WORDS = frozenset(("ADMIN", "ADMINISTRATOR", "ROOT", "SUPERUSER", "LOGIN", "CONSOLE", "DASHBOARD", "UI",
+                         "BOOTSTRAP", "INITIAL", "OWNER"))
+
+
+def name_set(name: str) -> set[str]:
+    """The words of a name, with credential words unglued (PGPASSWORD -> PGPASSWORD, PG)."""
+    from .secrets import name_words
+
+    words = set(name_words(name))
+    return words | {w[:-len(end)] for w in words for end in GLUED if w.endswith(end) and len(w) > len(end)}
+
+
+def family(name: str) -> tuple[str, ...]:
+    """The words of a credential's name before what makes it secret: N8N_RUNNERS_AUTH_TOKEN ->
+    (N8N, RUNNERS); the settings of the same component share them (N8N_RUNNERS_TASK_BROKER_URI).
+    Empty for a key a service signs or encrypts with (SECRET_KEY, JWT_SECRET): it guards no port."""
+    from .secrets import name_words
+
+    words = name_words(name)
+    trailing: list[str] = []
+    while words and (words[-1] in CREDENTIAL_WORDS or words[-1].isdigit()):
+        trailing.append(words.pop())
+    if not set(trailing) & PRESENTED_WORDS:
+        return ()
+    return tuple(words)
