@@ -128,6 +128,7 @@ def test_committed_password_severity_follows_the_compose_services_that_load_it()
         ("env/app.env", 3): Severity.MEDIUM,     # REDIS_PASSWORD: nor does its cache
         ("env/app.env", 5): Severity.CRITICAL,   # a signing key, wherever it is deployed
         ("env/app.env", 7): Severity.CRITICAL,   # ADMIN_PASSWORD of the app published on every interface
+        ("env/app.env", 9): Severity.HIGH,       # APP_KEY encrypts, it does not sign: high even published
         ("env/postgres.env", 1): Severity.MEDIUM,
         ("env/cache.env", 1): Severity.MEDIUM,
         ("public/.env", 1): Severity.CRITICAL,   # .env interpolated into a published database

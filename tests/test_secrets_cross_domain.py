@@ -92,6 +92,14 @@ ROWS = [
     ("API_TOKEN", "ghp_4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA2bC4dE", Severity.CRITICAL),
     ("DATABASE_URL", "postgres://app:Xk29pLm4Qw8z@db:5432/app", Severity.HIGH),
     ("JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.CRITICAL),
+    # a key that only encrypts what the app stores or hands out (Laravel's APP_KEY): using it takes a
+    # copy of the data or a cookie first: high wherever it is, not the critical of a signing key
+    ("APP_KEY", "base64:Xk9vQ2mLp7RtQw8zXk29pLm4Qw8zXk29pLm4Xk9vQ2o=", Severity.HIGH),
+    ("ENCRYPTION_KEY", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.HIGH),
+    ("SECRET_KEY", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.CRITICAL),
+    # a change-me word works as written in most applications (some refuse it at start: auditui
+    # cannot read which): a guessable default everywhere, never a placeholder in one file type only
+    ("SECRET_KEY", "change-me", Severity.MEDIUM),
     # weak or well-known defaults used as the real value: medium where reach is not known
     ("DB_PASSWORD", "postgres", Severity.MEDIUM),
     ("ADMIN_PASSWORD", "admin", Severity.MEDIUM),

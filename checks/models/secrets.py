@@ -718,15 +718,21 @@ class SecretVerdict:
         ============  ================  =============  ===============  ==========
         token         any               critical       critical         critical
         random        key               critical       critical         critical
+        random        encryption        high           high             high
         random        password          critical       medium           high
         weak          any               high           medium           medium
         placeholder   any               high           low              medium
         ============  ================  =============  ===============  ==========
 
-        (placeholder: a value that asks to be replaced, used as written when nobody does)
+        (placeholder: a value that asks to be replaced, used as written when nobody does;
+        encryption: a key that only encrypts what the application stores or hands out, such as
+        ``ENCRYPTION_KEY`` or Laravel's ``APP_KEY``: using it takes a copy of the data, a cookie
+        or a signed link first, unlike a signing key that forges logins by itself)
         """
         from ..api import Severity
 
+        if self.kind == "random" and self.purpose == "encryption":
+            return Severity.HIGH
         if self.kind == "token" or (self.kind == "random" and (self.purpose == "key" or exposed)):
             return Severity.CRITICAL
         if self.kind == "random":
@@ -804,7 +810,29 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
     verdict = _classify(name, value, where, 0, interpolate=interpolate)
     if verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
         verdict = replace(verdict, purpose="password")
+    elif verdict.kind == "random" and verdict.purpose == "key" and encrypts_only(name):
+        verdict = replace(verdict, purpose="encryption")
     return verdict
+
+
+#: a framework's master key that encrypts (not signs) what the application hands out and stores:
+#: Laravel's ``APP_KEY`` (encrypted cookies and fields; sessions stay on the server)
+_FRAMEWORK_ENCRYPTION_KEYS = frozenset(("APP_KEY",))
+
+
+def encrypts_only(name: str | None) -> bool:
+    """Does the name say the key only encrypts data (``ENCRYPTION_KEY``, ``DB_ENCRYPT_SECRET``,
+    Laravel's ``APP_KEY``), not that it signs sessions or tokens (``SESSION_ENCRYPTION_KEY``,
+    ``JWT_SECRET``) or authenticates anything (``SECRET_KEY`` signs Django's sessions)?"""
+    from .exposure import AT_REST_WORDS, SESSION_WORDS
+
+    if not name:
+        return False
+    words = name_words(name)
+    if "_".join(words) in _FRAMEWORK_ENCRYPTION_KEYS:
+        return True
+    found = set(words)
+    return bool(found & AT_REST_WORDS) and not found & (SESSION_WORDS | {"SIGNING", "SIGN", "HMAC", "API"})
 
 
 _PASSWORD_WORDS = frozenset(("PASSWORD", "PASSWORDS", "PASSWD", "PASS", "PWD", "PASSPHRASE", "PASSCODE", "HTPASSWD"))
