@@ -682,6 +682,10 @@ DEMO_FIXTURES = Path(__file__).parent / "fixtures" / "context" / "readme-declare
      "('This repository contains example applications for demoing Acme CD functionality.')"),
     ("bad-illustrates", "kubernetes/carts-db.yaml", "README.md presents the repository as a demo application "
      "('This repository contains the Acme Tracing Shop, a microservice-based distributed system intended to illustrate"),
+    # a README opening with YAML front matter (a samples gallery's page_type/description): its first
+    # paragraph of prose after it, whose subject is the sample app itself
+    ("bad-front-matter", "shop/carts-db.yaml", "README.md presents the repository as a sample application "
+     "('This sample demo app consists of a group of containerized microservices"),
 ])
 def test_a_readme_that_declares_a_demo_makes_its_files_examples(fixture, path, reason, tmp_path):
     root = tmp_path / fixture
@@ -695,6 +699,7 @@ def test_a_readme_that_declares_a_demo_makes_its_files_examples(fixture, path, r
 @pytest.mark.parametrize(("fixture", "path"), [
     ("good-live-demo", "deploy/carts-db.yaml"),  # a live-demo badge and link, a demo instance, compose for demo purposes
     ("good-demo-section", "k8s/carts-db.yaml"),  # a '## Demo' section; 'examples' among what a folder holds
+    ("good-front-matter", "deploy/carts-db.yaml"),  # front matter mentioning a sample; 'This demo app is hosted at'
 ])
 def test_a_product_readme_that_mentions_a_demo_stays_production(fixture, path, tmp_path):
     root = tmp_path / fixture
@@ -713,6 +718,8 @@ def test_a_product_readme_that_mentions_a_demo_stays_production(fixture, path, t
     ("This example application demonstrates how an upstream chart is pinned.", "example"),
     ("Demonstrates Acme CD sync waves with hooks.", "demo"),
     ("A microservices demo app (https://example.com).", "demo"),
+    ("This sample demo app consists of a group of containerized microservices.", "sample"),
+    ("This demo application shows how orders flow through a queue.", "demo"),
 ])
 def test_leads_that_declare_a_demo(lead, word):
     found = sample_lead(f"# Title\n\n{lead}\n")
@@ -730,6 +737,8 @@ def test_leads_that_declare_a_demo(lead, word):
     "This project is not meant to demonstrate anything: it runs our shop.",
     "Acme is a platform that helps teams demo their products to customers.",
     "Acme is a mail server. Try the demo at https://demo.acme.example.",
+    "Acme is a self-hosted wiki. This demo app is hosted at https://demo.acme.example.",
+    "Acme is a self-hosted wiki. This demo application is available at https://demo.acme.example.",
 ])
 def test_leads_that_only_mention_a_demo_declare_nothing(lead):
     assert sample_lead(f"# Title\n\n{lead}\n") is None

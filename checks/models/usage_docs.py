@@ -166,7 +166,7 @@ def _plain(text: str) -> str:
 def lead_paragraph(text: str) -> str:
     """The first paragraph of prose of a README: badges, images, HTML comments, headings and
     tables skipped (a badge's link may wrap onto a second line)."""
-    lines = text[:20_000].splitlines()[:80]
+    lines = _without_front_matter(text[:20_000].splitlines())[:80]
     paragraph: list[str] = []
     in_comment = False
     for line in lines:
@@ -183,6 +183,17 @@ def lead_paragraph(text: str) -> str:
         elif paragraph:
             break
     return _plain(scrub(" ".join(paragraph)) or "")  # secrets scrubbed before markup goes (``ghp_...``)
+
+
+def _without_front_matter(lines: list[str]) -> list[str]:
+    """The lines after a YAML front matter block (``---`` ... ``---`` opening the file, as docs
+    sites and sample galleries read it: ``page_type: sample``, ``description: ...``)."""
+    if not lines or lines[0].strip() != "---":
+        return lines
+    for index, line in enumerate(lines[1:60], start=1):
+        if line.strip() in ("---", "..."):
+            return lines[index + 1:]
+    return lines
 
 
 #: the subject of a sentence when it is the repository or folder itself (``This repository``,
@@ -207,6 +218,10 @@ _DECLARED_LEADS = (
                r"\s+(?:only\s+|solely\s+|purely\s+|primarily\s+)?(?:to|for)\s+|(?:is|are)\s+(?:for|to)\s+|"
                r"(?<=example )|(?<=sample )|(?<=demo )|(?<=tutorial )|(?<=application )|(?<=app ))"
                r"(?P<verb>illustrat(?:e|es|ing)|demonstrat(?:e|es|ing)|showcas(?:e|es|ing)|demo(?:s|ing)?)\b"),
+    # a lead whose subject is the sample itself: ``This sample demo app consists of ...``, ``This demo
+    # application shows ...`` (never where it runs: ``This demo app is hosted at ...``)
+    re.compile(rf"^this\s+(?:[\w\-]+\s+){{0,2}}?{_SAMPLE}\s+(?:[\w\-]+\s+){{0,2}}?{_THING}\b"
+               r"(?!\s+(?:is\s+|are\s+)?(?:(?:now\s+)?(?:available|hosted|running|live|deployed|reachable|online)|at)\b)"),
     # a lead that opens with what it shows: ``Demonstrates Argo CD sync waves with hooks``
     re.compile(r"^(?P<verb>demonstrates|illustrates|showcases)\s+(?:how\s+|the\s+|an?\s+)?[\w\-]"),
 )
