@@ -26,6 +26,8 @@ class Config:
     persona: str = "regular"
     #: file contexts: context name (production, development, test, tooling, example, build) -> path globs
     contexts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: environment names added to the well-known ones: production|nonproduction -> folder names
+    environments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: per-check options: code -> {option: value}
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: where the configuration came from (for ``auditui config``)

@@ -46,6 +46,8 @@ KEYS = {
     "options": "per-check options: [options.CODE-or-name] option = value",
     "persona": "how much is shown: regular (default), pedantic (every item) or auditor (everything)",
     "contexts": "where files are used: [contexts] production|development|test|tooling|example = [globs]",
+    "environments": "environment names of GitOps entry points' folders: [environments] production|nonproduction = "
+                    "[names] (added to the well-known ones)",
 }
 
 
@@ -229,6 +231,15 @@ def _apply_layer(config: Config, layer: _Layer, v: _Validator) -> None:
                 config.contexts[name] = tuple(globs)
                 config.__dict__.pop("_context_matchers", None)
                 config.origins[f"contexts.{name}"] = layer.origin
+        elif key == "environments":
+            for name, words in _table(value, layer.file, layer.prefix + key).items():
+                here = where(f"{key}.{name}")
+                if name not in ("production", "nonproduction"):
+                    raise ConfigError(f"{here}: unknown list '{name}' (expected production or nonproduction)")
+                if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                    raise ConfigError(f"{here} must be a list of environment names, not {_type(words)}")
+                config.environments[name] = tuple(w.strip() for w in words)
+                config.origins[f"environments.{name}"] = layer.origin
         elif key == "options":
             for name, opts in _table(value, layer.file, layer.prefix + key).items():
                 check = v.check(name)
@@ -362,6 +373,8 @@ def describe(config: Config, checks: Iterable[Check] | None = None) -> list[tupl
         rows.append((f"severity.{code}", level.label, config.origin(f"severity.{code}")))
     for name, globs in config.contexts.items():
         rows.append((f"contexts.{name}", list(globs), config.origin(f"contexts.{name}")))
+    for name, words in config.environments.items():
+        rows.append((f"environments.{name}", list(words), config.origin(f"environments.{name}")))
     for glob, codes in config.per_path_ignores.items():
         rows.append((f'per-path-ignores."{glob}"', list(codes), config.origin(f"per-path-ignores.{glob}")))
     for check in _catalog(checks):

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from .api import Category, Finding, Severity
 from .classify import is_dockerfile_name
 from .models.image_uses import repository
-from .models.k8s import reachability
+from .models.k8s import environments, reachability
 from .models.topics import (
     ANSIBLE_PLAY,
     COMPOSE_SERVICE,
@@ -129,6 +129,8 @@ class FileContext:
     #: test or example file), :data:`RUNTIME` for an image only built on or run once (its
     #: secrets and supply chain still count in full), :data:`IMAGE_VERSION` for staging
     lowers: frozenset | None = None
+    #: the highest severity the findings it does not lower keep (None: they keep theirs)
+    cap: Severity | None = None
 
     @property
     def production(self) -> bool:
@@ -307,6 +309,8 @@ class Uses:
     compose_files: frozenset = frozenset()
     #: GitOps file -> why no entry point of the repository deploys it (models/k8s/reachability.py)
     undeployed: dict = field(default_factory=dict)
+    #: which GitOps entry points (of which environments) deploy each file (models/k8s/environments.py)
+    environments: environments.Environments | None = None
 
 
 def uses(index: RepoIndex) -> Uses:
@@ -370,9 +374,10 @@ def uses(index: RepoIndex) -> Uses:
     project = next(((path, fact.data.says, fact.data.phrase) for path, fact in sorted(index.facts(DOC_PROJECT),
                                                                                        key=lambda pf: pf[0])), None)
     reach = index.derived("gitops:reach", reachability.TOPICS, reachability.reachability)
+    deployed_to = index.derived("gitops:environments", reachability.TOPICS, environments.environments)
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
                 _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
-                frozenset(compose_files), reach.undeployed)
+                frozenset(compose_files), reach.undeployed, deployed_to)
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:
@@ -404,6 +409,31 @@ def _ci_stack(path: str, used: Uses) -> FileContext | None:
         return FileContext(Context.TEST, f"in {folder}/, a CI system's folder: a stack CI brings up to test, "
                            "not a deployment")
     return None
+
+
+def _nonproduction_environments(path: str, config: Config | None, used: Uses) -> FileContext | None:
+    """The ``staging`` context of a file only non-production environments' GitOps entry points deploy
+    (models/k8s/environments.py): the image it runs may follow the newest build, and what else it
+    does is at most high (a shared non-production cluster still matters, it stops no release)."""
+    convention = by_convention(path)
+    if not (convention.production or convention.context is Context.STAGING):
+        return None
+    production, nonproduction = environment_words(config)
+    why = environments.nonproduction_only(used.environments, path, production, nonproduction)
+    if why is None:
+        return None
+    return FileContext(Context.STAGING, why, IMAGE_VERSION, cap=Severity.HIGH)
+
+
+def environment_words(config: Config | None) -> tuple[frozenset, frozenset]:
+    """(production, non-production) environment names: the well-known ones and the configuration's
+    ``[environments]`` (a name configured as production is never non-production)."""
+    if config is None or not config.environments:
+        return environments.PRODUCTION_WORDS, environments.NONPRODUCTION_WORDS
+    production = environments.PRODUCTION_WORDS | {w.lower() for w in config.environments.get("production", ())}
+    nonproduction = (environments.NONPRODUCTION_WORDS
+                     | {w.lower() for w in config.environments.get("nonproduction", ())}) - production
+    return frozenset(production), frozenset(nonproduction)
 
 
 def _declared(path: str, used: Uses) -> FileContext | None:
@@ -512,6 +542,10 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
         return PRODUCTION
     if used is not None and path in used.undeployed:
         return FileContext(Context.UNDEPLOYED, used.undeployed[path], UNDEPLOYED_LOWERS)
+    if used is not None and used.environments is not None and path in used.environments.reached_by:
+        found = _nonproduction_environments(path, config, used)
+        if found is not None:
+            return found
     builders = used.builders.get(path) if used is not None else None
     if by_convention(path).production:  # a tests/ folder still says test
         built_on = built_on_only(path, builders or ())
@@ -594,6 +628,10 @@ def lower(finding: Finding, where: FileContext) -> Finding:
         return replace(finding)
     severity = finding.severity
     if where.lowers is not None and finding.check.category not in where.lowers and finding.name not in where.lowers:
+        if where.cap is not None and severity > where.cap:
+            return replace(finding, severity=where.cap, context=where.context.value,
+                           context_reason=f"{where.reason}; lowered from {severity.label}, not a release stopper "
+                                          "outside production")
         still = "it still applies" if where.context is Context.STAGING else \
             f"a {finding.check.category.value} finding still applies"
         return replace(finding, context=where.context.value, context_reason=f"{where.reason}; {still}")

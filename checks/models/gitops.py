@@ -226,6 +226,9 @@ def _flux_kustomization(obj) -> list[Fact]:
     return [Fact(GITOPS_SYNC, _key(obj.path, tuple(obj.ypath)), obj.line, obj.ypath, GitopsSyncData(
         controller="flux", kind="Kustomization", name=obj.name, namespace=obj.namespace, path=path,
         source_ref=source, target_namespace=_text(spec.get("targetNamespace")),
+        substitute=tuple((str(k), str(v)) for k, v in spec.map("postBuild").map("substitute").items()
+                         if isinstance(k, str) and isinstance(v, (str, int, float))) or None,
+        has_path="path" in spec,
         names=component_names(obj.name) + (component_names(source[2]) if source else ()),
         path_line=spec.key_line("path") if "path" in spec else obj.line))]
 

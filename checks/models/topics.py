@@ -889,6 +889,10 @@ class GitopsSyncData(FactData):
     has_revision: bool | None = None
     source_ref: tuple | None = None
     target_namespace: str | None = None
+    #: a Flux Kustomization's ``postBuild.substitute``: (name, value) pairs written as text
+    substitute: tuple[tuple[str, str], ...] | None = None
+    #: whether ``path`` was written (a Flux Kustomization without one syncs its source's root)
+    has_path: bool | None = None
 
 
 @fact_data
