@@ -33,7 +33,9 @@ Every file gets a :class:`FileContext`, decided in this order:
 
 A GitOps file that no entry point of the repository deploys (an app left out of the overlay
 that lists its peers, a ``.archive/`` folder; models/k8s/reachability.py) is ``undeployed``,
-decided after the configuration and vendored bundles.
+decided after the configuration and vendored bundles.  A GitOps file that only the entry points of
+non-production environments deploy (models/k8s/environments.py: ``clusters/sbox``, ``overlays/dev``
+over shared bases) is ``staging``: its image version medium at most, the rest at most high.
 
 A vendored upstream bundle (models/vendored.py) has the context ``vendored``: its
 findings are the vendor's, dropped unless the ``auditor`` persona asks for everything (then

@@ -139,26 +139,46 @@ def environments(index: RepoIndex) -> Environments:
         return Environments(unresolved="no GitOps sync in the repository")
     budget = [_BUDGET]
 
+    listed_cache: dict[str, tuple[list[str], str | None]] = {}
+    synced_cache: dict[tuple[str, str], tuple[list[str], list[str]] | None] = {}
+
+    def listed_of(path: str) -> tuple[list[str], str | None]:
+        """The files a kustomization lists and reads (values do not apply to it), and why one
+        of its entries cannot be followed."""
+        found = listed_cache.get(path)
+        if found is None:
+            here = posixpath.dirname(path)
+            targets: list[str] = []
+            blocked = None
+            listed, reads = entries.get(path, ((), ()))
+            for entry in list(listed) + list(reads):
+                text = str(entry).strip()
+                if _TEMPLATED.search(text):
+                    blocked = f"{path} lists {text!r}, which cannot be followed"
+                elif not (is_remote(text) or "://" in text):  # a remote base holds none of the repository's files
+                    targets.extend(_local_targets(here, text, files))
+            found = listed_cache[path] = (targets, blocked)
+        return found
+
+    def synced(path: str, sync_path: str) -> tuple[list[str], list[str]] | None:
+        key = (path, sync_path)
+        if key not in synced_cache:
+            synced_cache[key] = _sync_targets(path, sync_path, files)
+        return synced_cache[key]
+
     def step(path: str, values: dict[str, str], root: str | None, out: _Walk) -> list[tuple[str, dict[str, str]]]:
         """What one file deploys, with the values in effect where it is built."""
         if path in opaque:
             out.blocked = f"the Helm template {path} names a sync only rendering tells"
-        here = posixpath.dirname(path)
-        targets: list[tuple[str, dict[str, str]]] = []
-        listed, reads = entries.get(path, ((), ()))
-        for entry in list(listed) + list(reads):
-            text = str(entry).strip()
-            if _TEMPLATED.search(text):
-                out.blocked = f"{path} lists {text!r}, which cannot be followed"
-                continue
-            if is_remote(text) or "://" in text:
-                continue  # a remote base holds none of this repository's files
-            targets.extend((t, values) for t in _local_targets(here, text, files))
+        listed, blocked = listed_of(path)
+        if blocked is not None:
+            out.blocked = blocked
+        targets: list[tuple[str, dict[str, str]]] = [(t, values) for t in listed]
         for number, (what, sync_path, pairs, written) in enumerate(syncs.get(path, ())):
             if not written and path in patches:
                 continue  # a patch that sets a Kustomization's other fields (postBuild values), not a sync
             resolved_path = substitute(sync_path, values)
-            found = None if _TEMPLATED.search(resolved_path) else _sync_targets(path, resolved_path, files)
+            found = None if _TEMPLATED.search(resolved_path) else synced(path, resolved_path)
             if found is None:
                 why = "its path is templated" if _TEMPLATED.search(resolved_path) else \
                     f"its path {resolved_path!r} is in no folder of the repository"
