@@ -192,6 +192,8 @@ CI_SYSTEM_FOLDERS = frozenset({".ci", ".circleci", ".buildkite", ".woodpecker", 
 _PROD_WORDS = frozenset({"prod", "production", "prd", "live"})
 _WORD_SPLIT = re.compile(r"[._\-]+")
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.\-_].*)?\.ya?ml$", re.IGNORECASE)
+#: the names ``docker compose up`` reads without ``-f``
+_DEFAULT_COMPOSE_NAMES = frozenset({"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"})
 #: conventional base names whose other words qualify them
 _BASES = ("docker-compose", "compose", "dockerfile", "containerfile", "env", "values")
 #: folders under ``.github/`` that hold what CI runs (production of the delivery pipeline)
@@ -313,6 +315,8 @@ class Uses:
     undeployed: dict = field(default_factory=dict)
     #: which GitOps entry points (of which environments) deploy each file (models/k8s/environments.py)
     environments: environments.Environments | None = None
+    #: folder -> (its README, why it shows the folder's compose file is a developer's local loop)
+    local_runs: dict = field(default_factory=dict)
 
 
 def uses(index: RepoIndex) -> Uses:
@@ -364,7 +368,10 @@ def uses(index: RepoIndex) -> Uses:
     for path, complete in compose_files.items():
         if _PROD_WORDS.intersection(qualifiers(path)) and complete and all(complete):
             production.setdefault(posixpath.dirname(path), []).append(path)
-    readmes = {posixpath.dirname(path): (fact.data.says, fact.data.title) for path, fact in index.facts(DOC_README)}
+    readmes = {posixpath.dirname(path): (fact.data.says, fact.data.title) for path, fact in index.facts(DOC_README)
+               if fact.data.says}
+    local_runs = {posixpath.dirname(path): (path, fact.data.local_run) for path, fact in index.facts(DOC_README)
+                  if fact.data.local_run}
     local: dict[str, str] = {}
     remote: set[str] = set()
     for path, play in index.facts(ANSIBLE_PLAY):
@@ -379,7 +386,7 @@ def uses(index: RepoIndex) -> Uses:
     deployed_to = index.derived("gitops:environments", reachability.TOPICS, environments.environments)
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
                 _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
-                frozenset(compose_files), reach.undeployed, deployed_to)
+                frozenset(compose_files), reach.undeployed, deployed_to, local_runs)
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:
@@ -585,6 +592,9 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
             workstation = _local_role(path, used)
             if workstation is not None:
                 return workstation
+            local = used.local_runs.get(posixpath.dirname(path))
+            if local is not None and posixpath.basename(path).lower() in _DEFAULT_COMPOSE_NAMES:
+                return FileContext(Context.DEVELOPMENT, f"{local[0]} shows a developer's local loop: {local[1]}")
             folder = posixpath.dirname(path)
             while folder and folder not in used.readmes:
                 folder = posixpath.dirname(folder)

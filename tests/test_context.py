@@ -770,3 +770,72 @@ def test_what_a_readme_or_comment_says_is_shown_as_inert_data_without_secrets(tm
 ])
 def test_home_lab_is_read_from_the_readme_title_or_lead(text, declared):
     assert (home_lab_lead(text) is not None) is declared
+
+
+LOCAL_LOOP = """\
+# Order service
+
+## Running the app locally
+
+### Running the app
+
+The app relies on the queue. A docker-compose file is provided to make this easy:
+
+```bash
+docker compose up
+```
+"""
+
+FROM_SOURCE = """\
+# Order service
+
+## Message queue options
+
+To run the necessary services, run:
+
+```bash
+docker compose up
+```
+
+With the services running, open a new terminal and run:
+
+```bash
+npm install
+npm run dev
+```
+"""
+
+
+@pytest.mark.parametrize(("readme", "why"), [
+    (LOCAL_LOOP, "it brings the folder's compose file up under 'Running the app locally'"),
+    (FROM_SOURCE, "it brings the folder's compose file up, then runs the app from source ('npm run dev')"),
+])
+def test_a_folder_readme_that_runs_its_compose_file_as_a_local_loop_makes_it_development(tmp_path, readme, why):
+    write(tmp_path, "src/orders/README.md", readme)
+    write(tmp_path, "src/orders/docker-compose.yml", SOCKET)
+    write(tmp_path, "src/orders/compose.cloud.yaml", SOCKET)  # not a file 'docker compose up' reads
+    found = _by_path(_scan(tmp_path), "CMP001")
+    local = found["src/orders/docker-compose.yml"]
+    assert (local.context, local.severity) == ("development", Severity.MEDIUM)
+    assert local.context_reason == (f"src/orders/README.md shows a developer's local loop: {why}; "
+                                    "lowered from critical")
+    assert found["src/orders/compose.cloud.yaml"].severity is Severity.CRITICAL
+
+
+@pytest.mark.parametrize("readme", [
+    # a self-hosted product's deploy folder: compose up is how it runs for real
+    "# Deploy\n\n## Installation\n\n```bash\ndocker compose up -d\n```\n\n## Upgrading\n\n"
+    "```bash\ndocker compose pull\ndocker compose up -d\n```\n",
+    # a local section that brings up another file, and a later section that runs the real one
+    "# Stack\n\n## Running locally\n\n```bash\ndocker compose -f compose.dev.yml up\n```\n\n## Production\n\n"
+    "```bash\ndocker compose up -d\n```\n",
+    # running production locally is not a developer's loop
+    "# Stack\n\n## Running production locally\n\n```bash\ndocker compose up -d\n```\n",
+    # compose up, then an admin command inside the container (not the app from source)
+    "# Stack\n\n## Setup\n\n```bash\ndocker compose up -d\ndocker compose exec app python manage.py migrate\n```\n",
+])
+def test_a_folder_readme_that_runs_its_compose_file_for_real_leaves_it_production(tmp_path, readme):
+    write(tmp_path, "deploy/README.md", readme)
+    write(tmp_path, "deploy/docker-compose.yml", SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")["deploy/docker-compose.yml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)

@@ -691,6 +691,9 @@ class DocReadmeData(FactData):
     emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
     says: str | None = None
     title: str | None = None
+    #: the heading of a section that brings the folder's compose file up on a developer's machine
+    #: (``## Running the app locally`` ... ``docker compose up``)
+    local_run: str | None = None
 
 
 @fact_data

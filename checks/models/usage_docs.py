@@ -97,12 +97,54 @@ def readme_fact(rel: str, text: str) -> Fact | None:
     title = first_heading(text)
     words = re.findall(r"[a-z]+", title.lower())
     said = next((w for w in words if w in EXAMPLE_WORDS), None)
+    local = local_run_heading(text)
     if said is None:
         found = sample_lead(text)  # no heading says so: the folder's lead paragraph may
         if found is None:
-            return None
-        return Fact(DOC_README, rel, data=DocReadmeData(says=found[0], title=found[1]))
-    return Fact(DOC_README, rel, data=DocReadmeData(says=said, title=title[:80]))
+            return Fact(DOC_README, rel, data=DocReadmeData(local_run=local)) if local else None
+        return Fact(DOC_README, rel, data=DocReadmeData(says=found[0], title=found[1], local_run=local))
+    return Fact(DOC_README, rel, data=DocReadmeData(says=said, title=title[:80], local_run=local))
+
+
+#: a section heading about running the code on a developer's machine (``Running the app locally``,
+#: ``Local development``, ``Develop locally``); ``Deploying to production locally`` cannot be told
+#: apart and is rare
+_LOCAL_HEADING = re.compile(r"\b(?:run(?:ning)?\b.{0,40}\blocally|(?:local|developer)\s+(?:development|dev|setup|"
+                            r"environment|loop)|develop(?:ing|ment)?\s+locally)\b", re.IGNORECASE)
+#: ``docker compose up`` (or ``docker-compose up``) of the folder's own compose file: no ``-f`` naming another
+_COMPOSE_UP = re.compile(r"^\s*(?:\$\s*)?(?:sudo\s+)?(?:docker\s+compose|docker-compose)\s+up\b(?!.*\s(?:-f|--file)\b)")
+
+
+#: running the app from source beside the services compose brought up: a developer's loop
+_FROM_SOURCE = re.compile(r"^\s*(?:\$\s*)?(?:(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?(?:dev|start|serve)\b|go\s+run\b|"
+                          r"cargo\s+run\b|flask\s+run\b|uvicorn\b|dotnet\s+run\b|mvn\s+spring-boot:run\b|"
+                          r"\./gradlew\s+bootRun\b|(?:bundle\s+exec\s+)?rails\s+(?:s|server)\b|python3?\s+[\w./-]+\.py\b)")
+
+
+def local_run_heading(text: str) -> str | None:
+    """Why a folder's README shows its compose file is a developer's local loop: its ``docker
+    compose up`` (no ``-f`` naming another file) is in a section on running locally (``## Running
+    the app locally``, ``## Local development``), or is followed by running the app from source
+    (``npm run dev``, ``go run .``) while the services run; None otherwise."""
+    heading: tuple[int, str] | None = None
+    compose_line: int | None = None
+    for number, line in enumerate(text[:40_000].splitlines()[:800]):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            level = len(stripped) - len(stripped.lstrip("#"))
+            if heading is not None and level > heading[0]:
+                continue  # a subsection of the local one
+            title = _plain(stripped.lstrip("#").strip())
+            local = _LOCAL_HEADING.search(title) and not re.search(r"\bproduction\b", title, re.IGNORECASE)
+            heading = (level, title) if local else None
+        elif _COMPOSE_UP.match(line):
+            if heading is not None:
+                return f"it brings the folder's compose file up under {_shown(heading[1])!r}"
+            compose_line = number
+        elif compose_line is not None and number - compose_line <= 40 and _FROM_SOURCE.match(line):
+            return (f"it brings the folder's compose file up, then runs the app from source "
+                    f"({_shown(stripped.lstrip('$ '))!r})")
+    return None
 
 
 def is_playbook_name(rel: str) -> bool:
