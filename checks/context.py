@@ -386,7 +386,7 @@ def uses(index: RepoIndex) -> Uses:
     deployed_to = index.derived("gitops:environments", reachability.TOPICS, environments.environments)
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
                 _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
-                frozenset(compose_files), reach.undeployed, deployed_to, local_runs)
+                frozenset(compose_files), {**deployed_to.undeployed, **reach.undeployed}, deployed_to, local_runs)
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:

@@ -121,3 +121,32 @@ def test_an_unknown_environment_counts_as_production_unless_configured(tmp_path)
     privileged = _scan(tmp_path)[("K8S012", "apps/mi/sftp/sftp.yaml")]
     assert (privileged.context, privileged.severity) == ("staging", Severity.HIGH)
     assert "(sandpit: " in privileged.context_reason
+
+
+def test_what_no_sync_deploys_is_undeployed_once_the_whole_graph_was_followed(tmp_path):
+    _fleet(tmp_path)
+    # a kustomization no kustomization lists and no sync's path reaches, and a manifest no kustomization
+    # lists beside ones the syncs deploy
+    write(tmp_path, "apps/mi/orphan/kustomization.yaml", "resources: [../rbac/rbac.yaml]\n")
+    write(tmp_path, "apps/mi/rbac/rbac.yaml", WORKLOAD.format(name="rbac", tag="1.0.0"))
+    write(tmp_path, "apps/mi/app/ithc.yaml", WORKLOAD.format(name="app", tag="2.0.0"))
+    found = _scan(tmp_path)
+    orphan = found[("K8S012", "apps/mi/rbac/rbac.yaml")]
+    assert (orphan.context, orphan.severity) == ("undeployed", Severity.MEDIUM)
+    assert orphan.context_reason.startswith("no GitOps sync deploys it: only apps/mi/orphan/kustomization.yaml "
+                                            "reaches it, which no kustomization lists and no sync's path reaches")
+    unlisted = found[("K8S012", "apps/mi/app/ithc.yaml")]
+    assert (unlisted.context, unlisted.severity) == ("undeployed", Severity.MEDIUM)
+    assert unlisted.context_reason.startswith("no GitOps sync deploys it: no kustomization lists it, while the "
+                                              "syncs deploy apps/mi/app/app.yaml beside it")
+    assert found[("K8S012", "apps/mi/app/app.yaml")].severity is Severity.CRITICAL
+
+
+def test_nothing_is_called_undeployed_when_a_bootstrap_path_cannot_be_resolved(tmp_path):
+    _fleet(tmp_path, prod_cluster=False)
+    write(tmp_path, "apps/mi/orphan/kustomization.yaml", "resources: [../rbac/rbac.yaml]\n")
+    write(tmp_path, "apps/mi/rbac/rbac.yaml", WORKLOAD.format(name="rbac", tag="1.0.0"))
+    write(tmp_path, "apps/mi/app/ithc.yaml", WORKLOAD.format(name="app", tag="2.0.0"))
+    found = _scan(tmp_path)
+    for path in ("apps/mi/rbac/rbac.yaml", "apps/mi/app/ithc.yaml"):
+        assert (found[("K8S012", path)].context, found[("K8S012", path)].severity) == ("production", Severity.CRITICAL)

@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..base import FileKind
 from ..components import is_remote
 from ..topics import GITOPS_SYNC, HELM_TEMPLATE, INSTALL, KUSTOMIZATION
 from .reachability import KINDS, _closure, _Files, _local_targets, _sync_targets, retired_folder
@@ -68,6 +69,10 @@ class Environments:
     unresolved_roots: dict = field(default_factory=dict)
     #: entry point -> how many files it reaches (the widest is shown first)
     sizes: dict = field(default_factory=dict)
+    #: file -> why no GitOps sync deploys it (only when every bootstrap entry point was followed whole)
+    undeployed: dict = field(default_factory=dict)
+    #: the entry points a sync leads back to (Flux's bootstrap), when every one was followed whole
+    bootstrap: frozenset = frozenset()
     #: why nothing is claimed at all
     unresolved: str | None = None
 
@@ -252,8 +257,39 @@ def environments(index: RepoIndex) -> Environments:
         for path in walks[root].files:
             reached_by.setdefault(path, set()).add(root)
     unresolved = {root: why for root in roots if (why := walks[root].unresolved()) is not None}
+    manifests = frozenset(index.files(FileKind.KUBERNETES))
     return Environments(roots, {k: frozenset(v) for k, v in reached_by.items()}, unresolved,
-                        {root: len(walks[root].files) for root in roots})
+                        {root: len(walks[root].files) for root in roots},
+                        *_unreferenced(roots, walks, reached_by, unresolved, manifests))
+
+
+def _unreferenced(roots: dict[str, str], walks: dict[str, _Walk], reached_by: dict[str, set[str]],
+                  unresolved: dict[str, str], manifests: frozenset) -> tuple[dict[str, str], frozenset]:
+    """Files no GitOps sync deploys, once the whole graph was followed: those only entry points that
+    are not syncs' bootstrap reach (a kustomization no kustomization lists and no sync's path
+    reaches), and manifests no kustomization lists in a folder whose other manifests the syncs
+    deploy (a patch file beside the ones the overlays use)."""
+    bootstrap = {root for root in roots if any(root in targets for targets in walks[root].edges.values())}
+    if not bootstrap or any(root in unresolved for root in bootstrap):
+        return {}, frozenset()
+    deployed = {path for path, by in reached_by.items() if by & bootstrap}
+    out: dict[str, str] = {}
+    for path, by in sorted(reached_by.items()):
+        if path not in deployed:
+            root = sorted(by)[0]
+            out[path] = (f"no GitOps sync deploys it: only {root} reaches it, which no kustomization lists and "
+                         "no sync's path reaches" if path != root else
+                         "no GitOps sync deploys it: no kustomization lists it and no sync's path reaches it")
+    folders: dict[str, list[str]] = {}
+    for path in deployed:
+        if path in manifests:
+            folders.setdefault(posixpath.dirname(path), []).append(path)
+    for path in sorted(manifests - deployed - set(out)):
+        beside = sorted(folders.get(posixpath.dirname(path), ()))
+        if beside:
+            out[path] = (f"no GitOps sync deploys it: no kustomization lists it, while the syncs deploy "
+                         f"{beside[0]} beside it{' and more' if len(beside) > 1 else ''}")
+    return out, frozenset(bootstrap)
 
 
 def _covers(outer: _Walk, inner: _Walk, node: str, other: str) -> bool:
@@ -279,6 +315,8 @@ def nonproduction_only(found: Environments, path: str, production: frozenset = P
            if root in found.unresolved_roots):
         return None  # an entry point that may be production was not followed whole
     reaching = found.reached_by.get(path)
+    if reaching and found.bootstrap:
+        reaching = reaching & found.bootstrap  # what no sync deploys says nothing of where this runs
     if not reaching:
         return None
     if not any(env in production for env in envs.values()):
