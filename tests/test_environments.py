@@ -150,3 +150,23 @@ def test_nothing_is_called_undeployed_when_a_bootstrap_path_cannot_be_resolved(t
     found = _scan(tmp_path)
     for path in ("apps/mi/rbac/rbac.yaml", "apps/mi/app/ithc.yaml"):
         assert (found[("K8S012", path)].context, found[("K8S012", path)].severity) == ("production", Severity.CRITICAL)
+
+
+def test_nothing_is_called_undeployed_when_a_sync_is_applied_from_outside_the_repository(tmp_path):
+    _fleet(tmp_path)
+    # a second cluster whose bootstrap is not committed: its sync file is an entry point no sync leads back to
+    write(tmp_path, "clusters/edge/apps.yaml", """\
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: apps, namespace: flux-system}
+        spec:
+          path: ./apps/edge
+          sourceRef: {kind: GitRepository, name: flux-system}
+        """)
+    write(tmp_path, "apps/edge/kustomization.yaml", "resources: [app.yaml]\n")
+    write(tmp_path, "apps/edge/app.yaml", WORKLOAD.format(name="edge", tag="1.0.0"))
+    write(tmp_path, "apps/mi/orphan/kustomization.yaml", "resources: [../rbac/rbac.yaml]\n")
+    write(tmp_path, "apps/mi/rbac/rbac.yaml", WORKLOAD.format(name="rbac", tag="1.0.0"))
+    found = _scan(tmp_path)
+    for path in ("apps/mi/rbac/rbac.yaml", "apps/edge/app.yaml"):
+        assert (found[("K8S012", path)].context, found[("K8S012", path)].severity) == ("production", Severity.CRITICAL)

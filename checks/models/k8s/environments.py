@@ -270,7 +270,11 @@ def _unreferenced(roots: dict[str, str], walks: dict[str, _Walk], reached_by: di
     reaches), and manifests no kustomization lists in a folder whose other manifests the syncs
     deploy (a patch file beside the ones the overlays use)."""
     bootstrap = {root for root in roots if any(root in targets for targets in walks[root].edges.values())}
-    if not bootstrap or any(root in unresolved for root in bootstrap):
+    if not bootstrap or unresolved:
+        return {}, frozenset()
+    if any(walks[root].resolved for root in roots if root not in bootstrap):
+        # a sync applied from outside the repository (its bootstrap is not committed): what the
+        # repository's own bootstrap does not reach may still be deployed
         return {}, frozenset()
     deployed = {path for path, by in reached_by.items() if by & bootstrap}
     out: dict[str, str] = {}
