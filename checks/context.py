@@ -425,7 +425,7 @@ def _nonproduction_environments(path: str, config: Config | None, used: Uses) ->
     (models/k8s/environments.py): the image it runs may follow the newest build, and what else it
     does is at most high (a shared non-production cluster still matters, it stops no release)."""
     convention = by_convention(path)
-    if not (convention.production or convention.context is Context.STAGING):
+    if used.environments is None or not (convention.production or convention.context is Context.STAGING):
         return None
     production, nonproduction = environment_words(config)
     why = environments.nonproduction_only(used.environments, path, production, nonproduction)
