@@ -136,3 +136,71 @@ def test_compose_store_facts_and_images_named_after_something_else():
     parsed = compose.parse("compose.yaml", load_documents(text))
     facts = {f.key: f.data.store for f in parsed.facts}
     assert facts == {"vectors": ("postgres", "database", False), "cache": ("redis", "key-value", True), "app": None}
+
+
+#: (entrypoint, command) replacing a database image's start, and whether the container still runs the server
+HELPER_CASES = [
+    (["sh", "-c", "chown -R 1001 /data/db"], None, False),
+    (["sh", "-xc", "until mongosh mongodb://db --eval 'db.adminCommand(1)'; do sleep 5; done; mongosh --eval 'rs.initiate()'"],
+     None, False),
+    (None, ["mongodump", "--out", "/out"], False),
+    (["bash", "-c"], ["pg_dump -h db app > /b/app.sql; sleep 86400"], False),
+    (None, ["sleep", "infinity"], False),
+    # the server, however it is started
+    (None, None, True),
+    (None, ["--replSet", "rs0"], True),
+    (None, ["mongod", "--replSet", "rs0"], True),
+    (["sh", "-c", "chown -R 999 /var/lib/postgresql/data && exec docker-entrypoint.sh postgres"], None, True),
+    (["sh", "-c", 'chown 1 /d; exec "$@"', "--"], ["mongod"], True),
+    (None, ["bash", "-c", "sleep 3 && mongod --bind_ip_all"], True),
+    # a program auditui does not know may start the server
+    (["/opt/start.sh"], None, True),
+    (["sh", "-c", "/opt/prepare.sh && sleep 1"], None, True),
+]
+
+
+def _k8s_servers(image, entrypoint, command):
+    container = {"name": "main", "image": image}
+    if entrypoint is not None:
+        container["command"] = entrypoint
+    if command is not None:
+        container["args"] = command
+    doc = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "db"},
+           "spec": {"template": {"spec": {"containers": [container]}}}}
+    parsed = k8s.parse_manifests("x.yaml", load_documents(json.dumps(doc)))
+    workload = next(u for u in parsed.units if isinstance(u, k8s.Workload))
+    return [c.image for c in k8s.server_containers(workload)] == [image]
+
+
+def _compose_server(image, entrypoint, command):
+    service = {"image": image, "volumes": ["data:/data/db"]}
+    if entrypoint is not None:
+        service["entrypoint"] = entrypoint
+    if command is not None:
+        service["command"] = command
+    parsed = compose.parse("docker-compose.yml", load_documents(json.dumps({"services": {"db": service}})))
+    found = parsed.units[0].services[0]
+    assert found.is_database() is (found.store() is not None)
+    return found.store() is not None
+
+
+@pytest.mark.parametrize(("entrypoint", "command", "server"), HELPER_CASES)
+@pytest.mark.parametrize("domain", [_k8s_servers, _compose_server], ids=["kubernetes", "compose"])
+def test_a_helper_on_a_database_image_runs_no_server(domain, entrypoint, command, server):
+    assert domain("mongo:7.0", entrypoint, command) is server
+
+
+def test_helper_reason_names_what_it_runs_and_compose_string_forms_unescape():
+    text = textwrap.dedent("""\
+        services:
+          init:
+            image: mongo:7.0
+            entrypoint: |
+              sh -xc '
+                owner="$$(stat -c %u /data/db)";
+                if [ "$$owner" != "1001" ]; then chown -R 1001 /data/db; fi
+              '
+        """)
+    service = compose.parse("compose.yaml", load_documents(text)).units[0].services[0]
+    assert service.helper == "runs only chown, stat, no server"
+    assert service.store() is None and not service.is_database()

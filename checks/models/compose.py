@@ -38,7 +38,7 @@ from typing import Any
 
 from .addresses import is_loopback, is_private_address
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
-from .datastore import SERVER_DATA_DIRECTORIES, DataStore, Role, engine_of, role_of, shell_words
+from .datastore import SERVER_DATA_DIRECTORIES, DataStore, Role, engine_of, helper_command, role_of, shell_words
 from .datastore import describe as describe_store
 from .exposure import (  # noqa: F401  (Reach and combine_reach: imported from here by the env checks)
     AT_REST_WORDS as _AT_REST_WORDS,
@@ -338,11 +338,13 @@ class Service(AtNode):
         """The service runs a stateful store: by its image (defaults resolved), or, for
         images named after something else (``pgvector/pgvector``, ``tensorchord/pgvecto-rs``,
         a locally built ``db``), by a writable mount on a database's data directory or a
-        command that starts a database server."""
+        command that starts a database server.  A one-shot helper on a database image (its entrypoint
+        or command replaced by a ``chown`` of the data directory, a ``mongosh`` replica-set init) runs
+        no server: not a database (:attr:`helper`)."""
         ref = self.resolved_image_ref
         if ref is not None and is_database_image(ref, tuple(names) if names else DATABASE_IMAGES):
-            return True
-        return self.database_kind() is not None
+            return not self.helper
+        return self.database_kind() is not None and not self.helper
 
     def database_kind(self) -> str | None:
         """The database server this container evidently runs, whatever its image is called:
@@ -382,7 +384,7 @@ class Service(AtNode):
         labels, command and environment deciding whether a Redis-family store is a cache."""
         known = tuple(names) if names else DATABASE_IMAGES
         engine = engine_of(self.resolved_image_ref, known) or self.database_kind()
-        if engine is None:
+        if engine is None or self.helper:
             return None
         if role_of(engine) is not Role.KEY_VALUE:
             return describe_store(engine)  # only a key-value store's settings can make it a cache
@@ -393,6 +395,18 @@ class Service(AtNode):
             words=shell_words(self.command_words("entrypoint") + self.command_words("command")),
             env={var.name: var.value for var in self.environment() if var.value is not None},
         )
+
+    @property
+    def helper(self) -> str | None:
+        """Why the service runs a helper rather than the server of its image: its ``entrypoint`` or
+        ``command`` (``$$`` unescaped) runs only clients and file utilities (see
+        :func:`.datastore.helper_command`); None when it runs, or may run, the image's server."""
+        def written(key: str) -> str | list[str] | None:
+            value = self.lookup(key)[0]
+            if isinstance(value, YList):
+                return [str(v).replace("$$", "$") for v in value if isinstance(v, (str, int, float))]
+            return value.replace("$$", "$") if isinstance(value, str) else None
+        return helper_command(written("entrypoint"), written("command"))
 
     def command_words(self, key: str) -> list[str]:
         """``command``/``entrypoint`` as a list of strings (a string form stays one item)."""

@@ -92,6 +92,69 @@ class DataStore:
         return self.role in SYSTEMS_OF_RECORD
 
 
+#: a database image run as one of these is a client (a dump, a wait loop), not a server
+CLIENT_PROGRAMS = frozenset({
+    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_isready", "mysql", "mysqldump", "mysqladmin",
+    "mariadb", "mariadb-dump", "mariadb-admin", "mongosh", "mongo", "mongodump", "mongorestore", "mongoexport",
+    "mongoimport", "redis-cli", "redis-benchmark", "valkey-cli", "cqlsh", "etcdctl", "mc", "sleep", "true",
+    "kafka-topics", "kafka-topics.sh", "kafka-console-consumer", "kafka-console-consumer.sh",
+    "kafka-console-producer", "kafka-console-producer.sh", "clickhouse-client", "influx",
+})
+#: file utilities and shell built-ins a setup step on a database image runs (fix ownership, print,
+#: wait): none of them starts a server
+_UTILITY_PROGRAMS = frozenset({
+    "echo", "printf", "stat", "chown", "chmod", "chgrp", "mkdir", "ls", "test", "[", "[[", "cat", "false",
+    "exit", "set", "cp", "mv", "rm", "touch", "id", "find", "export", "cd", "grep", "sed", "awk", "tr", "cut",
+    "head", "tail", "date", "wc", "sort", "basename", "dirname", "tee", "xargs", "ln", "nc", "curl", "wget",
+    "getent", "whoami", "hostname", "return", "wait", "unset", "local", "read", "shift",
+})
+#: programs that start a database server, or hand the container over to the image's own start
+#: (its entrypoint script, ``exec "$@"``): a container running one of them runs the server
+_STARTER_PROGRAMS = frozenset({
+    "postgres", "postmaster", "pg_ctl", "pg_ctlcluster", "mysqld", "mysqld_safe", "mariadbd", "mariadbd-safe",
+    "mongod", "mongos", "redis-server", "valkey-server", "keydb-server", "dragonfly", "docker-entrypoint.sh",
+    "entrypoint.sh", "$@", "$*",
+})
+
+
+def helper_command(entrypoint: str | list[str] | None, command: str | list[str] | None) -> str | None:
+    """What a container on a database image runs instead of the server, or None when it runs (or may
+    run) the server.
+
+    ``entrypoint`` replaces the image's start (compose ``entrypoint``, Kubernetes ``command``) and
+    ``command`` its arguments (compose ``command``, Kubernetes ``args``): a list of words as written
+    (exec form) or a string (compose's string form, split as shell words).  A container is a helper
+    when what replaces the start runs only database clients, file utilities and shell built-ins: a
+    one-shot ``chown`` of the data directory, an ``rs.initiate`` through ``mongosh``, a ``pg_dump``
+    loop.  Flags alone (``command: --replSet rs0``) go to the image's server; a server program, the
+    image's entrypoint script or ``exec "$@"`` anywhere in the script keeps it a server, and so does
+    any program auditui does not know (a custom start script may well start the server).
+    """
+    from .shell_hosts import run_commands, shell_form  # local: the shell model imports far more than this one
+
+    words, args = _argv(entrypoint), _argv(command)
+    if not words and (not args or args[0].startswith("-")):
+        return None  # the image's own start, with or without server flags
+    argv = words + args
+    found = shell_form(argv)
+    if found is not None:
+        programs = {seg.name for cmd in run_commands(argv[found[1]]) for seg in cmd.segments if seg.name}
+    else:
+        programs = {argv[0].rsplit("/", 1)[-1]}
+    if not programs or programs & _STARTER_PROGRAMS:
+        return None
+    if programs <= CLIENT_PROGRAMS | _UTILITY_PROGRAMS:
+        shown = sorted(programs & CLIENT_PROGRAMS) or sorted(programs - {"[", "[["})
+        return "runs only " + ", ".join(shown[:4]) + (" ..." if len(shown) > 4 else "") + ", no server"
+    return None
+
+
+def _argv(value: str | list[str] | None) -> list[str]:
+    if isinstance(value, str):
+        return shell_words([value])
+    return [str(word) for word in value or ()]
+
+
 #: data directories only a database server writes (official and Bitnami images): a writable
 #: mount on one of them says which server a container runs, whatever its image is called
 SERVER_DATA_DIRECTORIES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -38,7 +38,6 @@ from .layout import (  # noqa: F401
     looks_like_patch_file,
 )
 from .objects import (  # noqa: F401
-    CLIENT_COMMANDS,
     COMPANION_SUFFIXES,
     INHERITED_SECURITY,
     PERSISTENT_VOLUME_SOURCES,

@@ -11,13 +11,12 @@ commonest source of false positives in peer tools.  Also here: what a pod runs
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
 from ..base import AtDoc, AtNode
-from ..datastore import DataStore, Role, engine_of, role_of, shell_words
+from ..datastore import DataStore, Role, engine_of, helper_command, role_of, shell_words
 from ..datastore import describe as describe_store
 from ..images import DATABASE_IMAGES, ImageRef, parse_image
 from ..users import uid_of
@@ -190,16 +189,6 @@ class Workload(K8sObject):
                 yield Container(node, self, True, index)
 
 
-#: a database image run as one of these is a client (a dump, a wait loop), not a server
-CLIENT_COMMANDS = frozenset({
-    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_isready", "mysql", "mysqldump", "mysqladmin",
-    "mariadb", "mariadb-dump", "mongosh", "mongo", "mongodump", "mongorestore", "mongoexport",
-    "mongoimport", "redis-cli", "redis-benchmark", "cqlsh", "etcdctl", "mc", "sleep", "true",
-    "kafka-topics", "kafka-topics.sh", "kafka-console-consumer", "kafka-console-consumer.sh",
-    "kafka-console-producer", "kafka-console-producer.sh", "clickhouse-client", "influx",
-})
-
-
 #: image-name endings of companions to a store (routers, sentinels, tools), not the store itself
 COMPANION_SUFFIXES = ("-router", "-sentinel", "-cli", "-tools", "-shell", "-backup", "-init", "-migrate",
                       "-exporter", "-operator", "-proxy", "-ui", "-admin", "-client", "-connect")
@@ -219,16 +208,18 @@ def _runs_sentinel(container: Container) -> bool:
                for w in words)
 
 
+def _written(value: Any) -> list[str] | None:
+    return [str(v) for v in value if isinstance(v, (str, int, float))] if isinstance(value, YList) else None
+
+
 def server_containers(workload: Workload) -> Iterator[Container]:
     """Main containers that may run a server: not a client invocation, a companion or a template."""
     for container in workload.containers():
         ref = container.image_ref
         if not container.image or ref.templated or ref.name.lower().endswith(COMPANION_SUFFIXES):
             continue
-        command = container.node.get("command")
-        if isinstance(command, YList) and command and isinstance(command[0], str):
-            if posixpath.basename(command[0].strip()) in CLIENT_COMMANDS:
-                continue
+        if helper_command(_written(container.node.get("command")), _written(container.node.get("args"))):
+            continue  # a client or setup step on the image (a dump, a wait loop): no server
         if _runs_sentinel(container):
             continue
         yield container
