@@ -34,7 +34,7 @@ def test_secret_names(name):
     "VAPID_PUBLIC_KEY", "STRIPE_PUBLISHABLE_KEY", "NEXT_PUBLIC_API_KEY", "SUPABASE_ANON_KEY", "RECAPTCHA_SITE_KEY",
     "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "ARM_SUBSCRIPTION_ID", "AWS_ACCOUNT_ID", "TOKEN_TTL",
     "PASSWORD_MIN_LENGTH", "JWT_ALGORITHM", "USE_TOKEN", "WEBHOOK_URL", "SECRETS_DIR", "PWD", "OLDPWD",
-    "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "ADMIN_PASSWORD_HASH",
+    "secretName", "tokenSecretRef", "KEY_VAULT_NAME", "CACHE_KEY", "PARTITION_KEY", "prefix-key", "restore-keys", "ADMIN_PASSWORD_HASH",
     "password-stdin", "SECRET_ROTATION", "TOKEN_ENDPOINT", "POSTGRES_USER", "passwordKey", "auth.existingSecret", "POSTGRES_DB",
     "GPG_KEY", "GOOGLE_TAG_MANAGER_AUTH", "GTM_AUTH", "ANALYTICS_KEY", "GOOGLE_ANALYTICS_AUTH",
     "password_policy", "PASSWORD_SSH_ENABLED", "passwordAuthentication", "PASSWORD_HISTORY",  # settings about a password
@@ -91,6 +91,10 @@ def test_not_secret_names(name):
     ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "placeholder"),
     ("SSH_KEY", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", "public"),
     ("STRIPE_KEY", "pk_live_51HxQd2LkP9v8ZrT4mW7nB3cY6", "public"),
+    # GCE metadata ssh-keys: a login name before the public key
+    ("ssh-keys", "ubuntu:ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCdGoRV9XPamZwqCMr4uk1oHWPnknzwOOSjuRBnu", "public"),
+    ("SSH_KEY", "deploy:ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", "public"),
+    ("prefix-key", "v2025.09-rust", "name"),  # Swatinem/rust-cache's cache-key prefix
     ("TOKEN_TTL", "3600s", "name"),
     ("AZURE_CLIENT_ID", "0f8fad5b-d9cb-469f-a165-70867728950e", "name"),
     ("CACHE_KEY", "users-v2", "name"),

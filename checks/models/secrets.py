@@ -105,10 +105,11 @@ _KEY_QUALIFIERS = frozenset((
     "SESSION", "LICENSE", "ENC", "CRYPT", "CRYPTO", "JWT", "WEBHOOK", "APP", "ACCOUNT", "SERVICE", "SSH", "TLS", "SSL", "DEPLOY", "ADMIN", "ROOT", "SERVER", "SHARED", "HASH", "COOKIE", "CSRF", "OTP", "TOTP",
     "DECRYPTION", "WRAPPING", "UNSEAL", "RECOVERY", "BOT", "SIGNATURE", "INTEGRATION", "WRITE", "READ",
 ))
-#: qualifiers of KEY that name public or non-secret keys (cache keys, publishable keys)
+#: qualifiers of KEY that name public or non-secret keys (publishable keys; cache and lookup keys and
+#: the parts they are built from: rust-cache's ``prefix-key``, actions/cache's ``restore-keys``)
 _PUBLIC_KEY_QUALIFIERS = frozenset((
     "PUBLIC", "PUB", "PUBLISHABLE", "ANON", "ANONYMOUS", "SITE", "PARTITION", "SORT", "PRIMARY", "FOREIGN",
-    "CACHE", "ROUTING", "IDEMPOTENCY", "DEDUP", "DEDUPLICATION", "LOOKUP", "OBJECT", "BUCKET", "REDIS", "S3",
+    "CACHE", "PREFIX", "SUFFIX", "RESTORE", "RANGE", "ROUTING", "IDEMPOTENCY", "DEDUP", "DEDUPLICATION", "LOOKUP", "OBJECT", "BUCKET", "REDIS", "S3",
     "MAP", "GROUP", "SHARD", "HOTKEY", "GPG", "PGP", "GNUPG", "I18N", "TRANSLATION", "LOCK", "HOST", "KNOWN", "RECAPTCHA",
 ))
 #: last words that describe a secret rather than hold it (DB_PASSWORD_FILE, TOKEN_TTL, KEY_ID)
@@ -940,6 +941,12 @@ def _names_a_key(store: str, key: str) -> bool:
     return several_words or not weak_default(key)
 
 
+#: one SSH public key, after the ``user:`` GCE metadata puts before it (``ssh-keys = "ubuntu:ssh-rsa AAAA..."``)
+_SSH_PUBLIC_KEY_RE = re.compile(
+    r"(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}:)?(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d{3}"
+    r"|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA[A-Za-z0-9+/]")
+
+
 def _strip_quotes(text: str) -> str:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
@@ -968,6 +975,8 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
         return SecretVerdict("document", "a whole file")
     # 2. public material
     lower = text.lower()
+    if _SSH_PUBLIC_KEY_RE.match(text):
+        return SecretVerdict("public", "SSH public key")
     if lower.startswith(("ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-", "ssh-dss ", "sk-ssh-", "sk-ecdsa-", "age1",
                          "pk_live_", "pk_test_", "-----begin certificate", "-----begin public key")):
         return SecretVerdict("public", "public key")
