@@ -27,7 +27,8 @@ def test_an_exposed_repository_gets_each_problem_at_its_line():
     by_code = {f.code: f for f in engine.findings if f.code.startswith("TF")}
     assert by_code["TF002"].severity == Severity.CRITICAL  # public, and the password is in the repository
     assert by_code["TF005"].severity == Severity.CRITICAL  # a random-looking password for a public database
-    assert by_code["TF003"].severity == Severity.HIGH
+    assert by_code["TF003"].severity == Severity.MEDIUM  # SSH only: key logins on cloud images
+    assert by_code["TF007"].severity == Severity.MEDIUM  # at-rest encryption guards disk copies, not the network path
     assert "Xk9vQ2mLp7RtZs4W" not in by_code["TF005"].evidence + by_code["TF005"].message
 
 
@@ -73,8 +74,10 @@ def _tf003(root: Path) -> dict[str, object]:
 def test_tf003_severity_follows_what_the_group_is_attached_to():
     found = _tf003(FIXTURES / "terraform" / "open-admin-port" / "bad-attachments")
     # a public instance, an internet-facing load balancer: the check's severity, and which resource
-    assert found["aws_security_group.web"].severity == Severity.HIGH
+    # (the instance's group opens SSH only: medium, and it says why)
+    assert found["aws_security_group.web"].severity == Severity.MEDIUM
     assert "attached to aws_instance.web" in found["aws_security_group.web"].message
+    assert "SSH only" in found["aws_security_group.web"].message
     assert found["aws_vpc_security_group_ingress_rule.lb_all"].severity == Severity.HIGH
     assert "aws_lb.front" in found["aws_vpc_security_group_ingress_rule.lb_all"].message
     # handed to a module, or attached to nothing seen: kept, and the message says it was not seen
@@ -104,3 +107,42 @@ def test_tf003_one_public_target_among_private_ones_keeps_the_severity(tmp_path)
     found = _tf003(tmp_path)
     assert found["aws_security_group.private"].severity == Severity.HIGH
     assert "attached to aws_db_instance.db" in found["aws_security_group.private"].message
+
+
+# -- TF002: a public endpoint behind an allowlist (HELDOUT6 allowlist-not-read) ----------------
+
+
+def test_tf002_reads_the_allowlist_of_the_instances_security_groups():
+    engine = Engine(FIXTURES / "terraform" / "public-database" / "bad-allowlist")
+    engine.scan()
+    assert engine.check_errors == []
+    found = {f.resource: f for f in engine.findings if f.code == "TF002"}
+    allowlisted = found["aws_db_instance.allowlisted"]
+    assert allowlisted.severity == Severity.MEDIUM
+    for source in ("security group data.aws_security_group.bastion", "144.76.186.39/32", "159.69.58.186/32",
+                   "10.0.0.0/8 (private)"):
+        assert source in allowlisted.message
+    # a wide public range, a world rule added by a rule resource, a group or a CIDR not known: kept high
+    for name in ("wide", "later", "unknown_group", "unknown_cidr"):
+        assert found[f"aws_db_instance.{name}"].severity == Severity.HIGH, name
+        assert "anyone on the internet" in found[f"aws_db_instance.{name}"].message
+
+
+def test_tf003_ssh_alone_is_medium_ssh_with_another_sensitive_port_stays_high(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_security_group" "ssh" {\n'
+        '  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n    ipv6_cidr_blocks = ["::/0"]\n  }\n}\n'
+        'resource "aws_security_group" "ssh_rdp" {\n'
+        '  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n'
+        '  ingress {\n    from_port = 3389\n    to_port = 3389\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n'
+        'resource "aws_instance" "a" {\n  vpc_security_group_ids = [aws_security_group.ssh.id, aws_security_group.ssh_rdp.id]\n'
+        '  associate_public_ip_address = true\n}\n'
+        'resource "google_compute_firewall" "agents" {\n  name = "agents"\n  network = "crater"\n'
+        '  allow {\n    protocol = "tcp"\n    ports = [22, 4343]\n  }\n  source_ranges = ["0.0.0.0/0"]\n}\n'
+        'resource "google_compute_firewall" "all" {\n  name = "all"\n  network = "crater"\n'
+        '  allow {\n    protocol = "tcp"\n  }\n  source_ranges = ["0.0.0.0/0"]\n}\n')
+    found = _tf003(tmp_path)
+    assert {name: f.severity for name, f in found.items()} == {
+        "aws_security_group.ssh": Severity.MEDIUM, "aws_security_group.ssh_rdp": Severity.HIGH,
+        "google_compute_firewall.agents": Severity.MEDIUM, "google_compute_firewall.all": Severity.HIGH}

@@ -30,7 +30,12 @@ CHECK = Check(
         "endpoints, ElastiCache, EFS mount targets, Lambda, internal load balancers, databases "
         "with `publicly_accessible = false`, instances with `associate_public_ip_address = "
         "false`) is low; a group attached to nothing the module shows, or handed to another module, "
-        "keeps the check's severity and the message says the attachment was not seen."
+        "keeps the check's severity and the message says the attachment was not seen. A rule that "
+        "opens SSH and no other sensitive port is medium: cloud images (AWS key pairs, GCE metadata "
+        "keys and OS Login, Azure Linux VMs) log in with keys and refuse passwords by default, so "
+        "what the world reaches is the daemon, not a password prompt; bastions and build agents "
+        "are often open on purpose. RDP, VNC, WinRM, databases, container and cluster APIs and "
+        "rules open on every port stay high."
     ),
     remediation=(
         "Limit the rule's source to the addresses that need it: the application's security group, "
@@ -84,12 +89,25 @@ def open_admin_port(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
             details = list(dict.fromkeys(h.detail for h in hits))
             rules = "; ".join(details[:3]) + (f" and {len(details) - 3} more rules" if len(details) > 3 else "")
             severity, message = _reach(scope, resource, rules)
+            if severity is None and _ssh_only(hits):
+                severity = Severity.MEDIUM
+                message += ("; SSH only: cloud images log in with keys, not passwords, so the open port exposes the "
+                            "daemon, not a password prompt (IAP, SSM or an allowlist would close it)")
             finding = report(CHECK, scope, resource, hits, message, severity=severity)
             if finding is not None:
                 yield finding
 
 
 _AWS_RULES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+
+
+def _ports(found: list[tuple[int, str]]) -> tuple[int, ...]:
+    return tuple(sorted({port for port, _ in found}))
+
+
+def _ssh_only(hits: list[Hit]) -> bool:
+    """Every rule opens SSH and no other sensitive port: key-based logins by default on cloud images."""
+    return bool(hits) and all(hit.ports == (22,) for hit in hits)
 
 
 def _group(scope: Scope, resource: Resource) -> tuple[str, str] | None:
@@ -149,7 +167,7 @@ def _hits(type_: str, node: Node) -> list[Hit]:
         protocol = str(node.get("ip_protocol"))
         found = [(0, "all ports")] if protocol == "-1" else ports_in(node.get("from_port"), node.get("to_port"))
         attr = "cidr_ipv4" if node.has("cidr_ipv4") and is_world(node.get("cidr_ipv4")) else "cidr_ipv6"
-        return [Hit(node, f"{describe_ports(found)} from {source}", attr)] if found else []
+        return [Hit(node, f"{describe_ports(found)} from {source}", attr, ports=_ports(found))] if found else []
     if type_ == "google_compute_firewall":
         return _gcp(node)
     if type_ == "azurerm_network_security_rule":
@@ -166,7 +184,7 @@ def _aws_rule(node: Node, rule: Node, block) -> list[Hit]:
     if not found:
         return []
     attr = "cidr_blocks" if _world(rule.get("cidr_blocks")) else "ipv6_cidr_blocks"
-    return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block)]
+    return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block, ports=_ports(found))]
 
 
 def _gcp(node: Node) -> list[Hit]:
@@ -189,7 +207,7 @@ def _gcp(node: Node) -> list[Hit]:
             found.extend(ports_in(low, high) or ())
     if not found:
         return []
-    return [Hit(node, f"{describe_ports(found)} from {source}", "source_ranges")]
+    return [Hit(node, f"{describe_ports(found)} from {source}", "source_ranges", ports=_ports(found))]
 
 
 def _azure_rule(node: Node, rule: Node, block) -> list[Hit]:
@@ -210,4 +228,4 @@ def _azure_rule(node: Node, rule: Node, block) -> list[Hit]:
     if not found:
         return []
     attr = "source_address_prefix" if rule.has("source_address_prefix") else "source_address_prefixes"
-    return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block)]
+    return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block, ports=_ports(found))]

@@ -9,7 +9,7 @@ from ..facts import RepoIndex
 from ..models.terraform_eval import Node, Scope, as_list
 from ..models.terraform_eval import scope as scope_of
 from ..models.topics import TF_FILE
-from .shared import Hit, has_resources, is_true, is_world, literal_secret_attr, report
+from .shared import Hit, admitted, has_resources, is_true, is_world, literal_secret_attr, report
 
 CHECK = Check(
     code="TF002",
@@ -22,7 +22,11 @@ CHECK = Check(
         "and DNS name; a Cloud SQL instance that authorises 0.0.0.0/0 accepts connections from "
         "every address. Only the password stands between the internet and the data, and database "
         "ports are scanned for weak and leaked credentials within minutes of going up. With a "
-        "password written in the repository it is the data itself that is public."
+        "password written in the repository it is the data itself that is public. When every security "
+        "group the instance attaches is defined in its module and admits only other security groups, "
+        "single addresses or narrow ranges (an allowlist, no 0.0.0.0/0 and no public range wider than "
+        "/24), the internet at large cannot reach the port: that is medium, a public endpoint kept as "
+        "defence in depth, and the message lists what the groups admit."
     ),
     remediation=(
         "Set `publicly_accessible = false` (Cloud SQL: remove the 0.0.0.0/0 authorised network, "
@@ -60,7 +64,13 @@ def _aws(scope: Scope) -> Iterator[Finding]:
         if not hits:
             continue
         severity, note = _with_password(scope, resource.type, hits[0].node)
-        message = "the database has a public address: anyone on the internet can try to log in" + note
+        allowed = admitted(scope, hits[0].node)
+        if allowed.allowlist and severity is CHECK.severity:
+            severity = Severity.MEDIUM
+            message = ("the database has a public address, but its security groups admit only "
+                       f"{allowed.describe(6)}: not open to the internet at large (a public endpoint behind an allowlist)")
+        else:
+            message = "the database has a public address: anyone on the internet can try to log in" + note
         finding = report(CHECK, scope, resource, hits, message, severity=severity)
         if finding is not None:
             yield finding

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..api import Check, Finding, Pos, Severity
 from ..models.hcl import Block
+from ..models.terraform_attach import attachments
 from ..models.terraform_eval import (
     Config,
     Encoded,
@@ -43,6 +44,8 @@ class Hit:
     block: Block | None = None
     #: where the values came from (``var.multi_az set in prod.tfvars:3``)
     origin: list[str] = field(default_factory=list)
+    #: the sensitive ports a firewall rule opens (0: every port), for checks that weigh them
+    ports: tuple[int, ...] = ()
 
 
 def position(resource: Resource, hit: Hit) -> Pos:
@@ -445,3 +448,125 @@ def is_replica(node: Node) -> bool:
         return True
     mode = node.get("create_mode")
     return isinstance(mode, str) and mode.lower() == "replica"
+
+
+# -- what an AWS resource's security groups admit --------------------------------------------------
+
+#: a public range at most this wide (IPv4 /24, IPv6 /56) is a named source, not "the internet"
+_NARROW_PREFIX = {4: 24, 6: 56}
+#: attributes of an ingress rule that name other security groups or prefix lists as its source
+_GROUP_SOURCES = ("security_groups", "source_security_group_id", "referenced_security_group_id",
+                  "prefix_list_ids", "source_prefix_list_id")
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """Who the security groups a resource attaches let in, as far as its module shows.
+
+    ``complete``: every group the resource attaches is defined in the module and every source of
+    every ingress rule was read (a CIDR from a variable, a group handed in from outside, a rule
+    defined elsewhere leave it False).  ``open``: a rule admits every address or a wide public
+    range.  ``sources``: what the rules admit, for a message (other groups, addresses)."""
+
+    complete: bool
+    open: bool
+    sources: tuple[str, ...] = ()
+
+    @property
+    def allowlist(self) -> bool:
+        """Only named sources (groups, single addresses, private ranges) can connect."""
+        return self.complete and not self.open and bool(self.sources)
+
+    def describe(self, limit: int = 4) -> str:
+        shown = list(dict.fromkeys(self.sources))
+        return ", ".join(shown[:limit]) + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
+
+
+def _cidr_source(value: Any) -> tuple[bool, str] | None:
+    """(open, description) of one CIDR source; None when it is not known."""
+    if not isinstance(value, str) or not known(value):
+        return None
+    if is_world(value):
+        return True, value
+    try:
+        network = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return None
+    if network.is_private:
+        return False, f"{value} (private)"
+    return network.prefixlen < _NARROW_PREFIX[network.version], value
+
+
+def _rule_sources(rule: Node, cidr_attrs: tuple[str, ...]) -> tuple[bool, bool, list[str]]:
+    """(complete, open, sources) of one ingress rule (an inline block or a rule resource)."""
+    complete, open_, sources = True, False, []
+    for attr in cidr_attrs:
+        if not rule.has(attr):
+            continue
+        items = as_list(rule.get(attr))
+        if items is None:
+            return False, open_, sources
+        for item in items:
+            found = _cidr_source(item)
+            if found is None:
+                complete = False
+                continue
+            open_ = open_ or found[0]
+            sources.append(found[1])
+    for attr in _GROUP_SOURCES:
+        if rule.has(attr):
+            refs = [".".join(str(p) for p in path[:3] if isinstance(p, str) and p not in ("id", "arn"))
+                    for path in (rule.attr(attr).expr.references() if rule.attr(attr) else ())]
+            sources.extend(f"security group {ref}" if "prefix" not in attr else f"prefix list {ref}"
+                           for ref in refs or ["(not known)"])
+    if rule.get("self") is True:
+        sources.append("its own security group")
+    return complete, open_, sources
+
+
+def admitted(scope: Scope, node: Node, attr: str = "vpc_security_group_ids") -> Admitted:
+    """Who may connect to ``node`` through the security groups its ``attr`` attaches: each group
+    of the module it names (``aws_security_group.x.id``), read with its inline ``ingress`` blocks and
+    the ``aws_security_group_rule`` / ``aws_vpc_security_group_ingress_rule`` resources of the module
+    that name it.  Anything not seen (no groups written: the VPC's default group; a group from a
+    variable, data source or another module; a group handed on to a module, an output or a local,
+    where more rules may be added) leaves it incomplete."""
+    found = node.attr(attr)
+    if found is None:
+        return Admitted(False, False)
+    groups: list[tuple[str, str]] = []
+    complete = True
+    for expr in found.expr.walk():
+        if expr.kind == "lit" and expr.value is not None:
+            complete = False  # a group id written as text: not read
+        elif expr.kind == "ref":
+            path = expr.value
+            if (len(path) >= 2 and path[0] == "aws_security_group" and isinstance(path[1], str)
+                    and scope.module.resource("aws_security_group", path[1]) is not None):
+                groups.append(("aws_security_group", path[1]))
+            else:
+                complete = False
+        elif expr.kind in ("call", "cond", "get", "unknown"):
+            complete = False
+    if not groups:
+        return Admitted(False, False)
+    open_, sources = False, []
+    module = scope.module
+    for group in dict.fromkeys(groups):
+        group_node = scope.node_of(node.evaluator, group)
+        handed_on = attachments(module.resources, module.calls, module.outputs, module.locals, group).elsewhere
+        if group_node is None or any(h.startswith(("module.", "output.", "local.")) for h in handed_on):
+            complete = False  # another module may add rules to a group handed to it
+            continue
+        rules = [(r, ("cidr_blocks", "ipv6_cidr_blocks")) for r in group_node.blocks("ingress")]
+        rules += [(r, ("cidr_blocks", "ipv6_cidr_blocks"))
+                  for r in scope.linked(node, "aws_security_group_rule", "security_group_id", group)
+                  if r.get("type") == "ingress"]
+        rules += [(r, ("cidr_ipv4", "cidr_ipv6"))
+                  for r in scope.linked(node, "aws_vpc_security_group_ingress_rule", "security_group_id", group)]
+        for rule, cidr_attrs in rules:
+            rule_complete, rule_open, rule_sources = _rule_sources(rule, cidr_attrs)
+            complete = complete and rule_complete
+            open_ = open_ or rule_open
+            sources.extend(rule_sources)
+    return Admitted(complete, open_, tuple(sources))

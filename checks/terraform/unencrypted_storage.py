@@ -15,7 +15,7 @@ CHECK = Check(
     code="TF007",
     name="unencrypted-storage",
     title="Database or volume stores data unencrypted",
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     category=Category.SECRETS,
     rationale=(
         "RDS, Aurora, DocumentDB and Neptune storage, EBS volumes, EFS file systems and ElastiCache "
@@ -23,7 +23,10 @@ CHECK = Check(
         "`at_rest_encryption_enabled` default to false). The data, its snapshots, backups and read "
         "replicas are then readable by anyone who gets a copy of the disk or a shared snapshot, and "
         "the setting cannot be turned on in place later: the database has to be copied to an "
-        "encrypted snapshot and restored, with downtime."
+        "encrypted snapshot and restored, with downtime. It is medium for databases as for volumes: "
+        "encryption at rest guards copies of the disk and shared snapshots, which take a failure at "
+        "the provider or access to the account, not the network path to the data (AWS Security Hub "
+        "rates RDS.3 and EC2.3 medium); what the data is worth decides how soon to fix it."
     ),
     remediation=(
         "Set `storage_encrypted = true` (databases), `encrypted = true` (EBS, EFS) or "
@@ -44,14 +47,14 @@ CHECK = Check(
 
 #: type -> (attribute, severity, what it is, attributes that make the setting inherited or implied)
 _RULES: dict[str, tuple[str, Severity, str, tuple[str, ...]]] = {
-    "aws_db_instance": ("storage_encrypted", Severity.HIGH, "database storage",
+    "aws_db_instance": ("storage_encrypted", Severity.MEDIUM, "database storage",
                         ("replicate_source_db", "snapshot_identifier", "kms_key_id", "restore_to_point_in_time")),
-    "aws_rds_cluster": ("storage_encrypted", Severity.HIGH, "database storage",
+    "aws_rds_cluster": ("storage_encrypted", Severity.MEDIUM, "database storage",
                         ("snapshot_identifier", "replication_source_identifier", "global_cluster_identifier",
                          "kms_key_id", "restore_to_point_in_time", "source_region")),
-    "aws_docdb_cluster": ("storage_encrypted", Severity.HIGH, "database storage",
+    "aws_docdb_cluster": ("storage_encrypted", Severity.MEDIUM, "database storage",
                           ("snapshot_identifier", "kms_key_id", "global_cluster_identifier")),
-    "aws_neptune_cluster": ("storage_encrypted", Severity.HIGH, "database storage",
+    "aws_neptune_cluster": ("storage_encrypted", Severity.MEDIUM, "database storage",
                             ("snapshot_identifier", "kms_key_arn", "replication_source_identifier")),
     "aws_ebs_volume": ("encrypted", Severity.MEDIUM, "volume", ("snapshot_id", "kms_key_id")),
     "aws_efs_file_system": ("encrypted", Severity.MEDIUM, "file system", ("kms_key_id",)),
