@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
+from ..models.host_paths import classify as host_path
 from ..models.node_agents import RUNTIME_SOCKET, service_agent
 from .shared import socket_mounts
 
@@ -24,7 +25,10 @@ CHECK = Check(
         "the socket is root on the host. So is a service whose ports are all published on private "
         "or loopback addresses of the host (`10.1.6.21:443:443`, `127.0.0.1:8080:8080`): reachable "
         "from the LAN or the host, not from the internet. A service that publishes nothing keeps the "
-        "critical: what fronts it (a proxy routing to it, its image's supply chain) is not its ports."
+        "critical: what fronts it (a proxy routing to it, its image's supply chain) is not its ports. A rootless runtime's socket in the user's runtime directory "
+        "(`$XDG_RUNTIME_DIR/podman/podman.sock`, `/run/user/<uid>/docker.sock`) is high: its API acts "
+        "with that user's rights, so it controls the user's containers and files (usually all of the "
+        "stack's data), not the host."
     ),
     remediation=(
         "Remove the socket volume from the service.",
@@ -52,6 +56,17 @@ def docker_socket_mount(compose: ComposeFile) -> Iterator[Finding]:
         reach, hosts = service.published_reach()
         for volume, source in mounts:
             ro = " (read-only does not limit the API)" if volume.read_only else ""
+            what = host_path(source)
+            if what is not None and what.rootless:
+                yield CHECK.finding(
+                    volume.container, volume.index,
+                    resource=service.resource,
+                    message=f"service {service.name!r} mounts {what.what} {volume.source}{ro}: control of every "
+                            "container and file of the user that runs the stack, not root on the host",
+                    evidence=f"{volume.source}:{volume.target}",
+                    severity=Severity.HIGH,
+                )
+                continue
             if by_design and agent:
                 note, severity = f", {agent.reason(RUNTIME_SOCKET)}; the socket is still root on the host", Severity.HIGH
             elif reach in ("private", "loopback"):

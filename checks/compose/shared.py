@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models.compose import ComposeFile, Service, VolumeMount, interpolate
-from ..models.host_paths import RUNTIME_SOCKETS, is_socket  # noqa: F401  (compose checks import them from here)
+from ..models.host_paths import RUNTIME_SOCKETS, is_socket, user_runtime_dir  # noqa: F401  (compose checks import them from here)
 from ..models.images import ImageRef, floating_image, parse_image
 from ..models.yamlnodes import YList
 
@@ -23,7 +23,7 @@ def socket_mounts(compose: ComposeFile, service: Service) -> Iterator[tuple[Volu
     bind whose host path a variable decides onto a socket target, or a named volume whose
     ``driver_opts.device`` is the socket."""
     for volume in service.volumes():
-        source = interpolate(volume.source, "")
+        source = interpolate(user_runtime_dir(volume.source), "")  # $XDG_RUNTIME_DIR: a user's runtime directory
         hit = volume.is_bind and is_socket(source)
         if not hit and volume.is_bind and interpolate(volume.source) is None and is_socket(volume.target):
             # the host path is left to a variable (``${DOCKER_SOCKET_LOCATION}``): the

@@ -49,6 +49,8 @@ def _severity(path: str) -> Severity:
     interfaces, runtime state, home directories and system directories, or anything inside one,
     are high (see :mod:`..models.host_paths`); a data directory is medium."""
     what = classify(path or "/")
+    if what is not None and what.rootless:
+        return Severity.HIGH  # a rootless runtime's per-user socket: that user's rights, not the node's
     if what is None or what.kind in ("root", "runtime-socket"):
         return Severity.CRITICAL
     if what.kind != "data":

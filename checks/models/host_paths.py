@@ -5,6 +5,9 @@ one of these kinds, most dangerous first:
 
 - ``root``: ``/`` itself, the whole host;
 - ``runtime-socket``: the container runtime's API socket (``docker.sock``...): control of the host;
+  a rootless runtime's socket in a user's runtime directory (``$XDG_RUNTIME_DIR/podman/podman.sock``,
+  ``/run/user/1000/docker.sock``) is one too, but :attr:`HostPath.rootless`: it controls that user's
+  containers and files, not root on the host;
 - ``credentials``: files that hold the host's credentials (``/etc/shadow``, ``/etc/ssh``, sudoers)
   or a user's (a dotfile or dot-directory directly in a home directory: ``~/.ssh``,
   ``/root/.aws``, ``/home/deploy/.kube``, ``.docker``, ``.gnupg``, ``.bashrc``...);
@@ -30,10 +33,23 @@ ones (K8S017).
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 #: socket file names that hand out control of the container runtime
 RUNTIME_SOCKETS = ("docker.sock", "podman.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "dockershim.sock")
+
+#: where a user's runtime directory lives (``$XDG_RUNTIME_DIR`` = /run/user/<uid>): rootless runtimes' sockets
+USER_RUNTIME_DIRS = "/run/user"
+#: ``$XDG_RUNTIME_DIR``/``${XDG_RUNTIME_DIR}``/``${XDG_RUNTIME_DIR:-...}`` at the start of a written path
+_XDG_RUNTIME_DIR_RE = re.compile(r"^(?:\$XDG_RUNTIME_DIR\b|\$\{XDG_RUNTIME_DIR(?:[:?+=-][^}]*)?\})")
+
+
+def user_runtime_dir(written: str) -> str:
+    """A path as written with a leading ``$XDG_RUNTIME_DIR`` read as the user's runtime directory
+    (``/run/user/UID/...``), so the path keeps its meaning when variables are dropped."""
+    return _XDG_RUNTIME_DIR_RE.sub(USER_RUNTIME_DIRS + "/UID", written.strip()) if written else written
+
 
 #: system directories, sensitive as a whole (their contents are judged on their own)
 SYSTEM_DIRS = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/var", "/var/lib", "/var/log",
@@ -76,6 +92,13 @@ class HostPath:
     def sensitive(self) -> bool:
         return self.kind in SENSITIVE
 
+    @property
+    def rootless(self) -> bool:
+        """A runtime socket in a user's runtime directory: a rootless runtime's (rootless Podman or
+        Docker), whose API acts with that user's rights, not root's."""
+        return (self.kind == "runtime-socket" and self.path.startswith(USER_RUNTIME_DIRS + "/")
+                and not self.path.startswith(USER_RUNTIME_DIRS + "/0/"))  # uid 0: root's own
+
 
 def _within(path: str, roots: tuple[str, ...]) -> str | None:
     for root in roots:
@@ -100,7 +123,7 @@ def _home_part(path: str) -> tuple[str, str] | None:
 def classify(path: str) -> HostPath | None:
     """What the host path is; None when it is not an absolute or home-relative path (a named
     volume, a relative path of the project, a Windows path, an empty string)."""
-    text = path.strip().replace("\\", "/") if path else ""
+    text = user_runtime_dir(path).replace("\\", "/") if path else ""
     if not text or not (text.startswith("/") or text == "~" or text.startswith("~/")):
         return None
     norm = posixpath.normpath(text)
@@ -110,6 +133,8 @@ def classify(path: str) -> HostPath | None:
     if norm == "/":
         return HostPath(norm, "root", "the host's root filesystem")
     if name in RUNTIME_SOCKETS:
+        if norm.startswith(USER_RUNTIME_DIRS + "/") and not norm.startswith(USER_RUNTIME_DIRS + "/0/"):
+            return HostPath(norm, "runtime-socket", "a rootless runtime's per-user socket")
         return HostPath(norm, "runtime-socket", "the container runtime's socket")
     home = _home_part(norm)
     if home is not None:
