@@ -392,10 +392,12 @@ def test_node_agent_host_access_its_job_takes_is_lowered_saying_which_agent(tmp_
     sev = {key: f.severity for key, f in found.items()}
     L, M, H, C = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
     assert sev == {
-        # node-exporter: host network and PID are upstream's deployment; privileged and SYS_ADMIN are not
+        # node-exporter: host network and PID are upstream's deployment; privileged and SYS_ADMIN are not,
+        # an over-grant on a pinned agent whose upstream runs unprivileged (medium); floating: high
         ("CMP003", "node-exporter", "network_mode"): L, ("CMP004", "node-exporter", "pid"): L,
-        ("CMP002", "node-exporter", "privileged"): H, ("CMP018", "node-exporter", "SYS_ADMIN"): H,
+        ("CMP002", "node-exporter", "privileged"): M, ("CMP018", "node-exporter", "SYS_ADMIN"): M,
         ("CMP019", "node-exporter", "/"): L,
+        ("CMP002", "node-exporter-latest", "privileged"): H, ("CMP018", "node-exporter-latest", "SYS_ADMIN"): H,
         # smartctl-exporter privileged for SMART ioctls (image named through a variable's default)
         ("CMP002", "smart", "privileged"): M,
         # a BGP router: host network and NET_ADMIN are its job, SYS_ADMIN broad (medium), SYS_MODULE not its job
@@ -418,6 +420,8 @@ def test_node_agent_host_access_its_job_takes_is_lowered_saying_which_agent(tmp_
     assert "keep its port off untrusted networks" in message
     assert "root on the host" in found[("CMP001", "profiler", "/var/run/docker.sock")].message
     assert "privileged: true already reaches them" in found[("CMP019", "profiler", "/sys/kernel/debug")].message
+    assert "over-grant" in found[("CMP002", "node-exporter", "privileged")].message
+    assert "over-grant" not in found[("CMP002", "node-exporter-latest", "privileged")].message
     for key in (("CMP002", "node-exporter", "privileged"), ("CMP018", "router", "SYS_MODULE"),
                 ("CMP019", "profiler", "/etc"), ("CMP001", "collector", "/var/run/docker.sock")):
         assert "by design" not in found[key].message

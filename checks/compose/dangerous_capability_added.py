@@ -8,6 +8,7 @@ from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
 from ..models.host_functions import host_function
 from ..models.node_agents import BROAD_CAPABILITIES, service_agent
+from .shared import pinned_image
 
 #: capabilities that let a process escape, or see and change the host, on their own
 DANGEROUS_CAPABILITIES = (
@@ -29,7 +30,9 @@ CHECK = Check(
         "service's job needs by design (NET_ADMIN for a DHCP server, a firewall manager or a VPN "
         "endpoint; SYS_ADMIN for Collabora Online's document jails) is medium, saying so. A node agent's "
         "capability its documented deployment takes (NET_ADMIN for a BGP routing daemon, SYS_RAWIO "
-        "for smartctl-exporter) is low, or medium for one close to root (SYS_ADMIN, SYS_PTRACE...)."
+        "for smartctl-exporter) is low, or medium for one close to root (SYS_ADMIN, SYS_PTRACE...). "
+        "A capability a pinned node agent whose upstream runs unprivileged does not need (SYS_ADMIN "
+        "on node-exporter) is medium, saying it is an over-grant to remove, as CMP002 rates privileged."
     ),
     remediation=(
         "Remove the capability and check what breaks: it is often a leftover from debugging.",
@@ -76,6 +79,9 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
                 severity = Severity.MEDIUM if name in BROAD_CAPABILITIES else Severity.LOW
             elif function is not None and name in function.needs:
                 message += f", {function.reason()}"
+                severity = Severity.MEDIUM
+            elif agent is not None and agent.over_grant_on(pinned_image(service)):
+                message += f", {agent.over_grant(name)}"  # as CMP002: an excess on a pinned agent
                 severity = Severity.MEDIUM
             yield CHECK.finding(at, key, resource=service.resource, message=message,
                                 evidence=f"cap_add: {cap}", severity=severity)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos
 from ..models.node_agents import PRIVILEGED, service_agent
-from .shared import is_privileged
+from .shared import is_privileged, pinned_image
 
 CHECK = Check(
     code="CMP002",
@@ -21,7 +21,11 @@ CHECK = Check(
         "load kernel modules and leave the container: it is root on the host in all but name. "
         "A node agent whose upstream runs it privileged (cAdvisor, smartctl-exporter for SMART "
         "ioctls, an eBPF profiler, a runtime security sensor) is medium, saying which agent it is "
-        "and why: still root on the host, so pin its image and keep it the only privileged service."
+        "and why: still root on the host, so pin its image and keep it the only privileged service. "
+        "A pinned node agent whose upstream runs it unprivileged (node-exporter: host PID and network "
+        "and read-only /proc and /sys are all it uses) is medium too, saying privileged is an "
+        "over-grant to remove: its job exposes little (a read-only metrics endpoint); a floating "
+        "image keeps high."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -44,11 +48,14 @@ def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
         if is_privileged(service):
             agent = service_agent(service)
             by_design = agent is not None and agent.needs(PRIVILEGED)
+            # a pinned agent of a family whose upstream runs unprivileged: an excess to remove, not its job
+            over_grant = agent is not None and not by_design and agent.over_grant_on(pinned_image(service))
+            clause = (f", {agent.reason(PRIVILEGED)}" if by_design and agent
+                      else f", {agent.over_grant(PRIVILEGED)}" if over_grant and agent else "")
             yield CHECK.finding(
                 key_pos(service.node, "privileged"),
                 resource=service.resource,
-                message=f"service {service.name!r} runs privileged (all capabilities, all devices)"
-                        + (f", {agent.reason(PRIVILEGED)}" if by_design and agent else ""),
+                message=f"service {service.name!r} runs privileged (all capabilities, all devices){clause}",
                 evidence="privileged: true",
-                severity=Severity.MEDIUM if by_design else None,
+                severity=Severity.MEDIUM if by_design or over_grant else None,
             )

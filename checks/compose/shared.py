@@ -69,6 +69,11 @@ def image_tag_state(service: Service) -> tuple[ImageRef, str] | None:
     return (ref, "floating") if floating_image(ref) else (ref, "tagged")
 
 
+def pinned_image(service: Service) -> bool:
+    """The service pulls its image by a version tag or a digest (not a floating tag, not one a variable decides)."""
+    return (image_tag_state(service) or (None, ""))[1] in ("tagged", "digest")
+
+
 def image_name(service, ref: ImageRef) -> str:
     """The image's registry and repository for a message, variables resolved to their
     defaults; a part only a variable decides is shown as written (``${REGISTRY}/traefik``)."""

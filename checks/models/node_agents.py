@@ -66,6 +66,9 @@ class Family:
     needs: dict[str, str] = field(default_factory=dict)
     #: what to keep in mind once it has that access
     advice: str = ""
+    #: its job only reads the host and serves what it read (a metrics exporter): little attack
+    #: surface, so host access beyond its job on a pinned image is an over-grant, not an open door
+    reads_only: bool = False
 
     def why(self, access: str) -> str | None:
         """Why the job needs ``access`` (a ``needs`` key or a capability name), or None."""
@@ -91,7 +94,7 @@ FAMILIES: tuple[Family, ...] = (
            {HOST_NETWORK: "to report the host's network interfaces",
             HOST_PID: "to report the host's processes",
             "SYS_TIME": "for its timex collector"},
-           "keep its port off untrusted networks"),
+           "keep its port off untrusted networks", reads_only=True),
     # ahead of the CNI family: kube-router is both, and matches there as before
     Family(("frr", "frrouting", "bird", "bird2", "gobgp", "gobgpd", "exabgp"),
            "BGP routing daemon (FRRouting, BIRD, GoBGP)", "a BGP routing daemon", False,
@@ -181,6 +184,18 @@ class ServiceAgent:
         text = (f"by design for {self.family.agent} ({self.signal}), a node agent: "
                 f"it needs {what} {self.family.why(access) or 'for its job'}")
         return text + (f"; {self.family.advice}" if self.family.advice else "")
+
+
+    def over_grant_on(self, pinned: bool) -> bool:
+        """Access beyond the job of a pinned, read-only agent whose upstream runs unprivileged is an
+        over-grant to remove (medium), not what makes a service dangerous (node-exporter privileged)."""
+        return pinned and self.family.reads_only and not self.family.privileged
+
+    def over_grant(self, access: str) -> str:
+        """The clause for access the agent's family does not take (its upstream runs without it)."""
+        what = ACCESS_NAMES.get(access, access)
+        return (f"which {self.family.agent} ({self.signal}), a node agent, does not need: its upstream runs it "
+                f"without {what}; an over-grant on a pinned agent that only reads the host, remove it")
 
 
 def service_agent(service: Service) -> ServiceAgent | None:
