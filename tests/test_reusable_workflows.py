@@ -175,3 +175,18 @@ jobs:
     engine.update([action])
     assert _found(engine) == [(".github/workflows/push.yml", "medium")]
     assert "name 2 files of example-org/tools remotely" in next(f.message for f in engine.findings if f.code == "GHA016")
+
+
+def test_a_call_only_a_maintainers_request_starts_is_high_not_critical():
+    """pr-guard-not-read (held-out set 6): an issue_comment call gated on a preceding job's check of the
+    commenter's permission (getCollaboratorPermissionLevel admin/maintain) is high; ungated, critical."""
+    root = Path(__file__).parent / "fixtures" / "gha" / "untrusted-checkout-in-called-workflow" / "bad-calls"
+    engine = Engine(root)
+    engine.scan()
+    found = {f.resource: f for f in engine.findings if f.code == "GHA017" and f.path.endswith("e2e-comment.yml")}
+    assert found["job/e2e"].severity.name == "HIGH"
+    assert "only when a maintainer asks" in found["job/e2e"].message
+    assert "check-permissions" in found["job/e2e"].message
+    assert found["job/e2e-anyone"].severity.name == "CRITICAL"
+    assert found["job/e2e-member"].severity.name == "HIGH"
+    assert "member's comment" in found["job/e2e-member"].message

@@ -22,7 +22,10 @@ CHECK = Check(
         "pull request head (`ref: ${{ github.event.pull_request.head.sha }}`, or an input the caller fills "
         "with it), code any outsider writes runs with those privileges: the 'pwn request' GHA006 reports "
         "within one file, spread over two. Critical when the call passes secrets or write scopes, high "
-        "otherwise (the default token and caches are still the base repository's). Called workflows of "
+        "otherwise (the default token and caches are still the base repository's); high, not critical, "
+        "when only a maintainer's request starts it (the job's `if:` requires a member's comment, or a "
+        "preceding job's check of the commenter's permission, `getCollaboratorPermissionLevel` admin/"
+        "maintain/write): outsiders cannot start it, but the head can change after the request. Called workflows of "
         "other repositories are never fetched (a notice says so); this repository's own file called by its "
         "remote name is read like a local one (see GHA016)."
     ),
@@ -67,6 +70,11 @@ def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> 
     if writes:
         privileges.append(f"{', '.join(w + ': write' if w != '*' else 'write-all' for w in writes[:4])}")
     severity = Severity.CRITICAL if privileges else Severity.HIGH
+    gate = ""
+    if call.member_gate and severity is Severity.CRITICAL:
+        severity = Severity.HIGH
+        gate = (f"; it runs only when a maintainer asks ({call.member_gate}), but the head it checks out is taken "
+                "at run time, so the author can push after the request")
     how = (f"{data.head_step or 'a step'} checks out the pull request head" if events else
            f"it checks out its input{'s' if len(inputs) > 1 else ''} {', '.join(inputs[:3])}, which this job fills "
            "with the pull request head")
@@ -74,6 +82,6 @@ def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> 
     yield CHECK.finding(
         Pos(fact.line, fact.line, tuple(fact.ypath), path=path), resource=f"job/{call.job}", severity=severity,
         message=f"job {call.job!r} of a {' / '.join(privileged)} workflow calls {target}, where {how}: code "
-                f"an outsider writes runs{with_}{note}",
+                f"an outsider writes runs{with_}{gate}{note}",
         evidence=f"uses: ./{target}" + (f"; with: {', '.join(inputs[:3])}" if inputs else ""),
     )

@@ -549,6 +549,9 @@ class WorkflowCallData(FactData):
     trusted_only: bool | None = None
     #: ``with:`` inputs whose value names the pull request head of one of those triggers
     head_inputs: tuple[str, ...] | None = None
+    #: what admits only maintainers' requests when no head guard does (a member's comment, a preceding
+    #: job's permission check): the head can still change after the request
+    member_gate: str | None = None
     #: a call by remote name (``owner/name/.github/workflows/x.yml@ref``, ``target`` None): the
     #: repository (lower case), the file in it and the ref; read only when it is this repository
     remote: str | None = None

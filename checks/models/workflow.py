@@ -2013,6 +2013,49 @@ def trusted_head_only(condition: Any, events: Any = ("pull_request_target",)) ->
     return guard is not None and guard.kind in (SAME_REPO, MEMBER_AUTHOR)
 
 
+#: a script asking GitHub what a user may do in the repository (github-script, ``gh api``, curl)
+_PERMISSION_API_RE = re.compile(r"\bgetCollaboratorPermissionLevel\b|/collaborators/[^/\s]{1,100}/permission\b")
+#: the levels a permission check admits, when they are maintainers' (never read, triage or none alone)
+_MAINTAINER_LEVEL_RE = re.compile(r"['\"](?:admin|maintain|write)['\"]")
+_NEEDS_OUTPUT_RE = re.compile(r"\bneeds\s*\.\s*([A-Za-z_][\w-]*)\s*\.\s*outputs\s*\.\s*([A-Za-z_][\w-]*)")
+
+
+def permission_gate(job: Job) -> str | None:
+    """How a preceding job's permission check gates ``job``, or None.
+
+    ``job``'s ``if:`` tests an output of a job it ``needs`` (and nothing is OR-ed with it), and a
+    step of that job asks GitHub for the triggering user's permission (``getCollaboratorPermissionLevel``
+    in a github-script, ``gh api .../collaborators/<user>/permission``) and compares it with admin,
+    maintain or write: the job runs only when a maintainer asked for it.  The head of a pull request
+    can still change after the maintainer's comment, so this is weaker than a head guard."""
+    condition = job.condition
+    if not isinstance(condition, str) or "||" in condition:
+        return None
+    needed = set(job.needs)
+    for match in _NEEDS_OUTPUT_RE.finditer(condition):
+        name = match.group(1)
+        if name not in needed:
+            continue
+        other = next((j for j in job.workflow.jobs if j.id == name), None)
+        for step in other.steps if other is not None else ():
+            action = step.action
+            script = step.with_.get("script") if action is not None and action.is_action("actions/github-script") \
+                else step.run
+            if isinstance(script, str) and _PERMISSION_API_RE.search(script) and _MAINTAINER_LEVEL_RE.search(script):
+                return (f"job {name!r} checks the commenter's permission on the repository "
+                        f"(needs.{name}.outputs.{match.group(2)})")
+    return None
+
+
+def member_gate(job: Job, events: Any) -> str | None:
+    """What admits only maintainers' requests to ``job`` when no head guard does: its ``if:`` requires a
+    member's comment (``github.event.comment.author_association``), or a preceding job's permission check."""
+    guard = guard_for(events, job.condition)
+    if guard is not None and guard.kind == MEMBER_COMMENTER:
+        return f"its if: requires a member's comment ({guard.text})"
+    return permission_gate(job)
+
+
 _INPUT_RE = re.compile(r"\binputs\s*\.\s*([A-Za-z_][\w-]*)")
 
 
@@ -2328,6 +2371,7 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
             passes_secrets=str(job.secrets).strip() == "inherit" or (isinstance(job.secrets, YMap) and bool(job.secrets)),
             privileged=tuple(sorted(wf.privileged_triggers)),
             trusted_only=trusted_head_only(job.condition, wf.privileged_triggers),
+            member_gate=member_gate(job, wf.privileged_triggers),
             head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))),
             remote=by_name[0] if by_name else None, remote_path=by_name[1] if by_name else None,
             remote_ref=by_name[2] if by_name else None)))
