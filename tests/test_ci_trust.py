@@ -317,8 +317,27 @@ jobs:
 """
     [finding] = scan(workflow_repo(tmp_path, text), "GHA003")
     assert finding.severity == Severity.MEDIUM and "outsiders" not in finding.message
+    # on issue_comment outsiders start it, but both jobs run only the repository's fixed code: medium
     [finding] = scan(workflow_repo(tmp_path / "comment", text.replace("repository_dispatch", "issue_comment")), "GHA003")
-    assert finding.severity == Severity.HIGH and "issue_comment, which outsiders can trigger" in finding.message
+    assert finding.severity == Severity.MEDIUM and "issue_comment, which outsiders can trigger" in finding.message
+    assert "only fixed code" in finding.message
+    # ... until a job checks out the pull request the comment is on: high
+    head = text.replace("repository_dispatch", "issue_comment").replace(
+        "      - run: make test", "      - run: gh pr checkout ${{ github.event.issue.number }} && make test")
+    [finding] = scan(workflow_repo(tmp_path / "head", head), "GHA003")
+    assert finding.severity == Severity.HIGH and "only fixed code" not in finding.message
+    # ... or expands a value relayed from elsewhere (a branch name through another job's output): high
+    relayed = text.replace("repository_dispatch", "issue_comment").replace(
+        "      - run: make test", "      - run: make test BRANCH=${{ needs.info.outputs.branch }}")
+    [finding] = scan(workflow_repo(tmp_path / "relayed", relayed), "GHA003")
+    assert finding.severity == Severity.HIGH
+
+
+def test_gha003_outsider_trigger_whose_jobs_are_gated_or_fixed_is_medium():
+    (finding,) = scan(FIXTURES / "excessive-workflow-permissions" / "bad-outsider-trigger-fixed-code", "GHA003")
+    assert finding.severity == Severity.MEDIUM
+    assert "'check-permissions' runs only fixed code" in finding.message
+    assert "the other jobs only at a maintainer's request" in finding.message
 
 
 def test_a_workflow_permission_scope_is_not_redacted():

@@ -14,6 +14,7 @@ from ..models.workflow import (
     inert_workflow_run,
     outsider_guard,
     outsider_reason,
+    outsiders_only_trigger,
     token_exposure,
     token_scopes_used,
 )
@@ -37,7 +38,11 @@ CHECK = Check(
         "movable tag; medium for write-all or several scopes on trusted triggers (push, a "
         "schedule, a maintainer, a workflow_run that only hands the run's files to published "
         "actions) with pinned or vendor-published actions; medium for one scope, low when only "
-        "a schedule, a maintainer or such a workflow_run starts the workflow."
+        "a schedule, a maintainer or such a workflow_run starts the workflow. An outsider trigger "
+        "whose jobs each run only at a maintainer's request (a member's comment, a preceding "
+        "permission check) or only fixed code (pinned actions, no pull request code, no outsider "
+        "text expanded into a script) is medium at most: outsiders start it but write nothing that "
+        "runs with the token."
     ),
     remediation=(
         "Set `permissions: contents: read` at the top of the workflow.",
@@ -125,13 +130,17 @@ def _workflow_writes(wf: Workflow, top: Permissions, inheriting: list[Job]) -> I
     starters = wf.triggers - {"workflow_run"} if inert else wf.triggers
     quiet = bool(wf.triggers) and starters <= QUIET_TRIGGERS
     used = {job.id: token_scopes_used(job) for job in inheriting}
+    fixed = outsiders_only_trigger(wf, inheriting) if untrusted else None
     for scope in writes:
         idle = [job for job in inheriting if (scopes := used[job.id]) is not None and scope not in scopes]
         if not idle and not untrusted:
             continue  # every job that gets it uses it (or may: a reusable workflow, an API script)
         names = ", ".join(repr(job.id) for job in inheriting[:4]) + (" ..." if len(inheriting) > 4 else "")
         severity = SCOPE_SEVERITY.get(scope, Severity.MEDIUM)
-        if untrusted:
+        if untrusted and fixed:
+            severity = _lower(severity, Severity.MEDIUM)
+            why = f"; {outsider_reason(wf)}, but {fixed} (over-broad, not exposed: scope it to the job that needs it)"
+        elif untrusted:
             why = f"; {outsider_reason(wf)}"
         elif many:
             why = f"; {len(writes)} write scopes are granted to the whole workflow and {exposed}"

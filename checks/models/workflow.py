@@ -1526,6 +1526,52 @@ def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     return None
 
 
+#: contexts that relay values from elsewhere into a script (another job's or step's output, env,
+#: inputs, a matrix, JSON of a context): they may carry an outsider's text
+_RELAYED_RE = re.compile(r"\b(?:needs|steps|env|inputs|matrix|fromjson|tojson)\b", re.IGNORECASE)
+
+
+def outsiders_only_trigger(wf: Workflow, jobs: list[Job]) -> str | None:
+    """Why outsiders who start ``wf`` (a comment, a pull_request_target) cannot act through the token
+    its ``jobs`` get, or None when they may.
+
+    Each job is either started only at a maintainer's request (:func:`member_gate`, a strong head
+    guard) or runs only this repository's fixed code: no pull request head checked out, no
+    outsider-controlled context expanded into a script or an action's input, every action pinned
+    or vendor-published, no reusable workflow called.  Outsiders then trigger the run but write
+    none of what runs with the token: an over-broad grant, not an exposed one.  A workflow_run
+    that takes something from the triggering run is never such a workflow."""
+    reach = wf.outsider_reach
+    if not reach or "workflow_run" in reach or not jobs:
+        return None
+    own = frozenset(repository_names(wf))
+    gated, fixed = [], []
+    for job in jobs:
+        guard = guard_for(reach, job.condition)
+        if (guard is not None and guard.strong) or member_gate(job, reach):
+            gated.append(job.id)
+            continue
+        if job.reusable or unpinned_third_party(job, own) is not None or head_checkouts_of(job, sorted(reach)):
+            return None
+        for step in job.steps:
+            texts = [step.run] + [v for v in step.with_.values() if isinstance(v, str)]
+            if any(untrusted_contexts(text) or any(_RELAYED_RE.search(e) for e in expressions(text))
+                   for text in texts if text):
+                return None  # outsider text, or values relayed from elsewhere (a branch name via an output)
+        fixed.append(job.id)
+    if not fixed:
+        return "every job it reaches runs only at a maintainer's request"
+    said = ", ".join(repr(j) for j in fixed[:3]) + (" ..." if len(fixed) > 3 else "")
+    return (f"{said} run{'s' if len(fixed) == 1 else ''} only fixed code (pinned actions, no pull request "
+            "code, no outsider text in scripts)" + (" and the other jobs only at a maintainer's request" if gated
+                                                    else ""))
+
+
+def head_checkouts_of(job: Job, events: list[str]) -> bool:
+    """The job checks out or fetches the pull request head that ``events`` fill in."""
+    return any(found[0].id == job.id for found in head_checkouts(job.workflow, events))
+
+
 def is_workflow_doc(data: Any) -> bool:
     return isinstance(data, YMap) and ("jobs" in data or "on" in data)
 
