@@ -146,3 +146,19 @@ def test_tf003_ssh_alone_is_medium_ssh_with_another_sensitive_port_stays_high(tm
     assert {name: f.severity for name, f in found.items()} == {
         "aws_security_group.ssh": Severity.MEDIUM, "aws_security_group.ssh_rdp": Severity.HIGH,
         "google_compute_firewall.agents": Severity.MEDIUM, "google_compute_firewall.all": Severity.HIGH}
+
+
+# -- TF001: a policy that publishes objects by key (HELDOUT6 by-design-required) ---------------
+
+
+def test_tf001_a_policy_granting_only_object_reads_is_medium_listing_or_writes_stay_high():
+    engine = Engine(FIXTURES / "terraform" / "public-bucket" / "bad-aws")
+    engine.scan()
+    assert engine.check_errors == []
+    found = {f.resource: f for f in engine.findings if f.code == "TF001"}
+    logs = found["aws_s3_bucket_policy.logs"]  # s3:GetObject on logs/*, public access block off
+    assert logs.severity == Severity.MEDIUM
+    assert "only s3:GetObject on its objects" in logs.message
+    # the same object-read policy on a bucket whose ACL is public-read-write: not a download bucket, high
+    assert found["aws_s3_bucket_policy.exports"].severity == Severity.HIGH
+    assert found["aws_s3_bucket.data"].severity == Severity.HIGH  # a public-read ACL lists every object

@@ -21,7 +21,11 @@ CHECK = Check(
         "A bucket ACL of public-read/public-read-write (or a grant to AllUsers/AuthenticatedUsers), "
         "a bucket policy that allows Principal \"*\" with no condition, an IAM binding to allUsers or "
         "an anonymous container puts every object in the bucket on the internet. Public buckets are "
-        "the most common cause of cloud data leaks: backups, exports and logs end up in them later."
+        "the most common cause of cloud data leaks: backups, exports and logs end up in them later. "
+        "A bucket that serves a static website is low; a bucket policy whose public statements grant "
+        "only `s3:GetObject` on the bucket's objects (no listing, no writes) is medium: it is written to "
+        "publish downloads (release artifacts, mirrors), and what is left is making sure nothing else "
+        "is put there."
     ),
     remediation=(
         "Remove the public ACL, grant or policy statement; grant access to named principals or "
@@ -102,6 +106,7 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
     for resource in scope.resources("aws_s3_bucket", "aws_s3_bucket_acl", "aws_s3_bucket_policy"):
         hits: list[Hit] = []
         unlinked = False
+        reads: list[bool] = []  # per instance: every public statement grants only reads of objects by key
         for node in resource.instances:
             bucket: tuple[str, str] | None
             if resource.type == "aws_s3_bucket":
@@ -112,8 +117,10 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
             policy: list[str] = []
             if resource.type in ("aws_s3_bucket", "aws_s3_bucket_policy") and node.has("policy"):
                 found = document_statements(scope, node, "policy")
-                if found and any(public_statement(s) for s in found):
+                public = [s for s in found or () if public_statement(s)]
+                if public:
                     policy.append('a policy statement allows Principal "*" with no condition')
+                    reads.append(all(_object_reads_only(s) for s in public) and not _public_acl(scope, node, bucket))
             if not acl and not policy:
                 continue
             if bucket is None:
@@ -142,6 +149,10 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
         if _website(scope, resource, hits[0].node):
             severity = Severity.LOW
             notes.append("it serves a static website, so public reads may be intended: keep nothing else in it")
+        elif reads and all(reads) and resource.type == "aws_s3_bucket_policy":
+            severity = Severity.MEDIUM
+            notes.append("the policy grants only s3:GetObject on its objects, no listing and no writes: the way a "
+                         "bucket publishes downloads; confirm it holds only what is meant to be published")
         if unlinked:
             severity = min(severity, Severity.MEDIUM)
             notes.append("the bucket is not defined in this module, so its public access block was not checked")
@@ -152,6 +163,26 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
         finding = report(CHECK, scope, resource, hits, message, severity=severity, evidence=hits[0].detail)
         if finding is not None:
             yield finding
+
+
+def _public_acl(scope: Scope, node: Node, bucket: tuple[str, str] | None) -> bool:
+    """The bucket (or its ``aws_s3_bucket_acl``) also has a public ACL or grant; True when unknown."""
+    if bucket is None:
+        return True
+    owner = scope.node_of(node.evaluator, bucket)
+    acls = scope.linked(node, "aws_s3_bucket_acl", "bucket", bucket) + ([owner] if owner is not None else [])
+    return any(_acl_grants(acl) for acl in acls)
+
+
+#: actions that read one object by its key (no listing, no ACL or policy reads, no writes)
+_OBJECT_READS = frozenset(("s3:getobject", "s3:getobjectversion"))
+
+
+def _object_reads_only(statement) -> bool:
+    """A statement that grants only reads of objects by key (``s3:GetObject`` applies to objects
+    whatever ``Resource`` says: no listing, no writes, no ACL or policy reads)."""
+    actions = statement.actions
+    return not statement.not_actions and bool(actions) and all(str(a).lower() in _OBJECT_READS for a in actions or ())
 
 
 def _website(scope: Scope, resource, node: Node) -> bool:
