@@ -499,7 +499,8 @@ def _cidr_source(value: Any) -> tuple[bool, str] | None:
 
 def _rule_sources(rule: Node, cidr_attrs: tuple[str, ...]) -> tuple[bool, bool, list[str]]:
     """(complete, open, sources) of one ingress rule (an inline block or a rule resource)."""
-    complete, open_, sources = True, False, []
+    complete, open_ = True, False
+    sources: list[str] = []
     for attr in cidr_attrs:
         if not rule.has(attr):
             continue
@@ -514,9 +515,10 @@ def _rule_sources(rule: Node, cidr_attrs: tuple[str, ...]) -> tuple[bool, bool, 
             open_ = open_ or found[0]
             sources.append(found[1])
     for attr in _GROUP_SOURCES:
-        if rule.has(attr):
+        written = rule.attr(attr)
+        if rule.has(attr) and written is not None:
             refs = [".".join(str(p) for p in path[:3] if isinstance(p, str) and p not in ("id", "arn"))
-                    for path in (rule.attr(attr).expr.references() if rule.attr(attr) else ())]
+                    for path in written.expr.references()]
             sources.extend(f"security group {ref}" if "prefix" not in attr else f"prefix list {ref}"
                            for ref in refs or ["(not known)"])
     if rule.get("self") is True:
