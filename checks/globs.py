@@ -23,8 +23,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 try:  # the wheel is a dependency; without it matching falls back to Python's re (slow on bait)
     import re2 as _re2
@@ -103,6 +105,8 @@ def matchable(text: str) -> str:
 
 
 def _compile(lines: Sequence[str]) -> pathspec.PathSpec:
+    import pathspec  # imported when the first ignore file is read: a repository without one never pays for it
+
     return pathspec.GitIgnoreSpec.from_lines(lines, backend=_BACKEND)
 
 
