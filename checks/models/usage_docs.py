@@ -32,6 +32,7 @@ Facts for the context model (``checks/context.py``), read from files no domain a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..textsafe import one_line
@@ -422,7 +423,14 @@ def leading_comment(text: str, leaders: tuple[str, ...] = ("#",)) -> str:
         if body.startswith("syntax=") or body.startswith(("auditui:", "hadolint", "checkov:", "yaml-language-server")):
             continue  # parser directives and markers, not prose
         out.append(body)
-    return _plain(scrub(" ".join(out)) or "")
+    return _comment_prose(" ".join(out)) if out else ""
+
+
+@lru_cache(maxsize=2048)
+def _comment_prose(joined: str) -> str:
+    """A leading comment's lines, scrubbed and without markup (memoised: a licence header opens
+    hundreds of files of one repository word for word)."""
+    return _plain(scrub(joined) or "")
 
 
 def declared_use(text: str, leaders: tuple[str, ...] = ("#",)) -> tuple[str, str] | None:
@@ -431,6 +439,12 @@ def declared_use(text: str, leaders: tuple[str, ...] = ("#",)) -> tuple[str, str
     comment = leading_comment(text, leaders)
     if not comment:
         return None
+    return _declaration(comment)
+
+
+@lru_cache(maxsize=2048)
+def _declaration(comment: str) -> tuple[str, str] | None:
+    """What :func:`declared_use` answers for one leading comment (memoised, as its prose is)."""
     for sentence in re.split(r"(?<=[.!?;])\s+", comment)[:4]:
         lowered = sentence.lower()
         shown = _shown(sentence)
