@@ -319,19 +319,24 @@ def _read_stream(loader, docs: list[YamlDoc]) -> None:
                 tag = event.tag
                 start = event.start_mark
                 anchor = event.anchor
-                if tag is None or tag == "!":
-                    if event.implicit[0]:
-                        value, merge = _plain(raw)
+                if cur_map and key is _NO_KEY and anchor is None:  # the common key: named by its text
+                    key = raw
+                    key_line = start.line + 1
+                    if tag is None or tag == "!":  # a plain scalar resolves to the merge key only as ``<<``
+                        key_merge = event.implicit[0] and raw == "<<"
                     else:
+                        key_merge = tag == _MERGE_TAG
+                    continue
+                if tag is None or tag == "!":
+                    if not event.implicit[0]:
                         value, merge = raw, False
+                    elif raw and raw[0] not in _RESOLVER_FIRST:  # _plain's own first test, without the call
+                        value, merge = raw, False
+                    else:
+                        value, merge = _plain(raw)
                 else:
                     value, merge = _scalar(tag, raw), tag == _MERGE_TAG
                 line = start.line + 1
-                if cur_map and key is _NO_KEY and anchor is None:  # the common key: no end line needed
-                    key = raw
-                    key_line = line
-                    key_merge = merge
-                    continue
                 end = event.end_mark
                 end_line = end.line if end.column == 0 and end.line > start.line else end.line + 1
                 if cur_map and anchor is None and not key_merge:  # the common value: a scalar under a key
