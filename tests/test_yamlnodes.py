@@ -28,6 +28,16 @@ def test_aliases_share_the_anchored_value_and_merges_fill_only_missing_keys():
     assert data["m"].key_line("a") == 5 and data["m"].key_line("c") == 4  # merged keys point at the merge
 
 
+
+def test_only_a_plain_or_merge_tagged_double_angle_key_merges():
+    text = ('b: &b {x: 1}\nplain: {<<: *b}\nquoted: {"<<": *b}\ntagged: {!!merge <<: *b}\n'
+            "str: {!!str <<: *b}\ncustom: {!m <<: *b}\n")
+    [doc] = load_documents(text)
+    data = doc.data
+    assert dict(data["plain"]) == {"x": 1} and dict(data["tagged"]) == {"x": 1}
+    assert list(data["quoted"]) == ["<<"] and list(data["str"]) == ["<<"] and list(data["custom"]) == ["<<"]
+    assert data["quoted"]["<<"] is data["b"]
+
 def test_complex_keys_duplicate_keys_and_multiple_documents():
     docs = load_documents("? [k]\n: v\na: 1\na: 2\n---\n- x\n--- \n")
     assert docs[0].data == {"['k']": "v", "a": 2}  # the last duplicate wins, as in PyYAML
