@@ -1166,6 +1166,9 @@ _ASSIGNMENT = re.compile(
 )
 #: words of a command line with their spans (quotes kept; a quote runs at most 1,000 characters)
 _SHELL_WORD = re.compile(r"\"[^\"\n]{0,1000}\"|'[^'\n]{0,1000}'|[^\s\"']{1,1000}[\"']?")
+#: what :func:`_mask_options` can act on: a long option, or a password program's name somewhere in
+#: the line (a word is only ever one of these when the line holds its text)
+_OPTION_HINT = re.compile("--|" + "|".join(re.escape(name) for name in sorted(PASSWORD_PROGRAMS, key=len, reverse=True)))
 
 
 #: the levels of a GitHub Actions ``permissions:`` scope
@@ -1226,7 +1229,7 @@ def _mask_assignments(line: str) -> str:
 def _mask_options(line: str, _depth: int = 0) -> str:
     """Hide the values of password options (``docker login -p X``, ``mysql -pX``, ``--token X``),
     also in a command kept in a quoted string (``SSH="sshpass -p X ssh host"``, ``bash -c '...'``)."""
-    if "-" not in line:
+    if "-" not in line or _OPTION_HINT.search(line) is None:  # no option it could hide (the common line)
         return line
     words = [(m.start(), m.end(), m.group(0)) for m in _SHELL_WORD.finditer(line)]
     hits: list[tuple[int, int, str]] = []
