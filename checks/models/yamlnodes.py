@@ -123,14 +123,16 @@ class YMap(dict):
         value = self.get(key)
         if isinstance(value, YMap):
             return value
-        return YMap(self.key_line(key), self.key_line(key), self.ypath + (key,))
+        line = self.key_lines.get(key, self.line)
+        return YMap(line, line, self.ypath + (key,))
 
     def list(self, key: str) -> YList:
         """The sequence under ``key``, or an empty one when absent or not a list."""
         value = self.get(key)
         if isinstance(value, YList):
             return value
-        return YList(self.key_line(key), self.key_line(key), self.ypath + (key,))
+        line = self.key_lines.get(key, self.line)
+        return YList(line, line, self.ypath + (key,))
 
     def __reduce__(self):  # pickling keeps positions (used by the worker pool)
         state = (self.line, self.end_line, self.ypath, self.key_lines, self.value_lines)
