@@ -54,7 +54,7 @@ import enum
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .api import Category, Finding, Severity
@@ -72,6 +72,7 @@ from .models.topics import (
     WORKFLOW_IMAGE_BUILD,
     WORKLOAD_IMAGE,
 )
+from .pipeline import evolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -637,7 +638,7 @@ def lower(finding: Finding, where: FileContext) -> Finding:
     """The finding as seen in its file's context: a new value, never critical or high outside
     production; information only in a vendored bundle."""
     if where.production:
-        return replace(finding)
+        return evolve(finding)
     severity = finding.severity
     if where.lowers is not None and finding.check.category not in where.lowers and finding.name not in where.lowers:
         if where.cap is not None and severity > where.cap:
@@ -646,13 +647,13 @@ def lower(finding: Finding, where: FileContext) -> Finding:
                                           "outside production")
         still = "it still applies" if where.context is Context.STAGING else \
             f"a {finding.check.category.value} finding still applies"
-        return replace(finding, context=where.context.value, context_reason=f"{where.reason}; {still}")
+        return evolve(finding, context=where.context.value, context_reason=f"{where.reason}; {still}")
     ceiling = Severity.INFO if where.context is Context.VENDORED else CEILING
     lowered = severity > ceiling
     if lowered:
-        return replace(finding, severity=ceiling, context=where.context.value,
+        return evolve(finding, severity=ceiling, context=where.context.value,
                        context_reason=f"{where.reason}; lowered from {severity.label}")
-    return replace(finding, context=where.context.value, context_reason=where.reason)
+    return evolve(finding, context=where.context.value, context_reason=where.reason)
 
 
 def names() -> Iterable[str]:
