@@ -18,8 +18,6 @@ check options.  Nothing is silently ignored.
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +76,8 @@ MAX_CONFIG_BYTES = 1024 * 1024
 def _read_toml(path: Path, shown: str, root: Path | None = None) -> dict:
     """A TOML file, read through :mod:`safeio`: a regular file of at most 1 MiB that, when
     ``root`` is given, does not lead out of the repository."""
+    import tomllib  # imported when a configuration file exists (most repositories have none)
+
     from . import safeio
 
     try:
@@ -132,6 +132,8 @@ def _type(value: Any) -> str:
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

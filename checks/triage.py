@@ -41,17 +41,19 @@ import os
 import re
 import stat
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import tomlkit
+from typing import TYPE_CHECKING, Any
 
 from . import safeio
 from .api import Finding, fingerprint_of
+
+# tomllib (reading the state file) and tomlkit (writing it) are imported where they are used:
+# a scan of a repository without a state file loads neither (tomlkit alone is ~15 ms)
+if TYPE_CHECKING:
+    import tomlkit
 
 STATE_VERSION = 1
 DEFAULT_RELATIVE = Path(".auditui") / "state.toml"
@@ -324,6 +326,8 @@ def _validate(data: dict) -> Parsed:
 
 
 def _loads(text: str) -> dict:
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except RecursionError:
@@ -391,6 +395,8 @@ def _merge(first: Parsed, second: Parsed, how: str) -> Parsed:
 
 def parse_state(text: str) -> Parsed:
     """A state file's text, read as well as it can be (see the module's docstring)."""
+    import tomllib
+
     try:
         return _validate(_loads(text))
     except tomllib.TOMLDecodeError as exc:
@@ -409,6 +415,8 @@ def parse_state(text: str) -> Parsed:
 
 def _parse_tables(text: str) -> Parsed:
     """Read a file table by table: tables written twice (a union merge) are merged."""
+    import tomllib
+
     try:
         return _validate(_loads(text))
     except tomllib.TOMLDecodeError:
@@ -441,6 +449,8 @@ _ASSIGNMENT = re.compile(r'^([A-Za-z0-9_-]+|"[^"\\]*")\s*=')
 
 def _last_assignment_wins(text: str) -> str:
     """A table whose one-line keys are assigned twice (both sides of a union merge): keep the last."""
+    import tomllib
+
     lines = text.splitlines()
     last: dict[str, int] = {}
     for number, line in enumerate(lines):
@@ -464,6 +474,8 @@ _HEADER = re.compile(r"^\[\[?\s*(" + _KEY + r"(?:\s*\.\s*" + _KEY + r")*)\s*\]\]
 
 def _header_key(line: str) -> tuple[str, ...] | None:
     """The identity of a table header line: ("findings", fp), ("checklist", "pr"), ... or None."""
+    import tomllib
+
     match = _HEADER.match(line.strip())
     if match is None:
         return None
@@ -549,6 +561,8 @@ def _new_preamble() -> list[str]:
 
 
 def _entry_table(entry: Entry) -> tomlkit.items.Table:
+    import tomlkit
+
     table = tomlkit.table()
     for key in ("code", "path", "resource", "title"):
         value = getattr(entry, key)
@@ -571,6 +585,8 @@ def _entry_table(entry: Entry) -> tomlkit.items.Table:
 
 
 def _records(records: Iterable[Mapping[str, Any]]) -> tomlkit.items.Array:
+    import tomlkit
+
     array = tomlkit.array()
     array.multiline(True)
     for record in records:
@@ -581,6 +597,8 @@ def _records(records: Iterable[Mapping[str, Any]]) -> tomlkit.items.Array:
 
 
 def _render_entry(entry: Entry) -> str:
+    import tomlkit
+
     doc = tomlkit.document()
     findings = tomlkit.table(is_super_table=True)
     findings.add(entry.fingerprint, _entry_table(entry))
@@ -589,6 +607,8 @@ def _render_entry(entry: Entry) -> str:
 
 
 def _render_ticks(ticks: Mapping[str, bool]) -> str:
+    import tomlkit
+
     doc = tomlkit.document()
     checklist = tomlkit.table(is_super_table=True)
     pr = tomlkit.table()
@@ -899,6 +919,8 @@ class TriageStore:
 
     def set_tick(self, item_id: str, value: bool) -> Undo:
         def apply(blocks: list[Block]) -> None:
+            import tomlkit
+
             key = ("checklist", "pr")
             block = next((b for b in blocks if b.key == key), None)
             if block is None:
@@ -1158,6 +1180,8 @@ def _text(value: str, empty: str) -> str:
 
 def _append(table: Any, key: str, record: dict) -> None:
     """Add a record to a table's history or notes (one line in its array; an older array of tables grows too)."""
+    import tomlkit
+
     records = table.get(key)
     if records is None:
         table[key] = _records([record])
@@ -1194,6 +1218,8 @@ def _history_change(record: dict) -> Change:
 
 def _edit_table(text: str, fingerprint: str, *changes: Change, rename_to: str | None = None) -> str:
     """Apply ``changes`` to the ``[findings.<fingerprint>]`` table in ``text`` (comments kept)."""
+    import tomlkit
+
     doc = tomlkit.parse(text)
     findings = doc["findings"]
     table = findings[fingerprint]
@@ -1223,6 +1249,8 @@ def _locator_last(table: Any) -> None:
     to end with the same line (the ``]`` closing their history), a union merge would keep
     that line once and leave the first table's array unclosed.
     """
+    import tomlkit
+
     keys = list(table.keys())
     if "locator" not in keys or keys[-1] == "locator":
         return
