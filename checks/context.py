@@ -642,9 +642,9 @@ def lower(finding: Finding, where: FileContext) -> Finding:
     severity = finding.severity
     if where.lowers is not None and finding.check.category not in where.lowers and finding.name not in where.lowers:
         if where.cap is not None and severity > where.cap:
-            return replace(finding, severity=where.cap, context=where.context.value,
-                           context_reason=f"{where.reason}; lowered from {severity.label}, not a release stopper "
-                                          "outside production")
+            return evolve(finding, severity=where.cap, context=where.context.value,
+                          context_reason=f"{where.reason}; lowered from {severity.label}, not a release stopper "
+                                         "outside production")
         still = "it still applies" if where.context is Context.STAGING else \
             f"a {finding.check.category.value} finding still applies"
         return evolve(finding, context=where.context.value, context_reason=f"{where.reason}; {still}")
