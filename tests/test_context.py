@@ -726,6 +726,21 @@ def test_leads_that_declare_a_demo(lead, word):
     assert found is not None and found[0] == word
 
 
+@pytest.mark.parametrize(("title", "word"), [
+    ("Example Voting App", "example"), ("Spring PetClinic Sample Application", "sample"),
+    ("**Microservices Demo Store**", "demo"), ("A sample app", "sample"),
+])
+def test_titles_that_name_a_sample(title, word):
+    found = sample_lead(f"# {title}\n\nA simple distributed application running across containers.\n")
+    assert found is not None and found[0] == word
+
+
+@pytest.mark.parametrize("title", ["Acme Demo Server", "Demo Days", "Demo", "Examples of nothing in particular",
+                                   "Acme", "Online Boutique", "Sample size calculator service for labs"])
+def test_titles_that_only_hold_a_demo_word_declare_nothing(title):
+    assert sample_lead(f"# {title}\n\nAcme runs the shop.\n") is None
+
+
 @pytest.mark.parametrize("lead", [
     "Acme is a self-hosted wiki. A demo instance is available at https://demo.acme.example.",
     "Acme is a self-hosted wiki. This demo instance is reset every hour.",

@@ -272,10 +272,17 @@ _DECLARED_LEADS = (
 _POINTER = re.compile(r"^this\s+demo\s+(?:instance|server|site|website|environment|link|video|account|page)\b")
 
 
+#: a README title that names the repository a sample: ``Example Voting App``, ``Spring PetClinic
+#: Sample Application``, ``Microservices Demo Store`` (the word and the thing both in the title;
+#: never ``Demo`` alone or a product with a demo in it: ``Acme Demo Server``, ``Demo Days``)
+_SAMPLE_TITLE = re.compile(
+    rf"^(?:an?\s+)?(?:[\w\-]+\s+){{0,4}}?{_SAMPLE}\s+(?:[\w\-]+\s+){{0,2}}?{_THING}$")
+
+
 def sample_lead(text: str) -> tuple[str, str] | None:
-    """(word, sentence) when a README's lead presents its repository (or its folder, for a folder's
-    README) as a sample or demo application, a collection of examples, or something made to
-    illustrate or demonstrate (see :data:`_DECLARED_LEADS`)."""
+    """(word, sentence) when a README's title or lead presents its repository (or its folder, for a
+    folder's README) as a sample or demo application, a collection of examples, or something made
+    to illustrate or demonstrate (see :data:`_SAMPLE_TITLE` and :data:`_DECLARED_LEADS`)."""
     lead = lead_paragraph(text)
     for sentence in re.split(r"(?<=[.!?])\s+", lead)[:2]:
         lowered = sentence.lower()
@@ -291,6 +298,10 @@ def sample_lead(text: str) -> tuple[str, str] | None:
                 named = (groups.get("says") or groups.get("plural") or "").rstrip("s")
                 subject = lowered.split()[1] if lowered.startswith(("this ", "the ")) else ""
                 return named or (subject if subject in EXAMPLE_WORDS else "demo"), _shown(sentence)
+    title = " ".join(_plain(first_heading(text)).lower().split())
+    titled = _SAMPLE_TITLE.match(title)
+    if titled is not None:
+        return titled.group("says"), _shown(first_heading(text))
     return None
 
 
