@@ -8,7 +8,7 @@ from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
 from ..models.workflow import QUIET_TRIGGERS, SCOPE_SEVERITY
-from .shared import called_file
+from .shared import called_reusable
 
 CHECK = Check(
     code="GHA016",
@@ -76,14 +76,10 @@ def reusable_workflow_permissions(path: str, fact, index: RepoIndex) -> Iterator
     writes = [scope for scope in call.writes or () if scope != "*"]  # write-all is GHA003's
     if not writes:
         return
-    found = called_file(index, call)  # ./x.yml, or this repository's own file called by its remote name
+    found = called_reusable(index, call)  # ./x.yml, or this repository's own file called by its remote name
     if found is None:
-        return
-    target, how = found
-    called = index.facts_in(WORKFLOW_REUSABLE, target)
-    if not called:
         return  # not in the repository, or not a reusable workflow: nothing is claimed
-    data = called[0].data
+    target, how, data = found
     if not data.inheriting:
         return  # the called jobs set their own permissions: what the caller passes is narrowed there
     used = _used(index, target, {target})

@@ -16,7 +16,7 @@ nothing is ever fetched.  How it is known, in order:
 from __future__ import annotations
 
 from ..facts import RepoIndex
-from ..models.topics import WORKFLOW, WORKFLOW_REUSABLE, WorkflowCallData
+from ..models.topics import WORKFLOW, WORKFLOW_REUSABLE, WorkflowCallData, WorkflowReusableData
 
 #: at least this many distinct remote paths of one repository, all present here, make it this one
 _PATHS_NEEDED = 2
@@ -67,3 +67,17 @@ def called_file(index: RepoIndex, call: WorkflowCallData) -> tuple[str, str] | N
         return None
     return call.remote_path, (f"; {call.remote}/{call.remote_path}@{call.remote_ref} is this repository's own "
                               f"file ({how}): read here as a local reusable workflow, not fetched")
+
+
+def called_reusable(index: RepoIndex, call: WorkflowCallData) -> tuple[str, str, WorkflowReusableData] | None:
+    """(file, note, what it holds) of the reusable workflow of this repository a call runs (a
+    ``./x.yml`` or this repository's own file called by its remote name, see :func:`called_file`);
+    None when that file is not read here or is not a reusable workflow: nothing is claimed then."""
+    found = called_file(index, call)
+    if found is None:
+        return None
+    target, note = found
+    called = index.facts_in(WORKFLOW_REUSABLE, target)
+    if not called:
+        return None
+    return target, note, called[0].data

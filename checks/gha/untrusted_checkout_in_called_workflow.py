@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
-from ..models.topics import WORKFLOW_CALL, WORKFLOW_REUSABLE
-from .shared import called_file
+from ..models.topics import WORKFLOW_CALL
+from .shared import called_reusable
 
 CHECK = Check(
     code="GHA017",
@@ -50,14 +50,10 @@ def untrusted_checkout_in_called_workflow(path: str, fact, index: RepoIndex) -> 
     privileged = list(call.privileged or ())
     if not privileged or call.trusted_only:
         return  # unprivileged, or the job only admits pull requests from this repository or its members
-    found = called_file(index, call)  # ./x.yml, or this repository's own file called by its remote name
+    found = called_reusable(index, call)  # ./x.yml, or this repository's own file called by its remote name
     if found is None:
-        return
-    target, note = found
-    called = index.facts_in(WORKFLOW_REUSABLE, target)
-    if not called:
         return  # not in the repository, or not a reusable workflow: nothing is claimed
-    data = called[0].data
+    target, note, data = found
     events = [event for event in privileged if event in (data.head_events or ())]
     inputs = [name for name in call.head_inputs or () if name in (data.checkout_inputs or ())]
     if not events and not inputs:
