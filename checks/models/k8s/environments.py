@@ -37,8 +37,17 @@ from typing import TYPE_CHECKING
 
 from ..base import FileKind
 from ..components import is_remote
-from ..topics import GITOPS_SYNC, HELM_TEMPLATE, INSTALL, KUSTOMIZATION
-from .reachability import KINDS, _closure, _Files, _local_targets, _sync_targets, retired_folder
+from ..topics import GITOPS_SYNC, KUSTOMIZATION
+from .reachability import (
+    KINDS,
+    _closure,
+    _Files,
+    _local_targets,
+    _sync_targets,
+    local_chart_files,
+    opaque_templates,
+    retired_folder,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...facts import RepoIndex
@@ -132,14 +141,8 @@ def environments(index: RepoIndex) -> Environments:
         data = sync.data
         syncs.setdefault(path, []).append((f"{data.kind} {data.name}", str(data.path or "."), data.substitute or (),
                                            data.controller != "flux" or bool(data.has_path)))
-    charts: dict[str, set[str]] = {}
-    for path, install in index.facts(INSTALL):
-        chart = install.data
-        if chart.local and chart.chart and chart.via in ("HelmRelease", "HelmChart"):
-            resolved = _sync_targets(path, str(chart.chart), files)
-            if resolved is not None:
-                charts.setdefault(path, set()).update(f for folder in resolved[0] for f in files.under(folder))
-    opaque = {str(t.data.path) for _, t in index.facts(HELM_TEMPLATE) if t.data.deploys and t.data.path}
+    charts = local_chart_files(index, files)
+    opaque = opaque_templates(index)
     if not syncs:
         return Environments(unresolved="no GitOps sync in the repository")
     budget = [_BUDGET]

@@ -207,17 +207,31 @@ def reachability(index: RepoIndex) -> Reach:
             continue
         syncs.setdefault(path, []).append((what, None))
         edges.setdefault(path, set()).update(resolved[1])
-    opaque = {str(template.data.path) for _, template in index.facts(HELM_TEMPLATE)
-              if template.data.deploys and template.data.path}  # syncs only rendering would show
+    opaque = opaque_templates(index)
+    for path, found in local_chart_files(index, files).items():
+        edges.setdefault(path, set()).update(found)
+    for found in edges.values():
+        found.discard("")
+    return _answer(edges, kustomizations, syncs, files, frozenset(opaque))
+
+
+def local_chart_files(index: RepoIndex, files: _Files) -> dict[str, set[str]]:
+    """The files of the repository's own charts each HelmRelease/HelmChart installs, by the file
+    that installs them (a chart is deployed through its release)."""
+    charts: dict[str, set[str]] = {}
     for path, install in index.facts(INSTALL):
         chart = install.data
         if chart.local and chart.chart and chart.via in ("HelmRelease", "HelmChart"):
             resolved = _sync_targets(path, str(chart.chart), files)
             if resolved is not None:
-                edges.setdefault(path, set()).update(f for folder in resolved[0] for f in files.under(folder))
-    for found in edges.values():
-        found.discard("")
-    return _answer(edges, kustomizations, syncs, files, frozenset(opaque))
+                charts.setdefault(path, set()).update(f for folder in resolved[0] for f in files.under(folder))
+    return charts
+
+
+def opaque_templates(index: RepoIndex) -> set[str]:
+    """Templated files that deploy something only rendering would show (a sync in a chart template)."""
+    return {str(template.data.path) for _, template in index.facts(HELM_TEMPLATE)
+            if template.data.deploys and template.data.path}
 
 
 def _closure(starts: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
