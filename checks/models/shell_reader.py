@@ -480,13 +480,17 @@ class _Walker:
             self.segments.append(seg)
             self.unions.append((node.start_point.row, node.end_point.row))
             self.command_string(seg, node, function, depth)
+        self.inner_statements(inner, guards, function, depth)
+
+    def inner_statements(self, inner: list, guards, function, depth: int) -> None:
+        """Read each command substitution (or process substitution) of a command as segments of its
+        own, marked inner and named by how they run (``$(...)``, ``<(...)``)."""
         for sub, how in inner:
             before = len(self.segments)
             self.statements(sub, ";", guards, function, depth + 1)
             for added in self.segments[before:]:
                 added.inner = True
-                if not added.via:
-                    added.via = self.via or how
+                added.via = added.via or self.via or how
 
     def runs(self, node) -> list[tuple[int, int]] | None:
         """The rows of each run of words a plain line break separates; None when there is one.
@@ -553,12 +557,7 @@ class _Walker:
                 inner: list = []
                 for child in mine:
                     self.substitutions(child, inner)
-                for sub, how in inner:
-                    before = len(self.segments)
-                    self.statements(sub, ";", guards, function, depth + 1)
-                    for added in self.segments[before:]:
-                        added.inner = True
-                        added.via = added.via or self.via or how
+                self.inner_statements(inner, guards, function, depth)
 
     def word_rows(self, node) -> list[int]:
         """The start row of each word :meth:`simple` takes from a command node, in order."""
@@ -723,12 +722,7 @@ class _Walker:
             self.segments.append(RawSegment(tuple(words), op, guards, " ".join(words), self.via,
                                             (first_row, last_row), False, function))
             self.unions.append((first_row, last_row))
-            for sub, how in inner:
-                before = len(self.segments)
-                self.statements(sub, ";", guards, function, depth + 1)
-                for added in self.segments[before:]:
-                    added.inner = True
-                    added.via = added.via or self.via or how
+            self.inner_statements(inner, guards, function, depth)
             op = ";"
         body = node.child_by_field_name("body") or next(
             (c for c in node.children if c.type in ("do_group", "compound_statement")), None)
