@@ -9,6 +9,9 @@
 - :mod:`.facts`: what objects and kustomizations tell the repository (``k8s:*``, ``workload:*``,
   ``kustomize:*`` topics);
 - :mod:`.devhosts`: development-only hosts in values;
+- :mod:`.gitops_graph`: what the repository's Flux, Argo CD and Kustomize entry points reach, file
+  by file (with Flux's substitutions), asked by :mod:`.reachability` (is a file deployed at all?) and
+  :mod:`.environments` (which environments deploy it?);
 - :mod:`.node_agents`: DaemonSets and static pods whose job is the node, and the host access it needs;
 - :mod:`.secrets`: placeholders and credential-like keys;
 - :mod:`.parse`: YAML documents to a ``ParsedFile``.

@@ -6,9 +6,9 @@ file that only non-production entry points reach (a sandbox-only test CronJob, a
 that the prod overlay leaves out, the ``demo.yaml`` patch of the demo overlay) is not the
 production cluster's; a file any production entry point reaches is.
 
-The graph is :mod:`.reachability`'s (kustomization entries and the files they read, Flux
+The graph is :mod:`.gitops_graph`'s (kustomization entries and the files they read, Flux
 ``Kustomization``/Argo CD sync paths, local Helm charts), walked from each entry point with the
-variables Flux substitutes: a Flux ``Kustomization``'s ``postBuild.substitute`` values apply to
+variables Flux substitutes (:meth:`.gitops_graph.GitopsGraph.walk`): a Flux ``Kustomization``'s ``postBuild.substitute`` values apply to
 what its build holds, so a child's ``path: ./apps/mi/${ENVIRONMENT}/${CLUSTER}`` resolves with
 the values its parent sync set (``ENVIRONMENT: "demo"``, ``CLUSTER: "00"``); a variable a sync
 does not set keeps the value an enclosing sync gave it (defaults patches set them on every
@@ -36,21 +36,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..base import FileKind
-from ..components import is_remote
-from ..topics import GITOPS_SYNC, KUSTOMIZATION
-from .reachability import (
-    KINDS,
-    _closure,
-    _Files,
-    _local_targets,
-    _sync_targets,
-    local_chart_files,
-    opaque_templates,
-    retired_folder,
-)
+from .gitops_graph import TOPICS, Budget, GitopsGraph, Walk, retired_folder, unreferenced
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...facts import RepoIndex
+
+__all__ = ("TOPICS", "PRODUCTION_WORDS", "NONPRODUCTION_WORDS", "Environments", "environments", "environment_of",
+           "nonproduction_only")
 
 #: folder names of production environments
 PRODUCTION_WORDS = frozenset({"prod", "production", "prd", "live", "prod1", "prod2"})
@@ -60,10 +52,6 @@ NONPRODUCTION_WORDS = frozenset({
     "stage", "preprod", "pre-prod", "demo", "ithc", "aat", "perftest", "perf", "nonprod", "non-prod", "int",
     "integration", "sit", "review", "preview", "local", "ci", "e2e", "lab", "playground",
 })
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]([^}]*))?\}")
-_TEMPLATED = re.compile(r"\$\{|\{\{|\$\(|<%")
-#: how many (file, variables) states one analysis may visit before it gives up
-_BUDGET = 200_000
 
 
 @dataclass(frozen=True)
@@ -86,16 +74,6 @@ class Environments:
     unresolved: str | None = None
 
 
-def substitute(text: str, values: dict[str, str]) -> str:
-    """``text`` with Flux's ``${VAR}`` / ``${VAR:-default}`` replaced where a value is known."""
-    def one(match: re.Match) -> str:
-        name, default = match.group(1), match.group(2)
-        if name in values:
-            return values[name]
-        return default if default is not None else match.group(0)
-    return _VARIABLE.sub(one, text)
-
-
 def environment_of(path: str, production: frozenset = PRODUCTION_WORDS,
                    nonproduction: frozenset = NONPRODUCTION_WORDS) -> str:
     """The environment an entry point's folders name, deepest first (``clusters/demo/00`` is demo)."""
@@ -108,149 +86,24 @@ def environment_of(path: str, production: frozenset = PRODUCTION_WORDS,
     return ""
 
 
-class _Walk:
-    """One entry point's walk: the files it reaches and the syncs it could not follow."""
-
-    def __init__(self) -> None:
-        self.files: set[str] = set()
-        self.edges: dict[str, set[str]] = {}
-        #: (file, sync index) -> why it could not be followed, for syncs no visit resolved
-        self.failed: dict[tuple[str, int], str] = {}
-        self.resolved: set[tuple[str, int]] = set()
-        self.blocked: str | None = None  # a kustomization entry that cannot be read
-
-    def unresolved(self) -> str | None:
-        if self.blocked is not None:
-            return self.blocked
-        for key, why in sorted(self.failed.items()):
-            if key not in self.resolved:
-                return why
-        return None
-
-
 def environments(index: RepoIndex) -> Environments:
-    """Walk the graph from every entry point (index topics of :mod:`.reachability` only)."""
-    files = _Files(p for kind in KINDS for p in index.files(kind))
-    entries: dict[str, tuple[list[str], list[str]]] = {}
-    for path, fact in index.facts(KUSTOMIZATION):
-        entries[path] = (list(fact.data.resources or ()) + list(fact.data.components or ()), list(fact.data.reads or ()))
-    patches = {t for path, (_, reads) in entries.items() for r in reads
-               for t in _local_targets(posixpath.dirname(path), str(r).strip(), files)}
-    syncs: dict[str, list[tuple[str, str, tuple, bool]]] = {}
-    for path, sync in index.facts(GITOPS_SYNC):
-        data = sync.data
-        syncs.setdefault(path, []).append((f"{data.kind} {data.name}", str(data.path or "."), data.substitute or (),
-                                           data.controller != "flux" or bool(data.has_path)))
-    charts = local_chart_files(index, files)
-    opaque = opaque_templates(index)
-    if not syncs:
+    """Walk the repository's graph from every entry point (index topics :data:`TOPICS` only)."""
+    graph = GitopsGraph.of(index)
+    if not graph.syncs:
         return Environments(unresolved="no GitOps sync in the repository")
-    budget = [_BUDGET]
-
-    listed_cache: dict[str, tuple[list[str], str | None]] = {}
-    synced_cache: dict[tuple[str, str], tuple[list[str], list[str]] | None] = {}
-
-    def listed_of(path: str) -> tuple[list[str], str | None]:
-        """The files a kustomization lists and reads (values do not apply to it), and why one
-        of its entries cannot be followed."""
-        found = listed_cache.get(path)
-        if found is None:
-            here = posixpath.dirname(path)
-            targets: list[str] = []
-            blocked = None
-            listed, reads = entries.get(path, ((), ()))
-            for entry in list(listed) + list(reads):
-                text = str(entry).strip()
-                if _TEMPLATED.search(text):
-                    blocked = f"{path} lists {text!r}, which cannot be followed"
-                elif not (is_remote(text) or "://" in text):  # a remote base holds none of the repository's files
-                    targets.extend(_local_targets(here, text, files))
-            found = listed_cache[path] = (targets, blocked)
-        return found
-
-    def synced(path: str, sync_path: str) -> tuple[list[str], list[str]] | None:
-        key = (path, sync_path)
-        if key not in synced_cache:
-            synced_cache[key] = _sync_targets(path, sync_path, files)
-        return synced_cache[key]
-
-    def step(path: str, values: dict[str, str], root: str | None, out: _Walk) -> list[tuple[str, dict[str, str]]]:
-        """What one file deploys, with the values in effect where it is built."""
-        if path in opaque:
-            out.blocked = f"the Helm template {path} names a sync only rendering tells"
-        listed, blocked = listed_of(path)
-        if blocked is not None:
-            out.blocked = blocked
-        targets: list[tuple[str, dict[str, str]]] = [(t, values) for t in listed]
-        for number, (what, sync_path, pairs, written) in enumerate(syncs.get(path, ())):
-            if not written and path in patches:
-                continue  # a patch that sets a Kustomization's other fields (postBuild values), not a sync
-            resolved_path = substitute(sync_path, values)
-            found = None if _TEMPLATED.search(resolved_path) else synced(path, resolved_path)
-            if found is None:
-                why = "its path is templated" if _TEMPLATED.search(resolved_path) else \
-                    f"its path {resolved_path!r} is in no folder of the repository"
-                if path == root and not values and _TEMPLATED.search(resolved_path):
-                    # an entry point whose own path needs values nothing gives it: applied as it is,
-                    # it syncs no folder (a sync file no cluster includes), so it deploys nothing
-                    continue
-                out.failed.setdefault((path, number), f"{what} in {path} cannot be followed: {why}")
-                continue
-            out.resolved.add((path, number))
-            child = dict(values)
-            for name, value in pairs:
-                value = substitute(value, values)
-                if _TEMPLATED.search(value):
-                    child.pop(name, None)
-                else:
-                    child[name] = value
-            targets.extend((t, child) for t in found[1])
-        targets.extend((t, values) for t in sorted(charts.get(path, ())))
-        return [(t, v) for t, v in targets if t and (t != path or v != values)]
-
-    def walk(root: str) -> _Walk:
-        seen: set[tuple[str, frozenset]] = set()
-        out = _Walk()
-        stack: list[tuple[str, dict[str, str]]] = [(root, {})]
-        while stack:
-            path, values = stack.pop()
-            state = (path, frozenset(values.items()))
-            if state in seen:
-                continue
-            seen.add(state)
-            budget[0] -= 1
-            if budget[0] < 0:
-                out.blocked = "the graph is too large to follow"
-                return out
-            out.files.add(path)
-            for target, target_values in step(path, values, root, out):
-                out.edges.setdefault(path, set()).add(target)
-                stack.append((target, target_values))
-        return out
-
-    nodes = set(entries) | set(syncs) | set(charts)
-    first: dict[str, set[str]] = {node: {t for t, _ in step(node, {}, None, _Walk())} for node in nodes}
-    pointed: dict[str, set[str]] = {}
-    for source, targets in first.items():
-        for target in targets:
-            if target != source:
-                pointed.setdefault(target, set()).add(source)
+    budget = Budget()
+    nodes = set(graph.kustomizations) | set(graph.syncs) | set(graph.charts)
+    first: dict[str, set[str]] = {node: {t for t, _ in graph.targets(node, {})} for node in nodes}
     # walked: what nothing in the graph without values points at, or only its own cycle
-    candidates = {node for node in set(entries) | set(syncs)
-                  if not pointed.get(node) or pointed[node] <= _closure([node], first)}
+    candidates = unreferenced(set(graph.kustomizations) | set(graph.syncs), first)
     static: dict[str, set[str]] = {}
-    walks: dict[str, _Walk] = {}
+    walks: dict[str, Walk] = {}
     for node in sorted(candidates):
         if retired_folder(node) is None:
-            walks[node] = walk(node)
+            walks[node] = graph.walk(node, budget)
             for source, targets in walks[node].edges.items():
                 static.setdefault(source, set()).update(targets)
-    referrers: dict[str, set[str]] = {}
-    for source, targets in static.items():
-        for target in targets:
-            if target != source:
-                referrers.setdefault(target, set()).add(source)
-    entry = [node for node in sorted(walks) if referrers.get(node, set()) <= _closure([node], static)]
+    entry = list(unreferenced(walks, static))
     roots: dict[str, str] = {}
     for node in entry:
         if not any(_covers(walks[other], walks[node], node, other) for other in entry if other != node):
@@ -263,10 +116,10 @@ def environments(index: RepoIndex) -> Environments:
     manifests = frozenset(index.files(FileKind.KUBERNETES))
     return Environments(roots, {k: frozenset(v) for k, v in reached_by.items()}, unresolved,
                         {root: len(walks[root].files) for root in roots},
-                        *_unreferenced(roots, walks, reached_by, unresolved, manifests))
+                        *_undeployed(roots, walks, reached_by, unresolved, manifests))
 
 
-def _unreferenced(roots: dict[str, str], walks: dict[str, _Walk], reached_by: dict[str, set[str]],
+def _undeployed(roots: dict[str, str], walks: dict[str, Walk], reached_by: dict[str, set[str]],
                   unresolved: dict[str, str], manifests: frozenset) -> tuple[dict[str, str], frozenset]:
     """Files no GitOps sync deploys, once the whole graph was followed: those only entry points that
     are not syncs' bootstrap reach (a kustomization no kustomization lists and no sync's path
@@ -299,7 +152,7 @@ def _unreferenced(roots: dict[str, str], walks: dict[str, _Walk], reached_by: di
     return out, frozenset(bootstrap)
 
 
-def _covers(outer: _Walk, inner: _Walk, node: str, other: str) -> bool:
+def _covers(outer: Walk, inner: Walk, node: str, other: str) -> bool:
     """Whether ``node``'s walk is part of ``other``'s: ``other`` reaches it and it does not reach
     back, or both reach each other (one cycle) and only ``other`` was followed whole (``node`` was
     walked without the values ``other``'s syncs give it: ``clusters/demo/base`` under ``clusters/demo/00``)."""
