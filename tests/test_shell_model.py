@@ -209,6 +209,23 @@ def test_a_redirection_after_a_substitution_belongs_to_the_outer_command():
     assert [s.words for s in second.segments] == [("pg_dump", "$(db_name)", ">", "dump.sql"), ("db_name",)]
 
 
+def test_a_redirection_of_a_group_reaches_each_command_it_writes_for():
+    script = parse_script("x.sh", "\n".join((
+        "#!/bin/bash",
+        "{ pg_dump a; echo done; } > all.sql",            # both write to all.sql
+        "( pg_dump b | gzip; echo x ) >> b.gz",            # pg_dump writes into the pipe, not b.gz
+        "{ pg_dump c > c.sql; echo y; } 2>&1 > log",       # c.sql stays pg_dump's stdout
+        "while read db; do pg_dump $db; done < dbs.txt > dbs.sql",
+        "{ tar cf - /data; } | ssh backup 'cat > x.tar'",  # a pipe out of a group is no file
+    )) + "\n")
+    words = [[s.words for s in c.segments if not s.via] for c in script.commands]
+    assert words[0] == [("pg_dump", "a", ">", "all.sql"), ("echo", "done", ">", "all.sql")]
+    assert words[1] == [("pg_dump", "b"), ("gzip", ">>", "b.gz"), ("echo", "x", ">>", "b.gz")]
+    assert words[2] == [("pg_dump", "c", ">", "c.sql", "2>&1"), ("echo", "y", "2>&1", ">", "log")]
+    assert words[3] == [("read", "db", "<", "dbs.txt", ">", "dbs.sql"), ("pg_dump", "$db", "<", "dbs.txt", ">", "dbs.sql")]
+    assert words[4][0] == ("tar", "cf", "-", "/data")
+
+
 def test_segments_say_which_subshell_holds_them():
     script = parse_script("x.sh", "#!/bin/bash\n(cd web && make)\n(cd api; (ls))\nmake\n")
     first, second, third = script.commands

@@ -339,6 +339,7 @@ class _Walker:
             self.statement(body, op, guards, function, depth + 1, condition)
         mine = self.segments[before:]
         extra: list[str] = []
+        files: list[list[str]] = []  # each file or here-string redirection, as its words
         feeds: list[tuple] = []
         after: list = []
         for child in node.children:
@@ -352,11 +353,18 @@ class _Walker:
                 feeds.append(child)
                 after.extend(tail)
             elif child.type in ("file_redirect", "herestring_redirect"):
-                extra.extend(self.redirect_words(child))
+                words = self.redirect_words(child)
+                extra.extend(words)
+                files.append(words)
                 self.run_on_redirect(child, guards, function, depth, condition, walk=True)
             elif child.is_named and child.type in _STATEMENT_TYPES:
                 after.append(child)
         outer = [seg for seg in mine if not seg.inner]  # `echo "$(date)" > f`: the redirection is echo's
+        if body is not None and body.type in _GROUPS and files and len(outer) > 1:
+            # `{ pg_dump a; pg_dump b; } > all.sql`: every command of the group writes there, except
+            # one whose output goes down a pipe inside the group or that redirects that stream itself
+            self.redirect_group(outer, files)
+            extra = [word for word in extra if not any(word in words for words in files)]
         target = outer[-1] if outer else None
         if target is None and extra:
             target = RawSegment((), op, guards, self.text(node), self.via,
@@ -370,6 +378,19 @@ class _Walker:
             self.chain_tail(item, guards, function, depth, condition, node.start_point.row)
         for child in feeds:
             self.heredoc_body(child, [s for s in self.segments[before:] if not s.via or s.via == self.via])
+
+    @staticmethod
+    def redirect_group(outer: list[RawSegment], files: list[list[str]]) -> None:
+        """Give a group's redirections to each command of the group they reach."""
+        for index, seg in enumerate(outer):
+            piped = index + 1 < len(outer) and outer[index + 1].op in ("|", "|&")
+            own = _redirected_streams(seg.words)
+            for words in files:
+                streams = _redirect_streams(words[0])
+                if 1 in streams and piped:
+                    streams = streams - {1, 2} if "&" in words[0] else streams - {1}
+                if streams and not streams & own:
+                    seg.words = seg.words + tuple(words)
 
     def chain_tail(self, node, guards, function: str, depth: int, condition: bool, row: int) -> None:
         op = ";"
@@ -764,6 +785,35 @@ class _Walker:
                 continue
             if level < MAX_DEPTH and current.has_error:
                 stack.extend((child, level + 1) for child in current.children)
+
+
+#: compound commands whose redirections reach every command inside them
+_GROUPS = frozenset((
+    "compound_statement", "subshell", "if_statement", "while_statement", "until_statement", "for_statement",
+    "c_style_for_statement", "select_statement", "case_statement",
+))
+_REDIRECT_HEAD = re.compile(r"(\d*|&)(>>|>\||>&|>|<>|<<<|<&|<)")
+
+
+def _redirect_streams(word: str) -> frozenset[int]:
+    """The file descriptors a redirection's first word sets (``2>&1``: 2; ``&>``: 1 and 2; ``<``: 0)."""
+    match = _REDIRECT_HEAD.match(word)
+    if match is None:
+        return frozenset()
+    fd, op = match.groups()
+    if fd == "&":
+        return frozenset((1, 2))
+    if fd:
+        return frozenset((int(fd),)) if len(fd) < 4 else frozenset()
+    return frozenset((0,)) if op.startswith("<") and op != "<>" else frozenset((1,))
+
+
+def _redirected_streams(words: tuple[str, ...]) -> frozenset[int]:
+    """The file descriptors a command's own redirections set."""
+    found: set[int] = set()
+    for word in words:
+        found |= _redirect_streams(word)
+    return frozenset(found)
 
 
 _STATEMENT_TYPES = frozenset((
