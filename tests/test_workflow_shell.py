@@ -290,8 +290,9 @@ _VERSION = "from the pull request head that step 1 checked out (`cat VERSION`)"
      [('env', 't', 'from github.event.pull_request.title')]),
     ('echo "n<<EOF" >> $GITHUB_OUTPUT\necho "${{ github.event.pull_request.body }}" >> $GITHUB_OUTPUT\necho EOF >> $GITHUB_OUTPUT', None, None,
      [('output', 'n', _BODY)]),
+    # a group's redirection is each inner command's: the multi-line value b comes from BODY
     ('{ echo "b<<EOF"; echo "$BODY"; echo EOF; } >> $GITHUB_OUTPUT', _ENV, None,
-     []),
+     [('output', 'b', 'from env BODY')]),
     # read by the shell reader (each was missed line by line): a heredoc written to the file,
     # a multi-line value in it, an assignment whose value is a heredoc
     ('cat <<EOF >> $GITHUB_OUTPUT\nv=${{ github.head_ref }}\nEOF', None, None,
