@@ -149,12 +149,34 @@ def _inline(key: str, line, end_line, ypath: tuple, resource: str, message: str,
         label=verdict.label, name=name, end_line=end_line, **holder))
 
 
+def _holder(obj, template: tuple) -> tuple[dict, tuple]:
+    """(what a ``secret:inline`` fact says of the workload holding it, the (container, variable,
+    host) settings of its pods that name where something is reached).  Nothing for a patch: only
+    a whole workload (a DeploymentConfig whose image an ImageStream trigger sets is read as a
+    partial object elsewhere, but its pods, labels and Services are all here) describes its pods."""
+    from ..images import is_database_image
+    from ..topics import freeze
+    from .exposure import container_endpoints, holder_words, on_node_network
+
+    if obj.is_patch and obj.kind != "DeploymentConfig":
+        return {}, ()
+    pod_spec, pod_meta = template[0], template[1]
+    containers = [c for field_name in ("initContainers", "containers") for _, c in pod_spec.list(field_name).maps()]
+    images = tuple(str(c.get("image") or "") for c in containers)
+    labels = pod_meta.map("labels")
+    holder = dict(workload=obj.resource, namespace=obj.namespace,
+                  pod_labels=freeze({str(k): str(v) for k, v in labels.items()}),
+                  node_network=on_node_network(pod_spec),
+                  words=tuple(sorted(holder_words(obj.resource, tuple(str(c.get("name") or "") for c in containers),
+                                                  images))),
+                  store=any(image and is_database_image(image) for image in images))
+    return holder, container_endpoints(pod_spec)
+
+
 def inline_facts(obj) -> list[Fact]:
     """``secret:inline`` facts of one object: container ``env`` values of a workload (or a patch of
     one), ConfigMap keys, a KeycloakUser's password."""
-    from ..images import is_database_image
-    from ..topics import freeze
-    from .exposure import container_endpoints, endpoint_host, holder_words, on_node_network
+    from .exposure import endpoint_host
     from .objects import WORKLOAD_KINDS, pod_template
 
     out: list[Fact] = []
@@ -162,23 +184,7 @@ def inline_facts(obj) -> list[Fact]:
         template = pod_template(obj.doc, obj.kind)
         if template is None:
             return out
-        holder: dict = {}
-        endpoints: tuple = ()
-        pod_spec, pod_meta = template[0], template[1]
-        if not (obj.is_patch and obj.kind != "DeploymentConfig"):
-            # a whole workload (a DeploymentConfig whose image an ImageStream trigger sets is read as
-            # a partial object elsewhere, but its pods, labels and Services are all here)
-            containers = [c for field_name in ("initContainers", "containers")
-                          for _, c in pod_spec.list(field_name).maps()]
-            images = tuple(str(c.get("image") or "") for c in containers)
-            endpoints = container_endpoints(pod_spec)
-            labels = pod_meta.map("labels")
-            holder = dict(workload=obj.resource, namespace=obj.namespace,
-                          pod_labels=freeze({str(k): str(v) for k, v in labels.items()}),
-                          node_network=on_node_network(pod_spec),
-                          words=tuple(sorted(holder_words(obj.resource, tuple(str(c.get("name") or "")
-                                                                               for c in containers), images))),
-                          store=any(image and is_database_image(image) for image in images))
+        described: tuple[dict, tuple] | None = None  # who holds the secret: read at the first one found
         for field_name in ("initContainers", "containers"):
             for _, container in template[0].list(field_name).maps():
                 cname = str(container.get("name") or "?")
@@ -192,6 +198,9 @@ def inline_facts(obj) -> list[Fact]:
                     what, evidence, verdict = judged
                     line, end_line = item.value_span("value")
                     line = item.key_line("value")
+                    if described is None:
+                        described = _holder(obj, template)
+                    holder, endpoints = described
                     beside = tuple((var, host) for c, var, host in endpoints if c == cname and var != str(name))
                     out.append(_inline(
                         f"{obj.resource}/container/{cname}#{'/'.join(map(str, item.ypath))}", line, end_line,
