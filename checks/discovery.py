@@ -236,15 +236,17 @@ def watched(root: Path | str, rules: IgnoreRules | None, path: str, deleted: boo
     return is_candidate(rel) and (rules is None or not rules.ignored(rel))
 
 
-def read_file(root: Path, rel: str, real_root: str | None = None) -> tuple[bytes | None, Notice | None]:
+def read_file(root: Path, rel: str, real_root: str | None = None,
+              real_dirs: dict[str, str] | None = None) -> tuple[bytes | None, Notice | None]:
     """The bytes of a candidate file, or a notice saying why it was skipped.
 
     Read through :mod:`safeio`: regular files only (a FIFO or device never blocks the
     scan), at most :data:`MAX_BYTES`, never through a link out of the repository
-    (``real_root``: ``root`` resolved by the caller, see :func:`safeio.read_bytes`).
+    (``real_root``: ``root`` resolved by the caller; ``real_dirs``: the folders resolved so
+    far, see :func:`safeio.read_bytes`).
     """
     try:
-        data = safeio.read_bytes(root / rel, root=root, limit=MAX_BYTES, real_root=real_root)
+        data = safeio.read_bytes(root / rel, root=root, limit=MAX_BYTES, real_root=real_root, real_dirs=real_dirs)
     except safeio.OutsideRoot:
         return None, Notice(rel, "symbolic link points outside the repository; not followed")
     except safeio.NotRegularFile:

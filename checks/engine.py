@@ -175,6 +175,7 @@ class Engine:
         self._read_cache: dict[str, str | None] | None = None
         self._list_cache: dict[str, list[str] | None] | None = None  # folder listings, the same way
         self._real_root: str | None = None  # the root resolved, during a scan
+        self._real_dirs: dict[str, str] | None = None  # and the folders read so far (safeio.read_bytes)
         #: during update(): the finished lists replaced so far, by ("file"|"repo", path)
         self._journal: dict[tuple[str, str], list[Finding]] | None = None
         self._takes_ctx = {
@@ -272,6 +273,7 @@ class Engine:
         self._read_cache = {}  # files do not change under one scan; update() reads afresh
         self._list_cache = {}
         self._real_root = os.path.realpath(self.root)  # resolved once per scan (update() resolves per read)
+        self._real_dirs = {}
         try:
             for number, rel in enumerate(result.files, 1):
                 if cancelled is not None and cancelled():
@@ -286,6 +288,7 @@ class Engine:
             self._read_cache = None
             self._list_cache = None
             self._real_root = None
+            self._real_dirs = None
         self._run_repo_checks()
         # the provisional lists lack what reads the repository: stale markers a repository
         # finding uses, overlay marks, and contexts (how files are used is known only now)
@@ -581,7 +584,7 @@ class Engine:
         else:
             # most names asked for do not exist (a kustomization.yaml in every folder above a
             # manifest): one lstat answers that, where read_file resolves the whole path first
-            data = read_file(self.root, norm, self._real_root)[0] if os.path.lexists(self.root / norm) else None
+            data = read_file(self.root, norm, self._real_root, self._real_dirs)[0] if os.path.lexists(self.root / norm) else None
             text = None if data is None else decode(data)[0]
         if cache is not None:
             cache[norm] = cache[rel] = text  # (normpath is idempotent: a name equal to a normal one is that one)
@@ -635,7 +638,7 @@ class Engine:
         record = self.records.get(rel)
         if record is not None and record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
             return frozenset()
-        data, notice = read_file(self.root, rel, self._real_root)
+        data, notice = read_file(self.root, rel, self._real_root, self._real_dirs)
         if data is None:
             changed = self._forget(rel)
             if notice is not None and worth_notice(rel):

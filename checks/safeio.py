@@ -121,14 +121,17 @@ def _reason(exc: OSError) -> str:
 
 
 def read_bytes(path: str | os.PathLike, *, root: str | os.PathLike | None = None,
-               limit: int = DEFAULT_LIMIT, real_root: str | None = None) -> bytes:
+               limit: int = DEFAULT_LIMIT, real_root: str | None = None,
+               real_dirs: dict[str, str] | None = None) -> bytes:
     """The content of the regular file ``path``, at most ``limit`` bytes.
 
     ``path`` is absolute or relative to the current directory, as everywhere in Python.
     With ``root``, it must resolve inside ``root``: a symbolic link whose target lies outside is refused with
     :class:`OutsideRoot`.  Without ``root`` (a file the user named) links are followed.
     ``real_root`` is ``os.path.realpath(root)`` when the caller resolved it already (a scan
-    reads a thousand files under one root).
+    reads a thousand files under one root); ``real_dirs`` (folder as given -> its real path)
+    lets a caller that reads many files of the same folders resolve each folder once: the
+    file is then resolved from its folder's real path (fully when the file itself is a link).
     A FIFO, device, socket or directory raises :class:`NotRegularFile`; a file over
     ``limit`` raises :class:`TooLarge`; any other failure is the ``OSError`` itself.
     """
@@ -136,8 +139,8 @@ def read_bytes(path: str | os.PathLike, *, root: str | os.PathLike | None = None
     if root is not None:
         if real_root is None:
             real_root = os.path.realpath(root)
-        real = os.path.realpath(shown)
-        if not within(real_root, real):
+        real = _resolve(shown, real_dirs)
+        if not _inside(real_root, real):
             raise OutsideRoot(shown, "symbolic link points outside the repository; not followed")
         target = real
     else:
@@ -172,6 +175,27 @@ def read_bytes(path: str | os.PathLike, *, root: str | os.PathLike | None = None
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _resolve(path: str, real_dirs: dict[str, str] | None) -> str:
+    """``os.path.realpath(path)``, its folder's real path taken from ``real_dirs`` (filled as it goes)."""
+    if real_dirs is None:
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    if not name or name in (".", ".."):
+        return os.path.realpath(path)
+    real_dir = real_dirs.get(folder)
+    if real_dir is None:
+        real_dir = real_dirs[folder] = os.path.realpath(folder)
+    real = os.path.join(real_dir, name)
+    return os.path.realpath(real) if os.path.islink(real) else real
+
+
+def _inside(real_root: str, real: str) -> bool:
+    """:func:`within` for two resolved paths (absolute and normal), without splitting them."""
+    if os.name != "posix":
+        return within(real_root, real)
+    return real == real_root or real.startswith(real_root if real_root.endswith("/") else real_root + "/")
 
 
 def read_text(path: str | os.PathLike, *, root: str | os.PathLike | None = None,

@@ -149,9 +149,9 @@ def test_a_scan_reads_a_shared_kustomization_once_and_an_update_reads_it_afresh(
     reads: list[str] = []
     real = engine_module.read_file
 
-    def counting(base, rel, real_root=None):
+    def counting(base, rel, real_root=None, real_dirs=None):
         reads.append(rel)
-        return real(base, rel, real_root)
+        return real(base, rel, real_root, real_dirs)
 
     monkeypatch.setattr(engine_module, "read_file", counting)
     engine = Engine(root)

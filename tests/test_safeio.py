@@ -71,6 +71,30 @@ def test_a_link_out_of_the_root_is_refused(tree):
             safeio.read_bytes(repo / name, root=repo, real_root=os.path.realpath(repo))
 
 
+def test_folders_resolved_once_answer_as_resolving_each_file(tree, tmp_path):
+    """A scan passes ``real_dirs`` (folder -> real path, filled as it reads): the same files are
+    read and the same links refused as when every file is resolved from scratch."""
+    repo, canary = tree
+    (repo / "app").mkdir()
+    (repo / "app" / "a.yaml").write_text("kind: Pod\n")
+    (repo / "app" / "in.yaml").symlink_to("a.yaml")  # a link to a file inside: read
+    (repo / "app" / "out.yaml").symlink_to(canary)  # a link out: refused
+    (repo / "alias").symlink_to("app")  # a folder link inside: read through
+    (repo / "away").symlink_to(canary.parent)  # a folder link out: refused
+    sibling = tmp_path / "repo-sibling"  # shares the root's name as a prefix, lies outside
+    sibling.mkdir()
+    (sibling / "s.yaml").write_text("kind: Secret\n")
+    (repo / "prefix.yaml").symlink_to(sibling / "s.yaml")
+    real_root = os.path.realpath(repo)
+    real_dirs: dict[str, str] = {}
+    for rel in ("app/a.yaml", "app/in.yaml", "alias/a.yaml", "alias/in.yaml"):
+        assert safeio.read_bytes(repo / rel, root=repo, real_root=real_root, real_dirs=real_dirs) == b"kind: Pod\n"
+    for rel in ("app/out.yaml", "alias/out.yaml", "away/canary.txt", "prefix.yaml"):
+        with pytest.raises(OutsideRoot):
+            safeio.read_bytes(repo / rel, root=repo, real_root=real_root, real_dirs=real_dirs)
+    assert real_dirs[str(repo / "alias")] == os.path.join(real_root, "app")
+
+
 def test_a_path_with_dotdot_out_of_the_root_is_refused(tree):
     repo, _ = tree
     with pytest.raises(OutsideRoot):
