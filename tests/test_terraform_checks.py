@@ -162,3 +162,14 @@ def test_tf001_a_policy_granting_only_object_reads_is_medium_listing_or_writes_s
     # the same object-read policy on a bucket whose ACL is public-read-write: not a download bucket, high
     assert found["aws_s3_bucket_policy.exports"].severity == Severity.HIGH
     assert found["aws_s3_bucket.data"].severity == Severity.HIGH  # a public-read ACL lists every object
+
+
+def test_tf001_a_read_only_bucket_whose_name_or_tags_say_it_publishes_is_medium():
+    engine = Engine(FIXTURES / "terraform" / "public-bucket" / "bad-aws")
+    engine.scan()
+    found = {f.resource: f for f in engine.findings if f.code == "TF001"}
+    mirrors = found["aws_s3_bucket.ci_mirrors"]  # "acme-ci-mirrors", public-read
+    assert mirrors.severity == Severity.MEDIUM and "'mirrors'" in mirrors.message
+    assert found["aws_s3_bucket_acl.artifacts"].severity == Severity.MEDIUM  # Purpose = "release downloads"
+    assert found["aws_s3_bucket.releases"].severity == Severity.HIGH  # anyone may write
+    assert found["aws_s3_bucket.data"].severity == Severity.HIGH  # "acme-customer-data": no such purpose

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
@@ -25,7 +26,8 @@ CHECK = Check(
         "A bucket that serves a static website is low; a bucket policy whose public statements grant "
         "only `s3:GetObject` on the bucket's objects (no listing, no writes) is medium: it is written to "
         "publish downloads (release artifacts, mirrors), and what is left is making sure nothing else "
-        "is put there."
+        "is put there. So is read-only public access to a bucket whose name or Name/Purpose tag says it "
+        "publishes (`*-mirrors`, `releases`, `downloads`, `static`, `cdn`, `public`)."
     ),
     remediation=(
         "Remove the public ACL, grant or policy statement; grant access to named principals or "
@@ -107,6 +109,8 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
         hits: list[Hit] = []
         unlinked = False
         reads: list[bool] = []  # per instance: every public statement grants only reads of objects by key
+        read_only: list[bool] = []  # per public instance: its grants and statements only read
+        bucket_of: tuple[str, str] | None = None
         for node in resource.instances:
             bucket: tuple[str, str] | None
             if resource.type == "aws_s3_bucket":
@@ -123,6 +127,9 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
                     reads.append(all(_object_reads_only(s) for s in public) and not _public_acl(scope, node, bucket))
             if not acl and not policy:
                 continue
+            bucket_of = bucket_of or bucket
+            read_only.append(_acl_reads_only(node) and all(_reads_only(s) for s in found or () if public_statement(s))
+                             if policy else _acl_reads_only(node))
             if bucket is None:
                 unlinked = True
                 hits.append(Hit(node, "; ".join(acl + policy), "acl" if acl else "policy"))
@@ -153,6 +160,11 @@ def _aws(scope: Scope, account_block: bool) -> Iterator[Finding]:
             severity = Severity.MEDIUM
             notes.append("the policy grants only s3:GetObject on its objects, no listing and no writes: the way a "
                          "bucket publishes downloads; confirm it holds only what is meant to be published")
+        purpose = _publishing_word(scope, resource, hits[0].node, bucket_of) if read_only and all(read_only) else None
+        if purpose and severity > Severity.MEDIUM:
+            severity = Severity.MEDIUM
+            notes.append(f"its name says it publishes ({purpose!r}) and anyone may only read: public reads look "
+                         "intended; make sure it holds only what is meant to be published")
         if unlinked:
             severity = min(severity, Severity.MEDIUM)
             notes.append("the bucket is not defined in this module, so its public access block was not checked")
@@ -172,6 +184,53 @@ def _public_acl(scope: Scope, node: Node, bucket: tuple[str, str] | None) -> boo
     owner = scope.node_of(node.evaluator, bucket)
     acls = scope.linked(node, "aws_s3_bucket_acl", "bucket", bucket) + ([owner] if owner is not None else [])
     return any(_acl_grants(acl) for acl in acls)
+
+
+#: words of a bucket's name or tags that say its content is published on purpose (downloads,
+#: mirrors, release artifacts, static assets): read-only public access there is the design
+_PUBLISHING_WORDS = frozenset(("mirror", "mirrors", "release", "releases", "download", "downloads", "dist",
+                               "distribution", "static", "cdn", "public", "www", "website", "assets"))
+_WRITE_PERMISSIONS = frozenset(("WRITE", "WRITE_ACP", "FULL_CONTROL"))
+
+
+def _acl_reads_only(node: Node) -> bool:
+    """The node's canned ACL and grants (if any) give only reads."""
+    acl = node.get("acl")
+    if isinstance(acl, str) and acl not in ("public-read", "authenticated-read", "private"):
+        return False
+    grants = list(node.blocks("grant"))
+    for policy in node.blocks("access_control_policy"):
+        grants.extend(policy.blocks("grant"))
+    for grant in grants:
+        permissions = [grant.get("permission")] + (as_list(grant.get("permissions")) or [])
+        if any(not isinstance(p, str) or p.upper() in _WRITE_PERMISSIONS for p in permissions if p is not None):
+            return False
+    return True
+
+
+def _reads_only(statement) -> bool:
+    """A statement that grants only reads (``s3:Get*``/``s3:List*``, no wildcard, no writes)."""
+    actions = statement.actions
+    return not statement.not_actions and bool(actions) and all(
+        str(a).lower().startswith(("s3:get", "s3:list")) and "*" not in str(a) for a in actions or ())
+
+
+def _publishing_word(scope: Scope, resource, node: Node, bucket: tuple[str, str] | None) -> str | None:
+    """A word of the bucket's name, prefix, Terraform name or tags that says it publishes."""
+    owner = node if resource.type == "aws_s3_bucket" else (
+        scope.node_of(node.evaluator, bucket) if bucket is not None else None)
+    texts = [bucket[1] if bucket is not None else ""]
+    if owner is not None:
+        texts += [owner.get("bucket"), owner.get("bucket_prefix")]
+        tags = owner.get("tags")
+        if isinstance(tags, dict):
+            texts += [v for k, v in tags.items() if str(k).lower() in ("name", "purpose", "description", "usage")]
+    for text in texts:
+        if isinstance(text, str):
+            for word in re.split(r"[^a-z0-9]+", text.lower()):
+                if word in _PUBLISHING_WORDS:
+                    return word
+    return None
 
 
 #: actions that read one object by its key (no listing, no ACL or policy reads, no writes)
