@@ -82,3 +82,32 @@ def test_a_templated_route_leaves_the_severity_alone(tmp_path):
     _app(tmp_path / "c", "db", "web")
     (finding,) = _findings(tmp_path / "c", "K8S024").values()
     assert finding.severity == Severity.MEDIUM
+
+
+def test_compose_credentials_open_the_store_they_name(tmp_path):
+    # issue 12 (sweep7, a tracing stack's self-host compose): a credential that names its store
+    # (POSTGRES_PASSWORD, CLICKHOUSE_PASSWORD, a URL to the postgres service) opens that store, not
+    # whichever store of the file happens to be published; a salt opens no port at all
+    root = tmp_path / "repo"
+    root.mkdir()
+    fixture = Path(__file__).parent / "fixtures" / "compose" / "secret-in-environment" / "bad-loopback-stores.yaml"
+    shutil.copy(fixture, root / "docker-compose.yml")
+    found = {f.message.split(" variable ")[1].split(" ")[0]: f
+             for f in _findings(root, "CMP013").values()}
+    for name in ("DATABASE_URL", "CLICKHOUSE_PASSWORD", "POSTGRES_PASSWORD"):
+        assert found[name].severity == Severity.MEDIUM, name
+        assert "publishes no port beyond this host" in found[name].message
+    assert found["SALT"].severity == Severity.MEDIUM and "salts the hashes" in found["SALT"].message
+    # the published ones keep their severity
+    assert found["NEXTAUTH_SECRET"].severity == found["MINIO_ROOT_PASSWORD"].severity == Severity.HIGH
+
+
+def test_store_families():
+    from auditui.checks.models.exposure import engine_family, named_families
+
+    assert named_families({"POSTGRES", "PASSWORD"}) == {"postgres"}
+    assert named_families({"DB", "PASSWORD"}) == frozenset()
+    assert engine_family("clickhouse/clickhouse-server") == "clickhouse"
+    assert engine_family("bitnami/postgresql-repmgr") == "postgres"
+    assert {engine_family("minio")} == named_families({"MINIO"}) == named_families({"S3"})
+    assert engine_family("nginx") is None

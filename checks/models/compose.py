@@ -50,14 +50,17 @@ from .exposure import (
     GLUED as _GLUED,
 )
 from .exposure import (
+    HASHING_WORDS,
+    Reach,
+    combine_reach,
+    engine_family,
+    named_families,
+)
+from .exposure import (
     SESSION_WORDS as _SESSION_WORDS,
 )
 from .exposure import (
     STORE_WORDS as _STORE_WORDS,
-)
-from .exposure import (
-    Reach,
-    combine_reach,
 )
 from .exposure import (
     family as _family,
@@ -903,6 +906,15 @@ def guarded_port(compose: ComposeFile, name: str) -> tuple[Service, str, str] | 
     return own_port
 
 
+def _store_engine(service: Service) -> str | None:
+    """The store engine a service's image runs, its ``${VAR:-default}`` tag resolved
+    (``postgres:${POSTGRES_VERSION:-17}`` is Postgres); None when it runs no known store."""
+    engine = engine_of(service.resolved_image_ref)
+    if engine is None and service.image and is_database_image(service.image):
+        engine = parse_image(service.image).name.lower()  # a variable decides only the tag: postgres:${TAG}
+    return engine
+
+
 def fronted_by(service: Service) -> list[Service]:
     """The services of the file published beyond the host that depend on ``service`` (a
     reverse proxy in front of an application): what they forward is not in this file."""
@@ -931,20 +943,29 @@ def credential_reach(compose: ComposeFile, service: Service, name: str, value: A
     """
     from .secrets import name_words
 
-    match = _URL_HOST_RE.match(str(value or "").strip())
+    # the value as compose runs it: ``${DATABASE_URL:-postgresql://u:p@db/x}`` opens db
+    match = _URL_HOST_RE.match(str(interpolate(value) or value or "").strip())
     if match:
         host = match.group(1)
         target = _service_named(compose, host)
         return Reach.plain(target.exposed) if target is not None else Reach(None)
-    if service.image and is_database_image(service.image):
+    if _store_engine(service) is not None:
         return Reach.plain(service.exposed)
     words = set(name_words(name))
     words |= {w[:-len(end)] for w in words for end in _GLUED if w.endswith(end) and len(w) > len(end)}
     if words & _STORE_WORDS:  # DB_PASSWORD, REDIS_URL, PGPASSWORD
-        stores = [s.exposed for s in compose.services if s.image and is_database_image(s.image)]
+        # a name that says which store (POSTGRES_PASSWORD, CLICKHOUSE_PASSWORD) opens only the
+        # stores of that engine; DB_PASSWORD may open any of the file's stores
+        families = named_families(words)
+        stores = [s.exposed for s in compose.services
+                  for engine in (_store_engine(s),) if engine is not None
+                  and (not families or engine_family(engine) in families)]
         if not stores:
             return Reach(None)
         return Reach.plain(True if True in stores else (None if None in stores else False))
+    if words & HASHING_WORDS and not words & _SESSION_WORDS:
+        return Reach(None, "; it salts the hashes the service stores and opens no port: it matters to whoever "
+                           "holds a copy of those hashes")
     if words & _AT_REST_WORDS and not words & _SESSION_WORDS:
         return Reach(None, "; it encrypts stored data and opens no port: it matters to whoever holds a copy "
                            "of that data")

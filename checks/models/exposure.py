@@ -61,6 +61,41 @@ STORE_WORDS = frozenset((
     "KEYDB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "MQ", "MINIO", "S3", "ELASTIC", "ELASTICSEARCH",
     "OPENSEARCH", "CLICKHOUSE", "CASSANDRA", "NEO4J", "INFLUX", "INFLUXDB", "COUCHDB", "KAFKA", "NATS", "SEAWEEDFS",
 ))
+#: store words that name one engine (its family); the others (DB, DATABASE, SQL, MQ) name any store
+STORE_FAMILIES: dict[str, str] = {
+    "POSTGRES": "postgres", "POSTGRESQL": "postgres", "PG": "postgres", "MYSQL": "mysql", "MARIADB": "mysql",
+    "MSSQL": "mssql", "REDIS": "redis", "VALKEY": "redis", "KEYDB": "redis", "MONGO": "mongo", "MONGODB": "mongo",
+    "RABBITMQ": "rabbitmq", "RABBIT": "rabbitmq", "AMQP": "rabbitmq", "MINIO": "s3", "S3": "s3", "SEAWEEDFS": "s3",
+    "ELASTIC": "search", "ELASTICSEARCH": "search", "OPENSEARCH": "search", "CLICKHOUSE": "clickhouse",
+    "CASSANDRA": "cassandra", "NEO4J": "neo4j", "INFLUX": "influx", "INFLUXDB": "influx", "COUCHDB": "couchdb",
+    "KAFKA": "kafka", "NATS": "nats",
+}
+#: a store image's name (its last path segment, or that name's first word) -> its engine family
+_ENGINE_FAMILIES: dict[str, str] = {
+    "postgres": "postgres", "postgresql": "postgres", "postgis": "postgres", "timescaledb": "postgres",
+    "mysql": "mysql", "mariadb": "mysql", "percona": "mysql", "mssql": "mssql", "mongo": "mongo", "mongodb": "mongo",
+    "redis": "redis", "valkey": "redis", "keydb": "redis", "dragonfly": "redis", "rabbitmq": "rabbitmq",
+    "minio": "s3", "seaweedfs": "s3", "elasticsearch": "search", "opensearch": "search", "clickhouse": "clickhouse",
+    "cassandra": "cassandra", "scylla": "cassandra", "neo4j": "neo4j", "influxdb": "influx", "couchdb": "couchdb",
+    "kafka": "kafka", "redpanda": "kafka", "nats": "nats",
+}
+
+
+def named_families(words: Iterable[str]) -> frozenset[str]:
+    """The engine families a credential's name words name (POSTGRES_PASSWORD -> postgres,
+    CLICKHOUSE_PASSWORD -> clickhouse); empty when it names a store only in general (DB_PASSWORD)."""
+    return frozenset(STORE_FAMILIES[w] for w in words if w in STORE_FAMILIES)
+
+
+def engine_family(engine: str) -> str | None:
+    """The family of a store engine as :func:`.datastore.engine_of` names it
+    (``clickhouse/clickhouse-server`` -> clickhouse, ``bitnami/postgresql-repmgr`` -> postgres)."""
+    import re
+
+    last = engine.lower().rsplit("/", 1)[-1]
+    return _ENGINE_FAMILIES.get(last) or _ENGINE_FAMILIES.get(re.split(r"[-_.]", last, maxsplit=1)[0])
+
+
 #: credential words glued to what they are for (PGPASSWORD, DBPASS)
 GLUED = ("PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "TOKEN", "USER")
 #: words that end a credential's name (what is secret), not what it is for
@@ -68,6 +103,9 @@ CREDENTIAL_WORDS = frozenset(("AUTH", "TOKEN", "TOKENS", "PASSWORD", "PASSWD", "
                               "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE", "ACCESS", "API"))
 #: words of a key that encrypts data at rest: it opens no port, whoever holds the data can use it
 AT_REST_WORDS = frozenset(("ENCRYPTION", "ENCRYPT", "ENC", "CRYPT", "CRYPTO", "DECRYPTION", "CIPHER"))
+#: words of a value that salts the hashes the service stores (API keys, passwords): it opens no port, a
+#: guessable one helps only whoever already holds a copy of those hashes
+HASHING_WORDS = frozenset(("SALT", "PEPPER"))
 #: words of a key that signs or encrypts what the service's clients hold (sessions, tokens, cookies)
 SESSION_WORDS = frozenset(("SESSION", "COOKIE", "JWT", "SIGNING", "SIGN", "CSRF", "URL", "TOKEN", "AUTH", "OTP"))
 #: trailing words of a credential one service presents to another (not a key it signs with)

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from ..exposure import (
     AT_REST_WORDS,
     ENDPOINT_WORDS,
+    HASHING_WORDS,
     LOGIN_WORDS,
     PEER_WORDS,
     SESSION_WORDS,
@@ -327,7 +328,7 @@ def opens(name: str, holder: Holder) -> tuple[str, str]:
                     _words(variable)[-1] in ENDPOINT_WORDS | {"DSN"}:
                 return "host", f"{host}|{variable} beside it"
         return "unknown", ""
-    if words & AT_REST_WORDS and not words & SESSION_WORDS:
+    if (words & AT_REST_WORDS or words & HASHING_WORDS) and not words & SESSION_WORDS:
         return "unknown", ""
     if words & LOGIN_WORDS:
         return "self", ""
