@@ -95,6 +95,7 @@ def test_not_secret_names(name):
     ("ssh-keys", "ubuntu:ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCdGoRV9XPamZwqCMr4uk1oHWPnknzwOOSjuRBnu", "public"),
     ("SSH_KEY", "deploy:ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl", "public"),
     ("prefix-key", "v2025.09-rust", "name"),  # Swatinem/rust-cache's cache-key prefix
+    ("key", "ndk-cache-23.1.7779620", "setting"),  # words and a release: actions/cache's key (sweep7)
     ("TOKEN_TTL", "3600s", "name"),
     ("AZURE_CLIENT_ID", "0f8fad5b-d9cb-469f-a165-70867728950e", "name"),
     ("CACHE_KEY", "users-v2", "name"),

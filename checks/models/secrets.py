@@ -421,6 +421,9 @@ _WEAK_COUNTER_RE = re.compile(r"^([a-z]{2,30})[-_.@#!]?\d{1,6}[!.#@$]{0,3}$")
 _LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "3": "e", "$": "s", "5": "s", "7": "t", "!": ""})
 _WORDY_RE = re.compile(r"^[a-z]{2,30}\d{0,4}(?:[-_. ](?:[a-z]{2,30}\d{0,4}|[a-z]|\d{1,4})){0,20}$")
 _WORD_RUN_RE = re.compile(r"[A-Z]?[a-z]{2,}|[A-Z]{3,}(?![a-z])")
+#: lower-case words ending in a dotted version of any length (``ndk-cache-23.1.7779620``,
+#: ``node-modules-v18.20.4``): a name and the release it is for, such as a cache key, not generated
+_VERSIONED_WORDS_RE = re.compile(r"^(?:[a-z]{2,30}\d{0,4}[-_.]){1,10}v?\d{1,10}(?:\.\d{1,10}){1,4}$")
 
 
 def _entropy(text: str) -> float:
@@ -537,7 +540,7 @@ def random_looking(text: str) -> bool:
     """Does the value look generated (a key, a token, a random password) rather than chosen?"""
     value = text.strip()
     n = len(value)
-    if n < 8 or value.isdigit() or _WORDY_RE.match(value):
+    if n < 8 or value.isdigit() or _WORDY_RE.match(value) or _VERSIONED_WORDS_RE.match(value):
         return False
     lower = value.lower()
     plain = lower.translate(_LEET)
