@@ -465,3 +465,46 @@ def test_cluster_admin_for_anything_else_stays_high(tmp_path, case):
         write(tmp_path, "a.yaml", BINDING % {"account": "net-install"})
         write(tmp_path, "b.yaml", job)
     assert [s for s, _ in _binding_severity(tmp_path)] == [Severity.HIGH]
+
+
+# -- compose: node agents and host functions, one model graded apart ------------------------------
+
+def _services(text: str) -> dict:
+    from auditui.checks.models.compose import parse
+
+    compose = parse("docker-compose.yml", load_documents(text)).units[0]
+    return {service.name: service for service in compose.services}
+
+
+@pytest.mark.parametrize("service, function", [
+    ("image: linuxserver/wireguard:1.0", "a VPN endpoint (it creates interfaces and routes)"),
+    ("image: ghcr.io/mailcow/netfilter:1.59", "a host firewall manager (it rewrites the host's packet filter)"),
+    ("image: crowdsecurity/crowdsec-firewall-bouncer-iptables:v0.0.28",
+     "a host firewall manager (it rewrites the host's packet filter)"),
+    ("image: collabora/code:24.04", "Collabora Online (a chroot jail per document)"),
+    ("image: nextcloud/aio-collabora:latest", "Collabora Online (a chroot jail per document)"),
+    ("build: ./dnsmasq", "a DHCP or PXE boot server (it must hear the LAN's broadcasts)"),
+    # should not: a companion of the function, an agent, an unrelated image
+    ("image: mivek/fail2ban-exporter:1.0", None),
+    ("image: ngoduykhanh/wg-easy-ui:2", None),
+    ("image: quay.io/prometheus/node-exporter:v1.8.2", None),
+    ("image: postgres:16", None),
+])
+def test_host_function_is_known_by_its_image_or_its_built_name(service, function):
+    from auditui.checks.models.node_agents import host_function, service_agent
+
+    name = "dnsmasq" if service.startswith("build") else "svc"
+    found = host_function(_services(f"services:\n  {name}:\n    {service}\n")[name])
+    assert (found.family.role if found else None) == function
+    if found is not None:
+        assert found.reason().startswith(f"by design for {function}, recognised by ")
+        assert service_agent(_services(f"services:\n  {name}:\n    {service}\n")[name]) is None
+
+
+def test_a_built_service_is_a_host_function_by_its_name_but_never_an_agent():
+    from auditui.checks.models.node_agents import HOST_NETWORK, host_function, service_agent
+
+    services = _services("services:\n  dnsmasq: {build: ./dnsmasq}\n  node-exporter: {build: ./ne}\n")
+    assert host_function(services["dnsmasq"]).needs(HOST_NETWORK)
+    assert service_agent(services["node-exporter"]) is None
+    assert host_function(services["node-exporter"]) is None

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
-from ..models.host_functions import host_function
-from ..models.node_agents import BROAD_CAPABILITIES, service_agent
+from ..models.node_agents import BROAD_CAPABILITIES, host_function, service_agent
 from .shared import pinned_image
 
 #: capabilities that let a process escape, or see and change the host, on their own
@@ -77,7 +76,7 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
             if agent is not None and agent.needs(name):
                 message += f", {agent.reason(name)}"
                 severity = Severity.MEDIUM if name in BROAD_CAPABILITIES else Severity.LOW
-            elif function is not None and name in function.needs:
+            elif function is not None and function.needs(name):
                 message += f", {function.reason()}"
                 severity = Severity.MEDIUM
             elif agent is not None and agent.over_grant_on(pinned_image(service)):

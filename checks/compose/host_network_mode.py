@@ -6,9 +6,7 @@ from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, key_pos, services_set_to_host
-from ..models.host_functions import HOST_NETWORK, host_function
-from ..models.node_agents import HOST_NETWORK as AGENT_NETWORK
-from ..models.node_agents import service_agent
+from ..models.node_agents import HOST_NETWORK, host_function, service_agent
 
 CHECK = Check(
     code="CMP003",
@@ -33,10 +31,10 @@ def host_network_mode(compose: ComposeFile) -> Iterator[Finding]:
         severity = Severity.HIGH
         agent = service_agent(service)
         function = host_function(service)
-        if agent is not None and agent.needs(AGENT_NETWORK):
-            message += f", {agent.reason(AGENT_NETWORK)}"
+        if agent is not None and agent.needs(HOST_NETWORK):
+            message += f", {agent.reason(HOST_NETWORK)}"
             severity = Severity.LOW
-        elif function is not None and HOST_NETWORK in function.needs:
+        elif function is not None and function.needs(HOST_NETWORK):
             message += f", {function.reason()}"
             severity = Severity.MEDIUM
         yield CHECK.finding(

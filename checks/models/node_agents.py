@@ -16,9 +16,22 @@ recognise them and what each family's documented deployment takes. Where an agen
 - compose (:func:`service_agent`): a service whose image is a known family. A compose project
   runs on one host, so a node-exporter service *is* that host's agent.
 
+The same question, "does this service's job take this host access?", has a second answer for
+services whose job *acts on* the host rather than watching or serving it (:data:`HOST_FUNCTIONS`,
+:func:`host_function`, compose only): a DHCP or PXE boot server must hear the LAN's broadcasts (the
+host's network, NET_ADMIN/NET_RAW), a host firewall manager (fail2ban, a mail stack's netfilter
+banner) rewrites the host's packet filter, keepalived moves a virtual IP by VRRP, a VPN endpoint
+creates interfaces and routes, and Collabora Online builds a chroot jail per document with
+SYS_ADMIN.  They are one model with the agents (one :class:`Family` record, one name matcher) but
+graded apart: an agent's documented access is low (medium for a capability close to root), while
+a host function's is a true grant of control over the host's network or kernel that whoever takes
+the container also gets, so it stays medium ("by design for ..."), and a service compose builds
+from source counts by its service name (``dnsmasq: {build: ./dnsmasq}``), which an agent never does.
+A companion of a function (``fail2ban-exporter``, ``wg-easy-ui``) is not the function.
+
 Recognition is by name only and deliberately narrow: an image's name (its last path part, or its
 repository for names with a ``/``) equal to a family name or holding it as a dash-separated part
-(``prometheus-node-exporter``, ``opentelemetry-collector-ebpf-profiler``).
+(``prometheus-node-exporter``, ``opentelemetry-collector-ebpf-profiler``, ``aio-collabora``).
 """
 
 from __future__ import annotations
@@ -150,9 +163,10 @@ def matches(name: str, token: str) -> bool:
     return name == token or name.startswith(token + "-") or name.endswith("-" + token) or f"-{token}-" in name
 
 
-def family_of(candidates: list[tuple[str, str]]) -> tuple[Family, str] | None:
-    """The first family any (normalised name, where it came from) names, with that ``where``."""
-    for family in FAMILIES:
+def family_of(candidates: list[tuple[str, str]], families: tuple[Family, ...] = FAMILIES) -> tuple[Family, str] | None:
+    """The first family (of ``families``: the node agents unless told) any (normalised name, where it
+    came from) names, with that ``where``."""
+    for family in families:
         for name, where in candidates:
             if any(matches(name, token) for token in family.names):
                 return family, where
@@ -217,12 +231,68 @@ def service_agent(service: Service) -> ServiceAgent | None:
     return ServiceAgent(found[0], found[1])
 
 
+# -- host functions (compose): services whose job acts on the host ---------------------------
+
+_NETWORK_JOB = dict.fromkeys((HOST_NETWORK, "NET_ADMIN", "NET_RAW", "NET_BROADCAST"), "for its job on the host's network")
+
+#: services whose job acts on the host (see the module docstring): ``role`` is what they do for it
+HOST_FUNCTIONS: tuple[Family, ...] = (
+    Family(("dnsmasq", "kea", "kea-dhcp4", "kea-dhcp6", "isc-dhcp-server", "dhcpd", "pixiecore", "netbootxyz"),
+           "a DHCP or PXE boot server (it must hear the LAN's broadcasts)", "a DHCP or PXE boot server", False,
+           _NETWORK_JOB),
+    Family(("netfilter", "fail2ban", "crowdsec-firewall-bouncer", "cs-firewall-bouncer"),
+           "a host firewall manager (it rewrites the host's packet filter)", "a host firewall manager", False,
+           _NETWORK_JOB),
+    Family(("keepalived",), "a virtual IP failover daemon (VRRP)", "a virtual IP failover daemon", False, _NETWORK_JOB),
+    Family(("wireguard", "wg-easy", "tailscale", "openvpn", "openvpn-as", "netbird", "zerotier", "zerotier-one"),
+           "a VPN endpoint (it creates interfaces and routes)", "a VPN endpoint", False, _NETWORK_JOB),
+    Family(("collabora", "collabora-code", "collabora-online", "collabora/code"),
+           "Collabora Online (a chroot jail per document)", "Collabora Online", False,
+           dict.fromkeys(("SYS_ADMIN", "SYS_CHROOT", "MKNOD", "FOWNER", "CHOWN"), "for its per-document jails")),
+)
+#: name endings of a function's companions (its exporter, its web UI), which are not the function
+_COMPANIONS = ("-exporter", "-ui", "-web", "-admin", "-dashboard")
+
+
+@dataclass(frozen=True)
+class HostFunction:
+    """A compose service whose job acts on the host, and how auditui recognised it."""
+
+    family: Family
+    #: how it was recognised, e.g. "image 'linuxserver/wireguard'"
+    signal: str
+
+    def needs(self, access: str) -> bool:
+        return access in self.family.needs
+
+    def reason(self) -> str:
+        """The phrase a lowered finding ends with."""
+        return f"by design for {self.family.role}, recognised by {self.signal}"
+
+
+def host_function(service: Service) -> HostFunction | None:
+    """The host function a compose service performs (by its image's name, or by its service name
+    when compose builds it), or None."""
+    ref = service.resolved_image_ref
+    if ref is not None:
+        candidates = [(normal(ref.repository), f"image {ref.repository!r}"),
+                      (normal(ref.repository.rsplit("/", 1)[-1]), f"image {ref.repository!r}")]
+    elif service.builds:
+        candidates = [(normal(service.name), f"the name of the service compose builds ({service.name!r})")]
+    else:
+        return None
+    if candidates[-1][0].endswith(_COMPANIONS):
+        return None  # a companion of the function, not the function
+    found = family_of(candidates, HOST_FUNCTIONS)
+    return HostFunction(*found) if found is not None else None
+
+
 def kernel_tracing_path(path: str) -> bool:
     """A host path of the kernel's tracing or BPF filesystems."""
     norm = "/" + path.strip().strip("/")
     return any(norm == root or norm.startswith(root + "/") for root in KERNEL_TRACING_PATHS)
 
 
-__all__ = ["BROAD_CAPABILITIES", "FAMILIES", "HOST_NETWORK", "HOST_PID", "KERNEL_TRACING", "PRIVILEGED",
-           "RUNTIME_SOCKET", "Family", "ServiceAgent", "family_of", "kernel_tracing_path", "matches",
-           "network_tokens", "normal", "service_agent"]
+__all__ = ["BROAD_CAPABILITIES", "FAMILIES", "HOST_FUNCTIONS", "HOST_NETWORK", "HOST_PID", "KERNEL_TRACING",
+           "PRIVILEGED", "RUNTIME_SOCKET", "Family", "HostFunction", "ServiceAgent", "family_of", "host_function",
+           "kernel_tracing_path", "matches", "network_tokens", "normal", "service_agent"]

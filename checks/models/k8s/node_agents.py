@@ -2,7 +2,10 @@
 
 The families and the names that recognise them are shared with compose in :mod:`..node_agents`;
 this module adds what only Kubernetes shows (which kinds can be agents, the CSI registration
-shape, node maintenance, cluster bootstrap).
+shape, node maintenance, cluster bootstrap).  The services whose job acts on the host's network
+(``..node_agents.HOST_FUNCTIONS``: DHCP, firewall managers, VPN endpoints) are recognised in
+compose only: in Kubernetes such a pod is judged as any workload (unless another sign makes it a
+node agent).
 
 A node agent runs once per node (a DaemonSet, or a static pod) to do something *for the
 node*: export its metrics (node-exporter, cAdvisor), wire its network (CNI plugins,
