@@ -26,7 +26,8 @@ CHECK = Check(
         "as a non-root user (a non-zero runAsUser, or runAsNonRoot) holds none of those capabilities in "
         "its process: it gets them only through a set-user-ID binary or file capabilities of its image "
         "(allowPrivilegeEscalation cannot be false on a privileged container) or a kernel bug, as an "
-        "added ALL or SYS_ADMIN would (K8S013): high, not critical."
+        "added ALL or SYS_ADMIN would (K8S013): high, not critical; medium beside a container of the same "
+        "pod that runs privileged as root, which is the pod's way to the node and is reported itself."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -47,7 +48,12 @@ def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
     agent = node_agent(workload)
     if agent is not None and not agent.privileged_by_design:
         agent = None  # its family does not need privileged: judged as any workload
-    for container in workload.containers(include_init=True):
+    containers = list(workload.containers(include_init=True))
+    # containers of the pod that are privileged as root (or as the image's user): the pod's way to the
+    # node, reported on them; a non-root privileged sibling adds an unneeded flag, not another way
+    root_privileged = [c.name for c in containers
+                       if c.security().get("privileged") is True and c.security().runs_as_root is not False]
+    for container in containers:
         sec = container.security()
         if sec.get("privileged") is True:
             message = f"container {container.name!r} of {workload.resource} runs privileged"
@@ -56,6 +62,12 @@ def privileged_pod_container(workload: Workload) -> Iterator[Finding]:
                 severity = Severity.MEDIUM
                 message += (f" ({agent.reason}; {agent.privileged_because}): make sure its image comes from a "
                             "source you trust and is pinned, and that it is the only workload with this privilege")
+            elif sec.runs_as_root is False and any(name != container.name for name in root_privileged):
+                severity = Severity.MEDIUM
+                sibling = next(name for name in root_privileged if name != container.name)
+                message += (f", as a non-root user, beside container {sibling!r} that runs privileged as root: the "
+                            f"pod's way to the node is {sibling!r}'s (reported there); this flag adds nothing the "
+                            "process can use without a set-user-ID binary, so remove it")
             elif sec.runs_as_root is False:
                 # the same reach as an added ALL in a non-root container (K8S013): the process holds no
                 # capability until a set-user-ID binary, file capabilities or a kernel bug gives it root
