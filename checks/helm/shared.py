@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -90,3 +91,16 @@ def unset_everywhere(path: str, fact, index: RepoIndex, empty_key: str, set_key:
         str(fact.data.dir or ""), [])
     filled = {str(where) for other, sibling in siblings if other != path for where in getattr(sibling.data, set_key) or ()}
     return sorted(((str(where), line) for where, line in empties if str(where) not in filled), key=lambda item: item[1])
+
+
+def unset_in_chart_values(path: str, fact, index: RepoIndex, empty_key: str, set_key: str) -> tuple[int, str] | None:
+    """(line of the first, the places listed) of the settings a chart's own ``values.yaml`` leaves
+    empty and no values file beside it fills; None for any other values file (an environment's
+    values file that leaves a setting empty is read as an override) or when every one is filled."""
+    if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
+        return None
+    unset = unset_everywhere(path, fact, index, empty_key, set_key)
+    if not unset:
+        return None
+    shown = ", ".join(where for where, _ in unset[:4]) + (f" and {len(unset) - 4} more" if len(unset) > 4 else "")
+    return unset[0][1], shown

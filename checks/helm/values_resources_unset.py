@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.topics import HELM_VALUES
-from .shared import unset_everywhere
+from .shared import unset_in_chart_values
 
 CHECK = Check(
     code="HELM008",
@@ -33,13 +32,10 @@ CHECK = Check(
 
 @CHECK.on_each(HELM_VALUES)
 def values_resources_unset(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
-        return  # an environment's values file that leaves resources empty is read as an override
-    unset = unset_everywhere(path, fact, index, "empty_resources", "set_resources")
-    if not unset:
+    found = unset_in_chart_values(path, fact, index, "empty_resources", "set_resources")
+    if found is None:
         return
-    first = unset[0][1]
-    shown = ", ".join(where for where, _ in unset[:4]) + (f" and {len(unset) - 4} more" if len(unset) > 4 else "")
+    first, shown = found
     yield CHECK.finding(
         Pos(first, first, ("resources",), path=path), resource=f"values/{path}",
         message=f"{path} leaves resources empty ({shown}) and no values file beside it sets them",

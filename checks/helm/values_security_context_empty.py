@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
 from ..facts import RepoIndex
 from ..models.topics import HELM_VALUES
-from .shared import unset_everywhere
+from .shared import unset_in_chart_values
 
 CHECK = Check(
     code="HELM009",
@@ -33,13 +32,10 @@ CHECK = Check(
 
 @CHECK.on_each(HELM_VALUES)
 def values_security_context_empty(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
-    if posixpath.basename(path).lower() not in ("values.yaml", "values.yml"):
+    found = unset_in_chart_values(path, fact, index, "empty_security", "set_security")
+    if found is None:
         return
-    unset = unset_everywhere(path, fact, index, "empty_security", "set_security")
-    if not unset:
-        return
-    first = unset[0][1]
-    shown = ", ".join(where for where, _ in unset[:4]) + (f" and {len(unset) - 4} more" if len(unset) > 4 else "")
+    first, shown = found
     yield CHECK.finding(
         Pos(first, first, ("securityContext",), path=path), resource=f"values/{path}",
         message=f"{path} leaves the security context empty ({shown}) and no values file beside it sets it",

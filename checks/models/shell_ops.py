@@ -3,8 +3,10 @@
 Questions several checks and the facts ask, answered once for scripts, Dockerfile ``RUN``
 and workflow steps: which program a wrapper runs (``docker compose exec db psql``), what
 dumps a database, copies data off the host, rotates backups, restarts or builds a service,
-calls a cloud CLI (and whether it changes infrastructure), what kind of script a file is
-(deploy, backup, restore, migrate, setup) and whether it runs against production.
+calls a cloud CLI (and whether it changes infrastructure), deploys (:func:`deploys`, not a
+:func:`dry_run`), publishes a package (:func:`publishes_package`) or starts a throw-away cluster
+(:func:`starts_ephemeral_cluster`), what kind of script a file is (deploy, backup, restore,
+migrate, setup) and whether it runs against production.
 
 Running code fetched from the network (SH010 and DKR010 ask the same questions here, with
 one list of downloaders and one list of interpreters):
@@ -38,7 +40,7 @@ if TYPE_CHECKING:  # the model imports this module; types only
 
 __all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download", "is_probe",
            "remote_code", "downloaded_then_run", "downloaded_file", "fetch_transport", "remote_fetch", "redirections",
-           "files_written"]
+           "files_written", "DEPLOY_COMMANDS", "deploys", "dry_run", "publishes_package", "starts_ephemeral_cluster"]
 
 #: programs that fetch a URL (httpie's ``http``/``https``, BSD ``fetch``)
 DOWNLOADERS = frozenset(("curl", "wget", "fetch", "http", "https", "aria2c"))
@@ -843,6 +845,117 @@ def script_traits(script: ShellScript) -> dict[str, bool]:
             if name in ("alembic", "flyway", "liquibase", "migrate", "goose", "dbmate", "sqitch") or "migrate" in argv or "db:migrate" in argv:
                 traits["migrate"] = True
     return traits
+
+
+# ----------------------------------------------------------------------------- what a command ships
+# The one answer to "does this command deploy / publish a release / start a throw-away cluster?",
+# asked of run: steps (models/workflow.py: is this job a deployment?).  A script's ``deploy`` trait
+# (:func:`script_traits`) answers another question, what the script is for, to decide whether its
+# findings are production's: its file name's words, and the verbs of an operation on a live system
+# (``kubectl scale``, ``helm rollback``, ``kamal deploy``); ``terraform apply`` there is read as
+# infrastructure (the ``iac`` fact), not as the script's purpose.
+
+#: commands that deploy (each matched on one simple command's own words)
+DEPLOY_COMMANDS = [
+    r"\bkubectl\s+(?:[^\n;&|]*\s)?(?:apply|create|replace|set\s+image|rollout\s+(?:restart|undo))\b",
+    r"\bhelm(?:file)?\s+(?:[^\n;&|]*\s)?(?:upgrade|install|apply|sync)\b",
+    r"\bterraform\s+(?:-chdir=\S+\s+)?apply\b",
+    r"\bterragrunt\s+(?:run-all\s+)?apply\b",
+    r"\bpulumi\s+up\b",
+    r"\b(?:cdk|sls|serverless)\s+deploy\b",
+    r"\baws\s+ecs\s+(?:update-service|deploy)\b",
+    r"\baws\s+lambda\s+update-function-code\b",
+    r"\bgcloud\s+(?:run|app|functions)\s+deploy\b",
+    r"\baz\s+(?:webapp|functionapp|containerapp)\s+(?:[^\n;&|]*\s)?(?:deploy|update)\b",
+    r"\b(?:flyctl|fly)\s+deploy\b",
+    r"\bargocd\s+app\s+sync\b",
+    r"\bkustomize\s+build\b[^\n]*\|\s*kubectl\s+apply\b",
+    r"\bssh\b[^\n]*\bdeploy",
+    r"\bdocker\s+(?:image\s+)?push\b[^\n]*\b(?:prod|production)\b",
+    r"\bdocker\s+stack\s+deploy\b",
+    r"\bansible-playbook\b[^\n]*\b(?:deploy|prod|production)",
+    r"\b(?:vercel|netlify)\b[^\n]*--prod\b",
+]
+_DEPLOY_CMD_RE = re.compile("|".join(f"(?:{p})" for p in DEPLOY_COMMANDS))
+_DRY_RUN_RE = re.compile(r"--dry-run|--server-dry-run|\bkubectl\s+diff\b")
+#: ephemeral clusters: `kubectl apply` there is a test, not a deploy
+_EPHEMERAL_CLUSTER_RE = re.compile(r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bmicrok8s\b")
+_PUBLISH_CMD_RE = re.compile(
+    r"\b(?:twine\s+upload|(?:npm|yarn|pnpm)\s+publish|cargo\s+publish|gem\s+push|poetry\s+publish|"
+    r"uv\s+publish|hatch\s+publish|flit\s+publish|dotnet\s+nuget\s+push|"
+    r"gradle\w*\s+publish|gh\s+release\s+(?:create|upload))\b"
+)
+#: ``mvn [options and goals] deploy``: a ``mvn`` word, then a later word ``deploy`` (two linear
+#: searches; one pattern ``mvn\s+(?:\S+\s+)*deploy`` rescans the rest of the text at every ``mvn``)
+_MVN_RE = re.compile(r"\bmvn\s")
+_DEPLOY_WORD_RE = re.compile(r"\sdeploy\b")
+
+
+def publishes_package(run: str) -> bool:
+    """A ``run:`` script that publishes a package or a release (twine upload, npm publish,
+    mvn ... deploy, gh release create...)."""
+    if _PUBLISH_CMD_RE.search(run):
+        return True
+    mvn = _MVN_RE.search(run)
+    return mvn is not None and _DEPLOY_WORD_RE.search(run, mvn.end() - 1) is not None
+
+
+#: helm subcommands that change nothing in a cluster: ``helm plugin install`` installs a plugin
+#: on the runner, ``helm repo add``, ``helm dependency update`` and ``helm template`` work on files
+_HELM_LOCAL = frozenset((
+    "plugin", "plugins", "repo", "dependency", "dependencies", "dep", "template", "lint", "show", "inspect",
+    "pull", "fetch", "search", "package", "registry", "env", "version", "completion", "create", "verify",
+    "get", "history", "list", "ls", "status", "test", "diff", "push", "help",
+))
+#: helm global flags that take a separate value (``helm -n prod upgrade``)
+_HELM_VALUE_FLAGS = frozenset((
+    "-n", "--namespace", "--kube-context", "--kubeconfig", "--kube-apiserver", "--kube-token", "--kube-as-user",
+    "--kube-as-group", "--kube-ca-file", "--kube-tls-server-name", "--registry-config", "--repository-config",
+    "--repository-cache", "--burst-limit", "--qps", "--content-cache",
+))
+
+
+def _helm_subcommand(text: str) -> str | None:
+    """The subcommand of the ``helm`` command ``text`` starts with (global flags skipped)."""
+    words = text.split()[1:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = "=" not in word and word in _HELM_VALUE_FLAGS
+            continue
+        return word.lower()
+    return None
+
+
+#: programs whose words are a message or nothing at all, never a command (``echo "kubectl apply done"``)
+_MESSAGE_PROGRAMS = frozenset(("echo", "printf", ":", "true", "false"))
+
+
+def dry_run(text: str) -> bool:
+    """A command that only previews (``--dry-run``, ``kubectl diff``)."""
+    return _DRY_RUN_RE.search(text) is not None
+
+
+def starts_ephemeral_cluster(text: str) -> bool:
+    """A script that starts a throw-away cluster (kind, minikube, k3d, microk8s)."""
+    return _EPHEMERAL_CLUSTER_RE.search(text) is not None
+
+
+def deploys(seg: Segment) -> bool:
+    """One simple command that deploys (:data:`DEPLOY_COMMANDS`) on its own words; a message
+    (``echo "kubectl apply done"``) never does, nor ``helm`` with a subcommand that changes no
+    cluster (``helm plugin install``, ``helm repo add`` on a runner)."""
+    if not seg.argv or seg.name in _MESSAGE_PROGRAMS:
+        return False
+    for match in _DEPLOY_CMD_RE.finditer(" ".join(seg.argv)):
+        text = match.group(0)
+        if text.startswith("helm") and not text.startswith("helmfile") and _helm_subcommand(text) in _HELM_LOCAL:
+            continue
+        return True
+    return False
 
 
 # ----------------------------------------------------------------------------- questions checks ask

@@ -29,7 +29,15 @@ from ..api import Severity
 from .base import AtDoc, AtNode, Fact, FileKind, ParsedFile
 from .image_uses import image_command
 from .shell_hosts import run_commands, workflow_shells
-from .shell_ops import cloud_segment, redirections, runs_remotely
+from .shell_ops import (
+    cloud_segment,
+    deploys,
+    dry_run,
+    publishes_package,
+    redirections,
+    runs_remotely,
+    starts_ephemeral_cluster,
+)
 from .shell_ops import files_written as segment_writes
 from .topics import (
     SHELL_CLOUD,
@@ -564,31 +572,7 @@ _NOT_DEPLOY_WORDS = {
     "verify", "plan", "dry", "dryrun", "preview", "build", "e2e", "ci", "render", "diff",
 }
 _PROD_ENV_RE = re.compile(r"(?i)(^|[^a-z])(prod|production)([^a-z]|$)")
-
-_DEPLOY_COMMANDS = [
-    r"\bkubectl\s+(?:[^\n;&|]*\s)?(?:apply|create|replace|set\s+image|rollout\s+(?:restart|undo))\b",
-    r"\bhelm(?:file)?\s+(?:[^\n;&|]*\s)?(?:upgrade|install|apply|sync)\b",
-    r"\bterraform\s+(?:-chdir=\S+\s+)?apply\b",
-    r"\bterragrunt\s+(?:run-all\s+)?apply\b",
-    r"\bpulumi\s+up\b",
-    r"\b(?:cdk|sls|serverless)\s+deploy\b",
-    r"\baws\s+ecs\s+(?:update-service|deploy)\b",
-    r"\baws\s+lambda\s+update-function-code\b",
-    r"\bgcloud\s+(?:run|app|functions)\s+deploy\b",
-    r"\baz\s+(?:webapp|functionapp|containerapp)\s+(?:[^\n;&|]*\s)?(?:deploy|update)\b",
-    r"\b(?:flyctl|fly)\s+deploy\b",
-    r"\bargocd\s+app\s+sync\b",
-    r"\bkustomize\s+build\b[^\n]*\|\s*kubectl\s+apply\b",
-    r"\bssh\b[^\n]*\bdeploy",
-    r"\bdocker\s+(?:image\s+)?push\b[^\n]*\b(?:prod|production)\b",
-    r"\bdocker\s+stack\s+deploy\b",
-    r"\bansible-playbook\b[^\n]*\b(?:deploy|prod|production)",
-    r"\b(?:vercel|netlify)\b[^\n]*--prod\b",
-]
-_DEPLOY_CMD_RE = re.compile("|".join(f"(?:{p})" for p in _DEPLOY_COMMANDS))
-_DRY_RUN_RE = re.compile(r"--dry-run|--server-dry-run|\bkubectl\s+diff\b")
-#: ephemeral clusters: `kubectl apply` there is a test, not a deploy
-_EPHEMERAL_CLUSTER_RE = re.compile(r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b|\bmicrok8s\b")
+#: actions that start a throw-away cluster: `kubectl apply` there is a test, not a deploy
 _EPHEMERAL_ACTIONS = {
     "helm/kind-action", "medyagh/setup-minikube", "nolar/setup-k3d-k3s", "abatilo/actions-k3d",
     "azure/setup-kind", "engineerd/setup-kind", "balchua/microk8s-actions", "jupyterhub/action-k3s-helm",
@@ -606,24 +590,8 @@ _PUBLISH_ACTIONS = {
     "pypa/gh-action-pypi-publish", "js-devtools/npm-publish", "rubygems/release-gem",
     "softprops/action-gh-release", "ncipollo/release-action", "goreleaser/goreleaser-action",
 }
-_PUBLISH_CMD_RE = re.compile(
-    r"\b(?:twine\s+upload|(?:npm|yarn|pnpm)\s+publish|cargo\s+publish|gem\s+push|poetry\s+publish|"
-    r"uv\s+publish|hatch\s+publish|flit\s+publish|dotnet\s+nuget\s+push|"
-    r"gradle\w*\s+publish|gh\s+release\s+(?:create|upload))\b"
-)
-#: ``mvn [options and goals] deploy``: a ``mvn`` word, then a later word ``deploy`` (two linear
-#: searches; one pattern ``mvn\s+(?:\S+\s+)*deploy`` rescans the rest of the text at every ``mvn``)
-_MVN_RE = re.compile(r"\bmvn\s")
-_DEPLOY_WORD_RE = re.compile(r"\sdeploy\b")
-
-
-def publishes_package(run: str) -> bool:
-    """A ``run:`` script that publishes a package or a release (twine upload, npm publish,
-    mvn ... deploy, gh release create...)."""
-    if _PUBLISH_CMD_RE.search(run):
-        return True
-    mvn = _MVN_RE.search(run)
-    return mvn is not None and _DEPLOY_WORD_RE.search(run, mvn.end() - 1) is not None
+# what a run: command deploys, publishes or starts (deploy commands, publish commands, throw-away
+# clusters) is the shell model's: shell_ops.deploys, publishes_package, starts_ephemeral_cluster
 
 
 def _tokens(text: str) -> set[str]:
@@ -649,61 +617,18 @@ def _shorten(command: str, limit: int = 60) -> str:
     return cut + " …"
 
 
-#: helm subcommands that change nothing in a cluster: ``helm plugin install`` installs a plugin
-#: on the runner, ``helm repo add``, ``helm dependency update`` and ``helm template`` work on files
-_HELM_LOCAL = frozenset((
-    "plugin", "plugins", "repo", "dependency", "dependencies", "dep", "template", "lint", "show", "inspect",
-    "pull", "fetch", "search", "package", "registry", "env", "version", "completion", "create", "verify",
-    "get", "history", "list", "ls", "status", "test", "diff", "push", "help",
-))
-#: helm global flags that take a separate value (``helm -n prod upgrade``)
-_HELM_VALUE_FLAGS = frozenset((
-    "-n", "--namespace", "--kube-context", "--kubeconfig", "--kube-apiserver", "--kube-token", "--kube-as-user",
-    "--kube-as-group", "--kube-ca-file", "--kube-tls-server-name", "--registry-config", "--repository-config",
-    "--repository-cache", "--burst-limit", "--qps", "--content-cache",
-))
-
-
-def _helm_subcommand(text: str) -> str | None:
-    """The subcommand of the ``helm`` command ``text`` starts with (global flags skipped)."""
-    words = text.split()[1:]
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-            continue
-        if word.startswith("-"):
-            skip = "=" not in word and word in _HELM_VALUE_FLAGS
-            continue
-        return word.lower()
-    return None
-
-
-#: programs whose words are a message or nothing at all, never a command (``echo "kubectl apply done"``)
-_MESSAGE_PROGRAMS = frozenset(("echo", "printf", ":", "true", "false"))
-
-
 def deploy_command(script: Any) -> str | None:
     """The first command of a script that deploys (not a dry run), if any: the command's text
     as the shell reader joins it (continuations joined, comments left out).
 
-    Each simple command is matched on its own words, so a deploy named in a comment, an echoed
-    string or a heredoc's text does not count.  ``helm`` counts only with a subcommand that
-    changes a cluster: ``helm plugin install`` or ``helm repo add`` on a runner deploys nothing.
+    Each simple command is matched on its own words (:func:`.shell_ops.deploys`), so a deploy
+    named in a comment, an echoed string or a heredoc's text does not count.
     """
     if not isinstance(script, str):
         return None
     for command in run_commands(script):
-        if _DRY_RUN_RE.search(command.text):
-            continue
-        for seg in command.segments:
-            if not seg.argv or seg.name in _MESSAGE_PROGRAMS:
-                continue
-            for match in _DEPLOY_CMD_RE.finditer(" ".join(seg.argv)):
-                text = match.group(0)
-                if text.startswith("helm") and not text.startswith("helmfile") and _helm_subcommand(text) in _HELM_LOCAL:
-                    continue
-                return command.text
+        if not dry_run(command.text) and any(deploys(seg) for seg in command.segments):
+            return command.text
     return None
 
 
@@ -1247,7 +1172,7 @@ class Job(AtNode):
             action = step.action
             if action is not None and action.kind == "repo" and action.name in _EPHEMERAL_ACTIONS:
                 return True
-            if step.run and _EPHEMERAL_CLUSTER_RE.search(step.run):
+            if step.run and starts_ephemeral_cluster(step.run):
                 return True
         return False
 

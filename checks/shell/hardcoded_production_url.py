@@ -100,34 +100,33 @@ def hardcoded_production_url(script: ShellScript) -> Iterator[Finding]:
         for seg in command.segments:
             if seg.name in _MESSAGES or seg.name.startswith(("log", "info", "warn", "notify", "msg", "say")):
                 continue  # a message that mentions the address is not a request to it
-            for word in seg.words:
-                if "://" in word:
-                    for match in _URL_RE.finditer(word):
-                        if _DEFAULT_RE.search(word[:match.start()]):
-                            continue  # ${BASE_URL:-https://...}: overridable default
-                        host = match.group(1)
-                        why = _production_host(host)
-                        if why and host not in seen:
-                            seen.add(host)
-                            yield CHECK.finding(
-                                command.pos, resource=f"host/{host}", symbol=(host,),
-                                message=f"{why} is written into the script ({host}); take it from a variable",
-                                evidence=_safe_url(match.group(0))[:160],
-                            )
-            if seg.name in ("ssh", "scp", "rsync") and not command.via:
-                for word in seg.argv[1:]:
-                    if word.startswith("-") or "$" in word:
-                        continue
-                    dest = _SSH_DEST_RE.match(word)
-                    if dest and ("@" in word or seg.name == "ssh") and (seg.name == "ssh" or ":" in word):
-                        host = dest.group(1)
-                        why = _production_host(host)
-                        if why and host not in seen:
-                            seen.add(host)
-                            yield CHECK.finding(
-                                command.pos, resource=f"host/{host}", symbol=(host,),
-                                message=f"{why} is written into the script ({host}); take it from a variable",
-                                evidence=word[:160],
-                            )
-                        if seg.name == "ssh":
-                            break
+            for host, evidence in _addresses(command, seg):
+                why = _production_host(host)
+                if why and host not in seen:
+                    seen.add(host)
+                    yield CHECK.finding(
+                        command.pos, resource=f"host/{host}", symbol=(host,),
+                        message=f"{why} is written into the script ({host}); take it from a variable",
+                        evidence=evidence,
+                    )
+
+
+def _addresses(command, seg) -> Iterator[tuple[str, str]]:
+    """(host, evidence) of each address one segment is written to reach: the URLs in its words
+    (not an overridable ``${BASE_URL:-https://...}`` default) and the destination of
+    ``ssh``/``scp``/``rsync`` (run here, not over another ssh)."""
+    for word in seg.words:
+        if "://" in word:
+            for match in _URL_RE.finditer(word):
+                if _DEFAULT_RE.search(word[:match.start()]):
+                    continue  # ${BASE_URL:-https://...}: overridable default
+                yield match.group(1), _safe_url(match.group(0))[:160]
+    if seg.name in ("ssh", "scp", "rsync") and not command.via:
+        for word in seg.argv[1:]:
+            if word.startswith("-") or "$" in word:
+                continue
+            dest = _SSH_DEST_RE.match(word)
+            if dest and ("@" in word or seg.name == "ssh") and (seg.name == "ssh" or ":" in word):
+                yield dest.group(1), word[:160]
+                if seg.name == "ssh":
+                    break
