@@ -23,6 +23,7 @@ import gc
 import hashlib
 import inspect
 import os
+import pickle
 import stat
 import time
 from collections import Counter
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import context as contexts
-from . import overlays, registry
+from . import overlays, registry, workers
 from . import persona as personas
 from .api import Check, Finding, Pos, Severity, fold_repeats
 from .audit.parse_error import CHECK as PARSE_ERROR
@@ -74,6 +75,27 @@ class FileRecord:
     used: frozenset[int] = frozenset()
     #: checks that raised on this file (cleared when the file is checked again)
     errors: list[CheckError] = field(default_factory=list)
+
+
+@dataclass
+class _Examined:
+    """What one file is now (:meth:`Engine._examine`), before the engine records it (:meth:`Engine._apply`).
+
+    ``outcome``: "forget" (not audited), "same" (unchanged; ``size``/``mtime_ns`` to note when
+    only they moved), "unread" (could not be read; ``record`` holds the notice, or None) or
+    "checked" (``record`` with the base findings, the file's ``facts`` and what its parse ``reads``).
+    """
+
+    outcome: str
+    record: FileRecord | None = None
+    facts: list = field(default_factory=list)
+    reads: frozenset[str] = frozenset()
+    size: int | None = None
+    mtime_ns: int | None = None
+
+
+#: a cold scan of fewer files than this stays in one process (forking costs more than it saves)
+PARALLEL_MIN_FILES = 200
 
 
 @dataclass
@@ -138,6 +160,7 @@ class Engine:
         self.scanned = False
         self.last_scan_seconds = 0.0
         self.suppressions = Suppressions(self.config, self.checks)
+        self._by_code = {check.code: check for check in all_checks}
         self._file_checks: dict[type, list[Check]] = {}
         self._dispatch_cache: dict[type, list[Check]] = {}
         self._repo_checks = [c for c in self.checks if c.repo and c.func is not None]
@@ -231,8 +254,14 @@ class Engine:
         out.extend(self.check_errors)
         return out
 
-    def scan(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> list[Finding]:
+    def scan(self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+             jobs: int = 1) -> list[Finding]:
         """Audit the whole repository from scratch.
+
+        With ``jobs`` over 1 (and no ``cancelled``), a repository of at least
+        :data:`PARALLEL_MIN_FILES` files has its files examined (read, parsed, checked) by that
+        many processes (:mod:`.workers`: forked, so only from a caller that runs no other
+        thread) and recorded here in the walk's order: the result is the same as in one process.
 
         Python's cyclic garbage collector is paused meanwhile: a cold scan allocates millions
         of objects that stay alive (the parsed documents, facts and findings), and each full
@@ -243,12 +272,12 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._scan(progress, cancelled)
+            return self._scan(progress, cancelled, jobs)
         finally:
             if collecting:
                 gc.enable()
 
-    def _scan(self, progress: Progress | None, cancelled: Callable[[], bool] | None) -> list[Finding]:
+    def _scan(self, progress: Progress | None, cancelled: Callable[[], bool] | None, jobs: int = 1) -> list[Finding]:
         start = time.perf_counter()
         self.records.clear()
         self.index = RepoIndex(str(self.root))
@@ -275,14 +304,25 @@ class Engine:
         self._real_root = os.path.realpath(self.root)  # resolved once per scan (update() resolves per read)
         self._real_dirs = {}
         try:
+            examined: list[_Examined] | None = None
+            if jobs > 1 and cancelled is None and total >= PARALLEL_MIN_FILES and workers.available():
+                def shown(done: int) -> None:  # about every 50 files, as the loop below shows them
+                    if progress is not None and done % 50 < jobs:
+                        progress(done, total)
+
+                examined = workers.fork_map(self._examine, result.files, jobs, self._pickled_check,
+                                            self._unpickled_check, None if progress is None else shown)
             for number, rel in enumerate(result.files, 1):
                 if cancelled is not None and cancelled():
                     break
-                self._refresh(rel)
+                if examined is not None:
+                    self._apply(rel, examined[number - 1])
+                else:
+                    self._refresh(rel)
                 record = self.records.get(rel)
                 if record is not None:
                     record.findings = record.base  # provisional, shown while the scan goes on (never edited)
-                if progress is not None and (number % 50 == 0 or number == total):
+                if progress is not None and (number == total or (examined is None and number % 50 == 0)):
                     progress(number, total)
         finally:
             self._read_cache = None
@@ -624,49 +664,82 @@ class Engine:
 
         The new record holds the file's base findings; the caller finishes it.
         """
+        return self._apply(rel, self._examine(rel))
+
+    @staticmethod
+    def _pickled_check(obj: Any) -> str | None:
+        """Findings a worker sends back name their check by code (it comes back as this engine's own)."""
+        return obj.code if isinstance(obj, Check) else None
+
+    def _unpickled_check(self, code: str) -> Check:
+        found = self._by_code.get(code) or registry.BY_CODE.get(code)
+        if found is None:
+            raise pickle.UnpicklingError(f"unknown check {code}")
+        return found
+
+    def _examine(self, rel: str) -> _Examined:
+        """What one file is now: read, parsed and checked (steps 1-3), the engine left as it was.
+
+        Reads the tree, the file's current record and the scan's read caches only, so a cold
+        scan may examine files in forked workers (:mod:`.workers`) and apply them here in order.
+        """
         full = self.root / rel
         if not is_candidate(rel) or self.rules.ignored(rel):
-            return self._forget(rel)
+            return _Examined("forget")
         try:
             st = full.lstat()
             if stat.S_ISLNK(st.st_mode):
                 if rel not in probe(self.root, self.rules, rel).files:  # the walk would not read it
-                    return self._forget(rel)
+                    return _Examined("forget")
                 st = full.stat()
         except OSError:
-            return self._forget(rel)
+            return _Examined("forget")
         record = self.records.get(rel)
         if record is not None and record.size == st.st_size and record.mtime_ns == st.st_mtime_ns:
-            return frozenset()
+            return _Examined("same")
         data, notice = read_file(self.root, rel, self._real_root, self._real_dirs)
         if data is None:
-            changed = self._forget(rel)
+            kept = None
             if notice is not None and worth_notice(rel):
-                self.records[rel] = FileRecord(rel, None, st.st_size, st.st_mtime_ns, "", notices=[notice])
-            return changed
+                kept = FileRecord(rel, None, st.st_size, st.st_mtime_ns, "", notices=[notice])
+            return _Examined("unread", kept)
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         if record is not None and record.digest == digest:
-            record.size, record.mtime_ns = st.st_size, st.st_mtime_ns
-            return frozenset()
+            return _Examined("same", size=st.st_size, mtime_ns=st.st_mtime_ns)
         text, replaced = decode(data)
         parsed = parse_text(rel, text, data[:200], read=RepoReader(self._read_other, self._list_other))
         if parsed is None:
-            return self._forget(rel)
-        self._set_reads(rel, frozenset(parsed.reads) | {_listing_key(folder) for folder in parsed.listed})
+            return _Examined("forget")
+        reads = frozenset(parsed.reads) | {_listing_key(folder) for folder in parsed.listed}
         notices = [Notice(rel, message, "info") for message in parsed.notices]
         if replaced:
             notices.append(Notice(rel, "not valid UTF-8; undecodable bytes were replaced before auditing", "warning"))
         base, errors = self._check_file(parsed)
         markers = self.suppressions.markers(rel, text, comments_of(parsed.kind))
         base, used = self.suppressions.apply(base, markers)
-        self._forget_finished(rel)
-        self._file_contexts.pop(rel, None)  # decided afresh: the file itself changed (a vendored bundle edited...)
-        self.records[rel] = FileRecord(
+        return _Examined("checked", FileRecord(
             rel, parsed.kind, st.st_size, st.st_mtime_ns, digest, [], notices,
             text.count("\n") + (0 if text.endswith("\n") or not text else 1),
             base=base, markers=markers, used=used, errors=errors,
-        )
-        return self.index.set_file(rel, parsed.kind, parsed.facts)
+        ), parsed.facts, reads)
+
+    def _apply(self, rel: str, found: _Examined) -> frozenset[str]:
+        """Record what :meth:`_examine` found of one file; returns what changed in the facts index."""
+        if found.outcome == "same":
+            record = self.records.get(rel)
+            if record is not None and found.size is not None:
+                record.size, record.mtime_ns = found.size, found.mtime_ns  # type: ignore[assignment]
+            return frozenset()
+        if found.outcome != "checked" or found.record is None:
+            changed = self._forget(rel)
+            if found.record is not None:  # unread: kept for its notice
+                self.records[rel] = found.record
+            return changed
+        self._set_reads(rel, found.reads)
+        self._forget_finished(rel)
+        self._file_contexts.pop(rel, None)  # decided afresh: the file itself changed (a vendored bundle edited...)
+        self.records[rel] = found.record
+        return self.index.set_file(rel, found.record.kind, found.facts)  # type: ignore[arg-type]
 
     def _checks_for(self, model_type: type) -> list[Check]:
         cached = self._dispatch_cache.get(model_type)

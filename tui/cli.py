@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from .checks import registry
 from .checks.api import Finding, Severity
-from .checks.engine import Engine
+from .checks.engine import PARALLEL_MIN_FILES, Engine
 from .checks.textsafe import one_line
 from .checks.version import __version__
 
@@ -30,6 +31,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "markdown")
 REPORT_FORMATS = ("markdown", "html")
 INVENTORY_FORMATS = ("text", "json", "csv", "markdown")
+#: the most processes a headless scan starts by itself (--jobs can ask for more)
+MAX_AUTO_JOBS = 4
 SUBCOMMANDS = ("scan", "report", "inventory", "config", "prune", "triage", "checks", "explain", "tui")
 TRIAGE_ACTIONS = ("accept", "defer", "reopen", "note")
 FAIL_ON_CHOICES = "critical|high|medium|low|info|none"
@@ -150,6 +153,32 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE",
                         help="read only this configuration file (default: .auditui/config.toml and pyproject.toml)")
     parser.add_argument("--state", metavar="FILE", help="triage state file (default: PATH/.auditui/state.toml)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                        help=f"processes that read and check files from {PARALLEL_MIN_FILES} files on (default: one per free "
+                             f"processor, as the load average tells, at most {MAX_AUTO_JOBS}; 1: one process)")
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("at least 1 process")
+    return jobs
+
+
+def auto_jobs() -> int:
+    """Processes a headless scan uses by default: one per processor this process may run on and
+    the load average leaves free (as ``make -l`` judges it), at most :data:`MAX_AUTO_JOBS`; one
+    on a busy machine, where a second process only adds the cost of handing its results over."""
+    from .checks import workers
+
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here: assume the processors are free
+        busy = 0.0
+    return max(1, min(round(workers.cpu_count() - busy), MAX_AUTO_JOBS))
 
 
 def _add_tui_args(parser: argparse.ArgumentParser) -> None:
@@ -242,14 +271,16 @@ def _progress(enabled: bool):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # drawn when the scan reports (every 50 files), not by a thread of its own: a scan may fork
+    # workers (checks/workers.py), which a process running another thread must not do
     progress = Progress(
         TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        console=Console(stderr=True), transient=True, auto_refresh=False,
     )
     task = progress.add_task("scan", total=None)
 
     def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+        progress.update(task, completed=done, total=total, refresh=True)
 
     return progress, update
 
@@ -288,15 +319,18 @@ def open_triage(root: Path, state: str | None):
     return store
 
 
-def run_scan(root: Path, config, show_progress: bool = False) -> tuple[Engine, float]:
+def run_scan(root: Path, config, show_progress: bool = False, jobs: int | None = None) -> tuple[Engine, float]:
+    """A cold scan for a command (one thread: large repositories are read by ``jobs`` processes,
+    :func:`auto_jobs` when None; see ``Engine.scan``)."""
     engine = Engine(root, config)
     progress, update = _progress(show_progress)
+    jobs = auto_jobs() if jobs is None else jobs
     start = time.perf_counter()
     if progress is not None:
         with progress:
-            engine.scan(progress=update)
+            engine.scan(progress=update, jobs=jobs)
     else:
-        engine.scan()
+        engine.scan(jobs=jobs)
     elapsed = time.perf_counter() - start
     # A command scans once and exits: what the scan built lives until then, so the collector
     # stops walking it (else the report's allocations trigger full collections that visit
@@ -329,7 +363,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError("--update-baseline needs --baseline FILE")
     config = load_config(root, args)
     store = open_triage(root, args.state)
-    engine, elapsed = run_scan(root, config, not args.no_progress and sys.stderr.isatty())
+    engine, elapsed = run_scan(root, config, not args.no_progress and sys.stderr.isatty(), args.jobs)
     store.match_renames(engine.findings, engine.records)  # triage follows a renamed file (nothing written)
     result = audit_result(engine, str(args.path), store.status_of)
     baseline_note = None
@@ -410,7 +444,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     root = _root(args.path)
     config = load_config(root, args)
     store = open_triage(root, args.state)
-    engine, elapsed = run_scan(root, config, sys.stderr.isatty())
+    engine, elapsed = run_scan(root, config, sys.stderr.isatty(), args.jobs)
     store.match_renames(engine.findings, engine.records)  # triage follows a renamed file (nothing written)
     result = audit_result(engine, str(args.path), store.status_of)
     output = render(args.format, result, elapsed, context={"root": root, "index": engine.index, "triage": store,
@@ -437,7 +471,7 @@ def cmd_inventory(args: argparse.Namespace) -> int:
     root = _root(args.path)
     config = load_config(root, args)
     store = open_triage(root, args.state)
-    engine, _ = run_scan(root, config, sys.stderr.isatty())
+    engine, _ = run_scan(root, config, sys.stderr.isatty(), args.jobs)
     output = render_inventory.render(args.format, inventory_of(engine, store.status_of), str(args.path))
     _write(output, args.output, root)
     if args.output:
@@ -467,7 +501,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     store = open_triage(root, args.state)
     if store.read_only and not args.dry_run:
         raise UsageError(f"cannot prune: {store.read_only_reason}")
-    engine, _ = run_scan(root, config, sys.stderr.isatty())
+    engine, _ = run_scan(root, config, sys.stderr.isatty(), args.jobs)
     alive = {f.fingerprint for f in engine.findings}
     store.match_renames(engine.findings, engine.records)  # a renamed file's entries are not gone
     audited = coverage(root, engine.records, engine.all_notices())
@@ -518,7 +552,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
     store = open_triage(root, args.state)
     if store.read_only and not args.dry_run:
         raise UsageError(store.read_only_reason or "the state file is read-only")
-    engine, _ = run_scan(root, config, sys.stderr.isatty())
+    engine, _ = run_scan(root, config, sys.stderr.isatty(), args.jobs)
     if args.dry_run:
         store.match_renames(engine.findings, engine.records)
     else:

@@ -136,6 +136,9 @@ class Topic(str, Generic[D]):
         topic.key = key
         return topic
 
+    def __reduce__(self):  # pickled as its name, schema and key (a scan's workers send facts back)
+        return (Topic, (str(self), self.schema, self.key))
+
 
 class TopicFamily(Generic[D]):
     """Topics named ``<prefix><Kind>`` that share one dataclass (``k8s:Deployment``...)."""
