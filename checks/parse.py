@@ -47,7 +47,7 @@ def parse_text(rel: str, text: str, head: bytes = b"",
         if declared is not None:
             parsed.facts.append(declared)
 
-    named = table.named_fact(rel, text) if table.is_named(rel) else None
+    named = table.named_fact(rel, text)  # (None when no named file matches)
     if named is not None:
         if parsed is None:
             parsed = ParsedFile(rel, FileKind.YAML)
