@@ -9,7 +9,8 @@ JSON to a pipe that is thrown away:
     checkov -d DIR --framework kubernetes --skip-download --quiet --compact -o json
 
 Both are timed whole (start-up and imports included), as wall time and as the child's
-CPU time (user + system, steadier on a shared machine).  auditui runs with its bytecode
+CPU time (user + system, steadier on a shared machine; the CPU of the worker processes a scan
+forks, ``--jobs``, is counted: they are waited for).  auditui runs with its bytecode
 cached, as an installed copy does: ``PYTHONDONTWRITEBYTECODE`` is dropped for it and the
 cache goes to a temporary ``PYTHONPYCACHEPREFIX`` (never into the source tree); one
 warm-up run of each tool is not counted.  checkov is installed apart from auditui (see
@@ -67,6 +68,8 @@ def main() -> int:
     parser.add_argument("--checkov", default=os.environ.get("CHECKOV") or shutil.which("checkov"),
                         help="the checkov executable (default: $CHECKOV, else checkov on PATH)")
     parser.add_argument("--runs", type=int, default=3, help="timed rounds (medians are reported)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="pass --jobs N to auditui (default: its own choice, one process on a busy machine)")
     parser.add_argument("path", nargs="?", help="directory to scan (default: the shared k8s corpus)")
     args = parser.parse_args()
     if args.path is None:
@@ -80,6 +83,8 @@ def main() -> int:
     if not files:
         parser.error(f"{args.path}: holds no files (timing an empty scan would mean nothing)")
     auditui = [sys.executable, "-m", "auditui", "scan", args.path, "-f", "json", "--fail-on", "none", "--no-progress"]
+    if args.jobs is not None:
+        auditui += ["--jobs", str(args.jobs)]
     checkov = None
     if args.checkov:
         checkov = [args.checkov, "-d", args.path, "--framework", "kubernetes", "--skip-download", "--quiet",
@@ -103,6 +108,7 @@ def main() -> int:
         "path": args.path,
         "files": files,
         "runs": args.runs,
+        "jobs": args.jobs,
         "auditui_wall_s": round(statistics.median(a_wall), 3),
         "auditui_cpu_s": round(statistics.median(a_cpu), 3),
     }
