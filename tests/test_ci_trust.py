@@ -193,6 +193,16 @@ def test_gha014_severity_follows_who_can_reach_the_token():
     assert "downloads the triggering run's artifacts" in exposed["preview.yml"].message
 
 
+def test_gha014_outsiders_start_it_but_only_fixed_code_gets_the_token():
+    # penpot's auto-label: pull_request_target, the token passed from its minting step's output to a
+    # fixed github-script is no outsider text (medium); a step output written from the title is (high)
+    found = {f.resource.split("/")[1]: f for f in
+             scan(FIXTURES / "app-token-blanket-permissions" / "bad-outsider", "GHA014")}
+    assert {job: f.severity for job, f in found.items()} == {"label": Severity.MEDIUM, "announce": Severity.HIGH}
+    assert "'label' runs only fixed code" in found["label"].message and "not exposed" in found["label"].message
+    assert "pull_request_target" in found["announce"].message
+
+
 def test_gha015_severity_follows_what_runs_in_the_image():
     found = {f.line: f.severity for f in scan(FIXTURES / "job-image-not-pinned" / "bad", "GHA015")}
     assert found == {11: Severity.MEDIUM, 14: Severity.LOW, 22: Severity.MEDIUM, 26: Severity.MEDIUM,

@@ -140,11 +140,29 @@ def test_gha014_guarded_job_is_not_exposed_and_names_the_guard():
     assert "head.repo.full_name == github.repository" in found[0].message
 
 
+_HEAD_LABELER = _LABELER.replace("""      - uses: actions/labeler@8558fd74291d67161a8a78ce36a881fa63b766a9
+        with:
+          repo-token: ${{ steps.app.outputs.token }}
+""", """      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: npm ci && node scripts/label.js
+        env:
+          GH_TOKEN: ${{ steps.app.outputs.token }}
+""")
+
+
 def test_gha014_weak_or_negated_guard_stays_exposed():
     for condition in ("github.actor == 'dependabot[bot]'",
                       "github.event.pull_request.head.repo.full_name != github.repository"):
-        found = findings(_LABELER % condition, "GHA014")
+        # the guard does not keep outsiders out: the pull request's code runs with the token
+        found = findings(_HEAD_LABELER % condition, "GHA014")
         assert len(found) == 1 and found[0].severity == Severity.HIGH, condition
+        # pinned actions only, the token passed from its minting step: outsiders start the job but
+        # write nothing that runs with the token (medium), and the weak guard is not named as one
+        found = findings(_LABELER % condition, "GHA014")
+        assert len(found) == 1 and found[0].severity == Severity.MEDIUM, condition
+        assert "runs only fixed code" in found[0].message and "only if" not in found[0].message
 
 
 # -- GHA007: outsider text carried through step and job outputs ------------------------------

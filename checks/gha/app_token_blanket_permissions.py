@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, outsider_guard, token_exposure
+from ..models.workflow import Workflow, outsider_guard, outsider_reason, outsiders_only_trigger, token_exposure
 
 CHECK = Check(
     code="GHA014",
@@ -26,7 +26,9 @@ CHECK = Check(
         "head, text or artifacts into a script) or when the job runs a third-party action by a "
         "movable tag; medium otherwise (trusted triggers, pinned or vendor-published actions: "
         "over-broad, not exposed). A job whose `if:` admits only this repository's branches, its members' or a "
-        "bot's pull requests (or a member's comment) counts as trusted, and the message names the guard."
+        "bot's pull requests (or a member's comment) counts as trusted, and the message names the guard; so does "
+        "a job that outsiders start but that runs only fixed code with the token (pinned or vendor-published "
+        "actions, no pull request code, no outsider text: the token passed from its minting step is no such text)."
     ),
     remediation=(
         "Name the permissions the job needs: `permission-contents: write`, `permission-pull-requests: write`.",
@@ -58,6 +60,8 @@ def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
     seen: set[int] = set()
     for job in wf.jobs:
         exposed: str | None = None
+        fixed: str | None = None
+        trusted_why = ""
         judged = False
         for step in job.steps:
             action = step.action
@@ -79,12 +83,18 @@ def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
                 every_repo = owner_key is not None and given.get(owner_key) not in (None, "")
             if not judged:
                 exposed, judged = token_exposure(wf, [job]), True
+                # outsiders start it, but the job runs only fixed code with the token: over-broad, not exposed
+                fixed = outsiders_only_trigger(wf, [job]) if exposed is not None and wf.outsider_reach else None
+                if fixed is not None:
+                    exposed = None
+                    trusted_why = f"{outsider_reason(wf)}, but {fixed}"
             how = "no permission inputs" if perms is not None else "an action that cannot narrow them"
             reach = ", for every repository the App is installed on" if every_repo else ""
-            guard = outsider_guard(wf, [job]) if exposed is None else None
+            guard = outsider_guard(wf, [job]) if exposed is None and fixed is None else None
             trusted = (f"it runs on {', '.join(sorted(wf.outsider_reach))} but only if {guard.text}, which keeps "
                        "outsiders' pull requests out," if guard is not None else "only trusted triggers start it")
             why = (f"; {exposed}" if exposed is not None else
+                   f"; {trusted_why} (over-broad, not exposed)" if fixed is not None else
                    f"; {trusted} and every action of the job is pinned, vendor-published "
                    "or local (over-broad, not exposed)")
             yield CHECK.finding(

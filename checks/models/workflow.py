@@ -1471,6 +1471,7 @@ def outsiders_only_trigger(wf: Workflow, jobs: list[Job]) -> str | None:
         return None
     own = frozenset(repository_names(wf))
     gated, fixed = [], []
+    taint: OutputTaint | None = None
     for job in jobs:
         guard = guard_for(reach, job.condition)
         if (guard is not None and guard.strong) or member_gate(job, reach):
@@ -1480,9 +1481,18 @@ def outsiders_only_trigger(wf: Workflow, jobs: list[Job]) -> str | None:
             return None
         for step in job.steps:
             texts = [step.run] + [v for v in step.with_.values() if isinstance(v, str)]
-            if any(untrusted_contexts(text) or any(_RELAYED_RE.search(e) for e in expressions(text))
-                   for text in texts if text):
-                return None  # outsider text, or values relayed from elsewhere (a branch name via an output)
+            for text in texts:
+                if not text:
+                    continue
+                if untrusted_contexts(text):
+                    return None  # outsider text
+                relayed = [e for e in expressions(text) if _RELAYED_RE.search(e)]
+                if not relayed:
+                    continue
+                if taint is None:
+                    taint = OutputTaint(wf)
+                if not _fixed_step_outputs(job, step, text, relayed, taint):
+                    return None  # values relayed from elsewhere (a branch name via an output)
         fixed.append(job.id)
     if not fixed:
         return "every job it reaches runs only at a maintainer's request"
@@ -1490,6 +1500,42 @@ def outsiders_only_trigger(wf: Workflow, jobs: list[Job]) -> str | None:
     return (f"{said} run{'s' if len(fixed) == 1 else ''} only fixed code (pinned actions, no pull request "
             "code, no outsider text in scripts)" + (" and the other jobs only at a maintainer's request" if gated
                                                     else ""))
+
+
+#: an action's output that is a credential it minted (a GitHub App token, a cloud login), not text
+_CREDENTIAL_OUTPUT_RE = re.compile(r"(?:^|[-_])(?:token|password|secret|credentials?|key)$", re.IGNORECASE)
+
+
+def _fixed_step_outputs(job: Job, step: Step, text: str, relayed: list[str], taint: OutputTaint) -> bool:
+    """Do the relayed expressions of ``text`` (a script or an input of ``step``) name only outputs of
+    earlier steps of ``job`` that carry no outsider's text?  A ``run:`` step's or github-script's
+    outputs are followed through (:class:`OutputTaint`); another action's only when the output is
+    a credential it mints from fixed inputs (``steps.app-token.outputs.token``). Any other relay
+    (``needs``, ``env``, ``inputs``, a matrix, JSON of a context) is not followed."""
+    if any(_RELAYED_RE.search(_OUTPUT_REF_RE.sub("", _normalise_context(e))) for e in relayed):
+        return False
+    refs = _output_refs(text)
+    if not refs or any(kind != "steps" for kind, _, _, _ in refs):
+        return False
+    earlier = {}
+    for other in job.steps:
+        if other is step:
+            break
+        if other.id is not None:
+            earlier[other.id] = other
+    for _, ident, name, _ in refs:
+        source = earlier.get(ident)
+        if source is None:
+            return False
+        action = source.action
+        if source.run or (action is not None and action.name in _ANY_SCOPE_ACTIONS):
+            continue  # read below: OutputTaint follows what the script writes
+        if action is None or not _CREDENTIAL_OUTPUT_RE.search(name):
+            return False
+        inputs = [v for v in source.with_.values() if isinstance(v, str)]
+        if any(untrusted_contexts(v) or any(_RELAYED_RE.search(e) for e in expressions(v)) for v in inputs):
+            return False
+    return not taint.carried(text, job, step)
 
 
 def head_checkouts_of(job: Job, events: list[str]) -> bool:
