@@ -243,3 +243,23 @@ def test_a_chart_whose_templates_deploy_is_followed_no_further(tmp_path):
           "metadata: {name: {{ .Release.Name }}}\n")
     found = _privileged(tmp_path)
     assert found["apps/base/retired-app/app/deployment.yaml"].severity is Severity.MEDIUM
+
+
+def test_a_flux_kustomization_patch_is_not_a_sync_of_the_repository_root(tmp_path):
+    # the bootstrap kustomization patches postBuild values into the Kustomizations it applies: a
+    # Kustomization without a path in a file it reads sets fields, it syncs nothing (read as a sync
+    # of "./" it would reach every file and hide the app left out of the overlay)
+    _gitops(tmp_path)
+    write(tmp_path, "clusters/prod/flux-system/kustomization.yaml",
+          "resources: [gotk-sync.yaml]\npatches:\n  - path: postbuild.yaml\n    target: {kind: Kustomization}\n")
+    write(tmp_path, "clusters/prod/flux-system/postbuild.yaml", """\
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: not-used, namespace: flux-system}
+        spec:
+          postBuild: {substitute: {CLUSTER: prod}}
+        """)
+    found = _privileged(tmp_path)
+    assert found["apps/base/web/app/deployment.yaml"].context == "production"
+    lowered = found["apps/base/retired-app/app/deployment.yaml"]
+    assert lowered.context == "undeployed" and lowered.severity is Severity.MEDIUM

@@ -35,8 +35,10 @@ The graph is read two ways:
   ``Kustomization``'s ``postBuild.substitute`` values apply to what its build holds, so a child's
   ``path: ./apps/mi/${ENVIRONMENT}/${CLUSTER}`` resolves with the values its parent sync set; a
   variable a sync does not set keeps the value an enclosing sync gave it (``${X:-default}`` takes
-  its default when nothing set it); a Flux ``Kustomization`` without a ``path`` in a file a
-  kustomization reads is a patch of another one's fields (its ``postBuild`` values), not a sync.
+  its default when nothing set it).
+
+Either way, a Flux ``Kustomization`` without a ``path`` in a file a kustomization reads is a patch
+of another one's fields (its ``postBuild`` values), not a sync (:meth:`GitopsGraph.patch_only`).
 
 **Entry points** (:func:`unreferenced`) are the nodes nothing else in the graph points at, or
 only the cycle they lead into (Flux's bootstrap: ``clusters/prod`` holds the Kustomization that
@@ -333,6 +335,11 @@ class GitopsGraph:
             self._synced[key] = self.files.sync_targets(declared_in, path)
         return self._synced[key]
 
+    def patch_only(self, path: str, sync: Sync) -> bool:
+        """Whether ``sync`` is a patch that sets another Flux Kustomization's fields (its postBuild
+        values), not a sync: it has no path and a kustomization reads its file."""
+        return not sync.written and path in self.patches
+
     # -- as written ---------------------------------------------------------------------------
     def written(self) -> tuple[dict[str, set[str]], dict[str, list[tuple[str, str | None]]]]:
         """The graph as written: (file -> what it builds or applies, file -> each sync it holds
@@ -343,6 +350,8 @@ class GitopsGraph:
         followed: dict[str, list[tuple[str, str | None]]] = {}
         for path, syncs in self.syncs.items():
             for sync in syncs:
+                if self.patch_only(path, sync):
+                    continue
                 if sync.kind == "ApplicationSet" and TEMPLATED.search(sync.path):
                     followed.setdefault(path, []).append((sync.what, "an ApplicationSet whose generators make its path"))
                     continue
@@ -373,8 +382,8 @@ class GitopsGraph:
             out.blocked = listing.blocked
         found: list[tuple[str, dict[str, str]]] = [(t, values) for t in listing.listed + listing.reads]
         for number, sync in enumerate(self.syncs.get(path, ())):
-            if not sync.written and path in self.patches:
-                continue  # a patch that sets a Kustomization's other fields (postBuild values), not a sync
+            if self.patch_only(path, sync):
+                continue
             resolved_path = substitute(sync.path, values)
             resolved = None if TEMPLATED.search(resolved_path) else self.sync_targets(path, resolved_path)
             if resolved is None:
