@@ -216,6 +216,33 @@ def test_html_renders_in_headless_chromium(shop, tmp_path):
         assert secret not in dom
 
 
+def test_indented_json_is_the_standard_librarys_text():
+    """report.dumps writes indented JSON itself (the standard library's indented encoder is
+    pure Python): the text must be exactly ``json.dumps(indent=2, ensure_ascii=False)``."""
+    import enum
+    import json
+
+    from auditui.checks.models.yamlnodes import TaggedStr
+    from auditui.checks.report import _indented
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    values = [
+        {}, [], (), "top", 0, -1.5, None, True,
+        {"a": {}, "b": [], "c": [[], {}], "d": [{"e": [1, [2, [3]]]}]},
+        {"floats": [0.0, -0.0, 1e300, 1e-7, 3.14, float("nan"), float("inf"), -float("inf")]},
+        {"ints": [0, -7, 10**30, Level.HIGH, True, False], 1.5: "float key", True: "bool key", None: "none key", 7: 1},
+        {"text": ["é ü \u2028 \t \x00 \x1b \" \\ / \n", TaggedStr("s3cr3t", "!vault"), ""]},
+        [{"nested": ({"tuple": ("x", None)},)}],
+    ]
+    for value in values:
+        assert _indented(value) == json.dumps(value, indent=2, ensure_ascii=False), value
+    for bad in ({"set": {1}}, [object()], {("tuple", "key"): 1}):
+        with pytest.raises(TypeError):
+            _indented(bad)
+
+
 @pytest.mark.parametrize("value", [
     {"path": "k8s/a.yaml", "n": 1, "t": ("x", None), "nested": [{"é": "ü\t\x1b"}], 3: "int key"},
     {"path": "k8s/\udcff.yaml", "keys": {"a\udc80": ["b\udcfe", ("c",)]}},
