@@ -17,7 +17,9 @@ Every file gets a :class:`FileContext`, decided in this order:
    Job; models/image_uses.py) and does not serve is ``tooling``, runtime findings lowered;
    a compose file of data stores only, published on loopback only and keeping no data, is
    ``development``; a manifest whose every workload is named as a staging one is ``staging``;
-   a compose or env file in a CI system's folder (``.ci/``, ``.circleci/``...) is ``test``; a file
+   a compose or env file in a CI system's folder (``.ci/``, ``.circleci/``...) is ``test``, and so is a
+   compose file (not of compose's default name) built from the repository that only CI jobs start on
+   hosted runners, none of them a deployment (``docker compose -f docker-compose.build.yml up``); a file
    whose leading comment declares development, test or demo use (``# for the development
    setup``, ``# not for production``) takes that context; a folder whose README's first
    heading says demo/example/sample, or whose lead declares a demo (``A microservices demo app``,
@@ -69,6 +71,7 @@ from .models.topics import (
     DOC_README,
     DOCKER_FILE,
     IMAGE_USE,
+    WORKFLOW_COMPOSE_UP,
     WORKFLOW_IMAGE_BUILD,
     WORKLOAD_IMAGE,
 )
@@ -148,7 +151,7 @@ _LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION, Context.
 #: the highest severity a finding keeps outside production
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
-TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE),
+TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(WORKFLOW_COMPOSE_UP), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE),
           str(DOC_README), str(ANSIBLE_PLAY), str(DOC_DECLARED), str(DOC_PROJECT)) + reachability.TOPICS
 
 #: folder names -> context
@@ -318,6 +321,10 @@ class Uses:
     environments: environments.Environments | None = None
     #: folder -> (its README, why it shows the folder's compose file is a developer's local loop)
     local_runs: dict = field(default_factory=dict)
+    #: compose file -> [(workflow, job, deploys, hosted)]: the workflow jobs that start it on their runner
+    ci_starts: dict = field(default_factory=dict)
+    #: compose files with a service built from the repository (``build:``)
+    builds_here: frozenset = frozenset()
 
 
 def uses(index: RepoIndex) -> Uses:
@@ -325,8 +332,11 @@ def uses(index: RepoIndex) -> Uses:
     compose_files: dict[str, list[bool]] = {}
     names: dict[str, set[str]] = {}
     runs: dict[str, list[tuple[str, bool]]] = {}
+    builds_here: set[str] = set()
     for path, fact in index.facts(COMPOSE_SERVICE):
         files = fact.data.build_files
+        if fact.data.build or files:
+            builds_here.add(path)
         image = repository(fact.data.image or "")
         if files:
             builders.setdefault(files[1], []).append((path, f"service {fact.key!r} of {path}"))
@@ -383,11 +393,17 @@ def uses(index: RepoIndex) -> Uses:
     declared = {path: (fact.data.context, fact.data.phrase) for path, fact in index.facts(DOC_DECLARED)}
     project = next(((path, fact.data.says, fact.data.phrase) for path, fact in sorted(index.facts(DOC_PROJECT),
                                                                                        key=lambda pf: pf[0])), None)
+    ci_starts: dict[str, list[tuple[str, str, bool, bool]]] = {}
+    for path, start in index.facts(WORKFLOW_COMPOSE_UP):
+        if start.data.file:
+            ci_starts.setdefault(start.data.file, []).append(
+                (path, str(start.data.job), bool(start.data.deploys), bool(start.data.hosted)))
     reach = index.derived("gitops:reach", reachability.TOPICS, reachability.reachability)
     deployed_to = index.derived("gitops:environments", reachability.TOPICS, environments.environments)
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
                 _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
-                frozenset(compose_files), {**deployed_to.undeployed, **reach.undeployed}, deployed_to, local_runs)
+                frozenset(compose_files), {**deployed_to.undeployed, **reach.undeployed}, deployed_to, local_runs,
+                ci_starts, frozenset(builds_here))
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:
@@ -419,6 +435,23 @@ def _ci_stack(path: str, used: Uses) -> FileContext | None:
         return FileContext(Context.TEST, f"in {folder}/, a CI system's folder: a stack CI brings up to test, "
                            "not a deployment")
     return None
+
+
+def _ci_started(path: str, used: Uses) -> FileContext | None:
+    """The ``test`` context of a compose file that builds its services from the repository and that
+    only CI jobs start, each on a fresh hosted runner and none of them a deployment
+    (``docker compose -f docker-compose.build.yml up`` in a test job): the stack CI tests, not one
+    that is deployed. A file with compose's default name (``docker-compose.yml``) is what a plain
+    ``docker compose up`` runs, anywhere: CI starting it says nothing of where else it runs."""
+    starts = used.ci_starts.get(path)
+    if not starts or path not in used.builds_here or posixpath.basename(path).lower() in _DEFAULT_COMPOSE_NAMES:
+        return None
+    if not all(hosted and not deploys for _, _, deploys, hosted in starts):
+        return None
+    workflow, job, _, _ = starts[0]
+    more = f" and {len(starts) - 1} more" if len(starts) > 1 else ""
+    return FileContext(Context.TEST, f"started only by CI on hosted runners (job {job!r} of {workflow}{more}, "
+                       "which deploys nothing) and built from the repository: the stack CI tests, not a deployment")
 
 
 def _nonproduction_environments(path: str, config: Config | None, used: Uses) -> FileContext | None:
@@ -582,7 +615,7 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
                                    f"{siblings[0]} beside it is the production compose file")
         convention = by_convention(path)
         if convention.production and not _PROD_WORDS.intersection(qualifiers(path)):
-            for rule in (_ci_stack, _declared):
+            for rule in (_ci_stack, _ci_started, _declared):
                 found = rule(path, used)
                 if found is not None:
                     return found

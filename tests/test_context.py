@@ -547,6 +547,52 @@ def test_a_compose_file_in_a_ci_systems_folder_is_a_test_stack(tmp_path, path):
     assert found["docker-compose.yml"].severity is Severity.CRITICAL
 
 
+BUILT_SOCKET = ("services:\n  app:\n    build: .\n    volumes: [/var/run/docker.sock:/var/run/docker.sock]\n")
+CI_START = """\
+    on: [push, pull_request]
+    permissions: {{contents: read}}
+    jobs:
+      test-docker-build:
+        runs-on: {runner}
+        env:
+          DOCKER_COMPOSE_FILE: docker-compose.build.yml
+        steps:
+          - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683  # v4.2.2
+          - run: |
+              (set +e; docker compose -f "$DOCKER_COMPOSE_FILE" up -d --wait postgres > /tmp/up.log 2>&1) &
+              docker compose -f "$DOCKER_COMPOSE_FILE" build --print > /tmp/bake.json
+          - run: cd stacks && docker-compose --file=compose.stack.yml run --rm app make test
+          - run: {extra}
+    """
+
+
+def test_a_compose_file_only_ci_test_jobs_start_is_a_test_stack(tmp_path):
+    # sweep7 (a tracing product's docker-compose.build.yml): the file CI's test job starts through a
+    # job env variable, built from the checkout; also one started after a cd, with --file=
+    write(tmp_path, "docker-compose.build.yml", BUILT_SOCKET)
+    write(tmp_path, "stacks/compose.stack.yml", BUILT_SOCKET)
+    write(tmp_path, "docker-compose.yml", BUILT_SOCKET)  # the default name: CI starting it says nothing
+    write(tmp_path, "compose.images.yml", SOCKET)  # published images only: a deployable stack
+    write(tmp_path, ".github/workflows/ci.yml", CI_START.format(
+        runner="ubuntu-24.04", extra="docker compose -f docker-compose.yml -f compose.images.yml up -d"))
+    found = _by_path(_scan(tmp_path), "CMP001")
+    for path in ("docker-compose.build.yml", "stacks/compose.stack.yml"):
+        assert (found[path].context, found[path].severity) == ("test", Severity.MEDIUM), path
+        assert "started only by CI on hosted runners (job 'test-docker-build' of .github/workflows/ci.yml" \
+            in found[path].context_reason
+    for path in ("docker-compose.yml", "compose.images.yml"):
+        assert (found[path].context, found[path].severity) == ("production", Severity.CRITICAL), path
+
+
+@pytest.mark.parametrize("runner", ["[self-hosted, linux]", "${{ inputs.runner }}"])
+def test_a_compose_file_a_self_hosted_runner_starts_stays_production(tmp_path, runner):
+    # a self-hosted runner (or one auditui cannot read) may be the server the stack runs on
+    write(tmp_path, "docker-compose.build.yml", BUILT_SOCKET)
+    write(tmp_path, ".github/workflows/ci.yml", CI_START.format(runner=runner, extra="make test"))
+    found = _by_path(_scan(tmp_path), "CMP001")["docker-compose.build.yml"]
+    assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
 def test_a_ci_server_a_self_hosted_stack_runs_stays_production(tmp_path):
     write(tmp_path, "ci/docker-compose.yml", SOCKET)  # a plain ci/ folder: the CI server's own stack
     found = _by_path(_scan(tmp_path), "CMP001")["ci/docker-compose.yml"]

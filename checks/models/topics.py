@@ -504,6 +504,20 @@ class WorkflowImageBuildData(FactData):
 
 
 @fact_data
+class WorkflowComposeUpData(FactData):
+    """A compose file a workflow job brings up on its own runner (``docker compose -f FILE up``,
+    ``run``, ``create``, ``start``; the file named literally, through the step's ``env:`` or
+    ``COMPOSE_FILE``): ``deploys``, the job looks like a deployment; ``hosted``, every runner it may
+    run on lacks the ``self-hosted`` label (a fresh machine, the stack lives as long as the job)."""
+
+    emitted_by: ClassVar[str] = "`models/workflow.py`"
+    job: str | None = None
+    file: str | None = None
+    deploys: bool | None = None
+    hosted: bool | None = None
+
+
+@fact_data
 class WorkflowReusableData(FactData):
     """A reusable workflow (``on: workflow_call``): what its jobs do with the caller's token."""
 
@@ -568,6 +582,7 @@ DOCKER_FILE: Topic[DockerFileData] = Topic("docker:file", DockerFileData, "path"
 DOCKERIGNORE: Topic[DockerignoreData] = Topic("dockerignore", DockerignoreData, "path")
 WORKFLOW: Topic[WorkflowData] = Topic("workflow", WorkflowData, "path")
 WORKFLOW_IMAGE_BUILD: Topic[WorkflowImageBuildData] = Topic("workflow:image-build", WorkflowImageBuildData, "job")
+WORKFLOW_COMPOSE_UP: Topic[WorkflowComposeUpData] = Topic("workflow:compose-up", WorkflowComposeUpData, "path#job#file")
 WORKFLOW_REUSABLE: Topic[WorkflowReusableData] = Topic("workflow:reusable", WorkflowReusableData, "path")
 WORKFLOW_CALL: Topic[WorkflowCallData] = Topic("workflow:call", WorkflowCallData, "path#job")
 

@@ -43,10 +43,12 @@ from .topics import (
     SHELL_CLOUD,
     WORKFLOW,
     WORKFLOW_CALL,
+    WORKFLOW_COMPOSE_UP,
     WORKFLOW_IMAGE_BUILD,
     WORKFLOW_REUSABLE,
     ShellCloudData,
     WorkflowCallData,
+    WorkflowComposeUpData,
     WorkflowData,
     WorkflowImageBuildData,
     WorkflowReusableData,
@@ -821,6 +823,120 @@ def _working_directory(step: Step) -> str | None:
             return None
         return "" if _norm_path(text) == "." else _norm_path(text)
     return ""
+
+
+# -- compose stacks a job brings up on its runner --------------------------------------
+
+#: compose options that take a value (``-p name``), before the subcommand
+_COMPOSE_VALUE_OPTIONS = frozenset(("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file",
+                                    "--profile", "--ansi", "--progress", "--parallel", "-c", "--context"))
+#: compose subcommands that start containers
+_COMPOSE_STARTS = frozenset(("up", "run", "create", "start"))
+_SHELL_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _expand(word: str, env: dict[str, str]) -> str | None:
+    """``word`` with ``$NAME``/``${NAME}`` replaced from the step's literal environment; None when a
+    variable has no literal value there (or another expansion decides it)."""
+    missing = False
+
+    def value(match: re.Match) -> str:
+        nonlocal missing
+        name = match.group(1) or match.group(2)
+        if name not in env:
+            missing = True
+            return ""
+        return env[name]
+
+    out = _SHELL_VAR_RE.sub(value, word)
+    return None if missing or "$" in out or "`" in out else out
+
+
+def _compose_start_files(argv: tuple[str, ...], env: dict[str, str]) -> list[str] | None:
+    """The files a ``docker compose``/``docker-compose``/``podman-compose`` command that starts
+    containers reads (``-f``, ``--file``, ``--file=``, else ``COMPOSE_FILE`` of the step's
+    environment, ``:``-separated); [] for a command that starts nothing or names no file (compose's
+    default names), None when a variable auditui cannot read names one."""
+    words = list(argv)
+    if words[:2] == ["docker", "compose"] or words[:2] == ["podman", "compose"]:
+        words = words[2:]
+    elif words[:1] in (["docker-compose"], ["podman-compose"]):
+        words = words[1:]
+    else:
+        return []
+    files: list[str] = []
+    subcommand = ""
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word in ("-f", "--file") and index + 1 < len(words):
+            files.append(words[index + 1])
+            skip = True
+        elif word.startswith("--file="):
+            files.append(word.split("=", 1)[1])
+        elif word in _COMPOSE_VALUE_OPTIONS:
+            skip = True
+        elif word.startswith("-"):
+            continue
+        else:
+            subcommand = word
+            break
+    if subcommand not in _COMPOSE_STARTS:
+        return []
+    if not files and env.get("COMPOSE_FILE"):
+        files = [f for f in env["COMPOSE_FILE"].split(":") if f]
+    out = []
+    for file in files:
+        expanded = _expand(file, env)
+        if expanded is None:
+            return None
+        out.append(expanded)
+    return out
+
+
+def compose_starts(job: Job) -> list[tuple[Step, str]]:
+    """(step, compose file relative to the repository's root) for each compose file the job's
+    ``run:`` steps start containers from on the job's own runner (not over ssh); a file named
+    through a variable the step's literal environment does not set, or after a ``cd`` auditui cannot
+    follow, is left out."""
+    out: list[tuple[Step, str]] = []
+    for step in job.steps:
+        script = step.run
+        if not script or "compose" not in script:
+            continue
+        cwd = _working_directory(step)
+        stack: list[str | None] = []
+        env: dict[str, str] | None = None
+        for command in run_commands(script):
+            for seg in command.segments:
+                if runs_remotely(command, seg) or seg.subshell and seg.name in ("cd", "pushd", "popd"):
+                    continue
+                if seg.name in ("cd", "pushd", "popd"):
+                    if not seg.via:
+                        cwd = _changed_folder(cwd, seg, stack)
+                    continue
+                if "compose" not in seg.name and "compose" not in seg.argv[1:2]:
+                    continue
+                env = step.literal_env() if env is None else env
+                files = _compose_start_files(seg.argv, env)
+                if not files or cwd is None:
+                    continue
+                for file in files:
+                    if "${{" in file or file.startswith(("/", "~", "-")):
+                        continue
+                    out.append((step, _in_folder(cwd, _norm_path(file))))
+    return out
+
+
+def runs_on_hosted(job: Job) -> bool:
+    """Every runner the job may run on lacks the ``self-hosted`` label (False when an expression
+    decides ``runs-on`` and auditui cannot read it)."""
+    sets = job.runner_label_sets()
+    if not sets:
+        return False
+    return all(labels and not any(label.lower() == "self-hosted" for label in labels) for labels in sets)
 
 
 # -- the model ---------------------------------------------------------------------
@@ -1598,6 +1714,17 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
                 )
             )
             break
+        starts = compose_starts(job) if not job.reusable else []
+        if starts:
+            deploys = job.deploy_reason() is not None
+            hosted = runs_on_hosted(job)
+            for step, file in dict((file, (step, file)) for step, file in starts).values():
+                facts.append(
+                    Fact(
+                        WORKFLOW_COMPOSE_UP, f"{wf.path}#{job.id}#{file}", step.line, step.ypath,
+                        WorkflowComposeUpData(job=job.id, file=file, deploys=deploys, hosted=hosted),
+                    )
+                )
     return facts
 
 
