@@ -190,3 +190,20 @@ def test_a_call_only_a_maintainers_request_starts_is_high_not_critical():
     assert found["job/e2e-anyone"].severity.name == "CRITICAL"
     assert found["job/e2e-member"].severity.name == "HIGH"
     assert "member's comment" in found["job/e2e-member"].message
+
+
+def test_a_call_behind_a_guard_job_it_needs_is_high_and_says_what_auditui_could_not_read():
+    """remote guard (bitwarden's build_target.yml): a pull_request_target call that needs a job which fails
+    unless someone with rights started the run - another repository's guard workflow named for it, an
+    environment (approval), a permission check that fails the job - is a maintainer's request: high.
+    A path filter is no guard, and always() runs the call whatever the guard said: critical."""
+    root = Path(__file__).parent / "fixtures" / "gha" / "untrusted-checkout-in-called-workflow" / "bad-calls"
+    engine = Engine(root)
+    engine.scan()
+    found = {f.resource: f for f in engine.findings if f.code == "GHA017" and f.path.endswith("pr-target-gated.yml")}
+    assert {job: f.severity.name for job, f in found.items()} == {
+        "job/build": "HIGH", "job/build-approved": "HIGH", "job/build-permitted": "HIGH",
+        "job/build-anyway": "CRITICAL", "job/build-changed": "CRITICAL"}
+    assert "auditui cannot read" in found["job/build"].message and "check-run.yml" in found["job/build"].message
+    assert "environment 'external-pull-requests'" in found["job/build-approved"].message
+

@@ -25,7 +25,9 @@ CHECK = Check(
         "otherwise (the default token and caches are still the base repository's); high, not critical, "
         "when only a maintainer's request starts it (the job's `if:` requires a member's comment, or a "
         "preceding job's check of the commenter's permission, `getCollaboratorPermissionLevel` admin/"
-        "maintain/write): outsiders cannot start it, but the head can change after the request. Called workflows of "
+        "maintain/write, or a job it needs that must pass first: a permission check that fails the job, an "
+        "environment's approval, another repository's guard workflow named for such a check, which auditui "
+        "cannot read and says so): outsiders cannot start it, but the head can change after the request. Called workflows of "
         "other repositories are never fetched (a notice says so); this repository's own file called by its "
         "remote name is read like a local one (see GHA016)."
     ),

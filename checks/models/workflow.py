@@ -2191,6 +2191,55 @@ def permission_gate(job: Job) -> str | None:
     return None
 
 
+#: a status function in a job's ``if:``: the job may run although a job it needs failed
+_STATUS_FUNCTION_RE = re.compile(r"\b(?:always|failure|cancelled)\s*\(", re.IGNORECASE)
+#: names of guards that check who started a run (a reusable workflow, an action, a job name)
+_GATE_NAME_RE = re.compile(
+    r"permission|authori[sz]|membership|\bmember|collaborator|maintainer|approv|trusted[-_ ]?(?:user|actor|author)"
+    r"|allow[-_ ]?list|check[-_ ]?(?:run|pr|user|actor|access|author)\b", re.IGNORECASE)
+#: a script that ends the job when the check failed
+_FAILS_RE = re.compile(r"\bexit\s+[1-9]|core\.setFailed|process\.exit\(\s*[1-9]")
+
+
+def needs_gate(job: Job) -> str | None:
+    """How a job ``job`` needs, and that must succeed first, keeps outsiders' runs out, or None.
+
+    ``job`` runs only when every job it ``needs`` succeeded (no ``always()``, ``failure()`` or
+    ``cancelled()`` in its ``if:``), and one of them fails unless the run was started by someone with
+    rights on the repository: a step asks GitHub for the user's permission and exits, an action named
+    for such a check (``check-permission``), a job that waits on an environment (an approval: auditui
+    cannot see its required reviewers), or a reusable workflow of another repository named for such a
+    check (``check-run.yml``: auditui cannot read it, and says so)."""
+    condition = job.condition
+    if isinstance(condition, str) and _STATUS_FUNCTION_RE.search(condition):
+        return None
+    for name in job.needs:
+        other = next((j for j in job.workflow.jobs if j.id == name), None)
+        if other is None:
+            continue
+        environment = other.environment
+        if environment is not None:
+            return (f"job {name!r}, which it needs, waits on environment {environment!r} (an approval; auditui "
+                    "cannot see its required reviewers)")
+        uses = other.uses
+        if uses is not None and not uses.startswith("./"):
+            target = uses.split("@", 1)[0].rsplit("/", 1)[-1]
+            if _GATE_NAME_RE.search(target) or _GATE_NAME_RE.search(other.name or ""):
+                return (f"job {name!r}, which it needs, runs {uses}, a guard of another repository that auditui "
+                        "cannot read; its name says it checks who started the run")
+            continue
+        for step in other.steps:
+            action = step.action
+            if action is not None and action.kind == "repo" and _GATE_NAME_RE.search(action.name.rsplit("/", 1)[-1]):
+                return f"job {name!r}, which it needs, runs {action.raw} (named for a check of who started the run)"
+            script = step.with_.get("script") if action is not None and action.is_action("actions/github-script") \
+                else step.run
+            if isinstance(script, str) and _PERMISSION_API_RE.search(script) and _MAINTAINER_LEVEL_RE.search(script) \
+                    and _FAILS_RE.search(script):
+                return f"job {name!r}, which it needs, fails unless the user who started the run may write"
+    return None
+
+
 def member_gate(job: Job, events: Any) -> str | None:
     """What admits only maintainers' requests to ``job`` when no head guard does: its ``if:`` requires a
     member's comment (``github.event.comment.author_association``), or a preceding job's permission check."""
@@ -2515,7 +2564,7 @@ def reusable_facts(wf: Workflow, notices: list[str]) -> list[Fact]:
             passes_secrets=str(job.secrets).strip() == "inherit" or (isinstance(job.secrets, YMap) and bool(job.secrets)),
             privileged=tuple(sorted(wf.privileged_triggers)),
             trusted_only=trusted_head_only(job.condition, wf.privileged_triggers),
-            member_gate=member_gate(job, wf.privileged_triggers),
+            member_gate=member_gate(job, wf.privileged_triggers) or needs_gate(job),
             head_inputs=tuple(str(k) for k, v in job.with_.items() if names_head(v, sorted(wf.privileged_triggers))),
             remote=by_name[0] if by_name else None, remote_path=by_name[1] if by_name else None,
             remote_ref=by_name[2] if by_name else None)))
