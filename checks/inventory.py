@@ -61,7 +61,7 @@ from .models.topics import (
     WORKLOAD_IMAGE,
     WORKLOAD_POD,
 )
-from .scope import unseen
+from .scope import unaudited_infrastructure, unseen
 
 
 class Maturity(str, enum.Enum):
@@ -1026,7 +1026,7 @@ def build(index: RepoIndex, context_of: ContextOf | None = None, checklist: Iter
         for item in source(ctx):
             grouped[item.area].append(item)
     ctx.stores = sorted({i.name for i in grouped["datastores"] if i.production})
-    modules = _remote_modules(index) + _unread_iac(index)
+    modules = _remote_modules(index) + _unread_iac(index) + list(unaudited_infrastructure(index))
     areas = []
     for spec in AREA_SPECS:
         items = sorted(grouped[spec.id], key=lambda i: (not i.production, i.kind, i.path, i.line or 0, i.name))

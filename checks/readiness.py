@@ -24,6 +24,7 @@ from .models.base import FileKind
 from .models.images import is_database_image
 from .models.k8s.operators import OPERATOR_STORE_KINDS
 from .models.topics import COMPOSE_SERVICE
+from .scope import unaudited_infrastructure
 
 SCORE_FORMULA = (
     "Each applicable area counts 1 for PASS, 0.5 for PARTIAL and 0 for FAIL; the score is "
@@ -138,6 +139,10 @@ AREAS: tuple[Area, ...] = (
          "Are environments documented and free of dev-only settings?", _has_infra),
 )
 
+#: areas whose PASS or N/A would be a claim about what Terraform resources of a provider no rule
+#: reads (a Hetzner Cloud firewall, a DigitalOcean load balancer) could hold
+_UNAUDITED_AREAS = frozenset({"tls", "network-policy", "database-ha", "backup-dr"})
+
 _AREA_OF: dict[Category, Area] = {cat: area for area in AREAS for cat in area.categories}
 
 
@@ -185,6 +190,12 @@ def production_checklist(
         summary = _summary(mark, open_findings, triaged_serious)
         if mark is Mark.NA and area.na_note is not None:
             summary = area.na_note(index) or summary
+        if mark in (Mark.PASS, Mark.NA) and area.id in _UNAUDITED_AREAS:
+            unread = unaudited_infrastructure(index)
+            if unread:
+                what = ", ".join(unread[:2]) + (" and more" if len(unread) > 2 else "")
+                summary = (f"no open findings in the files auditui reads; not verified for {what}" if mark is Mark.PASS
+                           else f"nothing auditui reads applies; not verified for {what}")
         items.append(ChecklistItem(area, mark, [f for f, _ in pairs], summary))
     return items
 

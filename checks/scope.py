@@ -23,7 +23,17 @@ from .api import Severity
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.components import component_names, is_known, provides
-from .models.topics import GITOPS_SYNC, HELM_CHART, HELM_TEMPLATE, INSTALL, KUSTOMIZATION, TF_RESOURCE, InstallData
+from .models.terraform import INFRA_PROVIDERS, unaudited
+from .models.topics import (
+    GITOPS_SYNC,
+    HELM_CHART,
+    HELM_TEMPLATE,
+    INSTALL,
+    KUSTOMIZATION,
+    TF_FILE,
+    TF_RESOURCE,
+    InstallData,
+)
 
 INSTALL_TOPICS = ("install", "gitops:source")
 
@@ -166,6 +176,27 @@ def unseen(index: RepoIndex, capability: str | None = None) -> Unseen:
     """What auditui did not read that could hold ``capability`` (anything, when None)."""
     return index.derived(f"scope:unseen:{capability}", _UNSEEN_TOPICS,
                          lambda idx: _build_unseen(idx, capability))
+
+
+def _build_unaudited(index: RepoIndex) -> tuple[str, ...]:
+    counts: dict[str, int] = {}
+    for path, fact in index.facts(TF_FILE):
+        data = fact.data
+        if data.vars or not data.blocks or not _deployed(path):
+            continue
+        for provider, types in unaudited(data.blocks).items():
+            if provider in INFRA_PROVIDERS:
+                counts[provider] = counts.get(provider, 0) + len(types)
+    return tuple(f"{n} {INFRA_PROVIDERS[p]} resource{'s' if n != 1 else ''} ({p}_*, not audited)"
+                 for p, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def unaudited_infrastructure(index: RepoIndex) -> tuple[str, ...]:
+    """Terraform resources of infrastructure providers no rule reads (Hetzner Cloud servers and
+    load balancers, DigitalOcean droplets, Kubernetes objects...) outside examples and tests,
+    one phrase per provider: ``"31 Hetzner Cloud resources (hcloud_*, not audited)"``.  An area
+    they could hold (exposure, data stores, backups) is not verified while they are there."""
+    return index.derived("scope:unaudited-iac", (str(TF_FILE),), _build_unaudited)
 
 
 def own_repositories(index: RepoIndex) -> frozenset[str]:

@@ -196,6 +196,80 @@ INVENTORY: dict[str, tuple[str, str]] = {
 }
 
 
+# -- providers: what auditui's rules read ------------------------------------------------------
+
+#: providers whose resources the Terraform rules read (not every type: the types a rule names)
+RULED_PROVIDERS = frozenset({"aws", "google", "azurerm"})
+#: providers of which the rules read only some types: provider -> the types read
+PARTLY_RULED: dict[str, frozenset[str]] = {}
+#: providers whose resources are read by another model (``helm_release``: an install, see scope.py)
+READ_ELSEWHERE = frozenset({"helm"})
+#: providers whose resources create no infrastructure to audit: values, files, timing, checks
+UTILITY_PROVIDERS = frozenset({
+    "random", "null", "local", "tls", "time", "template", "archive", "external", "http", "cloudinit",
+    "terraform", "assert", "semvers", "utils", "validation",
+})
+#: providers that run infrastructure (servers, clusters, networks, firewalls, load balancers,
+#: databases): resources of these that no rule reads are a blind spot for exposure, data stores
+#: and backups, not only an unread detail.  Names for messages.
+INFRA_PROVIDERS: dict[str, str] = {
+    "hcloud": "Hetzner Cloud", "digitalocean": "DigitalOcean", "linode": "Linode", "vultr": "Vultr",
+    "oci": "Oracle Cloud", "alicloud": "Alibaba Cloud", "openstack": "OpenStack", "scaleway": "Scaleway",
+    "exoscale": "Exoscale", "upcloud": "UpCloud", "ovh": "OVHcloud", "ibm": "IBM Cloud",
+    "tencentcloud": "Tencent Cloud", "huaweicloud": "Huawei Cloud", "yandex": "Yandex Cloud",
+    "equinix": "Equinix", "metal": "Equinix Metal", "vsphere": "VMware vSphere", "proxmox": "Proxmox",
+    "libvirt": "libvirt", "civo": "Civo", "ionoscloud": "IONOS Cloud", "stackit": "STACKIT",
+    "outscale": "Outscale", "cloudstack": "CloudStack", "nutanix": "Nutanix", "awscc": "AWS Cloud Control",
+    "azapi": "Azure AzAPI", "kubernetes": "Kubernetes", "kubectl": "Kubernetes (kubectl)", "docker": "Docker",
+    "nomad": "Nomad", "cloudflare": "Cloudflare", "fastly": "Fastly", "akamai": "Akamai", "heroku": "Heroku",
+    "fly": "Fly.io", "render": "Render", "railway": "Railway", "vercel": "Vercel", "netlify": "Netlify",
+    "mongodbatlas": "MongoDB Atlas", "ec": "Elastic Cloud", "confluent": "Confluent Cloud",
+    "postgresql": "PostgreSQL", "mysql": "MySQL",
+}
+
+
+def provider_of(resource_type: str) -> str:
+    """The provider a resource type belongs to, by Terraform's naming (``hcloud_server``: hcloud)."""
+    return resource_type.split("_", 1)[0]
+
+
+def provider_label(provider: str) -> str:
+    name = INFRA_PROVIDERS.get(provider)
+    return f"{name} ({provider})" if name else f"provider {provider}"
+
+
+def unaudited(blocks) -> dict[str, list[str]]:
+    """Resource types (one entry per resource block) no Terraform rule reads, by provider, in
+    file order: providers with no rules at all, and the unread types of those partly read.
+    Utility providers (random, null, tls...) have nothing to audit and are left out."""
+    out: dict[str, list[str]] = {}
+    for block in blocks or ():
+        if block.type != "resource" or len(block.labels) < 2:
+            continue
+        type_ = block.labels[0]
+        provider = provider_of(type_)
+        if provider in RULED_PROVIDERS or provider in READ_ELSEWHERE or provider in UTILITY_PROVIDERS:
+            continue
+        if type_ in PARTLY_RULED.get(provider, ()):
+            continue
+        out.setdefault(provider, []).append(type_)
+    return out
+
+
+def unaudited_notice(provider: str, types: list[str]) -> str:
+    """"Hetzner Cloud (hcloud): 3 resources not audited (hcloud_server x2, hcloud_network): ..."."""
+    counts: dict[str, int] = {}
+    for type_ in types:
+        counts[type_] = counts.get(type_, 0) + 1
+    shown = [f"{t} x{n}" if n > 1 else t for t, n in counts.items()]
+    listed = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more types" if len(shown) > 4 else "")
+    count = f"{len(types)} resource{'s' if len(types) != 1 else ''}"
+    read = PARTLY_RULED.get(provider)
+    why = (f"auditui's rules read only {', '.join(sorted(read))} of this provider" if read
+           else "auditui has no rules for this provider")
+    return f"{provider_label(provider)}: {count} not audited ({listed}); {why}, so nothing is claimed about them"
+
+
 def _literal(block: Block, name: str) -> str | None:
     attr = block.attr(name)
     if attr is None or attr.expr.kind != "lit" or not isinstance(attr.expr.value, str):
@@ -254,6 +328,8 @@ def parse(path: str, text: str) -> ParsedFile:
                 install = _helm_release(path, block)
                 if install is not None:
                     parsed.facts.append(install)
+    for provider, types in unaudited(hcl.blocks).items():
+        parsed.notices.append(unaudited_notice(provider, types))
     parsed.facts.insert(0, Fact(TF_FILE, path, 1, (), TfFileData(
         dir=directory, vars=False, blocks=hcl.blocks, attrs=hcl.attrs, root=root or None)))
     return parsed
@@ -351,5 +427,6 @@ def _helm_release(path: str, block: Block) -> Fact | None:
 
 __all__ = [
     "TERRAFORM", "TERRAGRUNT", "parse", "parse_terragrunt", "is_terragrunt_name", "is_terraform_name", "is_lock_file", "LOCK_FILE", "is_vars_file", "is_auto_vars", "dir_of", "source_origin",
-    "local_target", "INVENTORY", "Block", "Attr", "Expr",
+    "local_target", "INVENTORY", "Block", "Attr", "Expr", "RULED_PROVIDERS", "PARTLY_RULED", "INFRA_PROVIDERS",
+    "provider_of", "provider_label", "unaudited", "unaudited_notice",
 ]
