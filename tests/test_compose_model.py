@@ -544,3 +544,25 @@ def test_port_reach_vocabulary():
     assert reach("10.1.6.21") == reach("192.168.1.2") == reach("fd00::1") == "private"
     assert reach("127.0.0.1") == reach("[::1]") == reach("${BIND:-127.0.0.1}") == "loopback"
     assert reach("${BIND}") is None
+
+
+def test_short_and_long_volume_syntax_agree_on_bind_mounts():
+    """One rule says whether a volume's source is a host path, whatever the syntax."""
+    text = """\
+services:
+  app:
+    image: nginx:1.27
+    volumes:
+      - ./data:/a
+      - C:\\\\data:/b
+      - named:/c
+      - {source: ./data, target: /d}
+      - {source: 'C:\\\\data', target: /e}
+      - {source: named, target: /f}
+      - {type: volume, source: ./odd, target: /g}
+"""
+    service = parse("docker-compose.yml", load_documents(text)).units[0].services[0]
+    kinds = {v.target: v.type for v in service.volumes()}
+    assert kinds == {"/a": "bind", "/b": "bind", "/c": "volume", "/d": "bind", "/e": "bind", "/f": "volume",
+                     "/g": "volume"}
+    assert [v.is_bind for v in service.volumes()] == [True, True, False, True, True, False, False]

@@ -198,6 +198,12 @@ class EnvVar:
         return f"{self.env_file}:{self.env_line}" if self.env_file else "environment"
 
 
+def bind_source(source: str) -> bool:
+    """Whether a volume's source is a host path (a bind mount), not a named volume: absolute,
+    relative (``./data``), home (``~/x``), a variable (``${DATA_DIR}``) or a Windows path."""
+    return source.startswith(("/", ".", "~", "$", "\\")) or re.match(r"^[A-Za-z]:[\\/]", source) is not None
+
+
 @dataclass(frozen=True)
 class VolumeMount:
     source: str
@@ -216,7 +222,7 @@ class VolumeMount:
     def is_bind(self) -> bool:
         if self.type:
             return self.type == "bind"
-        return self.source.startswith(("/", ".", "~", "$"))
+        return bind_source(self.source)
 
     @property
     def host_path(self) -> str | None:
@@ -594,13 +600,13 @@ class Service(AtNode):
                     continue
                 mode = parts[2] if len(parts) > 2 else ""
                 source = parts[0]
-                kind = "bind" if source.startswith(("/", ".", "~", "$", "\\")) or re.match(r"^[A-Za-z]:[\\/]", source) else "volume"
+                kind = "bind" if bind_source(source) else "volume"
                 out.append(VolumeMount(source, parts[1], "ro" in mode.split(","), line, line, ypath, kind, vols, index))
             elif isinstance(item, YMap):
                 kind = str(item.get("type") or "")
                 source = str(item.get("source") or "")
                 if not kind:
-                    kind = "bind" if source.startswith(("/", ".", "~", "$")) else "volume"
+                    kind = "bind" if bind_source(source) else "volume"
                 out.append(VolumeMount(source, str(item.get("target") or ""),
                                        item.get("read_only") is True, item.line, item.end_line, ypath,
                                        kind, vols, index))
