@@ -21,16 +21,19 @@ Every file gets a :class:`FileContext`, decided in this order:
    compose file (not of compose's default name) built from the repository that only CI jobs start on
    hosted runners, none of them a deployment (``docker compose -f docker-compose.build.yml up``); a file
    whose leading comment declares development, test or demo use (``# for the development
-   setup``, ``# not for production``) takes that context; a folder whose README's first
+   setup``, ``# not for production``, ``# Test compose file for ...``) takes that context, as does an
+   env file whose settings name a development or test environment (``_APP_ENV=development``); a folder whose README's first
    heading says demo/example/sample, or whose lead declares a demo (``A microservices demo app``,
    ``This example demonstrates ...``), is ``example``, and so is every file of a repository whose
    own README's lead presents it as a sample application or a collection of examples, or says it is
    made to illustrate; an Ansible role's files applied only
    to localhost (other plays deploying elsewhere) are ``tooling`` (models/usage_docs.py);
 4. path and name conventions (folders such as ``tests/``, ``e2e/``, ``.devcontainer/``,
-   ``examples/``, ``docs/``, ``hack/``, or whose last word says so: ``app_dev/``, ``api-test/``;
-   names such as ``docker-compose.dev.yml``, ``Dockerfile.test``, ``.env.local``,
-   ``compose.override.yaml``);
+   ``examples/``, ``docs/``, ``hack/``, ``contrib/``, ``kind/``, or whose last word says so: ``app_dev/``,
+   ``api-test/``; names such as ``docker-compose.dev.yml``, ``Dockerfile.test``, ``.env.local``,
+   ``compose.override.yaml``, ``kind-values.yaml`` (a local kind cluster), ``docker-compose.windows.yml``
+   (Docker Desktop on a workstation); any file whose name's first or last word is ``test``/``tests``
+   or ``kind``: ``test-database-detection.yaml``, ``smoke-test.sh``);
 5. otherwise production.
 
 A GitOps file that no entry point of the repository deploys (an app left out of the overlay
@@ -161,8 +164,10 @@ FOLDERS: dict[str, Context] = {
                      "playwright", "benchmark", "benchmarks", "bench", "perf", "loadtest", "load-tests"),
                     Context.TEST),
     **dict.fromkeys((".devcontainer", "devcontainer", "devcontainer-example", "dev", "development", "local",
-                     "localdev", "local-dev", "devenv", "dev-env", "dev_env", "debug"), Context.DEVELOPMENT),
-    **dict.fromkeys(("hack", "tools", "tooling", "workstation", "workstations", "codegen", ".github"),
+                     "localdev", "local-dev", "devenv", "dev-env", "dev_env", "debug", "kind"), Context.DEVELOPMENT),
+    # contrib/: extras contributed beside the product (debug pods, helper scripts, packer images), not
+    # its supported deployment
+    **dict.fromkeys(("hack", "tools", "tooling", "workstation", "workstations", "codegen", ".github", "contrib"),
                     Context.TOOLING),
     **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "demos", "docs", "doc",
                      "documentation", "tutorial", "tutorials", "walkthrough", "walkthroughs", "quickstart", "quick-start"),
@@ -173,9 +178,22 @@ FOLDERS: dict[str, Context] = {
 #: (``local-path-provisioner.yaml`` is not a local file)
 QUALIFIERS: dict[str, Context] = {
     **dict.fromkeys(("test", "tests", "testing", "e2e", "ci", "bench", "benchmark", "integration"), Context.TEST),
-    **dict.fromkeys(("dev", "development", "local", "devcontainer", "override", "debug"), Context.DEVELOPMENT),
+    # kind: a local Kubernetes-in-Docker cluster (``kind-values.yaml``, ``values-kind.yaml``)
+    **dict.fromkeys(("dev", "development", "local", "devcontainer", "override", "debug", "kind"), Context.DEVELOPMENT),
     **dict.fromkeys(("example", "examples", "sample", "samples", "demo", "template", "tmpl", "tpl"),
                     Context.EXAMPLE),
+}
+#: qualifiers of a compose file's name that say a workstation's Docker Desktop
+#: (``docker-compose.windows.yml``, ``compose.docker-desktop.yaml``): a desktop install, not a server.
+#: Compose files only: ``Dockerfile.windows`` builds a Windows image, ``windows.yaml`` may be a VM template
+DESKTOP_QUALIFIERS = frozenset({"windows", "desktop", "macos", "mac", "osx", "wsl", "wsl2"})
+#: the first or last word of any file's name (its extension left out) that names its context:
+#: ``test-database-detection.yaml``, ``smoke_test.sh``, ``kind-cluster.yaml``; never a word inside
+#: (``latest``, ``contest``, ``kindle``) nor ``testing`` (``allow-hostpath-mw-parsoid-testing.yaml`` is
+#: a production policy for a testing namespace)
+NAME_STEMS: dict[str, Context] = {
+    **dict.fromkeys(("test", "tests"), Context.TEST),
+    "kind": Context.DEVELOPMENT,
 }
 #: the last word of a folder name that names its context (``discourse_dev/``, ``app-test/``,
 #: ``otel-demo/``): the folder's words split on ``_ - .``, so ``devops/``, ``device/``,
@@ -253,7 +271,31 @@ def by_convention(path: str) -> FileContext:
                 if not _COMPOSE_NAME.match(parts[-1]):
                     continue
                 return FileContext(context, "Compose's override file, meant for development")
+            if word == "kind":
+                return FileContext(context, "its name says 'kind': a local Kubernetes-in-Docker cluster")
             return FileContext(context, f"its name says {word!r}")
+    if _COMPOSE_NAME.match(parts[-1]):
+        desktop = DESKTOP_QUALIFIERS.intersection(words)
+        if desktop:
+            return FileContext(Context.DEVELOPMENT, f"its name says {sorted(desktop)[0]!r}: Docker Desktop on a "
+                               "workstation, not a server")
+    return _by_stem(parts[-1], words)
+
+
+def _by_stem(name: str, qualifying: list[str]) -> FileContext:
+    """The context the first or last word of a file's name gives (:data:`NAME_STEMS`), when it is not a
+    conventional name's qualifier that said nothing (``values-live.yaml`` is read above)."""
+    if qualifying:
+        return PRODUCTION
+    stem = name.lower()
+    if "." in stem.lstrip("."):
+        stem = stem.lstrip(".").rsplit(".", 1)[0]
+    words = [w for w in _WORD_SPLIT.split(stem) if w]
+    for word in (words[:1] + words[-1:]) if words else ():
+        context = NAME_STEMS.get(word)
+        if context is not None:
+            what = "a local Kubernetes-in-Docker cluster" if word == "kind" else "a test file"
+            return FileContext(context, f"its name says {word!r}: {what}")
     return PRODUCTION
 
 
@@ -309,7 +351,8 @@ class Uses:
     #: Ansible role -> playbook that applies it only to the machine running the playbook, when
     #: other plays of the repository deploy to inventory hosts
     local_roles: dict = field(default_factory=dict)
-    #: file -> (context, sentence) its leading comment declares (``# for the development setup``)
+    #: file -> (context, sentence, source) its leading comment declares (``# for the development setup``), or
+    #: (context, setting, "setting") an env file's setting (``_APP_ENV=development``)
     declared: dict = field(default_factory=dict)
     #: (README, word, sentence) when the repository's README presents it as a sample application
     project: tuple | None = None
@@ -390,7 +433,7 @@ def uses(index: RepoIndex) -> Uses:
         for role in play.data.local_roles or ():
             local.setdefault(role, path)
     local_roles = {role: book for role, book in local.items() if role not in remote} if remote else {}
-    declared = {path: (fact.data.context, fact.data.phrase) for path, fact in index.facts(DOC_DECLARED)}
+    declared = {path: (fact.data.context, fact.data.phrase, fact.data.source) for path, fact in index.facts(DOC_DECLARED)}
     project = next(((path, fact.data.says, fact.data.phrase) for path, fact in sorted(index.facts(DOC_PROJECT),
                                                                                        key=lambda pf: pf[0])), None)
     ci_starts: dict[str, list[tuple[str, str, bool, bool]]] = {}
@@ -483,7 +526,9 @@ def _declared(path: str, used: Uses) -> FileContext | None:
     found = used.declared.get(path)
     if found is None:
         return None
-    context, sentence = found
+    context, sentence, source = found
+    if source == "setting":
+        return FileContext(Context(context), f"it sets {sentence}: the {context} environment's settings")
     return FileContext(Context(context), f"its leading comment says so ({sentence!r})")
 
 

@@ -16,7 +16,7 @@ from .classify import YAML_EXT, basename, in_helm_chart, looks_templated
 from .filetypes import Comments, FileType
 from .models import usage_docs
 from .models.base import Fact, FileKind, ParsedFile, Problem
-from .models.topics import HELM_TEMPLATE, HelmTemplateData
+from .models.topics import DOC_DECLARED, HELM_TEMPLATE, HelmTemplateData
 from .models.yamlnodes import YamlBombError, load_documents_partial
 
 
@@ -44,8 +44,8 @@ def parse_text(rel: str, text: str, head: bytes = b"",
 
     if parsed is not None and parsed.units:  # what the file's leading comment says it is for (context model)
         declared = usage_docs.declared_fact(rel, text, table.comments(parsed.kind).line)
-        if declared is not None:
-            parsed.facts.append(declared)
+        if declared is not None:  # it says more than a setting of the file (models/envfile.py)
+            parsed.facts = [f for f in parsed.facts if f.topic != DOC_DECLARED] + [declared]
 
     named = table.named_fact(rel, text)  # (None when no named file matches)
     if named is not None:

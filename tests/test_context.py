@@ -28,7 +28,18 @@ SOCKET = "services:\n  agent:\n    image: registry.example.com/agent:1.0.0\n    
     ("Dockerfile", Context.PRODUCTION), ("deploy/k8s/app.yaml", Context.PRODUCTION),
     ("docker-compose.prod.yml", Context.PRODUCTION), (".github/workflows/ci.yml", Context.PRODUCTION),
     (".gitlab-ci.yml", Context.PRODUCTION), ("local-path-provisioner.yaml", Context.PRODUCTION),
-    ("k8s/test-runner.yaml", Context.PRODUCTION),  # only conventional names are read word by word
+    # any file's name is read for its first and last word only (test, tests, kind), nothing inside
+    ("k8s/test-runner.yaml", Context.TEST), ("templates/test-database-detection.yaml", Context.TEST),
+    ("scripts/smoke_test.sh", Context.TEST), ("kind-cluster.yaml", Context.DEVELOPMENT),
+    ("k8s/latest-runner.yaml", Context.PRODUCTION), ("attestation.yaml", Context.PRODUCTION),
+    ("policies/allow-hostpath-parsoid-testing.yaml", Context.PRODUCTION), ("kindle-sync.yaml", Context.PRODUCTION),
+    ("test-runner/deploy.yaml", Context.PRODUCTION),  # a folder's first word says nothing
+    # a local kind cluster; Docker Desktop on a workstation (compose files only)
+    ("kind-values.yaml", Context.DEVELOPMENT), ("values-kind.yaml", Context.DEVELOPMENT),
+    ("docker-compose.windows.yml", Context.DEVELOPMENT), ("compose.docker-desktop.yaml", Context.DEVELOPMENT),
+    ("Dockerfile.windows", Context.PRODUCTION), ("templates/compose/windows.yaml", Context.PRODUCTION),
+    ("ansible/playbooks/dev-desktop.yml", Context.PRODUCTION),
+    ("contrib/busybox.yml", Context.TOOLING), ("kind/cluster.yaml", Context.DEVELOPMENT),
     ("tests/e2e/Dockerfile", Context.TEST), ("checks/raw/testdata/Dockerfile-curl-sh", Context.TEST),
     ("docker-compose.test.yml", Context.TEST), ("Dockerfile.ci", Context.TEST), (".env.test", Context.TEST),
     (".devcontainer/docker-compose.yml", Context.DEVELOPMENT), ("docker-compose-local.yml", Context.DEVELOPMENT),
@@ -637,6 +648,9 @@ def test_what_a_ci_folder_delivers_stays_production(tmp_path):
     # a harness for a piece of software, the sentence running on into the next comment line
     ("# This file is used to test the acme/setup utility\n# Deployment files can be found elsewhere\n", "test"),
     ("# Used to try out the CLI\n", "test"),
+    # a title naming the file's kind
+    ("# Test Compose File for Database Detection Logic\n# This file contains various services\n", "test"),
+    ("# Example configuration file\n", "example"),
 ])
 def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_path, header, context):
     write(tmp_path, "compose.yaml", header + SOCKET)
@@ -656,6 +670,9 @@ def test_a_file_whose_leading_comment_declares_its_use_takes_that_context(tmp_pa
     "# Acme services\n",
     "# For development, run `make dev` instead\n",  # an instruction, not a title
     "# Note: for development use compose.dev.yaml\n",
+    "# Example configuration for production: replace the passwords\n",  # speaks of production
+    "# Run the test file with make check\n",  # not a title of the file's kind
+    "# Example stack (postgres variant)\n",  # a stack shown as an example may be the one users deploy
     "services:\n  web:\n    image: registry.example.com/web:1.0.0\n# for development only\n",  # not leading
 ])
 def test_comments_that_do_not_declare_development_leave_production_alone(tmp_path, header):
@@ -900,3 +917,34 @@ def test_a_folder_readme_that_runs_its_compose_file_for_real_leaves_it_productio
     write(tmp_path, "deploy/docker-compose.yml", SOCKET)
     found = _by_path(_scan(tmp_path), "CMP001")["deploy/docker-compose.yml"]
     assert (found.context, found.severity) == ("production", Severity.CRITICAL)
+
+
+@pytest.mark.parametrize(("env", "context", "why"), [
+    ("_APP_ENV=development\n", "development", "it sets _APP_ENV=development"),
+    ("NODE_ENV=dev\nDEBUG=true\n", "development", "it sets NODE_ENV=dev"),
+    ("RAILS_ENV='test'\n", "test", "it sets RAILS_ENV=test"),
+    ("ASPNETCORE_ENVIRONMENT=Development\n", "development", "it sets ASPNETCORE_ENVIRONMENT=development"),
+])
+def test_an_env_file_that_names_a_development_environment_is_development(tmp_path, env, context, why):
+    write(tmp_path, ".env", env + "DB_PASSWORD=Xq7vR2mK9pL4sT8wZ3nB\n")
+    write(tmp_path, "compose.yaml", "services:\n  api:\n    image: registry.example.com/api:1.0.0\n"
+          "    env_file: .env\n")
+    engine = _scan(tmp_path)
+    found = engine.context_of(".env")
+    assert (found.context.value, found.reason.split(":")[0]) == (context, why)
+    assert all(f.severity <= Severity.MEDIUM for f in engine.findings if f.path == ".env")
+
+
+@pytest.mark.parametrize("env", [
+    "APP_ENV=production\n",
+    "NODE_ENV=development\nAPP_ENV=production\n",  # another setting says production
+    "ENVIRONMENT=staging\n",
+    "VIRTUAL_ENV=/opt/venv\n",  # a path, not an environment's name
+    "DEV_MODE=development\n",  # not an environment setting
+    "NODE_ENV=${NODE_ENV:-development}\n",  # decided where it runs
+])
+def test_env_files_that_do_not_name_a_development_environment_stay_production(tmp_path, env):
+    write(tmp_path, ".env", env + "DB_PASSWORD=Xq7vR2mK9pL4sT8wZ3nB\n")
+    engine = _scan(tmp_path)
+    assert engine.context_of(".env").production
+    assert any(f.severity >= Severity.HIGH for f in engine.findings if f.path == ".env")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..api import Pos
 from .base import TRUE_WORDS, Fact, FileKind, ParsedFile
-from .topics import ENV_KEY, EnvKeyData
+from .topics import DOC_DECLARED, ENV_KEY, DocDeclaredData, EnvKeyData
 
 __all__ = ["EnvEntry", "EnvFile", "parse", "is_example_name", "example_base"]
 
@@ -253,6 +253,13 @@ def parse(path: str, text: str) -> ParsedFile:
                                  EnvKeyData(example=example, empty=not entry.value,
                                             secrets=tuple(secrets.get(entry.key, ())) or None,
                                             debug_in_production=debug.get(entry.key))))
+    if not example:  # `_APP_ENV=development`: the file is a development environment's (context model)
+        from .usage_docs import declared_setting  # usage_docs reads secrets, which imports this module's neighbours
+
+        setting = declared_setting([(e.key, e.value) for e in entries])
+        if setting is not None:
+            parsed.facts.append(Fact(DOC_DECLARED, path, data=DocDeclaredData(context=setting[0], phrase=setting[1],
+                                                                                source="setting")))
     if example:  # `# SMTP_PASSWORD=` in an example documents an optional key
         for key, line in commented_keys(text):
             if key not in seen:

@@ -782,13 +782,16 @@ class DocProjectData(FactData):
 @fact_data
 class DocDeclaredData(FactData):
     """A file whose leading comment declares what it is for: development, test or example use
-    (``# This configuration file is for the development setup``, ``# not for production``)."""
+    (``# This configuration file is for the development setup``, ``# not for production``), or an env
+    file whose settings name a development or test environment (``_APP_ENV=development``)."""
 
-    emitted_by: ClassVar[str] = "`checks/parse.py` (models/usage_docs.py)"
+    emitted_by: ClassVar[str] = "`checks/parse.py`, `models/envfile.py` (models/usage_docs.py)"
     #: the context it declares: development, test or example
     context: str | None = None
     #: the words that say it, shortened
     phrase: str | None = None
+    #: "setting" when a setting of the file says it (``NODE_ENV=development``); None: its leading comment
+    source: str | None = None
 
 
 @fact_data

@@ -19,7 +19,9 @@ Facts for the context model (``checks/context.py``), read from files no domain a
   whose leading comment declares it is for development, tests or a demo (``# This configuration
   file is for the development setup``, ``# For testing only``, ``# Not for production use``);
   a sentence that also speaks of production (``for development and production``), or denies
-  it (``this is not a demo``), says nothing;
+  it (``this is not a demo``), says nothing; or an env file that names its environment development,
+  local or test (``_APP_ENV=development``, ``NODE_ENV=development``, ``RAILS_ENV=test``: emitted by
+  ``models/envfile.py`` through :func:`declared_setting`), unless another such setting says production;
 * ``doc:scale`` (key: path) - the repository's own README when its title (``# Khue's Homelab``,
   ``My Home Operations repository``) or lead (``... self-hosted services in my homelab``,
   ``Repository for home infrastructure``) declares the repository is a home lab or personal
@@ -53,7 +55,7 @@ from .topics import (
 )
 from .yamlnodes import load_documents
 
-__all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_use", "home_lab_lead", "is_folder_readme", "is_readme",
+__all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_setting", "declared_use", "home_lab_lead", "is_folder_readme", "is_readme",
            "is_root_readme", "project_fact", "readme_fact", "is_playbook_name", "playbook_fact", "sample_lead",
            "scale_fact"]
 
@@ -387,6 +389,11 @@ _DECLARES = (
     # a title: ``Compose file for local development``, ``Overrides for the e2e tests`` (a word before
     # it: ``For development, run make dev`` is an instruction, not a title)
     re.compile(rf"^(?:[\w\-./]+\s+){{1,5}}?for\s+(?:the\s+|an?\s+)?(?:local\s+)?{_WORD}{_TAIL}"),
+    # a title that calls the file a test, example or development file: ``Test Compose File for Database
+    # Detection Logic``, ``Example configuration file``, ``Local development values file`` (not ``Example
+    # stack``: a stack shown as an example may be the one users deploy)
+    re.compile(r"^(?:an?\s+)?(?:local\s+)?(?P<what>test|testing|example|sample|demo|development|dev|local\s+development)"
+               r"\s+(?:[\w\-]+\s+){0,2}?files?\b"),
     # a harness: ``this file is used to test the setup utility``, ``used to try out the CLI``: the file
     # exists to exercise a piece of software (never ``to test an upgrade of the cluster``: an operation on
     # something real, nor ``to test and deploy``)
@@ -468,6 +475,30 @@ def _declaration(comment: str) -> tuple[str, str] | None:
             if found is not None and not _NEGATION.search(lowered[:found.end()]):
                 return _context_of_word(found.group("what")), shown
     return None
+
+
+#: the names of settings that say which environment a set of variables is for: ``ENV``,
+#: ``ENVIRONMENT``, ``NODE_ENV``, ``RAILS_ENV``, ``_APP_ENV``, ``ASPNETCORE_ENVIRONMENT``, ``APP_ENVIRONMENT``
+_ENV_SETTING = re.compile(r"^(?:[A-Z0-9_]*_)?(?:ENV|ENVIRONMENT)$")
+_SETTING_DEV = frozenset(("development", "dev", "local", "develop"))
+_SETTING_TEST = frozenset(("test", "testing"))
+_SETTING_PROD = frozenset(("production", "prod", "prd", "live", "staging", "stage"))
+
+
+def declared_setting(pairs: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(context, setting) when a set of variables names its environment development, local or test
+    (``_APP_ENV=development``); None when none does or another such setting names production or staging
+    (the last assignment of each name counts)."""
+    found: tuple[str, str] | None = None
+    for name, value in dict(pairs).items():
+        if not _ENV_SETTING.match(name):
+            continue
+        word = value.strip().strip("\"'").lower()
+        if word in _SETTING_PROD:
+            return None
+        if found is None and (word in _SETTING_DEV or word in _SETTING_TEST):
+            found = ("test" if word in _SETTING_TEST else "development", f"{name}={word}")
+    return found
 
 
 def declared_fact(rel: str, text: str, leaders: tuple[str, ...] = ("#",)) -> Fact | None:
