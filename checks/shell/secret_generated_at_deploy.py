@@ -101,15 +101,62 @@ def _tests_variable(condition: str, name: str) -> bool:
 
 
 def _persisted(script: ShellScript, name: str) -> bool:
-    """Is the value written somewhere (`echo "X=$X" >> .env`, `sed -i`, a heredoc to a file, tee)?"""
+    """Is the value written somewhere (`echo "X=$X" >> .env`, `sed -i`, a heredoc to a file, tee),
+    also by a function whose output a call sends to a file (`render_config >> config.yaml`, where
+    `render_config` prints the value in a heredoc)?"""
     ref = re.compile(r"\$\{?" + re.escape(name) + r"\b")
+    to_file: set[str] | None = None
     for command in script.commands:
         text = command.text
         if not (ref.search(text) or ref.search(command.heredoc)):
             continue
         if ">" in text.replace(">&", "") or any(_stores(seg) for seg in command.segments):
             return True
+        if to_file is None:
+            to_file = _functions_writing_files(script)
+        if any(seg.function in to_file and seg.name in _PRINTERS for seg in command.segments):
+            return True
     return False
+
+
+#: commands that print what they are given (a heredoc, their arguments) to standard output
+_PRINTERS = frozenset(("cat", "echo", "printf", "envsubst"))
+
+
+def _sends_to_file(command, seg) -> bool:
+    """Does this call send its standard output to a file (`f > out`, `f >> out`, `f | tee out`)?"""
+    words = seg.words
+    for index, word in enumerate(words):
+        target = ""
+        if word in (">", ">>", ">|") and index + 1 < len(words):
+            target = words[index + 1]
+        elif word.startswith(">") and len(word) > 1 and word[1] not in "&|(":
+            target = word.lstrip(">|")
+        if target and target.strip("\"'") not in _NOT_FILES:
+            return True
+    segments = command.segments
+    position = segments.index(seg)
+    after = segments[position + 1] if position + 1 < len(segments) else None
+    if after is not None and after.name == "tee" and after.op == "|":
+        files = [w for w in after.argv[1:] if not w.startswith("-")]
+        return bool(files) and files[0] not in _NOT_FILES
+    return False
+
+
+def _functions_writing_files(script: ShellScript) -> set[str]:
+    """The functions of the script whose standard output ends in a file: a call of it sends its
+    output to a file, or it is called (output not redirected elsewhere) by such a function."""
+    defined = {seg.function for command in script.commands for seg in command.segments if seg.function}
+    calls = [(command, seg) for command in script.commands for seg in command.segments if seg.name in defined]
+    found = {seg.name for command, seg in calls if _sends_to_file(command, seg)}
+    grown = True
+    while grown:
+        grown = False
+        for command, seg in calls:
+            if seg.function in found and seg.name not in found and ">" not in command.text.replace(">&", ""):
+                found.add(seg.name)
+                grown = True
+    return found
 
 
 def _stores(seg) -> bool:
