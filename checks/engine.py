@@ -310,8 +310,9 @@ class Engine:
                     if progress is not None and done % 50 < jobs:
                         progress(done, total)
 
-                examined = workers.fork_map(self._examine, result.files, jobs, self._pickled_check,
-                                            self._unpickled_check, None if progress is None else shown)
+                examined = workers.fork_map(self._examine, result.files, jobs,
+                                            (Check, _check_code, self._unpickled_check),
+                                            None if progress is None else shown)
             for number, rel in enumerate(result.files, 1):
                 if cancelled is not None and cancelled():
                     break
@@ -666,12 +667,8 @@ class Engine:
         """
         return self._apply(rel, self._examine(rel))
 
-    @staticmethod
-    def _pickled_check(obj: Any) -> str | None:
-        """Findings a worker sends back name their check by code (it comes back as this engine's own)."""
-        return obj.code if isinstance(obj, Check) else None
-
     def _unpickled_check(self, code: str) -> Check:
+        """Findings a worker sends back name their check by code: it comes back as this engine's own."""
         found = self._by_code.get(code) or registry.BY_CODE.get(code)
         if found is None:
             raise pickle.UnpicklingError(f"unknown check {code}")
@@ -896,6 +893,10 @@ class Engine:
         for topic, path in sorted(stale):
             run_group(topic, path)
         return old, new
+
+
+def _check_code(check: Check) -> str:
+    return check.code
 
 
 def _listing_key(folder: str) -> str:

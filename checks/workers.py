@@ -19,6 +19,7 @@ The children are waited for, so their CPU time is counted in the process's own
 
 from __future__ import annotations
 
+import copyreg
 import io
 import os
 import pickle
@@ -51,15 +52,15 @@ def cpu_count() -> int:
 
 
 def fork_map(func: Callable[[T], R], items: Sequence[T], jobs: int,
-             persistent_id: Callable[[Any], Any] | None = None,
-             persistent_load: Callable[[Any], Any] | None = None,
+             shared: tuple[type, Callable[[Any], Any], Callable[[Any], Any]] | None = None,
              progress: Callable[[int], None] | None = None) -> list[R]:
     """``[func(item) for item in items]``, computed in ``jobs`` processes.
 
     Item ``i`` goes to share ``i % jobs`` (neighbouring files, often of one size, are spread
-    over the workers); share 0 is computed here.  ``persistent_id``/``persistent_load`` are
-    the pickling hooks for objects the results refer to that must come back as the caller's
-    own (the engine's checks), see :class:`pickle.Pickler`.  ``progress(done)`` is called as
+    over the workers); share 0 is computed here.  ``shared`` is ``(type, key_of, resolve)``
+    for the objects of that exact type the results refer to that must come back as the
+    caller's own (the engine's checks): a child sends ``key_of(obj)``, the caller puts
+    ``resolve(key)`` in its place (only objects of that type cost a Python call to pickle).  ``progress(done)`` is called as
     items of share 0 are done, with an estimate of the items done by every process together.
     """
     jobs = max(1, min(jobs, len(items)))
@@ -73,7 +74,7 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], jobs: int,
             pid = os.fork()
             if pid == 0:  # the child: never returns
                 os.close(read_end)
-                _child(func, [items[i] for i in range(share, len(items), jobs)], write_end, persistent_id)
+                _child(func, [items[i] for i in range(share, len(items), jobs)], write_end, shared)
             os.close(write_end)
             children.append((share, pid, read_end))
         for done, i in enumerate(range(0, len(items), jobs), 1):
@@ -84,7 +85,7 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], jobs: int,
             payload = _read_all(read_end)
             os.close(read_end)
             _, status = os.waitpid(pid, 0)
-            values = _load(payload, persistent_load) if status == 0 else None
+            values = _load(payload, shared) if status == 0 else None
             indices = range(share, len(items), jobs)
             if values is None or len(values) != len(indices):  # the child failed: its share is done here
                 values = [func(items[i]) for i in indices]
@@ -105,16 +106,24 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], jobs: int,
     return results
 
 
+def _shared(key: Any) -> Any:
+    """What a shared object is unpickled as: the caller's ``resolve`` takes its place (see _load)."""
+    raise pickle.UnpicklingError("a shared object needs the caller's resolve")
+
+
 def _child(func: Callable[[Any], Any], share: list[Any], write_end: int,
-           persistent_id: Callable[[Any], Any] | None) -> None:
+           shared: tuple[type, Callable[[Any], Any], Callable[[Any], Any]] | None) -> None:
     """Compute a share, write it pickled to ``write_end``, and leave without running the
     parent's exit handlers or flushing its buffers (``os._exit``)."""
     code = 1
     try:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        if persistent_id is not None:
-            pickler.persistent_id = persistent_id  # type: ignore[method-assign]
+        if shared is not None:
+            kind, key_of = shared[0], shared[1]
+            table = dict(copyreg.dispatch_table)
+            table[kind] = lambda obj: (_shared, (key_of(obj),))
+            pickler.dispatch_table = table
         pickler.dump([func(item) for item in share])
         view = memoryview(buffer.getbuffer())
         while view:
@@ -136,12 +145,20 @@ def _read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-def _load(payload: bytes, persistent_load: Callable[[Any], Any] | None) -> list[Any] | None:
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, payload: bytes, resolve: Callable[[Any], Any] | None) -> None:
+        super().__init__(io.BytesIO(payload))
+        self._resolve = resolve
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_shared" and self._resolve is not None:
+            return self._resolve
+        return super().find_class(module, name)
+
+
+def _load(payload: bytes, shared: tuple[type, Callable[[Any], Any], Callable[[Any], Any]] | None) -> list[Any] | None:
     try:
-        unpickler = pickle.Unpickler(io.BytesIO(payload))
-        if persistent_load is not None:
-            unpickler.persistent_load = persistent_load  # type: ignore[method-assign]
-        values = unpickler.load()
+        values = _Unpickler(payload, shared[2] if shared is not None else None).load()
     except Exception:  # noqa: BLE001 - a truncated or foreign payload: recomputed by the caller
         return None
     return values if isinstance(values, list) else None

@@ -87,8 +87,7 @@ def test_the_pickling_hooks_bring_back_the_callers_own_objects():
 
     mine = {"a": Token("a"), "b": Token("b")}
     results = workers.fork_map(lambda key: [mine[key], key], ["a", "b", "a", "b"], 2,
-                               persistent_id=lambda obj: obj.name if isinstance(obj, Token) else None,
-                               persistent_load=lambda name: mine[name])
+                               shared=(Token, lambda token: token.name, lambda name: mine[name]))
     assert [pair[0] is mine[pair[1]] for pair in results] == [True] * 4
 
 
