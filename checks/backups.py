@@ -4,6 +4,8 @@ The repository-level half of the one backup model (the objects' half, what a Vel
 selects or a backup job dumps, is :mod:`.models.k8s.backups`):
 
 * :func:`backup_present` - any backup job or backup schedule anywhere (K8S078 asks it);
+* :func:`documented_backup` - a backup procedure the documentation describes, done by hand
+  (REPO003 and SH006 ask it: what the repository automates is missing, not every backup);
 * :func:`cluster_wide_cover` - a Velero backup of every namespace and every object (HELM007 asks);
 * :func:`backup_cover` - the backup that demonstrably takes *this* database's data: the
   operator's own backup section or a scheduled backup resource naming it (CloudNativePG
@@ -23,7 +25,17 @@ from .facts import RepoIndex
 from .kustomize import same_namespace
 from .models.k8s.backups import BACKUP_GROUPS, BACKUP_KINDS, scope_covers
 from .models.k8s.operators import OPERATOR_BACKUP_FIELDS
-from .models.topics import HELM_VALUES
+from .models.topics import DOC_BACKUP, HELM_VALUES
+
+
+def documented_backup(index: RepoIndex) -> str:
+    """Where the repository documents a backup procedure its operators follow by hand (a docs page's
+    Backups section), said in words; '' when none does. auditui cannot check it is followed."""
+    found = index.sample(str(DOC_BACKUP), 1)
+    if not found:
+        return ""
+    path, fact = found[0]
+    return f"{path} documents a backup procedure (section {fact.data.heading!r})"
 
 
 def backup_present(index: RepoIndex) -> bool:

@@ -62,3 +62,38 @@ def test_a_restore_in_a_backup_script_is_not_a_backup_step():
     ))
     copies = [f.line for f in script_facts(script) if f.topic == "shell:data-copy"]
     assert copies == [2]
+
+
+def test_a_backup_the_documentation_describes_as_manual_is_medium_and_named(tmp_path):
+    # overleaf-toolkit: doc/persistent-data.md has a Backups section (stop, copy the data folders)
+    found = repo003(FIXTURES / "bad-documented")
+    [finding] = found.values()
+    assert finding.severity == Severity.MEDIUM
+    assert "doc/data.md documents a backup procedure (section 'Backups')" in finding.message
+    assert "cannot check is followed" in finding.message
+    # a heading that only mentions backups in passing (an upgrade note) documents no procedure: high
+    (tmp_path / "docker-compose.yml").write_text((FIXTURES / "bad-documented" / "docker-compose.yml").read_text())
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "UPGRADE.md").write_text((FIXTURES / "bad-documented" / "scripts" / "UPGRADE.md").read_text())
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "upgrade.md").write_text("# Upgrading\n\nTake a backup first.\n")
+    [finding] = repo003(tmp_path).values()
+    assert finding.severity == Severity.HIGH and "never backed up" in finding.message
+
+
+def test_a_local_dump_whose_off_host_copy_the_documentation_describes_is_medium(tmp_path):
+    # docker-zulip: app:backup writes the dump to /data/backups; docs/reference/data-volume.md's "Backup
+    # model" makes the volume's off-host copy the operator's step
+    (tmp_path / "backup.sh").write_text("#!/bin/bash\nset -euo pipefail\npg_dump app > /data/backups/app.sql\n")
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    [local] = [f for f in engine.findings if f.code == "SH006"]
+    assert local.severity == Severity.HIGH
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "data-volume.md").write_text("# Data\n\n## Backup model\n\nCopy /data off the host.\n")
+    engine = Engine(tmp_path, pedantic())
+    engine.scan()
+    [documented] = [f for f in engine.findings if f.code == "SH006"]
+    assert documented.severity == Severity.MEDIUM
+    assert "docs/data-volume.md documents a backup procedure (section 'Backup model')" in documented.message
+

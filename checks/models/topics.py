@@ -808,6 +808,17 @@ class DocScaleData(FactData):
 
 
 @fact_data
+class DocBackupData(FactData):
+    """A documentation page (under ``doc/``, ``docs/``, a wiki, or named for backups) with a section
+    about backups (``## Backups``, ``# Compose: Backups``, ``## Backup model``): the repository
+    documents a backup procedure its operators follow by hand, which auditui cannot check is followed."""
+
+    emitted_by: ClassVar[str] = "`checks/repo/__init__.py` (models/usage_docs.py)"
+    #: the section's heading, shortened
+    heading: str | None = None
+
+
+@fact_data
 class AnsiblePlayData(FactData):
     """An Ansible playbook: the roles it applies to the machine running it and to inventory hosts
     (``""`` among ``remote_roles``: a play for inventory hosts with tasks only)."""
@@ -823,6 +834,7 @@ DOC_README: Topic[DocReadmeData] = Topic("doc:readme", DocReadmeData, "path")
 DOC_PROJECT: Topic[DocProjectData] = Topic("doc:project", DocProjectData, "path")
 DOC_DECLARED: Topic[DocDeclaredData] = Topic("doc:declared", DocDeclaredData, "path")
 DOC_SCALE: Topic[DocScaleData] = Topic("doc:scale", DocScaleData, "path")
+DOC_BACKUP: Topic[DocBackupData] = Topic("doc:backup", DocBackupData, "path")
 BUILD_ARTIFACTS: Topic[BuildArtifactsData] = Topic("build:artifacts", BuildArtifactsData, "path")
 ANSIBLE_PLAY: Topic[AnsiblePlayData] = Topic("ansible:play", AnsiblePlayData, "path")
 SHELL_BACKUP: Topic[ShellBackupData] = Topic("shell:backup", ShellBackupData, "path")

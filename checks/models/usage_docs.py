@@ -43,11 +43,13 @@ from .base import Fact
 from .secrets import scrub
 from .topics import (
     ANSIBLE_PLAY,
+    DOC_BACKUP,
     DOC_DECLARED,
     DOC_PROJECT,
     DOC_README,
     DOC_SCALE,
     AnsiblePlayData,
+    DocBackupData,
     DocDeclaredData,
     DocProjectData,
     DocReadmeData,
@@ -55,7 +57,7 @@ from .topics import (
 )
 from .yamlnodes import load_documents
 
-__all__ = ["EXAMPLE_WORDS", "declared_fact", "declared_setting", "declared_use", "home_lab_lead", "is_folder_readme", "is_readme",
+__all__ = ["EXAMPLE_WORDS", "backup_doc_fact", "is_doc_page", "declared_fact", "declared_setting", "declared_use", "home_lab_lead", "is_folder_readme", "is_readme",
            "is_root_readme", "project_fact", "readme_fact", "is_playbook_name", "playbook_fact", "sample_lead",
            "scale_fact"]
 
@@ -506,3 +508,48 @@ def declared_fact(rel: str, text: str, leaders: tuple[str, ...] = ("#",)) -> Fac
     if found is None:
         return None
     return Fact(DOC_DECLARED, rel, data=DocDeclaredData(context=found[0], phrase=found[1]))
+
+
+# -- documentation pages: a documented backup procedure ------------------------------------------
+
+#: folders that hold a project's documentation
+_DOC_FOLDERS = frozenset(("doc", "docs", "documentation", "wiki", "guide", "guides", "manual", "handbook", "runbooks"))
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".adoc")
+#: a heading whose subject is backups: a few words at most, the backup word among them
+_BACKUP_HEADING_RE = re.compile(
+    r"^(?:[^\s]+\s+){0,3}(?:backups?|backing\s+up|back\s+up|data\s+and\s+backups?)\b(?:\s+[^\s]+){0,3}\s*$",
+    re.IGNORECASE)
+_MARKDOWN_HEADING_RE = re.compile(r"^#{1,4}\s+(.{1,120}?)\s*#*\s*$")
+_MARKUP_RE = re.compile(r"[`*_\[\]]|\(http[^)]*\)")
+
+
+def is_doc_page(rel: str) -> bool:
+    """A documentation page: Markdown, reST or AsciiDoc under a documentation folder, or named for
+    backups (``BACKUP.md``); READMEs are read by :func:`readme_fact`."""
+    lower = rel.lower()
+    if not lower.endswith(_DOC_SUFFIXES) or is_readme(rel):
+        return False
+    parts = lower.split("/")
+    return "backup" in parts[-1] or any(part in _DOC_FOLDERS for part in parts[:-1])
+
+
+def backup_doc_fact(rel: str, text: str) -> Fact | None:
+    """``doc:backup`` for a page with a section about backups (its first such heading)."""
+    if "ackup" not in text and "ACKUP" not in text and "acking up" not in text and "ack up" not in text:
+        return None
+    lines = text.splitlines()
+    for number, line in enumerate(lines[:5000], 1):
+        heading = None
+        match = _MARKDOWN_HEADING_RE.match(line)
+        if match is not None:
+            heading = match.group(1)
+        elif number < len(lines) and line.strip() and re.fullmatch(r"(=+|-+|~+)", lines[number].strip() or "x") \
+                and len(lines[number].strip()) >= 3:
+            heading = line.strip()  # reST or setext: the line under it is a row of = - ~
+        if heading is None:
+            continue
+        plain = " ".join(_MARKUP_RE.sub("", heading).replace(":", " ").split())
+        if _BACKUP_HEADING_RE.match(plain):
+            return Fact(DOC_BACKUP, rel, number, data=DocBackupData(heading=plain[:80]))
+    return None
+

@@ -31,6 +31,8 @@ NAMED_FILES = (
     # the scale the repository's README declares (a home lab), for availability-only findings
     NamedFile("readme-scale", usage_docs.is_root_readme, usage_docs.scale_fact),
     NamedFile("ansible-playbook", usage_docs.is_playbook_name, usage_docs.playbook_fact),
+    # a documented backup procedure (a docs page's Backups section), for the backup checks' severity
+    NamedFile("doc-backup", usage_docs.is_doc_page, usage_docs.backup_doc_fact),
     # images a build tool (Skaffold) substitutes into manifests: placeholders, not pulled as written
     NamedFile("build-tool", build_tools.is_build_tool_config, build_tools.build_artifacts_fact),
 )

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..backups import documented_backup
 from ..facts import RepoIndex
 from ..models.base import Fact, FileKind
 from ..models.datastore import SYSTEMS_OF_RECORD, Role
@@ -39,7 +40,8 @@ CHECK = Check(
         "holds: an application's repository (its source beside the compose files) that deploys nothing itself "
         "(no deploy script) ships the compose file as an example for its users, so the gap is theirs: medium; "
         "an analytics or event store (ClickHouse, InfluxDB...) or one kept for statistics or metrics holds "
-        "derived or retention-bounded data: medium."
+        "derived or retention-bounded data: medium; so is a database whose backup the repository's documentation "
+        "describes as a manual procedure (a docs page's Backups section): auditui cannot check it is followed."
     ),
     remediation=(
         "Add a scheduled backup: a dump script run by cron/systemd timer, or a backup service in the stack.",
@@ -176,6 +178,7 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
         return
     copy = min(index.facts(SHELL_DATA_COPY), key=lambda item: (item[0], item[1].line or 0), default=None)
     example = application_example(index)
+    documented = documented_backup(index)
     families: dict[tuple[str, str, str], list[tuple[str, Fact[ComposeServiceData]]]] = {}
     for path, fact in index.facts(COMPOSE_SERVICE):
         if not _compose_database(path, fact):
@@ -193,7 +196,7 @@ def compose_database_without_backup(index: RepoIndex) -> Iterator[Finding]:
         ordered = sorted(members, key=lambda item: (len(posixpath.basename(item[0])), item[0]))
         first, service = ordered[0]
         others = [p for p, _ in ordered[1:]]
-        yield _missing(first, service, copy, others, example)
+        yield _missing(first, service, copy, others, example, documented)
 
 
 def _never_kept(path: str, fact) -> Iterator[Finding]:
@@ -209,7 +212,7 @@ def _never_kept(path: str, fact) -> Iterator[Finding]:
     )
 
 
-def _missing(path: str, fact, copy: tuple | None, others: list[str], example: str) -> Finding:
+def _missing(path: str, fact, copy: tuple | None, others: list[str], example: str, documented: str) -> Finding:
     what = fact.data.image or (fact.data.store or ("a database",))[0]
     # at the service, so the file's context applies (a development or test stack's
     # database is not a production gap) and the finding opens where the database is
@@ -243,6 +246,13 @@ def _missing(path: str, fact, copy: tuple | None, others: list[str], example: st
             message=f"database service {fact.key!r} ({what}) in {path}{variants} is never backed up (no dump script, "
                     f"backup service or backup job found); it is {derived}: if it holds data you cannot rebuild, "
                     "back it up as a system of record",
+        )
+    if documented:
+        return CHECK.finding(
+            at, resource=f"service/{fact.key}", evidence=evidence, severity=Severity.MEDIUM,
+            message=f"database service {fact.key!r} ({what}) in {path}{variants} has no dump script, backup service "
+                    f"or backup job; {documented}, a manual procedure auditui cannot check is followed: "
+                    "automate it (a scheduled dump copied off the host)",
         )
     return CHECK.finding(
         at, resource=f"service/{fact.key}", evidence=evidence,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Pos, Severity
+from ..backups import documented_backup
 from ..facts import RepoIndex
 from ..models.topics import SHELL_BACKUP, SHELL_OFFSITE
 
@@ -18,7 +19,8 @@ CHECK = Check(
         "A dump written to a directory of the database host dies with that host: a lost disk, "
         "a deleted VM, ransomware or a bad `rm` takes the data and its backups together. "
         "No script in the repository copies the dumps anywhere else (object storage, another "
-        "host, a backup service)."
+        "host, a backup service). Medium when the repository's documentation describes the backup as a "
+        "manual procedure (a docs page's Backups section), which auditui cannot check is followed."
     ),
     remediation=(
         "Copy each dump off the host right after it is written (`aws s3 cp`, `gsutil cp`, `rclone copy`, "
@@ -39,14 +41,19 @@ def backup_not_offsite(index: RepoIndex) -> Iterator[Finding]:
     if index.has(SHELL_OFFSITE):
         return  # some script ships backups elsewhere; we cannot tell which dumps it covers
     done: set[str] = set()
+    documented: str | None = None
     for path, fact in index.facts(SHELL_BACKUP):
         if not fact.data.local or fact.data.streamed or fact.data.handed_off or path in done:
             continue
         done.add(path)
         name = path.rsplit("/", 1)[-1]
+        if documented is None:
+            documented = documented_backup(index)
         yield CHECK.finding(
             Pos(fact.line, fact.line, fact.ypath, path=path),
             resource=f"script/{name}",
-            message=f"{fact.data.tool} output is written to the local disk and no script copies backups off the host",
+            severity=Severity.MEDIUM if documented else None,
+            message=f"{fact.data.tool} output is written to the local disk and no script copies backups off the host"
+                    + (f"; {documented}, a manual step auditui cannot check is followed" if documented else ""),
             evidence=fact.data.text,
         )
