@@ -85,7 +85,12 @@ def test_collections_calls_conditionals_and_operators():
     assert cond.kind == "cond" and cond.parts[0].kind == "op" and cond.parts[0].value == ">"
     assert cond.parts[0].parts[0].value == ("var", "n")  # a traversal inside an operation
     assert _attr("a = !var.x\n").expr == hcl.Expr("op", "!", (hcl.Expr("ref", ("var", "x"), line=1),), 1)
-    assert _attr("a = [for s in var.l : s]\n").expr.kind == "unknown"
+    each = _attr("a = [for s in var.l : s]\n").expr
+    assert each.kind == "for" and each.value == (("s",), "tuple", False)
+    assert each.parts[0].value == ("var", "l") and each.parts[1] is None and each.parts[3] is None
+    grouped = _attr('a = {for k, v in var.m : v.zone => k... if k != "x"}\n').expr
+    assert grouped.value == (("k", "v"), "object", True)
+    assert grouped.parts[1].value == ("v", "zone") and grouped.parts[3].kind == "op"
 
 
 def test_multi_line_attributes_span_their_lines_and_keep_a_capped_source():

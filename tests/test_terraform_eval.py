@@ -250,3 +250,81 @@ def test_a_terragrunt_unit_added_or_removed_re_judges_the_module(tmp_path):
     fresh = Engine(tmp_path)
     fresh.scan()
     assert _fingerprints(engine) == _fingerprints(fresh)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("[for s in var.l : upper(s)]", ["A", "B"]),
+    ('[for i, s in var.l : "${i}-${s}" if s != "a"]', ["1-b"]),
+    ("{for s in var.l : s => length(s)}", {"a": 1, "b": 1}),
+    ("{for k, v in var.m : v => k...}", {"v": ["k", "z"]}),
+    # a map is iterated in key order, as Terraform does
+    ("[for k, v in var.m : k]", ["k", "z"]),
+    ("values({for r in var.rules : r.name => r.port})", [22, 80]),
+])
+def test_for_expressions_over_known_collections(text, value):
+    rules = [{"name": "ssh", "port": 22}, {"name": "web", "port": 80}]
+    assert _eval(text, l=["a", "b"], m={"z": "v", "k": "v"}, rules=rules) == value
+
+
+def test_a_list_not_fully_known_keeps_what_it_certainly_holds():
+    # the branch behind an unknown condition may or may not be there; the rest certainly is
+    value = _eval('concat(["a"], var.u ? ["b"] : [], ["c"])', u=tfe.Unknown("u"))
+    assert isinstance(value, tfe.Partial) and not tfe.known(value) and value.value == ["a", "c"]
+    assert _eval('length(concat(["a"], var.u))', u=tfe.Unknown("u")) is not None
+    assert not tfe.known(_eval('length(concat(["a"], var.u))', u=tfe.Unknown("u")))
+    # through a for expression, values() and lookup()
+    rules = _eval('values({for r in concat(var.base, var.u) : r.name => r})',
+                  base=[{"name": "ssh", "port": 22}], u=tfe.Unknown("u"))
+    assert isinstance(rules, tfe.Partial) and rules.value == [{"name": "ssh", "port": 22}]
+    assert _eval('lookup(merge({a = 1}, var.u, {b = 2}), "b")', u=tfe.Unknown("u")) == 2
+    # an entry a later map not fully known may replace is not certain
+    merged = _eval('merge({a = 1}, var.u)', u=tfe.Unknown("u"))
+    assert isinstance(merged, tfe.Partial) and merged.value == {}
+    # an item whose condition is not known is left out, and the result says it may hold more
+    kept = _eval('[for s in var.l : s if s != var.u]', l=["a"], u=tfe.Unknown("u"))
+    assert isinstance(kept, tfe.Partial) and kept.value == []
+
+
+def test_a_dynamic_block_over_a_partial_list_expands_the_certain_items_and_one_unknown(tmp_path):
+    engine = _repo(tmp_path, {"main.tf": '''
+variable "extra" {}
+locals {
+  rules = concat([{ port = 22 }], var.extra)
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = local.rules
+    content {
+      from_port = ingress.value.port
+    }
+  }
+}
+'''})
+    scope = tfe.scope(engine.index, "main.tf")
+    node = next(scope.resources("aws_security_group")).instances[0]
+    ports = [rule.get("from_port") for rule in node.blocks("ingress")]
+    assert ports[0] == 22 and len(ports) == 2 and not tfe.known(ports[1])
+
+
+def test_origin_of_names_the_variable_a_list_came_from_unchanged(tmp_path):
+    engine = _repo(tmp_path, {"main.tf": '''
+variable "sources" {
+  default = ["0.0.0.0/0"]
+}
+locals {
+  rules = { for r in [{ name = "ssh", cidrs = var.sources }] : r.name => r }
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = local.rules
+    content {
+      cidr_blocks = ingress.value.cidrs
+      other       = ["0.0.0.0/0"]
+    }
+  }
+}
+'''})
+    scope = tfe.scope(engine.index, "main.tf")
+    rule = next(scope.resources("aws_security_group")).instances[0].blocks("ingress")[0]
+    assert rule.evaluator.origin_of(rule.get("cidr_blocks")) == ["var.sources defaults to it in main.tf:3"]
+    assert rule.evaluator.origin_of(rule.get("other")) == []  # an equal list written elsewhere is not it

@@ -10,8 +10,8 @@ errors) and walked once into plain, frozen records; nothing keeps a tree-sitter 
 * an :class:`Expr` is an expression kept as a small tree: literals with their Python value,
   string templates as their literal and interpolated parts, references (``var.x``,
   ``aws_s3_bucket.b.id``) as a path of names, function calls, collections, conditionals
-  and operators.  What the model does not follow (``for`` expressions, template
-  directives, splats over calls) is an ``unknown`` node: an evaluator never guesses it.
+  operators and ``for`` expressions.  What the model does not follow (template directives,
+  splats over calls) is an ``unknown`` node: an evaluator never guesses it.
 
 What tree-sitter could not parse is listed in :attr:`HclFile.errors` (line and a short
 message): the caller reports it, and what was read around it still counts.  Work is linear
@@ -58,7 +58,10 @@ class Expr:
     * ``op``: ``value`` is the operator (``!``, ``-``, ``==``, ``&&``...), ``parts`` the operands;
     * ``get``: a traversal of something that is not a plain reference (``f(x)[0]``,
       ``{...}.a``): ``parts`` is (base,), ``value`` the path as for ``ref``;
-    * ``unknown``: an expression the model does not follow (``for``, template directives).
+    * ``for``: a ``for`` expression; ``value`` is (the iteration names: (value,) or (key, value),
+      ``"tuple"`` or ``"object"``, grouped with ``...``), ``parts`` (collection, key or None,
+      value, condition or None);
+    * ``unknown``: an expression the model does not follow (template directives).
     """
 
     kind: str
@@ -365,7 +368,30 @@ class _Walker:
             return self.operation(inner, depth, line) if inner is not None else UNKNOWN_EXPR
         if kind in ("unary_operation", "binary_operation"):
             return self.operation(node, depth, line)
+        if kind == "for_expr":
+            inner = node.children[0] if node.children else None
+            return self.for_expr(inner, depth, line) if inner is not None else UNKNOWN_EXPR
         return Expr("unknown", line=line)
+
+    def for_expr(self, node, depth: int, line: int) -> Expr:
+        """``[for k, v in coll : v if cond]`` or ``{for v in coll : key => v... if cond}``."""
+        intro = next((c for c in node.children if c.type == "for_intro"), None)
+        if intro is None or node.type not in ("for_tuple_expr", "for_object_expr"):
+            return Expr("unknown", line=line)
+        names = tuple(self.text(c) for c in intro.children if c.type == "identifier")
+        source = next((c for c in intro.children if c.type == "expression"), None)
+        results = [c for c in node.children if c.type == "expression"]
+        cond_node = next((c for c in node.children if c.type == "for_cond"), None)
+        cond_expr = next((c for c in cond_node.children if c.type == "expression"), None) if cond_node else None
+        is_object = node.type == "for_object_expr"
+        if not 1 <= len(names) <= 2 or source is None or len(results) != (2 if is_object else 1):
+            return Expr("unknown", line=line)
+        grouped = any(c.type == "ellipsis" for c in node.children)
+        key = self.expression(results[0], depth) if is_object else None
+        value = self.expression(results[-1], depth)
+        cond = self.expression(cond_expr, depth) if cond_expr is not None else None
+        return Expr("for", (names, "object" if is_object else "tuple", grouped),
+                    (self.expression(source, depth), key, value, cond), line)
 
     def literal(self, node, line: int) -> Expr:
         inner = node.children[0] if node.children else None

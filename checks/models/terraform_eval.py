@@ -23,11 +23,11 @@ repository instantiates its module, what does each resource say?*  :func:`scope`
 * an **evaluator** (:class:`Evaluator`) gives each expression its value under one
   configuration: literals, ``var.x`` (the configuration's input, else the variable's
   default, applying ``optional()`` defaults of its type), ``local.x``, string templates,
-  collections, conditionals, operators and the common functions (``jsonencode``, ``merge``,
-  ``concat``, ``lookup``, ``try``, ``coalesce``, ``format``...).  ``count``, ``for_each``
-  and ``dynamic`` blocks are expanded when their collections are known.  What is not known
-  statically (resource attributes, data sources, module outputs, ``for`` expressions,
-  ``file()``) is an :class:`Unknown`: checks never report on an unknown value.
+  collections, conditionals, operators, ``for`` expressions over known collections and the
+  common functions (``jsonencode``, ``merge``, ``concat``, ``lookup``, ``try``, ``coalesce``,
+  ``format``...).  ``count``, ``for_each`` and ``dynamic`` blocks are expanded when their
+  collections are known.  What is not known statically (resource attributes, data sources,
+  module outputs, ``file()``) is an :class:`Unknown`: checks never report on an unknown value.
 
 Which configurations are production is decided from where they come from (the variable file
 or caller's path, the module's directory): the file-context conventions of ``context.py``
@@ -62,6 +62,10 @@ MAX_CONFIGS = 12
 MAX_INSTANCES = 40
 #: evaluation depth (nested locals, expressions)
 MAX_EVAL_DEPTH = 60
+#: items a ``for`` expression is evaluated over (more: unknown), and over all of one evaluator's
+#: ``for`` expressions (nested ones multiply)
+MAX_FOR_ITEMS = 500
+MAX_FOR_BUDGET = 5000
 
 
 # ============================================================================ values
@@ -82,6 +86,34 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
+
+
+class Partial(Unknown):
+    """A list or map not fully known that certainly holds ``value``'s items (or entries):
+    ``concat(local.base_rules, var.web ? local.web_rules : [])`` holds the base rules whatever
+    ``var.web`` is.  It is an :class:`Unknown` to every check (never complete, never a value);
+    only ``for`` expressions, ``concat``/``merge``/``values``/``lookup`` and the expansion of
+    ``for_each``/``dynamic`` collections (the certain items, then one unknown instance for the
+    rest) read what is certain."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: list | dict, why: str = "") -> None:
+        super().__init__(why)
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Partial({self.value!r}, {self.why!r})"
+
+
+def certain(value: Any) -> Any:
+    """A list or map with its certain items: itself when known, a :class:`Partial`'s known part,
+    None for anything else."""
+    if isinstance(value, Partial):
+        return value.value
+    if isinstance(value, (list, tuple, dict)):
+        return value
+    return None
 
 
 class Encoded:
@@ -564,6 +596,7 @@ class Evaluator:
         self._vars: dict[str, Any] = {}
         self._locals: dict[str, Any] = {}
         self._busy: set[str] = set()
+        self._for_budget = MAX_FOR_BUDGET
 
     # -- references ---------------------------------------------------------------------
     def var(self, name: str) -> Any:
@@ -606,16 +639,30 @@ class Evaluator:
         out: list[str] = []
         for path in expr.references():
             if len(path) >= 2 and path[0] == "var" and isinstance(path[1], str):
-                name = path[1]
-                if name in self.config.where:
-                    file, line = self.config.where[name]()
-                    out.append(f"var.{name} set in {file}:{line}")
-                elif name in self.module.variables:
-                    file, block = self.module.variables[name]
-                    default = block.attr("default")
-                    if default is not None:
-                        out.append(f"var.{name} defaults to it in {file}:{default.line}")
+                found = self._var_origin(path[1])
+                if found:
+                    out.append(found)
         return list(dict.fromkeys(out))
+
+    def origin_of(self, value: Any) -> list[str]:
+        """Where a list or map came from when it is a variable's value passed on unchanged
+        (through locals, ``concat``, ``for`` expressions, ``lookup``, ``dynamic`` blocks): the
+        variables evaluated so far whose value is this very object."""
+        if not isinstance(value, (list, dict)):
+            return []
+        out = [self._var_origin(name) for name, held in self._vars.items() if held is value]
+        return [o for o in out if o]
+
+    def _var_origin(self, name: str) -> str:
+        if name in self.config.where:
+            file, line = self.config.where[name]()
+            return f"var.{name} set in {file}:{line}"
+        if name in self.module.variables:
+            file, block = self.module.variables[name]
+            default = block.attr("default")
+            if default is not None:
+                return f"var.{name} defaults to it in {file}:{default.line}"
+        return ""
 
     # -- expressions --------------------------------------------------------------------
     def eval(self, expr: Expr, bindings: dict, depth: int = 0) -> Any:
@@ -666,7 +713,61 @@ class Evaluator:
         if kind == "get":
             base = self.eval(expr.parts[0], bindings, depth + 1)
             return traverse(base, expr.value)
+        if kind == "for":
+            return self.for_expr(expr, bindings, depth)
         return Unknown("an expression auditui does not evaluate")
+
+    def for_expr(self, expr: Expr, bindings: dict, depth: int) -> Any:
+        """``[for k, v in coll : ...]`` / ``{for ... : key => value...}`` over a known collection
+        (a map in key order, as Terraform iterates it); unknown when the collection, a condition
+        or a key is not known, or when keys collide without ``...``."""
+        names, shape, grouped = expr.value
+        source, key_expr, value_expr, cond_expr = expr.parts
+        collection = self.eval(source, bindings, depth + 1)
+        partial = isinstance(collection, Partial)
+        items_of = certain(collection)
+        if isinstance(items_of, dict):
+            pairs = [(k, items_of[k]) for k in sorted(items_of)]
+        elif isinstance(items_of, (list, tuple)):
+            # the index of an item of a partial list is not known
+            pairs = [(Unknown("an index in a list not fully known") if partial else i, v) for i, v in enumerate(items_of)]
+        else:
+            return Unknown(collection.why if isinstance(collection, Unknown) else "a for over a value that is not known")
+        if len(pairs) > min(MAX_FOR_ITEMS, self._for_budget):
+            return Unknown("a for over too many items")
+        self._for_budget -= len(pairs)
+        items: list[Any] = []
+        obj: dict[str, Any] = {}
+        for key, value in pairs:
+            inner = {**bindings, names[-1]: value}
+            if len(names) == 2:
+                inner[names[0]] = key
+            if cond_expr is not None:
+                keep = as_bool(self.eval(cond_expr, inner, depth + 1))
+                if keep is None:  # this item may or may not be in the result
+                    partial = True
+                    continue
+                if not keep:
+                    continue
+            result = self.eval(value_expr, inner, depth + 1)
+            if shape == "tuple":
+                items.append(result)
+                continue
+            name = self.eval(key_expr, inner, depth + 1)
+            if not known(name) or isinstance(name, (dict, list, Encoded)):
+                partial = True  # an entry under a key that is not known
+                continue
+            name = _to_string(name)
+            if grouped:
+                obj.setdefault(name, []).append(result)
+            elif name in obj:
+                return Unknown("a for with duplicate keys")
+            else:
+                obj[name] = result
+        if grouped and partial:
+            return Partial({}, "a grouped for over a collection not fully known")  # a group may miss items
+        result_value: list | dict = items if shape == "tuple" else obj
+        return Partial(result_value, "a for over a collection not fully known") if partial else result_value
 
     def reference(self, path: tuple, bindings: dict) -> Any:
         head = path[0] if path else None
@@ -858,25 +959,48 @@ def _jsondecode(value: Any) -> Any:
 
 def _merge(*maps: Any) -> Any:
     out: dict = {}
+    partial = False
     for item in maps:
         if item is None:
             continue
-        if not isinstance(item, dict):
-            raise ValueError("merge of a value that is not known")
-        out.update(item)
-    return out
+        if isinstance(item, dict):
+            out.update(item)
+            continue
+        if not isinstance(item, Unknown):
+            raise ValueError("merge of a value that is not a map")
+        # a map not fully known may replace any entry before it: keep only what it certainly holds
+        partial = True
+        out = dict(certain(item) or {}) if isinstance(certain(item), dict) else {}
+    return Partial(out, "a merge of a map not fully known") if partial else out
 
 
 def _concat(*lists: Any) -> Any:
     out: list = []
+    partial = False
     for item in lists:
-        if not isinstance(item, (list, tuple)):
-            raise ValueError("concat of a value that is not known")
-        out.extend(item)
-    return out
+        if isinstance(item, (list, tuple)):
+            out.extend(item)
+        elif isinstance(item, Unknown):
+            partial = True  # holds at least what is certain in it
+            found = certain(item)
+            out.extend(found if isinstance(found, (list, tuple)) else ())
+        else:
+            raise ValueError("concat of a value that is not a list")
+    return Partial(out, "a concat of a list not fully known") if partial else out
+
+
+def _values(mapping: Any) -> Any:
+    if isinstance(mapping, dict):
+        return [mapping[k] for k in sorted(mapping)]
+    if isinstance(mapping, Partial) and isinstance(mapping.value, dict):
+        return Partial([mapping.value[k] for k in sorted(mapping.value)], "the values of a map not fully known")
+    raise ValueError("unknown")
 
 
 def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, Partial) and isinstance(mapping.value, dict) and known(key) \
+            and _to_string(key) in mapping.value:
+        return mapping.value[_to_string(key)]
     if not isinstance(mapping, dict) or not known(key):
         raise ValueError("lookup in a value that is not known")
     key = _to_string(key)
@@ -994,7 +1118,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": lambda v: len(v) if isinstance(v, (list, tuple, dict, str)) else _fail(),
     "contains": lambda items, v: (_normalize(v) in [_normalize(i) for i in items]) if isinstance(items, (list, tuple)) and fully_known(items) and fully_known(v) else _fail(),
     "keys": lambda v: sorted(v) if isinstance(v, dict) else _fail(),
-    "values": lambda v: [v[k] for k in sorted(v)] if isinstance(v, dict) else _fail(),
+    "values": _values,
     "compact": lambda v: [i for i in v if i not in (None, "")] if isinstance(v, (list, tuple)) and fully_known(v) else _fail(),
     "distinct": lambda v: list(dict.fromkeys(v)) if isinstance(v, (list, tuple)) and fully_known(v) and all(not isinstance(i, (dict, list)) for i in v) else _fail(),
     "sensitive": _same, "nonsensitive": _same, "try": _same, "can": _same,
@@ -1072,7 +1196,12 @@ class Node:
 
 
 def _items(collection: Any) -> list[tuple[Any, Any]]:
-    """(key, value) pairs of a ``for_each``/``dynamic`` collection; one unknown pair when unknown."""
+    """(key, value) pairs of a ``for_each``/``dynamic`` collection; one unknown pair when unknown
+    (after the items a :class:`Partial` collection certainly holds)."""
+    if isinstance(collection, Partial):
+        found = certain(collection)
+        pairs = list(found.items()) if isinstance(found, dict) else [(Unknown("each.key"), v) for v in found or ()]
+        return pairs[:MAX_INSTANCES - 1] + [(Unknown("each.key"), Unknown("each.value"))]
     if isinstance(collection, dict):
         return list(collection.items())[:MAX_INSTANCES]
     if isinstance(collection, (list, tuple)):

@@ -548,7 +548,7 @@ def admitted(scope: Scope, node: Node, attr: str = "vpc_security_group_ids") -> 
                 groups.append(("aws_security_group", path[1]))
             else:
                 complete = False
-        elif expr.kind in ("call", "cond", "get", "unknown"):
+        elif expr.kind in ("call", "cond", "get", "for", "unknown"):
             complete = False
     if not groups:
         return Admitted(False, False)
