@@ -173,3 +173,41 @@ def test_tf001_a_read_only_bucket_whose_name_or_tags_say_it_publishes_is_medium(
     assert found["aws_s3_bucket_acl.artifacts"].severity == Severity.MEDIUM  # Purpose = "release downloads"
     assert found["aws_s3_bucket.releases"].severity == Severity.HIGH  # anyone may write
     assert found["aws_s3_bucket.data"].severity == Severity.HIGH  # "acme-customer-data": no such purpose
+
+
+# -- TF003: Hetzner Cloud and DigitalOcean firewalls (HELDOUT7 kube-hetzner) -----------------------
+
+def test_cloud_firewalls_are_graded_like_security_groups_and_name_the_variable():
+    engine = Engine(FIXTURES / "terraform" / "open-admin-port" / "bad-cloud-firewalls")
+    engine.scan()
+    assert engine.check_errors == []
+    found = {f.resource: f for f in engine.findings if f.code == "TF003"}
+    cluster = found["hcloud_firewall.cluster"]
+    # the API server next to SSH: high; both rules come from variables' defaults, and the message says so
+    assert cluster.severity == Severity.HIGH
+    assert "Kubernetes API (6443)" in cluster.message and "SSH (22)" in cluster.message
+    assert "var.ssh_source defaults to it in variables.tf:3" in cluster.message
+    assert "var.api_source defaults to it in variables.tf:8" in cluster.message
+    # a database rule behind a condition that is not known, and an outbound one, are not claimed
+    assert "PostgreSQL" not in cluster.message
+    assert found["hcloud_firewall.bastion"].severity == Severity.MEDIUM  # SSH only
+    assert found["hcloud_firewall.debug"].severity == Severity.HIGH and "all ports" in found["hcloud_firewall.debug"].message
+    assert "PostgreSQL (5432)" in found["digitalocean_firewall.db"].message
+
+
+def test_a_cloud_firewall_in_a_module_only_a_caller_sets_is_medium_and_says_so(tmp_path):
+    module = tmp_path / "modules" / "cluster"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text(
+        'variable "api_source" {\n  default = ["0.0.0.0/0"]\n}\n'
+        'resource "hcloud_firewall" "k3s" {\n  rule {\n    direction = "in"\n    protocol = "tcp"\n'
+        '    port = "6443"\n    source_ips = var.api_source\n  }\n}\n')
+    examples = tmp_path / "examples" / "basic"
+    examples.mkdir(parents=True)
+    (examples / "main.tf").write_text('module "cluster" {\n  source = "../../modules/cluster"\n}\n')
+    engine = Engine(tmp_path)
+    engine.scan()
+    finding = next(f for f in engine.findings if f.code == "TF003")
+    assert finding.severity == Severity.MEDIUM
+    assert "the defaults of module modules/cluster" in finding.message
+    assert "var.api_source defaults to it in modules/cluster/main.tf:2" in finding.message

@@ -201,7 +201,9 @@ INVENTORY: dict[str, tuple[str, str]] = {
 #: providers whose resources the Terraform rules read (not every type: the types a rule names)
 RULED_PROVIDERS = frozenset({"aws", "google", "azurerm"})
 #: providers of which the rules read only some types: provider -> the types read
-PARTLY_RULED: dict[str, frozenset[str]] = {}
+PARTLY_RULED: dict[str, frozenset[str]] = {
+    "hcloud": frozenset({"hcloud_firewall"}), "digitalocean": frozenset({"digitalocean_firewall"}),
+}
 #: providers whose resources are read by another model (``helm_release``: an install, see scope.py)
 READ_ELSEWHERE = frozenset({"helm"})
 #: providers whose resources create no infrastructure to audit: values, files, timing, checks

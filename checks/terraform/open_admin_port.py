@@ -20,7 +20,7 @@ CHECK = Check(
     severity=Severity.HIGH,
     category=Category.NETWORK_POLICY,
     rationale=(
-        "A security group, VPC firewall or network security group rule allows 0.0.0.0/0 (or ::/0, "
+        "A security group, VPC firewall, network security group or cloud firewall rule allows 0.0.0.0/0 (or ::/0, "
         "`*`, `Internet`) on a remote administration port (SSH, RDP, WinRM, VNC) or a data store "
         "port (PostgreSQL, MySQL, Redis, MongoDB, Elasticsearch, the Kubernetes API...). These ports "
         "are scanned continuously; one weak or leaked credential, or one unpatched daemon, is then "
@@ -30,7 +30,11 @@ CHECK = Check(
         "endpoints, ElastiCache, EFS mount targets, Lambda, internal load balancers, databases "
         "with `publicly_accessible = false`, instances with `associate_public_ip_address = "
         "false`) is low; a group attached to nothing the module shows, or handed to another module, "
-        "keeps the check's severity and the message says the attachment was not seen. A rule that "
+        "keeps the check's severity and the message says the attachment was not seen. Hetzner Cloud "
+        "(`hcloud_firewall` rules with `direction = \"in\"`, `source_ips`, `port`) and DigitalOcean "
+        "(`digitalocean_firewall` `inbound_rule` blocks, `source_addresses`, `port_range`) firewalls "
+        "are read the same way, rules built in locals, `for` expressions and `dynamic` blocks "
+        "included; when the open source list is a variable's default, the message names it. A rule that "
         "opens SSH and no other sensitive port is medium: cloud images (AWS key pairs, GCE metadata "
         "keys and OS Login, Azure Linux VMs) log in with keys and refuse passwords by default, so "
         "what the world reaches is the daemon, not a password prompt; bastions and build agents "
@@ -49,6 +53,8 @@ CHECK = Check(
         "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
         "https://cloud.google.com/iap/docs/using-tcp-forwarding",
         "https://learn.microsoft.com/en-us/azure/bastion/bastion-overview",
+        "https://registry.terraform.io/providers/hetznercloud/hcloud/latest/docs/resources/firewall",
+        "https://registry.terraform.io/providers/digitalocean/digitalocean/latest/docs/resources/firewall",
     ),
     peers=("checkov CKV_AWS_24", "checkov CKV_AWS_25", "checkov CKV_AWS_260", "checkov CKV_GCP_2",
            "checkov CKV_GCP_3", "checkov CKV_AZURE_9", "checkov CKV_AZURE_10",
@@ -81,7 +87,8 @@ def open_admin_port(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     scope = scope_of(index, path)
     for resource in scope.resources("aws_security_group", "aws_security_group_rule",
                                     "aws_vpc_security_group_ingress_rule", "google_compute_firewall",
-                                    "azurerm_network_security_rule", "azurerm_network_security_group"):
+                                    "azurerm_network_security_rule", "azurerm_network_security_group",
+                                    "hcloud_firewall", "digitalocean_firewall"):
         hits: list[Hit] = []
         for node in resource.instances:
             hits.extend(_hits(resource.type, node))
@@ -172,6 +179,12 @@ def _hits(type_: str, node: Node) -> list[Hit]:
         return _gcp(node)
     if type_ == "azurerm_network_security_rule":
         return _azure_rule(node, node, None)
+    if type_ == "hcloud_firewall":
+        return [hit for rule in node.blocks("rule")
+                for hit in _cloud_rule(node, rule, "direction", "source_ips", "port")]
+    if type_ == "digitalocean_firewall":
+        return [hit for rule in node.blocks("inbound_rule")
+                for hit in _cloud_rule(node, rule, None, "source_addresses", "port_range")]
     return [hit for rule in node.blocks("security_rule") for hit in _azure_rule(node, rule, rule.block)]
 
 
@@ -229,3 +242,33 @@ def _azure_rule(node: Node, rule: Node, block) -> list[Hit]:
         return []
     attr = "source_address_prefix" if rule.has("source_address_prefix") else "source_address_prefixes"
     return [Hit(node, f"{describe_ports(found)} from {source}", attr, block=block, ports=_ports(found))]
+
+
+def _cloud_rule(node: Node, rule: Node, direction_attr: str | None, sources_attr: str, port_attr: str) -> list[Hit]:
+    """A Hetzner Cloud ``rule`` (``direction = "in"``) or a DigitalOcean ``inbound_rule``: TCP from
+    ``source_ips``/``source_addresses`` on ``port``/``port_range`` (``"22"``, ``"80-85"``,
+    ``"any"``/``"all"``/``"1-65535"``: every port).  The message names the variable a world-open
+    source list or port comes from (a default a caller outside the repository keeps unless it sets it)."""
+    if direction_attr is not None:
+        direction = rule.get(direction_attr)
+        if not isinstance(direction, str) or direction.lower() != "in":
+            return []
+    protocol = rule.get("protocol")
+    if protocol is None or _tcp(protocol) is not True:
+        return []
+    sources = rule.get(sources_attr)
+    source = _world(sources)
+    if source is None:
+        return []
+    port = rule.get(port_attr)
+    if isinstance(port, str) and port.strip().lower() in ("any", "all"):
+        found: list[tuple[int, str]] = [(0, "all ports")]
+    else:
+        found = []
+        for low, high in port_ranges(port) or ():
+            found.extend(ports_in(low, high) or ())
+    if not found:
+        return []
+    origin = rule.evaluator.origin_of(sources) or rule.where(sources_attr)
+    return [Hit(node, f"{describe_ports(found)} from {source}", sources_attr, block=rule.block,
+                ports=_ports(found), origin=origin)]
