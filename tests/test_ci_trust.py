@@ -414,7 +414,10 @@ def test_gha003_this_repositorys_own_action_named_remotely_is_not_third_party_co
         """
     (finding,) = scan(workflow_repo(tmp_path, text), "GHA003")
     assert finding.severity == Severity.MEDIUM
-    (other,) = scan(workflow_repo(tmp_path / "other", text.replace("'example-org/app'", "'example-org/web'")), "GHA003")
+    # another repository of the same organisation: the organisation's own code, not a third party's
+    (sibling,) = scan(workflow_repo(tmp_path / "sibling", text.replace("'example-org/app'", "'example-org/web'")), "GHA003")
+    assert sibling.severity == Severity.MEDIUM
+    (other,) = scan(workflow_repo(tmp_path / "other", text.replace("'example-org/app'", "'other-org/web'")), "GHA003")
     assert other.severity == Severity.HIGH and "example-org/app/.github/actions/release@main" in other.message
 
 

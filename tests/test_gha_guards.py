@@ -165,6 +165,41 @@ def test_gha014_weak_or_negated_guard_stays_exposed():
         assert "runs only fixed code" in found[0].message and "only if" not in found[0].message
 
 
+
+_RELEASE = """
+on:
+  workflow_dispatch:
+  schedule: [{cron: "0 18 15 * *"}]
+permissions: {contents: read}
+jobs:
+  release:
+    if: %s
+    runs-on: ubuntu-24.04
+    steps:
+      - id: token
+        uses: actions/create-github-app-token@bcd2ba49218906704ab6c1aa796996da409d3eb1
+        with:
+          app-id: ${{ vars.BOT_CLIENT_ID }}
+          private-key: ${{ secrets.BOT_PRIVATE_KEY }}
+      - uses: acme/craft@v2
+        env:
+          GITHUB_TOKEN: ${{ steps.token.outputs.token }}
+"""
+
+
+@pytest.mark.parametrize(("condition", "severity"), [
+    # the organisation's own action by a tag: whoever can move it already administers the org
+    ("github.repository_owner == 'acme'", Severity.MEDIUM),
+    ("github.repository == 'acme/releases'", Severity.MEDIUM),
+    # another owner's action by a movable tag: whoever moves it reads the token
+    ("github.repository_owner == 'other'", Severity.HIGH),
+    ("true", Severity.HIGH),
+])
+def test_gha014_own_organisation_action_is_not_third_party(condition, severity):
+    found = findings(_RELEASE % condition, "GHA014")
+    assert len(found) == 1 and found[0].severity == severity, condition
+    assert ("third-party 'acme/craft@v2'" in found[0].message) == (severity == Severity.HIGH)
+
 # -- GHA007: outsider text carried through step and job outputs ------------------------------
 
 _CARRIED = """

@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -157,8 +158,16 @@ def _git(git_dir: Path, *args: str, data: bytes | None = None) -> bytes:
                           capture_output=True, timeout=600).stdout
 
 
+# Bumped when extraction changes, so that a --workdir extracted by an older version is redone.
+EXTRACTION = "blobs-v2"
+
+
 def extract(repo: Repo, into: Path) -> tuple[int, int]:
-    """Write the pinned commit's tree into ``into``; (files written, blobs missing from the snapshot)."""
+    """Write the pinned commit's tree into ``into``; (files written, blobs missing from the snapshot).
+
+    Every blob of the tree is written as a clone checks it out. ``git archive`` is not used: it
+    leaves out paths the repository marks ``export-ignore`` in ``.gitattributes`` (getsentry's and
+    coolify's ``.github``), which a user's clone has and auditui reads."""
     listing = _git(repo.git_dir, "ls-tree", "-r", "-z", "--full-tree", repo.commit)
     entries = []
     for raw in listing.split(b"\0"):
@@ -167,17 +176,32 @@ def extract(repo: Repo, into: Path) -> tuple[int, int]:
         meta, _, name = raw.partition(b"\t")
         mode, kind, sha = meta.split(b" ")
         if kind == b"blob":
-            entries.append((sha.decode(), name.decode("utf-8", "surrogateescape")))
+            entries.append((mode.decode(), sha.decode(), name.decode("utf-8", "surrogateescape")))
     check = _git(repo.git_dir, "cat-file", "--batch-check",
-                 data=b"".join(sha.encode() + b"\n" for sha, _ in entries)).decode()
-    missing = [name for (sha, name), line in zip(entries, check.splitlines()) if line.endswith("missing")]
-    args = ["archive", "--format=tar", repo.commit]
-    if missing:
-        args += ["--", "."] + [f":(exclude,literal){name}" for name in missing]
-    tar = _git(repo.git_dir, *args)
+                 data=b"".join(sha.encode() + b"\n" for _, sha, _ in entries)).decode()
+    present = [entry for entry, line in zip(entries, check.splitlines()) if not line.endswith("missing")]
+    batch = _git(repo.git_dir, "cat-file", "--batch",
+                 data=b"".join(sha.encode() + b"\n" for _, sha, _ in present))
     into.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["tar", "-x", "-C", str(into)], input=tar, check=True, timeout=600)
-    return len(entries) - len(missing), len(missing)
+    base = into.resolve()
+    at = 0
+    for mode, sha, name in present:
+        header_end = batch.index(b"\n", at)
+        size = int(batch[at:header_end].split(b" ")[2])
+        body = batch[header_end + 1:header_end + 1 + size]
+        at = header_end + 1 + size + 1
+        target = (into / name)
+        if not target.resolve().is_relative_to(base):  # a path that leaves the tree through a link
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if mode == "120000":
+            if not target.is_symlink() and not target.exists():
+                target.symlink_to(os.fsdecode(body))
+            continue
+        target.write_bytes(body)
+        if mode == "100755":
+            target.chmod(0o755)
+    return len(present), len(entries) - len(present)
 
 
 def write_git_config(repo: Repo, root: Path) -> None:
@@ -234,12 +258,12 @@ def scan(repo: Repo, persona: str | None, workdir: Path | None) -> Result:
     if workdir is not None:
         root = workdir / repo.name
         stamp = root / ".auditui-eval-commit"
-        if not (stamp.exists() and stamp.read_text().split() == [repo.commit]):
+        if not (stamp.exists() and stamp.read_text().split()[:2] == [repo.commit, EXTRACTION]):
             shutil.rmtree(root, ignore_errors=True)
             _, result.missing_blobs = extract(repo, root)
-            stamp.write_text(f"{repo.commit} {result.missing_blobs}\n")
+            stamp.write_text(f"{repo.commit} {EXTRACTION} {result.missing_blobs}\n")
         else:
-            result.missing_blobs = int(stamp.read_text().split()[1])
+            result.missing_blobs = int(stamp.read_text().split()[2])
     else:
         temp = tempfile.mkdtemp(prefix=f"auditui-eval-{repo.name}-")
         root = Path(temp)

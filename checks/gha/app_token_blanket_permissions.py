@@ -95,8 +95,8 @@ def app_token_blanket_permissions(wf: Workflow) -> Iterator[Finding]:
                        "outsiders' pull requests out," if guard is not None else "only trusted triggers start it")
             why = (f"; {exposed}" if exposed is not None else
                    f"; {trusted_why} (over-broad, not exposed)" if fixed is not None else
-                   f"; {trusted} and every action of the job is pinned, vendor-published "
-                   "or local (over-broad, not exposed)")
+                   f"; {trusted} and every action of the job is pinned, vendor-published, "
+                   "local or the organisation's own (over-broad, not exposed)")
             yield CHECK.finding(
                 step.node, "uses", resource=step.resource,
                 severity=Severity.HIGH if exposed is not None else Severity.MEDIUM,

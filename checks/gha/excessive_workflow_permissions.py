@@ -76,9 +76,9 @@ def _write_all(jobs: list[Job], wf: Workflow) -> tuple[Severity, str]:
     if guard is not None:
         return Severity.MEDIUM, (f"; it runs on {', '.join(sorted(wf.outsider_reach))} but only if {guard.text}, "
                                  "which keeps outsiders' pull requests out, and every action it names is pinned, "
-                                 "vendor-published or local (over-broad, not exposed)")
+                                 "vendor-published, local or the organisation's own (over-broad, not exposed)")
     return Severity.MEDIUM, ("; only trusted triggers start it" + (f" ({inert})" if inert else "")
-                             + " and every action it names is pinned, vendor-published or local "
+                             + " and every action it names is pinned, vendor-published, local or the organisation's own "
                              "(over-broad, not exposed)")
 
 

@@ -1444,12 +1444,14 @@ def unpinned_third_party(job: Job, own: frozenset[str] = frozenset()) -> ActionR
     """The first action (or remote reusable workflow) a job runs whose code a third party can
     change under it: not pinned (:attr:`ActionRef.pinned`) and published by neither the
     platform nor a vendor (:data:`VENDOR_OWNERS`); ``docker://`` images by tag count.  Local
-    actions, and those of ``own`` (this repository, named remotely), are the repository's own code."""
+    actions, and those of ``own`` (this repository, named remotely, or an owner without a slash:
+    :func:`repository_owners`), are the repository's or its organisation's own code."""
+    owners = {name for name in own if "/" not in name}
     actions = [job.action] + [step.action for step in job.all_steps()]
     for action in actions:
         if action is None or action.kind not in ("repo", "docker") or action.pinned:
             continue
-        if action.vendor is None and action.name not in own:
+        if action.vendor is None and action.name not in own and action.name.split("/")[0].lower() not in owners:
             return action
     return None
 
@@ -1559,7 +1561,7 @@ def token_exposure(wf: Workflow, jobs: list[Job]) -> str | None:
     outsider = sorted(wf.outsider_reach)
     if outsider and outsider_guard(wf, jobs) is None:
         return outsider_reason(wf)
-    own = frozenset(repository_names(wf))
+    own = frozenset(repository_names(wf)) | frozenset(repository_owners(wf))
     for job in jobs:
         action = unpinned_third_party(job, own)
         if action is not None:
@@ -1585,7 +1587,7 @@ def outsiders_only_trigger(wf: Workflow, jobs: list[Job]) -> str | None:
     reach = wf.outsider_reach
     if not reach or "workflow_run" in reach or not jobs:
         return None
-    own = frozenset(repository_names(wf))
+    own = frozenset(repository_names(wf)) | frozenset(repository_owners(wf))
     gated, fixed = [], []
     taint: OutputTaint | None = None
     for job in jobs:
@@ -1666,6 +1668,25 @@ def is_workflow_doc(data: Any) -> bool:
 _NAME = r"""['"]([A-Za-z0-9][\w.-]*/[\w.-]+)['"]"""
 #: ``github.repository == 'owner/name'`` (either side, ``!=`` too): the workflow names its own repository
 _REPO_NAME_RE = re.compile(r"\bgithub\.repository(?![\w.])\s*[!=]=\s*" + _NAME + "|" + _NAME + r"\s*[!=]=\s*github\.repository(?![\w.])")
+
+
+#: ``github.repository_owner == 'owner'`` (either side): the workflow names its own organisation
+_OWNER_NAME = r"""['"]([A-Za-z0-9][\w.-]*)['"]"""
+_OWNER_RE = re.compile(r"\bgithub\.repository_owner(?![\w.])\s*[!=]=\s*" + _OWNER_NAME + "|"
+                       + _OWNER_NAME + r"\s*[!=]=\s*github\.repository_owner(?![\w.])")
+
+
+def repository_owners(wf: Workflow) -> list[str]:
+    """The owners (lower case) a workflow names as its own: compared to ``github.repository_owner``,
+    or the owner part of a name compared to ``github.repository``.  An action of that owner is the
+    organisation's own code, not a third party's, whatever the ref."""
+    owners = [name.split("/")[0] for name in repository_names(wf)]
+    for text in _strings(wf.doc):
+        if "github.repository_owner" not in text:
+            continue
+        for match in _OWNER_RE.finditer(text):
+            owners.append((match.group(1) or match.group(2)).lower())
+    return list(dict.fromkeys(owners))
 
 
 def repository_names(wf: Workflow) -> list[str]:
