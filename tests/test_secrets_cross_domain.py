@@ -121,6 +121,9 @@ ROWS = [
     ("SSH_KEY_NAME", "deploy-key", None),
     ("DB_SECRET_NAME", "prod/shop/db", None),
     ("VAPID_PUBLIC_KEY", "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u", None),
+    # an OAuth consumer key is the client's public identifier (its secret half is the *_SECRET)
+    ("WIKIMEDIA_OAUTH2_KEY", "11dec83f263af1b9f480488512556cb1", None),
+    ("OAUTH_CONSUMER_KEY", "11dec83f263af1b9f480488512556cb1", None),
     ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None),
 ]
 

@@ -404,3 +404,24 @@ def test_a_secret_store_name_is_a_reference(value, kind):
 ])
 def test_words_and_counting_digits_are_guessable_not_random(value, kind):
     assert classify("secretKey", value, where="helm").kind == kind
+
+
+@pytest.mark.parametrize(("comment", "disowns"), [
+    ("This is not a secret secret key. It's baked into the simple-cfssl image", True),
+    ("This might look like a proper private key, but it isn't used anywhere.", True),
+    ("The default value is deliberately public and tied to `http://toolhub.test/`", True),
+    ("which can only be used in local testing", True),
+    ("a dummy service account", True),
+    ("not a real password", True),
+    ("the API key of the billing service", False),
+    ("dummy value: replace it before deploying", False),  # asks to be replaced: used as written until then
+    ("This is not a dummy: the live signing key", False),
+    ("rotate this key every 90 days; it is not used anywhere else", False),
+    ("", False),
+])
+def test_a_comment_beside_a_value_may_disown_it(comment, disowns):
+    assert (secrets.disowned(comment) is not None) is disowns
+    verdict = secrets.classify("SIGNING_KEY", "4b9e2d7a1c8f3e6b0a5d9c2e7f1b4a8d", where="helm", comment=comment)
+    assert verdict.is_secret is not disowns
+    # a live token of a provider's format stays one whatever a comment says
+    assert secrets.classify("STRIPE_KEY", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", comment=comment).is_secret

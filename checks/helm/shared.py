@@ -33,14 +33,15 @@ def names_a_secret(key: str) -> bool:
 
 
 def literal_secret(key: str, value: Any, under: str | None = None,
-                   beside: Any = None) -> tuple[str, str, SecretVerdict] | None:
+                   beside: Any = None, comment: str | None = None) -> tuple[str, str, SecretVerdict] | None:
     """(what, redacted evidence, verdict) when ``key: value`` in values commits a secret;
     ``under``: the key of the map that holds ``key`` (``envFromSecret``); ``beside``: the keys of
-    that map (an access key beside its secret half is an identifier)."""
+    that map (an access key beside its secret half is an identifier); ``comment``: the comment beside
+    it (one that says the value is not a secret disowns it)."""
     if value is None or isinstance(value, (bool, YMap, YList, dict, list)):
         return None
     name = str(key)
-    verdict = classify(name, value, where="helm", under=under, beside=beside)
+    verdict = classify(name, value, where="helm", under=under, beside=beside, comment=comment)
     if not verdict.is_secret:
         return None
     if verdict.kind != "token" and not verdict.in_url:

@@ -45,6 +45,9 @@ def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
         # an env list item: {name: DB_PASSWORD, value: ...}
         if isinstance(mapping.get("name"), str) and "value" in mapping and len(mapping) <= 3:
             judged = literal_secret(mapping["name"], mapping.get("value"))
+            if judged is not None and values.source:  # a comment beside it may disown it
+                judged = literal_secret(mapping["name"], mapping.get("value"),
+                                        comment=values.comment_near(mapping.key_line("value")))
             if judged is not None and not _test_credential(values, judged):
                 yield _finding(values, mapping, "value", mapping["name"], judged)
             continue
@@ -54,6 +57,9 @@ def values_secret_literal(values: HelmValues) -> Iterator[Finding]:
             if isinstance(value, YMap):
                 continue
             judged = literal_secret(str(key), value, under, beside=list(mapping.keys()))
+            if judged is not None and values.source:  # a comment beside it may disown it
+                judged = literal_secret(str(key), value, under, beside=list(mapping.keys()),
+                                        comment=values.comment_near(mapping.key_line(key)))
             if judged is not None and not _test_credential(values, judged):
                 yield _finding(values, mapping, key, str(key), judged)
 

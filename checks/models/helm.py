@@ -39,7 +39,7 @@ from .topics import (
     HelmValuesData,
     InstallData,
 )
-from .yamlnodes import YamlDoc, YList, YMap, load_documents_partial
+from .yamlnodes import YamlDoc, YList, YMap, comment_near, load_documents_partial
 
 #: ``values`` as a whole word of a name's stem (searched: a fixed-length window, linear)
 _VALUES_WORD_RE = re.compile(r"(?:^|[._-])values(?:[._-]|$)", re.IGNORECASE)
@@ -209,6 +209,12 @@ class HelmValues:
     resource: str = ""
     inline: bool = False
     extra: dict = field(default_factory=dict)
+    #: the values file's text (files only): where :meth:`comment_near` reads comments
+    source: str = field(default="", repr=False, compare=False)
+
+    def comment_near(self, line: int | None) -> str:
+        """The comment beside a line of the values file (the lines right above it and its own)."""
+        return comment_near(self.source, line) if self.source and line else ""
 
     @property
     def line(self) -> int:
@@ -257,7 +263,8 @@ def parse_values(rel: str, docs: list[YamlDoc]) -> ParsedFile:
     parsed = ParsedFile(rel, FileKind.HELM_VALUES)
     for doc in docs:
         if isinstance(doc.data, YMap):
-            values = HelmValues(rel, doc.data, "values file", resource=f"values/{posixpath.basename(rel)}")
+            values = HelmValues(rel, doc.data, "values file", resource=f"values/{posixpath.basename(rel)}",
+                                source=doc.source)
             parsed.units.append(values)
             parsed.facts.extend(values_facts(values))
             parsed.facts.extend(single_instance_facts(values))

@@ -111,6 +111,9 @@ _PUBLIC_KEY_QUALIFIERS = frozenset((
     "PUBLIC", "PUB", "PUBLISHABLE", "ANON", "ANONYMOUS", "SITE", "PARTITION", "SORT", "PRIMARY", "FOREIGN",
     "CACHE", "PREFIX", "SUFFIX", "RESTORE", "RANGE", "ROUTING", "IDEMPOTENCY", "DEDUP", "DEDUPLICATION", "LOOKUP", "OBJECT", "BUCKET", "REDIS", "S3",
     "MAP", "GROUP", "SHARD", "HOTKEY", "GPG", "PGP", "GNUPG", "I18N", "TRANSLATION", "LOCK", "HOST", "KNOWN", "RECAPTCHA",
+    # an OAuth consumer key (OAuth 1's, python-social-auth's SOCIAL_AUTH_<X>_KEY, WIKIMEDIA_OAUTH2_KEY): the client's
+    # public identifier, sent in every authorisation URL; its secret half is the *_SECRET
+    "CONSUMER", "OAUTH", "OAUTH1", "OAUTH2",
 ))
 #: last words that describe a secret rather than hold it (DB_PASSWORD_FILE, TOKEN_TTL, KEY_ID)
 _NOT_VALUE_WORDS = frozenset((
@@ -212,7 +215,7 @@ def _name_strength(name: str) -> int:
     if last in ("KEY", "KEYS"):
         if len(words) == 1:
             return 1
-        before = words[-2]
+        before = next((w for w in reversed(words[:-1]) if not w.isdigit()), words[-2])  # OAUTH2_KEY: OAUTH
         if before in _PUBLIC_KEY_QUALIFIERS or before in _KEY_NAMING_QUALIFIERS:
             return -1
         if before in _KEY_QUALIFIERS or before.endswith(_SECRET_ENDINGS) or before in _SECRET_WORDS:
@@ -782,8 +785,37 @@ def classify_value(value: object, *, where: str = "argv") -> SecretVerdict:
     return classify(None, value, where=where if where in _NAMELESS_PLACES else "argv")
 
 
+#: what a comment beside a value says when it disowns the value as a secret: ``This is not a secret secret
+#: key``, ``it isn't used anywhere``, ``a dummy key``, ``deliberately public``, ``can only be used in local
+#: testing``, ``not a real password``
+_DISOWNS = re.compile(
+    r"\b(?:is|it's|its|are|this)\s+(?:not|n't)\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+|really\s+a\s+)?secret\b"
+    r"|\bnot\s+a\s+(?:real\s+|actual\s+)?secret\b|\bisn't\s+a\s+(?:real\s+)?secret\b"
+    r"|\b(?:isn't|is\s+not|aren't|are\s+not|not|never)\s+used\s+(?:anywhere|at\s+all|for\s+anything)\b|\bunused\b"
+    r"|\b(?:dummy|fake|throwaway|throw-away|bogus)\b"
+    r"|\b(?:deliberately|intentionally|purposely|knowingly)\s+public\b|\bpublicly\s+known\b"
+    r"|\bonly\b[^.;]{0,40}?\blocal\s+(?:testing|tests|development|dev)\b|\blocal\s+(?:testing|development)\s+only\b"
+    r"|\bnot\s+a\s+real\s+(?:key|password|token|credential)\b|\bno\s+security\s+(?:leak|issue|risk)\b")
+#: what keeps a comment from disowning: it asks for the value to be replaced, or denies the word
+_STILL_MEANT = re.compile(r"\b(?:change|replace|rotate|override|overwrite)\b|\bnot\s+(?:a\s+)?(?:dummy|fake|unused)\b")
+
+
+def disowned(comment: str | None) -> str | None:
+    """The words of a comment beside a value that say the value is not a secret (``This is not a secret
+    secret key``, ``it isn't used anywhere``, ``deliberately public and tied to http://app.test``), or None;
+    a comment that also asks to change or replace it (``dummy value: replace before deploying``) says nothing."""
+    if not comment:
+        return None
+    lowered = comment[:2000].lower()
+    found = _DISOWNS.search(lowered)
+    if found is None or _STILL_MEANT.search(lowered):
+        return None
+    return found.group(0)
+
+
 def classify(name: str | None, value: object, *, where: str = "text", interpolate: bool = True,
-             under: str | None = None, beside: Iterable[object] | None = None) -> SecretVerdict:
+             under: str | None = None, beside: Iterable[object] | None = None,
+             comment: str | None = None) -> SecretVerdict:
     """What ``name=value`` holds, the same answer in every domain (see the module docstring).
 
     ``where`` names the place (one of :data:`WHERE`); only example files (sample values are
@@ -795,6 +827,9 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
     ``beside``: the other keys of the map that holds ``name``, when there is one: an access key
     next to its secret half or a Secret reference (``{accessKey: u, existingSecret: s}``,
     ``{accessKey: u, secretKey: k}``) is the identifier of the pair (:func:`pairs_with_secret`).
+    ``comment``: the comment beside the value (the lines right above it and its own): one that disowns
+    it (:func:`disowned`) makes a literal no secret (``declared``), unless it is a credential of a
+    provider's format other than a private key (a live token stays one whatever a comment says).
     """
     if where not in WHERE:
         raise ValueError(f"unknown place {where!r}")
@@ -812,6 +847,10 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
     if tagged is not None:
         return tagged
     verdict = _classify(name, value, where, 0, interpolate=interpolate)
+    if verdict.is_secret and comment and (verdict.kind != "token" or "private key" in verdict.label.lower()):
+        words = disowned(comment)
+        if words is not None:
+            return SecretVerdict("declared", f"the comment beside it says so ({words!r})")
     if verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
         verdict = replace(verdict, purpose="password")
     elif verdict.kind == "random" and verdict.purpose == "key" and encrypts_only(name):

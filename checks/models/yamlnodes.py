@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -188,6 +189,8 @@ class YamlDoc:
     index: int
     line: int
     end_line: int
+    #: the stream's text (shared by its documents): what :func:`comment_near` reads
+    source: str = field(default="", repr=False, compare=False)
 
 
 class TaggedStr(str):
@@ -489,4 +492,40 @@ def load_documents_partial(text: str) -> tuple[list[YamlDoc], YamlError | None]:
         error = YamlError("document nests too deeply to read")
     finally:
         loader.dispose()
+    for doc in docs:
+        doc.source = text
     return docs, error
+
+
+#: the comment of a YAML line: a ``#`` at its start or after a blank (inside quotes it is read too:
+#: the text is only shown to the secrets model as prose, never parsed)
+_COMMENT_RE = re.compile(r"(?:^|\s)#(.*)$")
+
+
+@lru_cache(maxsize=16)
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(text.splitlines())
+
+
+def comment_near(text: str, line: int, *, above: int = 8) -> str:
+    """The comment beside a 1-based line of a YAML text, as one line of prose: the comment lines right
+    above it (up to ``above``, stopping at a blank or any other line) and the line's own trailing
+    comment. Empty when there is none."""
+    if not text or line < 1:
+        return ""
+    lines = _lines(text)
+    if line > len(lines):
+        return ""
+    out: list[str] = []
+    index = line - 2
+    while index >= 0 and len(out) < above:
+        stripped = lines[index].strip()
+        if not stripped.startswith("#"):
+            break
+        out.append(stripped.lstrip("#").strip())
+        index -= 1
+    out.reverse()
+    own = _COMMENT_RE.search(lines[line - 1][:2000])
+    if own is not None:
+        out.append(own.group(1).strip())
+    return " ".join(part for part in out if part)[:2000]
