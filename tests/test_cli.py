@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -129,6 +130,27 @@ def test_exit_codes(repo, tmp_path, capsys):
     assert main(["scan", str(repo), "--fail-on", "urgent"]) == 2
     assert main(["scan", str(repo), "--select", "K8S9999"]) == 2
     assert main(["scan", str(repo / "k8s" / "pod.yaml")]) == 2
+    assert main(["scan", str(repo), "--jobs", "0"]) == 2
+    assert main(["scan", str(repo), "--jobs", "two"]) == 2
+    capsys.readouterr()
+
+
+def test_jobs_default_follows_free_processors(monkeypatch):
+    """One process per processor the load average leaves free, at most MAX_AUTO_JOBS, at least one."""
+    from auditui.checks import workers
+
+    monkeypatch.setattr(workers, "cpu_count", lambda: 8)
+    for load, jobs in ((0.1, cli.MAX_AUTO_JOBS), (5.2, 3), (7.6, 1), (30.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert cli.auto_jobs() == jobs
+
+
+def test_jobs_reach_the_scan(repo, monkeypatch, capsys):
+    seen = []
+    real = Engine.scan
+    monkeypatch.setattr(Engine, "scan", lambda self, *a, **k: seen.append(k.get("jobs")) or real(self, *a, **k))
+    assert main(["scan", str(repo), "--fail-on", "none", "--jobs", "3"]) == 0
+    assert seen == [3]
     capsys.readouterr()
 
 
