@@ -161,6 +161,8 @@ class Workload(K8sObject):
     pod_meta: YMap = field(default=None)  # type: ignore[assignment]
     #: ConfigMaps of the same file, name -> [(namespace, data)]: what a mounted configuration says
     file_config_maps: dict = field(default_factory=dict)
+    #: the containers that may run a server, once read (see :func:`server_containers`)
+    _servers: list[Container] | None = field(default=None, init=False, repr=False)
 
     @property
     def replicas(self) -> int | None:
@@ -213,7 +215,16 @@ def _written(value: Any) -> list[str] | None:
 
 
 def server_containers(workload: Workload) -> Iterator[Container]:
-    """Main containers that may run a server: not a client invocation, a companion or a template."""
+    """Main containers that may run a server: not a client invocation, a companion or a template.
+
+    Read once per workload (its facts and two checks ask; a shell form is parsed to tell a
+    helper from a server) and kept on it, as the document under it does not change."""
+    if workload._servers is None:
+        workload._servers = list(_server_containers(workload))
+    return iter(workload._servers)
+
+
+def _server_containers(workload: Workload) -> Iterator[Container]:
     for container in workload.containers():
         ref = container.image_ref
         if not container.image or ref.templated or ref.name.lower().endswith(COMPANION_SUFFIXES):
