@@ -163,6 +163,7 @@ class Workload(K8sObject):
     file_config_maps: dict = field(default_factory=dict)
     #: the containers that may run a server, once read (see :func:`server_containers`)
     _servers: list[Container] | None = field(default=None, init=False, repr=False)
+    _containers: tuple[tuple[Container, ...], tuple[Container, ...]] | None = field(default=None, init=False, repr=False)
 
     @property
     def replicas(self) -> int | None:
@@ -184,11 +185,16 @@ class Workload(K8sObject):
         return self.kind not in ("Job", "CronJob", "Pod")
 
     def containers(self, include_init: bool = False) -> Iterator[Container]:
-        for index, node in self.pod_spec.list("containers").maps():
-            yield Container(node, self, False, index)
+        """The main containers, then the init containers with ``include_init`` (made once: most
+        checks ask, and the document under them does not change)."""
+        if self._containers is None:
+            self._containers = (
+                tuple(Container(node, self, False, index) for index, node in self.pod_spec.list("containers").maps()),
+                tuple(Container(node, self, True, index) for index, node in self.pod_spec.list("initContainers").maps()),
+            )
+        yield from self._containers[0]
         if include_init:
-            for index, node in self.pod_spec.list("initContainers").maps():
-                yield Container(node, self, True, index)
+            yield from self._containers[1]
 
 
 #: image-name endings of companions to a store (routers, sentinels, tools), not the store itself
