@@ -11,17 +11,17 @@ import random
 import re
 
 import pytest
+from helpers import assert_linear
 
 from auditui.checks.classify import is_dockerfile_name
 from auditui.checks.helm.shared import names_a_secret
 from auditui.checks.models import secrets
 from auditui.checks.models.helm import is_values_name
+from auditui.checks.models.shell_ops import publishes_package
 from auditui.checks.models.source import _BLANKS, _FALLBACK_OP
 from auditui.checks.models.users import _DROP_RE
 from auditui.checks.models.vendored import split_chart_version
-from auditui.checks.models.workflow import publishes_package
 from auditui.checks.shell.ssh_host_key_checking_disabled import _DISABLED_RE
-from helpers import assert_linear
 
 CASES = 20_000
 

@@ -267,6 +267,34 @@ def test_deploy_command_of_a_script(script, command):
     assert wfmod.deploy_command(script) == command
 
 
+@pytest.mark.parametrize("first, expected", [
+    # a throw-away cluster the job starts makes its kubectl apply a test; one a comment or a
+    # message only names does not
+    ("kind create cluster --name ci", None),
+    ("sudo snap install microk8s --classic", None),
+    ("# no kind create cluster here: the real one", "runs `kubectl apply -f k8s/`"),
+    ('echo "run minikube start locally"', "runs `kubectl apply -f k8s/`"),
+])
+def test_a_deploy_to_a_throwaway_cluster_is_read_from_commands(first, expected):
+    wf = _workflow("on: push\njobs:\n  up:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   f"      - run: {first!r}\n      - run: kubectl apply -f k8s/\n")
+    assert wf.jobs[0].deploy_reason() == expected
+
+
+@pytest.mark.parametrize("script, named", [
+    # a job named like a deploy job that publishes a package is a release, not a deployment;
+    # a message or comment naming a publish command publishes nothing
+    ("npm publish --access public", False),
+    ("mvn -B clean deploy", False),
+    ('echo "next: npm publish"', True),
+    ("make dist  # then twine upload", True),
+])
+def test_a_publishing_job_is_read_from_commands(script, named):
+    wf = _workflow("on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   f"      - run: {script!r}\n")
+    assert (wf.jobs[0].deploy_reason() == "is named like a deploy job") is named
+
+
 def _outputs(script: str, env: dict[str, str] | None = None, reads: str | None = None) -> list[tuple[str, str, str]]:
     """("output"|"env", name, why) of each step output and $GITHUB_ENV variable a script writes
     from an outsider's text, as OutputTaint reads one run: script (``env``: variables already

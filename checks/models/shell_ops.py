@@ -4,8 +4,8 @@ Questions several checks and the facts ask, answered once for scripts, Dockerfil
 and workflow steps: which program a wrapper runs (``docker compose exec db psql``), what
 dumps a database, copies data off the host, rotates backups, restarts or builds a service,
 calls a cloud CLI (and whether it changes infrastructure), deploys (:func:`deploys`, not a
-:func:`dry_run`), publishes a package (:func:`publishes_package`) or starts a throw-away cluster
-(:func:`starts_ephemeral_cluster`), what kind of script a file is (deploy, backup, restore,
+:func:`dry_run`), publishes a package (:func:`publishes`) or starts a throw-away cluster
+(:func:`starts_cluster`), what kind of script a file is (deploy, backup, restore,
 migrate, setup) and whether it runs against production.
 
 Running code fetched from the network (SH010 and DKR010 ask the same questions here, with
@@ -40,7 +40,8 @@ if TYPE_CHECKING:  # the model imports this module; types only
 
 __all__ = ["DOWNLOADERS", "INTERPRETERS", "reads_script_from_stdin", "piped_download", "substituted_download", "is_probe",
            "remote_code", "downloaded_then_run", "downloaded_file", "fetch_transport", "remote_fetch", "redirections",
-           "files_written", "DEPLOY_COMMANDS", "deploys", "dry_run", "publishes_package", "starts_ephemeral_cluster"]
+           "files_written", "DEPLOY_COMMANDS", "deploys", "dry_run", "publishes", "publishes_package", "starts_cluster",
+           "starts_ephemeral_cluster"]
 
 #: programs that fetch a URL (httpie's ``http``/``https``, BSD ``fetch``)
 DOWNLOADERS = frozenset(("curl", "wget", "fetch", "http", "https", "aria2c"))
@@ -932,6 +933,17 @@ def _helm_subcommand(text: str) -> str | None:
 
 #: programs whose words are a message or nothing at all, never a command (``echo "kubectl apply done"``)
 _MESSAGE_PROGRAMS = frozenset(("echo", "printf", ":", "true", "false"))
+
+
+def publishes(seg: Segment) -> bool:
+    """One simple command that publishes a package or a release, on its own words (a message
+    naming ``npm publish`` does not)."""
+    return bool(seg.argv) and seg.name not in _MESSAGE_PROGRAMS and publishes_package(" ".join(seg.argv))
+
+
+def starts_cluster(seg: Segment) -> bool:
+    """One simple command that starts a throw-away cluster (kind, minikube, k3d, microk8s), on its own words."""
+    return bool(seg.argv) and seg.name not in _MESSAGE_PROGRAMS and starts_ephemeral_cluster(" ".join(seg.argv))
 
 
 def dry_run(text: str) -> bool:

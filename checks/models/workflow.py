@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +33,14 @@ from .shell_ops import (
     cloud_segment,
     deploys,
     dry_run,
-    publishes_package,
     redirections,
     runs_remotely,
-    starts_ephemeral_cluster,
+    starts_cluster,
 )
 from .shell_ops import files_written as segment_writes
+from .shell_ops import (
+    publishes as publishes_command,
+)
 from .topics import (
     SHELL_CLOUD,
     WORKFLOW,
@@ -593,7 +595,7 @@ _PUBLISH_ACTIONS = {
     "softprops/action-gh-release", "ncipollo/release-action", "goreleaser/goreleaser-action",
 }
 # what a run: command deploys, publishes or starts (deploy commands, publish commands, throw-away
-# clusters) is the shell model's: shell_ops.deploys, publishes_package, starts_ephemeral_cluster
+# clusters) is the shell model's, asked of each simple command: shell_ops.deploys, publishes, starts_cluster
 
 
 def _tokens(text: str) -> set[str]:
@@ -617,6 +619,12 @@ def _shorten(command: str, limit: int = 60) -> str:
     if cut.count("${{") > cut.count("}}"):  # never end inside an expression
         cut = cut[: cut.rfind("${{")].rsplit(" ", 1)[0] or cut
     return cut + " …"
+
+
+def _any_command(script: Any, test: Callable[[Any], bool]) -> bool:
+    """Whether ``test`` holds for a simple command of a ``run:`` script (read by the shell reader:
+    comments, messages and heredoc text are not commands)."""
+    return isinstance(script, str) and any(test(seg) for command in run_commands(script) for seg in command.segments)
 
 
 def deploy_command(script: Any) -> str | None:
@@ -1288,7 +1296,7 @@ class Job(AtNode):
             action = step.action
             if action is not None and action.kind == "repo" and action.name in _EPHEMERAL_ACTIONS:
                 return True
-            if step.run and starts_ephemeral_cluster(step.run):
+            if _any_command(step.run, starts_cluster):
                 return True
         return False
 
@@ -1319,7 +1327,7 @@ class Job(AtNode):
                     remote = step.with_.get("script")
                     if isinstance(remote, str) and _REMOTE_SCRIPT_RE.search(remote):
                         return f"deploys over SSH with {action.name}"
-            if step.run and publishes_package(step.run):
+            if _any_command(step.run, publishes_command):
                 publishes = True
             command = deploy_command(step.run)
             if command is not None:
