@@ -211,3 +211,19 @@ def test_a_cloud_firewall_in_a_module_only_a_caller_sets_is_medium_and_says_so(t
     assert finding.severity == Severity.MEDIUM
     assert "the defaults of module modules/cluster" in finding.message
     assert "var.api_source defaults to it in modules/cluster/main.tf:2" in finding.message
+
+
+def test_a_hetzner_firewall_is_judged_where_a_server_applies_it(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'variable "api_open" {\n  default = false\n}\n'
+        'resource "hcloud_firewall" "api" {\n  rule {\n    direction = "in"\n    protocol = "tcp"\n'
+        '    port = "6443"\n    source_ips = ["0.0.0.0/0"]\n  }\n}\n'
+        'resource "hcloud_server" "gw" {\n  firewall_ids = var.api_open ? [hcloud_firewall.api.id] : []\n}\n')
+    engine = Engine(tmp_path)
+    engine.scan()
+    assert not [f for f in engine.findings if f.code == "TF003"]  # applied to nothing by default
+    (tmp_path / "terraform.tfvars").write_text("api_open = true\n")
+    engine = Engine(tmp_path)
+    engine.scan()
+    finding = next(f for f in engine.findings if f.code == "TF003")
+    assert finding.severity == Severity.HIGH and "Kubernetes API (6443)" in finding.message

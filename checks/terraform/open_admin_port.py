@@ -7,8 +7,9 @@ from typing import Any
 
 from ..api import Category, Check, Finding, Severity
 from ..facts import RepoIndex
+from ..models.hcl import Block
 from ..models.terraform_attach import attachments, describe
-from ..models.terraform_eval import Node, Resource, Scope, as_list, known
+from ..models.terraform_eval import Node, Partial, Resource, Scope, Unknown, as_list, instances, known
 from ..models.terraform_eval import scope as scope_of
 from ..models.topics import TF_FILE
 from .shared import Hit, describe_ports, has_resources, is_world, port_ranges, ports_in, report
@@ -34,7 +35,9 @@ CHECK = Check(
         "(`hcloud_firewall` rules with `direction = \"in\"`, `source_ips`, `port`) and DigitalOcean "
         "(`digitalocean_firewall` `inbound_rule` blocks, `source_addresses`, `port_range`) firewalls "
         "are read the same way, rules built in locals, `for` expressions and `dynamic` blocks "
-        "included; when the open source list is a variable's default, the message names it. A rule that "
+        "included; when the open source list is a variable's default, the message names it. A Hetzner "
+        "firewall the module applies only through servers' `firewall_ids` that leave it out in a "
+        "configuration, or a DigitalOcean firewall naming no Droplet and no tag, guards nothing there. A rule that "
         "opens SSH and no other sensitive port is medium: cloud images (AWS key pairs, GCE metadata "
         "keys and OS Login, Azure Linux VMs) log in with keys and refuse passwords by default, so "
         "what the world reaches is the daemon, not a password prompt; bastions and build agents "
@@ -91,6 +94,10 @@ def open_admin_port(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
                                     "hcloud_firewall", "digitalocean_firewall"):
         hits: list[Hit] = []
         for node in resource.instances:
+            if resource.type == "hcloud_firewall" and _hcloud_detached(scope, resource, node):
+                continue
+            if resource.type == "digitalocean_firewall" and _do_detached(node):
+                continue
             hits.extend(_hits(resource.type, node))
         if hits:
             details = list(dict.fromkeys(h.detail for h in hits))
@@ -272,3 +279,68 @@ def _cloud_rule(node: Node, rule: Node, direction_attr: str | None, sources_attr
     origin = rule.evaluator.origin_of(sources) or rule.where(sources_attr)
     return [Hit(node, f"{describe_ports(found)} from {source}", sources_attr, block=rule.block,
                 ports=_ports(found), origin=origin)]
+
+
+#: where a Hetzner Cloud firewall is applied: a server's ``firewall_ids``, an attachment's ``firewall_id``
+_HCLOUD_APPLY = {"hcloud_server": "firewall_ids", "hcloud_firewall_attachment": "firewall_id"}
+
+
+def _hcloud_detached(scope: Scope, resource: Resource, node: Node) -> bool:
+    """The firewall applies to nothing under this configuration: it has no ``apply_to`` block, the
+    module names it only in servers' ``firewall_ids`` and attachments' ``firewall_id``, and each of
+    those evaluates here to a fully known list that leaves it out (``var.open_api ? [fw.id] : []``
+    with ``open_api = false``).  Named anywhere else (a module call, an output, a local, another
+    attribute), in a value not fully known, or nowhere: it may be applied, so it is not detached."""
+    if resource.block.blocks_of("apply_to") or resource.block.blocks_of("dynamic"):
+        return False
+    prefix = f"hcloud_firewall.{resource.name}."
+    group = ("hcloud_firewall", resource.name)
+    module = scope.module
+
+    def names(expr) -> bool:
+        return any(len(p) >= 2 and p[0] == group[0] and p[1] == group[1] for p in expr.references())
+
+    uses: list[tuple[str, Block, str]] = []
+    for path, block in module.resources:
+        if block is resource.block:
+            continue
+        attr_name = _HCLOUD_APPLY.get(block.labels[0])
+        for attr in block.attrs:
+            if names(attr.expr):
+                if attr.name != attr_name:
+                    return False
+                uses.append((path, block, attr_name))
+        if any(names(a.expr) for inner in block.blocks for a in inner.attrs):
+            return False
+    for _name, (_path, call) in module.calls.items():
+        if any(names(a.expr) for a in call.attrs):
+            return False
+    if any(names(a.expr) for _path, out in module.outputs for a in out.attrs):
+        return False
+    if any(names(attr.expr) for _path, attr in module.locals.values()):
+        return False
+    if not uses:
+        return False
+    for path, block, attr_name in uses:
+        for inst in instances(block, path, node.evaluator):
+            value = inst.get(attr_name)
+            items = value if isinstance(value, list) else [value]
+            if isinstance(value, Partial):
+                return False
+            for item in items:
+                if isinstance(item, Unknown) and not (item.why.startswith("hcloud_firewall.")
+                                                      and not item.why.startswith(prefix)):
+                    return False  # this firewall, or something not known
+    return True
+
+
+def _do_detached(node: Node) -> bool:
+    """A DigitalOcean firewall applies to the Droplets its ``droplet_ids`` and ``tags`` name:
+    with both unset or known to be empty, to none."""
+    for attr in ("droplet_ids", "tags"):
+        value = node.get(attr)
+        if value is None:
+            continue
+        if not isinstance(value, list) or value:
+            return False
+    return True
