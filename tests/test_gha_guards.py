@@ -272,3 +272,28 @@ jobs:
 """
     found = findings(text, "GHA007")
     assert len(found) == 1 and "steps.s.outputs.title" in found[0].message
+
+
+def test_gha007_typed_field_of_a_tainted_json_output_carries_no_text():
+    # the step output holds the issue's JSON (its title is an outsider's text); the number GitHub
+    # assigned, its state or its ID cannot hold a shell command, the title can
+    text = """
+on:
+  issues:
+    types: [opened]
+permissions: {issues: write}
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - id: found
+        env:
+          TITLE: ${{ github.event.issue.title }}
+        run: echo "result=$(gh issue list --search "$TITLE" --json number,title,state)" >> $GITHUB_OUTPUT
+      - run: gh issue reopen ${{ fromJSON(steps.found.outputs.result)[0].number }}
+      - run: echo ${{ fromJSON(steps.found.outputs.result)[0].state }} ${{ fromJson(steps.found.outputs.result).id }}
+      - run: echo ${{ fromJSON(steps.found.outputs.result)[0].title }}
+      - run: echo ${{ fromJSON(steps.found.outputs.result)[0].number }} ${{ steps.found.outputs.result }}
+"""
+    found = findings(text, "GHA007")
+    assert [f.resource for f in found] == ["job/a/step/4", "job/a/step/5"]

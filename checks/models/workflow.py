@@ -1854,10 +1854,24 @@ class Carried:
     origin: str  # where the outsider's text enters, for a message
 
 
+#: ``fromJSON(steps.x.outputs.y)[0].number``: a field of a JSON output that GitHub's API types as a
+#: number, a boolean, an ID, a SHA or a fixed enum, which an outsider's text can never fill
+_TYPED_FIELD_RE = re.compile(
+    r"fromjson\(\s*(?:steps|needs)\.[A-Za-z_][\w-]*\.outputs\.[A-Za-z_][\w-]*\s*\)"
+    r"(?:\[\s*\d+\s*\]|\.[A-Za-z_][\w-]*)*"
+    r"\.(?:number|id|node_id|databaseid|run_id|run_number|run_attempt|issue_number|pull_number|sha|"
+    r"state|merged|draft|locked|comments|additions|deletions|changed_files|created_at|updated_at|"
+    r"closed_at|merged_at)(?![\w.\[-])",
+    re.IGNORECASE,
+)
+
+
 def _output_refs(text: str) -> list[tuple[str, str, str, str]]:
-    """(kind, id, output, as written) of each step or job output a string's expressions name."""
+    """(kind, id, output, as written) of each step or job output a string's expressions name.
+    An output read only for a typed field of its JSON (:data:`_TYPED_FIELD_RE`) carries no text."""
     return [(m.group(1), m.group(2), m.group(3), m.group(0))
-            for expr in expressions(text) for m in _OUTPUT_REF_RE.finditer(_normalise_context(expr))]
+            for expr in expressions(text)
+            for m in _OUTPUT_REF_RE.finditer(_TYPED_FIELD_RE.sub("typed", _normalise_context(expr)))]
 
 
 class OutputTaint:
