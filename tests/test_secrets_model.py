@@ -425,3 +425,24 @@ def test_a_comment_beside_a_value_may_disown_it(comment, disowns):
     assert verdict.is_secret is not disowns
     # a live token of a provider's format stays one whatever a comment says
     assert secrets.classify("STRIPE_KEY", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", comment=comment).is_secret
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    # code reading a value from the environment or a settings store, written where a setting is
+    # expected (a script in a ConfigMap): a reference, not a literal (held-out set 8)
+    ('os.environ["OPENAI_API_KEY"]', "reference"),
+    ('os.environ.get("GITHUB_TOKEN", "")', "reference"),
+    ("os.getenv('WEBHOOK_SECRET')", "reference"),
+    ("os.getenv(SECRET_NAME)", "reference"),
+    ("process.env.API_KEY", "reference"),
+    ('ENV.fetch("SECRET_KEY_BASE")', "reference"),
+    ('config("app.key")', "reference"),
+    ('os.environ["API_KEY"].strip()', "reference"),
+    # a literal default is what runs when the variable is unset: judged as the value
+    ('os.environ.get("API_KEY", "Xk9vQ2mLp7RtZ8wqB4nHc6Vd")', "random"),
+    # a random literal handed to a function, and a bare word in parentheses, are values
+    ('wrap("aB3dE5fG7hJ9kL1mQ2")', "random"),
+    ("Xk9(vQ2mLp7RtZ8wqB4)", "random"),
+])
+def test_code_that_reads_a_value_is_a_reference(value, kind):
+    assert classify("API_KEY", value, where="text").kind == kind

@@ -370,6 +370,43 @@ _STORE_NAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,80}(?:/[a-z][a-z0-9_.\-]{0,80
 #: ``anthropic:api-key``, ``ci/aws:accessKey``: a store (or a path in one) and the name of a key in it,
 #: the lookup a secret-fetching action is handed (Grafana's get-vault-secrets, Google's
 #: get-secretmanager-secrets); the key part must itself be a secret's *name*
+#: code that reads a value from somewhere else, written where a configuration line is expected (a
+#: script in a ConfigMap, a settings module): ``os.environ["KEY"]``, ``os.environ.get("T", "")``,
+#: ``getenv("P")``, ``ENV.fetch("S")``, ``config("app.key")``, ``Deno.env.get("X")``: a call or an
+#: index whose first argument is a quoted name (or, after a dotted callee, a bare name), then
+#: attributes or calls
+_QUOTED_NAME = r"""(?:"[A-Za-z_][\w.:/\-]{0,100}"|'[A-Za-z_][\w.:/\-]{0,100}')"""
+_QUOTED_ANY = r"""(?:"[^"\n]{0,200}"|'[^'\n]{0,200}')"""
+_CODE_READ_RE = re.compile(
+    r"^[A-Za-z_$][\w$]{0,60}(?P<dotted>(?:\.[A-Za-z_$][\w$]{0,60}){0,6})"
+    r"(?:\[\s{0,4}(?P<key>" + _QUOTED_NAME + r")\s{0,4}\]"
+    r"|\(\s{0,4}(?:(?P<first>" + _QUOTED_NAME + r")(?P<rest>(?:\s{0,4},\s{0,4}(?:" + _QUOTED_ANY
+    + r"|[\w.\-]{1,60}))*)|(?P<bare>[A-Za-z_][\w.]{0,60}))?\s{0,4}\))"
+    r"(?:\.[A-Za-z_]\w{0,60}(?:\(\s{0,4}\))?){0,4}$"
+)
+_QUOTED_RE = re.compile(_QUOTED_ANY)
+#: the shape of a variable's or a setting's name: OPENAI_API_KEY, app.key, db/password
+_NAME_SHAPED_RE = re.compile(r"^(?:[A-Z][A-Z0-9_]{0,100}|[a-z][a-z0-9_.:/\-]{0,100})$")
+#: an attribute of the environment object of a language (``process.env.API_KEY``)
+_ENV_ATTRIBUTE_RE = re.compile(r"^(?:process\.env|import\.meta\.env|Deno\.env|os\.environ|Bun\.env)\.[A-Za-z_]\w{0,100}$")
+
+
+def _code_read(text: str) -> list[str] | None:
+    """When ``text`` is code reading a value from the environment or a settings store (not a
+    literal), the literal defaults it passes (``os.environ.get("K", "default")``); else None."""
+    if _ENV_ATTRIBUTE_RE.match(text):
+        return []
+    match = _CODE_READ_RE.match(text)
+    if match is None:
+        return None
+    if match.group("bare") is not None and not match.group("dotted"):
+        return None  # Pass(word) is a value; os.getenv(NAME) is a read
+    named = (match.group("key") or match.group("first") or "")[1:-1]
+    if named and not _NAME_SHAPED_RE.match(named) and random_looking(named):
+        return None  # wrap("aB3dE5fG7hJ9kL1m"): a literal handed to a function, not a name looked up
+    return [quoted[1:-1] for quoted in _QUOTED_RE.findall(match.group("rest") or "")]
+
+
 _STORE_KEY_RE = re.compile(r"^([a-z][a-z0-9_.\-]{0,80}(?:/[a-z][a-z0-9_.\-]{0,80}){0,12}):([A-Za-z][A-Za-z0-9_.\-]{0,80})$")
 #: ``ANTHROPIC_API_KEY=anthropic:api-key``: one assignment written as a value (one line of a
 #: ``NAME=value`` list); its value is judged under its own name
@@ -1047,6 +1084,13 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
         # shared/logging/es_pass: the name of a secret in a store (AWS Secrets Manager, SSM, Vault
         # paths), read by whatever the name is handed to; admin/admin is a weak pair, not a name
         return SecretVerdict("reference", "secret-store name (a path of names)")
+    read = _code_read(text) if ("(" in text or "[" in text or ".env." in text or ".environ." in text) else None
+    if read is not None:  # os.environ.get("TOKEN", "default"): what the code falls back to, if anything
+        for default in read:
+            inner = _classify(name, default, where, depth + 1, True, interpolate) if depth < 3 else None
+            if inner is not None and inner.is_secret:
+                return inner
+        return SecretVerdict("reference", "code reading the value from elsewhere")
     store_key = _STORE_KEY_RE.match(text)
     if store_key and _names_a_key(store_key.group(1), store_key.group(2)):
         return SecretVerdict("reference", "secret-store key name (store:key)")
