@@ -231,13 +231,46 @@ def test_disabled_confinement_on_a_host_controlling_service_is_medium(tmp_path):
                             "  api:\n    image: x:1\n    volumes: ['/var/run/docker.sock:/var/run/docker.sock']\n"
                             "    security_opt: ['label=disable']\n"
                             "  dbg:\n    image: x:1\n    privileged: true\n    security_opt: ['seccomp:unconfined']\n"
-                            "  web:\n    image: x:1\n    volumes: ['./data:/data']\n    security_opt: ['label=disable']\n")
+                            "  web:\n    image: x:1\n    volumes: ['./data:/data']\n    security_opt: ['label=disable']\n"
+                            "  admin:\n    image: x:1\n    cap_add: [CAP_SYS_ADMIN]\n    security_opt: ['apparmor:unconfined']\n"
+                            "  sniff:\n    image: x:1\n    network_mode: service:hostnet\n"
+                            "    security_opt: ['seccomp=unconfined']\n"
+                            "  hostnet:\n    image: x:1\n    network_mode: host\n")
     found = {f.resource: f for f in compose_findings(engine, "CMP020")}
+    # capability-impact: the profiles guard what capabilities and host namespaces could do; with
+    # Docker's defaults only (web), turning one off widens the kernel surface: medium
     assert {r: f.severity for r, f in found.items()} == {
-        "service/api": Severity.MEDIUM, "service/dbg": Severity.MEDIUM, "service/web": Severity.HIGH}
+        "service/api": Severity.MEDIUM, "service/dbg": Severity.MEDIUM, "service/web": Severity.MEDIUM,
+        "service/admin": Severity.HIGH, "service/sniff": Severity.HIGH}
     assert "already reported: the runtime socket mount" in found["service/api"].message
     assert "already reported: privileged: true" in found["service/dbg"].message
     assert "already reported" not in found["service/web"].message
+    assert "hands out nothing of the host by itself" in found["service/web"].message
+    assert "beside cap_add CAP_SYS_ADMIN" in found["service/admin"].message
+    assert "beside network_mode: host" in found["service/sniff"].message
+
+
+@pytest.mark.parametrize(("service", "severity", "says"), [
+    # capability-impact: NET_ADMIN and SYS_PTRACE act on the namespace the container runs in
+    ("cap_add: [NET_ADMIN]\n    devices: ['/dev/kvm']", Severity.MEDIUM, "container's own network namespace"),
+    ("cap_add: [NET_ADMIN]\n    network_mode: host", Severity.HIGH, None),
+    ("cap_add: [NET_ADMIN]\n    network_mode: service:vpn", Severity.HIGH, None),         # vpn runs on the host's
+    ("cap_add: [NET_ADMIN]\n    network_mode: service:db", Severity.MEDIUM, "of another container"),
+    ("cap_add: [NET_ADMIN]\n    network_mode: ${NET_MODE}", Severity.HIGH, None),        # cannot tell: keep
+    ("cap_add: [SYS_PTRACE]", Severity.LOW, "traces only the processes of its own container"),
+    ("cap_add: [SYS_PTRACE]\n    pid: host", Severity.HIGH, None),
+    ("cap_add: [SYS_PTRACE]\n    pid: 'service:db'", Severity.MEDIUM, "of another container"),
+    ("cap_add: [SYS_ADMIN]", Severity.HIGH, None),                                           # not namespaced
+])
+def test_a_namespaced_capability_is_graded_by_the_namespace_it_acts_on(tmp_path, service, severity, says):
+    text = ("services:\n  vm:\n    image: example/vm:1.0\n    " + service + "\n"
+            "  vpn:\n    image: example/tunnel:1.0\n    network_mode: host\n  db:\n    image: postgres:16.4\n")
+    (finding,) = [f for f in compose_findings(scan(tmp_path, text), "CMP018") if f.resource == "service/vm"]
+    assert finding.severity == severity
+    if says:
+        assert says in finding.message
+    else:
+        assert "without" not in finding.message and "another container" not in finding.message
 
 
 def test_database_images_option_is_honoured(tmp_path):

@@ -217,9 +217,17 @@ def test_added_capability_of_a_non_root_container_follows_whether_it_can_be_effe
     by = {}
     for f in findings:
         by.setdefault(f.resource, set()).add(f.severity)
-    # root, or the image decides: SYS_ADMIN critical, the others at the check's high
-    assert by["Deployment/vpn/container/vpn"] == {Severity.CRITICAL, Severity.HIGH}
+    # root, or the image decides: SYS_ADMIN critical, NET_ADMIN on the node's network high, SYS_PTRACE
+    # without hostPID low (capability-impact: it traces its own container's processes)
+    assert by["Deployment/vpn/container/vpn"] == {Severity.CRITICAL, Severity.LOW}
     assert by["Deployment/vpn/container/setup"] == {Severity.HIGH}
+    # NET_ADMIN in the pod's own network namespace medium; SYS_PTRACE with hostPID high, with
+    # shareProcessNamespace medium
+    tunnel = {f.message.split(" adds capability ")[1].split(";")[0]: f for f in findings
+              if f.resource == "Deployment/tunnel/container/client"}
+    assert {cap: f.severity for cap, f in tunnel.items()} == {"NET_ADMIN": Severity.MEDIUM, "SYS_PTRACE": Severity.HIGH}
+    assert "pod's own network namespace" in tunnel["NET_ADMIN"].message
+    assert by["Deployment/debugger/container/tools"] == {Severity.MEDIUM}
     # non-root with allowPrivilegeEscalation: false: the capability never becomes effective
     assert by["DaemonSet/node-exporter/container/exporter"] == {Severity.LOW}
     # non-root that may escalate: effective only through the image's file capabilities

@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
 from ..models.node_agents import BROAD_CAPABILITIES, host_function, service_agent
-from .shared import pinned_image
+from .shared import namespace_reach, pinned_image
+
+#: capabilities whose reach is a namespace the container may keep its own (capability-impact):
+#: the compose key that hands it the host's, and what the capability does in its own
+NAMESPACED = {
+    "NET_ADMIN": ("network_mode", "network namespace (its interfaces, routes and packet filter, such as a VM's "
+                                  "tap device or a VPN client's tunnel), not the host's; it still opens the kernel's "
+                                  "netfilter and netlink interfaces to the container"),
+    "SYS_PTRACE": ("pid", "PID namespace: it traces only the processes of its own container"),
+}
 
 #: capabilities that let a process escape, or see and change the host, on their own
 DANGEROUS_CAPABILITIES = (
@@ -31,7 +40,11 @@ CHECK = Check(
         "capability its documented deployment takes (NET_ADMIN for a BGP routing daemon, SYS_RAWIO "
         "for smartctl-exporter) is low, or medium for one close to root (SYS_ADMIN, SYS_PTRACE...). "
         "A capability a pinned node agent whose upstream runs unprivileged does not need (SYS_ADMIN "
-        "on node-exporter) is medium, saying it is an over-grant to remove, as CMP002 rates privileged."
+        "on node-exporter) is medium, saying it is an over-grant to remove, as CMP002 rates privileged. "
+        "NET_ADMIN acts on the host's network only with `network_mode: host`: in the container's own "
+        "network namespace (a VM's tap interface, a VPN client's tunnel) it is medium (the kernel's "
+        "netfilter interfaces stay open to it); SYS_PTRACE reaches the host's processes only with "
+        "`pid: host`: without it, low (medium when it shares another container's PID namespace)."
     ),
     remediation=(
         "Remove the capability and check what breaks: it is often a leftover from debugging.",
@@ -79,6 +92,15 @@ def dangerous_capability_added(compose: ComposeFile, ctx=None) -> Iterator[Findi
             elif function is not None and function.needs(name):
                 message += f", {function.reason()}"
                 severity = Severity.MEDIUM
+            elif name in NAMESPACED and (reach := namespace_reach(compose, service, NAMESPACED[name][0])) != "host":
+                key_name, what = NAMESPACED[name]
+                if reach == "own":
+                    message += f", without `{key_name}: host`: it acts on the container's own {what}"
+                    severity = Severity.LOW if name == "SYS_PTRACE" else Severity.MEDIUM
+                else:
+                    message += (f", in the {key_name} namespace of another container (`{key_name}: "
+                                f"{service.node.get(key_name)}`), not the host's")
+                    severity = Severity.MEDIUM
             elif agent is not None and agent.over_grant_on(pinned_image(service)):
                 message += f", {agent.over_grant(name)}"  # as CMP002: an excess on a pinned agent
                 severity = Severity.MEDIUM

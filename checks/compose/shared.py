@@ -38,6 +38,36 @@ def socket_mounts(compose: ComposeFile, service: Service) -> Iterator[tuple[Volu
             yield volume, str(source)
 
 
+def namespace_reach(compose: ComposeFile, service: Service, key: str) -> str:
+    """Whose ``key`` namespace (``network_mode`` or ``pid``) the service runs in: ``host`` (the
+    host's), ``shared`` (another container's, ``service:db``/``container:x``, whose own setting is
+    not host) or ``own`` (its own, the default). A ``service:`` chain is followed to its end; a
+    value a variable decides without a default counts as ``host`` (auditui cannot tell)."""
+    seen: set[str] = set()
+    current = service
+    while True:
+        raw = current.node.get(key)
+        if raw is None:
+            return "own" if current is service else "shared"
+        if not isinstance(raw, str):
+            return "own"
+        value = interpolate(raw)
+        if value is None:
+            return "host"
+        value = value.strip().lower()
+        if value == "host":
+            return "host"
+        kind, _, target = value.partition(":")
+        if kind == "service" and target and target not in seen:
+            seen.add(target)
+            found = next((s for s in compose.services if s.name.lower() == target), None)
+            if found is None:
+                return "shared"
+            current = found
+            continue
+        return "shared" if kind in ("service", "container") else "own"
+
+
 _UNKNOWN = "\x00var\x00"
 
 

@@ -25,7 +25,11 @@ CHECK = Check(
         "mounts and many container escapes, NET_ADMIN rewrites the pod's (or with hostNetwork "
         "the node's) networking, SYS_PTRACE reads other processes' memory, NET_RAW enables "
         "spoofing, and ALL is everything. Each one added widens what an attacker inside the "
-        "container can do."
+        "container can do. NET_ADMIN reaches the node's network only with hostNetwork: in the pod's "
+        "own network namespace (a VPN client's tunnel, a sidecar's traffic redirection) it is medium "
+        "(the kernel's netfilter interfaces stay open to it); SYS_PTRACE reaches the node's processes "
+        "only with hostPID: without it, low (medium with shareProcessNamespace, the pod's other "
+        "containers)."
     ),
     remediation=(
         "Remove the capability from `securityContext.capabilities.add`.",
@@ -54,12 +58,15 @@ def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
         if not isinstance(caps, YMap):
             continue
         reach = _reach(security)
+        spec = workload.pod_spec
         added = caps.list("add")
         for index, value in enumerate(added):
             cap = normalise_capability(value)
             if cap not in dangerous:
                 continue
             severity, note = _severity(cap, reach)
+            if not workload.is_patch and (severity is None or severity in (Severity.HIGH, Severity.MEDIUM)):
+                severity, note = _namespaced(cap, spec, severity, note)
             yield CHECK.finding(
                 added, index,
                 resource=container.resource,
@@ -67,6 +74,19 @@ def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
                 message=f"container {container.name!r} of {workload.resource} adds capability {cap}{note}",
                 evidence=f"capabilities.add: {value}",
             )
+
+
+def _namespaced(cap: str, spec: YMap, severity: Severity | None, note: str) -> tuple[Severity | None, str]:
+    """capability-impact: NET_ADMIN and SYS_PTRACE act on the namespace the pod runs in."""
+    if cap == "NET_ADMIN" and spec.get("hostNetwork") is not True:
+        return Severity.MEDIUM, note + (
+            "; without hostNetwork it acts on the pod's own network namespace (its interfaces, routes and "
+            "packet filter), not the node's; it still opens the kernel's netfilter and netlink interfaces to it")
+    if cap == "SYS_PTRACE" and spec.get("hostPID") is not True:
+        if spec.get("shareProcessNamespace") is True:
+            return Severity.MEDIUM, note + "; without hostPID it traces only the processes of its pod (shareProcessNamespace)"
+        return Severity.LOW, note + "; without hostPID it traces only the processes of its own container"
+    return severity, note
 
 
 def _reach(security: Security) -> str:
