@@ -273,6 +273,16 @@ def test_a_namespaced_capability_is_graded_by_the_namespace_it_acts_on(tmp_path,
         assert "without" not in finding.message and "another container" not in finding.message
 
 
+def test_privileged_beside_the_root_runtime_socket_is_one_way_to_the_host(tmp_path):
+    engine = scan(tmp_path, (FIXTURES / "privileged-container" / "bad.yaml").read_text(encoding="utf-8"))
+    found = {f.resource: f for f in compose_findings(engine, "CMP002")}
+    assert found["service/manager"].severity == Severity.MEDIUM
+    assert "already reported: the runtime socket mount (/var/run/docker.sock)" in found["service/manager"].message
+    assert found["service/rootless"].severity == Severity.HIGH   # a rootless socket is not root on the host
+    assert found["service/dind"].severity == Severity.HIGH
+    assert "already reported" not in found["service/dind"].message
+
+
 def test_database_images_option_is_honoured(tmp_path):
     from auditui.checks.config import Config
 
@@ -447,7 +457,19 @@ def test_node_agent_host_access_its_job_takes_is_lowered_saying_which_agent(tmp_
         # a telemetry shipper's socket is not its job; a built service is never recognised by its name
         ("CMP001", "collector", "/var/run/docker.sock"): C,
         ("CMP003", "node-exporter-built", "network_mode"): H, ("CMP004", "node-exporter-built", "pid"): H,
+        # host monitors: their host namespaces are their job (low); their socket is an optional container
+        # view (critical); privileged beside that socket is medium (one way to the host); Netdata's
+        # SYS_PTRACE and SYS_ADMIN (apps.plugin, eBPF) are documented (medium), SYS_MODULE is not: an
+        # over-grant on a pinned agent that only reads the host (medium, saying so)
+        ("CMP003", "beszel-agent", "network_mode"): L, ("CMP001", "beszel-agent", "/var/run/docker.sock"): C,
+        ("CMP004", "glances", "pid"): L, ("CMP002", "glances", "privileged"): M,
+        ("CMP001", "glances", "/var/run/docker.sock"): C,
+        ("CMP004", "netdata", "pid"): L, ("CMP003", "netdata", "network_mode"): L,
+        ("CMP018", "netdata", "SYS_PTRACE"): M, ("CMP018", "netdata", "SYS_ADMIN"): M,
+        ("CMP018", "netdata", "SYS_MODULE"): M,
     }
+    assert "over-grant" in found[("CMP018", "netdata", "SYS_MODULE")].message
+    assert "already reported: the runtime socket mount" in found[("CMP002", "glances", "privileged")].message
     message = found[("CMP003", "node-exporter", "network_mode")].message
     assert "by design for node-exporter" in message and "host networking to report the host's network interfaces" in message
     assert "keep its port off untrusted networks" in message

@@ -228,6 +228,15 @@ def test_added_capability_of_a_non_root_container_follows_whether_it_can_be_effe
     assert {cap: f.severity for cap, f in tunnel.items()} == {"NET_ADMIN": Severity.MEDIUM, "SYS_PTRACE": Severity.HIGH}
     assert "pod's own network namespace" in tunnel["NET_ADMIN"].message
     assert by["Deployment/debugger/container/tools"] == {Severity.MEDIUM}
+    # a node agent's documented capabilities (ztunnel): low, or medium for SYS_ADMIN (close to root);
+    # SYS_MODULE is not its job: high as for any root container
+    ztunnel = {f.message.split(" adds capability ")[1].split(",")[0].split(";")[0]: f for f in findings
+               if f.resource == "DaemonSet/ztunnel/container/istio-proxy"}
+    assert {cap: f.severity for cap, f in ztunnel.items()} == {
+        "NET_ADMIN": Severity.LOW, "SYS_ADMIN": Severity.MEDIUM, "NET_RAW": Severity.LOW, "SYS_MODULE": Severity.HIGH}
+    assert "by design for a node agent" in ztunnel["SYS_ADMIN"].message
+    assert "to enter the pods' network namespaces" in ztunnel["SYS_ADMIN"].message
+    assert "by design" not in ztunnel["SYS_MODULE"].message
     # non-root with allowPrivilegeEscalation: false: the capability never becomes effective
     assert by["DaemonSet/node-exporter/container/exporter"] == {Severity.LOW}
     # non-root that may escalate: effective only through the image's file capabilities

@@ -267,6 +267,11 @@ spec: {template: {spec: {containers: [{name: main, image: "%s"}]}}}
      "eBPF profiler"),
     ("smart", "quay.io/prometheuscommunity/smartctl-exporter:v0.14.0", "disk health"),
     ("ebs", "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.32.0", "storage"),
+    # a mesh's node proxy and CNI agent (Istio ambient), host monitors
+    ("ztunnel", "gcr.io/istio-release/ztunnel:1.29.1", "service mesh node proxy"),
+    ("istio-cni-node", "gcr.io/istio-release/install-cni:1.29.1", "node networking"),
+    ("monitor", "nicolargo/glances:4.3.0-full", "host monitoring"),
+    ("beszel", "henrygd/beszel-agent:0.18.7", "host monitoring"),
 ])
 def test_families_by_image(name, image, role):
     agent = node_agent(_workload(DS % (name, image)))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile, key_pos
+from ..models.compose import ComposeFile, Service, key_pos
+from ..models.host_paths import classify as host_path
 from ..models.node_agents import PRIVILEGED, service_agent
-from .shared import is_privileged, pinned_image
+from .shared import is_privileged, pinned_image, socket_mounts
 
 CHECK = Check(
     code="CMP002",
@@ -25,7 +26,8 @@ CHECK = Check(
         "A pinned node agent whose upstream runs it unprivileged (node-exporter: host PID and network "
         "and read-only /proc and /sys are all it uses) is medium too, saying privileged is an "
         "over-grant to remove: its job exposes little (a read-only metrics endpoint); a floating "
-        "image keeps high."
+        "image keeps high. Beside a mount of the root runtime socket (CMP001, critical: the socket is "
+        "already root on the host) it is medium, naming that finding: one way to the host, one severity."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -42,6 +44,15 @@ CHECK = Check(
 )
 
 
+def _root_socket(compose: ComposeFile, service: Service) -> str | None:
+    """The root runtime socket the service also mounts (a rootless one is that user's, not root)."""
+    for _volume, source in socket_mounts(compose, service):
+        what = host_path(source)
+        if what is None or not what.rootless:
+            return source
+    return None
+
+
 @CHECK.on(ComposeFile)
 def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
@@ -52,10 +63,14 @@ def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
             over_grant = agent is not None and not by_design and agent.over_grant_on(pinned_image(service))
             clause = (f", {agent.reason(PRIVILEGED)}" if by_design and agent
                       else f", {agent.over_grant(PRIVILEGED)}" if over_grant and agent else "")
+            socket = None if by_design or over_grant else _root_socket(compose, service)
+            if socket is not None:
+                clause += (f"; already reported: the runtime socket mount ({socket}), which hands out the "
+                           "host whatever this adds")
             yield CHECK.finding(
                 key_pos(service.node, "privileged"),
                 resource=service.resource,
                 message=f"service {service.name!r} runs privileged (all capabilities, all devices){clause}",
                 evidence="privileged: true",
-                severity=Severity.MEDIUM if by_design or over_grant else None,
+                severity=Severity.MEDIUM if by_design or over_grant or socket is not None else None,
             )

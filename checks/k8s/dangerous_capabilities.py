@@ -3,7 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
+from ..models.k8s.node_agents import node_agent
 from ..models.k8s.objects import Security, Workload
+from ..models.node_agents import BROAD_CAPABILITIES
 from ..models.yamlnodes import YMap
 from .shared import normalise_capability
 
@@ -29,7 +31,9 @@ CHECK = Check(
         "own network namespace (a VPN client's tunnel, a sidecar's traffic redirection) it is medium "
         "(the kernel's netfilter interfaces stay open to it); SYS_PTRACE reaches the node's processes "
         "only with hostPID: without it, low (medium with shareProcessNamespace, the pod's other "
-        "containers)."
+        "containers). A node agent's capability its family's documented deployment adds (Istio "
+        "ambient's ztunnel: SYS_ADMIN to enter the pods' network namespaces, NET_ADMIN and NET_RAW to "
+        "redirect their traffic) is low, or medium for one close to root, saying which agent it is."
     ),
     remediation=(
         "Remove the capability from `securityContext.capabilities.add`.",
@@ -52,6 +56,7 @@ def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
     if not isinstance(configured, (list, tuple)):
         configured = DANGEROUS_CAPABILITIES
     dangerous = {normalise_capability(c) for c in configured}
+    agent = node_agent(workload)
     for container in workload.containers(include_init=True):
         security = container.security()
         caps = security.get("capabilities")
@@ -67,6 +72,11 @@ def dangerous_capabilities(workload: Workload, ctx=None) -> Iterator[Finding]:
             severity, note = _severity(cap, reach)
             if not workload.is_patch and (severity is None or severity in (Severity.HIGH, Severity.MEDIUM)):
                 severity, note = _namespaced(cap, spec, severity, note)
+            why = agent.needs(cap) if agent is not None else None
+            if agent is not None and why is not None and severity is not Severity.LOW:
+                # node-agent-host-access: what its family's documented deployment adds
+                severity = Severity.MEDIUM if cap in BROAD_CAPABILITIES else Severity.LOW
+                note += f", {agent.reason} (it adds {cap} {why})"
             yield CHECK.finding(
                 added, index,
                 resource=container.resource,

@@ -70,6 +70,12 @@ class NodeAgent:
     acts_on_node: tuple[str, ...] = ()
     #: the volumes (hostPath) its command works on the node through
     works_through: tuple[str, ...] = ()
+    #: the family it belongs to (None: recognised by shape or placement only)
+    family: _shared.Family | None = None
+
+    def needs(self, capability: str) -> str | None:
+        """Why its family's documented deployment adds ``capability`` (None: it does not)."""
+        return self.family.why(capability) if self.family is not None else None
 
     @property
     def privileged_because(self) -> str:
@@ -125,7 +131,7 @@ def _family(workload: Workload) -> NodeAgent | None:
     if found is None:
         return None
     family, where = found
-    return NodeAgent(family.role, where, True, family.privileged)
+    return NodeAgent(family.role, where, True, family.privileged, family=family)
 
 
 def _registers_with_kubelet(workload: Workload) -> bool:
