@@ -283,6 +283,50 @@ def test_privileged_beside_the_root_runtime_socket_is_one_way_to_the_host(tmp_pa
     assert "already reported" not in found["service/dind"].message
 
 
+def test_a_socket_that_is_the_service_product_is_high_saying_how_to_contain_it(tmp_path):
+    """by-design-required: container managers, CI runners, game-server daemons hold the socket as their
+    product (high); a floating tag keeps critical; a socket proxy without writes is medium; a log view
+    keeps critical."""
+    engine = scan(tmp_path, (FIXTURES / "docker-socket-mount" / "bad-product.yaml").read_text(encoding="utf-8"))
+    found = {f.resource.removeprefix("service/"): f for f in compose_findings(engine, "CMP001")}
+    L, M, H, C = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
+    assert {name: f.severity for name, f in found.items()} == {
+        "portainer": H, "runner": H, "wings": H, "github-runner": C, "proxy": M, "proxy-writes": H, "dozzle": C}
+    assert "by design for a container manager" in found["portainer"].message
+    assert "socket proxy allowing only the calls it uses" in found["runner"].message
+    assert "its image tag moves (latest)" in found["github-runner"].message
+    assert "keeps the write API off" in found["proxy"].message and "POST=${POST:-1}" in found["proxy-writes"].message
+    assert "by design" not in found["dozzle"].message
+    (state,) = compose_findings(engine, "CMP019")
+    assert state.severity == M and "game-server daemon" in state.message
+
+
+def test_host_access_a_service_job_takes_by_design(tmp_path):
+    """by-design-required: host networking of a tunnel connector or a LAN hub (medium), of a dynamic DNS
+    updater (low); Chromium's sandbox and NetBird's eBPF SYS_ADMIN (medium); DinD's privileged (high, saying so)."""
+    found = {}
+    for fixture in ("host-network-mode/bad-by-design.yaml", "dangerous-capability-added/bad-by-design.yaml",
+                    "privileged-container/bad.yaml"):
+        folder = tmp_path / fixture.replace("/", "-")
+        folder.mkdir()
+        for f in compose_findings(scan(folder, (FIXTURES / fixture).read_text(encoding="utf-8"))):
+            if f.code in ("CMP002", "CMP003", "CMP018"):
+                found[(f.code, f.resource.removeprefix("service/"), f.evidence.split(":", 1)[-1].strip())] = f
+    L, M, H = Severity.LOW, Severity.MEDIUM, Severity.HIGH
+    sev = {key: f.severity for key, f in found.items() if key[1] in (
+        "tunnel", "esphome", "ddns", "web", "browser", "anything-llm", "netbird", "dind")}
+    assert sev == {
+        ("CMP003", "tunnel", "host"): M, ("CMP003", "esphome", "host"): M, ("CMP003", "ddns", "host"): L,
+        ("CMP003", "web", "host"): H,
+        ("CMP018", "browser", "SYS_ADMIN"): M, ("CMP018", "browser", "SYS_MODULE"): H,
+        ("CMP018", "anything-llm", "SYS_ADMIN"): M,
+        ("CMP018", "netbird", "NET_ADMIN"): M, ("CMP018", "netbird", "SYS_ADMIN"): M, ("CMP003", "netbird", "host"): M,
+        ("CMP002", "dind", "true"): H,
+    }
+    assert "Chromium's sandbox" in found[("CMP018", "browser", "SYS_ADMIN")].message
+    assert "a Docker-in-Docker daemon" in found[("CMP002", "dind", "true")].message
+
+
 def test_database_images_option_is_honoured(tmp_path):
     from auditui.checks.config import Config
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile, Service, key_pos
 from ..models.host_paths import classify as host_path
-from ..models.node_agents import PRIVILEGED, service_agent
+from ..models.node_agents import PRIVILEGED, host_function, service_agent
 from .shared import is_privileged, pinned_image, socket_mounts
 
 CHECK = Check(
@@ -27,7 +27,8 @@ CHECK = Check(
         "and read-only /proc and /sys are all it uses) is medium too, saying privileged is an "
         "over-grant to remove: its job exposes little (a read-only metrics endpoint); a floating "
         "image keeps high. Beside a mount of the root runtime socket (CMP001, critical: the socket is "
-        "already root on the host) it is medium, naming that finding: one way to the host, one severity."
+        "already root on the host) it is medium, naming that finding: one way to the host, one severity. "
+        "A Docker-in-Docker daemon must run privileged: high, saying so and how to contain it."
     ),
     remediation=(
         "Remove `privileged: true`.",
@@ -63,6 +64,11 @@ def privileged_container(compose: ComposeFile) -> Iterator[Finding]:
             over_grant = agent is not None and not by_design and agent.over_grant_on(pinned_image(service))
             clause = (f", {agent.reason(PRIVILEGED)}" if by_design and agent
                       else f", {agent.over_grant(PRIVILEGED)}" if over_grant and agent else "")
+            function = None if by_design or over_grant else host_function(service)
+            if function is not None and function.needs(PRIVILEGED):
+                # by-design-required: its job (a Docker-in-Docker daemon) takes privileged; still the host
+                clause += (f", {function.reason()}: every job or build it runs can take the host; run it on a "
+                           "host or VM of its own, or use a rootless or VM-isolated runtime (sysbox, Kata)")
             socket = None if by_design or over_grant else _root_socket(compose, service)
             if socket is not None:
                 clause += (f"; already reported: the runtime socket mount ({socket}), which hands out the "

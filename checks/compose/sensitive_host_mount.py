@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..api import Category, Check, Finding, Severity
 from ..models.compose import ComposeFile
 from ..models.host_paths import classify
-from ..models.node_agents import KERNEL_TRACING, kernel_tracing_path, service_agent
+from ..models.node_agents import KERNEL_TRACING, RUNTIME_STATE, host_function, kernel_tracing_path, service_agent
 from .shared import is_privileged
 
 CHECK = Check(
@@ -25,7 +25,9 @@ CHECK = Check(
         "credentials; a folder in a home directory whose first part is not a dotfile (/root/n8n, "
         "/home/ops/stacks/app) is a service's own data folder and is not reported. A node "
         "agent that attaches probes (an eBPF profiler, a runtime security sensor) mounts debugfs and "
-        "tracefs writable by design: low when it is privileged (which reaches them anyway), else medium."
+        "tracefs writable by design: low when it is privileged (which reaches them anyway), else medium. "
+        "A game-server daemon (Pterodactyl Wings) mounts the runtime's container directory to read its "
+        "servers' logs beside the socket it drives: medium."
     ),
     remediation=(
         "Mount only the file or directory the service needs (`/etc/localtime:/etc/localtime:ro`, not `/etc`).",
@@ -45,6 +47,7 @@ CHECK = Check(
 def sensitive_host_mount(compose: ComposeFile) -> Iterator[Finding]:
     for service in compose.services:
         agent = service_agent(service)
+        function = host_function(service)
         for volume in service.volumes():
             host = volume.host_path
             what = classify(host) if host else None
@@ -59,6 +62,10 @@ def sensitive_host_mount(compose: ComposeFile) -> Iterator[Finding]:
                 severity = Severity.LOW if privileged else Severity.MEDIUM
                 message += (f", {agent.reason(KERNEL_TRACING)}"
                             + ("; privileged: true already reaches them" if privileged else ""))
+            elif (severity is Severity.HIGH and what.kind == "runtime-state" and function is not None
+                  and function.needs(RUNTIME_STATE)):
+                severity = Severity.MEDIUM
+                message += f", {function.reason()}: it reads its containers' logs there beside the runtime socket it drives"
             yield CHECK.finding(
                 volume.container, volume.index, resource=service.resource,
                 message=message,

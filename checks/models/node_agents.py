@@ -29,6 +29,14 @@ the container also gets, so it stays medium ("by design for ..."), and a service
 from source counts by its service name (``dnsmasq: {build: ./dnsmasq}``), which an agent never does.
 A companion of a function (``fail2ban-exporter``, ``wg-easy-ui``) is not the function.
 
+Host functions also cover services whose job is the host's *container runtime* (the socket is the
+product, :func:`drives_runtime`): container managers, CI runners, function executors, game-server
+daemons, container deployers, updaters and schedulers, socket proxies; Docker-in-Docker (whose job
+takes privileged); tunnel connectors and LAN device hubs on the host network; and privileges a
+service takes for its own isolation (Collabora's jails, Chromium's sandbox). CMP001 grades the
+socket of a runtime driver high (critical on a floating image tag: the socket is still root on
+the host), never lower, except a socket proxy whose allowlist keeps writes off (medium).
+
 Recognition is by name only and deliberately narrow: an image's name (its last path part, or its
 repository for names with a ``/``) equal to a family name or holding it as a dash-separated part
 (``prometheus-node-exporter``, ``opentelemetry-collector-ebpf-profiler``, ``aio-collabora``).
@@ -49,6 +57,8 @@ HOST_PID = "host-pid"
 PRIVILEGED = "privileged"
 #: the container runtime's API socket (never below medium: the socket is root on the host)
 RUNTIME_SOCKET = "runtime-socket"
+#: bind mounts of the container runtime's state (``/var/lib/docker/containers``: its containers' logs)
+RUNTIME_STATE = "runtime-state"
 #: bind mounts of the kernel's tracing and BPF filesystems
 KERNEL_TRACING = "kernel-tracing"
 #: host paths a ``KERNEL_TRACING`` need covers (and their subtrees)
@@ -56,7 +66,8 @@ KERNEL_TRACING_PATHS = ("/sys/kernel/debug", "/sys/kernel/tracing", "/sys/kernel
 
 #: how a message names each kind of access (capabilities are named as they are)
 ACCESS_NAMES = {HOST_NETWORK: "host networking", HOST_PID: "the host's PID namespace", PRIVILEGED: "privileged",
-                RUNTIME_SOCKET: "the runtime socket", KERNEL_TRACING: "debugfs and tracefs"}
+                RUNTIME_SOCKET: "the runtime socket", KERNEL_TRACING: "debugfs and tracefs",
+                RUNTIME_STATE: "the runtime's state directory"}
 
 #: capabilities each close to root on the host: a family needing one is still medium
 BROAD_CAPABILITIES = frozenset(("ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH",
@@ -114,6 +125,10 @@ FAMILIES: tuple[Family, ...] = (
             "SYS_PTRACE": "to read every process's resource use (apps.plugin)",
             "SYS_ADMIN": "for its eBPF collectors"},
            "keep its dashboard behind authentication and off untrusted networks", reads_only=True),
+    Family(("cloudflare-ddns", "ddclient", "ddns-updater", "inadyn", "ddns-go"), "dynamic DNS (it publishes the "
+           "host's addresses)", "a dynamic DNS updater", False,
+           {HOST_NETWORK: "to see the host's own addresses (an IPv6 address has no NAT to ask through)"},
+           "keep it unprivileged (a non-root user, capabilities dropped)", reads_only=True),
     Family(("node-exporter", "windows-exporter", "dcgm-exporter", "process-exporter"), "node metrics (node-exporter)",
            "node-exporter", False,
            {HOST_NETWORK: "to report the host's network interfaces",
@@ -262,12 +277,59 @@ HOST_FUNCTIONS: tuple[Family, ...] = (
            "a host firewall manager (it rewrites the host's packet filter)", "a host firewall manager", False,
            _NETWORK_JOB),
     Family(("keepalived",), "a virtual IP failover daemon (VRRP)", "a virtual IP failover daemon", False, _NETWORK_JOB),
-    Family(("wireguard", "wg-easy", "tailscale", "openvpn", "openvpn-as", "netbird", "zerotier", "zerotier-one"),
+    Family(("netbird",), "a VPN endpoint (it creates interfaces and routes; NetBird's eBPF datapath)", "a VPN endpoint",
+           False, {**_NETWORK_JOB, "SYS_ADMIN": "for its eBPF datapath", "SYS_RESOURCE": "to lock memory for its eBPF maps"}),
+    Family(("wireguard", "wg-easy", "tailscale", "openvpn", "openvpn-as", "zerotier", "zerotier-one"),
            "a VPN endpoint (it creates interfaces and routes)", "a VPN endpoint", False, _NETWORK_JOB),
+    Family(("cloudflared", "cloudflare/cloudflared", "frpc", "rathole", "ngrok/ngrok", "fosrl/newt"),
+           "a tunnel connector (it carries the host's services out through an outbound tunnel)", "a tunnel connector",
+           False, {HOST_NETWORK: "to reach the services it tunnels on the host's own ports"}),
+    Family(("esphome", "home-assistant", "homeassistant", "homebridge", "scrypted", "python-matter-server",
+            "matter-server", "avahi", "mdns-repeater"),
+           "a LAN device hub (it discovers devices by mDNS/SSDP broadcasts)", "a LAN device hub", False,
+           {HOST_NETWORK: "to hear the LAN's multicast discovery"}),
     Family(("collabora", "collabora-code", "collabora-online", "collabora/code"),
            "Collabora Online (a chroot jail per document)", "Collabora Online", False,
            dict.fromkeys(("SYS_ADMIN", "SYS_CHROOT", "MKNOD", "FOWNER", "CHOWN"), "for its per-document jails")),
+    # a browser's own isolation: Chromium's sandbox needs user namespaces, which Docker's seccomp
+    # profile allows only with SYS_ADMIN (the alternative is --no-sandbox)
+    Family(("browserless", "chrome", "chromium", "headless-shell", "sockpuppetbrowser", "puppeteer", "playwright"),
+           "a headless browser (Chromium's sandbox needs user namespaces)", "a headless browser", False,
+           {"SYS_ADMIN": "for Chromium's sandbox"}),
+    Family(("anythingllm",), "AnythingLLM (its bundled Chromium scraper's sandbox)", "AnythingLLM", False,
+           {"SYS_ADMIN": "for its Chromium scraper's sandbox"}),
+    # -- services whose job is driving the container runtime (the socket is the product) --
+    Family(("portainer", "portainer/agent", "dockge", "yacht", "komodo-periphery", "dokploy", "caprover"),
+           "a container manager (managing the host's containers is its job)", "a container manager", False,
+           {RUNTIME_SOCKET: "to manage the host's containers"}),
+    Family(("act-runner", "gitea/runner", "forgejo/runner", "forgejo-runner", "gitlab-runner", "woodpecker-agent",
+            "drone-runner-docker", "github-runner", "actions-runner", "buildkite-agent"),
+           "a CI runner (it starts each job as a container)", "a CI runner", False,
+           {RUNTIME_SOCKET: "to start each CI job as a container"}),
+    Family(("openruntimes/executor", "open-runtimes/executor", "open-runtimes/orchestrator",
+            "open-runtimes/orchestrator/orchestrator", "fnproject/fnserver", "faasd"),
+           "a function executor (it runs each function as a container)", "a function executor", False,
+           {RUNTIME_SOCKET: "to run each function as a container"}),
+    Family(("pterodactyl/wings", "pelican-dev/wings", "wings"),
+           "a game-server daemon (it runs each game server as a container)", "a game-server daemon", False,
+           {RUNTIME_SOCKET: "to run each game server as a container",
+            RUNTIME_STATE: "to read its game servers' container logs"}),
+    Family(("coder/coder",), "a development environment platform (it runs each workspace as a container)",
+           "a workspace platform", False, {RUNTIME_SOCKET: "to run each workspace as a container"}),
+    Family(("doco-cd", "nextcloud/all-in-one", "autobase/console-api"),
+           "a deployer of containers (it creates and updates the stack's containers)", "a container deployer", False,
+           {RUNTIME_SOCKET: "to create and update the containers it deploys"}),
+    Family(("watchtower", "ouroboros", "ofelia", "chadburn"),
+           "a container updater or job scheduler (it recreates containers or runs jobs in them)",
+           "a container updater or scheduler", False, {RUNTIME_SOCKET: "to recreate containers or run jobs in them"}),
+    Family(("docker-socket-proxy", "socket-proxy"),
+           "a Docker socket proxy (it filters the runtime API for the services behind it)", "a socket proxy", False,
+           {RUNTIME_SOCKET: "to filter the API for the services behind it"}),
 )
+#: Docker-in-Docker: the ``docker`` image's ``dind`` tags, or an image named for it
+DIND = Family(("dind", "docker-dind"), "a Docker-in-Docker daemon (it runs its own Docker for CI jobs or builds)",
+              "a Docker-in-Docker daemon", True,
+              {PRIVILEGED: "to run its own Docker daemon (Docker-in-Docker)"})
 #: name endings of a function's companions (its exporter, its web UI), which are not the function
 _COMPANIONS = ("-exporter", "-ui", "-web", "-admin", "-dashboard")
 
@@ -301,8 +363,16 @@ def host_function(service: Service) -> HostFunction | None:
         return None
     if candidates[-1][0].endswith(_COMPANIONS):
         return None  # a companion of the function, not the function
+    if ref is not None and (normal(ref.repository) in ("docker", "library/docker") and "dind" in (ref.tag or "").lower()
+                            or family_of(candidates, (DIND,)) is not None):
+        return HostFunction(DIND, f"image {ref.raw!r}")
     found = family_of(candidates, HOST_FUNCTIONS)
     return HostFunction(*found) if found is not None else None
+
+
+def drives_runtime(function: HostFunction | None) -> bool:
+    """The service's job is driving the container runtime (the socket is the product)."""
+    return function is not None and function.needs(RUNTIME_SOCKET)
 
 
 def kernel_tracing_path(path: str) -> bool:
@@ -311,6 +381,7 @@ def kernel_tracing_path(path: str) -> bool:
     return any(norm == root or norm.startswith(root + "/") for root in KERNEL_TRACING_PATHS)
 
 
-__all__ = ["BROAD_CAPABILITIES", "FAMILIES", "HOST_FUNCTIONS", "HOST_NETWORK", "HOST_PID", "KERNEL_TRACING",
-           "PRIVILEGED", "RUNTIME_SOCKET", "Family", "HostFunction", "ServiceAgent", "family_of", "host_function",
+__all__ = ["BROAD_CAPABILITIES", "DIND", "FAMILIES", "HOST_FUNCTIONS", "HOST_NETWORK", "HOST_PID", "KERNEL_TRACING",
+           "PRIVILEGED", "RUNTIME_SOCKET", "RUNTIME_STATE", "Family", "HostFunction", "ServiceAgent", "drives_runtime",
+           "family_of", "host_function",
            "kernel_tracing_path", "matches", "network_tokens", "normal", "service_agent"]
