@@ -665,3 +665,20 @@ services:
     assert kinds == {"/a": "bind", "/b": "bind", "/c": "volume", "/d": "bind", "/e": "bind", "/f": "volume",
                      "/g": "volume"}
     assert [v.is_bind for v in service.volumes()] == [True, True, False, True, True, False, False]
+
+
+def test_a_game_server_credential_opens_an_application_role(tmp_path):
+    """low-impact-credential: a game server's admin/RCON password is medium at most, its join
+    password low; a store credential on it and an ordinary app's admin password keep theirs."""
+    text = (FIXTURES / "secret-in-environment" / "bad-game-server.yaml").read_text(encoding="utf-8")
+    found = {(f.resource.removeprefix("service/"), f.evidence.split("=")[0].split(":")[0].strip()): f
+             for f in compose_findings(scan(tmp_path, text), "CMP013")}
+    sev = {key: f.severity for key, f in found.items()}
+    assert sev[("palworld", "ADMIN_PASSWORD")] == Severity.MEDIUM
+    assert sev[("palworld", "RCON_PASSWORD")] == Severity.MEDIUM
+    assert sev[("terraria", "PASSWORD")] == Severity.LOW
+    assert sev[("palworld", "DB_PASSWORD")] >= Severity.MEDIUM and "join password" not in found[("palworld", "DB_PASSWORD")].message
+    assert sev[("app", "ADMIN_PASSWORD")] == Severity.HIGH
+    assert "lets its holder join and play, nothing more" in found[("terraria", "PASSWORD")].message
+    assert "administrator or console (RCON) password" in found[("palworld", "ADMIN_PASSWORD")].message
+

@@ -27,7 +27,9 @@ CHECK = Check(
         "`changeme`) is high when published and medium when not. A key two different programs "
         "share to authenticate to each other (`LIVE_SERVER_SECRET_KEY` in the live server and the "
         "API) is judged like a password: what it opens is the service that checks it. One variable "
-        "restated with the same value in several services is one finding naming them all."
+        "restated with the same value in several services is one finding naming them all. A game or voice "
+        "server's credential opens an application role, not data or the host: its join password is low "
+        "and its administrator or RCON password medium at most."
     ),
     remediation=(
         "Rotate the secret now: treat the committed value as leaked.",
@@ -166,5 +168,9 @@ def secret_in_environment(compose: ComposeFile) -> Iterator[Finding]:
                 if restated else "")
         message = (f"{who} set{'s' if len(services) == 1 else ''} {what} {var.name} to "
                    f"{described}{default}{also}{reach}")
+        severity = verdict.severity(exposed=exposed)
+        if reach_of.ceiling and not _service_to_service(var.name, verdict, peers):
+            # low-impact-credential: what it opens is an application role (a game server's seat or admin)
+            severity = min(severity, Severity.parse(reach_of.ceiling))
         yield CHECK.finding(pos, resource=services[0].resource, message=message,
-                            evidence=verdict.evidence(var.name), severity=verdict.severity(exposed=exposed))
+                            evidence=verdict.evidence(var.name), severity=severity)

@@ -54,6 +54,7 @@ from .exposure import (
     Reach,
     combine_reach,
     engine_family,
+    game_server_credential,
     named_families,
 )
 from .exposure import (
@@ -969,6 +970,10 @@ def credential_reach(compose: ComposeFile, service: Service, name: str, value: A
         if not stores:
             return Reach(None)
         return Reach.plain(True if True in stores else (None if None in stores else False))
+    ref = service.resolved_image_ref
+    game = game_server_credential(ref.repository, words, service.exposed) if ref is not None else None
+    if game is not None:
+        return game
     if words & HASHING_WORDS and not words & _SESSION_WORDS:
         return Reach(None, "; it salts the hashes the service stores and opens no port: it matters to whoever "
                            "holds a copy of those hashes")

@@ -31,6 +31,10 @@ class Reach:
     guards: bool = False
     #: the published service that depends on the one holding it (a reverse proxy in front)
     fronted: str = ""
+    #: the most its holder gains, whatever the value and reach (a severity label; "" = no ceiling):
+    #: a game server's join password lets a stranger play (low), its admin or RCON password
+    #: makes one the game's administrator (medium), neither opens data or the host
+    ceiling: str = ""
 
     @staticmethod
     def plain(exposed: bool | None) -> Reach:
@@ -42,6 +46,32 @@ _PLAIN_NOTES: dict[bool | None, str] = {
     False: "; what it opens publishes no port beyond this host",
     None: "",
 }
+
+
+#: images of game and voice servers: their credentials open an application role (a seat in the game,
+#: its in-game administration), not data or the host (low-impact-credential). Names, or
+#: dash-separated parts of a name (``palworld-server-docker``, ``terraria-server``)
+GAME_SERVERS = ("palworld", "terraria", "tshock", "minecraft", "valheim", "factorio", "satisfactory", "enshrouded",
+                "zomboid", "vrising", "v-rising", "7dtd", "sdtd", "cs2", "csgo", "teamspeak", "teamspeak3", "mumble",
+                "murmur", "openttd", "minetest", "luanti", "veloren", "ark-server", "conan-exiles")
+#: words of a credential's name that make its holder the game's administrator
+_GAME_ADMIN_WORDS = frozenset(("ADMIN", "RCON", "OP", "OPS", "OPERATOR", "SERVERADMIN", "MODERATOR", "SUPERUSER"))
+
+
+def game_server_credential(image: str, words: set[str], exposed: bool | None) -> Reach | None:
+    """What a credential of a game or voice server opens (``image``: its repository, normalised), or
+    None when the image is none of :data:`GAME_SERVERS` or the name says it logs in to a store."""
+    from .node_agents import matches, normal
+
+    name = normal(image)
+    if words & STORE_WORDS or not any(matches(part, token) for part in (name, name.rsplit("/", 1)[-1])
+                                      for token in GAME_SERVERS):
+        return None
+    if words & _GAME_ADMIN_WORDS:
+        return Reach(exposed, "; it is the game server's administrator or console (RCON) password, which lets its "
+                              "holder kick, ban and run game commands, not reach data or the host", ceiling="medium")
+    return Reach(exposed, "; it is the game server's join password, which lets its holder join and play, "
+                          "nothing more", ceiling="low")
 
 
 def combine_reach(reaches: Iterable[Reach]) -> Reach:
