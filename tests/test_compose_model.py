@@ -682,3 +682,11 @@ def test_a_game_server_credential_opens_an_application_role(tmp_path):
     assert "lets its holder join and play, nothing more" in found[("terraria", "PASSWORD")].message
     assert "administrator or console (RCON) password" in found[("palworld", "ADMIN_PASSWORD")].message
 
+
+def test_a_broker_published_with_the_deployers_login_is_medium(tmp_path):
+    """published-with-strong-auth: the login comes from variables with no default in the file."""
+    text = (FIXTURES / "database-port-published" / "bad-broker.yaml").read_text(encoding="utf-8")
+    found = {f.resource.removeprefix("service/"): f for f in compose_findings(scan(tmp_path, text), "CMP017")}
+    assert {name: f.severity for name, f in found.items()} == {
+        "rabbitmq": Severity.MEDIUM, "rabbit-default": Severity.HIGH, "postgres": Severity.HIGH}
+    assert "login comes from the deployer's variables (RABBITMQ_DEFAULT_PASS" in found["rabbitmq"].message

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..api import Category, Check, Finding, Severity
-from ..models.compose import ComposeFile
+from ..models.compose import ComposeFile, Service
+from ..models.datastore import engine_of
+from ..models.exposure import engine_family
 from ..models.images import DATABASE_IMAGES
+from ..models.secrets import classify, name_words
 from .shared import auth_switches
+
+#: store families whose clients are often remote by design (message brokers)
+BROKERS = ("rabbitmq", "kafka", "nats")
 
 #: container ports of common stateful stores, used only when the file does not name the
 #: image (override files, built images); ports shared with common apps are left out
@@ -26,7 +32,10 @@ CHECK = Check(
         "`ports: [\"5432:5432\"]` (or `\"5432\"` alone, which picks a random host port) binds the "
         "database on every interface of the host, and Docker's iptables rules bypass host "
         "firewalls such as ufw: the database is on the internet, where default credentials and "
-        "unpatched servers are scanned for continuously. Binding to 127.0.0.1 keeps local access."
+        "unpatched servers are scanned for continuously. Binding to 127.0.0.1 keeps local access. A "
+        "message broker (RabbitMQ, Kafka, NATS) whose clients are remote by design and whose login "
+        "the file takes from the deployer's variables (no default written in it) is medium, saying so: "
+        "plaintext protocol and an internet-facing server, but no credential anyone can read here."
     ),
     remediation=(
         "Remove the `ports:` entry if only other services need the database: they reach it over the compose network.",
@@ -60,6 +69,25 @@ def _target_in(target: str, ports: tuple[int, ...]) -> bool:
     return number is not None and number in ports
 
 
+def _deployer_login(service: Service) -> str | None:
+    """The broker's login variable the file leaves to the deployer (a reference with no default,
+    ``RABBITMQ_DEFAULT_PASS=$SERVICE_PASSWORD``), when no password of the service is written in the
+    file; None otherwise (not a broker, no login set, or a default/literal beside it)."""
+    family = engine_family(engine_of(service.resolved_image_ref) or "")
+    if family not in BROKERS:
+        return None
+    found = None
+    for var in service.container_env():
+        if var.value is None or not {"PASS", "PASSWORD", "PASSWD", "PWD"} & set(name_words(var.name)):
+            continue
+        written = var.written if var.written is not None else var.value  # as CMP013 reads it
+        verdict = classify(var.name, written, where="compose")
+        if verdict.is_secret or verdict.kind != "reference":
+            return None
+        found = var.name
+    return found
+
+
 @CHECK.on(ComposeFile)
 def database_port_published(compose: ComposeFile, ctx=None) -> Iterator[Finding]:
     names = tuple(ctx.option("database_images") or DATABASE_IMAGES) if ctx else DATABASE_IMAGES
@@ -80,9 +108,14 @@ def database_port_published(compose: ComposeFile, ctx=None) -> Iterator[Finding]
             if not by_image and not (judge_by_port and _target_in(port.target, known_ports)):
                 continue
             where = f"host port {port.published}" if port.published else "a random host port"
+            login = _deployer_login(service)
+            note = (f"; a message broker whose login comes from the deployer's variables ({login}, no default in "
+                    "this file): still a plaintext protocol on an internet-facing server, bind it to a private "
+                    "address or put TLS in front unless remote clients need it") if login else ""
             yield CHECK.finding(
                 port.container, port.index, resource=service.resource,
                 message=f"service {service.name!r} publishes database port {port.target} on {where} "
-                        f"of every interface",
+                        f"of every interface{note}",
                 evidence=f"ports: {compose.shown(port.container, port.index, port.raw)}",
+                severity=Severity.MEDIUM if login else None,
             )
