@@ -23,7 +23,7 @@ from .api import Severity
 from .facts import RepoIndex
 from .models.base import FileKind
 from .models.components import component_names, is_known, provides
-from .models.terraform import INFRA_PROVIDERS, unaudited
+from .models.terraform import INFRA_PROVIDERS, hides_infrastructure, unaudited
 from .models.topics import (
     GITOPS_SYNC,
     HELM_CHART,
@@ -185,15 +185,17 @@ def _build_unaudited(index: RepoIndex) -> tuple[str, ...]:
         if data.vars or not data.blocks or not _deployed(path):
             continue
         for provider, types in unaudited(data.blocks).items():
-            if provider in INFRA_PROVIDERS:
-                counts[provider] = counts.get(provider, 0) + len(types)
+            hidden = [t for t in types if hides_infrastructure(t)]
+            if hidden:
+                counts[provider] = counts.get(provider, 0) + len(hidden)
     return tuple(f"{n} {INFRA_PROVIDERS[p]} resource{'s' if n != 1 else ''} ({p}_*, not audited)"
                  for p, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def unaudited_infrastructure(index: RepoIndex) -> tuple[str, ...]:
     """Terraform resources of infrastructure providers no rule reads (Hetzner Cloud servers and
-    load balancers, DigitalOcean droplets, Kubernetes objects...) outside examples and tests,
+    load balancers, DigitalOcean droplets, Kubernetes workloads and services: see
+    ``models.terraform.hides_infrastructure``) outside examples and tests,
     one phrase per provider: ``"31 Hetzner Cloud resources (hcloud_*, not audited)"``.  An area
     they could hold (exposure, data stores, backups) is not verified while they are there."""
     return index.derived("scope:unaudited-iac", (str(TF_FILE),), _build_unaudited)

@@ -117,3 +117,19 @@ def test_examples_do_not_make_an_area_unverified(tmp_path):
     assert all("not verified" not in item.summary for item in checklist)
     # the example's file still says what was not audited
     assert any(n.path == "examples/hetzner/main.tf" for n in engine.all_notices())
+
+
+def test_only_resources_that_could_hold_infrastructure_make_an_area_unverified(tmp_path):
+    from auditui.checks.models.terraform import hides_infrastructure
+
+    assert hides_infrastructure("hcloud_server") and hides_infrastructure("kubernetes_deployment")
+    assert hides_infrastructure("kubectl_manifest") and hides_infrastructure("kubernetes_cron_job_v1")
+    for type_ in ("kubernetes_namespace", "kubernetes_service_account", "kubernetes_secret",
+                  "postgresql_role", "cloudflare_record", "auth0_client"):
+        assert not hides_infrastructure(type_), type_
+    engine = _scan(tmp_path, {"main.tf": 'resource "kubernetes_namespace" "ns" {}\n'
+                                         'resource "postgresql_database" "db" {}\n'})
+    checklist = production_checklist(engine.findings, engine.index)
+    assert all("not verified" not in item.summary for item in checklist)
+    # still a notice each: nothing about them was audited
+    assert len([n for n in engine.all_notices() if n.path == "main.tf"]) == 2

@@ -230,6 +230,30 @@ INFRA_PROVIDERS: dict[str, str] = {
 }
 
 
+#: providers whose resources are objects inside a service that runs elsewhere (roles and databases
+#: of an existing server) or edge configuration: named in notices, no blind spot for an area
+_OBJECT_PROVIDERS = frozenset({"postgresql", "mysql", "cloudflare", "fastly", "akamai", "vercel", "netlify"})
+#: orchestrators: only resources that run or expose something are a blind spot (not namespaces,
+#: service accounts, secrets or volumes)
+_ORCHESTRATORS = frozenset({"kubernetes", "kubectl", "docker", "nomad"})
+_RUNNING_WORDS = ("deployment", "stateful_set", "daemon_set", "daemonset", "cron_job", "job", "pod", "service",
+                  "ingress", "manifest", "container", "replication_controller", "yaml")
+
+
+def hides_infrastructure(resource_type: str) -> bool:
+    """Could an unread resource of this type hold what an area looks for (a server, an entry
+    point, a database, a backup job)?  Hosting providers' resources: yes; an orchestrator's only
+    when it runs or exposes something (``kubernetes_deployment``, ``kubectl_manifest``); objects
+    inside a service run elsewhere (``postgresql_role``) and edge settings: no."""
+    provider = provider_of(resource_type)
+    if provider not in INFRA_PROVIDERS or provider in _OBJECT_PROVIDERS:
+        return False
+    if provider in _ORCHESTRATORS:
+        rest = resource_type.split("_", 1)[1] if "_" in resource_type else ""
+        return any(word in rest for word in _RUNNING_WORDS) and not rest.startswith("service_account")
+    return True
+
+
 def provider_of(resource_type: str) -> str:
     """The provider a resource type belongs to, by Terraform's naming (``hcloud_server``: hcloud)."""
     return resource_type.split("_", 1)[0]
@@ -430,5 +454,5 @@ def _helm_release(path: str, block: Block) -> Fact | None:
 __all__ = [
     "TERRAFORM", "TERRAGRUNT", "parse", "parse_terragrunt", "is_terragrunt_name", "is_terraform_name", "is_lock_file", "LOCK_FILE", "is_vars_file", "is_auto_vars", "dir_of", "source_origin",
     "local_target", "INVENTORY", "Block", "Attr", "Expr", "RULED_PROVIDERS", "PARTLY_RULED", "INFRA_PROVIDERS",
-    "provider_of", "provider_label", "unaudited", "unaudited_notice",
+    "provider_of", "provider_label", "unaudited", "unaudited_notice", "hides_infrastructure",
 ]
