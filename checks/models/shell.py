@@ -624,3 +624,42 @@ def parse(path: str, text: str) -> ParsedFile:
     except Exception as exc:  # pragma: no cover - defensive
         parsed.notices.append(f"could not derive facts from the script ({type(exc).__name__})")
     return parsed
+
+
+# -- programs that run a backup tool ------------------------------------------------------------
+
+#: source files (and their templates) that may drive a backup tool from code
+_PROGRAM_SUFFIXES = (".py", ".rb", ".go", ".js", ".mjs", ".ts", ".pl", ".php", ".rs")
+#: the backup tools a program runs as a command (a string naming the tool or a path to it), with
+#: the subcommand that takes a backup, as a string of its own
+_PROGRAM_TOOLS = (("restic", "backup"), ("borg", "create"), ("kopia", "snapshot"))
+#: where a program sets the tool's repository
+_PROGRAM_REPO_RE = re.compile(
+    r"""(?:RESTIC_REPOSITORY|BORG_REPO|KOPIA_REPOSITORY)["']?\s*[:=,]\s*["']([^"'\n]{1,300})["']""")
+
+
+def is_backup_program(rel: str) -> bool:
+    """A program named for backups (``backup.py``, ``run_backups.go``; a ``.j2`` template of one)."""
+    name = rel.rsplit("/", 1)[-1].lower()
+    if name.endswith((".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")):
+        name = name.rsplit(".", 1)[0]
+    return "backup" in name and name.endswith(_PROGRAM_SUFFIXES)
+
+
+def backup_program_fact(rel: str, text: str) -> Fact | None:
+    """``shell:offsite`` for a program that runs a backup tool (``subprocess.run([RESTIC, "backup",
+    path])``, ``exec.Command("borg", "create", ...)``) to a repository it does not set to a local path:
+    the same reading as a script's ``restic backup`` (a repository from the environment or the
+    operator's configuration is not known to be on this host)."""
+    for tool, verb in _PROGRAM_TOOLS:
+        if tool not in text:
+            continue
+        named = re.search(r"""["'](?:[^"'\s]{0,200}/)?""" + tool + r"""["']""", text)
+        if named is None or re.search(r"""["']""" + verb + r"""["']""", text) is None:
+            continue
+        repos = [m.group(1).strip() for m in _PROGRAM_REPO_RE.finditer(text)]
+        if repos and all(r.startswith(("/", ".", "~")) and "{" not in r for r in repos):
+            continue  # a repository on this host
+        return Fact(SHELL_OFFSITE, rel, data=ShellOffsiteData())
+    return None
+

@@ -616,9 +616,9 @@ class ShellDataCopyData(FactData):
 
 @fact_data
 class ShellOffsiteData(FactData):
-    """A script that ships backups off the host."""
+    """A script, or a program named for backups, that ships backups off the host."""
 
-    emitted_by: ClassVar[str] = "`models/shell.py`"
+    emitted_by: ClassVar[str] = "`models/shell.py`, `checks/shell/__init__.py`"
 
 
 @fact_data

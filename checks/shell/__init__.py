@@ -1,7 +1,7 @@
 """shell checks: every module is listed here, in code order."""
 
 from ..classify import is_shell_name, is_shell_shebang
-from ..filetypes import FileType
+from ..filetypes import FileType, NamedFile
 from ..models import shell as _model
 from ..models.base import Fact, FileKind, ParsedFile
 from ..models.shell_hosts import CRONTAB, crontab_script, is_crontab_name
@@ -72,3 +72,10 @@ FILE_TYPES = (
     FileType("shell", FileKind.SHELL, parse=_parse, by_name=is_shell_name, by_head=is_shell_shebang, order=30),
     FileType("crontab", CRONTAB, parse=_parse_crontab, by_name=is_crontab_name, order=29),
 )
+
+
+NAMED_FILES = (
+    # a program named for backups that runs restic/borg/kopia: backups leave the host (SH006)
+    NamedFile("backup-program", _model.is_backup_program, _model.backup_program_fact),
+)
+
