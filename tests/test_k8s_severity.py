@@ -96,6 +96,16 @@ def test_base_ingress_a_component_gives_tls_is_medium_and_names_the_patch(tmp_pa
     assert by_resource["Ingress/debug"].severity == Severity.HIGH
 
 
+def test_an_ingress_that_routes_only_health_endpoints_is_low(tmp_path):
+    # hmcts sbox: an Ingress of Traefik's own /ping: nothing to protect with TLS; a health path beside
+    # the application's is not enough
+    found = {f.resource: f for f in _scan(tmp_path, "ingress-without-tls", "bad.yaml") if f.code == "K8S062"}
+    assert found["Ingress/traefik-ping"].severity == Severity.LOW
+    assert "only health endpoints (/ping)" in found["Ingress/traefik-ping"].message
+    assert found["Ingress/app-and-health"].severity == Severity.HIGH
+    assert found["Ingress/web"].severity == Severity.HIGH
+
+
 def test_an_image_name_skaffold_builds_is_a_placeholder_and_the_engine_follows_skaffold_yaml(tmp_path):
     root = tmp_path / "repo"
     (root / "k8s").mkdir(parents=True)

@@ -21,7 +21,8 @@ CHECK = Check(
         "on the path, and browsers mark the site as not secure. TLS given another way counts: "
         "a load balancer certificate or HTTPS-only listener named by an annotation, or a controller "
         "the repository deploys that terminates TLS for every Ingress (models/k8s/ingress.py). A "
-        "base Ingress that a Kustomize patch (an opt-in component or an overlay) gives TLS is medium."
+        "base Ingress that a Kustomize patch (an opt-in component or an overlay) gives TLS is medium; one "
+        "whose rules route only health endpoints (`/ping`, `/healthz`, `/readyz`) carries no data: low."
     ),
     remediation=(
         "Add a `tls` entry listing the hosts and the Secret that holds their certificate.",
@@ -59,6 +60,19 @@ def _patches_adding_tls(index: RepoIndex, name: str, namespace) -> list[str]:
                    and (patch.data.tls or patch.data.tls_elsewhere)})
 
 
+#: paths that only say whether a service is up (liveness, readiness, ping)
+_HEALTH_PATHS = frozenset(("ping", "health", "healthz", "healthcheck", "health-check", "livez", "readyz",
+                           "ready", "alive", "liveness", "readiness", "status/health"))
+
+
+def _health_path(path: str) -> bool:
+    """``/ping``, ``/healthz``, ``/-/ready``: an endpoint that tells only whether the service is up."""
+    bare = path.strip().strip("/").lower()
+    for prefix in ("-/", "api/", "_/"):
+        bare = bare.removeprefix(prefix)
+    return bare in _HEALTH_PATHS
+
+
 @CHECK.on_each(K8S.of("Ingress"))
 def ingress_without_tls(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     data = fact.data
@@ -74,6 +88,14 @@ def ingress_without_tls(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
     where = f" for {', '.join(hosts[:3])}" if hosts else ""
     line = data.rules_line or fact.line
     at = Pos(line, line, tuple(data.rules_ypath or fact.ypath), path=path)
+    if data.paths and all(_health_path(path) for path in data.paths):
+        yield CHECK.finding(
+            at, resource=resource, severity=Severity.LOW,
+            message=(f"{resource} has no tls section, but it routes only health endpoints "
+                     f"({', '.join(list(data.paths)[:3])}){where}: no data, sessions or logins cross it; "
+                     "serve it over HTTPS anyway if it shares a host name with anything else"),
+        )
+        return
     added = _patches_adding_tls(index, name, data.namespace)
     if added:
         yield CHECK.finding(

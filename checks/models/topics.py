@@ -221,6 +221,9 @@ class K8sObjectData(FactData):
     hosts: tuple[str, ...] | None = None
     rules_line: int | None = None
     rules_ypath: tuple | None = None
+    #: Ingress: the HTTP paths its rules route, when every rule routes named paths (None: some rule,
+    #: or a default backend, routes everything)
+    paths: tuple[str, ...] | None = None
     tls_secrets: tuple[str, ...] | None = None
     secret_name: str | None = None
     rules: tuple | None = None  # Roles: each rule as Pairs

@@ -136,6 +136,7 @@ def object_facts(obj: K8sObject) -> list[Fact]:
         at = spec if "spec" in obj.doc else obj.doc
         data["rules_line"] = at.key_line("rules") if "rules" in at else at.line
         data["rules_ypath"] = tuple(at.ypath) + (("rules",) if "rules" in at else ())
+        data["paths"] = ingress_paths(spec)
     if obj.is_patch and obj.kind in WORKLOAD_KINDS:  # additive (overlay waivers): what the patch hardens
         data["settings"] = patch_settings(obj.doc, obj.kind) or None
     data.update(cluster_facts(obj))
@@ -441,3 +442,21 @@ def _private_lb_ip(requested, annotations: dict[str, str]) -> str | None:
     if wanted and all(is_private_address(ip) for ip in wanted):
         return ", ".join(wanted)
     return None
+
+
+def ingress_paths(spec: YMap) -> tuple[str, ...] | None:
+    """The HTTP paths an Ingress's rules route, or None when a rule without paths or a default
+    backend routes every path."""
+    if spec.get("defaultBackend") is not None or spec.get("backend") is not None:
+        return None
+    paths: list[str] = []
+    rules = list(spec.list("rules").maps())
+    if not rules:
+        return None
+    for _, rule in rules:
+        found = [entry.get("path") for _, entry in rule.map("http").list("paths").maps()]
+        if not found or not all(isinstance(path, str) and path.strip() for path in found):
+            return None
+        paths.extend(str(path).strip() for path in found)
+    return tuple(paths)
+
