@@ -112,6 +112,7 @@ ROWS = [
     ("API_KEY", "none", None),
     ("DB_PASSWORD", "${DB_PASSWORD}", None),
     ("DB_PASSWORD", "op://shop/db/password", None),
+    ("KEYVAULT_SECRETS", "BW-GHAPP-ID,BW-GHAPP-KEY", None),  # names of secrets to fetch, not values
     ("DB_PASSWORD", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db", None),
     ("API_KEY", "<your-api-key>", None),
     ("AWS_ACCESS_KEY_ID", "AKIAZ3MBQ7VRT5NKP2XD", None),

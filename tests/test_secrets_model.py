@@ -391,6 +391,9 @@ def test_an_access_key_beside_its_secret_is_the_identifier():
     ("LOG_LEVEL=debug", "name"),                        # a setting under its own name
     ("admin:password", "weak"),                         # a user:password pair of defaults
     ("myapp:secret", "weak"),                           # a one-word default after the colon is a value
+    ("BW-GHAPP-ID,BW-GHAPP-KEY", "name"),               # names a key vault action fetches (bitwarden)
+    ("DOCKER_USERNAME, DOCKER_PASSWORD", "name"),
+    ("XK9V-QM2L-P7RT,ZQ8W-XK29-PLM4", "random"),        # key-shaped parts with digits in every word
 ])
 def test_a_secret_store_name_is_a_reference(value, kind):
     assert classify("ES_PASS", value, where="text").kind == kind

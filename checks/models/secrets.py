@@ -367,6 +367,9 @@ _PATH_RE = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)|^[\w.\-]{1,100}(?:/[\w.\
 #: a path of lower-case names with no leading slash (``shared/logging/es_pass``,
 #: ``elasticsearch/logging/apm_secret``, ``prod/db/password``): a secret store's name for a value
 _STORE_NAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,80}(?:/[a-z][a-z0-9_.\-]{0,80}){1,12}$")
+#: ``BW-GHAPP-ID,BW-GHAPP-KEY``, ``DOCKER_USER, DOCKER_PASSWORD``: two or more upper-case names (words
+#: joined by ``-`` or ``_``) separated by commas: the names of secrets or settings, not a value
+_NAME_LIST_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+(?:\s*,\s*[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+){1,30}\s*,?$")
 #: ``anthropic:api-key``, ``ci/aws:accessKey``: a store (or a path in one) and the name of a key in it,
 #: the lookup a secret-fetching action is handed (Grafana's get-vault-secrets, Google's
 #: get-secretmanager-secrets); the key part must itself be a secret's *name*
@@ -1091,6 +1094,10 @@ def _classify(name: str | None, raw: str, where: str, depth: int, from_default: 
             if inner is not None and inner.is_secret:
                 return inner
         return SecretVerdict("reference", "code reading the value from elsewhere")
+    if _NAME_LIST_RE.match(text) and all(sum(c.isdigit() for c in part) <= 2 for part in text.split(",")):
+        # BW-GHAPP-ID,BW-GHAPP-KEY: the names of secrets a step fetches from a store (a key vault
+        # action's `secrets:` input), not their values
+        return SecretVerdict("name", "a list of secret names")
     store_key = _STORE_KEY_RE.match(text)
     if store_key and _names_a_key(store_key.group(1), store_key.group(2)):
         return SecretVerdict("reference", "secret-store key name (store:key)")
