@@ -690,3 +690,53 @@ def test_a_broker_published_with_the_deployers_login_is_medium(tmp_path):
     assert {name: f.severity for name, f in found.items()} == {
         "rabbitmq": Severity.MEDIUM, "rabbit-default": Severity.HIGH, "postgres": Severity.HIGH}
     assert "login comes from the deployer's variables (RABBITMQ_DEFAULT_PASS" in found["rabbitmq"].message
+
+
+# -- a reverse proxy's routes reach the services it forwards to (held-out set 8, AppFlowy Cloud) --
+
+_ROUTED = FIXTURES / "secret-in-environment" / "bad-routed"
+
+
+def _routed_scan(tmp_path: Path, conf: str | None, mount: str = "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro"):
+    root = tmp_path / "repo"
+    shutil.copytree(_ROUTED, root)
+    compose = (root / "docker-compose.yml").read_text()
+    (root / "docker-compose.yml").write_text(compose.replace("./nginx/nginx.conf:/etc/nginx/nginx.conf:ro", mount))
+    if conf is not None:
+        (root / "nginx" / "nginx.conf").write_text(conf)
+    engine = Engine(root, pedantic())
+    engine.scan()
+    return engine
+
+
+def test_a_service_the_published_proxy_routes_to_is_reachable(tmp_path):
+    found = {f.line: f for f in compose_findings(_routed_scan(tmp_path, None), "CMP013")}
+    assert {f.severity.label for f in found.values()} == {"high"}
+    assert "the reverse proxy 'nginx' routes /minio/ on its published port 80 to 'minio' port 9001 " \
+           "(nginx/nginx.conf:14)" in found[15].message
+    assert "routes /auth/ on its published port 80 to 'auth' port 9999" in found[19].message  # via upstream
+
+
+_STATIC = "http {\n  server {\n    listen 80;\n    location / { root /srv/www; }\n  }\n" \
+          "  server {\n    listen 8080;\n    location /minio/ { proxy_pass http://minio:9001; }\n  }\n}\n"
+
+
+def test_a_proxy_that_serves_only_a_static_site_or_routes_from_an_unpublished_port_reaches_nothing(tmp_path):
+    found = compose_findings(_routed_scan(tmp_path, _STATIC), "CMP013")
+    assert len(found) == 2 and {f.severity.label for f in found} == {"medium"}
+    assert all("publishes no port beyond this host" in f.message for f in found)
+
+
+@pytest.mark.parametrize(("conf", "mount", "why"), [
+    # envsubst template: the routes exist only after the container's entrypoint fills it
+    ("server { listen 80; location / { proxy_pass http://${UPSTREAM}; } }\n",
+     "./nginx/nginx.conf:/etc/nginx/templates/default.conf.template", "a template"),
+    # a config from outside the repository
+    (None, "/srv/proxy/nginx.conf:/etc/nginx/nginx.conf", "outside the repository"),
+])
+def test_an_unreadable_proxy_config_is_said_not_claimed_unpublished(tmp_path, conf, mount, why):
+    engine = _routed_scan(tmp_path, conf, mount)
+    found = compose_findings(engine, "CMP013")
+    assert len(found) == 2 and {f.severity.label for f in found} == {"medium"}
+    assert all("may forward to it" in f.message and "publishes no port beyond" not in f.message for f in found)
+    assert any(why in n.message and "nginx" in n.message for n in engine.all_notices())

@@ -51,7 +51,11 @@ from .exposure import (
 )
 from .exposure import (
     HASHING_WORDS,
+    ProxyRoute,
     Reach,
+    proxy_kind,
+    proxy_routes,
+    templated,
     combine_reach,
     engine_family,
     game_server_credential,
@@ -771,6 +775,12 @@ class ComposeFile(AtDoc):
     inherited: dict = field(default_factory=dict)
     #: service name -> its mappings in the files compose merges over this one (override files)
     merged_over: dict = field(default_factory=dict)
+    #: (proxy service name, route) for each route of a reverse proxy's configuration a service
+    #: of the file mounts from the repository (:func:`read_proxy_routes`)
+    routes: list = field(default_factory=list)
+    #: proxy service name -> why its configuration could not be read (templated, outside the
+    #: repository, a folder): what it forwards is unknown
+    unread_proxies: dict = field(default_factory=dict)
 
     def written(self, container: Any, key: Any) -> str | None:
         """The text as written of a value that ``.env`` interpolation changed (None otherwise)."""
@@ -937,6 +947,130 @@ def fronted_by(service: Service) -> list[Service]:
     return out
 
 
+def _proxy_sources(compose: ComposeFile, service: Service) -> Iterator[tuple[str, str, str | None]]:
+    """(kind, repository path, why not readable) of each proxy configuration the service mounts
+    (``./nginx/nginx.conf:/etc/nginx/nginx.conf``) or its local build copies into the image
+    (``COPY nginx.conf /etc/nginx/conf.d/default.conf``)."""
+    here = posixpath.dirname(compose.path)
+    for mount in service.volumes():
+        if mount.type != "bind":
+            continue
+        kind = proxy_kind(mount.target)
+        if kind is None:
+            continue
+        source = interpolate(mount.source)
+        if source is None or "$" in source:
+            yield kind, mount.source, "its source is decided by a variable"
+            continue
+        if source.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", source):
+            yield kind, source, "it is outside the repository"
+            continue
+        full = posixpath.normpath(posixpath.join(here, source))
+        if full.startswith("../") or full == "..":
+            yield kind, source, "it is outside the repository"
+            continue
+        yield kind, full, None
+    files = service.build_files()
+    if files is not None:
+        yield from (("dockerfile", context, dockerfile) for context, dockerfile in (files,))
+
+
+_COPY_RE = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+def read_proxy_routes(compose: ComposeFile, read: Any, reads: set, notices: list) -> None:
+    """Fill ``compose.routes`` and ``compose.unread_proxies`` from the proxy configurations its
+    services mount or build in, read from the repository only (``read``: repository path ->
+    text or None); an unreadable one is said in a notice."""
+    for service in compose.services:
+        for kind, path, why in _proxy_sources(compose, service):
+            if kind == "dockerfile":
+                reads.add(why)
+                text = read(why)
+                for match in _COPY_RE.finditer(text or ""):
+                    words = match.group(1).split()
+                    if len(words) < 2 or words[0].startswith("["):
+                        continue
+                    target_kind = proxy_kind(words[-1])
+                    if target_kind is None:
+                        continue
+                    for source in words[:-1]:
+                        if "$" in source or "*" in source:
+                            continue
+                        full = posixpath.normpath(posixpath.join(path, source))
+                        if full.startswith("../"):
+                            continue
+                        _read_one(compose, service, target_kind, full, read, reads, notices)
+                continue
+            if why is not None:
+                compose.unread_proxies.setdefault(service.name, f"its {kind} configuration {path!r}: {why}")
+                notices.append(f"service {service.name!r} mounts a {kind} configuration {path!r} that was not read "
+                               f"({why}): what it forwards to the services of {compose.path} is unknown")
+                continue
+            _read_one(compose, service, kind, path, read, reads, notices)
+
+
+def _read_one(compose: ComposeFile, service: Service, kind: str, path: str, read: Any, reads: set,
+              notices: list) -> None:
+    reads.add(path)
+    text = read(path)
+    if text is None:
+        # a folder (conf.d/) or a file missing from the repository
+        compose.unread_proxies.setdefault(service.name, f"its {kind} configuration {path!r} is a folder or not in "
+                                                        "the repository")
+        notices.append(f"service {service.name!r} mounts a {kind} configuration {path!r} that is a folder or not in "
+                       f"the repository: what it forwards to the services of {compose.path} is unknown")
+        return
+    routes = proxy_routes(kind, path, text)
+    if templated(text) and not routes:
+        compose.unread_proxies.setdefault(service.name, f"its {kind} configuration {path!r} is a template a tool "
+                                                        "fills before the proxy starts")
+        notices.append(f"service {service.name!r} reads the {kind} configuration {path!r}, a template filled before "
+                       f"the proxy starts: what it forwards to the services of {compose.path} is unknown")
+        return
+    compose.routes.extend((service.name, route) for route in routes)
+
+
+def routed_to(service: Service, port: str | None = None) -> tuple[Service, ProxyRoute, str] | None:
+    """(proxy service, route, published port) of a route of a published reverse proxy of the
+    file to ``service`` (to its ``port`` when given): what the proxy listens on beyond the host
+    reaches the service. None when no read route does."""
+    compose = service.compose
+    names = {service.name, str(service.node.get("container_name") or ""), str(service.node.get("hostname") or "")}
+    names.discard("")
+    for proxy_name, route in compose.routes:
+        if route.host not in names or proxy_name == service.name:
+            continue
+        if port is not None and route.port and route.port != port:
+            continue
+        proxy = _service_named(compose, proxy_name)
+        if proxy is None:
+            continue
+        for listen in route.listen or ():
+            if _publishes(proxy, listen):
+                return proxy, route, listen
+        if not route.listen and proxy.exposed:
+            return proxy, route, ""
+    return None
+
+
+def _routed_note(proxy: Service, route: ProxyRoute, listen: str) -> str:
+    on = f" on its published port {listen}" if listen else ""
+    target = f"{route.host!r}" + (f" port {route.port}" if route.port else "")
+    return (f"; the reverse proxy {proxy.name!r} routes {route.path}{on} to {target} ({route.where}), "
+            "which is reachable beyond this host")
+
+
+def _unread_proxy_note(service: Service) -> tuple[str, str] | None:
+    """(proxy service, note) of a published proxy of the file whose configuration was not read."""
+    for name, why in service.compose.unread_proxies.items():
+        proxy = _service_named(service.compose, name)
+        if proxy is not None and proxy.exposed and name != service.name:
+            return name, (f"; service {service.name!r} publishes no port itself, but the published proxy {name!r} "
+                          f"may forward to it ({why}, so its routes were not read)")
+    return None
+
+
 def credential_reach(compose: ComposeFile, service: Service, name: str, value: Any) -> Reach:
     """Is what a credential given to ``service`` opens reachable from beyond the host?
 
@@ -955,21 +1089,21 @@ def credential_reach(compose: ComposeFile, service: Service, name: str, value: A
     if match:
         host = match.group(1)
         target = _service_named(compose, host)
-        return Reach.plain(target.exposed) if target is not None else Reach(None)
+        return _service_reach(target) if target is not None else Reach(None)
     if _store_engine(service) is not None:
-        return Reach.plain(service.exposed)
+        return _service_reach(service)
     words = set(name_words(name))
     words |= {w[:-len(end)] for w in words for end in _GLUED if w.endswith(end) and len(w) > len(end)}
     if words & _STORE_WORDS:  # DB_PASSWORD, REDIS_URL, PGPASSWORD
         # a name that says which store (POSTGRES_PASSWORD, CLICKHOUSE_PASSWORD) opens only the
         # stores of that engine; DB_PASSWORD may open any of the file's stores
         families = named_families(words)
-        stores = [s.exposed for s in compose.services
+        stores = [_service_reach(s) for s in compose.services
                   for engine in (_store_engine(s),) if engine is not None
                   and (not families or engine_family(engine) in families)]
         if not stores:
             return Reach(None)
-        return Reach.plain(True if True in stores else (None if None in stores else False))
+        return combine_reach(stores)
     ref = service.resolved_image_ref
     game = game_server_credential(ref.repository, words, service.exposed) if ref is not None else None
     if game is not None:
@@ -988,16 +1122,39 @@ def credential_reach(compose: ComposeFile, service: Service, name: str, value: A
         if exposed:
             return Reach(True, f"; it guards {where}, which is published beyond this host", guards=True)
         if exposed is False:
+            routed = routed_to(target, port)
+            if routed is not None:
+                return Reach(True, f"; it guards {where}" + _routed_note(*routed), guards=True)
             return Reach(False, f"; it guards {where}, which is not published beyond this host"
                                 f"{_published_ports(target)}", guards=True)
         return Reach(None, f"; it guards {where}", guards=True)
     exposed = service.exposed
     if exposed is False:
+        routed = routed_to(service)
+        if routed is not None:
+            return Reach(True, _routed_note(*routed))
+        unread = _unread_proxy_note(service)
+        if unread is not None:
+            return Reach(None, unread[1], fronted=unread[0])
         front = fronted_by(service)
         if front:
             return Reach(None, f"; service {service.name!r} publishes no port itself, but the published service "
                                f"{front[0].name!r} depends on it (what that forwards is not in this file)",
                          fronted=front[0].name)
+    return Reach.plain(exposed)
+
+
+def _service_reach(service: Service) -> Reach:
+    """Is the service reachable beyond the host: published itself, or routed to by a published
+    reverse proxy of the file (:func:`routed_to`)."""
+    exposed = service.exposed
+    if exposed is False:
+        routed = routed_to(service)
+        if routed is not None:
+            return Reach(True, _routed_note(*routed))
+        unread = _unread_proxy_note(service)
+        if unread is not None:
+            return Reach(None, unread[1], fronted=unread[0])
     return Reach.plain(exposed)
 
 
@@ -1096,6 +1253,9 @@ def resolve(parsed: ParsedFile, read) -> None:
     from .compose_project import resolve as resolve_project
 
     resolve_project(parsed, read)
+    for unit in parsed.units:
+        if isinstance(unit, ComposeFile):
+            read_proxy_routes(unit, read, parsed.reads, parsed.notices)
     parsed.facts = [f for f in parsed.facts if f.topic != COMPOSE_SERVICE]
     exposure: dict[str, bool | None] = {}
     for unit in parsed.units:

@@ -173,3 +173,236 @@ def family(name: str) -> tuple[str, ...]:
     if not set(trailing) & PRESENTED_WORDS:
         return ()
     return tuple(words)
+
+
+# --- reverse proxies: what a proxy in front forwards to (held-out set 8: AppFlowy Cloud's nginx) ---
+
+@dataclass(frozen=True)
+class ProxyRoute:
+    """One route of a reverse proxy's configuration: requests to ``path`` on ``listen`` (the
+    port the proxy listens on inside its container; empty when the config does not say) go to
+    ``host:port`` (``port`` empty when not written). ``where`` is ``file:line``."""
+
+    listen: tuple[str, ...]
+    path: str
+    host: str
+    port: str
+    where: str
+
+
+#: where each proxy reads its configuration inside its container: (kind, target-path test)
+def proxy_kind(target: str) -> str | None:
+    """The proxy whose configuration a container path is: ``/etc/nginx/nginx.conf``,
+    ``/etc/nginx/conf.d/x.conf`` (nginx), ``/etc/caddy/Caddyfile`` (caddy),
+    ``/usr/local/etc/haproxy/haproxy.cfg`` (haproxy); None for anything else."""
+    low = target.rstrip("/").lower()
+    name = low.rsplit("/", 1)[-1]
+    if low.startswith(("/etc/nginx/", "/usr/local/nginx/conf/", "/opt/bitnami/nginx/conf/",
+                       "/usr/local/openresty/nginx/conf/")) or low in ("/etc/nginx",):
+        return "nginx"
+    if name == "caddyfile" or low.startswith("/etc/caddy/"):
+        return "caddy"
+    if name == "haproxy.cfg" or low.startswith(("/usr/local/etc/haproxy/", "/etc/haproxy/")):
+        return "haproxy"
+    return None
+
+
+def templated(text: str) -> bool:
+    """A configuration a tool fills before the proxy reads it (envsubst ``${VAR}``, Jinja
+    ``{{ }}``/``{% %}``, ERB ``<%= %>``): what it routes is not known from the repository."""
+    import re
+
+    return bool(re.search(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}|\{\{.{0,200}?\}\}|\{%|<%", text))
+
+
+def _nginx_tokens(text: str) -> list[tuple[str, int]]:
+    """nginx's words, ``{``, ``}`` and ``;`` with their lines; comments dropped, quotes kept whole."""
+    import re
+
+    out: list[tuple[str, int]] = []
+    for match in re.finditer(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|[{};]|[^\s{};"\'#]+|\n', text):
+        word = match.group(0)
+        if word.startswith("#"):
+            continue
+        out.append((word, text.count("\n", 0, match.start()) + 1))
+    return [t for t in out if t[0] != "\n"]
+
+
+def _unquote(word: str) -> str:
+    return word[1:-1] if len(word) >= 2 and word[0] == word[-1] and word[0] in "\"'" else word
+
+
+def _split_target(url: str) -> tuple[str, str] | None:
+    """(host, port) of ``http://svc:8000/x``, ``svc:8000``, ``h2c://svc``; None for a unix socket."""
+    import re
+
+    match = re.match(r"^(?:[A-Za-z][A-Za-z0-9+.\-]{0,20}://)?([A-Za-z0-9_][A-Za-z0-9_.\-]{0,252})(?::(\d{1,5}))?(?:[/?#]|$)",
+                     url.strip())
+    if not match or url.startswith("unix:"):
+        return None
+    return match.group(1), match.group(2) or ""
+
+
+def nginx_routes(path: str, text: str) -> list[ProxyRoute]:
+    """The routes of an nginx configuration (a whole ``nginx.conf`` or a ``conf.d`` file of
+    ``server`` blocks): each ``proxy_pass``/``grpc_pass``/``uwsgi_pass``/``fastcgi_pass`` of a
+    ``location`` in a ``server`` block, with the ports that server listens on (80 when it names
+    none), its target through ``upstream`` blocks and ``set $var "http://..."`` resolved."""
+    tokens = _nginx_tokens(text)
+    # a tree: (name, args, line, children)
+    Node = tuple  # noqa: N806
+    stack: list[list[Node]] = [[]]
+    words: list[tuple[str, int]] = []
+    pending: list[tuple[str, list[str], int]] = []
+    for word, line in tokens:
+        if word == ";":
+            if words:
+                stack[-1].append((_unquote(words[0][0]), [_unquote(w) for w, _ in words[1:]], words[0][1], []))
+            words = []
+        elif word == "{":
+            name, args, at = (_unquote(words[0][0]), [_unquote(w) for w, _ in words[1:]], words[0][1]) if words \
+                else ("", [], line)
+            pending.append((name, args, at))
+            stack.append([])
+            words = []
+        elif word == "}":
+            if len(stack) == 1:
+                continue
+            children = stack.pop()
+            name, args, at = pending.pop()
+            stack[-1].append((name, args, at, children))
+            words = []
+        else:
+            words.append((word, line))
+    while len(stack) > 1:  # unbalanced: keep what was read
+        children = stack.pop()
+        name, args, at = pending.pop()
+        stack[-1].append((name, args, at, children))
+    root = stack[0]
+
+    upstreams: dict[str, list[tuple[str, str]]] = {}
+
+    def walk(nodes: list, visit) -> None:
+        for node in nodes:
+            visit(node)
+            walk(node[3], visit)
+
+    def upstream(node) -> None:
+        if node[0] == "upstream" and node[1]:
+            found = [_split_target(child[1][0]) for child in node[3] if child[0] == "server" and child[1]]
+            upstreams[node[1][0]] = [f for f in found if f is not None]
+
+    walk(root, upstream)
+    out: list[ProxyRoute] = []
+
+    def server(node) -> None:
+        if node[0] != "server" or not node[3] and node[1]:
+            return  # ``server host:port;`` of an upstream has no block
+        listen: list[str] = []
+        variables: dict[str, str] = {}
+        for child in node[3]:
+            if child[0] == "listen" and child[1]:
+                port = child[1][0].rsplit(":", 1)[-1].strip("[]")
+                if port.isdigit():
+                    listen.append(port)
+            elif child[0] == "set" and len(child[1]) >= 2:
+                variables[child[1][0].lstrip("$")] = child[1][1]
+        ports = tuple(dict.fromkeys(listen)) or ("80",)
+
+        def locations(nodes: list, prefix: str) -> None:
+            for child in nodes:
+                if child[0] == "location":
+                    locations(child[3], " ".join(child[1]) or prefix)
+                elif child[0] in ("proxy_pass", "grpc_pass", "uwsgi_pass", "fastcgi_pass") and child[1]:
+                    target = child[1][0]
+                    if target.startswith("$"):
+                        target = variables.get(target[1:].split("/", 1)[0].strip("{}"), "")
+                    found = _split_target(target) if target and "$" not in target.split("/", 3)[2 if "://" in target else 0] else None
+                    if found is None:
+                        continue
+                    host, port = found
+                    for up_host, up_port in upstreams.get(host, [(host, port)]) if not port else [(host, port)]:
+                        out.append(ProxyRoute(ports, prefix, up_host, up_port, f"{path}:{child[2]}"))
+
+        locations(node[3], "/")
+
+    for node in root:
+        if node[0] == "http":
+            for child in node[3]:
+                server(child)
+        else:
+            server(node)
+    return out
+
+
+def caddy_routes(path: str, text: str) -> list[ProxyRoute]:
+    """``reverse_proxy [matcher] host:port ...`` of a Caddyfile, under the site address it is in
+    (``:8080 {``, ``example.com {``: 80/443 for a name)."""
+    import re
+
+    out: list[ProxyRoute] = []
+    site_ports: tuple[str, ...] = ("80", "443")
+    depth = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip() if not raw.strip().startswith("#") else ""
+        if not line:
+            continue
+        if depth == 0 and line.endswith("{"):
+            ports = re.findall(r":(\d{1,5})\b", line)
+            site_ports = tuple(dict.fromkeys(ports)) or ("80", "443")
+        words = line.split()
+        if words and words[0] == "reverse_proxy":
+            prefix = "/"
+            for word in words[1:]:
+                if word.startswith("/"):
+                    prefix = word
+                    continue
+                if word in ("{", "}") or word.startswith("@"):
+                    continue
+                found = _split_target(word)
+                if found is not None:
+                    out.append(ProxyRoute(site_ports, prefix, found[0], found[1], f"{path}:{number}"))
+        elif words and words[0] in ("handle", "handle_path", "route") and len(words) > 1 and words[1].startswith("/"):
+            pass
+        depth += line.count("{") - line.count("}")
+        depth = max(depth, 0)
+    return out
+
+
+def haproxy_routes(path: str, text: str) -> list[ProxyRoute]:
+    """The ``server`` lines of HAProxy ``backend``/``listen`` sections, reached from the ports the
+    ``frontend``/``listen`` sections ``bind`` (all of them: which ACL picks which backend is not read)."""
+    import re
+
+    binds: list[str] = []
+    servers: list[tuple[str, str, int]] = []
+    section = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        words = line.split()
+        if words[0] in ("global", "defaults", "frontend", "backend", "listen", "resolvers", "userlist", "peers"):
+            section = words[0]
+            if section == "listen" and len(words) > 2:
+                binds.extend(re.findall(r":(\d{1,5})\b", words[2]))
+            continue
+        if words[0] == "bind" and section in ("frontend", "listen") and len(words) > 1:
+            binds.extend(re.findall(r":(\d{1,5})\b", words[1]))
+        elif words[0] == "server" and section in ("backend", "listen") and len(words) > 2:
+            found = _split_target(words[2])
+            if found is not None:
+                servers.append((found[0], found[1], number))
+    ports = tuple(dict.fromkeys(binds))
+    return [ProxyRoute(ports, "/", host, port, f"{path}:{number}") for host, port, number in servers]
+
+
+def proxy_routes(kind: str, path: str, text: str) -> list[ProxyRoute]:
+    """The routes of a proxy configuration of the given kind (:func:`proxy_kind`)."""
+    if kind == "nginx":
+        return nginx_routes(path, text)
+    if kind == "caddy":
+        return caddy_routes(path, text)
+    if kind == "haproxy":
+        return haproxy_routes(path, text)
+    return []
