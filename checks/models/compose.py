@@ -53,13 +53,13 @@ from .exposure import (
     HASHING_WORDS,
     ProxyRoute,
     Reach,
-    proxy_kind,
-    proxy_routes,
-    templated,
     combine_reach,
     engine_family,
     game_server_credential,
     named_families,
+    proxy_kind,
+    proxy_routes,
+    templated,
 )
 from .exposure import (
     SESSION_WORDS as _SESSION_WORDS,

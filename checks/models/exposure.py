@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,7 @@ def nginx_routes(path: str, text: str) -> list[ProxyRoute]:
     none), its target through ``upstream`` blocks and ``set $var "http://..."`` resolved."""
     tokens = _nginx_tokens(text)
     # a tree: (name, args, line, children)
-    Node = tuple  # noqa: N806
-    stack: list[list[Node]] = [[]]
+    stack: list[list[Any]] = [[]]
     words: list[tuple[str, int]] = []
     pending: list[tuple[str, list[str], int]] = []
     for word, line in tokens:
