@@ -172,6 +172,32 @@ def test_gha012_names_the_matrix_share_and_hedges_visibility():
     assert {f.severity for f in found.values()} == {Severity.HIGH}
 
 
+def test_gha012_runners_the_repository_defines_are_self_hosted_by_name():
+    # ARC scale sets (a gha-runner-scale-set release, an AutoscalingRunnerSet) are addressed by
+    # name alone, legacy RunnerDeployments by labels: no `self-hosted` label in runs-on
+    found = {f.resource: f for f in scan(FIXTURES / "self-hosted-runner-on-pull-request" / "bad-scale-set", "GHA012")}
+    assert set(found) == {"job/pull", "job/diff", "job/build", "job/legacy", "job/arm"}  # not job/hosted
+    assert {f.severity for f in found.values()} == {Severity.HIGH}
+    # ${CLUSTER} substituted by Flux matches any cluster; format() is expanded per matrix value
+    assert "HelmRelease/lab-runner-${CLUSTER} (cluster/runners/helmrelease.yaml:" in found["job/diff"].message
+    assert "(*-runner-main)" in found["job/pull"].message and "where * is what an expression" in found["job/pull"].message
+    assert "HelmRelease/arc-builders" in found["job/build"].message  # runnerScaleSetName, not the release name
+    assert "RunnerDeployment/legacy" in found["job/legacy"].message
+    assert "AutoscalingRunnerSet/arm-set" in found["job/arm"].message
+    assert all("cannot see the repository's visibility" in f.message for f in found.values())
+    # the same runners for push and schedule only, a guarded job and unknown runners: nothing
+    assert scan(FIXTURES / "self-hosted-runner-on-pull-request" / "good-scale-set", "GHA012") == []
+
+
+def test_gha012_runner_names_overlap_as_patterns():
+    from auditui.checks.gha.self_hosted_runner_on_pull_request import _defined, _overlap
+    assert _overlap("*-runner-main", "home-ops-runner-*") and _overlap("home-ops-runner-main", "home-ops-runner-*")
+    assert not _overlap("home-ops-runner-main", "lab-runner-*") and not _overlap("*-runner-main", "*-builder")
+    runners = (("HelmRelease/r", "r.yaml", 3, ("*-latest",)),)
+    assert _defined(("ubuntu-latest",), runners) is None  # a GitHub-hosted label only by its exact name
+    assert _defined(("*",), (("HelmRelease/r", "r.yaml", 3, ("runner",)),)) is None  # nothing literal left
+
+
 def test_gha013_personal_access_token_is_high_and_github_token_medium():
     found = scan(FIXTURES / "checkout-credentials-in-artifact" / "bad", "GHA013")
     by_job = {f.resource.split("/")[1]: f for f in found}

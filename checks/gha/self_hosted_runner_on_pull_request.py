@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..api import Category, Check, Finding, Severity
-from ..models.workflow import Workflow, expressions
+from ..api import Category, Check, Finding, Pos, Severity
+from ..facts import RepoIndex
+from ..models.topics import RUNNER_SCALE_SET, WORKFLOW_PR_JOB
 
 CHECK = Check(
     code="GHA012",
@@ -20,7 +21,10 @@ CHECK = Check(
         "once a contributor's first pull request is approved, later ones run without review, "
         "and a persistent runner keeps whatever they leave behind (a backdoored toolchain, a "
         "poisoned cache, a process that waits for the next deploy job's secrets) and sits "
-        "inside your network. GitHub's own advice is to use self-hosted runners only with "
+        "inside your network. Runners are recognised by the `self-hosted` label, and by name when "
+        "the repository defines them: an Actions Runner Controller scale set (a release of the "
+        "`gha-runner-scale-set` chart, an `AutoscalingRunnerSet`) is addressed by its name alone, a "
+        "legacy ARC `RunnerDeployment`/`RunnerSet` by its labels. GitHub's own advice is to use self-hosted runners only with "
         "private repositories. auditui cannot see whether this repository is public or whether "
         "the runner is ephemeral and isolated, so the finding says so; jobs limited to "
         "same-repository pull requests (`head.repo.full_name == github.repository`) are not "
@@ -42,43 +46,78 @@ CHECK = Check(
     peers=("zizmor self-hosted-runner",),
 )
 
-#: events that run for a pull request, including one from a fork
-_PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment")
-#: job conditions that keep forks' pull requests away
-_SAME_REPO_RE = re.compile(
-    r"head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name"
-    r"|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork"
-    r"|github\.event_name\s*(?:!=\s*'pull_request|==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)')"
-)
-
-
-def _guarded(condition) -> bool:
-    if not isinstance(condition, str):
-        return False
-    text = " ".join(expressions(condition)) or condition
-    return bool(_SAME_REPO_RE.search(text))
-
-
-@CHECK.on(Workflow)
-def self_hosted_runner_on_pull_request(wf: Workflow) -> Iterator[Finding]:
-    events = [e for e in _PR_EVENTS if e in wf.triggers]
-    if not events:
-        return
-    for job in wf.jobs:
-        if job.reusable or _guarded(job.condition):
+def _overlap(a: str, b: str) -> bool:
+    """Some runner name matches both patterns (``*`` matches anything, case aside)."""
+    a, b = a.lower(), b.lower()
+    seen: set[tuple[int, int]] = set()
+    todo = [(0, 0)]
+    while todo:
+        i, j = todo.pop()
+        if (i, j) in seen:
             continue
-        sets = job.runner_label_sets()
-        if not sets:
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            todo += [(i + 1, j)] + ([(i, j + 1)] if j < len(b) else [])
+        elif j < len(b) and b[j] == "*":
+            todo += [(i, j + 1)] + ([(i + 1, j)] if i < len(a) else [])
+        elif i < len(a) and j < len(b) and a[i] == b[j]:
+            todo.append((i + 1, j + 1))
+    return False
+
+
+#: GitHub-hosted runner labels: a scale set matches one only by its exact name
+_GITHUB_HOSTED_RE = re.compile(r"^(ubuntu|windows|macos)-", re.IGNORECASE)
+
+
+def _literal(label: str) -> bool:
+    """Enough of the label is written to name one runner (not a bare ``*``)."""
+    return len(label.replace("*", "").strip("-_. ")) >= 3
+
+
+def _scale_sets(index: RepoIndex) -> tuple[tuple[str, str, int | None, tuple[str, ...]], ...]:
+    """(resource, path, line, names) of every runner the repository defines (models/gitops.py)."""
+    return tuple(sorted((fact.data.resource or "", path, fact.line, tuple(fact.data.names or ()))
+                        for path, fact in index.facts(RUNNER_SCALE_SET)))
+
+
+def _defined(labels: tuple[str, ...], sets) -> tuple[str, str, int | None] | None:
+    """The runner of this repository one of the job's labels names: (resource, path, line)."""
+    for label in labels:
+        if not _literal(label):
             continue
-        hosted = [labels for labels in sets if any(label.lower() == "self-hosted" for label in labels)]
-        if not hosted:
-            continue
-        labels = ", ".join(hosted[0])
-        some = "" if len(hosted) == len(sets) else f" (in {len(hosted)} of its {len(sets)} matrix runs)"
-        yield CHECK.finding(
-            job.node, "runs-on", resource=job.resource,
-            message=f"{job.label} runs on a self-hosted runner ({labels}){some} for {', '.join(events)}: "
-                    "if this repository is public, a fork's pull request runs its code on that machine "
-                    "(auditui cannot see the repository's visibility or whether the runner is ephemeral)",
-            evidence=f"runs-on: {job.runs_on}" if not isinstance(job.runs_on, (dict, list)) else f"runs-on: [{labels}]",
-        )
+        for resource, path, line, names in sets:
+            if any(label.lower() == name.lower() if "*" not in name + label or _GITHUB_HOSTED_RE.match(label)
+                   else _overlap(label, name) for name in names):
+                return resource, path, line
+    return None
+
+
+@CHECK.on_each(WORKFLOW_PR_JOB)
+def self_hosted_runner_on_pull_request(path: str, fact, index: RepoIndex) -> Iterator[Finding]:
+    job = fact.data
+    sets = [tuple(labels) for labels in job.label_sets or ()]
+    hosted = [labels for labels in sets if any(label.lower() == "self-hosted" for label in labels)]
+    where = ""
+    if not hosted:
+        runners = index.derived("gha:runner-sets", (RUNNER_SCALE_SET,), _scale_sets)
+        if not runners:
+            return
+        named = [(labels, found) for labels in sets if (found := _defined(labels, runners)) is not None]
+        if not named:
+            return
+        hosted = [labels for labels, _ in named]
+        resource, defined_in, line = named[0][1]
+        unread = ", where * is what an expression fills in" if any("*" in label for label in hosted[0]) else ""
+        where = (f"{unread}; {resource} ({defined_in}{':' + str(line) if line else ''}) is a self-hosted runner "
+                 "this repository defines")
+    labels = ", ".join(hosted[0])
+    some = "" if len(hosted) == len(sets) else f" (in {len(hosted)} of its {len(sets)} matrix runs)"
+    yield CHECK.finding(
+        Pos(fact.line, job.end_line, tuple(fact.ypath), path=path), resource=job.resource or "",
+        message=f"{job.label} runs on a self-hosted runner ({labels}){some} for {', '.join(job.events or ())}"
+                f"{where}: if this repository is public, a fork's pull request runs its code on that machine "
+                "(auditui cannot see the repository's visibility or whether the runner is ephemeral)",
+        evidence=job.evidence or f"runs-on: [{labels}]",
+    )

@@ -29,11 +29,13 @@ from .topics import (
     GITOPS_SYNC,
     INSTALL,
     KUSTOMIZE_IMAGE,
+    RUNNER_SCALE_SET,
     GitopsPlaceholderSecretData,
     GitopsSourceData,
     GitopsSyncData,
     InstallData,
     KustomizeImageData,
+    RunnerScaleSetData,
 )
 from .yamlnodes import YList, YMap
 
@@ -77,7 +79,50 @@ def object_extras(obj) -> tuple[list[Fact], list[HelmValues]]:
         return _with_single_instances(_argo(obj))
     if kind == "Secret" and api == "v1":
         return _placeholder_secret(obj), []
+    if api.startswith(ARC) and kind == "AutoscalingRunnerSet":
+        return _runner_set(obj, [_text(obj.spec.get("runnerScaleSetName")) or obj.name]), []
+    if api.startswith(ARC_LEGACY) and kind in ("RunnerDeployment", "RunnerSet"):
+        spec = obj.spec
+        labels = spec.list("labels") if kind == "RunnerSet" else spec.map("template").map("spec").list("labels")
+        return _runner_set(obj, [_text(label) for label in labels]), []
     return [], []
+
+
+# -- GitHub Actions runners the repository runs (GHA012) ----------------------------------------
+
+ARC = "actions.github.com/"
+ARC_LEGACY = "actions.summerwind.dev/"
+#: the Actions Runner Controller chart of one runner scale set
+SCALE_SET_CHART = "gha-runner-scale-set"
+_SUBSTITUTED_RE = re.compile(r"\$\{[^{}]*\}|\{\{.*?\}\}")
+
+
+def runner_pattern(name: str | None) -> str | None:
+    """A runner name with what is filled in later (``${CLUSTER}``, ``{{ .Values.x }}``) as ``*``;
+    None when nothing literal is left."""
+    if not name:
+        return None
+    pattern = re.sub(r"\*+", "*", _SUBSTITUTED_RE.sub("*", name.strip()))
+    return pattern if pattern.replace("*", "").strip("-_.") else None
+
+
+def _runner_set(obj, names: list[str | None], ypath: tuple | None = None, line: int | None = None) -> list[Fact]:
+    patterns = tuple(dict.fromkeys(p for p in map(runner_pattern, names) if p))
+    if not patterns:
+        return []
+    ypath = tuple(obj.ypath) if ypath is None else ypath
+    return [Fact(RUNNER_SCALE_SET, _key(obj.path, ypath), line or obj.line, ypath, RunnerScaleSetData(
+        names=patterns, resource=f"{obj.kind}/{obj.name}"))]
+
+
+def _scale_set_release(obj, chart: str | None, values: YMap | None, release: str | None,
+                       ypath: tuple, line: int) -> list[Fact]:
+    """A release of the ``gha-runner-scale-set`` chart: its scale set is named by
+    ``runnerScaleSetName``, else by the release's name."""
+    if not chart or chart.rstrip("/").rsplit("/", 1)[-1] != SCALE_SET_CHART:
+        return []
+    name = _text(values.get("runnerScaleSetName")) if isinstance(values, YMap) else None
+    return _runner_set(obj, [name or release], ypath, line)
 
 
 # -- Secret "templates" -----------------------------------------------------------------------
@@ -180,6 +225,9 @@ def _helm_release(obj) -> tuple[list[Fact], list[HelmValues]]:
         hint=obj.name))]
     values = []
     inline = spec.get("values")
+    facts += _scale_set_release(obj, chart or (chart_ref[2] if chart_ref else None),
+                                inline if isinstance(inline, YMap) else None,
+                                _text(spec.get("releaseName")) or obj.name, ypath, line)
     if isinstance(inline, YMap) and inline:
         values.append(HelmValues(obj.path, inline, f"HelmRelease/{obj.name}", chart=chart,
                                  resource=f"HelmRelease/{obj.name}", inline=True))
@@ -273,6 +321,9 @@ def _argo(obj) -> tuple[list[Fact], list[HelmValues]]:
         helm = source.map("helm")
         inline = helm.get("valuesObject")
         label = f"{via}/{obj.name}"
+        if chart:
+            facts += _scale_set_release(obj, chart, inline if isinstance(inline, YMap) else None,
+                                        _text(helm.get("releaseName")) or obj.name, ypath, source.line)
         if isinstance(inline, YMap) and inline:
             values.append(HelmValues(obj.path, inline, label, chart=chart, resource=label, inline=True))
         text = helm.get("values")

@@ -579,6 +579,34 @@ class WorkflowCallData(FactData):
     remote_ref: str | None = None
 
 
+@fact_data
+class WorkflowPrJobData(FactData):
+    """A job that runs for pull requests (``events``), not limited to same-repository ones:
+    the runner label sets it may run on (``label_sets``: one per matrix run; a ``*`` stands
+    for what an expression fills in), and its ``runs-on`` (line, end line, ypath) for GHA012."""
+
+    emitted_by: ClassVar[str] = "`models/workflow.py`"
+    job: str | None = None
+    label: str | None = None
+    resource: str | None = None
+    events: tuple[str, ...] | None = None
+    label_sets: tuple | None = None
+    end_line: int | None = None
+    evidence: str | None = None
+
+
+@fact_data
+class RunnerScaleSetData(FactData):
+    """A GitHub Actions runner the repository defines, addressed by name or labels: an Actions
+    Runner Controller scale set (a release of the ``gha-runner-scale-set`` chart, an
+    ``AutoscalingRunnerSet``) or a legacy ARC ``RunnerDeployment``/``RunnerSet``.  ``names``:
+    the labels a job's ``runs-on`` names it by (``*`` where a ``${VAR}`` is substituted)."""
+
+    emitted_by: ClassVar[str] = "`models/gitops.py`"
+    names: tuple[str, ...] | None = None
+    resource: str | None = None
+
+
 COMPOSE_SERVICE: Topic[ComposeServiceData] = Topic("compose:service", ComposeServiceData, "service name")
 DOCKER_BASE: Topic[DockerBaseData] = Topic("docker:base", DockerBaseData, "image")
 DOCKER_FILE: Topic[DockerFileData] = Topic("docker:file", DockerFileData, "path")
@@ -588,6 +616,8 @@ WORKFLOW_IMAGE_BUILD: Topic[WorkflowImageBuildData] = Topic("workflow:image-buil
 WORKFLOW_COMPOSE_UP: Topic[WorkflowComposeUpData] = Topic("workflow:compose-up", WorkflowComposeUpData, "path#job#file")
 WORKFLOW_REUSABLE: Topic[WorkflowReusableData] = Topic("workflow:reusable", WorkflowReusableData, "path")
 WORKFLOW_CALL: Topic[WorkflowCallData] = Topic("workflow:call", WorkflowCallData, "path#job")
+WORKFLOW_PR_JOB: Topic[WorkflowPrJobData] = Topic("workflow:pr-job", WorkflowPrJobData, "path#job")
+RUNNER_SCALE_SET: Topic[RunnerScaleSetData] = Topic("gha:runner-set", RunnerScaleSetData, "path#ypath")
 
 
 # -- scripts, env files, source --------------------------------------------------------------

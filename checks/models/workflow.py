@@ -47,12 +47,14 @@ from .topics import (
     WORKFLOW_CALL,
     WORKFLOW_COMPOSE_UP,
     WORKFLOW_IMAGE_BUILD,
+    WORKFLOW_PR_JOB,
     WORKFLOW_REUSABLE,
     ShellCloudData,
     WorkflowCallData,
     WorkflowComposeUpData,
     WorkflowData,
     WorkflowImageBuildData,
+    WorkflowPrJobData,
     WorkflowReusableData,
 )
 from .workflow_expr import BOT_AUTHOR, MEMBER_AUTHOR, MEMBER_COMMENTER, SAME_REPO, Guard, guard_for
@@ -947,6 +949,57 @@ def runs_on_hosted(job: Job) -> bool:
     return all(labels and not any(label.lower() == "self-hosted" for label in labels) for labels in sets)
 
 
+#: events that run a workflow for a pull request, including one from a fork
+PR_EVENTS = ("pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment")
+#: job conditions that keep forks' pull requests away
+_SAME_REPO_RE = re.compile(
+    r"head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name"
+    r"|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork"
+    r"|github\.event_name\s*(?:!=\s*'pull_request|==\s*'(?:push|schedule|workflow_dispatch|release|merge_group)')"
+)
+
+
+def same_repository_only(condition: Any) -> bool:
+    """A job condition that keeps forks' pull requests away (``head.repo.full_name == github.repository``)."""
+    if not isinstance(condition, str):
+        return False
+    text = " ".join(expressions(condition)) or condition
+    return bool(_SAME_REPO_RE.search(text))
+
+
+_FORMAT_RE = re.compile(r"^\s*format\(\s*'((?:[^']|'')*)'\s*((?:,\s*[^,()]+)*)\)\s*$")
+
+
+def _format_label_sets(runs_on: Any, job: Job) -> list[tuple[str, ...]] | None:
+    """``runs-on: ${{ format('{0}-runner-{1}', github.event.repository.name, matrix.x) }}``: one
+    label per matrix value, ``*`` for an argument auditui cannot read (the repository's name)."""
+    if not isinstance(runs_on, str) or not runs_on.strip().startswith("${{") or not runs_on.strip().endswith("}}"):
+        return None
+    exprs = expressions(runs_on)
+    match = _FORMAT_RE.match(exprs[0]) if len(exprs) == 1 else None
+    if match is None:
+        return None
+    template = match.group(1).replace("''", "'")
+    choices: list[list[str]] = []
+    for arg in (a.strip() for a in match.group(2).split(",")[1:]):
+        ref = _MATRIX_REF_RE.match(arg)
+        if arg.startswith("'") and arg.endswith("'") and len(arg) >= 2:
+            choices.append([arg[1:-1].replace("''", "'")])
+        elif ref is not None:
+            values = job.matrix_values(ref.group(1))
+            if not values or any(isinstance(v, (dict, list)) or is_expression(v) for v in values):
+                return None
+            choices.append([str(v) for v in values])
+        else:
+            choices.append(["*"])
+    labels: list[str] = [template]
+    for index, options in enumerate(choices):
+        labels = [label.replace("{" + str(index) + "}", option) for label in labels for option in options][:64]
+    if any(re.search(r"\{\d+\}", label) for label in labels):
+        return None
+    return [(label,) for label in labels]
+
+
 # -- the model ---------------------------------------------------------------------
 
 
@@ -1724,6 +1777,27 @@ def remote_paths(wf: Workflow) -> list[str]:
     return found
 
 
+def _pr_job_fact(wf: Workflow, job: Job) -> Fact | None:
+    """A job forks' pull requests run, with the runners it may run on (GHA012)."""
+    events = tuple(e for e in PR_EVENTS if e in wf.triggers)
+    if not events or job.reusable or same_repository_only(job.condition):
+        return None
+    sets = job.runner_label_sets()
+    if sets is None:
+        sets = _format_label_sets(job.runs_on, job)
+    if not sets or not any(sets):
+        return None
+    node = job.node
+    ypath = tuple(node.ypath) + ("runs-on",)
+    line, end_line = node.value_span("runs-on") if "runs-on" in node else (node.line, node.line)
+    line = node.key_line("runs-on") if "runs-on" in node else node.line
+    runs_on = job.runs_on
+    return Fact(WORKFLOW_PR_JOB, f"{wf.path}#{job.id}", line, ypath, WorkflowPrJobData(
+        job=job.id, label=job.label, resource=job.resource, events=events, label_sets=tuple(sets),
+        end_line=max(end_line or line, line),
+        evidence=None if isinstance(runs_on, (dict, list)) else f"runs-on: {runs_on}"))
+
+
 def workflow_facts(wf: Workflow) -> list[Fact]:
     jobs = wf.jobs
     facts: list[Fact] = [
@@ -1743,6 +1817,9 @@ def workflow_facts(wf: Workflow) -> list[Fact]:
                 )
             )
             break
+        pr_job = _pr_job_fact(wf, job)
+        if pr_job is not None:
+            facts.append(pr_job)
         starts = compose_starts(job) if not job.reusable else []
         if starts:
             deploys = job.deploy_reason() is not None
