@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from auditui.checks.engine import Engine
 
 FIXTURES = Path(__file__).parent / "fixtures" / "k8s"
@@ -150,3 +152,36 @@ def test_config_map_secret_messages_survive_scrubbing(tmp_path):
     messages = [f.message for f in engine.findings if f.code == "K8S024"]
     assert len(messages) == 2
     assert all("ConfigMaps are not meant for secrets" in m and "******" not in m for m in messages), messages
+
+
+OAUTH2_PROXY = """\
+secretGenerator:
+  - name: oauth2-proxy
+    literals:
+      - client-id=shop-oidc
+      - client-secret=pUBnBOY80SnXgjibTYM9ZWNzY2xreNGQok
+      - cookie-secret=7d16fee92f8d11b8940b081b3f8b8acb
+"""
+REQUEST_AUTHENTICATION = """\
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: dex-jwt, namespace: istio-system}
+spec:
+  jwtRules:
+    - issuer: http://dex.auth.svc.cluster.local:5556/dex
+      forwardOriginalToken: true
+"""
+
+
+@pytest.mark.parametrize(("verified", "severity"), [(False, "critical"), (True, "medium")])
+def test_a_login_proxys_cookie_secret_is_medium_where_the_mesh_verifies_the_idp_token(tmp_path, verified, severity):
+    (tmp_path / "oauth2-proxy").mkdir()
+    (tmp_path / "oauth2-proxy/kustomization.yaml").write_text(OAUTH2_PROXY)
+    if verified:
+        (tmp_path / "istio").mkdir()
+        (tmp_path / "istio/requestauthentication.yaml").write_text(REQUEST_AUTHENTICATION)
+    engine = Engine(tmp_path)
+    engine.scan()
+    found = [f for f in engine.findings if f.code == "K8S061"]
+    assert [f.severity.label for f in found] == [severity]
+    assert ("RequestAuthentication" in found[0].message) is verified

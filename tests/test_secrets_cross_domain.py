@@ -97,6 +97,9 @@ ROWS = [
     ("APP_KEY", "base64:Xk9vQ2mLp7RtQw8zXk29pLm4Qw8zXk29pLm4Xk9vQ2o=", Severity.HIGH),
     ("ENCRYPTION_KEY", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.HIGH),
     ("SECRET_KEY", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.CRITICAL),
+    # an OAuth/OIDC login client's secret opens nobody's account by itself; a service principal's does
+    ("OIDC_CLIENT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.MEDIUM),
+    ("AZURE_CLIENT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", Severity.CRITICAL),
     # a change-me word works as written in most applications (some refuse it at start: auditui
     # cannot read which): a guessable default everywhere, never a placeholder in one file type only
     ("SECRET_KEY", "change-me", Severity.MEDIUM),

@@ -449,3 +449,19 @@ def test_a_comment_beside_a_value_may_disown_it(comment, disowns):
 ])
 def test_code_that_reads_a_value_is_a_reference(value, kind):
     assert classify("API_KEY", value, where="text").kind == kind
+
+
+@pytest.mark.parametrize(("name", "beside", "login"), [
+    ("OIDC_CLIENT_SECRET", None, True),
+    ("OAUTH2_PROXY_CLIENT_SECRET", None, True),
+    ("WIKIMEDIA_OAUTH2_SECRET", None, True),
+    ("client-secret", ["client-id", "client-secret", "cookie-secret"], True),  # oauth2-proxy's
+    ("clientSecret", ["clientID", "clientSecret", "redirectURL"], True),
+    ("AZURE_CLIENT_SECRET", None, False),  # a service principal: the application's own access
+    ("client-secret", ["client-id", "tenant-id"], False),
+    ("COOKIE_SECRET", None, False),
+])
+def test_a_login_clients_secret_is_medium(name, beside, login):
+    assert secrets.login_client_secret(name, beside) is login
+    verdict = secrets.classify(name, "9f8e7d6c5b4a39281706f5e4d3c2b1a0", where="k8s-secret", beside=beside)
+    assert verdict.severity() == (Severity.MEDIUM if login else Severity.CRITICAL)

@@ -8,7 +8,8 @@ from .. import safeio
 from ..api import Category, Check, Finding, Pos, Severity
 from ..discovery import IgnoreRules
 from ..facts import RepoIndex
-from ..models.secrets import most_secret_first
+from ..models.base import FileKind
+from ..models.secrets import login_client_secret, most_secret_first, name_words
 from ..models.sops import (
     SOPS_CONFIG,
     PlainSecret,
@@ -19,7 +20,7 @@ from ..models.sops import (
     read_source,
     rule_for,
 )
-from ..models.topics import KUSTOMIZE_DETAILS
+from ..models.topics import ENV_KEY, KUSTOMIZE_DETAILS
 
 CHECK = Check(
     code="K8S061",
@@ -88,6 +89,22 @@ def _sops_rule(index: RepoIndex, path: str, cache: dict) -> SopsRule | None:
         folder = posixpath.dirname(folder)
 
 
+def _session_cookie_verified(index: RepoIndex, keys: list[str]) -> dict[str, str]:
+    """key -> why, for the session-cookie secrets of a login proxy (``cookie-secret`` beside an OAuth
+    client's secret: oauth2-proxy) whose sessions the mesh does not take on trust: an Istio
+    ``RequestAuthentication`` in the repository verifies the identity provider's signed token, so a
+    cookie forged with the secret carries no identity the mesh accepts."""
+    cookies = [k for k in keys if "COOKIE" in name_words(k) and name_words(k)[-1:] in (["SECRET"], ["KEY"])]
+    if not cookies or not any(login_client_secret(k, keys) for k in keys):
+        return {}
+    found = next(iter(index.k8s("RequestAuthentication")), None)
+    if found is None:
+        return {}
+    why = (f"the session cookie secret ({cookies[0]}) is medium: {found[0]} (RequestAuthentication) verifies the "
+           "identity provider's signed token, so a forged cookie impersonates nobody")
+    return dict.fromkeys(cookies, why)
+
+
 def _cause(source: SecretSource, secret: PlainSecret) -> str:
     """Why a file meant to be encrypted holds this value in plain text."""
     rule = source.rule
@@ -117,11 +134,14 @@ def kustomize_secret_generator_committed(index: RepoIndex) -> Iterator[Finding]:
                         if not placeholder]
             if literals:
                 key, red, _ = literals[most_secret_first([k for k, _, _ in literals])[0]]
-                worst = max(Severity.parse(severity) for _, _, severity in literals)
+                verified = _session_cookie_verified(index, [k for k, _, _ in literals])
+                worst = max(min(Severity.parse(severity), Severity.MEDIUM) if k in verified else Severity.parse(severity)
+                            for k, _, severity in literals)
+                note = (f"; {verified[next(iter(verified))]}" if verified and worst <= Severity.MEDIUM else "")
                 yield CHECK.finding(
                     where, resource=resource, symbol=("literals",), severity=worst,
                     message=f"secretGenerator {name!r} commits {len(literals)} literal value(s) "
-                            f"({', '.join(k for k, _, _ in literals[:5])})",
+                            f"({', '.join(k for k, _, _ in literals[:5])}){note}",
                     evidence=f"{key}={red}",
                 )
             for field_name, source in gen.get("files") or ():
@@ -158,6 +178,9 @@ def _source_findings(index: RepoIndex, target: str, field_name: str, source: str
                 evidence=secret.verdict.evidence(secret.name),
             )
         return
+    if field_name in ("envs", "env") and index.kind_of(target) is FileKind.ENV and any(
+            fact.topic == ENV_KEY and fact.data.secrets for fact in index.file_facts(target)):
+        return  # an env file's secrets are reported on their own lines (ENV004): one problem, one finding
     first = held.secrets[most_secret_first([s.name for s in held.secrets])[0]]
     worst = max(s.verdict.severity() for s in held.secrets)
     yield CHECK.finding(

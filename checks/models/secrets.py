@@ -766,12 +766,15 @@ class SecretVerdict:
         token         any               critical       critical         critical
         random        key               critical       critical         critical
         random        encryption        high           high             high
+        random        client            medium         medium           medium
         random        password          critical       medium           high
         weak          any               high           medium           medium
         placeholder   any               high           low              medium
         ============  ================  =============  ===============  ==========
 
         (placeholder: a value that asks to be replaced, used as written when nobody does;
+        client: an OAuth/OIDC login client's secret (:func:`login_client_secret`), which opens nobody's
+        account without a user logging in through a redirect URI the identity provider accepts;
         encryption: a key that only encrypts what the application stores or hands out, such as
         ``ENCRYPTION_KEY`` or Laravel's ``APP_KEY``: using it takes a copy of the data, a cookie
         or a signed link first, unlike a signing key that forges logins by itself)
@@ -780,6 +783,8 @@ class SecretVerdict:
 
         if self.kind == "random" and self.purpose == "encryption":
             return Severity.HIGH
+        if self.kind == "random" and self.purpose == "client":
+            return Severity.MEDIUM  # a login client's secret opens nobody's account by itself
         if self.kind == "token" or (self.kind == "random" and (self.purpose == "key" or exposed)):
             return Severity.CRITICAL
         if self.kind == "random":
@@ -797,6 +802,8 @@ class SecretVerdict:
         where = " in a URL" if self.in_url else ""
         if self.kind == "token":
             return f"a {self.label}{where}"
+        if self.kind == "random" and self.purpose == "client":
+            return f"a random-looking OAuth client secret{where} (it logs nobody in by itself)"
         if self.kind == "random":
             return f"a random-looking literal {'password' if self.purpose == 'password' else 'secret'}{where}"
         if self.well_known:
@@ -891,7 +898,9 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
         words = disowned(comment)
         if words is not None:
             return SecretVerdict("declared", f"the comment beside it says so ({words!r})")
-    if verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
+    if verdict.is_secret and verdict.kind != "token" and login_client_secret(name, beside):
+        verdict = replace(verdict, purpose="client")
+    elif verdict.is_secret and (verdict.in_url or where == "argv" or _is_password_name(name)):
         verdict = replace(verdict, purpose="password")
     elif verdict.kind == "random" and verdict.purpose == "key" and encrypts_only(name):
         verdict = replace(verdict, purpose="encryption")
@@ -977,6 +986,38 @@ def names_secret_refs(key: str | None) -> bool:
         return False
     norm = "".join(c for c in str(key)[:_NAME_CAP].lower() if c.isalnum())
     return norm.startswith("existingsecret") or norm.endswith(_SECRET_REF_ENDS)
+
+
+#: words before SECRET that name an OAuth/OIDC login client's secret (``OIDC_CLIENT_SECRET``,
+#: ``OAUTH2_PROXY_CLIENT_SECRET``, ``CONSUMER_SECRET``, ``WIKIMEDIA_OAUTH2_SECRET``)
+_LOGIN_CLIENT_WORDS = frozenset(("OIDC", "OAUTH", "OAUTH1", "OAUTH2", "CONSUMER", "SSO"))
+#: keys beside a ``client-secret`` that make it a login client's (oauth2-proxy's cookie secret, a
+#: redirect URL, an issuer): a service principal's client secret (``AZURE_CLIENT_SECRET``) has none
+_LOGIN_CLIENT_BESIDE = frozenset(("COOKIE", "REDIRECT", "CALLBACK", "ISSUER"))
+
+
+def login_client_secret(name: str | None, beside: Iterable[object] | None = None) -> bool:
+    """Is ``name`` the secret of an OAuth/OIDC *login* client: one that only trades a user's
+    authorisation code at the identity provider for that user's token (oauth2-proxy's
+    ``client-secret``, ``OIDC_CLIENT_SECRET``, ``clientSecret`` beside ``cookieSecret`` or a redirect
+    URL)? Its holder still needs a user to log in through a redirect URI the provider accepts, so it
+    opens nobody's account by itself; a service principal's (``AZURE_CLIENT_SECRET``: client
+    credentials, the application's own access) is not one."""
+    if not name:
+        return False
+    words = name_words(name)
+    while words and words[-1].isdigit():
+        words.pop()
+    if len(words) < 2 or words[-1] not in ("SECRET", "SECRETS"):
+        return False
+    if _LOGIN_CLIENT_WORDS.intersection(words[:-1]):
+        return True
+    if words[-2] != "CLIENT" or beside is None:
+        return False
+    for other in list(beside)[:50]:
+        if str(other) != name and _LOGIN_CLIENT_BESIDE.intersection(name_words(str(other))):
+            return True
+    return False
 
 
 def _is_password_name(name: str | None) -> bool:
