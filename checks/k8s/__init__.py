@@ -36,6 +36,7 @@ from . import (  # noqa: E402  # noqa: E402
     gateway_plain_http,
     host_namespaces,
     host_path_volume,
+    identity_provider_static_login,
     image_pull_policy_never,
     ingress_certificate_unmanaged,
     ingress_without_tls,
@@ -129,6 +130,7 @@ CHECKS = (
     backup_kept_in_cluster.CHECK,
     workload_admin_plane_open.CHECK,
     gateway_plain_http.CHECK,
+    identity_provider_static_login.CHECK,
 )
 
 

@@ -241,6 +241,10 @@ class K8sObjectData(FactData):
     secret_refs: tuple | None = None  # workloads: (Secret, key, variable, container) their pods read
     endpoints: tuple | None = None  # workloads: (container, variable, host) of settings naming a host
     node_network: bool | None = None  # workloads: hostNetwork or a hostPort
+    #: ConfigMaps: Dex static password users ((config key, line, email, inline hash?, env variable, index), ...)
+    static_logins: tuple | None = None
+    #: Secrets: keys whose value is a bcrypt hash ((key, line), ...)
+    hashes: tuple | None = None
 
 
 K8S: TopicFamily[K8sObjectData] = TopicFamily("k8s:", K8sObjectData, "namespace/name")

@@ -10,6 +10,7 @@ from ..base import Fact
 from ..gateway_api import gateway_facts
 from ..moving_tags import k8s_container_use
 from ..secrets import classify
+from ..static_logins import dex_static_logins, hashed_keys
 from ..topics import (
     KUSTOMIZE_DETAILS,
     KUSTOMIZE_IMAGES,
@@ -122,6 +123,10 @@ def object_facts(obj: K8sObject) -> list[Fact]:
             data["lb_private_ip"] = _private_lb_ip(spec.get("loadBalancerIP"), annotations)
             data["source_ranges"] = bool(spec.list("loadBalancerSourceRanges")) or any(
                 key.endswith("load-balancer-source-ranges") for key in annotations)
+    if obj.kind == "ConfigMap":  # additive (K8S087): an identity provider's static logins
+        data["static_logins"] = dex_static_logins(obj.doc.map("data")) or None
+    if obj.kind == "Secret":  # additive (K8S087): keys holding a password hash
+        data["hashes"] = hashed_keys(obj.doc) or None
     if obj.kind == "PersistentVolumeClaim":  # additive (K8S025)
         data["access_modes"] = tuple(str(mode) for mode in spec.list("accessModes")) or None
     if obj.kind == "HorizontalPodAutoscaler":
