@@ -267,3 +267,38 @@ def test_framework_debug_written_in_compose_environment():
 @pytest.mark.parametrize("value", ["setKx9Ab", "changeQ3x7Lp", "putAb12Cd"])
 def test_random_values_that_start_with_a_verb_are_not_placeholders(value):
     assert classify("RUNNERS_AUTH_TOKEN", value, where="env").kind != "placeholder"
+
+
+# -- a template the compose reads as .env (held-out set 8: AppFlowy Cloud's deploy.env) ---------
+
+@pytest.mark.parametrize(("change", "severity"), [
+    (None, "high"),                                            # copied to .env, routed by nginx: reachable
+    (("deploy.env", "deploy.env.example"), "none"),            # an example file keeps no secrets
+    (("# Copy this file to .env and change the values as needed\n", ""), "medium"),  # not said: not linked
+    (("location /auth/ { proxy_pass http://auth:9999; }", "location / { root /srv; }"), "medium"),  # static site
+])
+def test_an_env_template_the_compose_runs_with_is_judged_by_the_routes_to_its_services(tmp_path, change, severity):
+    import shutil
+    from pathlib import Path
+
+    from helpers import pedantic
+    from auditui.checks.engine import Engine
+
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "env" / "committed-env-secret" / "bad-template-routed", root)
+    if change is not None and change[0] == "deploy.env":
+        (root / "deploy.env").rename(root / change[1])
+    elif change is not None:
+        for path in (root / "deploy.env", root / "nginx" / "nginx.conf"):
+            path.write_text(path.read_text().replace(*change))
+    engine = Engine(root, pedantic())
+    engine.scan()
+    found = _env004(engine)
+    if severity == "none":
+        assert not found
+        return
+    assert {f.severity.label for f in found.values()} == {severity} and len(found) == 3
+    if severity == "high":
+        assert all("the reverse proxy 'nginx' routes /auth/ on its published port 80 to 'auth' port 9999"
+                   in f.message for f in found.values())
+        assert any("deploy.env, which says to copy it to .env" in n.message for n in engine.all_notices())

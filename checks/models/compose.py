@@ -1175,8 +1175,10 @@ def _env_reach(service: Service) -> tuple[tuple[str, str, bool | None, str, bool
             put(var.env_file, var.name, credential_reach(compose, service, var.name, var.value))
         elif var.container is not None:
             for origin in compose.origins(var.container, var.key):
-                path = origin.where.rsplit(":", 1)[0]
-                put(path, origin.name, credential_reach(compose, service, var.name, var.value))
+                reach = credential_reach(compose, service, var.name, var.value)
+                # and the variables its .env value took (APPFLOWY_S3_SECRET_KEY=${AWS_SECRET})
+                for name, where in ((origin.name, origin.where),) + origin.via:
+                    put(where.rsplit(":", 1)[0], name, reach)
     return tuple((path, key, reach.exposed, reach.note, reach.guards, reach.fronted)
                  for (path, key), reach in sorted(out.items())) or None
 

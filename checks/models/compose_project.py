@@ -72,6 +72,8 @@ class EnvValue:
     value: str | None
     path: str
     line: int
+    #: the earlier variables of the same file its value took (``APPFLOWY_S3_SECRET_KEY=${AWS_SECRET}``)
+    via: tuple[EnvValue, ...] = ()
 
     @property
     def where(self) -> str:
@@ -85,6 +87,8 @@ class Origin:
     name: str
     value: str
     where: str
+    #: (name, where) of the ``.env`` variables its own value took, and theirs
+    via: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,17 +112,29 @@ def read_dotenv(path: str, text: str) -> dict[str, EnvValue]:
     out: dict[str, EnvValue] = {}
     for entry in parse_entries(text):
         value: str | None = entry.value
+        via: tuple[EnvValue, ...] = ()
         if entry.quoted != "'" and "$" in entry.value:
-            value = _dotenv_value(entry.value, out)
-        out[entry.key] = EnvValue(entry.key, value, path, entry.line)
+            value, via = _dotenv_value(entry.value, out)
+        out[entry.key] = EnvValue(entry.key, value, path, entry.line, via)
     return out
 
 
-def _dotenv_value(text: str, known: dict[str, EnvValue]) -> str | None:
+def _dotenv_value(text: str, known: dict[str, EnvValue]) -> tuple[str | None, tuple[EnvValue, ...]]:
     from .compose import interpolate  # the defaults reader (compose.py imports this module late)
 
-    result, _, unresolved = substitute(text, known)
-    return None if unresolved else interpolate(result)
+    result, used, unresolved = substitute(text, known)
+    return (None if unresolved else interpolate(result)), tuple(used)
+
+
+def _chain(value: EnvValue) -> tuple[tuple[str, str], ...]:
+    out: dict[tuple[str, str], None] = {}
+    todo = list(value.via)
+    while todo and len(out) < 50:
+        one = todo.pop()
+        if (one.name, one.where) not in out:
+            out[(one.name, one.where)] = None
+            todo.extend(one.via)
+    return tuple(out)
 
 
 def substitute(text: str, env: dict[str, EnvValue]) -> tuple[str, list[EnvValue], list[str]]:
@@ -217,7 +233,8 @@ class Interpolation:
                 container[key] = text
                 self.written[(id(container), key)] = value
                 self.origins[(id(container), key)] = tuple(
-                    Origin(u.name, "(secret, not shown)" if secret(u.name) else _short(u.value or ""), u.where)
+                    Origin(u.name, "(secret, not shown)" if secret(u.name) else _short(u.value or ""), u.where,
+                           _chain(u))
                     for u in used)
 
 
@@ -295,6 +312,12 @@ def resolve(parsed: Any, read: Reader) -> None:
     else:
         parsed.reads.add(env_path)
         text = read(env_path)
+        if text is None:
+            template = env_template(folder, read, parsed, parsed.path)
+            if template is not None:
+                env_path, text = template
+                parsed.notices.append(f"no .env beside the file: {env_path}, which says to copy it to .env, "
+                                      "was read in its place (its values are what a deployment as shipped runs)")
         env = read_dotenv(env_path, text) if text is not None else {}
     bases = _base_files(path, env, read, parsed.reads)
     overrides = _override_files(path, env, read, parsed.reads)
@@ -341,6 +364,49 @@ def resolve(parsed: Any, read: Reader) -> None:
         where = f"in {env_path}" if text is not None else f"(no {env_path} beside the file)"
         parsed.notices.append(f"compose variables with no value {where} and no default: {shown}; "
                               f"the settings that use them are decided at deploy time and were not judged")
+
+
+_COPY_TO_DOTENV = re.compile(r"\b(?:copy|rename|cp|mv)\b[^\n]{0,60}?(?:\bto\b|\s)\s*[`'\"]?\.env(?![\w.\-])",
+                             re.IGNORECASE)
+
+
+_DEV_WORDS = frozenset(("dev", "development", "local", "test", "testing", "ci", "e2e"))
+
+
+def _dev_named(path: str) -> bool:
+    return bool(set(re.split(r"[/._\-]+", path.lower())) & _DEV_WORDS)
+
+
+def env_template(folder: str, read: Reader, parsed: Any, compose_path: str) -> tuple[str, str] | None:
+    """(path, text) of the env file beside a compose file that says to copy it to ``.env``
+    (AppFlowy Cloud's ``deploy.env``: "Copy this file to .env and change the values as
+    needed") when no ``.env`` is there: what a deployment as shipped interpolates. Its own
+    opening comment lines must say so; example files (``.env.example``) are not taken. When
+    several say so, a development compose file (``docker-compose-dev.yml``) takes the one named
+    for development (``dev.env``), any other compose file one that is not."""
+    from .base import list_folder
+    from .envfile import is_example_name
+
+    names = list_folder(read, folder, parsed)
+    dev = _dev_named(posixpath.basename(compose_path))
+    for name in sorted(names or (), key=lambda n: (_dev_named(n) != dev, n)):
+        low = name.lower()
+        if low == ".env" or "env" not in re.split(r"[._\-]+", low) or is_example_name(name):
+            continue
+        rel = posixpath.join(folder, name) if folder else name
+        parsed.reads.add(rel)
+        text = read(rel)
+        if text is None:
+            continue
+        head = []
+        for line in text.splitlines()[:30]:
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                break
+            head.append(stripped)
+        if _COPY_TO_DOTENV.search("\n".join(head)):
+            return rel, text
+    return None
 
 
 # -- include: (Compose 2.20+) ---------------------------------------------------------------
