@@ -679,6 +679,8 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
                 folder = posixpath.dirname(folder)
             if folder:
                 word, title = used.readmes[folder]
+                if word == "test":
+                    return FileContext(Context.TEST, f"{folder}/README.md says it holds things for tests ({title!r})")
                 return FileContext(Context.EXAMPLE, f"{folder}/README.md calls it {_article(word)} {word} ({title!r})")
             sample = _sample_repository(used)
             if sample is not None:

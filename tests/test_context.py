@@ -498,6 +498,27 @@ def test_a_folder_whose_readme_calls_it_a_demo_is_an_example(tmp_path):
         assert found[path].context_reason.startswith("otel/README.md calls it a demo ('Tracing & Logging Demo')")
 
 
+
+@pytest.mark.parametrize(("lead", "test"), [
+    # held-out set 8: longhorn deploy/backupstores
+    ("This directory provides manifest templates to deploy **test-ready backup targets** for Longhorn.", True),
+    ("This folder contains fixtures used by the integration tests.", True),
+    ("This directory holds the stack for the end-to-end tests.", True),
+    # not a declaration about the folder's purpose, or also about production
+    ("This directory provides the production stack; run the tests before deploying it.", False),
+    ("We test this stack weekly before each release.", False),
+    ("This directory is not for tests: it deploys the service.", False),
+])
+def test_a_folder_whose_readme_lead_says_it_is_for_tests_is_test(tmp_path, lead, test):
+    write(tmp_path, "deploy/targets/README.md", f"# Backup targets\n\n{lead}\n\n- MinIO\n")
+    write(tmp_path, "deploy/targets/minio/compose.yaml", SOCKET)
+    found = _by_path(_scan(tmp_path), "CMP001")["deploy/targets/minio/compose.yaml"]
+    if test:
+        assert found.context == "test"
+        assert found.context_reason.startswith("deploy/targets/README.md says it holds things for tests")
+    else:
+        assert found.context == "production"
+
 @pytest.mark.parametrize(("readme", "where"), [
     ("# Ingress\n\nFor example, set the host name below.\n", "stack"),  # 'example' in the text, not the heading
     ("Deploy the demo stack with make.\n", "stack"),  # no heading

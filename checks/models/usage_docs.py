@@ -104,6 +104,9 @@ def readme_fact(rel: str, text: str) -> Fact | None:
     said = next((w for w in words if w in EXAMPLE_WORDS), None)
     local = local_run_heading(text)
     if said is None:
+        testing = test_lead(text)
+        if testing is not None:
+            return Fact(DOC_README, rel, data=DocReadmeData(says="test", title=testing, local_run=local))
         found = sample_lead(text)  # no heading says so: the folder's lead paragraph may
         if found is None:
             return Fact(DOC_README, rel, data=DocReadmeData(local_run=local)) if local else None
@@ -306,6 +309,27 @@ def sample_lead(text: str) -> tuple[str, str] | None:
     titled = _SAMPLE_TITLE.match(title)
     if titled is not None:
         return titled.group("says"), _shown(first_heading(text))
+    return None
+
+
+#: a folder README's lead whose subject is the folder and which says what it holds is for tests:
+#: ``This directory provides manifest templates to deploy test-ready backup targets``, ``This folder
+#: contains fixtures used by the integration tests``
+_TEST_LEAD = re.compile(
+    rf"^{_SELF}\s+(?:contains|holds|hosts|provides|collects|includes|has|offers|is\s+used\s+by|is\s+for)\b"
+    r"[^.;:]{0,100}?\b(?P<what>test-ready|for\s+(?:testing|tests|(?:the\s+)?(?:integration|e2e|end-to-end|unit|"
+    r"acceptance|conformance|smoke)\s+tests?)|test\s+(?:fixtures|targets|environments?|data|setups?|clusters?)|"
+    r"(?:used|run|started)\s+(?:by|in|from)\s+(?:the\s+)?(?:integration\s+|e2e\s+|end-to-end\s+|unit\s+)?tests?)\b")
+
+
+def test_lead(text: str) -> str | None:
+    """The sentence of a folder README's lead that says the folder holds things for tests, or None
+    (never when the sentence also speaks of production)."""
+    for sentence in re.split(r"(?<=[.!?])\s+", lead_paragraph(text))[:2]:
+        lowered = sentence.lower()
+        found = _TEST_LEAD.search(lowered)
+        if found is not None and "production" not in lowered and not _NEGATION.search(lowered[:found.end()]):
+            return _shown(sentence)
     return None
 
 
