@@ -291,7 +291,9 @@ def test_a_socket_that_is_the_service_product_is_high_saying_how_to_contain_it(t
     found = {f.resource.removeprefix("service/"): f for f in compose_findings(engine, "CMP001")}
     L, M, H, C = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
     assert {name: f.severity for name, f in found.items()} == {
-        "portainer": H, "runner": H, "wings": H, "github-runner": C, "proxy": M, "proxy-writes": H, "dozzle": C}
+        "portainer": H, "runner": H, "wings": H, "github-runner": C, "proxy": M, "proxy-writes": H, "dozzle": C,
+        "sharelatex": H, "shop": C}
+    assert "sandbox runner" in found["sharelatex"].message and "SANDBOXED_COMPILES=true" in found["sharelatex"].message
     assert "by design for a container manager" in found["portainer"].message
     assert "socket proxy allowing only the calls it uses" in found["runner"].message
     assert "its image tag moves (latest)" in found["github-runner"].message

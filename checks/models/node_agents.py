@@ -30,7 +30,8 @@ from source counts by its service name (``dnsmasq: {build: ./dnsmasq}``), which 
 A companion of a function (``fail2ban-exporter``, ``wg-easy-ui``) is not the function.
 
 Host functions also cover services whose job is the host's *container runtime* (the socket is the
-product, :func:`drives_runtime`): container managers, CI runners, function executors, game-server
+product, :func:`drives_runtime`): container managers, CI runners, function executors, sandbox runners
+(by the setting that turns on sibling-container sandboxing, ``SANDBOXED_COMPILES``), game-server
 daemons, container deployers, updaters and schedulers, socket proxies; Docker-in-Docker (whose job
 takes privileged); tunnel connectors and LAN device hubs on the host network; and privileges a
 service takes for its own isolation (Collabora's jails, Chromium's sandbox). CMP001 grades the
@@ -44,6 +45,7 @@ repository for names with a ``/``) equal to a family name or holding it as a das
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -326,6 +328,26 @@ HOST_FUNCTIONS: tuple[Family, ...] = (
            "a Docker socket proxy (it filters the runtime API for the services behind it)", "a socket proxy", False,
            {RUNTIME_SOCKET: "to filter the API for the services behind it"}),
 )
+#: a service that runs each of its users' jobs (a LaTeX compile, a code run) in a sibling container of
+#: its own through the socket, recognised by the setting that turns that on (Overleaf's
+#: ``SANDBOXED_COMPILES``): the sandbox keeps users' code out of the service itself
+SANDBOX_RUNNER = Family(("sandboxed-jobs",), "a sandbox runner (it runs each user's job in a container of its own, "
+                        "out of the service itself)", "a sandbox runner", False,
+                        {RUNTIME_SOCKET: "to run each user's job in a sibling container"})
+#: settings that turn sibling-container sandboxing on (a truthy value)
+_SANDBOX_SETTING_RE = re.compile(r"SIBLING|SANDBOX\w*(?:COMPIL|CONTAINER|RUNNER|EXEC|JOB|BUILD)", re.IGNORECASE)
+_TRUTHY = frozenset(("true", "1", "yes", "on", "enabled"))
+
+
+def _sandbox_setting(service: Service) -> str | None:
+    """The ``environment:`` setting that makes the service run its users' jobs in sibling containers."""
+    for var in service.environment():
+        value = str(var.value if var.value is not None else "").strip().strip("'\"").lower()
+        if value in _TRUTHY and _SANDBOX_SETTING_RE.search(var.name):
+            return f"{var.name}={value}"
+    return None
+
+
 #: Docker-in-Docker: the ``docker`` image's ``dind`` tags, or an image named for it
 DIND = Family(("dind", "docker-dind"), "a Docker-in-Docker daemon (it runs its own Docker for CI jobs or builds)",
               "a Docker-in-Docker daemon", True,
@@ -360,14 +382,17 @@ def host_function(service: Service) -> HostFunction | None:
     elif service.builds:
         candidates = [(normal(service.name), f"the name of the service compose builds ({service.name!r})")]
     else:
-        return None
-    if candidates[-1][0].endswith(_COMPANIONS):
+        candidates = []
+    if candidates and candidates[-1][0].endswith(_COMPANIONS):
         return None  # a companion of the function, not the function
     if ref is not None and (normal(ref.repository) in ("docker", "library/docker") and "dind" in (ref.tag or "").lower()
                             or family_of(candidates, (DIND,)) is not None):
         return HostFunction(DIND, f"image {ref.raw!r}")
-    found = family_of(candidates, HOST_FUNCTIONS)
-    return HostFunction(*found) if found is not None else None
+    found = family_of(candidates, HOST_FUNCTIONS) if candidates else None
+    if found is not None:
+        return HostFunction(*found)
+    setting = _sandbox_setting(service)  # any image: the setting says what the socket is for
+    return HostFunction(SANDBOX_RUNNER, f"its setting {setting}") if setting is not None else None
 
 
 def drives_runtime(function: HostFunction | None) -> bool:
