@@ -297,8 +297,31 @@ def test_an_env_template_the_compose_runs_with_is_judged_by_the_routes_to_its_se
     if severity == "none":
         assert not found
         return
-    assert {f.severity.label for f in found.values()} == {severity} and len(found) == 3
+    assert len(found) == 3
     if severity == "high":
+        # a guessable key that signs the routed auth service's tokens forges any login: critical
+        assert {key: f.severity.label for key, f in found.items()} == {
+            ("deploy.env", 3): "high", ("deploy.env", 4): "critical", ("deploy.env", 5): "high"}
         assert all("the reverse proxy 'nginx' routes /auth/ on its published port 80 to 'auth' port 9999"
                    in f.message for f in found.values())
         assert any("deploy.env, which says to copy it to .env" in n.message for n in engine.all_notices())
+    else:
+        assert {f.severity.label for f in found.values()} == {severity}  # unreachable or unknown: medium
+
+
+@pytest.mark.parametrize(("name", "signs"), [
+    ("JWT_SECRET", True), ("GOTRUE_JWT_SECRET", True), ("TOKEN_SIGNING_KEY", True), ("SESSION_SECRET", True),
+    ("COOKIE_SECRET", True), ("JWT_EXPIRY", False), ("API_KEY", False), ("SECRET_KEY", False),
+    ("SESSION_ENCRYPTION_KEY_ID", False), ("ADMIN_PASSWORD", False),
+])
+def test_a_guessable_signing_key_is_critical_only_where_its_service_is_reachable(name, signs):
+    from auditui.checks.api import Severity
+    from auditui.checks.models.secrets import signs_tokens
+
+    assert signs_tokens(name) is signs
+    verdict = classify(name, "hello456", where="env")
+    if verdict.kind != "weak":  # JWT_EXPIRY: no secret at all
+        assert not signs and not verdict.is_secret
+        return
+    assert (verdict.severity(exposed=True) == Severity.CRITICAL) is signs
+    assert verdict.severity(exposed=False) == Severity.MEDIUM and verdict.severity(exposed=None) == Severity.MEDIUM

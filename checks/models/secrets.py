@@ -768,7 +768,8 @@ class SecretVerdict:
         random        encryption        high           high             high
         random        client            medium         medium           medium
         random        password          critical       medium           high
-        weak          any               high           medium           medium
+        weak          signing           critical       medium           medium
+        weak          other             high           medium           medium
         placeholder   any               high           low              medium
         ============  ================  =============  ===============  ==========
 
@@ -792,6 +793,9 @@ class SecretVerdict:
         if self.kind == "weak" and self.placeholder:
             # "replace before deploy": a published service accepting it is high; unpublished, low
             return Severity.HIGH if exposed else (Severity.LOW if exposed is False else Severity.MEDIUM)
+        if self.kind == "weak" and self.purpose == "signing" and exposed:
+            # a guessable key that signs users' tokens on a reachable service: anyone forges a login
+            return Severity.CRITICAL
         if self.kind == "weak":
             return Severity.HIGH if exposed else Severity.MEDIUM
         return Severity.INFO
@@ -904,7 +908,21 @@ def classify(name: str | None, value: object, *, where: str = "text", interpolat
         verdict = replace(verdict, purpose="password")
     elif verdict.kind == "random" and verdict.purpose == "key" and encrypts_only(name):
         verdict = replace(verdict, purpose="encryption")
+    elif verdict.kind == "weak" and verdict.purpose == "key" and signs_tokens(name):
+        verdict = replace(verdict, purpose="signing")
     return verdict
+
+
+def signs_tokens(name: str | None) -> bool:
+    """Does the name say the key signs the tokens or sessions users hold (``JWT_SECRET``,
+    ``GOTRUE_JWT_SECRET``, ``TOKEN_SIGNING_KEY``, ``SESSION_SECRET``, ``COOKIE_SECRET``)? Whoever
+    knows it forges any user's login, the administrator's included."""
+    if not name:
+        return False
+    words = name_words(name)
+    if not words or words[-1] not in ("SECRET", "KEY", "SECRETS"):
+        return False
+    return bool(set(words[:-1]) & {"JWT", "SIGNING", "SIGN", "SESSION", "COOKIE"})
 
 
 #: a framework's master key that encrypts (not signs) what the application hands out and stores:
