@@ -742,3 +742,20 @@ def test_an_unreadable_proxy_config_is_said_not_claimed_unpublished(tmp_path, co
     assert len(found) == 2 and {f.severity.label for f in found} == {"medium"}
     assert all("may forward to it" in f.message and "publishes no port beyond" not in f.message for f in found)
     assert any(why in n.message and "nginx" in n.message for n in engine.all_notices())
+
+
+def test_a_proxy_of_an_included_file_routes_to_the_services_of_the_including_one(tmp_path):
+    """AppFlowy Cloud's docker-compose-extras.yml includes docker-compose.yml, whose nginx
+    routes /pgadmin/ to the pgadmin service the extras file defines."""
+    root = tmp_path / "repo"
+    shutil.copytree(_ROUTED, root)
+    (root / "nginx" / "nginx.conf").write_text(
+        "http { server { listen 80; location /pgadmin/ { proxy_pass http://pgadmin:80; } } }\n")
+    (root / "extras.yml").write_text(
+        "include:\n  - docker-compose.yml\nservices:\n  pgadmin:\n    image: dpage/pgadmin4:8.12\n"
+        "    environment:\n      PGADMIN_DEFAULT_PASSWORD: password\n")
+    engine = Engine(root, pedantic())
+    engine.scan()
+    (found,) = [f for f in compose_findings(engine, "CMP013") if f.path == "extras.yml"]
+    assert found.severity.label == "high"
+    assert "the reverse proxy 'nginx' routes /pgadmin/ on its published port 80 to 'pgadmin' port 80" in found.message

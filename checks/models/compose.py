@@ -775,8 +775,8 @@ class ComposeFile(AtDoc):
     inherited: dict = field(default_factory=dict)
     #: service name -> its mappings in the files compose merges over this one (override files)
     merged_over: dict = field(default_factory=dict)
-    #: (proxy service name, route) for each route of a reverse proxy's configuration a service
-    #: of the file mounts from the repository (:func:`read_proxy_routes`)
+    #: (proxy service, route) for each route of a reverse proxy's configuration a service of
+    #: the file, or of a file it includes, mounts from the repository (:func:`read_proxy_routes`)
     routes: list = field(default_factory=list)
     #: proxy service name -> why its configuration could not be read (templated, outside the
     #: repository, a folder): what it forwards is unknown
@@ -947,11 +947,14 @@ def fronted_by(service: Service) -> list[Service]:
     return out
 
 
-def _proxy_sources(compose: ComposeFile, service: Service) -> Iterator[tuple[str, str, str | None]]:
+def _proxy_sources(compose: ComposeFile, service: Service, here: str | None = None
+                   ) -> Iterator[tuple[str, str, str | None]]:
     """(kind, repository path, why not readable) of each proxy configuration the service mounts
     (``./nginx/nginx.conf:/etc/nginx/nginx.conf``) or its local build copies into the image
-    (``COPY nginx.conf /etc/nginx/conf.d/default.conf``)."""
-    here = posixpath.dirname(compose.path)
+    (``COPY nginx.conf /etc/nginx/conf.d/default.conf``); ``here``: the folder its paths are
+    relative to (the file's own by default)."""
+    if here is None:
+        here = posixpath.dirname(compose.path)
     for mount in service.volumes():
         if mount.type != "bind":
             continue
@@ -981,9 +984,20 @@ _COPY_RE = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(.+)$", re.IGNORECASE | 
 def read_proxy_routes(compose: ComposeFile, read: Any, reads: set, notices: list) -> None:
     """Fill ``compose.routes`` and ``compose.unread_proxies`` from the proxy configurations its
     services mount or build in, read from the repository only (``read``: repository path ->
-    text or None); an unreadable one is said in a notice."""
-    for service in compose.services:
-        for kind, path, why in _proxy_sources(compose, service):
+    text or None); an unreadable one is said in a notice. The services of the files it includes
+    (``include: [docker-compose.yml]``) run in the same project: their proxies count too."""
+    from .compose_project import _included_files, _services_of
+
+    services: list[tuple[Service, str | None]] = [(service, None) for service in compose.services]
+    if "include" in compose.doc:
+        reads.add(compose.path)
+        for included in _included_files(compose.path, read(compose.path)):
+            reads.add(included)
+            services.extend((Service(name, node, compose), posixpath.dirname(included))
+                            for name, node in _services_of(read(included)).items()
+                            if name not in compose.doc.map("services"))
+    for service, here in services:
+        for kind, path, why in _proxy_sources(compose, service, here):
             if kind == "dockerfile":
                 reads.add(why)
                 text = read(why)
@@ -1000,14 +1014,16 @@ def read_proxy_routes(compose: ComposeFile, read: Any, reads: set, notices: list
                         full = posixpath.normpath(posixpath.join(path, source))
                         if full.startswith("../"):
                             continue
-                        _read_one(compose, service, target_kind, full, read, reads, notices)
+                        _read_one(compose, service, target_kind, full, read, reads, notices if here is None else [])
                 continue
             if why is not None:
+                if here is not None:
+                    continue  # the included file's own scan says so
                 compose.unread_proxies.setdefault(service.name, f"its {kind} configuration {path!r}: {why}")
                 notices.append(f"service {service.name!r} mounts a {kind} configuration {path!r} that was not read "
                                f"({why}): what it forwards to the services of {compose.path} is unknown")
                 continue
-            _read_one(compose, service, kind, path, read, reads, notices)
+            _read_one(compose, service, kind, path, read, reads, notices if here is None else [])
 
 
 def _read_one(compose: ComposeFile, service: Service, kind: str, path: str, read: Any, reads: set,
@@ -1028,7 +1044,7 @@ def _read_one(compose: ComposeFile, service: Service, kind: str, path: str, read
         notices.append(f"service {service.name!r} reads the {kind} configuration {path!r}, a template filled before "
                        f"the proxy starts: what it forwards to the services of {compose.path} is unknown")
         return
-    compose.routes.extend((service.name, route) for route in routes)
+    compose.routes.extend((service, route) for route in routes)
 
 
 def routed_to(service: Service, port: str | None = None) -> tuple[Service, ProxyRoute, str] | None:
@@ -1038,13 +1054,10 @@ def routed_to(service: Service, port: str | None = None) -> tuple[Service, Proxy
     compose = service.compose
     names = {service.name, str(service.node.get("container_name") or ""), str(service.node.get("hostname") or "")}
     names.discard("")
-    for proxy_name, route in compose.routes:
-        if route.host not in names or proxy_name == service.name:
+    for proxy, route in compose.routes:
+        if route.host not in names or proxy.name == service.name:
             continue
         if port is not None and route.port and route.port != port:
-            continue
-        proxy = _service_named(compose, proxy_name)
-        if proxy is None:
             continue
         for listen in route.listen or ():
             if _publishes(proxy, listen):
