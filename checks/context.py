@@ -42,7 +42,9 @@ decided after the configuration and vendored bundles.  A GitOps file that only t
 non-production environments deploy (models/k8s/environments.py: ``clusters/sbox``, ``overlays/dev``
 over shared bases) is ``staging``: its image version medium at most, the rest at most high.
 
-A vendored upstream bundle (models/vendored.py) has the context ``vendored``: its
+A YAML file under a Helm chart's ``files/`` folder is ``vendored`` too: Helm renders only the chart's
+``templates/``, which load it with ``.Files.Get`` as a base they may patch; only a secret in it keeps
+its severity.  A vendored upstream bundle (models/vendored.py) has the context ``vendored``: its
 findings are the vendor's, dropped unless the ``auditor`` persona asks for everything (then
 information only).
 
@@ -73,6 +75,7 @@ from .models.topics import (
     DOC_PROJECT,
     DOC_README,
     DOCKER_FILE,
+    HELM_CHART,
     IMAGE_USE,
     WORKFLOW_COMPOSE_UP,
     WORKFLOW_IMAGE_BUILD,
@@ -155,7 +158,7 @@ _LOWERS.update({Context.BUILD: RUNTIME, Context.STAGING: IMAGE_VERSION, Context.
 CEILING = Severity.MEDIUM
 #: fact topics whose changes can move a file between contexts (how files are used)
 TOPICS = (str(COMPOSE_SERVICE), str(WORKFLOW_IMAGE_BUILD), str(WORKFLOW_COMPOSE_UP), str(IMAGE_USE), str(WORKLOAD_IMAGE), str(DOCKER_FILE),
-          str(DOC_README), str(ANSIBLE_PLAY), str(DOC_DECLARED), str(DOC_PROJECT)) + reachability.TOPICS
+          str(DOC_README), str(ANSIBLE_PLAY), str(DOC_DECLARED), str(DOC_PROJECT), str(HELM_CHART)) + reachability.TOPICS
 
 #: folder names -> context
 FOLDERS: dict[str, Context] = {
@@ -368,6 +371,8 @@ class Uses:
     ci_starts: dict = field(default_factory=dict)
     #: compose files with a service built from the repository (``build:``)
     builds_here: frozenset = frozenset()
+    #: the folders of the repository's Helm charts (their ``Chart.yaml``)
+    charts: frozenset = frozenset()
 
 
 def uses(index: RepoIndex) -> Uses:
@@ -446,7 +451,8 @@ def uses(index: RepoIndex) -> Uses:
     return Uses(builders, production, {k: frozenset(v) for k, v in names.items()}, runs, serving,
                 _staging_manifests(index), _backing_services(index), readmes, local_roles, declared, project,
                 frozenset(compose_files), {**deployed_to.undeployed, **reach.undeployed}, deployed_to, local_runs,
-                ci_starts, frozenset(builds_here))
+                ci_starts, frozenset(builds_here), frozenset(path.rsplit("/", 1)[0] if "/" in path else ""
+                                                             for path, _ in index.facts(HELM_CHART)))
 
 
 def _staging_manifests(index: RepoIndex) -> dict[str, str]:
@@ -520,6 +526,22 @@ def environment_words(config: Config | None) -> tuple[frozenset, frozenset]:
     nonproduction = (environments.NONPRODUCTION_WORDS
                      | {w.lower() for w in config.environments.get("nonproduction", ())}) - production
     return frozenset(production), frozenset(nonproduction)
+
+
+def _chart_file(path: str, used: Uses) -> FileContext | None:
+    """The ``vendored`` context of a manifest under a Helm chart's ``files/`` folder: Helm renders only the
+    chart's ``templates/``, where a template loads the file with ``.Files.Get``/``.Files.Glob`` as a base it
+    may patch (the image from values, a namespace) before rendering; it is never applied as written. A
+    secret in it still counts (it ends up in the rendered object as it is)."""
+    if not path.endswith((".yaml", ".yml")):
+        return None
+    for chart in used.charts:
+        files = f"{chart}/files/" if chart else "files/"
+        if path.startswith(files):
+            return FileContext(Context.VENDORED, f"under the Helm chart {chart or '.'}'s files/ folder: Helm renders only "
+                               "templates/, whose templates load it with .Files.Get as a base they may patch; it is "
+                               "not applied as written", UNDEPLOYED_LOWERS)
+    return None
 
 
 def _declared(path: str, used: Uses) -> FileContext | None:
@@ -630,6 +652,9 @@ def context_of(path: str, config: Config | None, used: Uses | None, bundle: Any 
         return PRODUCTION
     if used is not None and path in used.undeployed:
         return FileContext(Context.UNDEPLOYED, used.undeployed[path], UNDEPLOYED_LOWERS)
+    chart_file = _chart_file(path, used) if used is not None else None
+    if chart_file is not None:
+        return chart_file
     if used is not None and used.environments is not None and path in used.environments.reached_by:
         found = _nonproduction_environments(path, config, used)
         if found is not None:

@@ -969,3 +969,33 @@ def test_env_files_that_do_not_name_a_development_environment_stay_production(tm
     engine = _scan(tmp_path)
     assert engine.context_of(".env").production
     assert any(f.severity >= Severity.HIGH for f in engine.findings if f.path == ".env")
+
+
+LATEST_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: controller, namespace: kserve}
+spec:
+  selector: {matchLabels: {app: controller}}
+  template:
+    metadata: {labels: {app: controller}}
+    spec:
+      containers:
+        - name: manager
+          image: kserve/kserve-controller:latest
+"""
+
+
+@pytest.mark.parametrize(("chart", "context"), [(True, "vendored"), (False, "production")])
+def test_a_manifest_a_chart_loads_from_files_is_a_vendored_base(tmp_path, chart, context):
+    if chart:
+        write(tmp_path, "charts/kserve/Chart.yaml", "apiVersion: v2\nname: kserve\nversion: 1.0.0\n")
+        write(tmp_path, "charts/kserve/templates/resources.yaml",
+              '{{ .Files.Get "files/kserve/resources.yaml" | replace ":latest" .Values.tag }}\n')
+    write(tmp_path, "charts/kserve/files/kserve/resources.yaml", LATEST_DEPLOYMENT)
+    engine = _scan(tmp_path)
+    where = engine.context_of("charts/kserve/files/kserve/resources.yaml")
+    assert where.context.value == context
+    if chart:
+        assert "files/ folder" in where.reason
+        assert not any(f.severity >= Severity.HIGH for f in engine.findings if "/files/" in f.path)
