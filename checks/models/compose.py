@@ -1143,12 +1143,9 @@ def credential_reach(compose: ComposeFile, service: Service, name: str, value: A
         return Reach(None, f"; it guards {where}", guards=True)
     exposed = service.exposed
     if exposed is False:
-        routed = routed_to(service)
-        if routed is not None:
-            return Reach(True, _routed_note(*routed))
-        unread = _unread_proxy_note(service)
-        if unread is not None:
-            return Reach(None, unread[1], fronted=unread[0])
+        reach = _service_reach(service)  # routed to by a published reverse proxy, or one auditui cannot read
+        if reach.exposed is not False:
+            return reach
         front = fronted_by(service)
         if front:
             return Reach(None, f"; service {service.name!r} publishes no port itself, but the published service "
